@@ -1,0 +1,53 @@
+# ParkOS — two commands set everything up: `make demo` and `make test`. See README.md.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+ADDR ?= 127.0.0.1:8000
+SCALE ?= small
+# pyenv's shim honours .python-version (3.12); elsewhere a python3.12 on PATH is used.
+BOOTSTRAP_PY := $(shell command -v python3.12 2>/dev/null || command -v python3)
+
+.PHONY: demo test test-unit test-e2e lint typecheck check bench messages clean-demo
+
+$(VENV)/.installed: pyproject.toml
+	@$(BOOTSTRAP_PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "ParkOS needs Python >= 3.12 (install it, or use pyenv: .python-version selects 3.12)")'
+	@test -x $(PY) || $(BOOTSTRAP_PY) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+demo: $(VENV)/.installed
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py demo $(if $(filter full,$(SCALE)),--scale full,)
+	@echo "ParkOS: http://$(ADDR)/  (Ctrl-C to stop)"
+	DEBUG=true $(PY) manage.py runserver $(ADDR)
+
+test: test-unit test-e2e
+
+test-unit: $(VENV)/.installed
+	$(PY) -m pytest -n auto -q
+
+test-e2e: $(VENV)/.installed
+	@scripts/ensure-chromium
+	$(PY) -m pytest -m e2e -q tests/e2e
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy parkos bench
+
+check: lint typecheck
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: $(VENV)/.installed
+	$(PY) -m bench --scale $(SCALE)
+
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py compilemessages -l en --ignore '.venv/*'
+
+clean-demo:
+	rm -rf var/

@@ -1,0 +1,125 @@
+"""The benchmark harness: registry, timing, and the report.
+
+A benchmark is a function that receives the scale and returns a `Case`: the subject to time, the
+floor it is compared with (the raw SQL query, a bare Django view…), and the ratio target the issue
+names. Both are run interleaved, several times, and reported as medians and subject/floor ratio,
+so the figure does not depend on how fast this machine happens to be today.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class Case:
+    subject: Callable[[], Any]
+    floor: Callable[[], Any]
+    floor_label: str
+    # The issue's target, as "ratio ≤ target" (or ≥ when higher_is_better).
+    target_ratio: float | None = None
+    higher_is_better: bool = False
+    check: Callable[[Any, Any], None] | None = None  # asserts the subject and floor agree
+    notes: str = ""
+
+
+@dataclass
+class Result:
+    name: str
+    floor_label: str
+    repeats: int
+    subject_median_ms: float
+    floor_median_ms: float
+    ratio: float
+    target_ratio: float | None
+    met: bool | None
+    subject_peak_mb: float
+    higher_is_better: bool = False
+    notes: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Benchmark = Callable[[str], Case]
+REGISTRY: dict[str, Benchmark] = {}
+
+
+def benchmark(name: str) -> Callable[[Benchmark], Benchmark]:
+    def register(func: Benchmark) -> Benchmark:
+        REGISTRY[name] = func
+        return func
+
+    return register
+
+
+def _time(func: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = func()
+    return (time.perf_counter() - start) * 1000, value
+
+
+def run_case(name: str, case: Case, repeats: int) -> Result:
+    # Warm up both (connection, caches, imports), and compare their answers once.
+    subject_value = case.subject()
+    floor_value = case.floor()
+    if case.check is not None:
+        case.check(subject_value, floor_value)
+    subject_times: list[float] = []
+    floor_times: list[float] = []
+    for _ in range(repeats):
+        gc.collect()
+        subject_times.append(_time(case.subject)[0])
+        floor_times.append(_time(case.floor)[0])
+    tracemalloc.start()
+    case.subject()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    subject_median = statistics.median(subject_times)
+    floor_median = statistics.median(floor_times)
+    ratio = subject_median / floor_median if floor_median > 0 else float("inf")
+    met: bool | None = None
+    if case.target_ratio is not None:
+        met = ratio >= case.target_ratio if case.higher_is_better else ratio <= case.target_ratio
+    return Result(
+        name=name,
+        floor_label=case.floor_label,
+        repeats=repeats,
+        subject_median_ms=round(subject_median, 3),
+        floor_median_ms=round(floor_median, 3),
+        ratio=round(ratio, 3),
+        target_ratio=case.target_ratio,
+        met=met,
+        subject_peak_mb=round(peak / 1e6, 2),
+        higher_is_better=case.higher_is_better,
+        notes=case.notes,
+    )
+
+
+def report(results: list[Result], *, scale: str, vendor: str, out_dir: Path) -> Path:
+    header = f"{'benchmark':<34} {'subject ms':>11} {'floor ms':>10} {'ratio':>8} {'target':>8} {'ok':>4}  floor"
+    print(f"\nParkOS benchmarks — scale={scale}, database={vendor}")
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        target = "" if r.target_ratio is None else f"{'≥' if r.higher_is_better else '≤'}{r.target_ratio}"
+        ok = "" if r.met is None else ("yes" if r.met else "NO")
+        print(
+            f"{r.name:<34} {r.subject_median_ms:>11.2f} {r.floor_median_ms:>10.2f} {r.ratio:>8.2f} {target:>8} {ok:>4}  {r.floor_label}"
+        )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"bench-{scale}-{vendor}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(
+        json.dumps(
+            {"scale": scale, "database": vendor, "results": [asdict(r) for r in results]}, ensure_ascii=False, indent=2
+        ),
+        encoding="utf-8",
+    )
+    print(f"\nJSON: {path}")
+    return path

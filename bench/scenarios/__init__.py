@@ -1,0 +1,1 @@
+"""One module per capability; each registers its benchmarks with @harness.benchmark."""

@@ -1,0 +1,89 @@
+"""Personas shared by every test: they encode the permission model.
+
+- alice: operator admin, sees every park
+- bob: park manager of park A
+- carol: investment officer of park A
+- dave: leasing manager of park B
+- erin: enterprise user (tenant login), no park staff rights
+- anonymous: not logged in
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+from django.test import Client
+
+from parkos.accounts.choices import Role
+from parkos.accounts.tests.factories import UserFactory
+from parkos.parks.tests.factories import ParkFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Password hashing dominates test time otherwise; production keeps PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fixed_seed() -> None:
+    random.seed(20261125)
+
+
+@pytest.fixture
+def park_a(db):
+    return ParkFactory(code="CQ-A", name="重庆国际生物城A园", city="重庆市", district="巴南区")
+
+
+@pytest.fixture
+def park_b(db):
+    return ParkFactory(code="CD-B", name="成都天府生物城B园", city="成都市", district="双流区")
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(username="alice", role=Role.OPERATOR_ADMIN, is_staff=True)
+
+
+@pytest.fixture
+def bob(park_a):
+    return UserFactory(username="bob", role=Role.PARK_MANAGER, parks=[park_a])
+
+
+@pytest.fixture
+def carol(park_a):
+    return UserFactory(username="carol", role=Role.INVESTMENT_OFFICER, parks=[park_a])
+
+
+@pytest.fixture
+def dave(park_b):
+    return UserFactory(username="dave", role=Role.LEASING_MANAGER, parks=[park_b])
+
+
+@pytest.fixture
+def erin(db):
+    return UserFactory(username="erin", role=Role.ENTERPRISE_USER)
+
+
+@pytest.fixture
+def personas(alice, bob, carol, dave, erin):
+    return {"alice": alice, "bob": bob, "carol": carol, "dave": dave, "erin": erin, "anonymous": None}
+
+
+@pytest.fixture
+def client_for(personas):
+    """A logged-in Django test client for a persona name ("anonymous" for none)."""
+
+    def make(name: str) -> Client:
+        client = Client()
+        user = personas[name]
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,1 @@
+"""ParkOS — the operating platform of an industrial-park operator."""

@@ -1,0 +1,175 @@
+"""The one access helper: which parks a person may see, and what their role lets them do.
+
+Every view and API endpoint scopes its querysets with `scope_to_parks` and checks writes with
+`require_capability`; nothing else decides access. Objects outside a person's parks answer 404, so
+their existence does not leak.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from parkos.accounts.choices import Role
+from parkos.parks.models import Park
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from parkos.accounts.models import User
+
+
+class Capability(enum.StrEnum):
+    """What a role may do inside the parks it is assigned to."""
+
+    VIEW_PARK = "view_park"
+    MANAGE_USERS = "manage_users"
+    CHANGE_PARK = "change_park"
+    CHANGE_SPACE = "change_space"
+    RESERVE_SPACE = "reserve_space"
+    CHANGE_ENTERPRISE = "change_enterprise"
+    VIEW_CONTACT_DETAILS = "view_contact_details"
+    IMPORT_DATA = "import_data"
+    MANAGE_LEADS = "manage_leads"
+    MANAGE_CONTRACTS = "manage_contracts"
+    MANAGE_SERVICES = "manage_services"
+    MANAGE_STATISTICS = "manage_statistics"
+    MANAGE_FACILITIES = "manage_facilities"
+    VIEW_AUDIT = "view_audit"
+
+
+_STAFF_BASE = {Capability.VIEW_PARK}
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.OPERATOR_ADMIN: frozenset(Capability),
+    Role.PARK_MANAGER: frozenset(
+        _STAFF_BASE
+        | {
+            Capability.CHANGE_PARK,
+            Capability.CHANGE_SPACE,
+            Capability.RESERVE_SPACE,
+            Capability.CHANGE_ENTERPRISE,
+            Capability.VIEW_CONTACT_DETAILS,
+            Capability.IMPORT_DATA,
+            Capability.MANAGE_LEADS,
+            Capability.MANAGE_CONTRACTS,
+            Capability.MANAGE_SERVICES,
+            Capability.MANAGE_STATISTICS,
+            Capability.VIEW_AUDIT,
+        }
+    ),
+    Role.INVESTMENT_OFFICER: frozenset(
+        _STAFF_BASE
+        | {
+            Capability.RESERVE_SPACE,
+            Capability.CHANGE_ENTERPRISE,
+            Capability.VIEW_CONTACT_DETAILS,
+            Capability.IMPORT_DATA,
+            Capability.MANAGE_LEADS,
+        }
+    ),
+    Role.LEASING_MANAGER: frozenset(
+        _STAFF_BASE
+        | {
+            Capability.CHANGE_SPACE,
+            Capability.RESERVE_SPACE,
+            Capability.CHANGE_ENTERPRISE,
+            Capability.VIEW_CONTACT_DETAILS,
+            Capability.IMPORT_DATA,
+            Capability.MANAGE_CONTRACTS,
+        }
+    ),
+    Role.SERVICES_OFFICER: frozenset(
+        _STAFF_BASE | {Capability.CHANGE_ENTERPRISE, Capability.MANAGE_SERVICES, Capability.MANAGE_STATISTICS}
+    ),
+    Role.FACILITIES_OPERATOR: frozenset(_STAFF_BASE | {Capability.MANAGE_FACILITIES}),
+    Role.ENTERPRISE_USER: frozenset(),
+}
+
+
+def _is_active_user(user: User | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def is_staff_member(user: User | AnonymousUser) -> bool:
+    """Operator staff (any role but enterprise user), logged in and active."""
+    if not _is_active_user(user):
+        return False
+    return not user.is_enterprise_user  # type: ignore[union-attr]
+
+
+def has_capability(user: User | AnonymousUser, capability: Capability) -> bool:
+    if not _is_active_user(user):
+        return False
+    if user.is_superuser:
+        return True
+    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())  # type: ignore[union-attr]
+
+
+def visible_parks(user: User | AnonymousUser) -> QuerySet[Park]:
+    """The parks this person may see: all for operator admins, their assigned ones otherwise."""
+    if not is_staff_member(user):
+        return Park.objects.none()
+    if user.is_operator_admin:  # type: ignore[union-attr]
+        return Park.objects.all()
+    return Park.objects.filter(staff=user.pk)
+
+
+def visible_park_ids(user: User | AnonymousUser) -> list[int] | None:
+    """Park ids the person may see, or None meaning "every park" (operator admins).
+
+    Callers cache this on the request: a list of ids keeps scoped queries free of a join to the
+    assignment table.
+    """
+    if not is_staff_member(user):
+        return []
+    if user.is_operator_admin:  # type: ignore[union-attr]
+        return None
+    return list(Park.objects.filter(staff=user.pk).values_list("pk", flat=True))
+
+
+def scope_to_parks[M: Model](
+    user: User | AnonymousUser, queryset: QuerySet[M], park_field: str = "park"
+) -> QuerySet[M]:
+    """Restrict a queryset to rows in the person's parks; `park_field` is the lookup path to Park."""
+    park_ids = visible_park_ids(user)
+    if park_ids is None:
+        return queryset
+    if park_field == "pk":
+        return queryset.filter(pk__in=park_ids)
+    return queryset.filter(**{f"{park_field}__in": park_ids})
+
+
+def can_access_park(user: User | AnonymousUser, park: Park | int | None) -> bool:
+    if park is None:
+        return bool(is_staff_member(user) and user.is_operator_admin)  # type: ignore[union-attr]
+    park_id = park if isinstance(park, int) else park.pk
+    park_ids = visible_park_ids(user)
+    return park_ids is None or park_id in park_ids
+
+
+def require_park(user: User | AnonymousUser, park: Park | int | None) -> None:
+    """404 (not 403) for a park outside the person's scope, so its existence does not leak."""
+    if not can_access_park(user, park):
+        raise Http404(_("未找到该记录，或您无权访问。"))
+
+
+def require_capability(user: User | AnonymousUser, capability: Capability, park: Park | int | None = None) -> None:
+    """Raise PermissionDenied unless the person's role grants the capability (in that park, if given)."""
+    if park is not None:
+        require_park(user, park)
+    if not has_capability(user, capability):
+        raise PermissionDenied(_("您的角色无权执行此操作。"))
+
+
+def capabilities_of(user: Any) -> frozenset[Capability]:
+    if not _is_active_user(user):
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Capability)
+    return ROLE_CAPABILITIES.get(user.role, frozenset())

@@ -1,0 +1,35 @@
+"""API plumbing: errors as JSON with a message in the user's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, plus: model ValidationErrors become 400, and every body has a `detail` message."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("未找到该记录，或您无权访问。"))
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or _("您的角色无权执行此操作。"))
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = {"detail": _("提交的数据有误，请检查后重试。"), "errors": response.data}
+    elif isinstance(response.data, dict) and "detail" not in response.data:
+        response.data = {"detail": str(exc), **response.data}
+    if response.status_code == status.HTTP_401_UNAUTHORIZED and isinstance(exc, exceptions.NotAuthenticated):
+        response.data = {"detail": _("请先登录。")}
+    return response

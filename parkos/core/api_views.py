@@ -1,0 +1,53 @@
+"""Generic bases for API views, so every endpoint applies the same access rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model, QuerySet
+
+from parkos.accounts.access import Capability, require_capability, require_park, scope_to_parks
+from parkos.accounts.permissions import StaffWithCapability
+
+
+class ParkScopedViewSetMixin:
+    """Scope the queryset to the caller's parks; writes need `write_capability` in the row's park.
+
+    `park_field` is the lookup path from the model to Park ("pk" for Park itself). Rows outside the
+    caller's parks are simply absent, so they answer 404 and nothing about them leaks.
+    """
+
+    park_field: str = "park"
+    write_capability: Capability | None = None
+    permission_classes: Any = [StaffWithCapability]
+    request: Any
+
+    def get_queryset(self) -> QuerySet[Any]:
+        queryset: QuerySet[Any] = super().get_queryset()  # type: ignore[misc]
+        return scope_to_parks(self.request.user, queryset, self.park_field)
+
+    def require_capability(self, capability: Capability, park: Any = None) -> None:
+        require_capability(self.request.user, capability, park)
+
+    def park_of_payload(self, validated: dict[str, Any]) -> Any:
+        """The park a new or changed row would belong to, read from the validated payload."""
+        first = self.park_field.split("__")[0]
+        value = validated.get(first)
+        for part in self.park_field.split("__")[1:]:
+            value = getattr(value, part, None) if value is not None else None
+        return value
+
+    def check_payload_park(self, validated: dict[str, Any]) -> None:
+        if self.park_field != "pk":
+            require_park(self.request.user, self.park_of_payload(validated))
+
+    def perform_create(self, serializer: Any) -> None:
+        self.check_payload_park(serializer.validated_data)
+        serializer.save()
+
+    def perform_update(self, serializer: Any) -> None:
+        self.check_payload_park(serializer.validated_data)
+        serializer.save()
+
+    def get_object_model(self) -> type[Model]:
+        return self.get_queryset().model

@@ -1,0 +1,76 @@
+"""Writing the audit trail.
+
+Services call `audit_record` inside their own `transaction.atomic` block, so the entry and the change
+commit or roll back together. Explicit calls, never signals: a reader of a service sees what it records.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+
+from parkos.core.models import AuditAction, AuditEntry
+
+if TYPE_CHECKING:
+    from parkos.accounts.models import User
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def model_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """The fields whose values differ, as {field: [old, new]}."""
+    return {
+        name: [_jsonable(before.get(name)), _jsonable(after.get(name))]
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    }
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The concrete field values of a model instance, for diffing before and after a change."""
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: AuditAction | str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    changes: dict[str, Any] | None = None,
+    park_id: int | None = None,
+    remote_addr: str | None = None,
+) -> AuditEntry:
+    """Record one audit entry. Must be called inside the transaction that makes the change."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the change it records")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:255]
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_repr=(actor.get_username() if actor is not None and actor.is_authenticated else "system")[:150],
+        action=str(action),
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        changes={k: _jsonable(v) for k, v in (changes or {}).items()},
+        park_id_ref=park_id,
+        remote_addr=remote_addr,
+    )

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from parkos.accounts.api import views as accounts_api
+from parkos.core import views as core_views
+
+api_patterns: list[URLPattern | URLResolver] = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("accounts/me/", accounts_api.MeView.as_view(), name="me"),
+    path("accounts/token/", accounts_api.TokenView.as_view(), name="token"),
+    path("parks/", include("parkos.parks.api.urls")),
+]
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include((api_patterns, "api"))),
+    path("accounts/", include("parkos.accounts.urls")),
+    path("parks/", include("parkos.parks.urls")),
+    path("", include("parkos.core.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "parkos.core.errors.permission_denied"
+handler404 = "parkos.core.errors.page_not_found"
+handler500 = "parkos.core.errors.server_error"
