@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "parkos.accounts",
     "parkos.parks",
     "parkos.enterprises",
+    "parkos.investment",
+    "parkos.leasing",
+    "parkos.statistics",
+    "parkos.portal",
 ]
 
 MIDDLEWARE = [

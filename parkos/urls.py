@@ -14,6 +14,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("accounts/me/", accounts_api.MeView.as_view(), name="me"),
     path("accounts/token/", accounts_api.TokenView.as_view(), name="token"),
     path("parks/", include("parkos.parks.api.urls")),
+    path("enterprises/", include("parkos.enterprises.api.urls")),
 ]
 
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
     path("api/", include((api_patterns, "api"))),
     path("accounts/", include("parkos.accounts.urls")),
     path("parks/", include("parkos.parks.urls")),
+    path("enterprises/", include("parkos.enterprises.urls")),
     path("", include("parkos.core.urls")),
 ]
 

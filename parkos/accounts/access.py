@@ -167,6 +167,16 @@ def require_capability(user: User | AnonymousUser, capability: Capability, park:
         raise PermissionDenied(_("您的角色无权执行此操作。"))
 
 
+def acting_user(request: Any) -> User:
+    """The logged-in person behind a request, for a service's `actor`; views guarantee login first."""
+    from parkos.accounts.models import User
+
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied(_("请先登录。"))
+    return user
+
+
 def capabilities_of(user: Any) -> frozenset[Capability]:
     if not _is_active_user(user):
         return frozenset()

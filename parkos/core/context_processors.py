@@ -22,13 +22,21 @@ NAVIGATION: list[tuple[str, Any, str]] = [
 
 def _navigation(request: HttpRequest) -> list[dict[str, Any]]:
     items = []
-    current = request.resolver_match.namespace if request.resolver_match else ""
+    match = request.resolver_match
+    view_name = match.view_name if match else ""
+    namespace = match.namespace if match else ""
+    exact = any(view_name == url_name for url_name, _label, _module in NAVIGATION)
+    claimed: set[str] = set()
     for url_name, label, module in NAVIGATION:
         try:
             url = reverse(url_name)
         except NoReverseMatch:
             continue  # module not installed yet
-        items.append({"url": url, "label": label, "active": current == url_name.split(":")[0], "module": module})
+        entry_ns = url_name.split(":")[0]
+        # The exact page wins; otherwise the first entry of the page's app is highlighted.
+        active = view_name == url_name if exact else (entry_ns == namespace and entry_ns not in claimed)
+        claimed.add(entry_ns)
+        items.append({"url": url, "label": label, "active": active, "module": module})
     return items
 
 

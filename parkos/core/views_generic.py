@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView, ListView
 
 from parkos.accounts.access import Capability, is_staff_member, require_capability, scope_to_parks
@@ -82,3 +85,76 @@ class FilteredListView(ParkScopedMixin, ListView):  # type: ignore[type-arg]
 
 class ScopedDetailView(ParkScopedMixin, DetailView):  # type: ignore[type-arg]
     pass
+
+
+class ServiceFormView(ParkScopedMixin, View):
+    """Create or edit one object through a service, with the form re-shown on any validation error.
+
+    Subclasses set `form_class`, `template_name`, `capability`, and implement `get_object` (None to
+    create), `park_of` (the park the object belongs or will belong to), `save` (call the service) and
+    `success_url`. Model and service ValidationErrors land on the form's fields, in the user's language;
+    nothing is half-written because services are atomic.
+    """
+
+    form_class: Any = None
+    template_name = ""
+    capability: Capability = Capability.CHANGE_SPACE
+    title: Any = ""
+
+    def get_object(self) -> Any:
+        return None
+
+    def park_of(self, obj: Any, form: Any | None) -> Any:
+        raise NotImplementedError
+
+    def get_form_kwargs(self, obj: Any) -> dict[str, Any]:
+        return {"instance": obj} if obj is not None else {}
+
+    def save(self, form: Any, obj: Any) -> Any:
+        raise NotImplementedError
+
+    def success_url(self, obj: Any) -> str:
+        return str(obj.get_absolute_url())
+
+    def get_context(self, form: Any, obj: Any) -> dict[str, Any]:
+        return {"form": form, "object": obj, "title": self.title}
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        obj = self.get_object()
+        if obj is not None:
+            self.require(self.capability, self.park_of(obj, None))
+        else:
+            self.require(self.capability)
+        form = self.form_class(**self.get_form_kwargs(obj), **self.initial_kwargs())
+        return render(request, self.template_name, self.get_context(form, obj))
+
+    def initial_kwargs(self) -> dict[str, Any]:
+        return {}
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        obj = self.get_object()
+        form = self.form_class(request.POST, request.FILES, **self.get_form_kwargs(obj), **self.initial_kwargs())
+        if obj is not None:
+            self.require(self.capability, self.park_of(obj, None))
+        if form.is_valid():
+            if obj is None:
+                self.require(self.capability, self.park_of(None, form))
+            try:
+                saved = self.save(form, obj)
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("已保存。"))
+                return HttpResponseRedirect(self.success_url(saved))
+        return render(request, self.template_name, self.get_context(form, obj), status=200)
+
+
+def apply_validation_error(form: Any, exc: ValidationError) -> None:
+    """Attach a model/service ValidationError to the form: known fields to themselves, the rest on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        form.add_error(None, exc)

@@ -30,3 +30,46 @@ def mu(sqm: Decimal | float | int | None) -> str:
     from parkos.core.units import format_mu
 
     return format_mu(Decimal(str(sqm)))
+
+
+@register.filter
+def sqm(value: Decimal | float | int | None) -> str:
+    """Square metres with thousands separators."""
+    if value is None:
+        return "—"
+    from parkos.core.units import format_area
+
+    return format_area(Decimal(str(value)))
+
+
+STATUS_CLASSES = {
+    "available": "st-available",
+    "reserved": "st-reserved",
+    "leased": "st-leased",
+    "sold": "st-sold",
+    "not_lettable": "st-not-lettable",
+}
+
+
+@register.simple_tag
+def status_badge(status: str | None) -> SafeString:
+    from parkos.parks.choices import SpaceStatus
+
+    if not status:
+        return format_html("")
+    return format_html('<span class="badge {}">{}</span>', STATUS_CLASSES.get(status, ""), SpaceStatus(status).label)
+
+
+@register.filter
+def flex_basis(area: Decimal, floor_area: Decimal) -> str:
+    """A unit's share of its floor as a CSS percentage, so blocks are sized by area."""
+    if not floor_area:
+        return "0"
+    return f"{Decimal(area) / Decimal(floor_area) * 100:.2f}"
+
+
+@register.filter
+def status_label(status: str | None) -> str:
+    from parkos.parks.choices import SpaceStatus
+
+    return str(SpaceStatus(status).label) if status else ""

@@ -8,7 +8,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 # Each app that has demo data exposes `load_demo(scale, stdout)` in its demo module, run in this order.
-DEMO_LOADERS = ("parkos.parks.demo", "parkos.enterprises.demo")
+DEMO_LOADERS = (
+    "parkos.parks.demo",
+    "parkos.enterprises.demo",
+    "parkos.investment.demo",
+    "parkos.leasing.demo",
+    "parkos.statistics.demo",
+    "parkos.portal.demo",
+)
 
 
 class Command(BaseCommand):
@@ -21,6 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, scale: str, **options: Any) -> None:
         from parkos.accounts.demo import load_demo_users
+        from parkos.core.db import refresh_planner_statistics
         from parkos.parks.models import Park
 
         for module_name in DEMO_LOADERS:
@@ -31,6 +39,7 @@ class Command(BaseCommand):
                     raise
                 continue
             module.load_demo(scale=scale, stdout=self.stdout)
+        refresh_planner_statistics()
         flagship = Park.objects.order_by("pk").filter(code="CQ-BIO-01").first() or Park.objects.order_by("pk").first()
         logins = load_demo_users(flagship)
         self.stdout.write(self.style.SUCCESS("演示账号 / demo logins:"))

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from parkos.parks.models import Building, Floor, LandParcel, Park, Unit
+from parkos.parks.policy import normalize_industry_codes
+
+
+class IndustryCodesField(forms.CharField):
+    """GB/T 4754 codes typed as a list separated by commas, spaces or 、."""
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        if isinstance(value, list):
+            return value
+        text = super().to_python(value) or ""
+        for sep in "，、;；\n":
+            text = text.replace(sep, ",")
+        return [part.strip() for chunk in text.split(",") for part in chunk.split() if part.strip()]
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(value)
+        return value
+
+    def validate(self, value: Any) -> None:
+        super().validate(",".join(value))
+        try:
+            normalize_industry_codes(value)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
+
+
+class ParkForm(forms.ModelForm[Park]):
+    welcomed_industry_codes = IndustryCodesField(
+        label=_("鼓励入驻的行业代码"), required=False, help_text=_("如 27, 358, 7340；为空表示不限")
+    )
+
+    class Meta:
+        model = Park
+        fields = [
+            "code", "name", "operator", "province", "city", "district", "address", "land_area_sqm", "established_year",
+            "industry_focus", "welcomed_industry_codes", "min_tax_wan_per_mu_year", "min_investment_wan_per_mu",
+            "rent_min_yuan_per_sqm_month", "rent_max_yuan_per_sqm_month", "sale_allowed", "transport", "description",
+        ]  # fmt: skip
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class BuildingForm(forms.ModelForm[Building]):
+    class Meta:
+        model = Building
+        fields = [
+            "code", "name", "structure", "storeys", "basement_storeys", "fire_resistance_grade", "design_fire_class",
+            "sprinklered", "status", "column_grid", "freight_lift_count", "freight_lift_t", "completed_year",
+        ]  # fmt: skip
+
+
+class FloorForm(forms.ModelForm[Floor]):
+    class Meta:
+        model = Floor
+        fields = ["level", "area_sqm", "floor_load_kn_m2", "clear_height_m", "design_fire_class", "column_grid"]
+
+
+class UnitForm(forms.ModelForm[Unit]):
+    def __init__(self, *args: Any, building: Building | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        target = building or (self.instance.building if self.instance.pk else None)
+        if target is not None:
+            self.fields["floor"].queryset = target.floors.order_by("-level")  # type: ignore[attr-defined]
+
+    class Meta:
+        model = Unit
+        fields = [
+            "floor", "code", "area_sqm", "storeys_spanned", "power_kva", "freight_lift_t", "crane_t", "cleanroom_grade",
+            "wastewater_pretreatment", "hazardous_chemicals_allowed", "rent_yuan_per_sqm_month",
+            "sale_price_yuan_per_sqm", "for_sale", "lettable", "available_from",
+        ]  # fmt: skip
+        widgets = {"available_from": forms.DateInput(attrs={"type": "date"})}
+
+
+class LandParcelForm(forms.ModelForm[LandParcel]):
+    class Meta:
+        model = LandParcel
+        fields = [
+            "code", "name", "area_sqm", "land_use", "plot_ratio_min", "plot_ratio_max", "building_density_min",
+            "green_ratio_max", "price_wan_per_mu", "term_years", "rent_yuan_per_sqm_month", "lettable", "available_from",
+        ]  # fmt: skip
+        widgets = {"available_from": forms.DateInput(attrs={"type": "date"})}
+
+
+class ReservationForm(forms.Form):
+    holder_name = forms.CharField(label=_("预留对象（意向企业）"), max_length=120)
+    reserved_until = forms.DateField(label=_("预留截止"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("备注"), max_length=300, required=False)

@@ -1,0 +1,48 @@
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from parkos.accounts.models import User
+from parkos.parks.choices import BuildingStructure, FireHazardClass
+from parkos.parks.models import Building, LandParcel, Park, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_command_is_idempotent_and_loads_the_flagship():
+    out = StringIO()
+    call_command("demo", stdout=out)
+    counts = (
+        Park.objects.count(),
+        Building.objects.count(),
+        Unit.objects.count(),
+        LandParcel.objects.count(),
+        User.objects.count(),
+    )
+    call_command("demo", stdout=StringIO())
+    assert (
+        Park.objects.count(),
+        Building.objects.count(),
+        Unit.objects.count(),
+        LandParcel.objects.count(),
+        User.objects.count(),
+    ) == counts
+    assert "admin / admin" in out.getvalue()
+    flagship = Park.objects.get(code="CQ-BIO-01")
+    assert flagship.district == "巴南区"
+    assert flagship.land_area_sqm.quantize(Decimal(1)) == Decimal(90667)
+    multi = flagship.buildings.filter(structure=BuildingStructure.MULTI_STOREY_FRAME)
+    assert multi.exists()
+    assert set(multi.values_list("design_fire_class", "fire_resistance_grade")) == {(FireHazardClass.BING, "2")}
+    assert flagship.buildings.filter(structure=BuildingStructure.SINGLE_STOREY_STEEL).exists()
+    assert Unit.objects.filter(
+        park=flagship,
+        area_sqm__gte=2000,
+        area_sqm__lte=3000,
+        floor__floor_load_kn_m2__gte=8,
+        floor__clear_height_m__gte=6,
+    ).exists()
+    manager = User.objects.get(username="manager")
+    assert list(manager.parks.all()) == [flagship]

@@ -1,0 +1,177 @@
+import json
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from parkos.core.models import AuditEntry
+from parkos.parks.models import Building, Unit
+from parkos.parks.selectors import park_kpis
+from parkos.parks.tests.factories import BuildingFactory, FloorFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def building_a(park_a):
+    building = BuildingFactory(park=park_a, code="A1", storeys=6)
+    for level in range(1, 7):
+        floor = FloorFactory(building=building, level=level, area_sqm=Decimal(3000))
+        for n in range(1, 4):
+            UnitFactory(floor=floor, code=f"A1-{level}{n:02d}", area_sqm=Decimal(900))
+    return building
+
+
+def _stacking_plan_queries(client, building):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("parks:building_detail", args=[building.pk]))
+    assert response.status_code == 200
+    return len(ctx), response
+
+
+def test_stacking_plan_query_count_is_independent_of_unit_count(client_for, building_a):
+    client = client_for("bob")
+    queries_18, response = _stacking_plan_queries(client, building_a)
+    assert response.content.decode().count('class="unit-block') == 18
+    for level in range(1, 7):
+        floor = building_a.floors.get(level=level)
+        for n in range(4, 15):
+            UnitFactory(floor=floor, code=f"A1-{level}{n:02d}", area_sqm=Decimal(100))
+    queries_84, response = _stacking_plan_queries(client, building_a)
+    assert response.content.decode().count('class="unit-block') == 84
+    assert queries_84 == queries_18
+    assert queries_84 <= 12
+
+
+def test_park_page_shows_kpis(client_for, park_a, building_a):
+    page = client_for("bob").get(reverse("parks:park_detail", args=[park_a.pk])).content.decode()
+    kpis = park_kpis([park_a.pk])[park_a.pk]
+    assert kpis.lettable_area_sqm == Decimal(900 * 18)
+    assert kpis.vacancy_rate == Decimal("100.0")
+    assert "136.00 亩" in page  # 90,666.67 m²
+    assert "100.0%" in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"), [("alice", 200), ("bob", 200), ("carol", 403), ("dave", 404), ("erin", 403)]
+)
+def test_unit_edit_form_matrix(client_for, building_a, persona, expected):
+    unit = Unit.objects.get(code="A1-101")
+    client = client_for(persona)
+    response = client.post(
+        reverse("parks:unit_update", args=[unit.pk]),
+        {
+            "floor": unit.floor_id,
+            "code": unit.code,
+            "area_sqm": "950",
+            "storeys_spanned": 1,
+            "power_kva": 150,
+            "lettable": "on",
+        },
+    )
+    unit.refresh_from_db()
+    if expected == 200:
+        assert response.status_code == 302
+        assert unit.area_sqm == Decimal(950)
+    else:
+        assert response.status_code == expected
+        assert unit.area_sqm == Decimal(900)
+
+
+def test_unit_form_shows_chinese_errors_and_writes_nothing(client_for, building_a):
+    unit = Unit.objects.get(code="A1-101")
+    before = AuditEntry.objects.count()
+    response = client_for("bob").post(
+        reverse("parks:unit_update", args=[unit.pk]),
+        {"floor": unit.floor_id, "code": unit.code, "area_sqm": "5000", "storeys_spanned": 1, "power_kva": -1},
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "超过所在楼层面积" in body or "超过楼层面积" in body or "确保该值大于或等于0" in body
+    assert AuditEntry.objects.count() == before
+
+
+def test_building_create_form_validates_fire_rules(client_for, park_a):
+    response = client_for("bob").post(
+        reverse("parks:building_create", args=[park_a.pk]),
+        {
+            "code": "H9",
+            "structure": "high_rise",
+            "storeys": 8,
+            "basement_storeys": 0,
+            "fire_resistance_grade": "1",
+            "design_fire_class": "jia",
+            "status": "in_use",
+            "freight_lift_count": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "甲类生产不得设在高层厂房" in response.content.decode()
+    assert not Building.objects.filter(code="H9").exists()
+
+
+def test_reserve_and_release_through_the_page(client_for, building_a):
+    unit = Unit.objects.get(code="A1-101")
+    client = client_for("carol")
+    client.post(
+        reverse("parks:reserve", args=["unit", unit.pk]), {"holder_name": "重庆博腾", "reserved_until": "2099-01-01"}
+    )
+    page = client.get(reverse("parks:unit_detail", args=[unit.pk])).content.decode()
+    assert "已预留" in page
+    assert "重庆博腾" in page
+
+
+def test_archive_is_post_only_and_scoped(client_for, building_a, park_b):
+    unit = Unit.objects.get(code="A1-101")
+    assert client_for("bob").get(reverse("parks:archive", args=["unit", unit.pk])).status_code == 405
+    assert client_for("dave").post(reverse("parks:archive", args=["unit", unit.pk])).status_code == 404
+    assert client_for("bob").post(reverse("parks:archive", args=["unit", unit.pk])).status_code == 302
+    unit.refresh_from_db()
+    assert unit.archived_at is not None
+
+
+def test_availability_page_lists_and_groups(client_for, building_a):
+    client = client_for("bob")
+    page = client.get(reverse("parks:availability"), {"area_min": 800}).content.decode()
+    assert "找到 18 个单元" in page
+    grouped = client.get(reverse("parks:availability"), {"view": "building"}).content.decode()
+    assert "A1-101" in grouped
+    partial = client.get(
+        reverse("parks:availability"), {"area_min": 800}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "<html" not in partial
+    assert "找到 18 个单元" in partial
+
+
+def test_api_unit_search_and_crud(client_for, building_a):
+    client = client_for("bob")
+    data = client.get("/api/parks/units/", {"area_min": 800, "ordering": "-code"}).json()
+    assert data["count"] == 18
+    assert data["results"][0]["code"] == "A1-603"
+    floor = building_a.floors.get(level=1)
+    bad = client.post(
+        "/api/parks/units/",
+        json.dumps({"floor": floor.pk, "code": "A1-199", "area_sqm": "400"}),
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    assert "超过楼层面积" in json.dumps(bad.json(), ensure_ascii=False)
+    ok = client.post(
+        "/api/parks/units/",
+        json.dumps({"floor": building_a.floors.get(level=6).pk, "code": "A1-699", "area_sqm": "200"}),
+        content_type="application/json",
+    )
+    assert ok.status_code == 201, ok.json()
+    assert ok.json()["status"] == "available"
+
+
+def test_api_denies_other_parks_buildings(client_for, building_a):
+    assert client_for("dave").get(f"/api/parks/buildings/{building_a.pk}/").status_code == 404
+    before = Building.objects.get(pk=building_a.pk).name
+    response = client_for("dave").patch(
+        f"/api/parks/buildings/{building_a.pk}/", json.dumps({"name": "x"}), content_type="application/json"
+    )
+    assert response.status_code == 404
+    assert Building.objects.get(pk=building_a.pk).name == before
