@@ -22,9 +22,8 @@ PAGE = 100
 
 
 def _ensure_portfolio(scale: str) -> None:
-    from parkos.parks.demo import load_demo
-
     from parkos.core.db import refresh_planner_statistics
+    from parkos.parks.demo import load_demo
 
     load_demo(scale="full" if scale == "full" else "demo")
     refresh_planner_statistics()
@@ -93,7 +92,7 @@ def _make(name: str, scale: str) -> Case:
 
     def floor() -> list[int]:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) t", args)  # noqa: S608 - fixed SQL, bound values
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) t", args)
             count = cursor.fetchone()[0]
             cursor.execute(sql + f" ORDER BY p.city, u.id LIMIT {PAGE}", args)
             rows = cursor.fetchall()
@@ -114,7 +113,7 @@ def _make(name: str, scale: str) -> Case:
 
 def count_of(sql: str, args: list[Any]) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) t", args)  # noqa: S608
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) t", args)
         return int(cursor.fetchone()[0])
 
 
