@@ -157,4 +157,5 @@ UNIT_ORDERING = (
     "park__city",
     "code",
 )
+PARK_ORDERING = ("name", "city", "land_area_sqm")
 PARCEL_ORDERING = ("area_sqm", "price_wan_per_mu", "park__city", "code")

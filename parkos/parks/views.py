@@ -22,7 +22,14 @@ from parkos.core.views_generic import (
 )
 from parkos.parks import selectors, services
 from parkos.parks.choices import SpaceStatus
-from parkos.parks.filtersets import PARCEL_ORDERING, UNIT_ORDERING, ParcelFilterSet, ParkFilterSet, UnitFilterSet
+from parkos.parks.filtersets import (
+    PARCEL_ORDERING,
+    PARK_ORDERING,
+    UNIT_ORDERING,
+    ParcelFilterSet,
+    ParkFilterSet,
+    UnitFilterSet,
+)
 from parkos.parks.forms import BuildingForm, FloorForm, LandParcelForm, ParkForm, ReservationForm, UnitForm
 from parkos.parks.models import Building, Floor, LandParcel, Park, SpaceQuerySet, Unit
 
@@ -35,7 +42,7 @@ class ParkListView(FilteredListView):
     filterset_class = ParkFilterSet
     template_name = "parks/park_list.html"
     partial_template_name = "parks/_park_table.html"
-    ordering_fields = ("name", "city", "land_area_sqm")
+    ordering_fields = PARK_ORDERING
     default_ordering = "city"
 
     def get_queryset(self) -> QuerySet[Park]:
@@ -47,6 +54,9 @@ class ParkListView(FilteredListView):
         kpis = selectors.park_kpis([p.pk for p in parks])
         context["rows"] = [(p, kpis[p.pk]) for p in parks]
         context["can_create"] = has_capability(self.request.user, Capability.MANAGE_USERS)
+        context["can_import"] = has_capability(self.request.user, Capability.IMPORT_DATA) and has_capability(
+            self.request.user, Capability.CHANGE_SPACE
+        )
         return context
 
 
