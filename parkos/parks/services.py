@@ -126,7 +126,7 @@ def _sync_unit_fire_classes(building: Building) -> None:
     for floor in building.floors.all():
         floor.building = building
         Unit.objects.filter(floor=floor).exclude(design_fire_class=floor.effective_fire_class).update(
-            design_fire_class=floor.effective_fire_class
+            design_fire_class=floor.effective_fire_class, updated_at=timezone.now()
         )
 
 
@@ -180,7 +180,9 @@ def floor_update(*, floor: Floor, actor: User | None, **fields: Any) -> Floor:
     if floor.area_sqm < let:
         raise ValidationError({"area_sqm": _("楼层面积不能小于其上单元面积之和（%(let)s m²）") % {"let": let}})
     _save(floor, actor=actor, before=before)
-    Unit.objects.filter(floor=floor).update(design_fire_class=floor.effective_fire_class)
+    Unit.objects.filter(floor=floor).exclude(design_fire_class=floor.effective_fire_class).update(
+        design_fire_class=floor.effective_fire_class, updated_at=timezone.now()
+    )
     return floor
 
 
@@ -213,7 +215,12 @@ def unit_create(*, actor: User | None, **fields: Any) -> Unit:
     if unit.floor_id:
         unit.design_fire_class = unit.floor.effective_fire_class
         _check_floor_capacity(unit)
-    return _save(unit, actor=actor, before=None)
+    unit = _save(unit, actor=actor, before=None)
+    # Reverse matching: tell officers whose open leads this new unit fits (explicit, no signals).
+    from parkos.investment.services import notify_space_available
+
+    notify_space_available(unit, actor)
+    return unit
 
 
 @transaction.atomic
@@ -265,7 +272,7 @@ def _refresh_reserved_until(space: Unit | LandParcel) -> None:
     latest = Reservation.objects.filter(**{field: space}, released_at__isnull=True).aggregate(m=Max("reserved_until"))[
         "m"
     ]
-    type(space).objects.filter(pk=space.pk).update(reserved_until=latest)
+    type(space).objects.filter(pk=space.pk).update(reserved_until=latest, updated_at=timezone.now())
     space.reserved_until = latest
 
 
@@ -329,6 +336,10 @@ def reservation_release(*, reservation: Reservation, actor: User | None) -> Rese
             park_id=reservation.park_id,
             changes={"released_at": [None, reservation.released_at]},
         )
+        # Reverse matching: the released space is available again for the open leads it fits.
+        from parkos.investment.services import notify_space_available
+
+        notify_space_available(space, actor)
     return reservation
 
 

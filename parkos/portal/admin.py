@@ -1,0 +1,42 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from parkos.portal.models import Article, ArticleImage, ArticleTag, SiteSettings
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """View-only: writes go through the editor (/portal/editor/), which sanitises, audits and
+    invalidates the public cache; the admin would do none of that."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(ReadOnlyAdmin):
+    list_display = ["title", "category", "status", "publish_at", "views"]
+    list_filter = ["status", "category"]
+    search_fields = ["title", "slug"]
+    readonly_fields = ["status", "publish_at", "views", "body_html", "created_by", "published_by"]
+    filter_horizontal = ["tags", "parks"]
+
+
+@admin.register(ArticleTag)
+class ArticleTagAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    search_fields = ["name"]
+
+
+@admin.register(ArticleImage)
+class ArticleImageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["alt", "image", "width", "height", "created_at"]
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(ReadOnlyAdmin):
+    list_display = ["site_name", "operator_name", "hotline"]
+    readonly_fields = ["content_version"]
