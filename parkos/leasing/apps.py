@@ -6,3 +6,7 @@ class LeasingConfig(AppConfig):
     name = "parkos.leasing"
     label = "leasing"
     verbose_name = _("租售合同")
+
+    def ready(self) -> None:
+        # Registers the leasing widgets with the dashboard.
+        from parkos.leasing import dashboard  # noqa: F401

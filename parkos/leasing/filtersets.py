@@ -1,0 +1,90 @@
+"""One FilterSet per model, for the HTML lists and the API alike."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parkos.accounts.access import visible_parks
+from parkos.leasing.choices import ContractKind, ContractLifecycle, ContractStatus, RenewalTaskStatus
+from parkos.leasing.models import Contract, ContractEvent, ContractMonth, ContractSpace, RenewalTask
+from parkos.leasing.selectors import EXPIRY_WINDOWS, lifecycle_q
+from parkos.parks.models import Park
+
+CONTRACT_ORDERING = ("number", "start_on", "end_on", "area_sqm", "enterprise__name", "park__name")
+EXPIRY_CHOICES = [(str(d), _("%(d)s天内到期") % {"d": d}) for d in EXPIRY_WINDOWS]
+
+
+def _visible_parks(request: Any) -> QuerySet[Park]:
+    if request is None:
+        return Park.objects.none()
+    return visible_parks(request.user).filter(archived_at__isnull=True)
+
+
+class ContractFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    """The contract list page and /api/leasing/contracts/."""
+
+    q = django_filters.CharFilter(method="search", label=_("关键词"))
+    park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
+    kind = django_filters.ChoiceFilter(choices=ContractKind.choices, label=_("合同类型"))
+    status = django_filters.ChoiceFilter(choices=ContractStatus.choices, label=_("状态"))
+    lifecycle = django_filters.ChoiceFilter(
+        choices=ContractLifecycle.choices, method="filter_lifecycle", label=_("执行情况")
+    )
+    expiring = django_filters.ChoiceFilter(choices=EXPIRY_CHOICES, method="filter_expiring", label=_("到期"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业"))
+    unit = django_filters.NumberFilter(field_name="spaces__unit", label=_("单元"))
+
+    class Meta:
+        model = Contract
+        fields = ["q", "park", "kind", "status", "lifecycle", "expiring", "enterprise", "unit"]
+
+    def search(self, queryset: QuerySet[Contract], name: str, value: str) -> QuerySet[Contract]:
+        return queryset.filter(
+            Q(number__icontains=value) | Q(enterprise__name__icontains=value) | Q(enterprise__credit_code=value)
+        )
+
+    def filter_lifecycle(self, queryset: QuerySet[Contract], name: str, value: str) -> QuerySet[Contract]:
+        return queryset.filter(lifecycle_q(value, timezone.localdate()))
+
+    def filter_expiring(self, queryset: QuerySet[Contract], name: str, value: str) -> QuerySet[Contract]:
+        today = timezone.localdate()
+        return queryset.filter(
+            status=ContractStatus.SIGNED,
+            kind=ContractKind.LEASE,
+            end_on__gte=today,
+            end_on__lte=today + datetime.timedelta(days=int(value)),
+        )
+
+
+class ContractSpaceFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    class Meta:
+        model = ContractSpace
+        fields = ["contract", "unit", "parcel", "building", "occupies"]
+
+
+class ContractEventFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    class Meta:
+        model = ContractEvent
+        fields = ["contract", "kind"]
+
+
+class ContractMonthFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    year = django_filters.NumberFilter(field_name="month__year", label=_("年份"))
+
+    class Meta:
+        model = ContractMonth
+        fields = ["contract", "park", "year"]
+
+
+class RenewalTaskFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+    status = django_filters.ChoiceFilter(choices=RenewalTaskStatus.choices, label=_("状态"))
+
+    class Meta:
+        model = RenewalTask
+        fields = ["park", "status", "assignee"]

@@ -1,0 +1,523 @@
+"""Every non-trivial read of contracts: occupancy and WALT on any date, rent roll, expiries, stacking colours.
+
+Point-in-time figures come from contract history (`ContractSpace` lines of executed contracts, whose
+end is capped by an early termination), not from the units' stored current occupancy, so the value
+on any past date is what the contracts said on that date. Queries are bounded: aggregates are
+grouped in SQL and return one row per park, building, month or end date, never one per unit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from parkos.leasing import metrics
+from parkos.leasing.choices import ContractKind, ContractLifecycle, ContractStatus, RenewalTaskStatus
+from parkos.leasing.models import (
+    EXPIRING_DAYS,
+    OCCUPYING_STATUSES,
+    Contract,
+    ContractMonth,
+    ContractSpace,
+    RenewalTask,
+)
+from parkos.parks.models import Building, Unit
+
+ZERO = Decimal(0)
+EXPIRY_WINDOWS = (30, 90, 180)
+
+
+# --- Lifecycle in SQL ----------------------------------------------------------------------------
+
+
+def lifecycle_q(lifecycle: str, day: datetime.date) -> Q:
+    """SQL condition for `Contract.lifecycle_on(day) == lifecycle`; mirrors the Python method."""
+    executed = Q(status__in=OCCUPYING_STATUSES)
+    not_terminated_yet = Q(terminated_on__isnull=True) | Q(terminated_on__gte=day)
+    in_force = executed & Q(start_on__lte=day) & not_terminated_yet & (Q(end_on__isnull=True) | Q(end_on__gte=day))
+    horizon = day + datetime.timedelta(days=EXPIRING_DAYS)
+    # The effective end is min(end, termination): it is within the horizon when either is.
+    expiring = Q(kind=ContractKind.LEASE) & (Q(end_on__lte=horizon) | Q(terminated_on__lte=horizon))
+    renewed = Q(Exists(Contract.objects.filter(renewal_of=OuterRef("pk"), status__in=OCCUPYING_STATUSES)))
+    ended = executed & not_terminated_yet & Q(end_on__lt=day)
+    match lifecycle:
+        case ContractLifecycle.DRAFT | ContractLifecycle.APPROVED | ContractLifecycle.CANCELLED:
+            return Q(status=lifecycle)
+        case ContractLifecycle.SIGNED:
+            return executed & not_terminated_yet & Q(start_on__gt=day)
+        case ContractLifecycle.ACTIVE:
+            return in_force & ~expiring
+        case ContractLifecycle.EXPIRING:
+            return in_force & expiring
+        case ContractLifecycle.ENDED:
+            return ended & ~renewed
+        case ContractLifecycle.RENEWED:
+            return ended & renewed
+        case ContractLifecycle.TERMINATED:
+            return Q(status=ContractStatus.TERMINATED, terminated_on__lt=day)
+    raise ValueError(lifecycle)
+
+
+def contract_list(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
+    """Contracts with what the list shows, in one query."""
+    return queryset.select_related("park", "enterprise").annotate(
+        has_renewal=Exists(Contract.objects.filter(renewal_of=OuterRef("pk"), status__in=OCCUPYING_STATUSES))
+    )
+
+
+def contract_units_label(contract: Contract) -> str:
+    return "、".join(
+        str(s.unit.code if s.unit else s.parcel.code if s.parcel else "")
+        for s in contract.spaces.select_related("unit", "parcel")
+    )
+
+
+# --- Occupancy and WALT --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    """Occupancy of some lettable stock on one day (rates are fractions of 1, None if no stock)."""
+
+    day: datetime.date
+    lettable_area_sqm: Decimal
+    lettable_units: int
+    occupied_area_sqm: Decimal
+    occupied_units: int
+
+    @property
+    def by_area(self) -> Decimal | None:
+        return self.occupied_area_sqm / self.lettable_area_sqm if self.lettable_area_sqm else None
+
+    @property
+    def by_count(self) -> Decimal | None:
+        return Decimal(self.occupied_units) / self.lettable_units if self.lettable_units else None
+
+    @property
+    def vacant_area_sqm(self) -> Decimal:
+        return max(self.lettable_area_sqm - self.occupied_area_sqm, ZERO)
+
+    @property
+    def by_area_pct(self) -> Decimal | None:
+        rate = self.by_area
+        return None if rate is None else (rate * 100).quantize(Decimal("0.1"))
+
+    @property
+    def by_count_pct(self) -> Decimal | None:
+        rate = self.by_count
+        return None if rate is None else (rate * 100).quantize(Decimal("0.1"))
+
+
+def _stock(day: datetime.date, park_ids: Iterable[int] | None, building_id: int | None) -> QuerySet[Unit]:
+    """Units that were lettable stock on `day`: not archived by then and marked lettable."""
+    # Archived after the end of `day` (compared as an aware datetime, so the index-friendly column
+    # is not wrapped in a per-row date conversion).
+    day_end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+    units = Unit.objects.filter(lettable=True).filter(Q(archived_at__isnull=True) | Q(archived_at__gte=day_end))
+    if park_ids is not None:
+        units = units.filter(park_id__in=list(park_ids))
+    if building_id is not None:
+        units = units.filter(building_id=building_id)
+    return units
+
+
+def _lines_on(day: datetime.date, park_ids: Iterable[int] | None, building_id: int | None) -> QuerySet[ContractSpace]:
+    """Unit lines of executed contracts in force on `day` (termination already caps `end_on`)."""
+    lines = ContractSpace.objects.filter(occupies=True, start_on__lte=day).filter(
+        Q(end_on__isnull=True) | Q(end_on__gte=day)
+    )
+    if park_ids is not None:
+        lines = lines.filter(park_id__in=list(park_ids))
+    if building_id is not None:
+        lines = lines.filter(building_id=building_id)
+    return lines
+
+
+def occupancy_by_park(day: datetime.date, park_ids: Iterable[int] | None = None) -> dict[int, Occupancy]:
+    """Occupancy of each park's units on `day`: two grouped queries, whatever the portfolio size."""
+    park_ids = None if park_ids is None else list(park_ids)
+    stock = {
+        row["park_id"]: (row["area"] or ZERO, row["n"])
+        for row in _stock(day, park_ids, None).values("park_id").annotate(area=Sum("area_sqm"), n=Count("pk"))
+    }
+    let = {
+        row["park_id"]: (row["area"] or ZERO, row["n"])
+        for row in _lines_on(day, park_ids, None)
+        .filter(unit__lettable=True)
+        .values("park_id")
+        .annotate(area=Sum("area_sqm"), n=Count("unit_id", distinct=True))
+    }
+    return {
+        park_id: Occupancy(
+            day=day,
+            lettable_area_sqm=area,
+            lettable_units=n,
+            occupied_area_sqm=let.get(park_id, (ZERO, 0))[0],
+            occupied_units=let.get(park_id, (ZERO, 0))[1],
+        )
+        for park_id, (area, n) in stock.items()
+    }
+
+
+def occupancy_on(
+    day: datetime.date, park_ids: Iterable[int] | None = None, building_id: int | None = None
+) -> Occupancy:
+    """Occupancy of the units of some parks (None: all), or of one building, on `day`."""
+    park_ids = None if park_ids is None else list(park_ids)
+    stock = _stock(day, park_ids, building_id).aggregate(area=Sum("area_sqm"), n=Count("pk"))
+    let = (
+        _lines_on(day, park_ids, building_id)
+        .filter(unit__lettable=True)
+        .aggregate(area=Sum("area_sqm"), n=Count("unit_id", distinct=True))
+    )
+    return Occupancy(
+        day=day,
+        lettable_area_sqm=stock["area"] or ZERO,
+        lettable_units=stock["n"],
+        occupied_area_sqm=let["area"] or ZERO,
+        occupied_units=let["n"],
+    )
+
+
+def walt_on(
+    day: datetime.date, park_ids: Iterable[int] | None = None, building_id: int | None = None
+) -> Decimal | None:
+    """WALT (years, by area) of the leases in force on `day`, grouped by end date in SQL.
+
+    Sales have no end and are left out. One row per distinct end date reaches Python.
+    """
+    park_ids = None if park_ids is None else list(park_ids)
+    rows = (
+        _lines_on(day, park_ids, building_id)
+        .filter(kind=ContractKind.LEASE, end_on__isnull=False)
+        .values("end_on")
+        .annotate(area=Sum("area_sqm"))
+    )
+    spans = [
+        metrics.OccupancySpan(unit_id=i, area_sqm=row["area"], start=day, end=row["end_on"] or day)
+        for i, row in enumerate(rows)
+    ]
+    return metrics.walt(spans, day)
+
+
+def walt_by_building(day: datetime.date, building_ids: list[int]) -> dict[int, Decimal | None]:
+    rows = (
+        _lines_on(day, None, None)
+        .filter(kind=ContractKind.LEASE, end_on__isnull=False, building_id__in=building_ids)
+        .values("building_id", "end_on")
+        .annotate(area=Sum("area_sqm"))
+    )
+    spans: dict[int, list[metrics.OccupancySpan]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        spans[row["building_id"]].append(
+            metrics.OccupancySpan(unit_id=i, area_sqm=row["area"], start=day, end=row["end_on"] or day)
+        )
+    return {b: metrics.walt(spans.get(b, []), day) for b in building_ids}
+
+
+def month_ends(year: int) -> list[datetime.date]:
+    return [(datetime.date(year + (m == 12), m % 12 + 1, 1) - datetime.timedelta(days=1)) for m in range(1, 13)]
+
+
+def occupancy_series(days: list[datetime.date], park_ids: Iterable[int] | None = None) -> list[Occupancy]:
+    """Occupancy on each of some days (e.g. month ends), for the dashboard's chart."""
+    park_ids = None if park_ids is None else list(park_ids)
+    return [occupancy_on(day, park_ids) for day in days]
+
+
+# --- Rent roll -----------------------------------------------------------------------------------
+
+
+@dataclass
+class RentRollRow:
+    contract_id: int
+    number: str
+    enterprise: str
+    park: str
+    area_sqm: Decimal
+    end_on: datetime.date | None
+    months: list[Decimal] = field(default_factory=list)
+    property_fee_total: Decimal = ZERO
+
+    @property
+    def rent_total(self) -> Decimal:
+        return sum(self.months, ZERO)
+
+
+@dataclass
+class RentRoll:
+    year: int
+    month: int | None
+    columns: list[datetime.date]
+    rows: list[RentRollRow]
+
+    @property
+    def column_totals(self) -> list[Decimal]:
+        return [sum((r.months[i] for r in self.rows), ZERO) for i in range(len(self.columns))]
+
+    @property
+    def rent_total(self) -> Decimal:
+        return sum((r.rent_total for r in self.rows), ZERO)
+
+    @property
+    def property_fee_total(self) -> Decimal:
+        return sum((r.property_fee_total for r in self.rows), ZERO)
+
+
+def rent_roll(park_ids: Iterable[int] | None, year: int, month: int | None = None) -> RentRoll:
+    """Rent accrued per lease per month of a year (or one month), from the stored monthly accruals.
+
+    One query: the accrual rows of the period, pivoted in SQL to one row per lease (a column per
+    month, each the single stored value of that lease and month), joined to the lease, its tenant and
+    park. Amounts are the per-month values rounded to the fen at generation; totals are their sums, so
+    every column and row adds up to what is shown.
+    """
+    columns = [datetime.date(year, m, 1) for m in range(1, 13)] if month is None else [datetime.date(year, month, 1)]
+    months = ContractMonth.objects.filter(month__gte=columns[0], month__lte=columns[-1])
+    if park_ids is not None:
+        months = months.filter(park_id__in=list(park_ids))
+    pivot = {f"m{i}": Sum("rent", filter=Q(month=c)) for i, c in enumerate(columns)}
+    fields = ("contract_id", "contract__number", "contract__enterprise__name", "contract__park__name")
+    rows_qs = (
+        months.values(*fields, "contract__area_sqm", "contract__end_on")
+        .annotate(fee=Sum("property_fee"), **pivot)
+        .order_by("contract__park__name", "contract__number")
+    )
+    keys = [f"m{i}" for i in range(len(columns))]
+    rows = [
+        RentRollRow(
+            row["contract_id"],
+            row["contract__number"],
+            row["contract__enterprise__name"],
+            row["contract__park__name"],
+            row["contract__area_sqm"],
+            row["contract__end_on"],
+            [row[k] or ZERO for k in keys],
+            row["fee"] or ZERO,
+        )
+        for row in rows_qs.iterator(chunk_size=5000)
+    ]
+    return RentRoll(year=year, month=month, columns=columns, rows=rows)
+
+
+# --- Expiries, renewal tasks ---------------------------------------------------------------------
+
+
+def contracts_expiring(
+    park_ids: Iterable[int] | None, *, days: int, today: datetime.date | None = None
+) -> QuerySet[Contract]:
+    """Signed leases whose (effective) end falls within `days` days from today, soonest first."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=days)
+    qs = Contract.objects.filter(
+        status=ContractStatus.SIGNED, kind=ContractKind.LEASE, end_on__gte=today, end_on__lte=horizon
+    )
+    if park_ids is not None:
+        qs = qs.filter(park_id__in=list(park_ids))
+    return contract_list(qs).order_by("end_on", "pk")
+
+
+def expiry_counts(park_ids: Iterable[int] | None, today: datetime.date | None = None) -> dict[int, int]:
+    """How many leases expire within 30, 90 and 180 days (one query)."""
+    today = today or timezone.localdate()
+    qs = Contract.objects.filter(status=ContractStatus.SIGNED, kind=ContractKind.LEASE, end_on__gte=today)
+    if park_ids is not None:
+        qs = qs.filter(park_id__in=list(park_ids))
+    agg = qs.aggregate(
+        **{f"d{d}": Count("pk", filter=Q(end_on__lte=today + datetime.timedelta(days=d))) for d in EXPIRY_WINDOWS}
+    )
+    return {d: agg[f"d{d}"] for d in EXPIRY_WINDOWS}
+
+
+def renewal_tasks_open(park_ids: Iterable[int] | None, *, today: datetime.date | None = None) -> QuerySet[RenewalTask]:
+    today = today or timezone.localdate()
+    qs = RenewalTask.objects.filter(status=RenewalTaskStatus.OPEN, due_on__lte=today)
+    if park_ids is not None:
+        qs = qs.filter(park_id__in=list(park_ids))
+    return qs.select_related("contract", "contract__enterprise", "assignee").order_by("due_on", "pk")
+
+
+# --- Stacking plan colours -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitTenancy:
+    contract_id: int
+    number: str
+    enterprise: str
+    industry_code: str
+    end_on: datetime.date | None
+
+    def expiry_band(self, day: datetime.date) -> str:
+        """ "lt6" (< 6 months), "lt12", "lt24", "gt24" or "sold" (no end)."""
+        if self.end_on is None:
+            return "sold"
+        days = (self.end_on - day).days
+        if days < 183:
+            return "lt6"
+        if days < 366:
+            return "lt12"
+        if days < 731:
+            return "lt24"
+        return "gt24"
+
+    @property
+    def industry_section(self) -> str:
+        """The GB/T 4754 section letter (C 制造业, M 科研…) of the tenant, for colouring."""
+        if not self.industry_code:
+            return ""
+        try:
+            from parkos.enterprises import industry
+
+            return str(industry.section_of(self.industry_code))
+        except Exception:
+            return ""
+
+
+def building_expiry_map(building: Building | int, day: datetime.date | None = None) -> dict[int, UnitTenancy]:
+    """The contract in force on `day` for each unit of a building — one query, whatever the unit count."""
+    day = day or timezone.localdate()
+    building_id = building if isinstance(building, int) else building.pk
+    rows = (
+        _lines_on(day, None, building_id)
+        .order_by("unit_id", "start_on")
+        .values_list(
+            "unit_id",
+            "contract_id",
+            "contract__number",
+            "contract__enterprise__name",
+            "contract__enterprise__industry_code",
+            "end_on",
+        )
+    )
+    return {
+        unit_id: UnitTenancy(contract_id, number, enterprise, industry_code or "", end_on)
+        for unit_id, contract_id, number, enterprise, industry_code, end_on in rows
+    }
+
+
+# --- Commitments ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommitmentLine:
+    label: Any
+    committed: Any
+    unit: Any
+    actual: Any = None
+
+    @property
+    def gap(self) -> Any:
+        if self.actual is None or self.committed is None:
+            return None
+        return self.actual - self.committed
+
+
+def commitments_vs_actuals(contract: Contract) -> list[CommitmentLine]:
+    """The investment agreement's commitments beside the enterprise's reported figures.
+
+    The statistics app supplies actuals later (monthly reports); until then `actual` is None and the
+    page shows "暂无实际数据".
+    """
+    from django.utils.translation import gettext_lazy as _
+
+    actuals = _actuals_for(contract)
+    return [
+        CommitmentLine(_("投资额"), contract.committed_investment_wan, _("万元"), actuals.get("investment")),
+        CommitmentLine(_("年产值"), contract.committed_annual_output_wan, _("万元"), actuals.get("output")),
+        CommitmentLine(_("年税收"), contract.committed_annual_tax_wan, _("万元"), actuals.get("tax")),
+        CommitmentLine(_("就业人数"), contract.committed_jobs, _("人"), actuals.get("jobs")),
+        CommitmentLine(_("投产日期"), contract.committed_production_on, "", actuals.get("production_on")),
+    ]
+
+
+def _actuals_for(contract: Contract) -> dict[str, Any]:
+    """Reported figures from the statistics app's selectors, once that app provides them."""
+    try:
+        from parkos.statistics import selectors as statistics_selectors  # type: ignore[attr-defined, unused-ignore]
+    except ImportError:
+        return {}
+    provider = getattr(statistics_selectors, "enterprise_actuals_for_commitments", None)
+    if provider is None:
+        return {}
+    result: dict[str, Any] = provider(enterprise=contract.enterprise, since=contract.start_on)
+    return result
+
+
+def unit_contracts(unit: Unit) -> QuerySet[ContractSpace]:
+    return (
+        ContractSpace.objects.filter(unit=unit)
+        .exclude(contract__status=ContractStatus.CANCELLED)
+        .select_related("contract", "contract__enterprise")
+        .order_by(F("start_on").desc())
+    )
+
+
+EXPIRY_BANDS = ("lt6", "lt12", "lt24", "gt24", "sold", "vacant")
+COLOUR_MODES = ("status", "expiry", "industry")
+
+
+def _expiry_labels() -> dict[str, Any]:
+    from django.utils.translation import gettext_lazy as _
+
+    return {
+        "lt6": _("6个月内到期"),
+        "lt12": _("6–12个月到期"),
+        "lt24": _("1–2年到期"),
+        "gt24": _("2年以上"),
+        "sold": _("已出售"),
+        "vacant": _("未出租"),
+    }
+
+
+def stacking_colours(
+    building: Building, mode: str, day: datetime.date | None = None
+) -> tuple[dict[int, tuple[str, str]], list[tuple[str, Any, int]]]:
+    """Colour of each unit of a building's stacking plan by time to expiry or tenant industry.
+
+    Returns ({unit id: (css class, tooltip)}, legend [(css class, label, count)]); one query
+    (`building_expiry_map`), whatever the unit count. Units without a contract in force are "vacant".
+    """
+    from parkos.enterprises import industry
+
+    day = day or timezone.localdate()
+    tenancy = building_expiry_map(building, day)
+    unit_ids = list(Unit.objects.filter(building=building, archived_at__isnull=True).values_list("pk", flat=True))
+    colours: dict[int, tuple[str, str]] = {}
+    counts: dict[str, int] = defaultdict(int)
+    labels: dict[str, Any] = {}
+    if mode == "expiry":
+        labels = _expiry_labels()
+    sections: dict[str, str] = {}
+    for unit_id in unit_ids:
+        t = tenancy.get(unit_id)
+        if t is None:
+            key, tip = "vacant", ""
+            labels.setdefault("vacant", _expiry_labels()["vacant"])
+        elif mode == "expiry":
+            key = t.expiry_band(day)
+            tip = f"{t.enterprise} · {t.end_on.isoformat() if t.end_on else ''}"
+        else:
+            section = t.industry_section or "?"
+            key = section
+            if section not in sections:
+                try:
+                    sections[section] = str(industry.lookup(section).label) if section != "?" else "—"
+                except Exception:
+                    sections[section] = section
+            labels[key] = sections[section]
+            tip = f"{t.enterprise} · {t.industry_code}"
+        colours[unit_id] = (f"col-{mode}-{key}" if key != "vacant" else "col-vacant", tip)
+        counts[key] += 1
+    order = list(EXPIRY_BANDS) if mode == "expiry" else [*sorted(k for k in counts if k != "vacant"), "vacant"]
+    legend = [
+        (f"col-{mode}-{k}" if k != "vacant" else "col-vacant", labels.get(k, k), counts[k]) for k in order if counts[k]
+    ]
+    return colours, legend

@@ -1,0 +1,521 @@
+"""Every write to contracts: typed, keyword-only, atomic, audited.
+
+Occupancy of units and parcels is written here and only here (through
+`parkos.parks.services.space_set_occupancy`), recomputed from contract history by
+`refresh_space_occupancy` whenever a contract is signed, terminated, renewed or ends.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parkos.core.audit import audit_record, model_changes, snapshot
+from parkos.core.models import AuditAction
+from parkos.leasing import schedule
+from parkos.leasing.choices import ContractEventKind, ContractKind, ContractStatus, RenewalTaskStatus
+from parkos.leasing.models import (
+    OCCUPYING_STATUSES,
+    Contract,
+    ContractEvent,
+    ContractMonth,
+    ContractSpace,
+    RenewalTask,
+)
+from parkos.parks.choices import Occupancy
+from parkos.parks.models import LandParcel, Park, Unit
+from parkos.parks.services import space_set_occupancy
+
+if TYPE_CHECKING:
+    from parkos.accounts.models import User
+    from parkos.enterprises.models import Enterprise
+
+TERM_FIELDS = (
+    "signed_on", "start_on", "end_on", "handover_on", "rent_per_sqm_month", "sale_price_per_sqm", "sale_total",
+    "deposit", "payment_period", "free_rent_months", "escalation_rate", "escalation_every_years",
+    "property_fee_per_sqm_month", "property_fee_free_during_free_rent", "committed_investment_wan",
+    "committed_annual_output_wan", "committed_annual_tax_wan", "committed_jobs", "committed_production_on", "note",
+)  # fmt: skip
+
+
+def lease_terms(contract: Contract) -> schedule.LeaseTerms:
+    """The money terms of a lease for the schedule module; the end is capped by an early termination."""
+    end = contract.effective_end_on
+    if contract.kind != ContractKind.LEASE or end is None or contract.rent_per_sqm_month is None:
+        raise ValueError("only leases with an end date and a rent have a rent schedule")
+    free = contract.free_rent_months
+    # A termination inside the free-rent period shortens the term below the free months.
+    while contract.terminated_on is not None and free and schedule.term_end(contract.start_on, free) > end:
+        free -= 1
+    return schedule.LeaseTerms(
+        start=contract.start_on,
+        end=end,
+        area_sqm=contract.area_sqm,
+        monthly_rent_per_sqm=contract.rent_per_sqm_month,
+        payment_period=schedule.PaymentPeriod(contract.payment_period),
+        free_rent_months=free,
+        escalation_rate=contract.escalation_rate,
+        escalation_every_years=contract.escalation_every_years if contract.escalation_rate else 0,
+        property_fee_per_sqm=contract.property_fee_per_sqm_month,
+        property_fee_free_during_free_rent=contract.property_fee_free_during_free_rent,
+    )
+
+
+def _validate_terms(contract: Contract) -> None:
+    contract.full_clean(exclude=["number", "enterprise", "park"])
+    if contract.kind == ContractKind.LEASE:
+        try:
+            lease_terms(contract)
+        except ValidationError as exc:
+            mapping = {
+                "start": "start_on",
+                "end": "end_on",
+                "area_sqm": "area_sqm",
+                "monthly_rent_per_sqm": "rent_per_sqm_month",
+                "property_fee_per_sqm": "property_fee_per_sqm_month",
+            }
+            raise ValidationError(
+                {mapping.get(field, field): messages for field, messages in exc.error_dict.items()}
+            ) from None
+
+
+def _event(contract: Contract, kind: str, actor: User | None, note: str = "") -> None:
+    ContractEvent.objects.create(
+        contract=contract, kind=kind, actor=actor if actor is not None and actor.is_authenticated else None, note=note
+    )
+
+
+def _audit(contract: Contract, actor: User | None, action: str, changes: dict[str, Any]) -> None:
+    audit_record(actor=actor, action=action, obj=contract, changes=changes, park_id=contract.park_id)
+
+
+# --- Occupancy -----------------------------------------------------------------------------------
+
+
+def _space_filter(space: Unit | LandParcel) -> Q:
+    return Q(unit_id=space.pk) if isinstance(space, Unit) else Q(parcel_id=space.pk)
+
+
+def refresh_space_occupancy(space: Unit | LandParcel, *, today: datetime.date | None = None) -> None:
+    """Recompute a space's stored occupancy from contract history: the current or next contract.
+
+    1. Take the executed contract lines of the space that have not ended by `today`, earliest first.
+    2. None: the space is vacant.
+    3. Otherwise store the first one's kind and period, extended while the next line of the same kind
+       starts the day after (a renewal), so a renewed unit stays leased without a gap.
+    The caller holds the transaction and the space's row lock.
+    """
+    today = today or timezone.localdate()
+    lines = list(
+        ContractSpace.objects.filter(_space_filter(space), occupies=True)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=today))
+        .order_by("start_on")
+        .values_list("kind", "start_on", "end_on")
+    )
+    if not lines:
+        space_set_occupancy(space=space, occupancy=Occupancy.VACANT, occupied_from=None, occupied_until=None)
+        return
+    kind, start, end = lines[0]
+    for next_kind, next_start, next_end in lines[1:]:
+        if end is None or next_kind != kind or next_start != end + datetime.timedelta(days=1):
+            break
+        end = next_end
+    occupancy = Occupancy.SOLD if kind == ContractKind.SALE else Occupancy.LEASED
+    space_set_occupancy(space=space, occupancy=occupancy, occupied_from=start, occupied_until=end)
+
+
+def _locked_spaces(contract: Contract) -> list[Unit | LandParcel]:
+    """Lock the contract's units and parcel rows, in pk order so two signings cannot deadlock."""
+    unit_ids = sorted(i for i in contract.spaces.values_list("unit_id", flat=True) if i)
+    parcel_ids = sorted(i for i in contract.spaces.values_list("parcel_id", flat=True) if i)
+    units: list[Unit | LandParcel] = list(Unit.objects.select_for_update().filter(pk__in=unit_ids).order_by("pk"))
+    parcels = list(LandParcel.objects.select_for_update().filter(pk__in=parcel_ids).order_by("pk"))
+    return units + parcels
+
+
+def _sync_spaces(contract: Contract) -> None:
+    """Copy the contract's occupying period onto its space lines (the one place that writes them)."""
+    contract.spaces.update(
+        occupies=contract.status in OCCUPYING_STATUSES,
+        kind=contract.kind,
+        start_on=contract.start_on,
+        end_on=contract.effective_end_on,
+    )
+
+
+def _sync_months(contract: Contract) -> None:
+    """Regenerate the monthly accruals of a signed lease (none for drafts, sales, or cancelled)."""
+    ContractMonth.objects.filter(contract=contract).delete()
+    if contract.kind != ContractKind.LEASE or contract.status not in OCCUPYING_STATUSES:
+        return
+    ContractMonth.objects.bulk_create(
+        ContractMonth(contract=contract, park_id=contract.park_id, month=month, rent=rent, property_fee=fee)
+        for month, rent, fee in schedule.monthly_accruals(lease_terms(contract))
+    )
+
+
+def _overlap_error(space: Unit | LandParcel, contract: Contract) -> ValidationError | None:
+    start, end = contract.start_on, contract.effective_end_on
+    clash = (
+        ContractSpace.objects.filter(_space_filter(space), occupies=True)
+        .exclude(contract=contract)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=start))
+        .select_related("contract")
+    )
+    if end is not None:
+        clash = clash.filter(start_on__lte=end)
+    other = clash.order_by("start_on").first()
+    if other is None:
+        return None
+    return ValidationError(
+        _("%(space)s 在 %(start)s 至 %(end)s 已由合同 %(number)s 占用，不能重复签约")
+        % {
+            "space": space.code,
+            "start": other.start_on.isoformat(),
+            "end": other.end_on.isoformat() if other.end_on else _("长期"),
+            "number": other.contract.number,
+        },
+        code="overlap",
+    )
+
+
+# --- Contracts -----------------------------------------------------------------------------------
+
+
+def _next_number(contract: Contract) -> str:
+    prefix = "XS" if contract.kind == ContractKind.SALE else "ZL"
+    return f"{prefix}-{contract.park.code}-{contract.start_on:%Y}-{contract.pk:06d}"
+
+
+@transaction.atomic
+def contract_create_draft(
+    *,
+    actor: User | None,
+    park: Park,
+    enterprise: Enterprise,
+    kind: str = ContractKind.LEASE,
+    units: Sequence[Unit] = (),
+    parcel: LandParcel | None = None,
+    renewal_of: Contract | None = None,
+    **terms: Any,
+) -> Contract:
+    """Draft a contract for some units of a park, or one parcel; nothing is occupied until signing."""
+    unknown = set(terms) - set(TERM_FIELDS)
+    if unknown:
+        raise ValueError(f"not contract terms: {sorted(unknown)}")
+    if bool(units) == (parcel is not None):
+        raise ValidationError(_("合同须覆盖一个或多个单元，或一个地块（二者选一）"))
+    spaces: list[Unit | LandParcel] = list(units) if units else [parcel]  # type: ignore[list-item]
+    for space in spaces:
+        if space.park_id != park.pk:
+            raise ValidationError(_("%(space)s 不属于园区 %(park)s") % {"space": space.code, "park": park.name})
+        if space.archived_at is not None or not space.lettable:
+            raise ValidationError(_("%(space)s 当前不可租售") % {"space": space.code})
+    contract = Contract(park=park, enterprise=enterprise, kind=kind, renewal_of=renewal_of, created_by=actor, **terms)
+    contract.area_sqm = sum((s.area_sqm for s in spaces), Decimal(0))
+    _validate_terms(contract)
+    contract.save()
+    contract.number = _next_number(contract)
+    contract.save(update_fields=["number"])
+    ContractSpace.objects.bulk_create(
+        ContractSpace(
+            contract=contract,
+            park=park,
+            unit=s if isinstance(s, Unit) else None,
+            parcel=s if isinstance(s, LandParcel) else None,
+            building_id=s.building_id if isinstance(s, Unit) else None,
+            area_sqm=s.area_sqm,
+            kind=contract.kind,
+            start_on=contract.start_on,
+            end_on=contract.effective_end_on,
+        )
+        for s in spaces
+    )
+    _event(contract, ContractEventKind.CREATED, actor)
+    _audit(contract, actor, AuditAction.CREATE, model_changes({}, snapshot(contract)))
+    return contract
+
+
+def _locked_contract(contract: Contract) -> Contract:
+    return Contract.objects.select_for_update().select_related("park").get(pk=contract.pk)
+
+
+@transaction.atomic
+def contract_update_draft(*, contract: Contract, actor: User | None, **terms: Any) -> Contract:
+    """Change the terms of a draft (signed contracts are changed only by termination or renewal)."""
+    contract = _locked_contract(contract)
+    if contract.status != ContractStatus.DRAFT:
+        raise ValidationError(_("只有草稿合同可以修改"))
+    before = snapshot(contract)
+    for name, value in terms.items():
+        if name not in TERM_FIELDS:
+            raise ValueError(f"not a contract term: {name}")
+        setattr(contract, name, value)
+    _validate_terms(contract)
+    contract.save()
+    _sync_spaces(contract)
+    changes = model_changes(before, snapshot(contract))
+    changes.pop("updated_at", None)
+    _audit(contract, actor, AuditAction.UPDATE, changes)
+    return contract
+
+
+@transaction.atomic
+def contract_approve(*, contract: Contract, actor: User | None) -> Contract:
+    contract = _locked_contract(contract)
+    if contract.status != ContractStatus.DRAFT:
+        raise ValidationError(_("只有草稿合同可以审批"))
+    contract.status = ContractStatus.APPROVED
+    contract.save(update_fields=["status", "updated_at"])
+    _event(contract, ContractEventKind.APPROVED, actor)
+    _audit(contract, actor, AuditAction.UPDATE, {"status": [ContractStatus.DRAFT, ContractStatus.APPROVED]})
+    return contract
+
+
+@transaction.atomic
+def contract_sign(*, contract: Contract, actor: User | None, signed_on: datetime.date | None = None) -> Contract:
+    """Execute an approved contract: occupy its spaces from the start date, refusing any overlap.
+
+    1. Lock the contract, then its units/parcel rows in pk order: a concurrent signing of the same
+       space waits here until this transaction commits, then sees this contract and is refused.
+    2. Refuse when any executed contract on the same space overlaps the period.
+    3. Mark signed, copy the period onto the space lines, generate the monthly accruals.
+    4. Recompute each space's occupancy from contract history.
+    """
+    contract = _locked_contract(contract)
+    if contract.status != ContractStatus.APPROVED:
+        raise ValidationError(_("合同须先审批，才能签约（当前：%(s)s）") % {"s": contract.get_status_display()})
+    spaces = _locked_spaces(contract)
+    errors = [e for e in (_overlap_error(space, contract) for space in spaces) if e is not None]
+    if errors:
+        raise ValidationError(errors)
+    contract.status = ContractStatus.SIGNED
+    contract.signed_on = signed_on or contract.signed_on or timezone.localdate()
+    contract.save(update_fields=["status", "signed_on", "updated_at"])
+    _sync_spaces(contract)
+    _sync_months(contract)
+    for space in spaces:
+        refresh_space_occupancy(space)
+    _event(contract, ContractEventKind.SIGNED, actor)
+    _audit(
+        contract,
+        actor,
+        AuditAction.UPDATE,
+        {"status": [ContractStatus.APPROVED, ContractStatus.SIGNED], "signed_on": contract.signed_on},
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_cancel(*, contract: Contract, actor: User | None, note: str = "") -> Contract:
+    """Void a draft or approved contract that will not be signed."""
+    contract = _locked_contract(contract)
+    if contract.status not in (ContractStatus.DRAFT, ContractStatus.APPROVED):
+        raise ValidationError(_("已签约的合同不能作废，请办理提前终止"))
+    before = contract.status
+    contract.status = ContractStatus.CANCELLED
+    contract.save(update_fields=["status", "updated_at"])
+    _event(contract, ContractEventKind.CANCELLED, actor, note)
+    _audit(contract, actor, AuditAction.UPDATE, {"status": [before, ContractStatus.CANCELLED]})
+    return contract
+
+
+@transaction.atomic
+def contract_terminate(
+    *, contract: Contract, terminated_on: datetime.date, reason: str, actor: User | None, note: str = ""
+) -> Contract:
+    """End a signed contract early: its spaces are free from the day after `terminated_on`."""
+    contract = _locked_contract(contract)
+    if contract.status != ContractStatus.SIGNED:
+        raise ValidationError(_("只有已签约的合同可以提前终止"))
+    if not reason:
+        raise ValidationError({"reason": _("请选择终止原因")})
+    if terminated_on < contract.start_on - datetime.timedelta(days=1):
+        raise ValidationError({"terminated_on": _("终止日期不能早于起租日期的前一天")})
+    if contract.end_on is not None and terminated_on >= contract.end_on:
+        raise ValidationError({"terminated_on": _("终止日期须早于到期日期；到期的合同会自动结束")})
+    spaces = _locked_spaces(contract)
+    if contract.renewals.filter(status__in=OCCUPYING_STATUSES).exists():
+        raise ValidationError(_("该合同已有签约的续签合同，请先终止续签合同"))
+    contract.status = ContractStatus.TERMINATED
+    contract.terminated_on = terminated_on
+    contract.termination_reason = reason
+    contract.termination_note = note
+    contract.save(update_fields=["status", "terminated_on", "termination_reason", "termination_note", "updated_at"])
+    _sync_spaces(contract)
+    if contract.start_on > terminated_on:
+        # Terminated before it began: it never occupied anything.
+        contract.spaces.update(occupies=False)
+        ContractMonth.objects.filter(contract=contract).delete()
+    else:
+        _sync_months(contract)
+    for space in spaces:
+        refresh_space_occupancy(space)
+    RenewalTask.objects.filter(contract=contract, status=RenewalTaskStatus.OPEN).update(
+        status=RenewalTaskStatus.CANCELLED, closed_at=timezone.now()
+    )
+    _event(contract, ContractEventKind.TERMINATED, actor, note or contract.get_termination_reason_display())
+    _audit(
+        contract,
+        actor,
+        AuditAction.UPDATE,
+        {
+            "status": [ContractStatus.SIGNED, ContractStatus.TERMINATED],
+            "terminated_on": terminated_on,
+            "reason": reason,
+        },
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_renew(
+    *,
+    contract: Contract,
+    actor: User | None,
+    end_on: datetime.date,
+    rent_per_sqm_month: Decimal | None = None,
+    **terms: Any,
+) -> Contract:
+    """Draft the renewal of a signed lease: same enterprise and spaces, from the day after it ends.
+
+    The renewal is signed like any contract; once it is, the old one shows as renewed (已续签) and the
+    spaces stay leased without a gap.
+    """
+    contract = _locked_contract(contract)
+    if contract.status != ContractStatus.SIGNED or contract.kind != ContractKind.LEASE or contract.end_on is None:
+        raise ValidationError(_("只有已签约的租赁合同可以续签"))
+    if contract.renewals.exclude(status=ContractStatus.CANCELLED).exists():
+        raise ValidationError(_("该合同已有续签合同"))
+    inherited = {
+        "payment_period": contract.payment_period,
+        "escalation_rate": contract.escalation_rate,
+        "escalation_every_years": contract.escalation_every_years,
+        "property_fee_per_sqm_month": contract.property_fee_per_sqm_month,
+        "deposit": contract.deposit,
+    }
+    spaces = list(contract.spaces.select_related("unit", "parcel"))
+    renewal = contract_create_draft(
+        actor=actor,
+        park=contract.park,
+        enterprise=contract.enterprise,
+        kind=ContractKind.LEASE,
+        units=[s.unit for s in spaces if s.unit is not None],
+        parcel=next((s.parcel for s in spaces if s.parcel is not None), None),
+        renewal_of=contract,
+        start_on=contract.end_on + datetime.timedelta(days=1),
+        end_on=end_on,
+        rent_per_sqm_month=rent_per_sqm_month or contract.rent_per_sqm_month,
+        **(inherited | terms),
+    )
+    RenewalTask.objects.filter(contract=contract, status=RenewalTaskStatus.OPEN).update(
+        status=RenewalTaskStatus.DONE, closed_at=timezone.now()
+    )
+    _event(contract, ContractEventKind.RENEWAL_DRAFTED, actor, renewal.number)
+    return renewal
+
+
+@transaction.atomic
+def contract_end_expired(*, actor: User | None = None, today: datetime.date | None = None) -> int:
+    """Move spaces whose stored occupancy has run out on to their next contract, or vacancy.
+
+    Ended is derived from dates, so nothing on the contract changes; this only keeps the spaces'
+    stored current-or-next occupancy true (a unit whose lease ended and whose next lease starts later
+    must show the next one). Idempotent; run daily by `manage.py leasing_reminders`.
+    """
+    today = today or timezone.localdate()
+    count = 0
+    for model in (Unit, LandParcel):
+        stale = model.objects.filter(occupied_until__lt=today).exclude(occupancy=Occupancy.VACANT)
+        for space in stale.select_for_update().order_by("pk"):
+            refresh_space_occupancy(space, today=today)
+            count += 1
+    if count:
+        audit_record(
+            actor=actor,
+            action=AuditAction.OTHER,
+            object_type="leasing.contract",
+            object_repr=_("到期合同释放空间"),
+            changes={"spaces": count, "day": today},
+        )
+    return count
+
+
+# --- Renewal tasks -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def renewal_task_close(*, task: RenewalTask, actor: User | None, status: str = RenewalTaskStatus.DONE) -> RenewalTask:
+    task = RenewalTask.objects.select_for_update().get(pk=task.pk)
+    if task.status == RenewalTaskStatus.OPEN:
+        task.status = status
+        task.closed_at = timezone.now()
+        task.save(update_fields=["status", "closed_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=task, park_id=task.park_id, changes={"status": status})
+    return task
+
+
+#: A renewal task falls due this many days before a lease ends (moved to the next working day).
+RENEWAL_LEAD_DAYS = 90
+
+
+def renewal_due_on(end_on: datetime.date) -> datetime.date:
+    from parkos.leasing.workdays import next_working_day
+
+    return next_working_day(end_on - datetime.timedelta(days=RENEWAL_LEAD_DAYS))
+
+
+@transaction.atomic
+def renewal_tasks_create_due(*, today: datetime.date | None = None, actor: User | None = None) -> int:
+    """Create the renewal task of every signed lease ending within the lead time; idempotent.
+
+    A lease gets one task (a unique constraint on the contract), assigned to a leasing manager of its
+    park when there is one, else its park manager. Leases with a signed or drafted renewal need none.
+    """
+    from parkos.accounts.choices import Role
+    from parkos.accounts.models import User as UserModel
+
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=RENEWAL_LEAD_DAYS + 7)  # the due date may move past a holiday
+    candidates = (
+        Contract.objects.filter(status=ContractStatus.SIGNED, kind=ContractKind.LEASE)
+        .filter(end_on__gte=today, end_on__lte=horizon, renewal_task__isnull=True)
+        .exclude(renewals__status__in=(ContractStatus.DRAFT, ContractStatus.APPROVED, *OCCUPYING_STATUSES))
+        .values_list("pk", "park_id", "end_on")
+    )
+    pending = [(pk, park_id, renewal_due_on(end)) for pk, park_id, end in candidates if end is not None]
+    pending = [row for row in pending if row[2] <= today]
+    if not pending:
+        return 0
+    park_ids = {park_id for _pk, park_id, _due in pending}
+    assignees: dict[int, int] = {}
+    for role in (Role.PARK_MANAGER, Role.LEASING_MANAGER):  # leasing managers win: assigned last
+        for user_id, park_id in (
+            UserModel.objects.filter(role=role, is_active=True, parks__in=park_ids)
+            .values_list("pk", "parks")
+            .order_by("-pk")
+        ):
+            assignees[park_id] = user_id
+    tasks = RenewalTask.objects.bulk_create(
+        [
+            RenewalTask(contract_id=pk, park_id=park_id, due_on=due, assignee_id=assignees.get(park_id))
+            for pk, park_id, due in pending
+        ],
+        ignore_conflicts=True,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        object_type="leasing.renewaltask",
+        object_repr=_("生成续签任务"),
+        changes={"count": len(tasks), "day": today},
+    )
+    return len(tasks)

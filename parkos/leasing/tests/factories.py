@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+from typing import Any
+
+import factory
+
+from parkos.enterprises import credit_code
+from parkos.enterprises.models import Enterprise
+from parkos.leasing import services
+
+_rng = random.Random(20261125)
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    name = factory.Sequence(lambda n: f"重庆测试医疗器械有限公司{n}")
+    credit_code = factory.LazyFunction(lambda: credit_code.generate("500113", _rng))
+    industry_code = "3581"
+    city = "重庆市"
+    district = "巴南区"
+
+
+def lease_terms(**overrides: Any) -> dict[str, Any]:
+    """The issue's lease: 25 元/m²/月, 3 months free, +5 % every 2 years, quarterly, 2026–2030."""
+    return {
+        "start_on": datetime.date(2026, 1, 1),
+        "end_on": datetime.date(2030, 12, 31),
+        "rent_per_sqm_month": Decimal(25),
+        "payment_period": "quarterly",
+        "free_rent_months": 3,
+        "escalation_rate": Decimal("0.05"),
+        "escalation_every_years": 2,
+        "deposit": Decimal(75000),
+    } | overrides
+
+
+def signed_lease(*, units: list[Any], enterprise: Enterprise | None = None, actor: Any = None, **terms: Any) -> Any:
+    """Draft, approve and sign a lease of `units` (all in one park)."""
+    enterprise = enterprise or EnterpriseFactory()
+    contract = services.contract_create_draft(
+        actor=actor, park=units[0].park, enterprise=enterprise, units=units, **lease_terms(**terms)
+    )
+    services.contract_approve(contract=contract, actor=actor)
+    return services.contract_sign(contract=contract, actor=actor, signed_on=contract.start_on)
+
+
+def approved_lease(*, units: list[Any], enterprise: Enterprise | None = None, **terms: Any) -> Any:
+    enterprise = enterprise or EnterpriseFactory()
+    contract = services.contract_create_draft(
+        actor=None, park=units[0].park, enterprise=enterprise, units=units, **lease_terms(**terms)
+    )
+    return services.contract_approve(contract=contract, actor=None)

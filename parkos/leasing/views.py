@@ -1,0 +1,371 @@
+"""Contract pages, rent roll and occupancy dashboard: thin layers over services and selectors."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from parkos.accounts.access import (
+    Capability,
+    acting_user,
+    has_capability,
+    scope_to_parks,
+    visible_park_ids,
+    visible_parks,
+)
+from parkos.core.views_generic import (
+    FilteredListView,
+    ParkScopedMixin,
+    ScopedDetailView,
+    ServiceFormView,
+)
+from parkos.core.xlsx import DATE_FORMAT, MONEY_FORMAT, Column, xlsx_response
+from parkos.leasing import schedule, selectors, services
+from parkos.leasing.choices import ContractKind, ContractStatus
+from parkos.leasing.filtersets import CONTRACT_ORDERING, ContractFilterSet
+from parkos.leasing.forms import ContractForm, RenewForm, SignForm, TerminateForm
+from parkos.leasing.models import Contract
+from parkos.parks.models import Unit
+
+
+def _scoped_contracts(request: HttpRequest) -> QuerySet[Contract]:
+    return scope_to_parks(request.user, Contract.objects.all())
+
+
+def _park_ids(request: HttpRequest) -> list[int] | None:
+    """The parks a page covers: `?park=` if visible, else the active park, else all visible parks."""
+    visible = visible_park_ids(request.user)
+    wanted = request.GET.get("park") or getattr(getattr(request, "active_park", None), "pk", None)
+    try:
+        park_id = int(wanted) if wanted else None
+    except ValueError:
+        park_id = None
+    if park_id is not None and (visible is None or park_id in visible):
+        return [park_id]
+    return visible
+
+
+def _int_param(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
+    try:
+        value = int(request.GET.get(name, default))
+    except ValueError:
+        return default
+    return value if low <= value <= high else default
+
+
+class ContractListView(FilteredListView):
+    model = Contract
+    filterset_class = ContractFilterSet
+    template_name = "leasing/contract_list.html"
+    partial_template_name = "leasing/_contract_table.html"
+    ordering_fields = CONTRACT_ORDERING
+    default_ordering = "-start_on"
+
+    def get_queryset(self) -> QuerySet[Contract]:
+        return selectors.contract_list(super().get_queryset()).distinct()
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.GET.get("format") == "xlsx":
+            rows = self.get_queryset()[:20000]
+            today = timezone.localdate()
+            return xlsx_response(
+                _("租售合同"),
+                [
+                    Column(_("合同编号"), "number"),
+                    Column(_("园区"), "park.name"),
+                    Column(_("企业"), "enterprise.name"),
+                    Column(_("合同类型"), "get_kind_display"),
+                    Column(_("执行情况"), lambda c: c.lifecycle_on(today, renewed=c.has_renewal).label),
+                    Column(_("起租日期"), "start_on", DATE_FORMAT),
+                    Column(_("到期日期"), "end_on", DATE_FORMAT),
+                    Column(_("面积（m²）"), "area_sqm", MONEY_FORMAT),
+                    Column(_("租金单价（元/m²·月）"), "rent_per_sqm_month"),
+                ],
+                rows,
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context["rows"] = [(c, c.lifecycle_on(today, renewed=c.has_renewal)) for c in context["object_list"]]
+        context["can_manage"] = has_capability(self.request.user, Capability.MANAGE_CONTRACTS)
+        context["expiry_counts"] = selectors.expiry_counts(_park_ids(self.request), today)
+        return context
+
+
+class ContractDetailView(ScopedDetailView):
+    model = Contract
+    template_name = "leasing/contract_detail.html"
+
+    def get_queryset(self) -> QuerySet[Contract]:
+        return super().get_queryset().select_related("park", "enterprise", "renewal_of", "created_by")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from parkos.core.models import AuditEntry
+
+        context = super().get_context_data(**kwargs)
+        contract: Contract = self.object
+        today = timezone.localdate()
+        lines: list[schedule.ScheduleLine] = []
+        if contract.kind == ContractKind.LEASE and contract.status != ContractStatus.CANCELLED:
+            lines = schedule.generate_schedule(services.lease_terms(contract))
+        can_manage = has_capability(self.request.user, Capability.MANAGE_CONTRACTS)
+        context.update(
+            lifecycle=contract.lifecycle_on(today),
+            spaces=contract.spaces.select_related("unit", "parcel", "building"),
+            lines=lines,
+            rent_total=sum((line.rent_amount for line in lines), schedule.ZERO_YUAN),
+            fee_total=sum((line.property_fee_amount for line in lines), schedule.ZERO_YUAN),
+            events=contract.events.select_related("actor"),
+            audit=AuditEntry.objects.filter(object_type="leasing.contract", object_id=str(contract.pk))[:30],
+            renewals=contract.renewals.all(),
+            commitments=selectors.commitments_vs_actuals(contract) if contract.has_commitments else [],
+            can_manage=can_manage,
+            can_approve=can_manage and contract.status == ContractStatus.DRAFT,
+            can_sign=can_manage and contract.status == ContractStatus.APPROVED,
+            can_terminate=can_manage and contract.status == ContractStatus.SIGNED,
+            can_renew=can_manage
+            and contract.status == ContractStatus.SIGNED
+            and contract.kind == ContractKind.LEASE
+            and not contract.renewals.exclude(status=ContractStatus.CANCELLED).exists(),
+            sign_form=SignForm(initial={"signed_on": today}),
+            terminate_form=TerminateForm(),
+            renew_form=RenewForm(initial={"rent_per_sqm_month": contract.rent_per_sqm_month, "free_rent_months": 0}),
+            breadcrumbs=[(_("租售合同"), reverse("leasing:contract_list")), (str(contract), "")],
+        )
+        return context
+
+
+class ContractScheduleExportView(ParkScopedMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        contract = get_object_or_404(_scoped_contracts(request), pk=pk)
+        if contract.kind != ContractKind.LEASE:
+            raise ValidationError(_("销售合同没有租金计划"))
+        lines = schedule.generate_schedule(services.lease_terms(contract))
+        return xlsx_response(
+            f"{_('租金计划')}-{contract.number}",
+            [
+                Column(_("期数"), "number"),
+                Column(_("开始"), "period_start", DATE_FORMAT),
+                Column(_("结束"), "period_end", DATE_FORMAT),
+                Column(_("应付日期"), "due_date", DATE_FORMAT),
+                Column(_("租金（元）"), "rent_amount", MONEY_FORMAT),
+                Column(_("物业费（元）"), "property_fee_amount", MONEY_FORMAT),
+                Column(_("合计（元）"), "total_amount", MONEY_FORMAT),
+                Column(_("说明"), "description"),
+            ],
+            lines,
+        )
+
+
+class ContractCreateView(ServiceFormView):
+    form_class = ContractForm
+    template_name = "leasing/contract_form.html"
+    capability = Capability.MANAGE_CONTRACTS
+
+    @property
+    def title(self) -> str:
+        return _("新建租售合同")
+
+    def initial_kwargs(self) -> dict[str, Any]:
+        unit = None
+        if self.request.GET.get("unit"):
+            unit = scope_to_parks(self.request.user, Unit.objects.all()).filter(pk=self.request.GET["unit"]).first()
+        return {"parks": visible_parks(self.request.user).filter(archived_at__isnull=True), "initial_unit": unit}
+
+    def park_of(self, obj: Any, form: Any) -> Any:
+        return form.cleaned_data["park"] if form is not None else None
+
+    def save(self, form: Any, obj: Any) -> Contract:
+        data = dict(form.cleaned_data)
+        park, enterprise = data.pop("park"), data.pop("enterprise_ref")
+        units, parcel, kind = data.pop("units"), data.pop("parcel"), data.pop("kind")
+        data.pop("unit_codes", None)
+        data.pop("parcel_code", None)
+        return services.contract_create_draft(
+            actor=acting_user(self.request),
+            park=park,
+            enterprise=enterprise,
+            kind=kind,
+            units=units,
+            parcel=parcel,
+            **data,
+        )
+
+
+class ContractUpdateView(ServiceFormView):
+    form_class = ContractForm
+    template_name = "leasing/contract_form.html"
+    capability = Capability.MANAGE_CONTRACTS
+
+    @property
+    def title(self) -> str:
+        return _("编辑合同草稿")
+
+    def get_object(self) -> Contract:
+        return get_object_or_404(_scoped_contracts(self.request), pk=self.kwargs["pk"])
+
+    def park_of(self, obj: Any, form: Any) -> Any:
+        return obj.park_id
+
+    def save(self, form: Any, obj: Any) -> Contract:
+        return services.contract_update_draft(contract=obj, actor=acting_user(self.request), **form.cleaned_data)
+
+
+class ContractActionView(ParkScopedMixin, View):
+    """POST-only workflow steps: approve, sign, terminate, renew, cancel; errors come back as messages."""
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        contract = get_object_or_404(_scoped_contracts(request), pk=pk)
+        self.require(Capability.MANAGE_CONTRACTS, contract.park_id)
+        actor = acting_user(request)
+        target = contract
+        try:
+            if action == "approve":
+                services.contract_approve(contract=contract, actor=actor)
+                messages.success(request, _("合同已审批。"))
+            elif action == "cancel":
+                services.contract_cancel(contract=contract, actor=actor)
+                messages.success(request, _("合同已作废。"))
+            elif action == "sign":
+                form: Any = SignForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(form.errors.as_text())
+                services.contract_sign(contract=contract, actor=actor, signed_on=form.cleaned_data["signed_on"])
+                messages.success(request, _("合同已签约，单元自起租日起计为已出租。"))
+            elif action == "terminate":
+                form = TerminateForm(request.POST)
+                if not form.is_valid():
+                    return self._form_error(request, contract, "terminate_form", form)
+                services.contract_terminate(contract=contract, actor=actor, **form.cleaned_data)
+                messages.success(request, _("合同已提前终止。"))
+            elif action == "renew":
+                form = RenewForm(request.POST)
+                if not form.is_valid():
+                    return self._form_error(request, contract, "renew_form", form)
+                target = services.contract_renew(contract=contract, actor=actor, **form.cleaned_data)
+                messages.success(request, _("已生成续签合同草稿 %(n)s。") % {"n": target.number})
+            else:
+                return HttpResponse(status=404)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return HttpResponseRedirect(target.get_absolute_url())
+
+    def _form_error(self, request: HttpRequest, contract: Contract, name: str, form: Any) -> HttpResponse:
+        view = ContractDetailView()
+        view.setup(request, pk=contract.pk)
+        view.object = contract
+        context = view.get_context_data(object=contract)
+        context[name] = form
+        context["open_form"] = name
+        return render(request, ContractDetailView.template_name, context, status=200)
+
+
+def _month_cell(index: int) -> Any:
+    def cell(row: selectors.RentRollRow) -> Decimal:
+        return row.months[index]
+
+    return cell
+
+
+class RentRollView(ParkScopedMixin, TemplateView):
+    template_name = "leasing/rent_roll.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        today = timezone.localdate()
+        year = _int_param(request, "year", today.year, 2000, 2100)
+        month = _int_param(request, "month", 0, 1, 12) or None
+        roll = selectors.rent_roll(_park_ids(request), year, month)
+        if request.GET.get("format") == "xlsx":
+            columns = [
+                Column(_("合同编号"), "number"),
+                Column(_("园区"), "park"),
+                Column(_("企业"), "enterprise"),
+                Column(_("面积（m²）"), "area_sqm", MONEY_FORMAT),
+                Column(_("到期日期"), "end_on", DATE_FORMAT),
+            ]
+            columns += [Column(f"{c:%Y-%m}", _month_cell(i), MONEY_FORMAT) for i, c in enumerate(roll.columns)]
+            columns += [
+                Column(_("租金合计（元）"), "rent_total", MONEY_FORMAT),
+                Column(_("物业费合计（元）"), "property_fee_total", MONEY_FORMAT),
+            ]
+            label = f"{year}-{month:02d}" if month else str(year)
+            return xlsx_response(f"{_('租金台账')}-{label}", columns, roll.rows)
+        context = self.get_context_data(
+            roll=roll,
+            year=year,
+            month=month,
+            park_id=request.GET.get("park", ""),
+            parks=visible_parks(request.user).filter(archived_at__isnull=True).only("pk", "name"),
+            months=range(1, 13),
+            querystring=request.GET.urlencode(),
+            breadcrumbs=[(_("租售合同"), reverse("leasing:contract_list")), (_("租金台账"), "")],
+        )
+        return self.render_to_response(context)
+
+
+class OccupancyView(ParkScopedMixin, TemplateView):
+    """Occupancy by park on a day (any past date), and by month over a year, with WALT."""
+
+    template_name = "leasing/occupancy.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        today = timezone.localdate()
+        try:
+            day = datetime.date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else today
+        except ValueError:
+            day = today
+        park_ids = _park_ids(request)
+        by_park = selectors.occupancy_by_park(day, park_ids)
+        parks = {p.pk: p for p in visible_parks(request.user).filter(pk__in=list(by_park))}
+        total = selectors.occupancy_on(day, park_ids)
+        year = _int_param(request, "year", day.year, 2000, 2100)
+        series = selectors.occupancy_series(selectors.month_ends(year), park_ids)
+        chart = {
+            "months": [f"{o.day:%Y-%m}" for o in series],
+            "by_area": [float(o.by_area_pct) if o.by_area_pct is not None else None for o in series],
+            "by_count": [float(o.by_count_pct) if o.by_count_pct is not None else None for o in series],
+            "parks": [parks[pid].name for pid in sorted(by_park, key=lambda p: parks[p].name) if pid in parks],
+            "park_rates": [
+                float(by_park[pid].by_area_pct or 0)
+                for pid in sorted(by_park, key=lambda p: parks[p].name)
+                if pid in parks
+            ],
+        }
+        context = self.get_context_data(
+            day=day,
+            year=year,
+            total=total,
+            walt=selectors.walt_on(day, park_ids),
+            rows=sorted(((parks[pid], occ) for pid, occ in by_park.items() if pid in parks), key=lambda r: r[0].name),
+            chart_json=chart,
+            park_id=request.GET.get("park", ""),
+            parks=visible_parks(request.user).filter(archived_at__isnull=True).only("pk", "name"),
+            breadcrumbs=[(_("租售合同"), reverse("leasing:contract_list")), (_("出租率"), "")],
+        )
+        return self.render_to_response(context)
+
+
+__all__ = [
+    "ContractActionView",
+    "ContractCreateView",
+    "ContractDetailView",
+    "ContractListView",
+    "ContractScheduleExportView",
+    "ContractUpdateView",
+    "OccupancyView",
+    "RentRollView",
+]

@@ -1,0 +1,61 @@
+"""Journey: a leasing manager signs a lease for a vacant unit; the stacking plan, occupancy and rent roll follow."""
+
+from decimal import Decimal
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from parkos.accounts.tests.factories import PASSWORD
+from parkos.leasing.tests.factories import EnterpriseFactory
+from parkos.parks.tests.factories import BuildingFactory, FloorFactory, UnitFactory
+from tests.e2e.conftest import login
+
+
+def test_leasing_manager_signs_a_lease_and_everything_follows(page, dave, park_b):
+    building = BuildingFactory(park=park_b, code="B1", name="B1栋研发楼")
+    floor = FloorFactory(building=building, level=1, area_sqm=Decimal(3000))
+    UnitFactory(floor=floor, code="B1-101", area_sqm=Decimal(1000))
+    UnitFactory(floor=floor, code="B1-102", area_sqm=Decimal(1000))
+    tenant = EnterpriseFactory(name="成都博华医疗器械有限公司")
+    today = timezone.localdate()
+    start = today.replace(day=1)
+
+    login(page, "dave", PASSWORD)
+    page.locator("nav.mainnav").get_by_role("link", name="租售合同").click()
+    page.get_by_role("link", name="出租率").click()
+    expect(page.get_by_test_id("occupancy-area")).to_contain_text("0.0%")
+
+    page.locator("nav.mainnav").get_by_role("link", name="租售合同").click()
+    page.get_by_role("link", name="新建合同").click()
+    page.locator("#id_park").select_option(label=park_b.name)
+    page.get_by_label("企业（名称或统一社会信用代码）").fill(tenant.credit_code)
+    page.get_by_label("单元编号").fill("B1-101")
+    page.get_by_label("起租/交易日期").fill(start.isoformat())
+    page.get_by_label("到期日期").fill(f"{start.year + 3}-{start.month:02d}-01")
+    page.get_by_label("租金单价（元/m²·月）").fill("30")
+    page.get_by_label("免租期（月）").fill("0")
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.get_by_test_id("lifecycle")).to_have_text("草稿")
+    page.get_by_role("button", name="审批通过").click()
+    expect(page.get_by_test_id("lifecycle")).to_have_text("已审批")
+    page.get_by_role("button", name="确认签约").click()
+    expect(page.locator(".messages")).to_contain_text("合同已签约")
+    expect(page.get_by_test_id("schedule")).to_be_visible()
+    number = page.get_by_role("heading", level=1).inner_text().split()[1]
+
+    # The stacking plan shows the unit leased, and by expiry it is coloured.
+    page.goto(f"/parks/buildings/{building.pk}/")
+    plan = page.get_by_test_id("stacking-plan")
+    expect(plan.locator(".unit-block.st-leased")).to_have_count(1)
+    expect(plan.locator(".unit-block.st-leased")).to_contain_text("B1-101")
+    page.get_by_role("link", name="按到期时间").click()
+    expect(page.get_by_test_id("colour-legend")).to_contain_text("未出租（1）")
+
+    # The occupancy figure moves: 1,000 of 2,000 m².
+    page.goto("/leasing/occupancy/")
+    expect(page.get_by_test_id("occupancy-area")).to_contain_text("50.0%")
+
+    # The rent roll lists it.
+    page.goto(f"/leasing/rent-roll/?year={start.year}")
+    expect(page.get_by_test_id("rent-roll")).to_contain_text(number)
+    expect(page.get_by_test_id("rent-roll")).to_contain_text(tenant.name)
