@@ -6,3 +6,6 @@ class StatisticsConfig(AppConfig):
     name = "parkos.statistics"
     label = "park_statistics"  # "statistics" would shadow nothing in Django, but reads as the stdlib module
     verbose_name = _("统计与年报")
+
+    def ready(self) -> None:
+        from parkos.statistics import widgets  # noqa: F401  (registers the dashboard widgets)

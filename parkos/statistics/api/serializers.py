@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from parkos.statistics.models import MonthlyReport
+from parkos.statistics.services import REPORT_FIELDS
+
+
+class MonthlyReportSerializer(serializers.ModelSerializer[MonthlyReport]):
+    """A month's figures in storage units: money in 元, energy in 吨标准煤, employees in persons."""
+
+    class Meta:
+        model = MonthlyReport
+        fields = ["id", "park", "enterprise", "year", "month", "is_cumulative", *REPORT_FIELDS, "source", "updated_at"]
+        read_only_fields = ["id", "source", "updated_at"]
+        extra_kwargs = {"park": {"required": False}, "enterprise": {"required": False}}
+        # Upserts by (enterprise, year, month) go through the service, not the unique validator.
+        validators: list[Any] = []
+
+
+class FigureSerializer(serializers.Serializer[Any]):
+    value = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    display = serializers.CharField()
+    sources = serializers.IntegerField(help_text="number of source rows")
+
+
+class GrowthSerializer(serializers.Serializer[Any]):
+    current = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    previous = serializers.DecimalField(max_digits=24, decimal_places=4, allow_null=True)
+    rate = serializers.DecimalField(max_digits=12, decimal_places=1, allow_null=True)
+    display = serializers.CharField()
+    enterprises = serializers.IntegerField()
+
+
+class KpiLineSerializer(serializers.Serializer[Any]):
+    indicator = serializers.CharField()
+    total = FigureSerializer()
+    growth = GrowthSerializer()
+
+
+class KpiSerializer(serializers.Serializer[Any]):
+    park_ids = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
+    year = serializers.IntegerField()
+    first_month = serializers.IntegerField()
+    last_month = serializers.IntegerField()
+    period_label = serializers.CharField()
+    paragraph = serializers.CharField()
+    indicators = KpiLineSerializer(many=True)
+    above_scale_output = FigureSerializer()
+    above_scale_output_growth = GrowthSerializer()
+    above_scale_count = serializers.IntegerField()
+    new_above_scale = serializers.ListField(child=serializers.DictField())
+    rnd_intensity = FigureSerializer()
+    size_classes = serializers.DictField(child=serializers.IntegerField())
+    projects_completed = serializers.IntegerField()
+    listings = serializers.IntegerField()
+    products_by_stage = serializers.DictField(child=serializers.IntegerField())
+    occupancy_rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)

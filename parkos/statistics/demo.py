@@ -1,0 +1,287 @@
+"""Demo statistics: two-plus years of monthly figures, projects, an R&D pipeline, a listing, 升规.
+
+Figures grow year on year with a spread, a few 规下 enterprises cross 2000万 during the last full
+year (升规), and reports are cumulative 1–N月 with January exempt (first report 1–2月), as real
+一套表 reporting is, so the demo annual report reads like a real one. Idempotent: a park that
+already has demo rows is left alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TextIO
+
+from django.db import transaction
+from django.utils import timezone
+
+from parkos.enterprises.models import Enterprise
+from parkos.enterprises.sizing import scale_basis
+from parkos.parks.models import Park
+from parkos.statistics.choices import DeviceStatus, MilestoneKind, ProductKind, ProjectKind, ReportSource
+from parkos.statistics.models import (
+    EnterpriseParkProfile,
+    Milestone,
+    MonthlyReport,
+    Product,
+    Project,
+    ProjectProgress,
+)
+from parkos.statistics.products import ClinicalStage, DeviceClass, DrugRegistrationCategory
+
+SEED = 20261125
+WAN = Decimal(10_000)
+#: Seasonal shares of a year's revenue by month (Spring Festival dip, year-end push).
+SEASON = (0.055, 0.06, 0.08, 0.08, 0.085, 0.09, 0.085, 0.085, 0.09, 0.09, 0.09, 0.11)
+DRUGS = (
+    ("BC-101 注射液", "非小细胞肺癌", DrugRegistrationCategory.CAT_1, ClinicalStage.PHASE3),
+    ("BC-205 片", "2型糖尿病", DrugRegistrationCategory.CAT_1, ClinicalStage.PHASE2),
+    ("HX-3 单抗", "类风湿关节炎", DrugRegistrationCategory.CAT_1, ClinicalStage.PHASE1),
+    ("YL-88 缓释片", "高血压", DrugRegistrationCategory.CAT_2_2, ClinicalStage.PHASE3),
+    ("KT-12 胶囊", "慢性乙肝", DrugRegistrationCategory.CAT_1, ClinicalStage.PHASE1),
+    ("TF-7 注射液", "急性髓系白血病", DrugRegistrationCategory.CAT_1, ClinicalStage.IND_APPROVED),
+    ("SM-40 吸入剂", "慢阻肺", DrugRegistrationCategory.CAT_2_4, ClinicalStage.PHASE3),
+    ("ZY-9 片", "阿尔茨海默病", DrugRegistrationCategory.CAT_1, ClinicalStage.PRECLINICAL),
+    ("GX-21 注射液", "乳腺癌", DrugRegistrationCategory.CAT_1, ClinicalStage.PHASE2),
+    ("LM-5 仿制片", "抑郁症", DrugRegistrationCategory.CAT_4, ClinicalStage.NDA_FILED),
+    ("PR-33 疫苗", "带状疱疹", DrugRegistrationCategory.CAT_1, ClinicalStage.PHASE3),
+    ("AK-2 片", "痛风", DrugRegistrationCategory.CAT_3, ClinicalStage.APPROVED),
+)
+DEVICES = (
+    ("一次性使用无菌注射器", DeviceClass.CLASS_III, DeviceStatus.REGISTERED, "国械注准20233140123"),
+    ("医用电子体温计", DeviceClass.CLASS_II, DeviceStatus.REGISTERED, "渝械注准20222070015"),
+    ("医用检查手套", DeviceClass.CLASS_I, DeviceStatus.FILED, "渝渝械备20230042号"),
+    ("心脏封堵器", DeviceClass.CLASS_III, DeviceStatus.IN_REVIEW, ""),
+    ("血糖仪", DeviceClass.CLASS_II, DeviceStatus.IN_DEVELOPMENT, ""),
+)
+PROJECTS = (
+    "生物药产业化基地一期", "高端制剂生产线", "医疗器械洁净厂房", "CDMO 研发中心", "疫苗灌装车间",
+    "体外诊断试剂工厂", "原料药绿色升级", "细胞治疗中试平台", "冷链物流中心", "研发中试楼",
+    "标准厂房三期", "人才公寓配套",
+)  # fmt: skip
+
+
+def _months(until: datetime.date) -> list[tuple[int, int]]:
+    first_year = until.year - 2
+    return [
+        (y, m) for y in range(first_year, until.year + 1) for m in range(1, 13) if (y, m) <= (until.year, until.month)
+    ]
+
+
+def _money(value: float) -> Decimal:
+    return Decimal(f"{value:.2f}")
+
+
+def _enterprises(park: Park, count: int) -> list[Enterprise]:
+    linked = list(Enterprise.objects.active().filter(parks=park).order_by("pk")[:count])
+    if len(linked) < count:
+        others = (
+            Enterprise.objects.active().exclude(pk__in=[e.pk for e in linked]).exclude(monthly_reports__isnull=False)
+        )
+        linked += list(others.order_by("pk")[: count - len(linked)])
+    # The 升规 crossers (positions 3, 7, 11) need the 规上工业 threshold of 2000万.
+    industrial = [i for i, e in enumerate(linked) if e.industry_code and scale_basis(e.industry_code) == "industry"]
+    for position in (3, 7, 11):
+        swap = next((i for i in industrial if i > 11), None)
+        if position < len(linked) and swap is not None and position not in industrial:
+            industrial.remove(swap)
+            linked[position], linked[swap] = linked[swap], linked[position]
+    return linked
+
+
+def _annual_revenue(rng: random.Random, index: int, years: Sequence[int]) -> dict[int, float]:
+    """Revenue (元) per year: most grow, some shrink; indexes 3, 7 and 11 cross 2000万 in the last full year."""
+    last_full = years[-2]
+    if index in (3, 7, 11):
+        start = rng.uniform(1_500, 1_800) * 1e4
+        growth = {years[0]: 1.0, last_full: rng.uniform(1.30, 1.45), years[-1]: 1.12}
+    else:
+        start = 10 ** rng.uniform(6.6, 8.9)
+        growth = {y: max(0.7, rng.gauss(1.14, 0.12)) for y in years}
+    result, value = {}, start
+    for year in years:
+        value = value * (growth[year] if year != years[0] else 1.0)
+        result[year] = value
+    return result
+
+
+def _reports(
+    park: Park, enterprises: list[Enterprise], until: datetime.date, rng: random.Random
+) -> list[MonthlyReport]:
+    months = _months(until)
+    years = sorted({y for y, _m in months})
+    reports: list[MonthlyReport] = []
+    for index, enterprise in enumerate(enterprises):
+        revenue = _annual_revenue(rng, index, years)
+        rnd_share = rng.uniform(0.02, 0.12)
+        tax_share = rng.uniform(0.03, 0.07)
+        margin = rng.uniform(-0.02, 0.15)
+        export_share = rng.choice((0.0, 0.0, 0.1, 0.3))
+        fai_share = rng.uniform(0.0, 0.15)
+        for year, month in months:
+            if month == 1:
+                continue  # January exempt: the first report of a year is 1–2月
+
+            def cumulative(y: int, share: float, m: int = month, revenue: dict[int, float] = revenue) -> float:
+                base = revenue.get(y)
+                return 0.0 if base is None else base * share * sum(SEASON[:m])
+
+            rev, prior = cumulative(year, 1.0), cumulative(year - 1, 1.0)
+            has_prior = (year - 1) in revenue
+            headcount = max(8, int(revenue[year] / 8e5))
+            values = {
+                "output": rev * 1.04,
+                "revenue": rev,
+                "profit": rev * margin,
+                "taxes": rev * tax_share,
+                "rnd_spending": rev * rnd_share,
+                "fixed_asset_investment": rev * fai_share,
+                "exports": rev * export_share,
+            }
+            report = MonthlyReport(
+                park=park,
+                enterprise=enterprise,
+                year=year,
+                month=month,
+                is_cumulative=True,
+                employees=headcount,
+                energy_tce=Decimal(f"{rev / 2e5:.3f}"),
+                source=ReportSource.DEMO,
+                **{name: _money(v) for name, v in values.items()},
+            )
+            if has_prior:
+                prior_values = {
+                    "output": prior * 1.04,
+                    "revenue": prior,
+                    "profit": prior * margin,
+                    "taxes": prior * tax_share,
+                    "rnd_spending": prior * rnd_share,
+                    "fixed_asset_investment": prior * fai_share,
+                    "exports": prior * export_share,
+                }
+                for name, v in prior_values.items():
+                    setattr(report, f"prior_{name}", _money(v))
+                report.prior_employees = max(8, int(revenue[year - 1] / 8e5))
+                report.prior_energy_tce = Decimal(f"{prior / 2e5:.3f}")
+            reports.append(report)
+    return reports
+
+
+def _pipeline(park: Park, enterprises: list[Enterprise], year: int, rng: random.Random) -> None:
+    for index, (name, indication, category, stage) in enumerate(DRUGS):
+        Product.objects.create(
+            park=park,
+            enterprise=enterprises[index % len(enterprises)],
+            name=name,
+            kind=ProductKind.DRUG,
+            indication=indication,
+            drug_category=category,
+            stage=stage,
+            stage_since=datetime.date(year, rng.randint(1, 12), 15),
+        )
+    for index, (name, device_class, status, number) in enumerate(DEVICES):
+        Product.objects.create(
+            park=park,
+            enterprise=enterprises[(index + 5) % len(enterprises)],
+            name=name,
+            kind=ProductKind.DEVICE,
+            device_class=device_class,
+            device_status=status,
+            device_number=number,
+        )
+
+
+def _projects(park: Park, enterprises: list[Enterprise], years: Sequence[int], rng: random.Random) -> None:
+    last_full = years[-2]
+    for index, name in enumerate(PROJECTS):
+        completed = index < 9
+        start = datetime.date(years[0], rng.randint(2, 10), 1)
+        project = Project.objects.create(
+            park=park,
+            enterprise=enterprises[index % len(enterprises)] if index < 10 else None,
+            name=name,
+            kind=ProjectKind.INDUSTRIAL if index < 10 else ProjectKind.SERVICE,
+            planned_investment=_money(rng.uniform(0.8, 6.0) * 1e8),
+            started_on=start,
+            completed_on=datetime.date(last_full, rng.randint(3, 12), 28) if completed else None,
+        )
+        ProjectProgress.objects.bulk_create(
+            ProjectProgress(
+                project=project,
+                year=y,
+                month=m,
+                investment=_money(float(project.planned_investment or 0) / 30 * rng.uniform(0.6, 1.4)),
+            )
+            for y in years
+            for m in range(1, 13)
+            if (y, m) >= (start.year, start.month) and (y, m) <= (last_full + 1, 6)
+        )
+
+
+@transaction.atomic
+def _load_park(park: Park, count: int, until: datetime.date, rng: random.Random) -> int:
+    enterprises = _enterprises(park, count)
+    if len(enterprises) < 12:
+        return 0
+    reports = _reports(park, enterprises, until, rng)
+    MonthlyReport.objects.bulk_create(reports, batch_size=1000)
+    years = sorted({r.year for r in reports})
+    EnterpriseParkProfile.objects.bulk_create(
+        [
+            EnterpriseParkProfile(park=park, enterprise=e, land_area_sqm=_money(rng.uniform(3, 60) * 666.67))
+            for e in enterprises
+        ],
+        ignore_conflicts=True,
+    )
+    _pipeline(park, enterprises, years[-2], rng)
+    _projects(park, enterprises, years, rng)
+    listed = enterprises[0]
+    Milestone.objects.create(
+        park=park,
+        enterprise=listed,
+        kind=MilestoneKind.LISTING,
+        on=datetime.date(years[-2], 6, 18),
+        exchange="star",
+        stock_code="688" + f"{listed.pk % 1000:03d}",
+        short_name=listed.name[:4],
+    )
+    return len(reports)
+
+
+def load_demo(*, scale: str = "demo", stdout: TextIO | None = None) -> dict[str, int]:
+    """Statistics for the flagship park (and a few more at full scale); run twice, nothing doubles."""
+    from parkos.accounts.choices import Role
+    from parkos.accounts.models import User
+
+    rng = random.Random(SEED)
+    today = timezone.localdate()
+    until = today.replace(day=1) - datetime.timedelta(days=1)
+    parks = list(Park.objects.order_by("pk"))
+    flagship = next((p for p in parks if p.code == "CQ-BIO-01"), parks[0] if parks else None)
+    if flagship is None:
+        return {"reports": 0}
+    targets = [(flagship, 40 if scale == "demo" else 200)]
+    if scale == "full":
+        targets += [(p, 30) for p in parks if p.pk != flagship.pk][:10]
+    loaded = 0
+    for park, count in targets:
+        if MonthlyReport.objects.filter(park=park, source=ReportSource.DEMO).exists():
+            continue
+        loaded += _load_park(park, count, until, rng)
+    # The demo tenant login reports for the flagship's first enterprise (created here if the
+    # accounts loader has not run yet; it sets the password afterwards).
+    first = (
+        MonthlyReport.objects.filter(park=flagship)
+        .order_by("enterprise_id")
+        .values_list("enterprise_id", flat=True)
+        .first()
+    )
+    if first is not None:
+        tenant, _created = User.objects.get_or_create(username="tenant", defaults={"role": Role.ENTERPRISE_USER})
+        if tenant.enterprise_id is None:
+            User.objects.filter(pk=tenant.pk).update(enterprise_id=first)
+    if stdout is not None:
+        stdout.write(f"统计与年报：新增 {loaded} 条月度统计\n")
+    return {"reports": loaded}

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parkos.core.units import WAN
+from parkos.enterprises.models import Enterprise
+from parkos.statistics.importing import _FIGURES
+
+#: The figures entered in 万元 on the form and stored in 元.
+_MONEY = {name for name, _header, kind in _FIGURES if kind == "money"}
+
+
+def _field(kind: str, label: str) -> forms.Field:
+    if kind == "int":
+        return forms.IntegerField(label=label, required=False, min_value=0)
+    return forms.DecimalField(label=label, required=False, max_digits=16, decimal_places=4 if kind == "money" else 3)
+
+
+class ReportForm(forms.Form):
+    """A month's statistics as an enterprise fills them in: amounts in 万元, 上年同期 beside each."""
+
+    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
+    month = forms.IntegerField(label=_("月份"), min_value=1, max_value=12)
+    is_cumulative = forms.TypedChoiceField(
+        label=_("填报口径"),
+        choices=[("1", _("本年1月至当月累计")), ("0", _("当月"))],
+        coerce=lambda v: v == "1",
+        initial="1",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        previous = today.replace(day=1) - datetime.timedelta(days=1)
+        self.fields["year"].initial = previous.year
+        self.fields["month"].initial = previous.month
+        for name, header, kind in _FIGURES:
+            self.fields[name] = _field(kind, header)
+            self.fields[f"prior_{name}"] = _field(kind, "上年同期" + header)
+
+    def figure_pairs(self) -> list[tuple[Any, Any]]:
+        return [(self[name], self[f"prior_{name}"]) for name, _h, _k in _FIGURES]
+
+    def values(self) -> dict[str, Any]:
+        """The figures in storage units (元)."""
+        result: dict[str, Any] = {}
+        for name, _header, _kind in _FIGURES:
+            for key in (name, f"prior_{name}"):
+                value = self.cleaned_data.get(key)
+                if value is not None and name in _MONEY:
+                    value = (Decimal(value) * WAN).quantize(Decimal("0.01"))
+                result[key] = value
+        return result
+
+
+class OfficerReportForm(ReportForm):
+    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=Enterprise.objects.none())
+
+    def __init__(self, *args: Any, enterprises: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if enterprises is not None:
+            self.fields["enterprise"].queryset = enterprises  # type: ignore[attr-defined]
+        self.order_fields(["enterprise", "year", "month", "is_cumulative"])
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("仅支持 .xlsx 或 .csv 文件"))
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("文件不能超过 20 MB"))
+        return upload

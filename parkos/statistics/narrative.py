@@ -1,0 +1,266 @@
+"""The park's year (or quarter, or months) in one paragraph of official Chinese.
+
+Written the way park reports to government read:
+
+    全年建成投用项目10个，5家企业实现升规，百亚股份A股挂牌上市；完成工业投资37亿元，同比增长21.2%；
+    实现规上产值突破100亿元，同比增长33.2%。全年在研重点产品19个，进入临床的1类新药10个，6个产品进入三期临床。
+
+Conventions (RULES §10.2 and the house style of such reports):
+
+- Amounts: 亿元 from 1 亿 on, else 万元, one decimal, a trailing ".0" dropped ("37亿元",
+  "36.8亿元", "5600万元"); the unit is chosen after rounding, so 9,999.96 万 reads "1亿元".
+- Growth: "同比增长21.2%"; from +100 % on "同比增长1.5倍" (= +150 %, as NBS tables print it);
+  "同比下降3.4%"; a rate that rounds to 0.0 reads "与上年持平" ("与上年同期持平" for part of a year).
+- 规上产值 "突破100亿元" only when last year's total was below a round milestone (1, 2, 5 × 10ⁿ, from
+  1000万元) that this year's reaches; the highest such milestone is named and the exact figure
+  left out, as reports do. Without last year's total there is no "突破".
+- Missing figures (None, "--") drop their clause; so do counts of 0, which no report states as an
+  achievement. A paragraph with nothing to say is "".
+- The period leads each sentence: 全年, 一季度 … 四季度, 上半年, "1–9月", "5月"; a comma follows it
+  when the next word is a number ("1–9月，5家企业实现升规").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Final
+
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
+from parkos.core.units import WAN, YI, format_growth_rate, growth_rate
+from parkos.statistics.kpi import GrowthFigure
+
+__all__ = [
+    "AnnualKpis",
+    "Listing",
+    "ReportPeriod",
+    "annual_paragraph",
+    "format_amount",
+    "growth_phrase",
+    "milestone_crossed",
+]
+
+_NAMED_PERIODS: Final = {
+    (1, 12): _("全年"),
+    (1, 3): _("一季度"),
+    (4, 6): _("二季度"),
+    (7, 9): _("三季度"),
+    (10, 12): _("四季度"),
+    (1, 6): _("上半年"),
+}
+#: Round milestones for "突破": 1, 2 and 5 times a power of ten, from 1000万元 up.
+_MILESTONE_STEPS: Final = (Decimal(1), Decimal(2), Decimal(5))
+_FIRST_MILESTONE: Final = Decimal(10_000_000)
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """Months ``first_month..last_month`` of ``year``: the whole year by default."""
+
+    year: int
+    first_month: int = 1
+    last_month: int = 12
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.first_month <= self.last_month <= 12:
+            raise ValueError(f"invalid period {self.first_month}..{self.last_month}")
+
+    @property
+    def is_full_year(self) -> bool:
+        return (self.first_month, self.last_month) == (1, 12)
+
+    @property
+    def months(self) -> range:
+        return range(self.first_month, self.last_month + 1)
+
+    @property
+    def label(self) -> str:
+        """全年, 一季度…四季度, 上半年, "1–9月", "5月"."""
+        span = (self.first_month, self.last_month)
+        if span in _NAMED_PERIODS:
+            return str(_NAMED_PERIODS[span])
+        if self.first_month == self.last_month:
+            return gettext("%(month)s月") % {"month": self.last_month}
+        return gettext("%(first)s–%(last)s月") % {"first": self.first_month, "last": self.last_month}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """An enterprise that listed in the period, and where: "A股", "科创板", "北交所", "港交所主板"…"""
+
+    name: str
+    board: str
+
+
+Rate = Decimal | GrowthFigure | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnnualKpis:
+    """The figures the paragraph is written from. Money in 元, growth rates in % (or a GrowthFigure)."""
+
+    period: ReportPeriod
+    projects_completed: int | None = None  # 建成投用项目
+    new_above_scale: int | None = None  # 实现升规的企业
+    listings: tuple[Listing, ...] = ()
+    industrial_investment: Decimal | None = None  # 工业投资
+    industrial_investment_growth: Rate = None
+    above_scale_output: Decimal | None = None  # 规上工业总产值
+    above_scale_output_previous: Decimal | None = None  # last year's published total, for "突破"
+    above_scale_output_growth: Rate = None
+    products_in_rnd: int | None = None  # 在研重点产品
+    class1_drugs_in_clinical: int | None = None  # 进入临床的1类新药
+    products_in_phase3: int | None = None  # 进入三期临床的产品
+
+    def __post_init__(self) -> None:
+        for name in (
+            "projects_completed",
+            "new_above_scale",
+            "products_in_rnd",
+            "class1_drugs_in_clinical",
+            "products_in_phase3",
+        ):
+            count = getattr(self, name)
+            if count is not None and count < 0:
+                raise ValueError(f"{name} must not be negative, got {count}")
+
+
+def _round(value: Decimal, digits: int = 1) -> Decimal:
+    result = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return result.copy_abs() if result.is_zero() else result
+
+
+def _trim(value: Decimal) -> str:
+    """One decimal, without a trailing ".0": 37.0 → "37", 36.8 → "36.8"."""
+    text = f"{_round(value):.1f}"
+    return text.removesuffix(".0")
+
+
+def format_amount(yuan: Decimal) -> str:
+    """Money in prose: "37亿元", "103.5亿元", "5600万元", "0.5万元"."""
+    wan = _round(yuan / WAN)
+    if wan.copy_abs() >= WAN:  # 10,000 万元 = 1 亿元, judged as it would print
+        return gettext("%(value)s亿元") % {"value": _trim(yuan / YI)}
+    return gettext("%(value)s万元") % {"value": _trim(yuan / WAN)}
+
+
+def _exact_rate(rate: Rate) -> Decimal | None:
+    if isinstance(rate, GrowthFigure):
+        return growth_rate(rate.current, rate.previous)
+    return rate
+
+
+def growth_phrase(rate: Rate, *, full_year: bool = True) -> str | None:
+    """Growth in words: "同比增长21.2%", "同比增长1.5倍", "同比下降3.4%", "与上年持平"; None if not computable."""
+    exact = _exact_rate(rate)
+    if exact is None:
+        return None
+    rounded = _round(exact)
+    if rounded > 0:
+        return gettext("同比增长%(rate)s") % {"rate": format_growth_rate(exact)}
+    if rounded < 0:
+        # Always in %, also past −100 % (profit to loss): "下降1.5倍" would say nothing sensible.
+        return gettext("同比下降%(rate)s") % {"rate": f"{-rounded:.1f}%"}
+    return gettext("与上年持平") if full_year else gettext("与上年同期持平")
+
+
+def _milestones() -> Iterator[Decimal]:
+    power = _FIRST_MILESTONE
+    while True:
+        for step in _MILESTONE_STEPS:
+            yield step * power
+        power *= 10
+
+
+def milestone_crossed(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
+    """The highest round milestone with previous < milestone ≤ current, or None."""
+    if current is None or previous is None:
+        return None
+    crossed = None
+    for milestone in _milestones():
+        if milestone > current:
+            return crossed
+        if previous < milestone:
+            crossed = milestone
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _listings(listings: tuple[Listing, ...]) -> list[str]:
+    """Listing clauses: "百亚股份A股挂牌上市"; names on the same board share one: "甲、乙科创板挂牌上市"."""
+    boards: dict[str, list[str]] = {}
+    for listing in listings:
+        boards.setdefault(listing.board, []).append(listing.name)
+    return [
+        gettext("%(names)s%(board)s挂牌上市") % {"names": pgettext("list of names", "、").join(names), "board": board}
+        for board, names in boards.items()
+    ]
+
+
+def _amount_clauses(amount_text: str | None, subject: str, rate: Rate, *, full_year: bool) -> list[str]:
+    """["完成工业投资37亿元", "同比增长21.2%"]; without the amount ["工业投资同比增长21.2%"]."""
+    growth = growth_phrase(rate, full_year=full_year)
+    if amount_text is not None:
+        return [amount_text] if growth is None else [amount_text, growth]
+    if growth is not None:
+        return [gettext("%(subject)s%(growth)s") % {"subject": subject, "growth": growth}]
+    return []
+
+
+def _sentence(label: str, groups: list[list[str]]) -> str:
+    comma = pgettext("clause separator", "，")
+    parts = [comma.join(group) for group in groups if group]
+    if not parts:
+        return ""
+    body = pgettext("group separator", "；").join(parts)
+    lead = label + comma if body[0].isdigit() else label
+    return lead + body + pgettext("sentence end", "。")
+
+
+def _count(value: int | None) -> int | None:
+    return value if value else None
+
+
+def annual_paragraph(kpis: AnnualKpis) -> str:
+    """The KPIs as one paragraph: delivery, investment and output, then the R&D pipeline.
+
+    Works for any period (``kpis.period``): "一季度…", "1–9月…". See the module notes for the
+    conventions; missing figures leave their clause out.
+    """
+    period = kpis.period
+    full_year = period.is_full_year
+
+    delivery: list[str] = []
+    if projects := _count(kpis.projects_completed):
+        delivery.append(gettext("建成投用项目%(count)s个") % {"count": projects})
+    if upgraded := _count(kpis.new_above_scale):
+        delivery.append(gettext("%(count)s家企业实现升规") % {"count": upgraded})
+    delivery.extend(_listings(kpis.listings))
+
+    investment_text = None
+    if kpis.industrial_investment is not None:
+        investment_text = gettext("完成工业投资%(amount)s") % {"amount": format_amount(kpis.industrial_investment)}
+    investment = _amount_clauses(
+        investment_text, gettext("工业投资"), kpis.industrial_investment_growth, full_year=full_year
+    )
+
+    output_text = None
+    milestone = milestone_crossed(kpis.above_scale_output, kpis.above_scale_output_previous)
+    if milestone is not None:
+        output_text = gettext("实现规上产值突破%(amount)s") % {"amount": format_amount(milestone)}
+    elif kpis.above_scale_output is not None:
+        output_text = gettext("实现规上产值%(amount)s") % {"amount": format_amount(kpis.above_scale_output)}
+    output = _amount_clauses(output_text, gettext("规上产值"), kpis.above_scale_output_growth, full_year=full_year)
+
+    pipeline: list[str] = []
+    if in_rnd := _count(kpis.products_in_rnd):
+        pipeline.append(gettext("在研重点产品%(count)s个") % {"count": in_rnd})
+    if class1 := _count(kpis.class1_drugs_in_clinical):
+        pipeline.append(gettext("进入临床的1类新药%(count)s个") % {"count": class1})
+    if phase3 := _count(kpis.products_in_phase3):
+        pipeline.append(gettext("%(count)s个产品进入三期临床") % {"count": phase3})
+
+    label = period.label
+    return _sentence(label, [delivery, investment, output]) + _sentence(label, [pipeline])

@@ -1,0 +1,358 @@
+"""The annual (quarterly, monthly) report: periods, figure links to their sources, Excel and PDF.
+
+The page, the PDF and the workbook are built from one `ReportKpis`, so they always agree. Every
+figure on the page carries a `FigureSpec`: enough to recompute it and list the rows behind it on
+the sources page, without storing anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Final
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from parkos.core.units import NOT_COMPUTABLE, WAN, YI, format_money
+from parkos.core.xlsx import DECIMAL1_FORMAT, MONEY_FORMAT, Column, write_sheet
+from parkos.enterprises.sizing import SIZE_CLASS_LABELS
+from parkos.statistics import charts, kpi
+from parkos.statistics.kpi import Figure, GrowthFigure
+from parkos.statistics.narrative import ReportPeriod
+from parkos.statistics.products import ClinicalStage
+from parkos.statistics.selectors import (
+    SCALE_BASIS,
+    MujuLine,
+    ReportKpis,
+    enterprise_facts,
+    load_rows,
+)
+
+QUARTERS: Final = {"q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12)}
+
+
+def parse_period(year: int, code: str | None) -> ReportPeriod:
+    """ "year" (default) → 全年; "q1".."q4" → a quarter; "h1" → 上半年; "m1".."m12" → 1–N月 (cumulative)."""
+    code = (code or "year").lower()
+    if code in QUARTERS:
+        first, last = QUARTERS[code]
+        return ReportPeriod(year, first, last)
+    if code == "h1":
+        return ReportPeriod(year, 1, 6)
+    if code.startswith("m") and code[1:].isdigit() and 1 <= int(code[1:]) <= 12:
+        return ReportPeriod(year, 1, int(code[1:]))
+    return ReportPeriod(year)
+
+
+def period_code(period: ReportPeriod) -> str:
+    if period.is_full_year:
+        return "year"
+    for code, (first, last) in QUARTERS.items():
+        if (period.first_month, period.last_month) == (first, last):
+            return code
+    if (period.first_month, period.last_month) == (1, 6):
+        return "h1"
+    return f"m{period.last_month}"
+
+
+# --- figure links --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """Which figure: scope, months, indicator, measure (total | growth), population, which year."""
+
+    park_ids: tuple[int, ...] | None
+    year: int
+    first: int
+    last: int
+    indicator: str
+    measure: str = "total"  # total | growth | rnd
+    population: str = "all"  # all | above (规上 at the period end) | above_previous (a year earlier)
+    previous: bool = False  # the total of the same months a year earlier
+
+    def query(self) -> str:
+        params: dict[str, Any] = {
+            "year": self.year,
+            "first": self.first,
+            "last": self.last,
+            "indicator": self.indicator,
+            "measure": self.measure,
+            "population": self.population,
+        }
+        if self.park_ids is not None:
+            params["parks"] = ",".join(str(p) for p in self.park_ids)
+        if self.previous:
+            params["previous"] = 1
+        return urlencode(params)
+
+    @property
+    def url(self) -> str:
+        return reverse("park_statistics:sources") + "?" + self.query()
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> FigureSpec:
+        """Parse the sources page's query; ValueError on anything malformed."""
+        parks = query.get("parks", "")
+        park_ids = tuple(int(p) for p in parks.split(",") if p) if parks else None
+        indicator = query.get("indicator", "")
+        if indicator not in kpi.INDICATORS:
+            raise ValueError("indicator")
+        spec = cls(
+            park_ids=park_ids,
+            year=int(query.get("year", "")),
+            first=int(query.get("first", "1")),
+            last=int(query.get("last", "12")),
+            indicator=indicator,
+            measure=query.get("measure", "total"),
+            population=query.get("population", "all"),
+            previous=query.get("previous") == "1",
+        )
+        ReportPeriod(spec.year, spec.first, spec.last)  # validates the months
+        if spec.measure not in {"total", "growth", "rnd"} or spec.population not in {"all", "above", "above_previous"}:
+            raise ValueError("measure")
+        return spec
+
+
+def resolve(spec: FigureSpec) -> Figure | GrowthFigure:
+    """Recompute the figure a spec names (the same engine calls as `report_kpis`)."""
+    year, months = spec.year, range(spec.first, spec.last + 1)
+    rows = load_rows(park_ids=spec.park_ids, years=(year - 1, year))
+    ids: frozenset[int] | None = None
+    if spec.population != "all":
+        facts = enterprise_facts(spec.park_ids, (year - 1, year))
+        industries = {pk: code for pk, (_n, code) in facts.items() if code}
+        judged = year if spec.population == "above" else year - 1
+        ids = kpi.above_scale_set(rows, judged, spec.last, industries, basis=SCALE_BASIS)
+    if spec.measure == "growth":
+        return kpi.comparable_growth(rows, spec.indicator, year, months, ids)  # type: ignore[arg-type]
+    if spec.measure == "rnd":
+        return kpi.rnd_intensity(rows, year - 1 if spec.previous else year, months, ids)
+    return kpi.period_total(rows, spec.indicator, year - 1 if spec.previous else year, months, ids)  # type: ignore[arg-type]
+
+
+# --- the page's figures --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of the headline table: a figure, its growth, and links to both figures' sources."""
+
+    label: str
+    value: str
+    growth: str
+    value_url: str
+    growth_url: str
+    testid: str = ""
+
+
+def _growth_display(growth: GrowthFigure) -> str:
+    return growth.display
+
+
+def headline(report: ReportKpis) -> list[Line]:
+    period = report.period
+    base = {"park_ids": report.park_ids, "year": period.year, "first": period.first_month, "last": period.last_month}
+    lines = [
+        Line(
+            _("规上工业总产值"),
+            report.above_scale_output.display,
+            _growth_display(report.above_scale_output_growth),
+            FigureSpec(**base, indicator="output", population="above").url,  # type: ignore[arg-type]
+            FigureSpec(**base, indicator="output", population="above", measure="growth").url,  # type: ignore[arg-type]
+            "above-output",
+        )
+    ]
+    for indicator in (
+        "output",
+        "revenue",
+        "profit",
+        "taxes",
+        "fixed_asset_investment",
+        "rnd_spending",
+        "exports",
+        "energy_tce",
+        "employees",
+    ):
+        figure, growth = report.totals[indicator], report.growth[indicator]
+        lines.append(
+            Line(
+                str(kpi.INDICATOR_LABELS[indicator]),
+                figure.display,
+                growth.display,
+                FigureSpec(**base, indicator=indicator).url,  # type: ignore[arg-type]
+                FigureSpec(**base, indicator=indicator, measure="growth").url,  # type: ignore[arg-type]
+                indicator,
+            )
+        )
+    lines.append(
+        Line(
+            _("R&D经费投入强度"),
+            report.rnd_intensity.display,
+            _("比上年%(change)s") % {"change": report.rnd_intensity_change.display}
+            if report.rnd_intensity_change.value is not None
+            else NOT_COMPUTABLE,
+            FigureSpec(**base, indicator="rnd_spending", measure="rnd").url,  # type: ignore[arg-type]
+            FigureSpec(**base, indicator="rnd_spending", measure="rnd", previous=True).url,  # type: ignore[arg-type]
+            "rnd-intensity",
+        )
+    )
+    return lines
+
+
+def stage_rows(report: ReportKpis) -> list[tuple[str, int]]:
+    labels = {stage.value: str(stage.label) for stage in ClinicalStage}
+    from parkos.statistics.choices import DeviceStatus
+
+    labels.update({f"device_{s.value}": _("器械·%(status)s") % {"status": s.label} for s in DeviceStatus})
+    return [(labels.get(key, key), count) for key, count in sorted(report.products_by_stage.items())]
+
+
+def chart_series(report: ReportKpis) -> tuple[list[str], list[tuple[str, list[float | None]]]]:
+    """Monthly 工业总产值 (万元), this year and last year."""
+    categories = [_("%(m)s月") % {"m": m} for m, _now, _before in report.monthly_output]
+    year = report.period.year
+    series = [
+        (str(year), [charts.to_float(now, WAN) for _m, now, _b in report.monthly_output]),
+        (str(year - 1), [charts.to_float(before, WAN) for _m, _n, before in report.monthly_output]),
+    ]
+    return categories, series
+
+
+def svg_data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def size_rows(report: ReportKpis) -> list[tuple[str, int]]:
+    return [
+        (str(SIZE_CLASS_LABELS[size]), report.size_classes.get(size, 0))
+        for size in ("large", "medium", "small", "micro")
+    ]
+
+
+def report_context(report: ReportKpis, *, title: str, muju_lines: list[MujuLine] | None = None) -> dict[str, Any]:
+    categories, series = chart_series(report)
+    return {
+        "report": report,
+        "title": title,
+        "paragraph": report.paragraph,
+        "lines": headline(report),
+        "stages": stage_rows(report),
+        "sizes": size_rows(report),
+        "chart_option": charts.echarts_bar(categories, series, _("万元")),
+        "chart_svg": svg_data_uri(charts.svg_bar(categories, series, unit=_("工业总产值（万元）"))),
+        "muju_lines": muju_lines or [],
+        "naive_growth": report.above_scale_output_naive.display,
+    }
+
+
+# --- downloads -----------------------------------------------------------------------------------
+
+
+def render_pdf(context: Mapping[str, Any], base_url: str) -> bytes:
+    """The report as PDF (WeasyPrint, Noto Sans CJK SC on the body and the page margin boxes)."""
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    html = render_to_string("statistics/report_pdf.html", dict(context))
+    pdf: bytes = HTML(string=html, base_url=base_url).write_pdf()
+    return pdf
+
+
+def _yi(value: Decimal | None) -> Decimal | None:
+    return None if value is None else (value / YI).quantize(Decimal("0.0001"))
+
+
+def _wan(value: Decimal | None) -> Decimal | None:
+    return None if value is None else (value / WAN).quantize(Decimal("0.01"))
+
+
+def workbook(report: ReportKpis, *, title: str, muju_lines: Collection[MujuLine] = ()) -> bytes:
+    """The report's tables as .xlsx: overview, by enterprise, by industry, 升规, projects, 亩均."""
+    book = Workbook(write_only=True)
+    overview = [(line.label, line.value, line.growth) for line in headline(report)]
+    overview.insert(0, (_("报告"), title, ""))
+    overview.append((_("综述"), report.paragraph, ""))
+    overview.append((_("规上产值增速（按公布总量直接相除，仅供对照）"), report.above_scale_output_naive.display, ""))
+    write_sheet(
+        book,
+        _("概览"),
+        [Column(_("指标"), lambda r: r[0]), Column(_("数值"), lambda r: r[1]), Column(_("同比"), lambda r: r[2])],
+        overview,
+    )
+    write_sheet(
+        book,
+        _("按企业"),
+        [
+            Column(_("企业"), "name"),
+            Column(_("行业代码"), "industry"),
+            Column(_("规上"), "above_scale"),
+            Column(_("工业总产值（万元）"), lambda e: _wan(e.output.value), MONEY_FORMAT),
+            Column(_("营业收入（万元）"), lambda e: _wan(e.revenue.value), MONEY_FORMAT),
+            Column(_("税金总额（万元）"), lambda e: _wan(e.taxes.value), MONEY_FORMAT),
+            Column(_("产值同比（%）"), lambda e: e.growth.rate, DECIMAL1_FORMAT),
+        ],
+        report.by_enterprise,
+    )
+    write_sheet(
+        book,
+        _("按行业"),
+        [
+            Column(_("行业大类"), lambda i: f"{i.code} {i.label}".strip()),
+            Column(_("企业数"), "enterprises"),
+            Column(_("工业总产值（万元）"), lambda i: _wan(i.output), MONEY_FORMAT),
+            Column(_("营业收入（万元）"), lambda i: _wan(i.revenue), MONEY_FORMAT),
+            Column(_("税金总额（万元）"), lambda i: _wan(i.taxes), MONEY_FORMAT),
+            Column(_("产值同比"), lambda i: i.growth.display),
+        ],
+        report.by_industry,
+    )
+    write_sheet(
+        book,
+        _("升规企业"),
+        [
+            Column(_("企业"), lambda e: report.names.get(e.enterprise_id, e.enterprise_id)),
+            Column(_("升规月份"), lambda e: f"{e.year}-{e.month:02d}"),
+            Column(_("近12个月营业收入（万元）"), lambda e: _wan(e.revenue.value), MONEY_FORMAT),
+        ],
+        report.new_above_scale,
+    )
+    write_sheet(
+        book,
+        _("建成投用项目"),
+        [
+            Column(_("项目"), "name"),
+            Column(_("建设单位"), "enterprise"),
+            Column(_("计划总投资（万元）"), lambda p: _wan(p.planned_investment), MONEY_FORMAT),
+            Column(_("本期完成投资（万元）"), lambda p: _wan(p.investment_in_period), MONEY_FORMAT),
+            Column(_("建成投用日期"), "completed_on"),
+        ],
+        report.projects_completed,
+    )
+    if muju_lines:
+        write_sheet(
+            book,
+            _("亩均评价"),
+            [
+                Column(_("企业"), "name"),
+                Column(_("用地（亩）"), "land_mu", MONEY_FORMAT),
+                Column(_("得分"), lambda m: m.graded.total, MONEY_FORMAT),
+                Column(_("排名"), lambda m: m.graded.rank),
+                Column(_("等级"), lambda m: m.graded.display),
+            ],
+            muju_lines,
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def money_text(value: Decimal | None) -> str:
+    return format_money(value)

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django import template
+
+from parkos.core.units import NOT_COMPUTABLE, WAN
+
+register = template.Library()
+
+
+@register.filter
+def wan(value: Any) -> str:
+    """元 → 万元 with two decimals and thousands separators: 12345678 → "1,234.57"; None → "--"."""
+    if value is None or value == "":
+        return NOT_COMPUTABLE
+    amount = (Decimal(value) / WAN).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{amount:,.2f}"
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """A share (0.853) as a percentage to one decimal: "85.3%"."""
+    if value is None:
+        return NOT_COMPUTABLE
+    return f"{(Decimal(value) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"

@@ -1,0 +1,121 @@
+"""Report KPIs from imported rows, against the hand-computed figures of conftest.py."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from parkos.statistics import selectors
+from parkos.statistics.narrative import ReportPeriod
+
+D = Decimal
+WAN = D(10_000)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_comparable_growth_differs_from_naive_ratio_when_the_above_scale_set_changes(park_a, three, imported):
+    e1, e2, e3 = three
+    kpis = selectors.report_kpis(park_ids=[park_a.pk], period=ReportPeriod(2025))
+    # 规上 at 2025-12: all three (E3 crossed in October); at 2024-12: E1 and E2 only.
+    assert kpis.above_scale_ids == {e1.pk, e2.pk, e3.pk}
+    assert kpis.above_scale_ids_previous == {e1.pk, e2.pk}
+    assert kpis.above_scale_output.value == 8450 * WAN  # 3300 + 2750 + 2400
+    # Comparable: the same three enterprises' re-reported priors, 3000 + 2500 + 1000 = 6500 → 8450/6500 − 1 = 30.0 %.
+    assert kpis.above_scale_output_growth.previous == 6500 * WAN
+    assert kpis.above_scale_output_growth.display == "30.0%"
+    # Naive: this year's published total over last year's (E1 + E2 = 5500): 8450/5500 − 1 = 53.6 %.
+    assert kpis.above_scale_output_previous.value == 5500 * WAN
+    assert kpis.above_scale_output_naive.display == "53.6%"
+
+
+def test_above_scale_is_detected_in_the_month_it_is_reached(park_a, three, imported):
+    e3 = three[2]
+    kpis = selectors.report_kpis(park_ids=[park_a.pk], period=ReportPeriod(2025))
+    assert [(e.enterprise_id, e.year, e.month) for e in kpis.new_above_scale] == [(e3.pk, 2025, 10)]
+    assert kpis.new_above_scale[0].revenue.value == 2000 * WAN
+    # In 1–9月 nobody crossed yet (E3 at 1800万).
+    assert selectors.report_kpis(park_ids=[park_a.pk], period=ReportPeriod(2025, 1, 9)).new_above_scale == []
+
+
+def test_not_computable_and_times(park_a, three, imported):
+    kpis = selectors.report_kpis(park_ids=[park_a.pk], period=ReportPeriod(2025))
+    # Profit: only E2 reports it, from a loss of 20万 to a profit of 50万: no rate on a negative base.
+    assert kpis.growth["profit"].display == "--"
+    # Exports: E1 300 against 100 = +200 % → "2.0倍".
+    assert kpis.growth["exports"].display == "2.0倍"
+    # R&D: nobody reports it → "--".
+    assert kpis.rnd_intensity.display == "--"
+    # A single month (January, exempt) cannot be measured: "--".
+    january = selectors.report_kpis(park_ids=[park_a.pk], period=ReportPeriod(2025, 1, 1))
+    assert january.totals["revenue"].display == "--"
+
+
+def test_annual_paragraph_from_imported_year(park_a, three, imported, pipeline):
+    kpis = selectors.report_kpis(park_ids=[park_a.pk], period=ReportPeriod(2025))
+    # 2 projects completed in 2025; 1 升规 (E3); 甲科技 listed on 科创板;
+    # 工业投资 500 + 300 + 200 = 1000万 against 400 + 200 + 100 = 700万 → 42.9 %;
+    # 规上产值 8450万 (no round milestone crossed from 5500万), comparable +30.0 %;
+    # key products in R&D: A-1, A-2, D-1 (A-3 approved) = 3; 1类 in trials: A-1, A-2 = 2;
+    # entered phase III in 2025: A-1 = 1.
+    assert kpis.paragraph == (
+        "全年建成投用项目2个，1家企业实现升规，甲科技科创板挂牌上市；完成工业投资1000万元，同比增长42.9%；"
+        "实现规上产值8450万元，同比增长30.0%。全年在研重点产品3个，进入临床的1类新药2个，1个产品进入三期临床。"
+    )
+
+
+def test_report_kpis_query_count_does_not_grow_with_enterprises(park_a, three, imported, pipeline):
+    with CaptureQueriesContext(connection) as small:
+        selectors.report_kpis(park_ids=[park_a.pk], period=ReportPeriod(2025))
+    from parkos.enterprises.tests.factories import EnterpriseFactory
+    from parkos.statistics.models import MonthlyReport
+
+    extra = [EnterpriseFactory(parks=[park_a]) for _ in range(5)]
+    MonthlyReport.objects.bulk_create(
+        MonthlyReport(park=park_a, enterprise=e, year=2025, month=12, revenue=D(1), output=D(1)) for e in extra
+    )
+    with CaptureQueriesContext(connection) as large:
+        selectors.report_kpis(park_ids=[park_a.pk], period=ReportPeriod(2025))
+    assert len(large.captured_queries) == len(small.captured_queries) <= 12
+
+
+def test_portfolio_sums_parks(park_a, park_b, three, imported):
+    rows = selectors.portfolio_kpis(park_ids=[park_a.pk, park_b.pk], period=ReportPeriod(2025))
+    by_park = {park.pk: k for park, k in rows}
+    assert by_park[park_a.pk].above_scale_output.value == 8450 * WAN
+    assert by_park[park_b.pk].above_scale_output.value is None
+
+
+def test_muju_scores_and_upgrade_candidates(park_a, three, imported):
+    from parkos.statistics.models import EnterpriseParkProfile
+
+    e1, e2, e3 = three
+    for enterprise, mu in ((e1, 10), (e2, 10), (e3, 20)):
+        EnterpriseParkProfile.objects.create(park=park_a, enterprise=enterprise, land_area_sqm=D(mu) * D("666.67"))
+    scheme = selectors.PARK_DEFAULT
+    lines = selectors.muju_evaluation(park_id=park_a.pk, year=2025, scheme=scheme)
+    assert [line.enterprise_id for line in lines] == [e1.pk, e2.pk, e3.pk]
+    first = lines[0].graded.score.items
+    revenue_per_mu = next(item for item in first if item.key == "revenue_per_mu")
+    # E1: 3300万 over 10 亩 (666.67 m² each, so 10.0000 亩 to 4 places).
+    assert revenue_per_mu.value.quantize(D("0.01")) == D("330.00")
+    assert selectors.grade_distribution(lines)
+    # 规下 watch band: nobody (all three are 规上 at 2025-12).
+    assert selectors.upgrade_candidates(park_id=park_a.pk, year=2025, month=12) == []
+    # At 2025-9 E3 has 1800万 ≥ 0.8 × 2000万: a candidate at 90 %.
+    candidates = selectors.upgrade_candidates(park_id=park_a.pk, year=2025, month=9)
+    assert [(name, c.share) for name, c in candidates] == [(e3.name, D("0.9"))]
+
+
+def test_submission_calendar_lists_who_has_not_reported(park_a, three, imported):
+    e1, e2, e3 = three
+    exempt, entries = selectors.submission_calendar(park_id=park_a.pk, year=2025, month=12)
+    assert not exempt
+    assert {e.enterprise_id for e in entries if e.reported} == {e1.pk, e2.pk, e3.pk}
+    exempt, entries = selectors.submission_calendar(park_id=park_a.pk, year=2025, month=11)
+    assert {e.enterprise_id for e in entries if not e.reported} == {e1.pk, e2.pk}
+    exempt, _entries = selectors.submission_calendar(park_id=park_a.pk, year=2025, month=1)
+    assert exempt

@@ -1,0 +1,139 @@
+"""Pages: the authorization matrix, the tenant's submission, the report downloads and sources."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from parkos.statistics.models import MonthlyReport
+
+pytestmark = pytest.mark.django_db
+
+
+def _urls(park):
+    return {
+        "dashboard": reverse("park_statistics:dashboard") + f"?park={park.pk}",
+        "report": reverse("park_statistics:report", args=[park.pk, 2025]),
+        "muju": reverse("park_statistics:muju", args=[park.pk, 2025]),
+        "calendar": reverse("park_statistics:calendar", args=[park.pk]),
+        "entry": reverse("park_statistics:entry", args=[park.pk]),
+        "import": reverse("park_statistics:import", args=[park.pk]),
+    }
+
+
+# persona → expected status per page of park A (login redirect for anonymous).
+MATRIX = {
+    "alice": {"dashboard": 200, "report": 200, "muju": 200, "calendar": 200, "entry": 200, "import": 200},
+    "bob": {"dashboard": 200, "report": 200, "muju": 200, "calendar": 200, "entry": 200, "import": 200},
+    "carol": {"dashboard": 200, "report": 200, "muju": 200, "calendar": 200, "entry": 403, "import": 403},
+    "dave": {"dashboard": 404, "report": 404, "muju": 404, "calendar": 404, "entry": 404, "import": 404},
+    "erin": {"dashboard": 403, "report": 403, "muju": 403, "calendar": 403, "entry": 403, "import": 403},
+    "anonymous": {"dashboard": 302, "report": 302, "muju": 302, "calendar": 302, "entry": 302, "import": 302},
+}
+
+
+@pytest.mark.parametrize("persona", list(MATRIX))
+def test_staff_pages_matrix(client_for, park_a, persona, three, imported):
+    client = client_for(persona)
+    for page, url in _urls(park_a).items():
+        assert client.get(url).status_code == MATRIX[persona][page], (persona, page)
+
+
+@pytest.mark.parametrize(
+    ("persona", "status", "created"), [("bob", 302, True), ("carol", 403, False), ("dave", 404, False)]
+)
+def test_officer_entry_post(client_for, park_a, three, persona, status, created):
+    data = {"enterprise": three[0].pk, "year": 2025, "month": 3, "is_cumulative": "1", "revenue": "120.5"}
+    response = client_for(persona).post(reverse("park_statistics:entry", args=[park_a.pk]), data)
+    assert response.status_code == status
+    assert MonthlyReport.objects.filter(enterprise=three[0], year=2025, month=3).exists() is created
+
+
+def test_tenant_submits_own_month_and_sees_only_own(client, park_a, three, tenant, imported):
+    client.force_login(tenant)
+    url = reverse("park_statistics:tenant_reports")
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"year": 2025, "month": 11, "is_cumulative": "1", "revenue": "3000", "prior_revenue": "2700"}
+    )
+    assert response.status_code == 302
+    saved = MonthlyReport.objects.get(enterprise=three[0], year=2025, month=11)
+    assert (saved.revenue, saved.park_id, saved.source) == (Decimal("30000000.00"), park_a.pk, "tenant")
+    other = MonthlyReport.objects.get(enterprise=three[1], year=2025, month=12)
+    own = MonthlyReport.objects.get(enterprise=three[0], year=2025, month=12)
+    assert client.get(reverse("park_statistics:tenant_report_detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("park_statistics:tenant_report_detail", args=[own.pk])).status_code == 200
+    # Staff pages stay closed to enterprise users.
+    assert client.get(reverse("park_statistics:report", args=[park_a.pk, 2025])).status_code == 403
+
+
+def test_enterprise_user_without_enterprise_and_staff_are_refused_tenant_page(client_for):
+    url = reverse("park_statistics:tenant_reports")
+    assert client_for("erin").get(url).status_code == 403
+    assert client_for("bob").post(url, {"year": 2025, "month": 3}).status_code == 403
+    assert MonthlyReport.objects.count() == 0
+
+
+def test_dashboard_shows_tenant_widget(client, tenant):
+    client.force_login(tenant)
+    response = client.get("/")
+    assert "月度统计填报" in response.content.decode()
+
+
+def test_report_page_links_every_figure_to_its_sources(client_for, park_a, three, imported, pipeline):
+    client = client_for("bob")
+    page = client.get(reverse("park_statistics:report", args=[park_a.pk, 2025])).content.decode()
+    assert "实现规上产值8450万元，同比增长30.0%" in page
+    assert page.count(reverse("park_statistics:sources")) >= 20
+    # The 规上 output's sources: the three December rows.
+    sources = client.get(
+        reverse("park_statistics:sources")
+        + f"?parks={park_a.pk}&year=2025&first=1&last=12&indicator=output&measure=total&population=above"
+    )
+    assert sources.status_code == 200
+    assert sources.context["figure"].display == "8,450.00 万元"
+    assert {row.enterprise_name for row in sources.context["rows"]} == {e.name for e in three}
+    # Park B's person cannot read park A's sources.
+    denied = client_for("dave").get(
+        reverse("park_statistics:sources") + f"?parks={park_a.pk}&year=2025&indicator=output"
+    )
+    assert denied.status_code == 404
+
+
+def test_quarterly_variant(client_for, park_a, three, imported):
+    response = client_for("bob").get(reverse("park_statistics:report", args=[park_a.pk, 2025]) + "?period=q4")
+    assert response.status_code == 200
+    assert response.context["period"].label == "四季度"
+
+
+def test_report_xlsx(client_for, park_a, three, imported, pipeline):
+    response = client_for("bob").get(reverse("park_statistics:report_xlsx", args=[park_a.pk, 2025]))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert {"概览", "按企业", "按行业", "升规企业", "建成投用项目"} <= set(book.sheetnames)
+    by_enterprise = list(book["按企业"].values)
+    assert len(by_enterprise) == 4
+
+
+def test_report_pdf_has_chinese_text(client_for, park_a, three, imported, pipeline, tmp_path):
+    response = client_for("bob").get(reverse("park_statistics:report_pdf", args=[park_a.pk, 2025]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(response.content)
+    pdftotext = shutil.which("pdftotext") or "pdftotext"
+    text = subprocess.run(  # noqa: S603 - fixed arguments, our own file
+        [pdftotext, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    flat = "".join(text.split())
+    assert "统计报告" in flat
+    assert "实现规上产值8450万元" in flat

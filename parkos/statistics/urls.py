@@ -1,0 +1,21 @@
+from django.urls import path
+
+from parkos.statistics import views
+
+app_name = "park_statistics"
+
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("portfolio/", views.PortfolioView.as_view(), name="portfolio"),
+    path("sources/", views.SourcesView.as_view(), name="sources"),
+    path("import/template.xlsx", views.ImportTemplateView.as_view(), name="import_template"),
+    path("parks/<int:pk>/report/<int:year>/", views.ReportView.as_view(), name="report"),
+    path("parks/<int:pk>/report/<int:year>/report.pdf", views.ReportPdfView.as_view(), name="report_pdf"),
+    path("parks/<int:pk>/report/<int:year>/report.xlsx", views.ReportXlsxView.as_view(), name="report_xlsx"),
+    path("parks/<int:pk>/muju/<int:year>/", views.MujuView.as_view(), name="muju"),
+    path("parks/<int:pk>/calendar/", views.CalendarView.as_view(), name="calendar"),
+    path("parks/<int:pk>/entry/", views.EntryView.as_view(), name="entry"),
+    path("parks/<int:pk>/import/", views.ImportView.as_view(), name="import"),
+    path("my/", views.TenantReportsView.as_view(), name="tenant_reports"),
+    path("my/<int:pk>/", views.TenantReportDetailView.as_view(), name="tenant_report_detail"),
+]
