@@ -6,3 +6,7 @@ class InvestmentConfig(AppConfig):
     name = "parkos.investment"
     label = "investment"
     verbose_name = _("招商")
+
+    def ready(self) -> None:
+        # Registers the officers' dashboard widgets.
+        from parkos.investment import dashboard  # noqa: F401

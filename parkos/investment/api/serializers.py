@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from parkos.investment.models import Activity, Lead, Notification, Requirement
+from parkos.parks.choices import FireHazardClass
+from parkos.parks.models import Park
+
+
+@extend_schema_field(
+    {"type": "string", "enum": ["", *FireHazardClass.values], "description": "生产火灾危险性类别；为空时按工艺推定"}
+)
+class TenantFireClassField(serializers.ChoiceField):
+    """The tenant's class (inline enum: the parks API already names this choice set for buildings)."""
+
+
+class RequirementSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    fire_class = TenantFireClassField(choices=[("", ""), *FireHazardClass.choices], required=False, allow_blank=True)
+    preferred_parks = serializers.PrimaryKeyRelatedField(queryset=Park.objects.all(), many=True, required=False)
+    processes = serializers.ListField(child=serializers.DictField(), required=False)
+
+    class Meta:
+        model = Requirement
+        exclude = ["id", "lead", "created_at", "updated_at"]
+        read_only_fields = ["fire_class_source", "fire_class_reasons"]
+
+
+class LeadSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    requirement = RequirementSerializer(required=False)
+    contact_mobile = serializers.CharField(required=False, allow_blank=True)
+
+    class Meta:
+        model = Lead
+        fields = [
+            "id", "park", "enterprise", "company_name", "contact_name", "contact_mobile", "source", "officer", "stage",
+            "stage_changed_at", "expected_signing_on", "probability", "lost_reason", "description", "requirement",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "enterprise",
+            "officer",
+            "stage",
+            "stage_changed_at",
+            "lost_reason",
+            "created_at",
+            "updated_at",
+        ]
+
+    def to_representation(self, instance: Lead) -> dict[str, Any]:
+        from parkos.investment.views import mobile_display
+
+        data: dict[str, Any] = super().to_representation(instance)
+        request = self.context.get("request")
+        data["contact_mobile"] = mobile_display(request.user, instance) if request is not None else ""
+        return data
+
+
+class MoveSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    stage = serializers.ChoiceField(choices=Lead._meta.get_field("stage").choices)  # type: ignore[arg-type]
+    lost_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ActivitySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "lead",
+            "kind",
+            "occurred_at",
+            "summary",
+            "units",
+            "parcels",
+            "next_step",
+            "next_step_on",
+            "actor",
+        ]
+        read_only_fields = ["lead", "actor"]
+        extra_kwargs = {
+            "occurred_at": {"required": False},
+            "units": {"required": False},
+            "parcels": {"required": False},
+        }
+
+
+class NotificationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = Notification
+        fields = ["id", "lead", "text", "url", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class MatchSpaceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    kind = serializers.CharField()
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    building_code = serializers.CharField()
+    level = serializers.IntegerField()
+    area = serializers.DecimalField(max_digits=12, decimal_places=2)
+    rent = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    land_price_wan_per_mu = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+
+
+class MatchSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    park_id = serializers.IntegerField(source="park.id")
+    park_name = serializers.CharField(source="park.name")
+    score = serializers.FloatField()
+    total_area = serializers.DecimalField(max_digits=14, decimal_places=2)
+    is_combination = serializers.BooleanField()
+    spaces = MatchSpaceSerializer(many=True)
+    fits = serializers.ListField(child=serializers.CharField())
+    misfits = serializers.ListField(child=serializers.CharField())
+    flags = serializers.ListField(child=serializers.CharField())
+
+
+class MatchReportSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    matches = MatchSerializer(many=True)
+    combinations = MatchSerializer(many=True)
+    flags = serializers.ListField(child=serializers.CharField())
+    empty_reason = serializers.CharField()
+    eliminated = serializers.DictField(child=serializers.IntegerField(), source="ranking.eliminated")

@@ -1,0 +1,652 @@
+"""Every write of investment promotion: typed, keyword-only, atomic, audited.
+
+Leads link to the shared enterprise pool through the enterprises app's services (a prospect
+Enterprise and its Contact are created there, never here). Notifications are rows written in the
+same transaction as the change that causes them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parkos.accounts.choices import Role
+from parkos.core.audit import audit_record, model_changes, snapshot
+from parkos.core.models import AuditAction
+from parkos.investment.choices import (
+    OPEN_STAGES,
+    PIPELINE,
+    ActivityKind,
+    FireClassSource,
+    LeadSource,
+    LeadStage,
+)
+from parkos.investment.models import (
+    Activity,
+    AssignmentRule,
+    Lead,
+    Notification,
+    Requirement,
+    StageChange,
+    SubmissionGuard,
+)
+from parkos.investment.workdays import next_workday
+from parkos.parks.fire import FireHazardClass, Process, ProcessKind, derive_tenant_class
+
+if TYPE_CHECKING:
+    from parkos.accounts.models import User
+    from parkos.enterprises.models import Contact, Enterprise
+    from parkos.parks.models import LandParcel, Park, Unit
+
+LEAD_EDITABLE_FIELDS = (
+    "park", "company_name", "contact_name", "contact_mobile", "source", "expected_signing_on", "probability",
+    "description",
+)  # fmt: skip
+REQUIREMENT_EDITABLE_FIELDS = (
+    "space_kind", "tenure", "area_unit", "area_min_sqm", "area_max_sqm", "industry_code", "fire_class",
+    "cleanroom_grade", "min_floor_load_kn_m2", "min_clear_height_m", "min_power_kva", "min_lift_t", "min_crane_t",
+    "needs_wastewater_pretreatment", "eia_category", "budget_rent_yuan_per_sqm_month", "budget_price_yuan_per_sqm",
+    "budget_land_wan_per_mu", "preferred_cities", "move_in_on", "expected_annual_tax_wan", "investment_wan", "jobs",
+)  # fmt: skip
+#: A repeat portal submission from the same mobile within this window updates the lead.
+DEDUP_WINDOW = datetime.timedelta(hours=24)
+
+
+# --- Normalisation -----------------------------------------------------------------------------------
+
+
+def normalise_mobile(raw: str) -> str:
+    """A mainland mobile number in E.164 (+8613800138000); ValidationError with a Chinese message."""
+    from parkos.enterprises.phones import parse_phone
+
+    parsed = parse_phone(raw or "")
+    if parsed.kind != "mobile":
+        raise ValidationError(_("请填写11位手机号码"), code="not_mobile")
+    return parsed.e164
+
+
+def _process(data: dict[str, Any]) -> Process:
+    def dec(key: str) -> Decimal | None:
+        value = data.get(key)
+        if value in (None, ""):
+            return None
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            raise ValidationError(_("工艺参数须为数字"), code="process_number") from None
+
+    return Process(
+        kind=ProcessKind(data["kind"]),
+        share=dec("share") or Decimal(1),
+        flash_point_c=dec("flash_point_c"),
+        lel_percent=dec("lel_percent"),
+        small_quantity=bool(data.get("small_quantity")),
+        mitigated=bool(data.get("mitigated")),
+        name=str(data.get("name", "")),
+    )
+
+
+def derive_fire_class(processes: Sequence[dict[str, Any]]) -> tuple[str, list[str]]:
+    """A tenant's production class from declared processes (RULES §4), with the reasons in Chinese."""
+    try:
+        decision = derive_tenant_class([_process(p) for p in processes])
+    except (KeyError, ValueError) as exc:
+        raise ValidationError({"processes": _("工艺申报不完整或有误：%(error)s") % {"error": exc}}) from None
+    return FireHazardClass(decision.hazard_class).value, [str(r) for r in decision.reasons]
+
+
+def _industry(code: str) -> str:
+    from parkos.enterprises import industry
+
+    if not code or not code.strip():
+        return ""
+    try:
+        return industry.validate(code)
+    except ValidationError as exc:
+        raise ValidationError({"industry_code": exc.messages}) from None
+
+
+def _apply_requirement(
+    requirement: Requirement, fields: dict[str, Any], processes: Sequence[dict[str, Any]] | None
+) -> None:
+    unknown = set(fields) - set(REQUIREMENT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(requirement, name, value)
+    requirement.industry_code = _industry(requirement.industry_code)
+    requirement.preferred_cities = [c.strip() for c in requirement.preferred_cities or [] if c and c.strip()]
+    if processes is not None:
+        requirement.processes = [dict(p) for p in processes]
+    if requirement.processes and not fields.get("fire_class"):
+        # Declared processes decide the class unless the officer entered one directly.
+        requirement.fire_class, requirement.fire_class_reasons = derive_fire_class(requirement.processes)
+        requirement.fire_class_source = FireClassSource.DERIVED
+    elif requirement.fire_class:
+        if fields.get("fire_class"):
+            requirement.fire_class_source = FireClassSource.DIRECT
+            requirement.fire_class_reasons = []
+    else:
+        requirement.fire_class_source = FireClassSource.UNKNOWN
+        requirement.fire_class_reasons = []
+
+
+# --- Enterprise link -----------------------------------------------------------------------------------
+
+
+def find_enterprise(*, company_name: str, credit_code: str = "") -> Enterprise | None:
+    """The pool's record for a company: by credit code, else by normalised name (one match only)."""
+    from parkos.enterprises import search
+    from parkos.enterprises.models import Enterprise
+    from parkos.enterprises.services import clean_credit_code
+
+    if credit_code:
+        code = clean_credit_code(credit_code)
+        found = Enterprise.objects.active().filter(credit_code=code).first()
+        if found is not None:
+            return found
+    key = search.name_key(company_name)
+    if not key:
+        return None
+    candidates = list(Enterprise.objects.active().filter(name_key=key)[:2])
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _link_enterprise(
+    lead: Lead, *, credit_code: str, industry_code: str, actor: User | None, create: bool
+) -> tuple[Enterprise | None, Contact | None]:
+    """Find (or create as a prospect) the lead's enterprise, and its contact by mobile."""
+    from parkos.enterprises.choices import EnterpriseSource
+    from parkos.enterprises.services import contact_create, enterprise_create
+
+    enterprise = find_enterprise(company_name=lead.company_name, credit_code=credit_code)
+    if enterprise is None and create:
+        try:
+            enterprise = enterprise_create(
+                actor=actor,
+                name=lead.company_name,
+                credit_code=credit_code or None,
+                industry_code=industry_code,
+                source=EnterpriseSource.PORTAL if lead.source == LeadSource.PORTAL_FORM else EnterpriseSource.MANUAL,
+                parks=[lead.park] if lead.park is not None else [],
+            )
+        except ValidationError:
+            enterprise = None  # a name the pool refuses: the lead keeps its bare name
+    elif enterprise is not None and lead.park is not None:
+        enterprise.parks.add(lead.park)
+    contact = None
+    if enterprise is not None and lead.contact_name:
+        if lead.contact_mobile:
+            contact = enterprise.contacts.filter(mobile=lead.contact_mobile, erased_at__isnull=True).first()
+        if contact is None:
+            try:
+                contact = contact_create(
+                    enterprise=enterprise, actor=actor, name=lead.contact_name, mobile=lead.contact_mobile
+                )
+            except ValidationError:
+                contact = None
+    return enterprise, contact
+
+
+# --- Assignment -----------------------------------------------------------------------------------------
+
+
+def pick_officer(*, park: Park | None, industry_code: str) -> User | None:
+    """Who gets a new lead.
+
+    1. The first active rule (by priority) whose park is the lead's (or any) and whose industry
+       prefix the lead's code starts with (or any).
+    2. Otherwise round-robin among the park's active investment officers: the one whose last
+       assignment is oldest (never assigned first), ties by id.
+    """
+    from parkos.accounts.models import User
+
+    code = industry_code or ""
+    rules = AssignmentRule.objects.filter(active=True, officer__is_active=True).select_related("officer")
+    rules = rules.filter(Q(park__isnull=True) | Q(park=park)) if park is not None else rules.filter(park__isnull=True)
+    for rule in rules.order_by("priority", "pk"):
+        prefix = rule.industry_prefix.lstrip("ABCDEFGHIJKLMNOPQRST")
+        if prefix and not code.startswith(prefix):
+            continue
+        return rule.officer
+    if park is None:
+        return None
+    return (
+        User.objects.filter(role=Role.INVESTMENT_OFFICER, is_active=True, parks=park)
+        .annotate(last=Max("investment_leads__assigned_at"))
+        .order_by(F("last").asc(nulls_first=True), "pk")
+        .first()
+    )
+
+
+def notify(*, user: User, text: str, url: str = "", lead: Lead | None = None) -> Notification:
+    return Notification.objects.create(user=user, text=text[:300], url=url, lead=lead)
+
+
+def _assign(lead: Lead, officer: User | None, *, actor: User | None) -> None:
+    if officer is None or lead.officer_id == officer.pk:
+        return
+    lead.officer = officer
+    lead.assigned_at = timezone.now()
+    lead.save(update_fields=["officer", "assigned_at", "updated_at"])
+    notify(
+        user=officer,
+        text=_("新线索分配给您：%(company)s") % {"company": lead.company_name},
+        url=lead.get_absolute_url(),
+        lead=lead,
+    )
+
+
+# --- Leads -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def lead_create(
+    *,
+    actor: User | None,
+    company_name: str,
+    source: str = LeadSource.PHONE,
+    park: Park | None = None,
+    officer: User | None = None,
+    contact_name: str = "",
+    contact_mobile: str = "",
+    credit_code: str = "",
+    description: str = "",
+    expected_signing_on: datetime.date | None = None,
+    probability: int | None = None,
+    requirement: dict[str, Any] | None = None,
+    processes: Sequence[dict[str, Any]] | None = None,
+    preferred_parks: Iterable[Park] = (),
+    consent_at: datetime.datetime | None = None,
+    fallback_park: Park | None = None,
+    link_enterprise: bool = True,
+) -> Lead:
+    """Record a lead with its requirement, link it to the pool, and assign an officer.
+
+    The park is the one given, else the first preferred park, else `fallback_park` (the caller's
+    best match). Without an officer, the assignment rules pick one and are notified.
+    """
+    company_name = " ".join((company_name or "").split())
+    if not company_name:
+        raise ValidationError({"company_name": _("请填写企业名称")})
+    preferred = list(preferred_parks)
+    lead = Lead(
+        park=park or (preferred[0] if preferred else fallback_park),
+        company_name=company_name,
+        contact_name=(contact_name or "").strip(),
+        contact_mobile=normalise_mobile(contact_mobile) if contact_mobile else "",
+        source=source,
+        description=description,
+        expected_signing_on=expected_signing_on,
+        probability=probability,
+        consent_at=consent_at,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        stage=LeadStage.NEW,
+        stage_changed_at=timezone.now(),
+    )
+    lead.full_clean(exclude=["enterprise", "contact", "officer"])
+    lead.save()
+    req = Requirement(lead=lead)
+    _apply_requirement(req, dict(requirement or {}), processes)
+    req.full_clean(exclude=["lead"])
+    req.save()
+    if preferred:
+        req.preferred_parks.set(preferred)
+    if link_enterprise:
+        lead.enterprise, lead.contact = _link_enterprise(
+            lead, credit_code=credit_code, industry_code=req.industry_code, actor=actor, create=True
+        )
+        lead.save(update_fields=["enterprise", "contact", "updated_at"])
+    StageChange.objects.create(
+        lead=lead, from_stage="", to_stage=LeadStage.NEW, actor=lead.created_by, at=timezone.now()
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=lead,
+        changes={"source": lead.source, "park": lead.park_id, "enterprise": lead.enterprise_id},
+        park_id=lead.park_id,
+    )
+    _assign(lead, officer or pick_officer(park=lead.park, industry_code=req.industry_code), actor=actor)
+    return lead
+
+
+@transaction.atomic
+def lead_update(*, lead: Lead, actor: User | None, **fields: Any) -> Lead:
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    before = snapshot(lead)
+    unknown = set(fields) - set(LEAD_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(lead, name, value)
+    if "contact_mobile" in fields and lead.contact_mobile:
+        lead.contact_mobile = normalise_mobile(lead.contact_mobile)
+    lead.full_clean(exclude=["enterprise", "contact", "officer"])
+    lead.save()
+    changes = model_changes(before, snapshot(lead))
+    changes.pop("updated_at", None)
+    if "contact_mobile" in changes:
+        changes["contact_mobile"] = ["***", "***"]  # personal data stays out of the trail
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=lead, changes=changes, park_id=lead.park_id)
+    return lead
+
+
+@transaction.atomic
+def requirement_update(
+    *,
+    lead: Lead,
+    actor: User | None,
+    processes: Sequence[dict[str, Any]] | None = None,
+    preferred_parks: Iterable[Park] | None = None,
+    **fields: Any,
+) -> Requirement:
+    requirement, _created = Requirement.objects.select_for_update().get_or_create(lead=lead)
+    before = snapshot(requirement)
+    _apply_requirement(requirement, fields, processes)
+    requirement.full_clean(exclude=["lead"])
+    requirement.save()
+    if preferred_parks is not None:
+        requirement.preferred_parks.set(list(preferred_parks))
+    changes = model_changes(before, snapshot(requirement))
+    changes.pop("updated_at", None)
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=requirement, changes=changes, park_id=lead.park_id)
+    return requirement
+
+
+@transaction.atomic
+def lead_move(*, lead: Lead, to_stage: str, actor: User | None, lost_reason: str = "", note: str = "") -> Lead:
+    """Move a lead along the pipeline (any stage to any other, so mistakes can be undone), recording who and when.
+
+    已流失 needs a reason; leaving 已流失 clears it.
+    """
+    # Lock the lead so two officers moving it at once record a consistent history.
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    target = LeadStage(to_stage)
+    if target == lead.stage:
+        return lead
+    lost_reason = (lost_reason or "").strip()
+    if target == LeadStage.LOST and not lost_reason:
+        raise ValidationError({"lost_reason": _("流失的线索须填写流失原因")})
+    now = timezone.now()
+    from_stage = lead.stage
+    lead.stage = target
+    lead.stage_changed_at = now
+    lead.lost_reason = lost_reason if target == LeadStage.LOST else ""
+    lead.save(update_fields=["stage", "stage_changed_at", "lost_reason", "updated_at"])
+    StageChange.objects.create(
+        lead=lead, from_stage=from_stage, to_stage=target, actor=actor, at=now, note=(note or lost_reason)[:300]
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=lead,
+        changes={"stage": [from_stage, target.value], **({"lost_reason": lost_reason} if lost_reason else {})},
+        park_id=lead.park_id,
+    )
+    return lead
+
+
+@transaction.atomic
+def lead_assign(*, lead: Lead, actor: User | None, officer: User | None = None) -> Lead:
+    """Give a lead to an officer (None: let the assignment rules choose)."""
+    lead = Lead.objects.select_for_update().select_related("requirement").get(pk=lead.pk)
+    before = lead.officer_id
+    industry_code = getattr(getattr(lead, "requirement", None), "industry_code", "")
+    chosen = officer or pick_officer(park=lead.park, industry_code=industry_code)
+    if chosen is not None and officer is not None:
+        from parkos.accounts.access import Capability, can_access_park, has_capability
+
+        if not (has_capability(chosen, Capability.MANAGE_LEADS) and can_access_park(chosen, lead.park)):
+            raise ValidationError({"officer": _("该人员无权跟进此园区的招商线索")})
+    _assign(lead, chosen, actor=actor)
+    if lead.officer_id != before:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=lead,
+            changes={"officer": [before, lead.officer_id]},
+            park_id=lead.park_id,
+        )
+    return lead
+
+
+# --- Activities -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_log(
+    *,
+    lead: Lead,
+    kind: str,
+    summary: str,
+    actor: User | None,
+    occurred_at: datetime.datetime | None = None,
+    units: Iterable[Unit] = (),
+    parcels: Iterable[LandParcel] = (),
+    next_step: str = "",
+    next_step_on: datetime.date | None = None,
+) -> Activity:
+    """Log a call, visit, meeting or note; a next-step reminder on a holiday moves to the next working day."""
+    summary = (summary or "").strip()
+    if not summary:
+        raise ValidationError({"summary": _("请填写内容")})
+    # Visits may show space in any park of the operator; views check the officer may see it.
+    units, parcels = list(units), list(parcels)
+    if next_step_on is not None and not next_step.strip():
+        raise ValidationError({"next_step": _("设置提醒日期时请填写下一步")})
+    activity = Activity.objects.create(
+        lead=lead,
+        enterprise_id=lead.enterprise_id,
+        kind=ActivityKind(kind),
+        occurred_at=occurred_at or timezone.now(),
+        summary=summary,
+        next_step=next_step.strip(),
+        next_step_on=next_workday(next_step_on) if next_step_on is not None else None,
+        actor=actor,
+    )
+    if units:
+        activity.units.set(units)
+    if parcels:
+        activity.parcels.set(parcels)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=activity,
+        object_repr=f"{lead.company_name} / {activity.get_kind_display()}",
+        changes={
+            "lead": lead.pk,
+            "kind": activity.kind,
+            "units": [u.pk for u in units],
+            "parcels": [p.pk for p in parcels],
+        },
+        park_id=lead.park_id,
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_complete_next_step(*, activity: Activity, actor: User | None) -> Activity:
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.next_step_done_at is None:
+        activity.next_step_done_at = timezone.now()
+        activity.save(update_fields=["next_step_done_at", "updated_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=activity, changes={"next_step_done": True})
+    return activity
+
+
+# --- Notifications and reverse matching -------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_mark_read(*, user: User, notification: Notification | None = None) -> int:
+    """Mark one notification (or all of the person's) read; returns how many changed."""
+    rows = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification is not None:
+        rows = rows.filter(pk=notification.pk)
+    return rows.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notify_space_available(space: Unit | LandParcel, actor: User | None) -> int:
+    """Tell the officers of every open lead this newly available unit or parcel fits; returns the count.
+
+    Called explicitly by the parks services when a unit is created or a reservation released, and by
+    `manage.py investment_reverse_match`. One unread notification per lead and space, however often
+    it is called.
+    """
+    from parkos.investment.selectors import leads_matching_space
+    from parkos.parks.models import Unit
+
+    is_unit = isinstance(space, Unit)
+    url = reverse("parks:unit_detail" if is_unit else "parks:parcel_detail", args=[space.pk])
+    sent = 0
+    for lead, match in leads_matching_space(space):
+        if lead.officer_id is None:
+            continue
+        if Notification.objects.filter(user_id=lead.officer_id, lead=lead, url=url, read_at__isnull=True).exists():
+            continue
+        text = _("新空间匹配线索“%(company)s”：%(park)s %(space)s，%(area)s m²，匹配度%(score)s") % {
+            "company": lead.company_name,
+            "park": match.park.name,
+            "space": space.code,
+            "area": f"{space.area_sqm:,.0f}",
+            "score": f"{match.score:.0f}",
+        }
+        Notification.objects.create(user_id=lead.officer_id, lead=lead, text=text[:300], url=url)
+        sent += 1
+    if sent:
+        audit_record(
+            actor=actor,
+            action=AuditAction.OTHER,
+            obj=space,
+            changes={"event": "reverse_match_notified", "notifications": sent},
+            park_id=space.park_id,
+        )
+    return sent
+
+
+# --- Public requirement form -------------------------------------------------------------------------------
+
+
+#: SQLite has one writer; its busy handler sleeps and retries unfairly, so under a burst of portal
+#: submissions some wait past the busy timeout ("database is locked"). Queue them in-process first
+#: (FIFO-fair, bounded wait); PostgreSQL needs no queue, the guard row lock does the work.
+_SQLITE_WRITER = threading.Lock()
+SQLITE_QUEUE_TIMEOUT_SECONDS = 60
+
+
+@contextlib.contextmanager
+def _sqlite_writer_queue() -> Iterator[None]:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    if not _SQLITE_WRITER.acquire(timeout=SQLITE_QUEUE_TIMEOUT_SECONDS):
+        raise ValidationError(_("系统繁忙，请稍后再试。"), code="busy")
+    try:
+        yield
+    finally:
+        _SQLITE_WRITER.release()
+
+
+@dataclass(frozen=True)
+class PublicSubmission:
+    """What a prospect typed into the public form, validated by the form."""
+
+    company_name: str
+    contact_name: str
+    mobile: str
+    description: str = ""
+    requirement: dict[str, Any] = field(default_factory=dict)
+    processes: tuple[dict[str, Any], ...] = ()
+    preferred_park: Park | None = None
+
+
+def public_submit(
+    *, submission: PublicSubmission, fallback_park: Park | None = None, now: datetime.datetime | None = None
+) -> tuple[Lead, bool]:
+    """Store a portal submission once: a repeat from the same mobile within 24 h updates that lead.
+
+    1. Normalise the mobile to E.164 (the dedup key).
+    2. get_or_create the mobile's guard row (unique), then lock it: concurrent submissions from one
+       number queue here, so exactly one of them creates the lead.
+    3. Within the window: update the lead's requirement and log the repeat; otherwise create a new
+       lead (assigned by the rules, the officer notified).
+    Returns (lead, created).
+    """
+    mobile = normalise_mobile(submission.mobile)
+    now = now or timezone.now()
+    with _sqlite_writer_queue(), transaction.atomic():
+        guard, _created = SubmissionGuard.objects.get_or_create(mobile=mobile)
+        guard = SubmissionGuard.objects.select_for_update().get(pk=guard.pk)
+        lead = None
+        if (
+            guard.lead_id is not None
+            and guard.last_submitted_at is not None
+            and now - guard.last_submitted_at < DEDUP_WINDOW
+        ):
+            lead = Lead.objects.select_for_update().filter(pk=guard.lead_id).first()
+        created = lead is None
+        if lead is None:
+            lead = lead_create(
+                actor=None,
+                company_name=submission.company_name,
+                source=LeadSource.PORTAL_FORM,
+                contact_name=submission.contact_name,
+                contact_mobile=mobile,
+                description=submission.description,
+                requirement=submission.requirement,
+                processes=list(submission.processes) or None,
+                preferred_parks=[submission.preferred_park] if submission.preferred_park else [],
+                consent_at=now,
+                fallback_park=fallback_park,
+            )
+            activity_log(
+                lead=lead, kind=ActivityKind.SUBMISSION, summary=_("通过门户需求表单提交"), actor=None, occurred_at=now
+            )
+        else:
+            lead.company_name = " ".join(submission.company_name.split()) or lead.company_name
+            lead.contact_name = submission.contact_name.strip() or lead.contact_name
+            if submission.description:
+                lead.description = submission.description
+            lead.consent_at = now
+            lead.save(update_fields=["company_name", "contact_name", "description", "consent_at", "updated_at"])
+            requirement_update(
+                lead=lead,
+                actor=None,
+                processes=list(submission.processes) if submission.processes else None,
+                preferred_parks=[submission.preferred_park] if submission.preferred_park else None,
+                **submission.requirement,
+            )
+            activity_log(
+                lead=lead,
+                kind=ActivityKind.SUBMISSION,
+                summary=_("同一手机号24小时内再次提交，已更新需求"),
+                actor=None,
+                occurred_at=now,
+            )
+        guard.lead = lead
+        guard.last_submitted_at = now
+        guard.submissions += 1
+        guard.save(update_fields=["lead", "last_submitted_at", "submissions"])
+    return lead, created
+
+
+def open_stages() -> list[str]:
+    return [s.value for s in PIPELINE if s.value in OPEN_STAGES]

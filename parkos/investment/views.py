@@ -1,0 +1,448 @@
+"""Pages: lead list, board, lead page with its matches, pipeline figures, notifications, public form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import select_template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.csrf import csrf_protect
+
+from parkos.accounts.access import (
+    Capability,
+    acting_user,
+    has_capability,
+    scope_to_parks,
+    visible_parks,
+)
+from parkos.core.views_generic import (
+    FilteredListView,
+    ParkScopedMixin,
+    ScopedDetailView,
+    ServiceFormView,
+    apply_validation_error,
+)
+from parkos.investment import ratelimit, selectors, services
+from parkos.investment.choices import PIPELINE, LeadStage
+from parkos.investment.filtersets import LeadFilterSet
+from parkos.investment.forms import ActivityForm, LeadForm, MoveForm, PublicRequirementForm
+from parkos.investment.models import Lead, Notification, Requirement
+from parkos.parks.models import Park, Unit
+
+
+def mobile_display(user: Any, lead: Lead) -> str:
+    """The lead's mobile for this viewer: full with VIEW_CONTACT_DETAILS, else 138****8000."""
+    from parkos.enterprises.phones import mask_mobile
+
+    if not lead.contact_mobile:
+        return ""
+    if has_capability(user, Capability.VIEW_CONTACT_DETAILS):
+        return lead.contact_mobile.removeprefix("+86")
+    try:
+        return mask_mobile(lead.contact_mobile)
+    except ValidationError:
+        return "****"
+
+
+class LeadListView(FilteredListView):
+    model = Lead
+    filterset_class = LeadFilterSet
+    template_name = "investment/lead_list.html"
+    partial_template_name = "investment/_lead_table.html"
+    ordering_fields = ("company_name", "created_at", "stage", "expected_signing_on")
+    default_ordering = "-created_at"
+
+    def get_queryset(self) -> QuerySet[Lead]:
+        return super().get_queryset().select_related("park", "officer", "requirement")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            can_manage=has_capability(self.request.user, Capability.MANAGE_LEADS),
+            breadcrumbs=[(_("招商线索"), "")],
+        )
+        return context
+
+
+class LeadBoardView(ParkScopedMixin, View):
+    """The kanban board: one column per stage, lost leads counted at the end."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        leads = selectors.lead_list(request.user)
+        if getattr(request, "active_park", None) is not None:
+            leads = leads.filter(park=request.active_park)  # type: ignore[attr-defined]
+        if request.GET.get("mine"):
+            leads = leads.filter(officer=request.user.pk)
+        by_stage: dict[str, list[Lead]] = {s.value: [] for s in PIPELINE}
+        for lead in leads.exclude(stage=LeadStage.LOST).order_by("-stage_changed_at", "-pk")[:600]:
+            by_stage[lead.stage].append(lead)
+        columns = [(stage, by_stage[stage.value]) for stage in PIPELINE]
+        return render(
+            request,
+            "investment/lead_board.html",
+            {
+                "columns": columns,
+                "lost_count": leads.filter(stage=LeadStage.LOST).count(),
+                "stages": LeadStage.choices,
+                "can_manage": has_capability(request.user, Capability.MANAGE_LEADS),
+                "breadcrumbs": [(_("招商看板"), "")],
+            },
+        )
+
+
+class LeadDetailView(ScopedDetailView):
+    model = Lead
+    template_name = "investment/lead_detail.html"
+
+    def get_queryset(self) -> QuerySet[Lead]:
+        return super().get_queryset().select_related("park", "officer", "enterprise", "requirement")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        lead: Lead = self.object
+        requirement = Requirement.objects.filter(lead=lead).prefetch_related("preferred_parks").first()
+        report = selectors.match_for_user(requirement, self.request.user) if requirement else None
+        context.update(
+            requirement=requirement,
+            report=report,
+            timeline=selectors.lead_timeline(lead),
+            mobile=mobile_display(self.request.user, lead),
+            activity_form=ActivityForm(),
+            move_form=MoveForm(initial={"stage": lead.stage}),
+            can_manage=has_capability(self.request.user, Capability.MANAGE_LEADS),
+            breadcrumbs=[(_("招商线索"), reverse("investment:lead_list")), (lead.company_name, "")],
+        )
+        return context
+
+
+class LeadFormView(ServiceFormView):
+    form_class = LeadForm
+    template_name = "investment/lead_form.html"
+    capability = Capability.MANAGE_LEADS
+
+    def get_form_kwargs(self, obj: Any) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"parks": visible_parks(self.request.user)}
+        if obj is not None:
+            kwargs["initial"] = _initial_of(obj)
+        return kwargs
+
+    def park_of(self, obj: Any, form: Any | None) -> Any:
+        if obj is not None:
+            return obj.park
+        return form.cleaned_data.get("park") if form is not None else None
+
+
+def _initial_of(lead: Lead) -> dict[str, Any]:
+    requirement = getattr(lead, "requirement", None)
+    initial: dict[str, Any] = {
+        "company_name": lead.company_name,
+        "contact_name": lead.contact_name,
+        "contact_mobile": lead.contact_mobile.removeprefix("+86"),
+        "source": lead.source,
+        "park": lead.park_id,
+        "expected_signing_on": lead.expected_signing_on,
+        "probability": lead.probability,
+        "description": lead.description,
+    }
+    if requirement is not None:
+        initial.update(
+            {
+                name: getattr(requirement, name)
+                for name in (
+                    "space_kind",
+                    "tenure",
+                    "industry_code",
+                    "fire_class",
+                    "cleanroom_grade",
+                    "min_floor_load_kn_m2",
+                    "min_clear_height_m",
+                    "min_power_kva",
+                    "min_lift_t",
+                    "min_crane_t",
+                    "needs_wastewater_pretreatment",
+                    "eia_category",
+                    "budget_rent_yuan_per_sqm_month",
+                    "budget_price_yuan_per_sqm",
+                    "budget_land_wan_per_mu",
+                    "move_in_on",
+                    "expected_annual_tax_wan",
+                    "investment_wan",
+                    "jobs",
+                )
+            }
+        )
+        initial.update(
+            area_unit="sqm",
+            area_min=requirement.area_min_sqm,
+            area_max=requirement.area_max_sqm,
+            preferred_cities=", ".join(requirement.preferred_cities or []),
+            preferred_parks=list(requirement.preferred_parks.values_list("pk", flat=True)),
+        )
+    return initial
+
+
+class LeadCreateView(LeadFormView):
+    title = _("新建招商线索")
+
+    def save(self, form: Any, obj: Any) -> Lead:
+        data = form.cleaned_data
+        return services.lead_create(
+            actor=acting_user(self.request),
+            credit_code=data.get("credit_code") or "",
+            requirement=form.requirement_fields(),
+            processes=form.processes() or None,
+            preferred_parks=list(data.get("preferred_parks") or []),
+            officer=acting_user(self.request) if self.request.user.role == "investment_officer" else None,  # type: ignore[union-attr]
+            **form.lead_fields(),
+        )
+
+
+class LeadUpdateView(LeadFormView):
+    title = _("编辑招商线索")
+
+    def get_object(self) -> Lead:
+        lead: Lead = get_object_or_404(self.scope(Lead.objects.select_related("requirement")), pk=self.kwargs["pk"])
+        return lead
+
+    def save(self, form: Any, obj: Any) -> Lead:
+        data = form.cleaned_data
+        actor = acting_user(self.request)
+        fields = form.lead_fields()
+        if fields["park"] is None:
+            fields.pop("park")
+        lead = services.lead_update(lead=obj, actor=actor, **fields)
+        processes = form.processes()
+        services.requirement_update(
+            lead=lead,
+            actor=actor,
+            processes=processes if processes else None,
+            preferred_parks=list(data.get("preferred_parks") or []),
+            **form.requirement_fields(),
+        )
+        return lead
+
+
+class LeadActionView(ParkScopedMixin, View):
+    """POST-only actions on one lead: move along the pipeline, log an activity."""
+
+    def lead(self) -> Lead:
+        lead: Lead = get_object_or_404(self.scope(Lead.objects.all()), pk=self.kwargs["pk"])
+        self.require(Capability.MANAGE_LEADS, lead.park)
+        return lead
+
+
+class LeadMoveView(LeadActionView):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        lead = self.lead()
+        form = MoveForm(request.POST)
+        if form.is_valid():
+            try:
+                services.lead_move(
+                    lead=lead,
+                    to_stage=form.cleaned_data["stage"],
+                    lost_reason=form.cleaned_data.get("lost_reason") or "",
+                    actor=acting_user(request),
+                )
+                messages.success(
+                    request, _("已移动到“%(stage)s”。") % {"stage": LeadStage(form.cleaned_data["stage"]).label}
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        else:
+            messages.error(request, _("请选择阶段。"))
+        target = request.POST.get("next") or lead.get_absolute_url()
+        if not target.startswith("/") or target.startswith("//"):
+            target = lead.get_absolute_url()
+        return HttpResponseRedirect(target)
+
+
+class ActivityCreateView(LeadActionView):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        lead = self.lead()
+        form = ActivityForm(request.POST)
+        if form.is_valid():
+            codes = [
+                c.strip() for c in (form.cleaned_data.get("units") or "").replace("，", ",").split(",") if c.strip()
+            ]
+            units = list(scope_to_parks(request.user, Unit.objects.filter(code__in=codes)))
+            missing = sorted(set(codes) - {u.code for u in units})
+            if missing:
+                messages.error(request, _("未找到单元：%(codes)s") % {"codes": "、".join(missing)})
+                return HttpResponseRedirect(lead.get_absolute_url())
+            try:
+                services.activity_log(
+                    lead=lead,
+                    kind=form.cleaned_data["kind"],
+                    summary=form.cleaned_data["summary"],
+                    units=units,
+                    next_step=form.cleaned_data.get("next_step") or "",
+                    next_step_on=form.cleaned_data.get("next_step_on"),
+                    actor=acting_user(request),
+                )
+                messages.success(request, _("已记录跟进。"))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        else:
+            messages.error(request, _("请填写跟进内容。"))
+        return HttpResponseRedirect(lead.get_absolute_url())
+
+
+class PipelineView(ParkScopedMixin, View):
+    """Funnel conversion, time in stage, and the weighted forecast by month."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        leads = selectors.lead_list(request.user)
+        if getattr(request, "active_park", None) is not None:
+            leads = leads.filter(park=request.active_park)  # type: ignore[attr-defined]
+        return render(
+            request,
+            "investment/pipeline.html",
+            {
+                "funnel": selectors.pipeline_funnel(leads),
+                "forecast": selectors.pipeline_forecast(leads),
+                "breadcrumbs": [(_("招商看板"), reverse("investment:lead_board")), (_("漏斗与预测"), "")],
+            },
+        )
+
+
+class NotificationListView(ParkScopedMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = acting_user(request)
+        return render(
+            request,
+            "investment/notifications.html",
+            {
+                "notifications": Notification.objects.filter(user=user).select_related("lead")[:100],
+                "breadcrumbs": [(_("招商通知"), "")],
+            },
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        user = acting_user(request)
+        notification = None
+        if request.POST.get("id"):
+            notification = get_object_or_404(Notification, pk=request.POST["id"], user=user)
+        services.notification_mark_read(user=user, notification=notification)
+        if notification is not None and notification.url.startswith("/"):
+            return HttpResponseRedirect(notification.url)
+        return HttpResponseRedirect(reverse("investment:notification_list"))
+
+
+class EnterpriseTimelineView(ParkScopedMixin, View):
+    """The investment timeline of one enterprise (for the enterprise page to link or embed)."""
+
+    def get(self, request: HttpRequest, enterprise_id: int) -> HttpResponse:
+        from parkos.enterprises.models import Enterprise
+
+        enterprise = get_object_or_404(Enterprise, pk=enterprise_id)
+        return render(
+            request,
+            "investment/enterprise_timeline.html",
+            {
+                "enterprise": enterprise,
+                "timeline": selectors.enterprise_timeline(enterprise.pk, request.user),
+                "leads": selectors.lead_list(request.user).filter(enterprise=enterprise),
+            },
+        )
+
+
+# --- Public requirement form ----------------------------------------------------------------------------
+
+PUBLIC_MATCHES = 5
+
+
+def _public_base() -> str:
+    """The portal's base template once it exists, else the shell's."""
+    return select_template(["portal/base.html", "base.html"]).template.name  # type: ignore[no-any-return]
+
+
+def _public_context(request: HttpRequest, title: str, **context: Any) -> dict[str, Any]:
+    """What the public base template needs: the portal's site settings and page meta when it is the portal's."""
+    base = _public_base()
+    context.update(base_template=base, page_title=title, page_description=title)
+    if base == "portal/base.html":
+        from parkos.portal.models import SiteSettings
+
+        context.update(
+            site=SiteSettings.load(),
+            canonical_url=request.build_absolute_uri(request.path),
+            og_type="website",
+            og_image="",
+            categories=[],
+        )
+    return context
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: trusting X-Forwarded-For would let anyone reset their own limit.
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+@csrf_protect
+def requirement_form(request: HttpRequest) -> HttpResponse:
+    """The public requirement form (no login): submit, see the top matches, get a confirmation."""
+    title = _("提交招商需求")
+
+    def form_page(form: PublicRequirementForm, status: int = 200) -> HttpResponse:
+        return render(
+            request, "investment/requirement_form.html", _public_context(request, title, form=form), status=status
+        )
+
+    if request.method != "POST":
+        park_code = request.GET.get("park", "")
+        initial: dict[str, Any] = {"park": Park.objects.active().filter(code=park_code).first() if park_code else None}
+        space_code = request.GET.get("unit") or request.GET.get("parcel") or ""
+        if space_code:
+            initial["description"] = _("咨询空间：%(code)s") % {"code": space_code[:40]}
+        return form_page(PublicRequirementForm(initial=initial))
+    form = PublicRequirementForm(request.POST)
+    ip_limit, mobile_limit, window = ratelimit.limits()
+    if not ratelimit.hit("ip", _client_ip(request), ip_limit, window):
+        form.is_valid()
+        form.add_error(None, _("提交过于频繁，请稍后再试，或直接拨打招商热线。"))
+        return form_page(form, status=429)
+    if not form.is_valid():
+        return form_page(form, status=400)
+    data = form.cleaned_data
+    if not ratelimit.hit("mobile", data["mobile"], mobile_limit, window):
+        form.add_error("mobile", _("该手机号提交过于频繁，请稍后再试。"))
+        return form_page(form, status=429)
+    requirement_fields = form.requirement_fields()
+    processes = form.processes()
+    preferred: Park | None = data.get("park")
+    # Match before storing: the best match decides the park (and so the officer) of a lead without one.
+    draft = Requirement(**requirement_fields)
+    if processes:
+        draft.fire_class, _reasons = services.derive_fire_class(processes)
+    need = selectors.need_of(draft, preferred_park_ids=[preferred.pk] if preferred else [])
+    report = selectors.match_requirement(need, park_ids=None, limit=PUBLIC_MATCHES)
+    top = (report.matches or report.combinations or (None,))[0]
+    fallback = Park.objects.filter(pk=top.park.id).first() if top is not None else None
+    try:
+        lead, created = services.public_submit(
+            submission=services.PublicSubmission(
+                company_name=data["company_name"],
+                contact_name=data["contact_name"],
+                mobile=data["mobile"],
+                description=data.get("description") or "",
+                requirement=requirement_fields,
+                processes=tuple(processes),
+                preferred_park=preferred,
+            ),
+            fallback_park=fallback,
+        )
+    except ValidationError as exc:
+        apply_validation_error(form, exc)
+        return form_page(form, status=400)
+    return render(
+        request,
+        "investment/requirement_done.html",
+        _public_context(request, _("需求已提交"), report=report, created=created, reference=f"{lead.pk:06d}"),
+    )
