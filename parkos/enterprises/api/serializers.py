@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from parkos.enterprises.models import Contact, Enterprise, ImportJob
+from parkos.parks.models import Park
+
+
+class TagNamesField(serializers.ListField):
+    """Tags as a list of names, created on first use."""
+
+    def to_representation(self, data: Any) -> list[str]:
+        return [tag.name for tag in data.all()]
+
+
+class EnterpriseSerializer(serializers.ModelSerializer[Enterprise]):
+    tags = TagNamesField(child=serializers.CharField(max_length=40), required=False)
+    parks = serializers.PrimaryKeyRelatedField(many=True, queryset=Park.objects.all(), required=False)
+    accept_checksum_mismatch = serializers.BooleanField(write_only=True, required=False, default=False)
+    industry_display = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id", "name", "former_names", "credit_code", "credit_code_override", "accept_checksum_mismatch",
+            "legal_form", "registered_capital_wan", "founded_on", "registered_address", "city", "district",
+            "industry_code", "industry_display", "secondary_industry_codes", "business_scope", "employees",
+            "annual_revenue_wan", "size_class", "above_scale", "above_scale_since", "listing_status", "stock_code",
+            "high_tech", "qualifications", "tags", "source", "lifecycle", "parks", "merged_into", "created_at",
+            "updated_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "credit_code_override",
+            "size_class",
+            "above_scale",
+            "merged_into",
+            "created_at",
+            "updated_at",
+        ]
+        # Uniqueness and code validity are checked by the services, with the domain messages.
+        extra_kwargs: dict[str, dict[str, Any]] = {"credit_code": {"validators": []}}
+
+
+class ContactSerializer(serializers.ModelSerializer[Contact]):
+    """A contact; `masked` says whether personal fields were masked for this caller."""
+
+    masked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contact
+        fields = ["id", "enterprise", "name", "title", "mobile", "landline", "landline_ext", "email", "wechat",
+                  "is_primary", "erased_at", "masked"]  # fmt: skip
+        read_only_fields = ["enterprise", "erased_at"]
+
+    def get_masked(self, instance: Contact) -> bool:
+        return not self.context.get("unmasked", False)
+
+    def to_representation(self, instance: Contact) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self.context.get("unmasked", False):
+            data["mobile"] = instance.mobile_masked
+            data["landline"] = instance.landline_masked
+            data["landline_ext"] = ""
+            data["email"] = "***" if instance.email else ""
+            data["wechat"] = "***" if instance.wechat else ""
+        return data
+
+
+class ImportJobSerializer(serializers.ModelSerializer[ImportJob]):
+    file = serializers.FileField(write_only=True)
+    percent = serializers.IntegerField(read_only=True)
+    error_report_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = ["id", "file", "original_name", "mode", "status", "rows_total", "rows_processed", "rows_ok",
+                  "rows_failed", "last_row", "percent", "message", "error_report_url", "started_at", "finished_at"]  # fmt: skip
+        read_only_fields = ["original_name", "status", "rows_total", "rows_processed", "rows_ok", "rows_failed",
+                            "last_row", "message", "started_at", "finished_at"]  # fmt: skip
+
+    def get_error_report_url(self, instance: ImportJob) -> str | None:
+        from django.urls import reverse
+
+        return reverse("enterprises:import_report", args=[instance.pk]) if instance.error_report else None
