@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from parkos.accounts.api import views as accounts_api
 from parkos.core import views as core_views
+from parkos.portal import views as portal_views
+from parkos.portal.sitemaps import SITEMAPS
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -15,6 +18,9 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("accounts/token/", accounts_api.TokenView.as_view(), name="token"),
     path("parks/", include("parkos.parks.api.urls")),
     path("enterprises/", include("parkos.enterprises.api.urls")),
+    path("statistics/", include("parkos.statistics.api.urls")),
+    path("leasing/", include("parkos.leasing.api.urls")),
+    path("investment/", include("parkos.investment.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +31,13 @@ urlpatterns = [
     path("accounts/", include("parkos.accounts.urls")),
     path("parks/", include("parkos.parks.urls")),
     path("enterprises/", include("parkos.enterprises.urls")),
+    path("statistics/", include("parkos.statistics.urls")),
+    path("leasing/", include("parkos.leasing.urls")),
+    path("portal/", include("parkos.portal.urls")),
+    # investment/… for officers and the public requirement form at requirement/.
+    path("", include("parkos.investment.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", portal_views.robots_txt, name="robots_txt"),
     path("", include("parkos.core.urls")),
 ]
 

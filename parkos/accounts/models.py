@@ -18,6 +18,17 @@ class User(AbstractUser):
     parks = models.ManyToManyField(
         "parks.Park", verbose_name=_("负责园区"), blank=True, related_name="staff", help_text=_("可查看和操作的园区")
     )
+    # Enterprise users (tenant logins) act for one enterprise: they submit and read only its statistics.
+    # SET_NULL: a merged or removed enterprise must not delete the person's login.
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("所属企业"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="users",
+        help_text=_("企业用户所代表的企业"),
+    )
 
     class Meta:
         verbose_name = _("用户")

@@ -17,6 +17,10 @@ NAVIGATION: list[tuple[str, Any, str]] = [
     ("parks:park_list", _("园区与空间"), "parks"),
     ("parks:availability", _("空间查询"), "availability"),
     ("enterprises:enterprise_list", _("企业库"), "enterprises"),
+    ("investment:lead_board", _("招商"), "investment"),
+    ("park_statistics:dashboard", _("统计与年报"), "statistics"),
+    ("leasing:contract_list", _("租售合同"), "leasing"),
+    ("portal:editor_article_list", _("门户内容"), "portal"),
 ]
 
 

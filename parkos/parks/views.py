@@ -99,7 +99,20 @@ class BuildingDetailView(ScopedDetailView):
         for row in plan:
             for unit in row.units:
                 counts[unit.status_now] = counts.get(unit.status_now, 0) + 1  # type: ignore[attr-defined]
+        # Colouring by time to expiry or tenant industry comes from the leasing app (one query).
+        from parkos.leasing.selectors import COLOUR_MODES, stacking_colours
+
+        colour = self.request.GET.get("colour", "status")
+        colour = colour if colour in COLOUR_MODES else "status"
+        colour_legend: list[Any] = []
+        if colour != "status":
+            colours, colour_legend = stacking_colours(building, colour)
+            for row in plan:
+                for unit in row.units:
+                    unit.colour_class, unit.colour_tip = colours.get(unit.pk, ("col-vacant", ""))  # type: ignore[attr-defined]
         context.update(
+            colour=colour,
+            colour_legend=colour_legend,
             plan=plan,
             statuses=[(s, counts.get(s.value, 0)) for s in SpaceStatus],
             can_change_space=has_capability(self.request.user, Capability.CHANGE_SPACE),
