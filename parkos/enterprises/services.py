@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from parkos.core.audit import audit_record, model_changes, snapshot
 from parkos.core.models import AuditAction
 from parkos.enterprises import credit_code, industry, search, sizing
-from parkos.enterprises.choices import EnterpriseSize
+from parkos.enterprises.choices import EnterpriseLifecycle, EnterpriseSize
 from parkos.enterprises.models import Contact, Enterprise, MergeRecord, Tag
 from parkos.enterprises.phones import parse_phone
 
@@ -476,3 +476,20 @@ def enterprise_merge(*, keep: Enterprise, merge: Enterprise, actor: User | None)
         actor=actor, action=AuditAction.ARCHIVE, obj=merge, changes={"event": "merged_into", "survivor": keep.pk}
     )
     return record
+
+
+@transaction.atomic
+def enterprise_mark_tenant(*, enterprise: Enterprise, park: Park, actor: User | None) -> Enterprise:
+    """An executed contract makes the enterprise a tenant of that park (called by leasing's signing)."""
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    changes: dict[str, Any] = {}
+    if enterprise.lifecycle != EnterpriseLifecycle.TENANT:
+        changes["lifecycle"] = [enterprise.lifecycle, EnterpriseLifecycle.TENANT]
+        enterprise.lifecycle = EnterpriseLifecycle.TENANT
+        enterprise.save(update_fields=["lifecycle", "updated_at"])
+    if not enterprise.parks.filter(pk=park.pk).exists():
+        enterprise.parks.add(park)
+        changes["parks"] = {"added": park.pk}
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=enterprise, changes=changes, park_id=park.pk)
+    return enterprise

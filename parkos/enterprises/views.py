@@ -18,14 +18,11 @@ from django.views import View
 
 from parkos.accounts.access import Capability, has_capability, require_capability, visible_parks
 from parkos.core.views_generic import FilteredListView, StaffRequiredMixin
-from parkos.enterprises import dedup, importing, selectors, services
+from parkos.enterprises import dedup, importing, panels, selectors, services
 from parkos.enterprises.choices import ImportStatus
 from parkos.enterprises.filtersets import EnterpriseFilterSet
 from parkos.enterprises.forms import ContactForm, EnterpriseForm, ImportForm
 from parkos.enterprises.models import Contact, Enterprise, ImportJob
-
-PLACEHOLDER_PANELS = (_lazy("招商线索"), _lazy("合同"), _lazy("企业服务"), _lazy("统计数据"))
-
 
 def _client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
@@ -69,7 +66,7 @@ class EnterpriseDetailView(StaffRequiredMixin, View):
                 "can_change": has_capability(request.user, Capability.CHANGE_ENTERPRISE),
                 "duplicates": dedup.duplicates_of(enterprise),
                 "merge_history": enterprise.merges_kept.select_related("merged", "actor")[:20],
-                "placeholders": PLACEHOLDER_PANELS,
+                "panels": panels.panels_for(enterprise, request.user),
                 "contact_form": ContactForm() if unmasked else None,
                 "breadcrumbs": [(_("企业库"), reverse("enterprises:enterprise_list")), (enterprise.name, "")],
             },

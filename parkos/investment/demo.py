@@ -65,5 +65,5 @@ def load_demo(*, scale: str = "demo", stdout: TextIO | None = None) -> dict[str,
             services.lead_move(lead=lead, to_stage=str(spec["stage"]), actor=None)
         created += 1
     if stdout is not None:
-        stdout.write(f"investment: {created} demo leads\n")
+        stdout.write(f"招商：新增 {created} 条演示线索\n")
     return {"leads": created}

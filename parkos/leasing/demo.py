@@ -24,6 +24,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from parkos.enterprises import credit_code
+from parkos.enterprises.choices import EnterpriseLifecycle
 from parkos.enterprises.models import Enterprise
 from parkos.leasing import schedule
 from parkos.leasing.choices import ContractEventKind, ContractKind, ContractStatus, PaymentPeriod
@@ -62,7 +63,7 @@ def _tenants(rng: random.Random, stdout: TextIO | None) -> list[int]:
         )
     Enterprise.objects.bulk_create(made, ignore_conflicts=True)
     if stdout:
-        stdout.write(f"leasing: created {len(made)} tenant enterprises\n")
+        stdout.write(f"租售：新增 {len(made)} 家租户企业\n")
     return list(Enterprise.objects.order_by("pk").values_list("pk", flat=True))
 
 
@@ -81,6 +82,16 @@ def _lease_terms(
     free = rng.choice((0, 0, 1, 2, 3)) if years >= 3 else 0
     escalation = Decimal("0.05") if years >= 5 else (Decimal("0.03") if rng.random() < 0.3 else Decimal(0))
     return start, end, free, escalation, 2 if escalation else 0
+
+
+def _mark_tenants(contracts: list[Contract]) -> None:
+    """What `enterprise_mark_tenant` does at signing, in bulk: tenants of the parks they lease in."""
+    pairs = {(c.enterprise_id, c.park_id) for c in contracts}
+    Enterprise.objects.filter(pk__in={e for e, _p in pairs}).update(lifecycle=EnterpriseLifecycle.TENANT)
+    link = Enterprise.parks.through
+    link.objects.bulk_create(
+        [link(enterprise_id=e, park_id=p) for e, p in pairs], batch_size=BATCH, ignore_conflicts=True
+    )
 
 
 @transaction.atomic
@@ -219,7 +230,8 @@ def load_demo(*, scale: str = "demo", stdout: TextIO | None = None, seed: int = 
             occupied_from=contract.start_on,
             occupied_until=contract.end_on,
         )
+    _mark_tenants(contracts)
     counts = {"contracts": len(contracts), "months": len(months)}
     if stdout:
-        stdout.write(f"leasing: {counts['contracts']} contracts, {counts['months']} monthly accruals\n")
+        stdout.write(f"租售：新增 {counts['contracts']} 份合同、{counts['months']} 条月度租金\n")
     return counts

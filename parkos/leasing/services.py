@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from parkos.core.audit import audit_record, model_changes, snapshot
 from parkos.core.models import AuditAction
+from parkos.enterprises import services as enterprise_services
 from parkos.leasing import schedule
 from parkos.leasing.choices import ContractEventKind, ContractKind, ContractStatus, RenewalTaskStatus
 from parkos.leasing.models import (
@@ -304,6 +305,7 @@ def contract_sign(*, contract: Contract, actor: User | None, signed_on: datetime
     _sync_months(contract)
     for space in spaces:
         refresh_space_occupancy(space)
+    enterprise_services.enterprise_mark_tenant(enterprise=contract.enterprise, park=contract.park, actor=actor)
     _event(contract, ContractEventKind.SIGNED, actor)
     _audit(
         contract,

@@ -164,5 +164,5 @@ def load_demo(*, scale: str = "demo", stdout: TextIO | None = None) -> dict[str,
         services.article_publish(article=article, actor=None, publish_at=now - datetime.timedelta(days=spec.days_ago))
         created += 1
     if stdout is not None:
-        stdout.write(f"portal: {created} articles created, {len(existing)} already there")
+        stdout.write(f"门户：新增 {created} 篇文章（已有 {len(existing)} 篇）\n")
     return {"articles": created}

@@ -8,4 +8,7 @@ class StatisticsConfig(AppConfig):
     verbose_name = _("统计与年报")
 
     def ready(self) -> None:
-        from parkos.statistics import widgets  # noqa: F401  (registers the dashboard widgets)
+        from parkos.statistics import (
+            panels,  # noqa: F401  (registers its enterprise-page panel)
+            widgets,  # noqa: F401  (registers the dashboard widgets)
+        )

@@ -77,7 +77,7 @@ def test_contact_masked_unless_right_and_park(who, tenant, name, visible):
         assert views.get().actor.username == name
 
 
-def test_placeholders_say_no_data(client_for, tenant):
+def test_panels_without_data_say_so(client_for, tenant):
     content = client_for("carol").get(reverse("enterprises:enterprise_detail", args=[tenant.pk])).content.decode()
     for title in ("招商线索", "合同", "企业服务", "统计数据"):
         assert title in content

@@ -1,28 +1,12 @@
 from __future__ import annotations
 
 import datetime
-import random
 from decimal import Decimal
 from typing import Any
 
-import factory
-
-from parkos.enterprises import credit_code
 from parkos.enterprises.models import Enterprise
+from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.leasing import services
-
-_rng = random.Random(20261125)
-
-
-class EnterpriseFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Enterprise
-
-    name = factory.Sequence(lambda n: f"重庆测试医疗器械有限公司{n}")
-    credit_code = factory.LazyFunction(lambda: credit_code.generate("500113", _rng))
-    industry_code = "3581"
-    city = "重庆市"
-    district = "巴南区"
 
 
 def lease_terms(**overrides: Any) -> dict[str, Any]:

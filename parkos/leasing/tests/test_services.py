@@ -200,3 +200,18 @@ def test_two_concurrent_signings_of_one_unit_leave_exactly_one_contract(unit_a):
     assert sorted(outcomes) == ["refused", "signed"]
     assert Contract.objects.filter(status=ContractStatus.SIGNED).count() == 1
     assert Unit.objects.get(pk=unit_a.pk).occupancy == Occupancy.LEASED
+
+
+def test_signing_makes_the_enterprise_a_tenant_of_the_park(db, park_a):
+    from parkos.enterprises.choices import EnterpriseLifecycle
+    from parkos.enterprises.tests.factories import EnterpriseFactory
+    from parkos.leasing.tests.factories import signed_lease
+    from parkos.parks.tests.factories import UnitFactory
+
+    unit = UnitFactory(floor__building__park=park_a)
+    enterprise = EnterpriseFactory()
+    assert enterprise.lifecycle == EnterpriseLifecycle.PROSPECT
+    signed_lease(units=[unit], enterprise=enterprise)
+    enterprise.refresh_from_db()
+    assert enterprise.lifecycle == EnterpriseLifecycle.TENANT
+    assert list(enterprise.parks.all()) == [park_a]

@@ -1,0 +1,63 @@
+"""Panels on the enterprise page that other apps fill: leads, contracts, services, statistics.
+
+The enterprise page must not import every later app, and those apps must not edit its template, so
+each registers a provider here from its AppConfig.ready(). A topic with no provider shows its
+placeholder ("暂无数据").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class PanelRow:
+    label: Any
+    value: Any = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Panel:
+    title: Any
+    rows: list[PanelRow] = field(default_factory=list)
+    url: str = ""
+    link_text: Any = ""
+    empty_text: Any = _("暂无数据")
+
+
+Provider = Callable[[Any, Any], Panel | None]
+
+#: The topics in page order; providers are keyed by topic.
+TOPICS: dict[str, Any] = {
+    "leads": _("招商线索"),
+    "contracts": _("合同"),
+    "services": _("企业服务"),
+    "statistics": _("统计数据"),
+}
+_PROVIDERS: dict[str, Provider] = {}
+
+
+def register(topic: str) -> Callable[[Provider], Provider]:
+    if topic not in TOPICS:
+        raise ValueError(f"unknown enterprise panel topic: {topic}")
+
+    def decorator(provider: Provider) -> Provider:
+        _PROVIDERS[topic] = provider
+        return provider
+
+    return decorator
+
+
+def panels_for(enterprise: Any, user: Any) -> list[Panel]:
+    """One panel per topic: the provider's, or a placeholder when no app provides it (or it has nothing)."""
+    panels = []
+    for topic, title in TOPICS.items():
+        provider = _PROVIDERS.get(topic)
+        panel = provider(enterprise, user) if provider is not None else None
+        panels.append(panel or Panel(title=title))
+    return panels
