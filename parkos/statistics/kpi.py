@@ -49,11 +49,12 @@ Above scale and 升规 (:func:`scale_events`).
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict, cast
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +64,6 @@ from parkos.enterprises.sizing import (
     UPGRADE_WATCH_BAND,
     SizeClass,
     above_scale_threshold,
-    is_above_scale,
     size_class,
 )
 
@@ -80,23 +80,33 @@ __all__ = [
     "Indicator",
     "IndicatorValues",
     "MonthlyFigures",
+    "PeriodTotals",
     "RevenueBasis",
     "RowKey",
     "RowSet",
     "ScaleEvent",
+    "SourceKeys",
+    "TotalsSide",
     "Unit",
     "UpgradeCandidate",
     "above_scale_set",
     "comparable_growth",
+    "enterprise_period_totals",
     "enterprises_by_size_class",
+    "growth_of",
     "naive_growth",
     "new_above_scale",
     "period_total",
     "pp_difference",
+    "reaches_threshold",
     "revenue_measure",
     "rnd_intensity",
+    "rnd_intensity_of",
     "scale_events",
+    "size_class_of",
+    "threshold_yuan",
     "to_monthly",
+    "total_of",
     "totals_by_enterprise",
     "upgrade_candidates",
     "yoy",
@@ -264,7 +274,7 @@ class Figure:
 
     value: Decimal | None
     unit: Unit
-    sources: tuple[RowKey, ...] = ()
+    sources: Sequence[RowKey] = ()
 
     @property
     def display(self) -> str:
@@ -294,7 +304,7 @@ class GrowthFigure:
     current: Decimal | None
     previous: Decimal | None
     enterprises: frozenset[int]
-    sources: tuple[RowKey, ...] = ()
+    sources: Sequence[RowKey] = ()
 
     @property
     def rate(self) -> Decimal | None:
@@ -634,8 +644,8 @@ def naive_growth(
     row_list = list(rows)
     now = period_total(row_list, indicator, year, months, enterprise_ids)
     before = period_total(row_list, indicator, year - 1, months, enterprise_ids)
-    enterprises = frozenset(key[0] for key in now.sources + before.sources)
-    return GrowthFigure(now.value, before.value, enterprises, tuple(sorted(now.sources + before.sources)))
+    keys = (*now.sources, *before.sources)
+    return GrowthFigure(now.value, before.value, frozenset(key[0] for key in keys), tuple(sorted(keys)))
 
 
 def pp_difference(a: GrowthFigure | Decimal | None, b: GrowthFigure | Decimal | None) -> Figure:
@@ -725,6 +735,11 @@ def _measure(spans: Sequence[tuple[int, _Span]], year: int, month: int, basis: R
     return Figure(_evaluate(terms, "revenue", prior=False), "yuan", tuple(sorted(terms)))
 
 
+def _span_revenue(span: _Span) -> Decimal:
+    """A revenue span's value: its row, less the previous cumulative row (both report revenue)."""
+    return sum((coefficient * cast(Decimal, row.revenue) for row, coefficient in span.terms), Decimal(0))
+
+
 def revenue_measure(
     rows: Iterable[MonthlyFigures], enterprise_id: int, year: int, month: int, basis: RevenueBasis = "trailing12"
 ) -> Figure:
@@ -733,13 +748,21 @@ def revenue_measure(
     return _measure(spans, year, month, basis)
 
 
+@functools.cache
+def _threshold_wan(industry_code: str) -> Decimal | None:
+    # Cached: validating and matching a code costs ~50 µs, and a report asks for every enterprise.
+    return above_scale_threshold(industry_code)
+
+
 def _threshold_yuan(industry_code: str) -> Decimal | None:
-    threshold = above_scale_threshold(industry_code)
+    threshold = _threshold_wan(industry_code)
     return None if threshold is None else threshold * WAN
 
 
 def _reaches(industry_code: str, revenue: Decimal | None) -> bool:
-    return revenue is not None and is_above_scale(industry_code, revenue / WAN)
+    """``sizing.is_above_scale`` on a revenue in 元, with the threshold looked up once per code."""
+    threshold = _threshold_wan(industry_code)
+    return revenue is not None and threshold is not None and revenue / WAN >= threshold
 
 
 def above_scale_set(
@@ -784,9 +807,17 @@ def scale_events(
         threshold = _threshold_yuan(industry_code)
         if threshold is None:
             continue
+        # Each span's value once, then the window sums as plain additions; the Figure with its
+        # sources is built only for the crossing (the sum of the spans' values is _measure's).
+        valued = [
+            (_ordinal(span_year, span.first), _ordinal(span_year, span.last), _span_revenue(span))
+            for span_year, span in spans
+        ]
         for year, month in sorted({(span_year, span.last) for span_year, span in spans}):
-            revenue = _measure(spans, year, month, basis)
-            if _reaches(industry_code, revenue.value):
+            start, end = _window(year, month, basis)
+            inside = [value for first, last, value in valued if first >= start and last <= end]
+            if inside and _reaches(industry_code, sum(inside, Decimal(0))):
+                revenue = _measure(spans, year, month, basis)
                 events.append(ScaleEvent(enterprise_id, year, month, revenue, threshold, basis))
                 break
     return sorted(events, key=lambda event: (event.year, event.month, event.enterprise_id))
@@ -868,3 +899,206 @@ def enterprises_by_size_class(
         employees = int(_round(latest[enterprise_id][1], 0))
         classes[size_class(industry_code, employees, max(revenue, Decimal(0)) / WAN)].add(enterprise_id)
     return {size: frozenset(members) for size, members in classes.items()}
+
+
+# --- per-enterprise period totals (the SQL path of the selectors) --------------------------------
+
+#: Which figures of a :class:`PeriodTotals` a source list is about.
+TotalsSide = Literal["current", "previous"]
+
+
+@dataclass(frozen=True)
+class PeriodTotals:
+    """One enterprise's figures for one period: this year, the 上年同期数 it re-reported, last year.
+
+    Only measurable indicators are keys (the rules of :func:`period_total`: rows tile the period,
+    the indicator is reported). Built by the selectors from grouped SQL (one row per enterprise)
+    or, for enterprises whose rows are irregular, from :func:`enterprise_period_totals`; the
+    aggregates below then run over a few thousand of these instead of every monthly row.
+
+    ``current_keys`` / ``previous_keys`` name the rows behind the flows of each side and
+    ``*_stock_key`` the row behind a stock (headcount at the period's end); they are the sources
+    of :func:`period_total` for this enterprise.
+    """
+
+    enterprise_id: int
+    current: Mapping[Indicator, Decimal]
+    reported_prior: Mapping[Indicator, Decimal]
+    previous: Mapping[Indicator, Decimal]
+    current_keys: tuple[RowKey, ...] = ()
+    previous_keys: tuple[RowKey, ...] = ()
+    current_stock_key: RowKey | None = None
+    previous_stock_key: RowKey | None = None
+
+    def keys(self, side: TotalsSide, indicator: Indicator) -> tuple[RowKey, ...]:
+        """The rows behind one figure of one side."""
+        if indicator in STOCK_INDICATORS:
+            key = self.current_stock_key if side == "current" else self.previous_stock_key
+            return () if key is None else (key,)
+        return self.current_keys if side == "current" else self.previous_keys
+
+
+class SourceKeys(Sequence[RowKey]):
+    """The source keys of a figure, described rather than listed: resolved on first use.
+
+    A report has about thirty figures over thousands of enterprises; listing every row key of
+    every figure up front costs more than computing the figures. This holds which enterprises'
+    which side and indicator count, knows its length without resolving, and materialises the
+    sorted keys only when something iterates (the "sources" page, an export).
+    """
+
+    __slots__ = ("_keys", "_length", "_parts")
+
+    def __init__(self, parts: Iterable[tuple[PeriodTotals, TotalsSide, Indicator]] = ()) -> None:
+        self._parts = tuple(parts)
+        self._length = sum(len(totals.keys(side, indicator)) for totals, side, indicator in self._parts)
+        self._keys: tuple[RowKey, ...] | None = None
+
+    def _resolve(self) -> tuple[RowKey, ...]:
+        if self._keys is None:
+            self._keys = tuple(
+                sorted({key for totals, side, indicator in self._parts for key in totals.keys(side, indicator)})
+            )
+        return self._keys
+
+    def __len__(self) -> int:
+        return len(self._resolve()) if self._keys is not None else self._length
+
+    def __iter__(self) -> Iterator[RowKey]:
+        return iter(self._resolve())
+
+    def __getitem__(self, index: int | slice) -> Any:
+        return self._resolve()[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._resolve())
+
+    def __repr__(self) -> str:
+        return f"SourceKeys({self._length} rows)"
+
+
+def enterprise_period_totals(
+    rows: Iterable[MonthlyFigures], year: int, months: Iterable[int], enterprise_ids: Collection[int] | None = None
+) -> dict[int, PeriodTotals]:
+    """:class:`PeriodTotals` of every enterprise in ``rows`` (within ``enterprise_ids``), by the row rules.
+
+    The reference the selectors' SQL path is checked against, and what it uses for enterprises
+    whose rows it does not handle (monthly rows, gaps, unreported months).
+    """
+    first, last = _bounds(months)
+    groups = _group(rows)
+    ids = {enterprise_id for enterprise_id, _year in groups}
+    if enterprise_ids is not None:
+        ids &= set(enterprise_ids)
+    current: dict[int, dict[Indicator, _Contribution]] = defaultdict(dict)
+    previous: dict[int, dict[Indicator, _Contribution]] = defaultdict(dict)
+    for indicator in INDICATORS:
+        for enterprise_id, contribution in _contributions(groups, indicator, year, first, last, ids).items():
+            current[enterprise_id][indicator] = contribution
+        for enterprise_id, contribution in _contributions(groups, indicator, year - 1, first, last, ids).items():
+            previous[enterprise_id][indicator] = contribution
+
+    def keys(by_indicator: Mapping[Indicator, _Contribution]) -> tuple[tuple[RowKey, ...], RowKey | None]:
+        flows = next((c.sources for i, c in by_indicator.items() if i not in STOCK_INDICATORS), ())
+        stock = next((c.sources[0] for i, c in by_indicator.items() if i in STOCK_INDICATORS), None)
+        return flows, stock
+
+    result: dict[int, PeriodTotals] = {}
+    for enterprise_id in sorted(ids):
+        now, before = current.get(enterprise_id, {}), previous.get(enterprise_id, {})
+        now_flows, now_stock = keys(now)
+        before_flows, before_stock = keys(before)
+        result[enterprise_id] = PeriodTotals(
+            enterprise_id,
+            {i: c.value for i, c in now.items()},
+            {i: c.prior for i, c in now.items() if c.prior is not None},
+            {i: c.value for i, c in before.items()},
+            now_flows,
+            before_flows,
+            now_stock,
+            before_stock,
+        )
+    return result
+
+
+def _chosen(totals: Iterable[PeriodTotals], enterprise_ids: Collection[int] | None) -> list[PeriodTotals]:
+    return [t for t in totals if enterprise_ids is None or t.enterprise_id in enterprise_ids]
+
+
+def total_of(
+    totals: Iterable[PeriodTotals],
+    indicator: Indicator,
+    side: TotalsSide = "current",
+    enterprise_ids: Collection[int] | None = None,
+) -> Figure:
+    """:func:`period_total` over per-enterprise totals: this year's (or last year's own) sum."""
+    _check_indicator(indicator)
+    members = [t for t in _chosen(totals, enterprise_ids) if indicator in getattr(t, side)]
+    if not members:
+        return Figure(None, INDICATOR_UNITS[indicator])
+    value = sum((getattr(t, side)[indicator] for t in members), Decimal(0))
+    return Figure(value, INDICATOR_UNITS[indicator], SourceKeys((t, side, indicator) for t in members))
+
+
+def growth_of(
+    totals: Iterable[PeriodTotals], indicator: Indicator, enterprise_ids: Collection[int] | None = None
+) -> GrowthFigure:
+    """:func:`comparable_growth` over per-enterprise totals (the same rule, step for step)."""
+    _check_indicator(indicator)
+    now_total, prior_total = Decimal(0), Decimal(0)
+    kept: set[int] = set()
+    parts: list[tuple[PeriodTotals, TotalsSide, Indicator]] = []
+    for t in _chosen(totals, enterprise_ids):
+        if indicator not in t.current:
+            continue
+        if indicator in t.reported_prior:
+            prior = t.reported_prior[indicator]
+        elif indicator in t.previous:
+            prior = t.previous[indicator]
+            parts.append((t, "previous", indicator))
+        else:
+            continue
+        now_total += t.current[indicator]
+        prior_total += prior
+        kept.add(t.enterprise_id)
+        parts.append((t, "current", indicator))
+    if not kept:
+        return GrowthFigure(None, None, frozenset())
+    return GrowthFigure(now_total, prior_total, frozenset(kept), SourceKeys(parts))
+
+
+def rnd_intensity_of(
+    totals: Iterable[PeriodTotals], side: TotalsSide = "current", enterprise_ids: Collection[int] | None = None
+) -> Figure:
+    """:func:`rnd_intensity` over per-enterprise totals."""
+    both = [
+        t
+        for t in _chosen(totals, enterprise_ids)
+        if "rnd_spending" in getattr(t, side) and "revenue" in getattr(t, side)
+    ]
+    rnd_total = sum((getattr(t, side)["rnd_spending"] for t in both), Decimal(0))
+    revenue_total = sum((getattr(t, side)["revenue"] for t in both), Decimal(0))
+    sources = SourceKeys((t, side, "revenue") for t in both)
+    if revenue_total <= 0:
+        return Figure(None, "percent", sources)
+    return Figure(rnd_total / revenue_total * _HUNDRED, "percent", sources)
+
+
+def reaches_threshold(industry_code: str, revenue: Decimal | None) -> bool:
+    """Whether a revenue measure (元) makes an enterprise of the industry 规上 (``>=``, RULES §5)."""
+    return _reaches(industry_code, revenue)
+
+
+def threshold_yuan(industry_code: str) -> Decimal | None:
+    """The industry's 规上 revenue threshold in 元, None if it has none."""
+    return _threshold_yuan(industry_code)
+
+
+def size_class_of(industry_code: str, revenue: Decimal, employees: Decimal) -> SizeClass:
+    """大中小微 from a trailing-12 revenue (元) and a headcount, as :func:`enterprises_by_size_class`."""
+    return size_class(industry_code, int(_round(employees, 0)), max(revenue, Decimal(0)) / WAN)

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
 from parkos.core.units import sqm_to_mu
 from parkos.enterprises import industry
@@ -90,12 +90,25 @@ def report_queryset(park_ids: Collection[int] | None) -> QuerySet[MonthlyReport]
 
 
 def load_rows(
-    *, park_ids: Collection[int] | None, years: Iterable[int], enterprise_ids: Collection[int] | None = None
+    *,
+    park_ids: Collection[int] | None,
+    years: Iterable[int],
+    enterprise_ids: Collection[int] | None = None,
+    revenue_only: bool = False,
 ) -> kpi.RowSet:
-    """The MonthlyReport rows of some parks (None: all) and years, as engine rows: one query."""
+    """The MonthlyReport rows of some parks (None: all) and years, as engine rows: one query.
+
+    ``revenue_only``: rows carrying revenue alone, enough for 规上 and 升规 (``kpi.scale_events``)
+    at a fraction of the cost of converting eighteen decimal columns.
+    """
     queryset = report_queryset(park_ids).filter(year__in=list(years))
     if enterprise_ids is not None:
         queryset = queryset.filter(enterprise_id__in=list(enterprise_ids))
+    if revenue_only:
+        return kpi.RowSet(
+            MonthlyFigures(enterprise_id=e, year=y, month=m, is_cumulative=c, revenue=_decimal(r))
+            for e, y, m, c, r in queryset.values_list(*_FIELDS[:4], "revenue").order_by()
+        )
     return kpi.RowSet(_figures(row) for row in queryset.values_list(*_FIELDS).order_by())
 
 
@@ -312,68 +325,312 @@ def _above_scale(rows: Sequence[MonthlyFigures], year: int, month: int, industri
     return kpi.above_scale_set(rows, year, month, industries, basis=SCALE_BASIS)
 
 
+_FLOWS: Final = tuple(i for i in kpi.INDICATORS if i not in kpi.STOCK_INDICATORS)
+_ROW_FIELDS: Final = ("enterprise_id", "year", "month", *kpi.INDICATORS, *(f"prior_{i}" for i in kpi.INDICATORS))
+#: Above this many enterprises, rows for the engine are loaded for the whole scope and filtered in
+#: Python instead of with ``enterprise_id IN (…)`` (SQLite allows at most 32,766 parameters).
+_MAX_ID_PARAMS: Final = 5000
+
+_Point = tuple[int, int]  # (year, month) at which 规上 is judged
+
+
+def _scale_points(period: ReportPeriod) -> tuple[_Point, _Point, _Point]:
+    """Where 规上 is judged: the period's end, a year earlier, and just before the period (already 规上)."""
+    year, first, last = period.year, period.first_month, period.last_month
+    before = (year - 1, 12) if first == 1 else (year, first - 1)
+    return (year, last), (year - 1, last), before
+
+
+def _census(scope: tuple[int, ...] | None, period: ReportPeriod) -> dict[int, dict[str, Any]]:
+    """One row per enterprise over all its rows of the year and the year before: one grouped query.
+
+    What the period-end rows cannot tell: whether the enterprise has monthly (当月) rows, whether it
+    reported in the period, where its revenue and headcount rows lie relative to the months 规上 is
+    judged at, and the range of its revenue (a bound on any trailing-12 measure).
+    """
+    year, last = period.year, period.last_month
+    aggregates: dict[str, Any] = {
+        "monthly": Count("pk", filter=Q(is_cumulative=False)),
+        "reporting": Count("pk", filter=Q(year=year, month__lte=last)),
+        "revenue_max": Max("revenue", filter=Q(year=year)),
+        "revenue_max_before": Max("revenue", filter=Q(year=year - 1)),
+        "revenue_min_before": Min("revenue", filter=Q(year=year - 1)),
+        "headcount_now": Max("month", filter=Q(year=year, month__lte=last, employees__isnull=False)),
+        "headcount_before": Max("month", filter=Q(year=year - 1, month__gt=last, employees__isnull=False)),
+    }
+    for point_year, month in set(_scale_points(period)):
+        aggregates[f"upto_{point_year}_{month}"] = Count("revenue", filter=Q(year=point_year, month__lte=month))
+        if point_year == year and month < 12:
+            aggregates[f"from_{month}"] = Count("revenue", filter=Q(year=year - 1, month__gte=month))
+    queryset = report_queryset(scope).filter(year__in=(year - 1, year)).order_by().values("enterprise_id")
+    return {row["enterprise_id"]: dict(row) for row in queryset.annotate(**aggregates)}
+
+
+def _period_end_rows(
+    scope: tuple[int, ...] | None, period: ReportPeriod
+) -> dict[tuple[int, int, int], dict[str, Decimal | None]]:
+    """The cumulative rows at the months that decide a period: its last month, the month before it
+    starts and December, this year and last. For 1–N月 rows the period total *is* such a row (or the
+    difference of two), so no other row needs to leave the database."""
+    year, first, last = period.year, period.first_month, period.last_month
+    months = {last, 12} | ({first - 1} if first > 1 else set())
+    queryset = (
+        report_queryset(scope)
+        .filter(year__in=(year - 1, year), month__in=sorted(months), is_cumulative=True)
+        .order_by()
+        .values_list(*_ROW_FIELDS)
+    )
+    names = _ROW_FIELDS[3:]
+    return {
+        (row[0], row[1], row[2]): {name: _decimal(value) for name, value in zip(names, row[3:], strict=True)}
+        for row in queryset
+    }
+
+
+def _side(
+    enterprise_id: int,
+    year: int,
+    period: ReportPeriod,
+    rows: dict[tuple[int, int, int], dict[str, Decimal | None]],
+    *,
+    with_prior: bool,
+) -> tuple[dict[kpi.Indicator, Decimal], dict[kpi.Indicator, Decimal], tuple[RowKey, ...], RowKey | None]:
+    """Flows, re-reported priors, flow sources and stock source of one enterprise-year (cumulative rows)."""
+    first, last = period.first_month, period.last_month
+    end = rows.get((enterprise_id, year, last))
+    start = rows.get((enterprise_id, year, first - 1)) if first > 1 else None
+    values: dict[kpi.Indicator, Decimal] = {}
+    priors: dict[kpi.Indicator, Decimal] = {}
+    if end is None:
+        return values, priors, (), None
+    if end["employees"] is not None:
+        values["employees"] = end["employees"]
+        if with_prior and end["prior_employees"] is not None:
+            priors["employees"] = end["prior_employees"]
+    if first > 1 and start is None:  # 1–(first−1)月 unreported: the period cannot be split off
+        return values, priors, (), (enterprise_id, year, last)
+    for indicator in _FLOWS:
+        for name, target in ((indicator, values), (f"prior_{indicator}", priors if with_prior else None)):
+            if target is None:
+                continue
+            value = end[name]
+            if start is not None:
+                opening = start[name]
+                value = None if value is None or opening is None else value - opening
+            if value is not None:
+                target[indicator] = value
+    keys: tuple[RowKey, ...] = ((enterprise_id, year, last),)
+    if start is not None:
+        keys = ((enterprise_id, year, first - 1), *keys)
+    return values, priors, keys, (enterprise_id, year, last)
+
+
+class _Irregular(Exception):
+    """The enterprise's rows need the row-by-row engine (gaps at the months that matter)."""
+
+
+def _measure(
+    enterprise_id: int,
+    point: _Point,
+    period: ReportPeriod,
+    census: dict[str, Any],
+    rows: dict[tuple[int, int, int], dict[str, Decimal | None]],
+) -> Decimal | None:
+    """Trailing-12 revenue at a point from period-end rows (``kpi.revenue_measure`` on 1–N月 rows).
+
+    Within a year cumulative spans telescope: the point's own year contributes its 1–m月 row, and
+    last year (for a point of this year) its December row minus its 1–m月 row. Raise _Irregular
+    when a row that rule needs is missing but other rows exist (the engine then decides).
+    """
+    year, month = point
+
+    def revenue(y: int, m: int) -> Decimal | None:
+        row = rows.get((enterprise_id, y, m))
+        return None if row is None else row["revenue"]
+
+    own = revenue(year, month)
+    if own is None and census[f"upto_{year}_{month}"]:
+        raise _Irregular
+    total = own
+    if year == period.year and month < 12 and census[f"from_{month}"]:
+        at, december = revenue(year - 1, month), revenue(year - 1, 12)
+        if at is None or december is None:
+            raise _Irregular
+        total = (total or ZERO) + december - at
+    return total
+
+
+@dataclass
+class _Scale:
+    above: set[int] = field(default_factory=set)
+    above_before: set[int] = field(default_factory=set)
+    already: set[int] = field(default_factory=set)
+    sizes: dict[str, set[int]] = field(
+        default_factory=lambda: {s: set() for s in ("large", "medium", "small", "micro")}
+    )
+    candidates: set[int] = field(default_factory=set)
+
+
+def _regular(
+    enterprise_id: int,
+    census: dict[str, Any],
+    rows: dict[tuple[int, int, int], dict[str, Decimal | None]],
+    period: ReportPeriod,
+    industry_code: str | None,
+    scale: _Scale,
+) -> kpi.PeriodTotals:
+    """PeriodTotals and 规上 status of an enterprise reporting 1–N月 rows, from its period-end rows."""
+    year = period.year
+    current, priors, keys, stock = _side(enterprise_id, year, period, rows, with_prior=True)
+    previous, _priors, previous_keys, previous_stock = _side(enterprise_id, year - 1, period, rows, with_prior=False)
+    totals = kpi.PeriodTotals(enterprise_id, current, priors, previous, keys, previous_keys, stock, previous_stock)
+    if industry_code is None:
+        return totals
+    at_end, year_before, before_period = _scale_points(period)
+    now = _measure(enterprise_id, at_end, period, census, rows)
+    headcount: Decimal | None = None
+    if census["headcount_now"] is not None or census["headcount_before"] is not None:
+        latest = (year, period.last_month) if census["headcount_now"] is not None else (year - 1, 12)
+        if (census["headcount_now"] or census["headcount_before"]) != latest[1]:
+            raise _Irregular
+        headcount = rows[(enterprise_id, *latest)]["employees"]
+    before = _measure(enterprise_id, year_before, period, census, rows)
+    already = _measure(enterprise_id, before_period, period, census, rows)
+    if kpi.reaches_threshold(industry_code, now):
+        scale.above.add(enterprise_id)
+    if kpi.reaches_threshold(industry_code, before):
+        scale.above_before.add(enterprise_id)
+    if now is not None and headcount is not None:
+        scale.sizes[kpi.size_class_of(industry_code, now, headcount)].add(enterprise_id)
+    threshold = kpi.threshold_yuan(industry_code)
+    if kpi.reaches_threshold(industry_code, already):
+        scale.already.add(enterprise_id)
+    elif threshold is not None and census["revenue_max"] is not None:
+        # At a month of this year the trailing-12 sum is a 1–m月 row of this year plus a
+        # difference of two rows of last year, so it is at most max⁺(this year) + max⁺(last year)
+        # − min⁻(last year): below the threshold no month of the period can be a crossing, and
+        # only the others go month by month through the engine.
+        bound = (
+            max(census["revenue_max"], ZERO)
+            + max(census["revenue_max_before"] or ZERO, ZERO)
+            - min(census["revenue_min_before"] or ZERO, ZERO)
+        )
+        if bound >= threshold:
+            scale.candidates.add(enterprise_id)
+    return totals
+
+
+def _engine_rows(
+    scope: tuple[int, ...] | None,
+    period: ReportPeriod,
+    ids: set[int],
+    every_row: kpi.RowSet | None,
+    *,
+    revenue_only: bool = False,
+) -> kpi.RowSet:
+    """The rows of some enterprises for the row-by-row engine: one query (none if already loaded)."""
+    if not ids:
+        return kpi.RowSet()
+    if every_row is not None:
+        return kpi.RowSet(r for r in every_row if r.enterprise_id in ids)
+    years = (period.year - 1, period.year)
+    if len(ids) > _MAX_ID_PARAMS:
+        rows = load_rows(park_ids=scope, years=years, revenue_only=revenue_only)
+        return kpi.RowSet(r for r in rows if r.enterprise_id in ids)
+    return load_rows(park_ids=scope, years=years, enterprise_ids=sorted(ids), revenue_only=revenue_only)
+
+
 def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detail: bool = True) -> ReportKpis:
     """The KPIs of a park, a set of parks (or None: the portfolio) over a period.
 
-    1. Load the rows of the year and the year before (prior-year fallback, last year's 规上 set,
-       trailing-12 revenue) in one query, and the enterprises' names and industries in one more.
-    2. 规上 = trailing-12 revenue at the period's last month reaches the threshold (RULES §5);
-       last year's set is judged at the same month a year earlier.
-    3. Totals over everyone who reported; growth on the comparable basis (``kpi.comparable_growth``);
-       the naive ratio of the two published 规上 totals is kept for contrast.
-    4. 升规 in the period: first crossings, with last year's 规上 set (at December) as already above.
+    A constant number of queries, whatever the number of enterprises; no per-row Python work for
+    enterprises that report 1–N月 rows without gaps at the months that matter:
+
+    1. One grouped query over the two years' rows gives one row per enterprise (``_census``); one
+       more fetches the cumulative rows at the period's end, its start and December (``_period_end_rows``).
+    2. From those, per enterprise: this year's and last year's period totals and the re-reported
+       priors (``kpi.PeriodTotals``), and trailing-12 revenue at the period's end, a year earlier
+       and before the period (规上 now, last year, already 规上: RULES §5).
+    3. Enterprises with monthly rows or gaps at those months, and the few that could have crossed
+       the threshold in the period (not already 规上, revenue range reaching it), go through the
+       row-by-row engine (``kpi``), loaded in one query: the same rules, on a few rows.
+    4. Totals, comparable growth (``kpi.growth_of``: same enterprises both sides, re-reported
+       priors first) and R&D intensity over the per-enterprise totals; the naive ratio of the two
+       published 规上 totals is kept for contrast. Sources stay described (``kpi.SourceKeys``) and
+       are listed only when the sources page asks.
     """
     year, months = period.year, period.months
     last = period.last_month
     scope = tuple(sorted(park_ids)) if park_ids is not None else None
-    rows = load_rows(park_ids=scope, years=(year - 1, year))
-    facts = enterprise_facts(scope, (year - 1, year))
+    census = _census(scope, period)
+    end_rows = _period_end_rows(scope, period)
+    if len(census) <= _MAX_ID_PARAMS:  # primary-key lookups instead of a second pass over the rows
+        facts = {
+            pk: (name, code)
+            for pk, name, code in Enterprise.objects.filter(pk__in=list(census)).values_list(
+                "pk", "name", "industry_code"
+            )
+        }
+    else:
+        facts = enterprise_facts(scope, (year - 1, year))
     industries = {pk: code for pk, (_name, code) in facts.items() if code}
     names = {pk: name for pk, (name, _code) in facts.items()}
 
-    totals: dict[str, Figure] = {indicator: kpi.period_total(rows, indicator, year, months) for indicator in HEADLINE}
-    growth: dict[str, GrowthFigure] = {
-        indicator: kpi.comparable_growth(rows, indicator, year, months) for indicator in HEADLINE
-    }
-    above = _above_scale(rows, year, last, industries)
-    above_before = _above_scale(rows, year - 1, last, industries)
-    above_output = kpi.period_total(rows, "output", year, months, above)
-    above_output_previous = kpi.period_total(rows, "output", year - 1, months, above_before)
-    above_growth = kpi.comparable_growth(rows, "output", year, months, above)
+    scale = _Scale()
+    totals: list[kpi.PeriodTotals] = []
+    irregular: set[int] = set()
+    for enterprise_id, row in census.items():
+        if row["monthly"]:
+            irregular.add(enterprise_id)
+            continue
+        try:
+            totals.append(_regular(enterprise_id, row, end_rows, period, industries.get(enterprise_id), scale))
+        except _Irregular:
+            irregular.add(enterprise_id)
+    # The page's tables need every row anyway; the headline KPIs only the engine's few.
+    every_row = load_rows(park_ids=scope, years=(year - 1, year)) if detail else None
+    irregular_rows = _engine_rows(scope, period, irregular, every_row)
+    candidate_rows = _engine_rows(scope, period, scale.candidates, every_row, revenue_only=True)
+    rows = kpi.RowSet((*irregular_rows, *candidate_rows))
+    totals.extend(kpi.enterprise_period_totals(irregular_rows, year, months).values())
+    at_end, year_before, before_period = _scale_points(period)
+    above = frozenset(scale.above | _above_scale(irregular_rows, *at_end, industries))
+    above_before = frozenset(scale.above_before | _above_scale(irregular_rows, *year_before, industries))
+    already = scale.already | _above_scale(irregular_rows, *before_period, industries)
+    events = kpi.new_above_scale(rows, year, months, industries, basis=SCALE_BASIS, already_above=already)
+    sizes = kpi.enterprises_by_size_class(irregular_rows, year, last, industries)
+
+    above_output = kpi.total_of(totals, "output", "current", above)
+    above_output_previous = kpi.total_of(totals, "output", "previous", above_before)
+    naive_parts = [(t, "current", "output") for t in totals if t.enterprise_id in above and "output" in t.current]
+    naive_parts += [
+        (t, "previous", "output") for t in totals if t.enterprise_id in above_before and "output" in t.previous
+    ]
     naive = GrowthFigure(
         above_output.value,
         above_output_previous.value,
-        frozenset(key[0] for key in above_output.sources + above_output_previous.sources),
-        tuple(sorted(above_output.sources + above_output_previous.sources)),
+        frozenset(t.enterprise_id for t, _side, _indicator in naive_parts),
+        kpi.SourceKeys(naive_parts),  # type: ignore[arg-type]
     )
-    rnd_now = kpi.rnd_intensity(rows, year, months)
-    rnd_before = kpi.rnd_intensity(rows, year - 1, months)
-    rnd_change = kpi.pp_difference(rnd_now.value, rnd_before.value)
-    already = (
-        _above_scale(rows, year - 1, 12, industries)
-        if period.first_month == 1
-        else _above_scale(rows, year, period.first_month - 1, industries)
-    )
-    events = kpi.new_above_scale(rows, year, months, industries, basis=SCALE_BASIS, already_above=already)
-    sizes = kpi.enterprises_by_size_class(rows, year, last, industries)
+    rnd_now = kpi.rnd_intensity_of(totals, "current")
+    rnd_before = kpi.rnd_intensity_of(totals, "previous")
     projects, project_investment = _projects(scope, period)
     by_stage, in_rnd, class1, phase3 = _products(scope, period)
-    reporting = len({row.enterprise_id for row in rows if row.year == year and row.month <= last})
     result = ReportKpis(
         period=period,
         park_ids=scope,
-        totals=totals,
-        growth=growth,
+        totals={indicator: kpi.total_of(totals, indicator) for indicator in HEADLINE},
+        growth={indicator: kpi.growth_of(totals, indicator) for indicator in HEADLINE},
         above_scale_ids=above,
         above_scale_ids_previous=above_before,
         above_scale_output=above_output,
         above_scale_output_previous=above_output_previous,
-        above_scale_output_growth=above_growth,
+        above_scale_output_growth=kpi.growth_of(totals, "output", above),
         above_scale_output_naive=naive,
         rnd_intensity=rnd_now,
         rnd_intensity_previous=rnd_before,
-        rnd_intensity_change=rnd_change,
-        size_classes={size: len(members) for size, members in sizes.items()},
+        rnd_intensity_change=kpi.pp_difference(rnd_now.value, rnd_before.value),
+        size_classes={size: len(scale.sizes[size] | sizes[size]) for size in scale.sizes},  # type: ignore[index]
         new_above_scale=events,
         listings=_listings(scope, period),
         projects_completed=projects,
@@ -383,11 +640,11 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
         class1_drugs_in_clinical=class1,
         products_in_phase3=phase3,
         occupancy_rate=_occupancy(scope),
-        reporting_enterprises=reporting,
+        reporting_enterprises=sum(1 for row in census.values() if row["reporting"]),
         names=names,
     )
-    if detail:
-        _add_detail(result, rows, industries)
+    if every_row is not None:
+        _add_detail(result, every_row, industries)
     return result
 
 
