@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.utils import timezone
 
 from parkos.core.units import sqm_to_mu
 from parkos.enterprises import industry
@@ -908,3 +909,45 @@ def tenant_park(enterprise: Enterprise) -> Park | None:
     if latest is not None:
         return latest.park
     return enterprise.parks.order_by("pk").first()
+
+
+_WAN = Decimal(10000)
+
+
+def enterprise_actuals_for_commitments(*, enterprise: Any, since: datetime.date) -> dict[str, Any]:
+    """What an enterprise actually reported, beside its investment-agreement commitments (leasing).
+
+    Annual output and tax: the latest twelve reported months (万元); jobs: employees at the latest
+    month; investment: fixed-asset investment completed since the contract started (万元). A figure
+    is None when the enterprise has not reported enough to state it, never a guess.
+    """
+    rows = load_rows(
+        park_ids=None, years=range(since.year - 1, timezone.localdate().year + 1), enterprise_ids=[enterprise.pk]
+    )
+    monthly = sorted(kpi.to_monthly(rows), key=lambda r: (r.year, r.month))
+    if not monthly:
+        return {}
+    # The latest rows that together cover exactly twelve months (a cumulative 1–2月 row covers two).
+    last_twelve: list[MonthlyFigures] = []
+    covered = 0
+    for row in reversed(monthly):
+        if covered >= 12:
+            break
+        last_twelve.append(row)
+        covered += len(row.months_covered)
+    full_year = covered == 12
+
+    def total(indicator: kpi.Indicator, rows: list[MonthlyFigures]) -> Decimal | None:
+        values = [r.get(indicator) for r in rows]
+        present = [v for v in values if v is not None]
+        if not values or len(present) != len(values):
+            return None
+        return (sum(present, Decimal(0)) / _WAN).quantize(Decimal("0.01"))
+
+    since_start = [r for r in monthly if (r.year, r.month) >= (since.year, since.month)]
+    return {
+        "output": total("output", last_twelve) if full_year else None,
+        "tax": total("taxes", last_twelve) if full_year else None,
+        "jobs": monthly[-1].employees,
+        "investment": total("fixed_asset_investment", since_start),
+    }

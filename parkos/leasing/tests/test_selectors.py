@@ -155,3 +155,27 @@ def test_monthly_accruals_equal_rent_for_month_and_the_schedule_sums_to_the_tota
     assert abs(sum((r for _m, r, _f in accruals), D(0)) - D(exact.numerator) / D(exact.denominator)) <= D(
         "0.005"
     ) * len(accruals)
+
+
+def test_commitments_compare_with_reported_actuals(db, park_a):
+    """Ref: leasing issue item 5 — once statistics exist, the gap is computed, not unknown."""
+    from decimal import Decimal
+
+    from parkos.leasing import selectors as leasing_selectors
+    from parkos.leasing.tests.factories import signed_lease
+    from parkos.parks.tests.factories import UnitFactory
+    from parkos.statistics.models import MonthlyReport
+
+    unit = UnitFactory(floor__building__park=park_a)
+    contract = signed_lease(units=[unit], committed_annual_output_wan=Decimal(1000), committed_jobs=50)
+    # Twelve monthly reports of 100万元 output and 40 employees: a year of 1,200万元.
+    for month in range(1, 13):
+        MonthlyReport.objects.create(
+            park=park_a, enterprise=contract.enterprise, year=2026, month=month, is_cumulative=False,
+            output=Decimal(1_000_000), taxes=Decimal(50_000), employees=40,
+        )
+    lines = {str(line.label): line for line in leasing_selectors.commitments_vs_actuals(contract)}
+    assert lines["年产值"].actual == Decimal("1200.00")
+    assert lines["年产值"].gap == Decimal("200.00")
+    assert lines["就业人数"].actual == 40
+    assert lines["就业人数"].gap == -10
