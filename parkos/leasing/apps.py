@@ -9,5 +9,7 @@ class LeasingConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the leasing widgets with the dashboard.
-        from parkos.leasing import dashboard  # noqa: F401
-        from parkos.leasing import panels  # noqa: F401  (registers its enterprise-page panel)
+        from parkos.leasing import (
+            dashboard,  # noqa: F401
+            panels,  # noqa: F401  (registers its enterprise-page panel)
+        )

@@ -17,9 +17,9 @@ PANEL_ROWS = 5
 @register("contracts")
 def contracts_panel(enterprise: Any, user: Any) -> Panel | None:
     contracts = list(
-        scope_to_parks(user, Contract.objects.filter(enterprise=enterprise)).select_related("park").order_by("-start_on")[
-            :PANEL_ROWS
-        ]
+        scope_to_parks(user, Contract.objects.filter(enterprise=enterprise))
+        .select_related("park")
+        .order_by("-start_on")[:PANEL_ROWS]
     )
     if not contracts:
         return None

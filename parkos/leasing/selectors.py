@@ -521,3 +521,18 @@ def stacking_colours(
         (f"col-{mode}-{k}" if k != "vacant" else "col-vacant", labels.get(k, k), counts[k]) for k in order if counts[k]
     ]
     return colours, legend
+
+
+def land_area_by_enterprise(park_id: int, day: datetime.date | None = None) -> dict[int, Decimal]:
+    """Land (m²) each enterprise holds in a park on `day` through executed land contracts (bought or leased).
+
+    For 亩均 evaluation: only parcels count as land; space in standard factories is not land.
+    """
+    day = day or timezone.localdate()
+    rows = (
+        ContractSpace.objects.filter(park_id=park_id, parcel__isnull=False, occupies=True, start_on__lte=day)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
+        .values_list("contract__enterprise_id")
+        .annotate(area=Sum("area_sqm"))
+    )
+    return dict(rows)

@@ -24,7 +24,7 @@ from parkos.enterprises import industry
 from parkos.enterprises.models import Enterprise
 from parkos.parks.models import Park
 from parkos.statistics import kpi, muju
-from parkos.statistics.choices import DeviceStatus, MilestoneKind, ProductKind
+from parkos.statistics.choices import DeviceStatus, MilestoneKind, MujuCategory, ProductKind
 from parkos.statistics.kpi import Figure, GrowthFigure, IndicatorValues, MonthlyFigures, RowKey, ScaleEvent
 from parkos.statistics.models import EnterpriseParkProfile, Milestone, MonthlyReport, Product, Project
 from parkos.statistics.narrative import AnnualKpis, Listing, ReportPeriod, annual_paragraph
@@ -776,17 +776,23 @@ class MujuLine:
 
 
 def land_area_by_enterprise(park_id: int) -> dict[int, tuple[Decimal | None, str]]:
-    """Land (m²) and 亩均 category of each enterprise in a park, from its EnterpriseParkProfile.
+    """Land (m²) and 亩均 category of each enterprise in a park.
 
-    The leasing module does not yet offer a selector for an enterprise's leased or bought area;
-    when it does, this is the one place to read it from.
+    The land is the area of the parcels the enterprise holds through executed contracts (leasing);
+    an EnterpriseParkProfile's `land_area_sqm`, where entered, overrides it (e.g. land held before
+    ParkOS, or shared plots).
     """
-    return {
-        enterprise_id: (area, category)
-        for enterprise_id, area, category in EnterpriseParkProfile.objects.filter(park_id=park_id).values_list(
-            "enterprise_id", "land_area_sqm", "muju_category"
-        )
+    from parkos.leasing.selectors import land_area_by_enterprise as contracted_land
+
+    result: dict[int, tuple[Decimal | None, str]] = {
+        enterprise_id: (area, MujuCategory.RATED.value) for enterprise_id, area in contracted_land(park_id).items()
     }
+    for enterprise_id, area, category in EnterpriseParkProfile.objects.filter(park_id=park_id).values_list(
+        "enterprise_id", "land_area_sqm", "muju_category"
+    ):
+        contracted = result.get(enterprise_id, (None, MujuCategory.RATED.value))[0]
+        result[enterprise_id] = (area if area is not None else contracted, category)
+    return result
 
 
 def muju_evaluation(*, park_id: int, year: int, scheme: muju.Scheme = PARK_DEFAULT) -> list[MujuLine]:

@@ -171,11 +171,44 @@ def test_commitments_compare_with_reported_actuals(db, park_a):
     # Twelve monthly reports of 100万元 output and 40 employees: a year of 1,200万元.
     for month in range(1, 13):
         MonthlyReport.objects.create(
-            park=park_a, enterprise=contract.enterprise, year=2026, month=month, is_cumulative=False,
-            output=Decimal(1_000_000), taxes=Decimal(50_000), employees=40,
+            park=park_a,
+            enterprise=contract.enterprise,
+            year=2026,
+            month=month,
+            is_cumulative=False,
+            output=Decimal(1_000_000),
+            taxes=Decimal(50_000),
+            employees=40,
         )
     lines = {str(line.label): line for line in leasing_selectors.commitments_vs_actuals(contract)}
     assert lines["年产值"].actual == Decimal("1200.00")
     assert lines["年产值"].gap == Decimal("200.00")
     assert lines["就业人数"].actual == 40
     assert lines["就业人数"].gap == -10
+
+
+def test_land_held_through_contracts_feeds_muju(db, park_a):
+    import datetime
+    from decimal import Decimal
+
+    from parkos.enterprises.tests.factories import EnterpriseFactory
+    from parkos.leasing import services
+    from parkos.leasing.selectors import land_area_by_enterprise
+    from parkos.parks.tests.factories import LandParcelFactory
+    from parkos.statistics.selectors import land_area_by_enterprise as muju_land
+
+    parcel = LandParcelFactory(park=park_a, area_sqm=Decimal(20000))
+    enterprise = EnterpriseFactory()
+    contract = services.contract_create_draft(
+        actor=None,
+        park=park_a,
+        enterprise=enterprise,
+        parcel=parcel,
+        kind="sale",
+        start_on=datetime.date(2025, 1, 1),
+        sale_price_per_sqm=Decimal(600),
+    )
+    services.contract_approve(contract=contract, actor=None)
+    services.contract_sign(contract=contract, actor=None)
+    assert land_area_by_enterprise(park_a.pk) == {enterprise.pk: Decimal(20000)}
+    assert muju_land(park_a.pk)[enterprise.pk][0] == Decimal(20000)
