@@ -17,6 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 demo: $(VENV)/.installed
+	@scripts/ensure-system-packages --optional
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py demo $(if $(filter full,$(SCALE)),--scale full,)
 	@echo "ParkOS: http://$(ADDR)/  (Ctrl-C to stop)"
@@ -25,10 +26,11 @@ demo: $(VENV)/.installed
 test: test-unit test-e2e
 
 test-unit: $(VENV)/.installed
+	@scripts/ensure-system-packages
 	$(PY) -m pytest -n auto -q
 
 test-e2e: $(VENV)/.installed
-	@scripts/ensure-chromium
+	@scripts/ensure-system-packages
 	$(PY) -m pytest -m e2e -q tests/e2e
 
 lint: $(VENV)/.installed

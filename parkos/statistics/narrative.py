@@ -215,8 +215,13 @@ def _sentence(label: str, groups: list[list[str]]) -> str:
     if not parts:
         return ""
     body = pgettext("group separator", "；").join(parts)
-    lead = label + comma if body[0].isdigit() else label
-    return lead + body + pgettext("sentence end", "。")
+    # Chinese glues the period to the clause ("一季度完成…") but puts a comma before a number
+    # ("全年，10个…"); other languages always separate them, so both patterns are translatable.
+    if body[0].isdigit():
+        sentence = pgettext("period before a number", "%(period)s，%(body)s")
+    else:
+        sentence = pgettext("period before words", "%(period)s%(body)s")
+    return sentence % {"period": label, "body": body} + pgettext("sentence end", "。")
 
 
 def _count(value: int | None) -> int | None:
