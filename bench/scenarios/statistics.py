@@ -89,7 +89,8 @@ def _floor(park_ids: list[int]) -> Any:
     def run() -> list[tuple[Any, ...]]:
         with connection.cursor() as cursor:
             cursor.execute(FLOOR_SQL.format(ids=",".join(str(int(p)) for p in park_ids)), [YEAR - 1, YEAR])
-            return cursor.fetchall()
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+            return rows
 
     return run
 

@@ -27,7 +27,7 @@ class Panel:
     rows: list[PanelRow] = field(default_factory=list)
     url: str = ""
     link_text: Any = ""
-    empty_text: Any = _("暂无数据")
+    empty_text: Any = field(default_factory=lambda: _("暂无数据"))
 
 
 Provider = Callable[[Any, Any], Panel | None]

@@ -13,7 +13,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
 from parkos.accounts.access import Capability, has_capability, require_capability, visible_parks
@@ -23,6 +22,7 @@ from parkos.enterprises.choices import ImportStatus
 from parkos.enterprises.filtersets import EnterpriseFilterSet
 from parkos.enterprises.forms import ContactForm, EnterpriseForm, ImportForm
 from parkos.enterprises.models import Contact, Enterprise, ImportJob
+
 
 def _client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")

@@ -9,5 +9,7 @@ class InvestmentConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the officers' dashboard widgets.
-        from parkos.investment import dashboard  # noqa: F401
-        from parkos.investment import panels  # noqa: F401  (registers its enterprise-page panel)
+        from parkos.investment import (
+            dashboard,  # noqa: F401
+            panels,  # noqa: F401  (registers its enterprise-page panel)
+        )

@@ -20,7 +20,10 @@ def leads_panel(enterprise: Any, user: Any) -> Panel | None:
         return None
     return Panel(
         title=_("招商线索"),
-        rows=[PanelRow(label=lead.company_name, value=lead.get_stage_display(), url=lead.get_absolute_url()) for lead in leads],
+        rows=[
+            PanelRow(label=lead.company_name, value=lead.get_stage_display(), url=lead.get_absolute_url())
+            for lead in leads
+        ],
         url=reverse("investment:enterprise_timeline", args=[enterprise.pk]),
         link_text=_("查看跟进时间线"),
     )
