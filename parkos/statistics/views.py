@@ -76,7 +76,14 @@ class DashboardView(ParkPageMixin, View):
         if not parks:
             return render(request, "statistics/dashboard.html", {"park": None, "parks": []})
         active = getattr(request, "active_park", None)
-        chosen = _int(request.GET.get("park"), active.pk if active else parks[0].pk)
+        # Without a choice: the active park, else the park that reported most recently.
+        reporting = (
+            MonthlyReport.objects.filter(park__in=parks)
+            .order_by("-year", "-month")
+            .values_list("park_id", flat=True)
+            .first()
+        )
+        chosen = _int(request.GET.get("park"), active.pk if active else reporting or parks[0].pk)
         park = self.get_park(chosen)
         year = _int(request.GET.get("year"), _latest_year([park.pk]))
         last = _latest_month([park.pk], year)
