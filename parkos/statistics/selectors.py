@@ -541,6 +541,68 @@ def _engine_rows(
     return load_rows(park_ids=scope, years=years, enterprise_ids=sorted(ids), revenue_only=revenue_only)
 
 
+def _crossing_in_period(
+    revenue_by_year: dict[int, list[tuple[int, Decimal]]], period: ReportPeriod, industry_code: str
+) -> bool:
+    """Whether trailing-12 revenue reaches the threshold at a reported month of the period.
+
+    ``kpi.scale_events`` on an enterprise's revenue-only 1–N月 rows of the two years, reduced to
+    plain additions: within a year cumulative spans telescope, so the spans of the period's year
+    up to month m sum to its latest row at or before m, and those of last year that start after m
+    to its last row less its first row at or after m (the window holds no earlier year's rows).
+    Only a month this can reach makes the engine's month-by-month run worth it, so this never
+    drops an enterprise the engine would report; the engine still decides (first crossing first).
+    """
+    year, first, last = period.year, period.first_month, period.last_month
+    before = revenue_by_year.get(year - 1, [])
+    for month, value in revenue_by_year.get(year, []):  # sorted by month: the latest ≤ m is itself
+        if month > last:
+            break
+        if month < first:
+            continue
+        total = value
+        if month < 12:
+            opening = next((i for i, (m, _v) in enumerate(before) if m >= month), None)
+            if opening is not None and opening < len(before) - 1:
+                total += before[-1][1] - before[opening][1]
+        if kpi.reaches_threshold(industry_code, total):
+            return True
+    return False
+
+
+def _candidate_rows(
+    scope: tuple[int, ...] | None, period: ReportPeriod, ids: set[int], industries: dict[int, str]
+) -> kpi.RowSet:
+    """Revenue-only engine rows of the possible 升规 enterprises whose revenue can cross in the period.
+
+    One query for the candidates' revenue; only those ``_crossing_in_period`` keeps (a few of
+    the candidates) become engine rows.
+    """
+    if not ids:
+        return kpi.RowSet()
+    years = (period.year - 1, period.year)
+    queryset = report_queryset(scope).filter(year__in=years, revenue__isnull=False)
+    if len(ids) <= _MAX_ID_PARAMS:
+        queryset = queryset.filter(enterprise_id__in=sorted(ids))
+    by_enterprise: dict[int, list[tuple[int, int, bool, Decimal]]] = defaultdict(list)
+    for enterprise_id, row_year, month, cumulative, revenue in queryset.values_list(
+        *_FIELDS[:4], "revenue"
+    ).order_by():
+        if enterprise_id in ids:
+            by_enterprise[enterprise_id].append((row_year, month, cumulative, revenue))
+    rows: list[MonthlyFigures] = []
+    for enterprise_id, found in by_enterprise.items():
+        revenue_by_year: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+        for row_year, month, _cumulative, revenue in sorted(found):
+            revenue_by_year[row_year].append((month, _decimal(revenue) or ZERO))
+        if _crossing_in_period(revenue_by_year, period, industries[enterprise_id]):
+            rows.extend(
+                MonthlyFigures(enterprise_id=enterprise_id, year=y, month=m, is_cumulative=c, revenue=_decimal(r))
+                for y, m, c, r in found
+            )
+    return kpi.RowSet(rows)
+
+
 def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detail: bool = True) -> ReportKpis:
     """The KPIs of a park, a set of parks (or None: the portfolio) over a period.
 
@@ -591,7 +653,11 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
     # The page's tables need every row anyway; the headline KPIs only the engine's few.
     every_row = load_rows(park_ids=scope, years=(year - 1, year)) if detail else None
     irregular_rows = _engine_rows(scope, period, irregular, every_row)
-    candidate_rows = _engine_rows(scope, period, scale.candidates, every_row, revenue_only=True)
+    candidate_rows = (
+        _engine_rows(scope, period, scale.candidates, every_row, revenue_only=True)
+        if every_row is not None
+        else _candidate_rows(scope, period, scale.candidates, industries)
+    )
     rows = kpi.RowSet((*irregular_rows, *candidate_rows))
     totals.extend(kpi.enterprise_period_totals(irregular_rows, year, months).values())
     at_end, year_before, before_period = _scale_points(period)
