@@ -16,7 +16,21 @@ from decimal import Decimal
 from typing import Any, Final
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from parkos.core.units import sqm_to_mu
@@ -541,66 +555,51 @@ def _engine_rows(
     return load_rows(park_ids=scope, years=years, enterprise_ids=sorted(ids), revenue_only=revenue_only)
 
 
-def _crossing_in_period(
-    revenue_by_year: dict[int, list[tuple[int, Decimal]]], period: ReportPeriod, industry_code: str
-) -> bool:
-    """Whether trailing-12 revenue reaches the threshold at a reported month of the period.
-
-    ``kpi.scale_events`` on an enterprise's revenue-only 1–N月 rows of the two years, reduced to
-    plain additions: within a year cumulative spans telescope, so the spans of the period's year
-    up to month m sum to its latest row at or before m, and those of last year that start after m
-    to its last row less its first row at or after m (the window holds no earlier year's rows).
-    Only a month this can reach makes the engine's month-by-month run worth it, so this never
-    drops an enterprise the engine would report; the engine still decides (first crossing first).
-    """
-    year, first, last = period.year, period.first_month, period.last_month
-    before = revenue_by_year.get(year - 1, [])
-    for month, value in revenue_by_year.get(year, []):  # sorted by month: the latest ≤ m is itself
-        if month > last:
-            break
-        if month < first:
-            continue
-        total = value
-        if month < 12:
-            opening = next((i for i, (m, _v) in enumerate(before) if m >= month), None)
-            if opening is not None and opening < len(before) - 1:
-                total += before[-1][1] - before[opening][1]
-        if kpi.reaches_threshold(industry_code, total):
-            return True
-    return False
+#: Headroom when comparing a trailing-12 sum computed by the database with a threshold: on SQLite
+#: the sum is of floats. It only lets an enterprise through to the engine, which decides exactly.
+_PEAK_HEADROOM: Final = Decimal("1.000001")
 
 
-def _candidate_rows(
+def _possible_crossings(
     scope: tuple[int, ...] | None, period: ReportPeriod, ids: set[int], industries: dict[int, str]
-) -> kpi.RowSet:
-    """Revenue-only engine rows of the possible 升规 enterprises whose revenue can cross in the period.
+) -> set[int]:
+    """Of the possible 升规 enterprises, those whose trailing-12 revenue reaches their threshold at a
+    month of the period: one grouped query, one row per enterprise.
 
-    One query for the candidates' revenue; only those ``_crossing_in_period`` keeps (a few of
-    the candidates) become engine rows.
+    ``kpi.scale_events`` on 1–N月 rows (these enterprises have no monthly rows), reduced to
+    additions: within a year cumulative spans telescope, so at month m the spans of the period's
+    year sum to its row at m, and last year's spans that start after m to its last revenue row
+    less its first revenue row at or after m (nothing when that is the last one); the window
+    holds no earlier year. The database returns the highest such sum over the period's months;
+    only an enterprise whose peak reaches its threshold goes through the engine, which finds the
+    first crossing (it may lie last year: then no event), so none the engine would report is lost.
     """
-    if not ids:
-        return kpi.RowSet()
-    years = (period.year - 1, period.year)
-    queryset = report_queryset(scope).filter(year__in=years, revenue__isnull=False)
+    year = period.year
+    last_year = report_queryset(scope).filter(
+        enterprise_id=OuterRef("enterprise_id"), year=year - 1, revenue__isnull=False
+    )
+    closing = last_year.order_by("-month").values("revenue")[:1]
+    opening = last_year.filter(month__gte=OuterRef("month")).order_by("month").values("revenue")[:1]
+    money = DecimalField(max_digits=30, decimal_places=2)
+    trailing = ExpressionWrapper(
+        F("revenue") + Coalesce(Subquery(closing) - Subquery(opening), Value(ZERO), output_field=money),
+        output_field=money,
+    )
+    queryset = report_queryset(scope).filter(
+        year=year, month__gte=period.first_month, month__lte=period.last_month, revenue__isnull=False
+    )
     if len(ids) <= _MAX_ID_PARAMS:
         queryset = queryset.filter(enterprise_id__in=sorted(ids))
-    by_enterprise: dict[int, list[tuple[int, int, bool, Decimal]]] = defaultdict(list)
-    for enterprise_id, row_year, month, cumulative, revenue in queryset.values_list(
-        *_FIELDS[:4], "revenue"
-    ).order_by():
-        if enterprise_id in ids:
-            by_enterprise[enterprise_id].append((row_year, month, cumulative, revenue))
-    rows: list[MonthlyFigures] = []
-    for enterprise_id, found in by_enterprise.items():
-        revenue_by_year: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-        for row_year, month, _cumulative, revenue in sorted(found):
-            revenue_by_year[row_year].append((month, _decimal(revenue) or ZERO))
-        if _crossing_in_period(revenue_by_year, period, industries[enterprise_id]):
-            rows.extend(
-                MonthlyFigures(enterprise_id=enterprise_id, year=y, month=m, is_cumulative=c, revenue=_decimal(r))
-                for y, m, c, r in found
-            )
-    return kpi.RowSet(rows)
+    peaks = (
+        queryset.order_by().values("enterprise_id").annotate(peak=Max(trailing)).values_list("enterprise_id", "peak")
+    )
+    return {
+        enterprise_id
+        for enterprise_id, peak in peaks
+        if enterprise_id in ids
+        and peak is not None
+        and kpi.reaches_threshold(industries[enterprise_id], Decimal(peak) * _PEAK_HEADROOM)
+    }
 
 
 def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detail: bool = True) -> ReportKpis:
@@ -614,9 +613,10 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
     2. From those, per enterprise: this year's and last year's period totals and the re-reported
        priors (``kpi.PeriodTotals``), and trailing-12 revenue at the period's end, a year earlier
        and before the period (规上 now, last year, already 规上: RULES §5).
-    3. Enterprises with monthly rows or gaps at those months, and the few that could have crossed
-       the threshold in the period (not already 规上, revenue range reaching it), go through the
-       row-by-row engine (``kpi``), loaded in one query: the same rules, on a few rows.
+    3. Enterprises with monthly rows or gaps at those months, and the few whose trailing-12
+       revenue reaches the threshold at a month of the period (not already 规上; the peak computed
+       in the database by ``_possible_crossings``), go through the row-by-row engine (``kpi``),
+       loaded in one query: the same rules, on a few rows.
     4. Totals, comparable growth (``kpi.growth_of``: same enterprises both sides, re-reported
        priors first) and R&D intensity over the per-enterprise totals; the naive ratio of the two
        published 规上 totals is kept for contrast. Sources stay described (``kpi.SourceKeys``) and
@@ -652,12 +652,16 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
             irregular.add(enterprise_id)
     # The page's tables need every row anyway; the headline KPIs only the engine's few.
     every_row = load_rows(park_ids=scope, years=(year - 1, year)) if detail else None
-    irregular_rows = _engine_rows(scope, period, irregular, every_row)
-    candidate_rows = (
-        _engine_rows(scope, period, scale.candidates, every_row, revenue_only=True)
-        if every_row is not None
-        else _candidate_rows(scope, period, scale.candidates, industries)
+    # Of the possible 升规 enterprises only those whose trailing-12 revenue can reach the threshold
+    # in the period need the engine; their rows come with the irregular ones, in one query.
+    candidates = (
+        scale.candidates
+        if every_row is not None or not scale.candidates
+        else _possible_crossings(scope, period, scale.candidates, industries)
     )
+    engine_rows = _engine_rows(scope, period, irregular | candidates, every_row, revenue_only=not irregular)
+    irregular_rows = kpi.RowSet(r for r in engine_rows if r.enterprise_id in irregular)
+    candidate_rows = kpi.RowSet(r for r in engine_rows if r.enterprise_id in candidates)
     rows = kpi.RowSet((*irregular_rows, *candidate_rows))
     totals.extend(kpi.enterprise_period_totals(irregular_rows, year, months).values())
     at_end, year_before, before_period = _scale_points(period)
