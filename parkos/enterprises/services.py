@@ -65,12 +65,6 @@ def clean_industry_codes(primary: str, secondary: Iterable[str] = ()) -> tuple[s
 
 
 @functools.lru_cache(maxsize=4096)
-def _industry_rules(industry_code: str) -> tuple[str, Decimal | None]:
-    """The size table and 规上 threshold of an industry code; cached because an import asks 220,000 times."""
-    return sizing.size_sector(industry_code), sizing.above_scale_threshold(industry_code)
-
-
-@functools.lru_cache(maxsize=4096)
 def validate_industry(raw: str) -> str:
     """industry.validate, cached per distinct input (errors are not cached and re-raise)."""
     return industry.validate(raw)
@@ -79,23 +73,13 @@ def validate_industry(raw: str) -> str:
 def compute_size(industry_code: str, employees: int | None, revenue_wan: Decimal | None) -> tuple[str, bool]:
     """Size class and 规上 status by RULES §5 (blank size when the inputs are incomplete).
 
-    Same result as `sizing.size_class` without total assets (the tests compare them), with the
-    per-industry lookups cached.
+    `sizing.size_class` without total assets.
     """
     if not industry_code or employees is None or revenue_wan is None:
         return "", False
-    sector, threshold = _industry_rules(industry_code)
-    size = "micro"
-    for tier in ("large", "medium", "small"):
-        bounds = sizing.SIZE_TABLES[sector][tier]  # type: ignore[index]
-        if (
-            (bounds.employees is None or employees >= bounds.employees)
-            and (bounds.revenue_wan is None or revenue_wan >= bounds.revenue_wan)
-            and bounds.assets_wan is None
-        ):
-            size = tier
-            break
-    return EnterpriseSize(size).value, threshold is not None and revenue_wan >= threshold
+    # sizing caches its per-industry lookups, so this is cheap across a 220,000-row import.
+    size = sizing.size_class(industry_code, employees, max(revenue_wan, Decimal(0)))
+    return EnterpriseSize(size).value, sizing.is_above_scale(industry_code, revenue_wan)
 
 
 def prepare(

@@ -13,6 +13,7 @@ so keying by the group (``"702"``) also matches an enterprise filed under the gr
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -276,11 +277,13 @@ def scale_basis(industry_code: str) -> ScaleBasis | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def above_scale_threshold(industry_code: str) -> Decimal | None:
     """Annual revenue (万元) at which an enterprise of this industry is 规上/限上, or None.
 
     None means the industry is outside every revenue-based population (e.g. 7010 房地产开发经营),
-    or the code is too coarse to decide (``70`` covers both 7010 and 7040).
+    or the code is too coarse to decide (``70`` covers both 7010 and 7040). Cached per code: imports
+    and reports ask for every enterprise, and invalid codes raise (and are not cached).
     """
     code = industry.validate(industry_code)
     basis = scale_basis(code)
@@ -328,12 +331,18 @@ def size_sector(industry_code: str, *, total_assets_wan: Decimal | None = None) 
     ParkOS does not always collect balance sheets, and the industry table is the closest
     employee-and-revenue rule.
     """
-    code = industry.validate(industry_code)
-    sector = _match(code, SIZE_SECTOR_BY_PREFIX) or "other"
-    needs_assets = any(bounds.assets_wan is not None for bounds in SIZE_TABLES[sector].values())
+    sector, needs_assets = _sector_of(industry_code)
     if needs_assets and total_assets_wan is None:
         return "industry"
     return sector
+
+
+@functools.lru_cache(maxsize=8192)
+def _sector_of(industry_code: str) -> tuple[SizeSector, bool]:
+    """The NBS table of a code and whether it needs total assets; cached per code (see above)."""
+    code = industry.validate(industry_code)
+    sector: SizeSector = _match(code, SIZE_SECTOR_BY_PREFIX) or "other"
+    return sector, any(bounds.assets_wan is not None for bounds in SIZE_TABLES[sector].values())
 
 
 def size_class(

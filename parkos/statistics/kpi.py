@@ -61,13 +61,10 @@ from django.utils.translation import gettext_lazy as _
 
 from parkos.core.units import NOT_COMPUTABLE, WAN, format_growth, format_money, format_pp, growth_rate
 from parkos.enterprises.sizing import (
-    SIZE_TABLES,
     UPGRADE_WATCH_BAND,
-    SizeBounds,
     SizeClass,
     above_scale_threshold,
     size_class,
-    size_sector,
 )
 
 if TYPE_CHECKING:
@@ -1102,32 +1099,10 @@ def threshold_yuan(industry_code: str) -> Decimal | None:
     return _threshold_yuan(industry_code)
 
 
-_SIZE_TIERS: Final[tuple[SizeClass, ...]] = ("large", "medium", "small")
-
-
-@functools.cache
-def _size_table(industry_code: str) -> Mapping[SizeClass, SizeBounds]:
-    # Cached like _threshold_wan: validating and matching the code is most of sizing.size_class's
-    # cost, and a report classifies every enterprise.
-    return SIZE_TABLES[size_sector(industry_code)]
-
-
 def size_class_of(industry_code: str, revenue: Decimal, employees: Decimal) -> SizeClass:
     """大中小微 from a trailing-12 revenue (元) and a headcount, as :func:`enterprises_by_size_class`.
 
-    ``sizing.size_class`` (no 资产总额) step for step, with the size table looked up once per code.
+    ``sizing.size_class`` without 资产总额 (it caches the per-industry lookups).
     """
     headcount = int(_round(employees, 0))
-    if headcount < 0:
-        raise ValueError(f"employees must not be negative, got {headcount}")
-    revenue_wan = max(revenue, Decimal(0)) / WAN
-    table = _size_table(industry_code)
-    for tier in _SIZE_TIERS:
-        bounds = table[tier]
-        if (
-            (bounds.employees is None or headcount >= bounds.employees)
-            and (bounds.revenue_wan is None or revenue_wan >= bounds.revenue_wan)
-            and bounds.assets_wan is None
-        ):
-            return tier
-    return "micro"
+    return size_class(industry_code, headcount, max(revenue, Decimal(0)) / WAN)
