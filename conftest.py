@@ -15,12 +15,18 @@ import random
 
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from parkos.accounts.choices import Role
 from parkos.accounts.tests.factories import UserFactory
 from parkos.parks.tests.factories import ParkFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property tests: no per-example deadline (CI machines are shared and a slow example is not a bug),
+# and a derandomized search, so a failure reproduces on the next run and on every machine.
+hypothesis_settings.register_profile("parkos", deadline=None, derandomize=True, print_blob=True)
+hypothesis_settings.load_profile("parkos")
 
 
 def pytest_configure(config: pytest.Config) -> None:
