@@ -477,3 +477,19 @@ def enterprise_mark_tenant(*, enterprise: Enterprise, park: Park, actor: User | 
     if changes:
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=enterprise, changes=changes, park_id=park.pk)
     return enterprise
+
+
+@transaction.atomic
+def enterprise_mark_former_tenant(*, enterprise: Enterprise, actor: User | None) -> Enterprise:
+    """No executed contract holds space for the enterprise any more (called by leasing on termination)."""
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if enterprise.lifecycle == EnterpriseLifecycle.TENANT:
+        enterprise.lifecycle = EnterpriseLifecycle.FORMER_TENANT
+        enterprise.save(update_fields=["lifecycle", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=enterprise,
+            changes={"lifecycle": [EnterpriseLifecycle.TENANT, EnterpriseLifecycle.FORMER_TENANT]},
+        )
+    return enterprise

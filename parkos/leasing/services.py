@@ -330,6 +330,16 @@ def contract_cancel(*, contract: Contract, actor: User | None, note: str = "") -
     return contract
 
 
+def _refresh_tenancy(contract: Contract, actor: User | None) -> None:
+    """After a termination: an enterprise with no contract holding space from today on is a former tenant."""
+    today = timezone.localdate()
+    still_holds = ContractSpace.objects.filter(contract__enterprise_id=contract.enterprise_id, occupies=True).filter(
+        Q(end_on__isnull=True) | Q(end_on__gte=today)
+    )
+    if not still_holds.exists():
+        enterprise_services.enterprise_mark_former_tenant(enterprise=contract.enterprise, actor=actor)
+
+
 @transaction.atomic
 def contract_terminate(
     *, contract: Contract, terminated_on: datetime.date, reason: str, actor: User | None, note: str = ""
@@ -361,6 +371,7 @@ def contract_terminate(
         _sync_months(contract)
     for space in spaces:
         refresh_space_occupancy(space)
+    _refresh_tenancy(contract, actor)
     RenewalTask.objects.filter(contract=contract, status=RenewalTaskStatus.OPEN).update(
         status=RenewalTaskStatus.CANCELLED, closed_at=timezone.now()
     )

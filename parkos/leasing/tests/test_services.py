@@ -215,3 +215,27 @@ def test_signing_makes_the_enterprise_a_tenant_of_the_park(db, park_a):
     enterprise.refresh_from_db()
     assert enterprise.lifecycle == EnterpriseLifecycle.TENANT
     assert list(enterprise.parks.all()) == [park_a]
+
+
+def test_terminating_the_last_lease_makes_a_former_tenant(db, park_a):
+    import datetime
+
+    from parkos.enterprises.choices import EnterpriseLifecycle
+    from parkos.enterprises.tests.factories import EnterpriseFactory
+    from parkos.leasing import services
+    from parkos.leasing.tests.factories import signed_lease
+    from parkos.parks.tests.factories import UnitFactory
+
+    enterprise = EnterpriseFactory()
+    first = signed_lease(units=[UnitFactory(floor__building__park=park_a)], enterprise=enterprise)
+    second = signed_lease(units=[UnitFactory(floor__building__park=park_a)], enterprise=enterprise)
+    services.contract_terminate(
+        contract=first, terminated_on=datetime.date(2026, 6, 30), reason="relocation", actor=None
+    )
+    enterprise.refresh_from_db()
+    assert enterprise.lifecycle == EnterpriseLifecycle.TENANT  # the second lease still holds space
+    services.contract_terminate(
+        contract=second, terminated_on=datetime.date(2026, 6, 30), reason="relocation", actor=None
+    )
+    enterprise.refresh_from_db()
+    assert enterprise.lifecycle == EnterpriseLifecycle.FORMER_TENANT
