@@ -74,3 +74,25 @@ def audit_record(
         park_id_ref=park_id,
         remote_addr=remote_addr,
     )
+
+
+def save_audited[M: models.Model](
+    instance: M, *, actor: User | None, before: dict[str, Any] | None, park_id: int | None = None
+) -> M:
+    """Validate, save and audit one row: a create when `before` is None, else an update of what changed.
+
+    `before` is `snapshot()` of the row as it was. Call inside the service's transaction.
+    """
+    instance.full_clean()
+    instance.save()
+    changes = model_changes(before or {}, snapshot(instance))
+    changes.pop("updated_at", None)
+    if before is None or changes:
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+            obj=instance,
+            changes=changes,
+            park_id=park_id,
+        )
+    return instance

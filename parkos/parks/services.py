@@ -16,7 +16,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.core.audit import audit_record, model_changes, snapshot
+from parkos.core.audit import audit_record, save_audited, snapshot
 from parkos.core.models import AuditAction
 from parkos.parks.models import Building, Floor, LandParcel, Park, Reservation, Unit
 
@@ -57,25 +57,8 @@ def _park_id_of(instance: models.Model) -> int | None:
 
 
 def _save[M: models.Model](instance: M, *, actor: User | None, before: dict[str, Any] | None) -> M:
-    """Validate, save and audit one row (create when `before` is None)."""
-    instance.full_clean()
-    instance.save()
-    if before is None:
-        audit_record(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=instance,
-            changes=model_changes({}, snapshot(instance)),
-            park_id=_park_id_of(instance),
-        )
-    else:
-        changes = model_changes(before, snapshot(instance))
-        changes.pop("updated_at", None)
-        if changes:
-            audit_record(
-                actor=actor, action=AuditAction.UPDATE, obj=instance, changes=changes, park_id=_park_id_of(instance)
-            )
-    return instance
+    """Validate, save and audit one row (create when `before` is None), in its park."""
+    return save_audited(instance, actor=actor, before=before, park_id=_park_id_of(instance))
 
 
 def _assign(instance: models.Model, fields: dict[str, Any], allowed: tuple[str, ...]) -> None:

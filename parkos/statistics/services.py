@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.core.audit import audit_record, model_changes, snapshot
+from parkos.core.audit import audit_record, model_changes, save_audited, snapshot
 from parkos.core.models import AuditAction
 from parkos.statistics.choices import ReportSource
 from parkos.statistics.models import VALUE_FIELDS, Milestone, MonthlyReport, Product, Project, ProjectProgress
@@ -99,34 +99,14 @@ def report_submit(
 @transaction.atomic
 def product_save(*, product: Product, actor: User | None) -> Product:
     """Create or update an R&D product; device numbers are validated and normalised (RULES §7.1)."""
-    created = product.pk is None
-    before = {} if created else snapshot(Product.objects.get(pk=product.pk))
-    product.full_clean()
-    product.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE if created else AuditAction.UPDATE,
-        obj=product,
-        changes=model_changes(before, snapshot(product)),
-        park_id=product.park_id,
-    )
-    return product
+    before = None if product.pk is None else snapshot(Product.objects.get(pk=product.pk))
+    return save_audited(product, actor=actor, before=before, park_id=product.park_id)
 
 
 @transaction.atomic
 def project_save(*, project: Project, actor: User | None) -> Project:
-    created = project.pk is None
-    before = {} if created else snapshot(Project.objects.get(pk=project.pk))
-    project.full_clean()
-    project.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE if created else AuditAction.UPDATE,
-        obj=project,
-        changes=model_changes(before, snapshot(project)),
-        park_id=project.park_id,
-    )
-    return project
+    before = None if project.pk is None else snapshot(Project.objects.get(pk=project.pk))
+    return save_audited(project, actor=actor, before=before, park_id=project.park_id)
 
 
 @transaction.atomic

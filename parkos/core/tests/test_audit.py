@@ -43,3 +43,16 @@ def test_model_changes_handles_decimals():
     from decimal import Decimal
 
     assert model_changes({"a": Decimal("1.0")}, {"a": Decimal("2.5")}) == {"a": ["1.0", "2.5"]}
+
+
+def test_save_audited_records_create_then_only_real_changes(db, alice, park_a):
+    from parkos.core.audit import save_audited, snapshot
+
+    before = snapshot(park_a)
+    save_audited(park_a, actor=alice, before=before, park_id=park_a.pk)
+    assert AuditEntry.objects.count() == 0  # nothing changed, nothing recorded
+    park_a.name = "重庆国际生物城"
+    save_audited(park_a, actor=alice, before=before, park_id=park_a.pk)
+    entry = AuditEntry.objects.get()
+    assert entry.action == "update"
+    assert entry.changes == {"name": ["重庆国际生物城A园", "重庆国际生物城"]}
