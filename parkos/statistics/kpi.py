@@ -80,6 +80,7 @@ __all__ = [
     "Indicator",
     "IndicatorValues",
     "MonthlyFigures",
+    "PeriodTable",
     "PeriodTotals",
     "RevenueBasis",
     "RowKey",
@@ -912,9 +913,8 @@ class PeriodTotals:
     """One enterprise's figures for one period: this year, the 上年同期数 it re-reported, last year.
 
     Only measurable indicators are keys (the rules of :func:`period_total`: rows tile the period,
-    the indicator is reported). Built by the selectors from grouped SQL (one row per enterprise)
-    or, for enterprises whose rows are irregular, from :func:`enterprise_period_totals`; the
-    aggregates below then run over a few thousand of these instead of every monthly row.
+    the indicator is reported). :func:`enterprise_period_totals` computes them from rows; the
+    selectors add them to a :class:`PeriodTable` for the enterprises their SQL does not handle.
 
     ``current_keys`` / ``previous_keys`` name the rows behind the flows of each side and
     ``*_stock_key`` the row behind a stock (headcount at the period's end); they are the sources
@@ -938,31 +938,119 @@ class PeriodTotals:
         return self.current_keys if side == "current" else self.previous_keys
 
 
+class PeriodTable:
+    """Every enterprise's :class:`PeriodTotals` for one period, stored column by column.
+
+    ``current[indicator][enterprise_id]`` and likewise ``reported_prior`` and ``previous``: a
+    report's thirty figures are sums over these columns, and a column is summed without touching
+    the enterprises that did not report the indicator. Enterprises whose period totals are the
+    period-end rows themselves (1–N月 rows, read in SQL by the selectors) are added with
+    :meth:`add_from_period_ends` and their source keys follow from the period (the end row, less
+    the row before the period starts); enterprises computed by the row engine are added with
+    :meth:`add` and keep the keys it found.
+    """
+
+    __slots__ = ("_explicit", "current", "first", "last", "previous", "reported_prior", "year")
+
+    def __init__(self, year: int, months: Iterable[int]) -> None:
+        self.year = year
+        self.first, self.last = _bounds(months)
+        self.current: dict[Indicator, dict[int, Decimal]] = {i: {} for i in INDICATORS}
+        self.reported_prior: dict[Indicator, dict[int, Decimal]] = {i: {} for i in INDICATORS}
+        self.previous: dict[Indicator, dict[int, Decimal]] = {i: {} for i in INDICATORS}
+        self._explicit: dict[int, PeriodTotals] = {}
+
+    def column(self, side: TotalsSide | Literal["reported_prior"], indicator: Indicator) -> dict[int, Decimal]:
+        """enterprise_id → value of one indicator on one side."""
+        columns: dict[Indicator, dict[int, Decimal]] = getattr(self, side)
+        return columns[indicator]
+
+    def add(self, totals: PeriodTotals) -> None:
+        """One enterprise's totals as the row engine computed them (its source keys kept as found)."""
+        enterprise_id = totals.enterprise_id
+        for target, values in (
+            (self.current, totals.current),
+            (self.reported_prior, totals.reported_prior),
+            (self.previous, totals.previous),
+        ):
+            for indicator, value in values.items():
+                target[indicator][enterprise_id] = value
+        self._explicit[enterprise_id] = totals
+
+    def keys(self, side: TotalsSide, indicator: Indicator, enterprise_id: int) -> tuple[RowKey, ...]:
+        """The rows behind one enterprise's figure of one side."""
+        explicit = self._explicit.get(enterprise_id)
+        if explicit is not None:
+            return explicit.keys(side, indicator)
+        year = self.year if side == "current" else self.year - 1
+        end = (enterprise_id, year, self.last)
+        if indicator in STOCK_INDICATORS or self.first == 1:
+            return (end,)
+        return ((enterprise_id, year, self.first - 1), end)
+
+    def enterprise_ids(self) -> set[int]:
+        """Every enterprise with a figure on any side."""
+        ids: set[int] = set()
+        for columns in (self.current, self.reported_prior, self.previous):
+            for values in columns.values():
+                ids.update(values)
+        return ids
+
+    def totals(self, enterprise_id: int) -> PeriodTotals:
+        """One enterprise's figures as a :class:`PeriodTotals` (for tables and tests)."""
+        explicit = self._explicit.get(enterprise_id)
+        if explicit is not None:
+            return explicit
+
+        def row(columns: dict[Indicator, dict[int, Decimal]]) -> dict[Indicator, Decimal]:
+            return {i: values[enterprise_id] for i, values in columns.items() if enterprise_id in values}
+
+        current, previous = row(self.current), row(self.previous)
+        flow = next((i for i in current if i not in STOCK_INDICATORS), None)
+        flow_before = next((i for i in previous if i not in STOCK_INDICATORS), None)
+        return PeriodTotals(
+            enterprise_id,
+            current,
+            row(self.reported_prior),
+            previous,
+            self.keys("current", flow, enterprise_id) if flow else (),
+            self.keys("previous", flow_before, enterprise_id) if flow_before else (),
+            (enterprise_id, self.year, self.last) if "employees" in current else None,
+            (enterprise_id, self.year - 1, self.last) if "employees" in previous else None,
+        )
+
+
 class SourceKeys(Sequence[RowKey]):
     """The source keys of a figure, described rather than listed: resolved on first use.
 
     A report has about thirty figures over thousands of enterprises; listing every row key of
     every figure up front costs more than computing the figures. This holds which enterprises'
-    which side and indicator count, knows its length without resolving, and materialises the
-    sorted keys only when something iterates (the "sources" page, an export).
+    which side and indicator count, and materialises the sorted keys only when something
+    iterates or counts (the "sources" page, an export).
     """
 
-    __slots__ = ("_keys", "_length", "_parts")
+    __slots__ = ("_keys", "_parts")
 
-    def __init__(self, parts: Iterable[tuple[PeriodTotals, TotalsSide, Indicator]] = ()) -> None:
+    def __init__(self, parts: Iterable[tuple[PeriodTable, TotalsSide, Indicator, Collection[int]]] = ()) -> None:
         self._parts = tuple(parts)
-        self._length = sum(len(totals.keys(side, indicator)) for totals, side, indicator in self._parts)
         self._keys: tuple[RowKey, ...] | None = None
 
     def _resolve(self) -> tuple[RowKey, ...]:
         if self._keys is None:
             self._keys = tuple(
-                sorted({key for totals, side, indicator in self._parts for key in totals.keys(side, indicator)})
+                sorted(
+                    {
+                        key
+                        for table, side, indicator, ids in self._parts
+                        for enterprise_id in ids
+                        for key in table.keys(side, indicator, enterprise_id)
+                    }
+                )
             )
         return self._keys
 
     def __len__(self) -> int:
-        return len(self._resolve()) if self._keys is not None else self._length
+        return len(self._resolve())
 
     def __iter__(self) -> Iterator[RowKey]:
         return iter(self._resolve())
@@ -979,7 +1067,8 @@ class SourceKeys(Sequence[RowKey]):
         return hash(self._resolve())
 
     def __repr__(self) -> str:
-        return f"SourceKeys({self._length} rows)"
+        resolved = "" if self._keys is None else f", {len(self._keys)} rows"
+        return f"SourceKeys({sum(len(ids) for *_rest, ids in self._parts)} enterprise figures{resolved})"
 
 
 def enterprise_period_totals(
@@ -1026,64 +1115,67 @@ def enterprise_period_totals(
     return result
 
 
-def _chosen(totals: Iterable[PeriodTotals], enterprise_ids: Collection[int] | None) -> list[PeriodTotals]:
-    return [t for t in totals if enterprise_ids is None or t.enterprise_id in enterprise_ids]
-
-
 def total_of(
-    totals: Iterable[PeriodTotals],
+    table: PeriodTable,
     indicator: Indicator,
     side: TotalsSide = "current",
     enterprise_ids: Collection[int] | None = None,
 ) -> Figure:
-    """:func:`period_total` over per-enterprise totals: this year's (or last year's own) sum."""
+    """:func:`period_total` over a :class:`PeriodTable`: this year's (or last year's own) sum."""
     _check_indicator(indicator)
-    members = [t for t in _chosen(totals, enterprise_ids) if indicator in getattr(t, side)]
+    column = table.column(side, indicator)
+    if enterprise_ids is None:
+        members: Collection[int] = column.keys()
+        value = sum(column.values(), Decimal(0))
+    else:
+        members = [e for e in column if e in enterprise_ids]
+        value = sum((column[e] for e in members), Decimal(0))
     if not members:
         return Figure(None, INDICATOR_UNITS[indicator])
-    value = sum((getattr(t, side)[indicator] for t in members), Decimal(0))
-    return Figure(value, INDICATOR_UNITS[indicator], SourceKeys((t, side, indicator) for t in members))
+    return Figure(value, INDICATOR_UNITS[indicator], SourceKeys([(table, side, indicator, tuple(members))]))
 
 
-def growth_of(
-    totals: Iterable[PeriodTotals], indicator: Indicator, enterprise_ids: Collection[int] | None = None
-) -> GrowthFigure:
-    """:func:`comparable_growth` over per-enterprise totals (the same rule, step for step)."""
+def growth_of(table: PeriodTable, indicator: Indicator, enterprise_ids: Collection[int] | None = None) -> GrowthFigure:
+    """:func:`comparable_growth` over a :class:`PeriodTable` (the same rule, step for step)."""
     _check_indicator(indicator)
+    current = table.column("current", indicator)
+    reported = table.column("reported_prior", indicator)
+    own = table.column("previous", indicator)
     now_total, prior_total = Decimal(0), Decimal(0)
-    kept: set[int] = set()
-    parts: list[tuple[PeriodTotals, TotalsSide, Indicator]] = []
-    for t in _chosen(totals, enterprise_ids):
-        if indicator not in t.current:
-            continue
-        if indicator in t.reported_prior:
-            prior = t.reported_prior[indicator]
-        elif indicator in t.previous:
-            prior = t.previous[indicator]
-            parts.append((t, "previous", indicator))
+    kept: list[int] = []
+    from_own: list[int] = []  # enterprises compared with their own stored rows of last year
+    for enterprise_id, value in current.items():
+        if enterprise_id in reported:
+            prior = reported[enterprise_id]
+        elif enterprise_id in own:
+            prior = own[enterprise_id]
+            from_own.append(enterprise_id)
         else:
             continue
-        now_total += t.current[indicator]
+        if enterprise_ids is not None and enterprise_id not in enterprise_ids:
+            continue
+        now_total += value
         prior_total += prior
-        kept.add(t.enterprise_id)
-        parts.append((t, "current", indicator))
+        kept.append(enterprise_id)
     if not kept:
         return GrowthFigure(None, None, frozenset())
-    return GrowthFigure(now_total, prior_total, frozenset(kept), SourceKeys(parts))
+    if enterprise_ids is not None:
+        from_own = [e for e in from_own if e in enterprise_ids]
+    sources = SourceKeys([(table, "current", indicator, kept), (table, "previous", indicator, from_own)])
+    return GrowthFigure(now_total, prior_total, frozenset(kept), sources)
 
 
 def rnd_intensity_of(
-    totals: Iterable[PeriodTotals], side: TotalsSide = "current", enterprise_ids: Collection[int] | None = None
+    table: PeriodTable, side: TotalsSide = "current", enterprise_ids: Collection[int] | None = None
 ) -> Figure:
-    """:func:`rnd_intensity` over per-enterprise totals."""
+    """:func:`rnd_intensity` over a :class:`PeriodTable`."""
+    rnd, revenue = table.column(side, "rnd_spending"), table.column(side, "revenue")
     both = [
-        t
-        for t in _chosen(totals, enterprise_ids)
-        if "rnd_spending" in getattr(t, side) and "revenue" in getattr(t, side)
-    ]
-    rnd_total = sum((getattr(t, side)["rnd_spending"] for t in both), Decimal(0))
-    revenue_total = sum((getattr(t, side)["revenue"] for t in both), Decimal(0))
-    sources = SourceKeys((t, side, "revenue") for t in both)
+        e for e in rnd if e in revenue and (enterprise_ids is None or e in enterprise_ids)
+    ]  # reported both for the period
+    rnd_total = sum((rnd[e] for e in both), Decimal(0))
+    revenue_total = sum((revenue[e] for e in both), Decimal(0))
+    sources = SourceKeys([(table, side, "revenue", both)])
     if revenue_total <= 0:
         return Figure(None, "percent", sources)
     return Figure(rnd_total / revenue_total * _HUNDRED, "percent", sources)

@@ -13,26 +13,20 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, NamedTuple, cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
-    DecimalField,
-    ExpressionWrapper,
-    F,
     Max,
     Min,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from parkos.core.db import fetch_rows
 from parkos.core.units import sqm_to_mu
 from parkos.enterprises import industry
 from parkos.enterprises.models import Enterprise
@@ -105,25 +99,12 @@ def report_queryset(park_ids: Collection[int] | None) -> QuerySet[MonthlyReport]
 
 
 def load_rows(
-    *,
-    park_ids: Collection[int] | None,
-    years: Iterable[int],
-    enterprise_ids: Collection[int] | None = None,
-    revenue_only: bool = False,
+    *, park_ids: Collection[int] | None, years: Iterable[int], enterprise_ids: Collection[int] | None = None
 ) -> kpi.RowSet:
-    """The MonthlyReport rows of some parks (None: all) and years, as engine rows: one query.
-
-    ``revenue_only``: rows carrying revenue alone, enough for 规上 and 升规 (``kpi.scale_events``)
-    at a fraction of the cost of converting eighteen decimal columns.
-    """
+    """The MonthlyReport rows of some parks (None: all) and years, as engine rows: one query."""
     queryset = report_queryset(park_ids).filter(year__in=list(years))
     if enterprise_ids is not None:
         queryset = queryset.filter(enterprise_id__in=list(enterprise_ids))
-    if revenue_only:
-        return kpi.RowSet(
-            MonthlyFigures(enterprise_id=e, year=y, month=m, is_cumulative=c, revenue=_decimal(r))
-            for e, y, m, c, r in queryset.values_list(*_FIELDS[:4], "revenue").order_by()
-        )
     return kpi.RowSet(_figures(row) for row in queryset.values_list(*_FIELDS).order_by())
 
 
@@ -243,6 +224,13 @@ class ReportKpis:
         )
 
     @property
+    def named_scale_events(self) -> list[tuple[ScaleEvent, str]]:
+        """The 升规 events with the enterprise's name, for tables."""
+        return [
+            (event, self.names.get(event.enterprise_id, str(event.enterprise_id))) for event in self.new_above_scale
+        ]
+
+    @property
     def paragraph(self) -> str:
         return annual_paragraph(self.annual_kpis())
 
@@ -340,13 +328,17 @@ def _above_scale(rows: Sequence[MonthlyFigures], year: int, month: int, industri
     return kpi.above_scale_set(rows, year, month, industries, basis=SCALE_BASIS)
 
 
-_FLOWS: Final = tuple(i for i in kpi.INDICATORS if i not in kpi.STOCK_INDICATORS)
 _ROW_FIELDS: Final = ("enterprise_id", "year", "month", *kpi.INDICATORS, *(f"prior_{i}" for i in kpi.INDICATORS))
+_INDICATOR_COUNT: Final = len(kpi.INDICATORS)
+_REVENUE: Final = kpi.INDICATORS.index("revenue")  # positions in a period-end row's values
+_EMPLOYEES: Final = kpi.INDICATORS.index("employees")
 #: Above this many enterprises, rows for the engine are loaded for the whole scope and filtered in
 #: Python instead of with ``enterprise_id IN (…)`` (SQLite allows at most 32,766 parameters).
 _MAX_ID_PARAMS: Final = 5000
 
 _Point = tuple[int, int]  # (year, month) at which 规上 is judged
+#: A period-end row's values: the indicators, then the re-reported priors, in INDICATORS order.
+_EndRows = dict[RowKey, tuple[Decimal | None, ...]]
 
 
 def _scale_points(period: ReportPeriod) -> tuple[_Point, _Point, _Point]:
@@ -356,88 +348,108 @@ def _scale_points(period: ReportPeriod) -> tuple[_Point, _Point, _Point]:
     return (year, last), (year - 1, last), before
 
 
-def _census(scope: tuple[int, ...] | None, period: ReportPeriod) -> dict[int, dict[str, Any]]:
-    """One row per enterprise over all its rows of the year and the year before: one grouped query.
+class _YearFacts(NamedTuple):
+    """What one enterprise-year's rows are like, from one grouped query (``_census``)."""
+
+    monthly: int  # how many 当月 (non-cumulative) rows
+    first_month: int
+    first_revenue: int | None  # the first and last month that report revenue
+    last_revenue: int | None
+    revenue_max: Decimal | float | None  # a bound only: a float on SQLite
+    revenue_min: Decimal | float | None
+    # This year: the last month up to the period's end with a headcount; last year: the last after it.
+    headcount_month: int | None
+
+
+_Census = dict[int, dict[int, _YearFacts]]  # enterprise → year → facts
+
+
+def _census(scope: tuple[int, ...] | None, period: ReportPeriod) -> _Census:
+    """One row per enterprise and year over the two years' rows: one grouped query, plain aggregates.
 
     What the period-end rows cannot tell: whether the enterprise has monthly (当月) rows, whether it
     reported in the period, where its revenue and headcount rows lie relative to the months 规上 is
-    judged at, and the range of its revenue (a bound on any trailing-12 measure).
+    judged at, and the range of its revenue (a bound on any trailing-12 measure). Grouping by year
+    too keeps the aggregates unconditional (cheaper than a filter per year on every row).
     """
     year, last = period.year, period.last_month
-    aggregates: dict[str, Any] = {
-        "monthly": Count("pk", filter=Q(is_cumulative=False)),
-        "reporting": Count("pk", filter=Q(year=year, month__lte=last)),
-        "revenue_max": Max("revenue", filter=Q(year=year)),
-        "revenue_max_before": Max("revenue", filter=Q(year=year - 1)),
-        "revenue_min_before": Min("revenue", filter=Q(year=year - 1)),
-        "headcount_now": Max("month", filter=Q(year=year, month__lte=last, employees__isnull=False)),
-        "headcount_before": Max("month", filter=Q(year=year - 1, month__gt=last, employees__isnull=False)),
-    }
-    for point_year, month in set(_scale_points(period)):
-        aggregates[f"upto_{point_year}_{month}"] = Count("revenue", filter=Q(year=point_year, month__lte=month))
-        if point_year == year and month < 12:
-            aggregates[f"from_{month}"] = Count("revenue", filter=Q(year=year - 1, month__gte=month))
-    queryset = report_queryset(scope).filter(year__in=(year - 1, year)).order_by().values("enterprise_id")
-    return {row["enterprise_id"]: dict(row) for row in queryset.annotate(**aggregates)}
+    with_revenue = Q(revenue__isnull=False)
+    headcount = Q(employees__isnull=False) & (Q(year=year, month__lte=last) | Q(year=year - 1, month__gt=last))
+    rows = (
+        report_queryset(scope)
+        .filter(year__in=(year - 1, year))
+        .order_by()
+        .values_list("enterprise_id", "year")
+        .annotate(
+            monthly=Count("pk", filter=Q(is_cumulative=False)),
+            first_month=Min("month"),
+            first_revenue=Min("month", filter=with_revenue),
+            last_revenue=Max("month", filter=with_revenue),
+            revenue_max=Max("revenue"),
+            revenue_min=Min("revenue"),
+            headcount_month=Max("month", filter=headcount),
+        )
+    )
+    census: _Census = defaultdict(dict)
+    # Counts and months, and two revenue bounds taken as the driver gives them (see _judge_scale).
+    for enterprise_id, row_year, *facts in fetch_rows(rows):
+        census[enterprise_id][row_year] = _YearFacts(*facts)
+    return census
 
 
-def _period_end_rows(
-    scope: tuple[int, ...] | None, period: ReportPeriod
-) -> dict[tuple[int, int, int], dict[str, Decimal | None]]:
+def _period_end_rows(scope: tuple[int, ...] | None, period: ReportPeriod) -> tuple[_EndRows, dict[int, str]]:
     """The cumulative rows at the months that decide a period: its last month, the month before it
-    starts and December, this year and last. For 1–N月 rows the period total *is* such a row (or the
-    difference of two), so no other row needs to leave the database."""
+    starts and December, this year and last; and the industry code of their enterprises.
+
+    For 1–N月 rows the period total *is* such a row (or the difference of two), so no other row
+    needs to leave the database. The industry comes by a join here rather than by a second query
+    listing thousands of enterprise ids."""
     year, first, last = period.year, period.first_month, period.last_month
     months = {last, 12} | ({first - 1} if first > 1 else set())
     queryset = (
         report_queryset(scope)
         .filter(year__in=(year - 1, year), month__in=sorted(months), is_cumulative=True)
         .order_by()
-        .values_list(*_ROW_FIELDS)
+        .values_list(*_ROW_FIELDS, "enterprise__industry_code")
     )
-    names = _ROW_FIELDS[3:]
-    return {
-        (row[0], row[1], row[2]): {name: _decimal(value) for name, value in zip(names, row[3:], strict=True)}
-        for row in queryset
-    }
+    headcounts = (_EMPLOYEES, _INDICATOR_COUNT + _EMPLOYEES)  # integers in the table, Decimals to the engine
+    result: _EndRows = {}
+    industries: dict[int, str] = {}
+    for row in fetch_rows(queryset, convert=range(3, len(_ROW_FIELDS))):
+        values = list(row[3:-1])
+        for at in headcounts:
+            if values[at] is not None:
+                values[at] = Decimal(values[at])
+        result[(row[0], row[1], row[2])] = tuple(values)
+        industries[row[0]] = row[-1]
+    return result, industries
 
 
-def _side(
-    enterprise_id: int,
-    year: int,
-    period: ReportPeriod,
-    rows: dict[tuple[int, int, int], dict[str, Decimal | None]],
-    *,
-    with_prior: bool,
-) -> tuple[dict[kpi.Indicator, Decimal], dict[kpi.Indicator, Decimal], tuple[RowKey, ...], RowKey | None]:
-    """Flows, re-reported priors, flow sources and stock source of one enterprise-year (cumulative rows)."""
-    first, last = period.first_month, period.last_month
-    end = rows.get((enterprise_id, year, last))
-    start = rows.get((enterprise_id, year, first - 1)) if first > 1 else None
-    values: dict[kpi.Indicator, Decimal] = {}
-    priors: dict[kpi.Indicator, Decimal] = {}
-    if end is None:
-        return values, priors, (), None
-    if end["employees"] is not None:
-        values["employees"] = end["employees"]
-        if with_prior and end["prior_employees"] is not None:
-            priors["employees"] = end["prior_employees"]
-    if first > 1 and start is None:  # 1–(first−1)月 unreported: the period cannot be split off
-        return values, priors, (), (enterprise_id, year, last)
-    for indicator in _FLOWS:
-        for name, target in ((indicator, values), (f"prior_{indicator}", priors if with_prior else None)):
-            if target is None:
-                continue
-            value = end[name]
-            if start is not None:
-                opening = start[name]
-                value = None if value is None or opening is None else value - opening
-            if value is not None:
-                target[indicator] = value
-    keys: tuple[RowKey, ...] = ((enterprise_id, year, last),)
-    if start is not None:
-        keys = ((enterprise_id, year, first - 1), *keys)
-    return values, priors, keys, (enterprise_id, year, last)
+def _add_period_ends(table: kpi.PeriodTable, rows: _EndRows, enterprise_ids: Collection[int]) -> None:
+    """Period totals of enterprises reporting 1–N月 rows, column by column, from their period-end rows.
+
+    ``kpi.period_total`` on such rows reduces to: a flow is the period's last row less the row
+    before the period starts (the last row itself for 1–N月 periods; not measurable when that row
+    is missing), a stock is the last row's. The re-reported priors of this year's rows likewise.
+    """
+    first, last = table.first, table.last
+    for year, side in ((table.year, "current"), (table.year - 1, "previous")):
+        ends = {e: rows[key] for e in enterprise_ids if (key := (e, year, last)) in rows}
+        starts = {e: rows.get((e, year, first - 1)) for e in ends} if first > 1 else {}
+        targets: list[tuple[dict[kpi.Indicator, dict[int, Decimal]], int]] = [(getattr(table, side), 0)]
+        if side == "current":
+            targets.append((table.reported_prior, _INDICATOR_COUNT))
+        for columns, offset in targets:
+            for index, indicator in enumerate(kpi.INDICATORS):
+                at = offset + index
+                column = columns[indicator]
+                if first == 1 or indicator in kpi.STOCK_INDICATORS:
+                    column.update((e, row[at]) for e, row in ends.items() if row[at] is not None)
+                    continue
+                for e, row in ends.items():
+                    start = starts[e]
+                    if start is not None and row[at] is not None and start[at] is not None:
+                        column[e] = cast(Decimal, row[at]) - cast(Decimal, start[at])
 
 
 class _Irregular(Exception):
@@ -445,11 +457,7 @@ class _Irregular(Exception):
 
 
 def _measure(
-    enterprise_id: int,
-    point: _Point,
-    period: ReportPeriod,
-    census: dict[str, Any],
-    rows: dict[tuple[int, int, int], dict[str, Decimal | None]],
+    enterprise_id: int, point: _Point, period: ReportPeriod, facts: dict[int, _YearFacts], rows: _EndRows
 ) -> Decimal | None:
     """Trailing-12 revenue at a point from period-end rows (``kpi.revenue_measure`` on 1–N月 rows).
 
@@ -461,18 +469,24 @@ def _measure(
 
     def revenue(y: int, m: int) -> Decimal | None:
         row = rows.get((enterprise_id, y, m))
-        return None if row is None else row["revenue"]
+        return None if row is None else row[_REVENUE]
 
     own = revenue(year, month)
-    if own is None and census[f"upto_{year}_{month}"]:
-        raise _Irregular
+    own_year = facts.get(year)
+    if own is None and own_year is not None and own_year.first_revenue is not None and own_year.first_revenue <= month:
+        raise _Irregular  # revenue reported earlier in the year, but not at this month
     total = own
-    if year == period.year and month < 12 and census[f"from_{month}"]:
+    before = facts.get(year - 1)
+    if year == period.year and month < 12 and before is not None and (before.last_revenue or 0) >= month:
         at, december = revenue(year - 1, month), revenue(year - 1, 12)
         if at is None or december is None:
             raise _Irregular
         total = (total or ZERO) + december - at
     return total
+
+
+#: Float rounding allowance when comparing a revenue bound with a threshold (it can only admit more).
+_BOUND_HEADROOM: Final = 1.000001
 
 
 @dataclass
@@ -486,62 +500,59 @@ class _Scale:
     candidates: set[int] = field(default_factory=set)
 
 
-def _regular(
+def _judge_scale(
     enterprise_id: int,
-    census: dict[str, Any],
-    rows: dict[tuple[int, int, int], dict[str, Decimal | None]],
+    facts: dict[int, _YearFacts],
+    rows: _EndRows,
     period: ReportPeriod,
-    industry_code: str | None,
+    industry_code: str,
+    threshold: Decimal | None,
     scale: _Scale,
-) -> kpi.PeriodTotals:
-    """PeriodTotals and 规上 status of an enterprise reporting 1–N月 rows, from its period-end rows."""
+) -> None:
+    """规上 now, a year earlier and before the period, size class, possible 升规: from period-end rows.
+
+    Raises _Irregular when the rows do not decide it (the engine then does).
+    """
     year = period.year
-    current, priors, keys, stock = _side(enterprise_id, year, period, rows, with_prior=True)
-    previous, _priors, previous_keys, previous_stock = _side(enterprise_id, year - 1, period, rows, with_prior=False)
-    totals = kpi.PeriodTotals(enterprise_id, current, priors, previous, keys, previous_keys, stock, previous_stock)
-    if industry_code is None:
-        return totals
     at_end, year_before, before_period = _scale_points(period)
-    now = _measure(enterprise_id, at_end, period, census, rows)
+    now = _measure(enterprise_id, at_end, period, facts, rows)
+    this_year, last_year = facts.get(year), facts.get(year - 1)
+    headcount_now = None if this_year is None else this_year.headcount_month
+    headcount_before = None if last_year is None else last_year.headcount_month
     headcount: Decimal | None = None
-    if census["headcount_now"] is not None or census["headcount_before"] is not None:
-        latest = (year, period.last_month) if census["headcount_now"] is not None else (year - 1, 12)
-        if (census["headcount_now"] or census["headcount_before"]) != latest[1]:
+    if headcount_now is not None or headcount_before is not None:
+        latest = (year, period.last_month) if headcount_now is not None else (year - 1, 12)
+        if (headcount_now or headcount_before) != latest[1]:
             raise _Irregular
-        headcount = rows[(enterprise_id, *latest)]["employees"]
-    before = _measure(enterprise_id, year_before, period, census, rows)
-    already = _measure(enterprise_id, before_period, period, census, rows)
-    if kpi.reaches_threshold(industry_code, now):
-        scale.above.add(enterprise_id)
-    if kpi.reaches_threshold(industry_code, before):
-        scale.above_before.add(enterprise_id)
+        headcount = rows[(enterprise_id, *latest)][_EMPLOYEES]
+    before = _measure(enterprise_id, year_before, period, facts, rows)
+    # For 1–N月 periods "a year earlier" and "before the period" are both last December.
+    already = before if before_period == year_before else _measure(enterprise_id, before_period, period, facts, rows)
     if now is not None and headcount is not None:
         scale.sizes[kpi.size_class_of(industry_code, now, headcount)].add(enterprise_id)
-    threshold = kpi.threshold_yuan(industry_code)
-    if kpi.reaches_threshold(industry_code, already):
+    if threshold is None:  # an industry without a 规上 line: never 规上
+        return
+    if now is not None and now >= threshold:
+        scale.above.add(enterprise_id)
+    if before is not None and before >= threshold:
+        scale.above_before.add(enterprise_id)
+    if already is not None and already >= threshold:
         scale.already.add(enterprise_id)
-    elif threshold is not None and census["revenue_max"] is not None:
+    elif this_year is not None and this_year.revenue_max is not None:
         # At a month of this year the trailing-12 sum is a 1–m月 row of this year plus a
         # difference of two rows of last year, so it is at most max⁺(this year) + max⁺(last year)
         # − min⁻(last year): below the threshold no month of the period can be a crossing, and
         # only the others go month by month through the engine.
-        bound = (
-            max(census["revenue_max"], ZERO)
-            + max(census["revenue_max_before"] or ZERO, ZERO)
-            - min(census["revenue_min_before"] or ZERO, ZERO)
-        )
-        if bound >= threshold:
+        # In floats with headroom: the bound only admits enterprises to the exact check.
+        bound = max(float(this_year.revenue_max), 0.0)
+        if last_year is not None:
+            bound += max(float(last_year.revenue_max or 0), 0.0) - min(float(last_year.revenue_min or 0), 0.0)
+        if bound * _BOUND_HEADROOM >= float(threshold):
             scale.candidates.add(enterprise_id)
-    return totals
 
 
 def _engine_rows(
-    scope: tuple[int, ...] | None,
-    period: ReportPeriod,
-    ids: set[int],
-    every_row: kpi.RowSet | None,
-    *,
-    revenue_only: bool = False,
+    scope: tuple[int, ...] | None, period: ReportPeriod, ids: set[int], every_row: kpi.RowSet | None
 ) -> kpi.RowSet:
     """The rows of some enterprises for the row-by-row engine: one query (none if already loaded)."""
     if not ids:
@@ -550,56 +561,74 @@ def _engine_rows(
         return kpi.RowSet(r for r in every_row if r.enterprise_id in ids)
     years = (period.year - 1, period.year)
     if len(ids) > _MAX_ID_PARAMS:
-        rows = load_rows(park_ids=scope, years=years, revenue_only=revenue_only)
+        rows = load_rows(park_ids=scope, years=years)
         return kpi.RowSet(r for r in rows if r.enterprise_id in ids)
-    return load_rows(park_ids=scope, years=years, enterprise_ids=sorted(ids), revenue_only=revenue_only)
+    return load_rows(park_ids=scope, years=years, enterprise_ids=sorted(ids))
 
 
-#: Headroom when comparing a trailing-12 sum computed by the database with a threshold: on SQLite
-#: the sum is of floats. It only lets an enterprise through to the engine, which decides exactly.
-_PEAK_HEADROOM: Final = Decimal("1.000001")
+def _crossings(
+    scope: tuple[int, ...] | None,
+    period: ReportPeriod,
+    ids: set[int],
+    industries: dict[int, str],
+    every_row: kpi.RowSet | None,
+) -> list[ScaleEvent]:
+    """The 升规 events of possible-crossing enterprises that report 1–N月 rows: one query.
 
-
-def _possible_crossings(
-    scope: tuple[int, ...] | None, period: ReportPeriod, ids: set[int], industries: dict[int, str]
-) -> set[int]:
-    """Of the possible 升规 enterprises, those whose trailing-12 revenue reaches their threshold at a
-    month of the period: one grouped query, one row per enterprise.
-
-    ``kpi.scale_events`` on 1–N月 rows (these enterprises have no monthly rows), reduced to
-    additions: within a year cumulative spans telescope, so at month m the spans of the period's
-    year sum to its row at m, and last year's spans that start after m to its last revenue row
-    less its first revenue row at or after m (nothing when that is the last one); the window
-    holds no earlier year. The database returns the highest such sum over the period's months;
-    only an enterprise whose peak reaches its threshold goes through the engine, which finds the
-    first crossing (it may lie last year: then no event), so none the engine would report is lost.
+    ``kpi.scale_events`` on such rows, reduced to additions: within a year cumulative spans
+    telescope, so the trailing-12 revenue at a revenue row of last year is that row, and at month
+    m of this year it is this year's row at m plus last year's last revenue row less its first
+    revenue row at or after m (nothing when there is none; the two cancel when it is the last).
+    Evaluated at each row in time order, the first to reach the threshold is the event, with the
+    rows of those terms as its sources. The engine agrees on every kind of row (tested).
     """
+    if not ids:
+        return []
     year = period.year
-    last_year = report_queryset(scope).filter(
-        enterprise_id=OuterRef("enterprise_id"), year=year - 1, revenue__isnull=False
-    )
-    closing = last_year.order_by("-month").values("revenue")[:1]
-    opening = last_year.filter(month__gte=OuterRef("month")).order_by("month").values("revenue")[:1]
-    money = DecimalField(max_digits=30, decimal_places=2)
-    trailing = ExpressionWrapper(
-        F("revenue") + Coalesce(Subquery(closing) - Subquery(opening), Value(ZERO), output_field=money),
-        output_field=money,
-    )
-    queryset = report_queryset(scope).filter(
-        year=year, month__gte=period.first_month, month__lte=period.last_month, revenue__isnull=False
-    )
-    if len(ids) <= _MAX_ID_PARAMS:
-        queryset = queryset.filter(enterprise_id__in=sorted(ids))
-    peaks = (
-        queryset.order_by().values("enterprise_id").annotate(peak=Max(trailing)).values_list("enterprise_id", "peak")
-    )
-    return {
-        enterprise_id
-        for enterprise_id, peak in peaks
-        if enterprise_id in ids
-        and peak is not None
-        and kpi.reaches_threshold(industries[enterprise_id], Decimal(peak) * _PEAK_HEADROOM)
-    }
+    if every_row is not None:
+        points = sorted(
+            (r.enterprise_id, r.year, r.month, r.revenue)
+            for r in every_row
+            if r.enterprise_id in ids and r.revenue is not None
+        )
+    else:
+        queryset = report_queryset(scope).filter(year__in=(year - 1, year), revenue__isnull=False)
+        if len(ids) <= _MAX_ID_PARAMS:
+            queryset = queryset.filter(enterprise_id__in=sorted(ids))
+        ordered = queryset.order_by("enterprise_id", "year", "month")
+        points = fetch_rows(ordered.values_list("enterprise_id", "year", "month", "revenue"), convert=[3])
+    by_enterprise: dict[int, list[tuple[int, int, Decimal]]] = defaultdict(list)
+    for enterprise_id, row_year, month, revenue in points:
+        if enterprise_id in ids:
+            by_enterprise[enterprise_id].append((row_year, month, revenue))
+    events: list[ScaleEvent] = []
+    for enterprise_id, revenue_rows in by_enterprise.items():
+        threshold = kpi.threshold_yuan(industries[enterprise_id])
+        if threshold is None:
+            continue
+        last_year = {month: revenue for row_year, month, revenue in revenue_rows if row_year == year - 1}
+        closing = max(last_year, default=None)
+        opening_at: dict[int, int] = {}  # month m → last year's first revenue month at or after m
+        following: int | None = None
+        for month in range(12, 0, -1):
+            if month in last_year:
+                following = month
+            if following is not None:
+                opening_at[month] = following
+        for row_year, month, revenue in revenue_rows:
+            terms: dict[RowKey, int] = {(enterprise_id, row_year, month): 1}
+            measure = revenue
+            opening = opening_at.get(month) if row_year == year else None
+            if opening is not None and closing is not None and opening != closing:
+                measure += last_year[closing] - last_year[opening]
+                terms[(enterprise_id, year - 1, closing)] = 1
+                terms[(enterprise_id, year - 1, opening)] = -1
+            if measure >= threshold:  # ``kpi.reaches_threshold``: a 万元 threshold, in 元
+                if row_year == year and period.first_month <= month <= period.last_month:
+                    figure = Figure(measure, "yuan", tuple(sorted(terms)))
+                    events.append(ScaleEvent(enterprise_id, row_year, month, figure, threshold, SCALE_BASIS))
+                break
+    return events
 
 
 def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detail: bool = True) -> ReportKpis:
@@ -608,95 +637,95 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
     A constant number of queries, whatever the number of enterprises; no per-row Python work for
     enterprises that report 1–N月 rows without gaps at the months that matter:
 
-    1. One grouped query over the two years' rows gives one row per enterprise (``_census``); one
-       more fetches the cumulative rows at the period's end, its start and December (``_period_end_rows``).
-    2. From those, per enterprise: this year's and last year's period totals and the re-reported
-       priors (``kpi.PeriodTotals``), and trailing-12 revenue at the period's end, a year earlier
-       and before the period (规上 now, last year, already 规上: RULES §5).
+    1. One grouped query gives one row per enterprise and year (``_census``); one more fetches the
+       cumulative rows at the period's end, its start and December (``_period_end_rows``).
+    2. From those: this year's and last year's period totals and the re-reported priors, column by
+       column into a ``kpi.PeriodTable`` (``_add_period_ends``), and per enterprise trailing-12
+       revenue at the period's end, a year earlier and before the period (规上 now, last year,
+       already 规上: RULES §5).
     3. Enterprises with monthly rows or gaps at those months, and the few whose trailing-12
        revenue reaches the threshold at a month of the period (not already 规上; the peak computed
        in the database by ``_possible_crossings``), go through the row-by-row engine (``kpi``),
        loaded in one query: the same rules, on a few rows.
     4. Totals, comparable growth (``kpi.growth_of``: same enterprises both sides, re-reported
-       priors first) and R&D intensity over the per-enterprise totals; the naive ratio of the two
-       published 规上 totals is kept for contrast. Sources stay described (``kpi.SourceKeys``) and
-       are listed only when the sources page asks.
+       priors first) and R&D intensity are sums over the table's columns; the naive ratio of the
+       two published 规上 totals is kept for contrast. Sources stay described (``kpi.SourceKeys``)
+       and are listed only when the sources page asks.
     """
     year, months = period.year, period.months
     last = period.last_month
     scope = tuple(sorted(park_ids)) if park_ids is not None else None
     census = _census(scope, period)
-    end_rows = _period_end_rows(scope, period)
-    if len(census) <= _MAX_ID_PARAMS:  # primary-key lookups instead of a second pass over the rows
-        facts = {
-            pk: (name, code)
-            for pk, name, code in Enterprise.objects.filter(pk__in=list(census)).values_list(
-                "pk", "name", "industry_code"
-            )
-        }
+    end_rows, codes = _period_end_rows(scope, period)
+    unseen = [e for e in census if e not in codes]  # no 1–N月 row at the months that matter
+    if len(unseen) <= _MAX_ID_PARAMS:
+        codes.update(Enterprise.objects.filter(pk__in=unseen).values_list("pk", "industry_code"))
     else:
-        facts = enterprise_facts(scope, (year - 1, year))
-    industries = {pk: code for pk, (_name, code) in facts.items() if code}
-    names = {pk: name for pk, (name, _code) in facts.items()}
+        codes.update((pk, code) for pk, (_name, code) in enterprise_facts(scope, (year - 1, year)).items())
+    industries = {pk: code for pk, code in codes.items() if code}
 
     scale = _Scale()
-    totals: list[kpi.PeriodTotals] = []
+    regular: list[int] = []
     irregular: set[int] = set()
-    for enterprise_id, row in census.items():
-        if row["monthly"]:
+    thresholds: dict[str, Decimal | None] = {}
+    for enterprise_id, by_year in census.items():
+        if any(year_facts.monthly for year_facts in by_year.values()):
             irregular.add(enterprise_id)
             continue
-        try:
-            totals.append(_regular(enterprise_id, row, end_rows, period, industries.get(enterprise_id), scale))
-        except _Irregular:
-            irregular.add(enterprise_id)
+        industry_code = industries.get(enterprise_id)
+        if industry_code is not None:
+            if industry_code not in thresholds:
+                thresholds[industry_code] = kpi.threshold_yuan(industry_code)
+            try:
+                _judge_scale(enterprise_id, by_year, end_rows, period, industry_code, thresholds[industry_code], scale)
+            except _Irregular:
+                irregular.add(enterprise_id)
+                continue
+        regular.append(enterprise_id)
+    table = kpi.PeriodTable(year, months)
+    _add_period_ends(table, end_rows, regular)
     # The page's tables need every row anyway; the headline KPIs only the engine's few.
     every_row = load_rows(park_ids=scope, years=(year - 1, year)) if detail else None
-    # Of the possible 升规 enterprises only those whose trailing-12 revenue can reach the threshold
-    # in the period need the engine; their rows come with the irregular ones, in one query.
-    candidates = (
-        scale.candidates
-        if every_row is not None or not scale.candidates
-        else _possible_crossings(scope, period, scale.candidates, industries)
-    )
-    engine_rows = _engine_rows(scope, period, irregular | candidates, every_row, revenue_only=not irregular)
-    irregular_rows = kpi.RowSet(r for r in engine_rows if r.enterprise_id in irregular)
-    candidate_rows = kpi.RowSet(r for r in engine_rows if r.enterprise_id in candidates)
-    rows = kpi.RowSet((*irregular_rows, *candidate_rows))
-    totals.extend(kpi.enterprise_period_totals(irregular_rows, year, months).values())
+    irregular_rows = _engine_rows(scope, period, irregular, every_row)
+    for totals in kpi.enterprise_period_totals(irregular_rows, year, months).values():
+        table.add(totals)
     at_end, year_before, before_period = _scale_points(period)
     above = frozenset(scale.above | _above_scale(irregular_rows, *at_end, industries))
     above_before = frozenset(scale.above_before | _above_scale(irregular_rows, *year_before, industries))
-    already = scale.already | _above_scale(irregular_rows, *before_period, industries)
-    events = kpi.new_above_scale(rows, year, months, industries, basis=SCALE_BASIS, already_above=already)
+    already = _above_scale(irregular_rows, *before_period, industries)
+    events = sorted(
+        (
+            *kpi.new_above_scale(irregular_rows, year, months, industries, basis=SCALE_BASIS, already_above=already),
+            *_crossings(scope, period, scale.candidates, industries, every_row),
+        ),
+        key=lambda event: (event.year, event.month, event.enterprise_id),
+    )
     sizes = kpi.enterprises_by_size_class(irregular_rows, year, last, industries)
 
-    above_output = kpi.total_of(totals, "output", "current", above)
-    above_output_previous = kpi.total_of(totals, "output", "previous", above_before)
-    naive_parts = [(t, "current", "output") for t in totals if t.enterprise_id in above and "output" in t.current]
-    naive_parts += [
-        (t, "previous", "output") for t in totals if t.enterprise_id in above_before and "output" in t.previous
-    ]
+    above_output = kpi.total_of(table, "output", "current", above)
+    above_output_previous = kpi.total_of(table, "output", "previous", above_before)
+    naive_now = [e for e in table.current["output"] if e in above]
+    naive_before = [e for e in table.previous["output"] if e in above_before]
     naive = GrowthFigure(
         above_output.value,
         above_output_previous.value,
-        frozenset(t.enterprise_id for t, _side, _indicator in naive_parts),
-        kpi.SourceKeys(naive_parts),  # type: ignore[arg-type]
+        frozenset((*naive_now, *naive_before)),
+        kpi.SourceKeys([(table, "current", "output", naive_now), (table, "previous", "output", naive_before)]),
     )
-    rnd_now = kpi.rnd_intensity_of(totals, "current")
-    rnd_before = kpi.rnd_intensity_of(totals, "previous")
+    rnd_now = kpi.rnd_intensity_of(table, "current")
+    rnd_before = kpi.rnd_intensity_of(table, "previous")
     projects, project_investment = _projects(scope, period)
     by_stage, in_rnd, class1, phase3 = _products(scope, period)
     result = ReportKpis(
         period=period,
         park_ids=scope,
-        totals={indicator: kpi.total_of(totals, indicator) for indicator in HEADLINE},
-        growth={indicator: kpi.growth_of(totals, indicator) for indicator in HEADLINE},
+        totals={indicator: kpi.total_of(table, indicator) for indicator in HEADLINE},
+        growth={indicator: kpi.growth_of(table, indicator) for indicator in HEADLINE},
         above_scale_ids=above,
         above_scale_ids_previous=above_before,
         above_scale_output=above_output,
         above_scale_output_previous=above_output_previous,
-        above_scale_output_growth=kpi.growth_of(totals, "output", above),
+        above_scale_output_growth=kpi.growth_of(table, "output", above),
         above_scale_output_naive=naive,
         rnd_intensity=rnd_now,
         rnd_intensity_previous=rnd_before,
@@ -711,12 +740,25 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
         class1_drugs_in_clinical=class1,
         products_in_phase3=phase3,
         occupancy_rate=_occupancy(scope),
-        reporting_enterprises=sum(1 for row in census.values() if row["reporting"]),
-        names=names,
+        reporting_enterprises=sum(
+            1 for by_year in census.values() if year in by_year and by_year[year].first_month <= last
+        ),
+        # Names of the enterprises the report lists: those with an event, or everyone for the tables.
+        names=_names(census if detail else [event.enterprise_id for event in events], scope, period),
     )
     if every_row is not None:
         _add_detail(result, every_row, industries)
     return result
+
+
+def _names(enterprise_ids: Collection[int], scope: tuple[int, ...] | None, period: ReportPeriod) -> dict[int, str]:
+    """Names of some enterprises (those a report lists by name): one query."""
+    if not enterprise_ids:
+        return {}
+    if len(enterprise_ids) > _MAX_ID_PARAMS:
+        facts = enterprise_facts(scope, (period.year - 1, period.year))
+        return {pk: name for pk, (name, _code) in facts.items() if pk in enterprise_ids}
+    return dict(Enterprise.objects.filter(pk__in=list(enterprise_ids)).values_list("pk", "name"))
 
 
 def _add_detail(result: ReportKpis, rows: Sequence[MonthlyFigures], industries: dict[int, str]) -> None:
