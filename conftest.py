@@ -37,6 +37,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Every test starts in Chinese: a request in English leaves its language active in the thread
+    (LocaleMiddleware activates, nothing deactivates), which made later tests depend on the order."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fixed_seed() -> None:
     random.seed(20261125)
 

@@ -444,7 +444,7 @@ def _add_period_ends(table: kpi.PeriodTable, rows: _EndRows, enterprise_ids: Col
                 at = offset + index
                 column = columns[indicator]
                 if first == 1 or indicator in kpi.STOCK_INDICATORS:
-                    column.update((e, row[at]) for e, row in ends.items() if row[at] is not None)
+                    column.update((e, cast(Decimal, row[at])) for e, row in ends.items() if row[at] is not None)
                     continue
                 for e, row in ends.items():
                     start = starts[e]
@@ -551,14 +551,10 @@ def _judge_scale(
             scale.candidates.add(enterprise_id)
 
 
-def _engine_rows(
-    scope: tuple[int, ...] | None, period: ReportPeriod, ids: set[int], every_row: kpi.RowSet | None
-) -> kpi.RowSet:
-    """The rows of some enterprises for the row-by-row engine: one query (none if already loaded)."""
+def _engine_rows(scope: tuple[int, ...] | None, period: ReportPeriod, ids: set[int]) -> kpi.RowSet:
+    """The rows of some enterprises for the row-by-row engine: one query (none without any)."""
     if not ids:
         return kpi.RowSet()
-    if every_row is not None:
-        return kpi.RowSet(r for r in every_row if r.enterprise_id in ids)
     years = (period.year - 1, period.year)
     if len(ids) > _MAX_ID_PARAMS:
         rows = load_rows(park_ids=scope, years=years)
@@ -571,7 +567,6 @@ def _crossings(
     period: ReportPeriod,
     ids: set[int],
     industries: dict[int, str],
-    every_row: kpi.RowSet | None,
 ) -> list[ScaleEvent]:
     """The 升规 events of possible-crossing enterprises that report 1–N月 rows: one query.
 
@@ -585,18 +580,11 @@ def _crossings(
     if not ids:
         return []
     year = period.year
-    if every_row is not None:
-        points = sorted(
-            (r.enterprise_id, r.year, r.month, r.revenue)
-            for r in every_row
-            if r.enterprise_id in ids and r.revenue is not None
-        )
-    else:
-        queryset = report_queryset(scope).filter(year__in=(year - 1, year), revenue__isnull=False)
-        if len(ids) <= _MAX_ID_PARAMS:
-            queryset = queryset.filter(enterprise_id__in=sorted(ids))
-        ordered = queryset.order_by("enterprise_id", "year", "month")
-        points = fetch_rows(ordered.values_list("enterprise_id", "year", "month", "revenue"), convert=[3])
+    queryset = report_queryset(scope).filter(year__in=(year - 1, year), revenue__isnull=False)
+    if len(ids) <= _MAX_ID_PARAMS:
+        queryset = queryset.filter(enterprise_id__in=sorted(ids))
+    ordered = queryset.order_by("enterprise_id", "year", "month")
+    points = fetch_rows(ordered.values_list("enterprise_id", "year", "month", "revenue"), convert=[3])
     by_enterprise: dict[int, list[tuple[int, int, Decimal]]] = defaultdict(list)
     for enterprise_id, row_year, month, revenue in points:
         if enterprise_id in ids:
@@ -684,9 +672,7 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
         regular.append(enterprise_id)
     table = kpi.PeriodTable(year, months)
     _add_period_ends(table, end_rows, regular)
-    # The page's tables need every row anyway; the headline KPIs only the engine's few.
-    every_row = load_rows(park_ids=scope, years=(year - 1, year)) if detail else None
-    irregular_rows = _engine_rows(scope, period, irregular, every_row)
+    irregular_rows = _engine_rows(scope, period, irregular)
     for totals in kpi.enterprise_period_totals(irregular_rows, year, months).values():
         table.add(totals)
     at_end, year_before, before_period = _scale_points(period)
@@ -696,7 +682,7 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
     events = sorted(
         (
             *kpi.new_above_scale(irregular_rows, year, months, industries, basis=SCALE_BASIS, already_above=already),
-            *_crossings(scope, period, scale.candidates, industries, every_row),
+            *_crossings(scope, period, scale.candidates, industries),
         ),
         key=lambda event: (event.year, event.month, event.enterprise_id),
     )
@@ -746,8 +732,8 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
         # Names of the enterprises the report lists: those with an event, or everyone for the tables.
         names=_names(census if detail else [event.enterprise_id for event in events], scope, period),
     )
-    if every_row is not None:
-        _add_detail(result, every_row, industries)
+    if detail:
+        _add_detail(result, table, scope, industries)
     return result
 
 
@@ -761,48 +747,60 @@ def _names(enterprise_ids: Collection[int], scope: tuple[int, ...] | None, perio
     return dict(Enterprise.objects.filter(pk__in=list(enterprise_ids)).values_list("pk", "name"))
 
 
-def _add_detail(result: ReportKpis, rows: Sequence[MonthlyFigures], industries: dict[int, str]) -> None:
-    """Tables by enterprise and by industry, and the monthly output series for the trend chart."""
+def _add_detail(
+    result: ReportKpis, table: kpi.PeriodTable, scope: tuple[int, ...] | None, industries: dict[int, str]
+) -> None:
+    """Tables by enterprise and by industry from the KPIs' own table, and the monthly output series.
+
+    The tables are the table's columns (no second pass over the rows); the trend chart needs each
+    month on its own, which 1–N月 rows give only by differencing, so the engine gets the output
+    rows alone (one query, one decimal column converted instead of eighteen).
+    """
     period = result.period
-    year, months = period.year, period.months
-    output = kpi.totals_by_enterprise(rows, "output", year, months)
-    revenue = kpi.totals_by_enterprise(rows, "revenue", year, months)
-    taxes = kpi.totals_by_enterprise(rows, "taxes", year, months)
-    empty = Figure(None, "yuan")
-    ids = sorted(set(output) | set(revenue) | set(taxes), key=lambda e: (-(output.get(e, empty).value or ZERO), e))
+    year = period.year
+    output, revenue, taxes = (table.column("current", i) for i in ("output", "revenue", "taxes"))
+    growth = kpi.growth_by_enterprise(table, "output")
+
+    def figure(column: dict[int, Decimal], indicator: kpi.Indicator, enterprise_id: int) -> Figure:
+        if enterprise_id not in column:
+            return Figure(None, "yuan")
+        return Figure(column[enterprise_id], "yuan", kpi.SourceKeys([(table, "current", indicator, (enterprise_id,))]))
+
+    ids = sorted(output.keys() | revenue.keys() | taxes.keys(), key=lambda e: (-output.get(e, ZERO), e))
     by_industry: dict[tuple[str, str], list[int]] = defaultdict(list)
     for enterprise_id in ids:
-        growth = (
-            kpi.comparable_growth(rows, "output", year, months, {enterprise_id})
-            if enterprise_id in output
-            else GrowthFigure(None, None, frozenset())
-        )
         result.by_enterprise.append(
             EnterpriseLine(
                 enterprise_id,
                 result.names.get(enterprise_id, str(enterprise_id)),
                 industries.get(enterprise_id, ""),
                 enterprise_id in result.above_scale_ids,
-                output.get(enterprise_id, empty),
-                revenue.get(enterprise_id, empty),
-                taxes.get(enterprise_id, empty),
-                growth,
+                figure(output, "output", enterprise_id),
+                figure(revenue, "revenue", enterprise_id),
+                figure(taxes, "taxes", enterprise_id),
+                growth.get(enterprise_id, GrowthFigure(None, None, frozenset())),
             )
         )
         by_industry[industry_division(industries.get(enterprise_id, ""))].append(enterprise_id)
     for (code, label), members in sorted(by_industry.items()):
-        member_set = set(members)
         result.by_industry.append(
             IndustryLine(
                 code,
                 label,
                 len(members),
-                sum((output[e].value or ZERO for e in members if e in output), ZERO),
-                sum((revenue[e].value or ZERO for e in members if e in revenue), ZERO),
-                sum((taxes[e].value or ZERO for e in members if e in taxes), ZERO),
-                kpi.comparable_growth(rows, "output", year, months, member_set),
+                sum((output.get(e, ZERO) for e in members), ZERO),
+                sum((revenue.get(e, ZERO) for e in members), ZERO),
+                sum((taxes.get(e, ZERO) for e in members), ZERO),
+                kpi.growth_of(table, "output", set(members)),
             )
         )
+    queryset = report_queryset(scope).filter(year__in=(year - 1, year)).order_by()
+    rows = kpi.RowSet(
+        MonthlyFigures(enterprise_id=e, year=y, month=m, is_cumulative=c, output=_decimal(value))
+        for e, y, m, c, value in fetch_rows(
+            queryset.values_list("enterprise_id", "year", "month", "is_cumulative", "output"), convert=[4]
+        )
+    )
     for month in range(1, 13):
         now = kpi.period_total(rows, "output", year, [month]).value
         before = kpi.period_total(rows, "output", year - 1, [month]).value

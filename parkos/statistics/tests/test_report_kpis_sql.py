@@ -117,7 +117,7 @@ def _same(figure, expected) -> None:
         assert mine == theirs, name
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
 @pytest.mark.parametrize("months", [(1, 12), (1, 6), (4, 6), (7, 9), (12, 12), (1, 1)])
 def test_sql_path_agrees_with_the_row_engine(park_a, seed, months):
     _park_with(park_a, 40, seed)
@@ -169,3 +169,38 @@ def test_annual_kpi_query_count_does_not_depend_on_the_number_of_enterprises(par
     # Both parks hold every kind of enterprise (regular, gappy, monthly, sparse; some near the
     # threshold), so both take every branch: the count is the same, and small.
     assert _queries(park_a, 5) == _queries(park_b, 50) <= 14
+
+
+@pytest.mark.parametrize("months", [(1, 12), (4, 6)])
+def test_report_tables_agree_with_the_row_engine(park_a, months):
+    _park_with(park_a, 40, 11)
+    period = ReportPeriod(YEAR, *months)
+    kpis = selectors.report_kpis(park_ids=[park_a.pk], period=period)
+    rows = selectors.load_rows(park_ids=[park_a.pk], years=(YEAR - 1, YEAR))
+    year, span = period.year, period.months
+    expected = {i: kpi.totals_by_enterprise(rows, i, year, span) for i in ("output", "revenue", "taxes")}
+    listed = {line.enterprise_id for line in kpis.by_enterprise}
+    assert listed == set().union(*(set(totals) for totals in expected.values()))
+    for line in kpis.by_enterprise:
+        for indicator in ("output", "revenue", "taxes"):
+            figure = getattr(line, indicator)
+            wanted = expected[indicator].get(line.enterprise_id)
+            assert figure.value == (None if wanted is None else wanted.value), (line.enterprise_id, indicator)
+            assert tuple(figure.sources) == (() if wanted is None else tuple(wanted.sources))
+        if line.enterprise_id in expected["output"]:
+            _same(line.growth, kpi.comparable_growth(rows, "output", year, span, {line.enterprise_id}))
+    for industry_line in kpis.by_industry:
+        members = {
+            line.enterprise_id
+            for line in kpis.by_enterprise
+            if selectors.industry_division(line.industry)[0] == industry_line.code
+        }
+        _same(industry_line.growth, kpi.comparable_growth(rows, "output", year, span, members))
+    assert kpis.monthly_output == [
+        (
+            month,
+            kpi.period_total(rows, "output", year, [month]).value,
+            kpi.period_total(rows, "output", year - 1, [month]).value,
+        )
+        for month in range(1, 13)
+    ]
