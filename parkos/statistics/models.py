@@ -48,12 +48,23 @@ class MonthlyReport(TimeStampedModel):
     """
 
     # PROTECT: statistics are the park's history and outlive any attempt to delete the park.
+    # No index of its own: the (park, …) indexes below serve lookups by park, and a lone park index
+    # lured PostgreSQL's planner into reading a park's every row to find its December ones.
     park = models.ForeignKey(
-        "parks.Park", verbose_name=_("园区"), on_delete=models.PROTECT, related_name="monthly_reports"
+        "parks.Park",
+        verbose_name=_("园区"),
+        on_delete=models.PROTECT,
+        related_name="monthly_reports",
+        db_index=False,
     )
-    # PROTECT: enterprises are merged, never deleted; a report must not vanish with one.
+    # PROTECT: enterprises are merged, never deleted; a report must not vanish with one. Indexed by
+    # the unique (enterprise, year, month) constraint.
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="monthly_reports"
+        "enterprises.Enterprise",
+        verbose_name=_("企业"),
+        on_delete=models.PROTECT,
+        related_name="monthly_reports",
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("年份"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     month = models.PositiveSmallIntegerField(_("月份"), validators=[MinValueValidator(1), MaxValueValidator(12)])

@@ -12,7 +12,7 @@ import io
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, cast
 from urllib.parse import urlencode
 
 from django.http import QueryDict
@@ -28,13 +28,7 @@ from parkos.statistics import charts, kpi
 from parkos.statistics.kpi import Figure, GrowthFigure
 from parkos.statistics.narrative import ReportPeriod
 from parkos.statistics.products import ClinicalStage
-from parkos.statistics.selectors import (
-    SCALE_BASIS,
-    MujuLine,
-    ReportKpis,
-    enterprise_facts,
-    load_rows,
-)
+from parkos.statistics.selectors import MujuLine, ReportKpis, report_kpis
 
 QUARTERS: Final = {"q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12)}
 
@@ -123,20 +117,21 @@ class FigureSpec:
 
 
 def resolve(spec: FigureSpec) -> Figure | GrowthFigure:
-    """Recompute the figure a spec names (the same engine calls as `report_kpis`)."""
-    year, months = spec.year, range(spec.first, spec.last + 1)
-    rows = load_rows(park_ids=spec.park_ids, years=(year - 1, year))
+    """Recompute the figure a spec names, by the same selector and table as the report."""
+    kpis = report_kpis(park_ids=spec.park_ids, period=ReportPeriod(spec.year, spec.first, spec.last), detail=False)
+    table = cast(kpi.PeriodTable, kpis.table)
+    indicator = cast(kpi.Indicator, spec.indicator)
     ids: frozenset[int] | None = None
-    if spec.population != "all":
-        facts = enterprise_facts(spec.park_ids, (year - 1, year))
-        industries = {pk: code for pk, (_n, code) in facts.items() if code}
-        judged = year if spec.population == "above" else year - 1
-        ids = kpi.above_scale_set(rows, judged, spec.last, industries, basis=SCALE_BASIS)
+    if spec.population == "above":
+        ids = kpis.above_scale_ids
+    elif spec.population == "above_previous":
+        ids = kpis.above_scale_ids_previous
+    side: kpi.TotalsSide = "previous" if spec.previous else "current"
     if spec.measure == "growth":
-        return kpi.comparable_growth(rows, spec.indicator, year, months, ids)  # type: ignore[arg-type]
+        return kpi.growth_of(table, indicator, ids)
     if spec.measure == "rnd":
-        return kpi.rnd_intensity(rows, year - 1 if spec.previous else year, months, ids)
-    return kpi.period_total(rows, spec.indicator, year - 1 if spec.previous else year, months, ids)  # type: ignore[arg-type]
+        return kpi.rnd_intensity_of(table, side, ids)
+    return kpi.total_of(table, indicator, side, ids)
 
 
 # --- the page's figures --------------------------------------------------------------------------

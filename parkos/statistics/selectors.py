@@ -13,9 +13,13 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, Final, NamedTuple, cast
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Count,
     Max,
@@ -104,7 +108,7 @@ def load_rows(
     """The MonthlyReport rows of some parks (None: all) and years, as engine rows: one query."""
     queryset = report_queryset(park_ids).filter(year__in=list(years))
     if enterprise_ids is not None:
-        queryset = queryset.filter(enterprise_id__in=list(enterprise_ids))
+        queryset = queryset.filter(enterprise_id__any_of=list(enterprise_ids))
     return kpi.RowSet(_figures(row) for row in queryset.values_list(*_FIELDS).order_by())
 
 
@@ -203,6 +207,9 @@ class ReportKpis:
     occupancy_rate: Decimal | None
     reporting_enterprises: int
     names: dict[int, str] = field(default_factory=dict)
+    #: Every enterprise's period totals: what the figures were summed from (the sources page resolves
+    #: a figure's rows from it).
+    table: kpi.PeriodTable | None = None
     by_enterprise: list[EnterpriseLine] = field(default_factory=list)
     by_industry: list[IndustryLine] = field(default_factory=list)
     monthly_output: list[tuple[int, Decimal | None, Decimal | None]] = field(default_factory=list)
@@ -336,6 +343,12 @@ _EMPLOYEES: Final = kpi.INDICATORS.index("employees")
 #: Python instead of with ``enterprise_id IN (…)`` (SQLite allows at most 32,766 parameters).
 _MAX_ID_PARAMS: Final = 5000
 
+
+def _listable(ids: Collection[int]) -> bool:
+    """Whether ids can go to the database as a list (``__any_of``): always on PostgreSQL (one array)."""
+    return connection.vendor == "postgresql" or len(ids) <= _MAX_ID_PARAMS
+
+
 _Point = tuple[int, int]  # (year, month) at which 规上 is judged
 #: A period-end row's values: the indicators, then the re-reported priors, in INDICATORS order.
 _EndRows = dict[RowKey, tuple[Decimal | None, ...]]
@@ -397,32 +410,27 @@ def _census(scope: tuple[int, ...] | None, period: ReportPeriod) -> _Census:
     return census
 
 
-def _period_end_rows(scope: tuple[int, ...] | None, period: ReportPeriod) -> tuple[_EndRows, dict[int, str]]:
+def _period_end_rows(scope: tuple[int, ...] | None, period: ReportPeriod) -> _EndRows:
     """The cumulative rows at the months that decide a period: its last month, the month before it
-    starts and December, this year and last; and the industry code of their enterprises.
-
-    For 1–N月 rows the period total *is* such a row (or the difference of two), so no other row
-    needs to leave the database. The industry comes by a join here rather than by a second query
-    listing thousands of enterprise ids."""
+    starts and December, this year and last. For 1–N月 rows the period total *is* such a row (or the
+    difference of two), so no other row needs to leave the database."""
     year, first, last = period.year, period.first_month, period.last_month
     months = {last, 12} | ({first - 1} if first > 1 else set())
     queryset = (
         report_queryset(scope)
         .filter(year__in=(year - 1, year), month__in=sorted(months), is_cumulative=True)
         .order_by()
-        .values_list(*_ROW_FIELDS, "enterprise__industry_code")
+        .values_list(*_ROW_FIELDS)
     )
     headcounts = (_EMPLOYEES, _INDICATOR_COUNT + _EMPLOYEES)  # integers in the table, Decimals to the engine
     result: _EndRows = {}
-    industries: dict[int, str] = {}
     for row in fetch_rows(queryset, convert=range(3, len(_ROW_FIELDS))):
-        values = list(row[3:-1])
+        values = list(row[3:])
         for at in headcounts:
             if values[at] is not None:
                 values[at] = Decimal(values[at])
         result[(row[0], row[1], row[2])] = tuple(values)
-        industries[row[0]] = row[-1]
-    return result, industries
+    return result
 
 
 def _add_period_ends(table: kpi.PeriodTable, rows: _EndRows, enterprise_ids: Collection[int]) -> None:
@@ -556,7 +564,7 @@ def _engine_rows(scope: tuple[int, ...] | None, period: ReportPeriod, ids: set[i
     if not ids:
         return kpi.RowSet()
     years = (period.year - 1, period.year)
-    if len(ids) > _MAX_ID_PARAMS:
+    if not _listable(ids):
         rows = load_rows(park_ids=scope, years=years)
         return kpi.RowSet(r for r in rows if r.enterprise_id in ids)
     return load_rows(park_ids=scope, years=years, enterprise_ids=sorted(ids))
@@ -581,41 +589,44 @@ def _crossings(
         return []
     year = period.year
     queryset = report_queryset(scope).filter(year__in=(year - 1, year), revenue__isnull=False)
-    if len(ids) <= _MAX_ID_PARAMS:
-        queryset = queryset.filter(enterprise_id__in=sorted(ids))
+    if _listable(ids):
+        queryset = queryset.filter(enterprise_id__any_of=sorted(ids))
     ordered = queryset.order_by("enterprise_id", "year", "month")
     points = fetch_rows(ordered.values_list("enterprise_id", "year", "month", "revenue"), convert=[3])
-    by_enterprise: dict[int, list[tuple[int, int, Decimal]]] = defaultdict(list)
-    for enterprise_id, row_year, month, revenue in points:
-        if enterprise_id in ids:
-            by_enterprise[enterprise_id].append((row_year, month, revenue))
     events: list[ScaleEvent] = []
-    for enterprise_id, revenue_rows in by_enterprise.items():
-        threshold = kpi.threshold_yuan(industries[enterprise_id])
+    thresholds: dict[str, Decimal | None] = {}
+    previous_year, first, last = year - 1, period.first_month, period.last_month
+    # Rows arrive ordered by enterprise, year, month: last year's months come before this year's.
+    for enterprise_id, group in groupby(points, key=itemgetter(0)):
+        code = industries.get(enterprise_id)
+        if enterprise_id not in ids or code is None:
+            continue
+        if code not in thresholds:
+            thresholds[code] = kpi.threshold_yuan(code)
+        threshold = thresholds[code]
         if threshold is None:
             continue
-        last_year = {month: revenue for row_year, month, revenue in revenue_rows if row_year == year - 1}
-        closing = max(last_year, default=None)
+        revenue_rows = list(group)
+        last_year = {month: revenue for _e, row_year, month, revenue in revenue_rows if row_year == previous_year}
+        closing = max(last_year, default=0)
         opening_at: dict[int, int] = {}  # month m → last year's first revenue month at or after m
-        following: int | None = None
+        following = 0
         for month in range(12, 0, -1):
-            if month in last_year:
-                following = month
-            if following is not None:
+            following = month if month in last_year else following
+            if following and following != closing:  # at the closing month the two rows cancel
                 opening_at[month] = following
-        for row_year, month, revenue in revenue_rows:
-            terms: dict[RowKey, int] = {(enterprise_id, row_year, month): 1}
-            measure = revenue
-            opening = opening_at.get(month) if row_year == year else None
-            if opening is not None and closing is not None and opening != closing:
-                measure += last_year[closing] - last_year[opening]
-                terms[(enterprise_id, year - 1, closing)] = 1
-                terms[(enterprise_id, year - 1, opening)] = -1
-            if measure >= threshold:  # ``kpi.reaches_threshold``: a 万元 threshold, in 元
-                if row_year == year and period.first_month <= month <= period.last_month:
-                    figure = Figure(measure, "yuan", tuple(sorted(terms)))
-                    events.append(ScaleEvent(enterprise_id, row_year, month, figure, threshold, SCALE_BASIS))
-                break
+        for _e, row_year, month, revenue in revenue_rows:
+            opening = opening_at.get(month, 0) if row_year == year else 0
+            measure = revenue + (last_year[closing] - last_year[opening]) if opening else revenue
+            if measure < threshold:  # ``kpi.reaches_threshold``: a 万元 threshold, in 元
+                continue
+            if row_year == year and first <= month <= last:
+                keys = [(enterprise_id, row_year, month)]
+                if opening:
+                    keys += [(enterprise_id, previous_year, closing), (enterprise_id, previous_year, opening)]
+                figure = Figure(measure, "yuan", tuple(sorted(keys)))
+                events.append(ScaleEvent(enterprise_id, row_year, month, figure, threshold, SCALE_BASIS))
+            break
     return events
 
 
@@ -644,13 +655,13 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
     last = period.last_month
     scope = tuple(sorted(park_ids)) if park_ids is not None else None
     census = _census(scope, period)
-    end_rows, codes = _period_end_rows(scope, period)
-    unseen = [e for e in census if e not in codes]  # no 1–N月 row at the months that matter
-    if len(unseen) <= _MAX_ID_PARAMS:
-        codes.update(Enterprise.objects.filter(pk__in=unseen).values_list("pk", "industry_code"))
+    end_rows = _period_end_rows(scope, period)
+    if _listable(census):
+        codes = Enterprise.objects.filter(pk__any_of=list(census)).order_by().values_list("pk", "industry_code")
+        industries = {pk: code for pk, code in codes if code}
     else:
-        codes.update((pk, code) for pk, (_name, code) in enterprise_facts(scope, (year - 1, year)).items())
-    industries = {pk: code for pk, code in codes.items() if code}
+        facts = enterprise_facts(scope, (year - 1, year))
+        industries = {pk: code for pk, (_name, code) in facts.items() if code}
 
     scale = _Scale()
     regular: list[int] = []
@@ -731,6 +742,7 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
         ),
         # Names of the enterprises the report lists: those with an event, or everyone for the tables.
         names=_names(census if detail else [event.enterprise_id for event in events], scope, period),
+        table=table,
     )
     if detail:
         _add_detail(result, table, scope, industries)
@@ -741,10 +753,10 @@ def _names(enterprise_ids: Collection[int], scope: tuple[int, ...] | None, perio
     """Names of some enterprises (those a report lists by name): one query."""
     if not enterprise_ids:
         return {}
-    if len(enterprise_ids) > _MAX_ID_PARAMS:
+    if not _listable(enterprise_ids):
         facts = enterprise_facts(scope, (period.year - 1, period.year))
         return {pk: name for pk, (name, _code) in facts.items() if pk in enterprise_ids}
-    return dict(Enterprise.objects.filter(pk__in=list(enterprise_ids)).values_list("pk", "name"))
+    return dict(Enterprise.objects.filter(pk__any_of=list(enterprise_ids)).order_by().values_list("pk", "name"))
 
 
 def _add_detail(
@@ -825,23 +837,47 @@ class SourceRow:
 
 
 def source_rows(keys: Iterable[RowKey], park_ids: Collection[int] | None, indicator: str) -> list[SourceRow]:
-    """The stored rows behind a figure's source keys, with the indicator's value and re-reported prior."""
-    wanted = set(keys)
+    """The stored rows behind source keys, with the indicator's value and re-reported prior, in the
+    order of the keys given (one query)."""
+    wanted = list(keys)
     if not wanted:
         return []
-    years = {key[1] for key in wanted}
-    enterprises = {key[0] for key in wanted}
-    queryset = (
-        report_queryset(park_ids)
-        .filter(year__in=years, enterprise_id__in=enterprises)
-        .select_related("enterprise")
-        .order_by("enterprise__name", "year", "month")
-    )
+    years = sorted({key[1] for key in wanted})
+    enterprises = sorted({key[0] for key in wanted})
+    queryset = report_queryset(park_ids).filter(year__in=years).select_related("enterprise")
+    if _listable(enterprises):
+        queryset = queryset.filter(enterprise_id__any_of=enterprises)
+    wanted_set = set(wanted)
+    found = {
+        (r.enterprise_id, r.year, r.month): r for r in queryset if (r.enterprise_id, r.year, r.month) in wanted_set
+    }
     return [
         SourceRow(r, r.enterprise.name, getattr(r, indicator), getattr(r, f"prior_{indicator}"))
-        for r in queryset
-        if (r.enterprise_id, r.year, r.month) in wanted
+        for key in wanted
+        if (r := found.get(key)) is not None
     ]
+
+
+SOURCES_PER_PAGE: Final = 200
+
+
+def source_page(
+    keys: Sequence[RowKey], park_ids: Collection[int] | None, indicator: str, page: str | int | None
+) -> tuple[Page[RowKey], list[SourceRow]]:
+    """One page of the rows behind a figure, ordered by enterprise name, year and month.
+
+    A portfolio figure stands on tens of thousands of rows: the keys are sorted by name (one query
+    for the names) and only the page's rows are loaded.
+    """
+    enterprises = sorted({key[0] for key in keys})
+    if _listable(enterprises):
+        names = dict(Enterprise.objects.filter(pk__any_of=enterprises).order_by().values_list("pk", "name"))
+    else:
+        reporting = report_queryset(park_ids).values("enterprise_id")
+        names = dict(Enterprise.objects.filter(pk__in=reporting).order_by().values_list("pk", "name"))
+    ordered = sorted(keys, key=lambda key: (names.get(key[0], ""), key))
+    current = Paginator(ordered, SOURCES_PER_PAGE).get_page(page)
+    return current, source_rows(current.object_list, park_ids, indicator)
 
 
 # --- 亩均 ----------------------------------------------------------------------------------------

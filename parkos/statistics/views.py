@@ -195,7 +195,9 @@ class SourcesView(StaffRequiredMixin, View):
         elif not all(can_access_park(request.user, pk) for pk in spec.park_ids):
             raise Http404(_("未找到该记录，或您无权访问。"))
         figure = report.resolve(spec)
-        rows = selectors.source_rows(figure.sources, spec.park_ids, spec.indicator)
+        page, rows = selectors.source_page(list(figure.sources), spec.park_ids, spec.indicator, request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
         return render(
             request,
             "statistics/sources.html",
@@ -203,6 +205,10 @@ class SourcesView(StaffRequiredMixin, View):
                 "spec": spec,
                 "figure": figure,
                 "rows": rows,
+                "page_obj": page,
+                "paginator": page.paginator,
+                "is_paginated": page.has_other_pages(),
+                "querystring": query.urlencode(),
                 "label": INDICATOR_LABELS[spec.indicator],  # type: ignore[index]
                 "breadcrumbs": [(_("统计与年报"), reverse("park_statistics:dashboard")), (_("数据来源"), "")],
             },

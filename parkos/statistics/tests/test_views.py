@@ -137,3 +137,28 @@ def test_report_pdf_has_chinese_text(client_for, park_a, three, imported, pipeli
     flat = "".join(text.split())
     assert "统计报告" in flat
     assert "实现规上产值8450万元" in flat
+
+
+def test_sources_page_is_paged_by_enterprise_name(client_for, park_a):
+    from parkos.statistics.selectors import SOURCES_PER_PAGE
+    from parkos.statistics.tests.test_report_kpis_sql import _park_with
+
+    _park_with(park_a, SOURCES_PER_PAGE + 30, seed=5, kinds=("regular",))
+    client = client_for("bob")
+    url = (
+        reverse("park_statistics:sources")
+        + f"?parks={park_a.pk}&year=2025&first=1&last=12&indicator=output&measure=total&population=all"
+    )
+    first, second = client.get(url), client.get(url + "&page=2")
+    assert first.status_code == second.status_code == 200
+    rows = list(first.context["rows"]) + list(second.context["rows"])
+    assert len(first.context["rows"]) == SOURCES_PER_PAGE and len(rows) == SOURCES_PER_PAGE + 30
+    # One December row per enterprise, every enterprise once, in name order across the pages.
+    assert [(r.report.year, r.report.month) for r in rows] == [(2025, 12)] * len(rows)
+    names = [r.enterprise_name for r in rows]
+    assert names == sorted(names) and len(set(names)) == len(names)
+    assert first.context["paginator"].count == SOURCES_PER_PAGE + 30
+    assert "page=2" in first.content.decode()
+    # The figure on the page is the report's own.
+    total = sum(r.value for r in rows)
+    assert first.context["figure"].value == total
