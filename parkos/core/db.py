@@ -74,7 +74,8 @@ class AnyOf(Lookup[Any]):
     prepare_rhs = False
 
     def get_prep_lookup(self) -> Any:
-        return [self.lhs.output_field.get_prep_value(value) for value in self.rhs]
+        prepare = self.lhs.output_field.get_prep_value
+        return [value if type(value) is int else prepare(value) for value in self.rhs]  # ids: ints already
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)

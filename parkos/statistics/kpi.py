@@ -1214,10 +1214,10 @@ def threshold_yuan(industry_code: str) -> Decimal | None:
     return _threshold_yuan(industry_code)
 
 
-def size_class_of(industry_code: str, revenue: Decimal, employees: Decimal) -> SizeClass:
+def size_class_of(industry_code: str, revenue: Decimal, employees: Decimal | int) -> SizeClass:
     """大中小微 from a trailing-12 revenue (元) and a headcount, as :func:`enterprises_by_size_class`.
 
     ``sizing.size_class`` without 资产总额 (it caches the per-industry lookups).
     """
-    headcount = int(_round(employees, 0))
+    headcount = employees if isinstance(employees, int) else int(_round(employees, 0))
     return size_class(industry_code, headcount, max(revenue, Decimal(0)) / WAN)

@@ -255,12 +255,9 @@ def _scoped(queryset: QuerySet[Any], park_ids: Collection[int] | None) -> QueryS
 
 def _occupancy(park_ids: Collection[int] | None) -> Decimal | None:
     """Occupied share of lettable area today, from the inventory (derived from contracts there)."""
-    from parkos.parks.selectors import park_kpis
+    from parkos.parks.selectors import lettable_and_vacant_area
 
-    ids = list(park_ids) if park_ids is not None else list(Park.objects.values_list("pk", flat=True))
-    figures = park_kpis(ids).values()
-    lettable = sum((f.lettable_area_sqm for f in figures), ZERO)
-    vacant = sum((f.vacant_area_sqm for f in figures), ZERO)
+    lettable, vacant = lettable_and_vacant_area(list(park_ids) if park_ids is not None else None)
     if not lettable:
         return None
     return ((lettable - vacant) / lettable * 100).quantize(Decimal("0.1"))
@@ -337,8 +334,11 @@ def _above_scale(rows: Sequence[MonthlyFigures], year: int, month: int, industri
 
 _ROW_FIELDS: Final = ("enterprise_id", "year", "month", *kpi.INDICATORS, *(f"prior_{i}" for i in kpi.INDICATORS))
 _INDICATOR_COUNT: Final = len(kpi.INDICATORS)
-_REVENUE: Final = kpi.INDICATORS.index("revenue")  # positions in a period-end row's values
-_EMPLOYEES: Final = kpi.INDICATORS.index("employees")
+#: Positions in a period-end row (``_ROW_FIELDS``): the key, the indicators, then the priors.
+_VALUES: Final = 3
+_PRIORS: Final = _VALUES + _INDICATOR_COUNT
+_REVENUE: Final = _VALUES + kpi.INDICATORS.index("revenue")
+_EMPLOYEES: Final = _VALUES + kpi.INDICATORS.index("employees")
 #: Above this many enterprises, rows for the engine are loaded for the whole scope and filtered in
 #: Python instead of with ``enterprise_id IN (…)`` (SQLite allows at most 32,766 parameters).
 _MAX_ID_PARAMS: Final = 5000
@@ -350,8 +350,8 @@ def _listable(ids: Collection[int]) -> bool:
 
 
 _Point = tuple[int, int]  # (year, month) at which 规上 is judged
-#: A period-end row's values: the indicators, then the re-reported priors, in INDICATORS order.
-_EndRows = dict[RowKey, tuple[Decimal | None, ...]]
+#: Period-end rows by key, as fetched (``_ROW_FIELDS``; headcounts are integers).
+_EndRows = dict[RowKey, tuple[Any, ...]]
 
 
 def _scale_points(period: ReportPeriod) -> tuple[_Point, _Point, _Point]:
@@ -362,10 +362,8 @@ def _scale_points(period: ReportPeriod) -> tuple[_Point, _Point, _Point]:
 
 
 class _YearFacts(NamedTuple):
-    """What one enterprise-year's rows are like, from one grouped query (``_census``)."""
+    """Where one enterprise-year's revenue and headcount rows lie, and its revenue range (``_row_facts``)."""
 
-    monthly: int  # how many 当月 (non-cumulative) rows
-    first_month: int
     first_revenue: int | None  # the first and last month that report revenue
     last_revenue: int | None
     revenue_max: Decimal | float | None  # a bound only: a float on SQLite
@@ -374,28 +372,49 @@ class _YearFacts(NamedTuple):
     headcount_month: int | None
 
 
-_Census = dict[int, dict[int, _YearFacts]]  # enterprise → year → facts
+_Facts = dict[int, _YearFacts]  # year → facts, of one enterprise
 
 
-def _census(scope: tuple[int, ...] | None, period: ReportPeriod) -> _Census:
-    """One row per enterprise and year over the two years' rows: one grouped query, plain aggregates.
+def _census(scope: tuple[int, ...] | None, period: ReportPeriod) -> dict[int, tuple[bool, bool]]:
+    """(has monthly rows, reported in the period) of every enterprise with rows in the two years.
 
-    What the period-end rows cannot tell: whether the enterprise has monthly (当月) rows, whether it
-    reported in the period, where its revenue and headcount rows lie relative to the months 规上 is
-    judged at, and the range of its revenue (a bound on any trailing-12 measure). Grouping by year
-    too keeps the aggregates unconditional (cheaper than a filter per year on every row).
+    One grouped query with two aggregates: the one pass over every row that the report needs. What
+    else the rows are like is asked only for the enterprises whose period-end rows leave it open
+    (``_row_facts``).
     """
     year, last = period.year, period.last_month
-    with_revenue = Q(revenue__isnull=False)
-    headcount = Q(employees__isnull=False) & (Q(year=year, month__lte=last) | Q(year=year - 1, month__gt=last))
     rows = (
         report_queryset(scope)
         .filter(year__in=(year - 1, year))
         .order_by()
-        .values_list("enterprise_id", "year")
+        .values_list("enterprise_id")
         .annotate(
             monthly=Count("pk", filter=Q(is_cumulative=False)),
-            first_month=Min("month"),
+            first_month=Min("month", filter=Q(year=year)),
+        )
+    )
+    return {
+        enterprise_id: (monthly > 0, first_month is not None and first_month <= last)
+        for enterprise_id, monthly, first_month in fetch_rows(rows)
+    }
+
+
+def _row_facts(scope: tuple[int, ...] | None, period: ReportPeriod, ids: Collection[int]) -> dict[int, _Facts]:
+    """One row per enterprise and year of some enterprises: where their revenue and headcount rows lie
+    relative to the months 规上 is judged at, and the range of their revenue (a bound on any
+    trailing-12 measure). One grouped query."""
+    if not ids:
+        return {}
+    year, last = period.year, period.last_month
+    with_revenue = Q(revenue__isnull=False)
+    headcount = Q(employees__isnull=False) & (Q(year=year, month__lte=last) | Q(year=year - 1, month__gt=last))
+    queryset = report_queryset(scope).filter(year__in=(year - 1, year))
+    if _listable(ids):
+        queryset = queryset.filter(enterprise_id__any_of=sorted(ids))
+    rows = (
+        queryset.order_by()
+        .values_list("enterprise_id", "year")
+        .annotate(
             first_revenue=Min("month", filter=with_revenue),
             last_revenue=Max("month", filter=with_revenue),
             revenue_max=Max("revenue"),
@@ -403,11 +422,12 @@ def _census(scope: tuple[int, ...] | None, period: ReportPeriod) -> _Census:
             headcount_month=Max("month", filter=headcount),
         )
     )
-    census: _Census = defaultdict(dict)
-    # Counts and months, and two revenue bounds taken as the driver gives them (see _judge_scale).
-    for enterprise_id, row_year, *facts in fetch_rows(rows):
-        census[enterprise_id][row_year] = _YearFacts(*facts)
-    return census
+    facts: dict[int, _Facts] = defaultdict(dict)
+    # Months, and two revenue bounds taken as the driver gives them (see _judge_scale).
+    for enterprise_id, row_year, *values in fetch_rows(rows):
+        if enterprise_id in ids:
+            facts[enterprise_id][row_year] = _YearFacts(*values)
+    return facts
 
 
 def _period_end_rows(scope: tuple[int, ...] | None, period: ReportPeriod) -> _EndRows:
@@ -422,15 +442,7 @@ def _period_end_rows(scope: tuple[int, ...] | None, period: ReportPeriod) -> _En
         .order_by()
         .values_list(*_ROW_FIELDS)
     )
-    headcounts = (_EMPLOYEES, _INDICATOR_COUNT + _EMPLOYEES)  # integers in the table, Decimals to the engine
-    result: _EndRows = {}
-    for row in fetch_rows(queryset, convert=range(3, len(_ROW_FIELDS))):
-        values = list(row[3:])
-        for at in headcounts:
-            if values[at] is not None:
-                values[at] = Decimal(values[at])
-        result[(row[0], row[1], row[2])] = tuple(values)
-    return result
+    return {row[:_VALUES]: row for row in fetch_rows(queryset, convert=range(_VALUES, len(_ROW_FIELDS)))}
 
 
 def _add_period_ends(table: kpi.PeriodTable, rows: _EndRows, enterprise_ids: Collection[int]) -> None:
@@ -439,57 +451,74 @@ def _add_period_ends(table: kpi.PeriodTable, rows: _EndRows, enterprise_ids: Col
     ``kpi.period_total`` on such rows reduces to: a flow is the period's last row less the row
     before the period starts (the last row itself for 1–N月 periods; not measurable when that row
     is missing), a stock is the last row's. The re-reported priors of this year's rows likewise.
+    The rows are transposed once and each column filled in one step where it has no gaps.
     """
     first, last = table.first, table.last
     for year, side in ((table.year, "current"), (table.year - 1, "previous")):
-        ends = {e: rows[key] for e in enterprise_ids if (key := (e, year, last)) in rows}
-        starts = {e: rows.get((e, year, first - 1)) for e in ends} if first > 1 else {}
-        targets: list[tuple[dict[kpi.Indicator, dict[int, Decimal]], int]] = [(getattr(table, side), 0)]
+        ids = [e for e in enterprise_ids if (e, year, last) in rows]
+        if not ids:
+            continue
+        by_column = list(zip(*(rows[(e, year, last)] for e in ids), strict=True))
+        starts = [rows.get((e, year, first - 1)) for e in ids] if first > 1 else []
+        targets: list[tuple[dict[kpi.Indicator, dict[int, Decimal]], int]] = [(getattr(table, side), _VALUES)]
         if side == "current":
-            targets.append((table.reported_prior, _INDICATOR_COUNT))
+            targets.append((table.reported_prior, _PRIORS))
         for columns, offset in targets:
             for index, indicator in enumerate(kpi.INDICATORS):
-                at = offset + index
-                column = columns[indicator]
-                if first == 1 or indicator in kpi.STOCK_INDICATORS:
-                    column.update((e, cast(Decimal, row[at])) for e, row in ends.items() if row[at] is not None)
-                    continue
-                for e, row in ends.items():
-                    start = starts[e]
-                    if start is not None and row[at] is not None and start[at] is not None:
-                        column[e] = cast(Decimal, row[at]) - cast(Decimal, start[at])
+                at, column = offset + index, columns[indicator]
+                values: Sequence[Any] = by_column[at]
+                if indicator in kpi.STOCK_INDICATORS:  # headcounts: integers in the database
+                    values = [None if v is None else Decimal(v) for v in values]
+                elif first > 1:
+                    values = [
+                        None if start is None or v is None or start[at] is None else v - start[at]
+                        for v, start in zip(values, starts, strict=True)
+                    ]
+                # ``is not None``, not ``None in values``: comparing a Decimal with None is slow.
+                column.update({e: v for e, v in zip(ids, values, strict=True) if v is not None})
 
 
 class _Irregular(Exception):
     """The enterprise's rows need the row-by-row engine (gaps at the months that matter)."""
 
 
+class _NeedFacts(Exception):
+    """The period-end rows leave open what the enterprise's other rows are like (``_row_facts``)."""
+
+
 def _measure(
-    enterprise_id: int, point: _Point, period: ReportPeriod, facts: dict[int, _YearFacts], rows: _EndRows
+    enterprise_id: int, point: _Point, period_year: int, facts: _Facts | None, rows: _EndRows
 ) -> Decimal | None:
     """Trailing-12 revenue at a point from period-end rows (``kpi.revenue_measure`` on 1–N月 rows).
 
     Within a year cumulative spans telescope: the point's own year contributes its 1–m月 row, and
     last year (for a point of this year) its December row minus its 1–m月 row. Raise _Irregular
-    when a row that rule needs is missing but other rows exist (the engine then decides).
+    when a row that rule needs is missing but other rows exist (the engine then decides), and
+    _NeedFacts (``facts`` None) when only the enterprise's other rows can tell.
     """
     year, month = point
-
-    def revenue(y: int, m: int) -> Decimal | None:
-        row = rows.get((enterprise_id, y, m))
-        return None if row is None else row[_REVENUE]
-
-    own = revenue(year, month)
-    own_year = facts.get(year)
-    if own is None and own_year is not None and own_year.first_revenue is not None and own_year.first_revenue <= month:
-        raise _Irregular  # revenue reported earlier in the year, but not at this month
-    total = own
-    before = facts.get(year - 1)
-    if year == period.year and month < 12 and before is not None and (before.last_revenue or 0) >= month:
-        at, december = revenue(year - 1, month), revenue(year - 1, 12)
-        if at is None or december is None:
-            raise _Irregular
-        total = (total or ZERO) + december - at
+    row = rows.get((enterprise_id, year, month))
+    total: Decimal | None = None if row is None else row[_REVENUE]
+    if total is None:
+        if facts is None:
+            raise _NeedFacts
+        own_year = facts.get(year)
+        if own_year is not None and own_year.first_revenue is not None and own_year.first_revenue <= month:
+            raise _Irregular  # revenue reported earlier in the year, but not at this month
+    if year == period_year and month < 12:
+        december = rows.get((enterprise_id, year - 1, 12))
+        if december is not None and december[_REVENUE] is not None:
+            later = True  # last year reports revenue after this month: its December row does
+        elif facts is None:
+            raise _NeedFacts
+        else:
+            before = facts.get(year - 1)
+            later = before is not None and (before.last_revenue or 0) >= month
+        if later:
+            at = rows.get((enterprise_id, year - 1, month))
+            if at is None or december is None or at[_REVENUE] is None or december[_REVENUE] is None:
+                raise _Irregular
+            total = (total or ZERO) + december[_REVENUE] - at[_REVENUE]
     return total
 
 
@@ -510,32 +539,43 @@ class _Scale:
 
 def _judge_scale(
     enterprise_id: int,
-    facts: dict[int, _YearFacts],
+    facts: _Facts | None,
     rows: _EndRows,
     period: ReportPeriod,
+    points: tuple[_Point, _Point, _Point],
     industry_code: str,
     threshold: Decimal | None,
     scale: _Scale,
 ) -> None:
     """规上 now, a year earlier and before the period, size class, possible 升规: from period-end rows.
 
-    Raises _Irregular when the rows do not decide it (the engine then does).
+    Raises _Irregular when the rows do not decide it (the engine then does), and _NeedFacts when
+    ``facts`` is None and the enterprise's other rows must be asked (nothing is recorded then).
     """
-    year = period.year
-    at_end, year_before, before_period = _scale_points(period)
-    now = _measure(enterprise_id, at_end, period, facts, rows)
-    this_year, last_year = facts.get(year), facts.get(year - 1)
-    headcount_now = None if this_year is None else this_year.headcount_month
-    headcount_before = None if last_year is None else last_year.headcount_month
-    headcount: Decimal | None = None
-    if headcount_now is not None or headcount_before is not None:
-        latest = (year, period.last_month) if headcount_now is not None else (year - 1, 12)
-        if (headcount_now or headcount_before) != latest[1]:
-            raise _Irregular
-        headcount = rows[(enterprise_id, *latest)][_EMPLOYEES]
-    before = _measure(enterprise_id, year_before, period, facts, rows)
+    year, last = period.year, period.last_month
+    at_end, year_before, before_period = points
+    now = _measure(enterprise_id, at_end, year, facts, rows)
+    before = _measure(enterprise_id, year_before, year, facts, rows)
     # For 1–N月 periods "a year earlier" and "before the period" are both last December.
-    already = before if before_period == year_before else _measure(enterprise_id, before_period, period, facts, rows)
+    already = before if before_period == year_before else _measure(enterprise_id, before_period, year, facts, rows)
+    if threshold is not None and not (already is not None and already >= threshold) and facts is None:
+        raise _NeedFacts  # a possible 升规: the bound below needs the revenue range
+    # The headcount: the latest reported up to the period's end (within twelve months).
+    end_row = rows.get((enterprise_id, year, last))
+    headcount: int | None = None
+    if end_row is not None and end_row[_EMPLOYEES] is not None:
+        headcount = end_row[_EMPLOYEES]  # an integer
+    elif facts is None:
+        raise _NeedFacts
+    else:
+        this_year, last_year = facts.get(year), facts.get(year - 1)
+        headcount_now = None if this_year is None else this_year.headcount_month
+        headcount_before = None if last_year is None else last_year.headcount_month
+        if headcount_now is not None or headcount_before is not None:
+            latest = (year, last) if headcount_now is not None else (year - 1, 12)
+            if (headcount_now or headcount_before) != latest[1]:
+                raise _Irregular
+            headcount = rows[(enterprise_id, *latest)][_EMPLOYEES]
     if now is not None and headcount is not None:
         scale.sizes[kpi.size_class_of(industry_code, now, headcount)].add(enterprise_id)
     if threshold is None:  # an industry without a 规上 line: never 规上
@@ -546,12 +586,14 @@ def _judge_scale(
         scale.above_before.add(enterprise_id)
     if already is not None and already >= threshold:
         scale.already.add(enterprise_id)
-    elif this_year is not None and this_year.revenue_max is not None:
+        return
+    this_year, last_year = cast(_Facts, facts).get(year), cast(_Facts, facts).get(year - 1)
+    if this_year is not None and this_year.revenue_max is not None:
         # At a month of this year the trailing-12 sum is a 1–m月 row of this year plus a
         # difference of two rows of last year, so it is at most max⁺(this year) + max⁺(last year)
         # − min⁻(last year): below the threshold no month of the period can be a crossing, and
-        # only the others go month by month through the engine.
-        # In floats with headroom: the bound only admits enterprises to the exact check.
+        # only the others are checked month by month (``_crossings``). In floats with headroom:
+        # the bound only admits enterprises to the exact check.
         bound = max(float(this_year.revenue_max), 0.0)
         if last_year is not None:
             bound += max(float(last_year.revenue_max or 0), 0.0) - min(float(last_year.revenue_min or 0), 0.0)
@@ -664,23 +706,30 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
         industries = {pk: code for pk, (_name, code) in facts.items() if code}
 
     scale = _Scale()
-    regular: list[int] = []
-    irregular: set[int] = set()
-    thresholds: dict[str, Decimal | None] = {}
-    for enterprise_id, by_year in census.items():
-        if any(year_facts.monthly for year_facts in by_year.values()):
-            irregular.add(enterprise_id)
+    points = _scale_points(period)
+    thresholds = {code: kpi.threshold_yuan(code) for code in set(industries.values())}
+    irregular = {enterprise_id for enterprise_id, (monthly, _reporting) in census.items() if monthly}
+    need_facts: list[int] = []
+    for enterprise_id in census:
+        code = industries.get(enterprise_id)
+        if code is None or enterprise_id in irregular:
             continue
-        industry_code = industries.get(enterprise_id)
-        if industry_code is not None:
-            if industry_code not in thresholds:
-                thresholds[industry_code] = kpi.threshold_yuan(industry_code)
-            try:
-                _judge_scale(enterprise_id, by_year, end_rows, period, industry_code, thresholds[industry_code], scale)
-            except _Irregular:
-                irregular.add(enterprise_id)
-                continue
-        regular.append(enterprise_id)
+        try:
+            _judge_scale(enterprise_id, None, end_rows, period, points, code, thresholds[code], scale)
+        except _NeedFacts:
+            need_facts.append(enterprise_id)
+        except _Irregular:
+            irregular.add(enterprise_id)
+    # The few whose period-end rows leave something open: one more grouped query, over their rows.
+    row_facts = _row_facts(scope, period, need_facts)
+    for enterprise_id in need_facts:
+        code = industries[enterprise_id]
+        try:
+            known = row_facts.get(enterprise_id, {})
+            _judge_scale(enterprise_id, known, end_rows, period, points, code, thresholds[code], scale)
+        except _Irregular:
+            irregular.add(enterprise_id)
+    regular = [enterprise_id for enterprise_id in census if enterprise_id not in irregular]
     table = kpi.PeriodTable(year, months)
     _add_period_ends(table, end_rows, regular)
     irregular_rows = _engine_rows(scope, period, irregular)
@@ -737,9 +786,7 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
         class1_drugs_in_clinical=class1,
         products_in_phase3=phase3,
         occupancy_rate=_occupancy(scope),
-        reporting_enterprises=sum(
-            1 for by_year in census.values() if year in by_year and by_year[year].first_month <= last
-        ),
+        reporting_enterprises=sum(1 for _monthly, reporting in census.values() if reporting),
         # Names of the enterprises the report lists: those with an event, or everyone for the tables.
         names=_names(census if detail else [event.enterprise_id for event in events], scope, period),
         table=table,

@@ -175,3 +175,25 @@ def test_api_denies_other_parks_buildings(client_for, building_a):
     )
     assert response.status_code == 404
     assert Building.objects.get(pk=building_a.pk).name == before
+
+
+def test_lettable_and_vacant_area_agrees_with_park_kpis(park_a, park_b, building_a):
+    import datetime
+
+    from django.db import transaction
+
+    from parkos.parks.choices import Occupancy
+    from parkos.parks.selectors import lettable_and_vacant_area
+    from parkos.parks.services import space_set_occupancy
+
+    today = datetime.date(2026, 11, 25)
+    with transaction.atomic():
+        for unit in Unit.objects.filter(park=park_a).order_by("code")[:5]:
+            space_set_occupancy(
+                space=unit, occupancy=Occupancy.LEASED, occupied_from=today, occupied_until=datetime.date(2029, 1, 1)
+            )
+    kpis = park_kpis([park_a.pk], day=today)[park_a.pk]
+    assert lettable_and_vacant_area([park_a.pk], day=today) == (kpis.lettable_area_sqm, kpis.vacant_area_sqm)
+    assert kpis.vacant_area_sqm == Decimal(900 * 13)
+    assert lettable_and_vacant_area([park_b.pk], day=today) == (Decimal(0), Decimal(0))
+    assert lettable_and_vacant_area(None, day=today) == (kpis.lettable_area_sqm, kpis.vacant_area_sqm)

@@ -152,11 +152,13 @@ def test_sources_page_is_paged_by_enterprise_name(client_for, park_a):
     first, second = client.get(url), client.get(url + "&page=2")
     assert first.status_code == second.status_code == 200
     rows = list(first.context["rows"]) + list(second.context["rows"])
-    assert len(first.context["rows"]) == SOURCES_PER_PAGE and len(rows) == SOURCES_PER_PAGE + 30
+    assert len(first.context["rows"]) == SOURCES_PER_PAGE
+    assert len(rows) == SOURCES_PER_PAGE + 30
     # One December row per enterprise, every enterprise once, in name order across the pages.
     assert [(r.report.year, r.report.month) for r in rows] == [(2025, 12)] * len(rows)
     names = [r.enterprise_name for r in rows]
-    assert names == sorted(names) and len(set(names)) == len(names)
+    assert names == sorted(names)
+    assert len(set(names)) == len(names)
     assert first.context["paginator"].count == SOURCES_PER_PAGE + 30
     assert "page=2" in first.content.decode()
     # The figure on the page is the report's own.
