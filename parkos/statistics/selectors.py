@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
-from typing import Any, Final, NamedTuple, cast
+from typing import Any, Final, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
@@ -558,8 +558,6 @@ def _judge_scale(
     before = _measure(enterprise_id, year_before, year, facts, rows)
     # For 1–N月 periods "a year earlier" and "before the period" are both last December.
     already = before if before_period == year_before else _measure(enterprise_id, before_period, year, facts, rows)
-    if threshold is not None and not (already is not None and already >= threshold) and facts is None:
-        raise _NeedFacts  # a possible 升规: the bound below needs the revenue range
     # The headcount: the latest reported up to the period's end (within twelve months).
     end_row = rows.get((enterprise_id, year, last))
     headcount: int | None = None
@@ -587,7 +585,10 @@ def _judge_scale(
     if already is not None and already >= threshold:
         scale.already.add(enterprise_id)
         return
-    this_year, last_year = cast(_Facts, facts).get(year), cast(_Facts, facts).get(year - 1)
+    if facts is None:  # no revenue range to bound it by: ``_crossings`` checks it month by month
+        scale.candidates.add(enterprise_id)
+        return
+    this_year, last_year = facts.get(year), facts.get(year - 1)
     if this_year is not None and this_year.revenue_max is not None:
         # At a month of this year the trailing-12 sum is a 1–m月 row of this year plus a
         # difference of two rows of last year, so it is at most max⁺(this year) + max⁺(last year)
