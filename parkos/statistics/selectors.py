@@ -679,16 +679,19 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
     A constant number of queries, whatever the number of enterprises; no per-row Python work for
     enterprises that report 1–N月 rows without gaps at the months that matter:
 
-    1. One grouped query gives one row per enterprise and year (``_census``); one more fetches the
-       cumulative rows at the period's end, its start and December (``_period_end_rows``).
+    1. One light grouped query over every row: one row per enterprise, whether it has monthly rows
+       and whether it reported in the period (``_census``). One more fetches the cumulative rows at
+       the period's end, its start and December (``_period_end_rows``).
     2. From those: this year's and last year's period totals and the re-reported priors, column by
        column into a ``kpi.PeriodTable`` (``_add_period_ends``), and per enterprise trailing-12
        revenue at the period's end, a year earlier and before the period (规上 now, last year,
-       already 规上: RULES §5).
-    3. Enterprises with monthly rows or gaps at those months, and the few whose trailing-12
-       revenue reaches the threshold at a month of the period (not already 规上; the peak computed
-       in the database by ``_possible_crossings``), go through the row-by-row engine (``kpi``),
-       loaded in one query: the same rules, on a few rows.
+       already 规上: RULES §5) and its size class (``_judge_scale``). Where those rows leave
+       something open (a gap at a month that matters), the enterprise's other rows are summarised
+       in one more grouped query, for those enterprises only (``_row_facts``).
+    3. Enterprises with monthly rows or gaps that the rule cannot bridge go through the row-by-row
+       engine (``kpi``), loaded in one query. Enterprises not already 规上 whose revenue could
+       cross the threshold in the period are checked month by month from their revenue rows
+       (``_crossings``: the engine's rule reduced to additions for 1–N月 rows).
     4. Totals, comparable growth (``kpi.growth_of``: same enterprises both sides, re-reported
        priors first) and R&D intensity are sums over the table's columns; the naive ratio of the
        two published 规上 totals is kept for contrast. Sources stay described (``kpi.SourceKeys``)
