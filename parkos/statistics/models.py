@@ -125,6 +125,12 @@ class MonthlyReport(TimeStampedModel):
             # The annual KPI census groups a park's rows by enterprise: with this index SQLite groups
             # without sorting 48,000 rows (3.6× → 2.9× the raw aggregate at 2,000 enterprises).
             models.Index(fields=["park", "enterprise", "year", "month"], name="monthly_report_park_ent_idx"),
+            # The few enterprises that report monthly (当月) figures, found without reading the rest.
+            models.Index(
+                fields=["park", "year", "enterprise"],
+                condition=models.Q(is_cumulative=False),
+                name="monthly_report_monthly_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,14 +20,8 @@ from typing import Any, Final, NamedTuple
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import (
-    Count,
-    Max,
-    Min,
-    Q,
-    QuerySet,
-    Sum,
-)
+from django.db.models import F, Max, Min, Q, QuerySet, Sum, Window
+from django.db.models.functions import Lag
 from django.utils import timezone
 
 from parkos.core.db import fetch_rows
@@ -378,24 +372,18 @@ _Facts = dict[int, _YearFacts]  # year → facts, of one enterprise
 def _census(scope: tuple[int, ...] | None, period: ReportPeriod) -> dict[int, tuple[bool, bool]]:
     """(has monthly rows, reported in the period) of every enterprise with rows in the two years.
 
-    One grouped query with two aggregates: the one pass over every row that the report needs. What
-    else the rows are like is asked only for the enterprises whose period-end rows leave it open
-    (``_row_facts``).
+    The one pass over every row the report needs, kept to what the (park, enterprise, year, month)
+    index holds so that PostgreSQL reads the index alone; the few enterprises with monthly (当月)
+    rows come from a partial index of those rows. What else the rows are like is asked only for
+    the enterprises whose period-end rows leave it open (``_row_facts``).
     """
     year, last = period.year, period.last_month
-    rows = (
-        report_queryset(scope)
-        .filter(year__in=(year - 1, year))
-        .order_by()
-        .values_list("enterprise_id")
-        .annotate(
-            monthly=Count("pk", filter=Q(is_cumulative=False)),
-            first_month=Min("month", filter=Q(year=year)),
-        )
-    )
+    rows = report_queryset(scope).filter(year__in=(year - 1, year)).order_by()
+    first_months = rows.values_list("enterprise_id").annotate(first_month=Min("month", filter=Q(year=year)))
+    monthly = set(rows.filter(is_cumulative=False).values_list("enterprise_id", flat=True).distinct())
     return {
-        enterprise_id: (monthly > 0, first_month is not None and first_month <= last)
-        for enterprise_id, monthly, first_month in fetch_rows(rows)
+        enterprise_id: (enterprise_id in monthly, first_month is not None and first_month <= last)
+        for enterprise_id, first_month in fetch_rows(first_months)
     }
 
 
@@ -431,14 +419,15 @@ def _row_facts(scope: tuple[int, ...] | None, period: ReportPeriod, ids: Collect
 
 
 def _period_end_rows(scope: tuple[int, ...] | None, period: ReportPeriod) -> _EndRows:
-    """The cumulative rows at the months that decide a period: its last month, the month before it
-    starts and December, this year and last. For 1–N月 rows the period total *is* such a row (or the
+    """The cumulative rows at the months that decide a period: its last month and the month before
+    it starts, this year and last, and last December. For 1–N月 rows the period total *is* such a row (or the
     difference of two), so no other row needs to leave the database."""
     year, first, last = period.year, period.first_month, period.last_month
-    months = {last, 12} | ({first - 1} if first > 1 else set())
+    months = {last} | ({first - 1} if first > 1 else set())
     queryset = (
         report_queryset(scope)
-        .filter(year__in=(year - 1, year), month__in=sorted(months), is_cumulative=True)
+        .filter(Q(year=year, month__in=sorted(months)) | Q(year=year - 1, month__in=sorted(months | {12})))
+        .filter(is_cumulative=True)
         .order_by()
         .values_list(*_ROW_FIELDS)
     )
@@ -475,7 +464,11 @@ def _add_period_ends(table: kpi.PeriodTable, rows: _EndRows, enterprise_ids: Col
                         for v, start in zip(values, starts, strict=True)
                     ]
                 # ``is not None``, not ``None in values``: comparing a Decimal with None is slow.
-                column.update({e: v for e, v in zip(ids, values, strict=True) if v is not None})
+                if offset == _PRIORS:  # a re-reported prior counts only beside a figure of this year
+                    current = table.current[indicator]
+                    column.update({e: v for e, v in zip(ids, values, strict=True) if v is not None and e in current})
+                else:
+                    column.update({e: v for e, v in zip(ids, values, strict=True) if v is not None})
 
 
 class _Irregular(Exception):
@@ -673,6 +666,21 @@ def _crossings(
     return events
 
 
+def period_table(*, park_ids: Collection[int] | None, period: ReportPeriod) -> kpi.PeriodTable:
+    """Every enterprise's totals for a period (this year, re-reported priors, last year): the table of
+    ``report_kpis`` without the rest of the report, for the 亩均 evaluation. Three queries at most."""
+    scope = tuple(sorted(park_ids)) if park_ids is not None else None
+    census = _census(scope, period)
+    monthly = {enterprise_id for enterprise_id, (has_monthly, _reporting) in census.items() if has_monthly}
+    table = kpi.PeriodTable(period.year, period.months)
+    _add_period_ends(table, _period_end_rows(scope, period), [e for e in census if e not in monthly])
+    for totals in kpi.enterprise_period_totals(
+        _engine_rows(scope, period, monthly), period.year, period.months
+    ).values():
+        table.add(totals)
+    return table
+
+
 def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detail: bool = True) -> ReportKpis:
     """The KPIs of a park, a set of parks (or None: the portfolio) over a period.
 
@@ -857,17 +865,48 @@ def _add_detail(
                 kpi.growth_of(table, "output", set(members)),
             )
         )
-    queryset = report_queryset(scope).filter(year__in=(year - 1, year)).order_by()
-    rows = kpi.RowSet(
-        MonthlyFigures(enterprise_id=e, year=y, month=m, is_cumulative=c, output=_decimal(value))
-        for e, y, m, c, value in fetch_rows(
-            queryset.values_list("enterprise_id", "year", "month", "is_cumulative", "output"), convert=[4]
-        )
+    series = _single_months(scope, year, "output")
+    result.monthly_output.extend((m, series.get((year, m)), series.get((year - 1, m))) for m in range(1, 13))
+
+
+def _single_months(
+    scope: tuple[int, ...] | None, year: int, indicator: kpi.Indicator
+) -> dict[tuple[int, int], Decimal]:
+    """``kpi.period_total`` of each single month of a year and the year before, in one query.
+
+    A month stands alone in a 当月 row, in a 1月 row, or as the difference of a 1–N月 row and the
+    enterprise's row of the month before (``LAG`` over its rows of the year); any other row spans
+    several months and counts for none of them, as in the engine. The database sums; on SQLite in
+    whole fen, so that the sum of floats is exact.
+    """
+
+    def previous(name: str) -> Window:  # the same enterprise-year's row before, by month
+        return Window(Lag(name), partition_by=[F("enterprise_id"), F("year")], order_by=F("month").asc())
+
+    inner = (
+        report_queryset(scope)
+        .filter(year__in=(year - 1, year))
+        .order_by()
+        .annotate(previous_month=previous("month"), previous_value=previous(indicator))
+        .values_list("year", "month", "is_cumulative", indicator, "previous_month", "previous_value")
     )
-    for month in range(1, 13):
-        now = kpi.period_total(rows, "output", year, [month]).value
-        before = kpi.period_total(rows, "output", year - 1, [month]).value
-        result.monthly_output.append((month, now, before))
+    sql, params = inner.query.sql_with_params()
+    column = kpi.INDICATORS[kpi.INDICATORS.index(indicator)]  # a known name: safe in the SQL below
+    alone = (
+        f"CASE WHEN NOT is_cumulative OR month = 1 THEN {column}"
+        f" WHEN previous_month = month - 1 THEN {column} - previous_value END"
+    )
+    total = f"SUM({alone})" if connection.vendor == "postgresql" else f"SUM(CAST(ROUND(({alone}) * 100) AS INTEGER))"
+    with connection.cursor() as cursor:
+        # The inner query is the ORM's, with its parameters; the rest is constants.
+        cursor.execute(f"SELECT year, month, {total} FROM ({sql}) AS months GROUP BY year, month", params)  # noqa: S608
+        sums = cursor.fetchall()
+    cent = Decimal("0.01")
+    return {
+        (row_year, month): (value if isinstance(value, Decimal) else Decimal(value) * cent)
+        for row_year, month, value in sums
+        if value is not None
+    }
 
 
 def portfolio_kpis(*, park_ids: Collection[int], period: ReportPeriod) -> list[tuple[Park, ReportKpis]]:
@@ -992,30 +1031,31 @@ def land_area_by_enterprise(park_id: int) -> dict[int, tuple[Decimal | None, str
     return result
 
 
-def muju_evaluation(*, park_id: int, year: int, scheme: muju.Scheme = PARK_DEFAULT) -> list[MujuLine]:
+def muju_evaluation(
+    *, park_id: int, year: int, scheme: muju.Scheme = PARK_DEFAULT, table: kpi.PeriodTable | None = None
+) -> list[MujuLine]:
     """The 亩均 evaluation of a park's enterprises for a year: inputs, score per indicator, grade.
 
     Enterprises with land on record and a full year of revenue are evaluated; benchmarks not set
     by the scheme are the park's aggregate for the year (``muju.benchmarks_from_average``, factor 1).
+    ``table``: the park's full-year ``PeriodTable`` when the caller has it (the annual report).
     """
-    months = range(1, 13)
-    rows = load_rows(park_ids=[park_id], years=[year])
+    if table is None or (table.year, table.first, table.last) != (year, 1, 12):
+        table = period_table(park_ids=[park_id], period=ReportPeriod(year))
     land = land_area_by_enterprise(park_id)
-    totals = {
-        name: kpi.totals_by_enterprise(rows, name, year, months)
-        for name in ("taxes", "revenue", "rnd_spending", "energy_tce")
-    }
-    employees = kpi.totals_by_enterprise(rows, "employees", year, months)
+    taxes, revenue, rnd, energy, employees = (
+        table.column("current", name) for name in ("taxes", "revenue", "rnd_spending", "energy_tce", "employees")
+    )
     inputs: dict[int, tuple[dict[str, Decimal | None], Decimal | None, str]] = {}
     for enterprise_id, (area, category) in land.items():
-        if enterprise_id not in totals["revenue"]:
+        if enterprise_id not in revenue:
             continue
         values: dict[str, Decimal | None] = {
-            muju.TAXES: _value(totals["taxes"].get(enterprise_id)),
-            muju.REVENUE: _value(totals["revenue"].get(enterprise_id)),
-            muju.RND: _value(totals["rnd_spending"].get(enterprise_id)),
-            muju.ENERGY: _value(totals["energy_tce"].get(enterprise_id)),
-            muju.EMPLOYEES: _value(employees.get(enterprise_id)),
+            muju.TAXES: taxes.get(enterprise_id),
+            muju.REVENUE: revenue.get(enterprise_id),
+            muju.RND: rnd.get(enterprise_id),
+            muju.ENERGY: energy.get(enterprise_id),
+            muju.EMPLOYEES: employees.get(enterprise_id),
         }
         inputs[enterprise_id] = (values, sqm_to_mu(area) if area else None, category)
     missing = {i.key for i in scheme.indicators if i.benchmark is None}
@@ -1043,10 +1083,6 @@ def muju_evaluation(*, park_id: int, year: int, scheme: muju.Scheme = PARK_DEFAU
         )
         for graded in muju.grade_all(scores, scheme)
     ]
-
-
-def _value(figure: Figure | None) -> Decimal | None:
-    return None if figure is None else figure.value
 
 
 def grade_distribution(lines: Iterable[MujuLine]) -> dict[str, int]:

@@ -90,7 +90,7 @@ class DashboardView(ParkPageMixin, View):
         period = ReportPeriod(year, 1, last)
         kpis = selectors.report_kpis(park_ids=[park.pk], period=period)
         muju_lines = (
-            selectors.muju_evaluation(park_id=park.pk, year=year)
+            selectors.muju_evaluation(park_id=park.pk, year=year, table=kpis.table)
             if last == 12
             else selectors.muju_evaluation(park_id=park.pk, year=year - 1)
         )
@@ -138,7 +138,9 @@ class ReportMixin(ParkPageMixin):
         park = self.get_park(pk)
         period = report.parse_period(year, self.request.GET.get("period"))
         kpis = selectors.report_kpis(park_ids=[park.pk], period=period)
-        muju_lines = selectors.muju_evaluation(park_id=park.pk, year=year) if period.is_full_year else []
+        muju_lines = (
+            selectors.muju_evaluation(park_id=park.pk, year=year, table=kpis.table) if period.is_full_year else []
+        )
         title = _("%(park)s %(year)s年%(period)s统计报告") % {"park": park.name, "year": year, "period": period.label}
         context = report.report_context(kpis, title=title, muju_lines=muju_lines)
         context.update(park=park, year=year, period_code=report.period_code(period), period=period)

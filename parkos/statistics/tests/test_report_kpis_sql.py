@@ -204,3 +204,16 @@ def test_report_tables_agree_with_the_row_engine(park_a, months):
         )
         for month in range(1, 13)
     ]
+
+
+@pytest.mark.parametrize("months", [(1, 12), (4, 6), (12, 12)])
+def test_period_table_agrees_with_the_row_engine(park_a, months):
+    _park_with(park_a, 40, 13)
+    period = ReportPeriod(YEAR, *months)
+    table = selectors.period_table(park_ids=[park_a.pk], period=period)
+    rows = selectors.load_rows(park_ids=[park_a.pk], years=(YEAR - 1, YEAR))
+    expected = kpi.enterprise_period_totals(rows, YEAR, period.months)
+    for indicator in kpi.INDICATORS:
+        for side, values in (("current", "current"), ("previous", "previous"), ("reported_prior", "reported_prior")):
+            wanted = {e: getattr(t, values)[indicator] for e, t in expected.items() if indicator in getattr(t, values)}
+            assert table.column(side, indicator) == wanted, (indicator, side)
