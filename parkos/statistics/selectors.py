@@ -28,6 +28,7 @@ from parkos.core.db import fetch_rows
 from parkos.core.units import sqm_to_mu
 from parkos.enterprises import industry
 from parkos.enterprises.models import Enterprise
+from parkos.enterprises.sizing import UPGRADE_WATCH_BAND
 from parkos.parks.models import Park
 from parkos.statistics import kpi, muju
 from parkos.statistics.choices import DeviceStatus, MilestoneKind, MujuCategory, ProductKind
@@ -528,6 +529,7 @@ class _Scale:
         default_factory=lambda: {s: set() for s in ("large", "medium", "small", "micro")}
     )
     candidates: set[int] = field(default_factory=set)
+    revenue_now: dict[int, Decimal] = field(default_factory=dict)  # trailing-12 at the period's end
 
 
 def _judge_scale(
@@ -567,8 +569,10 @@ def _judge_scale(
             if (headcount_now or headcount_before) != latest[1]:
                 raise _Irregular
             headcount = rows[(enterprise_id, *latest)][_EMPLOYEES]
-    if now is not None and headcount is not None:
-        scale.sizes[kpi.size_class_of(industry_code, now, headcount)].add(enterprise_id)
+    if now is not None:
+        scale.revenue_now[enterprise_id] = now
+        if headcount is not None:
+            scale.sizes[kpi.size_class_of(industry_code, now, headcount)].add(enterprise_id)
     if threshold is None:  # an industry without a 规上 line: never 规上
         return
     if now is not None and now >= threshold:
@@ -666,6 +670,56 @@ def _crossings(
     return events
 
 
+@dataclass
+class _Judged:
+    """Every enterprise of a scope sorted out for a period (``_judge_all``)."""
+
+    census: dict[int, tuple[bool, bool]]
+    end_rows: _EndRows
+    industries: dict[int, str]
+    scale: _Scale
+    irregular: set[int]  # for the row-by-row engine: monthly rows, or gaps the rule cannot bridge
+
+
+def _judge_all(scope: tuple[int, ...] | None, period: ReportPeriod) -> _Judged:
+    """Census, period-end rows, industries, and each enterprise's 规上 status, size and trailing-12
+    revenue (``_judge_scale``), asking the rows' facts only of the enterprises that need them."""
+    year = period.year
+    census = _census(scope, period)
+    end_rows = _period_end_rows(scope, period)
+    if _listable(census):
+        codes = Enterprise.objects.filter(pk__any_of=list(census)).order_by().values_list("pk", "industry_code")
+        industries = {pk: code for pk, code in codes if code}
+    else:
+        facts = enterprise_facts(scope, (year - 1, year))
+        industries = {pk: code for pk, (_name, code) in facts.items() if code}
+    scale = _Scale()
+    points = _scale_points(period)
+    thresholds = {code: kpi.threshold_yuan(code) for code in set(industries.values())}
+    irregular = {enterprise_id for enterprise_id, (monthly, _reporting) in census.items() if monthly}
+    need_facts: list[int] = []
+    for enterprise_id in census:
+        code = industries.get(enterprise_id)
+        if code is None or enterprise_id in irregular:
+            continue
+        try:
+            _judge_scale(enterprise_id, None, end_rows, period, points, code, thresholds[code], scale)
+        except _NeedFacts:
+            need_facts.append(enterprise_id)
+        except _Irregular:
+            irregular.add(enterprise_id)
+    # The few whose period-end rows leave something open: one more grouped query, over their rows.
+    row_facts = _row_facts(scope, period, need_facts)
+    for enterprise_id in need_facts:
+        code = industries[enterprise_id]
+        try:
+            known = row_facts.get(enterprise_id, {})
+            _judge_scale(enterprise_id, known, end_rows, period, points, code, thresholds[code], scale)
+        except _Irregular:
+            irregular.add(enterprise_id)
+    return _Judged(census, end_rows, industries, scale, irregular)
+
+
 def period_table(*, park_ids: Collection[int] | None, period: ReportPeriod) -> kpi.PeriodTable:
     """Every enterprise's totals for a period (this year, re-reported priors, last year): the table of
     ``report_kpis`` without the rest of the report, for the 亩均 evaluation. Three queries at most."""
@@ -708,39 +762,9 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
     year, months = period.year, period.months
     last = period.last_month
     scope = tuple(sorted(park_ids)) if park_ids is not None else None
-    census = _census(scope, period)
-    end_rows = _period_end_rows(scope, period)
-    if _listable(census):
-        codes = Enterprise.objects.filter(pk__any_of=list(census)).order_by().values_list("pk", "industry_code")
-        industries = {pk: code for pk, code in codes if code}
-    else:
-        facts = enterprise_facts(scope, (year - 1, year))
-        industries = {pk: code for pk, (_name, code) in facts.items() if code}
-
-    scale = _Scale()
-    points = _scale_points(period)
-    thresholds = {code: kpi.threshold_yuan(code) for code in set(industries.values())}
-    irregular = {enterprise_id for enterprise_id, (monthly, _reporting) in census.items() if monthly}
-    need_facts: list[int] = []
-    for enterprise_id in census:
-        code = industries.get(enterprise_id)
-        if code is None or enterprise_id in irregular:
-            continue
-        try:
-            _judge_scale(enterprise_id, None, end_rows, period, points, code, thresholds[code], scale)
-        except _NeedFacts:
-            need_facts.append(enterprise_id)
-        except _Irregular:
-            irregular.add(enterprise_id)
-    # The few whose period-end rows leave something open: one more grouped query, over their rows.
-    row_facts = _row_facts(scope, period, need_facts)
-    for enterprise_id in need_facts:
-        code = industries[enterprise_id]
-        try:
-            known = row_facts.get(enterprise_id, {})
-            _judge_scale(enterprise_id, known, end_rows, period, points, code, thresholds[code], scale)
-        except _Irregular:
-            irregular.add(enterprise_id)
+    judged = _judge_all(scope, period)
+    census, end_rows, industries, scale = judged.census, judged.end_rows, judged.industries, judged.scale
+    irregular = judged.irregular
     regular = [enterprise_id for enterprise_id in census if enterprise_id not in irregular]
     table = kpi.PeriodTable(year, months)
     _add_period_ends(table, end_rows, regular)
@@ -1093,13 +1117,25 @@ def grade_distribution(lines: Iterable[MujuLine]) -> dict[str, int]:
 def upgrade_candidates(
     *, park_id: int, year: int, month: int, band: Decimal | None = None
 ) -> list[tuple[str, kpi.UpgradeCandidate]]:
-    """规下 enterprises of a park within the watch band under their threshold (RULES §5)."""
-    rows = load_rows(park_ids=[park_id], years=(year - 1, year))
-    facts = enterprise_facts([park_id], (year - 1, year))
-    industries = {pk: code for pk, (_n, code) in facts.items() if code}
-    kwargs: dict[str, Any] = {} if band is None else {"band": band}
-    candidates = kpi.upgrade_candidates(rows, year, month, industries, basis=SCALE_BASIS, **kwargs)
-    return [(facts[c.enterprise_id][0], c) for c in candidates]
+    """规下 enterprises of a park within the watch band under their threshold (RULES §5).
+
+    ``kpi.upgrade_candidates`` decides, on the rows of the enterprises the SQL path finds in the
+    band (their trailing-12 revenue is known from the period-end rows) and of those it could not
+    judge; the rest of the park's rows stay in the database.
+    """
+    band = UPGRADE_WATCH_BAND if band is None else band
+    period = ReportPeriod(year, 1, month)
+    scope = (park_id,)
+    judged = _judge_all(scope, period)
+    near = set(judged.irregular)
+    for enterprise_id, revenue in judged.scale.revenue_now.items():
+        threshold = kpi.threshold_yuan(judged.industries[enterprise_id])
+        if threshold is not None and threshold * band <= revenue < threshold:
+            near.add(enterprise_id)
+    rows = _engine_rows(scope, period, near)
+    candidates = kpi.upgrade_candidates(rows, year, month, judged.industries, basis=SCALE_BASIS, band=band)
+    names = _names([c.enterprise_id for c in candidates], scope, period)
+    return [(names.get(c.enterprise_id, ""), c) for c in candidates]
 
 
 # --- the submission calendar ---------------------------------------------------------------------

@@ -217,3 +217,18 @@ def test_period_table_agrees_with_the_row_engine(park_a, months):
         for side, values in (("current", "current"), ("previous", "previous"), ("reported_prior", "reported_prior")):
             wanted = {e: getattr(t, values)[indicator] for e, t in expected.items() if indicator in getattr(t, values)}
             assert table.column(side, indicator) == wanted, (indicator, side)
+
+
+@pytest.mark.parametrize("seed", [21, 22, 23])
+@pytest.mark.parametrize("month", [12, 6])
+def test_upgrade_candidates_agree_with_the_row_engine(park_a, seed, month):
+    _park_with(park_a, 40, seed)
+    rows = selectors.load_rows(park_ids=[park_a.pk], years=(YEAR - 1, YEAR))
+    facts = selectors.enterprise_facts([park_a.pk], (YEAR - 1, YEAR))
+    industries = {pk: code for pk, (_name, code) in facts.items() if code}
+    band = D("0.5")  # wide, so that each park has some
+    expected = kpi.upgrade_candidates(rows, YEAR, month, industries, band=band)
+    found = selectors.upgrade_candidates(park_id=park_a.pk, year=YEAR, month=month, band=band)
+    assert [candidate for _name, candidate in found] == expected
+    assert expected, "the generated park should have enterprises in the band"
+    assert [name for name, _candidate in found] == [facts[c.enterprise_id][0] for c in expected]

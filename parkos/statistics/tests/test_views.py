@@ -137,6 +137,25 @@ def test_report_pdf_has_chinese_text(client_for, park_a, three, imported, pipeli
     flat = "".join(text.split())
     assert "统计报告" in flat
     assert "实现规上产值8450万元" in flat
+    assert "另有" not in flat  # three enterprises: every one is listed
+
+
+def test_report_pdf_lists_the_largest_enterprises_and_points_to_the_workbook(
+    client_for, park_a, three, imported, pipeline, monkeypatch
+):
+    from parkos.statistics import report
+
+    monkeypatch.setattr(report, "PDF_ENTERPRISES", 2)
+    pages: list[str] = []
+    render = report.render_to_string
+    monkeypatch.setattr(
+        report, "render_to_string", lambda name, context: pages.append(render(name, context)) or pages[-1]
+    )
+    response = client_for("bob").get(reverse("park_statistics:report_pdf", args=[park_a.pk, 2025]))
+    assert response.status_code == 200
+    table = pages[0].split('data-testid="by-enterprise"')[1].split("</table>")[0]
+    assert sum(e.name in table for e in three) == 2  # the two largest by output
+    assert "另有 1 家企业见 Excel 附表" in pages[0]
 
 
 def test_sources_page_is_paged_by_enterprise_name(client_for, park_a):
