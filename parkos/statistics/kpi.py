@@ -989,37 +989,6 @@ class PeriodTable:
             return (end,)
         return ((enterprise_id, year, self.first - 1), end)
 
-    def enterprise_ids(self) -> set[int]:
-        """Every enterprise with a figure on any side."""
-        ids: set[int] = set()
-        for columns in (self.current, self.reported_prior, self.previous):
-            for values in columns.values():
-                ids.update(values)
-        return ids
-
-    def totals(self, enterprise_id: int) -> PeriodTotals:
-        """One enterprise's figures as a :class:`PeriodTotals` (for tables and tests)."""
-        explicit = self._explicit.get(enterprise_id)
-        if explicit is not None:
-            return explicit
-
-        def row(columns: dict[Indicator, dict[int, Decimal]]) -> dict[Indicator, Decimal]:
-            return {i: values[enterprise_id] for i, values in columns.items() if enterprise_id in values}
-
-        current, previous = row(self.current), row(self.previous)
-        flow = next((i for i in current if i not in STOCK_INDICATORS), None)
-        flow_before = next((i for i in previous if i not in STOCK_INDICATORS), None)
-        return PeriodTotals(
-            enterprise_id,
-            current,
-            row(self.reported_prior),
-            previous,
-            self.keys("current", flow, enterprise_id) if flow else (),
-            self.keys("previous", flow_before, enterprise_id) if flow_before else (),
-            (enterprise_id, self.year, self.last) if "employees" in current else None,
-            (enterprise_id, self.year - 1, self.last) if "employees" in previous else None,
-        )
-
 
 class SourceKeys(Sequence[RowKey]):
     """The source keys of a figure, described rather than listed: resolved on first use.

@@ -334,8 +334,8 @@ _VALUES: Final = 3
 _PRIORS: Final = _VALUES + _INDICATOR_COUNT
 _REVENUE: Final = _VALUES + kpi.INDICATORS.index("revenue")
 _EMPLOYEES: Final = _VALUES + kpi.INDICATORS.index("employees")
-#: Above this many enterprises, rows for the engine are loaded for the whole scope and filtered in
-#: Python instead of with ``enterprise_id IN (…)`` (SQLite allows at most 32,766 parameters).
+#: On SQLite, above this many ids a query reads the whole scope and filters in Python instead of
+#: listing them in ``IN (…)`` (SQLite allows at most 32,766 parameters); PostgreSQL takes one array.
 _MAX_ID_PARAMS: Final = 5000
 
 
