@@ -173,5 +173,5 @@ def portfolio_kpis(scale: str) -> Case:
         floor_label=f"raw SQL: SUM per indicator over the same rows, by year ({parks} parks × {per_park} enterprises)",
         target_ratio=None,
         check=check,
-        notes=f"park by park, {len(queries.captured_queries)} queries in all ({parks} parks)",
+        notes=f"all parks at once, {len(queries.captured_queries)} queries in all ({parks} parks)",
     )

@@ -82,19 +82,27 @@ def park_kpis(park_ids: list[int], day: datetime.date | None = None) -> dict[int
     return result
 
 
-def lettable_and_vacant_area(park_ids: list[int] | None, day: datetime.date | None = None) -> tuple[Decimal, Decimal]:
-    """Lettable area and the part of it vacant (available or reserved) on ``day``, over some parks
-    (None: all): one aggregate, for reports that need the occupancy and nothing else of ``park_kpis``."""
+def lettable_and_vacant_area(
+    park_ids: list[int] | None, day: datetime.date | None = None
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """Per park (None: every park with lettable units): lettable area and the part of it vacant
+    (available or reserved) on ``day``. One aggregate, for reports that need the occupancy and
+    nothing else of ``park_kpis``; parks without lettable units are absent."""
     day = day or timezone.localdate()
     lettable = Unit.objects.filter(archived_at__isnull=True, lettable=True)
     if park_ids is not None:
         lettable = lettable.filter(park_id__in=park_ids)
     vacant = Q(status__in=(SpaceStatus.AVAILABLE, SpaceStatus.RESERVED))
-    totals = lettable.annotate(status=status_on(day)).aggregate(
-        lettable=Coalesce(Sum("area_sqm"), Value(ZERO), output_field=_DEC),
-        vacant=Coalesce(Sum("area_sqm", filter=vacant), Value(ZERO), output_field=_DEC),
+    rows = (
+        lettable.annotate(status=status_on(day))
+        .order_by()
+        .values_list("park_id")
+        .annotate(
+            area=Coalesce(Sum("area_sqm"), Value(ZERO), output_field=_DEC),
+            vacant=Coalesce(Sum("area_sqm", filter=vacant), Value(ZERO), output_field=_DEC),
+        )
     )
-    return totals["lettable"], totals["vacant"]
+    return {park_id: (area, vacant_area) for park_id, area, vacant_area in rows}
 
 
 @dataclass

@@ -978,6 +978,27 @@ class PeriodTable:
                 target[indicator][enterprise_id] = value
         self._explicit[enterprise_id] = totals
 
+    def partition(self, group_of: Mapping[int, int]) -> dict[int, PeriodTable]:
+        """One table per group (e.g. park) of the enterprises ``group_of`` assigns; the others are dropped."""
+        months = range(self.first, self.last + 1)
+        parts: dict[int, PeriodTable] = {}
+        for side in ("current", "reported_prior", "previous"):
+            for indicator, column in getattr(self, side).items():
+                for enterprise_id, value in column.items():
+                    group = group_of.get(enterprise_id)
+                    if group is None:
+                        continue
+                    if group not in parts:
+                        parts[group] = PeriodTable(self.year, months)
+                    getattr(parts[group], side)[indicator][enterprise_id] = value
+        for enterprise_id, totals in self._explicit.items():
+            group = group_of.get(enterprise_id)
+            if group is not None:
+                if group not in parts:
+                    parts[group] = PeriodTable(self.year, months)
+                parts[group]._explicit[enterprise_id] = totals
+        return parts
+
     def keys(self, side: TotalsSide, indicator: Indicator, enterprise_id: int) -> tuple[RowKey, ...]:
         """The rows behind one enterprise's figure of one side."""
         explicit = self._explicit.get(enterprise_id)

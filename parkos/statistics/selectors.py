@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 from operator import itemgetter
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, cast
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
@@ -248,24 +248,24 @@ def _scoped(queryset: QuerySet[Any], park_ids: Collection[int] | None) -> QueryS
     return queryset if park_ids is None else queryset.filter(park_id__in=list(park_ids))
 
 
-def _occupancy(park_ids: Collection[int] | None) -> Decimal | None:
-    """Occupied share of lettable area today, from the inventory (derived from contracts there)."""
-    from parkos.parks.selectors import lettable_and_vacant_area
-
-    lettable, vacant = lettable_and_vacant_area(list(park_ids) if park_ids is not None else None)
+def _occupancy(areas: Iterable[tuple[Decimal, Decimal]]) -> Decimal | None:
+    """Occupied share of lettable area today, from (lettable, vacant) areas of the inventory."""
+    pairs = list(areas)
+    lettable = sum((area for area, _vacant in pairs), ZERO)
+    vacant = sum((vacant for _area, vacant in pairs), ZERO)
     if not lettable:
         return None
     return ((lettable - vacant) / lettable * 100).quantize(Decimal("0.1"))
 
 
-def _products(park_ids: Collection[int] | None, period: ReportPeriod) -> tuple[dict[str, int], int, int, int]:
+_ProductRow = tuple[str, bool, str, str, datetime.date | None, str]
+
+
+def _product_counts(rows: Iterable[_ProductRow], period: ReportPeriod) -> tuple[dict[str, int], int, int, int]:
     """Products by stage (now), key products in R&D, 1类新药 in trials, products that entered phase III in the period."""
     start, end = _period_dates(period)
     by_stage: Counter[str] = Counter()
     in_rnd = class1 = phase3 = 0
-    rows = _scoped(Product.objects.all(), park_ids).values_list(
-        "kind", "is_key", "drug_category", "stage", "stage_since", "device_status"
-    )
     for kind, is_key, category, stage, since, device_status in rows:
         if kind == ProductKind.DRUG:
             by_stage[stage or "preclinical"] += 1
@@ -282,45 +282,83 @@ def _products(park_ids: Collection[int] | None, period: ReportPeriod) -> tuple[d
     return dict(by_stage), in_rnd, class1, phase3
 
 
-def _projects(park_ids: Collection[int] | None, period: ReportPeriod) -> tuple[list[ProjectLine], Decimal]:
-    """Projects completed (建成投用) in the period, and investment all projects completed in it."""
+@dataclass
+class _Extras:
+    """What a report shows beside the enterprises' figures: projects, products, listings, occupancy."""
+
+    projects: list[ProjectLine] = field(default_factory=list)
+    project_investment: Decimal = ZERO
+    products: list[_ProductRow] = field(default_factory=list)
+    listings: list[ListingLine] = field(default_factory=list)
+    areas: list[tuple[Decimal, Decimal]] = field(default_factory=list)  # (lettable, vacant) per park
+
+
+def _extras(park_ids: Collection[int] | None, period: ReportPeriod) -> dict[int, _Extras]:
+    """Per park: projects completed (建成投用) in the period and investment completed in it, products,
+    listings and lettable/vacant area. Five queries, whatever the number of parks."""
+    from parkos.parks.selectors import lettable_and_vacant_area
+
     start, end = _period_dates(period)
+    extras: dict[int, _Extras] = defaultdict(_Extras)
     progress = _scoped(Project.objects.all(), park_ids).filter(
         progress__year=period.year, progress__month__gte=period.first_month, progress__month__lte=period.last_month
     )
-    by_project = dict(progress.values_list("pk").annotate(total=Sum("progress__investment")).order_by())
+    by_project: dict[int, Decimal] = {}
+    for project_id, park_id, total in (
+        progress.values_list("pk", "park_id").annotate(total=Sum("progress__investment")).order_by()
+    ):
+        by_project[project_id] = total or ZERO
+        extras[park_id].project_investment += total or ZERO
     completed = (
         _scoped(Project.objects.all(), park_ids)
         .filter(completed_on__gte=start, completed_on__lte=end)
         .select_related("enterprise")
         .order_by("completed_on", "pk")
     )
-    lines = [
-        ProjectLine(
-            p.pk,
-            p.name,
-            p.enterprise.name if p.enterprise else "",
-            p.planned_investment,
-            by_project.get(p.pk) or ZERO,
-            p.started_on,
-            p.completed_on,
+    for p in completed:
+        extras[p.park_id].projects.append(
+            ProjectLine(
+                p.pk,
+                p.name,
+                p.enterprise.name if p.enterprise else "",
+                p.planned_investment,
+                by_project.get(p.pk) or ZERO,
+                p.started_on,
+                p.completed_on,
+            )
         )
-        for p in completed
-    ]
-    return lines, sum(by_project.values(), ZERO)
-
-
-def _listings(park_ids: Collection[int] | None, period: ReportPeriod) -> list[ListingLine]:
-    start, end = _period_dates(period)
+    for park_id, *product in _scoped(Product.objects.all(), park_ids).values_list(
+        "park_id", "kind", "is_key", "drug_category", "stage", "stage_since", "device_status"
+    ):
+        extras[park_id].products.append(cast(_ProductRow, tuple(product)))
     milestones = (
         _scoped(Milestone.objects.filter(kind=MilestoneKind.LISTING, on__gte=start, on__lte=end), park_ids)
         .select_related("enterprise")
         .order_by("on", "pk")
     )
-    return [
-        ListingLine(m.enterprise_id, m.short_name or m.enterprise.name, m.get_exchange_display(), m.stock_code, m.on)
-        for m in milestones
-    ]
+    for m in milestones:
+        extras[m.park_id].listings.append(
+            ListingLine(
+                m.enterprise_id, m.short_name or m.enterprise.name, m.get_exchange_display(), m.stock_code, m.on
+            )
+        )
+    for park_id, areas in lettable_and_vacant_area(list(park_ids) if park_ids is not None else None).items():
+        extras[park_id].areas.append(areas)
+    return extras
+
+
+def _merged(extras: Iterable[_Extras]) -> _Extras:
+    """Several parks' extras as one scope's, in the order a report lists them."""
+    merged = _Extras()
+    for part in extras:
+        merged.projects += part.projects
+        merged.project_investment += part.project_investment
+        merged.products += part.products
+        merged.listings += part.listings
+        merged.areas += part.areas
+    merged.projects.sort(key=lambda line: (line.completed_on or datetime.date.min, line.pk))
+    merged.listings.sort(key=lambda line: line.on)
+    return merged
 
 
 def _above_scale(rows: Sequence[MonthlyFigures], year: int, month: int, industries: dict[int, str]) -> frozenset[int]:
@@ -342,6 +380,14 @@ _MAX_ID_PARAMS: Final = 5000
 def _listable(ids: Collection[int]) -> bool:
     """Whether ids can go to the database as a list (``__any_of``): always on PostgreSQL (one array)."""
     return connection.vendor == "postgresql" or len(ids) <= _MAX_ID_PARAMS
+
+
+def _id_chunks(ids: Collection[int]) -> list[list[int]]:
+    """Sorted ids in lists the database takes as parameters: one on PostgreSQL, a few on SQLite."""
+    ordered = sorted(ids)
+    if _listable(ordered):
+        return [ordered] if ordered else []
+    return [ordered[i : i + _MAX_ID_PARAMS] for i in range(0, len(ordered), _MAX_ID_PARAMS)]
 
 
 _Point = tuple[int, int]  # (year, month) at which 规上 is judged
@@ -370,51 +416,61 @@ class _YearFacts(NamedTuple):
 _Facts = dict[int, _YearFacts]  # year → facts, of one enterprise
 
 
-def _census(scope: tuple[int, ...] | None, period: ReportPeriod) -> dict[int, tuple[bool, bool]]:
-    """(has monthly rows, reported in the period) of every enterprise with rows in the two years.
+@dataclass
+class _Census:
+    """Every enterprise with rows in the two years: (has monthly rows, reported in the period), and
+    the parks its rows are in (a portfolio splits the figures by park)."""
 
-    The one pass over every row the report needs, kept to what the (park, enterprise, year, month)
+    flags: dict[int, tuple[bool, bool]]
+    parks_of: dict[int, set[int]]
+
+
+def _census(scope: tuple[int, ...] | None, period: ReportPeriod) -> _Census:
+    """The one pass over every row the report needs, kept to what the (park, enterprise, year, month)
     index holds so that PostgreSQL reads the index alone; the few enterprises with monthly (当月)
     rows come from a partial index of those rows. What else the rows are like is asked only for
     the enterprises whose period-end rows leave it open (``_row_facts``).
     """
     year, last = period.year, period.last_month
     rows = report_queryset(scope).filter(year__in=(year - 1, year)).order_by()
-    first_months = rows.values_list("enterprise_id").annotate(first_month=Min("month", filter=Q(year=year)))
+    first_months = rows.values_list("park_id", "enterprise_id").annotate(first_month=Min("month", filter=Q(year=year)))
     monthly = set(rows.filter(is_cumulative=False).values_list("enterprise_id", flat=True).distinct())
-    return {
-        enterprise_id: (enterprise_id in monthly, first_month is not None and first_month <= last)
-        for enterprise_id, first_month in fetch_rows(first_months)
-    }
+    reporting: dict[int, bool] = {}
+    parks_of: dict[int, set[int]] = defaultdict(set)
+    for park_id, enterprise_id, first_month in fetch_rows(first_months):
+        parks_of[enterprise_id].add(park_id)
+        reported = first_month is not None and first_month <= last
+        reporting[enterprise_id] = reporting.get(enterprise_id, False) or reported
+    flags = {enterprise_id: (enterprise_id in monthly, reported) for enterprise_id, reported in reporting.items()}
+    return _Census(flags, parks_of)
 
 
 def _row_facts(scope: tuple[int, ...] | None, period: ReportPeriod, ids: Collection[int]) -> dict[int, _Facts]:
     """One row per enterprise and year of some enterprises: where their revenue and headcount rows lie
     relative to the months 规上 is judged at, and the range of their revenue (a bound on any
-    trailing-12 measure). One grouped query."""
+    trailing-12 measure). One grouped query (on SQLite one per 5,000 enterprises)."""
     if not ids:
         return {}
     year, last = period.year, period.last_month
     with_revenue = Q(revenue__isnull=False)
     headcount = Q(employees__isnull=False) & (Q(year=year, month__lte=last) | Q(year=year - 1, month__gt=last))
-    queryset = report_queryset(scope).filter(year__in=(year - 1, year))
-    if _listable(ids):
-        queryset = queryset.filter(enterprise_id__any_of=sorted(ids))
-    rows = (
-        queryset.order_by()
-        .values_list("enterprise_id", "year")
-        .annotate(
-            first_revenue=Min("month", filter=with_revenue),
-            last_revenue=Max("month", filter=with_revenue),
-            revenue_max=Max("revenue"),
-            revenue_min=Min("revenue"),
-            headcount_month=Max("month", filter=headcount),
-        )
-    )
     facts: dict[int, _Facts] = defaultdict(dict)
-    # Months, and two revenue bounds taken as the driver gives them (see _judge_scale).
-    for enterprise_id, row_year, *values in fetch_rows(rows):
-        if enterprise_id in ids:
+    for chunk in _id_chunks(ids):
+        rows = (
+            report_queryset(scope)
+            .filter(year__in=(year - 1, year), enterprise_id__any_of=chunk)
+            .order_by()
+            .values_list("enterprise_id", "year")
+            .annotate(
+                first_revenue=Min("month", filter=with_revenue),
+                last_revenue=Max("month", filter=with_revenue),
+                revenue_max=Max("revenue"),
+                revenue_min=Min("revenue"),
+                headcount_month=Max("month", filter=headcount),
+            )
+        )
+        # Months, and two revenue bounds taken as the driver gives them (see _judge_scale).
+        for enterprise_id, row_year, *values in fetch_rows(rows):
             facts[enterprise_id][row_year] = _YearFacts(*values)
     return facts
 
@@ -601,13 +657,10 @@ def _judge_scale(
 
 def _engine_rows(scope: tuple[int, ...] | None, period: ReportPeriod, ids: set[int]) -> kpi.RowSet:
     """The rows of some enterprises for the row-by-row engine: one query (none without any)."""
-    if not ids:
-        return kpi.RowSet()
     years = (period.year - 1, period.year)
-    if not _listable(ids):
-        rows = load_rows(park_ids=scope, years=years)
-        return kpi.RowSet(r for r in rows if r.enterprise_id in ids)
-    return load_rows(park_ids=scope, years=years, enterprise_ids=sorted(ids))
+    return kpi.RowSet(
+        row for chunk in _id_chunks(ids) for row in load_rows(park_ids=scope, years=years, enterprise_ids=chunk)
+    )
 
 
 def _crossings(
@@ -628,11 +681,17 @@ def _crossings(
     if not ids:
         return []
     year = period.year
-    queryset = report_queryset(scope).filter(year__in=(year - 1, year), revenue__isnull=False)
-    if _listable(ids):
-        queryset = queryset.filter(enterprise_id__any_of=sorted(ids))
-    ordered = queryset.order_by("enterprise_id", "year", "month")
-    points = fetch_rows(ordered.values_list("enterprise_id", "year", "month", "revenue"), convert=[3])
+    rows = report_queryset(scope).filter(year__in=(year - 1, year), revenue__isnull=False)
+    points = [
+        point
+        for chunk in _id_chunks(ids)  # ascending: the points stay ordered by enterprise
+        for point in fetch_rows(
+            rows.filter(enterprise_id__any_of=chunk)
+            .order_by("enterprise_id", "year", "month")
+            .values_list("enterprise_id", "year", "month", "revenue"),
+            convert=[3],
+        )
+    ]
     events: list[ScaleEvent] = []
     thresholds: dict[str, Decimal | None] = {}
     previous_year, first, last = year - 1, period.first_month, period.last_month
@@ -674,7 +733,8 @@ def _crossings(
 class _Judged:
     """Every enterprise of a scope sorted out for a period (``_judge_all``)."""
 
-    census: dict[int, tuple[bool, bool]]
+    census: dict[int, tuple[bool, bool]]  # enterprise → (has monthly rows, reported in the period)
+    parks_of: dict[int, set[int]]
     end_rows: _EndRows
     industries: dict[int, str]
     scale: _Scale
@@ -685,7 +745,8 @@ def _judge_all(scope: tuple[int, ...] | None, period: ReportPeriod) -> _Judged:
     """Census, period-end rows, industries, and each enterprise's 规上 status, size and trailing-12
     revenue (``_judge_scale``), asking the rows' facts only of the enterprises that need them."""
     year = period.year
-    census = _census(scope, period)
+    counted = _census(scope, period)
+    census = counted.flags
     end_rows = _period_end_rows(scope, period)
     if _listable(census):
         codes = Enterprise.objects.filter(pk__any_of=list(census)).order_by().values_list("pk", "industry_code")
@@ -717,14 +778,14 @@ def _judge_all(scope: tuple[int, ...] | None, period: ReportPeriod) -> _Judged:
             _judge_scale(enterprise_id, known, end_rows, period, points, code, thresholds[code], scale)
         except _Irregular:
             irregular.add(enterprise_id)
-    return _Judged(census, end_rows, industries, scale, irregular)
+    return _Judged(census, counted.parks_of, end_rows, industries, scale, irregular)
 
 
 def period_table(*, park_ids: Collection[int] | None, period: ReportPeriod) -> kpi.PeriodTable:
     """Every enterprise's totals for a period (this year, re-reported priors, last year): the table of
     ``report_kpis`` without the rest of the report, for the 亩均 evaluation. Three queries at most."""
     scope = tuple(sorted(park_ids)) if park_ids is not None else None
-    census = _census(scope, period)
+    census = _census(scope, period).flags
     monthly = {enterprise_id for enterprise_id, (has_monthly, _reporting) in census.items() if has_monthly}
     table = kpi.PeriodTable(period.year, period.months)
     _add_period_ends(table, _period_end_rows(scope, period), [e for e in census if e not in monthly])
@@ -759,21 +820,48 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
        two published 规上 totals is kept for contrast. Sources stay described (``kpi.SourceKeys``)
        and are listed only when the sources page asks.
     """
-    year, months = period.year, period.months
-    last = period.last_month
     scope = tuple(sorted(park_ids)) if park_ids is not None else None
+    computed = _compute(scope, period)
+    census = computed.judged.census
+    extras = _merged(_extras(scope, period).values())
+    result = _assemble(
+        period,
+        scope,
+        computed,
+        reporting=sum(1 for _monthly, reporting in census.values() if reporting),
+        extras=extras,
+        # Names of the enterprises the report lists: those with an event, or everyone for the tables.
+        names=_names(census if detail else [event.enterprise_id for event in computed.events], scope, period),
+    )
+    if detail:
+        _add_detail(result, computed.table, scope, computed.judged.industries)
+    return result
+
+
+@dataclass
+class _Computed:
+    """Per-enterprise results of a scope (``_compute``): what the report's figures are sums over."""
+
+    judged: _Judged
+    table: kpi.PeriodTable
+    above: frozenset[int]
+    above_before: frozenset[int]
+    events: list[ScaleEvent]
+    sizes: dict[str, set[int]]
+
+
+def _compute(scope: tuple[int, ...] | None, period: ReportPeriod) -> _Computed:
+    """Steps 1–3 of ``report_kpis``: the table, 规上 now and a year earlier, 升规 events, size classes."""
+    year, months = period.year, period.months
     judged = _judge_all(scope, period)
     census, end_rows, industries, scale = judged.census, judged.end_rows, judged.industries, judged.scale
     irregular = judged.irregular
-    regular = [enterprise_id for enterprise_id in census if enterprise_id not in irregular]
     table = kpi.PeriodTable(year, months)
-    _add_period_ends(table, end_rows, regular)
+    _add_period_ends(table, end_rows, [enterprise_id for enterprise_id in census if enterprise_id not in irregular])
     irregular_rows = _engine_rows(scope, period, irregular)
     for totals in kpi.enterprise_period_totals(irregular_rows, year, months).values():
         table.add(totals)
     at_end, year_before, before_period = _scale_points(period)
-    above = frozenset(scale.above | _above_scale(irregular_rows, *at_end, industries))
-    above_before = frozenset(scale.above_before | _above_scale(irregular_rows, *year_before, industries))
     already = _above_scale(irregular_rows, *before_period, industries)
     events = sorted(
         (
@@ -782,8 +870,28 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
         ),
         key=lambda event: (event.year, event.month, event.enterprise_id),
     )
-    sizes = kpi.enterprises_by_size_class(irregular_rows, year, last, industries)
+    engine_sizes = kpi.enterprises_by_size_class(irregular_rows, year, period.last_month, industries)
+    return _Computed(
+        judged,
+        table,
+        frozenset(scale.above | _above_scale(irregular_rows, *at_end, industries)),
+        frozenset(scale.above_before | _above_scale(irregular_rows, *year_before, industries)),
+        events,
+        {size: members | engine_sizes[size] for size, members in scale.sizes.items()},  # type: ignore[index]
+    )
 
+
+def _assemble(
+    period: ReportPeriod,
+    scope: tuple[int, ...] | None,
+    computed: _Computed,
+    *,
+    reporting: int,
+    extras: _Extras,
+    names: dict[int, str],
+) -> ReportKpis:
+    """Step 4 of ``report_kpis``: the figures, as sums over the table's columns."""
+    table, above, above_before = computed.table, computed.above, computed.above_before
     above_output = kpi.total_of(table, "output", "current", above)
     above_output_previous = kpi.total_of(table, "output", "previous", above_before)
     naive_now = [e for e in table.current["output"] if e in above]
@@ -796,9 +904,8 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
     )
     rnd_now = kpi.rnd_intensity_of(table, "current")
     rnd_before = kpi.rnd_intensity_of(table, "previous")
-    projects, project_investment = _projects(scope, period)
-    by_stage, in_rnd, class1, phase3 = _products(scope, period)
-    result = ReportKpis(
+    by_stage, in_rnd, class1, phase3 = _product_counts(extras.products, period)
+    return ReportKpis(
         period=period,
         park_ids=scope,
         totals={indicator: kpi.total_of(table, indicator) for indicator in HEADLINE},
@@ -812,24 +919,20 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
         rnd_intensity=rnd_now,
         rnd_intensity_previous=rnd_before,
         rnd_intensity_change=kpi.pp_difference(rnd_now.value, rnd_before.value),
-        size_classes={size: len(scale.sizes[size] | sizes[size]) for size in scale.sizes},  # type: ignore[index]
-        new_above_scale=events,
-        listings=_listings(scope, period),
-        projects_completed=projects,
-        project_investment=project_investment,
+        size_classes={size: len(members) for size, members in computed.sizes.items()},
+        new_above_scale=computed.events,
+        listings=extras.listings,
+        projects_completed=extras.projects,
+        project_investment=extras.project_investment,
         products_by_stage=by_stage,
         products_in_rnd=in_rnd,
         class1_drugs_in_clinical=class1,
         products_in_phase3=phase3,
-        occupancy_rate=_occupancy(scope),
-        reporting_enterprises=sum(1 for _monthly, reporting in census.values() if reporting),
-        # Names of the enterprises the report lists: those with an event, or everyone for the tables.
-        names=_names(census if detail else [event.enterprise_id for event in events], scope, period),
+        occupancy_rate=_occupancy(extras.areas),
+        reporting_enterprises=reporting,
+        names=names,
         table=table,
     )
-    if detail:
-        _add_detail(result, table, scope, industries)
-    return result
 
 
 def _names(enterprise_ids: Collection[int], scope: tuple[int, ...] | None, period: ReportPeriod) -> dict[int, str]:
@@ -934,9 +1037,61 @@ def _single_months(
 
 
 def portfolio_kpis(*, park_ids: Collection[int], period: ReportPeriod) -> list[tuple[Park, ReportKpis]]:
-    """KPIs park by park (a constant number of queries per park; memory bounded by the largest park)."""
+    """The KPIs of each park, computed once for all of them and split by park: a constant number of
+    queries, whatever the number of parks and enterprises.
+
+    Every figure is a sum over enterprises, so a park's figures are those of its enterprises. An
+    enterprise whose rows of the two years lie in several parks (it moved) belongs to none of them
+    alone: each park it reported in is computed on its own (``report_kpis``), as rare as moves are.
+    """
     parks = list(Park.objects.filter(pk__in=list(park_ids)).order_by("city", "name"))
-    return [(park, report_kpis(park_ids=[park.pk], period=period, detail=False)) for park in parks]
+    scope = tuple(sorted(park.pk for park in parks))
+    computed = _compute(scope, period)
+    judged = computed.judged
+    park_of = {e: next(iter(ps)) for e, ps in judged.parks_of.items() if len(ps) == 1}
+    moved = {park_id for ps in judged.parks_of.values() if len(ps) > 1 for park_id in ps}
+
+    def by_park(members: Iterable[int]) -> dict[int, set[int]]:
+        split: dict[int, set[int]] = defaultdict(set)
+        for enterprise_id in members:
+            if enterprise_id in park_of:
+                split[park_of[enterprise_id]].add(enterprise_id)
+        return split
+
+    tables = computed.table.partition(park_of)
+    above, above_before = by_park(computed.above), by_park(computed.above_before)
+    sizes = {size: by_park(members) for size, members in computed.sizes.items()}
+    reporting = by_park(e for e, (_monthly, reported) in judged.census.items() if reported)
+    events: dict[int, list[ScaleEvent]] = defaultdict(list)
+    for event in computed.events:
+        if event.enterprise_id in park_of:
+            events[park_of[event.enterprise_id]].append(event)
+    extras = _extras(scope, period)
+    names = _names([event.enterprise_id for event in computed.events], scope, period)
+    results = []
+    for park in parks:
+        if park.pk in moved:
+            results.append((park, report_kpis(park_ids=[park.pk], period=period, detail=False)))
+            continue
+        part = _Computed(
+            judged,
+            tables.get(park.pk) or kpi.PeriodTable(period.year, period.months),
+            frozenset(above.get(park.pk, ())),
+            frozenset(above_before.get(park.pk, ())),
+            events.get(park.pk, []),
+            {size: set(split.get(park.pk, ())) for size, split in sizes.items()},
+        )
+        park_names = {event.enterprise_id: names.get(event.enterprise_id, "") for event in part.events}
+        kpis = _assemble(
+            period,
+            (park.pk,),
+            part,
+            reporting=len(reporting.get(park.pk, ())),
+            extras=extras.get(park.pk) or _Extras(),
+            names=park_names,
+        )
+        results.append((park, kpis))
+    return results
 
 
 # --- sources -------------------------------------------------------------------------------------

@@ -193,7 +193,8 @@ def test_lettable_and_vacant_area_agrees_with_park_kpis(park_a, park_b, building
                 space=unit, occupancy=Occupancy.LEASED, occupied_from=today, occupied_until=datetime.date(2029, 1, 1)
             )
     kpis = park_kpis([park_a.pk], day=today)[park_a.pk]
-    assert lettable_and_vacant_area([park_a.pk], day=today) == (kpis.lettable_area_sqm, kpis.vacant_area_sqm)
+    expected = {park_a.pk: (kpis.lettable_area_sqm, kpis.vacant_area_sqm)}
+    assert lettable_and_vacant_area([park_a.pk], day=today) == expected
     assert kpis.vacant_area_sqm == Decimal(900 * 13)
-    assert lettable_and_vacant_area([park_b.pk], day=today) == (Decimal(0), Decimal(0))
-    assert lettable_and_vacant_area(None, day=today) == (kpis.lettable_area_sqm, kpis.vacant_area_sqm)
+    assert lettable_and_vacant_area([park_b.pk], day=today) == {}  # no lettable units
+    assert lettable_and_vacant_area(None, day=today) == expected
