@@ -20,7 +20,8 @@ from typing import Any, Final, NamedTuple, cast
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import F, Max, Min, Q, QuerySet, Sum, Window
+from django.db.models import BooleanField, F, Max, Min, Q, QuerySet, Sum, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lag
 from django.utils import timezone
 
@@ -434,7 +435,9 @@ def _census(scope: tuple[int, ...] | None, period: ReportPeriod) -> _Census:
     year, last = period.year, period.last_month
     rows = report_queryset(scope).filter(year__in=(year - 1, year)).order_by()
     first_months = rows.values_list("park_id", "enterprise_id").annotate(first_month=Min("month", filter=Q(year=year)))
-    monthly = set(rows.filter(is_cumulative=False).values_list("enterprise_id", flat=True).distinct())
+    # A literal, not a parameter: SQLite uses a partial index only when it can see the condition.
+    literal_false = RawSQL("false" if connection.vendor == "postgresql" else "0", (), output_field=BooleanField())  # noqa: S611 - a constant
+    monthly = set(rows.filter(is_cumulative=literal_false).values_list("enterprise_id", flat=True).distinct())
     reporting: dict[int, bool] = {}
     parks_of: dict[int, set[int]] = defaultdict(set)
     for park_id, enterprise_id, first_month in fetch_rows(first_months):

@@ -18,4 +18,6 @@ class Migration(migrations.Migration):
             model_name='monthlyreport',
             index=models.Index(condition=models.Q(('is_cumulative', False)), fields=['park', 'year', 'enterprise'], name='monthly_report_monthly_idx'),
         ),
+        # Planner statistics for the new index: without them SQLite keeps reading the wider one.
+        migrations.RunSQL("ANALYZE park_statistics_monthlyreport", reverse_sql=migrations.RunSQL.noop),
     ]
