@@ -50,16 +50,15 @@ def fetch_rows(queryset: QuerySet[Any], *, convert: Collection[int] = ()) -> lis
     ]
     if not converters or not rows:
         return rows
-    converted: list[tuple[Any, ...]] = []
-    for row in rows:
+    for index, row in enumerate(rows):  # in place: the driver's rows go as their copies come
         values = list(row)
         for position, functions, expression in converters:
             value = values[position]
             for function in functions:
                 value = function(value, expression, database)
             values[position] = value
-        converted.append(tuple(values))
-    return converted
+        rows[index] = tuple(values)
+    return rows
 
 
 class AnyOf(Lookup[Any]):

@@ -685,20 +685,20 @@ def _crossings(
         return []
     year = period.year
     rows = report_queryset(scope).filter(year__in=(year - 1, year), revenue__isnull=False)
-    points = [
+    points = (
         point
-        for chunk in _id_chunks(ids)  # ascending: the points stay ordered by enterprise
+        for chunk in _id_chunks(ids)  # one list of rows at a time
         for point in fetch_rows(
             rows.filter(enterprise_id__any_of=chunk)
             .order_by("enterprise_id", "year", "month")
             .values_list("enterprise_id", "year", "month", "revenue"),
             convert=[3],
         )
-    ]
+    )
     events: list[ScaleEvent] = []
     thresholds: dict[str, Decimal | None] = {}
     previous_year, first, last = year - 1, period.first_month, period.last_month
-    # Rows arrive ordered by enterprise, year, month: last year's months come before this year's.
+    # Rows arrive ordered by enterprise, year, month (chunks ascend): last year's months come first.
     for enterprise_id, group in groupby(points, key=itemgetter(0)):
         code = industries.get(enterprise_id)
         if enterprise_id not in ids or code is None:
@@ -861,6 +861,7 @@ def _compute(scope: tuple[int, ...] | None, period: ReportPeriod) -> _Computed:
     irregular = judged.irregular
     table = kpi.PeriodTable(year, months)
     _add_period_ends(table, end_rows, [enterprise_id for enterprise_id in census if enterprise_id not in irregular])
+    judged.end_rows = {}  # the table holds what counts; a portfolio's rows need not outlive it
     irregular_rows = _engine_rows(scope, period, irregular)
     for totals in kpi.enterprise_period_totals(irregular_rows, year, months).values():
         table.add(totals)
