@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.core.audit import audit_record, model_changes, snapshot
 from parkos.core.models import AuditAction
 from parkos.enterprises import services as enterprise_services
+from parkos.enterprises.choices import EnterpriseLifecycle
+from parkos.enterprises.models import Enterprise
 from parkos.leasing import schedule
 from parkos.leasing.choices import ContractEventKind, ContractKind, ContractStatus, RenewalTaskStatus
 from parkos.leasing.models import (
@@ -37,7 +39,6 @@ from parkos.parks.services import space_set_occupancy
 
 if TYPE_CHECKING:
     from parkos.accounts.models import User
-    from parkos.enterprises.models import Enterprise
 
 TERM_FIELDS = (
     "signed_on", "start_on", "end_on", "handover_on", "rent_per_sqm_month", "sale_price_per_sqm", "sale_total",
@@ -330,14 +331,38 @@ def contract_cancel(*, contract: Contract, actor: User | None, note: str = "") -
     return contract
 
 
+def _holding_space(today: datetime.date) -> QuerySet[ContractSpace]:
+    """Executed contracts' spaces held on ``today`` or later (a sale holds for good)."""
+    return ContractSpace.objects.filter(occupies=True).filter(Q(end_on__isnull=True) | Q(end_on__gte=today))
+
+
 def _refresh_tenancy(contract: Contract, actor: User | None) -> None:
     """After a termination: an enterprise with no contract holding space from today on is a former tenant."""
-    today = timezone.localdate()
-    still_holds = ContractSpace.objects.filter(contract__enterprise_id=contract.enterprise_id, occupies=True).filter(
-        Q(end_on__isnull=True) | Q(end_on__gte=today)
-    )
-    if not still_holds.exists():
+    if not _holding_space(timezone.localdate()).filter(contract__enterprise_id=contract.enterprise_id).exists():
         enterprise_services.enterprise_mark_former_tenant(enterprise=contract.enterprise, actor=actor)
+
+
+@transaction.atomic
+def tenancies_end_expired(*, actor: User | None = None, today: datetime.date | None = None) -> int:
+    """Tenants whose every executed contract has run out become former tenants (搬离); idempotent.
+
+    Only enterprises that held space by contract in ParkOS are considered: a tenant recorded without
+    contracts (imported, or entered by hand) stays one. A renewal or a later lease that holds space
+    from today on keeps the enterprise a tenant. Run daily by `manage.py leasing_reminders`.
+    """
+    today = today or timezone.localdate()
+    held = ContractSpace.objects.filter(occupies=True).values("contract__enterprise_id")
+    holding = _holding_space(today).values("contract__enterprise_id")
+    ended = (
+        Enterprise.objects.filter(lifecycle=EnterpriseLifecycle.TENANT, pk__in=held)
+        .exclude(pk__in=holding)
+        .order_by("pk")
+    )
+    count = 0
+    for enterprise in ended:
+        enterprise_services.enterprise_mark_former_tenant(enterprise=enterprise, actor=actor)
+        count += 1
+    return count
 
 
 @transaction.atomic

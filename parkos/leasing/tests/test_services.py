@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import threading
 from decimal import Decimal as D
 
@@ -11,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.db.models import Sum
 
-from parkos.core.models import AuditEntry
+from parkos.core.models import AuditAction, AuditEntry
+from parkos.enterprises.models import Enterprise
 from parkos.leasing import schedule, services
 from parkos.leasing.choices import ContractLifecycle, ContractStatus, RenewalTaskStatus
 from parkos.leasing.models import Contract, ContractMonth, RenewalTask
@@ -239,3 +241,43 @@ def test_terminating_the_last_lease_makes_a_former_tenant(db, park_a):
     )
     enterprise.refresh_from_db()
     assert enterprise.lifecycle == EnterpriseLifecycle.FORMER_TENANT
+
+
+def test_a_tenant_whose_leases_ran_out_becomes_a_former_tenant(db, park_a):
+    from django.core.management import call_command
+
+    from parkos.enterprises.choices import EnterpriseLifecycle
+    from parkos.parks.tests.factories import UnitFactory
+
+    def unit():
+        return UnitFactory(floor__building__park=park_a)
+
+    gone = EnterpriseFactory()
+    signed_lease(units=[unit()], enterprise=gone, end_on=datetime.date(2026, 12, 31))
+    renewed = EnterpriseFactory()
+    signed_lease(units=[unit()], enterprise=renewed, end_on=datetime.date(2026, 12, 31))
+    signed_lease(
+        units=[unit()], enterprise=renewed, start_on=datetime.date(2027, 3, 1), end_on=datetime.date(2029, 2, 28)
+    )
+    without_contracts = EnterpriseFactory(lifecycle=EnterpriseLifecycle.TENANT)  # recorded before ParkOS
+    for enterprise in (gone, renewed):
+        enterprise.refresh_from_db()
+        assert enterprise.lifecycle == EnterpriseLifecycle.TENANT
+
+    assert services.tenancies_end_expired(today=datetime.date(2026, 12, 31)) == 0  # the last day still counts
+    out = io.StringIO()
+    call_command("leasing_reminders", "--date", "2027-01-01", stdout=out)
+    assert "former tenants: 1;" in out.getvalue()
+    assert services.tenancies_end_expired(today=datetime.date(2027, 1, 1)) == 0  # idempotent
+    lifecycles = dict(
+        Enterprise.objects.filter(pk__in=[gone.pk, renewed.pk, without_contracts.pk]).values_list("pk", "lifecycle")
+    )
+    assert lifecycles == {
+        gone.pk: EnterpriseLifecycle.FORMER_TENANT,
+        renewed.pk: EnterpriseLifecycle.TENANT,  # its next lease starts in March
+        without_contracts.pk: EnterpriseLifecycle.TENANT,
+    }
+    trail = AuditEntry.objects.filter(object_type="enterprises.enterprise", object_id=str(gone.pk))
+    assert [EnterpriseLifecycle.TENANT, EnterpriseLifecycle.FORMER_TENANT] in [
+        entry.changes.get("lifecycle") for entry in trail.filter(action=AuditAction.UPDATE)
+    ]
