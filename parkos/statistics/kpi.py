@@ -981,21 +981,14 @@ class PeriodTable:
     def partition(self, group_of: Mapping[int, int]) -> dict[int, PeriodTable]:
         """One table per group (e.g. park) of the enterprises ``group_of`` assigns; the others are dropped."""
         months = range(self.first, self.last + 1)
-        parts: dict[int, PeriodTable] = {}
+        parts = {group: PeriodTable(self.year, months) for group in set(group_of.values())}
         for side in ("current", "reported_prior", "previous"):
             for indicator, column in getattr(self, side).items():
                 for enterprise_id, value in column.items():
-                    group = group_of.get(enterprise_id)
-                    if group is None:
-                        continue
-                    if group not in parts:
-                        parts[group] = PeriodTable(self.year, months)
-                    getattr(parts[group], side)[indicator][enterprise_id] = value
+                    if (group := group_of.get(enterprise_id)) is not None:
+                        getattr(parts[group], side)[indicator][enterprise_id] = value
         for enterprise_id, totals in self._explicit.items():
-            group = group_of.get(enterprise_id)
-            if group is not None:
-                if group not in parts:
-                    parts[group] = PeriodTable(self.year, months)
+            if (group := group_of.get(enterprise_id)) is not None:
                 parts[group]._explicit[enterprise_id] = totals
         return parts
 

@@ -790,13 +790,25 @@ def period_table(*, park_ids: Collection[int] | None, period: ReportPeriod) -> k
     scope = tuple(sorted(park_ids)) if park_ids is not None else None
     census = _census(scope, period).flags
     monthly = {enterprise_id for enterprise_id, (has_monthly, _reporting) in census.items() if has_monthly}
-    table = kpi.PeriodTable(period.year, period.months)
-    _add_period_ends(table, _period_end_rows(scope, period), [e for e in census if e not in monthly])
-    for totals in kpi.enterprise_period_totals(
-        _engine_rows(scope, period, monthly), period.year, period.months
-    ).values():
-        table.add(totals)
+    table, _engine = _filled_table(scope, period, census, _period_end_rows(scope, period), monthly)
     return table
+
+
+def _filled_table(
+    scope: tuple[int, ...] | None,
+    period: ReportPeriod,
+    enterprise_ids: Collection[int],
+    end_rows: _EndRows,
+    irregular: set[int],
+) -> tuple[kpi.PeriodTable, kpi.RowSet]:
+    """The period table: regular enterprises from their period-end rows, the irregular ones from the
+    row engine (one query for their rows, which are returned too)."""
+    table = kpi.PeriodTable(period.year, period.months)
+    _add_period_ends(table, end_rows, [e for e in enterprise_ids if e not in irregular])
+    irregular_rows = _engine_rows(scope, period, irregular)
+    for totals in kpi.enterprise_period_totals(irregular_rows, period.year, period.months).values():
+        table.add(totals)
+    return table, irregular_rows
 
 
 def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detail: bool = True) -> ReportKpis:
@@ -858,13 +870,8 @@ def _compute(scope: tuple[int, ...] | None, period: ReportPeriod) -> _Computed:
     year, months = period.year, period.months
     judged = _judge_all(scope, period)
     census, end_rows, industries, scale = judged.census, judged.end_rows, judged.industries, judged.scale
-    irregular = judged.irregular
-    table = kpi.PeriodTable(year, months)
-    _add_period_ends(table, end_rows, [enterprise_id for enterprise_id in census if enterprise_id not in irregular])
+    table, irregular_rows = _filled_table(scope, period, census, end_rows, judged.irregular)
     judged.end_rows = {}  # the table holds what counts; a portfolio's rows need not outlive it
-    irregular_rows = _engine_rows(scope, period, irregular)
-    for totals in kpi.enterprise_period_totals(irregular_rows, year, months).values():
-        table.add(totals)
     at_end, year_before, before_period = _scale_points(period)
     already = _above_scale(irregular_rows, *before_period, industries)
     events = sorted(
