@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from parkos.enterprises import credit_code, industry, selectors
+from parkos.core import industry
+from parkos.enterprises import credit_code, selectors
 from parkos.enterprises.choices import EnterpriseLifecycle, EnterpriseSize
 from parkos.enterprises.models import Contact, Enterprise, ImportJob, MergeRecord, Tag
 from parkos.enterprises.phones import parse_phone

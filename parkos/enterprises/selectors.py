@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from parkos.accounts.access import Capability, has_capability, is_staff_member, visible_park_ids
+from parkos.accounts.access import Capability, has_capability, is_staff_member, visible_park_ids, visible_parks
 from parkos.enterprises import credit_code, search
 from parkos.enterprises.models import Contact, Enterprise, ImportJob
 from parkos.enterprises.phones import parse_phone
@@ -75,6 +75,5 @@ def import_jobs_for(user: User | AnonymousUser) -> QuerySet[ImportJob]:
 
 
 def park_choices_for(user: User | AnonymousUser) -> Any:
-    from parkos.accounts.access import visible_parks
 
     return visible_parks(user)

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from parkos.parks.choices import SpaceStatus
+from parkos.parks.fire import FireHazardClass, hazard_rank
 from parkos.parks.models import Building, Floor, LandParcel, Park, Unit, status_on
 
 ZERO = Decimal(0)
@@ -166,7 +167,6 @@ def status_counts(queryset: QuerySet[Any]) -> dict[str, int]:
 
 def units_hosting(tenant_class: str) -> Q:
     """Units whose design class can host a tenant of `tenant_class` (space at most as hazardous)."""
-    from parkos.parks.fire import FireHazardClass, hazard_rank
 
     rank = hazard_rank(FireHazardClass(tenant_class))
     return Q(design_fire_class__in=[c.value for c in FireHazardClass if hazard_rank(c) <= rank])
