@@ -8,9 +8,11 @@ class StatisticsConfig(AppConfig):
     verbose_name = _("统计与年报")
 
     def ready(self) -> None:
+        from parkos.innovation import hooks as innovation_hooks
         from parkos.leasing import hooks as leasing_hooks
         from parkos.statistics import (
             demo,
+            feeds,
             panels,  # noqa: F401  (registers its enterprise-page panel)
             selectors,
             widgets,  # noqa: F401  (registers the dashboard widgets)
@@ -20,6 +22,7 @@ class StatisticsConfig(AppConfig):
 
         navigation.register("park_statistics:dashboard", _("统计与年报"), module="statistics", order=50)
         web_demo.register("statistics", demo.load_demo, order=70)
+        innovation_hooks.provide_scale_ups(feeds.scale_ups)
         leasing_hooks.provide_commitment_actuals(
             lambda enterprise, since: selectors.enterprise_actuals_for_commitments(enterprise=enterprise, since=since)
         )
