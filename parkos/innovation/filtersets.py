@@ -44,6 +44,14 @@ PRODUCT_ORDERING = ("name", "enterprise__name", "stage_since", "park__name")
 PHASE_CHOICES = [("none", _("未签约")), *ProjectPhase.choices]
 
 
+class YesNoAll(django_filters.widgets.BooleanWidget):  # type: ignore[misc]
+    """全部 / 是 / 否 (django-filter's own says "Unknown" for the empty choice)."""
+
+    def __init__(self, attrs: Any = None) -> None:
+        super().__init__(attrs)
+        self.choices = (("", _("全部")), ("true", _("是")), ("false", _("否")))
+
+
 def _visible_parks(request: Any) -> QuerySet[Park]:
     if request is None:
         return Park.objects.none()
@@ -57,8 +65,10 @@ class ProjectFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     kind = django_filters.ChoiceFilter(choices=ProjectKind.choices, label=_("项目类型"))
     phase = django_filters.ChoiceFilter(choices=PHASE_CHOICES, method="filter_phase", label=_("当前阶段"))
-    behind = django_filters.BooleanFilter(method="filter_behind", label=_("进度滞后"))
-    statistical = django_filters.BooleanFilter(method="filter_statistical", label=_("统计项目（≥500万元）"))
+    behind = django_filters.BooleanFilter(method="filter_behind", label=_("进度滞后"), widget=YesNoAll)
+    statistical = django_filters.BooleanFilter(
+        method="filter_statistical", label=_("统计项目（≥500万元）"), widget=YesNoAll
+    )
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业"))
     completed_year = django_filters.NumberFilter(field_name="completed_on__year", label=_("建成投用年份"))
 
@@ -105,7 +115,7 @@ class ProductFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         choices=[*ClinicalStage.choices, *DeviceStage.choices], method="filter_stage", label=_("阶段")
     )
     on = django_filters.DateFilter(method="filter_on", label=_("截至日期"))
-    is_key = django_filters.BooleanFilter(label=_("重点产品"))
+    is_key = django_filters.BooleanFilter(label=_("重点产品"), widget=YesNoAll)
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业"))
 
     class Meta:

@@ -67,6 +67,8 @@ from parkos.innovation.regulatory import (
 )
 
 ZERO = Decimal(0)
+#: The boards a listing can be on: the enterprise pool's listing statuses but "unlisted".
+LISTING_BOARDS = [(value, label) for value, label in ListingStatus.choices if value != ListingStatus.UNLISTED]
 #: 固定资产投资项目统计起点: 计划总投资 ≥ 500万元 (RULES §5).
 STATISTICAL_THRESHOLD = Decimal(5_000_000)
 
@@ -539,7 +541,7 @@ class Milestone(TimeStampedModel):
     )
     kind = models.CharField(_("类型"), max_length=16, choices=MilestoneKind.choices)
     on = models.DateField(_("日期"))
-    exchange = models.CharField(_("上市板块"), max_length=16, choices=ListingStatus.choices, blank=True)
+    exchange = models.CharField(_("上市板块"), max_length=16, choices=LISTING_BOARDS, blank=True)
     stock_code = models.CharField(_("股票代码"), max_length=12, blank=True)
     short_name = models.CharField(_("证券简称"), max_length=40, blank=True)
     market_value = _money(_("上市首日总市值（元）"), help_text=_("填写后按持股比例为运营方持股估值"))
@@ -584,8 +586,6 @@ class Milestone(TimeStampedModel):
         if self.kind == MilestoneKind.LISTING:
             need("exchange", gettext("请选择上市板块"))
             need("stock_code", gettext("请填写股票代码"))
-            if self.exchange == ListingStatus.UNLISTED:
-                errors.setdefault("exchange", []).append(gettext("请选择上市板块"))
         elif self.kind == MilestoneKind.HIGH_TECH:
             need("certificate_number", gettext("请填写高新技术企业证书编号"))
             if self.valid_until is not None and self.valid_until <= self.on:

@@ -713,5 +713,10 @@ class Migration(migrations.Migration):
             model_name='techtransfer',
             constraint=models.CheckConstraint(condition=models.Q(('institution__isnull', False), models.Q(('licensor_name', ''), _negated=True), _connector='OR'), name='tech_transfer_has_licensor', violation_error_message='请选择合作机构或填写转让/许可方名称'),
         ),
+        migrations.AlterField(
+            model_name='milestone',
+            name='exchange',
+            field=models.CharField(blank=True, choices=[('sh_main', '上交所主板'), ('sz_main', '深交所主板'), ('star', '科创板'), ('chinext', '创业板'), ('bse', '北交所'), ('neeq', '新三板'), ('hkex', '港交所'), ('overseas', '境外其他')], max_length=16, verbose_name='上市板块'),
+        ),
         migrations.RunPython(histories_from_current_stages, migrations.RunPython.noop),
     ]
