@@ -16,28 +16,18 @@ from parkos.innovation.choices import MilestoneKind, ProjectKind, ProjectPhase
 from parkos.innovation.models import (
     STATISTICAL_THRESHOLD,
     Agreement,
-    Fund,
     Institution,
-    InstitutionContact,
     JointProject,
     Milestone,
     Platform,
-    PlatformUse,
     Product,
-    ProductPartner,
-    ProductStage,
     Project,
-    ProjectIssue,
-    ProjectPhoto,
-    ProjectProgress,
     Stake,
-    StakeExit,
-    StakeInvestment,
-    StakeValuation,
     TechTransfer,
 )
 from parkos.innovation.regulatory import ClinicalStage, DeviceClass, DeviceStage, DrugFamily, ProductKind
 from parkos.parks.models import Park
+from parkos.web.filtering import FilterSet
 
 PROJECT_ORDERING = ("name", "planned_investment", "started_on", "completed_on", "planned_completed_on", "park__name")
 PRODUCT_ORDERING = ("name", "enterprise__name", "stage_since", "park__name")
@@ -58,7 +48,7 @@ def _visible_parks(request: Any) -> QuerySet[Park]:
     return visible_parks(request.user).filter(archived_at__isnull=True)
 
 
-class ProjectFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class ProjectFilterSet(FilterSet):
     """The project list and /api/innovation/projects/."""
 
     q = django_filters.CharFilter(method="search", label=_("关键词"))
@@ -71,6 +61,8 @@ class ProjectFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     )
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业"))
     completed_year = django_filters.NumberFilter(field_name="completed_on__year", label=_("建成投用年份"))
+
+    form_fields = ("q", "park", "kind", "phase", "behind", "statistical", "completed_year")
 
     class Meta:
         model = Project
@@ -101,7 +93,7 @@ class ProjectFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
 
-class ProductFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class ProductFilterSet(FilterSet):
     """The product list and /api/innovation/products/; `on` + `stage`: the products in a stage on a day
     (what a cell of the pipeline view counts)."""
 
@@ -117,6 +109,8 @@ class ProductFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     on = django_filters.DateFilter(method="filter_on", label=_("截至日期"))
     is_key = django_filters.BooleanFilter(label=_("重点产品"), widget=YesNoAll)
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业"))
+
+    form_fields = ("q", "park", "kind", "drug_family", "drug_category", "device_class", "stage", "on", "is_key")
 
     class Meta:
         model = Product
@@ -148,48 +142,20 @@ class ProductFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(Q(stage=value) | Q(device_stage=value))
 
 
-class ProductStageFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    class Meta:
-        model = ProductStage
-        fields = ["product", "stage"]
-
-
-class ProductPartnerFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    class Meta:
-        model = ProductPartner
-        fields = ["product", "role", "institution"]
-
-
-class ProjectProgressFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    class Meta:
-        model = ProjectProgress
-        fields = ["project", "year", "month"]
-
-
-class ProjectPhotoFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    class Meta:
-        model = ProjectPhoto
-        fields = ["project"]
-
-
-class ProjectIssueFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    class Meta:
-        model = ProjectIssue
-        fields = ["project", "status"]
-
-
-class MilestoneFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class MilestoneFilterSet(FilterSet):
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     kind = django_filters.ChoiceFilter(choices=MilestoneKind.choices, label=_("类型"))
     year = django_filters.NumberFilter(field_name="on__year", label=_("年份"))
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业"))
+
+    form_fields = ("park", "kind", "year")
 
     class Meta:
         model = Milestone
         fields = ["park", "kind", "year", "enterprise"]
 
 
-class InstitutionFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class InstitutionFilterSet(FilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("机构名称"))
 
     class Meta:
@@ -197,37 +163,32 @@ class InstitutionFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["q", "kind", "clinical_trial_site"]
 
 
-class InstitutionContactFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    class Meta:
-        model = InstitutionContact
-        fields = ["institution"]
+class AgreementFilterSet(FilterSet):
+    park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
 
-
-class AgreementFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     class Meta:
         model = Agreement
         fields = ["park", "institution", "enterprise", "kind"]
 
 
-class JointProjectFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class JointProjectFilterSet(FilterSet):
+    park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
+
     class Meta:
         model = JointProject
         fields = ["park", "institution", "enterprise", "status"]
 
 
-class PlatformFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class PlatformFilterSet(FilterSet):
+    park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
+
     class Meta:
         model = Platform
         fields = ["park", "kind", "institution"]
 
 
-class PlatformUseFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    class Meta:
-        model = PlatformUse
-        fields = ["platform", "enterprise"]
-
-
-class TechTransferFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class TechTransferFilterSet(FilterSet):
+    park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     year = django_filters.NumberFilter(field_name="signed_on__year", label=_("年份"))
 
     class Meta:
@@ -235,33 +196,10 @@ class TechTransferFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["park", "kind", "institution", "enterprise", "year"]
 
 
-class FundFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    class Meta:
-        model = Fund
-        fields = ["kind"]
-
-
-class StakeFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class StakeFilterSet(FilterSet):
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
+    form_fields = ("park", "fund")
 
     class Meta:
         model = Stake
         fields = ["park", "fund", "enterprise"]
-
-
-class StakeInvestmentFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    class Meta:
-        model = StakeInvestment
-        fields = ["stake", "kind"]
-
-
-class StakeValuationFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    class Meta:
-        model = StakeValuation
-        fields = ["stake", "method"]
-
-
-class StakeExitFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    class Meta:
-        model = StakeExit
-        fields = ["stake", "kind"]

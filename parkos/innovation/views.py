@@ -34,10 +34,15 @@ from parkos.innovation.choices import MilestoneKind
 from parkos.innovation.filtersets import (
     PRODUCT_ORDERING,
     PROJECT_ORDERING,
+    AgreementFilterSet,
     InstitutionFilterSet,
+    JointProjectFilterSet,
     MilestoneFilterSet,
+    PlatformFilterSet,
     ProductFilterSet,
     ProjectFilterSet,
+    StakeFilterSet,
+    TechTransferFilterSet,
 )
 from parkos.innovation.models import (
     SPLIT_FIELDS,
@@ -652,18 +657,27 @@ class CooperationView(ParkScopedMixin, TemplateView):
         today = timezone.localdate()
         year = _year_param(self.request, today.year)
         park_ids = _park_ids(self.request)
+
+        def listed(filterset_class: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+            # The API's FilterSets: ?park=, ?institution=, ?kind=… narrow the lists here too.
+            scoped = selectors.scoped(queryset, park_ids)
+            narrowed: QuerySet[Any] = filterset_class(
+                self.request.GET or None, queryset=scoped, request=self.request
+            ).qs
+            return narrowed
+
         context.update(
             year=year,
             kpis=selectors.cooperation_kpis(park_ids=park_ids, year=year, today=today),
-            agreements=selectors.scoped(Agreement.objects.select_related("institution", "enterprise"), park_ids)[:100],
-            joint_projects=selectors.scoped(JointProject.objects.select_related("institution", "enterprise"), park_ids)[
-                :100
-            ],
-            platforms=selectors.scoped(Platform.objects.select_related("institution"), park_ids).prefetch_related(
+            agreements=listed(AgreementFilterSet, Agreement.objects.select_related("institution", "enterprise"))[:100],
+            joint_projects=listed(
+                JointProjectFilterSet, JointProject.objects.select_related("institution", "enterprise")
+            )[:100],
+            platforms=listed(PlatformFilterSet, Platform.objects.select_related("institution")).prefetch_related(
                 "uses__enterprise"
             ),
-            transfers=selectors.scoped(
-                TechTransfer.objects.select_related("institution", "enterprise"), park_ids
+            transfers=listed(
+                TechTransferFilterSet, TechTransfer.objects.select_related("institution", "enterprise")
             ).prefetch_related("products")[:100],
             use_form=forms.PlatformUseForm(),
             can_manage=has_capability(self.request.user, Capability.MANAGE_SERVICES),
@@ -858,15 +872,15 @@ class PortfolioView(_StakesMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         as_of = min(_date_param(self.request, "on", today), today)
-        view = selectors.portfolio_view(
-            stakes=selectors.scoped(Stake.objects.all(), _park_ids(self.request)), as_of=as_of
+        stakes = StakeFilterSet(
+            self.request.GET or None, queryset=self.scope(Stake.objects.all()), request=self.request
         )
+        view = selectors.portfolio_view(stakes=stakes.qs, as_of=as_of)
         context.update(
             view=view,
+            filterset=stakes,
             as_of=as_of,
             today=today,
-            parks=_parks(self.request),
-            park_id=self.request.GET.get("park", ""),
             breadcrumbs=[(_("创新生态"), reverse("innovation:overview")), (_("投资孵化"), "")],
         )
         return context

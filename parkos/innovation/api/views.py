@@ -33,8 +33,21 @@ from parkos.accounts.access import (
 )
 from parkos.accounts.permissions import IsParkStaff, StaffWithCapability
 from parkos.enterprises.models import Enterprise
-from parkos.innovation import filtersets, selectors, services
+from parkos.innovation import selectors, services
 from parkos.innovation.api import serializers as s
+from parkos.innovation.filtersets import (
+    PRODUCT_ORDERING,
+    PROJECT_ORDERING,
+    AgreementFilterSet,
+    InstitutionFilterSet,
+    JointProjectFilterSet,
+    MilestoneFilterSet,
+    PlatformFilterSet,
+    ProductFilterSet,
+    ProjectFilterSet,
+    StakeFilterSet,
+    TechTransferFilterSet,
+)
 from parkos.innovation.models import (
     SPLIT_FIELDS,
     Agreement,
@@ -116,9 +129,9 @@ class ProjectViewSet(
 
     queryset = Project.objects.order_by("park_id", "name", "pk")
     serializer_class = s.ProjectSerializer
-    filterset_class = filtersets.ProjectFilterSet
+    filterset_class = ProjectFilterSet
     write_capability = Capability.MANAGE_PROJECTS
-    ordering_fields = list(filtersets.PROJECT_ORDERING)
+    ordering_fields = list(PROJECT_ORDERING)
 
     def get_queryset(self) -> QuerySet[Project]:
         return selectors.project_list(super().get_queryset())
@@ -177,9 +190,9 @@ class ProductViewSet(
 
     queryset = Product.objects.order_by("park_id", "enterprise_id", "name", "pk")
     serializer_class = s.ProductSerializer
-    filterset_class = filtersets.ProductFilterSet
+    filterset_class = ProductFilterSet
     write_capability = Capability.MANAGE_SERVICES
-    ordering_fields = list(filtersets.PRODUCT_ORDERING)
+    ordering_fields = list(PRODUCT_ORDERING)
 
     def create_through_service(self, data: dict[str, Any]) -> Product:
         stage, stage_on = data.pop("initial_stage"), data.pop("initial_stage_on")
@@ -221,7 +234,7 @@ class MilestoneViewSet(
 
     queryset = Milestone.objects.order_by("-on", "pk")
     serializer_class = s.MilestoneSerializer
-    filterset_class = filtersets.MilestoneFilterSet
+    filterset_class = MilestoneFilterSet
     write_capability = Capability.MANAGE_SERVICES
 
     def create_through_service(self, data: dict[str, Any]) -> Milestone:
@@ -291,7 +304,7 @@ class InstitutionViewSet(
 
     queryset = Institution.objects.order_by("name")
     serializer_class = s.InstitutionSerializer
-    filterset_class = filtersets.InstitutionFilterSet
+    filterset_class = InstitutionFilterSet
     permission_classes = [StaffWithCapability]
     write_capability = Capability.MANAGE_SERVICES
 
@@ -332,7 +345,7 @@ class _ParkedRecords(
 class AgreementViewSet(_ParkedRecords):
     queryset = Agreement.objects.order_by("-signed_on", "pk")
     serializer_class = s.AgreementSerializer
-    filterset_class = filtersets.AgreementFilterSet
+    filterset_class = AgreementFilterSet
     service = staticmethod(services.agreement_save)
     service_arg = "agreement"
 
@@ -340,7 +353,7 @@ class AgreementViewSet(_ParkedRecords):
 class JointProjectViewSet(_ParkedRecords):
     queryset = JointProject.objects.order_by("-started_on", "pk")
     serializer_class = s.JointProjectSerializer
-    filterset_class = filtersets.JointProjectFilterSet
+    filterset_class = JointProjectFilterSet
     service = staticmethod(services.joint_project_save)
     service_arg = "project"
 
@@ -348,7 +361,7 @@ class JointProjectViewSet(_ParkedRecords):
 class PlatformViewSet(_ParkedRecords):
     queryset = Platform.objects.prefetch_related("uses").order_by("park_id", "name", "pk")
     serializer_class = s.PlatformSerializer
-    filterset_class = filtersets.PlatformFilterSet
+    filterset_class = PlatformFilterSet
     service = staticmethod(services.platform_save)
     service_arg = "platform"
 
@@ -356,7 +369,7 @@ class PlatformViewSet(_ParkedRecords):
 class TechTransferViewSet(_ParkedRecords):
     queryset = TechTransfer.objects.prefetch_related("products").order_by("-signed_on", "pk")
     serializer_class = s.TechTransferSerializer
-    filterset_class = filtersets.TechTransferFilterSet
+    filterset_class = TechTransferFilterSet
     service = staticmethod(services.tech_transfer_save)
     service_arg = "transfer"
 
@@ -376,7 +389,6 @@ class FundViewSet(
 ):
     queryset = Fund.objects.order_by("name")
     serializer_class = s.FundSerializer
-    filterset_class = filtersets.FundFilterSet
     permission_classes = [IsParkStaff, CanManageStakes]
 
     def perform_create(self, serializer: Any) -> None:
@@ -393,7 +405,7 @@ class StakeViewSet(
 
     queryset = Stake.objects.order_by("park_id", "enterprise_id", "pk")
     serializer_class = s.StakeSerializer
-    filterset_class = filtersets.StakeFilterSet
+    filterset_class = StakeFilterSet
     permission_classes = [IsParkStaff, CanManageStakes]
 
     def _figures(self, stakes: QuerySet[Stake]) -> dict[int, Any]:
