@@ -435,7 +435,11 @@ class Product(TimeStampedModel):
                 errors.setdefault("approval_number", []).extend(exc.messages)
 
     def _clean_device(self, errors: dict[str, list[Any]]) -> None:
-        if self.drug_family:
+        if self.drug_family and self.kind == ProductKind.IVD:
+            errors.setdefault("drug_family", []).append(
+                gettext("体外诊断试剂按医疗器械管理时不填写药品注册类别；按生物制品管理的请选择相应注册分类")
+            )
+        elif self.drug_family:
             errors.setdefault("drug_family", []).append(gettext("医疗器械不填写药品注册类别"))
         if not self.device_class:
             errors.setdefault("device_class", []).append(gettext("医疗器械须填写类别"))

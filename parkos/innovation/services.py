@@ -276,9 +276,18 @@ def project_photo_add(
         cleaned = images.clean_image(upload)
     except ValidationError as exc:
         raise ValidationError({"image": exc.messages}) from exc
-    photo = ProjectPhoto(project=project, taken_on=taken_on, caption=caption, uploaded_by=actor)
+    photo = ProjectPhoto(project=project, taken_on=taken_on, caption=caption, uploaded_by=_user(actor))
     photo.image.save(cleaned.name or "photo.jpg", cleaned, save=False)
-    return save_audited(photo, actor=actor, before=None, park_id=project.park_id)
+    photo.full_clean()
+    photo.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=photo,
+        changes={"image": photo.image.name, "taken_on": taken_on, "caption": caption},
+        park_id=project.park_id,
+    )
+    return photo
 
 
 @transaction.atomic
@@ -365,11 +374,17 @@ def product_create(
 ) -> Product:
     """Add a product to the pipeline at its current stage (the first entry of its history)."""
     product = Product(**dataclasses.asdict(data) | {"park": data.park, "enterprise": data.enterprise})
+    errors: dict[str, list[str]] = {}
+    try:
+        product.full_clean()
+    except ValidationError as exc:
+        errors = {field: list(messages) for field, messages in exc.message_dict.items()}
     error = regulatory.transition_error(
         product.pathway, current=None, current_on=None, new=stage, on=stage_on, reason="", today=_today(today)
     )
     if error:
-        raise ValidationError({"stage": [error]})
+        errors.setdefault("stage", []).append(error)
+    _raise(errors)
     _copy_stage(product, stage, stage_on)
     save_audited(product, actor=actor, before=None, park_id=product.park_id)
     ProductStage.objects.create(product=product, stage=stage, on=stage_on, note=note, recorded_by=_user(actor))
