@@ -391,6 +391,8 @@ def pipeline(*, park_ids: Collection[int] | None, day: datetime.date) -> Pipelin
     clinical: dict[tuple[str, str, str], PipelineRow] = {}
     registration: dict[tuple[str, str, str], PipelineRow] = {}
     for row in rows:
+        if row["stage_at"] is None:
+            continue  # not yet in the pipeline on that day
         kind, family, category, device_class = (
             row["kind"],
             row["drug_family"],

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.forms.models import construct_instance
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -48,15 +49,19 @@ from parkos.innovation.models import (
     SPLIT_FIELDS,
     Agreement,
     Institution,
+    InstitutionContact,
     JointProject,
     Milestone,
     Platform,
+    PlatformUse,
     Product,
+    ProductPartner,
     Project,
     ProjectIssue,
     ProjectPhoto,
     Stake,
     StakeExit,
+    StakeInvestment,
     StakeValuation,
     TechTransfer,
 )
@@ -124,7 +129,8 @@ class _StepView(ParkScopedMixin, View):
     def form_kwargs(self, obj: Any) -> dict[str, Any]:
         return {}
 
-    def apply(self, obj: Any, data: dict[str, Any], request: HttpRequest) -> None:
+    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+        """Call the service with the valid form's data (`form.cleaned_data`, or `construct_instance`)."""
         raise NotImplementedError
 
     def redirect_to(self, obj: Any) -> str:
@@ -150,12 +156,21 @@ class _StepView(ParkScopedMixin, View):
             )
         else:
             try:
-                self.apply(obj, form.cleaned_data, request)
+                self.apply(obj, form, request)
             except ValidationError as exc:
                 messages.error(request, "；".join(exc.messages))
             else:
                 messages.success(request, self.done_message or _("已保存。"))
         return HttpResponseRedirect(self.redirect_to(obj))
+
+
+class _FormView(ServiceFormView):
+    """A service form that refuses a role without the capability before reading the form (the base
+    checks it for new objects only once the form is valid, in the chosen park)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.require(self.capability)
+        return super().post(request, *args, **kwargs)
 
 
 # --- overview ------------------------------------------------------------------------------------
@@ -281,7 +296,7 @@ class ProjectDetailView(ScopedDetailView):
         return context
 
 
-class ProjectFormView(ServiceFormView):
+class ProjectFormView(_FormView):
     form_class = forms.ProjectForm
     template_name = "innovation/form.html"
     capability = Capability.MANAGE_PROJECTS
@@ -318,7 +333,8 @@ class ProjectPhaseView(_StepView):
     capability = Capability.MANAGE_PROJECTS
     done_message = "已记录阶段日期。"
 
-    def apply(self, obj: Any, data: dict[str, Any], request: HttpRequest) -> None:
+    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+        data = form.cleaned_data
         services.project_phase_record(
             project=obj, phase=data["phase"], actual_on=data["actual_on"], actor=acting_user(request)
         )
@@ -329,7 +345,8 @@ class ProjectProgressView(_StepView):
     form_class = forms.ProgressForm
     capability = Capability.MANAGE_PROJECTS
 
-    def apply(self, obj: Any, data: dict[str, Any], request: HttpRequest) -> None:
+    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+        data = form.cleaned_data
         split = services.InvestmentSplit(**{name: data[name] or Decimal(0) for name in SPLIT_FIELDS})
         services.project_progress_record(
             project=obj,
@@ -346,7 +363,8 @@ class ProjectPhotoAddView(_StepView):
     form_class = forms.PhotoForm
     capability = Capability.MANAGE_PROJECTS
 
-    def apply(self, obj: Any, data: dict[str, Any], request: HttpRequest) -> None:
+    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+        data = form.cleaned_data
         services.project_photo_add(
             project=obj,
             upload=data["image"],
@@ -373,7 +391,8 @@ class ProjectIssueAddView(_StepView):
     form_class = forms.IssueForm
     capability = Capability.MANAGE_PROJECTS
 
-    def apply(self, obj: Any, data: dict[str, Any], request: HttpRequest) -> None:
+    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+        data = form.cleaned_data
         services.project_issue_raise(project=obj, actor=acting_user(request), **data)
 
 
@@ -386,7 +405,8 @@ class ProjectIssueCloseView(_StepView):
     def park_of(self, obj: Any) -> Any:
         return obj.project.park_id
 
-    def apply(self, obj: Any, data: dict[str, Any], request: HttpRequest) -> None:
+    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+        data = form.cleaned_data
         services.project_issue_close(issue=obj, actor=acting_user(request), **data)
 
     def redirect_to(self, obj: Any) -> str:
@@ -442,7 +462,7 @@ class ProductDetailView(ScopedDetailView):
         return context
 
 
-class ProductFormView(ServiceFormView):
+class ProductFormView(_FormView):
     form_class: Any = forms.ProductCreateForm
     template_name = "innovation/form.html"
     capability = Capability.MANAGE_SERVICES
@@ -505,7 +525,8 @@ class ProductStageView(_StepView):
     def form_kwargs(self, obj: Any) -> dict[str, Any]:
         return {"pathway": obj.pathway}
 
-    def apply(self, obj: Any, data: dict[str, Any], request: HttpRequest) -> None:
+    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+        data = form.cleaned_data
         services.product_stage_enter(product=obj, actor=acting_user(request), **data)
 
 
@@ -513,9 +534,8 @@ class ProductPartnerView(_StepView):
     model = Product
     form_class = forms.PartnerForm
 
-    def apply(self, obj: Any, data: dict[str, Any], request: HttpRequest) -> None:
-        partner = forms.PartnerForm(data=request.POST).save(commit=False)
-        partner.product = obj
+    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+        partner = construct_instance(form, ProductPartner(product=obj))
         services.product_partner_add(partner=partner, actor=acting_user(request))
 
 
@@ -575,7 +595,7 @@ class MilestoneListView(FilteredListView):
         return context
 
 
-class MilestoneFormView(ServiceFormView):
+class MilestoneFormView(_FormView):
     form_class = forms.MilestoneForm
     template_name = "innovation/form.html"
     capability = Capability.MANAGE_SERVICES
@@ -740,7 +760,7 @@ class InstitutionDetailView(StaffRequiredMixin, TemplateView):
         return context
 
 
-class InstitutionFormView(ServiceFormView):
+class InstitutionFormView(_FormView):
     form_class = forms.InstitutionForm
     template_name = "innovation/form.html"
     capability = Capability.MANAGE_SERVICES
@@ -765,8 +785,7 @@ class InstitutionContactView(StaffRequiredMixin, View):
         require_capability(request.user, Capability.MANAGE_SERVICES)
         form = forms.InstitutionContactForm(request.POST)
         if form.is_valid():
-            contact = form.save(commit=False)
-            contact.institution = institution
+            contact = construct_instance(form, InstitutionContact(institution=institution))
             try:
                 services.institution_contact_save(contact=contact, actor=acting_user(request))
             except ValidationError as exc:
@@ -778,7 +797,7 @@ class InstitutionContactView(StaffRequiredMixin, View):
         return HttpResponseRedirect(institution.get_absolute_url())
 
 
-class ParkedFormView(ServiceFormView):
+class ParkedFormView(_FormView):
     """Create a park-scoped 产学研 record through its service; back to the 产学研 page."""
 
     capability = Capability.MANAGE_SERVICES
@@ -798,11 +817,7 @@ class ParkedFormView(ServiceFormView):
         return form.cleaned_data["park"] if form is not None else None
 
     def save(self, form: Any, obj: Any) -> Any:
-        instance = form.save(commit=False)
-        if hasattr(instance, "full_clean"):
-            for name in ("enterprise",):
-                if name in form.cleaned_data:
-                    setattr(instance, name, form.cleaned_data[name])
+        instance = construct_instance(form, form._meta.model())
         kwargs = {self.service_arg: instance, "actor": acting_user(self.request)}
         if isinstance(instance, TechTransfer):
             kwargs["products"] = form.cleaned_data.get("products") or []
@@ -844,9 +859,8 @@ class PlatformUseView(_StepView):
     model = Platform
     form_class = forms.PlatformUseForm
 
-    def apply(self, obj: Any, data: dict[str, Any], request: HttpRequest) -> None:
-        use = forms.PlatformUseForm(data=request.POST).save(commit=False)
-        use.platform, use.enterprise = obj, data["enterprise"]
+    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+        use = construct_instance(form, PlatformUse(platform=obj))
         services.platform_use_save(use=use, actor=acting_user(request))
 
     def redirect_to(self, obj: Any) -> str:
@@ -912,7 +926,7 @@ class StakeDetailView(_StakesMixin, ScopedDetailView):
         return context
 
 
-class StakeCreateView(_StakesMixin, ServiceFormView):
+class StakeCreateView(_StakesMixin, _FormView):
     form_class = forms.NewStakeForm
     template_name = "innovation/form.html"
     capability = Capability.MANAGE_STAKES
@@ -928,7 +942,7 @@ class StakeCreateView(_StakesMixin, ServiceFormView):
         return form.cleaned_data["park"] if form is not None else None
 
     def save(self, form: Any, obj: Any) -> Stake:
-        investment = form.save(commit=False)
+        investment = construct_instance(form, StakeInvestment())
         data = form.cleaned_data
         saved = services.stake_invest(
             fund=data["fund"],
@@ -948,9 +962,8 @@ class _StakeStepView(_StakesMixin, _StepView):
 class StakeInvestView(_StakeStepView):
     form_class = forms.InvestmentForm
 
-    def apply(self, obj: Any, data: dict[str, Any], request: HttpRequest) -> None:
-        investment = forms.InvestmentForm(data=request.POST).save(commit=False)
-        investment.amount, investment.post_money = data["amount"], data["post_money"]
+    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+        investment = construct_instance(form, StakeInvestment())
         services.stake_invest(
             fund=obj.fund, enterprise=obj.enterprise, park=obj.park, investment=investment, actor=acting_user(request)
         )
@@ -959,12 +972,14 @@ class StakeInvestView(_StakeStepView):
 class StakeMarkView(_StakeStepView):
     form_class = forms.ValuationForm
 
-    def apply(self, obj: Any, data: dict[str, Any], request: HttpRequest) -> None:
+    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+        data = form.cleaned_data
         services.stake_mark(valuation=StakeValuation(stake=obj, **data), actor=acting_user(request))
 
 
 class StakeExitView(_StakeStepView):
     form_class = forms.ExitForm
 
-    def apply(self, obj: Any, data: dict[str, Any], request: HttpRequest) -> None:
+    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+        data = form.cleaned_data
         services.stake_exit(exit_=StakeExit(stake=obj, **data), actor=acting_user(request))
