@@ -83,11 +83,19 @@ class WanField(forms.DecimalField):
         return None if amount is None else (amount * WAN).quantize(Decimal("0.01"))
 
 
+def label_empty_choices(form: forms.BaseForm) -> None:
+    """ "请选择" for a select's empty choice: Django 6.1's new "- Select an option -" has no Chinese yet."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+            field.empty_label = _("请选择")
+
+
 class ParkedForm(forms.ModelForm):  # type: ignore[type-arg]
     """A ModelForm with a park chosen among the person's parks and dates as date inputs."""
 
     def __init__(self, *args: Any, parks: QuerySet[Park] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        label_empty_choices(self)
         if "park" in self.fields:
             park_field: Any = self.fields["park"]
             park_field.queryset = parks if parks is not None else Park.objects.none()
@@ -206,6 +214,15 @@ def stage_choices() -> list[tuple[Any, Any]]:
     ]
 
 
+#: The class fields of each kind of product (an IVD is a device, or a biologic with a drug class).
+PRODUCT_KIND_FIELDS: dict[str, list[str]] = {
+    "drug": ["registration_class", "approval_number"],
+    "device": ["device_class", "device_number"],
+    "ivd": ["registration_class", "approval_number", "device_class", "device_number"],
+    "health": [],
+}
+
+
 class ProductForm(ParkedForm):
     enterprise = EnterpriseRefField()
     registration_class = forms.ChoiceField(
@@ -269,8 +286,24 @@ class PartnerForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ("role", "name", "institution", "since", "note")
         widgets = {"since": DATE}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        label_empty_choices(self)
+
 
 # --- milestones ----------------------------------------------------------------------------------
+
+
+#: The facts each kind of milestone has (the page shows only the chosen kind's).
+MILESTONE_KIND_FIELDS: dict[str, list[str]] = {
+    MilestoneKind.LISTING: ["exchange", "stock_code", "short_name", "market_value"],
+    MilestoneKind.HIGH_TECH: ["certificate_number", "valid_until"],
+    MilestoneKind.SPECIALISED: ["certificate_number", "valid_until", "title"],
+    MilestoneKind.LITTLE_GIANT: ["certificate_number", "valid_until", "title"],
+    MilestoneKind.FINANCING: ["financing_round", "amount", "investors"],
+    MilestoneKind.PATENT: ["patent_type", "patent_status", "patent_number", "quantity", "title"],
+    MilestoneKind.OTHER: ["title"],
+}
 
 
 class MilestoneForm(ParkedForm):
@@ -430,6 +463,7 @@ class NewStakeForm(InvestmentForm):
         super().__init__(*args, **kwargs)
         park_field: Any = self.fields["park"]
         park_field.queryset = parks if parks is not None else Park.objects.none()
+        label_empty_choices(self)
         order = ["fund", "enterprise", "park"]
         self.order_fields(order + [f for f in self.fields if f not in order])
 

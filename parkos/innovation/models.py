@@ -494,10 +494,7 @@ class ProductStage(models.Model):
 
     @property
     def label(self) -> str:
-        for choices in (ClinicalStage, DeviceStage):
-            if self.stage in choices.values:
-                return str(choices(self.stage).label)
-        return self.stage
+        return regulatory.stage_label(self.stage)
 
 
 class ProductPartner(models.Model):

@@ -20,7 +20,8 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Final
+from operator import itemgetter
+from typing import Final, NamedTuple
 
 from pyxirr import InvalidPaymentsError, xirr
 
@@ -29,23 +30,24 @@ HUNDRED: Final = Decimal(100)
 #: MOIC to two places ("2.35x"), IRR as a fraction to four (12.34 %).
 MOIC_PLACES: Final = Decimal("0.01")
 IRR_PLACES: Final = Decimal("0.0001")
+CENT: Final = Decimal("0.01")
+_ON: Final = itemgetter(0)  # the date of a flow or a mark
 
 
-@dataclass(frozen=True)
-class Investment:
+# Named tuples, not dataclasses: a portfolio builds thousands of them, and a tuple is made in a
+# fraction of the time (the flows are read-only facts either way).
+class Investment(NamedTuple):
     on: datetime.date
     amount: Decimal  # > 0, money out
     share_pct: Decimal | None = None  # of the enterprise, acquired
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     on: datetime.date
     fair_value: Decimal  # of the whole holding on that day
 
 
-@dataclass(frozen=True)
-class Exit:
+class Exit(NamedTuple):
     on: datetime.date
     proceeds: Decimal  # ≥ 0, money in
     share_pct: Decimal | None = None  # of the enterprise, sold; None with a write-off: everything
@@ -82,20 +84,22 @@ class StakeFigures:
 
 
 def irr_of(flows: Iterable[tuple[datetime.date, Decimal]]) -> Decimal | None:
-    """XIRR of dated amounts (negative out, positive in); None when it has no solution."""
-    by_day: dict[datetime.date, Decimal] = {}
+    """XIRR of dated amounts (negative out, positive in); None when it has no solution (no inflow or
+    no outflow, or everything on one day). Several amounts on one day count as their sum."""
+    days: list[datetime.date] = []
+    amounts: list[float] = []
     for on, amount in flows:
-        by_day[on] = by_day.get(on, ZERO) + amount
-    days = sorted(day for day, amount in by_day.items() if amount)
-    if len(days) < 2:
+        days.append(on)
+        amounts.append(float(amount))
+    if len(days) < 2 or min(days) == max(days):
         return None
     try:
-        rate = xirr(days, [float(by_day[day]) for day in days])
+        rate = xirr(days, amounts)
     except InvalidPaymentsError:
         return None
     if rate is None or rate != rate:  # no root found, or NaN
         return None
-    return Decimal(str(rate)).quantize(IRR_PLACES)
+    return Decimal(rate).quantize(IRR_PLACES)
 
 
 def moic_of(cost: Decimal, value: Decimal) -> Decimal | None:
@@ -125,6 +129,10 @@ def _unsold_fraction(held_before: Decimal | None, sales: Sequence[Exit]) -> Deci
 def _fair_value(investments: Sequence[Investment], exits: Sequence[Exit], mark: Mark | None) -> Decimal:
     """Step 2 of the module docstring: the latest mark, less what was sold since, plus what was
     invested since at cost; without a mark, the unsold part of the cost."""
+    if not exits:  # most holdings: nothing sold, so no share arithmetic
+        if mark is None:
+            return sum((i.amount for i in investments), ZERO)
+        return mark.fair_value + sum((i.amount for i in investments if i.on > mark.on), ZERO)
     if mark is None:
         return sum((i.amount for i in investments), ZERO) * _unsold_fraction(_held_share(investments, []), exits)
     held_at_mark = _held_share([i for i in investments if i.on <= mark.on], [e for e in exits if e.on <= mark.on])
@@ -134,15 +142,17 @@ def _fair_value(investments: Sequence[Investment], exits: Sequence[Exit], mark: 
 
 def stake_figures(flows: StakeFlows, as_of: datetime.date) -> StakeFigures:
     """A stake's figures on `as_of`, from its flows and marks up to that day (see the module docstring)."""
-    investments = sorted((i for i in flows.investments if i.on <= as_of), key=lambda i: i.on)
-    exits = sorted((e for e in flows.exits if e.on <= as_of), key=lambda e: e.on)
-    marks = sorted((m for m in flows.marks if m.on <= as_of), key=lambda m: m.on)
+    investments = sorted((i for i in flows.investments if i.on <= as_of), key=_ON)
+    exits = sorted((e for e in flows.exits if e.on <= as_of), key=_ON)
+    mark: Mark | None = None
+    for candidate in flows.marks:  # the latest on or before the day; of two on one day, the later entered
+        if candidate.on <= as_of and (mark is None or candidate.on >= mark.on):
+            mark = candidate
     cost = sum((i.amount for i in investments), ZERO)
     realised = sum((e.proceeds for e in exits), ZERO)
     held = _held_share(investments, exits)
     exited = any(e.write_off for e in exits) or (held is not None and held == 0 and bool(exits))
-    mark = marks[-1] if marks else None
-    fair_value = ZERO if exited else _fair_value(investments, exits, mark).quantize(Decimal("0.01"))
+    fair_value = ZERO if exited else _fair_value(investments, exits, mark).quantize(CENT)
     cash = [(i.on, -i.amount) for i in investments] + [(e.on, e.proceeds) for e in exits]
     if fair_value > 0:
         cash.append((as_of, fair_value))
@@ -196,4 +206,4 @@ def listing_mark(market_value: Decimal, share_pct: Decimal | None) -> Decimal | 
     """The fair value a listing gives a holding: the first-day market value × the share held."""
     if share_pct is None:
         return None
-    return (market_value * share_pct / HUNDRED).quantize(Decimal("0.01"))
+    return (market_value * share_pct / HUNDRED).quantize(CENT)

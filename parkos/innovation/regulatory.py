@@ -53,6 +53,7 @@ __all__ = [
     "parse_device_number",
     "pathway_of",
     "registration_class_label",
+    "stage_label",
     "stage_on",
     "stage_rank",
     "stage_reached",
@@ -475,6 +476,15 @@ def transition_error(
             "new": stages_of(pathway)(new).label,
         }
     return None
+
+
+_STAGE_LABELS: Final[dict[str, Any]] = {**dict(ClinicalStage.choices), **dict(DeviceStage.choices)}
+
+
+def stage_label(stage: str) -> str:
+    """The name of a stage of either pathway ("三期临床", "已注册"); the value itself if unknown."""
+    label = _STAGE_LABELS.get(stage)
+    return stage if label is None else str(label)
 
 
 def stage_on(history: Iterable[tuple[datetime.date, str]], day: datetime.date) -> str | None:

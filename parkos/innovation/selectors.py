@@ -15,14 +15,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import CharField, Count, DecimalField, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parkos.core.db import fetch_rows
 from parkos.core.units import format_money
 from parkos.enterprises.choices import ListingStatus
 from parkos.innovation import hooks, phases, portfolio, regulatory
-from parkos.innovation.choices import MilestoneKind, PatentStatus, PatentType, ProjectPhase
+from parkos.innovation.choices import ExitKind, MilestoneKind, PatentStatus, PatentType, ProjectPhase
 from parkos.innovation.models import (
     SPLIT_FIELDS,
     STATISTICAL_THRESHOLD,
@@ -515,8 +517,22 @@ def cooperation_kpis(*, park_ids: Collection[int] | None, year: int, today: date
 
 
 @dataclass(frozen=True)
+class StakeRef:
+    """What the portfolio shows of a stake besides its figures (read without model instances)."""
+
+    pk: int
+    enterprise_id: int
+    enterprise_name: str
+    fund_name: str
+    park_name: str
+
+    def get_absolute_url(self) -> str:
+        return reverse("innovation:stake_detail", args=[self.pk])
+
+
+@dataclass(frozen=True)
 class StakeLine:
-    stake: Stake
+    stake: StakeRef
     flows: portfolio.StakeFlows
     figures: portfolio.StakeFigures
     listed_unmarked: bool  # the enterprise listed after the stake's last mark: mark it at market
@@ -529,49 +545,89 @@ class PortfolioView:
     totals: portfolio.PortfolioTotals
 
 
-def portfolio_flows(stake_ids: Collection[int]) -> dict[int, portfolio.StakeFlows]:
-    """Every stake's investments, marks and exits: three queries, whatever the number of stakes."""
+def _as_date(value: Any) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+def _as_decimal(value: Any) -> Any:
+    """A money or share column as the driver gives it (Decimal on PostgreSQL; int or float on SQLite,
+    whose repr is exact for amounts to the cent) as a Decimal."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value))
+
+
+def _of_stakes[M: Model](queryset: QuerySet[M], chosen: QuerySet[Any] | None) -> QuerySet[M]:
+    return queryset if chosen is None else queryset.filter(Q(stake__in=chosen))
+
+
+def portfolio_flows(stakes: QuerySet[Stake]) -> dict[int, portfolio.StakeFlows]:
+    """Every stake's investments, marks and exits in one query (UNION ALL), whatever their number."""
+    # Every stake (an operator admin's whole portfolio): read the tables whole, no id filter to apply.
+    chosen = stakes.values("pk") if stakes.query.has_filters() else None
+    no_share = Value(None, output_field=DecimalField(max_digits=7, decimal_places=4))
+    rows = (
+        _of_stakes(StakeInvestment.objects.all(), chosen)
+        .order_by()
+        .values_list("stake_id", Value("investment", output_field=CharField()), "on", "amount", "share_pct")
+        .union(
+            _of_stakes(StakeValuation.objects.all(), chosen)
+            .order_by()
+            .values_list("stake_id", Value("mark", output_field=CharField()), "on", "fair_value", no_share),
+            _of_stakes(StakeExit.objects.all(), chosen)
+            .order_by()
+            .values_list("stake_id", "kind", "on", "proceeds", "share_pct"),
+            all=True,
+        )
+        .order_by()
+    )
     investments: dict[int, list[portfolio.Investment]] = defaultdict(list)
     marks: dict[int, list[portfolio.Mark]] = defaultdict(list)
     exits: dict[int, list[portfolio.Exit]] = defaultdict(list)
-    ids = list(stake_ids)
-    for stake_id, on, amount, share in StakeInvestment.objects.filter(stake_id__in=ids).values_list(
-        "stake_id", "on", "amount", "share_pct"
-    ):
-        investments[stake_id].append(portfolio.Investment(on, amount, share))
-    for stake_id, on, value in StakeValuation.objects.filter(stake_id__in=ids).values_list(
-        "stake_id", "on", "fair_value"
-    ):
-        marks[stake_id].append(portfolio.Mark(on, value))
-    for stake_id, kind, on, proceeds, share in StakeExit.objects.filter(stake_id__in=ids).values_list(
-        "stake_id", "kind", "on", "proceeds", "share_pct"
-    ):
-        exits[stake_id].append(portfolio.Exit(on, proceeds, share, write_off=kind == "write_off"))
-    return {stake_id: portfolio.StakeFlows(investments[stake_id], marks[stake_id], exits[stake_id]) for stake_id in ids}
+    # The driver's values, converted here: Django's per-value converters cost more than the rest of
+    # the portfolio (benchmark innovation.portfolio_500).
+    for stake_id, kind, on, amount, share in fetch_rows(rows):
+        day, money, part = _as_date(on), _as_decimal(amount), _as_decimal(share)
+        if kind == "investment":
+            investments[stake_id].append(portfolio.Investment(day, money, part))
+        elif kind == "mark":
+            marks[stake_id].append(portfolio.Mark(day, money))
+        else:
+            exits[stake_id].append(portfolio.Exit(day, money, part, kind == ExitKind.WRITE_OFF))
+    ids = investments.keys() | marks.keys() | exits.keys()
+    return {pk: portfolio.StakeFlows(investments[pk], marks[pk], exits[pk]) for pk in ids}
 
 
 def portfolio_view(*, stakes: QuerySet[Stake], as_of: datetime.date) -> PortfolioView:
-    """The portfolio on `as_of`: each stake's cost, fair value, MOIC, IRR, and the totals (five queries)."""
-    rows = list(stakes.select_related("fund", "enterprise", "park").order_by("park_id", "enterprise__name", "pk"))
-    flows = portfolio_flows([s.pk for s in rows])
+    """The portfolio on `as_of`: each stake's cost, fair value, MOIC, IRR, and the totals.
+
+    Three queries whatever the number of stakes: the stakes with their names, every cash flow and
+    mark (one UNION ALL), and the listings of their enterprises; the rest is `portfolio.py`.
+    """
+    refs = [
+        StakeRef(*row)
+        for row in stakes.order_by("park_id", "enterprise__name", "pk").values_list(
+            "pk", "enterprise_id", "enterprise__name", "fund__name", "park__name"
+        )
+    ]
+    flows = portfolio_flows(stakes)
     listed = dict(
         Milestone.objects.filter(
-            kind=MilestoneKind.LISTING, enterprise_id__in=[s.enterprise_id for s in rows], on__lte=as_of
-        )
-        .order_by("enterprise_id", "on")
-        .values_list("enterprise_id", "on")
+            kind=MilestoneKind.LISTING, enterprise__in=stakes.values("enterprise_id"), on__lte=as_of
+        ).values_list("enterprise_id", "on")
     )
+    empty = portfolio.StakeFlows(())
     lines = []
-    for stake in rows:
-        stake_flows = flows[stake.pk]
+    for ref in refs:
+        stake_flows = flows.get(ref.pk, empty)
         figures = portfolio.stake_figures(stake_flows, as_of)
-        listed_on = listed.get(stake.enterprise_id)
+        listed_on = listed.get(ref.enterprise_id)
         unmarked = (
             listed_on is not None
             and not figures.exited
             and (figures.marked_on is None or figures.marked_on < listed_on)
         )
-        lines.append(StakeLine(stake, stake_flows, figures, unmarked))
+        lines.append(StakeLine(ref, stake_flows, figures, unmarked))
     totals = portfolio.portfolio_totals(((line.flows, line.figures) for line in lines), as_of)
     return PortfolioView(as_of, lines, totals)
 
@@ -621,14 +677,15 @@ def _project_events(
 def _product_events(enterprise_id: int, park_ids: Collection[int] | None) -> Iterable[TimelineEvent]:
     stages = (
         scoped(ProductStage.objects.filter(product__enterprise_id=enterprise_id), park_ids, "product__park_id")
-        .select_related("product")
         .order_by("on", "pk")
+        .values_list("product_id", "product__name", "stage", "on", "reason", "note")
     )
-    for entry in stages:
-        detail = entry.reason or entry.note
-        yield TimelineEvent(
-            entry.on, "product", f"{entry.product.name} · {entry.label}", detail, entry.product.get_absolute_url()
-        )
+    urls: dict[int, str] = {}
+    for product_id, name, stage, on, reason, note in stages:
+        if product_id not in urls:
+            urls[product_id] = reverse("innovation:product_detail", args=[product_id])
+        title = f"{name} · {regulatory.stage_label(stage)}"
+        yield TimelineEvent(on, "product", title, reason or note, urls[product_id])
 
 
 def _milestone_title(milestone: Milestone) -> tuple[str, str]:

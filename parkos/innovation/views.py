@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -477,6 +478,9 @@ class ProductFormView(_FormView):
     def park_of(self, obj: Any, form: Any) -> Any:
         return obj.park_id if obj is not None else form.cleaned_data["park"]
 
+    def get_context(self, form: Any, obj: Any) -> dict[str, Any]:
+        return super().get_context(form, obj) | {"kind_fields": json.dumps(forms.PRODUCT_KIND_FIELDS)}
+
     def product_data(self, form: Any) -> dict[str, Any]:
         data = {name: form.cleaned_data.get(name) for name in services.PRODUCT_FIELDS if name in form.cleaned_data}
         for text in (
@@ -626,6 +630,9 @@ class MilestoneFormView(_FormView):
 
     def success_url(self, obj: Any) -> str:
         return reverse("innovation:enterprise_timeline", args=[obj.enterprise_id])
+
+    def get_context(self, form: Any, obj: Any) -> dict[str, Any]:
+        return super().get_context(form, obj) | {"kind_fields": json.dumps(forms.MILESTONE_KIND_FIELDS)}
 
 
 _TEXT_FIELDS = frozenset(
