@@ -226,7 +226,7 @@ def fair_set_status(*, fair: RecruitmentFair, status: str, actor: User) -> Recru
     """Publish a fair (it shows on the portal) or cancel it."""
     rights.require_manage(actor, fair.park_id)
     fair = RecruitmentFair.objects.select_for_update().get(pk=fair.pk)
-    allowed = {
+    allowed: dict[str, set[str]] = {
         FairStatus.DRAFT: {FairStatus.PUBLISHED, FairStatus.CANCELLED},
         FairStatus.PUBLISHED: {FairStatus.CANCELLED},
     }
