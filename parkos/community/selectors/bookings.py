@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
@@ -15,6 +15,7 @@ from parkos.accounts.access import scope_to_parks
 from parkos.community import calendars, rights, rules
 from parkos.community.choices import BookingAudience, BookingStatus
 from parkos.community.models import BookableResource, Booking, BookingTariff
+from parkos.community.models.bookings import BookingQuerySet
 from parkos.community.services.bookings import local_tz, rules_of
 
 if TYPE_CHECKING:
@@ -38,13 +39,14 @@ def resources_for(user: User | AnonymousUser) -> QuerySet[BookableResource]:
     return queryset.filter(Q(park__in=parks, audience=BookingAudience.TENANTS) | Q(pk__in=listed.values("pk")))
 
 
-def bookings_for(user: User | AnonymousUser) -> QuerySet[Booking]:
+def bookings_for(user: User | AnonymousUser) -> BookingQuerySet:
     """Bookings a person may list: staff in their parks; a tenant its enterprise's."""
-    queryset = Booking.objects.select_related("resource", "enterprise", "booked_by", "park")
+    queryset: BookingQuerySet = Booking.objects.select_related("resource", "enterprise", "booked_by", "park")
     enterprise = rights.tenant_enterprise(user)
     if enterprise is not None:
         return queryset.filter(enterprise=enterprise)
-    return scope_to_parks(user, queryset)
+    # scope_to_parks keeps the queryset's class; its signature only promises a QuerySet.
+    return cast(BookingQuerySet, scope_to_parks(user, queryset))
 
 
 def _day_bounds(first: datetime.date, last: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:

@@ -33,13 +33,14 @@ from django.utils.translation import gettext as _
 from parkos.community import rights, rules
 from parkos.community.choices import BookingStatus
 from parkos.community.models import BookableResource, Booking, BookingSeries, BookingTariff, QuotaLock
-from parkos.core.audit import audit_record
+from parkos.core.audit import audit_record, save_audited, snapshot
 from parkos.core.db import serialised_writes
 from parkos.core.models import AuditAction
 
 if TYPE_CHECKING:
     from parkos.accounts.models import User
     from parkos.enterprises.models import Enterprise
+    from parkos.parks.models import Park
 
 #: The name the database uses when it refuses an overlapping booking (migration 0002).
 NO_OVERLAP = "booking_no_overlap"
@@ -330,6 +331,52 @@ def booking_decide(
             locked = _release(locked, status=BookingStatus.REJECTED, actor=actor, reason=reason, now=now)
         _audit(locked, actor, AuditAction.UPDATE, status=[BookingStatus.PENDING, locked.status], reason=reason)
     return locked
+
+
+# --- Resources and tariffs ----------------------------------------------------------------------------------
+
+RESOURCE_FIELDS = (
+    "kind", "code", "name", "location", "unit", "capacity", "description", "tariff", "opens_at", "closes_at",
+    "working_days_only", "slot_minutes", "min_minutes", "max_minutes", "min_lead_minutes", "max_advance_days",
+    "audience", "approval_above_attendees", "approval_above_minutes", "active",
+)  # fmt: skip
+
+
+@transaction.atomic
+def resource_save(
+    *,
+    actor: User,
+    park: Park,
+    resource: BookableResource | None = None,
+    allowed_enterprises: Iterable[Enterprise] = (),
+    **fields: object,
+) -> BookableResource:
+    """Create or change a bookable resource and its rules; bookings already made keep their terms."""
+    rights.require_manage(actor, park)
+    unknown = set(fields) - set(RESOURCE_FIELDS)
+    if unknown:
+        raise ValueError(f"not resource fields: {sorted(unknown)}")
+    before = snapshot(resource) if resource is not None else None
+    resource = resource or BookableResource(park=park)
+    for name, value in fields.items():
+        setattr(resource, name, value)
+    if resource.tariff is not None and resource.tariff.park_id != park.pk:
+        raise ValidationError({"tariff": _("收费标准须属于本园区")})
+    save_audited(resource, actor=actor, before=before, park_id=park.pk)
+    resource.allowed_enterprises.set(list(allowed_enterprises))
+    return resource
+
+
+@transaction.atomic
+def tariff_save(*, actor: User, park: Park, tariff: BookingTariff | None = None, **fields: object) -> BookingTariff:
+    """Create or change a tariff; bookings already made keep the price they were told."""
+    rights.require_manage(actor, park)
+    before = snapshot(tariff) if tariff is not None else None
+    tariff = tariff or BookingTariff(park=park)
+    for name in ("name", "free_minutes_per_month", "price_per_hour"):
+        if name in fields:
+            setattr(tariff, name, fields[name])
+    return save_audited(tariff, actor=actor, before=before, park_id=park.pk)
 
 
 # --- Weekly series --------------------------------------------------------------------------------------

@@ -446,6 +446,29 @@ def registrants_to_leads(*, event: Event, actor: User, now: datetime.datetime | 
 
 
 @transaction.atomic
+def registrations_record_view(
+    *,
+    event: Event,
+    registrations: list[EventRegistration],
+    actor: User,
+    remote_addr: str | None = None,
+    purpose: str = "view",
+) -> int:
+    """Record that `actor` saw (or exported) these registrants' names and mobiles unmasked: one entry per page."""
+    shown = [r.pk for r in registrations if r.erased_at is None]
+    if shown:
+        audit_record(
+            actor=actor,
+            action=AuditAction.VIEW_PERSONAL_DATA if purpose == "view" else AuditAction.EXPORT,
+            obj=event,
+            changes={"registrations": shown, "fields": ["name", "mobile"], "purpose": purpose},
+            park_id=event.park_id,
+            remote_addr=remote_addr,
+        )
+    return len(shown)
+
+
+@transaction.atomic
 def registrations_erase(*, before: datetime.datetime, actor: User | None) -> int:
     """Erase the personal data of registrations of events that ended before `before` (retention).
 
