@@ -114,6 +114,8 @@ class Slot:
     line: int
     label: str
     time: datetime.time
+    #: The slot's end, "HH:MM" — a click on an empty slot books from `label` to `until`.
+    until: str
 
 
 @dataclass
@@ -136,9 +138,10 @@ def slots_of(rules: BookingRules) -> list[Slot]:
     closing = datetime.datetime.combine(datetime.date(2000, 1, 3), rules.closes_at)
     slots = []
     moment, line = opening, 1
+    step = datetime.timedelta(minutes=rules.slot_minutes)
     while moment < closing:
-        slots.append(Slot(line, moment.strftime("%H:%M"), moment.time()))
-        moment += datetime.timedelta(minutes=rules.slot_minutes)
+        slots.append(Slot(line, moment.strftime("%H:%M"), moment.time(), (moment + step).strftime("%H:%M")))
+        moment += step
         line += 1
     return slots
 
