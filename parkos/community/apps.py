@@ -19,5 +19,6 @@ class CommunityConfig(AppConfig):
         navigation.register(
             "community:home", _("人才与活动"), module="community", order=80, capabilities={Capability.VIEW_PARK}
         )
-        navigation.register("community:home", _("园区服务"), module="community", order=80, audience="tenant")
+        navigation.register("community:resource_list", _("会议室预订"), module="community", order=80, audience="tenant")
+        navigation.register("community:job_list", _("招聘与培训"), module="community", order=81, audience="tenant")
         web_demo.register("community", demo.load_demo, order=90)

@@ -86,7 +86,8 @@ def resource_calendar(
     viewer_id = getattr(viewer, "pk", None)
     laid = []
     for pk, starts_at, ends_at, title, status, enterprise_id, enterprise_name, booked_by_id in rows:
-        mine = booked_by_id == viewer_id or (own is not None and enterprise_id == own.pk)
+        # A tenant's own bookings; for staff, the internal ones they made themselves (not those made for tenants).
+        mine = enterprise_id == own.pk if own is not None else (booked_by_id == viewer_id and enterprise_id is None)
         who = (enterprise_name or _("园区内部")) if staff or mine else _("已预订")
         laid.append(
             calendars.Row(
