@@ -37,7 +37,9 @@ def may_manage(user: User | AnonymousUser, park: Park | int | None) -> bool:
 
 
 def require_manage(user: User | AnonymousUser, park: Park | int | None) -> None:
-    """404 outside the person's parks, 403 without the right inside them."""
+    """404 outside a staff member's parks, 403 without the right inside them (and for tenants)."""
+    if tenant_enterprise(user) is not None:
+        raise PermissionDenied(_("您的角色无权执行此操作。"))
     require_park(user, park)
     if not has_capability(user, MANAGE):
         raise PermissionDenied(_("您的角色无权执行此操作。"))
