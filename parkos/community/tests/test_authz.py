@@ -155,7 +155,8 @@ def test_api_booking_create_conflict_and_cancel(client_for, world, time_machine)
         {**payload, "starts_at": at(DAY, "11:00").isoformat(), "ends_at": at(DAY, "12:00").isoformat()},
         content_type="application/json",
     )
-    assert ok.status_code == 201 and ok.json()["status"] == "confirmed"
+    assert ok.status_code == 201
+    assert ok.json()["status"] == "confirmed"
     bad = client.post(
         "/api/community/bookings/",
         {
@@ -165,11 +166,13 @@ def test_api_booking_create_conflict_and_cancel(client_for, world, time_machine)
         },
         content_type="application/json",
     )
-    assert bad.status_code == 400 and "不是工作日" in str(bad.json())
+    assert bad.status_code == 400
+    assert "不是工作日" in str(bad.json())
     cancelled = client.post(
         f"/api/community/bookings/{ok.json()['id']}/cancel/", {"reason": "改期"}, content_type="application/json"
     )
-    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
 
 
 def test_chargeable_bookings_api_and_selector(client_for, world, park_a, time_machine):
@@ -189,9 +192,11 @@ def test_chargeable_bookings_api_and_selector(client_for, world, park_a, time_ma
         Decimal("120.00"),
         "community.booking",
     )
-    assert line.occurred_on == DAY and line.quantity * line.unit_price == Decimal("180.00")
+    assert line.occurred_on == DAY
+    assert line.quantity * line.unit_price == Decimal("180.00")
     api = client_for("bob").get(f"/api/community/chargeable-bookings/?park={park_a.pk}&start=2026-12-01&end=2026-12-31")
-    assert api.status_code == 200 and len(api.json()) == 1
+    assert api.status_code == 200
+    assert len(api.json()) == 1
     assert (
         client_for("dave")
         .get(f"/api/community/chargeable-bookings/?park={park_a.pk}&start=2026-12-01&end=2026-12-31")
@@ -199,4 +204,5 @@ def test_chargeable_bookings_api_and_selector(client_for, world, park_a, time_ma
         == 404
     )
     xlsx = client_for("bob").get(f"/community/bookings/charges/?park={park_a.pk}&month=2026-12&format=xlsx")
-    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert xlsx.status_code == 200
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")

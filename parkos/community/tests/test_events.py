@@ -41,7 +41,8 @@ def test_capacity_then_waitlist_and_automatic_promotion(park_a, bob):
     services.registration_cancel(registration=second, actor=None, now=BEFORE)
     third.refresh_from_db()
     fourth.refresh_from_db()
-    assert third.status == RegistrationStatus.CONFIRMED and third.promoted_at is not None
+    assert third.status == RegistrationStatus.CONFIRMED
+    assert third.promoted_at is not None
     assert fourth.status == RegistrationStatus.WAITLISTED
     # More capacity moves the next one up too.
     services.event_update(event=event, actor=bob, capacity=3)
@@ -57,7 +58,8 @@ def test_same_mobile_registers_once_and_limits_hold(park_a, bob):
     again, created = services.event_register(
         event=event, data=services.RegistrationInput(name="张伟", mobile="+8613800000001"), now=BEFORE
     )
-    assert again == first and created is False
+    assert again == first
+    assert created is False
     _register(event, "+8613800000002")
     with pytest.raises(ValidationError, match="名额和候补均已满"):
         _register(event, "+8613800000003")
@@ -73,7 +75,8 @@ def test_checkin_by_code(park_a, park_b, bob, dave):
     confirmed = _register(event, "+8613800000001")
     waiting = _register(event, "+8613800000002")
     result = services.checkin(code=confirmed.checkin_code, actor=bob, event=event, now=at(DAY, "13:50"))
-    assert result.first_time and result.registration.checked_in_at is not None
+    assert result.first_time
+    assert result.registration.checked_in_at is not None
     assert services.checkin(code=confirmed.checkin_code, actor=bob).first_time is False
     with pytest.raises(ValidationError, match="候补"):
         services.checkin(code=waiting.checkin_code, actor=bob)
@@ -112,13 +115,16 @@ def test_registrants_become_leads_deduplicated_by_mobile(park_a, bob):
     assert Lead.objects.count() == leads_before + 2
     assert Activity.objects.filter(lead=existing, summary__startswith="参加活动").exists()
     prospect_lead = Lead.objects.get(contact_mobile="+8613900000002")
-    assert prospect_lead.enterprise == prospect and prospect_lead.source == LeadSource.EVENT
+    assert prospect_lead.enterprise == prospect
+    assert prospect_lead.source == LeadSource.EVENT
     new_lead = Lead.objects.get(contact_mobile="+8613900000004")
-    assert new_lead.company_name == "深圳启明健康科技有限公司" and new_lead.park == park_a
+    assert new_lead.company_name == "深圳启明健康科技有限公司"
+    assert new_lead.park == park_a
     assert event.registrations.get(mobile="+8613900000003").lead_outcome == LeadOutcome.SKIPPED_TENANT
     # Running it again changes nothing.
     again = services.registrants_to_leads(event=event, actor=bob, now=at(DAY, "19:00"))
-    assert again.already == 4 and again.created == 0
+    assert again.already == 4
+    assert again.created == 0
     assert Lead.objects.count() == leads_before + 2
 
 
@@ -144,9 +150,11 @@ def test_public_registration_page_flow(client, park_a, bob, time_machine):
     response = client.post(url, data)
     assert response.status_code == 302
     registration = event.registrations.get()
-    assert registration.mobile == "+8613800138000" and registration.consent_at is not None
+    assert registration.mobile == "+8613800138000"
+    assert registration.consent_at is not None
     page = client.get(response["Location"])
-    assert "报名成功" in page.content.decode() and "<svg" in page.content.decode()
+    assert "报名成功" in page.content.decode()
+    assert "<svg" in page.content.decode()
     # The QR PNG carries the check-in address.
     assert client.get(response["Location"] + "qr.png")["Content-Type"] == "image/png"
     # A second visitor waits; the first cancels; the second moves up.

@@ -42,7 +42,8 @@ def test_person_feed_parses_back_with_the_weekly_rule_and_exceptions(client, par
     )
     feed = PersonalCalendarFeed.objects.create(user=tina)
     response = client.get(reverse("community:person_feed", args=[feed.token]))
-    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
 
     calendar = icalendar.Calendar.from_ical(response.content)
     events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
@@ -76,7 +77,8 @@ def test_resource_feed_hides_titles_and_unknown_tokens_404(client, park_a, tenan
     body = client.get(reverse("community:resource_feed", args=[room.ical_token])).content
     calendar = icalendar.Calendar.from_ical(body)
     [event] = calendar.walk("VEVENT")
-    assert event["SUMMARY"] == "已预订" and "保密项目" not in body.decode()
+    assert event["SUMMARY"] == "已预订"
+    assert "保密项目" not in body.decode()
     assert client.get(reverse("community:resource_feed", args=["wrong"])).status_code == 404
 
 
@@ -106,7 +108,8 @@ def test_month_grid_with_many_bookings_in_bounded_queries(park_a, bob, django_as
     with django_assert_max_num_queries(2):
         october = selectors.resource_calendar(room, view="month", anchor=datetime.date(2026, 10, 1), viewer=bob)
     first = october.days[0]
-    assert first.open is False and first.note == "国庆节"
+    assert first.open is False
+    assert first.note == "国庆节"
 
 
 def test_week_grid_places_blocks_on_slots(park_a, bob):
@@ -119,10 +122,11 @@ def test_week_grid_places_blocks_on_slots(park_a, bob):
         now=NOW,
     )
     grid = selectors.resource_calendar(room, view="week", anchor=datetime.date(2026, 9, 16), viewer=bob)
-    assert [d.day.isoformat() for d in grid.days][0] == "2026-09-14"
+    assert next(d.day.isoformat() for d in grid.days) == "2026-09-14"
     [block] = grid.days[2].blocks
     assert (block.line, block.span) == (3, 3)  # 08:30 is line 1; 09:30 is line 3; 90 minutes = 3 slots
-    assert grid.slots[0].label == "08:30" and grid.slots[-1].until == "18:00"
+    assert grid.slots[0].label == "08:30"
+    assert grid.slots[-1].until == "18:00"
 
 
 @pytest.mark.parametrize("view", ["day", "week", "month"])
@@ -131,7 +135,9 @@ def test_calendar_page_and_htmx_partial(client_for, park_a, view):
     client = client_for("bob")
     url = reverse("community:resource_calendar", args=[room.pk]) + f"?view={view}&day=2026-09-16"
     page = client.get(url)
-    assert page.status_code == 200 and "<html" in page.content.decode()
+    assert page.status_code == 200
+    assert "<html" in page.content.decode()
     partial = client.get(url, HTTP_HX_REQUEST="true")
-    assert partial.status_code == 200 and "<html" not in partial.content.decode()
+    assert partial.status_code == 200
+    assert "<html" not in partial.content.decode()
     assert f'data-view="{view}"' in partial.content.decode()

@@ -76,14 +76,17 @@ def test_public_application_goes_to_the_enterprise_only(client, client_for, park
         client.post(url, {"name": "王五", "mobile": "13912345678", "message": "药学硕士"}).status_code == 400
     )  # no consent
     response = client.post(url, {"name": "王五", "mobile": "13912345678", "message": "药学硕士", "consent": "on"})
-    assert response.status_code == 200 and "投递成功" in response.content.decode()
+    assert response.status_code == 200
+    assert "投递成功" in response.content.decode()
     client.post(url, {"name": "王五", "mobile": "13912345678", "message": "药学硕士，3年注册经验", "consent": "on"})
     application = JobApplication.objects.get()
-    assert application.message == "药学硕士，3年注册经验" and application.consent_at is not None
+    assert application.message == "药学硕士，3年注册经验"
+    assert application.consent_at is not None
     detail = reverse("community:job_detail", args=[job.pk])
     assert "13912345678" in client_for_user(client_for, tina).get(detail).content.decode()
     staff_page = client_for("bob").get(detail).content.decode()
-    assert "王五" not in staff_page and "13912345678" not in staff_page
+    assert "王五" not in staff_page
+    assert "13912345678" not in staff_page
 
 
 def client_for_user(client_for, user):
@@ -102,4 +105,5 @@ def test_retention_erases_applicants(park_a, tenant, bob):
     )
     assert erased == 1
     application = JobApplication.objects.get()
-    assert application.mobile == "" and application.name == "（已删除）"
+    assert application.mobile == ""
+    assert application.name == "（已删除）"

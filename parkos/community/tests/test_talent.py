@@ -28,23 +28,29 @@ def test_masked_for_other_roles_unmasked_and_audited_for_talent_staff(client_for
     enterprise, _tina = tenant
     talent = _talent(park_a, enterprise, sam)
     assert talent.mobile == "+8613800138000"
-    assert talent.name_masked == "欧***" and talent.mobile_masked == "138****8000"
+    assert talent.name_masked == "欧***"
+    assert talent.mobile_masked == "138****8000"
     # Talent staff of the park: unmasked, and the view is in the audit trail (no personal values there).
     page = client_for("bob").get(reverse("community:talent_detail", args=[talent.pk])).content.decode()
-    assert "欧阳娜娜" in page and "13800138000" in page
+    assert "欧阳娜娜" in page
+    assert "13800138000" in page
     entry = AuditEntry.objects.get(action="view_personal_data", object_id=str(talent.pk))
-    assert "欧阳娜娜" not in str(entry.changes) and "138" not in str(entry.changes)
+    assert "欧阳娜娜" not in str(entry.changes)
+    assert "138" not in str(entry.changes)
     # An investment officer of the same park: masked, nothing audited for them.
     before = AuditEntry.objects.count()
     masked = client_for("carol").get(reverse("community:talent_detail", args=[talent.pk])).content.decode()
-    assert "欧阳娜娜" not in masked and "欧***" in masked and "138****8000" in masked
+    assert "欧阳娜娜" not in masked
+    assert "欧***" in masked
+    assert "138****8000" in masked
     assert AuditEntry.objects.count() == before
     # Another park's staff: not found; a tenant login: no staff page.
     assert client_for("dave").get(reverse("community:talent_detail", args=[talent.pk])).status_code == 404
     assert client_for("erin").get(reverse("community:talent_detail", args=[talent.pk])).status_code == 403
     # The API masks the same way.
     api = client_for("carol").get("/api/community/talents/").json()["results"][0]
-    assert api["name"] == "欧***" and api["mobile"] == "138****8000"
+    assert api["name"] == "欧***"
+    assert api["mobile"] == "138****8000"
     assert client_for("bob").get("/api/community/talents/").json()["results"][0]["name"] == "欧阳娜娜"
 
 
@@ -58,8 +64,10 @@ def test_counts_by_level_and_field_on_a_day(park_a, park_b, tenant, sam):
     counts = people.talent_counts([park_a.pk], datetime.date(2026, 6, 1))
     assert counts.cell("c", "medical_devices") == 2
     assert counts.cell("e", "biopharma") == 1
-    assert counts.total == 3 and counts.returnees == 1
-    assert counts.by_degree["博士"] == 2 and counts.by_degree["本科"] == 1
+    assert counts.total == 3
+    assert counts.returnees == 1
+    assert counts.by_degree["博士"] == 2
+    assert counts.by_degree["本科"] == 1
     # On a day before the leaver left, they count.
     assert people.talent_counts([park_a.pk], datetime.date(2026, 1, 15)).total == 4
     assert people.talent_counts([park_b.pk], datetime.date(2026, 6, 1)).total == 0
@@ -82,7 +90,9 @@ def test_application_course_and_outcome(park_a, tenant, sam):
     done = services.application_advance(
         application=application, to_status=ApplicationStatus.APPROVED, actor=sam, note="已公示", granted_wan=Decimal(50)
     )
-    assert done.status == "approved" and done.granted_wan == Decimal(50) and done.decided_on is not None
+    assert done.status == "approved"
+    assert done.granted_wan == Decimal(50)
+    assert done.decided_on is not None
 
 
 def test_apartment_queue_allocation_and_move_out(park_a, tenant, sam):
@@ -123,15 +133,19 @@ def test_apartment_queue_allocation_and_move_out(park_a, tenant, sam):
         )
     services.talent_leave(talent=senior, actor=sam, left_on=datetime.date(2026, 8, 31))
     lease.refresh_from_db()
-    assert lease.status == "ended" and lease.ended_on == datetime.date(2026, 8, 31)
+    assert lease.status == "ended"
+    assert lease.ended_on == datetime.date(2026, 8, 31)
     states, queue = people.apartment_overview(park_a.pk)
-    assert states[0].tenant is None and states[0].next_in_line.talent == junior
+    assert states[0].tenant is None
+    assert states[0].next_in_line.talent == junior
 
 
 def test_erase_keeps_counts(park_a, tenant, sam):
     enterprise, _tina = tenant
     talent = services.talent_erase(talent=_talent(park_a, enterprise, sam), actor=sam)
-    assert talent.name == "（已删除）" and talent.mobile == "" and talent.erased_at is not None
+    assert talent.name == "（已删除）"
+    assert talent.mobile == ""
+    assert talent.erased_at is not None
     assert TalentRecord.objects.filter(level="c").count() == 1
     with pytest.raises(ValidationError):
         services.talent_update(talent=talent, actor=sam, position="总监")
