@@ -206,7 +206,9 @@ class QuoteView(StaffOrTenantMixin, View):
             request.GET, resource=resource, for_enterprise=rights.may_manage(request.user, resource.park_id)
         )
         quote = None
-        if form.is_valid():
+        form.is_valid()  # the title and people may still be empty: only the times matter here
+        times = ("day", "start", "end")
+        if not any(name in form.errors for name in times) and set(times) <= set(form.cleaned_data):
             enterprise = form.cleaned_data.get("enterprise") or rights.tenant_enterprise(request.user)
             start, end = form.interval()
             quote = selectors.quote(resource, enterprise, rules.Interval(start, end))
