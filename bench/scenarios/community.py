@@ -69,7 +69,7 @@ def _seed_calendar() -> BookableResource:
                         starts_at=start,
                         ends_at=start + datetime.timedelta(minutes=30),
                         status=BookingStatus.CONFIRMED,
-                    )  # fmt: skip
+                    )
                 )
                 if len(rows) == MONTH_BOOKINGS:
                     break
@@ -146,7 +146,7 @@ def _seed_events() -> None:
             capacity=50,
             status=EventStatus.PUBLISHED,
             published_at=now,
-        )  # fmt: skip
+        )
         for i in range(EVENTS)
     )
     EventRegistration.objects.bulk_create(
@@ -157,7 +157,7 @@ def _seed_events() -> None:
             status=RegistrationStatus.CONFIRMED,
             position=n + 1,
             consent_at=now,
-        )  # fmt: skip
+        )
         for event in events
         for n in range(20)
     )
