@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.accounts.access import Capability, can_access_park, has_capability
 from parkos.accounts.choices import Role
 from parkos.accounts.models import User
 from parkos.core import industry
@@ -34,8 +33,6 @@ from parkos.enterprises.models import Enterprise
 from parkos.enterprises.phones import parse_phone
 from parkos.enterprises.services import clean_credit_code, contact_create, enterprise_create
 from parkos.investment.choices import (
-    OPEN_STAGES,
-    PIPELINE,
     ActivityKind,
     FireClassSource,
     LeadSource,
@@ -402,31 +399,6 @@ def lead_move(*, lead: Lead, to_stage: str, actor: User | None, lost_reason: str
     return lead
 
 
-@transaction.atomic
-def lead_assign(*, lead: Lead, actor: User | None, officer: User | None = None) -> Lead:
-    """Give a lead to an officer (None: let the assignment rules choose)."""
-    lead = Lead.objects.select_for_update().select_related("requirement").get(pk=lead.pk)
-    before = lead.officer_id
-    industry_code = getattr(getattr(lead, "requirement", None), "industry_code", "")
-    chosen = officer or pick_officer(park=lead.park, industry_code=industry_code)
-    if (
-        chosen is not None
-        and officer is not None
-        and not (has_capability(chosen, Capability.MANAGE_LEADS) and can_access_park(chosen, lead.park))
-    ):
-        raise ValidationError({"officer": _("该人员无权跟进此园区的招商线索")})
-    _assign(lead, chosen, actor=actor)
-    if lead.officer_id != before:
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=lead,
-            changes={"officer": [before, lead.officer_id]},
-            park_id=lead.park_id,
-        )
-    return lead
-
-
 # --- Activities -------------------------------------------------------------------------------------------
 
 
@@ -478,16 +450,6 @@ def activity_log(
         },
         park_id=lead.park_id,
     )
-    return activity
-
-
-@transaction.atomic
-def activity_complete_next_step(*, activity: Activity, actor: User | None) -> Activity:
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    if activity.next_step_done_at is None:
-        activity.next_step_done_at = timezone.now()
-        activity.save(update_fields=["next_step_done_at", "updated_at"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=activity, changes={"next_step_done": True})
     return activity
 
 
@@ -624,7 +586,3 @@ def public_submit(
         guard.submissions += 1
         guard.save(update_fields=["lead", "last_submitted_at", "submissions"])
     return lead, created
-
-
-def open_stages() -> list[str]:
-    return [s.value for s in PIPELINE if s.value in OPEN_STAGES]
