@@ -22,6 +22,7 @@ from parkos.community.choices import (
 )
 from parkos.community.models import BookableResource, Booking, Event, JobPosting, TalentRecord
 from parkos.parks.models import Park
+from parkos.web.filtering import FilterSet
 
 
 def _visible_parks(request: Any) -> QuerySet[Park]:
@@ -30,7 +31,10 @@ def _visible_parks(request: Any) -> QuerySet[Park]:
     return visible_parks(request.user).filter(archived_at__isnull=True)
 
 
-class ResourceFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class ResourceFilterSet(FilterSet):
+    """The resource list page and /api/community/resources/."""
+
+    form_fields = ("park", "kind")
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     kind = django_filters.ChoiceFilter(choices=ResourceKind.choices, label=_("类型"))
 
@@ -39,7 +43,10 @@ class ResourceFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["park", "kind"]
 
 
-class BookingFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class BookingFilterSet(FilterSet):
+    """The booking list page and /api/community/bookings/."""
+
+    form_fields = ("park", "status", "starts_from", "starts_to")
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     resource = django_filters.NumberFilter(field_name="resource_id", label=_("资源"))
     status = django_filters.ChoiceFilter(choices=BookingStatus.choices, label=_("状态"))
@@ -52,7 +59,10 @@ class BookingFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["park", "resource", "status", "enterprise", "starts_from", "starts_to"]
 
 
-class TalentFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class TalentFilterSet(FilterSet):
+    """The talent list page and /api/community/talents/."""
+
+    form_fields = ("park", "level", "field", "degree", "status", "q")
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     level = django_filters.ChoiceFilter(choices=TalentLevel.choices, label=_("人才类别"))
     field = django_filters.ChoiceFilter(choices=TalentField.choices, label=_("专业领域"))
@@ -70,7 +80,10 @@ class TalentFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(Q(enterprise__name__icontains=value) | Q(position__icontains=value))
 
 
-class JobFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class JobFilterSet(FilterSet):
+    """The staff job list and /api/community/jobs/ (the public board has its own search form)."""
+
+    form_fields = ("park", "status", "field", "q")
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     status = django_filters.ChoiceFilter(choices=JobStatus.choices, label=_("状态"))
     field = django_filters.ChoiceFilter(choices=TalentField.choices, label=_("专业领域"))
@@ -84,7 +97,10 @@ class JobFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(Q(title__icontains=value) | Q(enterprise__name__icontains=value))
 
 
-class EventFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class EventFilterSet(FilterSet):
+    """The staff event list and /api/community/events/."""
+
+    form_fields = ("park", "kind", "status")
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     kind = django_filters.ChoiceFilter(choices=EventKind.choices, label=_("活动类型"))
     status = django_filters.ChoiceFilter(choices=EventStatus.choices, label=_("状态"))

@@ -20,7 +20,7 @@ from django.views import View
 from parkos.accounts.access import acting_user, has_capability
 from parkos.community import calendars, ical, rights, rules
 from parkos.community.choices import ACTIVE_BOOKING_STATUSES, BookingStatus
-from parkos.community.filtersets import BookingFilterSet
+from parkos.community.filtersets import BookingFilterSet, ResourceFilterSet
 from parkos.community.forms import BookingForm, ReasonForm, ResourceForm, SeriesForm, TariffForm
 from parkos.community.models import BookableResource, Booking, BookingTariff, PersonalCalendarFeed
 from parkos.community.selectors import bookings as selectors
@@ -45,15 +45,19 @@ class ResourceListView(StaffOrTenantMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         resources = selectors.resources_for(request.user)
         ids = park_ids(request)
-        if rights.tenant_enterprise(request.user) is None and ids is not None:
-            resources = resources.filter(park_id__in=ids)
         enterprise = rights.tenant_enterprise(request.user)
+        if enterprise is None and ids is not None:
+            resources = resources.filter(park_id__in=ids)
+        filterset = ResourceFilterSet(request.GET or None, queryset=resources, request=request)
+        if filterset.is_bound and filterset.is_valid():
+            resources = filterset.qs
         month = timezone.localdate().replace(day=1)
         return render(
             request,
             "community/resource_list.html",
             {
                 "resources": resources.order_by("park__name", "kind", "code"),
+                "filterset": filterset,
                 "quota": selectors.quota_status(enterprise, month) if enterprise is not None else [],
                 "can_manage": has_capability(request.user, rights.MANAGE),
                 "tariffs": BookingTariff.objects.filter(park_id__in=ids)
