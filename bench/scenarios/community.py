@@ -54,7 +54,7 @@ def _seed_calendar() -> BookableResource:
     if created or not Booking.objects.filter(resource=resource).exists():
         tz = timezone.get_default_timezone()
         month = _month()
-        rows = []
+        rows: list[Booking] = []
         day = month
         while len(rows) < MONTH_BOOKINGS:
             for slot in range(34):

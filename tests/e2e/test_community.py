@@ -70,7 +70,10 @@ def test_tenant_books_within_quota_then_pays_beyond_it(page, park_a):
     page.get_by_label("主题").fill("项目评审")
     page.get_by_role("button", name="确认预订").click()
     expect(page.locator(".messages")).to_contain_text("费用 150.00 元")
-    assert list(Booking.objects.order_by("starts_at").values_list("amount", flat=True)) == [Decimal("0.00"), Decimal("150.00")]
+    assert list(Booking.objects.order_by("starts_at").values_list("amount", flat=True)) == [
+        Decimal("0.00"),
+        Decimal("150.00"),
+    ]
 
     # A slot that is taken: the refusal names the next free slot and offers it.
     page.goto(f"/community/resources/{room.pk}/book/?day={day.isoformat()}&start=10:30&end=11:00")
@@ -135,7 +138,9 @@ def test_visitor_registers_waitlist_moves_and_staff_check_in_by_qr(page, browser
     expect(other.get_by_test_id("registration-status")).to_contain_text("报名成功")
     expect(other.get_by_test_id("registration-status")).to_contain_text("已由候补转为正式名额")
     _shot(other, "registration-qr-zh-phone")
-    scanned = zxingcpp.read_barcodes(Image.open(io.BytesIO(other.get_by_test_id("qr").locator("svg").screenshot())).convert("L"))
+    scanned = zxingcpp.read_barcodes(
+        Image.open(io.BytesIO(other.get_by_test_id("qr").locator("svg").screenshot())).convert("L")
+    )
     assert len(scanned) == 1
     checkin_url = scanned[0].text
     assert checkin_url.startswith(live_server.url + "/community/checkin/")
@@ -167,7 +172,10 @@ def test_promotion_registrants_become_leads(page, park_a, bob):
     )  # fmt: skip
     event_services.event_publish(event=event, actor=bob)
     before = start - datetime.timedelta(days=3)
-    for name, mobile, company in (("王强", "+8613700000001", "杭州安博制药有限公司"), ("周杰", "+8613700000002", "深圳启明健康科技有限公司")):
+    for name, mobile, company in (
+        ("王强", "+8613700000001", "杭州安博制药有限公司"),
+        ("周杰", "+8613700000002", "深圳启明健康科技有限公司"),
+    ):
         event_services.event_register(
             event=event, data=event_services.RegistrationInput(name=name, mobile=mobile, company=company), now=before
         )
@@ -179,6 +187,9 @@ def test_promotion_registrants_become_leads(page, park_a, bob):
     page.get_by_test_id("to-leads").click()
     expect(page.locator(".messages")).to_contain_text("新建线索 2 条")
     expect(page.get_by_test_id("registrations")).to_contain_text("新建线索")
-    assert set(Lead.objects.values_list("company_name", flat=True)) == {"杭州安博制药有限公司", "深圳启明健康科技有限公司"}
+    assert set(Lead.objects.values_list("company_name", flat=True)) == {
+        "杭州安博制药有限公司",
+        "深圳启明健康科技有限公司",
+    }
     page.get_by_test_id("registrations").get_by_role("link", name="新建线索").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("有限公司")

@@ -24,4 +24,6 @@ class Command(BaseCommand):
         before = timezone.now() - datetime.timedelta(days=days)
         registrations = events.registrations_erase(before=before, actor=None)
         applications = jobs.applications_erase(before=before, actor=None)
-        self.stdout.write(f"人才与活动：已删除 {registrations} 条活动报名、{applications} 条职位申请的个人信息（保存期 {days} 天）")
+        self.stdout.write(
+            f"人才与活动：已删除 {registrations} 条活动报名、{applications} 条职位申请的个人信息（保存期 {days} 天）"
+        )
