@@ -342,13 +342,10 @@ class JobForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
-class FairForm(forms.ModelForm):  # type: ignore[type-arg]
-    park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none())
+class ParkModelForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A park's record: the park is chosen among the person's parks when created, fixed afterwards."""
 
-    class Meta:
-        model = RecruitmentFair
-        fields = FAIR_FIELDS
-        widgets = {"starts_at": DATETIME, "ends_at": DATETIME, "description": forms.Textarea(attrs={"rows": 4})}
+    park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none())
 
     def __init__(self, *args: Any, parks: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -357,6 +354,13 @@ class FairForm(forms.ModelForm):  # type: ignore[type-arg]
         self.order_fields(["park"])
         if self.instance.pk:
             del self.fields["park"]
+
+
+class FairForm(ParkModelForm):
+    class Meta:
+        model = RecruitmentFair
+        fields = FAIR_FIELDS
+        widgets = {"starts_at": DATETIME, "ends_at": DATETIME, "description": forms.Textarea(attrs={"rows": 4})}
 
 
 class BoothForm(forms.Form):
@@ -377,21 +381,11 @@ class BoothForm(forms.Form):
         fields["jobs"].label_from_instance = lambda j: f"{j.enterprise.name} · {j.title}"
 
 
-class CourseForm(forms.ModelForm):  # type: ignore[type-arg]
-    park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none())
-
+class CourseForm(ParkModelForm):
     class Meta:
         model = TrainingCourse
         fields = COURSE_FIELDS
         widgets = {"starts_at": DATETIME, "ends_at": DATETIME, "description": forms.Textarea(attrs={"rows": 4})}
-
-    def __init__(self, *args: Any, parks: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        park: Any = self.fields["park"]
-        park.queryset = parks
-        self.order_fields(["park"])
-        if self.instance.pk:
-            del self.fields["park"]
 
 
 class TrainingRegistrationForm(forms.Form):

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from parkos.community import rights, rules
 from parkos.community.choices import BookingStatus
 from parkos.community.models import BookableResource, Booking, BookingSeries, BookingTariff, QuotaLock
+from parkos.community.services.common import assign
 from parkos.core.audit import audit_record, save_audited, snapshot
 from parkos.core.db import serialised_writes
 from parkos.core.models import AuditAction
@@ -353,13 +354,9 @@ def resource_save(
 ) -> BookableResource:
     """Create or change a bookable resource and its rules; bookings already made keep their terms."""
     rights.require_manage(actor, park)
-    unknown = set(fields) - set(RESOURCE_FIELDS)
-    if unknown:
-        raise ValueError(f"not resource fields: {sorted(unknown)}")
     before = snapshot(resource) if resource is not None else None
     resource = resource or BookableResource(park=park)
-    for name, value in fields.items():
-        setattr(resource, name, value)
+    assign(resource, fields, RESOURCE_FIELDS)
     if resource.tariff is not None and resource.tariff.park_id != park.pk:
         raise ValidationError({"tariff": _("收费标准须属于本园区")})
     save_audited(resource, actor=actor, before=before, park_id=park.pk)
@@ -373,9 +370,7 @@ def tariff_save(*, actor: User, park: Park, tariff: BookingTariff | None = None,
     rights.require_manage(actor, park)
     before = snapshot(tariff) if tariff is not None else None
     tariff = tariff or BookingTariff(park=park)
-    for name in ("name", "free_minutes_per_month", "price_per_hour"):
-        if name in fields:
-            setattr(tariff, name, fields[name])
+    assign(tariff, fields, ("name", "free_minutes_per_month", "price_per_hour"))
     return save_audited(tariff, actor=actor, before=before, park_id=park.pk)
 
 

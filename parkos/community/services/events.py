@@ -24,6 +24,7 @@ from parkos.community.choices import EventStatus, LeadOutcome, RegistrationStatu
 from parkos.community.models import BookableResource, Event, EventRegistration
 from parkos.community.personal import ERASED_NAME
 from parkos.community.services import bookings as booking_services
+from parkos.community.services.common import assign, audit_retention
 from parkos.core.audit import audit_record, model_changes, snapshot
 from parkos.core.db import serialised_writes
 from parkos.core.models import AuditAction
@@ -92,10 +93,8 @@ def event_create(
 ) -> Event:
     """Create a draft event; with a hall, book it for the event's time (refused if the hall is taken)."""
     rights.require_manage(actor, park)
-    unknown = set(fields) - set(EVENT_FIELDS)
-    if unknown:
-        raise ValueError(f"not event fields: {sorted(unknown)}")
-    event = Event(park=park, created_by=actor, **fields)
+    event = Event(park=park, created_by=actor)
+    assign(event, fields, EVENT_FIELDS)
     _clean_event(event)
     with serialised_writes(), transaction.atomic():
         if hall is not None:
@@ -119,15 +118,11 @@ def event_create(
 def event_update(*, event: Event, actor: User, **fields: Any) -> Event:
     """Change an event; more capacity moves waiting registrants up, less may not drop confirmed ones."""
     rights.require_manage(actor, event.park_id)
-    unknown = set(fields) - set(EVENT_FIELDS)
-    if unknown:
-        raise ValueError(f"not event fields: {sorted(unknown)}")
     now = timezone.now()
     with serialised_writes(), transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         before = snapshot(event)
-        for name, value in fields.items():
-            setattr(event, name, value)
+        assign(event, fields, EVENT_FIELDS)
         _clean_event(event)
         confirmed = _confirmed_count(event)
         if event.capacity < confirmed:
@@ -484,13 +479,7 @@ def registrations_erase(*, before: datetime.datetime, actor: User | None) -> int
     EventRegistration.objects.filter(pk__in=[pk for pk, _park in rows]).update(
         name=ERASED_NAME, mobile="", company="", job_title="", email="", erased_at=now
     )
-    for park_id in sorted({park for _pk, park in rows}):
-        audit_record(
-            actor=actor,
-            action=AuditAction.DELETE,
-            object_type="community.eventregistration",
-            object_repr=_("活动报名个人信息（保存期满）"),
-            changes={"count": sum(1 for _pk, park in rows if park == park_id), "event": "retention_erase"},
-            park_id=park_id,
-        )
+    audit_retention(
+        rows, object_type="community.eventregistration", label=_("活动报名个人信息（保存期满）"), actor=actor
+    )
     return len(rows)

@@ -8,7 +8,7 @@ what the applicant sent, with the moment of consent; one per mobile and posting 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ from parkos.community.models import (
     TrainingRegistration,
 )
 from parkos.community.personal import ERASED_NAME
+from parkos.community.services.common import assign, audit_retention, set_status
 from parkos.core.audit import audit_record, model_changes, save_audited, snapshot
 from parkos.core.db import serialised_writes
 from parkos.core.models import AuditAction
@@ -55,14 +56,6 @@ COURSE_FIELDS = (
     "hours",
     "fee",
 )
-
-
-def _assign(instance: Any, fields: dict[str, Any], allowed: Sequence[str]) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(instance, name, value)
 
 
 def _audit(obj: Any, actor: User | None, action: str, park_id: int, changes: dict[str, Any]) -> None:
@@ -95,7 +88,7 @@ def job_save(
             raise ValidationError(_("职位已关闭，不能修改"))
     before = snapshot(job) if job is not None else None
     job = job or JobPosting(park=park, enterprise=enterprise, created_by=actor)
-    _assign(job, fields, JOB_FIELDS)
+    assign(job, fields, JOB_FIELDS)
     if job.closes_on is not None and job.closes_on < timezone.localdate():
         raise ValidationError({"closes_on": _("截止日期不能早于今天")})
     if job.status in (JobStatus.APPROVED, JobStatus.PENDING) and before is not None:
@@ -197,15 +190,7 @@ def applications_erase(*, before: datetime.datetime, actor: User | None) -> int:
     JobApplication.objects.filter(pk__in=[pk for pk, _park in rows]).update(
         name=ERASED_NAME, mobile="", email="", message="", erased_at=timezone.now()
     )
-    for park_id in sorted({park for _pk, park in rows}):
-        audit_record(
-            actor=actor,
-            action=AuditAction.DELETE,
-            object_type="community.jobapplication",
-            object_repr=_("职位申请个人信息（保存期满）"),
-            changes={"count": sum(1 for _pk, park in rows if park == park_id), "event": "retention_erase"},
-            park_id=park_id,
-        )
+    audit_retention(rows, object_type="community.jobapplication", label=_("职位申请个人信息（保存期满）"), actor=actor)
     return len(rows)
 
 
@@ -217,7 +202,7 @@ def fair_save(*, actor: User, park: Park, fair: RecruitmentFair | None = None, *
     rights.require_manage(actor, park)
     before = snapshot(fair) if fair is not None else None
     fair = fair or RecruitmentFair(park=park)
-    _assign(fair, fields, FAIR_FIELDS)
+    assign(fair, fields, FAIR_FIELDS)
     return save_audited(fair, actor=actor, before=before, park_id=park.pk)
 
 
@@ -230,13 +215,7 @@ def fair_set_status(*, fair: RecruitmentFair, status: str, actor: User) -> Recru
         FairStatus.DRAFT: {FairStatus.PUBLISHED, FairStatus.CANCELLED},
         FairStatus.PUBLISHED: {FairStatus.CANCELLED},
     }
-    if status not in allowed.get(fair.status, set()):
-        raise ValidationError(_("招聘会当前状态不能进行此操作"))
-    before = fair.status
-    fair.status = status
-    fair.save(update_fields=["status", "updated_at"])
-    _audit(fair, actor, AuditAction.UPDATE, fair.park_id, {"status": [before, status]})
-    return fair
+    return set_status(fair, status=status, allowed=allowed, actor=actor, refused=_("招聘会当前状态不能进行此操作"))
 
 
 @transaction.atomic
@@ -288,7 +267,7 @@ def course_save(*, actor: User, park: Park, course: TrainingCourse | None = None
     rights.require_manage(actor, park)
     before = snapshot(course) if course is not None else None
     course = course or TrainingCourse(park=park)
-    _assign(course, fields, COURSE_FIELDS)
+    assign(course, fields, COURSE_FIELDS)
     if course.pk is not None:
         taken = course.registrations.filter(status=TrainingRegistrationStatus.REGISTERED).count()
         if course.capacity < taken:
@@ -305,13 +284,7 @@ def course_set_status(*, course: TrainingCourse, status: str, actor: User) -> Tr
         CourseStatus.OPEN: {CourseStatus.CLOSED, CourseStatus.CANCELLED},
         CourseStatus.CLOSED: {CourseStatus.OPEN, CourseStatus.CANCELLED},
     }
-    if status not in allowed.get(course.status, set()):
-        raise ValidationError(_("课程当前状态不能进行此操作"))
-    before = course.status
-    course.status = status
-    course.save(update_fields=["status", "updated_at"])
-    _audit(course, actor, AuditAction.UPDATE, course.park_id, {"status": [before, status]})
-    return course
+    return set_status(course, status=status, allowed=allowed, actor=actor, refused=_("课程当前状态不能进行此操作"))
 
 
 def training_register(

@@ -7,7 +7,7 @@ which fields changed. Unmasked views are audited by `talents_record_view`, like 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +36,7 @@ from parkos.community.models import (
     TalentRecord,
 )
 from parkos.community.personal import ERASED_NAME
+from parkos.community.services.common import assign
 from parkos.core.audit import audit_record, model_changes, save_audited, snapshot
 from parkos.core.models import AuditAction
 from parkos.investment.services import normalise_mobile
@@ -55,14 +56,6 @@ TALENT_FIELDS = (
 PERSONAL_FIELDS = frozenset({"name", "mobile", "birth_year"})
 
 
-def _assign(instance: Any, fields: dict[str, Any], allowed: Sequence[str]) -> None:
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(instance, name, value)
-
-
 # --- Programmes -------------------------------------------------------------------------------------------
 
 
@@ -78,7 +71,7 @@ def programme_save(
         rights.require_manage(actor, park)
     before = snapshot(programme) if programme is not None else None
     programme = programme or TalentProgramme()
-    _assign(programme, fields, PROGRAMME_FIELDS)
+    assign(programme, fields, PROGRAMME_FIELDS)
     programme.name = " ".join(programme.name.split())
     save_audited(programme, actor=actor, before=before)
     programme.parks.set(parks)
@@ -110,7 +103,7 @@ def talent_create(*, park: Park, enterprise: Enterprise, actor: User, **fields: 
     if not enterprise.parks.filter(pk=park.pk).exists():
         raise ValidationError({"enterprise": _("该企业不在本园区")})
     talent = TalentRecord(park=park, enterprise=enterprise, created_by=actor)
-    _assign(talent, fields, TALENT_FIELDS)
+    assign(talent, fields, TALENT_FIELDS)
     _normalise(talent)
     talent.full_clean()
     talent.save()
@@ -130,7 +123,7 @@ def talent_update(*, talent: TalentRecord, actor: User, **fields: Any) -> Talent
     if talent.erased_at is not None:
         raise ValidationError(_("该人才的个人信息已删除，不能再修改"))
     before = snapshot(talent)
-    _assign(talent, fields, TALENT_FIELDS)
+    assign(talent, fields, TALENT_FIELDS)
     _normalise(talent)
     talent.full_clean()
     talent.save()
@@ -299,7 +292,7 @@ def room_save(*, actor: User, park: Park, room: ApartmentRoom | None = None, **f
     rights.require_manage(actor, park)
     before = snapshot(room) if room is not None else None
     room = room or ApartmentRoom(park=park)
-    _assign(room, fields, ("building", "number", "room_type", "area_sqm", "monthly_rent", "in_service"))
+    assign(room, fields, ("building", "number", "room_type", "area_sqm", "monthly_rent", "in_service"))
     return save_audited(room, actor=actor, before=before, park_id=park.pk)
 
 

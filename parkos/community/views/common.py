@@ -11,8 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.accounts.access import has_capability, is_staff_member, visible_park_ids, visible_parks
+from parkos.accounts.access import has_capability, is_staff_member, visible_parks
 from parkos.community import rights
+from parkos.web.views_generic import requested_park_ids
 
 
 class StaffOrTenantMixin(LoginRequiredMixin):
@@ -25,17 +26,8 @@ class StaffOrTenantMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-def park_ids(request: HttpRequest) -> list[int] | None:
-    """The parks a page covers: `?park=` if visible, else the active park, else all visible parks (None: all)."""
-    visible = visible_park_ids(request.user)
-    wanted = request.GET.get("park") or getattr(getattr(request, "active_park", None), "pk", None)
-    try:
-        park_id = int(wanted) if wanted else None
-    except ValueError:
-        park_id = None
-    if park_id is not None and (visible is None or park_id in visible):
-        return [park_id]
-    return visible
+#: The parks a page covers (shared with the other apps' pages).
+park_ids = requested_park_ids
 
 
 def managed_parks(request: HttpRequest) -> Any:
