@@ -72,20 +72,8 @@ from parkos.web.views_generic import (
     ScopedDetailView,
     ServiceFormView,
     StaffRequiredMixin,
+    requested_park_ids,
 )
-
-
-def _park_ids(request: HttpRequest) -> list[int] | None:
-    """The parks a page covers: `?park=` if visible, else the active park, else all the person's parks."""
-    visible = visible_park_ids(request.user)
-    wanted = request.GET.get("park") or getattr(getattr(request, "active_park", None), "pk", None)
-    try:
-        park_id = int(wanted) if wanted else None
-    except ValueError:
-        park_id = None
-    if park_id is not None and (visible is None or park_id in visible):
-        return [park_id]
-    return visible
 
 
 def _date_param(request: HttpRequest, name: str, default: datetime.date) -> datetime.date:
@@ -185,7 +173,7 @@ class OverviewView(ParkScopedMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        park_ids = _park_ids(self.request)
+        park_ids = requested_park_ids(self.request)
         can_see_stakes = has_capability(self.request.user, Capability.MANAGE_STAKES)
         context.update(
             today=today,
@@ -552,7 +540,7 @@ class PipelineView(ParkScopedMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         day = min(_date_param(self.request, "on", today), today)
-        park_ids = _park_ids(self.request)
+        park_ids = requested_park_ids(self.request)
         pipeline = selectors.pipeline(park_ids=park_ids, day=day)
         park = self.request.GET.get("park", "")
         context.update(
@@ -585,7 +573,7 @@ class MilestoneListView(FilteredListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         year = _year_param(self.request, timezone.localdate().year)
-        counts = selectors.milestone_counts(park_ids=_park_ids(self.request), year=year)
+        counts = selectors.milestone_counts(park_ids=requested_park_ids(self.request), year=year)
         context.update(
             year=year,
             counts=counts,
@@ -683,7 +671,7 @@ class CooperationView(ParkScopedMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         year = _year_param(self.request, today.year)
-        park_ids = _park_ids(self.request)
+        park_ids = requested_park_ids(self.request)
 
         def listed(filterset_class: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
             # The API's FilterSets: ?park=, ?institution=, ?kind=… narrow the lists here too.

@@ -28,7 +28,6 @@ from parkos.accounts.access import (
     acting_user,
     has_capability,
     require_capability,
-    require_park,
     visible_park_ids,
 )
 from parkos.accounts.permissions import IsParkStaff, StaffWithCapability
@@ -65,7 +64,7 @@ from parkos.innovation.models import (
     TechTransfer,
 )
 from parkos.parks.models import Park
-from parkos.web.api_views import ParkScopedViewSetMixin
+from parkos.web.api_views import ParkScopedViewSetMixin, requested_park_ids
 
 
 def _day(request: Request, name: str = "on") -> datetime.date:
@@ -77,19 +76,6 @@ def _day(request: Request, name: str = "on") -> datetime.date:
         return min(datetime.date.fromisoformat(raw), today)
     except ValueError:
         raise DRFValidationError({name: ["YYYY-MM-DD"]}) from None
-
-
-def _park_ids(request: Request) -> list[int] | None:
-    visible = visible_park_ids(request.user)
-    raw = request.query_params.get("park")
-    if not raw:
-        return visible
-    try:
-        park_id = int(raw)
-    except ValueError:
-        raise DRFValidationError({"park": ["invalid"]}) from None
-    require_park(request.user, park_id)
-    return [park_id]
 
 
 class _Writable(ParkScopedViewSetMixin):
@@ -256,7 +242,7 @@ class PipelineView(APIView):
         responses=s.PipelineSerializer,
     )
     def get(self, request: Request) -> Response:
-        pipeline = selectors.pipeline(park_ids=_park_ids(request), day=_day(request))
+        pipeline = selectors.pipeline(park_ids=requested_park_ids(request), day=_day(request))
 
         def rows(items: list[selectors.PipelineRow]) -> list[dict[str, Any]]:
             return [
@@ -477,7 +463,9 @@ class PortfolioView(APIView):
     )
     def get(self, request: Request) -> Response:
         as_of = _day(request)
-        view = selectors.portfolio_view(stakes=selectors.scoped(Stake.objects.all(), _park_ids(request)), as_of=as_of)
+        view = selectors.portfolio_view(
+            stakes=selectors.scoped(Stake.objects.all(), requested_park_ids(request)), as_of=as_of
+        )
         totals = view.totals
         return Response(
             s.PortfolioTotalsSerializer(
