@@ -6,3 +6,9 @@ class EnterprisesConfig(AppConfig):
     name = "parkos.enterprises"
     label = "enterprises"
     verbose_name = _("企业库")
+
+    def ready(self) -> None:
+        from parkos.core.importing.jobs import registry
+        from parkos.enterprises.importing import IMPORTER, build_importer
+
+        registry.register(IMPORTER, build_importer, label=str(_("企业")))

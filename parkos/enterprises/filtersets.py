@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.models import ImportJob
 from parkos.enterprises import credit_code, industry, selectors
 from parkos.enterprises.choices import EnterpriseLifecycle, EnterpriseSize
-from parkos.enterprises.models import Contact, Enterprise, ImportJob, MergeRecord, Tag
+from parkos.enterprises.models import Contact, Enterprise, MergeRecord, Tag
 from parkos.enterprises.phones import parse_phone
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from parkos.accounts.access import Capability, has_capability, require_capability, visible_parks
+from parkos.core.importing.jobs import enqueue
+from parkos.core.models import ImportJob, ImportStatus
 from parkos.core.views_generic import FilteredListView, StaffRequiredMixin
 from parkos.enterprises import dedup, importing, panels, selectors, services
-from parkos.enterprises.choices import ImportStatus
 from parkos.enterprises.filtersets import EnterpriseFilterSet
 from parkos.enterprises.forms import ContactForm, EnterpriseForm, ImportForm
-from parkos.enterprises.models import Contact, Enterprise, ImportJob
+from parkos.enterprises.models import Contact, Enterprise
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -213,11 +213,9 @@ class ImportView(StaffRequiredMixin, View):
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(request, form, status=400)
-        from parkos.enterprises.tasks import run_import_task
-
         upload = form.cleaned_data["file"]
         job = importing.create_job(upload=upload, name=upload.name, mode=form.cleaned_data["mode"], actor=request.user)  # type: ignore[arg-type]
-        transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
+        enqueue(job)
         return redirect("enterprises:import_detail", pk=job.pk)
 
 
@@ -254,11 +252,9 @@ class ImportResumeView(StaffRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         require_capability(request.user, Capability.IMPORT_DATA)
         job = get_object_or_404(selectors.import_jobs_for(request.user), pk=pk)
-        from parkos.enterprises.tasks import run_import_task
-
         if not job.finished or job.status == ImportStatus.FAILED:
             ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED).update(status=ImportStatus.RUNNING)
-            transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
+            enqueue(job)
             messages.success(request, _("已重新提交，将从中断处继续导入"))
         return redirect("enterprises:import_detail", pk=job.pk)
 

@@ -2,7 +2,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from parkos.core.models import AuditAction, AuditEntry
-from parkos.enterprises.models import Enterprise, ImportJob
+from parkos.core.models import ImportJob
+from parkos.enterprises.models import Enterprise
 from parkos.enterprises.tests.factories import ContactFactory, EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
