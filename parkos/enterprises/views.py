@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views import View
 
 from parkos.accounts.access import Capability, has_capability, require_capability, visible_parks
 from parkos.core.importing.jobs import enqueue
+from parkos.core.importing.views import job_page, job_report
 from parkos.core.models import ImportJob, ImportStatus
 from parkos.core.views_generic import FilteredListView, StaffRequiredMixin
 from parkos.enterprises import dedup, importing, panels, selectors, services
@@ -234,18 +235,18 @@ class ImportDetailView(StaffRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         require_capability(request.user, Capability.IMPORT_DATA)
         job = get_object_or_404(selectors.import_jobs_for(request.user), pk=pk)
-        context = {
-            "job": job,
-            "errors": job.row_errors.all()[:50],
-            "breadcrumbs": [
+        return job_page(
+            request,
+            job,
+            detail_url=reverse("enterprises:import_detail", args=[job.pk]),
+            report_url=reverse("enterprises:import_report", args=[job.pk]),
+            resume_url=reverse("enterprises:import_resume", args=[job.pk]),
+            breadcrumbs=[
                 (_("企业库"), reverse("enterprises:enterprise_list")),
                 (_("批量导入"), reverse("enterprises:import")),
                 (str(job), ""),
             ],
-        }
-        if getattr(request, "htmx", False):
-            return render(request, "enterprises/_import_progress.html", context)
-        return render(request, "enterprises/import_detail.html", context)
+        )
 
 
 class ImportResumeView(StaffRequiredMixin, View):
@@ -262,10 +263,7 @@ class ImportResumeView(StaffRequiredMixin, View):
 class ImportReportView(StaffRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         require_capability(request.user, Capability.IMPORT_DATA)
-        job = get_object_or_404(selectors.import_jobs_for(request.user), pk=pk)
-        if not job.error_report:
-            raise Http404(_("该导入任务没有错误报告"))
-        return FileResponse(job.error_report.open("rb"), as_attachment=True, filename=f"import-{job.pk}-errors.xlsx")
+        return job_report(get_object_or_404(selectors.import_jobs_for(request.user), pk=pk))
 
 
 class DedupView(StaffRequiredMixin, View):

@@ -182,7 +182,19 @@ class ImportOutcome:
 
     @property
     def changed(self) -> int:
-        return sum(c.created + c.updated for c in self.counts.values())
+        return self.created + self.updated
+
+    @property
+    def created(self) -> int:
+        return sum(c.created for c in self.counts.values())
+
+    @property
+    def updated(self) -> int:
+        return sum(c.updated for c in self.counts.values())
+
+    @property
+    def unchanged(self) -> int:
+        return sum(c.unchanged for c in self.counts.values())
 
 
 class _Rollback(Exception):
