@@ -6,3 +6,9 @@ class ParksConfig(AppConfig):
     name = "parkos.parks"
     label = "parks"
     verbose_name = _("园区与空间")
+
+    def ready(self) -> None:
+        from parkos.core.importing.jobs import registry  # noqa: PLC0415 - models load after apps
+        from parkos.parks.importing import IMPORTER, build_importer  # noqa: PLC0415
+
+        registry.register(IMPORTER, build_importer, label=str(_("空间数据")))

@@ -132,7 +132,8 @@ class Quantity:
 
 MONEY: Final = Quantity(
     "money",
-    {"元": Decimal(1), "万元": WAN, "亿元": YI, "yuan": Decimal(1), "10kyuan": WAN, "100myuan": YI},
+    {"元": Decimal(1), "万元": WAN, "亿元": YI, "yuan": Decimal(1), "cny": Decimal(1), "10kyuan": WAN, "10kcny": WAN,
+     "100myuan": YI, "100mcny": YI},
     stored="元",
     default="元",
 )

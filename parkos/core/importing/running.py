@@ -15,7 +15,7 @@ An importer (`TableImporter`) states its tables (`WorkbookSpec`) and how rows re
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from django.db import models, transaction
@@ -357,6 +357,9 @@ def run_import(
     """Import a file (see the module docstring). A file that cannot be read at all (FileRejected)
     becomes one error of the outcome; nothing is written then."""
     limits = limits or ImportLimits.from_settings()
+    table_limits = [t.max_rows for t in importer.workbook.tables if t.max_rows]
+    if len(table_limits) == len(importer.workbook.tables):
+        limits = replace(limits, max_rows=min(limits.max_rows, max(table_limits)))
     ctx = ImportContext(dry_run=dry_run, max_errors=limits.max_errors)
     deadline = Deadline(limits.seconds)
     outcome = ImportOutcome(dry_run=dry_run)

@@ -86,7 +86,7 @@ def template_workbook(
                     errorTitle=column.header,
                     error=_("请从列表中选择"),
                 )
-                validation.add(f"{letter}{2 + len(example_rows)}:{letter}{DROPDOWN_ROWS}")
+                validation.add(f"{letter}{2 + len(example_rows)}:{letter}{table.max_rows or DROPDOWN_ROWS}")
                 ws.add_data_validation(validation)
         ws.freeze_panes = "A2"
     if notes and spec.notes_sheet:

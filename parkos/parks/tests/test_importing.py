@@ -11,9 +11,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from parkos.core.models import AuditAction, AuditEntry
-from parkos.parks import import_views
 from parkos.parks.choices import BuildingStructure, CleanroomGrade, FireHazardClass, FireResistanceGrade
-from parkos.parks.importing import SHEETS, InventoryKind, RowError, import_inventory, zh
+from parkos.parks.importing import SHEETS, InventoryKind, RowError, import_inventory, zh  # noqa: F401
 from parkos.parks.models import Building, Floor, Park, Unit
 from parkos.parks.tests.factories import BuildingFactory, FloorFactory, UnitFactory
 
@@ -394,11 +393,11 @@ def test_import_through_the_page_then_download_errors(client_for, park_a):
         ("a.txt", b"hello", {}, "仅支持 .xlsx 或 .csv 文件。"),
         ("a.xls", b"hello", {}, "不支持旧版 .xls 文件"),
         ("a.csv", b"x", {}, "CSV 文件请选择数据类型"),
-        ("big.xlsx", b"x" * 2048, {}, "文件不能超过 10 MB"),
+        ("big.xlsx", b"x" * (1024 * 1024 + 1), {}, "文件不能超过 1 MB"),
     ],
 )
-def test_import_form_errors_are_clear(client_for, monkeypatch, name, content, data, message):
-    monkeypatch.setattr(import_views, "MAX_UPLOAD_BYTES", 1024)
+def test_import_form_errors_are_clear(client_for, settings, name, content, data, message):
+    settings.IMPORT_MAX_UPLOAD_MB = 1
     if name is not None:
         data = {**data, "file": SimpleUploadedFile(name, content)}
     response = client_for("alice").post(reverse("parks:import"), data)
