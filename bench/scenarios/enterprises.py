@@ -92,9 +92,16 @@ FLOOR_SQL = (
 
 def _floor_import(path: Path) -> int:
     """Read the file with the same reader and upsert the raw values, 1,000 rows per executemany."""
-    from parkos.enterprises.importing import read_rows
+    from parkos.core.importing.reading import Deadline, ImportLimits, Source, TableFile
 
-    rows = read_rows(path)
+    source = Source.from_path(path)
+    limits = ImportLimits.from_settings(background=True)
+    with TableFile(source, limits, Deadline(limits.seconds), csv_title="企业") as file:
+        return _floor_upsert(file.rows(file.titles[0]))
+
+
+def _floor_upsert(numbered: Any) -> int:
+    rows = (cells for _number, cells in numbered)
     next(rows)
     now = timezone.now()
     written = 0
@@ -106,7 +113,7 @@ def _floor_import(path: Path) -> int:
         batch.clear()
 
     for row in rows:
-        name, code, _form, capital, founded, district, industry_code, scope, employees, revenue = row[:10]
+        name, code, _form, capital, founded, district, industry_code, scope, employees, revenue = (*row, *[None] * 10)[:10]
         batch.append((
             name, "[]", code, False, "limited", capital or None, str(founded)[:10] or None, "", "", district,
             str(industry_code)[1:], "[]", scope, int(employees) if employees else None, revenue or None, "", False,
@@ -121,10 +128,10 @@ def _floor_import(path: Path) -> int:
 
 
 def _subject_import(path: Path, stored: str) -> int:
+    from parkos.core.models import ImportJob
     from parkos.enterprises import importing
-    from parkos.enterprises.models import ImportJob
 
-    job = ImportJob.objects.create(file=stored, original_name=path.name, mode="valid_rows")
+    job = ImportJob.objects.create(importer=importing.IMPORTER, file=stored, original_name=path.name, mode="valid_rows")
     job = importing.run_import(job.pk)
     job.refresh_from_db()
     assert job.status == "done", job.message

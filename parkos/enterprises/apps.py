@@ -9,6 +9,6 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self) -> None:
         from parkos.core.importing.jobs import registry
-        from parkos.enterprises.importing import IMPORTER, build_importer
+        from parkos.enterprises.importing import IMPORTER, WORKBOOK, build_importer
 
-        registry.register(IMPORTER, build_importer, label=str(_("企业")))
+        registry.register(IMPORTER, build_importer, workbook=WORKBOOK, label=str(_("企业")))

@@ -8,7 +8,7 @@ class ParksConfig(AppConfig):
     verbose_name = _("园区与空间")
 
     def ready(self) -> None:
-        from parkos.core.importing.jobs import registry  # noqa: PLC0415 - models load after apps
-        from parkos.parks.importing import IMPORTER, build_importer  # noqa: PLC0415
+        from parkos.core.importing.jobs import registry
+        from parkos.parks.importing import IMPORTER, WORKBOOK, build_importer
 
-        registry.register(IMPORTER, build_importer, label=str(_("空间数据")))
+        registry.register(IMPORTER, build_importer, workbook=WORKBOOK, label=str(_("空间数据")))

@@ -364,9 +364,7 @@ UNIT_TABLE: Final = TableSpec[UnitRow](
         _col(Unit, "available_from", gettext_lazy("可交付日期"), Date(), number_format=DATE_FORMAT),
     ),
 )  # fmt: skip
-TABLES: Final[dict[str, TableSpec[Any]]] = {
-    t.name: t for t in (PARK_TABLE, BUILDING_TABLE, FLOOR_TABLE, UNIT_TABLE)
-}
+TABLES: Final[dict[str, TableSpec[Any]]] = {t.name: t for t in (PARK_TABLE, BUILDING_TABLE, FLOOR_TABLE, UNIT_TABLE)}
 WORKBOOK: Final = WorkbookSpec(tables=tuple(TABLES.values()), notes_sheet=NOTES_SHEET)
 #: The columns of each sheet, in template order.
 SHEETS: Final[dict[str, tuple[Column, ...]]] = {name: table.columns for name, table in TABLES.items()}
@@ -427,7 +425,9 @@ class InventoryImporter(TableImporter[InventoryRow]):
             action=AuditAction.IMPORT,
             object_type="parks.inventory",
             object_repr=getattr(self, "filename", "")[:255],
-            changes={k: {"created": c.created, "updated": c.updated, "unchanged": c.unchanged} for k, c in ctx.counts.items()},
+            changes={
+                k: {"created": c.created, "updated": c.updated, "unchanged": c.unchanged} for k, c in ctx.counts.items()
+            },
         )
 
     def _load(self, kind: str, rows: Sequence[Row[InventoryRow]]) -> None:
@@ -457,7 +457,9 @@ class InventoryImporter(TableImporter[InventoryRow]):
     def _mark_failed(self, row: Row[InventoryRow]) -> None:
         self.failed[(row.table, _key(row.table, dict(row.data)))] = (row.sheet, row.number)
 
-    def _parent_missing(self, row: Row[InventoryRow], field_name: str, kind: str, key: tuple[Any, ...], label: str) -> None:
+    def _parent_missing(
+        self, row: Row[InventoryRow], field_name: str, kind: str, key: tuple[Any, ...], label: str
+    ) -> None:
         failed = self.failed.get((kind, key))
         if failed is not None:
             message = _("%(what)s在“%(sheet)s”表第 %(row)d 行有错误，请先修正该行") % {
@@ -602,7 +604,9 @@ class InventoryImporter(TableImporter[InventoryRow]):
         if isinstance(obj, Unit):
             self.units[key] = obj
 
-    def _place_unit(self, row: Row[InventoryRow], park: Park, building_code: str, level: int, values: dict[str, Any]) -> bool:
+    def _place_unit(
+        self, row: Row[InventoryRow], park: Park, building_code: str, level: int, values: dict[str, Any]
+    ) -> bool:
         building = self.building_of(row, park, building_code)
         if building is None:
             return False

@@ -8,10 +8,10 @@ class StatisticsConfig(AppConfig):
     verbose_name = _("统计与年报")
 
     def ready(self) -> None:
-        from parkos.core.importing.jobs import registry  # noqa: PLC0415 - models load after apps
-        from parkos.statistics.importing import IMPORTER, build_importer  # noqa: PLC0415
+        from parkos.core.importing.jobs import registry
+        from parkos.statistics.importing import IMPORTER, WORKBOOK, build_importer
 
-        registry.register(IMPORTER, build_importer, label=str(_("月度统计")))
+        registry.register(IMPORTER, build_importer, workbook=WORKBOOK, label=str(_("月度统计")))
         from parkos.statistics import (
             panels,  # noqa: F401  (registers its enterprise-page panel)
             widgets,  # noqa: F401  (registers the dashboard widgets)

@@ -17,7 +17,7 @@ from parkos.statistics.importing import _FIGURES
 _MONEY = {name for name, _header, kind in _FIGURES if kind == "money"}
 
 
-def _field(kind: str, label: str) -> forms.Field:
+def _field(kind: str, label: Any) -> forms.Field:
     if kind == "int":
         return forms.IntegerField(label=label, required=False, min_value=0)
     return forms.DecimalField(label=label, required=False, max_digits=16, decimal_places=4 if kind == "money" else 3)

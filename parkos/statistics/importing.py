@@ -22,8 +22,8 @@ from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any, Final
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parkos.core.audit import audit_record
@@ -78,7 +78,9 @@ FIGURES: Final = (
 )
 _FORM_UNITS: Final = {"money": "万元", "int": "人", "decimal": "吨标准煤"}
 #: The figures as the entry form labels them (amounts in 万元 there too).
-_FIGURES: Final = tuple((name, format_lazy("{}（{}）", label, _FORM_UNITS[kind]), kind) for name, label, kind in FIGURES)
+_FIGURES: Final = tuple(
+    (name, format_lazy("{}（{}）", label, _FORM_UNITS[kind]), kind) for name, label, kind in FIGURES
+)
 #: Figures that may be negative (a loss).
 SIGNED: Final = frozenset({"profit"})
 
@@ -205,7 +207,9 @@ class MonthlyReportImporter(TableImporter[MonthlyRow]):
         ctx.error(row, _("须填写统一社会信用代码或有效的企业ID"), column=table.header_of("enterprise_id"))
         return None
 
-    def _period(self, table: TableSpec[MonthlyRow], row: Row[MonthlyRow], enterprise_id: int, ctx: ImportContext) -> None:
+    def _period(
+        self, table: TableSpec[MonthlyRow], row: Row[MonthlyRow], enterprise_id: int, ctx: ImportContext
+    ) -> None:
         data, month_header = row.data, table.header_of("month")
         try:
             _check_period(data.year, data.month)
@@ -223,7 +227,9 @@ class MonthlyReportImporter(TableImporter[MonthlyRow]):
 
     def _other_parks(self, table: TableSpec[MonthlyRow], rows: Sequence[Row[MonthlyRow]], ctx: ImportContext) -> None:
         """A month already reported under another park is that park's: it is not overwritten from here."""
-        wanted = {(self.enterprises[r.number], r.data.year, r.data.month): r for r in rows if r.number in self.enterprises}
+        wanted = {
+            (self.enterprises[r.number], r.data.year, r.data.month): r for r in rows if r.number in self.enterprises
+        }
         if not wanted:
             return
         taken = (
@@ -236,7 +242,9 @@ class MonthlyReportImporter(TableImporter[MonthlyRow]):
         for key in taken:
             row = wanted.get(key)
             if row is not None:
-                ctx.error(row, _("该企业该月的统计已由其他园区报送，不能从本园区导入覆盖"), column=table.header_of("month"))
+                ctx.error(
+                    row, _("该企业该月的统计已由其他园区报送，不能从本园区导入覆盖"), column=table.header_of("month")
+                )
 
     def apply(self, table: TableSpec[MonthlyRow], rows: Sequence[Row[MonthlyRow]], ctx: ImportContext) -> None:
         ready = [(self.enterprises[r.number], r.data) for r in rows]
@@ -264,8 +272,15 @@ class MonthlyReportImporter(TableImporter[MonthlyRow]):
             report.submitted_by = self.actor
         MonthlyReport.objects.bulk_create(to_create, batch_size=500)
         if to_update:
-            MonthlyReport.objects.bulk_update(to_update, ["is_cumulative", *FIGURE_FIELDS, "source", "submitted_by"], batch_size=500)
-        ctx.count(table.name, created=len(to_create), updated=len(to_update), unchanged=len(ready) - len(to_create) - len(to_update))
+            MonthlyReport.objects.bulk_update(
+                to_update, ["is_cumulative", *FIGURE_FIELDS, "source", "submitted_by"], batch_size=500
+            )
+        ctx.count(
+            table.name,
+            created=len(to_create),
+            updated=len(to_update),
+            unchanged=len(ready) - len(to_create) - len(to_update),
+        )
         self.rows += len(rows)
 
     def finish(self, ctx: ImportContext) -> None:
@@ -312,7 +327,12 @@ def build_importer(job: ImportJob) -> MonthlyReportImporter:
 def create_job(*, park: Park, upload: IO[bytes], name: str, actor: User | None) -> ImportJob:
     """A background job for a large file (the caller enqueues it)."""
     return jobs.create_job(
-        importer=IMPORTER, upload=upload, name=name, mode=ImportMode.ALL_OR_NOTHING, actor=actor, options={"park": park.pk}
+        importer=IMPORTER,
+        upload=upload,
+        name=name,
+        mode=ImportMode.ALL_OR_NOTHING,
+        actor=actor,
+        options={"park": park.pk},
     )
 
 

@@ -64,7 +64,8 @@ def normalise(text: object) -> str:
     """The loose form of a header, unit or choice: NFKC (full-width → half-width, ² → 2), no spaces,
     no trailing "*" (the template's mark of a required column), lower case."""
     value = unicodedata.normalize("NFKC", str(text)).casefold()
-    return re.sub(r"\s+", "", value).rstrip("*")
+    # Excel saving as GBK CSV writes "m²" (no ² in GBK) as "m?"; NFKC already made it "m2" elsewhere.
+    return re.sub(r"\s+", "", value).rstrip("*").replace("m?", "m2")
 
 
 def is_blank(value: object) -> bool:
@@ -132,14 +133,23 @@ class Quantity:
 
 MONEY: Final = Quantity(
     "money",
-    {"元": Decimal(1), "万元": WAN, "亿元": YI, "yuan": Decimal(1), "cny": Decimal(1), "10kyuan": WAN, "10kcny": WAN,
-     "100myuan": YI, "100mcny": YI},
+    {
+        "元": Decimal(1),
+        "万元": WAN,
+        "亿元": YI,
+        "yuan": Decimal(1),
+        "cny": Decimal(1),
+        "10kyuan": WAN,
+        "10kcny": WAN,
+        "100myuan": YI,
+        "100mcny": YI,
+    },
     stored="元",
     default="元",
 )
 AREA: Final = Quantity(
     "area",
-    {"m²": Decimal(1), "㎡": Decimal(1), "平方米": Decimal(1), "sqm": Decimal(1), "m?": Decimal(1),
+    {"m²": Decimal(1), "㎡": Decimal(1), "平方米": Decimal(1), "sqm": Decimal(1),
      "亩": SQM_PER_MU, "mu": SQM_PER_MU, "公顷": Decimal(10000), "ha": Decimal(10000)},
     stored="m²",
     default="m²",

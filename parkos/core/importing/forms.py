@@ -42,6 +42,6 @@ class ImportFileField(forms.FileField):
         return upload
 
 
-def goes_to_background(upload: UploadedFile) -> bool:
+def goes_to_background(upload: UploadedFile[Any]) -> bool:
     """Files larger than IMPORT_BACKGROUND_MB are imported by the background worker, not in the request."""
     return (upload.size or 0) > settings.IMPORT_BACKGROUND_MB * 1024 * 1024

@@ -29,6 +29,7 @@ from parkos.core.importing.cells import cell_text
 from parkos.core.importing.errors import FileRejected
 from parkos.core.importing.reading import EXCEL_SUFFIXES, Deadline, ImportLimits, Source, TableFile
 from parkos.core.importing.running import Failure, ImportMode, ImportOutcome, TableImporter, run_import
+from parkos.core.importing.spec import WorkbookSpec
 from parkos.core.importing.workbooks import write_error_report
 from parkos.core.models import ImportJob, ImportRowError, ImportStatus
 
@@ -43,8 +44,10 @@ class SimulatedCrash(RuntimeError):
 
 
 @dataclass(frozen=True)
-class _Entry:
+class RegisteredImporter:
+    name: str
     label: str
+    workbook: WorkbookSpec
     build: Callable[[ImportJob], TableImporter[Any]]
 
 
@@ -52,10 +55,17 @@ class ImporterRegistry:
     """Importer name → how to build the importer for a job; filled by the apps in ready()."""
 
     def __init__(self) -> None:
-        self._entries: dict[str, _Entry] = {}
+        self._entries: dict[str, RegisteredImporter] = {}
 
-    def register(self, name: str, build: Callable[[ImportJob], TableImporter[Any]], *, label: str = "") -> None:
-        self._entries[name] = _Entry(label or name, build)
+    def register(
+        self,
+        name: str,
+        build: Callable[[ImportJob], TableImporter[Any]],
+        *,
+        workbook: WorkbookSpec,
+        label: str = "",
+    ) -> None:
+        self._entries[name] = RegisteredImporter(name, label or name, workbook, build)
 
     def build(self, job: ImportJob) -> TableImporter[Any]:
         try:
@@ -64,8 +74,8 @@ class ImporterRegistry:
             raise LookupError(f"no importer registered as {job.importer!r}") from None
         return entry.build(job)
 
-    def names(self) -> list[str]:
-        return sorted(self._entries)
+    def all(self) -> list[RegisteredImporter]:
+        return sorted(self._entries.values(), key=lambda entry: entry.name)
 
 
 registry = ImporterRegistry()

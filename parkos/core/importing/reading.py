@@ -25,7 +25,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import IO, Any, Final, cast
 
 from charset_normalizer import from_bytes
 from django.conf import settings
@@ -119,7 +119,7 @@ class Source:
     def from_stream(cls, stream: IO[bytes], name: str, size: int | None = None) -> Source:
         def reopen() -> IO[bytes]:
             stream.seek(0)
-            return _Unclosable(stream)
+            return cast("IO[bytes]", _Unclosable(stream))
 
         if size is None:
             stream.seek(0, io.SEEK_END)
@@ -191,7 +191,7 @@ def check_zip(stream: IO[bytes], limits: ImportLimits) -> None:
 # --- Workbooks -----------------------------------------------------------------------------------
 
 
-def _worksheet_rows(ws: ReadOnlyWorksheet) -> Iterator[tuple[int, list[dict[str, object]]]]:
+def _worksheet_rows(ws: ReadOnlyWorksheet) -> Iterator[tuple[int, list[dict[str, Any]]]]:
     """(row number, cells by column) straight from the sheet's XML: no padding, no dimension needed."""
     workbook = ws.parent
     with ws._get_source() as source:
@@ -335,7 +335,9 @@ class TableFile:
         """The sheet's non-blank rows, (row number, cells), streamed within the limits."""
         if self._workbook is not None:
             ws = self._workbook[title]
-            cells = ((n, [(c["column"], c["value"]) for c in row]) for n, row in _worksheet_rows(ws))
+            cells: Iterator[tuple[int, list[tuple[int, object]]]] = (
+                (n, [(c["column"], c["value"]) for c in row]) for n, row in _worksheet_rows(ws)
+            )
             yield from _bounded_rows(title, cells, self.limits, self.deadline)
             return
         with self.source.open() as stream:

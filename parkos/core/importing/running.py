@@ -305,7 +305,10 @@ class _Pass:
             return None
         return RowParser(step.table, header, step.title)
 
-    def run_batch(self, step: _Plan, parser: RowParser[Any], batch: list[tuple[int, tuple[object, ...]]]) -> None:
+    def parse_and_check(
+        self, step: _Plan, parser: RowParser[Any], batch: list[tuple[int, tuple[object, ...]]]
+    ) -> list[Row[Any]]:
+        """Parse a batch, report rejected rows to the importer, run its checks; the rows still valid."""
         ctx, table = self.ctx, step.table
         good: list[Row[Any]] = []
         bad: list[RejectedRow] = []
@@ -313,12 +316,20 @@ class _Pass:
             row, errors = parser.parse(number, cells)
             for error in errors:
                 ctx.error(row, error.message, column=error.column)
-            (bad if isinstance(row, RejectedRow) else good).append(row)
+            if isinstance(row, RejectedRow):
+                bad.append(row)
+            else:
+                good.append(row)
         if bad:
             self.importer.rejected(table, bad, ctx)
         if good:
             self.importer.check(table, good, ctx)
             good = [row for row in good if not ctx.failed(row)]
+        return good
+
+    def run_batch(self, step: _Plan, parser: RowParser[Any], batch: list[tuple[int, tuple[object, ...]]]) -> None:
+        ctx, table = self.ctx, step.table
+        good = self.parse_and_check(step, parser, batch)
         if good and self.writing:
             self.importer.apply(table, good, ctx)
         failures = ctx.take_failures()
@@ -372,7 +383,9 @@ def run_import(
                 stats = _all_or_nothing(importer, file, plan, ctx, tracker, deadline)
             if not stats.processed and not ctx.errors:
                 ctx.file_error(_("文件中没有数据行。"))
-            outcome.committed = not dry_run and not ctx.file_errors and (mode == ImportMode.VALID_ROWS or not ctx.errors)
+            outcome.committed = (
+                not dry_run and not ctx.file_errors and (mode == ImportMode.VALID_ROWS or not ctx.errors)
+            )
     except FileRejected as exc:
         ctx.file_error(str(exc))
         stats = _Stats()
@@ -453,26 +466,14 @@ def _apply_quietly(
 
     Returns the failures `apply` found (rows pass 1 let through that the services refused).
     """
-    importer, table = walk.importer, step.table
-    good: list[Row[Any]] = []
-    bad: list[RejectedRow] = []
     ctx.recording = False
     try:
-        for number, cells in batch:
-            row, errors = parser.parse(number, cells)
-            for error in errors:
-                ctx.error(row, error.message, column=error.column)
-            (bad if isinstance(row, RejectedRow) else good).append(row)
-        if bad:
-            importer.rejected(table, bad, ctx)
-        if good:
-            importer.check(table, good, ctx)
-            good = [row for row in good if not ctx.failed(row)]
+        good = walk.parse_and_check(step, parser, batch)
     finally:
         ctx.recording = True
     failed_before = len(ctx.take_failures())
     if good:
-        importer.apply(table, good, ctx)
+        walk.importer.apply(step.table, good, ctx)
     found = ctx.take_failures()
     walk.stats.processed += len(batch)
     walk.stats.failed += failed_before + len(found)

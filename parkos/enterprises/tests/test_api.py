@@ -1,8 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from parkos.core.models import AuditAction, AuditEntry
-from parkos.core.models import ImportJob
+from parkos.core.models import AuditAction, AuditEntry, ImportJob
 from parkos.enterprises.models import Enterprise
 from parkos.enterprises.tests.factories import ContactFactory, EnterpriseFactory
 

@@ -3,8 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from parkos.accounts.tests.factories import UserFactory
-from parkos.core.models import AuditAction, AuditEntry
-from parkos.core.models import ImportJob, ImportStatus
+from parkos.core.models import AuditAction, AuditEntry, ImportJob, ImportStatus
 from parkos.enterprises.models import Contact, Enterprise
 from parkos.enterprises.tests.factories import ContactFactory, EnterpriseFactory
 

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from parkos.core.models import AuditAction, AuditEntry
 from parkos.parks.choices import BuildingStructure, CleanroomGrade, FireHazardClass, FireResistanceGrade
-from parkos.parks.importing import SHEETS, InventoryKind, RowError, import_inventory, zh  # noqa: F401
+from parkos.parks.importing import SHEETS, InventoryKind, RowError, import_inventory, zh
 from parkos.parks.models import Building, Floor, Park, Unit
 from parkos.parks.tests.factories import BuildingFactory, FloorFactory, UnitFactory
 
