@@ -113,7 +113,9 @@ def _floor_upsert(numbered: Any) -> int:
         batch.clear()
 
     for row in rows:
-        name, code, _form, capital, founded, district, industry_code, scope, employees, revenue = (*row, *[None] * 10)[:10]
+        name, code, _form, capital, founded, district, industry_code, scope, employees, revenue = (*row, *[None] * 10)[
+            :10
+        ]
         batch.append((
             name, "[]", code, False, "limited", capital or None, str(founded)[:10] or None, "", "", district,
             str(industry_code)[1:], "[]", scope, int(employees) if employees else None, revenue or None, "", False,

@@ -364,6 +364,8 @@ class ImportView(ParkPageMixin, View):
                     },
                 )
                 return HttpResponseRedirect(reverse("park_statistics:import", args=[park.pk]))
+            if dry_run:
+                form = ImportForm()  # the file must be chosen again; this time it imports
         return self._render(park, form, result, status=200)
 
     def _render(self, park: Park, form: ImportForm, result: Any, status: int = 200) -> HttpResponse:

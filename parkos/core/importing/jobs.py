@@ -74,6 +74,9 @@ class ImporterRegistry:
             raise LookupError(f"no importer registered as {job.importer!r}") from None
         return entry.build(job)
 
+    def get(self, name: str) -> RegisteredImporter | None:
+        return self._entries.get(name)
+
     def all(self) -> list[RegisteredImporter]:
         return sorted(self._entries.values(), key=lambda entry: entry.name)
 
@@ -205,7 +208,7 @@ def estimate_rows(source: Source) -> int:
     if source.is_excel:
         try:
             with TableFile(source, ImportLimits.from_settings(background=True), Deadline(60)) as file:
-                return max(0, file.declared_rows() - 1)
+                return file.declared_rows()
         except FileRejected:
             return 0
     lines = 0

@@ -323,13 +323,17 @@ class TableFile:
             self._stream = None
 
     def declared_rows(self) -> int:
-        """The row count the first sheet declares in its <dimension> (0 without one: never trusted)."""
-        if self._workbook is None or not self.titles:
+        """Data rows the sheets declare in their <dimension> (a sheet without one counts 0: an estimate
+        for the progress bar, never trusted for anything else)."""
+        if self._workbook is None:
             return 0
-        try:
-            return int(self._workbook[self.titles[0]].max_row or 0)
-        except (TypeError, ValueError):
-            return 0
+        total = 0
+        for title in self.titles:
+            try:
+                total += max(0, int(self._workbook[title].max_row or 0) - 1)
+            except (TypeError, ValueError):
+                continue
+        return total
 
     def rows(self, title: str) -> Iterator[tuple[int, tuple[object, ...]]]:
         """The sheet's non-blank rows, (row number, cells), streamed within the limits."""

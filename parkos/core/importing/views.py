@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from parkos.core.importing.jobs import registry
 from parkos.core.models import ImportJob
 
 __all__ = ["job_page", "job_report"]
@@ -25,8 +26,11 @@ def job_page(
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The job's page, or (for HTMX polling) just its progress block."""
+    entry = registry.get(job.importer)
+    tables = {t.name: t.sheet_title for t in entry.workbook.tables} if entry else {}
     context = {
         "job": job,
+        "counts": [(tables.get(name, name), counts) for name, counts in job.counts.items()],
         "errors": job.row_errors.all()[:50],
         "detail_url": detail_url,
         "report_url": report_url,

@@ -73,7 +73,9 @@ TABLE = TableSpec[Item](
     key=("name",),
     columns=(
         Column("name", "名称", Text(20), required=True, aliases=("品名",), example="甲"),
-        Column("amount", "金额", Number(minimum=Decimal(0), places=2), unit=MONEY.with_units(default="万元"), example=12),
+        Column(
+            "amount", "金额", Number(minimum=Decimal(0), places=2), unit=MONEY.with_units(default="万元"), example=12
+        ),
         Column("area", "面积", Number(), unit=AREA, example=100),
         Column("count", "数量", Integer(minimum=0), example=3),
         Column("load", "荷载", Number(), unit=Fixed("kN/m²"), example=8),
@@ -164,7 +166,12 @@ def header(*cells: str) -> HeaderMap:
 
 
 def test_units_in_headers_are_honoured():
-    for text, factor in (("金额（元）", None), ("金额(万元)", Decimal(10000)), ("金额（亿元）", Decimal(10**8)), ("金额", Decimal(10000))):
+    for text, factor in (
+        ("金额（元）", None),
+        ("金额(万元)", Decimal(10000)),
+        ("金额（亿元）", Decimal(10**8)),
+        ("金额", Decimal(10000)),
+    ):
         found = header("名称", text)
         assert not found.errors, found.errors
         assert found.factors.get("amount") == factor
@@ -209,10 +216,21 @@ def test_loose_spelling_full_width_spaces_star_and_english():
 
 
 def test_row_errors_by_row_and_column_and_nothing_applied_when_all_or_nothing():
-    rows = [HEADER, ["甲", "-1", "", "x", "", "也许", ""], ["甲", "", "", "", "", "", ""], ["坏", "", "", "", "", "", ""]]
+    rows = [
+        HEADER,
+        ["甲", "-1", "", "x", "", "也许", ""],
+        ["甲", "", "", "", "", "", ""],
+        ["坏", "", "", "", "", "", ""],
+    ]
     importer, outcome = run(csv_bytes(rows), "a.csv")
     assert not outcome.committed
-    assert {(e.row, e.column) for e in outcome.errors} == {(2, "金额（万元）"), (2, "数量"), (2, "启用"), (3, "名称"), (4, "名称")}
+    assert {(e.row, e.column) for e in outcome.errors} == {
+        (2, "金额（万元）"),
+        (2, "数量"),
+        (2, "启用"),
+        (3, "名称"),
+        (4, "名称"),
+    }
     messages = {e.column: e.message for e in outcome.errors if e.row == 2}
     assert messages["金额（万元）"] == "不能为负数"
     assert messages["启用"] == "应填“是”或“否”"
@@ -278,7 +296,9 @@ def test_million_empty_rows_are_refused_fast(settings):
     started = time.monotonic()
     importer, outcome = run(content, "a.xlsx")
     elapsed = time.monotonic() - started
-    assert outcome.errors[0].message == "“Sheet1”含有超过 20000 个空行（可能是整列设置了格式），请删除多余的空行后再导入。"
+    assert (
+        outcome.errors[0].message == "“Sheet1”含有超过 20000 个空行（可能是整列设置了格式），请删除多余的空行后再导入。"
+    )
     assert not importer.applied
     assert elapsed < 30  # bounded by the limit, not by the file (was minutes)
 

@@ -229,7 +229,10 @@ def test_unsupported_file_type(tmp_path):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_encoding_and_xlsx_imports(tmp_path, fmt):
     item = next(generate(1, seed=11)).enterprise
-    rows = [["企业名称", "统一社会信用代码", "注册资本（万元）", "经营范围"], [item.name, item.credit_code, "1000", "医疗器械研发"]]
+    rows = [
+        ["企业名称", "统一社会信用代码", "注册资本（万元）", "经营范围"],
+        [item.name, item.credit_code, "1000", "医疗器械研发"],
+    ]
     content, name = table_file(rows, fmt)
     path = tmp_path / name
     path.write_bytes(content)
@@ -252,7 +255,10 @@ def test_amounts_in_yuan_wan_and_yi_import_identically(tmp_path):
         path = tmp_path / f"{unit}.csv"
         path.write_bytes(
             csv_bytes(
-                [["企业名称", "统一社会信用代码", f"注册资本（{unit}）", f"营业收入（{unit}）"], [item.name, item.credit_code, capital, revenue]]
+                [
+                    ["企业名称", "统一社会信用代码", f"注册资本（{unit}）", f"营业收入（{unit}）"],
+                    [item.name, item.credit_code, capital, revenue],
+                ]
             )
         )
         assert _run(path).status == ImportStatus.DONE

@@ -493,7 +493,9 @@ def test_areas_in_square_metres_and_mu_import_identically(dave, park_b):
     FloorFactory(building=building, level=1, area_sqm=Decimal(5000))
     for code, header, area in (("U-SQM", "面积（m²）", "1000"), ("U-MU", "面积（亩）", "1.5")):
         rows = [["园区编码", "单元编号", "楼栋编号", "所在楼层", header], ["CD-B", code, "B1", 1, area]]
-        result = import_inventory(user=dave, stream=io.BytesIO(table_csv(rows)), filename="u.csv", kind=InventoryKind.UNIT)
+        result = import_inventory(
+            user=dave, stream=io.BytesIO(table_csv(rows)), filename="u.csv", kind=InventoryKind.UNIT
+        )
         assert result.ok, result.errors
     assert Unit.objects.get(code="U-SQM").area_sqm == Unit.objects.get(code="U-MU").area_sqm == Decimal("1000.00")
 
@@ -572,7 +574,9 @@ def test_a_background_job_with_errors_is_rejected_with_a_report(alice, client_fo
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("persona", "status"), [("alice", 200), ("bob", 404), ("carol", 403), ("erin", 403), ("anonymous", 302)])
+@pytest.mark.parametrize(
+    ("persona", "status"), [("alice", 200), ("bob", 404), ("carol", 403), ("erin", 403), ("anonymous", 302)]
+)
 def test_job_page_access(client_for, dave, persona, status):
     # dave's job: other people (but operator admins) do not see it.
     job = ImportJob.objects.create(importer="parks.inventory", original_name="dave.xlsx", created_by=dave)

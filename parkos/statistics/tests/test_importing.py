@@ -88,7 +88,12 @@ def test_amounts_in_yuan_wan_and_yi_import_identically(park_a, three, alice):
     for unit, revenue in (("元", "12345600"), ("万元", "1234.56"), ("亿元", "0.123456")):
         MonthlyReport.objects.all().delete()
         head = ["统一社会信用代码", "年份", "月份", f"营业收入（{unit}）", f"上年同期营业收入（{unit}）"]
-        result = import_reports(park=park_a, name="a.csv", data=table_csv([head, [three[0].credit_code, 2025, 6, revenue, revenue]]), actor=alice)
+        result = import_reports(
+            park=park_a,
+            name="a.csv",
+            data=table_csv([head, [three[0].credit_code, 2025, 6, revenue, revenue]]),
+            actor=alice,
+        )
         assert result.ok, result.errors
         row = MonthlyReport.objects.get()
         figures.append((row.revenue, row.prior_revenue))
@@ -98,13 +103,17 @@ def test_amounts_in_yuan_wan_and_yi_import_identically(park_a, three, alice):
 def test_a_header_in_yuan_is_no_longer_read_as_wan(park_a, three, alice):
     # Ref: #12 — 工业总产值（元） used to be read as 万元 (10,000× too large).
     head = ["统一社会信用代码", "年份", "月份", "工业总产值（元）"]
-    assert import_reports(park=park_a, name="a.csv", data=table_csv([head, [three[0].credit_code, 2025, 6, 5000]]), actor=alice).ok
+    assert import_reports(
+        park=park_a, name="a.csv", data=table_csv([head, [three[0].credit_code, 2025, 6, 5000]]), actor=alice
+    ).ok
     assert MonthlyReport.objects.get().output == Decimal("5000.00")
 
 
 def test_a_unit_a_column_cannot_take_is_refused(park_a, three, alice):
     head = ["统一社会信用代码", "年份", "月份", "工业总产值（美元）", "期末从业人员（万人）"]
-    result = import_reports(park=park_a, name="a.csv", data=table_csv([head, [three[0].credit_code, 2025, 6, 1, 1]]), actor=alice)
+    result = import_reports(
+        park=park_a, name="a.csv", data=table_csv([head, [three[0].credit_code, 2025, 6, 1, 1]]), actor=alice
+    )
     assert [(e.column, e.message) for e in result.errors] == [
         ("工业总产值（美元）", "列“工业总产值（美元）”的单位“美元”不能用于此列，可用：元、万元、亿元"),
         ("期末从业人员（万人）", "列“期末从业人员（万人）”的单位应为“人”"),
@@ -112,7 +121,9 @@ def test_a_unit_a_column_cannot_take_is_refused(park_a, three, alice):
     assert not MonthlyReport.objects.exists()
 
 
-@pytest.mark.parametrize(("content", "name"), [(b"not a zip", "a.xlsx"), (b"PK\x03\x04\x00", "b.xlsx"), (b"\xff\x00" * 50, "c.csv")])
+@pytest.mark.parametrize(
+    ("content", "name"), [(b"not a zip", "a.xlsx"), (b"PK\x03\x04\x00", "b.xlsx"), (b"\xff\x00" * 50, "c.csv")]
+)
 def test_malformed_file_gives_a_clear_error_and_writes_nothing(park_a, alice, content, name):
     before = AuditEntry.objects.count()
     result = import_reports(park=park_a, name=name, data=content, actor=alice)
@@ -127,14 +138,18 @@ def test_million_empty_rows_are_refused_quickly(park_a, three, alice, settings):
     settings.IMPORT_MAX_ROWS = 10_000
     content = million_empty_rows_xlsx(HEAD, [[three[0].credit_code, 2025, 3, "累计", 1, 1]])
     result = import_reports(park=park_a, name="a.xlsx", data=content, actor=alice)
-    assert [e.message for e in result.errors] == ["“Sheet1”含有超过 10000 个空行（可能是整列设置了格式），请删除多余的空行后再导入。"]
+    assert [e.message for e in result.errors] == [
+        "“Sheet1”含有超过 10000 个空行（可能是整列设置了格式），请删除多余的空行后再导入。"
+    ]
     assert not MonthlyReport.objects.exists()
 
 
 def test_a_month_of_another_park_is_not_overwritten(park_a, park_b, three, alice):
     # The import's twin of #13 item 3: the month belongs to park B; importing it into A must not move it.
     MonthlyReport.objects.create(enterprise=three[0], park=park_b, year=2025, month=3, revenue=Decimal(5))
-    result = import_reports(park=park_a, name="a.csv", data=table_csv([HEAD, [three[0].credit_code, 2025, 3, "累计", 9, 9]]), actor=alice)
+    result = import_reports(
+        park=park_a, name="a.csv", data=table_csv([HEAD, [three[0].credit_code, 2025, 3, "累计", 9, 9]]), actor=alice
+    )
     assert [e.message for e in result.errors] == ["该企业该月的统计已由其他园区报送，不能从本园区导入覆盖"]
     row = MonthlyReport.objects.get()
     assert (row.park_id, row.revenue) == (park_b.pk, Decimal(5))
@@ -166,7 +181,9 @@ def test_a_large_file_goes_to_the_background_worker(client_for, park_a, three, s
     assert "新增 1，更新 0，未变 0" in page.content.decode()
 
 
-@pytest.mark.parametrize(("persona", "status"), [("alice", 200), ("bob", 200), ("dave", 404), ("erin", 403), ("anonymous", 302)])
+@pytest.mark.parametrize(
+    ("persona", "status"), [("alice", 200), ("bob", 200), ("dave", 404), ("erin", 403), ("anonymous", 302)]
+)
 def test_job_page_access(client_for, park_a, persona, status):
     job = ImportJob.objects.create(importer="statistics.monthly", original_name="a.csv", options={"park": park_a.pk})
     response = client_for(persona).get(reverse("park_statistics:import_job", args=[park_a.pk, job.pk]))
