@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, localcontext
+from functools import cached_property
 from typing import Final, Protocol
 
 from django.core.exceptions import ValidationError
@@ -273,7 +274,9 @@ class Choice:
     choices: type[models.TextChoices]
     extra: Mapping[str, str] = field(default_factory=dict)
 
+    @cached_property
     def table(self) -> dict[str, str]:
+        """Every accepted spelling → the stored value; built once (labels in both languages)."""
         result: dict[str, str] = {}
         for value, label in self.choices.choices:
             for spelling in (value, zh(label), en(label), re.split(r"[（(]", zh(label))[0]):
@@ -288,7 +291,7 @@ class Choice:
         return [zh(label) for value, label in self.choices.choices if value]
 
     def __call__(self, raw: object, /) -> str:
-        table, key = self.table(), normalise(cell_text(raw))
+        table, key = self.table, normalise(cell_text(raw))
         value = table.get(key)
         if value is None and key.endswith("类"):
             value = table.get(key[:-1])

@@ -222,7 +222,7 @@ def test_row_errors_by_row_and_column_and_nothing_applied_when_all_or_nothing():
         ["甲", "", "", "", "", "", ""],
         ["坏", "", "", "", "", "", ""],
     ]
-    importer, outcome = run(csv_bytes(rows), "a.csv")
+    _importer, outcome = run(csv_bytes(rows), "a.csv")
     assert not outcome.committed
     assert {(e.row, e.column) for e in outcome.errors} == {
         (2, "金额（万元）"),
@@ -248,8 +248,10 @@ def test_valid_rows_mode_applies_the_good_rows_only():
 
 
 def test_dry_run_reports_counts_and_commits_nothing():
-    importer, outcome = run(csv_bytes(ROWS), "a.csv", dry_run=True)
-    assert outcome.ok and outcome.dry_run and not outcome.committed
+    _importer, outcome = run(csv_bytes(ROWS), "a.csv", dry_run=True)
+    assert outcome.ok
+    assert outcome.dry_run
+    assert not outcome.committed
     assert outcome.created == 2
 
 
@@ -257,7 +259,7 @@ def test_example_rows_and_blank_rows_are_skipped():
     rows = [HEADER, ["#示例", "1"], [], ["甲", "1"]]
     importer, outcome = run(csv_bytes(rows), "a.csv")
     assert [i.name for i in importer.applied] == ["甲"]
-    empty, outcome = run(csv_bytes([HEADER, ["#示例"]]), "a.csv")
+    _empty, outcome = run(csv_bytes([HEADER, ["#示例"]]), "a.csv")
     assert [e.message for e in outcome.errors] == ["文件中没有数据行。"]
 
 

@@ -533,7 +533,8 @@ def test_workbook_without_dimension_is_refused_quickly(alice):
 def test_dry_run_reports_what_would_change_and_writes_nothing(alice):
     before = inventory_counts()
     result = import_inventory(user=alice, stream=workbook(clean_inventory()), filename="a.xlsx", dry_run=True)
-    assert result.ok and result.dry_run
+    assert result.ok
+    assert result.dry_run
     assert {k: c.created for k, c in result.counts.items()} == {"park": 1, "building": 1, "floor": 2, "unit": 3}
     assert inventory_counts() == before
     assert AuditEntry.objects.count() == 0

@@ -157,7 +157,8 @@ def test_a_month_of_another_park_is_not_overwritten(park_a, park_b, three, alice
 
 def test_dry_run_previews_and_writes_nothing(park_a, three, alice):
     result = import_reports(park=park_a, name="a.csv", data=csv_bytes(year_rows(three)), actor=alice, dry_run=True)
-    assert result.ok and result.dry_run
+    assert result.ok
+    assert result.dry_run
     assert result.created == 16
     assert not MonthlyReport.objects.exists()
 
