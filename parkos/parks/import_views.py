@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from parkos.accounts.access import Capability, has_capability, is_staff_member, scope_to_parks
 from parkos.core.importing.forms import ImportFileField, goes_to_background
 from parkos.core.importing.jobs import enqueue
-from parkos.core.importing.views import job_page, job_report
+from parkos.web.importing import job_page, job_report
 from parkos.core.models import ImportJob
 from parkos.core.xlsx import (
     AREA_FORMAT,
