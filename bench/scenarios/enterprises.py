@@ -25,10 +25,10 @@ from openpyxl import Workbook
 
 from bench.harness import Case, benchmark
 from parkos.core import industry
-from parkos.enterprises import importing, search
-from parkos.enterprises.demo import generate, load_demo
 from parkos.core.importing.reading import Deadline, ImportLimits, Source, TableFile
 from parkos.core.models import ImportJob
+from parkos.enterprises import importing, search
+from parkos.enterprises.demo import generate, load_demo
 from parkos.enterprises.models import Enterprise
 
 IMPORT_SEED = 4754

@@ -8,8 +8,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core.importing.running import ImportMode
-
 
 class TimeStampedModel(models.Model):
     """Abstract base: when a row was created and last changed."""
@@ -65,6 +63,11 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr} {self.get_action_display()} {self.object_repr}"
+
+
+class ImportMode(models.TextChoices):
+    VALID_ROWS = "valid_rows", _("仅导入有效行")
+    ALL_OR_NOTHING = "all_or_nothing", _("全部有效才导入")
 
 
 class ImportStatus(models.TextChoices):

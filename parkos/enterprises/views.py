@@ -16,13 +16,13 @@ from django.views import View
 
 from parkos.accounts.access import Capability, has_capability, require_capability, visible_parks
 from parkos.core.importing.jobs import enqueue
-from parkos.web.importing import job_page, job_report
 from parkos.core.models import ImportJob, ImportStatus
 from parkos.enterprises import dedup, importing, selectors, services
 from parkos.enterprises.filtersets import EnterpriseFilterSet
 from parkos.enterprises.forms import ContactForm, EnterpriseForm, ImportForm
 from parkos.enterprises.models import Contact, Enterprise
 from parkos.web import panels
+from parkos.web.importing import job_page, job_report
 from parkos.web.views_generic import FilteredListView, StaffRequiredMixin
 
 

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from parkos.accounts.access import Capability, has_capability, is_staff_member, scope_to_parks
 from parkos.core.importing.forms import ImportFileField, goes_to_background
 from parkos.core.importing.jobs import enqueue
-from parkos.web.importing import job_page, job_report
 from parkos.core.models import ImportJob
 from parkos.core.xlsx import (
     AREA_FORMAT,
@@ -51,6 +50,7 @@ from parkos.parks.importing import (
 )
 from parkos.parks.models import Park, Unit
 from parkos.parks.selectors import park_kpis, unit_search
+from parkos.web.importing import job_page, job_report
 
 #: The last failed import's errors, so the result page can offer them as a download.
 ERRORS_SESSION_KEY = "parks_import_errors"

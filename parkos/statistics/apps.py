@@ -10,13 +10,13 @@ class StatisticsConfig(AppConfig):
     def ready(self) -> None:
         from parkos.core.importing.jobs import registry
         from parkos.leasing import hooks as leasing_hooks
-        from parkos.statistics.importing import IMPORTER, WORKBOOK, build_importer
         from parkos.statistics import (
             demo,
             panels,  # noqa: F401  (registers its enterprise-page panel)
             selectors,
             widgets,  # noqa: F401  (registers the dashboard widgets)
         )
+        from parkos.statistics.importing import IMPORTER, WORKBOOK, build_importer
         from parkos.web import demo as web_demo
         from parkos.web import navigation
 

@@ -31,7 +31,6 @@ from parkos.accounts.access import (
 )
 from parkos.core.importing.forms import goes_to_background
 from parkos.core.importing.jobs import enqueue
-from parkos.web.importing import job_page, job_report
 from parkos.core.models import ImportJob
 from parkos.core.xlsx import XLSX_CONTENT_TYPE, content_disposition
 from parkos.parks.models import Park
@@ -41,6 +40,7 @@ from parkos.statistics.forms import ImportForm, OfficerReportForm, ReportForm
 from parkos.statistics.kpi import INDICATOR_LABELS
 from parkos.statistics.models import MonthlyReport
 from parkos.statistics.narrative import ReportPeriod
+from parkos.web.importing import job_page, job_report
 from parkos.web.views_generic import StaffRequiredMixin, apply_validation_error
 
 

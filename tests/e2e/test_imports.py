@@ -12,6 +12,8 @@ from playwright.sync_api import Page, expect
 from parkos.accounts.tests.factories import PASSWORD
 from parkos.core.tests.import_files import csv_bytes, xlsx_bytes
 from parkos.enterprises.tests.factories import EnterpriseFactory
+from parkos.parks.models import Unit
+from parkos.statistics.models import MonthlyReport
 from tests.e2e.conftest import login
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -32,8 +34,6 @@ def immediate_tasks(settings, tmp_path):
 
 
 def test_statistics_gbk_file_in_yuan_previewed_then_imported(page, alice, park_a, tmp_path):
-    from parkos.statistics.models import MonthlyReport
-
     enterprise = EnterpriseFactory(name="甲科技股份有限公司", parks=[park_a], lifecycle="tenant")
     upload = tmp_path / "统计.csv"
     head = ["统一社会信用代码", "年份", "月份", "口径", "营业收入（元）", "工业总产值（元）"]
@@ -69,8 +69,6 @@ def test_statistics_refused_unit_is_shown_by_column(page, alice, park_a, tmp_pat
 
 
 def test_large_inventory_file_runs_as_a_background_job(page, alice, immediate_tasks, settings, tmp_path):
-    from parkos.parks.models import Unit
-
     settings.IMPORT_BACKGROUND_MB = 0
     upload = tmp_path / "空间.xlsx"
     upload.write_bytes(

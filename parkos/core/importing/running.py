@@ -18,20 +18,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from parkos.core.importing.errors import ErrorLog, FileRejected, RowError
 from parkos.core.importing.reading import Deadline, ImportLimits, Source, TableFile
 from parkos.core.importing.spec import HeaderMap, RejectedRow, Row, RowParser, TableSpec, WorkbookSpec, is_comment
+from parkos.core.models import ImportMode
 
 __all__ = ["Counts", "ImportContext", "ImportMode", "ImportOutcome", "TableImporter", "Tracker", "run_import"]
-
-
-class ImportMode(models.TextChoices):
-    VALID_ROWS = "valid_rows", gettext_lazy("仅导入有效行")
-    ALL_OR_NOTHING = "all_or_nothing", gettext_lazy("全部有效才导入")
 
 
 @dataclass
