@@ -28,7 +28,12 @@ def test_import_jobs_are_copied_to_core_with_their_errors():
     executor.migrate(AFTER)
     new = executor.loader.project_state(AFTER).apps
     moved = new.get_model("core", "ImportJob").objects.get(pk=job.pk)
-    assert (moved.importer, moved.original_name, moved.mode, moved.status) == ("enterprises", "a.csv", "all_or_nothing", "rejected")
+    assert (moved.importer, moved.original_name, moved.mode, moved.status) == (
+        "enterprises",
+        "a.csv",
+        "all_or_nothing",
+        "rejected",
+    )
     assert (moved.rows_ok, moved.rows_failed, moved.last_row, moved.error_count) == (2, 1, 4, 1)
     error = new.get_model("core", "ImportRowError").objects.get(job_id=job.pk)
     assert (error.row_number, error.column, error.values) == (3, "成立日期", ["甲", "x"])
