@@ -139,10 +139,6 @@ class ImportJob(TimeStampedModel):
     def finished(self) -> bool:
         return self.status in {ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED}
 
-    @property
-    def errors_truncated(self) -> bool:
-        return self.error_count > self.row_errors.count()
-
 
 class ImportRowError(models.Model):
     """One error of an import job, with the row's original values for the error report."""

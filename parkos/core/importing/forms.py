@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.importing.errors import FileRejected
-from parkos.core.importing.reading import EXCEL_SUFFIXES, ImportLimits, Source, check_size
+from parkos.core.importing.reading import EXCEL_SUFFIXES, ImportLimits, check_size
 
 __all__ = ["ImportFileField", "goes_to_background"]
 
@@ -36,7 +36,7 @@ class ImportFileField(forms.FileField):
         if not name.endswith((*EXCEL_SUFFIXES, ".csv")):
             raise forms.ValidationError(_("仅支持 .xlsx 或 .csv 文件。"), code="file_type")
         try:
-            check_size(Source(upload.name or "", upload.size or 0, upload.open), ImportLimits.from_settings())
+            check_size(upload.size or 0, ImportLimits.from_settings())
         except FileRejected as exc:
             raise forms.ValidationError(str(exc), code="file_size") from None
         return upload

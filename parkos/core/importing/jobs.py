@@ -27,7 +27,7 @@ from openpyxl import Workbook
 
 from parkos.core.importing.cells import cell_text
 from parkos.core.importing.errors import FileRejected
-from parkos.core.importing.reading import EXCEL_SUFFIXES, Deadline, ImportLimits, Source, TableFile
+from parkos.core.importing.reading import EXCEL_SUFFIXES, Deadline, ImportLimits, Source, TableFile, check_size
 from parkos.core.importing.running import Failure, ImportMode, ImportOutcome, TableImporter, run_import
 from parkos.core.importing.spec import WorkbookSpec
 from parkos.core.importing.workbooks import write_error_report
@@ -97,6 +97,11 @@ def create_job(
     """Store the file and create its pending job (the caller enqueues `run_import_job` or runs it)."""
     if not name.lower().endswith((*EXCEL_SUFFIXES, ".csv")):
         raise ValidationError(_("仅支持 .xlsx 或 .csv 文件"), code="file_type")
+    size = upload.stat().st_size if isinstance(upload, Path) else getattr(upload, "size", None)
+    try:
+        check_size(int(size if size is not None else 1), ImportLimits.from_settings())
+    except FileRejected as exc:
+        raise ValidationError(str(exc), code="file_size") from None
     job = ImportJob(
         importer=importer,
         original_name=name[:255],

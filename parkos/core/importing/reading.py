@@ -155,13 +155,13 @@ class _Unclosable(io.BufferedIOBase):
 # --- Checks before reading -----------------------------------------------------------------------
 
 
-def check_size(source: Source, limits: ImportLimits) -> None:
-    if source.size > limits.max_bytes:
+def check_size(size: int, limits: ImportLimits) -> None:
+    """Before a byte is read: the upload's size within IMPORT_MAX_UPLOAD_MB, and not empty."""
+    if size > limits.max_bytes:
         raise FileRejected(
-            _("文件不能超过 %(max)d MB（当前 %(size).1f MB）。")
-            % {"max": limits.max_bytes // MB, "size": source.size / MB}
+            _("文件不能超过 %(max)d MB（当前 %(size).1f MB）。") % {"max": limits.max_bytes // MB, "size": size / MB}
         )
-    if source.size == 0:
+    if size == 0:
         raise FileRejected(_("文件是空的。"))
 
 
@@ -294,7 +294,7 @@ class TableFile:
         self.titles: list[str] = []
 
     def __enter__(self) -> TableFile:
-        check_size(self.source, self.limits)
+        check_size(self.source.size, self.limits)
         name = self.source.name.lower()
         if name.endswith(".xls"):
             raise FileRejected(_("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后再导入。"))

@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from parkos.core.importing.cells import Boolean, Choice, Quantity, zh
 from parkos.core.importing.spec import COMMENT_MARK, Column, TableSpec, WorkbookSpec
 from parkos.core.xlsx import Column as ExportColumn
-from parkos.core.xlsx import sheet_title, write_sheet
+from parkos.core.xlsx import sheet_title
 
 __all__ = ["csv_template", "error_list_columns", "example_cell", "template_workbook", "write_error_report"]
 
@@ -185,7 +185,3 @@ def error_list_columns() -> list[ExportColumn]:
         ExportColumn(_("列"), "column", width=24),
         ExportColumn(_("错误说明"), "message", width=80),
     ]
-
-
-def write_error_list(workbook: Workbook, errors: Iterable[Any]) -> int:
-    return write_sheet(workbook, _("导入错误"), error_list_columns(), errors)

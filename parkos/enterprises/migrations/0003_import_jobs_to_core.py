@@ -4,6 +4,7 @@ Jobs keep their ids, so links to /enterprises/import/<id>/ still work; they beco
 importer "enterprises".
 """
 
+from django.core.management.color import no_style
 from django.db import migrations
 
 JOB_FIELDS = (
@@ -44,7 +45,7 @@ def copy_jobs(apps, schema_editor):
     if jobs and schema_editor.connection.vendor == "postgresql":
         # Rows were inserted with their ids: move the sequence past them.
         with schema_editor.connection.cursor() as cursor:
-            for sql in schema_editor.connection.ops.sequence_reset_sql(schema_editor.connection.no_style(), [new_job]):
+            for sql in schema_editor.connection.ops.sequence_reset_sql(no_style(), [new_job]):
                 cursor.execute(sql)
 
 

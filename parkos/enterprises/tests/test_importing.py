@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
@@ -318,3 +319,12 @@ def test_million_empty_rows_are_refused(tmp_path, settings):
     assert job.status == ImportStatus.REJECTED
     assert "空行" in job.message
     assert not Enterprise.objects.exists()
+
+
+def test_oversized_file_is_refused_before_a_job_is_created(tmp_path, settings):
+    settings.IMPORT_MAX_UPLOAD_MB = 1
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"x" * (1024 * 1024 + 1))
+    with pytest.raises(ValidationError, match="文件不能超过 1 MB"):
+        importing.create_job(upload=path, name=path.name, mode=ImportMode.VALID_ROWS, actor=None)
+    assert not ImportJob.objects.exists()
