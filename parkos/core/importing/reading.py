@@ -33,7 +33,9 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG, WorkSheetParser
+from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.functions import iterparse
 
 from parkos.core.importing.cells import is_blank
 from parkos.core.importing.errors import FileRejected
@@ -150,6 +152,26 @@ class _Unclosable(io.BufferedIOBase):
 
     def tell(self) -> int:
         return self._stream.tell()
+
+
+def _declared_size_only(ws: ReadOnlyWorksheet) -> None:
+    """Read a sheet's <dimension> and stop where the rows begin.
+
+    openpyxl's own version (`ReadOnlyWorksheet._get_size`, run for every sheet as the workbook
+    opens) listens for the *end* of <sheetData> when there is no <dimension>, so it parses every
+    row before the first is read: the whole of a million-row sheet, once per opening. Stopping at
+    the *start* of <sheetData> keeps opening a workbook independent of its size.
+    """
+    with ws._get_source() as source:
+        for _event, element in iterparse(source, events=("start",)):
+            if element.tag == DIMENSION_TAG:
+                ws._min_column, ws._min_row, ws._max_column, ws._max_row = SheetDimension.from_tree(element).boundaries
+                return
+            if element.tag == DATA_TAG:
+                return
+
+
+ReadOnlyWorksheet._get_size = _declared_size_only
 
 
 # --- Checks before reading -----------------------------------------------------------------------
