@@ -9,8 +9,10 @@ class InnovationConfig(AppConfig):
 
     def ready(self) -> None:
         from parkos.accounts.access import Capability
+        from parkos.core.importing.jobs import registry
         from parkos.innovation import (
             demo,
+            importing,
             panels,  # noqa: F401  (registers the enterprise-page panel)
             widgets,  # noqa: F401  (registers the dashboard widgets)
         )
@@ -25,3 +27,6 @@ class InnovationConfig(AppConfig):
             capabilities={Capability.VIEW_PARK},
         )
         web_demo.register("innovation", demo.load_demo, order=50)
+        registry.register(
+            importing.IMPORTER, importing.build_importer, workbook=importing.WORKBOOK, label=str(_("创新生态"))
+        )

@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.importing.forms import ImportFileField
+from parkos.core.models import ImportMode
 from parkos.enterprises.models import Enterprise
 from parkos.enterprises.selectors import enterprise_by_reference
 from parkos.innovation import regulatory
@@ -426,6 +428,34 @@ class TechTransferForm(ParkedForm):
 
     def _post_clean(self) -> None:
         pass
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+
+class ImportForm(forms.Form):
+    park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none())
+    file = ImportFileField(label=_("文件（.xlsx 或 .csv）"))
+    csv_table = forms.ChoiceField(
+        label=_("CSV 文件的内容"), required=False, help_text=_("上传 CSV 时选择；Excel 工作簿按工作表名称识别")
+    )
+    mode = forms.ChoiceField(label=_("导入方式"), choices=ImportMode.choices, initial=ImportMode.ALL_OR_NOTHING)
+    dry_run = forms.BooleanField(label=_("仅预览（校验并显示将新增、更新多少行，不写入）"), required=False)
+
+    def __init__(self, *args: Any, parks: QuerySet[Park] | None = None, tables: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        park_field: Any = self.fields["park"]
+        park_field.queryset = parks if parks is not None else Park.objects.none()
+        table_field: Any = self.fields["csv_table"]
+        table_field.choices = [("", "---------"), *tables]
+        label_empty_choices(self)
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        upload = data.get("file")
+        if upload is not None and upload.name.lower().endswith(".csv") and not data.get("csv_table"):
+            self.add_error("csv_table", _("上传 CSV 文件时请选择其内容（哪一张表）"))
+        return data
 
 
 # --- 投资孵化 -------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.forms.models import construct_instance
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,11 +27,13 @@ from parkos.accounts.access import (
     visible_park_ids,
     visible_parks,
 )
-from parkos.core.models import AuditEntry
-from parkos.core.xlsx import DATE_FORMAT, MONEY_FORMAT, Column, xlsx_response
+from parkos.core.importing.forms import goes_to_background
+from parkos.core.importing.jobs import enqueue
+from parkos.core.models import AuditEntry, ImportJob
+from parkos.core.xlsx import DATE_FORMAT, MONEY_FORMAT, XLSX_CONTENT_TYPE, Column, content_disposition, xlsx_response
 from parkos.enterprises.models import Enterprise
 from parkos.enterprises.phones import mask_mobile
-from parkos.innovation import forms, phases, regulatory, selectors, services
+from parkos.innovation import forms, importing, phases, regulatory, selectors, services
 from parkos.innovation.choices import MilestoneKind
 from parkos.innovation.filtersets import (
     PRODUCT_ORDERING,
@@ -66,6 +68,7 @@ from parkos.innovation.models import (
     StakeValuation,
     TechTransfer,
 )
+from parkos.web.importing import job_page, job_report
 from parkos.web.views_generic import (
     FilteredListView,
     ParkScopedMixin,
@@ -244,6 +247,7 @@ class ProjectListView(FilteredListView):
             for p in context["object_list"]
         ]
         context["can_manage"] = has_capability(self.request.user, Capability.MANAGE_PROJECTS)
+        context["can_import"] = has_capability(self.request.user, Capability.IMPORT_DATA)
         return context
 
 
@@ -419,6 +423,7 @@ class ProductListView(FilteredListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_manage"] = has_capability(self.request.user, Capability.MANAGE_SERVICES)
+        context["can_import"] = has_capability(self.request.user, Capability.IMPORT_DATA)
         return context
 
 
@@ -978,3 +983,104 @@ class StakeExitView(_StakeStepView):
     def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
         data = form.cleaned_data
         services.stake_exit(exit_=StakeExit(stake=obj, **data), actor=acting_user(request))
+
+
+# --- import --------------------------------------------------------------------------------------
+
+
+class ImportView(ParkScopedMixin, View):
+    """Import projects, monthly investment, products, stages and milestones into one of the person's parks."""
+
+    def _form(self, data: Any = None, files: Any = None) -> forms.ImportForm:
+        tables = [(t.name, t.sheet_title) for t in importing.WORKBOOK.tables]
+        return forms.ImportForm(data, files, parks=_parks(self.request), tables=tables)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        self.require(Capability.IMPORT_DATA)
+        return self._render(self._form(), None)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        self.require(Capability.IMPORT_DATA)
+        form = self._form(request.POST, request.FILES)
+        result = None
+        if form.is_valid():
+            data = form.cleaned_data
+            park, upload = data["park"], data["file"]
+            self.require(Capability.IMPORT_DATA, park)
+            table = data["csv_table"] or None
+            if goes_to_background(upload):
+                job = importing.create_job(
+                    park=park,
+                    upload=upload,
+                    name=upload.name,
+                    actor=acting_user(request),
+                    mode=data["mode"],
+                    csv_table=table,
+                )
+                enqueue(job)
+                return HttpResponseRedirect(reverse("innovation:import_job", args=[job.pk]))
+            result = importing.import_workbook(
+                park=park,
+                name=upload.name,
+                data=upload,
+                actor=acting_user(request),
+                mode=data["mode"],
+                dry_run=data["dry_run"],
+                csv_table=table,
+            )
+            if result.committed and not data["dry_run"]:
+                messages.success(
+                    request,
+                    _("已导入 %(rows)s 行：新增 %(created)s，更新 %(updated)s，未变 %(unchanged)s。")
+                    % {
+                        "rows": result.rows_ok,
+                        "created": result.created,
+                        "updated": result.updated,
+                        "unchanged": result.unchanged,
+                    },
+                )
+                if result.ok:
+                    return HttpResponseRedirect(reverse("innovation:import"))
+        return self._render(form, result)
+
+    def _render(self, form: forms.ImportForm, result: Any) -> HttpResponse:
+        return render(
+            self.request,
+            "innovation/import.html",
+            {
+                "form": form,
+                "result": result,
+                "tables": importing.WORKBOOK.tables,
+                "jobs": ImportJob.objects.filter(importer=importing.IMPORTER, created_by=self.request.user.pk)[:5],
+                "breadcrumbs": [(_("创新生态"), reverse("innovation:overview")), (_("批量导入"), "")],
+            },
+        )
+
+
+class ImportJobView(ParkScopedMixin, View):
+    """A background import: progress, errors and the error report (?report=xlsx), for its park's staff."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        found = get_object_or_404(ImportJob, pk=pk, importer=importing.IMPORTER)
+        self.require(Capability.IMPORT_DATA, found.options.get("park"))
+        detail_url = reverse("innovation:import_job", args=[found.pk])
+        if request.GET.get("report") == "xlsx":
+            return job_report(found)
+        return job_page(
+            request,
+            found,
+            detail_url=detail_url,
+            report_url=detail_url + "?report=xlsx",
+            breadcrumbs=[
+                (_("创新生态"), reverse("innovation:overview")),
+                (_("批量导入"), reverse("innovation:import")),
+                (str(found), ""),
+            ],
+        )
+
+
+class ImportTemplateView(StaffRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        response = HttpResponse(importing.template_bytes(), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition("创新生态导入模板.xlsx")
+        return response
