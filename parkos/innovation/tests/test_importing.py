@@ -8,10 +8,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from parkos.core.importing.jobs import run_job
 from parkos.core.models import AuditEntry, ImportJob
+from parkos.core.tests.import_files import xlsx_bytes
 from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.innovation import importing
 from parkos.innovation.models import Milestone, Product, ProductStage, Project, ProjectProgress
@@ -19,18 +20,6 @@ from parkos.innovation.models import Milestone, Product, ProductStage, Project, 
 pytestmark = pytest.mark.django_db
 D = Decimal
 day = datetime.date
-
-
-def _workbook(sheets: dict[str, list[list[object]]]) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -66,8 +55,8 @@ def _good(code):
 
 
 def test_a_workbook_imports_through_the_services_and_twice_changes_nothing(park_a, bob, code, tenant):
-    data = _workbook(_good(code))
-    first = importing.import_workbook(park=park_a, name="创新.xlsx", data=data, actor=bob)
+    data = xlsx_bytes(_good(code))
+    first = importing.importxlsx_bytes(park=park_a, name="创新.xlsx", data=data, actor=bob)
     assert first.ok, first.errors
     project = Project.objects.get(name="制剂车间")
     assert (project.enterprise_id, project.planned_investment, project.completed_on) == (
@@ -89,7 +78,7 @@ def test_a_workbook_imports_through_the_services_and_twice_changes_nothing(park_
     assert (tenant.listing_status, tenant.stock_code) == ("star", "688001")
     assert first.created == 2 + 1 + 1 + 2 + 1
     audits = AuditEntry.objects.count()
-    again = importing.import_workbook(park=park_a, name="创新.xlsx", data=data, actor=bob)
+    again = importing.importxlsx_bytes(park=park_a, name="创新.xlsx", data=data, actor=bob)
     assert again.ok
     assert (again.created, again.updated, again.unchanged) == (0, 0, 7)
     assert AuditEntry.objects.count() == audits + 0  # nothing changed, nothing audited
@@ -102,7 +91,7 @@ def test_all_or_nothing_reports_every_error_and_writes_nothing(park_a, bob, code
     sheets["研发产品"][1][2] = "疫苗"  # not a kind
     sheets["产品阶段"].append([code, "BC-101 注射液", "一期临床", "2025-10-01"])  # back from III, no reason
     sheets["里程碑"].append(["91500000000000000X", "上市", "2025-06-18", "科创板", "688002"])  # unknown enterprise
-    outcome = importing.import_workbook(park=park_a, name="创新.xlsx", data=_workbook(sheets), actor=bob)
+    outcome = importing.importxlsx_bytes(park=park_a, name="创新.xlsx", data=xlsx_bytes(sheets), actor=bob)
     assert not outcome.ok
     messages = " | ".join(f"{e.sheet}:{e.row}:{e.message}" for e in outcome.errors)
     assert "不能晚于今天" in messages or "日期不能晚于今天" in messages
@@ -114,8 +103,8 @@ def test_all_or_nothing_reports_every_error_and_writes_nothing(park_a, bob, code
 def test_valid_rows_mode_imports_the_good_rows(park_a, bob, code):
     sheets = _good(code)
     sheets["产品阶段"].append([code, "BC-101 注射液", "一期临床", "2025-10-01"])  # back without a reason
-    outcome = importing.import_workbook(
-        park=park_a, name="创新.xlsx", data=_workbook(sheets), actor=bob, mode="valid_rows"
+    outcome = importing.importxlsx_bytes(
+        park=park_a, name="创新.xlsx", data=xlsx_bytes(sheets), actor=bob, mode="valid_rows"
     )
     assert outcome.error_count == 1
     assert "须说明原因" in outcome.errors[0].message
@@ -125,7 +114,7 @@ def test_valid_rows_mode_imports_the_good_rows(park_a, bob, code):
 
 def test_a_role_without_the_right_cannot_import_a_table(park_a, carol, code):
     # Investment officers import projects, not pipelines.
-    outcome = importing.import_workbook(park=park_a, name="创新.xlsx", data=_workbook(_good(code)), actor=carol)
+    outcome = importing.importxlsx_bytes(park=park_a, name="创新.xlsx", data=xlsx_bytes(_good(code)), actor=carol)
     assert not outcome.ok
     assert any("无权导入" in e.message and e.sheet == "研发产品" for e in outcome.errors)
     assert not Project.objects.exists()
@@ -136,7 +125,7 @@ def test_csv_of_one_table(park_a, bob, tenant):
         "企业统一社会信用代码,类型,日期,证书编号\n"
         + f"{tenant.credit_code},认定高新技术企业,2025-11-20,GR202551000123\n"
     )
-    outcome = importing.import_workbook(
+    outcome = importing.importxlsx_bytes(
         park=park_a, name="里程碑.csv", data=csv.encode("utf-8-sig"), actor=bob, csv_table="milestones"
     )
     assert outcome.ok, outcome.errors
@@ -148,7 +137,7 @@ def test_template_and_page(client_for, park_a, code):
     assert {"建设项目", "月度完成投资", "研发产品", "产品阶段", "里程碑"} <= set(book.sheetnames)
     client = client_for("bob")
     assert client.get(reverse("innovation:import")).status_code == 200
-    upload = io.BytesIO(_workbook(_good(code)))
+    upload = io.BytesIO(xlsx_bytes(_good(code)))
     upload.name = "创新.xlsx"
     response = client.post(reverse("innovation:import"), {"park": park_a.pk, "file": upload, "mode": "all_or_nothing"})
     assert response.status_code == 302
@@ -156,7 +145,7 @@ def test_template_and_page(client_for, park_a, code):
     assert client_for("erin").get(reverse("innovation:import")).status_code == 403
     before = Project.objects.count()
     other = EnterpriseFactory()
-    upload = io.BytesIO(_workbook(_good(other.credit_code)))
+    upload = io.BytesIO(xlsx_bytes(_good(other.credit_code)))
     upload.name = "创新.xlsx"
     denied = client_for("dave").post(
         reverse("innovation:import"), {"park": park_a.pk, "file": upload, "mode": "all_or_nothing"}
@@ -169,7 +158,7 @@ def test_a_large_file_goes_to_the_background_and_its_page_is_for_the_parks_impor
     client_for, settings, park_a, code
 ):
     settings.IMPORT_BACKGROUND_MB = 0
-    upload = io.BytesIO(_workbook(_good(code)))
+    upload = io.BytesIO(xlsx_bytes(_good(code)))
     upload.name = "创新.xlsx"
     client = client_for("bob")
     response = client.post(reverse("innovation:import"), {"park": park_a.pk, "file": upload, "mode": "all_or_nothing"})
