@@ -1,17 +1,19 @@
 """Journey: an officer records a project from signing to 投产 with monthly investment, a drug through IND
 to phase III and a device to registration, and a listing; the annual report counts them and the
-enterprise timeline shows them."""
+enterprise timeline shows them. And a workbook imported: its errors first, then its rows."""
 
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
 from parkos.accounts.tests.factories import PASSWORD
+from parkos.core.tests.import_files import xlsx_bytes
 from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.innovation.models import Product, Project, ProjectProgress
 from parkos.statistics.importing import import_reports
 from parkos.statistics.tests.conftest import csv_bytes, year_rows
 from tests.e2e.conftest import login
+from tests.e2e.test_imports import shoot
 
 
 def _step(page: Page, summary: str, fields: dict[str, str], selects: dict[str, str] | None = None) -> None:
@@ -155,3 +157,44 @@ def test_officer_records_a_project_a_pipeline_and_a_listing(page, park_a, bob):
     expect(page.get_by_test_id("clinical-matrix")).to_contain_text("化学药品 1类：创新药")
     assert Project.objects.get(name="制剂车间").completed_on.isoformat() == "2025-11-28"
     assert Product.objects.get(name="心脏封堵器").device_number == "国械注准20253130123"
+
+
+def test_officer_imports_a_workbook_sees_the_errors_then_imports_it(page, park_a, bob, tmp_path):
+    tenant = EnterpriseFactory(name="乙制药有限公司", parks=[park_a], lifecycle="tenant")
+    code = tenant.credit_code
+    sheets: dict[str, list[list[object]]] = {
+        "建设项目": [
+            ["项目名称", "建设单位统一社会信用代码", "计划总投资（万元）", "签约日期", "建成投用日期"],
+            ["制剂车间", code, 20000, "2025-01-10", "2099-11-28"],
+        ],
+        "研发产品": [
+            ["企业统一社会信用代码", "产品名称", "产品类型", "药品注册类别", "注册分类", "当前阶段", "进入该阶段日期"],
+            [code, "BC-101 注射液", "药品", "化学药品", "1", "二期临床", "2025-02-01"],
+        ],
+    }  # fmt: skip
+    upload = tmp_path / "创新.xlsx"
+    upload.write_bytes(xlsx_bytes(sheets))
+    login(page, "bob", PASSWORD)
+    page.locator("nav.mainnav").get_by_role("link", name="创新生态").click()
+    page.locator("nav.subnav").get_by_role("link", name="建设项目").click()
+    page.get_by_role("link", name="批量导入").click()
+    page.locator("#id_park").select_option(label=park_a.name)
+    page.get_by_label("文件（.xlsx 或 .csv）").set_input_files(str(upload))
+    page.get_by_role("button", name="导入").click()
+    errors = page.get_by_test_id("import-errors")
+    expect(errors).to_contain_text("建设项目")
+    expect(errors).to_contain_text("不能晚于今天")
+    assert (Project.objects.count(), Product.objects.count()) == (0, 0)  # all or nothing
+    shoot(page, "innovation-import-errors")
+
+    sheets["建设项目"][1][4] = "2025-11-28"
+    upload.write_bytes(xlsx_bytes(sheets))
+    page.locator("#id_park").select_option(label=park_a.name)
+    page.get_by_label("文件（.xlsx 或 .csv）").set_input_files(str(upload))
+    page.get_by_role("button", name="导入").click()
+    expect(page.locator(".messages")).to_contain_text("已导入 2 行：新增 2，更新 0，未变 0。")
+    assert Project.objects.get().completed_on.isoformat() == "2025-11-28"
+    assert Product.objects.get().stage == "phase2"
+    page.get_by_test_id("lang-en").click()
+    shoot(page, "innovation-import-en")
+    page.get_by_test_id("lang-zh-hans").click()
