@@ -139,7 +139,8 @@ PROJECTS: Final = TableSpec[ProjectRow](
     key=("name",),
     columns=(
         Column("name", gettext_lazy("项目名称"), Text(max_length=200), required=True, example="生物药产业化基地一期"),
-        Column("kind", gettext_lazy("项目类型"), Choice(ProjectKind), blank=ProjectKind.INDUSTRIAL, example="工业项目"),
+        Column("kind", gettext_lazy("项目类型"), Choice(ProjectKind), blank=ProjectKind.INDUSTRIAL,
+               example=ProjectKind.INDUSTRIAL),
         Column("credit_code", gettext_lazy("建设单位统一社会信用代码"), Text(), blank="",
                hint=gettext_lazy("园区自建项目留空"), example="91500113MA4CL12T2E"),
         _money("planned_investment", gettext_lazy("计划总投资"), example=30000),
@@ -205,14 +206,14 @@ PRODUCTS: Final = TableSpec[ProductRow](
         Column("credit_code", gettext_lazy("企业统一社会信用代码"), Validated(_code), required=True,
                example="91500113MA4CL12T2E"),
         Column("name", gettext_lazy("产品名称"), Text(max_length=200), required=True, example="BC-101 注射液"),
-        Column("kind", gettext_lazy("产品类型"), Choice(ProductKind), required=True, example="药品"),
-        Column("drug_family", gettext_lazy("药品注册类别"), Choice(DrugFamily), blank="", example="化学药品"),
+        Column("kind", gettext_lazy("产品类型"), Choice(ProductKind), required=True, example=ProductKind.DRUG),
+        Column("drug_family", gettext_lazy("药品注册类别"), Choice(DrugFamily), blank="", example=DrugFamily.CHEMICAL),
         Column("drug_category", gettext_lazy("注册分类"), Text(max_length=4), blank="", example="1"),
         Column("device_class", gettext_lazy("器械类别"), Choice(DeviceClass), blank=""),
         Column("device_number", gettext_lazy("注册证/备案编号"), Text(max_length=40), blank=""),
         Column("approval_number", gettext_lazy("药品批准文号"), Text(max_length=20), blank=""),
         Column("indication", gettext_lazy("适应症/预期用途"), Text(max_length=200), blank="", example="非小细胞肺癌"),
-        Column("is_key", gettext_lazy("重点产品"), Boolean(), blank=True, example="是"),
+        Column("is_key", gettext_lazy("重点产品"), Boolean(), blank=True, example=True),
         Column("stage", gettext_lazy("当前阶段"), Validated(_stage), blank="", example="三期临床"),
         Column("stage_on", gettext_lazy("进入该阶段日期"), Date(), example="2025-09-01"),
     ),
@@ -277,9 +278,9 @@ MILESTONES: Final = TableSpec[MilestoneRow](
     columns=(
         Column("credit_code", gettext_lazy("企业统一社会信用代码"), Validated(_code), required=True,
                example="91500113MA4CL12T2E"),
-        Column("kind", gettext_lazy("类型"), Choice(MilestoneKind), required=True, example="上市"),
+        Column("kind", gettext_lazy("类型"), Choice(MilestoneKind), required=True, example=MilestoneKind.LISTING),
         Column("on", gettext_lazy("日期"), Date(), required=True, example="2025-06-18"),
-        Column("exchange", gettext_lazy("上市板块"), Choice(ListingStatus), blank="", example="科创板"),
+        Column("exchange", gettext_lazy("上市板块"), Choice(ListingStatus), blank="", example=ListingStatus.STAR),
         Column("stock_code", gettext_lazy("股票代码"), Text(max_length=12), blank="", example="688001"),
         Column("short_name", gettext_lazy("证券简称"), Text(max_length=40), blank=""),
         _money("market_value", gettext_lazy("上市首日总市值")),
@@ -520,9 +521,6 @@ def create_job(
 
 def template_bytes() -> bytes:
     """The import template: every sheet with its headers, units and an example row (skipped on import)."""
-    examples = {
-        table.name: [{c.field: c.example for c in table.columns if c.example is not None}] for table in WORKBOOK.tables
-    }
     buffer = io.BytesIO()
-    template_workbook(WORKBOOK, examples=examples).save(buffer)
+    template_workbook(WORKBOOK).save(buffer)
     return buffer.getvalue()

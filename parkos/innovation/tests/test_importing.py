@@ -56,7 +56,7 @@ def _good(code):
 
 def test_a_workbook_imports_through_the_services_and_twice_changes_nothing(park_a, bob, code, tenant):
     data = xlsx_bytes(_good(code))
-    first = importing.importxlsx_bytes(park=park_a, name="创新.xlsx", data=data, actor=bob)
+    first = importing.import_workbook(park=park_a, name="创新.xlsx", data=data, actor=bob)
     assert first.ok, first.errors
     project = Project.objects.get(name="制剂车间")
     assert (project.enterprise_id, project.planned_investment, project.completed_on) == (
@@ -78,7 +78,7 @@ def test_a_workbook_imports_through_the_services_and_twice_changes_nothing(park_
     assert (tenant.listing_status, tenant.stock_code) == ("star", "688001")
     assert first.created == 2 + 1 + 1 + 2 + 1
     audits = AuditEntry.objects.count()
-    again = importing.importxlsx_bytes(park=park_a, name="创新.xlsx", data=data, actor=bob)
+    again = importing.import_workbook(park=park_a, name="创新.xlsx", data=data, actor=bob)
     assert again.ok
     assert (again.created, again.updated, again.unchanged) == (0, 0, 7)
     assert AuditEntry.objects.count() == audits + 0  # nothing changed, nothing audited
@@ -91,7 +91,7 @@ def test_all_or_nothing_reports_every_error_and_writes_nothing(park_a, bob, code
     sheets["研发产品"][1][2] = "疫苗"  # not a kind
     sheets["产品阶段"].append([code, "BC-101 注射液", "一期临床", "2025-10-01"])  # back from III, no reason
     sheets["里程碑"].append(["91500000000000000X", "上市", "2025-06-18", "科创板", "688002"])  # unknown enterprise
-    outcome = importing.importxlsx_bytes(park=park_a, name="创新.xlsx", data=xlsx_bytes(sheets), actor=bob)
+    outcome = importing.import_workbook(park=park_a, name="创新.xlsx", data=xlsx_bytes(sheets), actor=bob)
     assert not outcome.ok
     messages = " | ".join(f"{e.sheet}:{e.row}:{e.message}" for e in outcome.errors)
     assert "不能晚于今天" in messages or "日期不能晚于今天" in messages
@@ -103,7 +103,7 @@ def test_all_or_nothing_reports_every_error_and_writes_nothing(park_a, bob, code
 def test_valid_rows_mode_imports_the_good_rows(park_a, bob, code):
     sheets = _good(code)
     sheets["产品阶段"].append([code, "BC-101 注射液", "一期临床", "2025-10-01"])  # back without a reason
-    outcome = importing.importxlsx_bytes(
+    outcome = importing.import_workbook(
         park=park_a, name="创新.xlsx", data=xlsx_bytes(sheets), actor=bob, mode="valid_rows"
     )
     assert outcome.error_count == 1
@@ -114,7 +114,7 @@ def test_valid_rows_mode_imports_the_good_rows(park_a, bob, code):
 
 def test_a_role_without_the_right_cannot_import_a_table(park_a, carol, code):
     # Investment officers import projects, not pipelines.
-    outcome = importing.importxlsx_bytes(park=park_a, name="创新.xlsx", data=xlsx_bytes(_good(code)), actor=carol)
+    outcome = importing.import_workbook(park=park_a, name="创新.xlsx", data=xlsx_bytes(_good(code)), actor=carol)
     assert not outcome.ok
     assert any("无权导入" in e.message and e.sheet == "研发产品" for e in outcome.errors)
     assert not Project.objects.exists()
@@ -125,7 +125,7 @@ def test_csv_of_one_table(park_a, bob, tenant):
         "企业统一社会信用代码,类型,日期,证书编号\n"
         + f"{tenant.credit_code},认定高新技术企业,2025-11-20,GR202551000123\n"
     )
-    outcome = importing.importxlsx_bytes(
+    outcome = importing.import_workbook(
         park=park_a, name="里程碑.csv", data=csv.encode("utf-8-sig"), actor=bob, csv_table="milestones"
     )
     assert outcome.ok, outcome.errors
