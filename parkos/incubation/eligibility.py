@@ -1,0 +1,280 @@
+"""Policy eligibility: scheme criteria as rules over the facts ParkOS holds about an enterprise.
+
+Pure and typed, no ORM: `selectors.eligibility_facts` gathers one `EnterpriseFacts` per enterprise in
+a few queries, and `scan` evaluates every scheme over all of them. The rules (RULES §13.5):
+
+1. A criterion is (fact, operator, value): numbers compare with ≥ ≤ > <; yes/no facts with 是/否;
+   the industry code with "属于以下行业" (any of some GB/T 4754 code prefixes; section letters are
+   ignored, so C27 and 27 are the same); the incubation stage with "属于以下之一".
+2. A fact ParkOS does not hold for an enterprise (no statistics for last year, no founding date…)
+   fails the criterion, with the reason "缺少数据" — missing data never makes anyone eligible.
+3. An enterprise qualifies when every criterion of the scheme holds, and "misses one" when exactly one
+   fails; that criterion is named. A scheme without criteria is open to every enterprise.
+
+`scan` is set arithmetic: each distinct criterion is evaluated once over all enterprises (the set of
+those failing it), so 20,000 enterprises × 30 schemes cost one pass per distinct criterion.
+"""
+
+from __future__ import annotations
+
+import operator as op
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Final
+
+from django.utils.translation import gettext as _
+
+from parkos.incubation.choices import CriterionOperator, EligibilityFact, IncubationStage
+
+BOOLEAN_FACTS: Final = frozenset({EligibilityFact.ABOVE_SCALE, EligibilityFact.HIGH_TECH, EligibilityFact.SPECIALISED})
+NUMERIC_FACTS: Final = frozenset(
+    {
+        EligibilityFact.RD_INTENSITY,
+        EligibilityFact.REVENUE_WAN,
+        EligibilityFact.EMPLOYEES,
+        EligibilityFact.AGE_YEARS,
+        EligibilityFact.IN_PARK_YEARS,
+    }
+)
+_COMPARISONS: Final[dict[str, Callable[[Decimal, Decimal], bool]]] = {
+    CriterionOperator.GTE: op.ge,
+    CriterionOperator.LTE: op.le,
+    CriterionOperator.GT: op.gt,
+    CriterionOperator.LT: op.lt,
+}
+_SEPARATORS: Final = re.compile(r"[\s,，、;；/]+")
+
+
+@dataclass(frozen=True, slots=True)
+class EnterpriseFacts:
+    """What ParkOS knows about one enterprise for eligibility; None where it does not know."""
+
+    enterprise_id: int
+    above_scale: bool = False
+    high_tech: bool = False
+    specialised: bool = False
+    rd_intensity: Decimal | None = None  # percent of revenue, last full year
+    revenue_wan: Decimal | None = None  # last full year
+    industry_code: str = ""  # digits only
+    employees: int | None = None
+    age_years: Decimal | None = None
+    in_park_years: Decimal | None = None
+    stage: str | None = None  # incubation stage in the park, if any
+
+    def value(self, fact: str) -> object:
+        return getattr(self, _ATTRIBUTES[fact])
+
+
+_ATTRIBUTES: Final[dict[str, str]] = {
+    EligibilityFact.ABOVE_SCALE: "above_scale",
+    EligibilityFact.HIGH_TECH: "high_tech",
+    EligibilityFact.SPECIALISED: "specialised",
+    EligibilityFact.RD_INTENSITY: "rd_intensity",
+    EligibilityFact.REVENUE_WAN: "revenue_wan",
+    EligibilityFact.INDUSTRY: "industry_code",
+    EligibilityFact.EMPLOYEES: "employees",
+    EligibilityFact.AGE_YEARS: "age_years",
+    EligibilityFact.IN_PARK_YEARS: "in_park_years",
+    EligibilityFact.STAGE: "stage",
+}
+
+
+def _items(value: str) -> list[str]:
+    return [item for item in _SEPARATORS.split(value.strip()) if item]
+
+
+def _digits(code: str) -> str:
+    return "".join(ch for ch in code if ch.isdigit())
+
+
+def _stage_key(item: str) -> str | None:
+    for stage in IncubationStage:
+        if item in (stage.value, str(stage.label)):
+            return stage.value
+    return None
+
+
+def criterion_problem(fact: str, operator: str, value: str) -> str | None:
+    """Why a criterion cannot be evaluated (in the user's language), or None when it is well formed."""
+    if fact not in _ATTRIBUTES:
+        return _("未知的条件：%(fact)s") % {"fact": fact}
+    if fact in BOOLEAN_FACTS:
+        if operator not in (CriterionOperator.IS_TRUE, CriterionOperator.IS_FALSE):
+            return _("该条件只能选择“是”或“否”")
+        return None
+    if fact in NUMERIC_FACTS:
+        if operator not in _COMPARISONS:
+            return _("该条件须选择“不低于/不高于/高于/低于”之一")
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            return _("请填写数值，如 3 或 2.5")
+        if not number.is_finite() or number < 0:
+            return _("请填写不小于0的数值")
+        return None
+    if fact == EligibilityFact.INDUSTRY:
+        if operator != CriterionOperator.PREFIX:
+            return _("行业条件须选择“属于以下行业（代码前缀）”")
+        prefixes = [_digits(item) for item in _items(value)]
+        if not prefixes or not all(prefixes):
+            return _("请填写行业代码前缀，如 27、358（多个用逗号分隔）")
+        return None
+    if operator != CriterionOperator.IN:
+        return _("孵化阶段条件须选择“属于以下之一”")
+    stages = _items(value)
+    if not stages or any(_stage_key(item) is None for item in stages):
+        return _("请填写孵化阶段，如 在孵、加速（多个用逗号分隔）")
+    return None
+
+
+def _compile(fact: str, operator: str, value: str) -> tuple[str, Callable[[object], bool]]:
+    """The normal form of a criterion's value (to share work between equal rules) and its test."""
+    if fact in BOOLEAN_FACTS:
+        wanted = operator == CriterionOperator.IS_TRUE
+
+        def is_wanted(v: object) -> bool:
+            return bool(v) is wanted
+
+        return "", is_wanted
+    if fact in NUMERIC_FACTS:
+        threshold = Decimal(value.strip())
+        compare = _COMPARISONS[operator]
+
+        def compares(v: object) -> bool:
+            return compare(v, threshold)  # type: ignore[arg-type]
+
+        return str(threshold), compares
+    if fact == EligibilityFact.INDUSTRY:
+        prefixes = tuple(sorted({_digits(item) for item in _items(value)}))
+
+        def in_industry(v: object) -> bool:
+            return str(v).startswith(prefixes)
+
+        return ",".join(prefixes), in_industry
+    stages = frozenset(key for item in _items(value) if (key := _stage_key(item)) is not None)
+
+    def in_stage(v: object) -> bool:
+        return v in stages
+
+    return ",".join(sorted(stages)), in_stage
+
+
+def _missing(fact: str, value: object) -> bool:
+    return value is None or (fact == EligibilityFact.INDUSTRY and not value)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A well-formed criterion, ready to evaluate (build it with `Rule.parse`)."""
+
+    fact: str
+    operator: str
+    value: str
+    key: tuple[str, str, str] = field(compare=False)
+    test: Callable[[object], bool] = field(compare=False, repr=False)
+
+    @classmethod
+    def parse(cls, fact: str, operator: str, value: str) -> Rule:
+        problem = criterion_problem(fact, operator, value)
+        if problem:
+            raise ValueError(problem)
+        normal, test = _compile(fact, operator, value)
+        return cls(fact, operator, value, (fact, operator, normal), test)
+
+    def holds(self, facts: EnterpriseFacts) -> bool | None:
+        """True or False; None when ParkOS does not hold the fact (which counts as failing)."""
+        value = facts.value(self.fact)
+        if _missing(self.fact, value):
+            return None
+        return self.test(value)
+
+
+@dataclass(frozen=True)
+class SchemeRules:
+    scheme_id: int
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """An enterprise that fails exactly one rule of a scheme: which one, and whether only for want of data."""
+
+    enterprise_id: int
+    rule_index: int
+    missing_data: bool
+
+
+@dataclass(frozen=True)
+class SchemeResult:
+    scheme_id: int
+    qualified: frozenset[int]
+    near_misses: tuple[NearMiss, ...]
+
+
+@dataclass(frozen=True)
+class _RuleOutcome:
+    failing: frozenset[int]  # including those without data
+    unknown: frozenset[int]
+
+
+def _outcome(rule: Rule, facts: Sequence[EnterpriseFacts]) -> _RuleOutcome:
+    attribute, fact, test = _ATTRIBUTES[rule.fact], rule.fact, rule.test
+    values = [(f.enterprise_id, getattr(f, attribute)) for f in facts]
+    unknown = frozenset(e for e, v in values if _missing(fact, v))
+    failing = unknown | frozenset(e for e, v in values if not _missing(fact, v) and not test(v))
+    return _RuleOutcome(failing, unknown)
+
+
+def scan(facts: Sequence[EnterpriseFacts], schemes: Iterable[SchemeRules]) -> dict[int, SchemeResult]:
+    """Every scheme over every enterprise: who qualifies, and who misses exactly one rule (named).
+
+    1. Evaluate each distinct rule once over all enterprises: the set failing it (missing data fails).
+    2. Per scheme: qualified = all − ∪ failing; misses rule i = failing_i − ∪ failing_j (j ≠ i), with
+       the unions of the others taken from prefix and suffix unions (k rules: 2k set unions).
+    """
+    everyone = frozenset(f.enterprise_id for f in facts)
+    outcomes: dict[tuple[str, str, str], _RuleOutcome] = {}
+    results: dict[int, SchemeResult] = {}
+    for scheme in schemes:
+        failing_sets: list[frozenset[int]] = []
+        unknown_sets: list[frozenset[int]] = []
+        for rule in scheme.rules:
+            outcome = outcomes.get(rule.key)
+            if outcome is None:
+                outcome = outcomes[rule.key] = _outcome(rule, facts)
+            failing_sets.append(outcome.failing)
+            unknown_sets.append(outcome.unknown)
+        count = len(failing_sets)
+        prefix: list[frozenset[int]] = [frozenset()]
+        for failing in failing_sets:
+            prefix.append(prefix[-1] | failing)
+        suffix: list[frozenset[int]] = [frozenset()]
+        for failing in reversed(failing_sets):
+            suffix.append(suffix[-1] | failing)
+        suffix.reverse()
+        near: list[NearMiss] = []
+        for index in range(count):
+            others = prefix[index] | suffix[index + 1]
+            near.extend(
+                NearMiss(enterprise_id, index, enterprise_id in unknown_sets[index])
+                for enterprise_id in failing_sets[index] - others
+            )
+        results[scheme.scheme_id] = SchemeResult(scheme.scheme_id, everyone - prefix[count], tuple(near))
+    return results
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    rule: Rule
+    holds: bool | None
+
+
+def check(facts: EnterpriseFacts, rules: Sequence[Rule]) -> list[RuleCheck]:
+    """One enterprise against one scheme's rules, rule by rule (the tenant's and the enterprise page's view)."""
+    return [RuleCheck(rule, rule.holds(facts)) for rule in rules]
+
+
+def qualifies(checks: Sequence[RuleCheck]) -> bool:
+    return all(c.holds is True for c in checks)
