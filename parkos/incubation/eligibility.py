@@ -183,6 +183,12 @@ class Rule:
         normal, test = _compile(fact, operator, value)
         return cls(fact, operator, value, (fact, operator, normal), test)
 
+    @property
+    def label(self) -> str:
+        """The rule as people read it: "R&D经费占营业收入比例（%） 不低于 3"."""
+        text = f"{EligibilityFact(self.fact).label} {CriterionOperator(self.operator).label}"
+        return f"{text} {self.value}".strip()
+
     def holds(self, facts: EnterpriseFacts) -> bool | None:
         """True or False; None when ParkOS does not hold the fact (which counts as failing)."""
         value = facts.value(self.fact)

@@ -12,6 +12,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -33,14 +37,14 @@ RiskProvider = Callable[[Collection[int], datetime.date], Mapping[int, RiskSigna
 @dataclass(frozen=True)
 class SignalSource:
     key: str
-    label: str
+    label: StrOrPromise
     provider: RiskProvider
 
 
 _SIGNALS: dict[str, SignalSource] = {}
 
 
-def register_risk_signal(key: str, label: str, provider: RiskProvider) -> None:
+def register_risk_signal(key: str, label: StrOrPromise, provider: RiskProvider) -> None:
     """Add (or replace, by key) a source of risk signals."""
     _SIGNALS[key] = SignalSource(key, label, provider)
 

@@ -269,7 +269,8 @@ class Application(TimeStampedModel):
     code on entry). Status moves submitted → in review → admitted / rejected (or withdrawn).
     """
 
-    reference = models.CharField(_("申请编号"), max_length=24, unique=True, blank=True)
+    # NULL until the row has its id (then RF-yyyy-id): NULLs never collide, so concurrent inserts cannot.
+    reference = models.CharField(_("申请编号"), max_length=24, unique=True, null=True, blank=True)
     programme = models.ForeignKey(
         Programme, verbose_name=_("孵化项目"), on_delete=models.PROTECT, related_name="applications"
     )
@@ -707,7 +708,8 @@ class AssignmentRule(TimeStampedModel):
 class ServiceRequest(TimeStampedModel):
     """A request for a service by a tenant (or raised for it by staff), with its SLA clock and outcome."""
 
-    reference = models.CharField(_("服务单号"), max_length=24, unique=True, blank=True)
+    # NULL until the row has its id (then FW-yyyymm-id): NULLs never collide, so concurrent inserts cannot.
+    reference = models.CharField(_("服务单号"), max_length=24, unique=True, null=True, blank=True)
     park = models.ForeignKey("parks.Park", verbose_name=_("园区"), on_delete=models.PROTECT, related_name="+")
     # PROTECT: a request is the history of the service given to an enterprise.
     enterprise = models.ForeignKey(

@@ -21,12 +21,15 @@ import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from django.utils.translation import gettext as _
 
 from parkos.incubation.choices import RiskLevel
 from parkos.incubation.hooks import RiskSignal
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 HIGH: Final = 60
 MEDIUM: Final = 30
@@ -37,7 +40,7 @@ OUTPUT_COLLAPSE_PCT: Final = Decimal(40)
 @dataclass(frozen=True)
 class RiskEntry:
     key: str
-    label: str
+    label: StrOrPromise
     signal: RiskSignal
 
 
@@ -57,7 +60,7 @@ def level_of(score: int) -> RiskLevel:
     return RiskLevel.LOW
 
 
-def assess(signals: Iterable[tuple[str, str, Mapping[int, RiskSignal]]]) -> list[RiskAssessment]:
+def assess(signals: Iterable[tuple[str, StrOrPromise, Mapping[int, RiskSignal]]]) -> list[RiskAssessment]:
     """Combine (key, label, {enterprise: signal}) sources into one assessment per flagged enterprise,
     highest score first (then by enterprise id, for a stable list)."""
     entries: dict[int, list[RiskEntry]] = {}

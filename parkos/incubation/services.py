@@ -305,6 +305,12 @@ def application_submit(
 
 
 @transaction.atomic
+def application_record_view(*, application: Application, actor: User) -> None:
+    """Audit that someone saw an applicant's full mobile number (personal data)."""
+    _audit(application, actor, AuditAction.VIEW_PERSONAL_DATA, {"fields": ["contact_mobile"]}, application.park_id)
+
+
+@transaction.atomic
 def attachment_add(*, application: Application, upload: Upload, actor: User | None) -> ApplicationAttachment:
     checked = _check_uploads([upload])
     _store(application, checked, actor)

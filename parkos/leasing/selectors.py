@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -578,14 +578,10 @@ def tenant_key_dates(enterprise_id: int, today: datetime.date | None = None) -> 
     return result
 
 
-def occupied_since(enterprise_ids: Collection[int], park_id: int) -> dict[int, datetime.date]:
+def occupied_since(park_id: int) -> dict[int, datetime.date]:
     """The first day each enterprise occupied space in a park by an executed contract (在园起始日)."""
-    if not enterprise_ids:
-        return {}
     rows = (
-        ContractSpace.objects.filter(
-            park_id=park_id, occupies=True, contract__enterprise_id__any_of=list(enterprise_ids)
-        )
+        ContractSpace.objects.filter(park_id=park_id, occupies=True)
         .values_list("contract__enterprise_id")
         .annotate(first=Min("start_on"))
         .order_by()
