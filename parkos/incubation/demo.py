@@ -55,7 +55,12 @@ from parkos.incubation.models import (
     ServiceProvider,
     ServiceRequest,
 )
-from parkos.parks.models import Park
+from parkos.leasing import services as leasing_services
+from parkos.leasing.choices import ContractStatus
+from parkos.leasing.models import Contract
+from parkos.leasing.schedule import term_end
+from parkos.parks.choices import Occupancy
+from parkos.parks.models import Park, Unit
 from parkos.statistics.choices import MilestoneKind
 from parkos.statistics.models import Milestone, MonthlyReport
 
@@ -141,7 +146,8 @@ def load_demo(*, scale: str = "demo", stdout: TextIO | None = None) -> dict[str,
     staff = _staff(park)
     programme = _programme(park)
     intakes = _intakes(programme, today)
-    records = _records(programme, intakes, park, today, rng)
+    records = _records(programme, intakes, park, today, rng, staff.get("services"))
+    _tenant_lease(park, records[0])
     _applications(programme, intakes, staff, today)
     offerings = _catalogue(park, staff)
     requests = _service_history(park, offerings, [r.enterprise_id for r in records], staff, today, rng)
@@ -213,7 +219,12 @@ def _incubatees(park: Park, count: int) -> list[Enterprise]:
 
 
 def _records(
-    programme: Programme, intakes: list[Intake], park: Park, today: datetime.date, rng: random.Random
+    programme: Programme,
+    intakes: list[Intake],
+    park: Park,
+    today: datetime.date,
+    rng: random.Random,
+    mentor: User | None,
 ) -> list[IncubationRecord]:
     records = []
     for index, enterprise in enumerate(_incubatees(park, 30)):
@@ -222,12 +233,16 @@ def _records(
             intake, admitted = intakes[1], today - datetime.timedelta(days=rng.randint(20, 150))
         elif index < 20:
             intake, admitted = intakes[0], datetime.date(today.year - 1, rng.randint(2, 11), rng.randint(1, 28))
-        else:
-            intake, admitted = None, today - datetime.timedelta(days=rng.randint(800, 1900))
+        elif index < 26:
+            intake, admitted = None, today - datetime.timedelta(days=rng.randint(800, 1400))
+        else:  # past even the 60-month period: overdue unless they graduate or leave
+            intake, admitted = None, today - datetime.timedelta(days=rng.randint(1900, 2000))
         stage = IncubationStage.PRE_INCUBATION if index % 9 == 4 else IncubationStage.INCUBATING
         record = services.record_admit(
             programme=programme, enterprise=enterprise, admitted_on=admitted, intake=intake, stage=stage, actor=None
         )
+        if index % 2 == 0:
+            IncubationRecord.objects.filter(pk=record.pk).update(mentor=mentor)
         if index >= 20 and index % 3 == 0:
             services.record_advance(
                 record=record,
@@ -272,6 +287,39 @@ def _records(
     return records
 
 
+def _tenant_lease(park: Park, record: IncubationRecord) -> None:
+    """The demo tenant's lease, signed at admission: it takes over the programme's rent support."""
+    if (
+        Contract.objects.filter(enterprise=record.enterprise, park=park)
+        .exclude(status=ContractStatus.CANCELLED)
+        .exists()
+    ):
+        return
+    unit = (
+        Unit.objects.filter(park=park, occupancy=Occupancy.VACANT, lettable=True, archived_at__isnull=True)
+        .filter(area_sqm__lte=800)
+        .order_by("area_sqm", "pk")
+        .first()
+    )
+    if unit is None:
+        return
+    start = record.admitted_on
+    contract = leasing_services.contract_create_draft(
+        actor=None,
+        park=park,
+        enterprise=record.enterprise,
+        units=[unit],
+        start_on=start,
+        end_on=term_end(start, 36),
+        rent_per_sqm_month=unit.rent_yuan_per_sqm_month or Decimal(25),
+        payment_period="quarterly",
+        property_fee_per_sqm_month=Decimal("3.5"),
+        deposit=Decimal(20000),
+    )
+    leasing_services.contract_approve(contract=contract, actor=None)
+    leasing_services.contract_sign(contract=contract, actor=None, signed_on=start)
+
+
 def _applications(programme: Programme, intakes: list[Intake], staff: dict[str, User], today: datetime.date) -> None:
     reviewers = [staff["manager"], staff["services"]] if "manager" in staff else [staff["services"]]
     meeting = services.meeting_record(
@@ -311,11 +359,11 @@ def _applications(programme: Programme, intakes: list[Intake], staff: dict[str, 
         reviews = services.reviewers_assign(application=application, reviewers=reviewers, actor=None)
         scored = {"in_review_none": 0, "in_review_one": 1}.get(step, len(reviews))
         for position, review in enumerate(reviews[:scored]):
-            base = 8 if step == "admitted" else (4 if step == "rejected" else 6 + position)
+            base = (8 if step == "admitted" else (4 if step == "rejected" else 6)) + position
             services.review_submit(
                 review=review,
                 data=services.ReviewInput(
-                    scores={c.pk: Decimal(min(10, base + (i % 2))) for i, c in enumerate(criteria)},
+                    scores={c.pk: Decimal(min(10, base + (i + position) % 3 - 1)) for i, c in enumerate(criteria)},
                     comment="团队扎实，注册路径清晰。" if base >= 7 else "商业模式尚不清晰，建议补充临床资源。",
                     recommendation=DecisionOutcome.ADMIT if base >= 7 else DecisionOutcome.REJECT,
                 ),
@@ -434,8 +482,15 @@ def _service_history(
         made.append(request)
     ServiceRequest.objects.bulk_create(made)
     made = list(ServiceRequest.objects.filter(park=park).order_by("raised_at", "pk"))
+    _history_threads(made, officer)
+    return made
+
+
+def _history_threads(made: list[ServiceRequest], officer: User) -> None:
+    """References, events and the desk's messages of the year's requests, dated as they happened."""
     events: list[ServiceEvent] = []
     messages: list[ServiceMessage] = []
+    message_times: list[datetime.datetime] = []
     for request in made:
         request.reference = f"FW-{timezone.localtime(request.raised_at):%Y%m}-{request.pk:06d}"
         events.append(ServiceEvent(request=request, kind=RequestEventKind.CREATED, at=request.raised_at))
@@ -450,6 +505,7 @@ def _service_history(
                     request=request, author=officer, visibility=Visibility.PUBLIC, body="已收到，正在为您安排。"
                 )
             )
+            message_times.append(request.first_response_at)
         for flag, kind, due in (
             (request.response_breached, RequestEventKind.RESPONSE_BREACHED, request.response_due_at),
             (request.resolution_breached, RequestEventKind.RESOLUTION_BREACHED, request.resolution_due_at),
@@ -464,6 +520,7 @@ def _service_history(
             messages.append(
                 ServiceMessage(request=request, author=officer, visibility=Visibility.PUBLIC, body="已办理完毕。")
             )
+            message_times.append(request.resolved_at)
         if request.rated_at:
             events.append(
                 ServiceEvent(
@@ -472,8 +529,11 @@ def _service_history(
             )
     ServiceRequest.objects.bulk_update(made, ["reference"])
     ServiceEvent.objects.bulk_create(events)
-    ServiceMessage.objects.bulk_create(messages)
-    return made
+    # auto_now_add stamps "now" on insert; the history's messages are dated when they were written.
+    created = ServiceMessage.objects.bulk_create(messages)
+    for message, when in zip(created, message_times, strict=True):
+        message.created_at = when
+    ServiceMessage.objects.bulk_update(created, ["created_at"])
 
 
 def _schemes(park: Park, enterprise_ids: list[int], today: datetime.date, rng: random.Random) -> None:

@@ -61,7 +61,7 @@ class EnterpriseFacts:
     employees: int | None = None
     age_years: Decimal | None = None
     in_park_years: Decimal | None = None
-    stage: str | None = None  # incubation stage in the park, if any
+    stage: str = ""  # incubation stage in the park; "" when not incubated (a fact, not missing data)
 
     def value(self, fact: str) -> object:
         return getattr(self, _ATTRIBUTES[fact])
@@ -94,6 +94,15 @@ def _stage_key(item: str) -> str | None:
         if item in (stage.value, str(stage.label)):
             return stage.value
     return None
+
+
+def describe(fact: str, operator: str, value: str) -> str:
+    """A criterion as people read it: "上年R&D经费占营业收入比例（%） 不低于 3", "高新技术企业（有效期内）"."""
+    label = str(EligibilityFact(fact).label) if fact in EligibilityFact.values else fact
+    if fact in BOOLEAN_FACTS:
+        return label if operator == CriterionOperator.IS_TRUE else _("非%(fact)s") % {"fact": label}
+    operator_label = str(CriterionOperator(operator).label) if operator in CriterionOperator.values else operator
+    return f"{label} {operator_label} {value}".strip()
 
 
 def criterion_problem(fact: str, operator: str, value: str) -> str | None:
@@ -162,6 +171,7 @@ def _compile(fact: str, operator: str, value: str) -> tuple[str, Callable[[objec
 
 
 def _missing(fact: str, value: object) -> bool:
+    """Whether ParkOS lacks the fact. Not being incubated is known (stage ""); an empty industry code is not."""
     return value is None or (fact == EligibilityFact.INDUSTRY and not value)
 
 
@@ -185,9 +195,7 @@ class Rule:
 
     @property
     def label(self) -> str:
-        """The rule as people read it: "R&D经费占营业收入比例（%） 不低于 3"."""
-        text = f"{EligibilityFact(self.fact).label} {CriterionOperator(self.operator).label}"
-        return f"{text} {self.value}".strip()
+        return describe(self.fact, self.operator, self.value)
 
     def holds(self, facts: EnterpriseFacts) -> bool | None:
         """True or False; None when ParkOS does not hold the fact (which counts as failing)."""

@@ -961,7 +961,7 @@ class SchemeCriterion(models.Model):
         ordering = ["scheme_id", "position", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_fact_display()} {self.get_operator_display()} {self.value}".strip()
+        return eligibility.describe(self.fact, self.operator, self.value)
 
     def clean(self) -> None:
         # The engine owns the grammar; the model only asks it (no rule stated twice).

@@ -6,8 +6,9 @@ combines them and decides the built-in ones from plain figures (RULES §13.7):
 - Score = the sum of the signals' scores, capped at 100. Level: 高 ≥ 60, 中 ≥ 30, 低 otherwise.
 - Falling output: the latest three reported months' output against the three before them, both
   complete: a fall of 20 % or more scores 25, of 40 % or more 35.
-- Missing statistics: of the last three months due (January exempt, RULES §10.1), one missing scores
-  10, two or more 20.
+- Missing statistics: an enterprise that reported in the twelve months before them and, of the last
+  three months due (January exempt, RULES §10.1), misses one scores 10, two or more 20 (an enterprise
+  that never reports is not "missing" — whether it must is the statistics calendar's business).
 - Lease expiring within 180 days with no renewal under way: 15, within 90 days 25.
 - Service requests escalated twice (both SLA targets breached) in the last 90 days: 20 for one such
   request, 30 for more.
@@ -114,6 +115,18 @@ def months_due(today: datetime.date, count: int = 3) -> list[tuple[int, int]]:
         if month != 1:
             due.append((year, month))
     return due
+
+
+def months_before(period: tuple[int, int], count: int) -> list[tuple[int, int]]:
+    """The `count` calendar months before `period`, newest first."""
+    year, month = period
+    found = []
+    for _step in range(count):
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+        found.append((year, month))
+    return found
 
 
 def missing_statistics(due: Sequence[tuple[int, int]], reported: set[tuple[int, int]]) -> tuple[int, str] | None:

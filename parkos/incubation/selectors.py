@@ -520,7 +520,7 @@ def eligibility_facts(park_id: int, as_of: datetime.date) -> list[eligibility.En
                 employees=facts.employees if facts and facts.employees is not None else employees,
                 age_years=_years((as_of - founded_on).days) if founded_on else None,
                 in_park_years=_years((as_of - since).days) if since and since <= as_of else None,
-                stage=stages.get(pk),
+                stage=stages.get(pk, ""),
             )
         )
     return result
@@ -599,11 +599,15 @@ def falling_output_signals(enterprise_ids: Collection[int], as_of: datetime.date
 
 
 def missing_statistics_signals(enterprise_ids: Collection[int], as_of: datetime.date) -> Mapping[int, RiskSignal]:
+    """Reporters (an enterprise that reported in the twelve months before those due) that stopped."""
     due = risk.months_due(as_of)
-    reported = figures.reported_months(enterprise_ids, due)
+    earlier = risk.months_before(due[-1], 12)
+    reported = figures.reported_months(enterprise_ids, [*due, *earlier])
     found = {}
-    for enterprise_id in enterprise_ids:
-        result = risk.missing_statistics(due, reported.get(enterprise_id, set()))
+    for enterprise_id, months in reported.items():
+        if not months.intersection(earlier):
+            continue
+        result = risk.missing_statistics(due, months)
         if result is not None:
             found[enterprise_id] = RiskSignal(result[0], result[1], figures.statistics_url(enterprise_id))
     return found

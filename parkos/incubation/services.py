@@ -696,6 +696,11 @@ _NEXT_STATUSES = {
 }
 
 
+def scheme_next_statuses(status: str) -> list[SchemeApplicationStatus]:
+    """Where an application can go from `status` (empty once it is awarded, rejected or withdrawn)."""
+    return sorted(_NEXT_STATUSES[SchemeApplicationStatus(status)], key=list(SchemeApplicationStatus).index)
+
+
 @transaction.atomic
 def scheme_application_create(
     *, scheme: Scheme, enterprise: Enterprise, park_id: int, year: int, actor: User | None, note: str = ""

@@ -56,6 +56,16 @@ class Figure:
     sources: list[SourceRow] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # enterprises without the figure
 
+    @property
+    def display(self) -> str:
+        """The value as the report prints it: grouped, money and areas to two places, "--" when unknown."""
+        if self.value is None:
+            return "--"
+        if isinstance(self.value, int):
+            return f"{self.value:,}"
+        places = Decimal("0.1") if self.unit in ("%", _("星")) else Decimal("0.01")
+        return f"{self.value.quantize(places, ROUND_HALF_UP):,}"
+
 
 @dataclass(frozen=True)
 class TorchReport:
@@ -225,7 +235,7 @@ def _space_and_services(
                     reverse("leasing:contract_list") + f"?enterprise={record.enterprise_id}",
                 )
             )
-            used.value = Decimal(used.value or 0) + sqm
+            used.value = (Decimal(used.value or 0) + Decimal(sqm)).quantize(Decimal("0.01"))
     share = Figure("area_share", _("在孵企业使用面积占比"), "%")
     if programme.incubation_area_sqm:
         share.value = (Decimal(used.value or 0) / programme.incubation_area_sqm * 100).quantize(

@@ -211,13 +211,12 @@ class SchemeDetailView(ParkScopedMixin, View):
                 "qualified_count": len(qualified),
                 "near": near[:200],
                 "near_count": len(near),
-                "applications": applications,
+                "applications": [(a, services.scheme_next_statuses(a.status)) for a in applications],
                 "window_open": scheme.window_open_on(today),
                 "can_manage": has_capability(request.user, Capability.MANAGE_SERVICES)
                 and park is not None
                 and can_access_park(request.user, park),
                 "can_edit": _can_edit_scheme(request, scheme),
-                "advance_form": SchemeAdvanceForm(),
                 "year": today.year,
                 "breadcrumbs": [(_("政策与申报"), reverse("incubation:scheme_list")), (scheme.name, "")],
             },

@@ -19,6 +19,9 @@ class StatisticsConfig(AppConfig):
         from parkos.web import navigation
 
         navigation.register("park_statistics:dashboard", _("统计与年报"), module="statistics", order=50)
+        navigation.register(
+            "park_statistics:tenant_reports", _("统计填报"), module="statistics", order=50, audience="tenant"
+        )
         web_demo.register("statistics", demo.load_demo, order=70)
         leasing_hooks.provide_commitment_actuals(
             lambda enterprise, since: selectors.enterprise_actuals_for_commitments(enterprise=enterprise, since=since)

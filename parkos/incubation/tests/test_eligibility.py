@@ -45,8 +45,9 @@ UNKNOWN = EnterpriseFacts(3)
         (Fact.EMPLOYEES, Op.LTE, "20", (False, True, None)),
         (Fact.AGE_YEARS, Op.LT, "3", (False, True, None)),
         (Fact.IN_PARK_YEARS, Op.GTE, "1", (True, None, None)),
-        (Fact.STAGE, Op.IN, "在孵、加速", (True, True, None)),
-        (Fact.STAGE, Op.IN, "pre_incubation", (False, False, None)),
+        # Not being incubated is a known fact, not missing data.
+        (Fact.STAGE, Op.IN, "在孵、加速", (True, True, False)),
+        (Fact.STAGE, Op.IN, "pre_incubation", (False, False, False)),
     ],
 )
 def test_each_operator_over_known_and_missing_facts(fact, op, value, expected):
