@@ -215,6 +215,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets used by several fields get one name each (otherwise spectacular invents hashed ones).
+    "ENUM_NAME_OVERRIDES": {
+        "IncubationStageEnum": "parkos.incubation.choices.IncubationStage",
+        "SlaUnitEnum": "parkos.incubation.choices.SlaUnit",
+        "StageEnum": "parkos.investment.choices.LeadStage",  # the name it had before incubation added a "stage"
+    },
 }
 
 # Production hardening; `manage.py check --deploy` is clean with PARKOS_PRODUCTION=true.
