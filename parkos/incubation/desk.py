@@ -337,7 +337,18 @@ def request_message(
     message = ServiceMessage.objects.create(
         request=request, author=actor, visibility=visibility, from_tenant=from_tenant, body=body or _("（附件）")
     )
-    _store(request, [Upload(u.file, visibility) for u in uploads], actor, message)
+    # A file is internal when its message or the upload itself says so (the stricter wins).
+    _store(
+        request,
+        [
+            Upload(
+                u.file, Visibility.INTERNAL if Visibility.INTERNAL in (visibility, u.visibility) else Visibility.PUBLIC
+            )
+            for u in uploads
+        ],
+        actor,
+        message,
+    )
     before = request.status
     if from_tenant:
         if request.status == RequestStatus.WAITING_TENANT:

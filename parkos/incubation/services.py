@@ -18,13 +18,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkos.accounts.choices import Role
+from parkos.accounts.models import User as UserModel
 from parkos.core.audit import audit_record, save_audited, snapshot
 from parkos.core.models import AuditAction
 from parkos.core.uploads import DOCUMENTS, PDF, check_upload, random_name
 from parkos.enterprises import services as enterprise_services
 from parkos.enterprises.choices import EnterpriseSource
 from parkos.enterprises.models import Enterprise
-from parkos.incubation import eligibility, lifecycle, rubric
+from parkos.incubation import eligibility, lifecycle, rubric, selectors
 from parkos.incubation.choices import (
     ApplicationSource,
     ApplicationStatus,
@@ -34,6 +36,7 @@ from parkos.incubation.choices import (
     GraduationBasis,
     IncubationStage,
     NotificationKind,
+    RiskLevel,
     SchemeApplicationStatus,
 )
 from parkos.incubation.models import (
@@ -42,6 +45,7 @@ from parkos.incubation.models import (
     ApplicationAttachment,
     IncubationRecord,
     Intake,
+    Notification,
     Programme,
     Review,
     ReviewMeeting,
@@ -54,6 +58,7 @@ from parkos.incubation.models import (
 )
 from parkos.incubation.notifications import notify
 from parkos.investment.services import normalise_mobile
+from parkos.parks.models import Park
 
 if TYPE_CHECKING:
     from parkos.accounts.models import User
@@ -743,3 +748,48 @@ def scheme_application_advance(
     if note:
         application.note = note[:300]
     return save_audited(application, actor=actor, before=before, park_id=application.park_id)
+
+
+# --- The weekly early-warning list ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def risk_digests_send(*, as_of: datetime.date | None = None) -> int:
+    """Tell each park's managers and services officers how many of its enterprises carry a warning.
+
+    Once per person and ISO week (a second run in the same week sends nothing); parks without any
+    warning send nothing. The list itself is the risk page, computed when opened.
+    """
+    as_of = as_of or timezone.localdate()
+    week_start = as_of - datetime.timedelta(days=as_of.weekday())
+    since = datetime.datetime.combine(week_start, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    sent = 0
+    for park in Park.objects.filter(archived_at__isnull=True).order_by("pk"):
+        recipients = [
+            user
+            for user in UserModel.objects.filter(
+                parks=park, is_active=True, role__in=(Role.PARK_MANAGER, Role.SERVICES_OFFICER)
+            ).order_by("pk")
+            if not Notification.objects.filter(
+                user=user, kind=NotificationKind.RISK_DIGEST, created_at__gte=since
+            ).exists()
+        ]
+        if not recipients:
+            continue
+        rows = selectors.risk_list(park.pk, as_of)
+        if not rows:
+            continue
+        high = sum(1 for row in rows if row.assessment.level == RiskLevel.HIGH)
+        medium = sum(1 for row in rows if row.assessment.level == RiskLevel.MEDIUM)
+        text = _("%(park)s本周风险预警：高风险 %(high)d 家，中风险 %(medium)d 家，共 %(n)d 家") % {
+            "park": park.name,
+            "high": high,
+            "medium": medium,
+            "n": len(rows),
+        }
+        sent += len(
+            notify(
+                users=recipients, kind=NotificationKind.RISK_DIGEST, text=text, url=f"/incubation/risk/?park={park.pk}"
+            )
+        )
+    return sent
