@@ -567,12 +567,15 @@ class RecordDetailView(ParkScopedMixin, View):
                 "returns": record.annual_returns.all(),
                 "can_manage": can_manage(request, record.park_id) and record.is_active,
                 "can_edit_returns": can_manage(request, record.park_id),
-                "advance_form": AdvanceForm(),
+                # Distinct ids: the forms share field names (on, note).
+                "advance_form": AdvanceForm(auto_id="advance_%s"),
                 "graduate_form": GraduateForm(
-                    programme=record.programme, initial={"basis": evidence[0].basis} if evidence else None
+                    programme=record.programme,
+                    initial={"basis": evidence[0].basis} if evidence else None,
+                    auto_id="graduate_%s",
                 ),
-                "exit_form": ExitForm(),
-                "annual_form": AnnualReturnForm(initial={"year": today.year - 1}),
+                "exit_form": ExitForm(auto_id="exit_%s"),
+                "annual_form": AnnualReturnForm(initial={"year": today.year - 1}, auto_id="annual_%s"),
                 "requests": selectors.tenant_requests(record.enterprise_id).filter(park_id=record.park_id)[:10],
                 "breadcrumbs": [(_("在孵企业"), reverse("incubation:record_list")), (record.enterprise.name, "")],
             },

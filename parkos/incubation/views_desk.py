@@ -151,9 +151,10 @@ class RequestDetailView(ParkScopedMixin, View):
                 "assign_form": AssignForm(
                     candidates=_staff_of(service_request.park_id), initial={"assignee": service_request.assignee_id}
                 ),
-                "status_form": StatusForm(initial={"status": RequestStatus.WAITING_TENANT}),
-                "resolve_form": ResolveForm(),
-                "reason_form": ReasonForm(),
+                # Distinct ids: several forms on the page have a field of the same name.
+                "status_form": StatusForm(initial={"status": RequestStatus.WAITING_TENANT}, auto_id="status_%s"),
+                "resolve_form": ResolveForm(auto_id="resolve_%s"),
+                "reason_form": ReasonForm(auto_id="reason_%s"),
                 "breadcrumbs": [(_("服务申请"), reverse("incubation:request_list")), (service_request.reference, "")],
             },
         )
