@@ -1,4 +1,4 @@
-"""Review scores: a reviewer's weighted total and the panel's aggregate with its spread (RULES §13.2a).
+"""Review scores: a reviewer's weighted total and the panel's aggregate with its spread (RULES §13.8).
 
 Pure and typed. The conventions:
 
