@@ -17,12 +17,12 @@ those failing it), so 20,000 enterprises × 30 schemes cost one pass per distinc
 
 from __future__ import annotations
 
-import operator as op
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Final
+from operator import attrgetter
+from typing import Any, Final
 
 from django.utils.translation import gettext as _
 
@@ -38,12 +38,9 @@ NUMERIC_FACTS: Final = frozenset(
         EligibilityFact.IN_PARK_YEARS,
     }
 )
-_COMPARISONS: Final[dict[str, Callable[[Decimal, Decimal], bool]]] = {
-    CriterionOperator.GTE: op.ge,
-    CriterionOperator.LTE: op.le,
-    CriterionOperator.GT: op.gt,
-    CriterionOperator.LT: op.lt,
-}
+_COMPARISONS: Final = frozenset(
+    {CriterionOperator.GTE, CriterionOperator.LTE, CriterionOperator.GT, CriterionOperator.LT}
+)
 _SEPARATORS: Final = re.compile(r"[\s,，、;；/]+")
 
 
@@ -138,41 +135,47 @@ def criterion_problem(fact: str, operator: str, value: str) -> str | None:
     return None
 
 
-def _compile(fact: str, operator: str, value: str) -> tuple[str, Callable[[object], bool]]:
-    """The normal form of a criterion's value (to share work between equal rules) and its test."""
+def _normal(fact: str, operator: str, value: str) -> tuple[str, object]:
+    """A criterion's value in normal form (equal rules share their work) and as the evaluator wants it."""
     if fact in BOOLEAN_FACTS:
-        wanted = operator == CriterionOperator.IS_TRUE
-
-        def is_wanted(v: object) -> bool:
-            return bool(v) is wanted
-
-        return "", is_wanted
+        return "", operator == CriterionOperator.IS_TRUE
     if fact in NUMERIC_FACTS:
         threshold = Decimal(value.strip())
-        compare = _COMPARISONS[operator]
-
-        def compares(v: object) -> bool:
-            return compare(v, threshold)  # type: ignore[arg-type]
-
-        return str(threshold), compares
+        return str(threshold), threshold
     if fact == EligibilityFact.INDUSTRY:
         prefixes = tuple(sorted({_digits(item) for item in _items(value)}))
-
-        def in_industry(v: object) -> bool:
-            return str(v).startswith(prefixes)
-
-        return ",".join(prefixes), in_industry
+        return ",".join(prefixes), prefixes
     stages = frozenset(key for item in _items(value) if (key := _stage_key(item)) is not None)
-
-    def in_stage(v: object) -> bool:
-        return v in stages
-
-    return ",".join(sorted(stages)), in_stage
+    return ",".join(sorted(stages)), stages
 
 
 def _missing(fact: str, value: object) -> bool:
     """Whether ParkOS lacks the fact. Not being incubated is known (stage ""); an empty industry code is not."""
     return value is None or (fact == EligibilityFact.INDUSTRY and not value)
+
+
+Known = Sequence[tuple[int, Any]]
+
+
+def _failing(fact: str, operator: str, argument: Any, known: Known) -> set[int]:
+    """The enterprises among `known` (id, value — the fact present) that fail the criterion.
+
+    The one statement of every rule: a single enterprise is checked with a one-element column, the
+    scan with the whole column, each as one comprehension (no call per enterprise).
+    """
+    if fact in BOOLEAN_FACTS:
+        return {e for e, v in known if bool(v) is not argument}
+    if fact in NUMERIC_FACTS:
+        if operator == CriterionOperator.GTE:
+            return {e for e, v in known if not v >= argument}
+        if operator == CriterionOperator.LTE:
+            return {e for e, v in known if not v <= argument}
+        if operator == CriterionOperator.GT:
+            return {e for e, v in known if not v > argument}
+        return {e for e, v in known if not v < argument}
+    if fact == EligibilityFact.INDUSTRY:
+        return {e for e, v in known if not v.startswith(argument)}
+    return {e for e, v in known if v not in argument}
 
 
 @dataclass(frozen=True)
@@ -183,15 +186,15 @@ class Rule:
     operator: str
     value: str
     key: tuple[str, str, str] = field(compare=False)
-    test: Callable[[object], bool] = field(compare=False, repr=False)
+    argument: Any = field(compare=False, repr=False)
 
     @classmethod
     def parse(cls, fact: str, operator: str, value: str) -> Rule:
         problem = criterion_problem(fact, operator, value)
         if problem:
             raise ValueError(problem)
-        normal, test = _compile(fact, operator, value)
-        return cls(fact, operator, value, (fact, operator, normal), test)
+        normal, argument = _normal(fact, operator, value)
+        return cls(fact, operator, value, (fact, operator, normal), argument)
 
     @property
     def label(self) -> str:
@@ -202,7 +205,10 @@ class Rule:
         value = facts.value(self.fact)
         if _missing(self.fact, value):
             return None
-        return self.test(value)
+        return not _failing(self.fact, self.operator, self.argument, [(facts.enterprise_id, value)])
+
+    def failing(self, known: Known) -> set[int]:
+        return _failing(self.fact, self.operator, self.argument, known)
 
 
 @dataclass(frozen=True)
@@ -222,23 +228,48 @@ class NearMiss:
 
 @dataclass(frozen=True)
 class SchemeResult:
+    """Who qualifies, and per rule who misses only that one (and of them, who lacks the fact)."""
+
     scheme_id: int
     qualified: frozenset[int]
-    near_misses: tuple[NearMiss, ...]
+    misses: tuple[frozenset[int], ...]
+    unknown: tuple[frozenset[int], ...]
+
+    @property
+    def near_miss_count(self) -> int:
+        return sum(len(m) for m in self.misses)
+
+    @property
+    def near_misses(self) -> list[NearMiss]:
+        return [
+            NearMiss(enterprise_id, index, enterprise_id in self.unknown[index])
+            for index, missing in enumerate(self.misses)
+            for enterprise_id in sorted(missing)
+        ]
 
 
-@dataclass(frozen=True)
-class _RuleOutcome:
-    failing: frozenset[int]  # including those without data
-    unknown: frozenset[int]
+@dataclass
+class _Columns:
+    """Each fact of every enterprise as a column, the missing ones set apart (built once per scan)."""
 
+    facts: Sequence[EnterpriseFacts]
+    known: dict[str, Known] = field(default_factory=dict)
+    unknown: dict[str, frozenset[int]] = field(default_factory=dict)
+    ids: list[int] = field(init=False)
 
-def _outcome(rule: Rule, facts: Sequence[EnterpriseFacts]) -> _RuleOutcome:
-    attribute, fact, test = _ATTRIBUTES[rule.fact], rule.fact, rule.test
-    values = [(f.enterprise_id, getattr(f, attribute)) for f in facts]
-    unknown = frozenset(e for e, v in values if _missing(fact, v))
-    failing = unknown | frozenset(e for e, v in values if not _missing(fact, v) and not test(v))
-    return _RuleOutcome(failing, unknown)
+    def __post_init__(self) -> None:
+        self.ids = [f.enterprise_id for f in self.facts]
+
+    def of(self, fact: str) -> tuple[Known, frozenset[int]]:
+        if fact not in self.known:
+            pairs = list(zip(self.ids, map(attrgetter(_ATTRIBUTES[fact]), self.facts), strict=True))
+            if fact == EligibilityFact.INDUSTRY:  # `_missing`, inlined: one call per enterprise costs more
+                self.known[fact] = [(e, v) for e, v in pairs if v]
+                self.unknown[fact] = frozenset(e for e, v in pairs if not v)
+            else:
+                self.known[fact] = [(e, v) for e, v in pairs if v is not None]
+                self.unknown[fact] = frozenset(e for e, v in pairs if v is None)
+        return self.known[fact], self.unknown[fact]
 
 
 def scan(facts: Sequence[EnterpriseFacts], schemes: Iterable[SchemeRules]) -> dict[int, SchemeResult]:
@@ -249,18 +280,19 @@ def scan(facts: Sequence[EnterpriseFacts], schemes: Iterable[SchemeRules]) -> di
        the unions of the others taken from prefix and suffix unions (k rules: 2k set unions).
     """
     everyone = frozenset(f.enterprise_id for f in facts)
-    outcomes: dict[tuple[str, str, str], _RuleOutcome] = {}
+    columns = _Columns(facts)
+    failing_by_key: dict[tuple[str, str, str], frozenset[int]] = {}
     results: dict[int, SchemeResult] = {}
     for scheme in schemes:
         failing_sets: list[frozenset[int]] = []
         unknown_sets: list[frozenset[int]] = []
         for rule in scheme.rules:
-            outcome = outcomes.get(rule.key)
-            if outcome is None:
-                outcome = outcomes[rule.key] = _outcome(rule, facts)
-            failing_sets.append(outcome.failing)
-            unknown_sets.append(outcome.unknown)
-        count = len(failing_sets)
+            known, unknown = columns.of(rule.fact)
+            failing = failing_by_key.get(rule.key)
+            if failing is None:
+                failing = failing_by_key[rule.key] = unknown | rule.failing(known)
+            failing_sets.append(failing)
+            unknown_sets.append(unknown)
         prefix: list[frozenset[int]] = [frozenset()]
         for failing in failing_sets:
             prefix.append(prefix[-1] | failing)
@@ -268,14 +300,8 @@ def scan(facts: Sequence[EnterpriseFacts], schemes: Iterable[SchemeRules]) -> di
         for failing in reversed(failing_sets):
             suffix.append(suffix[-1] | failing)
         suffix.reverse()
-        near: list[NearMiss] = []
-        for index in range(count):
-            others = prefix[index] | suffix[index + 1]
-            near.extend(
-                NearMiss(enterprise_id, index, enterprise_id in unknown_sets[index])
-                for enterprise_id in failing_sets[index] - others
-            )
-        results[scheme.scheme_id] = SchemeResult(scheme.scheme_id, everyone - prefix[count], tuple(near))
+        misses = tuple(failing_sets[i] - (prefix[i] | suffix[i + 1]) for i in range(len(failing_sets)))
+        results[scheme.scheme_id] = SchemeResult(scheme.scheme_id, everyone - prefix[-1], misses, tuple(unknown_sets))
     return results
 
 

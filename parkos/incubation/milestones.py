@@ -97,26 +97,35 @@ class StatusFacts:
     listed: bool
 
 
-def status_facts(enterprise_ids: Ids, today: datetime.date) -> dict[int, StatusFacts]:
-    """The current 高新/专精特新/listing status of some enterprises (two queries).
+#: The enterprise record's fields behind `StatusFacts` (read with the rest of an enterprise's facts).
+STATUS_FIELDS: Final = ("high_tech", "qualifications", "listing_status")
 
-    高新 holds when the record's flag is set or a recognition milestone is less than three years old.
-    """
+
+def recognised_high_tech(today: datetime.date) -> set[int]:
+    """Enterprises with a 高新 recognition milestone still valid on `today` (one query; few rows)."""
+    valid_from = years_before(today, HIGH_TECH_VALID_YEARS)
+    return set(
+        Milestone.objects.filter(kind=MilestoneKind.HIGH_TECH, on__gt=valid_from, on__lte=today)
+        .values_list("enterprise_id", flat=True)
+        .distinct()
+    )
+
+
+def status_of(
+    enterprise_id: int, high_tech: bool, qualifications: Any, listing: str, recognised: set[int]
+) -> StatusFacts:
+    """高新 holds when the record's flag is set or a recognition milestone is less than three years old."""
+    return StatusFacts(
+        high_tech=bool(high_tech) or enterprise_id in recognised,
+        specialised=bool(_SPECIALISED_QUALIFICATIONS & set(qualifications or ())),
+        listed=listing != ListingStatus.UNLISTED,
+    )
+
+
+def status_facts(enterprise_ids: Ids, today: datetime.date) -> dict[int, StatusFacts]:
+    """The current 高新/专精特新/listing status of some enterprises (two queries)."""
     if not isinstance(enterprise_ids, QuerySet) and not enterprise_ids:
         return {}
-    valid_from = years_before(today, HIGH_TECH_VALID_YEARS)
-    recognised = set(
-        Milestone.objects.filter(
-            _among("enterprise_id", enterprise_ids), kind=MilestoneKind.HIGH_TECH, on__gt=valid_from, on__lte=today
-        ).values_list("enterprise_id", flat=True)
-    )
-    result = {}
-    for pk, flag, qualifications, listing in Enterprise.objects.filter(_among("pk", enterprise_ids)).values_list(
-        "pk", "high_tech", "qualifications", "listing_status"
-    ):
-        result[pk] = StatusFacts(
-            high_tech=bool(flag) or pk in recognised,
-            specialised=bool(_SPECIALISED_QUALIFICATIONS & set(qualifications or ())),
-            listed=listing != ListingStatus.UNLISTED,
-        )
-    return result
+    recognised = recognised_high_tech(today)
+    rows = Enterprise.objects.filter(_among("pk", enterprise_ids)).values_list("pk", *STATUS_FIELDS)
+    return {pk: status_of(pk, flag, qualifications, listing, recognised) for pk, flag, qualifications, listing in rows}

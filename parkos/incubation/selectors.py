@@ -497,23 +497,23 @@ def eligibility_facts(park_id: int, as_of: datetime.date) -> list[eligibility.En
     """
     population = park_population(park_id)
     base = Enterprise.objects.filter(pk__in=population).values_list(
-        "pk", "above_scale", "industry_code", "employees", "founded_on"
+        "pk", "above_scale", "industry_code", "employees", "founded_on", *milestones.STATUS_FIELDS
     )
-    status = milestones.status_facts(population, as_of)
+    recognised = milestones.recognised_high_tech(as_of)
     annual = figures.annual_figures(park_ids=[park_id], year=as_of.year - 1)
     in_park = leasing_selectors.occupied_since(park_id)
     stages = dict(records_active([park_id]).values_list("enterprise_id", "stage"))
     result = []
-    for pk, above_scale, code, employees, founded_on in base.order_by("pk"):
+    for pk, above_scale, code, employees, founded_on, flag, qualifications, listing in base.order_by("pk"):
         facts = annual.get(pk)
-        state = status.get(pk)
+        state = milestones.status_of(pk, flag, qualifications, listing, recognised)
         since = in_park.get(pk)
         result.append(
             eligibility.EnterpriseFacts(
                 pk,
                 above_scale=bool(above_scale),
-                high_tech=bool(state and state.high_tech),
-                specialised=bool(state and state.specialised),
+                high_tech=state.high_tech,
+                specialised=state.specialised,
                 rd_intensity=facts.rnd_intensity if facts else None,
                 revenue_wan=facts.revenue / WAN if facts and facts.revenue is not None else None,
                 industry_code="".join(ch for ch in code if ch.isdigit()),
