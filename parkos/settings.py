@@ -161,10 +161,15 @@ CACHES = {
     }
 }
 
-# Notifications by e-mail (SLA escalations, weekly early-warning lists) through Django's mailers. The console
-# backend prints them, which is what the demo wants; production sets EMAIL_BACKEND to
-# django.core.mail.backends.smtp.EmailBackend and the EMAIL_HOST… variables.
-_EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Notifications by e-mail (SLA escalations, weekly early-warning lists) through Django's mailers. Outside
+# production the console backend prints them (what the demo wants); production defaults to SMTP with the
+# EMAIL_HOST… variables.
+_EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_bool("PARKOS_PRODUCTION", False)
+    else "django.core.mail.backends.console.EmailBackend",
+)
 MAILERS = {
     "default": {
         "BACKEND": _EMAIL_BACKEND,

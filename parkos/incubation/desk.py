@@ -35,7 +35,7 @@ from parkos.accounts.choices import Role
 from parkos.accounts.models import User as UserModel
 from parkos.core.audit import audit_record, save_audited, snapshot
 from parkos.core.models import AuditAction
-from parkos.core.uploads import check_upload, random_name
+from parkos.core.uploads import check_upload
 from parkos.core.workdays import add_working_days
 from parkos.enterprises.models import Enterprise
 from parkos.incubation import sla
@@ -159,18 +159,9 @@ def _store(
     if errors:
         raise ValidationError({"attachments": errors})
     for upload, info in checked:
-        attachment = ServiceAttachment(
-            request=request,
-            message=message,
-            visibility=upload.visibility,
-            original_name=info.original_name,
-            content_type=info.kind.content_type,
-            size=info.size,
-            sha256=info.sha256,
-            uploaded_by=_actor(actor),
-        )
-        attachment.file.save(random_name(info), upload.file, save=False)
-        attachment.save()
+        ServiceAttachment(
+            request=request, message=message, visibility=upload.visibility, uploaded_by=_actor(actor)
+        ).store(upload.file, info)
 
 
 def choose_assignee(offering: ServiceOffering) -> User | None:

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.models import TimeStampedModel
-from parkos.core.uploads import private_storage
+from parkos.core.uploads import CheckedFile, private_storage, random_name
 from parkos.incubation import eligibility
 from parkos.incubation.choices import (
     ApplicationSource,
@@ -353,7 +353,32 @@ class Application(TimeStampedModel):
         return self.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW)
 
 
-class ApplicationAttachment(models.Model):
+class PrivateDocument(models.Model):
+    """Abstract: what is kept of an uploaded document besides the file (which each model places itself)."""
+
+    file: Any  # each concrete model declares its FileField (its own folder)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=120)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    uploaded_by = _user_fk(_("上传人"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def store(self, upload: Any, checked: CheckedFile) -> None:
+        """Keep a checked upload: its facts, and the file under a random name (then save the row)."""
+        self.original_name, self.content_type = checked.original_name, checked.kind.content_type
+        self.size, self.sha256 = checked.size, checked.sha256
+        self.file.save(random_name(checked), upload, save=False)
+        self.save()
+
+
+class ApplicationAttachment(PrivateDocument):
     """A document of an application (business plan PDF, IP certificates…), kept in private storage.
 
     Checked by content on upload (`parkos.core.uploads`), stored under a random name, served only to
@@ -365,20 +390,11 @@ class ApplicationAttachment(models.Model):
     )
     kind = models.CharField(_("材料类型"), max_length=16, choices=AttachmentKind.choices)
     file = models.FileField(_("文件"), storage=private_storage, upload_to="incubation/applications/%Y/%m/")
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    content_type = models.CharField(_("文件类型"), max_length=120)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    uploaded_by = _user_fk(_("上传人"))
 
     class Meta:
         verbose_name = _("申请材料")
         verbose_name_plural = _("申请材料")
         ordering = ["application_id", "kind", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ReviewMeeting(TimeStampedModel):
@@ -810,7 +826,7 @@ class ServiceMessage(models.Model):
         return self.body[:40]
 
 
-class ServiceAttachment(models.Model):
+class ServiceAttachment(PrivateDocument):
     """A file attached to a request (by the tenant or staff), private storage; internal ones staff only."""
 
     request = models.ForeignKey(
@@ -826,20 +842,11 @@ class ServiceAttachment(models.Model):
     )
     visibility = models.CharField(_("可见范围"), max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
     file = models.FileField(_("文件"), storage=private_storage, upload_to="incubation/requests/%Y/%m/")
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    content_type = models.CharField(_("文件类型"), max_length=120)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    uploaded_by = _user_fk(_("上传人"))
 
     class Meta:
         verbose_name = _("服务附件")
         verbose_name_plural = _("服务附件")
         ordering = ["request_id", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ServiceEvent(models.Model):

@@ -22,7 +22,7 @@ from parkos.accounts.choices import Role
 from parkos.accounts.models import User as UserModel
 from parkos.core.audit import audit_record, save_audited, snapshot
 from parkos.core.models import AuditAction
-from parkos.core.uploads import DOCUMENTS, PDF, check_upload, random_name
+from parkos.core.uploads import DOCUMENTS, PDF, check_upload
 from parkos.enterprises import services as enterprise_services
 from parkos.enterprises.choices import EnterpriseSource
 from parkos.enterprises.models import Enterprise
@@ -215,17 +215,9 @@ def _check_uploads(uploads: Sequence[Upload]) -> list[tuple[Upload, Any]]:
 
 def _store(application: Application, checked: Sequence[tuple[Upload, Any]], actor: User | None) -> None:
     for upload, info in checked:
-        attachment = ApplicationAttachment(
-            application=application,
-            kind=upload.kind,
-            original_name=info.original_name,
-            content_type=info.kind.content_type,
-            size=info.size,
-            sha256=info.sha256,
-            uploaded_by=_actor(actor),
+        ApplicationAttachment(application=application, kind=upload.kind, uploaded_by=_actor(actor)).store(
+            upload.file, info
         )
-        attachment.file.save(random_name(info), upload.file, save=False)
-        attachment.save()
 
 
 def _reference(application: Application) -> str:

@@ -67,20 +67,8 @@ from parkos.web.views_generic import (
     ServiceFormView,
     StaffRequiredMixin,
     apply_validation_error,
+    park_ids_of,
 )
-
-
-def park_ids_of(request: HttpRequest) -> list[int] | None:
-    """The parks a page covers: `?park=` if visible, else the active park, else every visible park."""
-    visible = visible_park_ids(request.user)
-    wanted = request.GET.get("park") or getattr(getattr(request, "active_park", None), "pk", None)
-    try:
-        park_id = int(wanted) if wanted else None
-    except ValueError:
-        park_id = None
-    if park_id is not None and (visible is None or park_id in visible):
-        return [park_id]
-    return visible
 
 
 def can_manage(request: HttpRequest, park: Any = None) -> bool:

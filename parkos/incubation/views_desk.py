@@ -34,8 +34,14 @@ from parkos.incubation.forms import (
     StatusForm,
 )
 from parkos.incubation.models import ServiceAttachment, ServiceOffering, ServiceProvider, ServiceRequest
-from parkos.incubation.views import can_manage, park_ids_of, report_errors
-from parkos.web.views_generic import FilteredListView, ParkScopedMixin, ServiceFormView, apply_validation_error
+from parkos.incubation.views import can_manage, report_errors
+from parkos.web.views_generic import (
+    FilteredListView,
+    ParkScopedMixin,
+    ServiceFormView,
+    apply_validation_error,
+    park_ids_of,
+)
 
 
 class RequestListView(FilteredListView):

@@ -34,9 +34,9 @@ from parkos.incubation import hooks, selectors, services, torch
 from parkos.incubation.choices import SchemeApplicationStatus
 from parkos.incubation.forms import RuleFormSet, SchemeAdvanceForm, SchemeApplicationForm, SchemeForm
 from parkos.incubation.models import Programme, Scheme, SchemeApplication
-from parkos.incubation.views import park_ids_of, report_errors
+from parkos.incubation.views import report_errors
 from parkos.parks.models import Park
-from parkos.web.views_generic import ParkScopedMixin, apply_validation_error
+from parkos.web.views_generic import ParkScopedMixin, apply_validation_error, park_ids_of
 
 
 def _schemes(request: HttpRequest) -> QuerySet[Scheme]:
