@@ -210,6 +210,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "parkos.web.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
 }
+# Filter forms read "全部" (All) for "no filter", not Django's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "ParkOS API",
     "DESCRIPTION": "园区运营平台 API — parks, space, enterprises, investment, leasing, statistics.",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from parkos.accounts.access import Capability, has_capability, is_staff_member, visible_park_ids, visible_parks
+from parkos.accounts.access import Capability, has_capability, is_staff_member, visible_park_ids
 from parkos.enterprises import credit_code, search
 from parkos.enterprises.models import Contact, Enterprise, ImportJob
 from parkos.enterprises.phones import parse_phone
@@ -72,8 +72,3 @@ def import_jobs_for(user: User | AnonymousUser) -> QuerySet[ImportJob]:
     if visible_park_ids(user) is None:
         return ImportJob.objects.all()
     return ImportJob.objects.filter(created_by=user.pk)
-
-
-def park_choices_for(user: User | AnonymousUser) -> Any:
-
-    return visible_parks(user)

@@ -15,7 +15,6 @@ from parkos.incubation.choices import (
     ApplicationStatus,
     IncubationStage,
     RequestStatus,
-    SchemeApplicationStatus,
     SchemeLevel,
     ServiceCategory,
 )
@@ -26,11 +25,11 @@ from parkos.incubation.models import (
     IncubationRecord,
     Programme,
     Scheme,
-    SchemeApplication,
     ServiceOffering,
     ServiceRequest,
 )
 from parkos.parks.models import Park
+from parkos.web.filtering import FilterSet
 
 
 def _parks(request: Any) -> QuerySet[Park]:
@@ -51,12 +50,14 @@ def _offerings(request: Any) -> QuerySet[ServiceOffering]:
     return ServiceOffering.objects.filter(park__in=_parks(request))
 
 
-class ApplicationFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class ApplicationFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("关键词"))
     programme = django_filters.ModelChoiceFilter(queryset=_programmes, label=_("孵化项目"))
     status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices, label=_("状态"))
     source = django_filters.ChoiceFilter(choices=ApplicationSource.choices, label=_("来源"))
     year = django_filters.NumberFilter(field_name="intake__year", label=_("批次年度"))
+
+    form_fields = ("q", "programme", "status", "source", "year")
 
     class Meta:
         model = Application
@@ -66,12 +67,14 @@ class ApplicationFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(Q(company_name__icontains=value) | Q(reference__icontains=value))
 
 
-class IncubationRecordFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class IncubationRecordFilterSet(FilterSet):
     q = django_filters.CharFilter(field_name="enterprise__name", lookup_expr="icontains", label=_("企业"))
     programme = django_filters.ModelChoiceFilter(queryset=_programmes, label=_("孵化项目"))
     stage = django_filters.ChoiceFilter(choices=IncubationStage.choices, label=_("阶段"))
     year = django_filters.NumberFilter(field_name="intake__year", label=_("批次年度"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("超期在孵"))
+
+    form_fields = ("q", "programme", "stage", "year", "overdue")
 
     class Meta:
         model = IncubationRecord
@@ -86,7 +89,7 @@ class IncubationRecordFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
-class ServiceRequestFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class ServiceRequestFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("关键词"))
     park = django_filters.ModelChoiceFilter(queryset=_parks, label=_("园区"))
     status = django_filters.ChoiceFilter(choices=RequestStatus.choices, label=_("状态"))
@@ -99,6 +102,8 @@ class ServiceRequestFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     breached = django_filters.BooleanFilter(method="filter_breached", label=_("已超时"))
     escalated = django_filters.NumberFilter(field_name="escalation_level", lookup_expr="gte", label=_("升级次数不少于"))
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业"))
+
+    form_fields = ("q", "park", "status", "open", "category", "offering", "mine", "breached")
 
     class Meta:
         model = ServiceRequest
@@ -136,29 +141,23 @@ class ServiceRequestFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(breached) if value else queryset.exclude(breached)
 
 
-class ServiceOfferingFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class ServiceOfferingFilterSet(FilterSet):
     park = django_filters.ModelChoiceFilter(queryset=_parks, label=_("园区"))
     category = django_filters.ChoiceFilter(choices=ServiceCategory.choices, label=_("服务类别"))
+
+    form_fields = ("park", "category")
 
     class Meta:
         model = ServiceOffering
         fields = ["park", "category", "is_active"]
 
 
-class SchemeFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class SchemeFilterSet(FilterSet):
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("政策名称"))
     level = django_filters.ChoiceFilter(choices=SchemeLevel.choices, label=_("层级"))
+
+    form_fields = ("q", "level")
 
     class Meta:
         model = Scheme
         fields = ["q", "level", "is_active"]
-
-
-class SchemeApplicationFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    status = django_filters.ChoiceFilter(choices=SchemeApplicationStatus.choices, label=_("状态"))
-    year = django_filters.NumberFilter(label=_("申报年度"))
-    scheme = django_filters.NumberFilter(field_name="scheme_id", label=_("政策项目"))
-
-    class Meta:
-        model = SchemeApplication
-        fields = ["status", "year", "scheme"]

@@ -1,13 +1,13 @@
 from django.urls import URLPattern, URLResolver, path
 
-from parkos.incubation import views, views_desk, views_policy, views_public, views_tenant
+from parkos.incubation import desk_views, policy_views, public_views, tenant_views, views
 
 app_name = "incubation"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.OverviewView.as_view(), name="overview"),
     # Public (no login): the application form the portal frames.
-    path("apply/", views_public.apply, name="apply"),
+    path("apply/", public_views.apply, name="apply"),
     # Programmes and the lifecycle.
     path("programmes/", views.ProgrammeListView.as_view(), name="programme_list"),
     path("programmes/new/", views.ProgrammeFormView.as_view(), name="programme_create"),
@@ -16,13 +16,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("programmes/<int:pk>/rubric/", views.RubricView.as_view(), name="programme_rubric"),
     path("programmes/<int:pk>/intakes/new/", views.IntakeCreateView.as_view(), name="intake_create"),
     path("programmes/<int:pk>/meetings/new/", views.MeetingCreateView.as_view(), name="meeting_create"),
-    path("programmes/<int:pk>/statistics/<int:year>/", views_policy.TorchReportView.as_view(), name="torch_report"),
+    path("programmes/<int:pk>/statistics/<int:year>/", policy_views.TorchReportView.as_view(), name="torch_report"),
     path(
-        "programmes/<int:pk>/statistics/<int:year>/report.xlsx", views_policy.TorchXlsxView.as_view(), name="torch_xlsx"
+        "programmes/<int:pk>/statistics/<int:year>/report.xlsx", policy_views.TorchXlsxView.as_view(), name="torch_xlsx"
     ),
     path(
         "programmes/<int:pk>/statistics/<int:year>/sources/<slug:key>/",
-        views_policy.TorchSourcesView.as_view(),
+        policy_views.TorchSourcesView.as_view(),
         name="torch_sources",
     ),
     path("applications/", views.ApplicationListView.as_view(), name="application_list"),
@@ -43,47 +43,47 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("enterprises/<int:pk>/figures/", views.EnterpriseFiguresView.as_view(), name="enterprise_figures"),
     path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
     # The service desk.
-    path("requests/", views_desk.RequestListView.as_view(), name="request_list"),
-    path("requests/new/", views_desk.RequestCreateView.as_view(), name="request_create"),
-    path("requests/<int:pk>/", views_desk.RequestDetailView.as_view(), name="request_detail"),
+    path("requests/", desk_views.RequestListView.as_view(), name="request_list"),
+    path("requests/new/", desk_views.RequestCreateView.as_view(), name="request_create"),
+    path("requests/<int:pk>/", desk_views.RequestDetailView.as_view(), name="request_detail"),
     path(
         "requests/<int:pk>/files/<int:attachment_pk>/",
-        views_desk.RequestAttachmentView.as_view(),
+        desk_views.RequestAttachmentView.as_view(),
         name="request_attachment",
     ),
-    path("requests/<int:pk>/<slug:action>/", views_desk.RequestActionView.as_view(), name="request_action"),
-    path("catalogue/", views_desk.CatalogueView.as_view(), name="catalogue"),
-    path("catalogue/services/new/", views_desk.OfferingFormView.as_view(), name="offering_create"),
-    path("catalogue/services/<int:pk>/edit/", views_desk.OfferingFormView.as_view(), name="offering_update"),
-    path("catalogue/providers/new/", views_desk.ProviderFormView.as_view(), name="provider_create"),
-    path("catalogue/providers/<int:pk>/edit/", views_desk.ProviderFormView.as_view(), name="provider_update"),
-    path("sla/", views_desk.SlaDashboardView.as_view(), name="sla_dashboard"),
+    path("requests/<int:pk>/<slug:action>/", desk_views.RequestActionView.as_view(), name="request_action"),
+    path("catalogue/", desk_views.CatalogueView.as_view(), name="catalogue"),
+    path("catalogue/services/new/", desk_views.OfferingFormView.as_view(), name="offering_create"),
+    path("catalogue/services/<int:pk>/edit/", desk_views.OfferingFormView.as_view(), name="offering_update"),
+    path("catalogue/providers/new/", desk_views.ProviderFormView.as_view(), name="provider_create"),
+    path("catalogue/providers/<int:pk>/edit/", desk_views.ProviderFormView.as_view(), name="provider_update"),
+    path("sla/", desk_views.SlaDashboardView.as_view(), name="sla_dashboard"),
     # Policy schemes, eligibility, early warning.
-    path("schemes/", views_policy.SchemeListView.as_view(), name="scheme_list"),
-    path("schemes/new/", views_policy.SchemeFormView.as_view(), name="scheme_create"),
-    path("schemes/<int:pk>/", views_policy.SchemeDetailView.as_view(), name="scheme_detail"),
-    path("schemes/<int:pk>/edit/", views_policy.SchemeFormView.as_view(), name="scheme_update"),
+    path("schemes/", policy_views.SchemeListView.as_view(), name="scheme_list"),
+    path("schemes/new/", policy_views.SchemeFormView.as_view(), name="scheme_create"),
+    path("schemes/<int:pk>/", policy_views.SchemeDetailView.as_view(), name="scheme_detail"),
+    path("schemes/<int:pk>/edit/", policy_views.SchemeFormView.as_view(), name="scheme_update"),
     path(
         "schemes/<int:pk>/applications/new/",
-        views_policy.SchemeApplicationView.as_view(),
+        policy_views.SchemeApplicationView.as_view(),
         {"action": "create"},
         name="scheme_application_create",
     ),
     path(
         "scheme-applications/<int:pk>/advance/",
-        views_policy.SchemeApplicationView.as_view(),
+        policy_views.SchemeApplicationView.as_view(),
         {"action": "advance"},
         name="scheme_application_advance",
     ),
-    path("eligibility/", views_policy.EligibilityView.as_view(), name="eligibility"),
-    path("risk/", views_policy.RiskView.as_view(), name="risk"),
+    path("eligibility/", policy_views.EligibilityView.as_view(), name="eligibility"),
+    path("risk/", policy_views.RiskView.as_view(), name="risk"),
     # The tenant's own pages.
-    path("my/requests/", views_tenant.TenantRequestListView.as_view(), name="tenant_requests"),
-    path("my/requests/<int:pk>/", views_tenant.TenantRequestDetailView.as_view(), name="tenant_request_detail"),
+    path("my/requests/", tenant_views.TenantRequestListView.as_view(), name="tenant_requests"),
+    path("my/requests/<int:pk>/", tenant_views.TenantRequestDetailView.as_view(), name="tenant_request_detail"),
     path(
         "my/requests/<int:pk>/files/<int:attachment_pk>/",
-        views_tenant.TenantAttachmentView.as_view(),
+        tenant_views.TenantAttachmentView.as_view(),
         name="tenant_attachment",
     ),
-    path("my/programme/", views_tenant.TenantProgrammeView.as_view(), name="tenant_programme"),
+    path("my/programme/", tenant_views.TenantProgrammeView.as_view(), name="tenant_programme"),
 ]

@@ -67,7 +67,7 @@ from parkos.web.views_generic import (
     ServiceFormView,
     StaffRequiredMixin,
     apply_validation_error,
-    park_ids_of,
+    requested_park_ids,
 )
 
 
@@ -95,7 +95,7 @@ class OverviewView(ParkScopedMixin, View):
     """The incubation and services desk at a glance for the parks in view."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        park_ids = park_ids_of(request)
+        park_ids = requested_park_ids(request)
         today = timezone.localdate()
         stages = selectors.stage_counts(park_ids)
         dashboard = selectors.sla_dashboard(park_ids=park_ids, start=today - datetime.timedelta(days=90), end=today)
@@ -125,7 +125,7 @@ class OverviewView(ParkScopedMixin, View):
 
 class ProgrammeListView(ParkScopedMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        programmes = selectors.programmes_in(park_ids_of(request)).annotate(
+        programmes = selectors.programmes_in(requested_park_ids(request)).annotate(
             active=Count("records", filter=Q(records__stage__in=("pre_incubation", "incubating", "accelerating"))),
             graduated=Count("records", filter=Q(records__stage=IncubationStage.GRADUATED)),
             open_applications=Count(
@@ -290,7 +290,7 @@ class ApplicationListView(FilteredListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_manage"] = can_manage(self.request)
-        context["counts"] = selectors.application_counts(park_ids_of(self.request))
+        context["counts"] = selectors.application_counts(requested_park_ids(self.request))
         return context
 
 
@@ -613,7 +613,7 @@ class RecordActionView(ParkScopedMixin, View):
 
 class CohortView(ParkScopedMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        park_ids = park_ids_of(request)
+        park_ids = requested_park_ids(request)
         today = timezone.localdate()
         programmes = list(selectors.programmes_in(park_ids))
         return render(
@@ -630,7 +630,7 @@ class CohortView(ParkScopedMixin, View):
 class CandidateListView(ParkScopedMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
-        park_ids = park_ids_of(request)
+        park_ids = requested_park_ids(request)
         return render(
             request,
             "incubation/candidates.html",

@@ -37,7 +37,7 @@ from parkos.web.views_generic import (
     ParkScopedMixin,
     ScopedDetailView,
     ServiceFormView,
-    park_ids_of,
+    requested_park_ids,
 )
 
 
@@ -90,7 +90,7 @@ class ContractListView(FilteredListView):
         today = timezone.localdate()
         context["rows"] = [(c, c.lifecycle_on(today, renewed=c.has_renewal)) for c in context["object_list"]]
         context["can_manage"] = has_capability(self.request.user, Capability.MANAGE_CONTRACTS)
-        context["expiry_counts"] = selectors.expiry_counts(park_ids_of(self.request), today)
+        context["expiry_counts"] = selectors.expiry_counts(requested_park_ids(self.request), today)
         return context
 
 
@@ -275,7 +275,7 @@ class RentRollView(ParkScopedMixin, TemplateView):
         today = timezone.localdate()
         year = _int_param(request, "year", today.year, 2000, 2100)
         month = _int_param(request, "month", 0, 1, 12) or None
-        roll = selectors.rent_roll(park_ids_of(request), year, month)
+        roll = selectors.rent_roll(requested_park_ids(request), year, month)
         if request.GET.get("format") == "xlsx":
             columns = [
                 Column(_("合同编号"), "number"),
@@ -315,7 +315,7 @@ class OccupancyView(ParkScopedMixin, TemplateView):
             day = datetime.date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else today
         except ValueError:
             day = today
-        park_ids = park_ids_of(request)
+        park_ids = requested_park_ids(request)
         by_park = selectors.occupancy_by_park(day, park_ids)
         parks = {p.pk: p for p in visible_parks(request.user).filter(pk__in=list(by_park))}
         total = selectors.occupancy_on(day, park_ids)

@@ -32,11 +32,12 @@ from parkos.core.xlsx import Column, stamped_filename, workbook_response, write_
 from parkos.enterprises.models import Enterprise
 from parkos.incubation import hooks, selectors, services, torch
 from parkos.incubation.choices import SchemeApplicationStatus
+from parkos.incubation.filtersets import SchemeFilterSet
 from parkos.incubation.forms import RuleFormSet, SchemeAdvanceForm, SchemeApplicationForm, SchemeForm
 from parkos.incubation.models import Programme, Scheme, SchemeApplication
 from parkos.incubation.views import report_errors
 from parkos.parks.models import Park
-from parkos.web.views_generic import ParkScopedMixin, apply_validation_error, park_ids_of
+from parkos.web.views_generic import ParkScopedMixin, apply_validation_error, requested_park_ids
 
 
 def _schemes(request: HttpRequest) -> QuerySet[Scheme]:
@@ -50,7 +51,7 @@ def _schemes(request: HttpRequest) -> QuerySet[Scheme]:
 
 def _scan_park(request: HttpRequest) -> Park | None:
     """The one park an eligibility scan runs for: `?park=`, the active park, or the person's first park."""
-    park_ids = park_ids_of(request)
+    park_ids = requested_park_ids(request)
     parks = visible_parks(request.user).filter(archived_at__isnull=True).order_by("pk")
     if park_ids is not None and len(park_ids) == 1:
         return parks.filter(pk=park_ids[0]).first()
@@ -68,8 +69,12 @@ def _can_edit_scheme(request: HttpRequest, scheme: Scheme | None) -> bool:
 class SchemeListView(ParkScopedMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
-        park_ids = park_ids_of(request)
+        park_ids = requested_park_ids(request)
         awarded, count = selectors.awards_total(park_ids, today.year)
+        schemes = _schemes(request)
+        filterset = SchemeFilterSet(request.GET or None, queryset=schemes, request=request)
+        if filterset.is_bound and filterset.is_valid():
+            schemes = filterset.qs
         applications = scope_to_parks(request.user, SchemeApplication.objects.select_related("scheme", "enterprise"))
         if park_ids is not None:
             applications = applications.filter(park_id__in=park_ids)
@@ -77,7 +82,8 @@ class SchemeListView(ParkScopedMixin, View):
             request,
             "incubation/scheme_list.html",
             {
-                "schemes": _schemes(request).prefetch_related("criteria").order_by("level", "name"),
+                "filterset": filterset,
+                "schemes": schemes.prefetch_related("criteria").order_by("level", "name"),
                 "awarded": awarded,
                 "award_count": count,
                 "year": today.year,

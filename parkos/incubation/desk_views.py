@@ -22,7 +22,7 @@ from parkos.core.uploads import private_download
 from parkos.enterprises.models import Enterprise
 from parkos.incubation import desk, selectors
 from parkos.incubation.choices import RequestStatus, Visibility
-from parkos.incubation.filtersets import ServiceRequestFilterSet
+from parkos.incubation.filtersets import ServiceOfferingFilterSet, ServiceRequestFilterSet
 from parkos.incubation.forms import (
     AssignForm,
     MessageForm,
@@ -40,7 +40,7 @@ from parkos.web.views_generic import (
     ParkScopedMixin,
     ServiceFormView,
     apply_validation_error,
-    park_ids_of,
+    requested_park_ids,
 )
 
 
@@ -245,15 +245,21 @@ class RequestAttachmentView(ParkScopedMixin, View):
 
 class CatalogueView(ParkScopedMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        park_ids = park_ids_of(request)
-        offerings = ServiceOffering.objects.select_related("park", "provider")
+        park_ids = requested_park_ids(request)
+        offerings = scope_to_parks(request.user, ServiceOffering.objects.select_related("park", "provider"))
         providers = ServiceProvider.objects.select_related("park", "manager").prefetch_related("members")
         if park_ids is not None:
-            offerings, providers = offerings.filter(park_id__in=park_ids), providers.filter(park_id__in=park_ids)
+            providers = providers.filter(park_id__in=park_ids)
+        filterset = ServiceOfferingFilterSet(request.GET or None, queryset=offerings, request=request)
+        if filterset.is_bound and filterset.is_valid():
+            offerings = filterset.qs
+        elif park_ids is not None:
+            offerings = offerings.filter(park_id__in=park_ids)
         return render(
             request,
             "incubation/catalogue.html",
             {
+                "filterset": filterset,
                 "offerings": offerings.order_by("park", "position", "category", "name"),
                 "providers": providers.order_by("park", "name"),
                 "can_manage": can_manage(request),
@@ -339,7 +345,7 @@ class SlaDashboardView(ParkScopedMixin, View):
         start = _date(request.GET.get("start"), end - datetime.timedelta(days=364))
         if start > end:
             start, end = end, start
-        dashboard = selectors.sla_dashboard(park_ids=park_ids_of(request), start=start, end=end)
+        dashboard = selectors.sla_dashboard(park_ids=requested_park_ids(request), start=start, end=end)
         return render(
             request,
             "incubation/sla_dashboard.html",
