@@ -24,6 +24,8 @@ from decimal import Decimal, InvalidOperation
 from operator import attrgetter
 from typing import Any, Final
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from parkos.incubation.choices import CriterionOperator, EligibilityFact, IncubationStage
@@ -87,10 +89,24 @@ def _digits(code: str) -> str:
 
 
 def _stage_key(item: str) -> str | None:
+    """A stage typed as its key, its Chinese name or its name in the active language (rules must not
+    change meaning with the reader's language)."""
     for stage in IncubationStage:
-        if item in (stage.value, str(stage.label)):
+        if item == stage.value or item == str(stage.label):
             return stage.value
+        with translation.override(settings.LANGUAGE_CODE):
+            if item == str(stage.label):
+                return stage.value
     return None
+
+
+def canonical_value(fact: str, operator: str, value: str) -> str:
+    """A well-formed criterion's value as stored: numbers as typed, codes and stage keys comma-separated."""
+    if fact in NUMERIC_FACTS:
+        return value.strip()
+    if fact in BOOLEAN_FACTS:
+        return ""
+    return _normal(fact, operator, value)[0]
 
 
 def describe(fact: str, operator: str, value: str) -> str:
@@ -99,6 +115,9 @@ def describe(fact: str, operator: str, value: str) -> str:
     if fact in BOOLEAN_FACTS:
         return label if operator == CriterionOperator.IS_TRUE else _("非%(fact)s") % {"fact": label}
     operator_label = str(CriterionOperator(operator).label) if operator in CriterionOperator.values else operator
+    if fact == EligibilityFact.STAGE:
+        keys = [_stage_key(item) for item in _items(value)]
+        value = "、".join(str(IncubationStage(key).label) for key in keys if key is not None)
     return f"{label} {operator_label} {value}".strip()
 
 

@@ -670,7 +670,13 @@ def scheme_save(*, scheme: Scheme, rules: Sequence[RuleInput], actor: User | Non
     old = [str(c) for c in scheme.criteria.all()]
     scheme.criteria.all().delete()
     SchemeCriterion.objects.bulk_create(
-        SchemeCriterion(scheme=scheme, fact=r.fact, operator=r.operator, value=r.value.strip(), position=i)
+        SchemeCriterion(
+            scheme=scheme,
+            fact=r.fact,
+            operator=r.operator,
+            value=eligibility.canonical_value(r.fact, r.operator, r.value),
+            position=i,
+        )
         for i, r in enumerate(rules)
     )
     new = [str(c) for c in scheme.criteria.all()]

@@ -3,6 +3,7 @@
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -12,8 +13,10 @@ from parkos.incubation.eligibility import (
     EnterpriseFacts,
     Rule,
     SchemeRules,
+    canonical_value,
     check,
     criterion_problem,
+    describe,
     qualifies,
     scan,
 )
@@ -122,3 +125,13 @@ def test_scan_agrees_with_checking_one_by_one(facts):
         assert (f.enterprise_id in result.qualified) == (not failing)
         misses = [m.rule_index for m in result.near_misses if m.enterprise_id == f.enterprise_id]
         assert misses == (failing if len(failing) == 1 else [])
+
+
+def test_stage_rules_mean_the_same_in_every_language():
+    with translation.override("en"):
+        rule = Rule.parse(Fact.STAGE, Op.IN, "在孵、加速")
+        assert rule.holds(STARTUP) is True
+        assert Rule.parse(Fact.STAGE, Op.IN, "Incubating").holds(STARTUP) is True
+    assert canonical_value(Fact.STAGE, Op.IN, "在孵、加速") == "accelerating,incubating"
+    assert describe(Fact.STAGE, Op.IN, "accelerating,incubating") == "孵化阶段 属于以下之一 加速、在孵"
+    assert describe(Fact.HIGH_TECH, Op.IS_FALSE, "") == "非高新技术企业（有效期内）"
