@@ -37,12 +37,25 @@ class AnnualFigures:
         return self.rnd_spending / self.revenue * 100
 
 
-def annual_figures(*, park_ids: Collection[int] | None, year: int) -> dict[int, AnnualFigures]:
-    """Every enterprise reporting in the parks for a full year: its revenue, R&D and year-end headcount."""
-    table = period_table(park_ids=park_ids, period=ReportPeriod(year))
-    revenue = table.column("current", "revenue")
-    rnd = table.column("current", "rnd_spending")
-    employees = table.column("current", "employees")
+def annual_figures(
+    *, park_ids: Collection[int] | None, year: int, enterprise_ids: Collection[int] | None = None
+) -> dict[int, AnnualFigures]:
+    """Every enterprise reporting in the parks for a full year: its revenue, R&D and year-end headcount.
+
+    For a whole park the statistics' period table (a few queries); for a few enterprises (a tenant's
+    own page) their rows through the row engine, so one enterprise's page does not read the park.
+    """
+    if enterprise_ids is not None:
+        rows = load_rows(park_ids=park_ids, years=[year], enterprise_ids=list(enterprise_ids))
+        totals = kpi.enterprise_period_totals(rows, year, range(1, 13))
+        revenue = {e: t.current["revenue"] for e, t in totals.items() if "revenue" in t.current}
+        rnd = {e: t.current["rnd_spending"] for e, t in totals.items() if "rnd_spending" in t.current}
+        employees = {e: t.current["employees"] for e, t in totals.items() if "employees" in t.current}
+    else:
+        table = period_table(park_ids=park_ids, period=ReportPeriod(year))
+        revenue = table.column("current", "revenue")
+        rnd = table.column("current", "rnd_spending")
+        employees = table.column("current", "employees")
     ids = set(revenue) | set(rnd) | set(employees)
     return {
         enterprise_id: AnnualFigures(

@@ -488,7 +488,9 @@ def _years(days: int) -> Decimal:
     return (Decimal(days) / Decimal("365.25")).quantize(Decimal("0.01"))
 
 
-def eligibility_facts(park_id: int, as_of: datetime.date) -> list[eligibility.EnterpriseFacts]:
+def eligibility_facts(
+    park_id: int, as_of: datetime.date, only: Collection[int] | None = None
+) -> list[eligibility.EnterpriseFacts]:
     """One `EnterpriseFacts` per enterprise the park serves, from six queries whatever their number.
 
     Enterprise record (规上, industry, headcount, founding date), milestones (高新 valid for 3 years,
@@ -499,8 +501,10 @@ def eligibility_facts(park_id: int, as_of: datetime.date) -> list[eligibility.En
     base = Enterprise.objects.filter(pk__in=population).values_list(
         "pk", "above_scale", "industry_code", "employees", "founded_on", *milestones.STATUS_FIELDS
     )
+    if only is not None:  # one enterprise's page: its own rows, not the park's
+        base = base.filter(pk__in=list(only))
     recognised = milestones.recognised_high_tech(as_of)
-    annual = figures.annual_figures(park_ids=[park_id], year=as_of.year - 1)
+    annual = figures.annual_figures(park_ids=[park_id], year=as_of.year - 1, enterprise_ids=only)
     in_park = leasing_selectors.occupied_since(park_id)
     stages = dict(records_active([park_id]).values_list("enterprise_id", "stage"))
     result = []
@@ -554,9 +558,10 @@ def enterprise_eligibility(
     enterprise_id: int, park_id: int, as_of: datetime.date
 ) -> list[tuple[Scheme, list[eligibility.RuleCheck]]]:
     """One enterprise against every active scheme of its park, rule by rule (tenant home, enterprise page)."""
-    facts = next((f for f in eligibility_facts(park_id, as_of) if f.enterprise_id == enterprise_id), None)
-    if facts is None:
+    found = eligibility_facts(park_id, as_of, only=[enterprise_id])
+    if not found:
         return []
+    facts = found[0]
     return [(scheme, eligibility.check(facts, scheme_rules(scheme))) for scheme in schemes_for(park_id)]
 
 

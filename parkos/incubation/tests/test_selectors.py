@@ -142,6 +142,8 @@ def test_eligibility_facts_and_scan_over_the_database(programme, park_a):
     assert facts[old.pk].in_park_years == D("2.08")
     assert facts[old.pk].rd_intensity == D(2)
     assert facts[old.pk].stage == ""
+    # One enterprise's page reads only its own rows, and gets the same facts.
+    assert selectors.eligibility_facts(park_a.pk, datetime.date(2026, 5, 1), only=[bio.pk]) == [facts[bio.pk]]
     scheme = services.scheme_save(
         scheme=Scheme(park=park_a, name="研发强度奖励", level="park"),
         rules=[
