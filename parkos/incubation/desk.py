@@ -98,7 +98,10 @@ def _audit(
 
 
 def _locked(request: ServiceRequest) -> ServiceRequest:
-    return ServiceRequest.objects.select_for_update().select_related("offering", "provider").get(pk=request.pk)
+    # of=self: the provider is a nullable join, which PostgreSQL cannot lock.
+    return (
+        ServiceRequest.objects.select_for_update(of=("self",)).select_related("offering", "provider").get(pk=request.pk)
+    )
 
 
 def _tenant_users(request: ServiceRequest) -> list[User]:

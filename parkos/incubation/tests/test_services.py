@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import threading
 from decimal import Decimal as D
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import connection, connections
 
 from parkos.core.models import AuditEntry
 from parkos.enterprises.models import Enterprise
@@ -351,3 +353,28 @@ def test_admitting_an_applicant_with_a_credit_code_links_the_existing_enterprise
     services.application_decide(application=application, outcome=DecisionOutcome.ADMIT, meeting=meeting, actor=bob)
     assert Enterprise.objects.filter(name__startswith="重庆已有企业").count() == 1
     assert IncubationRecord.objects.get().enterprise_id == existing.pk
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL (SQLite locks the whole file)")
+def test_two_simultaneous_portal_submissions_from_one_mobile_make_one_application(programme):
+    barrier = threading.Barrier(2)
+    created: list[bool] = []
+
+    def apply() -> None:
+        try:
+            barrier.wait(timeout=10)
+            _application, made = services.application_submit(
+                programme=programme, data=answers(), actor=None, source=ApplicationSource.PORTAL, consent=True
+            )
+            created.append(made)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=apply) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(created) == [False, True]
+    assert Application.objects.count() == 1
