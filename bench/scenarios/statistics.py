@@ -120,7 +120,7 @@ def _check_headline(kpis: Any, groups: list[tuple[Any, ...]], enterprises: int) 
 
 def _park_case(scale: str) -> Case:
     from parkos.statistics import selectors
-    from parkos.statistics.narrative import ReportPeriod
+    from parkos.statistics.kpi import ReportPeriod
 
     enterprises = 2000 if scale == "full" else 200
     park = _park(f"BENCH-STAT-{enterprises}")
@@ -147,7 +147,7 @@ def annual_report_kpis(scale: str) -> Case:
 @benchmark("statistics.portfolio_kpis")
 def portfolio_kpis(scale: str) -> Case:
     from parkos.statistics import selectors
-    from parkos.statistics.narrative import ReportPeriod
+    from parkos.statistics.kpi import ReportPeriod
 
     parks, per_park = (25, 2000) if scale == "full" else (5, 200)
     park_ids = []

@@ -32,12 +32,11 @@ from parkos.accounts.access import (
 from parkos.core.views_generic import StaffRequiredMixin, apply_validation_error
 from parkos.core.xlsx import XLSX_CONTENT_TYPE, content_disposition
 from parkos.parks.models import Park
-from parkos.statistics import importing, report, selectors, services
+from parkos.statistics import importing, muju, report, selectors, services
 from parkos.statistics.choices import ReportSource
 from parkos.statistics.forms import ImportForm, OfficerReportForm, ReportForm
-from parkos.statistics.kpi import INDICATOR_LABELS
+from parkos.statistics.kpi import INDICATOR_LABELS, ReportPeriod
 from parkos.statistics.models import MonthlyReport
-from parkos.statistics.narrative import ReportPeriod
 
 
 def _int(value: str | None, default: int) -> int:
@@ -211,7 +210,7 @@ class SourcesView(StaffRequiredMixin, View):
                 "paginator": page.paginator,
                 "is_paginated": page.has_other_pages(),
                 "querystring": query.urlencode(),
-                "label": INDICATOR_LABELS[spec.indicator],  # type: ignore[index]
+                "label": INDICATOR_LABELS[spec.indicator],
                 "breadcrumbs": [(_("统计与年报"), reverse("park_statistics:dashboard")), (_("数据来源"), "")],
             },
         )
@@ -220,8 +219,8 @@ class SourcesView(StaffRequiredMixin, View):
 class MujuView(ParkPageMixin, View):
     def get(self, request: HttpRequest, pk: int, year: int) -> HttpResponse:
         park = self.get_park(pk)
-        key = request.GET.get("scheme", selectors.PARK_DEFAULT.key)
-        scheme = selectors.SCHEMES.get(key, selectors.PARK_DEFAULT)
+        key = request.GET.get("scheme", muju.PARK_DEFAULT.key)
+        scheme = muju.SCHEMES.get(key, muju.PARK_DEFAULT)
         lines = selectors.muju_evaluation(park_id=park.pk, year=year, scheme=scheme)
         last = _latest_month([park.pk], year)
         candidates = selectors.upgrade_candidates(park_id=park.pk, year=year, month=last)
@@ -232,7 +231,7 @@ class MujuView(ParkPageMixin, View):
                 "park": park,
                 "year": year,
                 "scheme": scheme,
-                "schemes": selectors.SCHEMES.values(),
+                "schemes": muju.SCHEMES.values(),
                 "lines": lines,
                 "grades": selectors.grade_distribution(lines),
                 "candidates": candidates,

@@ -8,11 +8,10 @@ from decimal import Decimal
 import pytest
 
 from parkos.statistics import kpi
-from parkos.statistics.kpi import GrowthFigure, MonthlyFigures
+from parkos.statistics.kpi import GrowthFigure, MonthlyFigures, ReportPeriod
 from parkos.statistics.narrative import (
     AnnualKpis,
     Listing,
-    ReportPeriod,
     annual_paragraph,
     format_amount,
     growth_phrase,
