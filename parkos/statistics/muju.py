@@ -48,7 +48,6 @@ __all__ = [
     "EMISSIONS",
     "EMPLOYEES",
     "ENERGY",
-    "EXEMPT_CATEGORY_LABELS",
     "HUAIAN_2024",
     "HUANGYAN_2023",
     "LAND",
@@ -88,12 +87,6 @@ LAND: Final = "land_mu"
 MONEY_INPUTS: Final[frozenset[str]] = frozenset({TAXES, VALUE_ADDED, REVENUE, RND})
 
 NOT_RATED: Final = _("不参评")
-EXEMPT_CATEGORY_LABELS: Final[Mapping[str, StrPromise]] = {
-    "utility": _("水电气热等公用事业"),
-    "new_production": _("投产未满两年"),
-    "under_construction": _("在建项目"),
-    "policy_supported": _("享受税收政策扶持"),
-}
 
 SCORE_DIGITS: Final = 2
 _ZERO: Final = Decimal(0)

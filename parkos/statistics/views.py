@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -272,7 +272,7 @@ class CalendarView(ParkPageMixin, View):
 class EntryView(ParkPageMixin, View):
     """An officer enters (or corrects) an enterprise's month for it."""
 
-    def _form(self, park: Park, data: Any = None) -> OfficerReportForm:
+    def _form(self, park: Park, data: QueryDict | None = None) -> OfficerReportForm:
         return OfficerReportForm(data, enterprises=selectors.expected_reporters(park.pk, *_today_ym()).order_by("name"))
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -387,7 +387,7 @@ class ImportTemplateView(StaffRequiredMixin, View):
 class TenantMixin(LoginRequiredMixin):
     """Enterprise users linked to an enterprise: they act for it and see nothing else."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         if user.is_authenticated and not (
             getattr(user, "is_enterprise_user", False) and getattr(user, "enterprise_id", None)

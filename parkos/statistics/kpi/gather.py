@@ -430,7 +430,7 @@ def judge_from_period_ends(
 # --- 5. 升规 -------------------------------------------------------------------------------------
 
 
-def _revenue_rows(scope: Scope, period: ReportPeriod, ids: Collection[int]) -> Iterator[tuple[Any, ...]]:
+def _revenue_rows(scope: Scope, period: ReportPeriod, ids: Collection[int]) -> Iterator[tuple[int, int, int, Decimal]]:
     """(enterprise, year, month, revenue) of the rows with revenue of some enterprises, ordered by
     enterprise, year and month: one query, read one list of ids at a time."""
     rows = report_rows(scope).filter(year__in=(period.year - 1, period.year), revenue__isnull=False)
@@ -447,7 +447,7 @@ def revenue_histories(scope: Scope, period: ReportPeriod, ids: Collection[int]) 
     """The revenue, read whole, of some enterprises that report 1–N月 rows: one query (none without
     any), in batches of the enterprises that reported revenue in the same months. Enterprises
     without revenue rows are in none."""
-    alike: dict[tuple[tuple[int, int], ...], list[list[tuple[Any, ...]]]] = defaultdict(list)
+    alike: dict[tuple[tuple[int, int], ...], list[list[tuple[int, int, int, Decimal]]]] = defaultdict(list)
     for _enterprise_id, rows in groupby(_revenue_rows(scope, period, ids), key=itemgetter(0)):
         enterprise_rows = list(rows)
         alike[tuple(map(_YEAR_AND_MONTH, enterprise_rows))].append(enterprise_rows)
