@@ -14,7 +14,9 @@ import os
 import random
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from parkos.accounts.choices import Role
@@ -30,7 +32,6 @@ hypothesis_settings.load_profile("parkos")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from django.conf import settings
 
     # Password hashing dominates test time otherwise; production keeps PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -40,8 +41,6 @@ def pytest_configure(config: pytest.Config) -> None:
 def _default_language() -> None:
     """Every test starts in Chinese: a request in English leaves its language active in the thread
     (LocaleMiddleware activates, nothing deactivates), which made later tests depend on the order."""
-    from django.conf import settings
-    from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
 

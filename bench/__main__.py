@@ -9,6 +9,12 @@ import pkgutil
 import sys
 from pathlib import Path
 
+import django
+from django.core.management import call_command
+from django.db import connection
+
+from bench import harness, scenarios
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -23,15 +29,10 @@ def main() -> int:
     os.environ.setdefault("PARKOS_VAR_DIR", str(ROOT / "var" / f"bench-{args.scale}"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkos.settings")
     os.environ.setdefault("DEBUG", "false")
-    import django
 
     django.setup()
-    from django.core.management import call_command
-    from django.db import connection
 
     call_command("migrate", verbosity=0, interactive=False)
-
-    from bench import harness, scenarios
 
     for module in pkgutil.iter_modules(scenarios.__path__):
         importlib.import_module(f"bench.scenarios.{module.name}")

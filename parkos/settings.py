@@ -41,11 +41,17 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "parkos.core",
     "parkos.accounts",
+    "parkos.web",
     "parkos.parks",
     "parkos.enterprises",
     "parkos.investment",
     "parkos.leasing",
+    "parkos.innovation",
+    "parkos.monitoring",
     "parkos.statistics",
+    "parkos.incubation",
+    "parkos.community",
+    "parkos.billing",
     "parkos.portal",
 ]
 
@@ -69,7 +75,7 @@ WSGI_APPLICATION = "parkos.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "parkos" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -77,7 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "parkos.core.context_processors.shell",
+                "parkos.web.context_processors.shell",
             ],
         },
     },
@@ -109,7 +115,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:dashboard"
+LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Failed-login throttling: this many failures per username or per IP within the window lock it out.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
@@ -124,7 +130,6 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "parkos" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
@@ -165,9 +170,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "parkos.core.api.exception_handler",
+    "EXCEPTION_HANDLER": "parkos.web.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
 }
+# Filter forms read "全部" (All) for "no filter", not Django's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "ParkOS API",
     "DESCRIPTION": "园区运营平台 API — parks, space, enterprises, investment, leasing, statistics.",

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,6 @@ class ThrottledLoginForm(AuthenticationForm):
     }
 
     def clean(self) -> dict[str, Any]:
-        from django.conf import settings
 
         username = (self.data.get("username") or "").strip()
         addr = client_addr(self.request)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -10,7 +11,9 @@ from parkos.accounts.choices import Role
 from parkos.accounts.models import User
 from parkos.core.audit import audit_record
 from parkos.core.models import AuditAction
-from parkos.parks.models import Park
+
+if TYPE_CHECKING:
+    from parkos.parks.models import Park
 
 
 @transaction.atomic

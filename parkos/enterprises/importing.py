@@ -34,7 +34,9 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
 
+from parkos.accounts.access import visible_park_ids
 from parkos.core.audit import audit_record
 from parkos.core.models import AuditAction
 from parkos.enterprises import credit_code, search
@@ -49,6 +51,7 @@ from parkos.enterprises.choices import (
 from parkos.enterprises.models import Contact, Enterprise, ImportJob, ImportRowError, Tag
 from parkos.enterprises.phones import parse_phone
 from parkos.enterprises.services import clean_credit_code, clean_industry_codes, compute_size
+from parkos.parks.models import Park
 
 if TYPE_CHECKING:
     from parkos.accounts.models import User
@@ -152,8 +155,6 @@ def is_excel(path: Path | str) -> bool:
 def read_rows(path: Path) -> Iterator[list[Any]]:
     """Every row of the file (header first) as a list of raw cell values, streamed."""
     if is_excel(path):
-        from openpyxl import load_workbook
-
         workbook = load_workbook(path, read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
@@ -169,8 +170,6 @@ def read_rows(path: Path) -> Iterator[list[Any]]:
 def count_rows(path: Path) -> int:
     """Data rows, for the progress bar (a header row is not counted; an estimate is fine)."""
     if is_excel(path):
-        from openpyxl import load_workbook
-
         workbook = load_workbook(path, read_only=True)
         try:
             max_row = workbook.worksheets[0].max_row
@@ -594,8 +593,6 @@ class SimulatedCrash(RuntimeError):
 
 
 def _park_codes_for(user: User | None) -> dict[str, int]:
-    from parkos.accounts.access import visible_park_ids
-    from parkos.parks.models import Park
 
     parks = Park.objects.all()
     if user is not None:
@@ -798,7 +795,6 @@ def _finish(job: ImportJob, status: str) -> None:
 
 def write_error_report(job: ImportJob) -> None:
     """The rejected rows with their original columns plus 行号 and 错误, as .xlsx (streamed)."""
-    from openpyxl import Workbook
 
     headers, _rows = _rows_with_numbers(job_path(job))
     workbook = Workbook(write_only=True)
@@ -824,7 +820,6 @@ def write_error_report(job: ImportJob) -> None:
 
 def template_workbook() -> bytes:
     """An empty import template with every column header and one example row."""
-    from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("企业导入模板"))

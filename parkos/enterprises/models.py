@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core import industry
 from parkos.core.models import TimeStampedModel
 from parkos.enterprises.choices import (
     EnterpriseLifecycle,
@@ -158,7 +159,6 @@ class Enterprise(TimeStampedModel):
 
     @property
     def industry_display(self) -> str:
-        from parkos.enterprises import industry
 
         if not self.industry_code:
             return ""

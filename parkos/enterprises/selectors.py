@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -72,9 +72,3 @@ def import_jobs_for(user: User | AnonymousUser) -> QuerySet[ImportJob]:
     if visible_park_ids(user) is None:
         return ImportJob.objects.all()
     return ImportJob.objects.filter(created_by=user.pk)
-
-
-def park_choices_for(user: User | AnonymousUser) -> Any:
-    from parkos.accounts.access import visible_parks
-
-    return visible_parks(user)

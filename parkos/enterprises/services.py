@@ -20,9 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkos.core import industry
 from parkos.core.audit import audit_record, model_changes, snapshot
 from parkos.core.models import AuditAction
-from parkos.enterprises import credit_code, industry, search, sizing
+from parkos.enterprises import credit_code, search, sizing
 from parkos.enterprises.choices import EnterpriseLifecycle, EnterpriseSize
 from parkos.enterprises.models import Contact, Enterprise, MergeRecord, Tag
 from parkos.enterprises.phones import parse_phone

@@ -16,12 +16,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from parkos.accounts.access import Capability, has_capability, require_capability, visible_parks
-from parkos.core.views_generic import FilteredListView, StaffRequiredMixin
-from parkos.enterprises import dedup, importing, panels, selectors, services
+from parkos.enterprises import dedup, importing, selectors, services
 from parkos.enterprises.choices import ImportStatus
 from parkos.enterprises.filtersets import EnterpriseFilterSet
 from parkos.enterprises.forms import ContactForm, EnterpriseForm, ImportForm
 from parkos.enterprises.models import Contact, Enterprise, ImportJob
+from parkos.enterprises.tasks import run_import_task
+from parkos.web import panels
+from parkos.web.views_generic import FilteredListView, StaffRequiredMixin
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -213,7 +215,6 @@ class ImportView(StaffRequiredMixin, View):
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(request, form, status=400)
-        from parkos.enterprises.tasks import run_import_task
 
         upload = form.cleaned_data["file"]
         job = importing.create_job(upload=upload, name=upload.name, mode=form.cleaned_data["mode"], actor=request.user)  # type: ignore[arg-type]
@@ -254,7 +255,6 @@ class ImportResumeView(StaffRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         require_capability(request.user, Capability.IMPORT_DATA)
         job = get_object_or_404(selectors.import_jobs_for(request.user), pk=pk)
-        from parkos.enterprises.tasks import run_import_task
 
         if not job.finished or job.status == ImportStatus.FAILED:
             ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED).update(status=ImportStatus.RUNNING)

@@ -25,12 +25,7 @@ from parkos.accounts.access import (
     visible_park_ids,
     visible_parks,
 )
-from parkos.core.views_generic import (
-    FilteredListView,
-    ParkScopedMixin,
-    ScopedDetailView,
-    ServiceFormView,
-)
+from parkos.core.models import AuditEntry
 from parkos.core.xlsx import DATE_FORMAT, MONEY_FORMAT, Column, xlsx_response
 from parkos.leasing import schedule, selectors, services
 from parkos.leasing.choices import ContractKind, ContractStatus
@@ -38,6 +33,12 @@ from parkos.leasing.filtersets import CONTRACT_ORDERING, ContractFilterSet
 from parkos.leasing.forms import ContractForm, RenewForm, SignForm, TerminateForm
 from parkos.leasing.models import Contract
 from parkos.parks.models import Unit
+from parkos.web.views_generic import (
+    FilteredListView,
+    ParkScopedMixin,
+    ScopedDetailView,
+    ServiceFormView,
+)
 
 
 def _scoped_contracts(request: HttpRequest) -> QuerySet[Contract]:
@@ -114,7 +115,6 @@ class ContractDetailView(ScopedDetailView):
         return super().get_queryset().select_related("park", "enterprise", "renewal_of", "created_by")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from parkos.core.models import AuditEntry
 
         context = super().get_context_data(**kwargs)
         contract: Contract = self.object

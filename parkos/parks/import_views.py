@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -111,7 +112,6 @@ class ImportForm(forms.Form):
 
 
 def _breadcrumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
-    from django.urls import reverse
 
     return [(_("园区"), reverse("parks:park_list")), *trail]
 

@@ -428,7 +428,7 @@ def _int(raw: Any) -> int:
     return int(value)
 
 
-def parse_cell(col: Col, raw: Any) -> Any:
+def parse_cell(col: Col, raw: Any) -> Any:  # noqa: C901 - moves onto the shared import framework (#12)
     """The Python value of a non-blank cell, or CellError with a Chinese message."""
     if col.datatype == TEXT:
         return _text(raw)
@@ -511,7 +511,7 @@ class ParsedRow:
         return tuple(self.values.get(f) for f in KEYS[self.kind])
 
 
-def parse_sheet(sheet: RawSheet, errors: list[RowError], warnings: list[str]) -> list[ParsedRow]:
+def parse_sheet(sheet: RawSheet, errors: list[RowError], warnings: list[str]) -> list[ParsedRow]:  # noqa: C901 - moves onto the shared import framework (#12)
     """Pass 1 for one sheet: read every cell of every row, recording every problem."""
     if not sheet.rows or sheet.rows[0][0] != 1:
         errors.append(RowError(sheet.title, 1, "", _("第1行应为表头")))

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import django_filters
-
 from parkos.statistics.models import MonthlyReport
+from parkos.web.filtering import FilterSet
 
 
-class MonthlyReportFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class MonthlyReportFilterSet(FilterSet):
     class Meta:
         model = MonthlyReport
         fields = ["park", "enterprise", "year", "month", "is_cumulative", "source"]

@@ -29,7 +29,6 @@ from parkos.accounts.access import (
     visible_park_ids,
     visible_parks,
 )
-from parkos.core.views_generic import StaffRequiredMixin, apply_validation_error
 from parkos.core.xlsx import XLSX_CONTENT_TYPE, content_disposition
 from parkos.parks.models import Park
 from parkos.statistics import importing, muju, report, selectors, services
@@ -37,6 +36,7 @@ from parkos.statistics.choices import ReportSource
 from parkos.statistics.forms import ImportForm, OfficerReportForm, ReportForm
 from parkos.statistics.kpi import INDICATOR_LABELS, ReportPeriod
 from parkos.statistics.models import MonthlyReport
+from parkos.web.views_generic import StaffRequiredMixin, apply_validation_error
 
 
 def _int(value: str | None, default: int) -> int:

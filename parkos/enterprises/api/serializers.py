@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from parkos.enterprises.models import Contact, Enterprise, ImportJob
@@ -81,6 +82,5 @@ class ImportJobSerializer(serializers.ModelSerializer[ImportJob]):
                             "last_row", "message", "started_at", "finished_at"]  # fmt: skip
 
     def get_error_report_url(self, instance: ImportJob) -> str | None:
-        from django.urls import reverse
 
         return reverse("enterprises:import_report", args=[instance.pk]) if instance.error_report else None

@@ -16,6 +16,7 @@ from parkos.enterprises import importing, selectors, services
 from parkos.enterprises.api.serializers import ContactSerializer, EnterpriseSerializer, ImportJobSerializer
 from parkos.enterprises.filtersets import EnterpriseFilterSet
 from parkos.enterprises.models import Enterprise, ImportJob
+from parkos.enterprises.tasks import run_import_task
 
 if TYPE_CHECKING:
     from parkos.accounts.models import User
@@ -105,7 +106,6 @@ class ImportJobViewSet(
             mode=serializer.validated_data.get("mode", "valid_rows"),
             actor=request.user,  # type: ignore[arg-type]
         )
-        from parkos.enterprises.tasks import run_import_task
 
         transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
         return Response(self.get_serializer(job).data, status=status.HTTP_201_CREATED)

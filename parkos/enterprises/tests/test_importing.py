@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 from pathlib import Path
 
@@ -6,8 +7,9 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
+from parkos.core import industry
 from parkos.core.models import AuditAction, AuditEntry
-from parkos.enterprises import importing, industry
+from parkos.enterprises import importing
 from parkos.enterprises.choices import ImportMode, ImportStatus
 from parkos.enterprises.demo import generate
 from parkos.enterprises.models import Contact, Enterprise, ImportJob
@@ -173,7 +175,6 @@ def test_xlsx_import_and_gbk_csv(tmp_path):
     sheet = workbook.active
     sheet.append(["企业名称", "统一社会信用代码", "成立日期", "注册资本"])
     items = [i.enterprise for i in generate(3, seed=5)]
-    import datetime
 
     for e in items:
         excel_date = datetime.datetime(2019, 5, 1)  # noqa: DTZ001 - Excel dates are naive

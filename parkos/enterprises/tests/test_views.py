@@ -1,5 +1,6 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from parkos.accounts.tests.factories import UserFactory
@@ -20,8 +21,6 @@ def tenant(park_a):
 
 def _client(client_for, personas, name, extra):
     if name in extra:
-        from django.test import Client
-
         client = Client()
         client.force_login(extra[name])
         return client
@@ -201,7 +200,6 @@ def test_dedup_review_and_merge(client_for, who):
 
 def test_enterprise_user_sees_nothing(client_for, tenant):
     user = UserFactory(role="enterprise_user")
-    from django.test import Client
 
     client = Client()
     client.force_login(user)

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from parkos.investment.models import Activity, Lead, Notification, Requirement
+from parkos.investment.views import mobile_display
 from parkos.parks.choices import FireHazardClass
 from parkos.parks.models import Park
 
@@ -50,7 +51,6 @@ class LeadSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]
 
     def to_representation(self, instance: Lead) -> dict[str, Any]:
-        from parkos.investment.views import mobile_display
 
         data: dict[str, Any] = super().to_representation(instance)
         request = self.context.get("request")

@@ -11,8 +11,8 @@ The package has three layers, each using only the ones before it:
 2. **The SQL path** — :mod:`.gather`: reads in a constant number of queries what the rules need
    and calls them. It decides nothing itself; where the rows it read leave a rule undecided
    (``scale.UNDECIDED``), it reads more, and at last every row of that enterprise.
-3. **The report** — :mod:`.assembly`: ``report_kpis``, ``portfolio_kpis``, ``period_table``: the
-   figures of a report as sums over the gathered table and judgements.
+3. **The report** — :mod:`.assembly`: ``report_kpis``, ``portfolio_kpis``: the figures of a
+   report as sums over the gathered table and judgements; :mod:`.narrative`: its paragraph.
 
 Every figure carries the keys ``(enterprise_id, year, month)`` of the rows it was computed from,
 so a report cell can link to its sources (DESIGN: "every KPI can be traced back to its rows").

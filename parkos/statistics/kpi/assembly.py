@@ -18,7 +18,7 @@ from typing import Final
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
-from parkos.enterprises import industry
+from parkos.core import industry
 from parkos.enterprises.models import Enterprise
 from parkos.parks.models import Park
 from parkos.parks.selectors import lettable_and_vacant_area
@@ -32,6 +32,7 @@ from parkos.statistics.kpi.gather import (
     listable,
     monthly_totals,
 )
+from parkos.statistics.kpi.narrative import AnnualKpis, Listing, annual_paragraph
 from parkos.statistics.kpi.period import ReportPeriod
 from parkos.statistics.kpi.rows import Indicator
 from parkos.statistics.kpi.scale import SIZE_CLASSES, ScaleEvent, ScaleStatus
@@ -45,7 +46,6 @@ from parkos.statistics.kpi.totals import (
     total_of,
 )
 from parkos.statistics.models import Milestone, Product, Project
-from parkos.statistics.narrative import AnnualKpis, Listing, annual_paragraph
 from parkos.statistics.products import IN_CLINICAL_TRIAL, ClinicalStage, DrugRegistrationCategory
 
 __all__ = [

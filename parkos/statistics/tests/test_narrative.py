@@ -9,7 +9,7 @@ import pytest
 
 from parkos.statistics import kpi
 from parkos.statistics.kpi import GrowthFigure, MonthlyFigures, ReportPeriod
-from parkos.statistics.narrative import (
+from parkos.statistics.kpi.narrative import (
     AnnualKpis,
     Listing,
     annual_paragraph,

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from parkos.enterprises import importing
 from parkos.enterprises.choices import ImportMode, ImportStatus
 from parkos.enterprises.models import ImportJob
+from parkos.enterprises.tasks import run_import_task
 
 
 class Command(BaseCommand):
@@ -39,8 +40,6 @@ class Command(BaseCommand):
             except ValidationError as exc:
                 raise CommandError(exc.messages[0]) from exc
         if options["background"]:
-            from parkos.enterprises.tasks import run_import_task
-
             run_import_task.enqueue(job.pk)
             self.stdout.write(f"已提交后台任务：导入任务 #{job.pk}")
             return
