@@ -33,7 +33,6 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby
-from operator import itemgetter
 from typing import Any, Final, NamedTuple, cast
 
 from django.db import connection
@@ -107,7 +106,6 @@ _REVENUE: Final = END_ROW_VALUES + INDICATORS.index("revenue")
 _EMPLOYEES: Final = END_ROW_VALUES + INDICATORS.index("employees")
 _ZERO: Final = Decimal(0)
 _CENT: Final = Decimal("0.01")
-_YEAR_AND_MONTH: Final = itemgetter(1, 2)  # of an (enterprise, year, month, revenue) row
 
 
 def listable(ids: Collection[int]) -> bool:
@@ -333,7 +331,7 @@ class PeriodEnds:
         alike: dict[tuple[_Shape, tuple[Extent | None, ...]], list[tuple[int, list[PeriodEndRow]]]] = defaultdict(list)
         for enterprise_id in enterprise_ids:
             found = [rows.get((enterprise_id, year, month)) for year, month in months]
-            shape = tuple(None if row is None else (row[_REVENUE] is None, row[_EMPLOYEES] is None) for row in found)
+            shape = tuple([None if row is None else (row[_REVENUE] is None, row[_EMPLOYEES] is None) for row in found])
             bounds = () if extents is None else tuple(extents.get((enterprise_id, year)) for year in _years(months))
             alike[(shape, bounds)].append((enterprise_id, [row for row in found if row is not None]))
         return [self._batch(shape, members, industries, bounds) for (shape, bounds), members in alike.items()]
@@ -447,17 +445,25 @@ def revenue_histories(scope: Scope, period: ReportPeriod, ids: Collection[int]) 
     """The revenue, read whole, of some enterprises that report 1–N月 rows: one query (none without
     any), in batches of the enterprises that reported revenue in the same months. Enterprises
     without revenue rows are in none."""
-    alike: dict[tuple[tuple[int, int], ...], list[list[tuple[int, int, int, Decimal]]]] = defaultdict(list)
-    for _enterprise_id, rows in groupby(_revenue_rows(scope, period, ids), key=itemgetter(0)):
-        enterprise_rows = list(rows)
-        alike[tuple(map(_YEAR_AND_MONTH, enterprise_rows))].append(enterprise_rows)
+    alike: dict[tuple[tuple[int, int], ...], list[tuple[int, list[Decimal]]]] = defaultdict(list)
+    current: int | None = None
+    months: list[tuple[int, int]] = []
+    revenues: list[Decimal] = []
+    for enterprise_id, year, month, revenue in _revenue_rows(scope, period, ids):  # by enterprise, year, month
+        if enterprise_id != current:
+            if current is not None:
+                alike[tuple(months)].append((current, revenues))
+            current, months, revenues = enterprise_id, [], []
+        months.append((year, month))
+        revenues.append(revenue)
+    if current is not None:
+        alike[tuple(months)].append((current, revenues))
     batches = []
-    for months, members in alike.items():
-        histories = RevenueHistories([enterprise_rows[0][0] for enterprise_rows in members])
-        for year, positions in groupby(range(len(months)), key=lambda j: months[j][0]):
-            histories.add_cumulative_year(
-                year, [(months[j][1], [enterprise_rows[j][3] for enterprise_rows in members]) for j in positions]
-            )
+    for shape, members in alike.items():
+        histories = RevenueHistories([enterprise_id for enterprise_id, _revenues in members])
+        columns = list(zip(*(revenues for _e, revenues in members), strict=True))  # one per month
+        for year, positions in groupby(range(len(shape)), key=lambda j: shape[j][0]):
+            histories.add_cumulative_year(year, [(shape[j][1], columns[j]) for j in positions])
         batches.append(histories)
     return batches
 

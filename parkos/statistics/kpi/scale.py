@@ -75,6 +75,7 @@ __all__ = [
     "new_above_scale",
     "period_events",
     "reaches",
+    "reaching",
     "read_whole",
     "revenue_figure",
     "revenue_measure",
@@ -167,9 +168,18 @@ def threshold_yuan(industry_code: str) -> Decimal | None:
     return None if threshold is None else threshold * WAN
 
 
+def reaching(revenues: Iterable[Decimal | None], thresholds: Iterable[Decimal | None]) -> list[bool]:
+    """Whether each revenue measure (元) reaches its 规上 threshold (元): "及以上", ``>=``; never
+    without a measure or a threshold. (A column at a time: a batch asks for thousands.)"""
+    return [
+        revenue is not None and threshold is not None and revenue >= threshold
+        for revenue, threshold in zip(revenues, thresholds, strict=True)
+    ]
+
+
 def reaches(revenue: Decimal | None, threshold: Decimal | None) -> bool:
-    """Whether a revenue measure (元) reaches a 规上 threshold (元): "及以上", ``>=``."""
-    return revenue is not None and threshold is not None and revenue >= threshold
+    """:func:`reaching` of one measure."""
+    return reaching((revenue,), (threshold,))[0]
 
 
 def size_class_of(industry_code: str, revenue: Decimal, employees: Decimal | int) -> SizeClass:
@@ -283,10 +293,10 @@ class RevenueHistories:
 
 def _alike(column: Sequence[Decimal | None]) -> Column | None:
     """A column of revenues, or None where every row of the batch leaves revenue out."""
-    present = sum(1 for value in column if value is not None)
-    if present == len(column):
+    missing = len([value for value in column if value is None])  # faster than counting with a generator
+    if not missing:
         return cast(Column, column)
-    if present:
+    if missing < len(column):
         raise ValueError("the rows of a batch must be alike: revenue reported by some, left out by others")
     return None
 
@@ -451,23 +461,23 @@ def judge(inputs: ScaleInputs, points: JudgementPoints) -> list[ScaleStatus] | U
     headcounts = latest_headcount(inputs.headcounts, *at_end)
     if now is UNDECIDED or year_before is UNDECIDED or before_period is UNDECIDED or headcounts is UNDECIDED:
         return UNDECIDED
-    statuses = []
-    for enterprise_id, code, revenue, earlier, before, headcount in zip(
-        histories.enterprise_ids, inputs.industry_codes, now, year_before, before_period, headcounts, strict=True
-    ):
-        threshold = threshold_yuan(code)
-        size = None if revenue is None or headcount is None else size_class_of(code, revenue, headcount)
-        statuses.append(
-            ScaleStatus(
-                enterprise_id,
-                revenue,
-                reaches(revenue, threshold),
-                reaches(earlier, threshold),
-                reaches(before, threshold),
-                size,
-            )
+    codes = inputs.industry_codes
+    thresholds = [threshold_yuan(code) for code in codes]
+    sizes = [
+        None if revenue is None or headcount is None else size_class_of(code, revenue, headcount)
+        for code, revenue, headcount in zip(codes, now, headcounts, strict=True)
+    ]
+    return list(
+        map(
+            ScaleStatus,
+            histories.enterprise_ids,
+            now,
+            reaching(now, thresholds),
+            reaching(year_before, thresholds),
+            reaching(before_period, thresholds),
+            sizes,
         )
-    return statuses
+    )
 
 
 # --- rule 3: 升规 --------------------------------------------------------------------------------
@@ -485,18 +495,19 @@ def first_crossings(
     running: list[Column] = [[_ZERO] * len(thresholds)]
     for column in cast(list[Column], histories.values):
         running.append([total + value for total, value in zip(running[-1], column, strict=True)])
+    may_reach = [e for e, threshold in enumerate(thresholds) if threshold is not None]
     crossings: list[int | None] = [None] * len(thresholds)
-    waiting = [enterprise for enterprise, threshold in enumerate(thresholds) if threshold is not None]
     for index, start in enumerate(_window_starts(histories.lasts, basis)):
-        if not waiting:
+        if not may_reach:
             break
         first = _first_inside(firsts, start, index + 1)
         now, before = running[index + 1], running[first]
-        reached = [e for e in waiting if reaches(now[e] - before[e], thresholds[e])]
-        if reached:
-            for enterprise in reached:
-                crossings[enterprise] = index
-            waiting = [enterprise for enterprise in waiting if crossings[enterprise] is None]
+        measures = [now[e] - before[e] for e in may_reach]
+        reached = reaching(measures, [thresholds[e] for e in may_reach])
+        for enterprise in [e for e, crossed in zip(may_reach, reached, strict=True) if crossed]:
+            crossings[enterprise] = index
+        if any(reached):
+            may_reach = [e for e in may_reach if crossings[e] is None]
     return crossings
 
 
