@@ -7,16 +7,14 @@ same transaction as the change that causes them.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +24,7 @@ from parkos.accounts.choices import Role
 from parkos.accounts.models import User
 from parkos.core import industry
 from parkos.core.audit import audit_record, model_changes, snapshot
+from parkos.core.db import serialised_writes
 from parkos.core.models import AuditAction
 from parkos.core.workdays import next_working_day
 from parkos.enterprises import search
@@ -506,27 +505,6 @@ def notify_space_available(space: Unit | LandParcel, actor: User | None) -> int:
 # --- Public requirement form -------------------------------------------------------------------------------
 
 
-#: SQLite has one writer; its busy handler sleeps and retries unfairly, so under a burst of portal
-#: submissions some wait past the busy timeout ("database is locked"). Queue them in-process first
-#: (FIFO-fair, bounded wait); PostgreSQL needs no queue, the guard row lock does the work.
-_SQLITE_WRITER = threading.Lock()
-SQLITE_QUEUE_TIMEOUT_SECONDS = 60
-
-
-@contextlib.contextmanager
-def _sqlite_writer_queue() -> Iterator[None]:
-
-    if connection.vendor != "sqlite":
-        yield
-        return
-    if not _SQLITE_WRITER.acquire(timeout=SQLITE_QUEUE_TIMEOUT_SECONDS):
-        raise ValidationError(_("系统繁忙，请稍后再试。"), code="busy")
-    try:
-        yield
-    finally:
-        _SQLITE_WRITER.release()
-
-
 @dataclass(frozen=True)
 class PublicSubmission:
     """What a prospect typed into the public form, validated by the form."""
@@ -554,7 +532,7 @@ def public_submit(
     """
     mobile = normalise_mobile(submission.mobile)
     now = now or timezone.now()
-    with _sqlite_writer_queue(), transaction.atomic():
+    with serialised_writes(), transaction.atomic():
         guard, _created = SubmissionGuard.objects.get_or_create(mobile=mobile)
         guard = SubmissionGuard.objects.select_for_update().get(pk=guard.pk)
         lead = None

@@ -74,7 +74,8 @@ def _modules_using(filterset, api: bool):
         package = importlib.import_module(config.name)
         for info in pkgutil.walk_packages(package.__path__, prefix=f"{config.name}."):
             is_api = ".api." in info.name
-            is_view = info.name.rsplit(".", 1)[-1].endswith("views") or info.name.endswith(".views")
+            # views.py, *_views.py, or a module of a views/ package (community splits its views by area).
+            is_view = info.name.rsplit(".", 1)[-1].endswith("views") or ".views." in info.name
             if ".tests" in info.name or ".migrations" in info.name or not is_view or is_api != api:
                 continue
             module = importlib.import_module(info.name)
