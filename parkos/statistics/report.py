@@ -39,6 +39,7 @@ from parkos.statistics.kpi import (
     total_of,
 )
 from parkos.statistics.kpi.assembly import ReportKpis, report_kpis
+from parkos.statistics.kpi.narrative import point_change_phrase
 from parkos.statistics.products import ClinicalStage
 from parkos.statistics.selectors import MujuLine
 
@@ -217,9 +218,7 @@ def headline(report: ReportKpis) -> list[Line]:
         Line(
             _("R&D经费投入强度"),
             report.rnd_intensity.display,
-            _("比上年%(change)s") % {"change": report.rnd_intensity_change.display}
-            if report.rnd_intensity_change.value is not None
-            else NOT_COMPUTABLE,
+            point_change_phrase(report.rnd_intensity_change.value, full_year=period.is_full_year) or NOT_COMPUTABLE,
             FigureSpec(**base, indicator="rnd_spending", measure="rnd").url,
             FigureSpec(**base, indicator="rnd_spending", measure="rnd", previous=True).url,
             "rnd-intensity",

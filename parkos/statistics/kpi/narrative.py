@@ -40,6 +40,7 @@ __all__ = [
     "format_amount",
     "growth_phrase",
     "milestone_crossed",
+    "point_change_phrase",
 ]
 
 #: Round milestones for "突破": 1, 2 and 5 times a power of ten, from 1000万元 up.
@@ -114,6 +115,22 @@ def growth_phrase(rate: Rate, *, full_year: bool = True) -> str | None:
         # Always in %, also past −100 % (profit to loss): "下降1.5倍" would say nothing sensible.
         return gettext("同比下降%(rate)s") % {"rate": f"{-rounded:.1f}%"}
     return gettext("与上年持平") if full_year else gettext("与上年同期持平")
+
+
+def point_change_phrase(points: Decimal | None, *, full_year: bool = True) -> str | None:
+    """A change of a rate in words (RULES §10.2): "比上年提高0.3个百分点", "比上年下降1.2个百分点",
+    "与上年持平" — never a bare signed "比上年-0.1个百分点"; None if not computable. Rounded once, half
+    up, to one decimal; a change that rounds to 0.0 is 持平."""
+    if points is None:
+        return None
+    rounded = round_half_up(points, 1)
+    if rounded > 0:
+        template = gettext("比上年提高%(points)s个百分点") if full_year else gettext("比上年同期提高%(points)s个百分点")
+    elif rounded < 0:
+        template = gettext("比上年下降%(points)s个百分点") if full_year else gettext("比上年同期下降%(points)s个百分点")
+    else:
+        return gettext("与上年持平") if full_year else gettext("与上年同期持平")
+    return template % {"points": f"{rounded.copy_abs():.1f}"}
 
 
 def _milestones() -> Iterator[Decimal]:
