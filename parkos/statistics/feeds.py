@@ -18,8 +18,9 @@ from parkos.core.units import format_money
 from parkos.enterprises.models import Enterprise
 from parkos.innovation.hooks import ScaleUp
 from parkos.statistics import kpi
-from parkos.statistics.narrative import ReportPeriod
-from parkos.statistics.selectors import SCALE_BASIS, load_rows, report_kpis
+from parkos.statistics.kpi import SCALE_BASIS, ReportPeriod
+from parkos.statistics.kpi.assembly import report_kpis
+from parkos.statistics.kpi.gather import load_rows
 
 
 def _event(event: kpi.ScaleEvent) -> ScaleUp:

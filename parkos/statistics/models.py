@@ -8,7 +8,7 @@ reads through its selectors. Money is stored in 元 (Decimal), energy in 吨标�
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from parkos.core.models import TimeStampedModel
 from parkos.statistics.choices import MujuCategory, ReportSource
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 ZERO = Decimal(0)
 
 #: The figures of a report, with the field that holds each and its prior-year twin.
@@ -25,7 +28,7 @@ MONEY_FIELDS = ("output", "revenue", "profit", "taxes", "rnd_spending", "fixed_a
 VALUE_FIELDS = (*MONEY_FIELDS, "employees", "energy_tce")
 
 
-def _money(label: Any, *, allow_negative: bool = False) -> Any:
+def _money(label: StrPromise, *, allow_negative: bool = False) -> models.DecimalField[Decimal | None, Decimal | None]:
     validators = [] if allow_negative else [MinValueValidator(ZERO)]
     return models.DecimalField(label, max_digits=18, decimal_places=2, null=True, blank=True, validators=validators)
 

@@ -1,4 +1,4 @@
-"""Every write of the statistics: submitting a month (the importer upserts through the same rules).
+"""Every write of the statistics: submitting a month (importing a file: `importing.py`).
 
 Each service is atomic and writes its audit entry in the same transaction.
 """
@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 
 #: Every figure a report may carry: this period's and the re-reported prior-year ones.
 REPORT_FIELDS: tuple[str, ...] = (*VALUE_FIELDS, *(f"prior_{name}" for name in VALUE_FIELDS))
+#: A report's figures by field name, in storage units: money in 元 and energy in 吨标准煤 (decimals),
+#: headcounts in persons (whole numbers); None where the enterprise does not report the item.
+ReportValues = Mapping[str, Decimal | int | None]
 
 
 def _check_period(year: int, month: int, today: datetime.date | None = None) -> None:
@@ -58,12 +62,16 @@ def report_submit(
     year: int,
     month: int,
     is_cumulative: bool,
-    values: Mapping[str, Any],
+    values: ReportValues,
     source: str = ReportSource.OFFICER,
     actor: User | None,
     today: datetime.date | None = None,
 ) -> MonthlyReport:
-    """Create or replace an enterprise's report for a month (idempotent: the same values change nothing)."""
+    """Create or replace an enterprise's report for a month (idempotent: the same values change nothing).
+
+    ``values`` holds figures of :data:`REPORT_FIELDS` by name (others are refused); a figure left out
+    is stored as not reported.
+    """
     _check_period(year, month, today)
     _check_form(enterprise.pk, year, month, is_cumulative)
     if unknown := set(values) - set(REPORT_FIELDS):
