@@ -11,12 +11,15 @@ Conventions (as venture funds report them):
 4. **MOIC** = (realised + fair value) / cost.
 5. **IRR** is XIRR (actual/365) of the dated cash flows — investments out, proceeds in — plus the fair
    value as if received on the day, computed by `pyxirr` (not a hand-written solver). A stake with no
-   solution (nothing back and nothing left, all flows on one day) has none: "--".
+   solution (nothing back and nothing left, all flows on one day) has none: "--"; so has one whose
+   rate is beyond `IRR_LIMIT` (a holding of a few days marked far up annualises to infinity, a
+   figure no one can read).
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,6 +33,8 @@ HUNDRED: Final = Decimal(100)
 #: MOIC to two places ("2.35x"), IRR as a fraction to four (12.34 %).
 MOIC_PLACES: Final = Decimal("0.01")
 IRR_PLACES: Final = Decimal("0.0001")
+#: ±1,000,000 % a year: beyond it an annualised rate says nothing (and overflows the display).
+IRR_LIMIT: Final = 10_000.0
 CENT: Final = Decimal("0.01")
 _ON: Final = itemgetter(0)  # the date of a flow or a mark
 
@@ -97,7 +102,7 @@ def irr_of(flows: Iterable[tuple[datetime.date, Decimal]]) -> Decimal | None:
         rate = xirr(days, amounts)
     except InvalidPaymentsError:
         return None
-    if rate is None or rate != rate:  # no root found, or NaN
+    if rate is None or not math.isfinite(rate) or abs(rate) > IRR_LIMIT:  # no root, NaN, ±inf, or absurd
         return None
     return Decimal(rate).quantize(IRR_PLACES)
 

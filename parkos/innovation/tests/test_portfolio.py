@@ -44,6 +44,19 @@ def test_xirr_of_a_total_loss_and_of_flows_without_a_solution():
     assert portfolio.irr_of([(day(2021, 1, 1), D(-100)), (day(2022, 1, 1), D(-50))]) is None  # no inflow
 
 
+def test_xirr_of_a_few_days_marked_far_up_is_none_not_infinity():
+    # 100 元 in, marked at 5,000万 four days later: the annualised rate overflows to infinity.
+    assert portfolio.irr_of([(day(2025, 1, 1), D(-100)), (day(2025, 1, 5), D(50_000_000))]) is None
+    figures = portfolio.stake_figures(
+        portfolio.StakeFlows(
+            [portfolio.Investment(day(2025, 1, 1), D(100))], [portfolio.Mark(day(2025, 1, 2), D(10**9))]
+        ),
+        day(2025, 1, 5),
+    )
+    assert figures.irr is None
+    assert figures.moic == D("10000000.00")
+
+
 def test_flows_on_one_day_are_netted():
     flows = [(day(2021, 1, 1), D(-60)), (day(2021, 1, 1), D(-40)), (day(2022, 1, 1), D(110))]
     assert portfolio.irr_of(flows) == D("0.1000")
