@@ -1,7 +1,6 @@
-from typing import Any
-
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.forms import BaseForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +19,7 @@ class UserAdmin(DjangoUserAdmin[User]):
         (_("园区与角色"), {"fields": ("display_name", "role", "parks")}),
     )
 
-    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: User, form: BaseForm, change: bool) -> None:
         before = snapshot(User.objects.get(pk=obj.pk)) if change else {}
         super().save_model(request, obj, form, change)
         changes = model_changes(before, snapshot(obj))

@@ -42,7 +42,7 @@ class EnterpriseListView(FilteredListView):
         # The pool is operator-wide: every staff member reads every profile; personal data is scoped elsewhere.
         return selectors.enterprise_list(user=self.request.user)
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_change"] = has_capability(self.request.user, Capability.CHANGE_ENTERPRISE)
         context["can_import"] = has_capability(self.request.user, Capability.IMPORT_DATA)

@@ -63,7 +63,7 @@ class LeadListView(FilteredListView):
     def get_queryset(self) -> QuerySet[Lead]:
         return super().get_queryset().select_related("park", "officer", "requirement")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(
             can_manage=has_capability(self.request.user, Capability.MANAGE_LEADS),
@@ -105,7 +105,7 @@ class LeadDetailView(ScopedDetailView):
     def get_queryset(self) -> QuerySet[Lead]:
         return super().get_queryset().select_related("park", "officer", "enterprise", "requirement")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         lead: Lead = self.object
         requirement = Requirement.objects.filter(lead=lead).prefetch_related("preferred_parks").first()

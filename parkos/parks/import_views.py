@@ -61,7 +61,7 @@ ERRORS_SESSION_KEY = "parks_import_errors"
 def staff_view[F: Callable[..., HttpResponseBase]](view: F) -> F:
     """Login (302 to the login page) and operator staff only (403 for enterprise users)."""
 
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         if not is_staff_member(request.user):
             raise PermissionDenied(_("该页面仅限园区工作人员访问。"))
         return view(request, *args, **kwargs)

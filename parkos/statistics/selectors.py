@@ -1355,7 +1355,7 @@ def tenant_park(enterprise: Enterprise) -> Park | None:
 _WAN = Decimal(10000)
 
 
-def enterprise_actuals_for_commitments(*, enterprise: Any, since: datetime.date) -> dict[str, Any]:
+def enterprise_actuals_for_commitments(*, enterprise: Enterprise, since: datetime.date) -> dict[str, Any]:
     """What an enterprise actually reported, beside its investment-agreement commitments (leasing).
 
     Annual output and tax: the latest twelve reported months (万元); jobs: employees at the latest

@@ -277,7 +277,7 @@ class CalendarView(ParkPageMixin, View):
 class EntryView(ParkPageMixin, View):
     """An officer enters (or corrects) an enterprise's month for it."""
 
-    def _form(self, park: Park, data: Any = None) -> OfficerReportForm:
+    def _form(self, park: Park, data: object = None) -> OfficerReportForm:
         return OfficerReportForm(data, enterprises=selectors.expected_reporters(park.pk, *_today_ym()).order_by("name"))
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -424,7 +424,7 @@ class ImportTemplateView(StaffRequiredMixin, View):
 class TenantMixin(LoginRequiredMixin):
     """Enterprise users linked to an enterprise: they act for it and see nothing else."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> Any:
         user = request.user
         if user.is_authenticated and not (
             getattr(user, "is_enterprise_user", False) and getattr(user, "enterprise_id", None)

@@ -21,7 +21,7 @@ from parkos.accounts.models import User
 @dataclass(frozen=True)
 class Widget:
     title: Any
-    value: Any = ""
+    value: object = ""
     note: Any = ""
     url: str = ""
     rows: list[tuple[Any, Any]] = field(default_factory=list)

@@ -96,7 +96,7 @@ class ImportJobViewSet(
         require_capability(self.request.user, Capability.IMPORT_DATA)
         return selectors.import_jobs_for(self.request.user).order_by("-pk")
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
