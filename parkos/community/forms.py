@@ -161,7 +161,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=300, required=False)
 
 
-class ResourceForm(forms.ModelForm):  # type: ignore[type-arg]
+class ResourceForm(forms.ModelForm[BookableResource]):
     class Meta:
         model = BookableResource
         fields = [
@@ -182,7 +182,7 @@ class ResourceForm(forms.ModelForm):  # type: ignore[type-arg]
             fields["park"].disabled = True
 
 
-class TariffForm(forms.ModelForm):  # type: ignore[type-arg]
+class TariffForm(forms.ModelForm[BookingTariff]):
     class Meta:
         model = BookingTariff
         fields = ["park", "name", "free_minutes_per_month", "price_per_hour"]
@@ -196,7 +196,7 @@ class TariffForm(forms.ModelForm):  # type: ignore[type-arg]
 # --- Talent ------------------------------------------------------------------------------------------------------
 
 
-class TalentForm(forms.ModelForm):  # type: ignore[type-arg]
+class TalentForm(forms.ModelForm[TalentRecord]):
     park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none())
     enterprise = forms.ModelChoiceField(label=_("所在企业"), queryset=Enterprise.objects.none())
 
@@ -216,7 +216,7 @@ class TalentForm(forms.ModelForm):  # type: ignore[type-arg]
             del self.fields["enterprise"]
 
 
-class ProgrammeForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProgrammeForm(forms.ModelForm[TalentProgramme]):
     benefits = forms.MultipleChoiceField(
         label=_("待遇"), choices=Benefit.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -257,7 +257,7 @@ class LeaveForm(forms.Form):
     left_on = forms.DateField(label=_("离园日期"), widget=DATE)
 
 
-class RoomForm(forms.ModelForm):  # type: ignore[type-arg]
+class RoomForm(forms.ModelForm[ApartmentRoom]):
     park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none())
 
     class Meta:
@@ -311,7 +311,7 @@ class EndLeaseForm(forms.Form):
 # --- Jobs, fairs, training ----------------------------------------------------------------------------------------
 
 
-class JobForm(forms.ModelForm):  # type: ignore[type-arg]
+class JobForm(forms.ModelForm[JobPosting]):
     park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none())
     enterprise = forms.ModelChoiceField(label=_("招聘企业"), queryset=Enterprise.objects.none())
 
@@ -342,7 +342,7 @@ class JobForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
-class ParkModelForm(forms.ModelForm):  # type: ignore[type-arg]
+class ParkModelForm(forms.ModelForm[Any]):
     """A park's record: the park is chosen among the person's parks when created, fixed afterwards."""
 
     park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none())
@@ -405,7 +405,7 @@ class TrainingRegistrationForm(forms.Form):
 # --- Events ------------------------------------------------------------------------------------------------------
 
 
-class EventForm(forms.ModelForm):  # type: ignore[type-arg]
+class EventForm(forms.ModelForm[Event]):
     park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none())
     hall = forms.ModelChoiceField(
         label=_("预订场地"),

@@ -16,7 +16,7 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.replace("，", ",").replace("、", ",").split(",") if part.strip()]
 
 
-class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]
+class EnterpriseForm(forms.ModelForm[Enterprise]):
     """Profile fields; validation beyond the types happens in the services (credit code, industry)."""
 
     former_names_text = forms.CharField(label=_("曾用名"), required=False, help_text=_("多个用逗号分隔"))
@@ -81,7 +81,7 @@ class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]
             self.add_error(None, error)
 
 
-class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
+class ContactForm(forms.ModelForm[Contact]):
     class Meta:
         model = Contact
         fields = ["name", "title", "mobile", "landline", "landline_ext", "email", "wechat", "is_primary"]

@@ -25,7 +25,7 @@ def _checked_image(upload: UploadedFile[Any] | None) -> UploadedFile[Any] | None
     return upload
 
 
-class ArticleForm(forms.ModelForm):  # type: ignore[type-arg]
+class ArticleForm(forms.ModelForm[Article]):
     tags_text = forms.CharField(label=_("标签"), required=False, help_text=_("用逗号或空格分隔，如：生物医药 签约"))
     parks = forms.ModelMultipleChoiceField(
         queryset=Park.objects.none(),
@@ -89,7 +89,7 @@ class ImageUploadForm(forms.Form):
         return _checked_image(self.cleaned_data.get("image"))
 
 
-class SiteSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+class SiteSettingsForm(forms.ModelForm[SiteSettings]):
     wechat_qr_upload = forms.FileField(
         label=_("微信二维码"),
         required=False,

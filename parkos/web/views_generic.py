@@ -43,7 +43,7 @@ class ParkScopedMixin(StaffRequiredMixin):
         require_capability(self.request.user, capability, park)
 
 
-class FilteredListView(ParkScopedMixin, ListView):  # type: ignore[type-arg]
+class FilteredListView(ParkScopedMixin, ListView[Any]):
     """A list page driven by the same FilterSet as the API; sorting by whitelisted fields; pagination.
 
     An HTMX request gets only the results partial, so filters update the table in place.
@@ -84,7 +84,7 @@ class FilteredListView(ParkScopedMixin, ListView):  # type: ignore[type-arg]
         return super().get_template_names()
 
 
-class ScopedDetailView(ParkScopedMixin, DetailView):  # type: ignore[type-arg]
+class ScopedDetailView(ParkScopedMixin, DetailView[Any]):
     pass
 
 
