@@ -4,6 +4,7 @@ from django.forms import BaseForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from parkos.accounts.access import acting_user
 from parkos.accounts.models import LoginFailure, User
 from parkos.core.audit import audit_record, model_changes, snapshot
 from parkos.core.models import AuditAction
@@ -25,7 +26,7 @@ class UserAdmin(DjangoUserAdmin[User]):
         changes = model_changes(before, snapshot(obj))
         changes.pop("password", None)
         audit_record(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=acting_user(request),
             action=AuditAction.UPDATE if change else AuditAction.CREATE,
             obj=obj,
             changes=changes,

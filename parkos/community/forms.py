@@ -34,6 +34,7 @@ from parkos.community.models import (
 from parkos.community.services.events import EVENT_FIELDS
 from parkos.community.services.jobs import COURSE_FIELDS, FAIR_FIELDS, JOB_FIELDS
 from parkos.community.services.talent import PROGRAMME_FIELDS, TALENT_FIELDS
+from parkos.core.forms import choose_from
 from parkos.enterprises.choices import EnterpriseLifecycle
 from parkos.enterprises.models import Enterprise
 from parkos.investment.services import normalise_mobile
@@ -174,9 +175,9 @@ class ResourceForm(forms.ModelForm[BookableResource]):
     def __init__(self, *args: Any, parks: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
-        fields["park"].queryset = parks
-        fields["tariff"].queryset = BookingTariff.objects.filter(park__in=parks)
-        fields["allowed_enterprises"].queryset = tenants_of(parks)
+        choose_from(self, "park", parks)
+        choose_from(self, "tariff", BookingTariff.objects.filter(park__in=parks))
+        choose_from(self, "allowed_enterprises", tenants_of(parks))
         fields["allowed_enterprises"].required = False
         if self.instance.pk:
             fields["park"].disabled = True
@@ -207,9 +208,8 @@ class TalentForm(forms.ModelForm[TalentRecord]):
 
     def __init__(self, *args: Any, parks: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        fields: Any = self.fields
-        fields["park"].queryset = parks
-        fields["enterprise"].queryset = Enterprise.objects.active().filter(parks__in=parks).distinct().order_by("name")
+        choose_from(self, "park", parks)
+        choose_from(self, "enterprise", Enterprise.objects.active().filter(parks__in=parks).distinct().order_by("name"))
         self.order_fields(["park", "enterprise", *TALENT_FIELDS])
         if self.instance.pk:
             del self.fields["park"]
@@ -322,9 +322,8 @@ class JobForm(forms.ModelForm[JobPosting]):
 
     def __init__(self, *args: Any, parks: Any, enterprise: Enterprise | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        fields: Any = self.fields
-        fields["park"].queryset = parks
-        fields["enterprise"].queryset = tenants_of(parks)
+        choose_from(self, "park", parks)
+        choose_from(self, "enterprise", tenants_of(parks))
         self.order_fields(["park", "enterprise", *JOB_FIELDS])
         if enterprise is not None:  # a tenant posts for itself
             del self.fields["enterprise"]
@@ -374,7 +373,7 @@ class BoothForm(forms.Form):
     def __init__(self, *args: Any, fair: RecruitmentFair, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
-        fields["enterprise"].queryset = tenants_of([fair.park_id])
+        choose_from(self, "enterprise", tenants_of([fair.park_id]))
         fields["jobs"].queryset = JobPosting.objects.filter(park_id=fair.park_id, status="approved").select_related(
             "enterprise"
         )
@@ -427,9 +426,8 @@ class EventForm(forms.ModelForm[Event]):
 
     def __init__(self, *args: Any, parks: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        fields: Any = self.fields
-        fields["park"].queryset = parks
-        fields["hall"].queryset = BookableResource.objects.filter(park__in=parks, active=True).order_by("park", "name")
+        choose_from(self, "park", parks)
+        choose_from(self, "hall", BookableResource.objects.filter(park__in=parks, active=True).order_by("park", "name"))
         self.order_fields(["park", "kind", "title", "summary", "starts_at", "ends_at", "hall", "venue"])
         if self.instance.pk:
             del self.fields["park"]

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.forms import choose_from
 from parkos.core.importing import ImportMode
 from parkos.core.importing.forms import ImportFileField
 from parkos.enterprises.choices import Qualification
@@ -48,7 +49,7 @@ class EnterpriseForm(forms.ModelForm[Enterprise]):
     def __init__(self, *args: Any, parks: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if parks is not None:
-            self.fields["parks"].queryset = parks  # type: ignore[attr-defined]
+            choose_from(self, "parks", parks)
         if self.instance.pk:
             self.initial["former_names_text"] = "，".join(self.instance.former_names)
             self.initial["secondary_codes_text"] = "，".join(self.instance.secondary_industry_codes)

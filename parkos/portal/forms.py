@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.forms import choose_from
 from parkos.parks.models import Park
 from parkos.portal.images import MAX_BYTES
 from parkos.portal.models import Article, SiteSettings
@@ -50,7 +51,7 @@ class ArticleForm(forms.ModelForm[Article]):
 
     def __init__(self, *args: Any, parks: QuerySet[Park], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parks"].queryset = parks  # type: ignore[attr-defined]
+        choose_from(self, "parks", parks)
         if self.instance.pk:
             self.fields["tags_text"].initial = " ".join(t.name for t in self.instance.tags.all())
             self.fields["parks"].initial = list(self.instance.parks.values_list("pk", flat=True))

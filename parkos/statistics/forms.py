@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.forms import choose_from
 from parkos.core.importing.forms import ImportFileField
 from parkos.core.units import WAN
 from parkos.enterprises.models import Enterprise
@@ -66,7 +67,7 @@ class OfficerReportForm(ReportForm):
     def __init__(self, *args: Any, enterprises: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if enterprises is not None:
-            self.fields["enterprise"].queryset = enterprises  # type: ignore[attr-defined]
+            choose_from(self, "enterprise", enterprises)
         self.order_fields(["enterprise", "year", "month", "is_cumulative"])
 
 
