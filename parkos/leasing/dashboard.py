@@ -50,7 +50,7 @@ def leasing_widgets(user: Any, active_park: Park | None) -> list[Widget]:
 
 
 @register({Role.ENTERPRISE_USER})
-def tenant_contracts_widget(user: Any, active_park: Any) -> list[Widget]:
+def tenant_contracts_widget(user: Any, active_park: Park | None) -> list[Widget]:
     """The tenant's own contracts with their key dates (start, free rent, next rent due, end)."""
     if not user.enterprise_id:
         return []
