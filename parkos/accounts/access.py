@@ -48,6 +48,10 @@ class Capability(enum.StrEnum):
     MANAGE_STATISTICS = "manage_statistics"
     MANAGE_FACILITIES = "manage_facilities"
     VIEW_AUDIT = "view_audit"
+    #: Run bills, record and match payments, send reminders, take 开票 requests (billing).
+    MANAGE_BILLING = "manage_billing"
+    #: Approve and issue bill runs, credit notes and write-offs (a second person's check).
+    APPROVE_BILLING = "approve_billing"
 
 
 _STAFF_BASE = {Capability.VIEW_PARK}
@@ -68,6 +72,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_SERVICES,
             Capability.MANAGE_STATISTICS,
             Capability.VIEW_AUDIT,
+            Capability.MANAGE_BILLING,
+            Capability.APPROVE_BILLING,
         }
     ),
     Role.INVESTMENT_OFFICER: frozenset(
@@ -89,6 +95,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CONTACT_DETAILS,
             Capability.IMPORT_DATA,
             Capability.MANAGE_CONTRACTS,
+            Capability.MANAGE_BILLING,
         }
     ),
     Role.SERVICES_OFFICER: frozenset(

@@ -6,3 +6,23 @@ class BillingConfig(AppConfig):
     name = "parkos.billing"
     label = "billing"
     verbose_name = _("账单与收款")
+
+    def ready(self) -> None:
+        from parkos.accounts.access import Capability
+        from parkos.billing import (
+            dashboard,  # noqa: F401  (registers the billing widgets)
+            demo,
+            panels,  # noqa: F401  (registers its enterprise-page panel)
+        )
+        from parkos.web import demo as web_demo
+        from parkos.web import navigation
+
+        navigation.register(
+            "billing:home",
+            _("账单与收款"),
+            module="billing",
+            order=85,
+            capabilities={Capability.MANAGE_BILLING, Capability.APPROVE_BILLING},
+        )
+        navigation.register("billing:tenant_bills", _("我的账单"), module="billing", order=85, audience="tenant")
+        web_demo.register("billing", demo.load_demo, order=100)

@@ -1,0 +1,149 @@
+"""Charges before they are bill lines: drafts, their tax terms, and how they are described.
+
+Pure and typed. A bill run turns what is owed (leasing's monthly accruals, deposits, one-off charges,
+metered consumption, bookings, services, late fees) into `LineDraft`s, prices their VAT with the
+`TaxTable` in force on their due date, and stores them as `BillLine`s.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from parkos.billing.choices import ChargeKind
+from parkos.billing.money import ZERO, tax_of
+
+#: Bill documents are Chinese whatever language the officer who ran them reads.
+DOCUMENT_LANGUAGE = "zh-hans"
+
+
+@dataclass(frozen=True, slots=True)
+class TaxTerms:
+    rate: Decimal
+    invoice_item: str
+    tax_code: str
+
+
+NO_TAX = TaxTerms(Decimal(0), "", "")
+
+
+@dataclass(frozen=True, slots=True)
+class TaxRuleRow:
+    kind: str
+    park_id: int | None
+    effective_from: datetime.date
+    terms: TaxTerms
+
+
+class TaxTable:
+    """The tax rules of one park: the park's own rule in force on a day, else the operator-wide one."""
+
+    def __init__(self, rules: Iterable[TaxRuleRow], park_id: int) -> None:
+        self._rules: dict[tuple[str, bool], list[TaxRuleRow]] = {}
+        for rule in sorted(rules, key=lambda r: r.effective_from):
+            if rule.park_id not in (None, park_id):
+                continue
+            self._rules.setdefault((rule.kind, rule.park_id is not None), []).append(rule)
+        self._starts = {key: [r.effective_from for r in rows] for key, rows in self._rules.items()}
+
+    def _in_force(self, kind: str, own: bool, day: datetime.date) -> TaxTerms | None:
+        rows = self._rules.get((kind, own))
+        if not rows:
+            return None
+        index = bisect.bisect_right(self._starts[(kind, own)], day) - 1
+        return rows[index].terms if index >= 0 else None
+
+    def terms(self, kind: str, day: datetime.date) -> TaxTerms | None:
+        """The rule for `kind` in force on `day`, or None when nothing is configured."""
+        return self._in_force(kind, True, day) or self._in_force(kind, False, day)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LineDraft:
+    """A charge about to be billed. `amount` is tax-inclusive and already rounded to the fen."""
+
+    enterprise_id: int
+    kind: str
+    charge_key: str
+    description: str
+    amount: Decimal
+    due_on: datetime.date
+    contract_id: int | None = None
+    period_start: datetime.date | None = None
+    period_end: datetime.date | None = None
+    quantity: Decimal | None = None
+    unit: str = ""
+    unit_price: Decimal | None = None
+    source_type: str = ""
+    source_id: int | None = None
+    tax_rate: Decimal = ZERO
+    tax_amount: Decimal = ZERO
+    invoice_item: str = ""
+    tax_code: str = ""
+    #: For late fees: the kind of the overdue charge, whose tax terms a late fee follows (价外费用).
+    tax_kind: str = ""
+
+
+def priced(draft: LineDraft, table: TaxTable) -> tuple[LineDraft, bool]:
+    """The draft with its VAT split out per the rule in force on its due date; False if none is set."""
+    terms = table.terms(draft.tax_kind or draft.kind, draft.due_on)
+    if terms is None:
+        return draft, False
+    return (
+        replace(
+            draft,
+            tax_rate=terms.rate,
+            tax_amount=tax_of(draft.amount, terms.rate),
+            invoice_item=terms.invoice_item,
+            tax_code=terms.tax_code,
+        ),
+        True,
+    )
+
+
+# --- Descriptions (in the document language) -------------------------------------------------------
+
+
+def month_label(month: datetime.date) -> str:
+    return f"{month.year}年{month.month:02d}月"
+
+
+def accrual_description(kind: str, month: datetime.date, start: datetime.date, end: datetime.date, spaces: str) -> str:
+    """ "租金 2026年01月 A1-101", with the days when the lease covers part of the month only."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        text = f"{ChargeKind(kind).label} {month_label(month)}"
+        last_of_month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+        if start != month or end != last_of_month:
+            text += _("（%(start)s至%(end)s）") % {"start": start.strftime("%m-%d"), "end": end.strftime("%m-%d")}
+        return f"{text} {spaces}".strip()[:200]
+
+
+def deposit_description(contract_number: str) -> str:
+    with translation.override(DOCUMENT_LANGUAGE):
+        return _("租赁保证金（合同 %(number)s）") % {"number": contract_number}
+
+
+def utility_description(kind: str, start: datetime.date, end: datetime.date, meter: str) -> str:
+    with translation.override(DOCUMENT_LANGUAGE):
+        return _("%(kind)s %(start)s至%(end)s 表号%(meter)s") % {
+            "kind": ChargeKind(kind).label,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "meter": meter,
+        }
+
+
+def late_fee_description(bill_number: str, description: str, through: datetime.date) -> str:
+    with translation.override(DOCUMENT_LANGUAGE):
+        text = _("滞纳金：%(bill)s %(line)s，计至%(through)s") % {
+            "bill": bill_number,
+            "line": description,
+            "through": through.isoformat(),
+        }
+        return text[:200]
