@@ -444,6 +444,20 @@ def _lease_drafts(
 ) -> list[LineDraft]:
     lease = work.lease
     drafts = []
+    # The deposit first: due on signing, it is settled before the rent when money comes in.
+    if work.deposit:
+        assert lease.deposit is not None
+        drafts.append(
+            LineDraft(
+                enterprise_id=lease.enterprise_id,
+                kind=ChargeKind.DEPOSIT,
+                charge_key=f"deposit:{lease.contract_id}",
+                description=charges.deposit_description(lease.number),
+                amount=lease.deposit,
+                due_on=lease.signed_on or lease.start_on,
+                contract_id=lease.contract_id,
+            )
+        )
     for period_start, period_end in work.periods:
         for month in _months(period_start, period_end):
             if month < setup.go_live:
@@ -467,19 +481,6 @@ def _lease_drafts(
                             period_end=end,
                         )
                     )
-    if work.deposit:
-        assert lease.deposit is not None
-        drafts.append(
-            LineDraft(
-                enterprise_id=lease.enterprise_id,
-                kind=ChargeKind.DEPOSIT,
-                charge_key=f"deposit:{lease.contract_id}",
-                description=charges.deposit_description(lease.number),
-                amount=lease.deposit,
-                due_on=lease.signed_on or lease.start_on,
-                contract_id=lease.contract_id,
-            )
-        )
     return drafts
 
 

@@ -126,5 +126,6 @@ class DayBasis(models.TextChoices):
 
 
 class ReminderChannel(models.TextChoices):
+    """How a reminder reached the tenant: a notice on its home page (ParkOS sends no email yet)."""
+
     NOTICE = "notice", _("站内通知")
-    EMAIL = "email", _("站内通知和邮件")

@@ -819,8 +819,9 @@ class Reminder(models.Model):
     outstanding_amount = _money(_("欠费金额（元）"))
     subject = models.CharField(_("标题"), max_length=100)
     body = models.TextField(_("正文"))
-    channel = models.CharField(_("发送方式"), max_length=8, choices=ReminderChannel.choices)
-    emailed_to = models.CharField(_("邮件发送至"), max_length=300, blank=True)
+    channel = models.CharField(
+        _("发送方式"), max_length=8, choices=ReminderChannel.choices, default=ReminderChannel.NOTICE
+    )
     sent_on = models.DateField(_("发送日期"))
     sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
     sent_by = _user(_("发送人"))

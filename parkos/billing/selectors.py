@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, Count, DecimalField, F, Min, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -393,9 +394,8 @@ def _ledger(park_ids: list[int] | None, first: datetime.date, last: datetime.dat
         Allocation.objects.filter(line__in=lines).values_list("kind").annotate(total=Sum("amount")).order_by()
     )
     mismatched = (
-        lines.annotate(allocated=Sum("allocations__amount"))
+        lines.annotate(allocated=Coalesce(Sum("allocations__amount"), Value(ZERO), output_field=MONEY))
         .exclude(settled_amount=F("allocated"))
-        .exclude(settled_amount=0, allocated__isnull=True)
         .values_list("pk", "bill__number", "description", "settled_amount", "allocated")[:200]
     )
     billed = totals["billed"] or ZERO
@@ -415,9 +415,8 @@ def _payments(park_ids: list[int] | None, first: datetime.date, last: datetime.d
     )
     totals = payments.aggregate(amount=Sum("amount"), allocated=Sum("allocated_amount"))
     mismatched = (
-        payments.annotate(net=Sum("allocations__amount"))
+        payments.annotate(net=Coalesce(Sum("allocations__amount"), Value(ZERO), output_field=MONEY))
         .exclude(allocated_amount=F("net"))
-        .exclude(allocated_amount=0, net__isnull=True)
         .values_list("pk", "number", "allocated_amount", "net")[:200]
     )
     amount, allocated = totals["amount"] or ZERO, totals["allocated"] or ZERO

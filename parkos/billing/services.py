@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone, translation
@@ -979,7 +978,6 @@ def _send(
         "bank_account": profile.bank_account,
         "bills": "、".join(arrears.bills[:20]),
     }
-    emails = sorted({u.email for u in account.enterprise.users.filter(is_active=True).exclude(email="")})
     subject = reminders.render(template.subject, values)
     body = reminders.render(template.body, values)
     reminder = Reminder.objects.create(
@@ -991,13 +989,10 @@ def _send(
         outstanding_amount=arrears.outstanding,
         subject=subject[:100],
         body=body,
-        channel=ReminderChannel.EMAIL if emails else ReminderChannel.NOTICE,
-        emailed_to=",".join(emails)[:300],
+        channel=ReminderChannel.NOTICE,
         sent_on=today,
         sent_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    if emails:
-        transaction.on_commit(lambda: send_mail(subject, body, None, emails, fail_silently=True))
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
