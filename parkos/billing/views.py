@@ -28,6 +28,7 @@ from parkos.accounts.access import (
     Capability,
     acting_user,
     has_capability,
+    is_staff_member,
     scope_to_parks,
     visible_park_ids,
     visible_parks,
@@ -76,6 +77,7 @@ from parkos.billing.models import (
     UtilityReading,
     WriteOff,
 )
+from parkos.billing.permissions import may_bill
 from parkos.billing.tasks import generate_bill_run_task
 from parkos.core.xlsx import (
     MONEY_FORMAT,
@@ -91,6 +93,15 @@ from parkos.web.views_generic import FilteredListView, ParkScopedMixin, apply_va
 
 #: Runs of parks with more leases than this generate in the background (`manage.py db_worker`).
 INLINE_RUN_LEASES = 3000
+
+
+class BillingAccessMixin(ParkScopedMixin):
+    """Park-scoped staff pages that also need a billing capability, even to read."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if is_staff_member(request.user) and not may_bill(request.user):
+            raise PermissionDenied(_("您的角色无权查看账单与收款。"))
+        return super().dispatch(request, *args, **kwargs)
 
 
 def _park_ids(request: HttpRequest) -> list[int] | None:
@@ -131,7 +142,7 @@ def _error(request: HttpRequest, exc: ValidationError) -> None:
     messages.error(request, "；".join(exc.messages))
 
 
-class BillingHomeView(ParkScopedMixin, TemplateView):
+class BillingHomeView(BillingAccessMixin, TemplateView):
     """Where billing work starts: this month's runs, money owed, and what waits for an officer."""
 
     template_name = "billing/home.html"
@@ -157,7 +168,7 @@ class BillingHomeView(ParkScopedMixin, TemplateView):
 # --- Bill runs -----------------------------------------------------------------------------------
 
 
-class RunListView(FilteredListView):
+class RunListView(BillingAccessMixin, FilteredListView):
     model = BillRun
     filterset_class = BillRunFilterSet
     template_name = "billing/run_list.html"
@@ -176,7 +187,7 @@ class RunListView(FilteredListView):
         )
 
 
-class RunStartView(ParkScopedMixin, View):
+class RunStartView(BillingAccessMixin, View):
     """Open (or resume) the run of a park and month and generate its preview."""
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -207,7 +218,7 @@ def _generate(request: HttpRequest, run: BillRun) -> None:
     messages.success(request, _("账单预览已生成，请核对后审核。"))
 
 
-class RunDetailView(ParkScopedMixin, View):
+class RunDetailView(BillingAccessMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         run = get_object_or_404(scope_to_parks(request.user, BillRun.objects.select_related("park")), pk=pk)
         lines = BillLine.objects.filter(bill__run=run)
@@ -229,7 +240,7 @@ class RunDetailView(ParkScopedMixin, View):
         return render(request, "billing/run_detail.html", context)
 
 
-class RunActionView(ParkScopedMixin, View):
+class RunActionView(BillingAccessMixin, View):
     """POST-only: generate (resume), approve, issue, discard."""
 
     def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -259,7 +270,7 @@ class RunActionView(ParkScopedMixin, View):
 # --- Bills ---------------------------------------------------------------------------------------
 
 
-class BillListView(FilteredListView):
+class BillListView(BillingAccessMixin, FilteredListView):
     model = Bill
     filterset_class = BillFilterSet
     template_name = "billing/bill_list.html"
@@ -300,7 +311,7 @@ def _scoped_bill(request: HttpRequest, pk: int) -> Bill:
     )
 
 
-class BillDetailView(ParkScopedMixin, View):
+class BillDetailView(BillingAccessMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         bill = _scoped_bill(request, pk)
         return render(request, "billing/bill_detail.html", _bill_page(request, bill))
@@ -327,7 +338,7 @@ def _bill_page(request: HttpRequest, bill: Bill, **extra: Any) -> dict[str, Any]
     return context
 
 
-class BillPdfView(ParkScopedMixin, View):
+class BillPdfView(BillingAccessMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return _pdf_response(_scoped_bill(request, pk))
 
@@ -338,14 +349,14 @@ def _pdf_response(bill: Bill) -> HttpResponse:
     return response
 
 
-class BillXlsxView(ParkScopedMixin, View):
+class BillXlsxView(BillingAccessMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         bill = _scoped_bill(request, pk)
         lines = bill.lines.select_related("bill", "account__enterprise", "contract").order_by("pk")
         return workbook_response(documents.lines_workbook(lines, bill.number), f"{bill.number}.xlsx")
 
 
-class CreditNoteView(ParkScopedMixin, View):
+class CreditNoteView(BillingAccessMixin, View):
     """Correct an issued bill: an amount per line to credit, and why."""
 
     def _form(self, bill: Bill, data: Any = None) -> LineAmountsForm:
@@ -383,7 +394,7 @@ class CreditNoteView(ParkScopedMixin, View):
         return self._render(request, bill, form)
 
 
-class InvoiceRequestCreateView(ParkScopedMixin, View):
+class InvoiceRequestCreateView(BillingAccessMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         bill = _scoped_bill(request, pk)
         self.require(Capability.MANAGE_BILLING, bill.park_id)
@@ -418,7 +429,7 @@ def _create_invoice_requests(request: HttpRequest, bill: Bill, form: InvoiceRequ
 # --- Accounts (a tenant's statement) ---------------------------------------------------------------------
 
 
-class AccountDetailView(ParkScopedMixin, View):
+class AccountDetailView(BillingAccessMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         account = get_object_or_404(
             scope_to_parks(request.user, Account.objects.select_related("park", "enterprise")), pk=pk
@@ -448,7 +459,7 @@ def _scoped_account(request: HttpRequest, pk: int) -> Account:
     return get_object_or_404(scope_to_parks(request.user, Account.objects.select_related("park", "enterprise")), pk=pk)
 
 
-class AccountActionView(ParkScopedMixin, View):
+class AccountActionView(BillingAccessMixin, View):
     """POST-only: remind, apply credit."""
 
     def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -470,7 +481,7 @@ class AccountActionView(ParkScopedMixin, View):
         return HttpResponseRedirect(account.get_absolute_url())
 
 
-class DepositActionView(ParkScopedMixin, View):
+class DepositActionView(BillingAccessMixin, View):
     """POST-only: offset arrears from a lease's deposit, or refund it (APPROVE_BILLING)."""
 
     def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -498,7 +509,7 @@ class DepositActionView(ParkScopedMixin, View):
         return HttpResponseRedirect(account.get_absolute_url())
 
 
-class WriteOffRequestView(ParkScopedMixin, View):
+class WriteOffRequestView(BillingAccessMixin, View):
     def _form(self, account: Account, data: Any = None) -> LineAmountsForm:
         return LineAmountsForm(data, lines=[(line, line.outstanding) for line in selectors.open_lines(account)[:200]])
 
@@ -531,7 +542,7 @@ class WriteOffRequestView(ParkScopedMixin, View):
         return self._render(request, account, form)
 
 
-class WriteOffListView(FilteredListView):
+class WriteOffListView(BillingAccessMixin, FilteredListView):
     model = WriteOff
     filterset_class = WriteOffFilterSet
     template_name = "billing/write_off_list.html"
@@ -548,7 +559,7 @@ class WriteOffListView(FilteredListView):
         )
 
 
-class WriteOffDecideView(ParkScopedMixin, View):
+class WriteOffDecideView(BillingAccessMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         write_off = get_object_or_404(scope_to_parks(request.user, WriteOff.objects.all()), pk=pk)
         self.require(Capability.APPROVE_BILLING, write_off.park_id)
@@ -566,7 +577,7 @@ class WriteOffDecideView(ParkScopedMixin, View):
 # --- Payments and bank statements ----------------------------------------------------------------
 
 
-class PaymentListView(FilteredListView):
+class PaymentListView(BillingAccessMixin, FilteredListView):
     model = Payment
     filterset_class = PaymentFilterSet
     template_name = "billing/payment_list.html"
@@ -584,7 +595,7 @@ class PaymentListView(FilteredListView):
         )
 
 
-class PaymentCreateView(ParkScopedMixin, View):
+class PaymentCreateView(BillingAccessMixin, View):
     def _render(self, request: HttpRequest, form: PaymentForm) -> HttpResponse:
         crumbs = _crumbs((_("收款"), reverse("billing:payment_list")), (_("登记收款"), ""))
         return render(request, "billing/payment_form.html", {"form": form, "breadcrumbs": crumbs})
@@ -627,7 +638,7 @@ class PaymentCreateView(ParkScopedMixin, View):
         return self._render(request, form)
 
 
-class PaymentDetailView(ParkScopedMixin, View):
+class PaymentDetailView(BillingAccessMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         payment = get_object_or_404(
             scope_to_parks(request.user, Payment.objects.select_related("account__enterprise", "park")), pk=pk
@@ -641,7 +652,7 @@ class PaymentDetailView(ParkScopedMixin, View):
         return render(request, "billing/payment_detail.html", context)
 
 
-class PaymentActionView(ParkScopedMixin, View):
+class PaymentActionView(BillingAccessMixin, View):
     def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
         payment = get_object_or_404(scope_to_parks(request.user, Payment.objects.all()), pk=pk)
         self.require(Capability.MANAGE_BILLING, payment.park_id)
@@ -663,7 +674,7 @@ class PaymentActionView(ParkScopedMixin, View):
         return HttpResponseRedirect(payment.get_absolute_url())
 
 
-class StatementListView(ParkScopedMixin, View):
+class StatementListView(BillingAccessMixin, View):
     """Imported statements, the import form, and the transfers waiting for an officer."""
 
     def get(self, request: HttpRequest, form: StatementImportForm | None = None, errors: Any = None) -> HttpResponse:
@@ -712,7 +723,7 @@ class StatementListView(ParkScopedMixin, View):
         return HttpResponseRedirect(statement.get_absolute_url())
 
 
-class StatementDetailView(ParkScopedMixin, View):
+class StatementDetailView(BillingAccessMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         statement = get_object_or_404(scope_to_parks(request.user, BankStatement.objects.select_related("park")), pk=pk)
         lines = statement.lines.select_related("suggested_account__enterprise", "payment").order_by("row_number")
@@ -732,7 +743,7 @@ class StatementDetailView(ParkScopedMixin, View):
         return render(request, "billing/statement_detail.html", context)
 
 
-class StatementLineActionView(ParkScopedMixin, View):
+class StatementLineActionView(BillingAccessMixin, View):
     def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
         line = get_object_or_404(scope_to_parks(request.user, BankStatementLine.objects.all()), pk=pk)
         self.require(Capability.MANAGE_BILLING, line.park_id)
@@ -765,7 +776,7 @@ def _bucket_cell(key: str) -> Callable[[selectors.AgeingRow], Decimal]:
     return cell
 
 
-class AgeingView(ParkScopedMixin, View):
+class AgeingView(BillingAccessMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         as_of = _date_param(request, "as_of")
         group_by = request.GET.get("group", "account")
@@ -793,7 +804,7 @@ class AgeingView(ParkScopedMixin, View):
         return render(request, "billing/ageing.html", context)
 
 
-class ReconciliationView(ParkScopedMixin, View):
+class ReconciliationView(BillingAccessMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
         try:
@@ -816,7 +827,7 @@ class ReconciliationView(ParkScopedMixin, View):
         return render(request, "billing/reconciliation.html", context)
 
 
-class ReminderListView(FilteredListView):
+class ReminderListView(BillingAccessMixin, FilteredListView):
     model = Reminder
     filterset_class = ReminderFilterSet
     template_name = "billing/reminder_list.html"
@@ -840,7 +851,7 @@ class ReminderListView(FilteredListView):
         return HttpResponseRedirect(reverse("billing:reminder_list"))
 
 
-class InvoiceRequestListView(FilteredListView):
+class InvoiceRequestListView(BillingAccessMixin, FilteredListView):
     model = InvoiceRequest
     filterset_class = InvoiceRequestFilterSet
     template_name = "billing/invoice_list.html"
@@ -865,7 +876,7 @@ class InvoiceRequestListView(FilteredListView):
         )
 
 
-class InvoiceRequestActionView(ParkScopedMixin, View):
+class InvoiceRequestActionView(BillingAccessMixin, View):
     def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
         invoice_request = get_object_or_404(scope_to_parks(request.user, InvoiceRequest.objects.all()), pk=pk)
         self.require(Capability.MANAGE_BILLING, invoice_request.park_id)
@@ -895,7 +906,7 @@ class InvoiceRequestActionView(ParkScopedMixin, View):
 # --- Charges awaiting a run, configuration -------------------------------------------------------------
 
 
-class ChargesView(ParkScopedMixin, View):
+class ChargesView(BillingAccessMixin, View):
     """One-off charges and reading sheets waiting for the next run."""
 
     def get(
@@ -972,7 +983,7 @@ class ChargesView(ParkScopedMixin, View):
         return self.get(request, charge_form=form)
 
 
-class SettingsView(ParkScopedMixin, View):
+class SettingsView(BillingAccessMixin, View):
     """Billing profiles and tax rules: read by staff, changed by those who approve billing."""
 
     def get(self, request: HttpRequest, profile_form: Any = None, tax_form: Any = None) -> HttpResponse:
