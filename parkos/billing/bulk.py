@@ -52,17 +52,23 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
 
 def insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert rows (tuples in the order of `columns`, database column names) into `model`'s table."""
+    return insert_raw(model._meta.db_table, columns, rows)
+
+
+def insert_raw(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """`insert` into a table by name (a temporary table of the caller's)."""
     batch = [tuple(row) for row in rows]
     if not batch:
         return 0
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    name = connection.ops.quote_name(table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor
-            with raw.copy(f"COPY {_table(model)} ({quoted}) FROM STDIN") as copy:
+            with raw.copy(f"COPY {name} ({quoted}) FROM STDIN") as copy:
                 for row in batch:
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {_table(model)} ({quoted}) VALUES ({marks})", batch)  # noqa: S608
+            cursor.executemany(f"INSERT INTO {name} ({quoted}) VALUES ({marks})", batch)  # noqa: S608
     return len(batch)

@@ -2,7 +2,8 @@
 
 Pure and typed. A bill run turns what is owed (leasing's monthly accruals, deposits, one-off charges,
 metered consumption, bookings, services, late fees) into `LineDraft`s, prices their VAT with the
-`TaxTable` in force on their due date, and stores them as `BillLine`s.
+`TaxTable` in force on their due date (`Pricer`), and stores them as `BillLine`s. Descriptions are
+rendered in the active language; bill generation activates the document language (Chinese).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import translation
@@ -82,32 +83,47 @@ class LineDraft:
     unit_price: Decimal | None = None
     source_type: str = ""
     source_id: int | None = None
-    tax_rate: Decimal = ZERO
-    tax_amount: Decimal = ZERO
-    invoice_item: str = ""
-    tax_code: str = ""
     #: For late fees: the kind of the overdue charge, whose tax terms a late fee follows (价外费用).
     tax_kind: str = ""
 
 
-def priced(draft: LineDraft, table: TaxTable) -> tuple[LineDraft, bool]:
-    """The draft with its VAT split out per the rule in force on its due date; False if none is set."""
-    terms = table.terms(draft.tax_kind or draft.kind, draft.due_on)
-    if terms is None:
-        return draft, False
-    return (
-        replace(
-            draft,
-            tax_rate=terms.rate,
-            tax_amount=tax_of(draft.amount, terms.rate),
-            invoice_item=terms.invoice_item,
-            tax_code=terms.tax_code,
-        ),
-        True,
-    )
+class Pricer:
+    """The VAT terms in force on a day, looked up once per kind and day, and the VAT of drafts."""
+
+    def __init__(self, table: TaxTable) -> None:
+        self.table = table
+        self._terms: dict[tuple[str, datetime.date], TaxTerms | None] = {}
+        self.missing: set[str] = set()
+
+    def terms_for(self, kind: str, day: datetime.date) -> TaxTerms:
+        key = (kind, day)
+        if key not in self._terms:
+            self._terms[key] = self.table.terms(kind, day)
+        found = self._terms[key]
+        if found is None:
+            if kind != ChargeKind.DEPOSIT:
+                self.missing.add(kind)
+            return NO_TAX
+        return found
+
+    def tax(self, draft: LineDraft) -> tuple[TaxTerms, Decimal]:
+        terms = self.terms_for(draft.tax_kind or draft.kind, draft.due_on)
+        return terms, tax_of(draft.amount, terms.rate) if terms.rate else ZERO
 
 
-# --- Descriptions (in the document language) -------------------------------------------------------
+# --- Descriptions (rendered in the document language: bill generation activates it) ---------------
+
+
+def _kind_label(kind: str) -> str:
+    language = translation.get_language() or DOCUMENT_LANGUAGE
+    key = (language, kind)
+    label = _LABELS.get(key)
+    if label is None:
+        label = _LABELS[key] = str(ChargeKind(kind).label)
+    return label
+
+
+_LABELS: dict[tuple[str, str], str] = {}
 
 
 def month_label(month: datetime.date) -> str:
@@ -116,34 +132,30 @@ def month_label(month: datetime.date) -> str:
 
 def accrual_description(kind: str, month: datetime.date, start: datetime.date, end: datetime.date, spaces: str) -> str:
     """ "租金 2026年01月 A1-101", with the days when the lease covers part of the month only."""
-    with translation.override(DOCUMENT_LANGUAGE):
-        text = f"{ChargeKind(kind).label} {month_label(month)}"
-        last_of_month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
-        if start != month or end != last_of_month:
-            text += _("（%(start)s至%(end)s）") % {"start": start.strftime("%m-%d"), "end": end.strftime("%m-%d")}
-        return f"{text} {spaces}".strip()[:200]
+    text = f"{_kind_label(kind)} {month_label(month)}"
+    next_month = datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    if start != month or end != next_month - datetime.timedelta(days=1):
+        text += _("（%(start)s至%(end)s）") % {"start": start.strftime("%m-%d"), "end": end.strftime("%m-%d")}
+    return f"{text} {spaces}".strip()[:200]
 
 
 def deposit_description(contract_number: str) -> str:
-    with translation.override(DOCUMENT_LANGUAGE):
-        return _("租赁保证金（合同 %(number)s）") % {"number": contract_number}
+    return _("租赁保证金（合同 %(number)s）") % {"number": contract_number}
 
 
 def utility_description(kind: str, start: datetime.date, end: datetime.date, meter: str) -> str:
-    with translation.override(DOCUMENT_LANGUAGE):
-        return _("%(kind)s %(start)s至%(end)s 表号%(meter)s") % {
-            "kind": ChargeKind(kind).label,
-            "start": start.isoformat(),
-            "end": end.isoformat(),
-            "meter": meter,
-        }
+    return _("%(kind)s %(start)s至%(end)s 表号%(meter)s") % {
+        "kind": _kind_label(kind),
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "meter": meter,
+    }
 
 
 def late_fee_description(bill_number: str, description: str, through: datetime.date) -> str:
-    with translation.override(DOCUMENT_LANGUAGE):
-        text = _("滞纳金：%(bill)s %(line)s，计至%(through)s") % {
-            "bill": bill_number,
-            "line": description,
-            "through": through.isoformat(),
-        }
-        return text[:200]
+    text = _("滞纳金：%(bill)s %(line)s，计至%(through)s") % {
+        "bill": bill_number,
+        "line": description,
+        "through": through.isoformat(),
+    }
+    return text[:200]

@@ -9,7 +9,7 @@ products are exact (a 60-digit context), so the only rounding is the one at line
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Final
 
 __all__ = ["EXACT", "FEN", "ZERO", "amount_in_words", "line_amount", "tax_of", "to_fen"]
@@ -30,25 +30,26 @@ def _decimal(value: Decimal | int, name: str) -> Decimal:
 
 def to_fen(amount: Decimal | int) -> Decimal:
     """Round to the fen, half away from zero: 10.005 → 10.01, −10.005 → −10.01, 10.004 → 10.00."""
-    with localcontext(EXACT):
-        rounded = _decimal(amount, "amount").quantize(FEN, rounding=ROUND_HALF_UP)
+    # The context's methods, not `localcontext`: a bill run rounds a hundred thousand lines.
+    rounded = _decimal(amount, "amount").quantize(FEN, rounding=ROUND_HALF_UP, context=EXACT)
     return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
 def line_amount(quantity: Decimal | int, unit_price: Decimal | int) -> Decimal:
     """A line's amount: quantity × unit price, exact, then rounded once to the fen."""
-    with localcontext(EXACT):
-        return to_fen(_decimal(quantity, "quantity") * _decimal(unit_price, "unit_price"))
+    return to_fen(EXACT.multiply(_decimal(quantity, "quantity"), _decimal(unit_price, "unit_price")))
 
 
 def tax_of(amount: Decimal, rate: Decimal) -> Decimal:
     """The VAT inside a tax-inclusive amount: amount × rate / (1 + rate), rounded to the fen.
 
     This is how 发票 split 价税合计 into 金额 and 税额 per line: 10,900.00 at 9 % holds 900.00 tax;
-    1,000.00 at 6 % holds 56.60 (56.6037…).
+    1,000.00 at 6 % holds 56.60 (56.6037…). The quotient is carried to 60 digits, far beyond where
+    it could sit on the wrong side of a half fen.
     """
-    with localcontext(EXACT):
-        exact = _decimal(amount, "amount") * _decimal(rate, "rate") / (1 + rate)
+    exact = EXACT.divide(
+        EXACT.multiply(_decimal(amount, "amount"), _decimal(rate, "rate")), EXACT.add(Decimal(1), rate)
+    )
     return to_fen(exact)
 
 

@@ -128,7 +128,7 @@ def ageing_report(
             for bucket, value in sums.items():
                 row.buckets[bucket] += value
     kept = [row for row in rows.values() if row.total]
-    _label(kept, group_by)
+    _label(kept, group_by, park_ids)
     totals = AgeingRow(None)
     for row in kept:
         for bucket, value in row.buckets.items():
@@ -146,18 +146,19 @@ def _grouped(queryset: QuerySet[Any], group: str | None, sums: dict[str, Any]) -
     return {row[0]: {k: row[i + 1] or ZERO for i, k in enumerate(keys)} for row in rows}
 
 
-def _label(rows: list[AgeingRow], group_by: str) -> None:
+def _label(rows: list[AgeingRow], group_by: str, park_ids: list[int] | None) -> None:
     ids = [row.key for row in rows if row.key is not None]
     if group_by == "account":
+        # The accounts of the parks, not an id list: tens of thousands of ids make SQLite crawl.
+        accounts = _park_filter(Account.objects.all(), park_ids).order_by()
         names = {
             pk: (name, park)
-            for pk, name, park in Account.objects.filter(pk__any_of=ids or [0]).values_list(
-                "pk", "enterprise__name", "park__name"
-            )
+            for pk, name, park in fetch_rows(accounts.values_list("pk", "enterprise__name", "park__name"))
         }
+        detail = reverse("billing:account_detail", args=[0])[: -len("0/")]
         for row in rows:
             row.label, row.park = names.get(row.key, ("", "")) if row.key is not None else ("", "")
-            row.url = reverse("billing:account_detail", args=[row.key])
+            row.url = f"{detail}{row.key}/"
     elif group_by == "park":
         park_names = dict(Park.objects.filter(pk__in=ids).values_list("pk", "name"))
         for row in rows:
@@ -284,6 +285,7 @@ class RentDifference:
 class Reconciliation:
     year: int
     month: int | None
+    through: datetime.date  # rent is compared up to the end of this month
     rent_roll_total: Decimal
     billed_rent_total: Decimal
     rent_differences: list[RentDifference]
@@ -321,34 +323,39 @@ def _months_of(year: int, month: int | None) -> tuple[datetime.date, datetime.da
     return datetime.date(year, month, 1), datetime.date(year, month, 1)
 
 
-def reconciliation(*, park_ids: Iterable[int] | None, year: int, month: int | None = None) -> Reconciliation:
+def reconciliation(
+    *, park_ids: Iterable[int] | None, year: int, month: int | None = None, today: datetime.date | None = None
+) -> Reconciliation:
     """The two equalities of a period, and every difference behind them.
 
     1. Billed rent = the rent roll: per lease, the rent lines of the period's months (net of credit
-       notes) against leasing's accruals of the same months (`leasing.selectors.rent_roll`). Months not
-       billed yet show as differences, as do leases changed after billing (a termination).
+       notes) against leasing's accruals of the same months (`leasing.selectors.rent_roll`), for the
+       months that have begun (a year in progress is compared to date). Months not billed yet show as
+       differences, as do leases changed after billing (a termination).
     2. Billed = collected + credited + written off + outstanding, over the lines issued in the period,
        and each line's settled amount = the sum of its allocations; each payment's allocated amount =
        the sum of its allocations.
     """
     park_ids = None if park_ids is None else list(park_ids)
     first, last = _months_of(year, month)
+    current = (today or timezone.localdate()).replace(day=1)
+    through = min(last, max(current, first))
     roll = leasing_selectors.rent_roll(park_ids, year, month)
-    roll_by_contract = {row.contract_id: row for row in roll.rows}
+    counted = [i for i, column in enumerate(roll.columns) if column <= through]
+    rolled_by_contract = {row.contract_id: (row, sum((row.months[i] for i in counted), ZERO)) for row in roll.rows}
     # A rent line belongs to the month of its first day (lines are per calendar month).
-    month_end = (last.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    through_end = (through.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
     rent_lines = _park_filter(
         BillLine.objects.filter(kind=ChargeKind.RENT, issued_on__isnull=False).filter(
-            Q(period_start__gte=first, period_start__lte=month_end, credits_line__isnull=True)
-            | Q(credits_line__period_start__gte=first, credits_line__period_start__lte=month_end)
+            Q(period_start__gte=first, period_start__lte=through_end, credits_line__isnull=True)
+            | Q(credits_line__period_start__gte=first, credits_line__period_start__lte=through_end)
         ),
         park_ids,
     )
     billed_by_contract = dict(rent_lines.values_list("contract_id").annotate(total=Sum("amount")).order_by())
     differences = []
-    for contract_id in set(roll_by_contract) | set(billed_by_contract):
-        row = roll_by_contract.get(contract_id)
-        rolled = row.rent_total if row else ZERO
+    for contract_id in set(rolled_by_contract) | set(billed_by_contract):
+        row, rolled = rolled_by_contract.get(contract_id, (None, ZERO))
         billed = billed_by_contract.get(contract_id) or ZERO
         if rolled != billed:
             differences.append(
@@ -356,12 +363,14 @@ def reconciliation(*, park_ids: Iterable[int] | None, year: int, month: int | No
             )
     _name_missing(differences)
     differences.sort(key=lambda d: (-abs(d.difference), d.number))
+    month_end = (last.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
     ledger = _ledger(park_ids, first, month_end)
     payments = _payments(park_ids, first, month_end)
     return Reconciliation(
         year=year,
         month=month,
-        rent_roll_total=roll.rent_total,
+        through=through_end,
+        rent_roll_total=sum((rolled for _row, rolled in rolled_by_contract.values()), ZERO),
         billed_rent_total=sum(billed_by_contract.values(), ZERO),
         rent_differences=differences,
         **ledger,

@@ -89,3 +89,27 @@ def test_tax_is_within_the_amount_and_symmetric(amount, rate):
 )
 def test_amount_in_words(amount, words):
     assert amount_in_words(amount) == words
+
+
+AMOUNTS = st.decimals(min_value=D("0.01"), max_value=D("99999999.99"), places=2)
+RATES = st.sampled_from([D(0), D("0.03"), D("0.05"), D("0.06"), D("0.09"), D("0.13"), D("0.1234")])
+
+
+@pytest.mark.django_db
+@given(amounts=st.lists(AMOUNTS, min_size=1, max_size=40), rate=RATES)
+def test_the_sql_tax_of_bill_runs_equals_the_python_rule(amounts, rate):
+    """Bill runs compute rent and fee VAT in SQL (`billrun.tax_sql`); it is the same rounding as `tax_of`.
+
+    (At these rates an exact half fen cannot occur: 2·fen·bp = odd·(10000 + bp) has no solution.)
+    """
+    from django.db import connection  # noqa: PLC0415
+
+    from parkos.billing.billrun import tax_sql  # noqa: PLC0415
+
+    with connection.cursor() as cursor:
+        for amount in amounts:
+            cursor.execute(
+                f"SELECT {tax_sql('t.a', 't.bp')} FROM (SELECT CAST(%s AS NUMERIC) AS a, CAST(%s AS INTEGER) AS bp) t",
+                [amount, int(rate * 10000)],
+            )
+            assert D(str(cursor.fetchone()[0])).quantize(D("0.01")) == tax_of(amount, rate), amount
