@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -67,7 +67,7 @@ if TYPE_CHECKING:
     from parkos.accounts.models import User
 
 #: Tenants per committed chunk: small enough that a killed run loses little, large enough to batch.
-CHUNK_SIZE = 500
+CHUNK_SIZE = 2000
 #: A run bills periods it missed (e.g. a lease signed late) up to this far back.
 CATCH_UP_DAYS = 366
 #: Late fees are not charged on these (no fee on a fee; a deposit is security, not a price).
@@ -264,6 +264,10 @@ class _Setup:
     warnings: list[str] = field(default_factory=list)
     #: Bills of this park and month numbered so far (all runs of the month share one sequence).
     numbered: int = 0
+    with_extras: set[int] = field(default_factory=set)
+    with_readings: set[int] = field(default_factory=set)
+    with_late_fees: set[int] = field(default_factory=set)
+    accounts: dict[int, int] | None = None
 
 
 def _tax_table(park_id: int) -> TaxTable:
@@ -409,9 +413,13 @@ def _candidate_enterprises(setup: _Setup) -> list[int]:
     run = setup.run
     ids = {eid for eid, group in setup.leases.items() if any(_lease_has_work(setup, lease) for lease in group)}
     ids |= set(setup.external) | set(setup.consumption)
-    ids |= set(_unbilled_extras(run.park_id, setup.last_day).values_list("enterprise_id", flat=True))
-    ids |= set(_unbilled_readings(run.park_id, setup.last_day).values_list("enterprise_id", flat=True))
-    ids |= set(_late_fee_lines(run.park_id, setup.late_fee_through).values_list("account__enterprise_id", flat=True))
+    # Who has one-off charges, readings or overdue charges: chunks without any skip those queries.
+    setup.with_extras = set(_unbilled_extras(run.park_id, setup.last_day).values_list("enterprise_id", flat=True))
+    setup.with_readings = set(_unbilled_readings(run.park_id, setup.last_day).values_list("enterprise_id", flat=True))
+    setup.with_late_fees = set(
+        _late_fee_lines(run.park_id, setup.late_fee_through).values_list("account__enterprise_id", flat=True)
+    )
+    ids |= setup.with_extras | setup.with_readings | setup.with_late_fees
     return sorted(eid for eid in ids if eid > run.cursor)
 
 
@@ -471,59 +479,80 @@ def _deposit_drafts(work: list[_LeaseWork]) -> list[LineDraft]:
 
 def _plan_rows(
     setup: _Setup, work: list[_LeaseWork], bill_of: dict[int, tuple[int, int]], pricer: charges.Pricer
-) -> list[tuple[object, ...]]:
-    """One row per lease and calendar month to bill: where its rent and fee lines go, and how they read.
-
-    The amounts are not here: the database copies them from leasing's stored accruals (`_insert_accruals`).
-    """
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """One row per lease and billing period (where its months' rent and fee lines go), and the tax terms
+    they use. Amounts are not here: the database copies them from leasing's accruals (`_insert_accruals`)."""
     billed = [w for w in work if w.periods]
     if not billed:
-        return []
-    ids = [w.lease.contract_id for w in billed]
-    park_rate = setup.profile.property_fee_per_sqm_month
-    needs_park_fee = [w.lease.contract_id for w in billed if not w.lease.property_fee_per_sqm_month and park_rate]
-    park_fees = leasing_selectors.property_fee_accruals_at(needs_park_fee, park_rate) if needs_park_fee else {}
-    labels = leasing_selectors.space_labels(ids)
+        return [], []
+    labels = leasing_selectors.space_labels([w.lease.contract_id for w in billed])
+    terms_ids: dict[charges.TaxTerms, int] = {}
+
+    def terms_id(kind: str, day: datetime.date) -> int:
+        return terms_ids.setdefault(pricer.terms_for(kind, day), len(terms_ids))
+
     rows: list[tuple[object, ...]] = []
     for w in billed:
         lease = w.lease
         bill_id, account_id = bill_of[lease.enterprise_id]
         spaces = labels.get(lease.contract_id, "")
-        fees = park_fees.get(lease.contract_id)
         for period_start, period_end in w.periods:
-            rent_terms = pricer.terms_for(ChargeKind.RENT, period_start)
-            fee_terms = pricer.terms_for(ChargeKind.PROPERTY_FEE, period_start)
-            for month in _months(period_start, period_end):
-                if month < setup.go_live:
-                    continue
-                start, end = max(month, lease.start_on), min(month_end(month), lease.end_on)
-                rows.append(
-                    (
-                        bill_id, account_id, lease.contract_id, month, period_start, start, end,
-                        f"rent:{lease.contract_id}:{month:%Y%m}", f"fee:{lease.contract_id}:{month:%Y%m}",
-                        charges.accrual_description(ChargeKind.RENT, month, start, end, spaces),
-                        charges.accrual_description(ChargeKind.PROPERTY_FEE, month, start, end, spaces),
-                        int(rent_terms.rate * 10000), rent_terms.rate, rent_terms.invoice_item, rent_terms.tax_code,
-                        int(fee_terms.rate * 10000), fee_terms.rate, fee_terms.invoice_item, fee_terms.tax_code,
-                        None if fees is None else fees.get(month, ZERO),
-                    )
-                )  # fmt: skip
-    return rows
+            first_month = max(month_start(period_start), setup.go_live)
+            rows.append(
+                (
+                    lease.contract_id, bill_id, account_id, period_start, first_month, month_start(period_end),
+                    lease.start_on, lease.end_on, f" {spaces}" if spaces else "",
+                    terms_id(ChargeKind.RENT, period_start), terms_id(ChargeKind.PROPERTY_FEE, period_start),
+                )
+            )  # fmt: skip
+    terms_rows: list[tuple[object, ...]] = [
+        (index, int(terms.rate * 10000), terms.rate, terms.invoice_item, terms.tax_code)
+        for terms, index in terms_ids.items()
+    ]
+    return rows, terms_rows
 
 
-PLAN_TABLE = "billing_run_plan_v1"
 PLAN_COLUMNS = (
-    "bill_id", "account_id", "contract_id", "month", "due_on", "start_on", "end_on", "rent_key", "fee_key",
-    "rent_desc", "fee_desc", "rent_bp", "rent_rate", "rent_item", "rent_code", "fee_bp", "fee_rate", "fee_item",
-    "fee_code", "fee_override",
+    "contract_id", "bill_id", "account_id", "due_on", "first_month", "last_month", "start_on", "end_on", "spaces",
+    "rent_terms", "fee_terms",
 )  # fmt: skip
+TERMS_COLUMNS = ("id", "bp", "rate", "item", "code")
+# Temporary tables of the connection; the version suffix keeps an old definition from being reused.
 _PLAN_DDL = (
-    "CREATE TEMP TABLE IF NOT EXISTS billing_run_plan_v1 (bill_id bigint, account_id bigint, contract_id bigint, "
-    "month date, due_on date, start_on date, end_on date, rent_key varchar(80), fee_key varchar(80), "
-    "rent_desc varchar(200), fee_desc varchar(200), rent_bp integer, rent_rate numeric(6, 4), rent_item varchar(60), "
-    "rent_code varchar(19), fee_bp integer, fee_rate numeric(6, 4), fee_item varchar(60), fee_code varchar(19), "
-    "fee_override numeric(14, 2))"
+    "CREATE TEMP TABLE IF NOT EXISTS billing_run_plan_v3 (contract_id bigint, bill_id bigint, account_id bigint, "
+    "due_on date, first_month date, last_month date, start_on date, end_on date, spaces varchar(200), "
+    "rent_terms integer, fee_terms integer)",
+    "CREATE TEMP TABLE IF NOT EXISTS billing_run_terms_v3 (id integer, bp integer, rate numeric(6, 4), "
+    "item varchar(60), code varchar(19))",
 )
+
+
+class _Dialect:
+    """The few date and text functions the set-based path needs, per database."""
+
+    def __init__(self) -> None:
+        self.postgres = connection.vendor == "postgresql"
+
+    def month_end(self, month: str) -> str:
+        if self.postgres:
+            return f"CAST({month} + INTERVAL '1 month' - INTERVAL '1 day' AS DATE)"
+        return f"date({month}, '+1 month', '-1 day')"
+
+    def formatted(self, day: str, pattern: str) -> str:
+        """`pattern` in strftime terms (%Y %m %d only)."""
+        if self.postgres:
+            return f"to_char({day}, '{pattern.replace('%Y', 'YYYY').replace('%m', 'MM').replace('%d', 'DD')}')"
+        return f"strftime('{pattern}', {day})"
+
+    def padded(self, number: str, width: int) -> str:
+        if self.postgres:
+            return f"lpad(CAST({number} AS TEXT), {width}, '0')"
+        return f"printf('%0{width}d', {number})"
+
+    def in_ids(self, column: str, ids: list[int]) -> tuple[str, list[Any]]:
+        if self.postgres:
+            return f"{column} = ANY(%s)", [ids]
+        return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
 def tax_sql(amount: str, basis_points: str) -> str:
@@ -540,56 +569,74 @@ def tax_sql(amount: str, basis_points: str) -> str:
     return f"({exact} / 100.0)"
 
 
-def _insert_accruals(park_id: int, rows: list[tuple[object, ...]]) -> None:
-    """Rent and property-fee lines for the plan, with amounts copied from leasing's accruals in SQL."""
+def _insert_accruals(park_id: int, plan: tuple[list[tuple[object, ...]], list[tuple[object, ...]]]) -> None:
+    """Rent and property-fee lines of the planned periods, one per calendar month, built in SQL from
+    leasing's stored accruals: the amounts, the VAT (`tax_sql`), and the description, e.g.
+    "租金 2026年01月（01-15至01-31） A1-101" (the days only when the lease covers part of the month)."""
+    rows, terms = plan
     if not rows:
         return
+    sql = _Dialect()
     with connection.cursor() as cursor:
-        cursor.execute(_PLAN_DDL)
-        cursor.execute(f"DELETE FROM {PLAN_TABLE}")  # noqa: S608 - a constant name
-    bulk.insert_raw(PLAN_TABLE, PLAN_COLUMNS, rows)
-    fee = "COALESCE(p.fee_override, m.property_fee)"
-    select = (
-        "SELECT p.bill_id, %s, p.account_id, p.contract_id, '{kind}', p.{key}, p.{desc}, p.start_on, p.end_on, '', "
-        "{amount}, p.{rate}, {tax}, p.{item}, p.{code}, p.due_on, 0, '' FROM billing_run_plan_v1 p "
-        "JOIN leasing_contractmonth m ON m.contract_id = p.contract_id AND m.month = p.month WHERE {amount} <> 0"
+        for statement in (*_PLAN_DDL, "DELETE FROM billing_run_plan_v3", "DELETE FROM billing_run_terms_v3"):
+            cursor.execute(statement)
+    bulk.insert_raw("billing_run_plan_v3", PLAN_COLUMNS, rows)
+    bulk.insert_raw("billing_run_terms_v3", TERMS_COLUMNS, terms)
+    month_end_sql = sql.month_end("m.month")
+    first_day = "CASE WHEN p.start_on > m.month THEN p.start_on ELSE m.month END"
+    last_day = f"CASE WHEN p.end_on < {month_end_sql} THEN p.end_on ELSE {month_end_sql} END"
+    partial = (
+        f"CASE WHEN p.start_on > m.month OR p.end_on < {month_end_sql} THEN '（' || "
+        f"{sql.formatted(first_day, '%m-%d')} || '至' || {sql.formatted(last_day, '%m-%d')} || '）' ELSE '' END"
     )
-    rent = select.format(
-        kind=ChargeKind.RENT, key="rent_key", desc="rent_desc", amount="m.rent", rate="rent_rate",
-        tax=tax_sql("m.rent", "p.rent_bp"), item="rent_item", code="rent_code",
-    )  # fmt: skip
-    fees = select.format(
-        kind=ChargeKind.PROPERTY_FEE, key="fee_key", desc="fee_desc", amount=fee, rate="fee_rate",
-        tax=tax_sql(fee, "p.fee_bp"), item="fee_item", code="fee_code",
-    )  # fmt: skip
+    select = (
+        "SELECT p.bill_id, %s, p.account_id, p.contract_id, '{kind}', "  # noqa: S608 - constants only
+        f"'{{key}}:' || p.contract_id || ':' || {sql.formatted('m.month', '%Y%m')}, "
+        f"%s || ' ' || {sql.formatted('m.month', '%Y年%m月')} || {partial} || p.spaces, "
+        f"{first_day}, {last_day}, '', {{amount}}, t.rate, {{tax}}, t.item, t.code, p.due_on, 0, '' "
+        "FROM billing_run_plan_v3 p JOIN billing_run_terms_v3 t ON t.id = p.{terms} "
+        "JOIN leasing_contractmonth m ON m.contract_id = p.contract_id "
+        "AND m.month >= p.first_month AND m.month <= p.last_month WHERE {amount} <> 0"
+    )
+    rent = select.format(kind=ChargeKind.RENT, key="rent", amount="m.rent", tax=tax_sql("m.rent", "t.bp"),
+                         terms="rent_terms")  # fmt: skip
+    fees = select.format(kind=ChargeKind.PROPERTY_FEE, key="fee", amount="m.property_fee",
+                         tax=tax_sql("m.property_fee", "t.bp"), terms="fee_terms")  # fmt: skip
+    labels = [str(ChargeKind.RENT.label), str(ChargeKind.PROPERTY_FEE.label)]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO billing_billline ({', '.join(LINE_COLUMNS)}) {rent} UNION ALL {fees}",
-            [park_id, park_id],
+            [park_id, labels[0], park_id, labels[1]],
         )
-        cursor.execute(f"DELETE FROM {PLAN_TABLE}")  # noqa: S608
+        cursor.execute("DELETE FROM billing_run_plan_v3")
 
 
-def _total_bills(run: BillRun, first_bill_id: int) -> None:
-    """Each new bill's totals, first due date and period from its lines; bills left empty are dropped
-    (a period wholly free of rent and fee)."""
+def _insert_bills(setup: _Setup, bill_ids: list[int]) -> int:
+    """The chunk's bills, one per tenant, totalled in SQL from the lines just written for them; a tenant
+    whose lines all came to nothing (a period wholly rent- and fee-free) gets no bill. Returns the count."""
+    run = setup.run
+    sql = _Dialect()
+    where, params = sql.in_ids("l.bill_id", bill_ids)
+    number = sql.padded("%s + ROW_NUMBER() OVER (ORDER BY l.bill_id)", 5)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE billing_bill SET total_amount = t.total, tax_amount = t.tax, due_on = t.due, "
-            "period_start = t.first_day, period_end = t.last_day FROM (SELECT bill_id, SUM(amount) AS total, "
-            "SUM(tax_amount) AS tax, MIN(due_on) AS due, MIN(COALESCE(period_start, due_on)) AS first_day, "
-            "MAX(COALESCE(period_end, period_start, due_on)) AS last_day FROM billing_billline "
-            "WHERE bill_id >= %s GROUP BY bill_id) t WHERE billing_bill.id = t.bill_id AND billing_bill.run_id = %s",
-            [first_bill_id, run.pk],
-        )
-        cursor.execute(
-            "DELETE FROM billing_bill WHERE run_id = %s AND id >= %s AND NOT EXISTS "
-            "(SELECT 1 FROM billing_billline l WHERE l.bill_id = billing_bill.id)",
-            [run.pk, first_bill_id],
-        )
+            f"INSERT INTO billing_bill ({', '.join(BILL_COLUMNS)}) "  # noqa: S608 - constants only
+            f"SELECT l.bill_id, %s || {number}, %s, %s, %s, l.account_id, %s, '', "
+            "MIN(COALESCE(l.period_start, l.due_on)), MAX(COALESCE(l.period_end, l.period_start, l.due_on)), "
+            "MIN(l.due_on), SUM(l.amount), SUM(l.tax_amount), '', '', %s, %s, %s "
+            f"FROM billing_billline l WHERE {where} GROUP BY l.bill_id, l.account_id",
+            [f"ZD-{run.park.code}-{run.period:%Y%m}-", setup.numbered, BillKind.BILL, BillStatus.DRAFT, run.park_id,
+             run.pk, run.created_by_id, now, now, *params],
+        )  # fmt: skip
+        created: int = cursor.rowcount
+    setup.numbered += created
+    return created
 
 
 def _extra_drafts(setup: _Setup, enterprise_ids: Sequence[int]) -> list[LineDraft]:
+    if setup.with_extras.isdisjoint(enterprise_ids):
+        return []
     rows = _unbilled_extras(setup.run.park_id, setup.last_day).filter(enterprise_id__any_of=list(enterprise_ids))
     return [
         LineDraft(
@@ -631,6 +678,8 @@ def _tariff_on(
 
 
 def _reading_drafts(setup: _Setup, enterprise_ids: Sequence[int]) -> list[LineDraft]:
+    if setup.with_readings.isdisjoint(enterprise_ids):
+        return []
     rows = list(
         _unbilled_readings(setup.run.park_id, setup.last_day).filter(enterprise_id__any_of=list(enterprise_ids))
     )
@@ -692,6 +741,8 @@ def _late_fee_terms(setup: _Setup, contract_ids: set[int]) -> dict[int | None, l
 def _late_fee_drafts(setup: _Setup, enterprise_ids: Sequence[int]) -> list[LineDraft]:
     """For each overdue charge, the fee accrued to the end of last month minus what was billed before."""
     as_of = setup.late_fee_through
+    if setup.with_late_fees.isdisjoint(enterprise_ids):
+        return []
     if (
         setup.profile.late_fee_daily_rate == 0
         and not BillingTerms.objects.filter(park_id=setup.run.park_id, late_fee_daily_rate__gt=0).exists()
@@ -762,21 +813,20 @@ def to_fen_increment(accrued: Decimal, billed: Decimal) -> Decimal:
 # --- Writing one chunk -------------------------------------------------------------------------------
 
 
-def _ensure_accounts(park_id: int, enterprise_ids: Sequence[int]) -> dict[int, int]:
-    accounts = dict(
-        Account.objects.filter(park_id=park_id, enterprise_id__any_of=list(enterprise_ids)).values_list(
-            "enterprise_id", "pk"
-        )
-    )
-    missing = [eid for eid in enterprise_ids if eid not in accounts]
+def _ensure_accounts(setup: _Setup, enterprise_ids: Sequence[int]) -> dict[int, int]:
+    """Each tenant's account in the park (the park's accounts are read once per generation)."""
+    park_id = setup.run.park_id
+    if setup.accounts is None:
+        setup.accounts = dict(Account.objects.filter(park_id=park_id).values_list("enterprise_id", "pk"))
+    missing = [eid for eid in enterprise_ids if eid not in setup.accounts]
     if missing:
         Account.objects.bulk_create(
             [Account(park_id=park_id, enterprise_id=eid) for eid in missing], ignore_conflicts=True
         )
-        accounts.update(
+        setup.accounts.update(
             Account.objects.filter(park_id=park_id, enterprise_id__any_of=missing).values_list("enterprise_id", "pk")
         )
-    return accounts
+    return setup.accounts
 
 
 def _update_terms(setup: _Setup, work: list[_LeaseWork]) -> None:
@@ -815,13 +865,14 @@ def _write_chunk(setup: _Setup, enterprise_ids: Sequence[int]) -> None:
 
     1. Work out each lease's periods to bill, and the other charges (deposits, one-off charges,
        readings, late fees, other apps' charges) as drafts.
-    2. Create one bill per tenant with anything to bill (ids reserved, numbered in order).
+    2. Reserve a bill id per tenant with anything to bill.
     3. Insert the drafts' lines, and the rent and fee lines of the periods from the stored accruals.
-    4. Total each bill from its lines; drop bills that came out empty.
+    4. Insert the bills, totalled from their lines (foreign keys are checked at commit).
     """
     run = setup.run
     work = _lease_work(setup, enterprise_ids)
     drafts = _deposit_drafts(work)
+    drafts += _park_fee_drafts(setup, work)
     drafts += _extra_drafts(setup, enterprise_ids)
     drafts += _reading_drafts(setup, enterprise_ids)
     drafts += _late_fee_drafts(setup, enterprise_ids)
@@ -832,22 +883,9 @@ def _write_chunk(setup: _Setup, enterprise_ids: Sequence[int]) -> None:
     tenants = sorted({w.lease.enterprise_id for w in work if w.periods} | {d.enterprise_id for d in drafts})
     if not tenants:
         return
-    accounts = _ensure_accounts(run.park_id, tenants)
+    accounts = _ensure_accounts(setup, tenants)
     bill_ids = bulk.reserve_ids(Bill, len(tenants))
     bill_of = {eid: (bill_id, accounts[eid]) for eid, bill_id in zip(tenants, bill_ids, strict=True)}
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    prefix = f"ZD-{run.park.code}-{run.period:%Y%m}-"
-    bill_rows = []
-    for eid in tenants:
-        setup.numbered += 1
-        bill_id, account_id = bill_of[eid]
-        bill_rows.append(
-            (
-                bill_id, f"{prefix}{setup.numbered:05d}", BillKind.BILL, BillStatus.DRAFT, run.park_id, account_id,
-                run.pk, "", None, None, None, ZERO, ZERO, "", "", run.created_by_id, now, now,
-            )
-        )  # fmt: skip
-    bulk.insert(Bill, BILL_COLUMNS, bill_rows)
     pricer = charges.Pricer(setup.taxes)
     line_rows = []
     for d in drafts:
@@ -862,10 +900,42 @@ def _write_chunk(setup: _Setup, enterprise_ids: Sequence[int]) -> None:
         )  # fmt: skip
     bulk.insert(BillLine, (*LINE_COLUMNS, "quantity", "unit_price", "source_id"), line_rows)
     _insert_accruals(run.park_id, _plan_rows(setup, work, bill_of, pricer))
-    _total_bills(run, min(bill_ids))
+    _insert_bills(setup, bill_ids)
     setup.warnings.extend(
         _("“%(kind)s”未配置税率，按0%%出账") % {"kind": ChargeKind(kind).label} for kind in sorted(pricer.missing)
     )
+
+
+def _park_fee_drafts(setup: _Setup, work: list[_LeaseWork]) -> list[LineDraft]:
+    """Property fees at the park's rate for leases that set none (the schedule's day rule, in Python:
+    they are few, and leasing stores no accruals for them)."""
+    rate = setup.profile.property_fee_per_sqm_month
+    leases = [w for w in work if w.periods and not w.lease.has_property_fee and rate]
+    if not leases:
+        return []
+    fees = leasing_selectors.property_fee_accruals_at([w.lease.contract_id for w in leases], rate)
+    labels = leasing_selectors.space_labels([w.lease.contract_id for w in leases])
+    drafts = []
+    for w in leases:
+        lease = w.lease
+        for period_start, period_end in w.periods:
+            for month in _months(max(month_start(period_start), setup.go_live), period_end):
+                amount = fees.get(lease.contract_id, {}).get(month, ZERO)
+                if not amount:
+                    continue
+                start, end = max(month, lease.start_on), min(month_end(month), lease.end_on)
+                drafts.append(
+                    LineDraft(
+                        enterprise_id=lease.enterprise_id, kind=ChargeKind.PROPERTY_FEE,
+                        charge_key=f"fee:{lease.contract_id}:{month:%Y%m}",
+                        description=charges.accrual_descriptions(
+                            month, start, end, labels.get(lease.contract_id, "")
+                        )[1],
+                        amount=amount, due_on=period_start, contract_id=lease.contract_id, period_start=start,
+                        period_end=end,
+                    )
+                )  # fmt: skip
+    return drafts
 
 
 BILL_COLUMNS = (

@@ -130,13 +130,20 @@ def month_label(month: datetime.date) -> str:
     return f"{month.year}年{month.month:02d}月"
 
 
-def accrual_description(kind: str, month: datetime.date, start: datetime.date, end: datetime.date, spaces: str) -> str:
-    """ "租金 2026年01月 A1-101", with the days when the lease covers part of the month only."""
-    text = f"{_kind_label(kind)} {month_label(month)}"
+def accrual_descriptions(
+    month: datetime.date, start: datetime.date, end: datetime.date, spaces: str
+) -> tuple[str, str]:
+    """The rent and property-fee descriptions of one month (as `accrual_description`, both at once)."""
+    stem = f"{month.year}年{month.month:02d}月"
     next_month = datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
     if start != month or end != next_month - datetime.timedelta(days=1):
-        text += _("（%(start)s至%(end)s）") % {"start": start.strftime("%m-%d"), "end": end.strftime("%m-%d")}
-    return f"{text} {spaces}".strip()[:200]
+        stem += _("（%(start)s至%(end)s）") % {"start": start.strftime("%m-%d"), "end": end.strftime("%m-%d")}
+    if spaces:
+        stem = f"{stem} {spaces}"
+    return (
+        f"{_kind_label(ChargeKind.RENT)} {stem}"[:200],
+        f"{_kind_label(ChargeKind.PROPERTY_FEE)} {stem}"[:200],
+    )
 
 
 def deposit_description(contract_number: str) -> str:

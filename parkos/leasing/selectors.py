@@ -547,32 +547,34 @@ class BillableLease:
     start_on: datetime.date
     end_on: datetime.date
     payment_period: str
-    area_sqm: Decimal
-    property_fee_per_sqm_month: Decimal
+    has_property_fee: bool  # the contract sets its own property fee
     deposit: Decimal | None
 
 
 def billable_leases(park_id: int, *, first_day: datetime.date, last_day: datetime.date) -> list[BillableLease]:
     """Executed leases of a park that are in force on some day between `first_day` and `last_day`.
 
-    One query; a lease terminated before it began is left out (it accrues nothing).
+    One query, read raw (a bill run asks this of 18,000 leases): converters only where needed.
+    A lease terminated before it began is left out (it accrues nothing).
     """
-    rows = (
+    queryset = (
         Contract.objects.occupying()
         .filter(park_id=park_id, kind=ContractKind.LEASE, start_on__lte=last_day, end_on__gte=first_day)
         .filter(Q(terminated_on__isnull=True) | (Q(terminated_on__gte=first_day) & Q(terminated_on__gte=F("start_on"))))
         .order_by("enterprise_id", "pk")
         .values_list(
             "pk", "number", "enterprise_id", "signed_on", "start_on", "end_on", "terminated_on", "payment_period",
-            "area_sqm", "property_fee_per_sqm_month", "deposit",
+            "property_fee_per_sqm_month", "deposit",
         )
     )  # fmt: skip
     leases = []
-    for pk, number, enterprise_id, signed_on, start, end, terminated, period, area, fee, deposit in rows:
+    for pk, number, enterprise_id, signed_on, start, end, terminated, period, fee, deposit in fetch_rows(
+        queryset, convert=(3, 4, 5, 6, 9)
+    ):
         assert end is not None  # the filter above keeps leases with an end only
         effective_end = end if terminated is None else min(end, terminated)
         leases.append(
-            BillableLease(pk, number, enterprise_id, signed_on, start, effective_end, period, area, fee, deposit)
+            BillableLease(pk, number, enterprise_id, signed_on, start, effective_end, period, bool(fee), deposit)
         )
     return leases
 

@@ -109,7 +109,7 @@ def test_the_sql_tax_of_bill_runs_equals_the_python_rule(amounts, rate):
     with connection.cursor() as cursor:
         for amount in amounts:
             cursor.execute(
-                f"SELECT {tax_sql('t.a', 't.bp')} FROM (SELECT CAST(%s AS NUMERIC) AS a, CAST(%s AS INTEGER) AS bp) t",
+                f"SELECT {tax_sql('t.a', 't.bp')} FROM (SELECT CAST(%s AS NUMERIC) AS a, CAST(%s AS INTEGER) AS bp) t",  # noqa: S608
                 [amount, int(rate * 10000)],
             )
             assert D(str(cursor.fetchone()[0])).quantize(D("0.01")) == tax_of(amount, rate), amount
