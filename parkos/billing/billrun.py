@@ -582,6 +582,11 @@ def _insert_accruals(park_id: int, plan: tuple[list[tuple[object, ...]], list[tu
             cursor.execute(statement)
     bulk.insert_raw("billing_run_plan_v3", PLAN_COLUMNS, rows)
     bulk.insert_raw("billing_run_terms_v3", TERMS_COLUMNS, terms)
+    if sql.postgres:
+        # Temporary tables have no statistics; without them the planner scans the accruals per row.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE billing_run_plan_v3")
+            cursor.execute("ANALYZE billing_run_terms_v3")
     month_end_sql = sql.month_end("m.month")
     first_day = "CASE WHEN p.start_on > m.month THEN p.start_on ELSE m.month END"
     last_day = f"CASE WHEN p.end_on < {month_end_sql} THEN p.end_on ELSE {month_end_sql} END"
@@ -842,7 +847,7 @@ def _update_terms(setup: _Setup, work: list[_LeaseWork]) -> None:
         ],
         ignore_conflicts=True,
     )
-    now = timezone.now()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     rows = []
     for w in work:
         through, deposit_billed = setup.terms.get(w.lease.contract_id, (None, False))
@@ -852,12 +857,21 @@ def _update_terms(setup: _Setup, work: list[_LeaseWork]) -> None:
         rows.append((through, deposit_billed, now, w.lease.contract_id))
     table = BillingTerms._meta.db_table
     with connection.cursor() as cursor:
-        # One statement per row, sent in a batch: far cheaper than bulk_update's CASE expressions.
-        cursor.executemany(
-            f"UPDATE {table} SET billed_through = %s, deposit_billed = %s, updated_at = %s"  # noqa: S608
-            " WHERE contract_id = %s",
-            rows,
-        )
+        if connection.vendor == "postgresql":
+            # One statement over arrays: 18,000 single-row UPDATEs cost a round trip each.
+            cursor.execute(
+                f"UPDATE {table} AS t SET billed_through = v.through, deposit_billed = v.deposit, "  # noqa: S608
+                "updated_at = %s FROM (SELECT UNNEST(%s::bigint[]) AS contract_id, UNNEST(%s::date[]) AS through, "
+                "UNNEST(%s::boolean[]) AS deposit) v WHERE t.contract_id = v.contract_id",
+                [now, [r[3] for r in rows], [r[0] for r in rows], [r[1] for r in rows]],
+            )
+        else:
+            # In-process SQLite: one prepared statement per row is cheap (and UPDATE … FROM VALUES is not).
+            cursor.executemany(
+                f"UPDATE {table} SET billed_through = %s, deposit_billed = %s, updated_at = %s"  # noqa: S608
+                " WHERE contract_id = %s",
+                rows,
+            )
 
 
 def _write_chunk(setup: _Setup, enterprise_ids: Sequence[int]) -> None:
