@@ -50,8 +50,15 @@ def flagship(park_a):
         EnterpriseFactory(name="重庆康华制药有限公司"),
     ]
     for n, tenant in enumerate(tenants):
-        lease(park_a, enterprise=tenant, code=f"A1-10{n}", area=Decimal(1000 + 500 * n), start_on=month, end_on=end,
-              property_fee_per_sqm_month=Decimal("3.50"))
+        lease(
+            park_a,
+            enterprise=tenant,
+            code=f"A1-10{n}",
+            area=Decimal(1000 + 500 * n),
+            start_on=month,
+            end_on=end,
+            property_fee_per_sqm_month=Decimal("3.50"),
+        )
     return tenants
 
 
