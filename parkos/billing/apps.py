@@ -13,7 +13,10 @@ class BillingConfig(AppConfig):
             dashboard,  # noqa: F401  (registers the billing widgets)
             demo,
             panels,  # noqa: F401  (registers its enterprise-page panel)
+            sources,
         )
+        from parkos.billing.choices import ChargeKind
+        from parkos.community.selectors import chargeable_bookings
         from parkos.web import demo as web_demo
         from parkos.web import navigation
 
@@ -26,3 +29,5 @@ class BillingConfig(AppConfig):
         )
         navigation.register("billing:tenant_bills", _("我的账单"), module="billing", order=85, audience="tenant")
         web_demo.register("billing", demo.load_demo, order=100)
+        # Bookings beyond a tenant's free quota (INTERFACES.md: community → billing).
+        sources.register_charge_source(ChargeKind.BOOKING, chargeable_bookings)

@@ -118,8 +118,8 @@ def _row(number: int, values: dict[str, Any], cache: dict[str, Enterprise | None
 def read_sheet(data: bytes, file_name: str) -> SheetResult:
     result = SheetResult()
     rows = read_table(data, file_name)
-    header = next(rows, None)
-    positions = _positions(header or [])
+    _first, header = next(rows, (1, []))
+    positions = _positions(header)
     absent = [HEADERS[name][0] for name in REQUIRED if name not in positions]
     if "enterprise" not in positions and "credit_code" not in positions:
         absent.insert(0, _("企业名称或统一社会信用代码"))
@@ -127,7 +127,7 @@ def read_sheet(data: bytes, file_name: str) -> SheetResult:
         result.errors.append((1, _("表头缺少列：%(cols)s") % {"cols": "、".join(absent)}))
         return result
     cache: dict[str, Enterprise | None] = {}
-    for number, cells in enumerate(rows, start=2):
+    for number, cells in rows:
         padded = [*cells, *([None] * 12)]
         if not any(str(c).strip() for c in cells if c is not None):
             continue

@@ -13,7 +13,6 @@ the large banks are from memory, [M], and every layout can be changed or added a
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
 import io
@@ -25,9 +24,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from parkos.billing.money import to_fen
+from parkos.core.importing.errors import FileRejected
+from parkos.core.importing.reading import Deadline, ImportLimits, Source, TableFile
 
 HEADER_SEARCH_ROWS = 30
 MAX_ROWS = 50_000
@@ -291,10 +291,10 @@ def _cell(values: list[Any], index: int | None) -> Any:
     return values[index] if index is not None and index < len(values) else None
 
 
-def _read_rows(table: Iterator[list[Any]], layout: Layout) -> ReadResult:
+def _read_rows(table: Iterator[tuple[int, list[Any]]], layout: Layout) -> ReadResult:
     result = ReadResult()
     cols = None
-    for number, values in enumerate(table, start=1):
+    for number, values in table:
         if cols is None:
             if number > HEADER_SEARCH_ROWS:
                 break
@@ -341,36 +341,22 @@ def _read_rows(table: Iterator[list[Any]], layout: Layout) -> ReadResult:
     return result
 
 
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise StatementError(_("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV，或 .xlsx"))
+def read_table(data: bytes, file_name: str) -> Iterator[tuple[int, list[Any]]]:
+    """The non-blank rows of the first sheet of an .xlsx, or of a CSV, as (row number, cells).
 
-
-def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
+    Read by the shared import framework's reader (`parkos.core.importing`): the upload limits, zip-bomb
+    and oversized-sheet checks, and the CSV encoding detection (UTF-8, BOMs, GBK/GB18030) are its.
+    """
+    limits = ImportLimits.from_settings()
+    source = Source.from_stream(io.BytesIO(data), file_name, len(data))
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for a file that is not a workbook
-        raise StatementError(_("文件不是有效的 .xlsx 工作簿")) from None
-    sheet = workbook.worksheets[0]
-    for values in sheet.iter_rows(values_only=True):
-        yield list(values)
-    workbook.close()
-
-
-def read_table(data: bytes, file_name: str) -> Iterator[list[Any]]:
-    """The rows of the first sheet of an .xlsx, or of a CSV (UTF-8 or GBK), as lists of cells."""
-    name = file_name.lower()
-    if name.endswith(".xls"):
-        raise StatementError(_("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后再导入"))
-    if name.endswith(".xlsx"):
-        return _xlsx_rows(data)
-    if name.endswith((".csv", ".txt")):
-        return iter(list(csv.reader(io.StringIO(_decode(data)))))
-    raise StatementError(_("仅支持 .xlsx 或 .csv 文件"))
+        with TableFile(source, limits, Deadline(limits.seconds)) as table:
+            if not table.titles:
+                raise StatementError(_("工作簿中没有工作表"))
+            for number, cells in table.rows(table.titles[0]):
+                yield number, list(cells)
+    except FileRejected as exc:
+        raise StatementError(str(exc)) from exc
 
 
 def read_statement(data: bytes, file_name: str, layout: Layout) -> ReadResult:

@@ -10,6 +10,9 @@ from parkos.billing import billrun, services
 from parkos.billing.choices import BillRunStatus, BillStatus, ChargeKind
 from parkos.billing.models import Bill, BillingTerms, BillLine, BillRun, ExtraCharge, TaxRule, UtilityTariff
 from parkos.billing.tests.factories import lease, run_month
+from parkos.community.choices import BookingStatus
+from parkos.community.models import Booking
+from parkos.community.tests.factories import ResourceFactory, TariffFactory, at
 from parkos.core.models import AuditEntry
 from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.leasing import services as leasing_services
@@ -350,3 +353,40 @@ def test_runs_need_a_billing_profile(park_a):
         billrun.bill_run_start(park=park_a, period=d(2026, 1, 1), actor=None)
     assert not BillRun.objects.exists()
     assert not ExtraCharge.objects.exists()
+
+
+def test_bookings_beyond_quota_are_billed_in_arrears_once(park_a, profile):
+    """Community reports bookings beyond the free quota; February's run bills January's, once."""
+    tenant = lease(park_a).enterprise
+    tariff = TariffFactory(park=park_a, free_minutes_per_month=0, price_per_hour=D("120.00"))
+    room = ResourceFactory(park=park_a, tariff=tariff)
+    booking = Booking.objects.create(
+        resource=room, park=park_a, enterprise=tenant, title="路演", tariff=tariff, unit_price=D("120.00"),
+        starts_at=at("2026-01-20", "09:00"), ends_at=at("2026-01-20", "10:30"), status=BookingStatus.CONFIRMED,
+        chargeable_minutes=90, amount=D("180.00"),
+    )  # fmt: skip
+
+    january = run_month(park_a, d(2026, 1, 1))
+    february = run_month(park_a, d(2026, 2, 1))
+    again = run_month(park_a, d(2026, 2, 1))
+
+    assert lines_of(january, ChargeKind.BOOKING) == []  # not yet happened when January was billed
+    [line] = lines_of(february, ChargeKind.BOOKING)
+    assert (line.amount, line.quantity, line.unit_price, line.tax_rate) == (
+        D("180.00"), D("1.5000"), D("120.000000"), D("0.0600")
+    )  # fmt: skip
+    assert (line.source_type, line.source_id, line.period_start) == ("community.booking", booking.pk, d(2026, 1, 20))
+    assert "超出免费额度 90 分钟" in line.description
+    assert again.bills_count == 0
+    assert BillLine.objects.filter(kind=ChargeKind.BOOKING).count() == 1
+
+
+def test_a_tenant_without_a_credit_code_is_billed(park_a, profile):
+    """Enterprises registered before their licence is entered have no credit code (NULL)."""
+    tenant = EnterpriseFactory(credit_code=None)
+    lease(park_a, enterprise=tenant)
+
+    run = run_month(park_a, d(2026, 1, 1))
+
+    bill = Bill.objects.get(run=run)
+    assert (bill.status, bill.buyer_name, bill.buyer_credit_code) == (BillStatus.ISSUED, tenant.name, "")

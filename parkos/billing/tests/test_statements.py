@@ -11,6 +11,7 @@ from parkos.billing import services, statements
 from parkos.billing.choices import MatchMethod, StatementLineStatus
 from parkos.billing.models import Account, BankStatementLayout, BankStatementLine, Bill, Payment
 from parkos.billing.tests.factories import lease, run_month
+from parkos.core.tests.import_files import zip_bomb_xlsx
 
 d = datetime.date
 
@@ -114,7 +115,16 @@ def test_bad_rows_are_reported_and_a_wrong_layout_is_explained():
     with pytest.raises(statements.StatementError, match="未找到"):
         statements.read_statement(b"a,b\n1,2\n", "x.csv", layout("中国工商银行"))
     with pytest.raises(statements.StatementError, match=r"\.xls"):
-        statements.read_statement(b"", "old.xls", layout("中国工商银行"))
+        statements.read_statement(b"\xd0\xcf\x11\xe0", "old.xls", layout("中国工商银行"))
+
+
+def test_statements_are_read_within_the_import_limits():
+    """The shared reader refuses a zip bomb before it inflates, and detects a GB18030 CSV without a BOM."""
+    with pytest.raises(statements.StatementError, match="压缩炸弹"):
+        statements.read_statement(zip_bomb_xlsx(megabytes=20), "流水.xlsx", layout("中国工商银行"))
+    text = "交易日期,收入金额,支出金额,对方户名,摘要\n2026-01-05,100.00,,重庆𠀀生物科技有限公司,房租\n"
+    [row] = statements.read_statement(text.encode("gb18030"), "流水.csv", layout("中国农业银行")).rows
+    assert row.payer_name == "重庆𠀀生物科技有限公司"
 
 
 @pytest.mark.django_db
