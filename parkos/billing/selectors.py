@@ -8,7 +8,7 @@ later), which was still open then.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -44,6 +44,7 @@ from parkos.billing.models import (
 )
 from parkos.billing.money import ZERO
 from parkos.core.db import fetch_rows
+from parkos.incubation.hooks import RiskSignal
 from parkos.leasing import selectors as leasing_selectors
 from parkos.parks.models import Park
 
@@ -470,43 +471,50 @@ def billing_status(park_ids: list[int] | None, today: datetime.date | None = Non
     )
 
 
-@dataclass(frozen=True)
-class ArrearsSignal:
-    """What billing tells incubation's early warning about one tenant (0 = no concern, 1 = worst)."""
-
-    score: float
-    reason: str
-    url: str
+#: The early-warning score (0–100, RULES §13.7) of arrears by the age of the oldest overdue charge:
+#: a month late is a mild sign on its own; half a year late is a warning by itself.
+ARREARS_SCORE = {"d0_30": 10, "d31_90": 25, "d91_180": 40, "d181": 50}
 
 
-#: Weight of the oldest overdue bucket in the arrears signal.
-_BUCKET_WEIGHT = {"d0_30": 0.2, "d31_90": 0.5, "d91_180": 0.8, "d181": 1.0}
+@dataclass(frozen=True, slots=True)
+class Arrears:
+    overdue: Decimal
+    bucket: str
+    account_id: int  # the account with the oldest overdue charge
 
 
-def arrears_by_enterprise(enterprise_ids: Iterable[int], as_of: datetime.date) -> dict[int, tuple[Decimal, str]]:
-    """Overdue amount and the bucket of the oldest overdue charge per tenant (all parks), one query."""
+def arrears_by_enterprise(enterprise_ids: Iterable[int], as_of: datetime.date) -> dict[int, Arrears]:
+    """Overdue amount (all parks), the bucket of the oldest overdue charge and its account, per tenant."""
     ids = list(enterprise_ids)
     rows = (
         BillLine.objects.filter(
             account__enterprise_id__any_of=ids or [0], issued_on__lte=as_of, amount__gt=0, due_on__lt=as_of
         )
         .filter(settled_amount__lt=F("amount"))
-        .values_list("account__enterprise_id")
+        .values_list("account__enterprise_id", "account_id")
         .annotate(overdue=Sum(F("amount") - F("settled_amount"), output_field=MONEY), oldest=Min("due_on"))
-        .order_by()
+        .order_by("oldest")
     )
-    return {eid: (overdue, ageing.bucket_of(oldest, as_of)) for eid, overdue, oldest in rows}
+    found: dict[int, Arrears] = {}
+    for enterprise_id, account_id, overdue, oldest in rows:
+        earlier = found.get(enterprise_id)
+        if earlier is None:
+            found[enterprise_id] = Arrears(overdue, ageing.bucket_of(oldest, as_of), account_id)
+        else:
+            found[enterprise_id] = Arrears(earlier.overdue + overdue, earlier.bucket, earlier.account_id)
+    return found
 
 
-def arrears_signals(enterprise_ids: Iterable[int], as_of: datetime.date) -> dict[int, ArrearsSignal]:
-    """The "arrears" risk signal for incubation's early warning: weight of the oldest overdue bucket,
-    raised a little for larger sums; tenants without overdue charges are absent."""
-    signals = {}
-    for enterprise_id, (overdue, bucket) in arrears_by_enterprise(enterprise_ids, as_of).items():
-        label = next(str(b.label) for b in ageing.BUCKETS if b.key == bucket)
-        signals[enterprise_id] = ArrearsSignal(
-            score=_BUCKET_WEIGHT[bucket],
-            reason=_("逾期欠费 %(amount)s 元，最长逾期%(bucket)s") % {"amount": f"{overdue:,.2f}", "bucket": label},
-            url=f"/billing/ageing/?enterprise={enterprise_id}",
+def arrears_signals(enterprise_ids: Collection[int], as_of: datetime.date) -> dict[int, RiskSignal]:
+    """The "arrears" risk signal of incubation's early warning (registered in BillingConfig.ready()):
+    scored by the age of the oldest overdue charge; tenants without overdue charges are absent."""
+    labels = {b.key: str(b.label) for b in ageing.BUCKETS}
+    return {
+        enterprise_id: RiskSignal(
+            score=ARREARS_SCORE[a.bucket],
+            reason=_("逾期欠费 %(amount)s 元，最长逾期%(bucket)s")
+            % {"amount": f"{a.overdue:,.2f}", "bucket": labels[a.bucket]},
+            evidence_url=reverse("billing:account_detail", args=[a.account_id]),
         )
-    return signals
+        for enterprise_id, a in arrears_by_enterprise(enterprise_ids, as_of).items()
+    }

@@ -12,6 +12,7 @@ from parkos.billing.choices import InvoiceRequestStatus, InvoiceScope
 from parkos.billing.models import Account, Bill, BillLine, Reminder
 from parkos.billing.tests.factories import lease, run_month
 from parkos.enterprises.tests.factories import valid_code
+from parkos.incubation import hooks as incubation_hooks
 from parkos.leasing import services as leasing_services
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +180,18 @@ def test_reconciliation_catches_a_ledger_tampered_with(quarter, park_a):
 
     assert not result.balanced
     assert [row[0] for row in result.ledger_differences] == [line.pk]
+
+
+def test_arrears_feed_the_incubation_early_warning(quarter, park_a):
+    """January's rent is paid; as of 04-15 February's and March's are not (the oldest 73 days overdue)."""
+    tenant = quarter.enterprise
+    pay(quarter, 25000, d(2026, 1, 5))
+    [source] = [s for s in incubation_hooks.risk_signal_sources() if s.key == "arrears"]
+
+    signal = source.provider([tenant.pk], d(2026, 4, 15))[tenant.pk]
+
+    assert signal.score == 25
+    assert signal.reason == "逾期欠费 50,000.00 元，最长逾期31–90天"
+    assert signal.evidence_url == f"/billing/accounts/{Account.objects.get().pk}/"
+    assert selectors.arrears_signals([tenant.pk], d(2026, 2, 1)) == {}  # January's paid, February's due today
+    assert selectors.arrears_signals([tenant.pk], d(2026, 8, 1))[tenant.pk].score == 50
