@@ -76,6 +76,10 @@ def test_pages_render_in_english_too(client_for, billed):
     client.cookies["django_language"] = "en"
     response = client.get(reverse("billing:home"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
+    page = response.content.decode()
+    assert "Reconciliation" in page
+    assert "Receivables outstanding" in page
+    assert "账龄分析" not in page
 
 
 def test_bill_pdf_and_workbooks(client_for, billed):
