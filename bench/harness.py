@@ -29,6 +29,8 @@ class Case:
     higher_is_better: bool = False
     check: Callable[[Any, Any], None] | None = None  # asserts the subject and floor agree
     notes: str = ""
+    # Removes what the case created that would change other benchmarks' data (run after timing).
+    teardown: Callable[[], None] | None = None
 
 
 @dataclass
@@ -81,6 +83,8 @@ def run_case(name: str, case: Case, repeats: int) -> Result:
     case.subject()
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    if case.teardown is not None:
+        case.teardown()
     subject_median = statistics.median(subject_times)
     floor_median = statistics.median(floor_times)
     ratio = subject_median / floor_median if floor_median > 0 else float("inf")

@@ -50,6 +50,10 @@ class Capability(enum.StrEnum):
     MANAGE_PROJECTS = "manage_projects"
     MANAGE_STAKES = "manage_stakes"
     VIEW_AUDIT = "view_audit"
+    #: Run bills, record and match payments, send reminders, take 开票 requests (billing).
+    MANAGE_BILLING = "manage_billing"
+    #: Approve and issue bill runs, credit notes and write-offs (a second person's check).
+    APPROVE_BILLING = "approve_billing"
 
 
 _STAFF_BASE = {Capability.VIEW_PARK}
@@ -72,6 +76,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_PROJECTS,
             Capability.MANAGE_STAKES,
             Capability.VIEW_AUDIT,
+            Capability.MANAGE_BILLING,
+            Capability.APPROVE_BILLING,
         }
     ),
     Role.INVESTMENT_OFFICER: frozenset(
@@ -94,6 +100,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CONTACT_DETAILS,
             Capability.IMPORT_DATA,
             Capability.MANAGE_CONTRACTS,
+            Capability.MANAGE_BILLING,
         }
     ),
     Role.SERVICES_OFFICER: frozenset(

@@ -41,6 +41,7 @@ TOPICS: dict[str, Any] = {
     "services": _("企业服务"),
     "statistics": _("统计数据"),
     "innovation": _("项目、研发与里程碑"),
+    "billing": _("账单与欠费"),
 }
 _PROVIDERS: dict[str, Provider] = {}
 
