@@ -425,7 +425,7 @@ def eligibility_scan(scale: str) -> Case:
 
     def subject() -> list[tuple[int, int]]:
         scan = selectors.eligibility_scan(park.pk, AS_OF, schemes)
-        return [(len(scan.results[s.pk].qualified), scan.results[s.pk].near_miss_count) for s in schemes]
+        return [(scan.results[s.pk].qualified_count, scan.results[s.pk].near_miss_count) for s in schemes]
 
     def floor() -> list[tuple[int, int]]:
         with connection.cursor() as cursor:

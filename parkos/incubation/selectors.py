@@ -11,6 +11,7 @@ place that knows where milestones live).
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -485,6 +486,7 @@ def park_population(park_id: int) -> QuerySet[Any, Any]:
     )
 
 
+@functools.lru_cache(maxsize=16384)  # a scan asks for the same few thousand day counts again and again
 def _years(days: int) -> Decimal:
     return (Decimal(days) / Decimal("365.25")).quantize(Decimal("0.01"))
 
@@ -521,7 +523,7 @@ def eligibility_facts(
                 specialised=state.specialised,
                 rd_intensity=facts.rnd_intensity if facts else None,
                 revenue_wan=facts.revenue / WAN if facts and facts.revenue is not None else None,
-                industry_code="".join(ch for ch in code if ch.isdigit()),
+                industry_code=eligibility.digits(code),
                 employees=facts.employees if facts and facts.employees is not None else employees,
                 age_years=_years((as_of - founded_on).days) if founded_on else None,
                 in_park_years=_years((as_of - since).days) if since and since <= as_of else None,
