@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
@@ -206,6 +207,42 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# E-mail (alarm notifications). Development prints mails to the console; production sends by SMTP.
+EMAIL_BACKEND_PATH = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+MAILERS: dict[str, dict[str, object]] = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
+if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_str("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+    }
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ParkOS <noreply@parkos.local>")
+
+# Smart-park monitoring (docs/configuration.md, "Monitoring").
+MONITORING_MQTT_HOST = env_str("MONITORING_MQTT_HOST", "127.0.0.1")
+MONITORING_MQTT_PORT = env_int("MONITORING_MQTT_PORT", 1883)
+MONITORING_MQTT_USERNAME = env_str("MONITORING_MQTT_USERNAME", "")
+MONITORING_MQTT_PASSWORD = env_str("MONITORING_MQTT_PASSWORD", "")
+MONITORING_MQTT_CLIENT_ID = env_str("MONITORING_MQTT_CLIENT_ID", "parkos-monitoring")
+MONITORING_RETENTION_MONTHS = env_int("MONITORING_RETENTION_MONTHS", 36)
+MONITORING_PARTITIONS_AHEAD = env_int("MONITORING_PARTITIONS_AHEAD", 3)
+# Tonnes of standard coal equivalent per unit of each utility, "kind=factor,…" (RULES §14.3).
+MONITORING_TCE_FACTORS: dict[str, Decimal] = {}
+for _item in env_list(
+    "MONITORING_TCE_FACTORS",
+    ["electricity=0.0001229", "gas=0.0012143", "steam=0.1286", "chilled_water=0.03412", "water=0"],
+):
+    _kind, _sep, _factor = _item.partition("=")
+    try:
+        MONITORING_TCE_FACTORS[_kind.strip()] = Decimal(_factor.strip())
+    except InvalidOperation:
+        raise ImproperlyConfiguredEnv(f"MONITORING_TCE_FACTORS: {_item!r} is not kind=number.") from None
 
 # Demo logins printed by `make demo`.
 DEMO_ADMIN_USERNAME = env_str("DEMO_ADMIN_USERNAME", "admin")

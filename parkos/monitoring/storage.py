@@ -1,0 +1,455 @@
+"""The readings table and its rollups, in SQL: the fast paths and the per-database differences.
+
+The readings table (`Reading`) is keyed by (meter, ts). On SQLite it is a `WITHOUT ROWID` table (rows
+clustered by the key). On PostgreSQL it is partitioned by month of `ts` (local months): partitions are
+created ahead by `manage.py monitoring_partitions` and the periodic tick, on demand by the ingestion
+for a month that has none, and dropped by the retention policy (`MONITORING_RETENTION_MONTHS`).
+
+Rollups aggregate each reading's `quantity` into the bucket that the reading *ends*: a reading at
+10:00:00 closes the interval 09:45–10:00 and belongs to the hour 09:00–10:00 (meter-data convention:
+consumption is registered at the end of its interval). Hours are whole UTC hours (equal to local
+hours in whole-hour time zones such as Asia/Shanghai); days and months are local. After each batch,
+`recompute_rollups` rebuilds exactly the buckets the batch touched, from the rows below them
+(readings → hours → days → months), so a late reading in a closed hour corrects that hour, its day
+and its month. `rebuild_rollups` does the same for any range, set-based.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from parkos.monitoring.validation import Point, Profile
+
+UTC = datetime.UTC
+ONE_HOUR = datetime.timedelta(hours=1)
+ONE_SECOND = datetime.timedelta(seconds=1)
+READING_COLUMNS = ("meter_id", "ts", "raw", "value", "quantity", "flags", "source")
+PARTITION_PREFIX = "monitoring_reading_p"
+
+#: One stored row: meter id, ts (aware, UTC), raw, value, quantity, flags, source.
+Row = tuple[int, datetime.datetime, float, float | None, float | None, int, int]
+
+
+def local_zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+# --- buckets (the Python side of the bucket SQL below; tests hold them equal) -------------------
+
+
+def hour_of(ts: datetime.datetime) -> datetime.datetime:
+    """The UTC start of the hour a reading at `ts` belongs to (the hour it ends)."""
+    moment = ts.astimezone(UTC) - ONE_SECOND
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def local_day_of_hour(hour: datetime.datetime) -> datetime.date:
+    return hour.astimezone(local_zone()).date()
+
+
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    """The UTC moment a local day starts."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=local_zone()).astimezone(UTC)
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+# --- row encoding ---------------------------------------------------------------------------------
+
+
+def _encode_ts(ts: datetime.datetime) -> Any:
+    """A timestamp as the database column takes it: aware on PostgreSQL, naive-UTC text on SQLite."""
+    if is_postgresql():
+        return ts
+    return ts.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+
+
+def _decode_ts(value: Any) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return datetime.datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _decode_day(value: Any) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+# --- reading the neighbours of a batch ------------------------------------------------------------
+
+
+@dataclass
+class SeriesContext:
+    before: Point | None
+    stored: list[Point]
+
+
+def _point(profile: Profile, ts: Any, raw: float, value: float | None, quantity: float | None, flags: int) -> Point:
+    moment = _decode_ts(ts)
+    device = profile.device_at(moment)
+    return Point(moment, raw, value, quantity, flags, device.id if device is not None else 0)
+
+
+def series_context(
+    profiles: dict[int, Profile], windows: dict[int, tuple[datetime.datetime, datetime.datetime]]
+) -> dict[int, SeriesContext]:
+    """For each meter: its stored reading just before the window, and the stored readings from the
+    window's start up to and including the first one after its end."""
+    result = {meter_id: SeriesContext(None, []) for meter_id in windows}
+    if not windows:
+        return result
+    columns = "r.ts, r.raw, r.value, r.quantity, r.flags"
+    with connection.cursor() as cursor:
+        if is_postgresql():
+            ids = list(windows)
+            firsts = [windows[i][0] for i in ids]
+            lasts = [windows[i][1] for i in ids]
+            cursor.execute(
+                f"SELECT w.id, {columns} FROM unnest(%s::bigint[], %s::timestamptz[]) AS w(id, first_ts)"
+                " CROSS JOIN LATERAL (SELECT * FROM monitoring_reading x WHERE x.meter_id = w.id"
+                " AND x.ts < w.first_ts ORDER BY x.ts DESC LIMIT 1) r",
+                [ids, firsts],
+            )
+            for meter_id, *row in cursor.fetchall():
+                result[meter_id].before = _point(profiles[meter_id], *row)
+            cursor.execute(
+                f"SELECT w.id, {columns} FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[])"
+                " AS w(id, first_ts, last_ts) JOIN monitoring_reading r ON r.meter_id = w.id AND r.ts >= w.first_ts"
+                " AND r.ts <= COALESCE((SELECT MIN(n.ts) FROM monitoring_reading n WHERE n.meter_id = w.id"
+                " AND n.ts > w.last_ts), w.last_ts) ORDER BY w.id, r.ts",
+                [ids, firsts, lasts],
+            )
+            for meter_id, *row in cursor.fetchall():
+                result[meter_id].stored.append(_point(profiles[meter_id], *row))
+            return result
+        for meter_id, (first, last) in windows.items():
+            profile = profiles[meter_id]
+            cursor.execute(
+                f"SELECT {columns} FROM monitoring_reading r WHERE r.meter_id = %s AND r.ts < %s"
+                " ORDER BY r.ts DESC LIMIT 1",
+                [meter_id, _encode_ts(first)],
+            )
+            row = cursor.fetchone()
+            if row is not None:
+                result[meter_id].before = _point(profile, *row)
+            cursor.execute(
+                f"SELECT {columns} FROM monitoring_reading r WHERE r.meter_id = %s AND r.ts >= %s AND r.ts <="
+                " COALESCE((SELECT MIN(n.ts) FROM monitoring_reading n WHERE n.meter_id = %s AND n.ts > %s), %s)"
+                " ORDER BY r.ts",
+                [meter_id, _encode_ts(first), meter_id, _encode_ts(last), _encode_ts(last)],
+            )
+            result[meter_id].stored = [_point(profile, *r) for r in cursor.fetchall()]
+    return result
+
+
+# --- writing readings -----------------------------------------------------------------------------
+
+
+def insert_readings(rows: Sequence[Row]) -> None:
+    """Insert new readings: COPY on PostgreSQL, one executemany on SQLite."""
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if is_postgresql():
+            columns = ", ".join(READING_COLUMNS)
+            with cursor.cursor.copy(f"COPY monitoring_reading ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        cursor.executemany(
+            f"INSERT INTO monitoring_reading ({', '.join(READING_COLUMNS)}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [
+                (m, _encode_ts(ts), raw, value, quantity, flags, source)
+                for m, ts, raw, value, quantity, flags, source in rows
+            ],
+        )
+
+
+def update_readings(meter_id: int, points: Iterable[Point]) -> None:
+    """Store recomputed value, quantity and flags of existing readings."""
+    params = [(p.value, p.quantity, p.flags, meter_id, _encode_ts(p.ts)) for p in points]
+    if params:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE monitoring_reading SET value = %s, quantity = %s, flags = %s WHERE meter_id = %s AND ts = %s",
+                params,
+            )
+
+
+def shift_values(meter_id: int, after: datetime.datetime, amount: float) -> None:
+    """Move the continuous register of every reading after `after` (a late reading revealed a reset)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE monitoring_reading SET value = value + %s WHERE meter_id = %s AND ts > %s AND value IS NOT NULL",
+            [amount, meter_id, _encode_ts(after)],
+        )
+
+
+# --- rollups --------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=65536)
+def _sqlite_local_date(hour_text: str) -> str:
+    return local_day_of_hour(_decode_ts(hour_text)).isoformat()
+
+
+def _ensure_sqlite_functions() -> None:
+    """SQLite has no time zones: give the connection this module's local-day function (cheap; done
+    before each use because Django may have opened a new connection since)."""
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw is not None:
+        raw.create_function("parkos_local_date", 1, _sqlite_local_date, deterministic=True)
+
+
+def _hour_sql() -> str:
+    if is_postgresql():
+        return "date_trunc('hour', r.ts - interval '1 second')"
+    return "strftime('%%Y-%%m-%%d %%H:00:00', r.ts, '-1 seconds')"
+
+
+def _day_sql() -> str:
+    if is_postgresql():
+        return "(h.hour AT TIME ZONE %s)::date"
+    return "parkos_local_date(h.hour)"
+
+
+def _month_sql() -> str:
+    if is_postgresql():
+        return "date_trunc('month', d.day)::date"
+    return "strftime('%%Y-%%m-01', d.day)"
+
+
+_UPSERT = (
+    " ON CONFLICT (meter_id, {key}) DO UPDATE SET samples = EXCLUDED.samples, total = EXCLUDED.total,"
+    " minimum = EXCLUDED.minimum, maximum = EXCLUDED.maximum"
+)
+
+
+def _hourly_sql(where: str) -> str:
+    return (
+        "INSERT INTO monitoring_hourlyrollup (meter_id, hour, samples, total, minimum, maximum)"
+        f" SELECT r.meter_id, {_hour_sql()}, COUNT(r.quantity), COALESCE(SUM(r.quantity), 0),"
+        f" MIN(r.quantity), MAX(r.quantity) FROM monitoring_reading r WHERE {where}"
+        " GROUP BY 1, 2 HAVING COUNT(r.quantity) > 0" + _UPSERT.format(key="hour")
+    )
+
+
+def _daily_sql(where: str) -> str:
+    return (
+        "INSERT INTO monitoring_dailyrollup (meter_id, day, samples, total, minimum, maximum)"
+        f" SELECT h.meter_id, {_day_sql()}, SUM(h.samples), SUM(h.total), MIN(h.minimum), MAX(h.maximum)"
+        f" FROM monitoring_hourlyrollup h WHERE {where} GROUP BY 1, 2" + _UPSERT.format(key="day")
+    )
+
+
+def _monthly_sql(where: str) -> str:
+    return (
+        "INSERT INTO monitoring_monthlyrollup (meter_id, month, samples, total, minimum, maximum)"
+        f" SELECT d.meter_id, {_month_sql()}, SUM(d.samples), SUM(d.total), MIN(d.minimum), MAX(d.maximum)"
+        f" FROM monitoring_dailyrollup d WHERE {where} GROUP BY 1, 2" + _UPSERT.format(key="month")
+    )
+
+
+@dataclass(frozen=True)
+class Window:
+    """The buckets to recompute for one meter: whole UTC hours [first_hour, end_hour)."""
+
+    first_hour: datetime.datetime
+    end_hour: datetime.datetime
+
+    @classmethod
+    def around(cls, first_ts: datetime.datetime, last_ts: datetime.datetime) -> Window:
+        return cls(hour_of(first_ts), hour_of(last_ts) + ONE_HOUR)
+
+    @property
+    def days(self) -> tuple[datetime.date, datetime.date]:
+        return local_day_of_hour(self.first_hour), local_day_of_hour(self.end_hour - ONE_HOUR)
+
+
+def recompute_rollups(windows: dict[int, Window]) -> None:
+    """Rebuild the hours, days and months that these windows touch, from the level below each."""
+    if not windows:
+        return
+    postgres = is_postgresql()
+    if not postgres:
+        _ensure_sqlite_functions()
+    zone = settings.TIME_ZONE
+    hourly, daily, monthly = [], [], []
+    for meter_id, window in windows.items():
+        hourly.append((meter_id, _encode_ts(window.first_hour), _encode_ts(window.end_hour)))
+        first_day, last_day = window.days
+        day_params: list[Any] = [zone] if postgres else []
+        daily.append(
+            (
+                *day_params,
+                meter_id,
+                _encode_ts(local_midnight(first_day)),
+                _encode_ts(local_midnight(last_day + datetime.timedelta(days=1))),
+            )
+        )
+        monthly.append((meter_id, month_start(first_day), next_month(last_day)))
+    with connection.cursor() as cursor:
+        cursor.executemany(_hourly_sql("r.meter_id = %s AND r.ts > %s AND r.ts <= %s"), hourly)
+        cursor.executemany(_daily_sql("h.meter_id = %s AND h.hour >= %s AND h.hour < %s"), daily)
+        cursor.executemany(_monthly_sql("d.meter_id = %s AND d.day >= %s AND d.day < %s"), monthly)
+
+
+def rebuild_rollups(
+    *,
+    meter_ids: Sequence[int] | None = None,
+    start: datetime.datetime | None = None,
+    end: datetime.datetime | None = None,
+) -> None:
+    """Rebuild rollups set-based from the readings (after a bulk load, or to repair): every meter or
+    those given, every time or the whole local days covering [start, end)."""
+    postgres = is_postgresql()
+    if not postgres:
+        _ensure_sqlite_functions()
+    zone = local_zone()
+    first_day = start.astimezone(zone).date() if start else None
+    last_day = (end - ONE_SECOND).astimezone(zone).date() if end else None
+    span_start = local_midnight(first_day) if first_day else None
+    span_end = local_midnight(last_day + datetime.timedelta(days=1)) if last_day else None
+
+    def where(alias: str, column: str, low: Any, high: Any, *, open_low: bool = False) -> tuple[str, list[Any]]:
+        clauses, params = ["1 = 1"], []
+        if meter_ids is not None:
+            clauses.append(f"{alias}.meter_id IN ({', '.join(['%s'] * len(meter_ids))})")
+            params.extend(meter_ids)
+        if low is not None:
+            clauses.append(f"{alias}.{column} {'>' if open_low else '>='} %s")
+            params.append(low)
+        if high is not None:
+            clauses.append(f"{alias}.{column} {'<=' if open_low else '<'} %s")
+            params.append(high)
+        return " AND ".join(clauses), params
+
+    low = _encode_ts(span_start) if span_start else None
+    high = _encode_ts(span_end) if span_end else None
+    with connection.cursor() as cursor:
+        clause, params = where("r", "ts", low, high, open_low=True)
+        cursor.execute(_hourly_sql(clause), params)
+        clause, params = where("h", "hour", low, high)
+        cursor.execute(_daily_sql(clause), ([settings.TIME_ZONE] if postgres else []) + params)
+        month_low = month_start(first_day) if first_day else None
+        month_high = next_month(last_day) if last_day else None
+        clause, params = where("d", "day", month_low, month_high)
+        cursor.execute(_monthly_sql(clause), params)
+
+
+# --- partitions (PostgreSQL) and retention --------------------------------------------------------
+
+
+def partition_name(month: datetime.date) -> str:
+    return f"{PARTITION_PREFIX}{month:%Y%m}"
+
+
+def _month_of_partition(name: str) -> datetime.date | None:
+    suffix = name.removeprefix(PARTITION_PREFIX)
+    if len(suffix) != 6 or not suffix.isdigit():
+        return None
+    return datetime.date(int(suffix[:4]), int(suffix[4:]), 1)
+
+
+def existing_partitions() -> list[datetime.date]:
+    """The months that have a partition (PostgreSQL; empty elsewhere), oldest first."""
+    if not is_postgresql():
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+            " JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'monitoring_reading'"
+        )
+        months = [_month_of_partition(name) for (name,) in cursor.fetchall()]
+    return sorted(month for month in months if month is not None)
+
+
+def ensure_partitions(months: Iterable[datetime.date]) -> list[datetime.date]:
+    """Create the missing monthly partitions (PostgreSQL); returns the months created.
+
+    Runs in its own short transaction when called outside one: creating a partition locks the parent
+    table, which must not be held for the length of an ingestion batch.
+    """
+    if not is_postgresql():
+        return []
+    wanted = sorted({month_start(month) for month in months})
+    have = set(existing_partitions())
+    missing = [month for month in wanted if month not in have]
+    if not missing:
+        return []
+    zone = settings.TIME_ZONE
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Two processes creating the same month would collide on the catalog; take turns.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('monitoring_reading partitions'))")
+        for month in missing:
+            cursor.execute(
+                f'CREATE TABLE IF NOT EXISTS "{partition_name(month)}" PARTITION OF monitoring_reading'
+                " FOR VALUES FROM ((%s::timestamp) AT TIME ZONE %s) TO ((%s::timestamp) AT TIME ZONE %s)",
+                [month.isoformat(), zone, next_month(month).isoformat(), zone],
+            )
+    return missing
+
+
+def months_between(first: datetime.date, last: datetime.date) -> Iterator[datetime.date]:
+    month = month_start(first)
+    while month <= last:
+        yield month
+        month = next_month(month)
+
+
+def retention_cutoff(today: datetime.date | None = None, months: int | None = None) -> datetime.date:
+    """The first local month kept: readings before it are dropped and refused."""
+    today = today or timezone.localdate()
+    months = settings.MONITORING_RETENTION_MONTHS if months is None else months
+    month = month_start(today)
+    for _ in range(months - 1):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return month
+
+
+def create_partitions_ahead(ahead: int | None = None, today: datetime.date | None = None) -> list[datetime.date]:
+    """Partitions for this month and the `ahead` months after it (PostgreSQL)."""
+    today = today or timezone.localdate()
+    ahead = settings.MONITORING_PARTITIONS_AHEAD if ahead is None else ahead
+    months = [month_start(today)]
+    for _ in range(ahead):
+        months.append(next_month(months[-1]))
+    return ensure_partitions(months)
+
+
+def drop_expired(cutoff: datetime.date) -> list[str]:
+    """Drop readings before the local month `cutoff`: whole partitions on PostgreSQL, rows on SQLite.
+
+    Rollups are kept: history stays visible by hour, day and month after its readings are gone.
+    """
+    dropped: list[str] = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        if is_postgresql():
+            for month in existing_partitions():
+                if next_month(month) <= cutoff:
+                    cursor.execute(f'DROP TABLE IF EXISTS "{partition_name(month)}"')
+                    dropped.append(partition_name(month))
+        else:
+            cursor.execute("DELETE FROM monitoring_reading WHERE ts < %s", [_encode_ts(local_midnight(cutoff))])
+            if cursor.rowcount:
+                dropped.append(f"{cursor.rowcount} rows")
+    return dropped
