@@ -45,7 +45,7 @@ from parkos.monitoring.models import (
     RuleState,
 )
 from parkos.monitoring.storage import local_zone
-from parkos.monitoring.validation import Point
+from parkos.monitoring.validation import Inserted, Point
 from parkos.parks.models import Park
 
 logger = logging.getLogger(__name__)
@@ -171,15 +171,12 @@ def _evaluate_meter(rule: AlarmRule, meter: Meter, state: RuleState, points: lis
     state.save()
 
 
-def _latest_values(
-    meter_ids: list[int], accepted: dict[int, list[Point]]
-) -> dict[int, tuple[datetime.datetime, float]]:
+def _latest_values(meter_ids: list[int], accepted: dict[int, Inserted]) -> dict[int, tuple[datetime.datetime, float]]:
     latest: dict[int, tuple[datetime.datetime, float]] = {}
     for meter_id in meter_ids:
-        points = [p for p in accepted.get(meter_id, []) if p.quantity is not None]
-        if points:
-            newest = max(points, key=lambda p: p.ts)
-            latest[meter_id] = (newest.ts, newest.quantity or 0.0)
+        inserted = accepted.get(meter_id)
+        if inserted is not None and len(inserted) and inserted.quantity[-1] is not None:
+            latest[meter_id] = (inserted.ts[-1], inserted.quantity[-1] or 0.0)
     missing = [m for m in meter_ids if m not in latest]
     if missing:
         for meter_id in missing:
@@ -194,7 +191,7 @@ def _latest_values(
     return latest
 
 
-def _evaluate_cascade(rule: AlarmRule, accepted: dict[int, list[Point]], meters: dict[int, Meter]) -> None:
+def _evaluate_cascade(rule: AlarmRule, accepted: dict[int, Inserted], meters: dict[int, Meter]) -> None:
     members = sorted(rule.cascade.all(), key=lambda c: c.position)
     ids = [c.meter_id for c in members]
     latest = _latest_values(ids, accepted)
@@ -216,7 +213,7 @@ def _evaluate_cascade(rule: AlarmRule, accepted: dict[int, list[Point]], meters:
         state.save()
 
 
-def evaluate_readings(*, park: Park, meters: dict[int, Meter], accepted: dict[int, list[Point]]) -> None:
+def evaluate_readings(*, park: Park, meters: dict[int, Meter], accepted: dict[int, Inserted]) -> None:
     """Run the park's rules over newly accepted readings (in time order; late ones are not live)."""
     touched = [meters[m] for m in accepted if m in meters]
     if not touched:
@@ -233,9 +230,9 @@ def evaluate_readings(*, park: Park, meters: dict[int, Meter], accepted: dict[in
             if rule.meter_id == meter.pk or (rule.meter_id is None and rule.meter_kind == meter.kind):
                 pairs.append((rule, meter))
     states = _states((rule.pk, meter.pk) for rule, meter in pairs)
+    points = {meter.pk: accepted[meter.pk].points() for _rule, meter in pairs}
     for rule, meter in pairs:
-        points = sorted(accepted[meter.pk], key=lambda p: p.ts)
-        _evaluate_meter(rule, meter, states[(rule.pk, meter.pk)], points)
+        _evaluate_meter(rule, meter, states[(rule.pk, meter.pk)], points[meter.pk])
 
 
 def check_missing_data(*, now: datetime.datetime | None = None) -> int:

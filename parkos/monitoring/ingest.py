@@ -4,11 +4,16 @@
 the rollups up to date and evaluates the alarm rules, in one transaction. It is idempotent on
 (meter, moment): a reading sent twice is counted as a duplicate and stored once, which is what makes
 MQTT's at-least-once delivery land exactly once.
+
+The batch path works on columns (lists), not objects: a million readings go through it in seconds
+(bench `monitoring.ingest_batch`).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import operator
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,14 +29,16 @@ from parkos.monitoring import alarms, storage
 from parkos.monitoring.choices import KIND_VALID_RANGES, MeterKind, MeterStatus, ReadingSource, RejectReason
 from parkos.monitoring.models import Gateway, Meter, MeterDevice, RejectedReading
 from parkos.monitoring.parsing import RawReading
-from parkos.monitoring.validation import FLAG_LATE, Device, Incoming, Point, Profile, validate_series
+from parkos.monitoring.validation import FLAG_LATE, Device, Inserted, Profile, validate_series
 from parkos.parks.models import Park
 
+UTC = datetime.UTC
 #: A gateway clock this far ahead of ours is still believed (NTP drift, rounding).
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 #: An electricity meter in a unit may draw at most this many times the unit's power (kVA) per hour
 #: before a reading is judged a spike, when the meter states no limit of its own.
 POWER_HEADROOM = 1.5
+_moment = operator.attrgetter("ts")
 
 
 @dataclass(frozen=True)
@@ -66,14 +73,7 @@ def meter_profile(meter: Meter, devices: Sequence[MeterDevice]) -> Profile:
         id=meter.pk,
         counter=meter.is_counter,
         devices=tuple(
-            Device(
-                d.pk,
-                float(d.multiplier),
-                d.installed_at,
-                d.removed_at,
-                d.initial_reading,
-                d.final_reading,
-            )
+            Device(d.pk, float(d.multiplier), d.installed_at, d.removed_at, d.initial_reading, d.final_reading)
             for d in devices
         ),
         expected_interval_s=meter.expected_interval_s,
@@ -85,46 +85,79 @@ def meter_profile(meter: Meter, devices: Sequence[MeterDevice]) -> Profile:
     )
 
 
-class _Batch:
-    """Sorting a batch into per-meter series and early rejects."""
+def _meter_verdict(code: str, meter: Meter | None, gateway: Gateway | None) -> tuple[RejectReason, str] | None:
+    if meter is None:
+        return RejectReason.UNKNOWN_METER, f"园区内没有表计 {code}"
+    if gateway is not None and meter.gateway_id not in (None, gateway.pk):
+        return RejectReason.FOREIGN_METER, "该表计指定由其他网关上报"
+    if meter.is_virtual:
+        return RejectReason.VIRTUAL_METER, str(RejectReason.VIRTUAL_METER.label)
+    if meter.status == MeterStatus.RETIRED:
+        return RejectReason.RETIRED_METER, str(RejectReason.RETIRED_METER.label)
+    return None
 
-    def __init__(self, park: Park, gateway: Gateway | None, now: datetime.datetime) -> None:
-        self.park = park
+
+class _Batch:
+    """A batch sorted into per-meter series (time order, one reading per moment) and early rejects."""
+
+    def __init__(self, gateway: Gateway | None, now: datetime.datetime) -> None:
         self.gateway = gateway
-        self.now = now
+        self.latest = now + CLOCK_SKEW
         self.oldest = storage.local_midnight(storage.retention_cutoff(timezone.localdate(now)))
-        self.series: dict[int, dict[datetime.datetime, RawReading]] = defaultdict(dict)
+        self.series: dict[int, list[RawReading]] = {}
         self.rejects: list[tuple[RawReading, Meter | None, RejectReason, str]] = []
         self.duplicates = 0
 
     def refuse(self, reading: RawReading, meter: Meter | None, reason: RejectReason, detail: str = "") -> None:
         self.rejects.append((reading, meter, reason, detail or str(reason.label)))
 
-    def add(self, reading: RawReading, meter: Meter | None) -> None:
-        if reading.problem is not None:
-            self.refuse(reading, meter, reading.problem, reading.detail)
-        elif meter is None:
-            self.refuse(reading, None, RejectReason.UNKNOWN_METER, f"园区内没有表计 {reading.meter_code}")
-        elif self.gateway is not None and meter.gateway_id not in (None, self.gateway.pk):
-            self.refuse(reading, meter, RejectReason.FOREIGN_METER, "该表计指定由其他网关上报")
-        elif meter.is_virtual:
-            self.refuse(reading, meter, RejectReason.VIRTUAL_METER)
-        elif meter.status == MeterStatus.RETIRED:
-            self.refuse(reading, meter, RejectReason.RETIRED_METER)
-        elif reading.ts is None or reading.value is None:
-            self.refuse(reading, meter, RejectReason.MALFORMED)
-        elif reading.ts > self.now + CLOCK_SKEW:
-            self.refuse(reading, meter, RejectReason.FUTURE, f"{reading.ts.isoformat()} 晚于服务器时间")
-        elif reading.ts < self.oldest:
+    def sort(self, readings: Sequence[RawReading], meters: dict[str, Meter]) -> None:
+        """1. Group by meter code; refuse unknown, foreign, virtual and retired meters and readings
+        that could not be read. 2. Order each meter's readings by time; refuse those in the future
+        or before the retention cutoff. 3. Keep one reading per moment: the same value again is a
+        duplicate, another value a conflict."""
+        by_code: dict[str, list[RawReading]] = defaultdict(list)
+        for reading in readings:
+            by_code[reading.meter_code].append(reading)
+        for code, items in by_code.items():
+            meter = meters.get(code)
+            usable = [r for r in items if r.problem is None]
+            if len(usable) != len(items):
+                for reading in items:
+                    if reading.problem is not None:
+                        self.refuse(reading, meter, reading.problem, reading.detail)
+            verdict = _meter_verdict(code, meter, self.gateway)
+            if verdict is not None:
+                for reading in usable:
+                    self.refuse(reading, meter, *verdict)
+                continue
+            assert meter is not None
+            if usable:
+                usable.sort(key=_moment)
+                self.series[meter.pk] = self._in_range(usable, meter)
+
+    def _in_range(self, items: list[RawReading], meter: Meter) -> list[RawReading]:
+        moments = [r.ts for r in items]
+        first = bisect.bisect_left(moments, self.oldest)  # type: ignore[arg-type]
+        last = bisect.bisect_right(moments, self.latest)  # type: ignore[arg-type]
+        for reading in items[:first]:
             self.refuse(reading, meter, RejectReason.TOO_OLD, f"早于数据保留起点 {self.oldest.date().isoformat()}")
-        else:
-            known = self.series[meter.pk].get(reading.ts)
-            if known is None:
-                self.series[meter.pk][reading.ts] = reading
-            elif known.value == reading.value:
+        for reading in items[last:]:
+            assert reading.ts is not None
+            self.refuse(reading, meter, RejectReason.FUTURE, f"{reading.ts.isoformat()} 晚于服务器时间")
+        kept = items[first:last]
+        if len(set(moments[first:last])) == len(kept):
+            return kept
+        distinct = [kept[0]]
+        for reading in kept[1:]:
+            previous = distinct[-1]
+            if reading.ts != previous.ts:
+                distinct.append(reading)
+            elif reading.value == previous.value:
                 self.duplicates += 1
             else:
-                self.refuse(reading, meter, RejectReason.CONFLICT, f"同一批次中该时间已有读数 {known.value}")
+                self.refuse(reading, meter, RejectReason.CONFLICT, f"同一批次中该时间已有读数 {previous.value}")
+        return distinct
 
 
 def _reject_rows(
@@ -174,8 +207,8 @@ def ingest_readings(
     2. Make sure the months to be written have partitions (PostgreSQL; a short transaction of its own).
     3. In one transaction: lock the meters (concurrent batches of one meter take turns), read each
        meter's stored neighbours of the batch, validate the series (validation.validate_series),
-       insert, update the stored readings a late one changed, store the rejects, recompute the
-       rollups of the touched hours, days and months, evaluate the alarm rules, note the gateway.
+       insert, update the stored readings a late one changed, store the rejects, bring the rollups
+       of the touched hours, days and months up to date, evaluate the alarm rules, note the gateway.
     """
     now = now or timezone.now()
     codes = sorted({r.meter_code for r in readings if r.meter_code})
@@ -185,14 +218,16 @@ def ingest_readings(
         .select_related("unit")
         .prefetch_related(Prefetch("devices", queryset=MeterDevice.objects.order_by("installed_at", "pk")))
     }
-    batch = _Batch(park, gateway, now)
-    for reading in readings:
-        batch.add(reading, meters.get(reading.meter_code))
-    by_id = {m.pk: m for m in meters.values()}
-    months = {r.astimezone(storage.local_zone()).date() for series in batch.series.values() for r in series}
+    batch = _Batch(gateway, now)
+    batch.sort(readings, meters)
+    zone = storage.local_zone()
+    months: set[datetime.date] = set()
+    for series in batch.series.values():
+        first, last = _moment(series[0]).astimezone(zone).date(), _moment(series[-1]).astimezone(zone).date()
+        months.update(storage.months_between(first, last))
     storage.ensure_partitions(months)
     with transaction.atomic():
-        return _store(batch, by_id, park, source, gateway, actor, evaluate_alarms=evaluate_alarms)
+        return _store(batch, {m.pk: m for m in meters.values()}, park, source, gateway, actor, evaluate_alarms)
 
 
 def _store(
@@ -202,7 +237,6 @@ def _store(
     source: ReadingSource,
     gateway: Gateway | None,
     actor: User | None,
-    *,
     evaluate_alarms: bool,
 ) -> IngestResult:
     result = IngestResult(duplicates=batch.duplicates)
@@ -211,34 +245,44 @@ def _store(
     # IMMEDIATE transactions already take turns).
     list(Meter.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk"))
     profiles = {i: meter_profile(meters[i], list(meters[i].devices.all())) for i in ids}
-    windows = {i: (min(batch.series[i]), max(batch.series[i])) for i in ids}
+    windows = {i: (_moment(batch.series[i][0]), _moment(batch.series[i][-1])) for i in ids}
     context = storage.series_context(profiles, windows)
-    rows: list[storage.Row] = []
+    new = storage.NewReadings(int(source))
     rollup_windows: dict[int, storage.Window] = {}
-    accepted: dict[int, list[Point]] = {}
+    accepted: dict[int, Inserted] = {}
     for meter_id in ids:
         series = batch.series[meter_id]
-        incoming = [Incoming(ts, series[ts].value or 0.0) for ts in sorted(series)]
-        outcome = validate_series(profiles[meter_id], context[meter_id].before, context[meter_id].stored, incoming)
+        stored = context[meter_id].stored
+        moments: list[datetime.datetime] = [r.ts for r in series]  # type: ignore[misc]  # usable readings have both
+        raws: list[float] = [r.value for r in series]  # type: ignore[misc]
+        outcome = validate_series(profiles[meter_id], context[meter_id].before, stored, moments, raws)
         result.duplicates += outcome.duplicates
-        for refusal in outcome.rejects:
-            batch.refuse(series[refusal.reading.ts], meters[meter_id], refusal.reason, refusal.detail)
-        rows.extend((meter_id, p.ts, p.raw, p.value, p.quantity, p.flags, int(source)) for p in outcome.inserts)
+        if outcome.rejects:
+            by_moment = {r.ts: r for r in series}
+            for refusal in outcome.rejects:
+                batch.refuse(by_moment[refusal.reading.ts], meters[meter_id], refusal.reason, refusal.detail)
+        inserts = outcome.inserts
         storage.update_readings(meter_id, outcome.updates)
         if outcome.shift_after is not None:
             storage.shift_values(meter_id, *outcome.shift_after)
-        changed = [p.ts for p in outcome.inserts] + [p.ts for p in outcome.updates]
-        if changed:
-            rollup_windows[meter_id] = storage.Window.around(min(changed), max(changed))
-            accepted[meter_id] = outcome.inserts
-            result.late += sum(1 for p in outcome.inserts if p.flags & FLAG_LATE)
-    storage.insert_readings(rows)
-    result.accepted = len(rows)
-    result.meters = set(accepted)
+        if not len(inserts) and not outcome.updates:
+            continue
+        # Appending after every stored reading: the touched hours just gain these readings.
+        appended = not stored and not outcome.updates
+        new.add(meter_id, inserts, add_to_hours=appended)
+        changed = [inserts.ts[0], inserts.ts[-1]] if len(inserts) else []
+        changed += [p.ts for p in outcome.updates]
+        rollup_windows[meter_id] = storage.Window.around(min(changed), max(changed), recompute_hours=not appended)
+        if len(inserts) and evaluate_alarms:
+            accepted[meter_id] = inserts
+        result.late += sum(1 for flags in inserts.flags if flags & FLAG_LATE)
+    new.write()
+    result.accepted = new.count
+    result.meters = set(rollup_windows)
     reject_rows, result.rejects = _reject_rows(batch, park, source, gateway)
     RejectedReading.objects.bulk_create(reject_rows, batch_size=500)
     storage.recompute_rollups(rollup_windows)
-    if evaluate_alarms and accepted:
+    if accepted:
         alarms.evaluate_readings(park=park, meters=meters, accepted=accepted)
     if gateway is not None:
         Gateway.objects.filter(pk=gateway.pk).update(last_seen_at=timezone.now())

@@ -33,7 +33,11 @@ VALUE_KEYS = ("value", "reading", "v")
 
 @dataclass(frozen=True, slots=True)
 class RawReading:
-    """One reading as received, parsed as far as it could be."""
+    """One reading as received, parsed as far as it could be.
+
+    `ts` is kept in UTC and whole seconds (the key's precision), whatever zone it was given in; a
+    reading without `problem` has both `ts` and `value`.
+    """
 
     meter_code: str
     ts: datetime.datetime | None
@@ -43,6 +47,14 @@ class RawReading:
     raw_value: str = ""
     problem: RejectReason | None = None
     detail: str = ""
+
+    def __post_init__(self) -> None:
+        ts = self.ts
+        if ts is not None and (ts.tzinfo is not datetime.UTC or ts.microsecond):
+            object.__setattr__(self, "ts", ts.astimezone(datetime.UTC).replace(microsecond=0))
+        if self.problem is None and (ts is None or self.value is None):
+            object.__setattr__(self, "problem", RejectReason.MALFORMED)
+            object.__setattr__(self, "detail", self.detail or "缺少时间或读数")
 
 
 class PayloadError(ValueError):

@@ -22,7 +22,11 @@ class MeterFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试表{n}")
     kind = MeterKind.ELECTRICITY
     measure = factory.LazyAttribute(
-        lambda o: MeterMeasure.COUNTER if o.kind in UTILITY_KINDS or o.kind == MeterKind.WASTEWATER_FLOW else MeterMeasure.INSTANTANEOUS
+        lambda o: (
+            MeterMeasure.COUNTER
+            if o.kind in UTILITY_KINDS or o.kind == MeterKind.WASTEWATER_FLOW
+            else MeterMeasure.INSTANTANEOUS
+        )
     )
     measure_unit = factory.LazyAttribute(lambda o: KIND_UNITS[o.kind])
 
