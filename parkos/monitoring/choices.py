@@ -87,8 +87,11 @@ class ReadingSource(models.IntegerChoices):
 
 
 class RejectReason(models.TextChoices):
+    """Why a reading was refused (kept with the reading in `RejectedReading`)."""
+
     MALFORMED = "malformed", _("格式错误，无法解析")
     UNKNOWN_METER = "unknown_meter", _("未知表计")
+    UNKNOWN_GATEWAY = "unknown_gateway", _("未知或停用的网关")
     FOREIGN_METER = "foreign_meter", _("表计不属于该网关的园区")
     VIRTUAL_METER = "virtual_meter", _("虚拟表不接收读数")
     RETIRED_METER = "retired_meter", _("表计已停用")
