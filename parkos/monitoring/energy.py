@@ -22,6 +22,8 @@ from decimal import Decimal
 from parkos.monitoring.choices import AllocationMethod
 
 QUANTITY_PLACES = Decimal("0.001")
+#: tce to 0.1 kgce: a small tenant's month is a few tonnes.
+TCE_PLACES = Decimal("0.0001")
 
 
 @dataclass(frozen=True)
@@ -215,4 +217,4 @@ def to_tce(quantities: Iterable[tuple[int, str, Decimal]], factors: Mapping[str,
         factor = factors.get(kind)
         if factor:
             result[enterprise_id] += quantity * factor
-    return {e: v.quantize(QUANTITY_PLACES) for e, v in result.items() if v}
+    return {e: v.quantize(TCE_PLACES) for e, v in result.items() if v}
