@@ -9,6 +9,7 @@ class StatisticsConfig(AppConfig):
 
     def ready(self) -> None:
         from parkos.leasing import hooks as leasing_hooks
+        from parkos.monitoring import hooks as monitoring_hooks
         from parkos.statistics import (
             demo,
             panels,  # noqa: F401  (registers its enterprise-page panel)
@@ -20,6 +21,7 @@ class StatisticsConfig(AppConfig):
 
         navigation.register("park_statistics:dashboard", _("统计与年报"), module="statistics", order=50)
         web_demo.register("statistics", demo.load_demo, order=70)
+        monitoring_hooks.provide_output(selectors.annual_output)
         leasing_hooks.provide_commitment_actuals(
             lambda enterprise, since: selectors.enterprise_actuals_for_commitments(enterprise=enterprise, since=since)
         )
