@@ -48,7 +48,7 @@ RESOLUTIONS: tuple[Resolution, ...] = ("raw", "hour", "day", "month")
 #: The finest resolution that keeps a chart under a few thousand points.
 RAW_MAX = datetime.timedelta(days=2)
 HOUR_MAX = datetime.timedelta(days=62)
-DAY_MAX = datetime.timedelta(days=3 * 366)
+DAY_MAX = datetime.timedelta(days=2 * 366)
 
 
 def _park_id(park: Park | int) -> int:

@@ -38,6 +38,7 @@ TOPICS: dict[str, Any] = {
     "contracts": _("合同"),
     "services": _("企业服务"),
     "statistics": _("统计数据"),
+    "energy": _("能耗"),
 }
 _PROVIDERS: dict[str, Provider] = {}
 

@@ -31,6 +31,12 @@ def frank(park_a):
     return UserFactory(username="frank", role=Role.FACILITIES_OPERATOR, parks=[park_a], email="frank@example.cn")
 
 
+@pytest.fixture
+def personas(personas, frank):
+    """The shared personas plus frank, so `client_for("frank")` works in these tests."""
+    return {**personas, "frank": frank}
+
+
 def free_port() -> int:
     low, high = (int(part) for part in PORTS.split("-"))
     for port in range(low, high + 1):
@@ -101,7 +107,17 @@ def start_subscriber(
     }
     log = (tmp_path / f"{client_id}.log").open("ab")
     return subprocess.Popen(  # noqa: S603 - our own manage.py
-        [sys.executable, str(ROOT / "manage.py"), "monitoring_mqtt", "--port", str(port), "--client-id", client_id, "--quiet", *extra],
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "monitoring_mqtt",
+            "--port",
+            str(port),
+            "--client-id",
+            client_id,
+            "--quiet",
+            *extra,
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -148,7 +148,9 @@ def test_missing_data_alarm_opens_and_clears_when_readings_return(park_a):
 @pytest.fixture
 def working_hours_policy(park_a, frank):
     manager = UserFactory(username="mgr", role=Role.PARK_MANAGER, parks=[park_a], email="mgr@example.cn")
-    policy = EscalationPolicy.objects.create(park=park_a, name="工作时间升级", calendar=EscalationCalendar.WORKING_HOURS)
+    policy = EscalationPolicy.objects.create(
+        park=park_a, name="工作时间升级", calendar=EscalationCalendar.WORKING_HOURS
+    )
     EscalationStep.objects.create(policy=policy, position=1, after_minutes=0, roles=[Role.FACILITIES_OPERATOR])
     second = EscalationStep.objects.create(policy=policy, position=2, after_minutes=120, channel=NotifyChannel.EMAIL)
     second.users.add(manager)
@@ -157,12 +159,16 @@ def working_hours_policy(park_a, frank):
 
 def _raise(park, policy, opened_at):
     meter = MeterFactory(park=park, kind=MeterKind.TEMPERATURE)
-    rule = AlarmRule.objects.create(park=park, name="温度", kind=RuleKind.THRESHOLD, meter=meter, upper=25, policy=policy)
+    rule = AlarmRule.objects.create(
+        park=park, name="温度", kind=RuleKind.THRESHOLD, meter=meter, upper=25, policy=policy
+    )
     with time_machine.travel(opened_at, tick=False):
         return alarms.raise_alarm(rule=rule, meter=meter, at=opened_at, value=30.0, message="温度 30 > 上限 25")
 
 
-def test_escalation_counts_working_hours_over_national_day(park_a, working_hours_policy, frank, django_capture_on_commit_callbacks):
+def test_escalation_counts_working_hours_over_national_day(
+    park_a, working_hours_policy, frank, django_capture_on_commit_callbacks
+):
     # Opened Tuesday 30 Sep 2025 17:30: 30 working minutes left that day, then 国庆 1–8 Oct off;
     # the second step (120 working minutes) falls due Thursday 9 Oct 10:30.
     opened = datetime.datetime(2025, 9, 30, 17, 30, tzinfo=SHANGHAI)

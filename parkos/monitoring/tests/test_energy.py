@@ -37,8 +37,12 @@ def test_common_meter_shared_by_area_and_by_consumption():
     meters = {
         1: energy.MeterSpec(1, "E1", "甲", "electricity", unit_id=11, building_id=5),
         2: energy.MeterSpec(2, "E2", "乙", "electricity", unit_id=12, building_id=5),
-        3: energy.MeterSpec(3, "C", "公共", "electricity", building_id=5, allocation=energy.AllocationSpec("area", "按面积")),
-        4: energy.MeterSpec(4, "D", "公共2", "electricity", building_id=5, allocation=energy.AllocationSpec("consumption", "按用量")),
+        3: energy.MeterSpec(
+            3, "C", "公共", "electricity", building_id=5, allocation=energy.AllocationSpec("area", "按面积")
+        ),
+        4: energy.MeterSpec(
+            4, "D", "公共2", "electricity", building_id=5, allocation=energy.AllocationSpec("consumption", "按用量")
+        ),
     }
     tenancies = [
         energy.Tenancy(11, 5, 100, datetime.date(2026, 1, 1), None, Decimal(300)),
@@ -51,7 +55,9 @@ def test_common_meter_shared_by_area_and_by_consumption():
 
 def _daily(park, meter, first_day, days, per_day, start_value=0.0):
     """A counter read every six hours, rising `per_day` a day from `first_day` (local)."""
-    start = datetime.datetime.combine(first_day, datetime.time(0, 0), tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    start = datetime.datetime.combine(
+        first_day, datetime.time(0, 0), tzinfo=datetime.timezone(datetime.timedelta(hours=8))
+    )
     readings = [
         RawReading(meter.code, start + datetime.timedelta(hours=6 * i), start_value + per_day / 4 * i)
         for i in range(days * 4 + 1)
@@ -74,7 +80,9 @@ def test_unit_meter_follows_its_tenant_day_by_day(park_a, building):
     signed_lease(units=[unit], enterprise=tenant, start_on=datetime.date(2026, 1, 11), free_rent_months=0)
     meter = MeterFactory(park=park_a, kind=MeterKind.ELECTRICITY, unit=unit, building=building)
     _daily(park_a, meter, datetime.date(2026, 1, 1), 59, per_day=100)
-    lines = selectors.consumption_by_enterprise(park=park_a, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 1, 31))
+    lines = selectors.consumption_by_enterprise(
+        park=park_a, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 1, 31)
+    )
     assert [(line.enterprise_id, line.kind, line.quantity, line.unit) for line in lines] == [
         (tenant.pk, "electricity", Decimal("2100.000"), "kWh")
     ]
@@ -98,10 +106,16 @@ def test_virtual_common_area_shared_by_fixed_percentages(park_a, building):
     MeterShare.objects.create(allocation=allocation, enterprise=two, percent=Decimal(50))
     _daily(park_a, main, datetime.date(2026, 3, 1), 31, per_day=10)
     _daily(park_a, own, datetime.date(2026, 3, 1), 31, per_day=4)
-    lines = selectors.consumption_by_enterprise(park=park_a, start=datetime.date(2026, 3, 1), end=datetime.date(2026, 3, 31))
+    lines = selectors.consumption_by_enterprise(
+        park=park_a, start=datetime.date(2026, 3, 1), end=datetime.date(2026, 3, 31)
+    )
     got = {(line.enterprise_id, line.share_note.split(" ")[0]): line.quantity for line in lines}
     # common = 310 − 124 = 186 m³: 30 % and 50 %; the remaining 20 % stays with the operator.
-    assert got == {(one.pk, "表计"): Decimal("124.000"), (one.pk, "公摊"): Decimal("55.800"), (two.pk, "公摊"): Decimal("93.000")}
+    assert got == {
+        (one.pk, "表计"): Decimal("124.000"),
+        (one.pk, "公摊"): Decimal("55.800"),
+        (two.pk, "公摊"): Decimal("93.000"),
+    }
 
 
 @pytest.mark.django_db
