@@ -370,7 +370,7 @@ def _notify(alarm: Alarm, step: EscalationStep, at: datetime.datetime) -> list[s
             notice.emailed_at = at
             notice.save(update_fields=["emailed_at"])
             emails.append(person.email)
-    names = "、".join(p.get_full_name() or p.get_username() for p in people) or _("（无人可通知）")
+    names = "、".join(p.display_name or p.get_username() for p in people) or _("（无人可通知）")
     _event(alarm, AlarmEventKind.ESCALATED, at, f"第{step.position}级 → {names}")
     if emails:
         subject = f"ParkOS 告警 {alarm.get_severity_display()}：{alarm.meter.name}"

@@ -80,7 +80,7 @@ class Behaviour:
         season = math.cos(2 * math.pi * (local.timetuple().tm_yday - 15) / 365)
         value = self.level + self.swing * day_phase + self.busy * activity(local) + self.jitter * noise(self.key, step)
         if self.kind == MeterKind.PM25:
-            value += 25 * season  # winters are hazier in the Sichuan basin
+            value = max(3.0, value + 25 * season)  # winters are hazier in the Sichuan basin
         return round(value, 2)
 
 

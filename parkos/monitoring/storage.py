@@ -564,7 +564,13 @@ def drop_expired(cutoff: datetime.date) -> list[str]:
                     cursor.execute(f'DROP TABLE IF EXISTS "{partition_name(month)}"')
                     dropped.append(partition_name(month))
         else:
-            cursor.execute("DELETE FROM monitoring_reading WHERE ts < %s", [_encode_ts(local_midnight(cutoff))])
-            if cursor.rowcount:
-                dropped.append(f"{cursor.rowcount} rows")
+            # Meter by meter, so each delete walks the (meter, ts) key instead of the whole table.
+            cursor.execute("SELECT id FROM monitoring_meter")
+            boundary = _encode_ts(local_midnight(cutoff))
+            deleted = 0
+            for (meter_id,) in cursor.fetchall():
+                cursor.execute("DELETE FROM monitoring_reading WHERE meter_id = %s AND ts < %s", [meter_id, boundary])
+                deleted += max(cursor.rowcount, 0)
+            if deleted:
+                dropped.append(f"{deleted} rows")
     return dropped

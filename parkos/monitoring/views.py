@@ -101,7 +101,7 @@ def dashboard_data(park: Park) -> dict[str, Any]:
     now = timezone.now()
     zone = storage.local_zone()
     today = timezone.localdate()
-    hour = storage.hour_of(now) + storage.ONE_HOUR
+    hour = storage.hour_of(now)  # the hour under way is left out: a part-hour would read as a dip
     curve = selectors.load_curve(park.pk, start=hour - datetime.timedelta(hours=48), end=hour)
     days = selectors.daily_energy(park.pk, first=today - datetime.timedelta(days=29), last=today)
     month_start = today.replace(day=1)

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from parkos.accounts.access import Capability, acting_user, require_park
-from parkos.accounts.permissions import StaffWithCapability
+from parkos.accounts.permissions import IsParkStaff, StaffWithCapability
 from parkos.monitoring import alarms, selectors, services
 from parkos.monitoring.api.serializers import (
     AlarmActionSerializer,
@@ -122,7 +122,8 @@ class MeterViewSet(
 
     def _save(self, serializer: Any, meter: Meter | None) -> None:
         data = dict(serializer.validated_data)
-        self.check_payload_park(data)
+        if "park" in data or meter is None:
+            self.check_payload_park(data)
         park = data.get("park") or (meter.park if meter is not None else None)
         self.require_capability(Capability.MANAGE_FACILITIES, park)
         serial, multiplier = data.pop("serial_number", ""), data.pop("multiplier", None)
@@ -193,6 +194,8 @@ class AlarmViewSet(ParkScopedViewSetMixin, viewsets.ReadOnlyModelViewSet[Alarm])
     queryset = Alarm.objects.prefetch_related("events").order_by("-opened_at", "-pk")
     serializer_class = AlarmSerializer
     filterset_class = AlarmFilterSet
+    # Reads for park staff; the actions decide who may act themselves (alarms.can_handle).
+    permission_classes = [IsParkStaff]
 
     def _act(self, request: Request, service: Any, argument: str) -> Response:
         alarm = self.get_object()
@@ -234,7 +237,8 @@ class AlarmRuleViewSet(
 
     def _save(self, serializer: Any, rule: AlarmRule | None) -> None:
         data = dict(serializer.validated_data)
-        self.check_payload_park(data)
+        if "park" in data or rule is None:
+            self.check_payload_park(data)
         self.require_capability(Capability.MANAGE_FACILITIES, data.get("park") or (rule.park if rule else None))
         cascade = data.pop("cascade", None)
         serializer.instance = services.rule_save(

@@ -56,8 +56,7 @@ class Command(BaseCommand):
         stop = threading.Event()
         for stop_signal in (signal.SIGTERM, signal.SIGINT):
             signal.signal(stop_signal, lambda *_: stop.set())
-        started = timezone.now()
-        last = started
+        started = timezone.now().replace(microsecond=0)
         rounds = 0
         zone = storage.local_zone()
         while not stop.is_set():
@@ -72,16 +71,17 @@ class Command(BaseCommand):
                 assert behaviour is not None
                 local, step = now.astimezone(zone), simulation.step_number(now)
                 if behaviour.counter:
-                    hours = (now - last).total_seconds() / 3600
-                    registers[spec.code] += behaviour.per_hour(local, step) * hours / float(spec.multiplier)
-                    value = round(registers[spec.code], 3)
+                    since, register = registers[spec.code]
+                    hours = max(0.0, (now - since).total_seconds() / 3600)
+                    register += behaviour.per_hour(local, step) * hours / float(spec.multiplier)
+                    registers[spec.code] = (now, register)
+                    value = round(register, 3)
                 elif spec.code == INCIDENT_METER and incident:
                     value = INCIDENT_PRESSURE
                 else:
                     value = behaviour.value(local, step)
                 readings.append((spec.code, now, value))
             send(readings)
-            last = now
             rounds += 1
             self.stdout.write(
                 f"{timezone.localtime(now):%H:%M:%S} sent {len(readings)} readings{' (压差异常)' if incident else ''}"
@@ -90,14 +90,15 @@ class Command(BaseCommand):
                 break
             stop.wait(options["interval"])
 
-    def _registers(self, meters: dict[str, Meter]) -> dict[str, float]:
-        """Each counter's last stored register (the live series continues the history)."""
+    def _registers(self, meters: dict[str, Meter]) -> dict[str, tuple[datetime.datetime, float]]:
+        """Each counter's last stored reading (the live series continues the history from there)."""
         latest = dict(Reading.objects.filter(meter__in=meters.values()).values_list("meter_id").annotate(Max("ts")))
         registers = {}
+        now = timezone.now()
         for code, meter in meters.items():
             ts = latest.get(meter.pk)
             raw = Reading.objects.filter(meter=meter, ts=ts).values_list("raw", flat=True).first() if ts else None
-            registers[code] = raw if raw is not None else 10_000.0
+            registers[code] = (ts or now, raw if raw is not None else 10_000.0)
         return registers
 
     def _sender(self, options: dict[str, Any], park: Park) -> Any:
