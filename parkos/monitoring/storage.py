@@ -559,6 +559,8 @@ def drop_expired(cutoff: datetime.date) -> list[str]:
     dropped: list[str] = []
     with transaction.atomic(), connection.cursor() as cursor:
         if is_postgresql():
+            # Checks deferred to commit (the readings' foreign key) must not be pending on a dropped table.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for month in existing_partitions():
                 if next_month(month) <= cutoff:
                     cursor.execute(f'DROP TABLE IF EXISTS "{partition_name(month)}"')
