@@ -22,7 +22,9 @@ def gateway_token(park_a):
 
 
 def post(client, token, body, content_type="application/x-ndjson"):
-    return client.post("/api/monitoring/ingest/", data=body, content_type=content_type, HTTP_AUTHORIZATION=f"Gateway {token}")
+    return client.post(
+        "/api/monitoring/ingest/", data=body, content_type=content_type, HTTP_AUTHORIZATION=f"Gateway {token}"
+    )
 
 
 def lines(code, count, start=NOW - datetime.timedelta(hours=10)):
@@ -57,7 +59,9 @@ def test_csv_batch(client, park_a, gateway_token):
 def test_missing_or_wrong_token_is_refused_and_stores_nothing(client, park_a):
     MeterFactory(park=park_a, code="E-1")
     assert post(client, "pkg_wrong", lines("E-1", 3)).status_code == 401
-    assert client.post("/api/monitoring/ingest/", data=lines("E-1", 3), content_type="application/x-ndjson").status_code in (401, 403)
+    assert client.post(
+        "/api/monitoring/ingest/", data=lines("E-1", 3), content_type="application/x-ndjson"
+    ).status_code in (401, 403)
     assert not Reading.objects.exists()
 
 
@@ -72,7 +76,12 @@ def test_consumption_endpoint(client_for, park_a):
     response = client_for("bob").get(f"/api/monitoring/consumption/?park={park_a.pk}&start=2026-01-01&end=2026-01-31")
     assert response.status_code == 200
     assert response.json() == []
-    assert client_for("dave").get(f"/api/monitoring/consumption/?park={park_a.pk}&start=2026-01-01&end=2026-01-31").status_code == 404
+    assert (
+        client_for("dave")
+        .get(f"/api/monitoring/consumption/?park={park_a.pk}&start=2026-01-01&end=2026-01-31")
+        .status_code
+        == 404
+    )
 
 
 # persona → (GET meter, PATCH meter, POST acknowledge)
@@ -96,7 +105,9 @@ def test_authorization_matrix(client_for, park_a, persona, read, write, act):
     assert client.get(f"/api/monitoring/meters/{meter.pk}/").status_code == read
     patched = client.patch(f"/api/monitoring/meters/{meter.pk}/", {"name": "新名"}, content_type="application/json")
     assert patched.status_code == write
-    acted = client.post(f"/api/monitoring/alarms/{alarm.pk}/acknowledge/", {"text": "ok"}, content_type="application/json")
+    acted = client.post(
+        f"/api/monitoring/alarms/{alarm.pk}/acknowledge/", {"text": "ok"}, content_type="application/json"
+    )
     assert acted.status_code == act
     meter.refresh_from_db()
     alarm.refresh_from_db()
@@ -109,7 +120,9 @@ def test_a_notified_park_manager_may_acknowledge(client_for, park_a, bob):
     rule = AlarmRule.objects.create(park=park_a, name="r", kind=RuleKind.THRESHOLD, meter=meter, upper=1)
     alarm = alarms.raise_alarm(rule=rule, meter=meter, at=NOW, value=2, message="m")
     alarm.notifications.create(user=bob, step=2, channel="in_app", text="m")
-    response = client_for("bob").post(f"/api/monitoring/alarms/{alarm.pk}/acknowledge/", {}, content_type="application/json")
+    response = client_for("bob").post(
+        f"/api/monitoring/alarms/{alarm.pk}/acknowledge/", {}, content_type="application/json"
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "acknowledged"
 
@@ -117,7 +130,14 @@ def test_a_notified_park_manager_may_acknowledge(client_for, park_a, bob):
 def test_create_meter_through_the_api(client_for, frank, park_a):
     response = client_for("frank").post(
         "/api/monitoring/meters/",
-        {"park": park_a.pk, "code": "G-1", "name": "燃气表", "kind": "gas", "measure": "counter", "serial_number": "SN9"},
+        {
+            "park": park_a.pk,
+            "code": "G-1",
+            "name": "燃气表",
+            "kind": "gas",
+            "measure": "counter",
+            "serial_number": "SN9",
+        },
         content_type="application/json",
     )
     assert response.status_code == 201, response.json()

@@ -7,6 +7,7 @@ import random
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -21,12 +22,15 @@ from parkos.parks.tests.factories import ParkFactory
 
 UTC = datetime.UTC
 NOW = datetime.datetime(2026, 6, 15, tzinfo=UTC)
-postgres_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="partitions are PostgreSQL's")
 
 
 def test_bucket_of_a_reading_is_the_hour_it_ends():
-    assert storage.hour_of(datetime.datetime(2026, 1, 1, 10, 0, tzinfo=UTC)) == datetime.datetime(2026, 1, 1, 9, tzinfo=UTC)
-    assert storage.hour_of(datetime.datetime(2026, 1, 1, 10, 0, 1, tzinfo=UTC)) == datetime.datetime(2026, 1, 1, 10, tzinfo=UTC)
+    assert storage.hour_of(datetime.datetime(2026, 1, 1, 10, 0, tzinfo=UTC)) == datetime.datetime(
+        2026, 1, 1, 9, tzinfo=UTC
+    )
+    assert storage.hour_of(datetime.datetime(2026, 1, 1, 10, 0, 1, tzinfo=UTC)) == datetime.datetime(
+        2026, 1, 1, 10, tzinfo=UTC
+    )
     # A Chongqing day starts at 16:00 UTC the day before.
     assert storage.local_day_of_hour(datetime.datetime(2026, 1, 1, 16, tzinfo=UTC)) == datetime.date(2026, 1, 2)
 
@@ -36,9 +40,11 @@ def test_retention_cutoff_counts_whole_local_months():
     assert storage.retention_cutoff(datetime.date(2026, 6, 15), 1) == datetime.date(2026, 6, 1)
 
 
-@postgres_only
 @pytest.mark.django_db(transaction=True)
+@override_settings(MONITORING_RETENTION_MONTHS=4)
 def test_partitions_are_created_ahead_on_demand_and_dropped_by_retention():
+    if connection.vendor != "postgresql":
+        pytest.skip("partitions are PostgreSQL's")
     park = ParkFactory()
     meter = MeterFactory(park=park)
     created = storage.create_partitions_ahead(2, today=datetime.date(2026, 6, 10))
@@ -46,15 +52,28 @@ def test_partitions_are_created_ahead_on_demand_and_dropped_by_retention():
     assert storage.create_partitions_ahead(2, today=datetime.date(2026, 6, 10)) == []  # idempotent
     # The ingestion creates the partition of an older month itself.
     old = datetime.datetime(2026, 1, 20, tzinfo=UTC)
-    result = ingest_readings(
-        park=park, readings=[RawReading(meter.code, old, 1.0), RawReading(meter.code, NOW, 2.0)], source=ReadingSource.API, now=NOW
+    february = datetime.datetime(2026, 2, 15, tzinfo=UTC)
+    assert (
+        ingest_readings(
+            park=park, readings=[RawReading(meter.code, old, 1.0)], source=ReadingSource.API, now=february
+        ).accepted
+        == 1
     )
-    assert result.accepted == 2
+    assert (
+        ingest_readings(
+            park=park, readings=[RawReading(meter.code, NOW, 2.0)], source=ReadingSource.API, now=NOW
+        ).accepted
+        == 1
+    )
     assert datetime.date(2026, 1, 1) in storage.existing_partitions()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tableoid::regclass::text FROM monitoring_reading WHERE meter_id = %s ORDER BY ts", [meter.pk])
+        cursor.execute(
+            "SELECT tableoid::regclass::text FROM monitoring_reading WHERE meter_id = %s ORDER BY ts", [meter.pk]
+        )
         assert [row[0] for row in cursor.fetchall()] == ["monitoring_reading_p202601", "monitoring_reading_p202606"]
-    dropped = storage.drop_expired(datetime.date(2026, 3, 1))
+    cutoff = storage.retention_cutoff(NOW.date())  # four months kept: March–June
+    assert cutoff == datetime.date(2026, 3, 1)
+    dropped = storage.drop_expired(cutoff)
     # (Other tests may have left older partitions behind in this database: all before March go.)
     assert "monitoring_reading_p202601" in dropped
     assert max(dropped) < "monitoring_reading_p202603"
@@ -87,7 +106,9 @@ def _rollups(meter):
     return (
         sorted(HourlyRollup.objects.filter(meter=meter).values_list("hour", "samples", "total", "minimum", "maximum")),
         sorted(DailyRollup.objects.filter(meter=meter).values_list("day", "samples", "total", "minimum", "maximum")),
-        sorted(MonthlyRollup.objects.filter(meter=meter).values_list("month", "samples", "total", "minimum", "maximum")),
+        sorted(
+            MonthlyRollup.objects.filter(meter=meter).values_list("month", "samples", "total", "minimum", "maximum")
+        ),
     )
 
 
@@ -110,7 +131,11 @@ class IncrementalRollupsTest(TestCase):
         for i in range(rng.randint(5, 80)):
             value += rng.choice([0.5, 1.0, 2.5, 7.0])
             raw = value if kind == MeterKind.ELECTRICITY else rng.uniform(15, 30)
-            readings.append(RawReading(meter.code, start + datetime.timedelta(minutes=rng.choice([5, 15, 20]) * i + 1), round(raw, 3)))
+            readings.append(
+                RawReading(
+                    meter.code, start + datetime.timedelta(minutes=rng.choice([5, 15, 20]) * i + 1), round(raw, 3)
+                )
+            )
         rng.shuffle(readings)
         while readings:
             cut = rng.randint(1, len(readings))
