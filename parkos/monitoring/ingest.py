@@ -134,7 +134,9 @@ class _Batch:
             assert meter is not None
             if usable:
                 usable.sort(key=_moment)
-                self.series[meter.pk] = self._in_range(usable, meter)
+                kept = self._in_range(usable, meter)
+                if kept:
+                    self.series[meter.pk] = kept
 
     def _in_range(self, items: list[RawReading], meter: Meter) -> list[RawReading]:
         moments = [r.ts for r in items]
@@ -146,7 +148,7 @@ class _Batch:
             assert reading.ts is not None
             self.refuse(reading, meter, RejectReason.FUTURE, f"{reading.ts.isoformat()} 晚于服务器时间")
         kept = items[first:last]
-        if len(set(moments[first:last])) == len(kept):
+        if not kept or len(set(moments[first:last])) == len(kept):
             return kept
         distinct = [kept[0]]
         for reading in kept[1:]:
