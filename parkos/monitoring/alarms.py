@@ -113,7 +113,7 @@ def _states(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], RuleState
 def _window_mean(meter_id: int, ts: datetime.datetime, window_s: int) -> float | None:
     start = ts - datetime.timedelta(seconds=window_s)
     readings = Reading.objects.filter(meter_id=meter_id, ts__gt=start, ts__lte=ts, quantity__isnull=False)
-    values = [q for (q,) in readings.values_list("quantity")]
+    values = [q for (q,) in readings.values_list("quantity") if q is not None]
     return sum(values) / len(values) if values else None
 
 

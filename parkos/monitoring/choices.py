@@ -122,7 +122,7 @@ class Severity(models.TextChoices):
     CRITICAL = "critical", _("紧急")
 
 
-SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.MAJOR: 2, Severity.CRITICAL: 3}
+SEVERITY_RANK: dict[str, int] = {Severity.INFO: 0, Severity.WARNING: 1, Severity.MAJOR: 2, Severity.CRITICAL: 3}
 
 
 class AlarmStatus(models.TextChoices):

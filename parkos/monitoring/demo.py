@@ -220,9 +220,9 @@ def _ensure_formulas(meters: dict[str, Meter]) -> None:
             actor=None, meter=meter, method=AllocationMethod.AREA, note="楼栋公共区域按租赁面积分摊"
         )
     for code in ("S-C1", "CW-C1", "G-C1", *(c for c in meters if c.startswith("W-") and c != "W-MAIN")):
-        meter = meters.get(code)
-        if meter is not None and not hasattr(meter, "allocation"):
-            services.allocation_set(actor=None, meter=meter, method=AllocationMethod.AREA, note="按租赁面积分摊")
+        shared = meters.get(code)
+        if shared is not None and not hasattr(shared, "allocation"):
+            services.allocation_set(actor=None, meter=shared, method=AllocationMethod.AREA, note="按租赁面积分摊")
 
 
 def _ensure_rules(park: Park, meters: dict[str, Meter]) -> None:

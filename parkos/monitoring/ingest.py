@@ -139,9 +139,9 @@ class _Batch:
                     self.series[meter.pk] = kept
 
     def _in_range(self, items: list[RawReading], meter: Meter) -> list[RawReading]:
-        moments = [r.ts for r in items]
-        first = bisect.bisect_left(moments, self.oldest)  # type: ignore[arg-type]
-        last = bisect.bisect_right(moments, self.latest)  # type: ignore[arg-type]
+        moments = [_moment(r) for r in items]  # usable readings have their moment
+        first = bisect.bisect_left(moments, self.oldest)
+        last = bisect.bisect_right(moments, self.latest)
         for reading in items[:first]:
             self.refuse(reading, meter, RejectReason.TOO_OLD, f"早于数据保留起点 {self.oldest.date().isoformat()}")
         for reading in items[last:]:

@@ -222,22 +222,30 @@ class Meter(TimeStampedModel):
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
+        floor, unit, building, gateway, parent, flow = (
+            self.floor,
+            self.unit,
+            self.building,
+            self.gateway,
+            self.parent,
+            self.paired_flow,
+        )
         if self.kind in UTILITY_KINDS and self.measure != MeterMeasure.COUNTER and not self.is_virtual:
             errors["measure"] = _("电、水、气、蒸汽、冷量表应为累计量")
-        if self.floor_id and self.building_id and self.floor.building_id != self.building_id:
+        if floor is not None and building is not None and floor.building_id != building.pk:
             errors["floor"] = _("楼层不属于所选楼栋")
-        if self.unit_id:
-            if self.building_id and self.unit.building_id != self.building_id:
+        if unit is not None:
+            if building is not None and unit.building_id != building.pk:
                 errors["unit"] = _("单元不属于所选楼栋")
-            if self.unit.park_id != self.park_id:
+            if unit.park_id != self.park_id:
                 errors["unit"] = _("单元不属于所选园区")
-        if self.building_id and self.building.park_id != self.park_id:
+        if building is not None and building.park_id != self.park_id:
             errors["building"] = _("楼栋不属于所选园区")
-        if self.gateway_id and self.gateway.park_id != self.park_id:
+        if gateway is not None and gateway.park_id != self.park_id:
             errors["gateway"] = _("网关不属于所选园区")
-        if self.parent_id and (self.parent_id == self.pk or self.parent.park_id != self.park_id):
+        if parent is not None and (parent.pk == self.pk or parent.park_id != self.park_id):
             errors["parent"] = _("上级表必须是同一园区的另一块表")
-        if self.paired_flow_id and self.paired_flow.kind != MeterKind.WASTEWATER_FLOW:
+        if flow is not None and flow.kind != MeterKind.WASTEWATER_FLOW:
             errors["paired_flow"] = _("请选择废水流量计")
         if errors:
             raise ValidationError(errors)
@@ -611,9 +619,10 @@ class AlarmRule(TimeStampedModel):
             errors["missing_after_s"] = _("数据中断规则需要中断判定时间")
         if self.kind == RuleKind.CASCADE and self.min_difference is None:
             errors["min_difference"] = _("压差梯度规则需要最小压差")
-        if self.meter_id and self.meter.park_id != self.park_id:
+        meter, policy = self.meter, self.policy
+        if meter is not None and meter.park_id != self.park_id:
             errors["meter"] = _("表计不属于所选园区")
-        if self.policy_id and self.policy.park_id != self.park_id:
+        if policy is not None and policy.park_id != self.park_id:
             errors["policy"] = _("升级策略不属于所选园区")
         if errors:
             raise ValidationError(errors)

@@ -203,9 +203,9 @@ class Subscriber:
             stats.messages += 1
             route = _route(message.topic)
             if route is None:
-                strays.append((message.topic, message.payload))
+                strays.append((message.topic, bytes(message.payload)))
                 continue
-            groups[route].extend(parse_message(message.payload))
+            groups[route].extend(parse_message(bytes(message.payload)))
         for (park_code, gateway_code), readings in groups.items():
             gateway = self._gateway(park_code, gateway_code)
             if gateway is None:

@@ -214,10 +214,10 @@ def _slice_totals(meter_ids: list[int], slices: list[energy.Slice]) -> list[dict
     if partial:
         first = min(s.first for _i, s in partial)
         last = max(s.last for _i, s in partial)
-        rows = DailyRollup.objects.filter(meter_id__any_of=meter_ids, day__gte=first, day__lte=last).values_list(
+        days = DailyRollup.objects.filter(meter_id__any_of=meter_ids, day__gte=first, day__lte=last).values_list(
             "meter_id", "day", "total"
         )
-        for meter_id, day, total in rows:
+        for meter_id, day, total in days:
             for index, s in partial:
                 if s.first <= day <= s.last:
                     totals[index][meter_id] += total

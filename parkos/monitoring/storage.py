@@ -265,9 +265,7 @@ def _hourly_increments(meter_id: int, inserted: Inserted, moments: _Moments) -> 
     start = 0
     for key in sorted(set(keys)):
         end = bisect.bisect_right(keys, key, start)
-        run = quantities[start:end]
-        if None in run:  # only a series' very first reading has no consumption
-            run = [q for q in run if q is not None]
+        run = [q for q in quantities[start:end] if q is not None]  # a series' first reading has none
         if run:
             hour = datetime.datetime.fromtimestamp(key * 3600, UTC)
             rows.append((meter_id, hour, len(run), sum(run), min(run), max(run)))
@@ -446,7 +444,8 @@ def rebuild_rollups(
     span_end = local_midnight(last_day + datetime.timedelta(days=1)) if last_day else None
 
     def where(alias: str, column: str, low: Any, high: Any, *, open_low: bool = False) -> tuple[str, list[Any]]:
-        clauses, params = ["1 = 1"], []
+        clauses: list[str] = ["1 = 1"]
+        params: list[Any] = []
         if meter_ids is not None:
             clauses.append(f"{alias}.meter_id IN ({', '.join(['%s'] * len(meter_ids))})")
             params.extend(meter_ids)

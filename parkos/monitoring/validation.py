@@ -279,17 +279,17 @@ def _rising(
     if min(steps) < 0:
         return None
     multiplier = device.multiplier
-    quantities = steps if multiplier == 1 else [step * multiplier for step in steps]
+    amounts = steps if multiplier == 1 else [step * multiplier for step in steps]
     if profile.max_rate is not None:
         limit = profile.max_rate / 3600
-        if any(
-            q > limit * (b - a).total_seconds() for q, a, b in zip(quantities, previous_moments, moments, strict=True)
-        ):
+        if any(q > limit * (b - a).total_seconds() for q, a, b in zip(amounts, previous_moments, moments, strict=True)):
             return None
     gap = datetime.timedelta(seconds=GAP_FACTOR * profile.expected_interval_s)
     flags = [FLAG_GAP if b - a > gap else 0 for a, b in zip(previous_moments, moments, strict=True)]
-    values: list[float | None] = list(itertools.accumulate(quantities, initial=before.value))[1:]
-    return Inserted(moments, raws, values, list(quantities), flags, [device.id] * len(moments))
+    running = list(itertools.accumulate(amounts, initial=before.value))
+    values: list[float | None] = [*running[1:]]
+    quantities: list[float | None] = [*amounts]
+    return Inserted(moments, raws, values, quantities, flags, [device.id] * len(moments))
 
 
 def _append_counter(

@@ -7,8 +7,9 @@ import csv
 import datetime
 import io
 import operator
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -63,6 +65,10 @@ from parkos.monitoring.models import Alarm, AlarmNotification, AlarmRule, Gatewa
 from parkos.monitoring.validation import FLAG_NAMES
 from parkos.parks.models import Building, Park
 from parkos.parks.selectors import building_stacking_plan
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 from parkos.web.views_generic import FilteredListView, ParkScopedMixin, ServiceFormView, apply_validation_error
 
 RANGES = {"24h": datetime.timedelta(hours=24), "7d": datetime.timedelta(days=7), "30d": datetime.timedelta(days=30)}
@@ -274,7 +280,11 @@ class MeterSeriesView(ParkScopedMixin, View):
         counter = meter.is_counter
         fmt = request.GET.get("format")
         header = [_("时间"), _("用量") if counter else _("平均值"), _("最小值"), _("最大值"), _("样本数")]
-        rows = [[label(p.at), p.total if counter else p.average, p.minimum, p.maximum, p.samples] for p in points]
+        labels = [label(p.at) for p in points]
+        values = [p.total if counter else p.average for p in points]
+        rows: list[list[Any]] = [
+            [at, value, p.minimum, p.maximum, p.samples] for at, value, p in zip(labels, values, points, strict=True)
+        ]
         name = f"{meter.code}-{resolution}"
         if fmt == "csv":
             buffer = io.StringIO()
@@ -292,10 +302,10 @@ class MeterSeriesView(ParkScopedMixin, View):
                 "resolution": resolution,
                 "unit": meter.unit_label,
                 "counter": counter,
-                "labels": [r[0] for r in rows],
-                "values": [None if r[1] is None else round(r[1], 4) for r in rows],
-                "min": [r[2] for r in rows],
-                "max": [r[3] for r in rows],
+                "labels": labels,
+                "values": [None if v is None else round(v, 4) for v in values],
+                "min": [p.minimum for p in points],
+                "max": [p.maximum for p in points],
             }
         )
 
@@ -325,7 +335,7 @@ class MeterFormView(_FacilitiesFormView):
         return _scoped_meter(self.request, pk) if pk else None
 
     @property
-    def title(self) -> str:  # type: ignore[override]
+    def title(self) -> str:
         return _("编辑表计") if self.kwargs.get("pk") else _("新增表计")
 
     def save(self, form: Any, obj: Any) -> Meter:
@@ -446,10 +456,10 @@ class AlarmDetailView(ParkScopedMixin, View):
 
 
 class AlarmActionView(ParkScopedMixin, View):
-    ACTIONS = {
-        "acknowledge": (alarms.alarm_acknowledge, "comment", _("已确认，升级通知停止。")),
-        "comment": (alarms.alarm_comment, "text", _("已添加备注。")),
-        "close": (alarms.alarm_close, "comment", _("告警已关闭。")),
+    ACTIONS: ClassVar[dict[str, tuple[Callable[..., Alarm], str, StrPromise]]] = {
+        "acknowledge": (alarms.alarm_acknowledge, "comment", gettext_lazy("已确认，升级通知停止。")),
+        "comment": (alarms.alarm_comment, "text", gettext_lazy("已添加备注。")),
+        "close": (alarms.alarm_close, "comment", gettext_lazy("告警已关闭。")),
     }
 
     def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -511,7 +521,7 @@ class RuleFormView(_FacilitiesFormView):
         return get_object_or_404(scope_to_parks(self.request.user, AlarmRule.objects.all()), pk=pk)
 
     @property
-    def title(self) -> str:  # type: ignore[override]
+    def title(self) -> str:
         return _("编辑告警规则") if self.kwargs.get("pk") else _("新增告警规则")
 
     def save(self, form: Any, obj: Any) -> AlarmRule:
