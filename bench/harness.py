@@ -33,8 +33,10 @@ class Case:
     reset: Callable[[], None] | None = None
     # Heavy cases (a million-row insert) cap the run's repeats.
     max_repeats: int | None = None
-    # Throughput: the subject handles this many items per call; reported as items per second.
+    # Throughput: the subject handles this many items per call; reported as items per second, and
+    # judged against `min_items_per_second` when the target is a rate rather than a ratio.
     items: int | None = None
+    min_items_per_second: float | None = None
 
 
 def _reset(case: Case) -> None:
@@ -105,6 +107,9 @@ def run_case(name: str, case: Case, repeats: int) -> Result:
     met: bool | None = None
     if case.target_ratio is not None:
         met = ratio >= case.target_ratio if case.higher_is_better else ratio <= case.target_ratio
+    rate = case.items / (subject_median / 1000) if case.items and subject_median else None
+    if case.min_items_per_second is not None and rate is not None:
+        met = rate >= case.min_items_per_second if met is None else met and rate >= case.min_items_per_second
     return Result(
         name=name,
         floor_label=case.floor_label,

@@ -184,6 +184,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that several fields share get one name each.
+    "ENUM_NAME_OVERRIDES": {
+        "MeterKindEnum": "parkos.monitoring.choices.MeterKind",
+        "AlarmRuleKindEnum": "parkos.monitoring.choices.RuleKind",
+    },
 }
 
 # Production hardening; `manage.py check --deploy` is clean with PARKOS_PRODUCTION=true.
