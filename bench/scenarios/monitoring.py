@@ -232,7 +232,7 @@ def year_daily_series(scale: str) -> Case:
     first, last = start.astimezone(zone).date(), (end - datetime.timedelta(seconds=1)).astimezone(zone).date()
 
     def subject() -> int:
-        resolution, points = selectors.meter_series(meter, start=start, end=end)
+        resolution, points = selectors.meter_series(meter, start=start, end=end, resolution="day")
         assert resolution == "day"
         return len(points)
 
@@ -341,18 +341,28 @@ def mqtt_throughput(scale: str) -> Case:
     def count() -> int:
         return Reading.objects.filter(meter_id__in=ids).count()
 
-    def wait_for(target: int, timeout: float = 600) -> None:
+    def wait_for(last: RawReading, target: int, timeout: float = 600) -> None:
+        """Until the run's last reading is stored (messages are stored in the order they were sent),
+        then every reading must be there."""
         deadline = time.monotonic() + timeout
-        while count() < target:
+        meter_id = next(m.pk for m in meters if m.code == last.meter_code)
+        while not Reading.objects.filter(meter_id=meter_id, ts=last.ts).exists():
+            if RejectedReading.objects.filter(meter_id__in=ids).exists():
+                raise RuntimeError("readings were rejected")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"only {count()} of {target} readings arrived")
-            time.sleep(0.05)
+            time.sleep(0.02)
+        if count() != target:
+            raise RuntimeError(f"{count()} readings stored, {target} expected")
 
-    # The subscriber's session exists once a reading sent now has landed (a moment no run used).
-    probe = timezone.now().replace(microsecond=0) - datetime.timedelta(days=2)
+    _clear(ids)
+    # The subscriber's session exists once a probe reading has landed (a meter of its own, a moment
+    # no run used).
+    probe_meter = _meters(park, 1, prefix="BP")[0]
+    probe = timezone.now().replace(microsecond=0)
     deadline = time.monotonic() + 60
-    while not Reading.objects.filter(meter_id=ids[0], ts=probe).exists():
-        publisher.publish(topic, encode_message([(meters[0].code, probe, 0.0)]))
+    while not Reading.objects.filter(meter=probe_meter, ts=probe).exists():
+        publisher.publish(topic, encode_message([(probe_meter.code, probe, 0.0)]))
         if time.monotonic() > deadline:
             raise RuntimeError("the subscriber did not start")
         time.sleep(1)
@@ -363,7 +373,7 @@ def mqtt_throughput(scale: str) -> Case:
         for start in range(0, len(readings), per_message):
             chunk = readings[start : start + per_message]
             publisher.publish(topic, encode_message((r.meter_code, r.ts, r.value) for r in chunk))  # type: ignore[misc]
-        wait_for(target)
+        wait_for(readings[-1], target)
         return len(readings)
 
     def floor() -> int:

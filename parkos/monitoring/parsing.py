@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 import json
 import math
@@ -69,7 +70,12 @@ def parse_ts(raw: Any) -> datetime.datetime:
         if not math.isfinite(raw):
             raise ValueError("not a time")
         return datetime.datetime.fromtimestamp(int(raw), tz=datetime.UTC)
-    text = str(raw).strip()
+    return _parse_text(str(raw).strip())
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_text(text: str) -> datetime.datetime:
+    """Cached: a gateway reads its meters together, so a payload repeats each moment many times."""
     if not text:
         raise ValueError("empty time")
     if text.isdigit():

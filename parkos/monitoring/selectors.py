@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -35,7 +35,7 @@ from parkos.monitoring.models import (
     DailyRollup,
     HourlyRollup,
     Meter,
-    MeterAllocation,
+    MeterShare,
     MonthlyRollup,
     Reading,
     RejectedReading,
@@ -86,6 +86,14 @@ def _physical_series(
     meter_id: int, resolution: Resolution, start: datetime.datetime, end: datetime.datetime
 ) -> list[SeriesPoint]:
     zone = storage.local_zone()
+    if resolution in ("hour", "day", "month"):
+        first, last = start.astimezone(zone).date(), (end - storage.ONE_SECOND).astimezone(zone).date()
+        low, high = {
+            "hour": (start, end),
+            "day": (first, last + datetime.timedelta(days=1)),
+            "month": (storage.month_start(first), storage.next_month(last)),
+        }[resolution]
+        return [SeriesPoint(*row) for row in storage.rollup_rows(resolution, meter_id, low, high)]
     if resolution == "raw":
         rows = (
             Reading.objects.filter(meter_id=meter_id, ts__gt=start, ts__lte=end, quantity__isnull=False)
@@ -93,17 +101,7 @@ def _physical_series(
             .values_list("ts", "quantity")
         )
         return [SeriesPoint(ts, 1, q or 0.0, q, q) for ts, q in rows]
-    if resolution == "hour":
-        hourly = HourlyRollup.objects.filter(meter_id=meter_id, hour__gte=start, hour__lt=end).order_by("hour")
-        return [SeriesPoint(*row) for row in hourly.values_list("hour", "samples", "total", "minimum", "maximum")]
-    first, last = start.astimezone(zone).date(), (end - storage.ONE_SECOND).astimezone(zone).date()
-    if resolution == "day":
-        daily = DailyRollup.objects.filter(meter_id=meter_id, day__gte=first, day__lte=last).order_by("day")
-        return [SeriesPoint(*row) for row in daily.values_list("day", "samples", "total", "minimum", "maximum")]
-    monthly = MonthlyRollup.objects.filter(
-        meter_id=meter_id, month__gte=storage.month_start(first), month__lte=last
-    ).order_by("month")
-    return [SeriesPoint(*row) for row in monthly.values_list("month", "samples", "total", "minimum", "maximum")]
+    return []
 
 
 def meter_series(
@@ -162,30 +160,37 @@ class ConsumptionLine:
     share_note: str
 
 
-def _specs(park_id: int, kinds: Iterable[str]) -> dict[int, energy.MeterSpec]:
-    meters = list(
-        Meter.objects.filter(park_id=park_id, kind__in=list(kinds)).values_list(
-            "pk", "code", "name", "kind", "enterprise_id", "unit_id", "building_id", "is_virtual"
-        )
-    )
-    ids = [m[0] for m in meters]
+def _specs(park_id: int, kinds: Sequence[str]) -> dict[int, energy.MeterSpec]:
+    """The park's meters as the attribution engine sees them (formulas and shares only where used)."""
+    meters = storage.park_meters(park_id, kinds)
+    virtual = [m[0] for m in meters if m[7]]
     terms: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for virtual_id, source_id, coefficient in VirtualTerm.objects.filter(virtual_id__in=ids).values_list(
-        "virtual_id", "source_id", "coefficient"
-    ):
-        terms[virtual_id].append((source_id, float(coefficient)))
-    allocations: dict[int, energy.AllocationSpec] = {}
-    for allocation in MeterAllocation.objects.filter(meter_id__in=ids).prefetch_related("shares"):
-        allocations[allocation.meter_id] = energy.AllocationSpec(
-            allocation.method,
-            str(AllocationMethod(allocation.method).label),
-            tuple((s.enterprise_id, s.percent) for s in allocation.shares.all()),
-        )
+    if virtual:
+        for virtual_id, source_id, coefficient in VirtualTerm.objects.filter(virtual_id__in=virtual).values_list(
+            "virtual_id", "source_id", "coefficient"
+        ):
+            terms[virtual_id].append((source_id, float(coefficient)))
+    shares: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    fixed = [m[8] for m in meters if m[9] == AllocationMethod.FIXED]
+    if fixed:
+        for allocation_id, enterprise_id, percent in MeterShare.objects.filter(allocation_id__in=fixed).values_list(
+            "allocation_id", "enterprise_id", "percent"
+        ):
+            shares[allocation_id].append((enterprise_id, percent))
+    labels = {method: str(label) for method, label in AllocationMethod.choices}
     return {
         pk: energy.MeterSpec(
-            pk, code, name, kind, enterprise_id, unit_id, building_id, tuple(terms.get(pk, ())), allocations.get(pk)
+            pk,
+            code,
+            name,
+            kind,
+            enterprise_id,
+            unit_id,
+            building_id,
+            tuple(terms.get(pk, ())),
+            energy.AllocationSpec(method, labels[method], tuple(shares.get(allocation_id, ()))) if method else None,
         )
-        for pk, code, name, kind, enterprise_id, unit_id, building_id, _virtual in meters
+        for pk, code, name, kind, enterprise_id, unit_id, building_id, _virtual, allocation_id, method in meters
     }
 
 
@@ -198,26 +203,30 @@ def _tenancies(park_id: int, start: datetime.date, end: datetime.date) -> list[e
     ]
 
 
-def _slice_totals(meter_ids: list[int], slices: list[energy.Slice]) -> list[dict[int, float]]:
-    """Each physical meter's consumption in each slice: monthly rollups for whole months, days else."""
+def _needs_tenancies(specs: dict[int, energy.MeterSpec]) -> bool:
+    """Whether any meter's attribution depends on who occupies what (a unit's meter not assigned to
+    an enterprise, or a share by area or by consumption)."""
+    return any(
+        (spec.unit_id is not None and spec.enterprise_id is None)
+        or (spec.allocation is not None and spec.allocation.method != AllocationMethod.FIXED)
+        for spec in specs.values()
+    )
+
+
+def _slice_totals(park_id: int, kinds: Sequence[str], slices: list[energy.Slice]) -> list[dict[int, float]]:
+    """Each meter's consumption in each slice: monthly rollups for whole months, daily ones else."""
     totals: list[dict[int, float]] = [defaultdict(float) for _ in slices]
-    if not meter_ids:
-        return totals
     months = {s.first: index for index, s in enumerate(slices) if s.whole_month}
     if months:
-        rows = MonthlyRollup.objects.filter(meter_id__any_of=meter_ids, month__any_of=list(months)).values_list(
-            "meter_id", "month", "total"
-        )
-        for meter_id, month, total in rows:
-            totals[months[month]][meter_id] += total
+        for meter_id, month, total in storage.park_totals(park_id, kinds, "month", min(months), max(months)):
+            index = months.get(month)
+            if index is not None:
+                totals[index][meter_id] += total
     partial = [(index, s) for index, s in enumerate(slices) if not s.whole_month]
     if partial:
         first = min(s.first for _i, s in partial)
         last = max(s.last for _i, s in partial)
-        days = DailyRollup.objects.filter(meter_id__any_of=meter_ids, day__gte=first, day__lte=last).values_list(
-            "meter_id", "day", "total"
-        )
-        for meter_id, day, total in days:
+        for meter_id, day, total in storage.park_totals(park_id, kinds, "day", first, last):
             for index, s in partial:
                 if s.first <= day <= s.last:
                     totals[index][meter_id] += total
@@ -226,14 +235,12 @@ def _slice_totals(meter_ids: list[int], slices: list[energy.Slice]) -> list[dict
 
 
 def _attributed(
-    park_id: int, start: datetime.date, end: datetime.date, kinds: Iterable[str]
+    park_id: int, start: datetime.date, end: datetime.date, kinds: Sequence[str]
 ) -> tuple[dict[int, energy.MeterSpec], list[energy.Attributed]]:
     specs = _specs(park_id, kinds)
-    tenancies = _tenancies(park_id, start, end)
+    tenancies = _tenancies(park_id, start, end) if _needs_tenancies(specs) else []
     slices = energy.slices(start, end, tenancies)
-    physical = [pk for pk, spec in specs.items() if not spec.terms]
-    sources = {source for spec in specs.values() for source, _c in spec.terms if source not in specs}
-    per_slice = _slice_totals(physical + sorted(sources), slices)
+    per_slice = _slice_totals(park_id, kinds, slices)
     lines: list[energy.Line] = []
     meter_totals: dict[int, float] = defaultdict(float)
     for index, piece in enumerate(slices):
@@ -247,18 +254,15 @@ def _attributed(
 def consumption_by_enterprise(*, park: Park | int, start: datetime.date, end: datetime.date) -> list[ConsumptionLine]:
     """Each tenant's consumption of electricity, water, gas, steam and chilled water between two days
     (inclusive), from its own meters and its shares of common ones (`energy` says how)."""
-    specs, attributed = _attributed(_park_id(park), start, end, UTILITY_KINDS)
+    specs, attributed = _attributed(_park_id(park), start, end, sorted(UTILITY_KINDS))
+    shared_note, own_note = _("公摊 %(name)s（%(method)s %(pct).2f%%）"), _("表计 %(code)s %(name)s")
     lines = []
     for item in attributed:
         spec = specs[item.meter_id]
         if item.shared and spec.allocation is not None:
-            note = _("公摊 %(name)s（%(method)s %(pct).2f%%）") % {
-                "name": spec.name,
-                "method": spec.allocation.label,
-                "pct": item.fraction * 100,
-            }
+            note = shared_note % {"name": spec.name, "method": spec.allocation.label, "pct": item.fraction * 100}
         else:
-            note = _("表计 %(code)s %(name)s") % {"code": spec.code, "name": spec.name}
+            note = own_note % {"code": spec.code, "name": spec.name}
         lines.append(ConsumptionLine(item.enterprise_id, item.kind, item.quantity, KIND_UNITS[item.kind], note))
     return lines
 

@@ -112,55 +112,54 @@ def _point(profile: Profile, ts: Any, raw: float, value: float | None, quantity:
     return Point(moment, raw, value, quantity, flags, device.id if device is not None else 0)
 
 
+#: Windows per statement (SQLite takes at most 32,766 parameters).
+WINDOWS_PER_STATEMENT = 2000
+
+
+def _windows(rows: Sequence[tuple[Any, ...]], types: Sequence[str], names: Sequence[str]) -> tuple[str, list[Any]]:
+    """A FROM item `w(names…)` holding one row per window: arrays unnested on PostgreSQL, a VALUES
+    list on SQLite. Lets one statement serve every meter of a batch instead of one per meter."""
+    if is_postgresql():
+        arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+        return f"unnest({arrays}) AS w({', '.join(names)})", [list(column) for column in zip(*rows, strict=True)]
+    one = "(" + ", ".join(["%s"] * len(names)) + ")"
+    columns = ", ".join(f"column{index + 1} AS {name}" for index, name in enumerate(names))
+    encoded = [_encode_ts(v) if isinstance(v, datetime.datetime) else v for row in rows for v in row]
+    return f"(SELECT {columns} FROM (VALUES {', '.join([one] * len(rows))})) AS w", encoded
+
+
+def _chunks[T](items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), WINDOWS_PER_STATEMENT):
+        yield items[start : start + WINDOWS_PER_STATEMENT]
+
+
 def series_context(
     profiles: dict[int, Profile], windows: dict[int, tuple[datetime.datetime, datetime.datetime]]
 ) -> dict[int, SeriesContext]:
     """For each meter: its stored reading just before the window, and the stored readings from the
-    window's start up to and including the first one after its end."""
+    window's start up to and including the first one after its end (two statements in all)."""
     result = {meter_id: SeriesContext(None, []) for meter_id in windows}
-    if not windows:
-        return result
-    columns = "r.ts, r.raw, r.value, r.quantity, r.flags"
+    columns = "w.id, r.ts, r.raw, r.value, r.quantity, r.flags"
+    rows = [(meter_id, first, last) for meter_id, (first, last) in windows.items()]
     with connection.cursor() as cursor:
-        if is_postgresql():
-            ids = list(windows)
-            firsts = [windows[i][0] for i in ids]
-            lasts = [windows[i][1] for i in ids]
+        for chunk in _chunks(rows):
+            source, params = _windows([(m, f) for m, f, _l in chunk], ("bigint", "timestamptz"), ("id", "first_ts"))
             cursor.execute(
-                f"SELECT w.id, {columns} FROM unnest(%s::bigint[], %s::timestamptz[]) AS w(id, first_ts)"
-                " CROSS JOIN LATERAL (SELECT * FROM monitoring_reading x WHERE x.meter_id = w.id"
-                " AND x.ts < w.first_ts ORDER BY x.ts DESC LIMIT 1) r",
-                [ids, firsts],
+                f"SELECT {columns} FROM {source} JOIN monitoring_reading r ON r.meter_id = w.id AND r.ts ="
+                " (SELECT MAX(x.ts) FROM monitoring_reading x WHERE x.meter_id = w.id AND x.ts < w.first_ts)",
+                params,
             )
             for meter_id, *row in cursor.fetchall():
                 result[meter_id].before = _point(profiles[meter_id], *row)
+            source, params = _windows(chunk, ("bigint", "timestamptz", "timestamptz"), ("id", "first_ts", "last_ts"))
             cursor.execute(
-                f"SELECT w.id, {columns} FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[])"
-                " AS w(id, first_ts, last_ts) JOIN monitoring_reading r ON r.meter_id = w.id AND r.ts >= w.first_ts"
+                f"SELECT {columns} FROM {source} JOIN monitoring_reading r ON r.meter_id = w.id AND r.ts >= w.first_ts"
                 " AND r.ts <= COALESCE((SELECT MIN(n.ts) FROM monitoring_reading n WHERE n.meter_id = w.id"
                 " AND n.ts > w.last_ts), w.last_ts) ORDER BY w.id, r.ts",
-                [ids, firsts, lasts],
+                params,
             )
             for meter_id, *row in cursor.fetchall():
                 result[meter_id].stored.append(_point(profiles[meter_id], *row))
-            return result
-        for meter_id, (first, last) in windows.items():
-            profile = profiles[meter_id]
-            cursor.execute(
-                f"SELECT {columns} FROM monitoring_reading r WHERE r.meter_id = %s AND r.ts < %s"
-                " ORDER BY r.ts DESC LIMIT 1",
-                [meter_id, _encode_ts(first)],
-            )
-            row = cursor.fetchone()
-            if row is not None:
-                result[meter_id].before = _point(profile, *row)
-            cursor.execute(
-                f"SELECT {columns} FROM monitoring_reading r WHERE r.meter_id = %s AND r.ts >= %s AND r.ts <="
-                " COALESCE((SELECT MIN(n.ts) FROM monitoring_reading n WHERE n.meter_id = %s AND n.ts > %s), %s)"
-                " ORDER BY r.ts",
-                [meter_id, _encode_ts(first), meter_id, _encode_ts(last), _encode_ts(last)],
-            )
-            result[meter_id].stored = [_point(profile, *r) for r in cursor.fetchall()]
     return result
 
 
@@ -334,28 +333,38 @@ _UPSERT = (
 )
 
 
-def _hourly_sql(where: str) -> str:
+def _from(table: str, alias: str, windows: str | None) -> str:
+    """The rows below a level: all of them, or those of the windows (`w`) joined on the meter.
+    (SQLite needs the WHERE that follows to tell an upsert's SELECT from a join.)"""
+    if windows is None:
+        return f"{table} {alias}"
+    return f"{windows} JOIN {table} {alias} ON {alias}.meter_id = w.id"
+
+
+def _hourly_sql(where: str, windows: str | None = None) -> str:
     return (
         "INSERT INTO monitoring_hourlyrollup (meter_id, hour, samples, total, minimum, maximum)"
         f" SELECT r.meter_id, {_hour_sql()}, COUNT(r.quantity), COALESCE(SUM(r.quantity), 0),"
-        f" MIN(r.quantity), MAX(r.quantity) FROM monitoring_reading r WHERE {where}"
+        f" MIN(r.quantity), MAX(r.quantity) FROM {_from('monitoring_reading', 'r', windows)} WHERE {where}"
         " GROUP BY 1, 2 HAVING COUNT(r.quantity) > 0" + _UPSERT.format(key="hour")
     )
 
 
-def _daily_sql(where: str) -> str:
+def _daily_sql(where: str, windows: str | None = None) -> str:
     return (
         "INSERT INTO monitoring_dailyrollup (meter_id, day, samples, total, minimum, maximum)"
         f" SELECT h.meter_id, {_day_sql()}, SUM(h.samples), SUM(h.total), MIN(h.minimum), MAX(h.maximum)"
-        f" FROM monitoring_hourlyrollup h WHERE {where} GROUP BY 1, 2" + _UPSERT.format(key="day")
+        f" FROM {_from('monitoring_hourlyrollup', 'h', windows)} WHERE {where} GROUP BY 1, 2"
+        + _UPSERT.format(key="day")
     )
 
 
-def _monthly_sql(where: str) -> str:
+def _monthly_sql(where: str, windows: str | None = None) -> str:
     return (
         "INSERT INTO monitoring_monthlyrollup (meter_id, month, samples, total, minimum, maximum)"
         f" SELECT d.meter_id, {_month_sql()}, SUM(d.samples), SUM(d.total), MIN(d.minimum), MAX(d.maximum)"
-        f" FROM monitoring_dailyrollup d WHERE {where} GROUP BY 1, 2" + _UPSERT.format(key="month")
+        f" FROM {_from('monitoring_dailyrollup', 'd', windows)} WHERE {where} GROUP BY 1, 2"
+        + _UPSERT.format(key="month")
     )
 
 
@@ -397,33 +406,32 @@ def add_hourly(rows: Sequence[tuple[Any, ...]]) -> None:
 
 def recompute_rollups(windows: dict[int, Window]) -> None:
     """Rebuild the hours (unless already added), days and months these windows touch, each from the
-    level below it."""
+    level below it: one statement per level for the whole batch."""
     if not windows:
         return
     postgres = is_postgresql()
     if not postgres:
         _ensure_sqlite_functions()
-    zone = settings.TIME_ZONE
-    hourly, daily, monthly = [], [], []
+    hours, days, months = [], [], []
     for meter_id, window in windows.items():
         if window.recompute_hours:
-            hourly.append((meter_id, _encode_ts(window.first_hour), _encode_ts(window.end_hour)))
+            hours.append((meter_id, window.first_hour, window.end_hour))
         first_day, last_day = window.days
-        day_params: list[Any] = [zone] if postgres else []
-        daily.append(
-            (
-                *day_params,
-                meter_id,
-                _encode_ts(local_midnight(first_day)),
-                _encode_ts(local_midnight(last_day + datetime.timedelta(days=1))),
-            )
-        )
-        monthly.append((meter_id, month_start(first_day), next_month(last_day)))
+        days.append((meter_id, local_midnight(first_day), local_midnight(last_day + datetime.timedelta(days=1))))
+        months.append((meter_id, month_start(first_day), next_month(last_day)))
+    zone = [settings.TIME_ZONE] if postgres else []
+    stamps, dates = ("bigint", "timestamptz", "timestamptz"), ("bigint", "date", "date")
+    names = ("id", "lo", "hi")
     with connection.cursor() as cursor:
-        if hourly:
-            cursor.executemany(_hourly_sql("r.meter_id = %s AND r.ts > %s AND r.ts <= %s"), hourly)
-        cursor.executemany(_daily_sql("h.meter_id = %s AND h.hour >= %s AND h.hour < %s"), daily)
-        cursor.executemany(_monthly_sql("d.meter_id = %s AND d.day >= %s AND d.day < %s"), monthly)
+        for chunk in _chunks(hours):
+            source, params = _windows(chunk, stamps, names)
+            cursor.execute(_hourly_sql("r.ts > w.lo AND r.ts <= w.hi", source), params)
+        for chunk in _chunks(days):
+            source, params = _windows(chunk, stamps, names)
+            cursor.execute(_daily_sql("h.hour >= w.lo AND h.hour < w.hi", source), zone + params)
+        for chunk in _chunks(months):
+            source, params = _windows(chunk, dates, names)
+            cursor.execute(_monthly_sql("d.day >= w.lo AND d.day < w.hi", source), params)
 
 
 def rebuild_rollups(
@@ -468,6 +476,68 @@ def rebuild_rollups(
         month_high = next_month(last_day) if last_day else None
         clause, params = where("d", "day", month_low, month_high)
         cursor.execute(_monthly_sql(clause), params)
+
+
+# --- reads of the rollups (the selectors' hot paths: plain SQL, no ORM query building) ------------
+
+ROLLUP_TABLES = {
+    "hour": ("monitoring_hourlyrollup", "hour"),
+    "day": ("monitoring_dailyrollup", "day"),
+    "month": ("monitoring_monthlyrollup", "month"),
+}
+
+
+def rollup_rows(
+    resolution: str, meter_id: int, low: Any, high: Any
+) -> list[tuple[Any, int, float, float | None, float | None]]:
+    """(bucket, samples, total, minimum, maximum) of one meter, `low` ≤ bucket < `high`, in order."""
+    table, column = ROLLUP_TABLES[resolution]
+    if column == "hour":
+        low, high = _encode_ts(low), _encode_ts(high)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {column}, samples, total, minimum, maximum FROM {table}"
+            f" WHERE meter_id = %s AND {column} >= %s AND {column} < %s ORDER BY {column}",
+            [meter_id, low, high],
+        )
+        rows = cursor.fetchall()
+    decode = _decode_ts if column == "hour" else _decode_day
+    return [
+        (decode(bucket), samples, total, low_value, high_value)
+        for bucket, samples, total, low_value, high_value in rows
+    ]
+
+
+def park_meters(park_id: int, kinds: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The park's meters of some kinds with their allocation, if any: (id, code, name, kind,
+    enterprise, unit, building, is_virtual, allocation id, allocation method)."""
+    marks = ", ".join(["%s"] * len(kinds))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT m.id, m.code, m.name, m.kind, m.enterprise_id, m.unit_id, m.building_id, m.is_virtual, a.id, a.method"
+            " FROM monitoring_meter m LEFT JOIN monitoring_meterallocation a ON a.meter_id = m.id"
+            f" WHERE m.park_id = %s AND m.kind IN ({marks})",
+            [park_id, *kinds],
+        )
+        return cursor.fetchall()
+
+
+def park_totals(
+    park_id: int, kinds: Sequence[str], resolution: str, low: datetime.date, high: datetime.date
+) -> list[tuple[int, datetime.date, float]]:
+    """(meter, bucket, total) of the park's meters of some kinds, `low` ≤ day/month ≤ `high`."""
+    table, column = ROLLUP_TABLES[resolution]
+    marks = ", ".join(["%s"] * len(kinds))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.meter_id, r.{column}, r.total FROM {table} r JOIN monitoring_meter m ON m.id = r.meter_id"
+            f" WHERE m.park_id = %s AND m.kind IN ({marks}) AND r.{column} >= %s AND r.{column} <= %s",
+            [park_id, *kinds, low, high],
+        )
+        rows = cursor.fetchall()
+    if rows and not isinstance(rows[0][1], datetime.date):
+        return [(meter_id, _decode_day(bucket), total) for meter_id, bucket, total in rows]
+    return rows
 
 
 # --- partitions (PostgreSQL) and retention --------------------------------------------------------
