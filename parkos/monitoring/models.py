@@ -151,7 +151,7 @@ class Meter(TimeStampedModel):
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
-        help_text=_("累计表：超过即判为突变；留空则与近7日均值比较"),
+        help_text=_("累计表：每小时用量超过即判为突变；单元电表留空时取单元容量（kVA）的1.5倍"),
     )
     max_step = models.FloatField(
         _("相邻读数最大变化"),

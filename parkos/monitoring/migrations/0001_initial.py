@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
                 ('is_virtual', models.BooleanField(default=False, help_text='由其他表计加减得出，不接收读数', verbose_name='虚拟表')),
                 ('status', models.CharField(choices=[('active', '在用'), ('retired', '已停用')], default='active', max_length=12, verbose_name='状态')),
                 ('register_max', models.FloatField(blank=True, help_text='表盘满量程后归零（如 99999999.9）；用于区分翻转与倒退', null=True, verbose_name='计数器最大值')),
-                ('max_rate', models.FloatField(blank=True, help_text='累计表：超过即判为突变；留空则与近7日均值比较', null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='每小时最大合理用量')),
+                ('max_rate', models.FloatField(blank=True, help_text='累计表：每小时用量超过即判为突变；单元电表留空时取单元容量（kVA）的1.5倍', null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='每小时最大合理用量')),
                 ('max_step', models.FloatField(blank=True, help_text='瞬时值：超过即判为突变', null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='相邻读数最大变化')),
                 ('valid_min', models.FloatField(blank=True, null=True, verbose_name='量程下限')),
                 ('valid_max', models.FloatField(blank=True, null=True, verbose_name='量程上限')),
