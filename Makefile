@@ -49,7 +49,7 @@ bench: $(VENV)/.installed
 	$(PY) -m bench --scale $(SCALE)
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py makemessages -l en --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*'
 	$(PY) manage.py compilemessages -l en --ignore '.venv/*'
 
 clean-demo:

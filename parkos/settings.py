@@ -158,6 +158,17 @@ TASKS = {
     }
 }
 
+# Uploads to every importer (parkos.core.importing), see docs/configuration.md.
+IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 100)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 250_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100)
+IMPORT_MAX_UNCOMPRESSED_MB = env_int("IMPORT_MAX_UNCOMPRESSED_MB", 500)
+IMPORT_MAX_ZIP_RATIO = env_int("IMPORT_MAX_ZIP_RATIO", 100)
+IMPORT_TIME_BUDGET_SECONDS = env_int("IMPORT_TIME_BUDGET_SECONDS", 60)
+IMPORT_JOB_TIME_BUDGET_SECONDS = env_int("IMPORT_JOB_TIME_BUDGET_SECONDS", 3600)
+IMPORT_BACKGROUND_MB = env_int("IMPORT_BACKGROUND_MB", 2)
+IMPORT_MAX_REPORTED_ERRORS = env_int("IMPORT_MAX_REPORTED_ERRORS", 1000)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -174,6 +185,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "parkos.web.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
 }
+# Filter forms read "全部" (All) for "no filter", not Django's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "ParkOS API",
     "DESCRIPTION": "园区运营平台 API — parks, space, enterprises, investment, leasing, statistics.",

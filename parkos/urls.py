@@ -46,6 +46,8 @@ urlpatterns = [
     path("portal/", include("parkos.portal.urls")),
     # investment/… for officers and the public requirement form at requirement/.
     path("", include("parkos.investment.urls")),
+    # Public events, job board and fairs (framed by the portal): events/…, jobs/…, fairs/….
+    path("", include("parkos.community.public_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", portal_views.robots_txt, name="robots_txt"),
     path("", include("parkos.web.urls")),

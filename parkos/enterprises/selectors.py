@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from parkos.accounts.access import Capability, has_capability, is_staff_member, visible_park_ids, visible_parks
-from parkos.enterprises import credit_code, search
-from parkos.enterprises.models import Contact, Enterprise, ImportJob
+from parkos.accounts.access import Capability, has_capability, is_staff_member, visible_park_ids
+from parkos.core.models import ImportJob
+from parkos.enterprises import credit_code, importing, search
+from parkos.enterprises.models import Contact, Enterprise
 from parkos.enterprises.phones import parse_phone
 
 if TYPE_CHECKING:
@@ -69,11 +70,7 @@ def import_jobs_for(user: User | AnonymousUser) -> QuerySet[ImportJob]:
     """Import jobs a person may follow: their own; operator admins see all."""
     if not is_staff_member(user):
         return ImportJob.objects.none()
+    jobs = ImportJob.objects.filter(importer=importing.IMPORTER)
     if visible_park_ids(user) is None:
-        return ImportJob.objects.all()
-    return ImportJob.objects.filter(created_by=user.pk)
-
-
-def park_choices_for(user: User | AnonymousUser) -> Any:
-
-    return visible_parks(user)
+        return jobs
+    return jobs.filter(created_by=user.pk)

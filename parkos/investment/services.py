@@ -7,26 +7,24 @@ same transaction as the change that causes them.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.accounts.access import Capability, can_access_park, has_capability
 from parkos.accounts.choices import Role
 from parkos.accounts.models import User
 from parkos.core import industry
 from parkos.core.audit import audit_record, model_changes, snapshot
+from parkos.core.db import serialised_writes
 from parkos.core.models import AuditAction
 from parkos.core.workdays import next_working_day
 from parkos.enterprises import search
@@ -35,8 +33,6 @@ from parkos.enterprises.models import Enterprise
 from parkos.enterprises.phones import parse_phone
 from parkos.enterprises.services import clean_credit_code, contact_create, enterprise_create
 from parkos.investment.choices import (
-    OPEN_STAGES,
-    PIPELINE,
     ActivityKind,
     FireClassSource,
     LeadSource,
@@ -403,31 +399,6 @@ def lead_move(*, lead: Lead, to_stage: str, actor: User | None, lost_reason: str
     return lead
 
 
-@transaction.atomic
-def lead_assign(*, lead: Lead, actor: User | None, officer: User | None = None) -> Lead:
-    """Give a lead to an officer (None: let the assignment rules choose)."""
-    lead = Lead.objects.select_for_update().select_related("requirement").get(pk=lead.pk)
-    before = lead.officer_id
-    industry_code = getattr(getattr(lead, "requirement", None), "industry_code", "")
-    chosen = officer or pick_officer(park=lead.park, industry_code=industry_code)
-    if (
-        chosen is not None
-        and officer is not None
-        and not (has_capability(chosen, Capability.MANAGE_LEADS) and can_access_park(chosen, lead.park))
-    ):
-        raise ValidationError({"officer": _("该人员无权跟进此园区的招商线索")})
-    _assign(lead, chosen, actor=actor)
-    if lead.officer_id != before:
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=lead,
-            changes={"officer": [before, lead.officer_id]},
-            park_id=lead.park_id,
-        )
-    return lead
-
-
 # --- Activities -------------------------------------------------------------------------------------------
 
 
@@ -479,16 +450,6 @@ def activity_log(
         },
         park_id=lead.park_id,
     )
-    return activity
-
-
-@transaction.atomic
-def activity_complete_next_step(*, activity: Activity, actor: User | None) -> Activity:
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    if activity.next_step_done_at is None:
-        activity.next_step_done_at = timezone.now()
-        activity.save(update_fields=["next_step_done_at", "updated_at"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=activity, changes={"next_step_done": True})
     return activity
 
 
@@ -544,27 +505,6 @@ def notify_space_available(space: Unit | LandParcel, actor: User | None) -> int:
 # --- Public requirement form -------------------------------------------------------------------------------
 
 
-#: SQLite has one writer; its busy handler sleeps and retries unfairly, so under a burst of portal
-#: submissions some wait past the busy timeout ("database is locked"). Queue them in-process first
-#: (FIFO-fair, bounded wait); PostgreSQL needs no queue, the guard row lock does the work.
-_SQLITE_WRITER = threading.Lock()
-SQLITE_QUEUE_TIMEOUT_SECONDS = 60
-
-
-@contextlib.contextmanager
-def _sqlite_writer_queue() -> Iterator[None]:
-
-    if connection.vendor != "sqlite":
-        yield
-        return
-    if not _SQLITE_WRITER.acquire(timeout=SQLITE_QUEUE_TIMEOUT_SECONDS):
-        raise ValidationError(_("系统繁忙，请稍后再试。"), code="busy")
-    try:
-        yield
-    finally:
-        _SQLITE_WRITER.release()
-
-
 @dataclass(frozen=True)
 class PublicSubmission:
     """What a prospect typed into the public form, validated by the form."""
@@ -592,7 +532,7 @@ def public_submit(
     """
     mobile = normalise_mobile(submission.mobile)
     now = now or timezone.now()
-    with _sqlite_writer_queue(), transaction.atomic():
+    with serialised_writes(), transaction.atomic():
         guard, _created = SubmissionGuard.objects.get_or_create(mobile=mobile)
         guard = SubmissionGuard.objects.select_for_update().get(pk=guard.pk)
         lead = None
@@ -646,7 +586,3 @@ def public_submit(
         guard.submissions += 1
         guard.save(update_fields=["lead", "last_submitted_at", "submissions"])
     return lead, created
-
-
-def open_stages() -> list[str]:
-    return [s.value for s in PIPELINE if s.value in OPEN_STAGES]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -71,13 +71,6 @@ def contract_list(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
     """Contracts with what the list shows, in one query."""
     return queryset.select_related("park", "enterprise").annotate(
         has_renewal=Exists(Contract.objects.filter(renewal_of=OuterRef("pk"), status__in=OCCUPYING_STATUSES))
-    )
-
-
-def contract_units_label(contract: Contract) -> str:
-    return "、".join(
-        str(s.unit.code if s.unit else s.parcel.code if s.parcel else "")
-        for s in contract.spaces.select_related("unit", "parcel")
     )
 
 
@@ -450,15 +443,6 @@ def commitments_vs_actuals(contract: Contract) -> list[CommitmentLine]:
         CommitmentLine(_("就业人数"), contract.committed_jobs, _("人"), actuals.get("jobs")),
         CommitmentLine(_("投产日期"), contract.committed_production_on, "", actuals.get("production_on")),
     ]
-
-
-def unit_contracts(unit: Unit) -> QuerySet[ContractSpace]:
-    return (
-        ContractSpace.objects.filter(unit=unit)
-        .exclude(contract__status=ContractStatus.CANCELLED)
-        .select_related("contract", "contract__enterprise")
-        .order_by(F("start_on").desc())
-    )
 
 
 EXPIRY_BANDS = ("lt6", "lt12", "lt24", "gt24", "sold", "vacant")

@@ -493,17 +493,6 @@ def contract_end_expired(*, actor: User | None = None, today: datetime.date | No
 # --- Renewal tasks -------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def renewal_task_close(*, task: RenewalTask, actor: User | None, status: str = RenewalTaskStatus.DONE) -> RenewalTask:
-    task = RenewalTask.objects.select_for_update().get(pk=task.pk)
-    if task.status == RenewalTaskStatus.OPEN:
-        task.status = status
-        task.closed_at = timezone.now()
-        task.save(update_fields=["status", "closed_at"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=task, park_id=task.park_id, changes={"status": status})
-    return task
-
-
 #: A renewal task falls due this many days before a lease ends (moved to the next working day).
 RENEWAL_LEAD_DAYS = 90
 

@@ -9,9 +9,11 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from parkos.accounts.access import Capability
+        from parkos.core.importing.jobs import registry
         from parkos.monitoring import (
             colouring,
             demo,
+            importing,
             widgets,  # noqa: F401  (registers the dashboard widgets and the enterprise-page panel)
         )
         from parkos.parks import hooks as parks_hooks
@@ -26,6 +28,9 @@ class MonitoringConfig(AppConfig):
             capabilities={Capability.MANAGE_FACILITIES, Capability.CHANGE_PARK, Capability.MANAGE_STATISTICS},
         )
         web_demo.register("monitoring", demo.load_demo, order=60)
+        registry.register(
+            importing.IMPORTER, importing.build_importer, workbook=importing.WORKBOOK, label=str(_("人工抄表读数"))
+        )
         parks_hooks.register_colouring(
             parks_hooks.StackingColouring("energy", _("按本月单位面积用电"), colouring.energy_this_month)
         )

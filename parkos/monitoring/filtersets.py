@@ -12,6 +12,7 @@ from parkos.accounts.access import visible_parks
 from parkos.monitoring.choices import AlarmStatus, MeterKind, MeterStatus, RejectReason, RuleKind, Severity
 from parkos.monitoring.models import Alarm, AlarmRule, Meter, RejectedReading
 from parkos.parks.models import Building, Park
+from parkos.web.filtering import FilterSet
 
 METER_ORDERING = ("code", "name", "kind", "park__name", "building__code")
 ALARM_ORDERING = ("opened_at", "severity", "status", "meter__code")
@@ -27,8 +28,10 @@ def _visible_buildings(request: Any) -> QuerySet[Building]:
     return Building.objects.filter(park__in=_visible_parks(request)).select_related("park")
 
 
-class MeterFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class MeterFilterSet(FilterSet):
     """The meter list and /api/monitoring/meters/."""
+
+    form_fields = ("q", "park", "building", "kind", "status", "is_virtual")
 
     q = django_filters.CharFilter(method="search", label=_("关键词"))
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
@@ -48,8 +51,10 @@ class MeterFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         ).distinct()
 
 
-class AlarmFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class AlarmFilterSet(FilterSet):
     """The alarm list and /api/monitoring/alarms/."""
+
+    form_fields = ("park", "active", "status", "severity", "kind")
 
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     status = django_filters.ChoiceFilter(choices=AlarmStatus.choices, label=_("状态"))
@@ -69,7 +74,9 @@ class AlarmFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return queryset.exclude(closed) if value else queryset.filter(closed)
 
 
-class AlarmRuleFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class AlarmRuleFilterSet(FilterSet):
+    """The rule list and /api/monitoring/rules/."""
+
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     kind = django_filters.ChoiceFilter(choices=RuleKind.choices, label=_("规则类型"))
     is_active = django_filters.BooleanFilter(label=_("启用"))
@@ -79,7 +86,9 @@ class AlarmRuleFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["park", "kind", "is_active"]
 
 
-class RejectFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class RejectFilterSet(FilterSet):
+    """The rejected readings page and /api/monitoring/rejects/."""
+
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     reason = django_filters.ChoiceFilter(choices=RejectReason.choices, label=_("原因"))
     meter_code = django_filters.CharFilter(lookup_expr="icontains", label=_("表计编号"))

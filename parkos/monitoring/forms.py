@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.importing.forms import ImportFileField
 from parkos.enterprises.models import Enterprise
 from parkos.monitoring.choices import KIND_UNITS, UTILITY_KINDS, MeterKind, MeterMeasure
 from parkos.monitoring.models import AlarmRule, EscalationPolicy, Gateway, Meter
@@ -150,7 +151,7 @@ class AlarmActionForm(forms.Form):
 
 class ReadingUploadForm(forms.Form):
     park = forms.ModelChoiceField(queryset=Park.objects.none(), label=_("园区"))
-    file = forms.FileField(label=_("抄表文件（.xlsx 或 CSV）"))
+    file = ImportFileField(label=_("抄表文件（.xlsx 或 CSV）"))
 
     def __init__(self, *args: Any, parks: QuerySet[Park], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -24,5 +24,6 @@ urlpatterns = [
     path("gateways/", views.GatewayListView.as_view(), name="gateway_list"),
     path("rejects/", views.RejectListView.as_view(), name="reject_list"),
     path("readings/import/", views.ReadingUploadView.as_view(), name="reading_upload"),
+    path("readings/import/jobs/<int:pk>/", views.ReadingImportJobView.as_view(), name="reading_import_job"),
     path("energy/", views.EnergyView.as_view(), name="energy"),
 ]

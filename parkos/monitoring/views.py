@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +32,10 @@ from parkos.accounts.access import (
     scope_to_parks,
     visible_parks,
 )
-from parkos.core.xlsx import DATE_FORMAT, Column, xlsx_response
+from parkos.core.importing.forms import goes_to_background
+from parkos.core.importing.jobs import enqueue
+from parkos.core.models import ImportJob
+from parkos.core.xlsx import DATE_FORMAT, XLSX_CONTENT_TYPE, Column, xlsx_response
 from parkos.enterprises.models import Enterprise
 from parkos.monitoring import alarms, colouring, hooks, importing, selectors, services, storage
 from parkos.monitoring.choices import (
@@ -40,7 +43,6 @@ from parkos.monitoring.choices import (
     SEVERITY_RANK,
     UTILITY_KINDS,
     MeterKind,
-    ReadingSource,
     Severity,
 )
 from parkos.monitoring.filtersets import (
@@ -60,7 +62,6 @@ from parkos.monitoring.forms import (
     ReplaceDeviceForm,
     month_param,
 )
-from parkos.monitoring.ingest import ingest_readings
 from parkos.monitoring.models import Alarm, AlarmNotification, AlarmRule, Gateway, Meter, RejectedReading
 from parkos.monitoring.validation import FLAG_NAMES
 from parkos.parks.models import Building, Park
@@ -69,6 +70,7 @@ from parkos.parks.selectors import building_stacking_plan
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
+from parkos.web.importing import job_page, job_report
 from parkos.web.views_generic import FilteredListView, ParkScopedMixin, ServiceFormView, apply_validation_error
 
 RANGES = {"24h": datetime.timedelta(hours=24), "7d": datetime.timedelta(days=7), "30d": datetime.timedelta(days=30)}
@@ -593,20 +595,25 @@ class RejectListView(FilteredListView):
 
 
 class ReadingUploadView(ParkScopedMixin, View):
+    """Manual readings from a sheet (the shared import framework); large files go to the worker."""
+
     template_name = "monitoring/reading_upload.html"
 
     def _render(self, request: HttpRequest, form: ReadingUploadForm, result: Any = None) -> HttpResponse:
-        context = {"form": form, "result": result, "breadcrumbs": _crumbs((_("人工抄表导入"), ""))}
+        context = {
+            "form": form,
+            "result": result,
+            "columns": importing.TABLE.columns,
+            "recent_jobs": ImportJob.objects.filter(importer=importing.IMPORTER, created_by=request.user)[:5],
+            "breadcrumbs": _crumbs((_("人工抄表导入"), "")),
+        }
         return render(request, self.template_name, context)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         require_capability(request.user, Capability.MANAGE_FACILITIES)
         if request.GET.get("template"):
-            rows = importing.template_rows([("W-A1-MAIN", timezone.now().replace(minute=0, second=0), 12345.6)])
-            buffer = io.StringIO()
-            csv.writer(buffer).writerows(rows)
-            response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = 'attachment; filename="manual-readings.csv"'
+            response = HttpResponse(importing.template_bytes(), content_type=XLSX_CONTENT_TYPE)
+            response["Content-Disposition"] = 'attachment; filename="manual-readings.xlsx"'
             return response
         return self._render(request, ReadingUploadForm(parks=_parks(request)))
 
@@ -618,13 +625,31 @@ class ReadingUploadView(ParkScopedMixin, View):
         park = form.cleaned_data["park"]
         require_capability(request.user, Capability.MANAGE_FACILITIES, park)
         upload = form.cleaned_data["file"]
-        try:
-            readings = importing.read_sheet(upload.name, upload.read(importing.MAX_BYTES + 1))
-        except importing.SheetError as exc:
-            form.add_error("file", str(exc))
-            return self._render(request, form)
-        result = ingest_readings(park=park, readings=readings, source=ReadingSource.UPLOAD, actor=acting_user(request))
+        if goes_to_background(upload):
+            job = importing.create_job(park=park, upload=upload, name=upload.name, actor=acting_user(request))
+            enqueue(job)
+            return HttpResponseRedirect(reverse("monitoring:reading_import_job", args=[job.pk]))
+        result = importing.import_readings(park=park, name=upload.name, data=upload, actor=acting_user(request))
         return self._render(request, ReadingUploadForm(parks=_parks(request)), result)
+
+
+class ReadingImportJobView(ParkScopedMixin, View):
+    """A background import of manual readings: progress, errors and the error report (?report=xlsx)."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        require_capability(request.user, Capability.MANAGE_FACILITIES)
+        job = get_object_or_404(ImportJob, pk=pk, importer=importing.IMPORTER)
+        require_park(request.user, job.options.get("park"))
+        detail_url = reverse("monitoring:reading_import_job", args=[job.pk])
+        if request.GET.get("report") == "xlsx":
+            return job_report(job)
+        return job_page(
+            request,
+            job,
+            detail_url=detail_url,
+            report_url=detail_url + "?report=xlsx",
+            breadcrumbs=_crumbs((_("人工抄表导入"), reverse("monitoring:reading_upload")), (str(job), "")),
+        )
 
 
 # --- energy ---------------------------------------------------------------------------------------

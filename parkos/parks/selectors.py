@@ -6,7 +6,6 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -159,10 +158,6 @@ def city_choices(park_ids: list[int] | None) -> list[str]:
     if park_ids is not None:
         parks = parks.filter(pk__in=park_ids)
     return list(parks.order_by("city").values_list("city", flat=True).distinct())
-
-
-def status_counts(queryset: QuerySet[Any]) -> dict[str, int]:
-    return dict(queryset.values_list("status_now").annotate(n=Count("pk")).values_list("status_now", "n"))
 
 
 def units_hosting(tenant_class: str) -> Q:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from parkos.accounts.access import Capability, is_staff_member, require_capability, scope_to_parks
+from parkos.accounts.access import Capability, is_staff_member, require_capability, scope_to_parks, visible_park_ids
 
 
 class StaffRequiredMixin(LoginRequiredMixin):
@@ -158,3 +158,16 @@ def apply_validation_error(form: Any, exc: ValidationError) -> None:
                 form.add_error(target, error)
     else:
         form.add_error(None, exc)
+
+
+def requested_park_ids(request: HttpRequest) -> list[int] | None:
+    """The parks a page covers: `?park=` if visible, else the active park, else all visible parks (None: all)."""
+    visible = visible_park_ids(request.user)
+    wanted = request.GET.get("park") or getattr(getattr(request, "active_park", None), "pk", None)
+    try:
+        park_id = int(wanted) if wanted else None
+    except ValueError:
+        park_id = None
+    if park_id is not None and (visible is None or park_id in visible):
+        return [park_id]
+    return visible

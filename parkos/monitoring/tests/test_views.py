@@ -146,9 +146,10 @@ def test_manual_reading_upload_is_idempotent(client_for, frank, park_a):
         )
 
     first = upload().context["result"]
-    assert (first.accepted, first.rejected) == (2, 1)
+    assert (first.created, first.error_count) == (2, 1)
+    assert "NOPE" in first.errors[0].message
     second = upload().context["result"]
-    assert (second.accepted, second.duplicates) == (0, 2)
+    assert (second.created, second.unchanged) == (0, 2)
     assert meter.hourlyrollup_set.get().total == 12.5
 
 
