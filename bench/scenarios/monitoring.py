@@ -298,6 +298,26 @@ def tenant_month_consumption(scale: str) -> Case:
 # --- the MQTT path ---------------------------------------------------------------------------------
 
 
+def _start_broker_and_subscriber(port: int) -> None:
+    """A mosquitto on loopback and `manage.py monitoring_mqtt` beside it, both stopped at exit."""
+    directory = Path(settings.VAR_DIR) / "bench-mosquitto"
+    shutil.rmtree(directory, ignore_errors=True)
+    broker = mqtt.LocalBroker(port=port, directory=directory).start()
+    env = {**os.environ, "LOG_LEVEL": "WARNING", "MONITORING_MQTT_PORT": str(port)}
+    subscriber = subprocess.Popen(  # noqa: S603 - our own manage.py
+        [sys.executable, str(ROOT / "manage.py"), "monitoring_mqtt", "--client-id", "parkos-bench", "--quiet"],
+        cwd=ROOT,
+        env=env,
+    )
+
+    def stop() -> None:
+        subscriber.terminate()
+        subscriber.wait()
+        broker.stop()
+
+    atexit.register(stop)
+
+
 @benchmark("monitoring.mqtt_throughput")
 def mqtt_throughput(scale: str) -> Case:
     """Readings published at QoS 1 to a real mosquitto on loopback, stored by `manage.py
@@ -315,16 +335,7 @@ def mqtt_throughput(scale: str) -> Case:
     )
     ids = [m.pk for m in meters]
     port = int(os.environ.get("PARKOS_BENCH_MQTT_PORT", "56420"))
-    directory = Path(settings.VAR_DIR) / "bench-mosquitto"
-    shutil.rmtree(directory, ignore_errors=True)
-    broker = mqtt.LocalBroker(port=port, directory=directory).start()
-    env = {**os.environ, "LOG_LEVEL": "WARNING", "MONITORING_MQTT_PORT": str(port)}
-    subscriber = subprocess.Popen(  # noqa: S603 - our own manage.py
-        [sys.executable, str(ROOT / "manage.py"), "monitoring_mqtt", "--client-id", "parkos-bench", "--quiet"],
-        cwd=ROOT,
-        env=env,
-    )
-    atexit.register(lambda: (subscriber.terminate(), subscriber.wait(), broker.stop()))
+    _start_broker_and_subscriber(port)
     publisher = mqtt.Publisher(host="127.0.0.1", port=port, client_id="parkos-bench-gateway")
     topic = mqtt.topic_for(park.code, gateway.code)
     base = (timezone.now() - datetime.timedelta(days=30)).replace(second=0, microsecond=0)
@@ -346,6 +357,7 @@ def mqtt_throughput(scale: str) -> Case:
         then every reading must be there."""
         deadline = time.monotonic() + timeout
         meter_id = next(m.pk for m in meters if m.code == last.meter_code)
+        assert last.ts is not None
         while not Reading.objects.filter(meter_id=meter_id, ts=last.ts).exists():
             if RejectedReading.objects.filter(meter_id__in=ids).exists():
                 raise RuntimeError("readings were rejected")

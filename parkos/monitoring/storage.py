@@ -412,7 +412,9 @@ def recompute_rollups(windows: dict[int, Window]) -> None:
     postgres = is_postgresql()
     if not postgres:
         _ensure_sqlite_functions()
-    hours, days, months = [], [], []
+    hours: list[tuple[int, datetime.datetime, datetime.datetime]] = []
+    days: list[tuple[int, datetime.datetime, datetime.datetime]] = []
+    months: list[tuple[int, datetime.date, datetime.date]] = []
     for meter_id, window in windows.items():
         if window.recompute_hours:
             hours.append((meter_id, window.first_hour, window.end_hour))
@@ -429,8 +431,8 @@ def recompute_rollups(windows: dict[int, Window]) -> None:
         for chunk in _chunks(days):
             source, params = _windows(chunk, stamps, names)
             cursor.execute(_daily_sql("h.hour >= w.lo AND h.hour < w.hi", source), zone + params)
-        for chunk in _chunks(months):
-            source, params = _windows(chunk, dates, names)
+        for month_chunk in _chunks(months):
+            source, params = _windows(month_chunk, dates, names)
             cursor.execute(_monthly_sql("d.day >= w.lo AND d.day < w.hi", source), params)
 
 
@@ -519,7 +521,8 @@ def park_meters(park_id: int, kinds: Sequence[str]) -> list[tuple[Any, ...]]:
             f" WHERE m.park_id = %s AND m.kind IN ({marks})",
             [park_id, *kinds],
         )
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
 
 
 def park_totals(
@@ -534,10 +537,8 @@ def park_totals(
             f" WHERE m.park_id = %s AND m.kind IN ({marks}) AND r.{column} >= %s AND r.{column} <= %s",
             [park_id, *kinds, low, high],
         )
-        rows = cursor.fetchall()
-    if rows and not isinstance(rows[0][1], datetime.date):
-        return [(meter_id, _decode_day(bucket), total) for meter_id, bucket, total in rows]
-    return rows
+        rows: list[tuple[Any, Any, float]] = cursor.fetchall()
+    return [(meter_id, _decode_day(bucket), total) for meter_id, bucket, total in rows]
 
 
 # --- partitions (PostgreSQL) and retention --------------------------------------------------------

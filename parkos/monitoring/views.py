@@ -604,7 +604,7 @@ class ReadingUploadView(ParkScopedMixin, View):
             "form": form,
             "result": result,
             "columns": importing.TABLE.columns,
-            "recent_jobs": ImportJob.objects.filter(importer=importing.IMPORTER, created_by=request.user)[:5],
+            "recent_jobs": ImportJob.objects.filter(importer=importing.IMPORTER, created_by=acting_user(request))[:5],
             "breadcrumbs": _crumbs((_("人工抄表导入"), "")),
         }
         return render(request, self.template_name, context)

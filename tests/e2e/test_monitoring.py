@@ -47,9 +47,16 @@ def _park_with_readings(park):
         ]
     ingest_readings(park=park, readings=readings, source=ReadingSource.API)
     rule = AlarmRule.objects.create(
-        park=park, name="C级洁净区压差下限", kind=RuleKind.THRESHOLD, meter=pressure, lower=25, severity=Severity.CRITICAL
+        park=park,
+        name="C级洁净区压差下限",
+        kind=RuleKind.THRESHOLD,
+        meter=pressure,
+        lower=25,
+        severity=Severity.CRITICAL,
     )
-    alarm = alarms.raise_alarm(rule=rule, meter=pressure, at=timezone.now(), value=4.8, message="C级洁净区压差 4.8 Pa < 下限 25")
+    alarm = alarms.raise_alarm(
+        rule=rule, meter=pressure, at=timezone.now(), value=4.8, message="C级洁净区压差 4.8 Pa < 下限 25"
+    )
     return building, main, alarm
 
 
