@@ -202,6 +202,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MeterKindEnum": "parkos.monitoring.choices.MeterKind",
         "AlarmRuleKindEnum": "parkos.monitoring.choices.RuleKind",
+        # Leasing had "reason" first; monitoring's reject reasons must not rename its enum.
+        "ReasonEnum": "parkos.leasing.choices.TerminationReason",
     },
 }
 

@@ -40,8 +40,8 @@ from parkos.core.importing import (
     template_workbook,
 )
 from parkos.core.models import ImportJob
-from parkos.monitoring.choices import ReadingSource
-from parkos.monitoring.ingest import ingest_readings
+from parkos.monitoring.choices import ReadingSource, RejectReason
+from parkos.monitoring.ingest import RejectLine, ingest_readings
 from parkos.monitoring.parsing import RawReading
 from parkos.parks.models import Park
 
@@ -109,8 +109,16 @@ class ReadingImporter(TableImporter[ReadingRow]):
         for reject in result.rejects:
             row = by_line.get(reject.line)
             if row is not None:
-                ctx.error(row, reject.message)
+                ctx.error(row, _reject_text(reject))
         ctx.count(table.name, created=result.accepted, unchanged=result.duplicates)
+
+
+def _reject_text(reject: RejectLine) -> str:
+    """The reason, then the detail when it says more ("累计读数倒退：读数 90 小于…")."""
+    reason = str(RejectReason(reject.reason).label)
+    if reject.message in ("", reason):
+        return reason
+    return _("%(reason)s：%(detail)s") % {"reason": reason, "detail": reject.message}
 
 
 def import_readings(*, park: Park, name: str, data: bytes | IO[bytes], actor: User | None) -> ImportOutcome:

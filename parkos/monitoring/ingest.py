@@ -146,7 +146,9 @@ class _Batch:
             self.refuse(reading, meter, RejectReason.TOO_OLD, f"早于数据保留起点 {self.oldest.date().isoformat()}")
         for reading in items[last:]:
             assert reading.ts is not None
-            self.refuse(reading, meter, RejectReason.FUTURE, f"{reading.ts.isoformat()} 晚于服务器时间")
+            self.refuse(
+                reading, meter, RejectReason.FUTURE, f"{timezone.localtime(reading.ts):%Y-%m-%d %H:%M} 晚于服务器时间"
+            )
         kept = items[first:last]
         if not kept or len(set(moments[first:last])) == len(kept):
             return kept

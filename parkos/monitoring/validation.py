@@ -32,6 +32,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
+from django.utils import timezone
+
 from parkos.monitoring.choices import RejectReason
 
 FLAG_LATE = 1
@@ -174,7 +176,8 @@ class _Refused(Exception):
 
 
 def _fmt(moment: datetime.datetime) -> str:
-    return moment.isoformat(timespec="seconds")
+    """A moment as the park's staff read it: local wall-clock time."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
 def _consumption(profile: Profile, prev: Point, reading: Incoming, device: Device) -> tuple[float, int]:

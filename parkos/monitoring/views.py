@@ -599,6 +599,10 @@ class ReadingUploadView(ParkScopedMixin, View):
 
     template_name = "monitoring/reading_upload.html"
 
+    @staticmethod
+    def _blank_form(request: HttpRequest, park: Park | None = None) -> ReadingUploadForm:
+        return ReadingUploadForm(parks=_parks(request), initial={"park": park or _chosen_park(request)})
+
     def _render(self, request: HttpRequest, form: ReadingUploadForm, result: Any = None) -> HttpResponse:
         context = {
             "form": form,
@@ -615,7 +619,7 @@ class ReadingUploadView(ParkScopedMixin, View):
             response = HttpResponse(importing.template_bytes(), content_type=XLSX_CONTENT_TYPE)
             response["Content-Disposition"] = 'attachment; filename="manual-readings.xlsx"'
             return response
-        return self._render(request, ReadingUploadForm(parks=_parks(request)))
+        return self._render(request, self._blank_form(request))
 
     def post(self, request: HttpRequest) -> HttpResponse:
         require_capability(request.user, Capability.MANAGE_FACILITIES)
@@ -630,7 +634,7 @@ class ReadingUploadView(ParkScopedMixin, View):
             enqueue(job)
             return HttpResponseRedirect(reverse("monitoring:reading_import_job", args=[job.pk]))
         result = importing.import_readings(park=park, name=upload.name, data=upload, actor=acting_user(request))
-        return self._render(request, ReadingUploadForm(parks=_parks(request)), result)
+        return self._render(request, self._blank_form(request, park), result)
 
 
 class ReadingImportJobView(ParkScopedMixin, View):

@@ -78,6 +78,10 @@ def energy_panel(enterprise: Any, user: Any) -> Panel | None:
             rows.append(
                 PanelRow(label=f"{MeterKind(kind).label} · {park.name}", value=f"{quantity:,.1f} {KIND_UNITS[kind]}")
             )
-    if not rows:
-        return None
-    return Panel(title=_("能耗（本月）"), rows=rows, url=reverse("monitoring:energy"), link_text=_("企业能耗"))
+    return Panel(
+        title=_("能耗（本月）"),
+        rows=rows,
+        url=reverse("monitoring:energy"),
+        link_text=_("企业能耗"),
+        empty_text=_("暂无本企业的表计数据"),
+    )

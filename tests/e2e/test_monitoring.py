@@ -107,3 +107,43 @@ def test_facilities_operator_watches_and_handles_an_alarm(page, park_a):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"/monitoring/alarms/{alarm.pk}/")
     _shoot(page, "alarm-desktop-en")
+
+
+def test_facilities_operator_uploads_manual_readings(page, park_a, tmp_path):
+    UserFactory(username="frank", role=Role.FACILITIES_OPERATOR, parks=[park_a])
+    MeterFactory(park=park_a, code="W-A1", name="A1栋水表", kind=MeterKind.WATER)
+    sheet = tmp_path / "三月抄表.csv"
+    rows = ["表计编号,抄表时间,读数", "W-A1,2026-03-01 08:00,100", "W-A1,2026-03-02 08:00,112.5"]
+    sheet.write_bytes("\n".join([*rows, "W-A1,2026-03-03 08:00,90", "W-X9,2026-03-03 08:00,7"]).encode("gbk"))
+
+    login(page, "frank", PASSWORD)
+    page.goto("/monitoring/")
+    page.locator("nav.subnav").get_by_role("link", name="人工抄表导入").click()
+    page.get_by_label("抄表文件（.xlsx 或 CSV）").set_input_files(str(sheet))
+    page.get_by_role("button", name="导入").click()
+    result = page.get_by_test_id("import-result")
+    expect(result).to_contain_text("已导入 2 条，重复 0 条，被拒 2 条")
+    expect(page.get_by_test_id("import-errors")).to_contain_text("累计读数倒退")
+    expect(page.get_by_test_id("import-errors")).to_contain_text("W-X9")
+    _shoot(page, "upload-desktop-zh")
+
+    # The same sheet again: nothing is stored twice.
+    page.get_by_label("抄表文件（.xlsx 或 CSV）").set_input_files(str(sheet))
+    page.get_by_role("button", name="导入").click()
+    expect(result).to_contain_text("已导入 0 条，重复 2 条")
+
+    # The refused readings are kept with their reason.
+    page.locator("nav.subnav").get_by_role("link", name="被拒读数").click()
+    expect(page.locator("main")).to_contain_text("W-X9")
+    expect(page.locator("main")).to_contain_text("累计读数倒退")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/monitoring/readings/import/")
+    _shoot(page, "upload-phone-zh")
+    page.get_by_test_id("lang-en").click()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/monitoring/readings/import/")
+    page.get_by_label("File").set_input_files(str(sheet))
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(result).to_contain_text("0 imported, 2 duplicates, 2 rejected.")
+    _shoot(page, "upload-desktop-en")

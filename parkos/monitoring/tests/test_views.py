@@ -5,12 +5,19 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from parkos.accounts.choices import Role
+from parkos.accounts.tests.factories import UserFactory
+from parkos.core.importing.jobs import run_job
+from parkos.core.models import ImportJob
+from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.monitoring import alarms
 from parkos.monitoring.choices import AlarmStatus, MeterKind, ReadingSource, RuleKind
 from parkos.monitoring.ingest import ingest_readings
-from parkos.monitoring.models import Alarm, AlarmRule, Gateway, Meter, MeterDevice
+from parkos.monitoring.models import Alarm, AlarmRule, Gateway, Meter, MeterDevice, Reading, RejectedReading
 from parkos.monitoring.parsing import RawReading
 from parkos.monitoring.tests.factories import MeterFactory
 from parkos.parks.tests.factories import BuildingFactory, FloorFactory, UnitFactory
@@ -153,6 +160,41 @@ def test_manual_reading_upload_is_idempotent(client_for, frank, park_a):
     assert meter.hourlyrollup_set.get().total == 12.5
 
 
+def test_a_large_sheet_of_readings_goes_to_the_worker(client_for, frank, park_a, settings, tmp_path):
+    settings.IMPORT_BACKGROUND_MB = 0
+    settings.MEDIA_ROOT = tmp_path
+    MeterFactory(park=park_a, code="W-A1", kind=MeterKind.WATER)
+    sheet = "表计编号,抄表时间,读数\nW-A1,2026-03-01 08:00,100\nW-A1,2026-03-02 08:00,90\n".encode()
+    client = client_for("frank")
+    response = client.post(
+        reverse("monitoring:reading_upload"), {"park": park_a.pk, "file": SimpleUploadedFile("抄表.csv", sheet)}
+    )
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("monitoring:reading_import_job", args=[job.pk])
+    assert (job.importer, job.options) == ("monitoring.readings", {"park": park_a.pk})
+    assert not Reading.objects.exists()
+    run_job(job.pk)  # what `manage.py db_worker` does
+    job.refresh_from_db()
+    assert job.status == "done"
+    assert Reading.objects.count() == 1
+    reject = RejectedReading.objects.get()  # the counter went backwards: kept with its reason
+    assert (reject.raw_value, reject.reason) == ("90.0", "backwards")
+    page = client.get(response["Location"]).content.decode()
+    assert "累计读数倒退：读数 90.0 小于" in page  # the refused row, with its reason, on the job's page
+
+
+def test_reading_import_job_is_scoped_to_its_park(client_for, park_a, park_b):
+    job = ImportJob.objects.create(importer="monitoring.readings", original_name="a.csv", options={"park": park_a.pk})
+    url = reverse("monitoring:reading_import_job", args=[job.pk])
+    other_park = Client()
+    other_park.force_login(UserFactory(username="gina", role=Role.FACILITIES_OPERATOR, parks=[park_b]))
+    assert client_for("frank").get(url).status_code == 200
+    assert client_for("carol").get(url).status_code == 403  # no facilities right
+    assert other_park.get(url).status_code == 404  # another park's operator
+    assert client_for("erin").get(url).status_code == 403
+
+
 def test_floor_view_colours_units_by_energy(client_for, park_a):
     building = BuildingFactory(park=park_a, code="A9")
     floor = FloorFactory(building=building)
@@ -168,3 +210,22 @@ def test_floor_view_colours_units_by_energy(client_for, park_a):
     html = page.content.decode()
     assert "col-energy-e4" in html
     assert "0.50 kWh/m²" in html
+
+
+def test_enterprise_page_shows_its_metered_energy_this_month(client_for, park_a):
+    metered, unmetered = (EnterpriseFactory(name=n, parks=[park_a], lifecycle="tenant") for n in ("甲制药", "乙器械"))
+    meter = MeterFactory(park=park_a, enterprise=metered)
+    month_start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    hour = datetime.timedelta(hours=1)
+    ingest_readings(
+        park=park_a,
+        readings=[RawReading(meter.code, month_start, 100.0), RawReading(meter.code, month_start + hour, 150.0)],
+        source=ReadingSource.API,
+        now=month_start + 2 * hour,
+    )
+    client = client_for("bob")
+    page = client.get(reverse("enterprises:enterprise_detail", args=[metered.pk])).content.decode()
+    assert "能耗（本月）" in page
+    assert "50.0 kWh" in page
+    page = client.get(reverse("enterprises:enterprise_detail", args=[unmetered.pk])).content.decode()
+    assert "暂无本企业的表计数据" in page
