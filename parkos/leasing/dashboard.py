@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from parkos.accounts.access import visible_park_ids
 from parkos.accounts.choices import Role
 from parkos.leasing import selectors
+from parkos.parks.models import Park
 from parkos.web.dashboard import Widget, register
 
 
 @register({Role.LEASING_MANAGER, Role.PARK_MANAGER, Role.OPERATOR_ADMIN})
-def leasing_widgets(user: Any, active_park: Any) -> list[Widget]:
+def leasing_widgets(user: Any, active_park: Park | None) -> list[Widget]:
     park_ids = [active_park.pk] if active_park is not None else visible_park_ids(user)
     today = timezone.localdate()
     occupancy = selectors.occupancy_on(today, park_ids)
@@ -45,4 +46,23 @@ def leasing_widgets(user: Any, active_park: Any) -> list[Widget]:
             rows=[(t.contract.enterprise.name, t.contract.end_on) for t in tasks],
             order=32,
         ),
+    ]
+
+
+@register({Role.ENTERPRISE_USER})
+def tenant_contracts_widget(user: Any, active_park: Park | None) -> list[Widget]:
+    """The tenant's own contracts with their key dates (start, free rent, next rent due, end)."""
+    if not user.enterprise_id:
+        return []
+    rows = selectors.tenant_key_dates(user.enterprise_id)
+    if not rows:
+        return []
+    return [
+        Widget(
+            title=_("合同与关键日期"),
+            order=10,
+            wide=True,
+            template="leasing/widgets/tenant_contracts.html",
+            context={"rows": rows, "today": timezone.localdate()},
+        )
     ]
