@@ -21,6 +21,7 @@ from parkos.core.units import WAN, sqm_to_mu
 from parkos.enterprises.models import Enterprise
 from parkos.enterprises.sizing import UPGRADE_WATCH_BAND
 from parkos.leasing.selectors import land_area_by_enterprise as contracted_land
+from parkos.monitoring import selectors as monitoring_selectors
 from parkos.parks.models import Park
 from parkos.statistics import muju
 from parkos.statistics.choices import MujuCategory
@@ -170,6 +171,10 @@ def muju_evaluation(
     taxes, revenue, rnd, energy, employees = (
         table.column("current", name) for name in ("taxes", "revenue", "rnd_spending", "energy_tce", "employees")
     )
+    # Metered energy and COD discharge (smart park) stand in for the self-reported energy where an
+    # enterprise has meters, and give the emission input of 单位排放增加值 (RULES §15.3–14.4).
+    energy = {**energy, **monitoring_selectors.energy_by_enterprise(park=park_id, year=year)}
+    emissions = monitoring_selectors.emissions_by_enterprise(park=park_id, year=year)
     inputs: dict[int, tuple[dict[str, Decimal | None], Decimal | None, str]] = {}
     for enterprise_id, (area, category) in land.items():
         if enterprise_id not in revenue:
@@ -180,6 +185,7 @@ def muju_evaluation(
             muju.RND: rnd.get(enterprise_id),
             muju.ENERGY: energy.get(enterprise_id),
             muju.EMPLOYEES: employees.get(enterprise_id),
+            muju.EMISSIONS: emissions.get(enterprise_id),
         }
         inputs[enterprise_id] = (values, sqm_to_mu(area) if area else None, category)
     missing = {i.key for i in scheme.indicators if i.benchmark is None}
@@ -207,6 +213,11 @@ def muju_evaluation(
         )
         for graded in muju.grade_all(scores, scheme)
     ]
+
+
+def annual_output(park_id: int, year: int) -> dict[int, Decimal]:
+    """Each enterprise's output (工业总产值, 元) of a year in a park: energy per 万元 of output (monitoring)."""
+    return dict(period_table(park_ids=[park_id], period=ReportPeriod(year)).column("current", "output"))
 
 
 def grade_distribution(lines: Iterable[MujuLine]) -> dict[str, int]:

@@ -42,6 +42,7 @@ TOPICS: dict[str, Any] = {
     "statistics": _("统计数据"),
     "innovation": _("项目、研发与里程碑"),
     "billing": _("账单与欠费"),
+    "energy": _("能耗"),
 }
 _PROVIDERS: dict[str, Provider] = {}
 
