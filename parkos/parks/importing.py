@@ -56,6 +56,7 @@ from parkos.parks import services
 from parkos.parks.choices import (
     BuildingStatus,
     BuildingStructure,
+    CLEANROOM_ALIASES,
     CleanroomGrade,
     FireHazardClass,
     FireResistanceGrade,
@@ -203,7 +204,7 @@ SHEETS: dict[str, list[Col]] = {
         Col(gettext_lazy("货梯（t）"), "freight_lift_t", DECIMAL, example=Decimal(3)),
         Col(gettext_lazy("行车（t）"), "crane_t", DECIMAL),
         Col(gettext_lazy("洁净条件"), "cleanroom_grade", CHOICE, choices=CleanroomGrade, example=CleanroomGrade.D,
-            hint=gettext_lazy("D/C/B/A，空白表示无洁净")),
+            hint=gettext_lazy("D/C/B/A 或 十万级/万级/百级，空白表示无洁净")),
         Col(gettext_lazy("污水预处理"), "wastewater_pretreatment", BOOL, example=False),
         Col(gettext_lazy("允许危化品"), "hazardous_chemicals_allowed", BOOL, example=False),
         Col(gettext_lazy("租金（元/m²·月）"), "rent_yuan_per_sqm_month", DECIMAL, example=Decimal(22)),
@@ -392,6 +393,10 @@ def _choice_map(choices: type[models.TextChoices]) -> dict[str, str]:
         result.setdefault(_norm(short), value)
     if "" in choices.values:
         result.setdefault(_norm("无"), "")
+    if choices is CleanroomGrade:
+        # "10万级", "万级", "百级", "ISO 7": what people type for a GMP grade (RULES §7.4).
+        for spelling, value in CLEANROOM_ALIASES.items():
+            result.setdefault(_norm(spelling), value)
     return result
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -41,7 +41,8 @@ FLOOR_EDITABLE_FIELDS = (
 UNIT_EDITABLE_FIELDS = (
     "park", "building", "floor", "code", "area_sqm", "storeys_spanned", "power_kva", "freight_lift_t", "crane_t",
     "cleanroom_grade", "wastewater_pretreatment", "hazardous_chemicals_allowed", "rent_yuan_per_sqm_month",
-    "sale_price_yuan_per_sqm", "for_sale", "lettable", "available_from",
+    "sale_price_yuan_per_sqm", "for_sale", "lettable", "available_from", "space_type", "storage_fire_class",
+    "cold_storage_min_c",
 )  # fmt: skip
 PARCEL_EDITABLE_FIELDS = (
     "park", "code", "name", "area_sqm", "land_use", "plot_ratio_min", "plot_ratio_max", "building_density_min",
@@ -332,15 +333,25 @@ def space_set_occupancy(
     occupancy: str,
     occupied_from: datetime.date | None,
     occupied_until: datetime.date | None,
+    committed_until: datetime.date | None | Literal["period"] = "period",
 ) -> None:
     """Record what executed contracts say about a unit or parcel: vacant, or leased/sold over a period.
 
+    `committed_until` is the last day any executed contract holds the space (later contracts
+    included; `datetime.date.max` for a sale or an open end); by default the end of the period.
     The caller (a contract service) holds the transaction and the row lock, and decides which contract
     is current or next; this only stores the result. Nobody else writes these fields.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("space_set_occupancy must run inside the contract's transaction")
+    if committed_until == "period":
+        committed_until = None if occupancy == "vacant" else (occupied_until or datetime.date.max)
     type(space).objects.filter(pk=space.pk).update(
-        occupancy=occupancy, occupied_from=occupied_from, occupied_until=occupied_until, updated_at=timezone.now()
+        occupancy=occupancy,
+        occupied_from=occupied_from,
+        occupied_until=occupied_until,
+        committed_until=committed_until,
+        updated_at=timezone.now(),
     )
     space.occupancy, space.occupied_from, space.occupied_until = occupancy, occupied_from, occupied_until
+    space.committed_until = committed_until
