@@ -8,6 +8,7 @@ class LeasingConfig(AppConfig):
     verbose_name = _("租售合同")
 
     def ready(self) -> None:
+        from parkos.investment import hooks as investment_hooks
         from parkos.leasing import (
             dashboard,  # noqa: F401  (registers the leasing widgets)
             demo,
@@ -26,3 +27,5 @@ class LeasingConfig(AppConfig):
         parks_hooks.register_colouring(
             parks_hooks.StackingColouring("industry", _("按租户行业"), selectors.industry_colouring)
         )
+        # The lead page links the contracts that close it; 已签约 by hand needs a reason without one.
+        investment_hooks.register_contract_source(selectors.contracts_of_leads)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core import industry
+from parkos.investment.hooks import ContractRef
 from parkos.leasing import hooks, metrics
 from parkos.leasing.choices import ContractKind, ContractLifecycle, ContractStatus, RenewalTaskStatus
 from parkos.leasing.models import (
@@ -65,6 +66,28 @@ def lifecycle_q(lifecycle: str, day: datetime.date) -> Q:
         case ContractLifecycle.TERMINATED:
             return Q(status=ContractStatus.TERMINATED, terminated_on__lt=day)
     raise ValueError(lifecycle)
+
+
+def contracts_of_leads(lead_ids: Iterable[int]) -> dict[int, list[ContractRef]]:
+    """The contracts drafted from each lead (for the lead page and the 已签约 check), cancelled ones left out."""
+    result: dict[int, list[ContractRef]] = {}
+    rows = (
+        Contract.objects.filter(lead_id__in=list(lead_ids))
+        .exclude(status=ContractStatus.CANCELLED)
+        .order_by("pk")
+        .only("pk", "number", "status", "lead_id")
+    )
+    for contract in rows:
+        assert contract.lead_id is not None
+        result.setdefault(contract.lead_id, []).append(
+            ContractRef(
+                number=contract.number,
+                url=contract.get_absolute_url(),
+                status=str(contract.get_status_display()),
+                signed=contract.status in OCCUPYING_STATUSES,
+            )
+        )
+    return result
 
 
 def contract_list(queryset: QuerySet[Contract]) -> QuerySet[Contract]:

@@ -291,9 +291,7 @@ def contract_update_draft(*, contract: Contract, actor: User | None, **terms: An
 def _drafter_id(contract: Contract) -> int | None:
     """Who drafted the contract: its creator, or whoever last changed the draft's terms."""
     last_edit = (
-        AuditEntry.objects.filter(
-            object_type="leasing.contract", object_id=str(contract.pk), action=AuditAction.UPDATE
-        )
+        AuditEntry.objects.filter(object_type="leasing.contract", object_id=str(contract.pk), action=AuditAction.UPDATE)
         .exclude(changes__has_key="status")
         .order_by("-pk")
         .values_list("actor_id", flat=True)

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from parkos.parks.fire import BuildingStructure, FireHazardClass, FireResistanceGrade
 
 __all__ = [
-    "BuildingStatus",
-    "BuildingStructure",
     "CLEANROOM_ALIASES",
     "CLEANROOM_ISO",
+    "BuildingStatus",
+    "BuildingStructure",
     "CleanroomGrade",
     "FireHazardClass",
     "FireResistanceGrade",

@@ -54,9 +54,9 @@ from parkos.core.models import AuditAction
 from parkos.core.xlsx import AREA_FORMAT, DATE_FORMAT, Column, write_sheet
 from parkos.parks import services
 from parkos.parks.choices import (
+    CLEANROOM_ALIASES,
     BuildingStatus,
     BuildingStructure,
-    CLEANROOM_ALIASES,
     CleanroomGrade,
     FireHazardClass,
     FireResistanceGrade,

@@ -358,6 +358,15 @@ class Building(TimeStampedModel):
         validators=[MinValueValidator(ZERO), MaxValueValidator(LIFT_MAX_T)],
     )
     completed_year = models.PositiveSmallIntegerField(_("竣工年份"), null=True, blank=True)
+    land_area_sqm = models.DecimalField(
+        _("占地面积（m²）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
+        help_text=_("楼栋基底占用的土地；为空时按首层建筑面积计。用于分摊单元的亩均税收"),
+    )
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
 
     class Meta:
@@ -663,7 +672,9 @@ class SpaceMedia(TimeStampedModel):
     building = models.ForeignKey(
         Building, verbose_name=_("楼栋"), on_delete=models.CASCADE, related_name="media", null=True, blank=True
     )
-    unit = models.ForeignKey(Unit, verbose_name=_("单元"), on_delete=models.CASCADE, related_name="media", null=True, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单元"), on_delete=models.CASCADE, related_name="media", null=True, blank=True
+    )
     park = models.ForeignKey(Park, verbose_name=_("园区"), on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.PHOTO)
     image = models.ImageField(_("图片"), upload_to="parks/media/%Y/%m/")

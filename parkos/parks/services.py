@@ -33,7 +33,7 @@ PARK_EDITABLE_FIELDS = (
 )  # fmt: skip
 BUILDING_EDITABLE_FIELDS = (
     "park", "code", "name", "structure", "storeys", "basement_storeys", "fire_resistance_grade", "design_fire_class",
-    "sprinklered", "status", "column_grid", "freight_lift_count", "freight_lift_t", "completed_year",
+    "sprinklered", "status", "column_grid", "freight_lift_count", "freight_lift_t", "completed_year", "land_area_sqm",
 )  # fmt: skip
 FLOOR_EDITABLE_FIELDS = (
     "building", "level", "area_sqm", "floor_load_kn_m2", "clear_height_m", "design_fire_class", "column_grid",
@@ -333,7 +333,7 @@ def space_set_occupancy(
     occupancy: str,
     occupied_from: datetime.date | None,
     occupied_until: datetime.date | None,
-    committed_until: datetime.date | None | Literal["period"] = "period",
+    committed_until: datetime.date | Literal["period"] | None = "period",
 ) -> None:
     """Record what executed contracts say about a unit or parcel: vacant, or leased/sold over a period.
 

@@ -6,4 +6,5 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
+    path("industries/search/", views.industry_search, name="industry_search"),
 ]

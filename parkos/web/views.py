@@ -7,10 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET
 
 from parkos.accounts.access import capabilities_of, is_staff_member
+from parkos.core import industry
 from parkos.web import dashboard
+
+INDUSTRY_LEVELS = {"section": _("门类"), "division": _("大类"), "group": _("中类"), "class": _("小类")}
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +42,16 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "is_staff_member": is_staff_member(request.user),
     }
     return render(request, "web/dashboard.html", context)
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def industry_search(request: HttpRequest) -> JsonResponse:
+    """GB/T 4754-2017 codes at every grain by code, name or pinyin, for the pickers (public reference data)."""
+    query = (request.GET.get("q") or "")[:40]
+    results = []
+    for entry in industry.search(query, limit=40):
+        path = " › ".join(a.label for a in industry.ancestors(entry.code)[1:])
+        hint = f"{INDUSTRY_LEVELS[entry.level]}" + (f" · {path}" if path else "")
+        results.append({"value": entry.code, "text": entry.label, "hint": hint})
+    return JsonResponse({"results": results})

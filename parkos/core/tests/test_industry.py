@@ -209,7 +209,14 @@ def test_every_2011_successor_is_a_2017_code():
 
 @pytest.mark.parametrize(
     ("query", "code"),
-    [("3581", "3581"), ("C358", "358"), ("医疗诊断", "3581"), ("ylzd", "3581"), ("yiliaozhenduan", "3581"), ("眼镜", "3587")],
+    [
+        ("3581", "3581"),
+        ("C358", "358"),
+        ("医疗诊断", "3581"),
+        ("ylzd", "3581"),
+        ("yiliaozhenduan", "3581"),
+        ("眼镜", "3587"),
+    ],
 )
 def test_search_by_code_name_and_pinyin(query, code):
     assert code in [entry.code for entry in industry.search(query)]

@@ -28,6 +28,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='building',
+            name='land_area_sqm',
+            field=models.DecimalField(blank=True, decimal_places=2, help_text='楼栋基底占用的土地；为空时按首层建筑面积计。用于分摊单元的亩均税收', max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='占地面积（m²）'),
+        ),
+        migrations.AddField(
             model_name='landparcel',
             name='committed_until',
             field=models.DateField(blank=True, editable=False, null=True, verbose_name='签约占用至'),
