@@ -120,8 +120,13 @@ def _unit_space(row: tuple[Any, ...]) -> Space:
         storage_class=row[25],
         cold_min=row[26],
         top_level=row[11] + row[27] - 1,
-        free_from=_free_from(row[28:31]) if len(row) > 28 else None,
     )
+
+
+def _unit_space_with_free(row: tuple[Any, ...]) -> Space:
+    """A unit read with `FREE_COLUMNS` after `UNIT_COLUMNS` (rejections)."""
+    n = len(UNIT_COLUMNS)
+    return replace(_unit_space(row), free_from=_free_from(row[n : n + len(FREE_COLUMNS)]))
 
 
 def _free_from(columns: tuple[Any, ...]) -> datetime.date | None:
@@ -376,6 +381,7 @@ def match_requirement(
             Unit.objects.available_on(day)
             .filter(park_id__in=welcome, building__archived_at__isnull=True)
             .filter(_area_q(need), _and(unit_filters.values()))
+            .order_by()
             .values_list(*UNIT_COLUMNS)
         )
         spaces.extend(_with_land(need, list(map(_unit_space, _raw_rows(units)))))
@@ -384,6 +390,7 @@ def match_requirement(
             LandParcel.objects.available_on(day)
             .filter(park_id__in=welcome)
             .filter(_area_q(need), _and(_parcel_column_filters(need).values()))
+            .order_by()
             .values_list(*PARCEL_COLUMNS)
         )
         spaces.extend(map(_parcel_space, _raw_rows(parcels)))
@@ -487,8 +494,8 @@ def _with_combinations(
         Unit.objects.available_on(day)
         .filter(park_id__in=welcome, building__archived_at__isnull=True, area_sqm__lt=need.area_min)
         .filter(_and(unit_filters.values()))
-        .filter(Q(adjacencies__isnull=False) | Q(pk__in=UnitAdjacency.objects.values("other_id")))
-        .distinct()
+        .filter(Q(pk__in=UnitAdjacency.objects.values("unit_id")) | Q(pk__in=UnitAdjacency.objects.values("other_id")))
+        .order_by()
         .values_list(*UNIT_COLUMNS)
     )
     parts = [
@@ -513,13 +520,13 @@ def _rejected(need: Need, parks: dict[int, ParkInfo], day: datetime.date) -> lis
             park_id__in=park_ids, archived_at__isnull=True, lettable=True, building__archived_at__isnull=True
         )
         free = set(units.available_on(day).values_list("pk", flat=True))
-        rows = _raw_rows(units.values_list(*UNIT_COLUMNS, *FREE_COLUMNS))
-        spaces.extend(_with_land(need, list(map(_unit_space, rows))))
+        rows = _raw_rows(units.order_by().values_list(*UNIT_COLUMNS, *FREE_COLUMNS))
+        spaces.extend(_with_land(need, list(map(_unit_space_with_free, rows))))
         unavailable |= {("unit", row[0]) for row in rows if row[0] not in free}
     if need.wants_parcels:
         parcels = LandParcel.objects.filter(park_id__in=park_ids, archived_at__isnull=True, lettable=True)
         free = set(parcels.available_on(day).values_list("pk", flat=True))
-        rows = _raw_rows(parcels.values_list(*PARCEL_COLUMNS))
+        rows = _raw_rows(parcels.order_by().values_list(*PARCEL_COLUMNS))
         spaces.extend(map(_parcel_space, rows))
         unavailable |= {("parcel", row[0]) for row in rows if row[0] not in free}
     return matching.reject(need, spaces, parks, unavailable=frozenset(unavailable))
