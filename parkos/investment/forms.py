@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.models import User
@@ -209,6 +211,41 @@ class PublicRequirementForm(RequirementFieldsMixin):
             raise ValidationError(_("提交未通过校验，请刷新页面后重试"), code="honeypot")
         if data.get("area_min") is None and data.get("area_max") is None and "area_min" not in self.errors:
             self.add_error("area_min", _("请填写需求面积"))
+        return data
+
+
+class ViewingRequestForm(forms.Form):
+    """预约看房 on a unit's public page: who, how to reach them, when. Consent and a honeypot."""
+
+    contact_name = forms.CharField(label=_("联系人"), max_length=60)
+    mobile = forms.CharField(label=_("手机号"), max_length=20)
+    company_name = forms.CharField(label=_("公司名称"), max_length=200, required=False)
+    preferred_on = forms.DateField(label=_("希望看房日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    alternative_on = forms.DateField(
+        label=_("备选日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("备注"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    consent = forms.BooleanField(
+        label=_("我同意园区运营方为安排看房而处理上述个人信息（姓名、手机号），并可就此联系我"),
+        error_messages={"required": _("请勾选同意个人信息处理，否则无法提交")},
+    )
+    website = forms.CharField(label=_("网站"), required=False)
+
+    def clean_mobile(self) -> str:
+        try:
+            return normalise_mobile(self.cleaned_data["mobile"])
+        except ValidationError as exc:
+            raise ValidationError(_("请填写正确的11位手机号码")) from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("website"):
+            raise ValidationError(_("提交未通过校验，请刷新页面后重试"), code="honeypot")
+        today = timezone.localdate()
+        for name in ("preferred_on", "alternative_on"):
+            day = data.get(name)
+            if day is not None and not today <= day <= today + datetime.timedelta(days=180):
+                self.add_error(name, _("请选择今天起180天内的日期"))
         return data
 
 

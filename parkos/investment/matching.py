@@ -63,6 +63,7 @@ __all__ = [
     "ScorePart",
     "Space",
     "combine_adjacent",
+    "explain",
     "failure_reasons",
     "fits",
     "hard_failures",
@@ -229,6 +230,7 @@ class ParkInfo:
     id: int
     name: str
     city: str = ""
+    code: str = ""
     welcomed: tuple[str, ...] = ()
     min_tax_wan_per_mu: Decimal | None = None
     min_investment_wan_per_mu: Decimal | None = None
@@ -879,7 +881,7 @@ def _policy_notes(need: Need, park: ParkInfo) -> tuple[list[str], list[str], boo
     return [gettext("符合园区产业政策")], [], False
 
 
-def _explain(need: Need, spaces: tuple[Space, ...], park: ParkInfo, total: float) -> Match:
+def explain(need: Need, spaces: tuple[Space, ...], park: ParkInfo, total: float) -> Match:
     """Write out why a ranked result fits (and where it falls short); only for the top N."""
     first = spaces[0]
     area = _dec(sum(float(s.area) for s in spaces))
@@ -980,7 +982,7 @@ def combine_adjacent(
             elif item > heap[0]:
                 heapq.heapreplace(heap, item)
     best = sorted(heap, reverse=True)
-    return [_explain(need, combo, parks[combo[0].park_id], value) for value, _n, combo in best]
+    return [explain(need, combo, parks[combo[0].park_id], value) for value, _n, combo in best]
 
 
 # --- Ranking --------------------------------------------------------------------------------------------
@@ -1014,7 +1016,7 @@ def rank(
             heapq.heappush(heap, item)
         elif item > heap[0]:
             heapq.heapreplace(heap, item)
-    matches = tuple(_explain(need, (s,), parks[s.park_id], value) for value, _id, s in sorted(heap, reverse=True))
+    matches = tuple(explain(need, (s,), parks[s.park_id], value) for value, _id, s in sorted(heap, reverse=True))
     return Ranking(matches=matches, combinations=(), considered=considered, eliminated=dict(counts))
 
 

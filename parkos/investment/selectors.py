@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.accounts.access import scope_to_parks, visible_park_ids
+from parkos.accounts.access import is_staff_member, visible_park_ids
 from parkos.enterprises.choices import EnterpriseLifecycle
 from parkos.enterprises.models import Enterprise
 from parkos.investment import matching
@@ -25,6 +25,7 @@ from parkos.investment.models import Activity, Lead, Notification, Requirement, 
 from parkos.parks.choices import CLEANROOM_RANK
 from parkos.parks.models import Building, LandParcel, Park, Unit, UnitAdjacency
 from parkos.parks.selectors import stores_class, units_hosting
+from parkos.web.todo import TodoItem
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -285,13 +286,20 @@ def park_infos(park_ids: list[int] | None, *, industry_code: str = "") -> dict[i
             id=pk,
             name=name,
             city=city,
+            code=code,
             welcomed=tuple(welcomed or ()),
             min_tax_wan_per_mu=min_tax,
             min_investment_wan_per_mu=min_inv,
             chain_neighbours=neighbours.get(pk, 0),
         )
-        for pk, name, city, welcomed, min_tax, min_inv in parks.values_list(
-            "pk", "name", "city", "welcomed_industry_codes", "min_tax_wan_per_mu_year", "min_investment_wan_per_mu"
+        for pk, name, city, code, welcomed, min_tax, min_inv in parks.values_list(
+            "pk",
+            "name",
+            "city",
+            "code",
+            "welcomed_industry_codes",
+            "min_tax_wan_per_mu_year",
+            "min_investment_wan_per_mu",
         )
     }
 
@@ -613,10 +621,12 @@ def leads_matching_space(space: Unit | LandParcel) -> list[tuple[Lead, Match]]:
         day = max(need.move_in or today, today)
         if space.status_on(day).value != "available" or (space.available_from and space.available_from > day):
             continue
+        if space.committed_until is not None and space.committed_until >= day:
+            continue  # a signed lease from a later date overlaps this move-in
         if not matching.fits(need, row, park):
             continue
         value = matching.score(need, (row,), park)
-        results.append((requirement.lead, matching._explain(need, (row,), park, value)))
+        results.append((requirement.lead, matching.explain(need, (row,), park, value)))
     results.sort(key=lambda pair: (-pair[1].score, pair[0].pk))
     return results
 
@@ -624,8 +634,81 @@ def leads_matching_space(space: Unit | LandParcel) -> list[tuple[Lead, Match]]:
 # --- Leads, pipeline, timelines -------------------------------------------------------------------------
 
 
+def scope_leads(user: User | AnonymousUser, queryset: QuerySet[Lead]) -> QuerySet[Lead]:
+    """The leads a person may see: those of their parks, those they work, and — for operator
+    admins — every lead, the operator-wide pool (no park) included."""
+    if not is_staff_member(user):
+        return queryset.none()
+    park_ids = visible_park_ids(user)
+    if park_ids is None:
+        return queryset
+    return queryset.filter(Q(park_id__in=park_ids) | Q(officer_id=user.pk))
+
+
 def lead_list(user: User | AnonymousUser) -> QuerySet[Lead]:
-    return scope_to_parks(user, Lead.objects.select_related("park", "officer", "requirement", "enterprise"))
+    return scope_leads(user, Lead.objects.select_related("park", "officer", "requirement", "enterprise"))
+
+
+@dataclass(frozen=True)
+class BoardCard:
+    """A lead as its board card shows it: days in stage, the next step and its date, area and tax."""
+
+    lead: Lead
+    days_in_stage: int
+    next_step: str
+    next_step_on: datetime.date | None
+    overdue: bool
+    area: str
+    tax_wan: Decimal | None
+    unassigned: bool
+
+
+def board_cards(leads: Iterable[Lead], *, today: datetime.date | None = None) -> list[BoardCard]:
+    """Cards for some leads (requirement preloaded), with each lead's earliest open next step (one query)."""
+    today = today or timezone.localdate()
+    leads = list(leads)
+    steps: dict[int, tuple[datetime.date | None, str]] = {}
+    for lead_id, step, on in (
+        Activity.objects.filter(lead__in=[lead.pk for lead in leads], next_step_done_at__isnull=True)
+        .exclude(next_step="")
+        .order_by(F("next_step_on").asc(nulls_last=True), "pk")
+        .values_list("lead_id", "next_step", "next_step_on")
+    ):
+        steps.setdefault(lead_id, (on, step))
+    cards = []
+    for lead in leads:
+        on, step = steps.get(lead.pk, (None, ""))
+        requirement = getattr(lead, "requirement", None)
+        since = (
+            timezone.localdate(lead.stage_changed_at) if lead.stage_changed_at else timezone.localdate(lead.created_at)
+        )
+        cards.append(
+            BoardCard(
+                lead=lead,
+                days_in_stage=(today - since).days,
+                next_step=step,
+                next_step_on=on,
+                overdue=on is not None and on < today,
+                area=requirement.area_display if requirement is not None else "—",
+                tax_wan=requirement.expected_annual_tax_wan if requirement is not None else None,
+                unassigned=lead.park_id is None or lead.officer_id is None,
+            )
+        )
+    return cards
+
+
+def todo_next_steps(user: User, until: datetime.date) -> list[TodoItem]:
+    """我的待办 from 招商: the person's open next steps due by `until` (registered with web.todo)."""
+    return [
+        TodoItem(
+            title=f"{a.lead.company_name}：{a.next_step}",
+            due_on=a.next_step_on,
+            url=a.lead.get_absolute_url(),
+            kind=str(_("跟进")),
+        )
+        for a in reminders_due(user, until=until)[:200]
+        if a.next_step_on is not None
+    ]
 
 
 @dataclass(frozen=True)

@@ -729,3 +729,78 @@ def public_submit(
         guard.submissions += 1
         guard.save(update_fields=["lead", "last_submitted_at", "submissions"])
     return lead, created
+
+
+# --- Public viewing requests ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ViewingRequest:
+    """What a visitor typed into 预约看房 on a unit's public page, validated by the form."""
+
+    unit: Unit
+    contact_name: str
+    mobile: str
+    preferred_on: datetime.date
+    alternative_on: datetime.date | None = None
+    company_name: str = ""
+    note: str = ""
+
+
+def viewing_request_submit(*, request: ViewingRequest, now: datetime.datetime | None = None) -> tuple[Lead, Activity]:
+    """A viewing booked from a unit's public page becomes an activity on the prospect's lead.
+
+    1. Lock the mobile's guard row (as the requirement form does): concurrent requests queue here.
+    2. The prospect's lead: the one this mobile submitted within 24 hours, else its latest open lead,
+       else a new portal lead for the unit's park (assigned by the rules, the officer notified).
+    3. Log a 预约看房 activity with the unit and the preferred dates; its next step (arrange the
+       viewing) is due on the preferred date, moved to a working day; tell the officer.
+    """
+    mobile = normalise_mobile(request.mobile)
+    now = now or timezone.now()
+    unit = request.unit
+    with serialised_writes(), transaction.atomic():
+        guard, _created = SubmissionGuard.objects.get_or_create(mobile=mobile)
+        guard = SubmissionGuard.objects.select_for_update().get(pk=guard.pk)
+        lead = Lead.objects.open().filter(contact_mobile=mobile).order_by("-created_at", "-pk").first()
+        if lead is None:
+            lead = lead_create(
+                actor=None,
+                company_name=request.company_name or _("%(name)s（看房预约）") % {"name": request.contact_name},
+                source=LeadSource.PORTAL_FORM,
+                contact_name=request.contact_name,
+                contact_mobile=mobile,
+                description=request.note,
+                park=unit.park,
+                requirement={"area_min_sqm": None, "area_max_sqm": None},
+                consent_at=now,
+                link_enterprise=bool(request.company_name),
+            )
+        dates = request.preferred_on.isoformat() + (
+            _("，备选 %(d)s") % {"d": request.alternative_on.isoformat()} if request.alternative_on else ""
+        )
+        activity = activity_log(
+            lead=lead,
+            kind=ActivityKind.VIEWING_REQUEST,
+            summary=_("门户预约看房：%(unit)s（%(park)s），希望 %(dates)s 看房。%(note)s")
+            % {"unit": unit.code, "park": unit.park.name, "dates": dates, "note": request.note},
+            actor=None,
+            occurred_at=now,
+            units=[unit],
+            next_step=_("安排看房并回电确认"),
+            next_step_on=max(request.preferred_on, timezone.localdate(now)),
+        )
+        if lead.officer is not None:
+            notify(
+                user=lead.officer,
+                text=_("%(name)s 预约看房 %(unit)s，希望 %(dates)s")
+                % {"name": request.contact_name, "unit": unit.code, "dates": dates},
+                url=lead.get_absolute_url(),
+                lead=lead,
+                kind=NotificationKind.VIEWING,
+            )
+        guard.lead = lead
+        guard.last_submitted_at = now
+        guard.submissions += 1
+        guard.save(update_fields=["lead", "last_submitted_at", "submissions"])
+    return lead, activity

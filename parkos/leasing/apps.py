@@ -17,7 +17,7 @@ class LeasingConfig(AppConfig):
         )
         from parkos.parks import hooks as parks_hooks
         from parkos.web import demo as web_demo
-        from parkos.web import navigation
+        from parkos.web import navigation, todo
 
         navigation.register("leasing:contract_list", _("租售合同"), module="leasing", order=60)
         web_demo.register("leasing", demo.load_demo, order=40)
@@ -29,3 +29,4 @@ class LeasingConfig(AppConfig):
         )
         # The lead page links the contracts that close it; 已签约 by hand needs a reason without one.
         investment_hooks.register_contract_source(selectors.contracts_of_leads)
+        todo.register(selectors.todo_renewals)

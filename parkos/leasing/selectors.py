@@ -32,6 +32,7 @@ from parkos.leasing.models import (
     RenewalTask,
 )
 from parkos.parks.models import Building, Unit
+from parkos.web.todo import TodoItem
 
 ZERO = Decimal(0)
 EXPIRY_WINDOWS = (30, 90, 180)
@@ -360,6 +361,21 @@ def renewal_tasks_open(park_ids: Iterable[int] | None, *, today: datetime.date |
     if park_ids is not None:
         qs = qs.filter(park_id__in=list(park_ids))
     return qs.select_related("contract", "contract__enterprise", "assignee").order_by("due_on", "pk")
+
+
+def todo_renewals(user: Any, until: datetime.date) -> list[TodoItem]:
+    """我的待办 from leasing: open renewal tasks assigned to the person, due by `until`."""
+    tasks = renewal_tasks_open(None, today=until).filter(assignee=user.pk)[:200]
+    return [
+        TodoItem(
+            title=_("续签：%(enterprise)s（%(number)s，%(end)s到期）")
+            % {"enterprise": t.contract.enterprise.name, "number": t.contract.number, "end": t.contract.end_on},
+            due_on=t.due_on,
+            url=t.contract.get_absolute_url(),
+            kind=str(_("续签")),
+        )
+        for t in tasks
+    ]
 
 
 # --- Stacking plan colours -----------------------------------------------------------------------

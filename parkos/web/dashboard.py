@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from parkos.accounts.access import is_staff_member, visible_parks
 from parkos.accounts.choices import Role
 from parkos.accounts.models import User
+from parkos.web import todo
 
 
 @dataclass(frozen=True)
@@ -90,3 +91,21 @@ def _admin_widget(user: Any, active_park: Any) -> list[Widget]:
 @register({Role.ENTERPRISE_USER})
 def _tenant_widget(user: Any, active_park: Any) -> list[Widget]:
     return [Widget(title=_("企业服务"), value="", note=_("月度统计填报、服务申请将在此处显示。"), order=10)]
+
+
+@register()
+def _todo_widget(user: Any, active_park: Any) -> list[Widget]:
+    """我的待办 on every staff dashboard: what is due by the end of the working day."""
+    items = todo.todo_for(user)
+    if not items:
+        return []
+    return [
+        Widget(
+            title=_("我的待办"),
+            value=len(items),
+            note=_("到期和逾期的跟进、续签任务"),
+            url=reverse("web:todo"),
+            rows=[(item.title, item.due_on.strftime("%m-%d")) for item in items[:6]],
+            order=5,
+        )
+    ]

@@ -35,14 +35,14 @@ class SearchSelect(forms.Select):
         *,
         url: Any,
         describe: Callable[[str], str],
-        placeholder: Any = _("输入名称、代码或拼音搜索"),
+        placeholder: Any = None,
         create_url: Any = "",
         attrs: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(attrs=attrs)
         self.url = url
         self.describe = describe
-        self.placeholder = placeholder
+        self.placeholder = placeholder if placeholder is not None else _("输入名称、代码或拼音搜索")
         self.create_url = create_url
 
     @property

@@ -2,6 +2,7 @@
 cross-grain industry policy, rejected candidates with reasons, nearest-candidate hints, the
 explained score and tax per 亩 on apportioned land."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -168,8 +169,6 @@ def test_rejections_list_every_failed_constraint_in_chinese():
 
 
 def test_unavailable_candidates_are_rejected_with_the_date_they_free_up():
-    import datetime
-
     space = unit(1, free_from=datetime.date(2027, 3, 1))
     rejected = matching.reject(Need(), [space], {1: OPEN_PARK}, unavailable=frozenset({("unit", 1)}))
     assert rejected[0].constraints == (Constraint.AVAILABILITY,)
