@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core import industry
+from parkos.investment import selectors as investment_selectors
 from parkos.investment.hooks import ContractRef
 from parkos.leasing import hooks, metrics
 from parkos.leasing.choices import ContractKind, ContractLifecycle, ContractStatus, RenewalTaskStatus
@@ -67,6 +68,36 @@ def lifecycle_q(lifecycle: str, day: datetime.date) -> Q:
         case ContractLifecycle.TERMINATED:
             return Q(status=ContractStatus.TERMINATED, terminated_on__lt=day)
     raise ValueError(lifecycle)
+
+
+def contract_initial_from_lead(lead_id: int, user: Any) -> dict[str, Any]:
+    """What a contract drafted from a lead starts with: the lead, its park and enterprise, lease or
+    sale from its tenure, the move-in date, and the units it visited (else its best match there)."""
+    lead = investment_selectors.lead_list(user).filter(pk=lead_id).first()
+    if lead is None:
+        return {}
+    initial: dict[str, Any] = {"lead": lead.pk, "park": lead.park_id, "enterprise": lead.enterprise_id}
+    requirement = getattr(lead, "requirement", None)
+    if requirement is not None:
+        initial["kind"] = ContractKind.SALE if requirement.tenure == "buy" else ContractKind.LEASE
+        if requirement.move_in_on:
+            initial["start_on"] = requirement.move_in_on
+    visited = [
+        unit.pk
+        for activity in lead.activities.filter(kind="site_visit")
+        .order_by("-occurred_at", "-pk")
+        .prefetch_related("units")
+        for unit in activity.units.all()
+        if unit.park_id == lead.park_id
+    ]
+    if visited:
+        initial["units"] = list(dict.fromkeys(visited))
+    elif requirement is not None and lead.park_id is not None:
+        report = investment_selectors.match_requirement(requirement, park_ids=[lead.park_id], limit=1)
+        best = (report.matches or report.combinations or (None,))[0]
+        if best is not None and best.kind == "unit":
+            initial["units"] = [space.id for space in best.spaces]
+    return initial
 
 
 def contracts_of_leads(lead_ids: Iterable[int]) -> dict[int, list[ContractRef]]:

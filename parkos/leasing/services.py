@@ -288,7 +288,7 @@ def contract_update_draft(*, contract: Contract, actor: User | None, **terms: An
     return contract
 
 
-def _drafter_id(contract: Contract) -> int | None:
+def drafter_id(contract: Contract) -> int | None:
     """Who drafted the contract: its creator, or whoever last changed the draft's terms."""
     last_edit = (
         AuditEntry.objects.filter(object_type="leasing.contract", object_id=str(contract.pk), action=AuditAction.UPDATE)
@@ -314,7 +314,7 @@ def contract_approve(*, contract: Contract, actor: User | None, override_reason:
     if contract.status != ContractStatus.DRAFT:
         raise ValidationError(_("只有草稿合同可以审批"))
     override_reason = (override_reason or "").strip()
-    drafter = _drafter_id(contract)
+    drafter = drafter_id(contract)
     overridden = False
     if actor is not None and drafter is not None and drafter == actor.pk:
         if actor.role != Role.OPERATOR_ADMIN:

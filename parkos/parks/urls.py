@@ -16,6 +16,7 @@ urlpatterns = [
     path("buildings/<int:building_pk>/floors/new/", views.FloorCreateView.as_view(), name="floor_create"),
     path("buildings/<int:building_pk>/units/new/", views.UnitCreateView.as_view(), name="unit_create"),
     path("floors/<int:pk>/edit/", views.FloorUpdateView.as_view(), name="floor_update"),
+    path("units/autocomplete/", views.UnitAutocompleteView.as_view(), name="unit_autocomplete"),
     path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
     path("units/<int:pk>/edit/", views.UnitUpdateView.as_view(), name="unit_update"),
     path("parcels/", views.ParcelListView.as_view(), name="parcel_list"),

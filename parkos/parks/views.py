@@ -5,7 +5,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from parkos.accounts.access import Capability, acting_user, has_capability, scope_to_parks, visible_park_ids
+from parkos.core.units import format_area
 from parkos.parks import hooks, selectors, services
 from parkos.parks.choices import SpaceStatus
 from parkos.parks.filtersets import (
@@ -486,3 +487,28 @@ class ReleaseView(ParkScopedMixin, View):
         messages.success(request, _("预留已释放。"))
         space = reservation.unit or reservation.parcel
         return HttpResponseRedirect(space.get_absolute_url() if space else reverse("parks:park_list"))
+
+
+class UnitAutocompleteView(ParkScopedMixin, View):
+    """Pickers (contract entry, adjacency): units of the caller's parks by code, with status and area."""
+
+    def get(self, request: HttpRequest) -> JsonResponse:
+        term = (request.GET.get("q") or "").strip()[:40]
+        units = self.scope(Unit.objects.filter(archived_at__isnull=True)).select_related("park", "building", "floor")
+        if request.GET.get("park", "").isdigit():
+            units = units.filter(park_id=int(request.GET["park"]))
+        if term:
+            units = units.filter(code__icontains=term)
+        rows = units.with_status().order_by("park__name", "code")[:30]
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "value": u.pk,
+                        "text": f"{u.code} · {format_area(u.area_sqm)} · {SpaceStatus(u.status_now).label}",
+                        "hint": f"{u.park.name} · {u.building.name or u.building.code} · {u.floor.level_label}",
+                    }
+                    for u in rows
+                ]
+            }
+        )

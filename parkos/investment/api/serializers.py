@@ -5,9 +5,10 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from parkos.core import industry
 from parkos.investment.models import Activity, Lead, Notification, Requirement
 from parkos.investment.views import mobile_display
-from parkos.parks.choices import FireHazardClass
+from parkos.parks.choices import CleanroomGrade, FireHazardClass, cleanroom_grade_from_text
 from parkos.parks.models import Park
 
 
@@ -18,15 +19,34 @@ class TenantFireClassField(serializers.ChoiceField):
     """The tenant's class (inline enum: the parks API already names this choice set for buildings)."""
 
 
+class CleanroomGradeField(serializers.ChoiceField):
+    """A GMP grade; typed names ("10万级", "万级", "百级", "ISO 7") are accepted too (RULES §7.4)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=CleanroomGrade.choices, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        try:
+            return cleanroom_grade_from_text(str(data)) if data not in (None, "") else ""
+        except ValueError:
+            self.fail("invalid_choice", input=data)
+            raise  # unreachable: fail() raises
+
+
 class RequirementSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     fire_class = TenantFireClassField(choices=[("", ""), *FireHazardClass.choices], required=False, allow_blank=True)
+    cleanroom_grade = CleanroomGradeField(required=False, allow_blank=True)
+    industry_name = serializers.SerializerMethodField(help_text="行业代码及名称，如 C3581 医疗诊断、监护及治疗设备制造")
     preferred_parks = serializers.PrimaryKeyRelatedField(queryset=Park.objects.all(), many=True, required=False)
     processes = serializers.ListField(child=serializers.DictField(), required=False)
 
     class Meta:
         model = Requirement
         exclude = ["id", "lead", "created_at", "updated_at"]
-        read_only_fields = ["fire_class_source", "fire_class_reasons"]
+        read_only_fields = ["fire_class_source", "fire_class_reasons", "industry_code_note"]
+
+    def get_industry_name(self, obj: Requirement) -> str:
+        return industry.describe(obj.industry_code)
 
 
 class LeadSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -100,9 +120,18 @@ class MatchSpaceSerializer(serializers.Serializer):  # type: ignore[type-arg]
     code = serializers.CharField()
     building_code = serializers.CharField()
     level = serializers.IntegerField()
+    space_type = serializers.CharField()
     area = serializers.DecimalField(max_digits=12, decimal_places=2)
     rent = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
     land_price_wan_per_mu = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+
+
+class ScorePartSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    key = serializers.CharField()
+    label = serializers.CharField()
+    weight = serializers.FloatField(help_text="占总分的权重（%）")
+    value = serializers.FloatField(help_text="0–1")
+    points = serializers.FloatField()
 
 
 class MatchSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -115,6 +144,16 @@ class MatchSerializer(serializers.Serializer):  # type: ignore[type-arg]
     fits = serializers.ListField(child=serializers.CharField())
     misfits = serializers.ListField(child=serializers.CharField())
     flags = serializers.ListField(child=serializers.CharField())
+    parts = ScorePartSerializer(many=True, help_text="得分构成：只计需求中填写的条件")
+    policy_maybe = serializers.BooleanField(help_text="线索行业代码比园区政策宽：可能符合，请细化")
+
+
+class RejectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    park_id = serializers.IntegerField(source="park.id")
+    park_name = serializers.CharField(source="park.name")
+    space = MatchSpaceSerializer()
+    constraints = serializers.ListField(child=serializers.CharField())
+    reasons = serializers.ListField(child=serializers.CharField())
 
 
 class MatchReportSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -122,4 +161,7 @@ class MatchReportSerializer(serializers.Serializer):  # type: ignore[type-arg]
     combinations = MatchSerializer(many=True)
     flags = serializers.ListField(child=serializers.CharField())
     empty_reason = serializers.CharField()
+    hints = serializers.ListField(child=serializers.CharField(), help_text="无匹配时：最接近的空间及需放宽的条件")
     eliminated = serializers.DictField(child=serializers.IntegerField(), source="ranking.eliminated")
+    rejected = RejectionSerializer(many=True, help_text="?include=rejected：未入选的候选及原因（最多500个）")
+    rejected_total = serializers.IntegerField()

@@ -12,7 +12,6 @@
   }
   function init(select) {
     if (select.tomselect || typeof TomSelect === "undefined") return;
-    var url = select.dataset.url;
     var options = {
       valueField: "value",
       labelField: "text",
@@ -39,6 +38,7 @@
       },
       shouldLoad: function (query) { return query.length > 0; },
       load: function (query, callback) {
+        var url = select.dataset.url;  // read each time: the contract form points it at the chosen park
         fetch(url + (url.indexOf("?") >= 0 ? "&" : "?") + "q=" + encodeURIComponent(query), {
           credentials: "same-origin", headers: { "Accept": "application/json" }
         }).then(function (r) { return r.ok ? r.json() : []; })
