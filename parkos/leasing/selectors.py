@@ -295,6 +295,9 @@ class RentRollRow:
     end_on: datetime.date | None
     months: list[Decimal] = field(default_factory=list)
     property_fee_total: Decimal = ZERO
+    start_on: datetime.date | None = None
+    rent_per_sqm_month: Decimal | None = None
+    units: str = ""
 
     @property
     def rent_total(self) -> Decimal:
@@ -336,9 +339,11 @@ def rent_roll(park_ids: Iterable[int] | None, year: int, month: int | None = Non
     pivot = {f"m{i}": Sum("rent", filter=Q(month=c)) for i, c in enumerate(columns)}
     fields = ("contract_id", "contract__number", "contract__enterprise__name", "contract__park__name")
     rows_qs = (
-        months.values(*fields, "contract__area_sqm", "contract__end_on")
+        months.values(
+            *fields, "contract__area_sqm", "contract__end_on", "contract__start_on", "contract__rent_per_sqm_month"
+        )
         .annotate(fee=Sum("property_fee"), **pivot)
-        .order_by("contract__park__name", "contract__number")
+        .order_by("contract__park__name", "contract__enterprise__name", "contract__number")
     )
     keys = [f"m{i}" for i in range(len(columns))]
     rows = [
@@ -351,10 +356,27 @@ def rent_roll(park_ids: Iterable[int] | None, year: int, month: int | None = Non
             row["contract__end_on"],
             [row[k] or ZERO for k in keys],
             row["fee"] or ZERO,
+            start_on=row["contract__start_on"],
+            rent_per_sqm_month=row["contract__rent_per_sqm_month"],
         )
         for row in rows_qs.iterator(chunk_size=5000)
     ]
+    codes = _space_codes([r.contract_id for r in rows])
+    for row in rows:
+        row.units = "、".join(codes.get(row.contract_id, []))
     return RentRoll(year=year, month=month, columns=columns, rows=rows)
+
+
+def _space_codes(contract_ids: list[int]) -> dict[int, list[str]]:
+    """Unit and parcel codes per contract, in one query (the rent roll's unit column)."""
+    codes: dict[int, list[str]] = defaultdict(list)
+    for contract_id, unit_code, parcel_code in (
+        ContractSpace.objects.filter(contract_id__any_of=contract_ids)
+        .order_by("contract_id", "pk")
+        .values_list("contract_id", "unit__code", "parcel__code")
+    ):
+        codes[contract_id].append(unit_code or parcel_code or "")
+    return codes
 
 
 # --- Expiries, renewal tasks ---------------------------------------------------------------------

@@ -300,10 +300,13 @@ class RentRollView(ParkScopedMixin, TemplateView):
         roll = selectors.rent_roll(requested_park_ids(request), year, month)
         if request.GET.get("format") == "xlsx":
             columns = [
+                Column(_("企业"), "enterprise", width=32),
+                Column(_("园区"), "park", width=22),
+                Column(_("单元"), "units", width=16),
                 Column(_("合同编号"), "number"),
-                Column(_("园区"), "park"),
-                Column(_("企业"), "enterprise"),
                 Column(_("面积（m²）"), "area_sqm", MONEY_FORMAT),
+                Column(_("租金单价（元/m²·月）"), "rent_per_sqm_month", MONEY_FORMAT),
+                Column(_("起租日期"), "start_on", DATE_FORMAT),
                 Column(_("到期日期"), "end_on", DATE_FORMAT),
             ]
             columns += [Column(f"{c:%Y-%m}", _month_cell(i), MONEY_FORMAT) for i, c in enumerate(roll.columns)]
@@ -312,9 +315,10 @@ class RentRollView(ParkScopedMixin, TemplateView):
                 Column(_("物业费合计（元）"), "property_fee_total", MONEY_FORMAT),
             ]
             label = f"{year}-{month:02d}" if month else str(year)
-            return xlsx_response(f"{_('租金台账')}-{label}", columns, roll.rows)
+            return xlsx_response(f"{_('租金台账')}-{label}", columns, roll.rows, totals=_roll_totals(roll), freeze="D2")
         context = self.get_context_data(
             roll=roll,
+            roll_area=roll_area(roll),
             year=year,
             month=month,
             park_id=request.GET.get("park", ""),
@@ -324,6 +328,27 @@ class RentRollView(ParkScopedMixin, TemplateView):
             breadcrumbs=[(_("租售合同"), reverse("leasing:contract_list")), (_("租金台账"), "")],
         )
         return self.render_to_response(context)
+
+
+def _roll_totals(roll: selectors.RentRoll) -> list[Any]:
+    """The total row under the rent roll sheet: one cell per column, sums under the money."""
+    return [
+        _("合计"),
+        "",
+        "",
+        "",
+        roll_area(roll),
+        "",
+        "",
+        "",
+        *roll.column_totals,
+        roll.rent_total,
+        roll.property_fee_total,
+    ]
+
+
+def roll_area(roll: selectors.RentRoll) -> Decimal:
+    return sum((r.area_sqm for r in roll.rows), Decimal(0))
 
 
 class OccupancyView(ParkScopedMixin, TemplateView):
