@@ -6,8 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from parkos.parks.models import Building, Floor, LandParcel, Park, Unit
+from parkos.parks.models import Building, Floor, LandParcel, Park, SpaceMedia, Unit
 from parkos.parks.policy import normalize_industry_codes
+from parkos.parks.services import adjacent_units
 
 
 class IndustryCodesField(forms.CharField):
@@ -55,6 +56,7 @@ class BuildingForm(forms.ModelForm[Building]):
         fields = [
             "code", "name", "structure", "storeys", "basement_storeys", "fire_resistance_grade", "design_fire_class",
             "sprinklered", "status", "column_grid", "freight_lift_count", "freight_lift_t", "completed_year",
+            "land_area_sqm",
         ]  # fmt: skip
 
 
@@ -65,18 +67,34 @@ class FloorForm(forms.ModelForm[Floor]):
 
 
 class UnitForm(forms.ModelForm[Unit]):
+    adjacent_units = forms.ModelMultipleChoiceField(
+        label=_("相邻单元"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("与本单元共用隔墙（同层）或上下相邻（相邻楼层）的单元；组合匹配只组合相邻单元，上下组合须有货梯"),
+    )
+
     def __init__(self, *args: Any, building: Building | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         target = building or (self.instance.building if self.instance.pk else None)
+        adjacent: Any = self.fields["adjacent_units"]
         if target is not None:
             self.fields["floor"].queryset = target.floors.order_by("-level")  # type: ignore[attr-defined]
+            adjacent.queryset = (
+                target.units.filter(archived_at__isnull=True).exclude(pk=self.instance.pk).select_related("floor")
+            ).order_by("floor__level", "code")
+            adjacent.label_from_instance = lambda u: f"{u.code}（{u.floor.level_label}）"
+        if self.instance.pk:
+            self.initial["adjacent_units"] = [u.pk for u in adjacent_units(self.instance)]
 
     class Meta:
         model = Unit
         fields = [
-            "floor", "code", "area_sqm", "storeys_spanned", "power_kva", "freight_lift_t", "crane_t", "cleanroom_grade",
-            "wastewater_pretreatment", "hazardous_chemicals_allowed", "rent_yuan_per_sqm_month",
-            "sale_price_yuan_per_sqm", "for_sale", "lettable", "available_from",
+            "floor", "code", "space_type", "area_sqm", "storeys_spanned", "power_kva", "freight_lift_t", "crane_t",
+            "cleanroom_grade", "storage_fire_class", "cold_storage_min_c", "wastewater_pretreatment",
+            "hazardous_chemicals_allowed", "rent_yuan_per_sqm_month", "sale_price_yuan_per_sqm", "for_sale", "lettable",
+            "available_from",
         ]  # fmt: skip
         widgets = {"available_from": forms.DateInput(attrs={"type": "date"})}
 
@@ -95,3 +113,9 @@ class ReservationForm(forms.Form):
     holder_name = forms.CharField(label=_("预留对象（意向企业）"), max_length=120)
     reserved_until = forms.DateField(label=_("预留截止"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
+
+
+class SpaceMediaForm(forms.Form):
+    image = forms.ImageField(label=_("图片"), help_text=_("JPEG、PNG、WebP 或 GIF，不超过5 MB"))
+    kind = forms.ChoiceField(label=_("类型"), choices=SpaceMedia.Kind.choices, initial=SpaceMedia.Kind.PHOTO)
+    caption = forms.CharField(label=_("说明"), max_length=100, required=False)

@@ -25,6 +25,7 @@ Import never deletes or archives anything.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import io
@@ -60,6 +61,7 @@ from parkos.parks.choices import (
     CleanroomGrade,
     FireHazardClass,
     FireResistanceGrade,
+    cleanroom_grade_from_text,
 )
 from parkos.parks.models import Building, Floor, Operator, Park, Unit
 from parkos.parks.policy import normalize_industry_codes
@@ -456,6 +458,10 @@ def parse_cell(col: Col, raw: Any) -> Any:  # noqa: C901 - moves onto the shared
         value = options.get(key)
         if value is None and key.endswith("类"):
             value = options.get(key[:-1])  # "丁类" for 丁
+        if value is None and col.choices is CleanroomGrade:
+            # "C级（10万级）" from a sheet exported before #15: the GMP letter decides.
+            with contextlib.suppress(ValueError):
+                value = cleanroom_grade_from_text(_text(raw))
         if value is None:
             allowed = "、".join(zh(label) for v, label in col.choices.choices if v)
             raise CellError(_("“%(value)s”不是有效选项，可填：%(allowed)s") % {"value": raw, "allowed": allowed})

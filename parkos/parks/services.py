@@ -7,19 +7,22 @@ equal to their latest active reservation; both are maintained here and nowhere e
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.core.audit import audit_record, save_audited, snapshot
+from parkos.core.images import clean_image, thumbnail
 from parkos.core.models import AuditAction
 from parkos.parks import hooks
-from parkos.parks.models import Building, Floor, LandParcel, Park, Reservation, Unit
+from parkos.parks.models import Building, Floor, LandParcel, Park, Reservation, SpaceMedia, Unit, UnitAdjacency
 
 if TYPE_CHECKING:
     from parkos.accounts.models import User
@@ -190,7 +193,8 @@ def _check_floor_capacity(unit: Unit) -> None:
 
 
 @transaction.atomic
-def unit_create(*, actor: User | None, **fields: Any) -> Unit:
+def unit_create(*, actor: User | None, adjacent_units: Iterable[Unit] | None = None, **fields: Any) -> Unit:
+    """Add a unit (and, optionally, record which units it touches)."""
     unit = Unit()
     _assign(unit, fields, UNIT_EDITABLE_FIELDS)
     if unit.floor_id and not unit.building_id:
@@ -201,13 +205,16 @@ def unit_create(*, actor: User | None, **fields: Any) -> Unit:
         unit.design_fire_class = unit.floor.effective_fire_class
         _check_floor_capacity(unit)
     unit = _save(unit, actor=actor, before=None)
+    if adjacent_units is not None:
+        unit_set_adjacent(unit=unit, others=adjacent_units, actor=actor)
     # Reverse matching: tell officers whose open leads this new unit fits (explicit, no signals).
     hooks.space_available(unit, actor)
     return unit
 
 
 @transaction.atomic
-def unit_update(*, unit: Unit, actor: User | None, **fields: Any) -> Unit:
+def unit_update(*, unit: Unit, actor: User | None, adjacent_units: Iterable[Unit] | None = None, **fields: Any) -> Unit:
+    """Change a unit's specification (and, optionally, which units it touches)."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = snapshot(unit)
     _assign(unit, fields, UNIT_EDITABLE_FIELDS)
@@ -215,7 +222,68 @@ def unit_update(*, unit: Unit, actor: User | None, **fields: Any) -> Unit:
         raise ValidationError({"park": _("单元不能移到其他园区")})
     unit.design_fire_class = unit.floor.effective_fire_class
     _check_floor_capacity(unit)
-    return _save(unit, actor=actor, before=before)
+    unit = _save(unit, actor=actor, before=before)
+    if adjacent_units is not None:
+        unit_set_adjacent(unit=unit, others=adjacent_units, actor=actor)
+    return unit
+
+
+def adjacency_relation(unit: Unit, other: Unit) -> str:
+    """Side by side on one floor, or stacked (one directly above the other)."""
+    return UnitAdjacency.Relation.SIDE if unit.floor_id == other.floor_id else UnitAdjacency.Relation.STACKED
+
+
+@transaction.atomic
+def unit_set_adjacent(*, unit: Unit, others: Iterable[Unit], actor: User | None) -> list[Unit]:
+    """Record which units touch this one (replacing what was recorded), as data the matching combines.
+
+    A neighbour must be in the same building, on the same floor (side by side) or on the floor
+    directly above or below (stacked); pairs are stored once, the lower id first.
+    """
+    unit = Unit.objects.select_for_update().select_related("floor").get(pk=unit.pk)
+    wanted = {o.pk: o for o in others if o.pk != unit.pk}
+    errors = []
+    for other in wanted.values():
+        if other.building_id != unit.building_id:
+            errors.append(_("%(code)s 不在同一楼栋，不能相邻") % {"code": other.code})
+        elif abs(other.floor.level - unit.floor.level) > 1:
+            errors.append(_("%(code)s 与本单元隔层，不能相邻") % {"code": other.code})
+    if errors:
+        raise ValidationError({"adjacent_units": errors})
+    before = sorted(
+        {
+            a if a != unit.pk else b
+            for a, b in UnitAdjacency.objects.filter(Q(unit=unit) | Q(other=unit)).values_list("unit_id", "other_id")
+        }
+    )
+    UnitAdjacency.objects.filter(Q(unit=unit) | Q(other=unit)).delete()
+    UnitAdjacency.objects.bulk_create(
+        UnitAdjacency(
+            unit_id=min(unit.pk, other.pk),
+            other_id=max(unit.pk, other.pk),
+            park_id=unit.park_id,
+            relation=adjacency_relation(unit, other),
+        )
+        for other in wanted.values()
+    )
+    after = sorted(wanted)
+    if before != after:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=unit,
+            changes={"adjacent_units": [before, after]},
+            park_id=unit.park_id,
+        )
+    return list(wanted.values())
+
+
+def adjacent_units(unit: Unit) -> list[Unit]:
+    ids = [
+        b if a == unit.pk else a
+        for a, b in UnitAdjacency.objects.filter(Q(unit=unit) | Q(other=unit)).values_list("unit_id", "other_id")
+    ]
+    return list(Unit.objects.filter(pk__in=ids).select_related("floor").order_by("floor__level", "code"))
 
 
 @transaction.atomic
@@ -355,3 +423,50 @@ def space_set_occupancy(
     )
     space.occupancy, space.occupied_from, space.occupied_until = occupancy, occupied_from, occupied_until
     space.committed_until = committed_until
+
+
+# --- Photos and floor plans ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def space_media_add(
+    *,
+    actor: User | None,
+    upload: UploadedFile[Any],
+    kind: str = SpaceMedia.Kind.PHOTO,
+    building: Building | None = None,
+    unit: Unit | None = None,
+    caption: str = "",
+) -> SpaceMedia:
+    """Attach a photo or floor plan to a building or a unit: checked, stripped of metadata, thumbnailed."""
+    owner: Building | Unit | None = building if building is not None else unit
+    if owner is None or (building is not None and unit is not None):
+        raise ValueError("one of building or unit")
+    image = clean_image(upload)
+    media = SpaceMedia(
+        building=building,
+        unit=unit,
+        park_id=owner.park_id,
+        kind=SpaceMedia.Kind(kind),
+        caption=caption.strip()[:100],
+    )
+    media.image.save(image.name or "image.jpg", image, save=False)
+    media.thumbnail.save(f"thumb-{image.name}", thumbnail(image), save=False)
+    media.full_clean()
+    media.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=media,
+        changes={"kind": media.kind, "building": media.building_id, "unit": media.unit_id},
+        park_id=media.park_id,
+    )
+    return media
+
+
+@transaction.atomic
+def space_media_delete(*, media: SpaceMedia, actor: User | None) -> None:
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=media, park_id=media.park_id)
+    media.image.delete(save=False)
+    media.thumbnail.delete(save=False)
+    media.delete()

@@ -8,7 +8,8 @@ from rest_framework import serializers
 from parkos.core import industry
 from parkos.investment.models import Activity, Lead, Notification, Requirement
 from parkos.investment.views import mobile_display
-from parkos.parks.choices import CleanroomGrade, FireHazardClass, cleanroom_grade_from_text
+from parkos.parks.api.serializers import CleanroomGradeField
+from parkos.parks.choices import FireHazardClass
 from parkos.parks.models import Park
 
 
@@ -17,20 +18,6 @@ from parkos.parks.models import Park
 )
 class TenantFireClassField(serializers.ChoiceField):
     """The tenant's class (inline enum: the parks API already names this choice set for buildings)."""
-
-
-class CleanroomGradeField(serializers.ChoiceField):
-    """A GMP grade; typed names ("10万级", "万级", "百级", "ISO 7") are accepted too (RULES §7.4)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=CleanroomGrade.choices, **kwargs)
-
-    def to_internal_value(self, data: Any) -> str:
-        try:
-            return cleanroom_grade_from_text(str(data)) if data not in (None, "") else ""
-        except ValueError:
-            self.fail("invalid_choice", input=data)
-            raise  # unreachable: fail() raises
 
 
 class RequirementSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
