@@ -1091,11 +1091,11 @@ def _relaxation(constraint: Constraint, need: Need, space: Space) -> tuple[str, 
         gap = abs(float(wanted) - float(have)) / max(abs(float(wanted)), 1.0)
         return texts[constraint] % {"v": _num(have)}, gap
     steps: dict[Constraint, tuple[str, float] | None] = {
+        # A grade lower is a smaller step than no clean room at all.
         Constraint.CLEANROOM: (
-            gettext("洁净要求降至%(grade)s") % {"grade": grade_label(space.cleanroom)}
+            (gettext("洁净要求降至%(grade)s") % {"grade": grade_label(space.cleanroom)}, 0.3)
             if space.cleanroom
-            else gettext("不要求洁净车间"),
-            0.6,
+            else (gettext("不要求洁净车间"), 0.8)
         ),
         Constraint.FLOOR: (gettext("不限楼层"), 0.3),
         Constraint.SPACE_TYPE: (gettext("接受%(type)s") % {"type": SpaceType(space.space_type).label}, 0.5),
@@ -1125,7 +1125,7 @@ def nearest_hints(rejections: Sequence[Rejection], need: Need, *, limit: int = N
             continue
         texts = [step[0] for step in steps if step is not None]
         cost = sum(step[1] for step in steps if step is not None)
-        hint = gettext("%(changes)s可选 %(space)s（%(park)s）") % {
+        hint = gettext("%(changes)s，可选 %(space)s（%(park)s）") % {
             "changes": "、".join(texts),
             "space": rejection.space.code,
             "park": rejection.park.name,

@@ -95,6 +95,9 @@ def _mark_tenants(contracts: list[Contract]) -> None:
 
 
 @transaction.atomic
+FLAGSHIP_CODE = "CQ-BIO-01"
+
+
 def load_demo(*, scale: str = "demo", stdout: TextIO | None = None, seed: int = SEED) -> dict[str, int]:
     rng = random.Random(seed)
     today = timezone.localdate()
@@ -116,6 +119,8 @@ def load_demo(*, scale: str = "demo", stdout: TextIO | None = None, seed: int = 
         for unit in units:
             if rng.random() >= target:
                 continue
+            if park.code == FLAGSHIP_CODE and unit.cleanroom_grade and unit.pk % 3:
+                continue  # the flagship keeps clean-room-ready units on offer for medical-device prospects
             rent = unit.rent_yuan_per_sqm_month or park.rent_min_yuan_per_sqm_month or Decimal(25)
             enterprise_id = rng.choice(tenants)
             if unit.for_sale and unit.sale_price_yuan_per_sqm and rng.random() < 0.25:

@@ -174,15 +174,22 @@ def test_unavailable_candidates_are_rejected_with_the_date_they_free_up():
     assert rejected[0].constraints == (Constraint.AVAILABILITY,)
     assert rejected[0].reasons == ("2027-03-01起可交付",)
     hints = matching.nearest_hints(rejected, Need())
-    assert hints == ["入驻日期推迟至 2027-03-01可选 U1（B园）"]
+    assert hints == ["入驻日期推迟至 2027-03-01，可选 U1（B园）"]
 
 
 def test_nearest_hint_names_what_would_have_to_change():
     need = Need(area_min=Decimal(2000), area_max=Decimal(3000))
     spaces = [unit(202, code="A3-202", area=Decimal(1800)), unit(101, code="A3-101", area=Decimal(900))]
     hints = matching.nearest_hints(matching.reject(need, spaces, {1: OPEN_PARK}), need)
-    assert hints[0] == "面积下限放宽至 1,800 m²可选 A3-202（B园）"
+    assert hints[0] == "面积下限放宽至 1,800 m²，可选 A3-202（B园）"
     assert len(hints) == 2
+
+
+def test_a_lower_clean_grade_is_proposed_before_no_clean_room():
+    need = Need(cleanroom="C")
+    spaces = [unit(1, code="A1-101"), unit(2, code="C1-102", cleanroom="D")]
+    hints = matching.nearest_hints(matching.reject(need, spaces, {1: OPEN_PARK}), need)
+    assert hints[0] == "洁净要求降至D级（十万级，ISO 8），可选 C1-102（B园）"
 
 
 def test_fire_safety_is_never_proposed_as_a_relaxation():
