@@ -94,10 +94,10 @@ def _mark_tenants(contracts: list[Contract]) -> None:
     )
 
 
-@transaction.atomic
 FLAGSHIP_CODE = "CQ-BIO-01"
 
 
+@transaction.atomic
 def load_demo(*, scale: str = "demo", stdout: TextIO | None = None, seed: int = SEED) -> dict[str, int]:
     rng = random.Random(seed)
     today = timezone.localdate()
