@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from parkos.parks.models import Building, Floor, LandParcel, Park, SpaceMedia, Unit
 from parkos.parks.policy import normalize_industry_codes
 from parkos.parks.services import adjacent_units
+from parkos.web.widgets import industry_picker
 
 
 class IndustryCodesField(forms.CharField):
@@ -23,7 +24,7 @@ class IndustryCodesField(forms.CharField):
         return [part.strip() for chunk in text.split(",") for part in chunk.split() if part.strip()]
 
     def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, list):
+        if isinstance(value, list) and not getattr(self.widget, "allow_multiple_selected", False):
             return ", ".join(value)
         return value
 
@@ -37,17 +38,24 @@ class IndustryCodesField(forms.CharField):
 
 class ParkForm(forms.ModelForm[Park]):
     welcomed_industry_codes = IndustryCodesField(
-        label=_("鼓励入驻的行业代码"), required=False, help_text=_("如 27, 358, 7340；为空表示不限")
+        label=_("鼓励入驻的行业"),
+        required=False,
+        widget=industry_picker(multiple=True),
+        help_text=_("国民经济行业分类（GB/T 4754-2017）任一层级，按名称、代码或拼音搜索；为空表示不限"),
     )
 
     class Meta:
         model = Park
         fields = [
-            "code", "name", "operator", "province", "city", "district", "address", "land_area_sqm", "established_year",
-            "industry_focus", "welcomed_industry_codes", "min_tax_wan_per_mu_year", "min_investment_wan_per_mu",
-            "rent_min_yuan_per_sqm_month", "rent_max_yuan_per_sqm_month", "sale_allowed", "transport", "description",
+            "code", "name", "name_en", "operator", "province", "city", "district", "address", "land_area_sqm",
+            "established_year", "industry_focus", "welcomed_industry_codes", "min_tax_wan_per_mu_year",
+            "min_investment_wan_per_mu", "rent_min_yuan_per_sqm_month", "rent_max_yuan_per_sqm_month", "sale_allowed",
+            "transport", "description", "description_en",
         ]  # fmt: skip
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+        }
 
 
 class BuildingForm(forms.ModelForm[Building]):

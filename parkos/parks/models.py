@@ -85,6 +85,9 @@ class Park(TimeStampedModel):
 
     code = models.SlugField(_("园区编码"), max_length=40, unique=True, help_text=_("稳定的业务编码，如 CQ-BIO-01"))
     name = models.CharField(_("园区名称"), max_length=100)
+    name_en = models.CharField(
+        _("英文名称"), max_length=150, blank=True, help_text=_("英文页面显示；为空时显示中文名称")
+    )
     # PROTECT: a park's history (contracts, statistics) must never vanish with its operator.
     operator = models.ForeignKey(
         Operator, verbose_name=_("运营商"), on_delete=models.PROTECT, related_name="parks", null=True, blank=True
@@ -124,6 +127,7 @@ class Park(TimeStampedModel):
     sale_allowed = models.BooleanField(_("允许分割销售"), default=False)
     transport = models.CharField(_("交通"), max_length=300, blank=True)
     description = models.TextField(_("简介"), blank=True)
+    description_en = models.TextField(_("英文简介"), blank=True)
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
 
     objects = ParkQuerySet.as_manager()

@@ -33,6 +33,7 @@ PARK_EDITABLE_FIELDS = (
     "code", "name", "operator", "province", "city", "district", "address", "land_area_sqm", "established_year",
     "industry_focus", "welcomed_industry_codes", "min_tax_wan_per_mu_year", "min_investment_wan_per_mu",
     "rent_min_yuan_per_sqm_month", "rent_max_yuan_per_sqm_month", "sale_allowed", "transport", "description",
+    "name_en", "description_en",
 )  # fmt: skip
 BUILDING_EDITABLE_FIELDS = (
     "park", "code", "name", "structure", "storeys", "basement_storeys", "fire_resistance_grade", "design_fire_class",

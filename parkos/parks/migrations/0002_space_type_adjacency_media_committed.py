@@ -28,6 +28,16 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='park',
+            name='name_en',
+            field=models.CharField(blank=True, help_text='英文页面显示；为空时显示中文名称', max_length=150, verbose_name='英文名称'),
+        ),
+        migrations.AddField(
+            model_name='park',
+            name='description_en',
+            field=models.TextField(blank=True, verbose_name='英文简介'),
+        ),
+        migrations.AddField(
             model_name='building',
             name='land_area_sqm',
             field=models.DecimalField(blank=True, decimal_places=2, help_text='楼栋基底占用的土地；为空时按首层建筑面积计。用于分摊单元的亩均税收', max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='占地面积（m²）'),
