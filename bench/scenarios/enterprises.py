@@ -25,10 +25,11 @@ from openpyxl import Workbook
 
 from bench.harness import Case, benchmark
 from parkos.core import industry
+from parkos.core.importing.reading import Deadline, ImportLimits, Source, TableFile
+from parkos.core.models import ImportJob
 from parkos.enterprises import importing, search
 from parkos.enterprises.demo import generate, load_demo
-from parkos.enterprises.importing import read_rows
-from parkos.enterprises.models import Enterprise, ImportJob
+from parkos.enterprises.models import Enterprise
 
 IMPORT_SEED = 4754
 HEADERS = ["企业名称", "统一社会信用代码", "企业类型", "注册资本（万元）", "成立日期", "区县", "行业代码", "经营范围",
@@ -93,7 +94,14 @@ FLOOR_SQL = (
 def _floor_import(path: Path) -> int:
     """Read the file with the same reader and upsert the raw values, 1,000 rows per executemany."""
 
-    rows = read_rows(path)
+    source = Source.from_path(path)
+    limits = ImportLimits.from_settings(background=True)
+    with TableFile(source, limits, Deadline(limits.seconds), csv_title="企业") as file:
+        return _floor_upsert(file.rows(file.titles[0]))
+
+
+def _floor_upsert(numbered: Any) -> int:
+    rows = (cells for _number, cells in numbered)
     next(rows)
     now = timezone.now()
     written = 0
@@ -105,7 +113,9 @@ def _floor_import(path: Path) -> int:
         batch.clear()
 
     for row in rows:
-        name, code, _form, capital, founded, district, industry_code, scope, employees, revenue = row[:10]
+        name, code, _form, capital, founded, district, industry_code, scope, employees, revenue = (*row, *[None] * 10)[
+            :10
+        ]
         batch.append((
             name, "[]", code, False, "limited", capital or None, str(founded)[:10] or None, "", "", district,
             str(industry_code)[1:], "[]", scope, int(employees) if employees else None, revenue or None, "", False,
@@ -121,7 +131,7 @@ def _floor_import(path: Path) -> int:
 
 def _subject_import(path: Path, stored: str) -> int:
 
-    job = ImportJob.objects.create(file=stored, original_name=path.name, mode="valid_rows")
+    job = ImportJob.objects.create(importer=importing.IMPORTER, file=stored, original_name=path.name, mode="valid_rows")
     job = importing.run_import(job.pk)
     job.refresh_from_db()
     assert job.status == "done", job.message

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from parkos.core.models import AuditEntry
+from parkos.core.models import AuditEntry, ImportJob, ImportRowError
 
 
 @admin.register(AuditEntry)
@@ -20,3 +20,16 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
+    list_display = ("pk", "importer", "original_name", "mode", "status", "rows_processed", "rows_ok", "rows_failed")
+    list_filter = ("importer", "status")
+    raw_id_fields = ("created_by",)
+
+
+@admin.register(ImportRowError)
+class ImportRowErrorAdmin(admin.ModelAdmin[ImportRowError]):
+    list_display = ("job", "sheet", "row_number", "column", "message")
+    raw_id_fields = ("job",)

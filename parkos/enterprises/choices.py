@@ -54,17 +54,3 @@ class Qualification(models.TextChoices):
     LITTLE_GIANT = "little_giant", _("专精特新“小巨人”")
     GAZELLE = "gazelle", _("瞪羚企业")
     UNICORN = "unicorn", _("独角兽企业")
-
-
-class ImportMode(models.TextChoices):
-    VALID_ROWS = "valid_rows", _("仅导入有效行")
-    ALL_OR_NOTHING = "all_or_nothing", _("全部有效才导入")
-
-
-class ImportStatus(models.TextChoices):
-    PENDING = "pending", _("排队中")
-    VALIDATING = "validating", _("校验中")
-    RUNNING = "running", _("导入中")
-    DONE = "done", _("已完成")
-    REJECTED = "rejected", _("有错误，未导入")
-    FAILED = "failed", _("失败")

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from parkos.accounts.access import Capability, has_capability, is_staff_member, visible_park_ids
-from parkos.enterprises import credit_code, search
-from parkos.enterprises.models import Contact, Enterprise, ImportJob
+from parkos.core.models import ImportJob
+from parkos.enterprises import credit_code, importing, search
+from parkos.enterprises.models import Contact, Enterprise
 from parkos.enterprises.phones import parse_phone
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ def import_jobs_for(user: User | AnonymousUser) -> QuerySet[ImportJob]:
     """Import jobs a person may follow: their own; operator admins see all."""
     if not is_staff_member(user):
         return ImportJob.objects.none()
+    jobs = ImportJob.objects.filter(importer=importing.IMPORTER)
     if visible_park_ids(user) is None:
-        return ImportJob.objects.all()
-    return ImportJob.objects.filter(created_by=user.pk)
+        return jobs
+    return jobs.filter(created_by=user.pk)

@@ -7,22 +7,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from parkos.accounts.access import Capability, acting_user, has_capability, require_capability, visible_parks
+from parkos.core.importing.jobs import enqueue
+from parkos.core.models import ImportJob, ImportStatus
 from parkos.enterprises import dedup, importing, selectors, services
-from parkos.enterprises.choices import ImportStatus
 from parkos.enterprises.filtersets import EnterpriseFilterSet
 from parkos.enterprises.forms import ContactForm, EnterpriseForm, ImportForm
-from parkos.enterprises.models import Contact, Enterprise, ImportJob
-from parkos.enterprises.tasks import run_import_task
+from parkos.enterprises.models import Contact, Enterprise
 from parkos.web import panels
+from parkos.web.importing import job_page, job_report
 from parkos.web.views_generic import FilteredListView, StaffRequiredMixin
 
 
@@ -215,10 +215,9 @@ class ImportView(StaffRequiredMixin, View):
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(request, form, status=400)
-
         upload = form.cleaned_data["file"]
         job = importing.create_job(upload=upload, name=upload.name, mode=form.cleaned_data["mode"], actor=request.user)  # type: ignore[arg-type]
-        transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
+        enqueue(job)
         return redirect("enterprises:import_detail", pk=job.pk)
 
 
@@ -237,28 +236,27 @@ class ImportDetailView(StaffRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         require_capability(request.user, Capability.IMPORT_DATA)
         job = get_object_or_404(selectors.import_jobs_for(request.user), pk=pk)
-        context = {
-            "job": job,
-            "errors": job.row_errors.all()[:50],
-            "breadcrumbs": [
+        return job_page(
+            request,
+            job,
+            detail_url=reverse("enterprises:import_detail", args=[job.pk]),
+            report_url=reverse("enterprises:import_report", args=[job.pk]),
+            resume_url=reverse("enterprises:import_resume", args=[job.pk]),
+            breadcrumbs=[
                 (_("企业库"), reverse("enterprises:enterprise_list")),
                 (_("批量导入"), reverse("enterprises:import")),
                 (str(job), ""),
             ],
-        }
-        if getattr(request, "htmx", False):
-            return render(request, "enterprises/_import_progress.html", context)
-        return render(request, "enterprises/import_detail.html", context)
+        )
 
 
 class ImportResumeView(StaffRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         require_capability(request.user, Capability.IMPORT_DATA)
         job = get_object_or_404(selectors.import_jobs_for(request.user), pk=pk)
-
         if not job.finished or job.status == ImportStatus.FAILED:
             ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED).update(status=ImportStatus.RUNNING)
-            transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
+            enqueue(job)
             messages.success(request, _("已重新提交，将从中断处继续导入"))
         return redirect("enterprises:import_detail", pk=job.pk)
 
@@ -266,10 +264,7 @@ class ImportResumeView(StaffRequiredMixin, View):
 class ImportReportView(StaffRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         require_capability(request.user, Capability.IMPORT_DATA)
-        job = get_object_or_404(selectors.import_jobs_for(request.user), pk=pk)
-        if not job.error_report:
-            raise Http404(_("该导入任务没有错误报告"))
-        return FileResponse(job.error_report.open("rb"), as_attachment=True, filename=f"import-{job.pk}-errors.xlsx")
+        return job_report(get_object_or_404(selectors.import_jobs_for(request.user), pk=pk))
 
 
 class DedupView(StaffRequiredMixin, View):

@@ -8,7 +8,9 @@ class ParksConfig(AppConfig):
     verbose_name = _("园区与空间")
 
     def ready(self) -> None:
+        from parkos.core.importing.jobs import registry
         from parkos.parks import demo
+        from parkos.parks.importing import IMPORTER, WORKBOOK, build_importer
         from parkos.web import demo as web_demo
         from parkos.web import navigation
 
@@ -16,3 +18,4 @@ class ParksConfig(AppConfig):
         navigation.register("parks:availability", _("空间查询"), module="availability", order=20)
         web_demo.register("parks", demo.load_demo, order=10)
         web_demo.register("logins", demo.load_demo_logins, order=15)
+        registry.register(IMPORTER, build_importer, workbook=WORKBOOK, label=str(_("空间数据")))

@@ -5,7 +5,8 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
-from parkos.enterprises.models import Contact, Enterprise, ImportJob
+from parkos.core.models import ImportJob
+from parkos.enterprises.models import Contact, Enterprise
 from parkos.parks.models import Park
 
 

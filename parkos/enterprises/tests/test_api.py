@@ -2,8 +2,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from parkos.core.models import AuditAction, AuditEntry
-from parkos.enterprises.models import Enterprise, ImportJob
+from parkos.core.models import AuditAction, AuditEntry, ImportJob
+from parkos.enterprises.models import Enterprise
 from parkos.enterprises.tests.factories import ContactFactory, EnterpriseFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,8 @@ from django.test import Client
 from django.urls import reverse
 
 from parkos.accounts.tests.factories import UserFactory
-from parkos.core.models import AuditAction, AuditEntry
-from parkos.enterprises.choices import ImportStatus
-from parkos.enterprises.models import Contact, Enterprise, ImportJob
+from parkos.core.models import AuditAction, AuditEntry, ImportJob, ImportStatus
+from parkos.enterprises.models import Contact, Enterprise
 from parkos.enterprises.tests.factories import ContactFactory, EnterpriseFactory
 
 pytestmark = pytest.mark.django_db

@@ -40,7 +40,7 @@ def three(park_a):
 
 def csv_bytes(rows: list[dict]) -> bytes:
     headers = [c.header for c in COLUMNS]
-    by_field = {c.field: c.header for c in COLUMNS}
+    by_field = {c.field: c.header for c in COLUMNS} | {"form": "口径"}
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=headers)
     writer.writeheader()
