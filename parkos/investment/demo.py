@@ -60,7 +60,7 @@ def _parks() -> list[Park]:
 def _industry_for(park: Park, rng: random.Random, broad: bool) -> str:
     """A class under one of the park's policy codes; `broad`: the policy's division (may-fit case)."""
     policy = [c for c in park.welcomed_industry_codes if not c.isalpha()] or ["3581"]
-    code = rng.choice(policy)
+    code: str = rng.choice(policy)
     if broad:
         return code[:2]
     classes = [c for c, _label in industry.choices("class", parent=code)] if len(code) < 4 else [code]

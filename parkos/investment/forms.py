@@ -70,7 +70,7 @@ class CleanroomGradeField(forms.ChoiceField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> str:
-        text = super().to_python(value)
+        text = str(super().to_python(value))
         try:
             return cleanroom_grade_from_text(text) if text else ""
         except ValueError:

@@ -507,7 +507,10 @@ class UnitAutocompleteView(ParkScopedMixin, View):
 
     def get(self, request: HttpRequest) -> JsonResponse:
         term = (request.GET.get("q") or "").strip()[:40]
-        units = self.scope(Unit.objects.filter(archived_at__isnull=True)).select_related("park", "building", "floor")
+        units = cast(
+            SpaceQuerySet,
+            self.scope(Unit.objects.filter(archived_at__isnull=True)).select_related("park", "building", "floor"),
+        )
         if request.GET.get("park", "").isdigit():
             units = units.filter(park_id=int(request.GET["park"]))
         if term:

@@ -115,7 +115,7 @@ class MatchSpaceSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class ScorePartSerializer(serializers.Serializer):  # type: ignore[type-arg]
     key = serializers.CharField()
-    label = serializers.CharField()
+    name = serializers.CharField(source="label", help_text="得分项名称")
     weight = serializers.FloatField(help_text="占总分的权重（%）")
     value = serializers.FloatField(help_text="0–1")
     points = serializers.FloatField()

@@ -105,8 +105,11 @@ def test_adjacency_to_a_unknown_or_distant_unit_is_refused_in_chinese(alice, bui
     )
     assert not result.ok
     messages = {e.row: (e.column, e.message) for e in result.errors}
-    assert messages[2][0] == "相邻单元" and "W1-999" in messages[2][1] and "不存在" in messages[2][1]
-    assert messages[3][0] == "相邻单元" and "不在同一楼栋" in messages[3][1]
+    assert messages[2][0] == "相邻单元"
+    assert "W1-999" in messages[2][1]
+    assert "不存在" in messages[2][1]
+    assert messages[3][0] == "相邻单元"
+    assert "不在同一楼栋" in messages[3][1]
     assert not UnitAdjacency.objects.exists()
     assert not Unit.objects.filter(code__startswith="W1-").exists()
 
