@@ -22,9 +22,10 @@ from parkos.web.widgets import SearchSelect, SearchSelectMultiple
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DRAFT_FIELDS = (
     "kind", "start_on", "end_on", "handover_on", "rent_per_sqm_month", "sale_price_per_sqm", "sale_total",
-    "deposit", "payment_period", "free_rent_months", "escalation_rate", "escalation_every_years",
-    "property_fee_per_sqm_month", "property_fee_free_during_free_rent", "committed_investment_wan",
-    "committed_annual_output_wan", "committed_annual_tax_wan", "committed_jobs", "committed_production_on", "note",
+    "deposit", "payment_period", "free_rent_months", "rent_discount_rate", "rent_discount_months",
+    "escalation_rate", "escalation_every_years", "property_fee_per_sqm_month", "property_fee_free_during_free_rent",
+    "committed_investment_wan", "committed_annual_output_wan", "committed_annual_tax_wan", "committed_jobs",
+    "committed_production_on", "note",
 )  # fmt: skip
 
 
@@ -62,9 +63,17 @@ class ContractForm(forms.ModelForm):  # type: ignore[type-arg]
     lead = forms.ModelChoiceField(queryset=Lead.objects.none(), required=False, widget=forms.HiddenInput)
 
     LEASE_ONLY = (
-        "end_on", "rent_per_sqm_month", "payment_period", "free_rent_months", "escalation_percent",
-        "escalation_every_years", "property_fee_per_sqm_month", "property_fee_free_during_free_rent",
+        "end_on", "rent_per_sqm_month", "payment_period", "free_rent_months", "rent_discount_rate",
+        "rent_discount_months", "escalation_percent", "escalation_every_years", "property_fee_per_sqm_month",
+        "property_fee_free_during_free_rent",
     )  # fmt: skip
+    #: What a term of the other kind becomes (None unless the field needs a value).
+    NOT_APPLICABLE: dict[str, Any] = {
+        "free_rent_months": 0,
+        "rent_discount_rate": Decimal(0),
+        "rent_discount_months": 0,
+        "property_fee_free_during_free_rent": False,
+    }
     SALE_ONLY = ("sale_price_per_sqm", "sale_total")
 
     class Meta:
@@ -77,6 +86,8 @@ class ContractForm(forms.ModelForm):  # type: ignore[type-arg]
         visible = parks if parks is not None else Park.objects.none()
         park_field: Any = self.fields["park"]
         park_field.queryset = visible
+        for optional in ("rent_discount_rate", "rent_discount_months"):  # no discount unless stated
+            self.fields[optional].required = False
         enterprise_field: Any = self.fields["enterprise"]
         enterprise_field.queryset = Enterprise.objects.active()
         enterprise_field.widget = SearchSelect(
@@ -106,16 +117,18 @@ class ContractForm(forms.ModelForm):  # type: ignore[type-arg]
                 self.fields.pop(name)
             self.initial["escalation_percent"] = (self.instance.escalation_rate * 100).normalize()
 
+    def clean_rent_discount_rate(self) -> Decimal:
+        return self.cleaned_data.get("rent_discount_rate") or Decimal(0)
+
+    def clean_rent_discount_months(self) -> int:
+        return self.cleaned_data.get("rent_discount_months") or 0
+
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
         kind = data.get("kind") or getattr(self.instance, "kind", ContractKind.LEASE)
         # The other kind's terms are not part of this contract, whatever the page still holds.
         for name in self.SALE_ONLY if kind == ContractKind.LEASE else self.LEASE_ONLY:
-            data[name] = (
-                None
-                if name not in ("free_rent_months", "property_fee_free_during_free_rent")
-                else (0 if name == "free_rent_months" else False)
-            )
+            data[name] = self.NOT_APPLICABLE.get(name)
         percent = data.pop("escalation_percent", None)
         data["escalation_rate"] = (percent / 100).quantize(Decimal("0.0001")) if percent else Decimal(0)
         if kind == ContractKind.SALE:

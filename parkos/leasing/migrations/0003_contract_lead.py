@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('investment', '0002_requirement_constraints_notification_kind'),
         ('parks', '0002_space_type_adjacency_media_committed'),
-        ('leasing', '0001_initial'),
+        ('leasing', '0002_contract_rent_discount'),
     ]
 
     operations = [
