@@ -98,7 +98,7 @@ def _admin_widget(user: Any, active_park: Any) -> list[Widget]:
 @register()
 def _todo_widget(user: Any, active_park: Any) -> list[Widget]:
     """我的待办 on every staff dashboard: what is due by the end of the working day."""
-    items = todo.todo_for(user)
+    items = todo.todo_for(user) if is_staff_member(user) else []
     if not items:
         return []
     return [
