@@ -239,6 +239,8 @@ SPECTACULAR_SETTINGS = {
         "IncubationStageEnum": "parkos.incubation.choices.IncubationStage",
         "SlaUnitEnum": "parkos.incubation.choices.SlaUnit",
         "StageEnum": "parkos.investment.choices.LeadStage",  # the name it had before incubation added a "stage"
+        # Units' storage class shares the production classes' choices (GB 50016 甲–戊): one enum, its old name.
+        "DesignFireClassEnum": "parkos.parks.choices.FireHazardClass",
     },
 }
 

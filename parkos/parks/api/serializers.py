@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from parkos.parks.choices import CleanroomGrade, SpaceStatus, cleanroom_grade_from_text
@@ -75,6 +77,7 @@ class _SpaceSerializer(serializers.ModelSerializer[Any]):
         return str(SpaceStatus(self.get_status(obj)).label)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class AdjacentUnitsField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
     """Ids of the units this one touches (same floor side by side, or stacked on the next floor)."""
 
