@@ -23,6 +23,7 @@ from parkos.accounts.access import (
     visible_parks,
 )
 from parkos.accounts.choices import Role
+from parkos.accounts.middleware import active_park
 from parkos.accounts.models import User
 from parkos.core import industry
 from parkos.enterprises.models import Enterprise
@@ -77,7 +78,7 @@ class LeadListView(FilteredListView):
     def get_queryset(self) -> QuerySet[Lead]:
         return super().get_queryset().select_related("park", "officer", "requirement")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(
             can_manage=has_capability(self.request.user, Capability.MANAGE_LEADS),
@@ -95,8 +96,8 @@ class LeadBoardView(ParkScopedMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         leads = selectors.lead_list(request.user)
-        if getattr(request, "active_park", None) is not None:
-            leads = leads.filter(Q(park=request.active_park) | Q(park__isnull=True))  # type: ignore[attr-defined]
+        if (park := active_park(request)) is not None:
+            leads = leads.filter(Q(park=park) | Q(park__isnull=True))
         if request.GET.get("mine"):
             leads = leads.filter(officer=request.user.pk)
         cards = selectors.board_cards(leads.exclude(stage=LeadStage.LOST).order_by("-stage_changed_at", "-pk")[:600])
@@ -132,7 +133,7 @@ class LeadDetailView(ScopedDetailView):
     def get_queryset(self) -> QuerySet[Lead]:
         return super().get_queryset().select_related("park", "officer", "enterprise", "requirement")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         lead: Lead = self.object
         user = acting_user(self.request)
@@ -243,7 +244,7 @@ class LeadCreateView(LeadFormView):
             requirement=form.requirement_fields(),
             processes=form.processes() or None,
             preferred_parks=list(data.get("preferred_parks") or []),
-            officer=acting_user(self.request) if self.request.user.role == "investment_officer" else None,  # type: ignore[union-attr]
+            officer=officer if (officer := acting_user(self.request)).role == "investment_officer" else None,
             **form.lead_fields(),
         )
 
@@ -390,8 +391,8 @@ class PipelineView(ParkScopedMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         leads = selectors.lead_list(request.user)
-        if getattr(request, "active_park", None) is not None:
-            leads = leads.filter(park=request.active_park)  # type: ignore[attr-defined]
+        if (park := active_park(request)) is not None:
+            leads = leads.filter(park=park)
         return render(
             request,
             "investment/pipeline.html",

@@ -29,7 +29,7 @@ DRAFT_FIELDS = (
 )  # fmt: skip
 
 
-class ContractForm(forms.ModelForm):  # type: ignore[type-arg]
+class ContractForm(forms.ModelForm[Contract]):
     """Draft a contract: park, tenant (picked from the pool or created inline), units or a parcel, terms.
 
     Lease and sale terms are apart (the page shows the set of the chosen kind; the other set is

@@ -229,7 +229,7 @@ def contract_create_draft(
     parcel: LandParcel | None = None,
     renewal_of: Contract | None = None,
     lead: Lead | None = None,
-    **terms: Any,
+    **terms: object,
 ) -> Contract:
     """Draft a contract for some units of a park, or one parcel; nothing is occupied until signing.
 
@@ -309,7 +309,7 @@ def _locked_contract(contract: Contract) -> Contract:
 
 
 @transaction.atomic
-def contract_update_draft(*, contract: Contract, actor: User | None, **terms: Any) -> Contract:
+def contract_update_draft(*, contract: Contract, actor: User | None, **terms: object) -> Contract:
     """Change the terms of a draft (signed contracts are changed only by termination or renewal)."""
     contract = _locked_contract(contract)
     if contract.status != ContractStatus.DRAFT:
@@ -520,7 +520,7 @@ def contract_renew(
     actor: User | None,
     end_on: datetime.date,
     rent_per_sqm_month: Decimal | None = None,
-    **terms: Any,
+    **terms: object,
 ) -> Contract:
     """Draft the renewal of a signed lease: same enterprise and spaces, from the day after it ends.
 

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.forms import choose_from
 from parkos.parks.models import Building, Floor, LandParcel, Park, SpaceMedia, Unit
 from parkos.parks.policy import normalize_industry_codes
 from parkos.parks.services import adjacent_units
@@ -88,7 +89,7 @@ class UnitForm(forms.ModelForm[Unit]):
         target = building or (self.instance.building if self.instance.pk else None)
         adjacent: Any = self.fields["adjacent_units"]
         if target is not None:
-            self.fields["floor"].queryset = target.floors.order_by("-level")  # type: ignore[attr-defined]
+            choose_from(self, "floor", target.floors.order_by("-level"))
             adjacent.queryset = (
                 target.units.filter(archived_at__isnull=True).exclude(pk=self.instance.pk).select_related("floor")
             ).order_by("floor__level", "code")

@@ -57,7 +57,7 @@ class ParkListView(FilteredListView):
     def get_queryset(self) -> QuerySet[Park]:
         return super().get_queryset().filter(archived_at__isnull=True)
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         parks = list(context["object_list"])
         kpis = selectors.park_kpis([p.pk for p in parks])
@@ -74,7 +74,7 @@ class ParkDetailView(ScopedDetailView):
     park_field = "pk"
     template_name = "parks/park_detail.html"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         park: Park = self.object
         context.update(
@@ -100,7 +100,7 @@ class BuildingDetailView(ScopedDetailView):
     def get_queryset(self) -> QuerySet[Building]:
         return super().get_queryset().select_related("park")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         building: Building = self.object
         plan = selectors.building_stacking_plan(building)
@@ -143,7 +143,7 @@ class UnitDetailView(ScopedDetailView):
     def get_queryset(self) -> QuerySet[Unit]:
         return selectors.unit_search(super().get_queryset())
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         unit: Unit = self.object
         context.update(
@@ -171,7 +171,7 @@ class ParcelDetailView(ScopedDetailView):
     def get_queryset(self) -> QuerySet[LandParcel]:
         return selectors.parcel_search(super().get_queryset())
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         parcel: LandParcel = self.object
         context.update(
@@ -214,7 +214,7 @@ class AvailabilityView(FilteredListView):
     def get_queryset(self) -> QuerySet[Unit]:
         return selectors.unit_search(super().get_queryset())
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["result_count"] = (
             context["paginator"].count if context.get("paginator") else len(context["object_list"])

@@ -20,7 +20,7 @@ class TenantFireClassField(serializers.ChoiceField):
     """The tenant's class (inline enum: the parks API already names this choice set for buildings)."""
 
 
-class RequirementSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class RequirementSerializer(serializers.ModelSerializer[Requirement]):
     fire_class = TenantFireClassField(choices=[("", ""), *FireHazardClass.choices], required=False, allow_blank=True)
     cleanroom_grade = CleanroomGradeField(required=False, allow_blank=True)
     industry_name = serializers.SerializerMethodField(help_text="行业代码及名称，如 C3581 医疗诊断、监护及治疗设备制造")
@@ -36,7 +36,7 @@ class RequirementSerializer(serializers.ModelSerializer):  # type: ignore[type-a
         return industry.describe(obj.industry_code)
 
 
-class LeadSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class LeadSerializer(serializers.ModelSerializer[Lead]):
     requirement = RequirementSerializer(required=False)
     contact_mobile = serializers.CharField(required=False, allow_blank=True)
 
@@ -65,13 +65,13 @@ class LeadSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         return data
 
 
-class MoveSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MoveSerializer(serializers.Serializer[Any]):
     stage = serializers.ChoiceField(choices=Lead._meta.get_field("stage").choices)  # type: ignore[arg-type]
     lost_reason = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ActivitySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ActivitySerializer(serializers.ModelSerializer[Activity]):
     class Meta:
         model = Activity
         fields = [
@@ -94,14 +94,14 @@ class ActivitySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         }
 
 
-class NotificationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class NotificationSerializer(serializers.ModelSerializer[Notification]):
     class Meta:
         model = Notification
         fields = ["id", "lead", "text", "url", "created_at", "read_at"]
         read_only_fields = fields
 
 
-class MatchSpaceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MatchSpaceSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField()
     id = serializers.IntegerField()
     code = serializers.CharField()
@@ -113,7 +113,7 @@ class MatchSpaceSerializer(serializers.Serializer):  # type: ignore[type-arg]
     land_price_wan_per_mu = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
 
 
-class ScorePartSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ScorePartSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
     name = serializers.CharField(source="label", help_text="得分项名称")
     weight = serializers.FloatField(help_text="占总分的权重（%）")
@@ -121,7 +121,7 @@ class ScorePartSerializer(serializers.Serializer):  # type: ignore[type-arg]
     points = serializers.FloatField()
 
 
-class MatchSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MatchSerializer(serializers.Serializer[Any]):
     park_id = serializers.IntegerField(source="park.id")
     park_name = serializers.CharField(source="park.name")
     score = serializers.FloatField()
@@ -135,7 +135,7 @@ class MatchSerializer(serializers.Serializer):  # type: ignore[type-arg]
     policy_maybe = serializers.BooleanField(help_text="线索行业代码比园区政策宽：可能符合，请细化")
 
 
-class RejectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RejectionSerializer(serializers.Serializer[Any]):
     park_id = serializers.IntegerField(source="park.id")
     park_name = serializers.CharField(source="park.name")
     space = MatchSpaceSerializer()
@@ -143,7 +143,7 @@ class RejectionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     reasons = serializers.ListField(child=serializers.CharField())
 
 
-class MatchReportSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MatchReportSerializer(serializers.Serializer[Any]):
     matches = MatchSerializer(many=True)
     combinations = MatchSerializer(many=True)
     flags = serializers.ListField(child=serializers.CharField())
