@@ -367,8 +367,8 @@ class MoveForm(forms.Form):
     )
 
 
-class OfficerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
+class OfficerChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
         return str(obj.get_full_name() or obj.username)
 
 
@@ -380,5 +380,5 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, parks: Any, officers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["park"].queryset = parks  # type: ignore[attr-defined]
-        self.fields["officer"].queryset = officers  # type: ignore[attr-defined]
+        choose_from(self, "park", parks)
+        choose_from(self, "officer", officers)

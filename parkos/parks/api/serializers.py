@@ -78,7 +78,7 @@ class _SpaceSerializer(serializers.ModelSerializer[Any]):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class AdjacentUnitsField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+class AdjacentUnitsField(serializers.PrimaryKeyRelatedField[Unit]):
     """Ids of the units this one touches (same floor side by side, or stacked on the next floor)."""
 
     def get_queryset(self) -> Any:
