@@ -6,8 +6,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
-from parkos.investment import matching
+from parkos.investment import matching, services
 from parkos.investment.matching import Constraint, Need, ParkInfo, Space
 from parkos.parks.choices import CleanroomGrade, cleanroom_grade_from_text
 
@@ -231,3 +232,17 @@ def test_tax_per_mu_uses_the_land_apportioned_to_a_unit():
     assert round(matching.land_mu(need, (stacked,)), 2) == 0.75
     # Counted on its own floor area it would read 10 万元/亩 and be flagged.
     assert matching.threshold_flags(need, (unit(),), PARK) == ["预计亩均税收10万元/亩，低于A园门槛30万元/亩"]
+
+
+def test_processes_without_shares_may_use_the_whole_area_and_errors_read_in_chinese():
+    fire_class, reasons = services.derive_fire_class(
+        [{"kind": "solvent", "flash_point_c": "13"}, {"kind": "combustible_solids"}]
+    )
+    assert fire_class == "jia"
+    assert any("未申报面积占比" in r for r in reasons)
+    with pytest.raises(ValidationError) as excinfo:
+        services.derive_fire_class(
+            [{"kind": "solvent", "share": "0.7", "flash_point_c": "13"}, {"kind": "combustible_solids", "share": "0.6"}]
+        )
+    message = excinfo.value.message_dict["processes"][0]
+    assert message == "工艺申报有误：各工艺面积占比之和超过100%"
