@@ -244,6 +244,8 @@ SPECTACULAR_SETTINGS = {
         "AlarmRuleKindEnum": "parkos.monitoring.choices.RuleKind",
         # Leasing had "reason" first; monitoring's reject reasons must not rename its enum.
         "ReasonEnum": "parkos.leasing.choices.TerminationReason",
+        # Units' storage class shares the production classes' choices (GB 50016 甲–戊): one enum, its old name.
+        "DesignFireClassEnum": "parkos.parks.choices.FireHazardClass",
     },
 }
 
