@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from parkos.core.models import AuditEntry, ImportJob, ImportRowError
+from parkos.core.models import AuditEntry, ImportJob, ImportRowError, ProcessHeartbeat, ScheduledRun
 
 
 @admin.register(AuditEntry)
@@ -33,3 +33,28 @@ class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
 class ImportRowErrorAdmin(admin.ModelAdmin[ImportRowError]):
     list_display = ("job", "sheet", "row_number", "column", "message")
     raw_id_fields = ("job",)
+
+
+@admin.register(ScheduledRun)
+class ScheduledRunAdmin(admin.ModelAdmin[ScheduledRun]):
+    """Read-only: the schedulers and the worker write runs."""
+
+    list_display = ("job", "due_at", "status", "claimed_by", "started_at", "finished_at")
+    list_filter = ("job", "status")
+    readonly_fields = [f.name for f in ScheduledRun._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ProcessHeartbeat)
+class ProcessHeartbeatAdmin(admin.ModelAdmin[ProcessHeartbeat]):
+    list_display = ("name", "kind", "hostname", "pid", "started_at", "seen_at")
+    list_filter = ("kind",)
+    readonly_fields = [f.name for f in ProcessHeartbeat._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
