@@ -118,6 +118,8 @@ def _database(url: str) -> dict[str, Any]:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
+        # Tests in memory, as with Django's own engine name (pytest-django only recognises that name).
+        config["TEST"] = {"NAME": ":memory:"}
     else:
         # The statistics census hashes one group per enterprise and year (4,000 for a park of 2,000);
         # PostgreSQL's default 4 MB makes the planner sort instead, spilling to disk (39 ms → 22 ms).

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import signal
-import threading
+import time
 from types import FrameType
 from typing import Any
 
@@ -32,22 +32,24 @@ class Command(BaseCommand):
         jobs = scheduled_jobs()  # a bad line of SCHEDULED_JOBS stops the scheduler at start, not at 06:30
         name = node_name(ProcessKind.SCHEDULER)
         started_at = timezone.now()
-        stop = threading.Event()
+        self.running = True
 
         def request_stop(signum: int, frame: FrameType | None) -> None:
-            stop.set()
+            self.running = False
 
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
         self.stdout.write(f"scheduler {name}: {', '.join(f'{j.name} ({j.when})' for j in jobs)}")
-        while not stop.is_set():
+        while self.running:
             close_old_connections()
             moment = now or timezone.now()
             beat(name=name, kind=ProcessKind.SCHEDULER, started_at=started_at)
-            for run in claim_due_runs(now=moment, node=name, jobs=jobs):
-                self.stdout.write(f"claimed {run.job} due {run.due_at.isoformat()} (run {run.pk})")
+            claim_due_runs(now=moment, node=name, jobs=jobs)  # each claim is logged
             forget_gone_processes(now=moment)
             close_old_connections()
             if once:
                 return
-            stop.wait(interval)
+            # Short naps: a stop request is honoured within a second.
+            next_check = time.monotonic() + interval
+            while self.running and time.monotonic() < next_check:
+                time.sleep(min(1.0, max(0.0, next_check - time.monotonic())))
