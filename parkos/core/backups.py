@@ -125,6 +125,13 @@ def _sha256(path: Path) -> str:
 # --- Backup ---------------------------------------------------------------------------------------
 
 
+def _server_version() -> int:
+    """The PostgreSQL server's version number (150004 for 15.4)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version_num")
+        return int(cursor.fetchone()[0])
+
+
 def _pg_tool(name: str, server_version: int) -> str:
     """pg_dump/pg_restore of the server's major version (an older one refuses a newer server)."""
     if bin_dir := os.environ.get("PG_BIN_DIR"):
@@ -158,8 +165,16 @@ def _backup_postgresql(target: Path) -> tuple[dict[str, TableStat], list[str]]:
             snapshot = cursor.fetchone()[0]
         args, env = _pg_env(connection)
         dump = subprocess.Popen(  # noqa: S603 - fixed program, arguments from settings
-            [_pg_tool("pg_dump", connection.pg_version), "-Fc", "--no-owner", "--snapshot", snapshot, "-f", str(target)]
-            + args,
+            [
+                _pg_tool("pg_dump", _server_version()),
+                "-Fc",
+                "--no-owner",
+                "--snapshot",
+                snapshot,
+                "-f",
+                str(target),
+                *args,
+            ],
             env=env,
             stderr=subprocess.PIPE,
             text=True,
@@ -284,9 +299,7 @@ def check_schema(manifest: dict[str, Any]) -> None:
     if extra:
         details.append(_("本程序没有的迁移：%(list)s") % {"list": ", ".join(extra[:10])})
     raise BackupError(
-        _(
-            "备份的数据库结构版本与当前 ParkOS 不一致，拒绝恢复。请用制作该备份的 ParkOS 版本恢复，再运行 migrate 升级。"
-        )
+        _("备份的数据库结构版本与当前 ParkOS 不一致，拒绝恢复。请用制作该备份的 ParkOS 版本恢复，再运行 migrate 升级。")
         + " "
         + "；".join(details)
     )
@@ -309,7 +322,7 @@ def _no_django_connection() -> Iterator[None]:
 def _restore_postgresql(dump: Path) -> dict[str, TableStat]:
     args, env = _pg_env(connection)
     connection.ensure_connection()
-    tool = _pg_tool("pg_restore", connection.pg_version)
+    tool = _pg_tool("pg_restore", _server_version())
     with _no_django_connection():
         result = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
             [tool, "--no-owner", "--no-acl", "--exit-on-error", "--single-transaction", *args, str(dump)],
@@ -329,9 +342,11 @@ def _restore_sqlite(copy: Path) -> dict[str, TableStat]:
     with _no_django_connection():
         for suffix in ("-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
-        with closing(sqlite3.connect(f"file:{copy}?mode=ro", uri=True)) as source:
-            with closing(sqlite3.connect(target)) as dest:
-                source.backup(dest)
+        with (
+            closing(sqlite3.connect(f"file:{copy}?mode=ro", uri=True)) as source,
+            closing(sqlite3.connect(target)) as dest,
+        ):
+            source.backup(dest)
     return sqlite_fingerprint(target)
 
 
@@ -368,9 +383,7 @@ def restore_backup(*, backup: Path, replace_media: bool = False) -> dict[str, Ta
     expected = {table: TableStat(**stat) for table, stat in manifest["tables"].items()}
     if restored != expected:
         differing = sorted(t for t in expected.keys() | restored.keys() if expected.get(t) != restored.get(t))
-        raise BackupError(
-            _("恢复后的数据与备份清单不符（表：%(tables)s）。") % {"tables": ", ".join(differing[:10])}
-        )
+        raise BackupError(_("恢复后的数据与备份清单不符（表：%(tables)s）。") % {"tables": ", ".join(differing[:10])})
     media_count = _restore_media(backup / MEDIA_ARCHIVE, replace=replace_media)
     if media_count != manifest["files"]["media"]["files"]:
         raise BackupError(_("恢复的媒体文件数与备份清单不符。"))
