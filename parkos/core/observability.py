@@ -108,7 +108,7 @@ def _view_name(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return "<unresolved>"
-    return match.view_name or match._func_path
+    return str(match.view_name or match._func_path)
 
 
 class RequestLogMiddleware:
