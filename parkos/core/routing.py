@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -34,9 +34,6 @@ PRIMARY_ONLY_APPS = frozenset(
 
 _replica_reads: ContextVar[bool] = ContextVar("parkos_replica_reads", default=False)
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
 
 @contextmanager
 def using_replica() -> Iterator[None]:
@@ -48,7 +45,7 @@ def using_replica() -> Iterator[None]:
         _replica_reads.reset(token)
 
 
-def replica_reads(view: Callable[P, R]) -> Callable[P, R]:
+def replica_reads[**P, R](view: Callable[P, R]) -> Callable[P, R]:
     """A view whose reads may be served by the replica: reports, KPIs, exports, searches."""
 
     @wraps(view)

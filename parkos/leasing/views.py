@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -25,6 +26,7 @@ from parkos.accounts.access import (
     visible_parks,
 )
 from parkos.core.models import AuditEntry
+from parkos.core.routing import replica_reads
 from parkos.core.xlsx import DATE_FORMAT, MONEY_FORMAT, Column, xlsx_response
 from parkos.leasing import schedule, selectors, services
 from parkos.leasing.choices import ContractKind, ContractStatus
@@ -268,6 +270,7 @@ def _month_cell(index: int) -> Any:
     return cell
 
 
+@method_decorator(replica_reads, name="get")
 class RentRollView(ParkScopedMixin, TemplateView):
     template_name = "leasing/rent_roll.html"
 
@@ -304,6 +307,7 @@ class RentRollView(ParkScopedMixin, TemplateView):
         return self.render_to_response(context)
 
 
+@method_decorator(replica_reads, name="get")
 class OccupancyView(ParkScopedMixin, TemplateView):
     """Occupancy by park on a day (any past date), and by month over a year, with WALT."""
 
