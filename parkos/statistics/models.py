@@ -7,7 +7,7 @@ back to them. Money is stored in 元 (Decimal), energy in 吨标准煤, land in 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +28,9 @@ from parkos.statistics.choices import (
 )
 from parkos.statistics.products import ClinicalStage, DeviceClass, DrugRegistrationCategory, parse_device_number
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 ZERO = Decimal(0)
 
 #: The figures of a report, with the field that holds each and its prior-year twin.
@@ -35,7 +38,7 @@ MONEY_FIELDS = ("output", "revenue", "profit", "taxes", "rnd_spending", "fixed_a
 VALUE_FIELDS = (*MONEY_FIELDS, "employees", "energy_tce")
 
 
-def _money(label: Any, *, allow_negative: bool = False) -> Any:
+def _money(label: StrPromise, *, allow_negative: bool = False) -> models.DecimalField[Decimal | None, Decimal | None]:
     validators = [] if allow_negative else [MinValueValidator(ZERO)]
     return models.DecimalField(label, max_digits=18, decimal_places=2, null=True, blank=True, validators=validators)
 
