@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import IO
 
 from django.db import connections
 
@@ -98,14 +99,15 @@ def process_env(var_dir: Path, database: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def manage(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
-    """Start `manage.py ARGS` (returns at once; `.communicate()` to wait)."""
+def manage(*args: str, env: dict[str, str], log: IO[str] | None = None) -> subprocess.Popen[str]:
+    """Start `manage.py ARGS` (returns at once; `.communicate()` to wait). A long-running process
+    writes to `log` instead of pipes nobody reads while it runs (a full pipe would stall it)."""
     return subprocess.Popen(  # noqa: S603 - this interpreter and our manage.py
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=log or subprocess.PIPE,
+        stderr=log or subprocess.PIPE,
         text=True,
     )
 
@@ -123,7 +125,7 @@ def wait_http(port: int, path: str, *, process: subprocess.Popen[str] | None = N
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.communicate()[1][-3000:]}")
+            raise RuntimeError(f"server exited: {(process.communicate()[1] or '')[-3000:]}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", path)
@@ -134,7 +136,9 @@ def wait_http(port: int, path: str, *, process: subprocess.Popen[str] | None = N
     raise RuntimeError(f"nothing answered on port {port} within {timeout} s")
 
 
-def start_app_server(port: int, env: dict[str, str], *, workers: int = 1) -> subprocess.Popen[str]:
+def start_app_server(
+    port: int, env: dict[str, str], *, workers: int = 1, log: IO[str] | None = None
+) -> subprocess.Popen[str]:
     """granian serving ParkOS, as deploy/Procfile does."""
     return subprocess.Popen(  # noqa: S603 - this interpreter and granian
         [
@@ -159,7 +163,7 @@ def start_app_server(port: int, env: dict[str, str], *, workers: int = 1) -> sub
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log or subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
