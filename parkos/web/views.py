@@ -43,10 +43,22 @@ def _check_cache() -> None:
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and monitors: the database (and replica), the cache, and the background
-    processes' heartbeats; 503 naming what failed when anything did."""
+    processes' heartbeats; 503 naming what failed when anything did.
+
+    `?only=database,cache` limits the checks: a load balancer probing an app node should not take
+    every node out of rotation because the (shared) task worker stopped.
+    """
     checks: dict[str, Callable[[], None]] = {"database": lambda: _check_database("default"), "cache": _check_cache}
     if replica_configured():
         checks["replica"] = lambda: _check_database(REPLICA)
+    background = ["worker", "scheduler"]
+    if only := request.GET.get("only", ""):
+        wanted = {name.strip() for name in only.split(",")}
+        unknown = wanted - {*checks, *background}
+        if unknown:
+            return JsonResponse({"status": "error", "unknown": sorted(unknown)}, status=400)
+        checks = {name: check for name, check in checks.items() if name in wanted}
+        background = [kind for kind in background if kind in wanted]
     report: dict[str, Any] = {}
     failed: list[str] = []
     for name, check in checks.items():
@@ -59,11 +71,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
         else:
             report[name] = "ok"
     max_age = settings.HEALTHZ_WORKER_MAX_AGE_SECONDS
-    if max_age and "database" not in failed:
+    if max_age and background and "database" not in failed:
         problems = heartbeat_failures(now=timezone.now(), max_age_seconds=max_age)
-        for kind in ("worker", "scheduler"):
+        for kind in background:
             report[kind] = f"failed: {problems[kind]}" if kind in problems else "ok"
-        failed.extend(problems)
+        failed.extend(kind for kind in background if kind in problems)
     if failed:
         return JsonResponse({"status": "error", "failed": failed, **report}, status=503)
     return JsonResponse({"status": "ok", **report})

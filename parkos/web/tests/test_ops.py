@@ -38,6 +38,16 @@ def test_healthz_names_a_missing_worker(db, client):
     assert body["database"] == "ok"
 
 
+def test_healthz_only_checks_what_the_load_balancer_asks(db, client):
+    # No worker or scheduler has reported: the full check fails, the app node's own check does not.
+    assert client.get("/healthz").status_code == 503
+    response = client.get("/healthz", {"only": "database,cache"})
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert client.get("/healthz", {"only": "worker"}).json()["failed"] == ["worker"]
+    assert client.get("/healthz", {"only": "disk"}).status_code == 400
+
+
 def test_healthz_names_an_unreachable_cache(db, client, settings):
     _beat_all()
     port = free_port()  # nothing listens there
