@@ -50,7 +50,7 @@ class ParkListView(FilteredListView):
     def get_queryset(self) -> QuerySet[Park]:
         return super().get_queryset().filter(archived_at__isnull=True)
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         parks = list(context["object_list"])
         kpis = selectors.park_kpis([p.pk for p in parks])
@@ -67,7 +67,7 @@ class ParkDetailView(ScopedDetailView):
     park_field = "pk"
     template_name = "parks/park_detail.html"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         park: Park = self.object
         context.update(
@@ -93,7 +93,7 @@ class BuildingDetailView(ScopedDetailView):
     def get_queryset(self) -> QuerySet[Building]:
         return super().get_queryset().select_related("park")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         building: Building = self.object
         plan = selectors.building_stacking_plan(building)
@@ -134,7 +134,7 @@ class UnitDetailView(ScopedDetailView):
     def get_queryset(self) -> QuerySet[Unit]:
         return selectors.unit_search(super().get_queryset())
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         unit: Unit = self.object
         context.update(
@@ -159,7 +159,7 @@ class ParcelDetailView(ScopedDetailView):
     def get_queryset(self) -> QuerySet[LandParcel]:
         return selectors.parcel_search(super().get_queryset())
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         parcel: LandParcel = self.object
         context.update(
@@ -203,7 +203,7 @@ class AvailabilityView(FilteredListView):
     def get_queryset(self) -> QuerySet[Unit]:
         return selectors.unit_search(super().get_queryset())
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["result_count"] = (
             context["paginator"].count if context.get("paginator") else len(context["object_list"])

@@ -8,7 +8,6 @@ hours (a lease that ended, a reservation released by the daily job): the schedul
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
@@ -29,12 +28,12 @@ class Command(BaseCommand):
 
     def handle(
         self,
-        *args: Any,
+        *args: object,
         unit: int | None,
         parcel: int | None,
         changed_within_hours: int | None,
         dry_run: bool,
-        **options: Any,
+        **options: object,
     ) -> None:
         if changed_within_hours is not None:
             self.sweep(hours=changed_within_hours, dry_run=dry_run)
