@@ -44,10 +44,10 @@ class ScheduledRunAdmin(admin.ModelAdmin[ScheduledRun]):
     list_filter = ("job", "status")
     readonly_fields = [f.name for f in ScheduledRun._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: ScheduledRun | None = None) -> bool:
         return False
 
 
@@ -57,5 +57,5 @@ class ProcessHeartbeatAdmin(admin.ModelAdmin[ProcessHeartbeat]):
     list_filter = ("kind",)
     readonly_fields = [f.name for f in ProcessHeartbeat._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -120,7 +120,6 @@ class RequestLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         inbound = request.headers.get("X-Request-ID", "")
         request_id = inbound if _INBOUND_ID.match(inbound) else uuid.uuid4().hex
-        request.request_id = request_id  # type: ignore[attr-defined]
         started = time.perf_counter()
         with request_context(request_id):
             response = self.get_response(request)
