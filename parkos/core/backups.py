@@ -354,7 +354,9 @@ def _restore_media(archive: Path, *, replace: bool) -> int:
     media = Path(settings.MEDIA_ROOT)
     if media.exists() and any(media.iterdir()):
         if not replace:
-            raise BackupError(_("媒体目录 %(path)s 不为空；请指定一个空目录，或加 --replace-media 覆盖。") % {"path": media})
+            raise BackupError(
+                _("媒体目录 %(path)s 不为空；请指定一个空目录，或加 --replace-media 覆盖。") % {"path": media}
+            )
         shutil.rmtree(media)
     media.mkdir(parents=True, exist_ok=True)
     with tarfile.open(archive, "r:gz") as tar:
