@@ -74,7 +74,8 @@ def production_stack(django_db_setup, django_db_blocker, tmp_path_factory) -> It
         PARKOS_HTTPS="false",
         CACHE_BACKEND="django.core.cache.backends.dummy.DummyCache",
     )
-    code, _out, err = finish(manage("collectstatic", "--noinput", "--verbosity", "0", env=env))
+    # Compressing every static file takes minutes on a busy machine.
+    code, _out, err = finish(manage("collectstatic", "--noinput", "--verbosity", "0", env=env), timeout=900)
     assert code == 0, err
     port = free_port()
     with (var_dir / "stack.log").open("w") as log:
