@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -25,6 +26,7 @@ from parkos.accounts.access import (
     visible_parks,
 )
 from parkos.core.models import AuditEntry
+from parkos.core.routing import replica_reads
 from parkos.core.xlsx import DATE_FORMAT, MONEY_FORMAT, Column, xlsx_response
 from parkos.leasing import schedule, selectors, services
 from parkos.leasing.choices import ContractKind, ContractStatus
@@ -290,6 +292,7 @@ def _month_cell(index: int) -> Any:
     return cell
 
 
+@method_decorator(replica_reads, name="get")
 class RentRollView(ParkScopedMixin, TemplateView):
     template_name = "leasing/rent_roll.html"
 
@@ -351,6 +354,7 @@ def roll_area(roll: selectors.RentRoll) -> Decimal:
     return sum((r.area_sqm for r in roll.rows), Decimal(0))
 
 
+@method_decorator(replica_reads, name="get")
 class OccupancyView(ParkScopedMixin, TemplateView):
     """Occupancy by park on a day (any past date), and by month over a year, with WALT."""
 
@@ -368,16 +372,35 @@ class OccupancyView(ParkScopedMixin, TemplateView):
         total = selectors.occupancy_on(day, park_ids)
         year = _int_param(request, "year", day.year, 2000, 2100)
         series = selectors.occupancy_series(selectors.month_ends(year), park_ids)
-        chart = {
-            "months": [f"{o.day:%Y-%m}" for o in series],
-            "by_area": [float(o.by_area_pct) if o.by_area_pct is not None else None for o in series],
-            "by_count": [float(o.by_count_pct) if o.by_count_pct is not None else None for o in series],
-            "parks": [parks[pid].name for pid in sorted(by_park, key=lambda p: parks[p].name) if pid in parks],
-            "park_rates": [
-                float(by_park[pid].by_area_pct or 0)
-                for pid in sorted(by_park, key=lambda p: parks[p].name)
-                if pid in parks
+        park_order = [pid for pid in sorted(by_park, key=lambda p: parks[p].name) if pid in parks]
+        # Complete ECharts options, rendered by the shell's static charts.js (no inline script: CSP).
+        chart_month = {
+            "title": {"text": str(_("各月末出租率（%）")), "textStyle": {"fontSize": 14}},
+            "tooltip": {"trigger": "axis"},
+            "legend": {"top": 24},
+            "grid": {"top": 60},
+            "xAxis": {"type": "category", "data": [f"{o.day:%Y-%m}" for o in series]},
+            "yAxis": {"type": "value", "max": 100},
+            "series": [
+                {
+                    "name": str(_("按面积")),
+                    "type": "line",
+                    "data": [float(o.by_area_pct) if o.by_area_pct is not None else None for o in series],
+                },
+                {
+                    "name": str(_("按单元数")),
+                    "type": "line",
+                    "data": [float(o.by_count_pct) if o.by_count_pct is not None else None for o in series],
+                },
             ],
+        }
+        chart_park = {
+            "title": {"text": str(_("各园区出租率（按面积，%）")), "textStyle": {"fontSize": 14}},
+            "tooltip": {},
+            "grid": {"left": 160},
+            "xAxis": {"type": "value", "max": 100},
+            "yAxis": {"type": "category", "data": [parks[pid].name for pid in park_order]},
+            "series": [{"type": "bar", "data": [float(by_park[pid].by_area_pct or 0) for pid in park_order]}],
         }
         context = self.get_context_data(
             day=day,
@@ -385,7 +408,8 @@ class OccupancyView(ParkScopedMixin, TemplateView):
             total=total,
             walt=selectors.walt_on(day, park_ids),
             rows=sorted(((parks[pid], occ) for pid, occ in by_park.items() if pid in parks), key=lambda r: r[0].name),
-            chart_json=chart,
+            chart_month=chart_month,
+            chart_park=chart_park,
             park_id=request.GET.get("park", ""),
             parks=visible_parks(request.user).filter(archived_at__isnull=True).only("pk", "name"),
             breadcrumbs=[(_("租售合同"), reverse("leasing:contract_list")), (_("出租率"), "")],

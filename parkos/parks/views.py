@@ -9,10 +9,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
 from parkos.accounts.access import Capability, acting_user, has_capability, scope_to_parks, visible_park_ids
+from parkos.core.routing import replica_reads
 from parkos.core.units import format_area
 from parkos.parks import hooks, selectors, services
 from parkos.parks.choices import SpaceStatus
@@ -200,6 +202,7 @@ class ParcelListView(FilteredListView):
         return selectors.parcel_search(super().get_queryset())
 
 
+@method_decorator(replica_reads, name="get")
 class AvailabilityView(FilteredListView):
     """Find space across every park the person may see: units (list or per building) and parcels."""
 

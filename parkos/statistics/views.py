@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Ht
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -32,6 +33,7 @@ from parkos.accounts.access import (
 from parkos.core.importing.forms import goes_to_background
 from parkos.core.importing.jobs import enqueue
 from parkos.core.models import ImportJob
+from parkos.core.routing import replica_reads
 from parkos.core.xlsx import XLSX_CONTENT_TYPE, content_disposition
 from parkos.parks.models import Park
 from parkos.statistics import importing, muju, report, selectors, services
@@ -71,6 +73,7 @@ class ParkPageMixin(StaffRequiredMixin):
         return get_object_or_404(scope_to_parks(self.request.user, Park.objects.all(), "pk"), pk=pk)
 
 
+@method_decorator(replica_reads, name="get")
 class DashboardView(ParkPageMixin, View):
     """The park director's dashboard: KPIs of the year so far, trend, 亩均 grades, who has not reported."""
 
@@ -114,6 +117,7 @@ class DashboardView(ParkPageMixin, View):
         return render(request, "statistics/dashboard.html", context)
 
 
+@method_decorator(replica_reads, name="get")
 class PortfolioView(StaffRequiredMixin, View):
     """Every visible park side by side: output, growth, 规上, 升规, occupancy."""
 
@@ -150,6 +154,7 @@ class ReportMixin(ParkPageMixin):
         return park, period, context
 
 
+@method_decorator(replica_reads, name="get")
 class ReportView(ReportMixin, View):
     def get(self, request: HttpRequest, pk: int, year: int) -> HttpResponse:
         park, _period, context = self.build(pk, year)
@@ -167,6 +172,7 @@ class ReportView(ReportMixin, View):
         return render(request, "statistics/report.html", context)
 
 
+@method_decorator(replica_reads, name="get")
 class ReportPdfView(ReportMixin, View):
     def get(self, request: HttpRequest, pk: int, year: int) -> HttpResponse:
         _park, _period, context = self.build(pk, year)
@@ -176,6 +182,7 @@ class ReportPdfView(ReportMixin, View):
         return response
 
 
+@method_decorator(replica_reads, name="get")
 class ReportXlsxView(ReportMixin, View):
     def get(self, request: HttpRequest, pk: int, year: int) -> HttpResponse:
         _park, _period, context = self.build(pk, year)
@@ -220,6 +227,7 @@ class SourcesView(StaffRequiredMixin, View):
         )
 
 
+@method_decorator(replica_reads, name="get")
 class MujuView(ParkPageMixin, View):
     def get(self, request: HttpRequest, pk: int, year: int) -> HttpResponse:
         park = self.get_park(pk)
