@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from parkos.statistics import kpi
-from parkos.statistics.narrative import ReportPeriod
+from parkos.statistics.kpi import ReportPeriod
 from parkos.statistics.selectors import load_rows, period_table, report_queryset
 
 

@@ -56,6 +56,7 @@ __all__ = [
     "expected_reporters",
     "grade_distribution",
     "land_area_by_enterprise",
+    "load_rows",
     "muju_evaluation",
     "pending_submissions",
     "period_table",
