@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any, Final
@@ -226,6 +226,7 @@ class MonthlyReportImporter(TableImporter[MonthlyRow]):
 
     def begin_pass(self, *, writing: bool) -> None:
         self.enterprises: dict[int, int] = {}  # row number → enterprise id
+        self.blank: set[int] = set()  # rows without a figure of the period (a prefilled template's unfilled rows)
         self.seen: dict[tuple[int, int, int], int] = {}
         self.forms: dict[tuple[int, int], tuple[bool, int]] = {}
         self.rows = 0
@@ -240,6 +241,9 @@ class MonthlyReportImporter(TableImporter[MonthlyRow]):
             {r.data.name for r in rows if r.data.name and not r.data.credit_code and not r.data.enterprise_id}
         )
         for row in rows:
+            if all(getattr(row.data, name) is None for name, _label, _kind in FIGURES):
+                self.blank.add(row.number)
+                continue
             enterprise_id = self._enterprise(table, row, _Lookup(by_code, by_id, named), ctx)
             if enterprise_id is not None:
                 self.enterprises[row.number] = enterprise_id
@@ -336,7 +340,7 @@ class MonthlyReportImporter(TableImporter[MonthlyRow]):
                 )
 
     def apply(self, table: TableSpec[MonthlyRow], rows: Sequence[Row[MonthlyRow]], ctx: ImportContext) -> None:
-        ready = [(self.enterprises[r.number], r.data) for r in rows]
+        ready = [(self.enterprises[r.number], r.data) for r in rows if r.number not in self.blank]
         existing = {
             (r.enterprise_id, r.year, r.month): r
             for r in MonthlyReport.objects.select_for_update().filter(
@@ -373,6 +377,10 @@ class MonthlyReportImporter(TableImporter[MonthlyRow]):
         self.rows += len(rows)
 
     def finish(self, ctx: ImportContext) -> None:
+        if self.blank:
+            ctx.warnings.append(
+                _("%(count)s行没有填写本期任何数据（如填报模板中尚未填写的企业），未导入") % {"count": len(self.blank)}
+            )
         counts = ctx.counts.get(TABLE.name)
         if counts is None or ctx.dry_run:
             return
@@ -434,9 +442,14 @@ def create_job(*, park: Park, upload: IO[bytes], name: str, actor: User | None) 
     )
 
 
-def template_bytes() -> bytes:
-    """The import template: headers with their units, one example row (marked "#", skipped on import)."""
+def template_bytes(prefilled: Sequence[Mapping[str, Any]] = ()) -> bytes:
+    """The import template: headers with their units, one example row (marked "#", skipped on import),
+    then ``prefilled`` rows (field → cell, amounts in the template's 万元): a park's 本月填报模板."""
     example = {c.field: c.example for c in COLUMNS} | _EXAMPLE
+    book = template_workbook(WORKBOOK, examples={TABLE.name: [example]})
+    sheet = book.worksheets[0]
+    for row in prefilled:
+        sheet.append([row.get(c.field) for c in COLUMNS])
     buffer = io.BytesIO()
-    template_workbook(WORKBOOK, examples={TABLE.name: [example]}).save(buffer)
+    book.save(buffer)
     return buffer.getvalue()

@@ -61,6 +61,7 @@ __all__ = [
     "pending_submissions",
     "period_table",
     "portfolio_kpis",
+    "prefilled_template_rows",
     "proposed_changes",
     "report_kpis",
     "report_queryset",
@@ -413,3 +414,45 @@ def proposed_changes(submission: ReportSubmission) -> list[tuple[str, str, str]]
             if (None if current is None else Decimal(current)) != proposed:
                 changes.append((label, _shown(current, kind), _shown(proposed, kind)))
     return changes
+
+
+def _in_form_units(value: Decimal | int | None, kind: str) -> Decimal | int | None:
+    if value is None or kind != "money":
+        return value
+    return (Decimal(value) / WAN).quantize(Decimal("0.000001")).normalize()
+
+
+def prefilled_template_rows(park_id: int, year: int, month: int) -> list[dict[str, object]]:
+    """The park's 本月填报模板: one row per enterprise expected to report the month (by name), with
+    its credit code and name, the form it reports the year in, and 上年同期 prefilled from its own row
+    of the same month last year (any park; only when that row has the same form) — the officer types
+    only this month's figures. Amounts in 万元, the template's unit."""
+    enterprises = list(
+        expected_reporters(park_id, year, month).order_by("name").values_list("pk", "name", "credit_code")
+    )
+    ids = [pk for pk, _name, _code in enterprises]
+    last_year = {
+        r.enterprise_id: r for r in MonthlyReport.objects.filter(enterprise_id__in=ids, year=year - 1, month=month)
+    }
+    forms = dict(
+        MonthlyReport.objects.filter(enterprise_id__in=ids, year=year)
+        .order_by("enterprise_id", "-month")
+        .values_list("enterprise_id", "is_cumulative")
+    )
+    rows: list[dict[str, object]] = []
+    for pk, name, code in enterprises:
+        before = last_year.get(pk)
+        cumulative = forms.get(pk, True if before is None else before.is_cumulative)
+        row: dict[str, object] = {
+            "credit_code": code or "",
+            "enterprise_id": "" if code else pk,
+            "name": name,
+            "year": year,
+            "month": month,
+            "is_cumulative": "累计" if cumulative else "当月",
+        }
+        if before is not None and before.is_cumulative == cumulative:
+            for field, _header, kind in FORM_FIGURES:
+                row[f"prior_{field}"] = _in_form_units(getattr(before, field), kind)
+        rows.append(row)
+    return rows

@@ -16,6 +16,7 @@ urlpatterns = [
     path("parks/<int:pk>/calendar/", views.CalendarView.as_view(), name="calendar"),
     path("parks/<int:pk>/entry/", views.EntryView.as_view(), name="entry"),
     path("parks/<int:pk>/import/", views.ImportView.as_view(), name="import"),
+    path("parks/<int:pk>/import/month.xlsx", views.PrefilledTemplateView.as_view(), name="prefilled_template"),
     path("parks/<int:pk>/submissions/", views.SubmissionsView.as_view(), name="submissions"),
     path(
         "parks/<int:pk>/submissions/<int:submission>/decide/",

@@ -7,6 +7,7 @@ own enterprise's figures.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -418,6 +419,23 @@ class ImportTemplateView(StaffRequiredMixin, View):
         return response
 
 
+class PrefilledTemplateView(ParkPageMixin, View):
+    """The park's 本月填报模板 (``?year=&month=``, last month by default): its enterprises listed,
+    上年同期 prefilled from last year's rows."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        park = self.get_park(pk)
+        require_capability(request.user, Capability.MANAGE_STATISTICS, park)
+        last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+        year = _int(request.GET.get("year"), last_month.year)
+        month = min(max(_int(request.GET.get("month"), last_month.month), 1), 12)
+        rows = selectors.prefilled_template_rows(park.pk, year, month)
+        response = HttpResponse(importing.template_bytes(rows), content_type=XLSX_CONTENT_TYPE)
+        name = _("%(park)s%(year)s年%(month)s月统计填报模板.xlsx") % {"park": park.name, "year": year, "month": month}
+        response["Content-Disposition"] = content_disposition(name)
+        return response
+
+
 # --- enterprise users ----------------------------------------------------------------------------
 
 
@@ -469,10 +487,13 @@ class TenantReportsView(TenantMixin, View):
                 apply_validation_error(form, exc)
             else:
                 if submission.status == SubmissionStatus.PENDING:
-                    message = _("%(year)s年%(month)s月的修订已提交，园区审核通过后生效。")
+                    message = _("%(period)s的修订已提交，园区审核通过后生效。")
                 else:
-                    message = _("%(year)s年%(month)s月统计数据已提交。")
-                messages.success(request, message % {"year": submission.year, "month": submission.month})
+                    message = _("%(period)s统计数据已提交。")
+                period = MonthlyReport(
+                    year=submission.year, month=submission.month, is_cumulative=data["is_cumulative"]
+                )
+                messages.success(request, message % {"period": period.period_label})
                 return HttpResponseRedirect(reverse("park_statistics:tenant_reports"))
         return self._render(form, moves)
 

@@ -11,6 +11,7 @@ from parkos.core.models import AuditEntry, ImportJob
 from parkos.core.tests.import_files import FORMATS, million_empty_rows_xlsx, table_file
 from parkos.core.tests.import_files import csv_bytes as table_csv
 from parkos.enterprises.tests.factories import EnterpriseFactory
+from parkos.statistics import selectors
 from parkos.statistics.importing import import_reports, template_bytes
 from parkos.statistics.models import MonthlyReport
 from parkos.statistics.tests.conftest import csv_bytes, year_rows
@@ -260,3 +261,20 @@ def test_a_name_beside_a_code_is_checked_not_ignored(park_a, three, alice):
 def test_a_row_without_code_id_or_name_is_refused(park_a, alice):
     result = _named_import(park_a, alice, [["", 2025, 3, "累计", 100]])
     assert [e.message for e in result.errors] == ["须填写统一社会信用代码、企业ID或企业名称"]
+
+
+def test_prefilled_template_lists_the_park_and_last_years_figures_and_reads_back(park_a, three, alice):
+    import_reports(park=park_a, name="2025.csv", data=csv_bytes(year_rows(three)), actor=alice)
+    rows = selectors.prefilled_template_rows(park_a.pk, 2026, 11)
+    by_name = {row["name"]: row for row in rows}
+    assert list(by_name) == sorted(by_name)  # by name, every expected reporter
+    assert set(by_name) == {e.name for e in three}
+    e3 = by_name["丙器械有限公司"]
+    assert (e3["year"], e3["month"], e3["is_cumulative"], e3["prior_revenue"]) == (2026, 11, "累计", Decimal(2200))
+    assert "prior_revenue" not in by_name["甲科技股份有限公司"]  # no November last year: nothing to prefill
+    e3["revenue"] = 2500  # the officer fills one enterprise, leaves the others
+    result = import_reports(park=park_a, name="m.xlsx", data=template_bytes(rows), actor=alice)
+    assert result.ok, result.errors
+    assert result.warnings == ["2行没有填写本期任何数据（如填报模板中尚未填写的企业），未导入"]
+    saved = MonthlyReport.objects.get(year=2026, month=11)
+    assert (saved.enterprise_id, saved.revenue, saved.prior_revenue) == (three[2].pk, 25_000_000, 22_000_000)
