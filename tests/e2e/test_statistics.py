@@ -140,7 +140,8 @@ def test_officer_imports_the_prefilled_template_in_yuan_like_wan(page, park_a, b
         page.goto(f"/statistics/parks/{park_a.pk}/import/")
         page.get_by_label("文件（.xlsx 或 .csv）").set_input_files(str(upload))
         page.get_by_role("button", name="导入").click()
-        expect(page.get_by_text("没有填写本期任何数据")).to_be_visible()  # the unfilled enterprise's row is skipped, and said so
+        # The unfilled enterprise's row is skipped, and said so.
+        expect(page.get_by_text("没有填写本期任何数据")).to_be_visible()
         stored[unit] = dict(
             MonthlyReport.objects.filter(year=month.year, month=month.month).values_list("enterprise_id", "revenue")
         )
