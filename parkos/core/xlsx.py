@@ -71,7 +71,7 @@ def resolve(row: Any, accessor: str | Callable[[Any], Any]) -> Any:
     return value
 
 
-def cell_value(value: Any) -> Any:
+def cell_value(value: object) -> Any:
     """A Python value as Excel stores it: numbers and dates stay typed, the rest becomes text."""
     if value is None or isinstance(value, int | float | Decimal | datetime.date):
         if isinstance(value, bool):
@@ -87,7 +87,7 @@ def cell_value(value: Any) -> Any:
     return str(value)
 
 
-def _cell(ws: WriteOnlyWorksheet, value: Any, number_format: str | None = None) -> WriteOnlyCell:
+def _cell(ws: WriteOnlyWorksheet, value: object, number_format: str | None = None) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=cell_value(value))
     if isinstance(cell.value, str) and cell.data_type == "f":
         # A text starting with "=" would become a live formula (formula injection): keep it text.

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from parkos.accounts.access import Capability, has_capability, require_capability, visible_parks
+from parkos.accounts.access import Capability, acting_user, has_capability, require_capability, visible_parks
 from parkos.core.importing.jobs import enqueue
 from parkos.core.models import ImportJob, ImportStatus
 from parkos.enterprises import dedup, importing, selectors, services
@@ -42,7 +42,7 @@ class EnterpriseListView(FilteredListView):
         # The pool is operator-wide: every staff member reads every profile; personal data is scoped elsewhere.
         return selectors.enterprise_list(user=self.request.user)
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_change"] = has_capability(self.request.user, Capability.CHANGE_ENTERPRISE)
         context["can_import"] = has_capability(self.request.user, Capability.IMPORT_DATA)
@@ -57,7 +57,9 @@ class EnterpriseDetailView(StaffRequiredMixin, View):
         unmasked = selectors.contact_details_visible(request.user, enterprise)
         if unmasked:
             # Recorded in this request, in its own transaction, before the numbers are sent.
-            services.contacts_record_view(contacts=contacts, actor=request.user, remote_addr=_client_ip(request))  # type: ignore[arg-type]
+            services.contacts_record_view(
+                contacts=contacts, actor=acting_user(request), remote_addr=_client_ip(request)
+            )
         return render(
             request,
             "enterprises/enterprise_detail.html",
@@ -114,7 +116,7 @@ class EnterpriseFormView(StaffRequiredMixin, View):
             try:
                 if enterprise is None:
                     enterprise = services.enterprise_create(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=acting_user(request),
                         parks=parks,
                         tags=kwargs["tags"],
                         accept_checksum_mismatch=kwargs["accept"],
@@ -124,7 +126,7 @@ class EnterpriseFormView(StaffRequiredMixin, View):
                 else:
                     enterprise = services.enterprise_update(
                         enterprise=enterprise,
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=acting_user(request),
                         parks=parks,
                         tags=kwargs["tags"],
                         accept_checksum_mismatch=kwargs["accept"],
@@ -153,7 +155,7 @@ class ContactCreateView(StaffRequiredMixin, View):
         form = ContactForm(request.POST)
         if form.is_valid():
             try:
-                services.contact_create(enterprise=enterprise, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+                services.contact_create(enterprise=enterprise, actor=acting_user(request), **form.cleaned_data)
                 messages.success(request, _("已添加联系人"))
                 return redirect("enterprises:enterprise_detail", pk=enterprise.pk)
             except ValidationError as exc:
@@ -176,7 +178,7 @@ class ContactCreateView(StaffRequiredMixin, View):
 class ContactEraseView(StaffRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         contact = _contact_for(request, pk)
-        services.contact_erase(contact=contact, actor=request.user)  # type: ignore[arg-type]
+        services.contact_erase(contact=contact, actor=acting_user(request))
         messages.success(request, _("已删除该联系人的个人信息"))
         return redirect("enterprises:enterprise_detail", pk=contact.enterprise_id)
 
@@ -184,7 +186,7 @@ class ContactEraseView(StaffRequiredMixin, View):
 class ContactExportView(StaffRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         contact = _contact_for(request, pk)
-        data = services.contact_export(contact=contact, actor=request.user)  # type: ignore[arg-type]
+        data = services.contact_export(contact=contact, actor=acting_user(request))
         response = HttpResponse(
             json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
         )
@@ -216,7 +218,9 @@ class ImportView(StaffRequiredMixin, View):
         if not form.is_valid():
             return self._render(request, form, status=400)
         upload = form.cleaned_data["file"]
-        job = importing.create_job(upload=upload, name=upload.name, mode=form.cleaned_data["mode"], actor=request.user)  # type: ignore[arg-type]
+        job = importing.create_job(
+            upload=upload, name=upload.name, mode=form.cleaned_data["mode"], actor=acting_user(request)
+        )
         enqueue(job)
         return redirect("enterprises:import_detail", pk=job.pk)
 
@@ -285,7 +289,7 @@ class DedupView(StaffRequiredMixin, View):
         keep = get_object_or_404(pool, pk=request.POST.get("keep") or 0)
         merge = get_object_or_404(pool, pk=request.POST.get("merge") or 0)
         try:
-            services.enterprise_merge(keep=keep, merge=merge, actor=request.user)  # type: ignore[arg-type]
+            services.enterprise_merge(keep=keep, merge=merge, actor=acting_user(request))
             messages.success(request, _("已将“%(merged)s”合并到“%(kept)s”") % {"merged": merge.name, "kept": keep.name})
         except ValidationError as exc:
             messages.error(request, exc.messages[0])

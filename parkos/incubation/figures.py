@@ -20,7 +20,8 @@ from django.urls import reverse
 
 from parkos.statistics import kpi
 from parkos.statistics.kpi import ReportPeriod
-from parkos.statistics.selectors import load_rows, period_table, report_queryset
+from parkos.statistics.kpi.gather import load_rows, period_table
+from parkos.statistics.selectors import report_queryset
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ from parkos.incubation.models import (
 from parkos.leasing import selectors as leasing_selectors
 from parkos.leasing.hooks import RentSupport
 from parkos.leasing.schedule import next_term_start
+from parkos.parks.models import Park
 
 ZERO = Decimal(0)
 WAN = Decimal(10000)
@@ -432,7 +433,7 @@ class ChargeLine:
     occurred_on: datetime.date
 
 
-def chargeable_services(*, park: Any, start: datetime.date, end: datetime.date) -> list[ChargeLine]:
+def chargeable_services(*, park: Park, start: datetime.date, end: datetime.date) -> list[ChargeLine]:
     """Priced requests of a park resolved between `start` and `end` (inclusive), oldest first."""
     tz = timezone.get_current_timezone()
     rows = (
@@ -711,7 +712,7 @@ def _whole_months(start: datetime.date, end: datetime.date) -> int:
     return months
 
 
-def rent_support(enterprise: Enterprise, park: Any, start_on: datetime.date) -> RentSupport | None:
+def rent_support(enterprise: Enterprise, park: Park, start_on: datetime.date) -> RentSupport | None:
     """The rent support of the programme an enterprise is incubated in, for a lease starting on `start_on`.
 
     Counted from admission (RULES §13.3): a programme's "first 12 months free, the next 12 at half"

@@ -26,7 +26,7 @@ DRAFT_FIELDS = (
 )  # fmt: skip
 
 
-class ContractForm(forms.ModelForm):  # type: ignore[type-arg]
+class ContractForm(forms.ModelForm[Contract]):
     """Draft a contract: park, tenant (by name or credit code), units by code or a parcel, terms."""
 
     park = forms.ModelChoiceField(queryset=Park.objects.none(), label=_("园区"))

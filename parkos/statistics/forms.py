@@ -10,6 +10,7 @@ from django.forms import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.forms import choose_from
 from parkos.core.importing.forms import ImportFileField
 from parkos.core.units import WAN
 from parkos.enterprises.models import Enterprise
@@ -94,9 +95,8 @@ class OfficerReportForm(ReportForm):
 
     def __init__(self, *args: Any, enterprises: QuerySet[Enterprise] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["enterprise"]
-        if enterprises is not None and isinstance(field, forms.ModelChoiceField):
-            field.queryset = enterprises
+        if enterprises is not None:
+            choose_from(self, "enterprise", enterprises)
         self.order_fields(["enterprise", "year", "month", "is_cumulative"])
 
 

@@ -56,7 +56,6 @@ __all__ = [
     "expected_reporters",
     "grade_distribution",
     "land_area_by_enterprise",
-    "load_rows",
     "muju_evaluation",
     "pending_submissions",
     "period_table",

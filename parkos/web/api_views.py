@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from rest_framework.serializers import BaseSerializer
 
 from parkos.accounts.access import Capability, require_capability, require_park, scope_to_parks
 from parkos.accounts.permissions import StaffWithCapability
@@ -41,11 +42,11 @@ class ParkScopedViewSetMixin:
         if self.park_field != "pk":
             require_park(self.request.user, self.park_of_payload(validated))
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         self.check_payload_park(serializer.validated_data)
         serializer.save()
 
-    def perform_update(self, serializer: Any) -> None:
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         self.check_payload_park(serializer.validated_data)
         serializer.save()
 

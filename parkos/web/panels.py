@@ -11,13 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class PanelRow:
     label: Any
-    value: Any = ""
+    value: object = ""
     url: str = ""
 
 
@@ -53,7 +55,7 @@ def register(topic: str) -> Callable[[Provider], Provider]:
     return decorator
 
 
-def panels_for(enterprise: Any, user: Any) -> list[Panel]:
+def panels_for(enterprise: Any, user: AbstractBaseUser | AnonymousUser) -> list[Panel]:
     """One panel per topic: the provider's, or a placeholder when no app provides it (or it has nothing)."""
     panels = []
     for topic, title in TOPICS.items():

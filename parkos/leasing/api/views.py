@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from parkos.accounts.access import Capability, acting_user, require_capability, require_park, visible_park_ids
@@ -52,7 +53,7 @@ class ContractViewSet(
     def get_queryset(self) -> QuerySet[Contract]:
         return selectors.contract_list(super().get_queryset()).prefetch_related("spaces")
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         self.require_capability(Capability.MANAGE_CONTRACTS, data["park"])
         units = data.pop("units", [])

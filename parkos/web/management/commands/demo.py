@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.management.base import BaseCommand, CommandParser
 
 from parkos.accounts.demo import demo_logins
@@ -19,7 +17,7 @@ class Command(BaseCommand):
             "--scale", choices=["demo", "full"], default="demo", help="demo：默认规模；full：95个园区、22万家企业"
         )
 
-    def handle(self, *args: Any, scale: str, **options: Any) -> None:
+    def handle(self, *args: object, scale: str, **options: object) -> None:
         for loader in demo.loaders():
             loader.load(scale=scale, stdout=self.stdout)
         refresh_planner_statistics()
