@@ -364,6 +364,8 @@ class ImportView(ParkPageMixin, View):
                         "unchanged": result.unchanged,
                     },
                 )
+                for warning in result.warnings:  # e.g. a prefilled template's unfilled rows, skipped
+                    messages.warning(request, warning)
                 return HttpResponseRedirect(reverse("park_statistics:import", args=[park.pk]))
             if dry_run:
                 form = ImportForm()  # the file must be chosen again; this time it imports
