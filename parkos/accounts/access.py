@@ -47,6 +47,8 @@ class Capability(enum.StrEnum):
     MANAGE_SERVICES = "manage_services"
     MANAGE_STATISTICS = "manage_statistics"
     MANAGE_FACILITIES = "manage_facilities"
+    MANAGE_PROJECTS = "manage_projects"
+    MANAGE_STAKES = "manage_stakes"
     VIEW_AUDIT = "view_audit"
 
 
@@ -67,6 +69,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_CONTRACTS,
             Capability.MANAGE_SERVICES,
             Capability.MANAGE_STATISTICS,
+            Capability.MANAGE_PROJECTS,
+            Capability.MANAGE_STAKES,
             Capability.VIEW_AUDIT,
         }
     ),
@@ -78,6 +82,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CONTACT_DETAILS,
             Capability.IMPORT_DATA,
             Capability.MANAGE_LEADS,
+            Capability.MANAGE_PROJECTS,
         }
     ),
     Role.LEASING_MANAGER: frozenset(

@@ -8,10 +8,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from parkos.enterprises.models import Enterprise
+from parkos.enterprises.selectors import enterprise_by_reference
 from parkos.leasing.choices import ContractKind, TerminationReason
 from parkos.leasing.models import Contract
 from parkos.parks.models import LandParcel, Park, Unit
@@ -60,12 +59,10 @@ class ContractForm(forms.ModelForm[Contract]):
     def clean_enterprise_ref(self) -> Any:
 
         value = self.cleaned_data["enterprise_ref"].strip()
-        match = list(
-            Enterprise.objects.active().filter(Q(credit_code=value.upper()) | Q(name=value)).order_by("pk")[:2]
-        )
-        if not match:
+        enterprise = enterprise_by_reference(value)
+        if enterprise is None:
             raise ValidationError(_("企业库中没有找到“%(v)s”，请先在企业库中建档") % {"v": value})
-        return match[0]
+        return enterprise
 
     def clean_rent_discount_rate(self) -> Decimal:
         return self.cleaned_data.get("rent_discount_rate") or Decimal(0)

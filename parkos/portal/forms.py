@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.forms import choose_from
+from parkos.core.images import MAX_BYTES
 from parkos.parks.models import Park
-from parkos.portal.images import MAX_BYTES
 from parkos.portal.models import Article, SiteSettings
 from parkos.portal.services import ARTICLE_EDITABLE_FIELDS, SETTINGS_EDITABLE_FIELDS, clean_image_cached, parse_tags
 

@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 
 from parkos.core.audit import audit_record, model_changes, snapshot
+from parkos.core.images import clean_image
 from parkos.core.models import AuditAction
 from parkos.parks.models import Park
 from parkos.portal.choices import ArticleStatus
-from parkos.portal.images import clean_image
 from parkos.portal.models import SITE_SETTINGS_PK, Article, ArticleImage, ArticleTag, SiteSettings
 from parkos.portal.rendering import render_markdown
 

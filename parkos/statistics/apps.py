@@ -9,9 +9,11 @@ class StatisticsConfig(AppConfig):
 
     def ready(self) -> None:
         from parkos.core.importing.jobs import registry
+        from parkos.innovation import hooks as innovation_hooks
         from parkos.leasing import hooks as leasing_hooks
         from parkos.statistics import (
             demo,
+            feeds,
             panels,  # noqa: F401  (registers its enterprise-page panel)
             selectors,
             widgets,  # noqa: F401  (registers the dashboard widgets)
@@ -26,6 +28,7 @@ class StatisticsConfig(AppConfig):
         )
         web_demo.register("statistics", demo.load_demo, order=70)
         registry.register(IMPORTER, build_importer, workbook=WORKBOOK, label=str(_("月度统计")))
+        innovation_hooks.provide_scale_ups(feeds.scale_ups)
         leasing_hooks.provide_commitment_actuals(
             lambda enterprise, since: selectors.enterprise_actuals_for_commitments(enterprise=enterprise, since=since)
         )

@@ -24,8 +24,8 @@ from openpyxl import Workbook
 from parkos.core.units import NOT_COMPUTABLE, WAN
 from parkos.core.xlsx import DECIMAL1_FORMAT, MONEY_FORMAT, Column, write_sheet
 from parkos.enterprises.sizing import SIZE_CLASS_LABELS
+from parkos.innovation.regulatory import ClinicalStage, DeviceStage
 from parkos.statistics import charts
-from parkos.statistics.choices import DeviceStatus
 from parkos.statistics.kpi import (
     INDICATOR_LABELS,
     INDICATORS,
@@ -40,7 +40,6 @@ from parkos.statistics.kpi import (
 )
 from parkos.statistics.kpi.assembly import ReportKpis, report_kpis
 from parkos.statistics.kpi.narrative import point_change_phrase
-from parkos.statistics.products import ClinicalStage
 from parkos.statistics.selectors import MujuLine
 
 QUARTERS: Final = {"q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12)}
@@ -229,7 +228,7 @@ def headline(report: ReportKpis) -> list[Line]:
 
 def stage_rows(report: ReportKpis) -> list[tuple[str, int]]:
     labels = {stage.value: str(stage.label) for stage in ClinicalStage}
-    labels.update({f"device_{s.value}": _("器械·%(status)s") % {"status": s.label} for s in DeviceStatus})
+    labels.update({f"device_{s.value}": _("器械·%(status)s") % {"status": s.label} for s in DeviceStage})
     return [(labels.get(key, key), count) for key, count in sorted(report.products_by_stage.items())]
 
 

@@ -1,4 +1,4 @@
-"""Panels on the enterprise page that other apps fill: leads, contracts, services, statistics.
+"""Panels on the enterprise page that other apps fill: leads, contracts, services, statistics, innovation.
 
 The enterprise page must not import every later app, and those apps must not edit its template, so
 each registers a provider here from its AppConfig.ready(). A topic with no provider shows its
@@ -40,6 +40,7 @@ TOPICS: dict[str, Any] = {
     "contracts": _("合同"),
     "services": _("企业服务"),
     "statistics": _("统计数据"),
+    "innovation": _("项目、研发与里程碑"),
 }
 _PROVIDERS: dict[str, Provider] = {}
 

@@ -16,13 +16,19 @@ from decimal import Decimal
 from typing import Final
 
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 
 from parkos.core import industry
 from parkos.enterprises.models import Enterprise
+from parkos.innovation import selectors as innovation
+from parkos.innovation.regulatory import (
+    DEVICE_IN_DEVELOPMENT,
+    IN_CLINICAL_TRIAL,
+    ClinicalStage,
+    Pathway,
+    is_class_one,
+)
 from parkos.parks.models import Park
 from parkos.parks.selectors import lettable_and_vacant_area
-from parkos.statistics.choices import DeviceStatus, MilestoneKind, ProductKind
 from parkos.statistics.kpi.figures import Figure, GrowthFigure
 from parkos.statistics.kpi.gather import (
     Gathered,
@@ -45,8 +51,6 @@ from parkos.statistics.kpi.totals import (
     rnd_intensity_of,
     total_of,
 )
-from parkos.statistics.models import Milestone, Product, Project
-from parkos.statistics.products import IN_CLINICAL_TRIAL, ClinicalStage, DrugRegistrationCategory
 
 __all__ = [
     "HEADLINE",
@@ -75,7 +79,6 @@ HEADLINE: Final[tuple[Indicator, ...]] = (
     "employees",
 )
 _DRUG_FINISHED: Final = {ClinicalStage.APPROVED, ClinicalStage.PHASE4}
-_DEVICE_IN_RND: Final = {DeviceStatus.IN_DEVELOPMENT, DeviceStatus.IN_REVIEW}
 
 
 @dataclass(frozen=True)
@@ -198,27 +201,26 @@ def _occupancy(areas: Iterable[tuple[Decimal, Decimal]]) -> Decimal | None:
     return ((lettable - vacant) / lettable * 100).quantize(Decimal("0.1"))
 
 
-#: kind, is_key, drug category, stage, stage since, device status
-_ProductRow = tuple[str, bool, str, str, datetime.date | None, str]
-
-
-def _product_counts(rows: Iterable[_ProductRow], period: ReportPeriod) -> tuple[dict[str, int], int, int, int]:
+def _product_counts(
+    rows: Iterable[innovation.ReportProduct], period: ReportPeriod
+) -> tuple[dict[str, int], int, int, int]:
     """Products by stage (now), key products in R&D, 1类新药 in trials, products that entered phase III in the period."""
     start, end = period.dates
     by_stage: Counter[str] = Counter()
     in_rnd = class1 = phase3 = 0
-    for kind, is_key, category, stage, since, device_status in rows:
-        if kind == ProductKind.DRUG:
+    for product in rows:
+        stage, since = product.stage, product.stage_since
+        if product.pathway == Pathway.CLINICAL:
             by_stage[stage or "preclinical"] += 1
-            if is_key and stage not in _DRUG_FINISHED:
+            if product.is_key and stage not in _DRUG_FINISHED:
                 in_rnd += 1
-            if category == DrugRegistrationCategory.CAT_1 and stage in IN_CLINICAL_TRIAL:
+            if is_class_one(product.drug_category) and stage in IN_CLINICAL_TRIAL:
                 class1 += 1
             if stage == ClinicalStage.PHASE3 and since is not None and start <= since <= end:
                 phase3 += 1
         else:
-            by_stage[f"device_{device_status or 'in_development'}"] += 1
-            if is_key and device_status in _DEVICE_IN_RND:
+            by_stage[f"device_{product.device_stage or 'in_development'}"] += 1
+            if product.is_key and product.device_stage in DEVICE_IN_DEVELOPMENT:
                 in_rnd += 1
     return dict(by_stage), in_rnd, class1, phase3
 
@@ -229,56 +231,32 @@ class _Extras:
 
     projects: list[ProjectLine] = field(default_factory=list)
     project_investment: Decimal = ZERO
-    products: list[_ProductRow] = field(default_factory=list)
+    products: list[innovation.ReportProduct] = field(default_factory=list)
     listings: list[ListingLine] = field(default_factory=list)
     areas: list[tuple[Decimal, Decimal]] = field(default_factory=list)  # (lettable, vacant) per park
 
 
 def _extras(scope: Scope, period: ReportPeriod) -> dict[int, _Extras]:
     """Per park: projects completed (建成投用) in the period and investment completed in it, products,
-    listings and lettable/vacant area. Five queries, whatever the number of parks."""
+    listings (all from `parkos.innovation.selectors`) and lettable/vacant area. Five queries, whatever
+    the number of parks."""
     start, end = period.dates
     extras: dict[int, _Extras] = defaultdict(_Extras)
-    projects = Project.objects.all() if scope is None else Project.objects.filter(park_id__in=scope)
-    progress = projects.filter(
-        progress__year=period.year, progress__month__gte=period.first_month, progress__month__lte=period.last_month
+    invested = innovation.investment_by_project(
+        park_ids=scope, year=period.year, first_month=period.first_month, last_month=period.last_month
     )
-    by_project: dict[int, Decimal] = {}
-    for project_id, park_id, total in (
-        progress.values_list("pk", "park_id").annotate(total=Sum("progress__investment")).order_by()
-    ):
-        by_project[project_id] = total or ZERO
-        extras[park_id].project_investment += total or ZERO
-    completed = (
-        projects.filter(completed_on__gte=start, completed_on__lte=end)
-        .select_related("enterprise")
-        .order_by("completed_on", "pk")
-    )
-    for p in completed:
+    for line in invested.values():
+        extras[line.park_id].project_investment += line.total
+    for p in innovation.projects_completed(park_ids=scope, start=start, end=end):
+        spent = invested[p.pk].total if p.pk in invested else ZERO
         extras[p.park_id].projects.append(
-            ProjectLine(
-                p.pk,
-                p.name,
-                p.enterprise.name if p.enterprise else "",
-                p.planned_investment,
-                by_project.get(p.pk) or ZERO,
-                p.started_on,
-                p.completed_on,
-            )
+            ProjectLine(p.pk, p.name, p.enterprise, p.planned_investment, spent, p.started_on, p.completed_on)
         )
-    products = Product.objects.all() if scope is None else Product.objects.filter(park_id__in=scope)
-    for park_id, kind, is_key, category, stage, since, device_status in products.values_list(
-        "park_id", "kind", "is_key", "drug_category", "stage", "stage_since", "device_status"
-    ):
-        extras[park_id].products.append((kind, is_key, category, stage, since, device_status))
-    milestones = Milestone.objects.filter(kind=MilestoneKind.LISTING, on__gte=start, on__lte=end)
-    if scope is not None:
-        milestones = milestones.filter(park_id__in=scope)
-    for m in milestones.select_related("enterprise").order_by("on", "pk"):
-        extras[m.park_id].listings.append(
-            ListingLine(
-                m.enterprise_id, m.short_name or m.enterprise.name, m.get_exchange_display(), m.stock_code, m.on
-            )
+    for product in innovation.report_products(park_ids=scope):
+        extras[product.park_id].products.append(product)
+    for listing in innovation.listings(park_ids=scope, start=start, end=end):
+        extras[listing.park_id].listings.append(
+            ListingLine(listing.enterprise_id, listing.name, listing.board, listing.stock_code, listing.on)
         )
     for park_id, areas in lettable_and_vacant_area(list(scope) if scope is not None else None).items():
         extras[park_id].areas.append(areas)

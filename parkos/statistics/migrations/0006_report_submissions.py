@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('enterprises', '0003_import_jobs_to_core'),
-        ('park_statistics', '0004_monthly_report_monthly_rows_index'),
+        ('park_statistics', '0005_move_projects_products_milestones_to_innovation'),
         ('parks', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
