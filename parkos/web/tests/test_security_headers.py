@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import path
 
@@ -97,3 +98,16 @@ def test_favicon(db, client):
     assert response["Location"].endswith("favicon.ico")
     for base in ("web/templates/base.html", "portal/templates/portal/base.html"):
         assert 'rel="icon"' in (ROOT / "parkos" / base).read_text(encoding="utf-8")
+
+
+def test_static_files_collect_with_hashed_names(tmp_path, settings):
+    """DEBUG off serves hashed static files: every file a CSS or JS file refers to (a vendored
+    library's source map, say) must exist, or collectstatic — and so `make serve` — fails."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", "--verbosity", "0")
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "vendor/tom-select-2.6.2/tom-select.complete.min.js" in manifest
