@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -56,9 +56,18 @@ def browser() -> Iterator[Browser]:
 STACK = os.environ.get("PARKOS_E2E_STACK", "") == "1"
 
 
+class _NoSettingsOverride:
+    def enable(self) -> None: ...
+
+    def disable(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class Server:
     url: str
+    # pytest-django's autouse helper toggles the live server's settings around each test; the stack
+    # runs in processes of its own, with the settings of its environment: nothing to toggle.
+    _live_server_modified_settings: _NoSettingsOverride = field(default_factory=_NoSettingsOverride)
 
 
 @pytest.fixture(scope="session")

@@ -46,6 +46,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '导入任务',
                 'verbose_name_plural': '导入任务',
                 'ordering': ['-pk'],
+                'indexes': [models.Index(fields=['importer', '-id'], name='import_job_importer_idx')],
             },
         ),
         migrations.CreateModel(
@@ -63,14 +64,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '导入错误',
                 'verbose_name_plural': '导入错误',
                 'ordering': ['job', 'row_number', 'pk'],
+                'indexes': [models.Index(fields=['job', 'row_number'], name='core_import_error_row_idx')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='importjob',
-            index=models.Index(fields=['importer', '-id'], name='import_job_importer_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='importrowerror',
-            index=models.Index(fields=['job', 'row_number'], name='core_import_error_row_idx'),
         ),
     ]

@@ -68,6 +68,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '企业',
                 'verbose_name_plural': '企业',
                 'ordering': ['name'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('listing_status', 'unlisted'), models.Q(('stock_code', ''), _negated=True), _connector='OR'), name='enterprise_listed_needs_stock_code', violation_error_message='已上市企业须填写股票代码'), models.CheckConstraint(condition=models.Q(('above_scale', True), ('above_scale_since__isnull', True), _connector='OR'), name='enterprise_scale_since_only_if_above', violation_error_message='只有规上企业才有规上起始日期')],
             },
         ),
         migrations.CreateModel(
@@ -153,13 +154,5 @@ class Migration(migrations.Migration):
                 'ordering': ['job', 'row_number', 'pk'],
                 'indexes': [models.Index(fields=['job', 'row_number'], name='import_error_job_row_idx')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='enterprise',
-            constraint=models.CheckConstraint(condition=models.Q(('listing_status', 'unlisted'), models.Q(('stock_code', ''), _negated=True), _connector='OR'), name='enterprise_listed_needs_stock_code', violation_error_message='已上市企业须填写股票代码'),
-        ),
-        migrations.AddConstraint(
-            model_name='enterprise',
-            constraint=models.CheckConstraint(condition=models.Q(('above_scale', True), ('above_scale_since__isnull', True), _connector='OR'), name='enterprise_scale_since_only_if_above', violation_error_message='只有规上企业才有规上起始日期'),
         ),
     ]

@@ -64,6 +64,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '招商线索',
                 'verbose_name_plural': '招商线索',
                 'ordering': ['-created_at', '-pk'],
+                'indexes': [models.Index(fields=['park', 'stage'], name='lead_park_stage_idx'), models.Index(fields=['officer', 'stage'], name='lead_officer_stage_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('stage', 'lost'), _negated=True), models.Q(('lost_reason', ''), _negated=True), _connector='OR'), name='lead_lost_needs_reason', violation_error_message='流失的线索须填写流失原因')],
             },
         ),
         migrations.CreateModel(
@@ -88,6 +90,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '跟进记录',
                 'verbose_name_plural': '跟进记录',
                 'ordering': ['-occurred_at', '-pk'],
+                'indexes': [models.Index(fields=['next_step_on'], name='activity_next_step_idx')],
             },
         ),
         migrations.CreateModel(
@@ -105,6 +108,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '通知',
                 'verbose_name_plural': '通知',
                 'ordering': ['-created_at', '-pk'],
+                'indexes': [models.Index(fields=['user', 'read_at'], name='notification_user_unread_idx')],
             },
         ),
         migrations.CreateModel(
@@ -145,6 +149,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '需求',
                 'verbose_name_plural': '需求',
+                'indexes': [models.Index(fields=['area_min_sqm', 'area_max_sqm'], name='requirement_area_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('area_min_sqm__isnull', True), ('area_max_sqm__isnull', True), ('area_min_sqm__lte', models.F('area_max_sqm')), _connector='OR'), name='requirement_area_range_ordered', violation_error_message='面积下限不能大于上限')],
             },
         ),
         migrations.CreateModel(
@@ -177,33 +183,5 @@ class Migration(migrations.Migration):
                 'verbose_name': '门户提交去重',
                 'verbose_name_plural': '门户提交去重',
             },
-        ),
-        migrations.AddIndex(
-            model_name='lead',
-            index=models.Index(fields=['park', 'stage'], name='lead_park_stage_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='lead',
-            index=models.Index(fields=['officer', 'stage'], name='lead_officer_stage_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='lead',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('stage', 'lost'), _negated=True), models.Q(('lost_reason', ''), _negated=True), _connector='OR'), name='lead_lost_needs_reason', violation_error_message='流失的线索须填写流失原因'),
-        ),
-        migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['next_step_on'], name='activity_next_step_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['user', 'read_at'], name='notification_user_unread_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='requirement',
-            index=models.Index(fields=['area_min_sqm', 'area_max_sqm'], name='requirement_area_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='requirement',
-            constraint=models.CheckConstraint(condition=models.Q(('area_min_sqm__isnull', True), ('area_max_sqm__isnull', True), ('area_min_sqm__lte', models.F('area_max_sqm')), _connector='OR'), name='requirement_area_range_ordered', violation_error_message='面积下限不能大于上限'),
         ),
     ]

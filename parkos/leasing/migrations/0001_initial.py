@@ -60,6 +60,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '租售合同',
                 'verbose_name_plural': '租售合同',
                 'ordering': ['-start_on', '-pk'],
+                'indexes': [models.Index(fields=['park', 'status', 'end_on'], name='contract_park_status_end_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('end_on__isnull', True), ('end_on__gte', models.F('start_on')), _connector='OR'), name='contract_dates_ordered', violation_error_message='到期日期不能早于起租日期'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'lease'), _negated=True), ('end_on__isnull', False), _connector='OR'), name='contract_lease_has_end', violation_error_message='租赁合同必须填写到期日期'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'terminated'), ('terminated_on__isnull', False)), models.Q(models.Q(('status', 'terminated'), _negated=True), ('terminated_on__isnull', True)), _connector='OR'), name='contract_terminated_has_date', violation_error_message='只有提前终止的合同才有终止日期，且必须有')],
             },
         ),
         migrations.CreateModel(
@@ -92,6 +94,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '月度应收',
                 'verbose_name_plural': '月度应收',
                 'ordering': ['contract', 'month'],
+                'indexes': [models.Index(fields=['park', 'month'], name='cmonth_park_month_idx')],
+                'constraints': [models.UniqueConstraint(fields=('contract', 'month'), name='contract_month_once')],
             },
         ),
         migrations.CreateModel(
@@ -113,6 +117,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '合同空间',
                 'verbose_name_plural': '合同空间',
                 'ordering': ['contract', 'pk'],
+                'indexes': [models.Index(fields=['unit', 'start_on'], name='cspace_unit_start_idx'), models.Index(fields=['parcel', 'start_on'], name='cspace_parcel_start_idx'), models.Index(fields=['park', 'start_on', 'end_on'], name='cspace_park_start_idx'), models.Index(fields=['building', 'start_on'], name='cspace_building_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('unit__isnull', False), ('parcel__isnull', True)), models.Q(('unit__isnull', True), ('parcel__isnull', False)), _connector='OR'), name='contract_space_unit_xor_parcel', violation_error_message='合同空间必须且只能是一个单元或一个地块'), models.UniqueConstraint(fields=('contract', 'unit'), name='contract_space_unit_once'), models.UniqueConstraint(fields=('contract', 'parcel'), name='contract_space_parcel_once')],
             },
         ),
         migrations.CreateModel(
@@ -131,62 +137,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '续签任务',
                 'verbose_name_plural': '续签任务',
                 'ordering': ['due_on', 'pk'],
+                'indexes': [models.Index(fields=['park', 'status', 'due_on'], name='renewal_park_status_idx')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='contract',
-            index=models.Index(fields=['park', 'status', 'end_on'], name='contract_park_status_end_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='contract',
-            constraint=models.CheckConstraint(condition=models.Q(('end_on__isnull', True), ('end_on__gte', models.F('start_on')), _connector='OR'), name='contract_dates_ordered', violation_error_message='到期日期不能早于起租日期'),
-        ),
-        migrations.AddConstraint(
-            model_name='contract',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'lease'), _negated=True), ('end_on__isnull', False), _connector='OR'), name='contract_lease_has_end', violation_error_message='租赁合同必须填写到期日期'),
-        ),
-        migrations.AddConstraint(
-            model_name='contract',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'terminated'), ('terminated_on__isnull', False)), models.Q(models.Q(('status', 'terminated'), _negated=True), ('terminated_on__isnull', True)), _connector='OR'), name='contract_terminated_has_date', violation_error_message='只有提前终止的合同才有终止日期，且必须有'),
-        ),
-        migrations.AddIndex(
-            model_name='contractmonth',
-            index=models.Index(fields=['park', 'month'], name='cmonth_park_month_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='contractmonth',
-            constraint=models.UniqueConstraint(fields=('contract', 'month'), name='contract_month_once'),
-        ),
-        migrations.AddIndex(
-            model_name='contractspace',
-            index=models.Index(fields=['unit', 'start_on'], name='cspace_unit_start_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='contractspace',
-            index=models.Index(fields=['parcel', 'start_on'], name='cspace_parcel_start_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='contractspace',
-            index=models.Index(fields=['park', 'start_on', 'end_on'], name='cspace_park_start_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='contractspace',
-            index=models.Index(fields=['building', 'start_on'], name='cspace_building_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='contractspace',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('unit__isnull', False), ('parcel__isnull', True)), models.Q(('unit__isnull', True), ('parcel__isnull', False)), _connector='OR'), name='contract_space_unit_xor_parcel', violation_error_message='合同空间必须且只能是一个单元或一个地块'),
-        ),
-        migrations.AddConstraint(
-            model_name='contractspace',
-            constraint=models.UniqueConstraint(fields=('contract', 'unit'), name='contract_space_unit_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='contractspace',
-            constraint=models.UniqueConstraint(fields=('contract', 'parcel'), name='contract_space_parcel_once'),
-        ),
-        migrations.AddIndex(
-            model_name='renewaltask',
-            index=models.Index(fields=['park', 'status', 'due_on'], name='renewal_park_status_idx'),
         ),
     ]

@@ -77,6 +77,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '楼层',
                 'verbose_name_plural': '楼层',
                 'ordering': ['building', '-level'],
+                'constraints': [models.UniqueConstraint(fields=('building', 'level'), name='floor_level_unique_in_building', violation_error_message='该楼栋已有此楼层'), models.CheckConstraint(condition=models.Q(('level', 0), _negated=True), name='floor_level_not_zero', violation_error_message='楼层不能为0：地上从1开始，地下从-1开始')],
             },
         ),
         migrations.CreateModel(
@@ -109,6 +110,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '园区',
                 'verbose_name_plural': '园区',
                 'ordering': ['city', 'name'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('rent_min_yuan_per_sqm_month__isnull', True), ('rent_max_yuan_per_sqm_month__isnull', True), ('rent_min_yuan_per_sqm_month__lte', models.F('rent_max_yuan_per_sqm_month')), _connector='OR'), name='park_rent_range_ordered', violation_error_message='参考租金下限不能高于上限')],
             },
         ),
         migrations.CreateModel(
@@ -142,6 +144,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '地块',
                 'verbose_name_plural': '地块',
                 'ordering': ['park', 'code'],
+                'indexes': [models.Index(fields=['park', 'area_sqm'], name='parcel_park_area_idx')],
+                'constraints': [models.UniqueConstraint(fields=('park', 'code'), name='parcel_code_unique_in_park', violation_error_message='该园区已有相同编号的地块'), models.CheckConstraint(condition=models.Q(('plot_ratio_min__isnull', True), ('plot_ratio_max__isnull', True), ('plot_ratio_min__lte', models.F('plot_ratio_max')), _connector='OR'), name='parcel_plot_ratio_ordered', violation_error_message='容积率下限不能高于上限')],
             },
         ),
         migrations.AddField(
@@ -200,6 +204,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '单元',
                 'verbose_name_plural': '单元',
                 'ordering': ['building', 'floor__level', 'code'],
+                'indexes': [models.Index(fields=['park', 'area_sqm'], name='unit_park_area_idx'), models.Index(fields=['building', 'floor'], name='unit_building_floor_idx')],
+                'constraints': [models.UniqueConstraint(fields=('park', 'code'), name='unit_code_unique_in_park', violation_error_message='该园区已有相同编号的单元')],
             },
         ),
         migrations.CreateModel(
@@ -222,54 +228,11 @@ class Migration(migrations.Migration):
                 'verbose_name': '预留',
                 'verbose_name_plural': '预留',
                 'ordering': ['-reserved_from', '-pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('unit__isnull', False), ('parcel__isnull', True)), models.Q(('unit__isnull', True), ('parcel__isnull', False)), _connector='OR'), name='reservation_unit_xor_parcel', violation_error_message='预留必须且只能针对一个单元或一个地块'), models.CheckConstraint(condition=models.Q(('reserved_until__gte', models.F('reserved_from'))), name='reservation_dates_ordered', violation_error_message='预留截止日期不能早于开始日期')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='floor',
-            constraint=models.UniqueConstraint(fields=('building', 'level'), name='floor_level_unique_in_building', violation_error_message='该楼栋已有此楼层'),
-        ),
-        migrations.AddConstraint(
-            model_name='floor',
-            constraint=models.CheckConstraint(condition=models.Q(('level', 0), _negated=True), name='floor_level_not_zero', violation_error_message='楼层不能为0：地上从1开始，地下从-1开始'),
-        ),
-        migrations.AddConstraint(
-            model_name='park',
-            constraint=models.CheckConstraint(condition=models.Q(('rent_min_yuan_per_sqm_month__isnull', True), ('rent_max_yuan_per_sqm_month__isnull', True), ('rent_min_yuan_per_sqm_month__lte', models.F('rent_max_yuan_per_sqm_month')), _connector='OR'), name='park_rent_range_ordered', violation_error_message='参考租金下限不能高于上限'),
-        ),
-        migrations.AddIndex(
-            model_name='landparcel',
-            index=models.Index(fields=['park', 'area_sqm'], name='parcel_park_area_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='landparcel',
-            constraint=models.UniqueConstraint(fields=('park', 'code'), name='parcel_code_unique_in_park', violation_error_message='该园区已有相同编号的地块'),
-        ),
-        migrations.AddConstraint(
-            model_name='landparcel',
-            constraint=models.CheckConstraint(condition=models.Q(('plot_ratio_min__isnull', True), ('plot_ratio_max__isnull', True), ('plot_ratio_min__lte', models.F('plot_ratio_max')), _connector='OR'), name='parcel_plot_ratio_ordered', violation_error_message='容积率下限不能高于上限'),
         ),
         migrations.AddConstraint(
             model_name='building',
             constraint=models.UniqueConstraint(fields=('park', 'code'), name='building_code_unique_in_park', violation_error_message='该园区已有相同编号的楼栋'),
-        ),
-        migrations.AddIndex(
-            model_name='unit',
-            index=models.Index(fields=['park', 'area_sqm'], name='unit_park_area_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='unit',
-            index=models.Index(fields=['building', 'floor'], name='unit_building_floor_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('park', 'code'), name='unit_code_unique_in_park', violation_error_message='该园区已有相同编号的单元'),
-        ),
-        migrations.AddConstraint(
-            model_name='reservation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('unit__isnull', False), ('parcel__isnull', True)), models.Q(('unit__isnull', True), ('parcel__isnull', False)), _connector='OR'), name='reservation_unit_xor_parcel', violation_error_message='预留必须且只能针对一个单元或一个地块'),
-        ),
-        migrations.AddConstraint(
-            model_name='reservation',
-            constraint=models.CheckConstraint(condition=models.Q(('reserved_until__gte', models.F('reserved_from'))), name='reservation_dates_ordered', violation_error_message='预留截止日期不能早于开始日期'),
         ),
     ]

@@ -61,6 +61,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '建设项目',
                 'verbose_name_plural': '建设项目',
                 'ordering': ['park_id', 'name'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('started_on__isnull', True), ('completed_on__isnull', True), ('completed_on__gte', models.F('started_on')), _connector='OR'), name='project_completed_after_start', violation_error_message='建成投用日期不能早于开工日期')],
             },
         ),
         migrations.CreateModel(
@@ -76,6 +77,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '项目投资进度',
                 'verbose_name_plural': '项目投资进度',
                 'ordering': ['project_id', 'year', 'month'],
+                'constraints': [models.UniqueConstraint(fields=('project', 'year', 'month'), name='project_progress_one_per_month')],
             },
         ),
         migrations.CreateModel(
@@ -156,13 +158,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['park', 'year', 'month'], name='monthly_report_park_period_idx')],
                 'constraints': [models.UniqueConstraint(fields=('enterprise', 'year', 'month'), name='monthly_report_one_per_enterprise_month', violation_error_message='该企业本月已有统计报表')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('started_on__isnull', True), ('completed_on__isnull', True), ('completed_on__gte', models.F('started_on')), _connector='OR'), name='project_completed_after_start', violation_error_message='建成投用日期不能早于开工日期'),
-        ),
-        migrations.AddConstraint(
-            model_name='projectprogress',
-            constraint=models.UniqueConstraint(fields=('project', 'year', 'month'), name='project_progress_one_per_month'),
         ),
     ]

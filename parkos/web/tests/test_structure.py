@@ -10,8 +10,10 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.core.management import call_command
+from django.db.migrations.loader import MigrationLoader
 from django.db.models import CompositePrimaryKey
 
+from parkos.core.migration_folding import fold
 from parkos.web.filtering import FilterSet
 
 
@@ -113,3 +115,15 @@ def test_visible_filter_fields_exist():
         if filterset.form_fields is not None:
             missing = set(filterset.form_fields) - set(filterset.base_filters)
             assert not missing, f"{dotted}.form_fields names unknown filters {missing}"
+
+
+def test_migrations_create_each_new_model_in_one_operation():
+    """A new model's indexes, constraints and fields belong in its CreateModel: each separate operation
+    re-renders dozens of related models on every test database (`manage.py fold_migrations`)."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    unfolded = {
+        f"{app_label}.{name}": folding.folded
+        for (app_label, name), migration in sorted(loader.disk_migrations.items())
+        if migration.__module__.startswith("parkos.") and (folding := fold(migration)).folded
+    }
+    assert unfolded == {}
