@@ -47,6 +47,15 @@ def _default_language() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Rate limits and page caches start empty: counts left by an earlier test (users get the same ids
+    again after a rollback) must not throttle this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fixed_seed() -> None:
     random.seed(20261125)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -33,7 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -61,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "parkos.accounts.middleware.ActiveParkMiddleware",
+    # Last: turns a login that django-axes refused into the lock-out answer (parkos.accounts.throttling).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "parkos.urls"
@@ -111,9 +115,27 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
-# Failed-login throttling: this many failures per username or per IP within the window lock it out.
+# Login throttling (django-axes, parkos.accounts.throttling): LOGIN_FAILURE_LIMIT failures per client
+# and account, LOGIN_ACCOUNT_FAILURE_LIMIT per account from anywhere, within the window.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 4 * LOGIN_FAILURE_LIMIT)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+# Proxies whose X-Forwarded-For is believed (addresses or networks); empty: the peer's address only.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out login before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "parkos.accounts.throttling.LoginThrottleHandler"
+AXES_FAILURE_LIMIT = "parkos.accounts.throttling.failure_limit"
+AXES_COOLOFF_TIME = "parkos.accounts.throttling.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "username"]
+AXES_USERNAME_CALLABLE = "parkos.accounts.throttling.normalised_username"
+AXES_CLIENT_IP_CALLABLE = "parkos.core.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "parkos.accounts.throttling.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -155,7 +177,7 @@ TASKS = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "parkos.accounts.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["parkos.accounts.permissions.IsParkStaff"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -166,7 +188,18 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "parkos.core.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    "DEFAULT_THROTTLE_CLASSES": ["parkos.core.api.AnonRateThrottle", "parkos.core.api.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_ANON_RATE", "60/min"),
+        "user": env_str("API_USER_RATE", "600/min"),
+    },
+}
+# API tokens (django-rest-knox): stored hashed, expire after API_TOKEN_TTL_HOURS, revoked on logout
+# and whenever the password changes (parkos.accounts.tokens).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name, not a secret
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 12)),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ParkOS API",

@@ -1,4 +1,4 @@
-"""API plumbing: errors as JSON with a message in the user's language."""
+"""API plumbing: errors as JSON with a message in the user's language; request throttling."""
 
 from __future__ import annotations
 
@@ -8,9 +8,28 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status, throttling
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from parkos.core.client_ip import client_ip
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """Every error answer of the API: a message in the caller's language, and field errors for a 400."""
+
+    detail = serializers.CharField()
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        # "errors" cannot be a declared field: it would hide Serializer.errors.
+        fields = super().get_fields()
+        fields["errors"] = serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+            help_text="field name → messages (400 only)",
+        )
+        return fields
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -33,3 +52,22 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response.status_code == status.HTTP_401_UNAUTHORIZED and isinstance(exc, exceptions.NotAuthenticated):
         response.data = {"detail": _("请先登录。")}
     return response
+
+
+class _ParkosRateMixin:
+    """Rates read when a request comes (so a changed setting applies), clients told apart by `client_ip`."""
+
+    def get_rate(self) -> str | None:
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(getattr(self, "scope", ""))
+        return None if rate is None else str(rate)
+
+    def get_ident(self, request: Any) -> str:
+        return client_ip(request) or "unknown"
+
+
+class AnonRateThrottle(_ParkosRateMixin, throttling.AnonRateThrottle):
+    """Anonymous API calls per client address (`API_ANON_RATE`)."""
+
+
+class UserRateThrottle(_ParkosRateMixin, throttling.UserRateThrottle):
+    """API calls per logged-in person (`API_USER_RATE`)."""

@@ -16,16 +16,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from parkos.accounts.access import Capability, has_capability, require_capability, visible_parks
+from parkos.core.client_ip import client_ip
 from parkos.core.views_generic import FilteredListView, StaffRequiredMixin
 from parkos.enterprises import dedup, importing, panels, selectors, services
 from parkos.enterprises.choices import ImportStatus
 from parkos.enterprises.filtersets import EnterpriseFilterSet
 from parkos.enterprises.forms import ContactForm, EnterpriseForm, ImportForm
 from parkos.enterprises.models import Contact, Enterprise, ImportJob
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 class EnterpriseListView(FilteredListView):
@@ -55,7 +52,7 @@ class EnterpriseDetailView(StaffRequiredMixin, View):
         unmasked = selectors.contact_details_visible(request.user, enterprise)
         if unmasked:
             # Recorded in this request, in its own transaction, before the numbers are sent.
-            services.contacts_record_view(contacts=contacts, actor=request.user, remote_addr=_client_ip(request))  # type: ignore[arg-type]
+            services.contacts_record_view(contacts=contacts, actor=request.user, remote_addr=client_ip(request) or None)  # type: ignore[arg-type]
         return render(
             request,
             "enterprises/enterprise_detail.html",

@@ -22,6 +22,7 @@ from parkos.accounts.access import (
     scope_to_parks,
     visible_parks,
 )
+from parkos.core.client_ip import client_ip
 from parkos.core.views_generic import (
     FilteredListView,
     ParkScopedMixin,
@@ -380,11 +381,6 @@ def _public_context(request: HttpRequest, title: str, **context: Any) -> dict[st
     return context
 
 
-def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: trusting X-Forwarded-For would let anyone reset their own limit.
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
-
-
 @csrf_protect
 def requirement_form(request: HttpRequest) -> HttpResponse:
     """The public requirement form (no login): submit, see the top matches, get a confirmation."""
@@ -404,7 +400,7 @@ def requirement_form(request: HttpRequest) -> HttpResponse:
         return form_page(PublicRequirementForm(initial=initial))
     form = PublicRequirementForm(request.POST)
     ip_limit, mobile_limit, window = ratelimit.limits()
-    if not ratelimit.hit("ip", _client_ip(request), ip_limit, window):
+    if not ratelimit.hit("ip", client_ip(request) or "unknown", ip_limit, window):
         form.is_valid()
         form.add_error(None, _("提交过于频繁，请稍后再试，或直接拨打招商热线。"))
         return form_page(form, status=429)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from parkos.accounts.access import Capability, require_capability, visible_parks
 from parkos.accounts.permissions import StaffWithCapability
+from parkos.core.client_ip import client_ip
 from parkos.enterprises import importing, selectors, services
 from parkos.enterprises.api.serializers import ContactSerializer, EnterpriseSerializer, ImportJobSerializer
 from parkos.enterprises.filtersets import EnterpriseFilterSet
@@ -74,7 +75,7 @@ class EnterpriseViewSet(
         unmasked = selectors.contact_details_visible(request.user, enterprise)
         if unmasked:
             services.contacts_record_view(
-                contacts=contacts, actor=_actor(request), remote_addr=request.META.get("REMOTE_ADDR")
+                contacts=contacts, actor=_actor(request), remote_addr=client_ip(request) or None
             )
         return Response(ContactSerializer(contacts, many=True, context={"unmasked": unmasked}).data)
 

@@ -1,0 +1,91 @@
+"""A month reported under one park cannot be overwritten, or moved, from another park.
+
+Ref: #13 (hole 3): a services officer of park A replaced park B's figures for an enterprise's month
+and moved the row to A, because only the payload's park was checked.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from parkos.accounts.choices import Role
+from parkos.accounts.tests.factories import UserFactory
+from parkos.core.models import AuditEntry
+from parkos.enterprises.tests.factories import EnterpriseFactory
+from parkos.statistics import services
+from parkos.statistics.choices import ReportSource
+from parkos.statistics.models import MonthlyReport
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/statistics/reports/"
+
+
+@pytest.fixture
+def moved(park_a, park_b, dave):
+    """An enterprise that reported May 2025 in park B and is now linked to park A as well."""
+    enterprise = EnterpriseFactory(name="跨园区企业有限公司", parks=[park_a, park_b])
+    services.report_submit(
+        park=park_b,
+        enterprise=enterprise,
+        year=2025,
+        month=5,
+        is_cumulative=True,
+        values={"revenue": Decimal("5000000.00")},
+        actor=None,
+        source=ReportSource.OFFICER,
+    )
+    return enterprise
+
+
+@pytest.fixture
+def services_officer_a(park_a):
+    user = UserFactory(username="sally", role=Role.SERVICES_OFFICER, parks=[park_a])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _state():
+    row = MonthlyReport.objects.get()
+    return row.park_id, row.revenue, AuditEntry.objects.count()
+
+
+def test_api_refuses_to_overwrite_another_parks_month(services_officer_a, park_a, park_b, moved):
+    before = _state()
+    response = services_officer_a.post(
+        URL,
+        {"park": park_a.pk, "enterprise": moved.pk, "year": 2025, "month": 5, "revenue": "1.00"},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert _state() == before
+    assert before[0] == park_b.pk
+
+
+def test_entry_page_refuses_to_overwrite_another_parks_month(bob, park_a, moved):
+    client = Client()
+    client.force_login(bob)
+    before = _state()
+    response = client.post(
+        reverse("park_statistics:entry", args=[park_a.pk]),
+        {"enterprise": moved.pk, "year": 2025, "month": 5, "is_cumulative": "on", "revenue": "1"},
+    )
+    assert response.status_code in (200, 404)
+    assert _state() == before
+
+
+def test_a_person_with_both_parks_may_correct_it(alice, park_a, park_b, moved):
+    client = Client()
+    client.force_login(alice)
+    response = client.post(
+        URL,
+        {"park": park_b.pk, "enterprise": moved.pk, "year": 2025, "month": 5, "revenue": "7.00"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert MonthlyReport.objects.get().revenue == Decimal("7.00")
