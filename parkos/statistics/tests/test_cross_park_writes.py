@@ -89,3 +89,18 @@ def test_a_person_with_both_parks_may_correct_it(alice, park_a, park_b, moved):
     )
     assert response.status_code == 201, response.content
     assert MonthlyReport.objects.get().revenue == Decimal("7.00")
+
+
+def test_an_enterprises_own_correction_stays_in_the_park_it_was_reported_in(park_a, park_b, moved):
+    from parkos.statistics import selectors
+
+    tenant = UserFactory(username="tom", role=Role.ENTERPRISE_USER, enterprise=moved)
+    client = Client()
+    client.force_login(tenant)
+    assert selectors.tenant_park(moved) is not None
+    response = client.post(
+        URL, {"year": 2025, "month": 5, "is_cumulative": True, "revenue": "8.00"}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    row = MonthlyReport.objects.get()
+    assert (row.park_id, row.revenue) == (park_b.pk, Decimal("8.00"))
