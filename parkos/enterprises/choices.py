@@ -68,3 +68,11 @@ class ImportStatus(models.TextChoices):
     DONE = "done", _("已完成")
     REJECTED = "rejected", _("有错误，未导入")
     FAILED = "failed", _("失败")
+
+
+class MergeBasis(models.TextChoices):
+    """Why two records were merged: the duplicate finder proposed them, or a person gave a reason."""
+
+    NAME = "name", _("名称相同")
+    MOBILE = "mobile", _("联系人手机相同")
+    MANUAL = "manual", _("人工确认")

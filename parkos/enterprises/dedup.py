@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from parkos.enterprises.choices import MergeBasis
 from parkos.enterprises.models import Contact, Enterprise
-from parkos.enterprises.services import enterprise_merge
-
-__all__ = ["DuplicateGroup", "duplicate_groups", "enterprise_merge"]
 
 
 @dataclass
@@ -83,3 +81,15 @@ def duplicates_of(enterprise: Enterprise) -> list[Enterprise]:
         condition |= Q(contacts__mobile__in=mobiles)
     candidates = Enterprise.objects.active().filter(condition).exclude(pk=enterprise.pk).distinct()
     return [c for c in candidates[:20] if not (c.credit_code and enterprise.credit_code)]
+
+
+def proposed_basis(first: Enterprise, second: Enterprise) -> MergeBasis | None:
+    """Would the finder propose this pair? By name first, then by a shared contact mobile."""
+    if first.credit_code and second.credit_code and first.credit_code != second.credit_code:
+        return None
+    if first.name_key and first.name_key == second.name_key:
+        return MergeBasis.NAME
+    mobiles = Contact.objects.filter(enterprise=first).exclude(mobile="").values("mobile")
+    if Contact.objects.filter(enterprise=second, mobile__in=mobiles).exists():
+        return MergeBasis.MOBILE
+    return None

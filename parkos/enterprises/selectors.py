@@ -82,6 +82,17 @@ def contact_details_visible(user: User | AnonymousUser, enterprise: Enterprise) 
     return enterprise.parks.filter(pk__in=park_ids).exists()
 
 
+def may_merge(user: User | AnonymousUser, enterprise: Enterprise) -> bool:
+    """May `user` merge (or unmerge) this record? The change-enterprise right, and — unless an
+    operator admin — none of its parks outside the person's: a merge rewrites every park's view of it."""
+    if not has_capability(user, Capability.CHANGE_ENTERPRISE):
+        return False
+    park_ids = visible_park_ids(user)
+    if park_ids is None:
+        return True
+    return not enterprise.parks.exclude(pk__in=park_ids).exists()
+
+
 def enterprise_contacts(enterprise: Enterprise) -> list[Contact]:
     return list(enterprise.contacts.select_related("enterprise").order_by("erased_at", "-is_primary", "pk"))
 
