@@ -6,6 +6,7 @@ from parkos.investment.models import (
     Lead,
     Notification,
     Requirement,
+    RequirementVersion,
     StageChange,
     SubmissionGuard,
 )
@@ -59,3 +60,11 @@ class NotificationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class SubmissionGuardAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("__str__", "last_submitted_at", "submissions")
     raw_id_fields = ("lead",)
+
+
+@admin.register(RequirementVersion)
+class RequirementVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("lead", "number", "reference", "submitted_at", "company_name")
+    search_fields = ("reference", "company_name")
+    raw_id_fields = ("lead", "preferred_park")
+    readonly_fields = ("reference",)

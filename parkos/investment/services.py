@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import json
+import secrets
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
@@ -38,6 +41,7 @@ from parkos.investment.models import (
     AssignmentRule,
     Lead,
     Notification,
+    RequirementVersion,
     Requirement,
     StageChange,
     SubmissionGuard,
@@ -578,17 +582,48 @@ class PublicSubmission:
     preferred_park: Park | None = None
 
 
+def new_reference() -> str:
+    """A reference for one submission: random (nothing to guess or count), no look-alike characters."""
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    return "RQ-" + "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+def _unique_reference() -> str:
+    while RequirementVersion.objects.filter(reference=(reference := new_reference())).exists():
+        pass
+    return reference
+
+
+def _version_record(*, lead: Lead, submission: PublicSubmission, now: datetime.datetime) -> RequirementVersion:
+    number = (RequirementVersion.objects.filter(lead=lead).aggregate(n=Max("number"))["n"] or 0) + 1
+    return RequirementVersion.objects.create(
+        lead=lead,
+        number=number,
+        reference=_unique_reference(),
+        submitted_at=now,
+        company_name=" ".join(submission.company_name.split())[:200],
+        contact_name=submission.contact_name.strip()[:60],
+        description=submission.description,
+        requirement=json.loads(json.dumps(submission.requirement, cls=DjangoJSONEncoder)),
+        processes=json.loads(json.dumps(list(submission.processes), cls=DjangoJSONEncoder)),
+        preferred_park=submission.preferred_park,
+    )
+
+
 def public_submit(
     *, submission: PublicSubmission, fallback_park: Park | None = None, now: datetime.datetime | None = None
-) -> tuple[Lead, bool]:
-    """Store a portal submission once: a repeat from the same mobile within 24 h updates that lead.
+) -> RequirementVersion:
+    """Store a portal submission once; a repeat from the same mobile within 24 h adds a version.
 
     1. Normalise the mobile to E.164 (the dedup key).
     2. get_or_create the mobile's guard row (unique), then lock it: concurrent submissions from one
        number queue here, so exactly one of them creates the lead.
-    3. Within the window: update the lead's requirement and log the repeat; otherwise create a new
-       lead (assigned by the rules, the officer notified).
-    Returns (lead, created).
+    3. Within the window: keep the lead exactly as it is — whoever types a mobile is not thereby its
+       owner — and add the submission as the next requirement version, an activity and a note to
+       the officer. Otherwise create a new lead (assigned by the rules, the officer notified) with
+       version 1.
+    Returns the submission's version (`number == 1` when it created the lead); its `reference` is
+    the only number the submitter is shown.
     """
     mobile = normalise_mobile(submission.mobile)
     now = now or timezone.now()
@@ -602,7 +637,6 @@ def public_submit(
             and now - guard.last_submitted_at < DEDUP_WINDOW
         ):
             lead = Lead.objects.select_for_update().filter(pk=guard.lead_id).first()
-        created = lead is None
         if lead is None:
             lead = lead_create(
                 actor=None,
@@ -617,35 +651,26 @@ def public_submit(
                 consent_at=now,
                 fallback_park=fallback_park,
             )
+            version = _version_record(lead=lead, submission=submission, now=now)
             activity_log(
                 lead=lead, kind=ActivityKind.SUBMISSION, summary=_("通过门户需求表单提交"), actor=None, occurred_at=now
             )
         else:
-            lead.company_name = " ".join(submission.company_name.split()) or lead.company_name
-            lead.contact_name = submission.contact_name.strip() or lead.contact_name
-            if submission.description:
-                lead.description = submission.description
-            lead.consent_at = now
-            lead.save(update_fields=["company_name", "contact_name", "description", "consent_at", "updated_at"])
-            requirement_update(
-                lead=lead,
-                actor=None,
-                processes=list(submission.processes) if submission.processes else None,
-                preferred_parks=[submission.preferred_park] if submission.preferred_park else None,
-                **submission.requirement,
-            )
-            activity_log(
-                lead=lead,
-                kind=ActivityKind.SUBMISSION,
-                summary=_("同一手机号24小时内再次提交，已更新需求"),
-                actor=None,
-                occurred_at=now,
-            )
+            version = _version_record(lead=lead, submission=submission, now=now)
+            summary = _("同一手机号24小时内再次提交需求（第%(number)s版，%(company)s），线索未改动，请核对") % {
+                "number": version.number,
+                "company": version.company_name,
+            }
+            activity_log(lead=lead, kind=ActivityKind.SUBMISSION, summary=summary, actor=None, occurred_at=now)
+            if lead.officer_id is not None:
+                Notification.objects.create(
+                    user_id=lead.officer_id, lead=lead, text=summary[:300], url=lead.get_absolute_url()
+                )
         guard.lead = lead
         guard.last_submitted_at = now
         guard.submissions += 1
         guard.save(update_fields=["lead", "last_submitted_at", "submissions"])
-    return lead, created
+    return version
 
 
 def open_stages() -> list[str]:

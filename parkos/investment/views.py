@@ -112,6 +112,7 @@ class LeadDetailView(ScopedDetailView):
         report = selectors.match_for_user(requirement, self.request.user) if requirement else None
         context.update(
             requirement=requirement,
+            versions=lead.requirement_versions.order_by("number"),
             report=report,
             timeline=selectors.lead_timeline(lead),
             mobile=mobile_display(self.request.user, lead),
@@ -404,6 +405,14 @@ def requirement_form(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         form.add_error(None, _("提交过于频繁，请稍后再试，或直接拨打招商热线。"))
         return form_page(form, status=429)
+    if form.is_bot:
+        return render(
+            request,
+            "investment/requirement_done.html",
+            _public_context(
+                request, _("需求已提交"), report={"matches": [], "combinations": []}, reference=services.new_reference()
+            ),
+        )
     if not form.is_valid():
         return form_page(form, status=400)
     data = form.cleaned_data
@@ -422,7 +431,7 @@ def requirement_form(request: HttpRequest) -> HttpResponse:
     top = (report.matches or report.combinations or (None,))[0]
     fallback = Park.objects.filter(pk=top.park.id).first() if top is not None else None
     try:
-        lead, created = services.public_submit(
+        version = services.public_submit(
             submission=services.PublicSubmission(
                 company_name=data["company_name"],
                 contact_name=data["contact_name"],
@@ -440,5 +449,5 @@ def requirement_form(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "investment/requirement_done.html",
-        _public_context(request, _("需求已提交"), report=report, created=created, reference=f"{lead.pk:06d}"),
+        _public_context(request, _("需求已提交"), report=report, reference=version.reference),
     )
