@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from knox.models import get_digest_token
 from knox.settings import CONSTANTS, knox_settings
 
@@ -86,12 +86,12 @@ class ApiToken(models.Model):
     expiry = models.DateTimeField(_("过期时间"), null=True, blank=True)
     password_fingerprint = models.CharField(_("密码指纹"), max_length=128, editable=False, default="")
 
+    objects = ApiTokenManager()
+
     class Meta:
         verbose_name = _("API 令牌")
         verbose_name_plural = _("API 令牌")
         ordering = ["-created"]
-
-    objects = ApiTokenManager()
 
     def __str__(self) -> str:
         return f"{self.token_key}… ({self.user_id})"

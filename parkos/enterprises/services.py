@@ -7,6 +7,7 @@ speed, call the same function.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import json
@@ -21,9 +22,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.core.audit import audit_record, model_changes, snapshot
-from parkos.core.models import AuditAction
-from parkos.enterprises import credit_code, dedup, industry, search, selectors, sizing
+from parkos.core.audit import audit_entries_mentioning, audit_record, audit_scrub, model_changes, snapshot
+from parkos.core.models import AuditAction, AuditEntry
+from parkos.enterprises import credit_code, dedup, erasure, industry, search, selectors, sizing
 from parkos.enterprises.choices import EnterpriseLifecycle, EnterpriseSize, MergeBasis
 from parkos.enterprises.models import Contact, Enterprise, MergeRecord, Tag
 from parkos.enterprises.phones import parse_phone
@@ -371,16 +372,35 @@ def contact_export(*, contact: Contact, actor: User | None) -> dict[str, Any]:
     return contact_personal_data(contact)
 
 
+def _personal_values(contact: Contact) -> tuple[str, ...]:
+    numbers = [contact.mobile, contact.mobile_national, contact.landline]
+    if contact.landline:
+        with contextlib.suppress(ValidationError):  # a landline stored as typed: its stored form is scrubbed
+            numbers.append(parse_phone(contact.landline).national)
+    return tuple(v for v in (contact.name, *numbers, contact.email, contact.wechat) if v)
+
+
 @transaction.atomic
 def contact_erase(*, contact: Contact, actor: User | None) -> Contact:
     """Erase a person's data on request: personal fields become a tombstone, the row id stays.
 
-    The enterprise and everything counted about it (contacts per enterprise, history) are kept; the
-    audit entry names the contact by id only.
+    1. Read what identified the person, then blank the contact's personal fields.
+    2. Scrub those values from every audit entry about the contact, and the person's numbers and
+       email from any other entry (they identify the person wherever they appear); the entries stay,
+       with who did what and when.
+    3. Let the apps that copied the person's data erase it (`parkos.enterprises.erasure`).
+    The enterprise and everything counted about it are kept; the audit entry names the contact by id.
     """
     contact = Contact.objects.select_for_update().select_related("enterprise").get(pk=contact.pk)
     if contact.erased_at is not None:
         return contact
+    person = erasure.ErasedPerson(
+        contact_id=contact.pk,
+        enterprise_id=contact.enterprise_id,
+        name=contact.name,
+        mobile=contact.mobile,
+        values=_personal_values(contact),
+    )
     contact.name = ERASED_NAME
     contact.title = ""
     contact.mobile = ""
@@ -391,6 +411,15 @@ def contact_erase(*, contact: Contact, actor: User | None) -> Contact:
     contact.is_primary = False
     contact.erased_at = timezone.now()
     contact.save()
+    audit_scrub(
+        entries=AuditEntry.objects.filter(object_type=Contact._meta.label_lower, object_id=str(contact.pk)),
+        values=person.values,
+    )
+    identifiers = [v for v in person.values if v != person.name]
+    for value in identifiers:
+        audit_scrub(entries=audit_entries_mentioning(value), values=identifiers)
+    for eraser in erasure.erasers():
+        eraser(person, actor)
     audit_record(
         actor=actor,
         action=AuditAction.DELETE,

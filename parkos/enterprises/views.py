@@ -22,8 +22,8 @@ from parkos.enterprises import dedup, importing, panels, selectors, services
 from parkos.enterprises.choices import ImportStatus
 from parkos.enterprises.filtersets import EnterpriseFilterSet
 from parkos.enterprises.forms import ContactForm, EnterpriseForm, ImportForm
-from parkos.enterprises.phones import mask_mobile
 from parkos.enterprises.models import Contact, Enterprise, ImportJob, MergeRecord
+from parkos.enterprises.phones import mask_mobile
 
 
 class EnterpriseListView(FilteredListView):

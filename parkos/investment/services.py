@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -25,9 +26,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkos.accounts.access import Capability, has_capability
 from parkos.accounts.choices import Role
-from parkos.core.audit import audit_record, model_changes, snapshot
-from parkos.core.models import AuditAction
+from parkos.core.audit import SCRUBBED as ERASED
+from parkos.core.audit import audit_record, audit_scrub, model_changes, snapshot
+from parkos.core.models import AuditAction, AuditEntry
+from parkos.enterprises.erasure import ErasedPerson
+from parkos.enterprises.phones import mask_mobile
 from parkos.investment.choices import (
     OPEN_STAGES,
     PIPELINE,
@@ -41,8 +46,8 @@ from parkos.investment.models import (
     AssignmentRule,
     Lead,
     Notification,
-    RequirementVersion,
     Requirement,
+    RequirementVersion,
     StageChange,
     SubmissionGuard,
 )
@@ -50,6 +55,8 @@ from parkos.investment.workdays import next_workday
 from parkos.parks.fire import FireHazardClass, Process, ProcessKind, derive_tenant_class
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from parkos.accounts.models import User
     from parkos.enterprises.models import Contact, Enterprise
     from parkos.parks.models import LandParcel, Park, Unit
@@ -64,7 +71,7 @@ REQUIREMENT_EDITABLE_FIELDS = (
     "needs_wastewater_pretreatment", "eia_category", "budget_rent_yuan_per_sqm_month", "budget_price_yuan_per_sqm",
     "budget_land_wan_per_mu", "preferred_cities", "move_in_on", "expected_annual_tax_wan", "investment_wan", "jobs",
 )  # fmt: skip
-#: A repeat portal submission from the same mobile within this window updates the lead.
+#: A repeat portal submission from the same mobile within this window joins that lead as a new version.
 DEDUP_WINDOW = datetime.timedelta(hours=24)
 
 
@@ -671,6 +678,71 @@ def public_submit(
         guard.submissions += 1
         guard.save(update_fields=["lead", "last_submitted_at", "submissions"])
     return version
+
+
+# --- Personal data ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def lead_mobile_shown(*, lead: Lead, viewer: User | AnonymousUser, remote_addr: str | None = None) -> str:
+    """The lead's mobile as `viewer` may see it: whole (national form), and audited, with the
+    contact-details right; else masked (138****8000). Every unmasked view is an audit entry (PIPL)."""
+    if not lead.contact_mobile:
+        return ""
+    if not has_capability(viewer, Capability.VIEW_CONTACT_DETAILS) or not isinstance(viewer, AbstractBaseUser):
+        try:
+            return mask_mobile(lead.contact_mobile)
+        except ValidationError:
+            return "****"
+    audit_record(
+        actor=viewer,
+        action=AuditAction.VIEW_PERSONAL_DATA,
+        obj=lead,
+        changes={"fields": ["contact_mobile"]},
+        park_id=lead.park_id,
+        remote_addr=remote_addr or None,
+    )
+    return lead.contact_mobile.removeprefix("+86")
+
+
+def lead_personal_data_erase(person: ErasedPerson, actor: User | None) -> None:
+    """A contact was erased: scrub the person from the leads that copied their name or number.
+
+    Registered with `parkos.enterprises.erasure`; runs inside `contact_erase`'s transaction. The
+    leads stay (the pipeline and its history are the operator's), without the person: the contact
+    name and mobile, the name on portal submissions, the mobile's dedup guard, and the values in
+    the leads' audit entries.
+    """
+    condition = Q(contact_id=person.contact_id)
+    if person.mobile:
+        condition |= Q(contact_mobile=person.mobile)
+    leads = list(Lead.objects.select_for_update().filter(condition))
+    for lead in leads:
+        if person.name and person.name in lead.contact_name:
+            lead.contact_name = ERASED
+        lead.contact_mobile = ""
+        lead.save(update_fields=["contact_name", "contact_mobile", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=lead,
+            changes={"event": "personal_data_erased"},
+            park_id=lead.park_id,
+        )
+    lead_ids = [lead.pk for lead in leads]
+    if person.name:
+        RequirementVersion.objects.filter(lead_id__in=lead_ids, contact_name__contains=person.name).update(
+            contact_name=ERASED
+        )
+    if person.mobile:
+        SubmissionGuard.objects.filter(mobile=person.mobile).delete()
+    audit_scrub(
+        entries=AuditEntry.objects.filter(
+            object_type__in=[Lead._meta.label_lower, Requirement._meta.label_lower],
+            object_id__in=[str(pk) for pk in lead_ids],
+        ),
+        values=person.values,
+    )
 
 
 def open_stages() -> list[str]:

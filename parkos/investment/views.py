@@ -38,20 +38,6 @@ from parkos.investment.models import Lead, Notification, Requirement
 from parkos.parks.models import Park, Unit
 
 
-def mobile_display(user: Any, lead: Lead) -> str:
-    """The lead's mobile for this viewer: full with VIEW_CONTACT_DETAILS, else 138****8000."""
-    from parkos.enterprises.phones import mask_mobile
-
-    if not lead.contact_mobile:
-        return ""
-    if has_capability(user, Capability.VIEW_CONTACT_DETAILS):
-        return lead.contact_mobile.removeprefix("+86")
-    try:
-        return mask_mobile(lead.contact_mobile)
-    except ValidationError:
-        return "****"
-
-
 class LeadListView(FilteredListView):
     model = Lead
     filterset_class = LeadFilterSet
@@ -115,7 +101,7 @@ class LeadDetailView(ScopedDetailView):
             versions=lead.requirement_versions.order_by("number"),
             report=report,
             timeline=selectors.lead_timeline(lead),
-            mobile=mobile_display(self.request.user, lead),
+            mobile=services.lead_mobile_shown(lead=lead, viewer=self.request.user, remote_addr=client_ip(self.request)),
             activity_form=ActivityForm(),
             move_form=MoveForm(initial={"stage": lead.stage}),
             can_manage=has_capability(self.request.user, Capability.MANAGE_LEADS),
@@ -133,6 +119,10 @@ class LeadFormView(ServiceFormView):
         kwargs: dict[str, Any] = {"parks": visible_parks(self.request.user)}
         if obj is not None:
             kwargs["initial"] = _initial_of(obj)
+            if self.request.method == "GET":  # shown in the form: an unmasked view like any other
+                kwargs["initial"]["contact_mobile"] = services.lead_mobile_shown(
+                    lead=obj, viewer=self.request.user, remote_addr=client_ip(self.request)
+                )
         return kwargs
 
     def park_of(self, obj: Any, form: Any | None) -> Any:
@@ -146,7 +136,6 @@ def _initial_of(lead: Lead) -> dict[str, Any]:
     initial: dict[str, Any] = {
         "company_name": lead.company_name,
         "contact_name": lead.contact_name,
-        "contact_mobile": lead.contact_mobile.removeprefix("+86"),
         "source": lead.source,
         "park": lead.park_id,
         "expected_signing_on": lead.expected_signing_on,

@@ -5,6 +5,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from parkos.core.client_ip import client_ip
+from parkos.investment import services
 from parkos.investment.models import Activity, Lead, Notification, Requirement
 from parkos.parks.choices import FireHazardClass
 from parkos.parks.models import Park
@@ -50,11 +52,14 @@ class LeadSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]
 
     def to_representation(self, instance: Lead) -> dict[str, Any]:
-        from parkos.investment.views import mobile_display
-
+        """The mobile masked unless the caller may see it; each unmasked one is an audited view."""
         data: dict[str, Any] = super().to_representation(instance)
         request = self.context.get("request")
-        data["contact_mobile"] = mobile_display(request.user, instance) if request is not None else ""
+        data["contact_mobile"] = (
+            services.lead_mobile_shown(lead=instance, viewer=request.user, remote_addr=client_ip(request))
+            if request is not None
+            else ""
+        )
         return data
 
 
