@@ -24,6 +24,7 @@ import http.cookiejar
 import os
 import random
 import re
+import secrets
 import socket
 import statistics
 import subprocess
@@ -133,7 +134,8 @@ def main() -> int:
     rng = random.Random(20261125)
     workdir = Path(tempfile.mkdtemp(prefix="parkos-loadtest-"))
     env = {**os.environ, "PARKOS_VAR_DIR": str(workdir), "DJANGO_SETTINGS_MODULE": "parkos.settings", "DEBUG": "false",
-           "INVESTMENT_FORM_IP_LIMIT": "1000000", "PYTHONPATH": str(ROOT)}  # fmt: skip
+           "INVESTMENT_FORM_IP_LIMIT": "1000000", "PYTHONPATH": str(ROOT),
+           "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(64)}  # fmt: skip
     print(f"database: {env.get('DATABASE_URL', workdir / 'parkos.sqlite3')}")
     subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     subprocess.run(

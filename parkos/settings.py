@@ -14,11 +14,17 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PARKOS_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-# Development falls back to a fixed key so `make demo` works out of the box; production must set one.
-SECRET_KEY = env_str(
-    "SECRET_KEY", "parkos-insecure-development-key" if DEBUG or not env_bool("PARKOS_PRODUCTION", False) else None
-)
-if env_bool("PARKOS_PRODUCTION", False) and (SECRET_KEY.startswith("parkos-insecure") or len(SECRET_KEY) < 50):
+PRODUCTION = env_bool("PARKOS_PRODUCTION", False)
+# A fixed key lets `make demo` (DEBUG=true) work out of the box; anything else must set its own, or
+# a forgotten PARKOS_PRODUCTION would serve real users with sessions anyone can forge.
+DEVELOPMENT_SECRET_KEY = "parkos-insecure-development-key"  # noqa: S105 - refused unless DEBUG=true
+SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY if DEBUG and not PRODUCTION else "")
+if not SECRET_KEY:
+    raise ImproperlyConfiguredEnv(
+        "SECRET_KEY must be set unless DEBUG=true (development): e.g. "
+        "SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))')."
+    )
+if PRODUCTION and (SECRET_KEY.startswith("parkos-insecure") or len(SECRET_KEY) < 50):
     raise ImproperlyConfiguredEnv("SECRET_KEY must be set to a random value of at least 50 characters in production.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
@@ -53,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -154,7 +161,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if env_bool("PARKOS_PRODUCTION", False)
+        if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -214,7 +221,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Production hardening; `manage.py check --deploy` is clean with PARKOS_PRODUCTION=true.
-if env_bool("PARKOS_PRODUCTION", False):
+if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
@@ -224,6 +231,17 @@ if env_bool("PARKOS_PRODUCTION", False):
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Features no ParkOS page uses are denied to every frame, our own included (the CSP comes with #14).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen", "geolocation",
+        "gyroscope", "magnetometer", "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
+# Load balancers and monitors probe /healthz over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {

@@ -50,7 +50,7 @@ def normalised_username(request: HttpRequest | None, credentials: dict[str, Any]
     return str(raw).strip().casefold()[:150] or None
 
 
-class LoginThrottleHandler(AxesDatabaseHandler):  # type: ignore[misc]
+class LoginThrottleHandler(AxesDatabaseHandler):
     """Axes' database handler with a separate, higher limit for the per-account counter.
 
     `settings.AXES_LOCKOUT_PARAMETERS` lists the client-and-account pair first, the account second.

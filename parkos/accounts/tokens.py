@@ -11,13 +11,15 @@ from typing import Any
 
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication
 from rest_framework import exceptions
 
 from parkos.accounts.models import ApiToken
 
 
-class ExpiringTokenAuthentication(TokenAuthentication):  # type: ignore[misc]
+class ExpiringTokenAuthentication(TokenAuthentication):
     """knox's authentication (hashed, expiring tokens), refusing a token issued before a password change."""
 
     def validate_user(self, auth_token: ApiToken) -> tuple[Any, ApiToken]:
@@ -26,3 +28,14 @@ class ExpiringTokenAuthentication(TokenAuthentication):  # type: ignore[misc]
             token.delete()
             raise exceptions.AuthenticationFailed(_("令牌已失效（密码已更改），请重新获取。"))
         return user, token
+
+
+class ExpiringTokenScheme(OpenApiAuthenticationExtension):
+    """How the schema documents it: `Authorization: Token <token>` (registered by being defined)."""
+
+    target_class = "parkos.accounts.tokens.ExpiringTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        definition: dict[str, Any] = build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")
+        return definition

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from parkos.core.models import AuditEntry
+from parkos.core.models import AuditEntry, DemoDatabase
 
 
 @admin.register(AuditEntry)
@@ -20,3 +20,8 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(DemoDatabase)
+class DemoDatabaseAdmin(admin.ModelAdmin[DemoDatabase]):
+    list_display = ("created_at",)

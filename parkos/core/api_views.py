@@ -41,12 +41,18 @@ class ParkScopedViewSetMixin:
         if self.park_field != "pk":
             require_park(self.request.user, self.park_of_payload(validated))
 
+    def check_changed_park(self, validated: dict[str, Any]) -> None:
+        """On a change: the row was found among the caller's parks; a payload that names a park (moving
+        the row) must name one of theirs too. A partial change without it keeps the row's park."""
+        if self.park_field.split("__")[0] in validated:
+            self.check_payload_park(validated)
+
     def perform_create(self, serializer: Any) -> None:
         self.check_payload_park(serializer.validated_data)
         serializer.save()
 
     def perform_update(self, serializer: Any) -> None:
-        self.check_payload_park(serializer.validated_data)
+        self.check_changed_park(serializer.validated_data)
         serializer.save()
 
     def get_object_model(self) -> type[Model]:

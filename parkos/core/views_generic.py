@@ -121,10 +121,9 @@ class ServiceFormView(ParkScopedMixin, View):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
-        if obj is not None:
-            self.require(self.capability, self.park_of(obj, None))
-        else:
-            self.require(self.capability)
+        # A new object's park, when the URL names it, is checked now: a page that could not be saved
+        # is not shown (Ref: #13). Where the form chooses the park, POST checks it.
+        self.require(self.capability, self.park_of(obj, None))
         form = self.form_class(**self.get_form_kwargs(obj), **self.initial_kwargs())
         return render(request, self.template_name, self.get_context(form, obj))
 
@@ -133,9 +132,8 @@ class ServiceFormView(ParkScopedMixin, View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
+        self.require(self.capability, self.park_of(obj, None))
         form = self.form_class(request.POST, request.FILES, **self.get_form_kwargs(obj), **self.initial_kwargs())
-        if obj is not None:
-            self.require(self.capability, self.park_of(obj, None))
         if form.is_valid():
             if obj is None:
                 self.require(self.capability, self.park_of(None, form))

@@ -15,7 +15,17 @@ class TagNamesField(serializers.ListField):
         return [tag.name for tag in data.all()]
 
 
+CREDIT_CODE_HELP = (
+    "选填：统一社会信用代码，18位，可带空格或连字符，保存时规范化并校验；潜在客户可暂缺（空值保存为 null）。"
+    " Optional: spaces and hyphens allowed; blank is stored as null."
+)
+
+
 class EnterpriseSerializer(serializers.ModelSerializer[Enterprise]):
+    # Length is the services' to check, after normalisation: "9111 0000 6000 3734 1L" is a valid code.
+    credit_code = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=64, help_text=CREDIT_CODE_HELP
+    )
     tags = TagNamesField(child=serializers.CharField(max_length=40), required=False)
     parks = serializers.PrimaryKeyRelatedField(many=True, queryset=Park.objects.all(), required=False)
     accept_checksum_mismatch = serializers.BooleanField(write_only=True, required=False, default=False)
@@ -40,7 +50,6 @@ class EnterpriseSerializer(serializers.ModelSerializer[Enterprise]):
             "updated_at",
         ]
         # Uniqueness and code validity are checked by the services, with the domain messages.
-        extra_kwargs: dict[str, dict[str, Any]] = {"credit_code": {"validators": []}}
 
 
 class ContactSerializer(serializers.ModelSerializer[Contact]):
