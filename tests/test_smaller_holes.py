@@ -32,7 +32,10 @@ def reserved_unit(park_a, alice):
     floor = FloorFactory(building=BuildingFactory(park=park_a, code="R1"), level=1)
     unit = UnitFactory(floor=floor, code="R1-101")
     park_services.reservation_create(
-        space=unit, holder_name="某意向企业", reserved_until=timezone.localdate() + datetime.timedelta(days=30), actor=alice
+        space=unit,
+        holder_name="某意向企业",
+        reserved_until=timezone.localdate() + datetime.timedelta(days=30),
+        actor=alice,
     )
     return unit
 

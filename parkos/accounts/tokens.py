@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication
+from knox.settings import knox_settings
 from rest_framework import exceptions
 
 from parkos.accounts.models import ApiToken
@@ -37,5 +38,8 @@ class ExpiringTokenScheme(OpenApiAuthenticationExtension):
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
-        definition: dict[str, Any] = build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")
+        prefix = knox_settings.AUTH_HEADER_PREFIX
+        definition: dict[str, Any] = build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=prefix
+        )
         return definition

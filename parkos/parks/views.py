@@ -5,7 +5,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -445,6 +445,8 @@ class ArchiveView(ParkScopedMixin, View):
     }
 
     def post(self, request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+        if kind not in self.targets:
+            raise Http404(_("未找到该记录，或您无权访问。"))
         model, park_field, service, capability, kwarg = self.targets[kind]
         obj = get_object_or_404(scope_to_parks(request.user, model.objects.all(), park_field), pk=pk)
         self.require(capability, obj.pk if kind == "park" else obj.park_id)
@@ -458,6 +460,8 @@ class ReserveView(ParkScopedMixin, View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+        if kind not in {"unit", "parcel"}:
+            raise Http404(_("未找到该记录，或您无权访问。"))
         model = Unit if kind == "unit" else LandParcel
         space = get_object_or_404(scope_to_parks(request.user, model.objects.all()), pk=pk)
         self.require(Capability.RESERVE_SPACE, space.park_id)

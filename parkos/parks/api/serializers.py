@@ -116,3 +116,5 @@ class ReservationSerializer(serializers.ModelSerializer[Reservation]):
             "created_by",
         ]
         read_only_fields = ["park", "released_at", "created_by"]
+        # The service starts a reservation today when no start is given.
+        extra_kwargs: dict[str, dict[str, Any]] = {"reserved_from": {"required": False}}
