@@ -187,13 +187,16 @@ REST_FRAMEWORK = {
         "parkos.accounts.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["parkos.accounts.permissions.IsParkStaff"],
+    # Bodies are JSON (one unambiguous encoding of lists, nulls and nested objects); uploads and the
+    # token endpoint say otherwise on their own views.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "parkos.core.api_schema.ParkosAutoSchema",
     "EXCEPTION_HANDLER": "parkos.core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["parkos.core.api.AnonRateThrottle", "parkos.core.api.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {

@@ -15,6 +15,24 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from parkos.core.client_ip import client_ip
 
+#: The years an API parameter may name: statistics and contracts of the operator's own lifetime.
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
+def year_param(raw: str | None, *, name: str = "year", default: int | None = None) -> int:
+    """A year from the query string, or a 400 naming the parameter (never a 500 deeper down)."""
+    if raw in (None, "") and default is not None:
+        return default
+    try:
+        year = int(str(raw))
+    except ValueError:
+        raise exceptions.ValidationError({name: [_("须为整数年份")]}) from None
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise exceptions.ValidationError(
+            {name: [_("年份须在 %(low)d–%(high)d 之间") % {"low": MIN_YEAR, "high": MAX_YEAR}]}
+        )
+    return year
+
 
 class ErrorSerializer(serializers.Serializer[Any]):
     """Every error answer of the API: a message in the caller's language, and field errors for a 400."""
@@ -25,9 +43,9 @@ class ErrorSerializer(serializers.Serializer[Any]):
         # "errors" cannot be a declared field: it would hide Serializer.errors.
         fields = super().get_fields()
         fields["errors"] = serializers.DictField(
-            child=serializers.ListField(child=serializers.CharField()),
+            child=serializers.JSONField(),
             required=False,
-            help_text="field name → messages (400 only)",
+            help_text="field name → messages (a list; an object of them for nested fields and list items; 400 only)",
         )
         return fields
 

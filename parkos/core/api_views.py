@@ -9,6 +9,10 @@ from django.db.models import Model, QuerySet
 from parkos.accounts.access import Capability, require_capability, require_park, scope_to_parks
 from parkos.accounts.permissions import StaffWithCapability
 
+#: Rows are found by their numeric id: anything else in the id's place is no route (404), never a
+#: ValueError from the database lookup (a 500, Ref: #13). Every viewset sets `lookup_value_regex` to it.
+ID_PATTERN = "[0-9]+"
+
 
 class ParkScopedViewSetMixin:
     """Scope the queryset to the caller's parks; writes need `write_capability` in the row's park.
@@ -18,6 +22,7 @@ class ParkScopedViewSetMixin:
     """
 
     park_field: str = "park"
+    lookup_value_regex = ID_PATTERN
     write_capability: Capability | None = None
     permission_classes: Any = [StaffWithCapability]
     request: Any

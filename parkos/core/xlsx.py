@@ -86,14 +86,27 @@ def cell_value(value: Any) -> Any:
     return str(value)
 
 
-def _cell(ws: WriteOnlyWorksheet, value: Any, number_format: str | None = None) -> WriteOnlyCell:
+#: Text that a spreadsheet would read as a formula, or that turns into one once the cell is edited or
+#: the sheet saved as CSV ("=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)"): CSV/formula injection.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(ws: WriteOnlyWorksheet, value: Any, number_format: str | None = None) -> WriteOnlyCell:
+    """One cell of an export. Text that starts like a formula is neutralised: stored as text (never a
+    formula) and marked "quote prefix", so Excel and WPS keep it text even when someone edits it."""
     cell = WriteOnlyCell(ws, value=cell_value(value))
-    if isinstance(cell.value, str) and cell.data_type == "f":
-        # A text starting with "=" would become a live formula (formula injection): keep it text.
-        cell.data_type = "s"
-    if number_format and not isinstance(cell.value, str):
+    if isinstance(cell.value, str):
+        if cell.data_type == "f" or cell.value.startswith(FORMULA_TRIGGERS):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    elif number_format:
         cell.number_format = number_format
     return cell
+
+
+def text_row(ws: WriteOnlyWorksheet, values: Iterable[Any]) -> list[WriteOnlyCell]:
+    """A row of `text_cell`s, for sheets written without `Column`s."""
+    return [text_cell(ws, value) for value in values]
 
 
 def sheet_title(title: str) -> str:
@@ -116,7 +129,7 @@ def write_sheet(workbook: Workbook, title: str, columns: Sequence[Column], rows:
     ws.append(header)
     count = 0
     for row in rows:
-        ws.append([_cell(ws, resolve(row, c.accessor), c.number_format) for c in columns])
+        ws.append([text_cell(ws, resolve(row, c.accessor), c.number_format) for c in columns])
         count += 1
     return count
 

@@ -32,7 +32,7 @@ from parkos.core.audit import SCRUBBED as ERASED
 from parkos.core.audit import audit_record, audit_scrub, model_changes, snapshot
 from parkos.core.models import AuditAction, AuditEntry
 from parkos.enterprises.erasure import ErasedPerson
-from parkos.enterprises.phones import mask_mobile
+from parkos.enterprises.phones import mask_mobile, parse_phone
 from parkos.investment.choices import (
     OPEN_STAGES,
     PIPELINE,
@@ -80,12 +80,18 @@ DEDUP_WINDOW = datetime.timedelta(hours=24)
 
 def normalise_mobile(raw: str) -> str:
     """A mainland mobile number in E.164 (+8613800138000); ValidationError with a Chinese message."""
-    from parkos.enterprises.phones import parse_phone
-
     parsed = parse_phone(raw or "")
     if parsed.kind != "mobile":
         raise ValidationError(_("请填写11位手机号码"), code="not_mobile")
     return parsed.e164
+
+
+def _contact_mobile(raw: str) -> str:
+    """A lead's contact mobile, normalised; its errors are the field's (the form and API show them there)."""
+    try:
+        return normalise_mobile(raw)
+    except ValidationError as exc:
+        raise ValidationError({"contact_mobile": exc.messages}) from None
 
 
 def _process(data: dict[str, Any]) -> Process:
@@ -297,7 +303,7 @@ def lead_create(
         park=park or (preferred[0] if preferred else fallback_park),
         company_name=company_name,
         contact_name=(contact_name or "").strip(),
-        contact_mobile=normalise_mobile(contact_mobile) if contact_mobile else "",
+        contact_mobile=_contact_mobile(contact_mobile) if contact_mobile else "",
         source=source,
         description=description,
         expected_signing_on=expected_signing_on,
@@ -344,7 +350,7 @@ def lead_update(*, lead: Lead, actor: User | None, **fields: Any) -> Lead:
     for name, value in fields.items():
         setattr(lead, name, value)
     if "contact_mobile" in fields and lead.contact_mobile:
-        lead.contact_mobile = normalise_mobile(lead.contact_mobile)
+        lead.contact_mobile = _contact_mobile(lead.contact_mobile)
     lead.full_clean(exclude=["enterprise", "contact", "officer"])
     lead.save()
     changes = model_changes(before, snapshot(lead))

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from parkos.enterprises import credit_code
 from parkos.leasing.choices import ContractKind, TerminationReason
 from parkos.leasing.models import Contract
 from parkos.parks.models import LandParcel, Park, Unit
@@ -56,8 +57,11 @@ class ContractForm(forms.ModelForm):  # type: ignore[type-arg]
         from parkos.enterprises.models import Enterprise
 
         value = self.cleaned_data["enterprise_ref"].strip()
+        # A code as people type it ("9111 0000 …", full-width) is found like the stored one.
         match = list(
-            Enterprise.objects.active().filter(Q(credit_code=value.upper()) | Q(name=value)).order_by("pk")[:2]
+            Enterprise.objects.active()
+            .filter(Q(credit_code=credit_code.normalize(value)) | Q(name=value))
+            .order_by("pk")[:2]
         )
         if not match:
             raise ValidationError(_("企业库中没有找到“%(v)s”，请先在企业库中建档") % {"v": value})

@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from parkos.enterprises.choices import EnterpriseSize, Qualification
 from parkos.enterprises.models import Contact, Enterprise, ImportJob
 from parkos.parks.models import Park
 
@@ -22,14 +23,23 @@ CREDIT_CODE_HELP = (
 
 
 class EnterpriseSerializer(serializers.ModelSerializer[Enterprise]):
+    """An enterprise of the pool. Lists are lists of strings (never null), validated before the services."""
+
     # Length is the services' to check, after normalisation: "9111 0000 6000 3734 1L" is a valid code.
     credit_code = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, max_length=64, help_text=CREDIT_CODE_HELP
     )
     tags = TagNamesField(child=serializers.CharField(max_length=40), required=False)
+    former_names = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    secondary_industry_codes = serializers.ListField(child=serializers.CharField(max_length=8), required=False)
+    qualifications = serializers.ListField(child=serializers.ChoiceField(choices=Qualification.choices), required=False)
     parks = serializers.PrimaryKeyRelatedField(many=True, queryset=Park.objects.all(), required=False)
     accept_checksum_mismatch = serializers.BooleanField(write_only=True, required=False, default=False)
     industry_display = serializers.CharField(read_only=True)
+    # Blank until the statistical rules can size the enterprise (no employees or revenue yet).
+    size_class = serializers.ChoiceField(
+        choices=[("", "未定"), *EnterpriseSize.choices], allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Enterprise

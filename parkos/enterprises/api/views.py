@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from parkos.accounts.access import Capability, require_capability, visible_parks
 from parkos.accounts.permissions import StaffWithCapability
+from parkos.core.api_views import ID_PATTERN
 from parkos.core.client_ip import client_ip
 from parkos.enterprises import importing, selectors, services
 from parkos.enterprises.api.serializers import ContactSerializer, EnterpriseSerializer, ImportJobSerializer
@@ -35,6 +36,8 @@ class EnterpriseViewSet(
     viewsets.GenericViewSet[Enterprise],
 ):
     """The operator-wide pool: every staff role reads; writes need CHANGE_ENTERPRISE."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
@@ -67,7 +70,7 @@ class EnterpriseViewSet(
         )
 
     @extend_schema(responses=ContactSerializer(many=True))
-    @action(detail=True, methods=["get"], serializer_class=ContactSerializer)
+    @action(detail=True, methods=["get"], serializer_class=ContactSerializer, pagination_class=None, filter_backends=[])
     def contacts(self, request: Request, pk: str | None = None) -> Response:
         """Contacts of the enterprise; unmasked (and the view audited) only for callers with the right."""
         enterprise = self.get_object()
@@ -84,6 +87,8 @@ class ImportJobViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[ImportJob]
 ):
     """Upload a file to import (multipart) and follow its progress."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = ImportJobSerializer
     permission_classes = [StaffWithCapability]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -9,6 +10,7 @@ from parkos.core.client_ip import client_ip
 from parkos.investment import services
 from parkos.investment.models import Activity, Lead, Notification, Requirement
 from parkos.parks.choices import FireHazardClass
+from parkos.parks.fire import ProcessKind
 from parkos.parks.models import Park
 
 
@@ -19,10 +21,32 @@ class TenantFireClassField(serializers.ChoiceField):
     """The tenant's class (inline enum: the parks API already names this choice set for buildings)."""
 
 
+class ProcessSerializer(serializers.Serializer[Any]):
+    """A declared production process (RULES §4): what the fire class is derived from."""
+
+    kind = serializers.ChoiceField(choices=ProcessKind.choices)
+    share = serializers.DecimalField(
+        max_digits=4, decimal_places=3, min_value=Decimal("0.001"), max_value=Decimal(1), required=False
+    )
+    flash_point_c = serializers.DecimalField(max_digits=5, decimal_places=1, required=False, allow_null=True)
+    lel_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100), required=False, allow_null=True
+    )
+    small_quantity = serializers.BooleanField(required=False)
+    mitigated = serializers.BooleanField(required=False)
+    enclosed_spraying = serializers.BooleanField(required=False)
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Stored as JSON on the requirement: numbers as their decimal text.
+        return {k: str(v) if isinstance(v, Decimal) else v for k, v in attrs.items()}
+
+
 class RequirementSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     fire_class = TenantFireClassField(choices=[("", ""), *FireHazardClass.choices], required=False, allow_blank=True)
     preferred_parks = serializers.PrimaryKeyRelatedField(queryset=Park.objects.all(), many=True, required=False)
-    processes = serializers.ListField(child=serializers.DictField(), required=False)
+    processes = ProcessSerializer(many=True, required=False)
+    preferred_cities = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
 
     class Meta:
         model = Requirement
@@ -86,6 +110,7 @@ class ActivitySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]
         read_only_fields = ["lead", "actor"]
         extra_kwargs = {
+            "kind": {"required": True},  # an activity says what it was
             "occurred_at": {"required": False},
             "units": {"required": False},
             "parcels": {"required": False},

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from parkos.accounts.access import Capability, acting_user, scope_to_parks
-from parkos.core.api_views import ParkScopedViewSetMixin
+from parkos.core.api_views import ID_PATTERN, ParkScopedViewSetMixin
 from parkos.investment import selectors, services
 from parkos.investment.api.serializers import (
     ActivitySerializer,
@@ -110,8 +110,9 @@ class LeadViewSet(
             raise _as_validation(exc) from exc
         return Response(LeadSerializer(lead, context={"request": request}).data)
 
-    @extend_schema(request=ActivitySerializer, responses=ActivitySerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=ActivitySerializer(many=True))
+    @extend_schema(methods=["POST"], request=ActivitySerializer, responses={201: ActivitySerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def activities(self, request: Request, pk: str | None = None) -> Response:
         lead = self.get_object()
         if request.method == "GET":
@@ -141,6 +142,8 @@ class LeadViewSet(
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
     """The caller's own notifications."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = NotificationSerializer
     permission_classes = [IsAuthenticated]

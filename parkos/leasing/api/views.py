@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from parkos.accounts.access import Capability, acting_user, require_capability, require_park, visible_park_ids
 from parkos.accounts.permissions import StaffWithCapability
+from parkos.core.api import year_param
 from parkos.core.api_views import ParkScopedViewSetMixin
 from parkos.leasing import schedule, selectors, services
 from parkos.leasing.api.serializers import (
@@ -100,7 +101,7 @@ class ContractViewSet(
         return self._step(request, services.contract_renew, RenewSerializer)
 
     @extend_schema(request=None, responses=ScheduleLineSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def schedule(self, request: Request, pk: str | None = None) -> Response:
         contract = self.get_object()
         if contract.kind != ContractKind.LEASE:
@@ -174,11 +175,11 @@ class RentRollView(APIView):
         responses=RentRollRowSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
+        year = year_param(request.query_params.get("year"), default=timezone.localdate().year)
         try:
-            year = int(request.query_params.get("year") or timezone.localdate().year)
             month = int(request.query_params["month"]) if request.query_params.get("month") else None
         except ValueError:
-            raise DRFValidationError({"year": ["invalid"]}) from None
+            raise DRFValidationError({"month": ["1–12"]}) from None
         if month is not None and not 1 <= month <= 12:
             raise DRFValidationError({"month": ["1–12"]})
         roll = selectors.rent_roll(_park_ids(request), year, month)

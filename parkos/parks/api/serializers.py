@@ -8,6 +8,10 @@ from parkos.parks.models import Building, Floor, LandParcel, Park, Reservation, 
 
 
 class ParkSerializer(serializers.ModelSerializer[Park]):
+    welcomed_industry_codes = serializers.ListField(
+        child=serializers.CharField(max_length=8), required=False, help_text="GB/T 4754 codes or prefixes"
+    )
+
     class Meta:
         model = Park
         fields = [

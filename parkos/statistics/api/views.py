@@ -30,6 +30,8 @@ from parkos.accounts.access import (
     visible_park_ids,
 )
 from parkos.accounts.permissions import IsParkStaff
+from parkos.core.api import year_param
+from parkos.core.api_views import ID_PATTERN
 from parkos.statistics import report, selectors, services
 from parkos.statistics.api.serializers import KpiSerializer, MonthlyReportSerializer
 from parkos.statistics.choices import ReportSource
@@ -54,6 +56,8 @@ class MonthlyReportViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[MonthlyReport]
 ):
     """Monthly reports. POST creates or replaces the month (idempotent by enterprise, year, month)."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = MonthlyReportSerializer
     filterset_class = MonthlyReportFilterSet
@@ -134,11 +138,11 @@ class KpiView(APIView):
         responses=KpiSerializer,
     )
     def get(self, request: Request) -> Response:
+        year = year_param(request.query_params.get("year"))
         try:
-            year = int(request.query_params.get("year", ""))
             parks = [int(p) for p in request.query_params.getlist("park")]
         except ValueError:
-            raise serializers.ValidationError({"year": [_("须为整数")]}) from None
+            raise serializers.ValidationError({"park": [_("须为整数")]}) from None
         for park_id in parks:
             require_park(request.user, park_id)
         park_ids: list[int] | None = parks or visible_park_ids(request.user)

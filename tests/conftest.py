@@ -1,3 +1,5 @@
+"""Fixtures of the project-wide suites (authorization matrix, bad-input corpus, faults)."""
+
 import pytest
 
 from parkos.accounts.choices import Role
