@@ -21,7 +21,9 @@ def _post(client, url, body):
 @pytest.mark.parametrize("value", [None, True, "三个字", {"a": 1}])
 @pytest.mark.parametrize("field", ["former_names", "secondary_industry_codes", "qualifications"])
 def test_a_list_field_gets_a_list_or_a_400(client_for, field, value):
-    response = _post(client_for("carol"), "/api/enterprises/enterprises/", {"name": "重庆列表字段有限公司", field: value})
+    response = _post(
+        client_for("carol"), "/api/enterprises/enterprises/", {"name": "重庆列表字段有限公司", field: value}
+    )
     assert response.status_code == 400, response.content
     assert field in response.json()["errors"]
     assert not Enterprise.objects.exists()
