@@ -207,6 +207,9 @@ REST_FRAMEWORK = {
 # API tokens (django-rest-knox): stored hashed, expire after API_TOKEN_TTL_HOURS, revoked on logout
 # and whenever the password changes (parkos.accounts.tokens).
 KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name, not a secret
+# knox's own migrations create its default token table even when the model is swapped: skip them, so
+# the only token table is ours (an orphan table referencing users would block flushing PostgreSQL).
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_TTL": datetime.timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 12)),
     "AUTH_HEADER_PREFIX": "Token",

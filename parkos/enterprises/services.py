@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -142,6 +142,21 @@ def _tags(names: Iterable[str]) -> list[Tag]:
 # --- Enterprises ---------------------------------------------------------------------------------
 
 
+def _save_unique(enterprise: Enterprise) -> None:
+    """Save; a credit code that another request stored between our check and our write (two people
+    adding the same enterprise at once) is the same clear error as one stored before."""
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction survives the failed insert
+            enterprise.save()
+    except IntegrityError:
+        if enterprise.credit_code and Enterprise.objects.filter(credit_code=enterprise.credit_code).exists():
+            raise ValidationError(
+                {"credit_code": _("统一社会信用代码为“%(code)s”的企业已存在") % {"code": enterprise.credit_code}},
+                code="duplicate",
+            ) from None
+        raise
+
+
 @transaction.atomic
 def enterprise_create(
     *,
@@ -157,7 +172,7 @@ def enterprise_create(
     _check_override(enterprise, accept_checksum_mismatch)
     prepare(enterprise, accept_checksum_mismatch=accept_checksum_mismatch)
     enterprise.full_clean()
-    enterprise.save()
+    _save_unique(enterprise)
     enterprise.parks.set(list(parks))
     enterprise.tags.set(_tags(tags))
     audit_record(
@@ -192,7 +207,7 @@ def enterprise_update(
     _check_override(enterprise, accept_checksum_mismatch)
     prepare(enterprise, accept_checksum_mismatch=accept_checksum_mismatch)
     enterprise.full_clean()
-    enterprise.save()
+    _save_unique(enterprise)
     after = _audit_snapshot(enterprise)
     if parks is not None:
         enterprise.parks.set(list(parks))

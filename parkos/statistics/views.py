@@ -7,6 +7,7 @@ own enterprise's figures.
 
 from __future__ import annotations
 
+import zipfile
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
+from openpyxl.utils.exceptions import InvalidFileException
 
 from parkos.accounts.access import (
     Capability,
@@ -325,6 +327,10 @@ def _today_ym() -> tuple[int, int]:
     return today.year, today.month
 
 
+#: What reading a file that is not what its name says raises (before the import framework's readers).
+UNREADABLE_FILE_ERRORS = (zipfile.BadZipFile, UnicodeDecodeError, InvalidFileException)
+
+
 class ImportView(ParkPageMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         park = self.get_park(pk)
@@ -340,9 +346,14 @@ class ImportView(ParkPageMixin, View):
         result = None
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            result = importing.import_reports(
-                park=park, name=upload.name, data=upload.read(), actor=acting_user(request)
-            )
+            try:
+                result = importing.import_reports(
+                    park=park, name=upload.name, data=upload.read(), actor=acting_user(request)
+                )
+            except UNREADABLE_FILE_ERRORS:
+                # A damaged workbook or a text file in no encoding we read: say so (Ref: #13).
+                form.add_error("file", _("无法读取该文件：请上传有效的 .xlsx 文件，或 UTF-8/GBK 编码的 CSV 文件。"))
+                return self._render(park, form, None, status=400)
             if result.ok:
                 messages.success(
                     request,
