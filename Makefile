@@ -36,6 +36,7 @@ test-e2e: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(VENV)/.installed
 	DEBUG=true $(VENV)/bin/mypy parkos bench
@@ -50,7 +51,7 @@ bench: $(VENV)/.installed
 	$(PY) -m bench --scale $(SCALE)
 
 messages: $(VENV)/.installed
-	DEBUG=true $(PY) manage.py makemessages -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	DEBUG=true $(PY) manage.py makemessages -l en --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*'
 	DEBUG=true $(PY) manage.py compilemessages -l en --ignore '.venv/*'
 
 clean-demo:

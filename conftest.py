@@ -14,7 +14,10 @@ import os
 import random
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from parkos.accounts.choices import Role
@@ -30,7 +33,6 @@ hypothesis_settings.load_profile("parkos")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from django.conf import settings
 
     # Password hashing dominates test time otherwise; production keeps PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -40,8 +42,6 @@ def pytest_configure(config: pytest.Config) -> None:
 def _default_language() -> None:
     """Every test starts in Chinese: a request in English leaves its language active in the thread
     (LocaleMiddleware activates, nothing deactivates), which made later tests depend on the order."""
-    from django.conf import settings
-    from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
 
@@ -50,7 +50,6 @@ def _default_language() -> None:
 def _empty_cache() -> None:
     """Rate limits and page caches start empty: counts left by an earlier test (users get the same ids
     again after a rollback) must not throttle this one."""
-    from django.core.cache import cache
 
     cache.clear()
 

@@ -10,6 +10,12 @@ import secrets
 import sys
 from pathlib import Path
 
+import django
+from django.core.management import call_command
+from django.db import connection
+
+from bench import harness, scenarios
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -25,15 +31,10 @@ def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkos.settings")
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))  # a throwaway database, a throwaway key
-    import django
 
     django.setup()
-    from django.core.management import call_command
-    from django.db import connection
 
     call_command("migrate", verbosity=0, interactive=False)
-
-    from bench import harness, scenarios
 
     for module in pkgutil.iter_modules(scenarios.__path__):
         importlib.import_module(f"bench.scenarios.{module.name}")

@@ -33,6 +33,13 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import django
+from django.core.management import call_command
+
+from parkos.parks.models import Building, Floor, Park, Unit
+from parkos.portal import services
+from parkos.portal.models import Article
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench-portal"
 TARGET_RATIO = 0.30
@@ -62,15 +69,10 @@ def _env() -> dict[str, str]:
 def prepare() -> None:
     os.environ.update(_env())
     sys.path.insert(0, str(ROOT))
-    import django
 
     django.setup()
-    from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
-    from parkos.parks.models import Building, Floor, Park, Unit
-    from parkos.portal import services
-    from parkos.portal.models import Article
 
     park, _ = Park.objects.get_or_create(
         code=PARK_CODE,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
+import json
 import os
 import random
 import re
@@ -194,7 +195,6 @@ def main() -> int:
         " 'dupes': Lead.objects.filter(source='portal_form').values('contact_mobile').annotate(n=Count('pk')).filter(n__gt=1).count(),"
         " 'guards': {g.mobile: g.submissions for g in SubmissionGuard.objects.all()}}))"
     )
-    import json
 
     db = json.loads(
         subprocess.run([PYTHON, "-c", check], cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout

@@ -49,11 +49,17 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "parkos.core",
     "parkos.accounts",
+    "parkos.web",
     "parkos.parks",
     "parkos.enterprises",
     "parkos.investment",
     "parkos.leasing",
+    "parkos.innovation",
+    "parkos.monitoring",
     "parkos.statistics",
+    "parkos.incubation",
+    "parkos.community",
+    "parkos.billing",
     "parkos.portal",
 ]
 
@@ -80,7 +86,7 @@ WSGI_APPLICATION = "parkos.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "parkos" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -88,7 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "parkos.core.context_processors.shell",
+                "parkos.web.context_processors.shell",
             ],
         },
     },
@@ -120,7 +126,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:dashboard"
+LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Login throttling (django-axes, parkos.accounts.throttling): LOGIN_FAILURE_LIMIT failures per client
 # and account, LOGIN_ACCOUNT_FAILURE_LIMIT per account from anywhere, within the window.
@@ -153,7 +159,6 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "parkos" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
@@ -181,6 +186,17 @@ TASKS = {
     }
 }
 
+# Uploads to every importer (parkos.core.importing), see docs/configuration.md.
+IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 100)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 250_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100)
+IMPORT_MAX_UNCOMPRESSED_MB = env_int("IMPORT_MAX_UNCOMPRESSED_MB", 500)
+IMPORT_MAX_ZIP_RATIO = env_int("IMPORT_MAX_ZIP_RATIO", 100)
+IMPORT_TIME_BUDGET_SECONDS = env_int("IMPORT_TIME_BUDGET_SECONDS", 60)
+IMPORT_JOB_TIME_BUDGET_SECONDS = env_int("IMPORT_JOB_TIME_BUDGET_SECONDS", 3600)
+IMPORT_BACKGROUND_MB = env_int("IMPORT_BACKGROUND_MB", 2)
+IMPORT_MAX_REPORTED_ERRORS = env_int("IMPORT_MAX_REPORTED_ERRORS", 1000)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -196,9 +212,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "parkos.core.api_schema.ParkosAutoSchema",
-    "EXCEPTION_HANDLER": "parkos.core.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["parkos.core.api.AnonRateThrottle", "parkos.core.api.UserRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "parkos.web.api_schema.ParkosAutoSchema",
+    "EXCEPTION_HANDLER": "parkos.web.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["parkos.web.api.AnonRateThrottle", "parkos.web.api.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_ANON_RATE", "60/min"),
         "user": env_str("API_USER_RATE", "600/min"),
@@ -214,6 +230,9 @@ REST_KNOX = {
     "TOKEN_TTL": datetime.timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 12)),
     "AUTH_HEADER_PREFIX": "Token",
 }
+# Filter forms read "全部" (All) for "no filter", not Django's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "ParkOS API",
     "DESCRIPTION": "园区运营平台 API — parks, space, enterprises, investment, leasing, statistics.",

@@ -6,9 +6,9 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from parkos.accounts.api import views as accounts_api
-from parkos.core import views as core_views
 from parkos.portal import views as portal_views
 from parkos.portal.sitemaps import SITEMAPS
+from parkos.web import views as web_views
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -22,10 +22,15 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("statistics/", include("parkos.statistics.api.urls")),
     path("leasing/", include("parkos.leasing.api.urls")),
     path("investment/", include("parkos.investment.api.urls")),
+    path("innovation/", include("parkos.innovation.api.urls")),
+    path("monitoring/", include("parkos.monitoring.api.urls")),
+    path("incubation/", include("parkos.incubation.api.urls")),
+    path("community/", include("parkos.community.api.urls")),
+    path("billing/", include("parkos.billing.api.urls")),
 ]
 
 urlpatterns = [
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", web_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include((api_patterns, "api"))),
@@ -34,17 +39,24 @@ urlpatterns = [
     path("enterprises/", include("parkos.enterprises.urls")),
     path("statistics/", include("parkos.statistics.urls")),
     path("leasing/", include("parkos.leasing.urls")),
+    path("innovation/", include("parkos.innovation.urls")),
+    path("monitoring/", include("parkos.monitoring.urls")),
+    path("incubation/", include("parkos.incubation.urls")),
+    path("community/", include("parkos.community.urls")),
+    path("billing/", include("parkos.billing.urls")),
     path("portal/", include("parkos.portal.urls")),
     # investment/… for officers and the public requirement form at requirement/.
     path("", include("parkos.investment.urls")),
+    # Public events, job board and fairs (framed by the portal): events/…, jobs/…, fairs/….
+    path("", include("parkos.community.public_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", portal_views.robots_txt, name="robots_txt"),
-    path("", include("parkos.core.urls")),
+    path("", include("parkos.web.urls")),
 ]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-handler403 = "parkos.core.errors.permission_denied"
-handler404 = "parkos.core.errors.page_not_found"
-handler500 = "parkos.core.errors.server_error"
+handler403 = "parkos.web.errors.permission_denied"
+handler404 = "parkos.web.errors.page_not_found"
+handler500 = "parkos.web.errors.server_error"

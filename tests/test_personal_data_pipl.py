@@ -9,11 +9,14 @@ import json
 import pytest
 from django.urls import reverse
 
+from parkos.accounts.choices import Role
+from parkos.accounts.tests.factories import UserFactory
 from parkos.core.models import AuditAction, AuditEntry
 from parkos.enterprises import services as enterprise_services
 from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.investment import services as investment_services
 from parkos.investment.models import Lead, RequirementVersion, SubmissionGuard
+from parkos.investment.tests.test_services import submission
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +48,6 @@ def test_unmasked_lead_mobile_on_the_lead_page_is_audited(client_for, lead, pers
 
 
 def test_masked_lead_mobile_is_not_audited(client, lead, park_a):
-    from parkos.accounts.choices import Role
-    from parkos.accounts.tests.factories import UserFactory
 
     sam = UserFactory(username="sam", role=Role.SERVICES_OFFICER, parks=[park_a])
     client.force_login(sam)
@@ -97,7 +98,6 @@ def test_erasure_scrubs_personal_values_from_the_audit_trail(client_for, alice, 
 
 
 def test_erasure_reaches_portal_submissions(park_a, alice):
-    from parkos.investment.tests.test_services import submission
 
     version = investment_services.public_submit(submission=submission(mobile=MOBILE, contact_name=NAME))
     contact = version.lead.contact

@@ -7,17 +7,20 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from parkos.accounts.choices import Role
+from parkos.accounts.models import User
 from parkos.accounts.tests.factories import UserFactory
 from parkos.enterprises.models import Contact, Enterprise
-from parkos.enterprises.tests.factories import EnterpriseFactory
+from parkos.enterprises.tests.factories import EnterpriseFactory, valid_code
 from parkos.parks import services as park_services
 from parkos.parks.models import Unit
 from parkos.parks.tests.factories import BuildingFactory, FloorFactory, UnitFactory
+from parkos.web import demo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,7 +58,6 @@ def test_unit_not_available_today_is_readable_changeable_and_archivable(client_f
 
 
 def test_credit_code_with_spaces_is_accepted_by_api_and_form(client_for):
-    from parkos.enterprises.tests.factories import valid_code
 
     code = valid_code()
     spaced = " ".join(code[i : i + 4] for i in range(0, 18, 4))
@@ -148,12 +150,9 @@ def test_debug_off_without_production_refuses_the_development_key():
 
 
 def test_demo_does_not_reset_passwords_on_a_database_it_did_not_create(settings, monkeypatch):
-    from django.core.management import call_command
 
-    from parkos.accounts.models import User
-    from parkos.core.management.commands import demo
-
-    monkeypatch.setattr(demo, "DEMO_LOADERS", ())  # the logins only: the portfolio takes a minute to load
+    # The logins only: the portfolio takes a minute to load.
+    monkeypatch.setattr(demo, "_LOADERS", {k: v for k, v in demo._LOADERS.items() if k == "logins"})
 
     admin = UserFactory(username=settings.DEMO_ADMIN_USERNAME, role=Role.OPERATOR_ADMIN, is_superuser=True)
     admin.set_password("Real-Prod-Secret-2026")

@@ -21,8 +21,15 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from openpyxl import Workbook
 
 from bench.harness import Case, benchmark
+from parkos.core import industry
+from parkos.core.importing.reading import Deadline, ImportLimits, Source, TableFile
+from parkos.core.models import ImportJob
+from parkos.enterprises import importing, search
+from parkos.enterprises.demo import generate, load_demo
+from parkos.enterprises.models import Enterprise
 
 IMPORT_SEED = 4754
 HEADERS = ["企业名称", "统一社会信用代码", "企业类型", "注册资本（万元）", "成立日期", "区县", "行业代码", "经营范围",
@@ -34,16 +41,12 @@ def _count(scale: str) -> int:
 
 
 def _ensure_pool(count: int) -> None:
-    from parkos.enterprises.demo import load_demo
-    from parkos.enterprises.models import Enterprise
 
     if Enterprise.objects.filter(source="demo").count() < count:
         load_demo(count=count, stdout=None)
 
 
 def _import_rows(count: int) -> list[list[Any]]:
-    from parkos.enterprises import industry
-    from parkos.enterprises.demo import generate
 
     rows = []
     for item in generate(count, seed=IMPORT_SEED):
@@ -60,8 +63,6 @@ def _files(count: int) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     csv_path, xlsx_path = folder / f"enterprises-{count}.csv", folder / f"enterprises-{count}.xlsx"
     if not csv_path.exists() or not xlsx_path.exists():
-        from openpyxl import Workbook
-
         rows = _import_rows(count)
         with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
@@ -92,9 +93,15 @@ FLOOR_SQL = (
 
 def _floor_import(path: Path) -> int:
     """Read the file with the same reader and upsert the raw values, 1,000 rows per executemany."""
-    from parkos.enterprises.importing import read_rows
 
-    rows = read_rows(path)
+    source = Source.from_path(path)
+    limits = ImportLimits.from_settings(background=True)
+    with TableFile(source, limits, Deadline(limits.seconds), csv_title="企业") as file:
+        return _floor_upsert(file.rows(file.titles[0]))
+
+
+def _floor_upsert(numbered: Any) -> int:
+    rows = (cells for _number, cells in numbered)
     next(rows)
     now = timezone.now()
     written = 0
@@ -106,7 +113,9 @@ def _floor_import(path: Path) -> int:
         batch.clear()
 
     for row in rows:
-        name, code, _form, capital, founded, district, industry_code, scope, employees, revenue = row[:10]
+        name, code, _form, capital, founded, district, industry_code, scope, employees, revenue = (*row, *[None] * 10)[
+            :10
+        ]
         batch.append((
             name, "[]", code, False, "limited", capital or None, str(founded)[:10] or None, "", "", district,
             str(industry_code)[1:], "[]", scope, int(employees) if employees else None, revenue or None, "", False,
@@ -121,10 +130,8 @@ def _floor_import(path: Path) -> int:
 
 
 def _subject_import(path: Path, stored: str) -> int:
-    from parkos.enterprises import importing
-    from parkos.enterprises.models import ImportJob
 
-    job = ImportJob.objects.create(file=stored, original_name=path.name, mode="valid_rows")
+    job = ImportJob.objects.create(importer=importing.IMPORTER, file=stored, original_name=path.name, mode="valid_rows")
     job = importing.run_import(job.pk)
     job.refresh_from_db()
     assert job.status == "done", job.message
@@ -138,7 +145,6 @@ def _import_case(scale: str, which: str) -> Case:
     stored = str(path.relative_to(Path(settings.MEDIA_ROOT)))
 
     def check(subject: int, floor: int) -> None:
-        from parkos.enterprises.models import Enterprise
 
         assert subject == floor == count, (subject, floor, count)
         codes = [r[1] for r in _import_rows(5)]
@@ -171,8 +177,6 @@ def _scan_sql() -> str:
 
 
 def _search_case(scale: str, term: str, *, target: float | None = 0.1) -> Case:
-    from parkos.enterprises import search
-    from parkos.enterprises.models import Enterprise
 
     _ensure_pool(_count(scale))
     normalised = search.normalize_term(term)

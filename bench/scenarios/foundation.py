@@ -9,10 +9,12 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
 from bench.harness import Case, benchmark
+from parkos.accounts.choices import Role
+from parkos.accounts.models import User
+from parkos.parks.models import Park
 
 
 def _ensure_parks(count: int) -> None:
-    from parkos.parks.models import Park
 
     existing = Park.objects.filter(code__startswith="BENCH-").count()
     Park.objects.bulk_create(
@@ -24,8 +26,6 @@ def _ensure_parks(count: int) -> None:
 
 
 def _admin():
-    from parkos.accounts.choices import Role
-    from parkos.accounts.models import User
 
     user, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": Role.OPERATOR_ADMIN})
     return user

@@ -19,6 +19,13 @@ from django.db import connection
 from django.utils import timezone
 
 from bench.harness import Case, benchmark
+from parkos.investment import matching, selectors
+from parkos.investment.matching import Need
+from parkos.investment.models import Lead, Requirement
+from parkos.parks.choices import CLEANROOM_RANK
+from parkos.parks.demo import load_demo
+from parkos.parks.fire import FireHazardClass, hazard_rank
+from parkos.parks.models import LandParcel, Park, Unit
 
 TARGET_PARCELS = 2000
 REVERSE_LEADS = 1000
@@ -26,8 +33,6 @@ BENCH_PREFIX = "BENCH"
 
 
 def _ensure_portfolio(scale: str) -> None:
-    from parkos.parks.demo import load_demo
-    from parkos.parks.models import LandParcel, Park
 
     load_demo(scale="full" if scale == "full" else "demo")
     if scale != "full":
@@ -53,7 +58,6 @@ def _ensure_portfolio(scale: str) -> None:
 
 
 def _need(kind: str) -> Any:
-    from parkos.investment.matching import Need
 
     if kind == "broad":
         # A 丙 factory, lease or buy, 1,000–5,000 m², ordinary loads: many candidates survive SQL.
@@ -66,9 +70,6 @@ def _need(kind: str) -> Any:
 
 
 def _raw_sql(need: Any, park_ids: list[int], day: datetime.date) -> list[tuple[str, list[Any]]]:
-    from parkos.parks.choices import CLEANROOM_RANK
-    from parkos.parks.fire import FireHazardClass, hazard_rank
-
     avail = [
         "x.archived_at IS NULL", "x.lettable",
         "NOT (x.occupancy <> 'vacant' AND x.occupied_from <= %s AND (x.occupied_until IS NULL OR x.occupied_until >= %s))",
@@ -106,8 +107,6 @@ def _raw_sql(need: Any, park_ids: list[int], day: datetime.date) -> list[tuple[s
 
 
 def _make_match(kind: str, scale: str) -> Case:
-    from parkos.investment import matching, selectors
-    from parkos.parks.models import LandParcel, Unit
 
     _ensure_portfolio(scale)
     need = _need(kind)
@@ -154,7 +153,6 @@ def match_cleanroom(scale: str) -> Case:
 
 
 def _ensure_open_leads() -> None:
-    from parkos.investment.models import Lead, Requirement
 
     existing = Lead.objects.filter(company_name__startswith=BENCH_PREFIX).count()
     if existing >= REVERSE_LEADS:
@@ -188,8 +186,6 @@ def _ensure_open_leads() -> None:
 
 @benchmark("investment.reverse_match_1000_leads")
 def reverse_match(scale: str) -> Case:
-    from parkos.investment import selectors
-    from parkos.parks.models import Unit
 
     _ensure_portfolio(scale)
     _ensure_open_leads()
@@ -209,8 +205,6 @@ def reverse_match(scale: str) -> Case:
         with connection.cursor() as cursor:
             cursor.execute(sql, [unit.area_sqm, unit.area_sqm])
             return len(cursor.fetchall())
-
-    from parkos.investment.models import Lead
 
     return Case(
         subject=subject,

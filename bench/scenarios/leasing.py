@@ -10,26 +10,26 @@ from django.db import connection
 from django.utils import timezone
 
 from bench.harness import Case, benchmark
+from parkos.leasing import selectors
+from parkos.leasing.demo import load_demo as load_contracts
+from parkos.leasing.models import Contract
+from parkos.parks.demo import load_demo as load_parks
+from parkos.parks.models import Park, Unit
 
 
 def _ensure(scale: str) -> None:
-    from parkos.leasing.demo import load_demo as load_contracts
-    from parkos.parks.demo import load_demo as load_parks
 
     load_parks(scale="full" if scale == "full" else "demo")
     load_contracts(scale="full" if scale == "full" else "demo")
 
 
 def _counts() -> str:
-    from parkos.leasing.models import Contract
-    from parkos.parks.models import Park, Unit
 
     return f"{Park.objects.count()} parks, {Unit.objects.count()} units, {Contract.objects.count()} contracts"
 
 
 @benchmark("leasing.rent_roll_year")
 def rent_roll_year(scale: str) -> Case:
-    from parkos.leasing import selectors
 
     _ensure(scale)
     year = timezone.localdate().year
@@ -72,7 +72,6 @@ def rent_roll_year(scale: str) -> Case:
 
 @benchmark("leasing.occupancy_past_date")
 def occupancy_past_date(scale: str) -> Case:
-    from parkos.leasing import selectors
 
     _ensure(scale)
     day = timezone.localdate() - datetime.timedelta(days=400)

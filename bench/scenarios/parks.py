@@ -10,6 +10,14 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from bench.harness import Case, benchmark
+from parkos.accounts.access import scope_to_parks
+from parkos.accounts.choices import Role
+from parkos.accounts.models import User
+from parkos.core.db import refresh_planner_statistics
+from parkos.parks import selectors
+from parkos.parks.demo import load_demo
+from parkos.parks.filtersets import UnitFilterSet
+from parkos.parks.models import Unit
 
 SEARCHES: dict[str, dict[str, Any]] = {
     # The search: 2,000–3,000 m², floor load ≥ 8, clear height ≥ 6 m, 丙 allowed, in Chongqing.
@@ -22,16 +30,12 @@ PAGE = 100
 
 
 def _ensure_portfolio(scale: str) -> None:
-    from parkos.core.db import refresh_planner_statistics
-    from parkos.parks.demo import load_demo
 
     load_demo(scale="full" if scale == "full" else "demo")
     refresh_planner_statistics()
 
 
 def _admin():
-    from parkos.accounts.choices import Role
-    from parkos.accounts.models import User
 
     user, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": Role.OPERATOR_ADMIN})
     return user
@@ -69,10 +73,6 @@ def _raw_sql(params: dict[str, Any], day: datetime.date) -> tuple[str, list[Any]
 
 
 def _make(name: str, scale: str) -> Case:
-    from parkos.accounts.access import scope_to_parks
-    from parkos.parks import selectors
-    from parkos.parks.filtersets import UnitFilterSet
-    from parkos.parks.models import Unit
 
     _ensure_portfolio(scale)
     params = SEARCHES[name]

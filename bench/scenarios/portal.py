@@ -10,6 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client
 
 from bench.harness import Case, benchmark
+from parkos.parks.models import Building, Floor, Park, Unit
+from parkos.portal import services
+from parkos.portal.models import Article
 
 PARK_CODE = "BENCH-PORTAL"
 SLUG = "bench-portal-article"
@@ -21,9 +24,6 @@ def _bare(request: HttpRequest) -> HttpResponse:
 
 
 def _seed() -> None:
-    from parkos.parks.models import Building, Floor, Park, Unit
-    from parkos.portal import services
-    from parkos.portal.models import Article
 
     park, _ = Park.objects.get_or_create(
         code=PARK_CODE,

@@ -20,6 +20,11 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from bench.harness import Case, benchmark
+from parkos.enterprises.models import Enterprise
+from parkos.parks.models import Park
+from parkos.statistics import selectors
+from parkos.statistics.models import MonthlyReport
+from parkos.statistics.narrative import ReportPeriod
 
 YEAR = 2025
 CENT = Decimal("0.01")
@@ -27,7 +32,6 @@ SEASON = (0.055, 0.06, 0.08, 0.08, 0.085, 0.09, 0.085, 0.085, 0.09, 0.09, 0.09, 
 
 
 def _park(code: str) -> Any:
-    from parkos.parks.models import Park
 
     park, _ = Park.objects.get_or_create(code=code, defaults={"name": f"统计基准园区 {code}", "city": "重庆市"})
     return park
@@ -36,8 +40,6 @@ def _park(code: str) -> Any:
 @transaction.atomic
 def _fill(park: Any, enterprises: int, seed: int) -> None:
     """`enterprises` enterprises × 24 months of cumulative rows in `park`, unless already there."""
-    from parkos.enterprises.models import Enterprise
-    from parkos.statistics.models import MonthlyReport
 
     if MonthlyReport.objects.filter(park=park).exists():
         return
@@ -119,8 +121,6 @@ def _check_headline(kpis: Any, groups: list[tuple[Any, ...]], enterprises: int) 
 
 
 def _park_case(scale: str) -> Case:
-    from parkos.statistics import selectors
-    from parkos.statistics.narrative import ReportPeriod
 
     enterprises = 2000 if scale == "full" else 200
     park = _park(f"BENCH-STAT-{enterprises}")
@@ -146,8 +146,6 @@ def annual_report_kpis(scale: str) -> Case:
 
 @benchmark("statistics.portfolio_kpis")
 def portfolio_kpis(scale: str) -> Case:
-    from parkos.statistics import selectors
-    from parkos.statistics.narrative import ReportPeriod
 
     parks, per_park = (25, 2000) if scale == "full" else (5, 200)
     park_ids = []

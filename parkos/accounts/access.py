@@ -16,12 +16,19 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from parkos.accounts.choices import Role
-from parkos.parks.models import Park
+from parkos.accounts.models import User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from parkos.accounts.models import User
+    # Parks sit above accounts (they use this module); at run time the park model is whatever
+    # User.parks points at, so accounts never imports parks.
+    from parkos.parks.models import Park
+
+
+def _park_model() -> type[Park]:
+    model: type[Park] = User._meta.get_field("parks").related_model  # type: ignore[assignment]
+    return model
 
 
 class Capability(enum.StrEnum):
@@ -114,10 +121,10 @@ def has_capability(user: User | AnonymousUser, capability: Capability) -> bool:
 def visible_parks(user: User | AnonymousUser) -> QuerySet[Park]:
     """The parks this person may see: all for operator admins, their assigned ones otherwise."""
     if not is_staff_member(user):
-        return Park.objects.none()
+        return _park_model().objects.none()
     if user.is_operator_admin:  # type: ignore[union-attr]
-        return Park.objects.all()
-    return Park.objects.filter(staff=user.pk)
+        return _park_model().objects.all()
+    return _park_model().objects.filter(staff=user.pk)
 
 
 def visible_park_ids(user: User | AnonymousUser) -> list[int] | None:
@@ -130,7 +137,7 @@ def visible_park_ids(user: User | AnonymousUser) -> list[int] | None:
         return []
     if user.is_operator_admin:  # type: ignore[union-attr]
         return None
-    return list(Park.objects.filter(staff=user.pk).values_list("pk", flat=True))
+    return list(user.parks.values_list("pk", flat=True))  # type: ignore[union-attr]
 
 
 def scope_to_parks[M: Model](
@@ -169,8 +176,6 @@ def require_capability(user: User | AnonymousUser, capability: Capability, park:
 
 def acting_user(request: Any) -> User:
     """The logged-in person behind a request, for a service's `actor`; views guarantee login first."""
-    from parkos.accounts.models import User
-
     user = request.user
     if not isinstance(user, User):
         raise PermissionDenied(_("请先登录。"))

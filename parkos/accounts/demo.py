@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 
 from parkos.accounts.choices import Role
 from parkos.accounts.models import User
-from parkos.parks.models import Park
+
+if TYPE_CHECKING:
+    from parkos.parks.models import Park
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,12 @@ DEMO_USERS: tuple[DemoLogin, ...] = (
     DemoLogin("facilities", DEMO_PASSWORD, Role.FACILITIES_OPERATOR, "赵运维"),
     DemoLogin("tenant", DEMO_PASSWORD, Role.ENTERPRISE_USER, "企业填报员"),
 )
+
+
+def demo_logins() -> list[DemoLogin]:
+    """The operator admin (from settings) and one login per role, as `make demo` prints them."""
+    admin = DemoLogin(settings.DEMO_ADMIN_USERNAME, settings.DEMO_ADMIN_PASSWORD, Role.OPERATOR_ADMIN, "平台管理员")
+    return [admin, *DEMO_USERS]
 
 
 @transaction.atomic

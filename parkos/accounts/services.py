@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -11,7 +12,9 @@ from parkos.accounts.choices import Role
 from parkos.accounts.models import ApiToken, User
 from parkos.core.audit import audit_record
 from parkos.core.models import AuditAction
-from parkos.parks.models import Park
+
+if TYPE_CHECKING:
+    from parkos.parks.models import Park
 
 
 @transaction.atomic

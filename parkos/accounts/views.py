@@ -52,7 +52,7 @@ def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.META.get("HTTP_REFERER") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
-    return resolve_url("core:dashboard")
+    return resolve_url("web:dashboard")
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from parkos.core.models import AuditEntry, DemoDatabase
+from parkos.core.models import AuditEntry, DemoDatabase, ImportJob, ImportRowError
 
 
 @admin.register(AuditEntry)
@@ -25,3 +25,16 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
 @admin.register(DemoDatabase)
 class DemoDatabaseAdmin(admin.ModelAdmin[DemoDatabase]):
     list_display = ("created_at",)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
+    list_display = ("pk", "importer", "original_name", "mode", "status", "rows_processed", "rows_ok", "rows_failed")
+    list_filter = ("importer", "status")
+    raw_id_fields = ("created_by",)
+
+
+@admin.register(ImportRowError)
+class ImportRowErrorAdmin(admin.ModelAdmin[ImportRowError]):
+    list_display = ("job", "sheet", "row_number", "column", "message")
+    raw_id_fields = ("job",)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, datetime.date | datetime.datetime):
+    if isinstance(value, datetime.date | datetime.datetime | datetime.time):
         return value.isoformat()
     if isinstance(value, models.Model):
         return value.pk

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import contextlib
+import threading
+from collections.abc import Collection, Iterator
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, connections
 from django.db.models import Field, ForeignObject, Lookup, QuerySet
+from django.utils.translation import gettext as _
 
 
 def refresh_planner_statistics() -> None:
@@ -90,3 +93,30 @@ def register_lookups() -> None:
     """Called from ``CoreConfig.ready``: ``any_of`` on every field (keys, foreign keys, integers)."""
     Field.register_lookup(AnyOf)
     ForeignObject.register_lookup(AnyOf)  # relations keep their own lookup registry
+
+
+#: SQLite has one writer; its busy handler sleeps and retries unfairly, so under a burst of writes
+#: (portal submissions, a rush of room bookings) some wait past the busy timeout ("database is
+#: locked"). `serialised_writes` queues them in-process first (FIFO-fair, bounded wait). PostgreSQL
+#: needs no queue: row locks and constraints do the work there.
+_SQLITE_WRITER = threading.RLock()
+SQLITE_QUEUE_TIMEOUT_SECONDS = 60
+
+
+@contextlib.contextmanager
+def serialised_writes() -> Iterator[None]:
+    """On SQLite, one writing transaction at a time in this process; a no-op on PostgreSQL.
+
+    Open it outside `transaction.atomic()`: the queue must be entered before the transaction takes
+    SQLite's write lock (IMMEDIATE mode), or two threads could wait on each other. It is re-entrant,
+    so a service that holds it may call another service that takes it again.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    if not _SQLITE_WRITER.acquire(timeout=SQLITE_QUEUE_TIMEOUT_SECONDS):
+        raise ValidationError(_("系统繁忙，请稍后再试。"), code="busy")
+    try:
+        yield
+    finally:
+        _SQLITE_WRITER.release()

@@ -66,7 +66,7 @@ class AuditEntry(models.Model):
 
 
 class DemoDatabase(models.Model):
-    """Marks a database that `manage.py demo` created (it found no user and no park there).
+    """Marks a database that `manage.py demo` created (it found no user and no audit entry there).
 
     Only on such a database does `demo` create the demo logins and reset their known passwords; on
     any other (a real one), it leaves every account alone unless told `--reset-logins`.
@@ -80,3 +80,100 @@ class DemoDatabase(models.Model):
 
     def __str__(self) -> str:
         return f"demo @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ImportMode(models.TextChoices):
+    VALID_ROWS = "valid_rows", _("仅导入有效行")
+    ALL_OR_NOTHING = "all_or_nothing", _("全部有效才导入")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    VALIDATING = "validating", _("校验中")
+    RUNNING = "running", _("导入中")
+    DONE = "done", _("已完成")
+    REJECTED = "rejected", _("有错误，未导入")
+    FAILED = "failed", _("失败")
+
+
+class ImportJob(TimeStampedModel):
+    """One uploaded file being imported in the background by `manage.py db_worker`, for any importer.
+
+    `importer` names the app's importer in `parkos.core.importing.jobs.registry` and `options` holds
+    what it needs besides the file (a park, the table of a CSV file). `last_sheet`/`last_row` is the
+    checkpoint: in "valid rows" mode every batch commits its rows and advances it in one transaction,
+    so a crashed job resumes after it without writing any row twice. Progress and counts are written
+    by the job as it runs; `counts` holds created/updated/unchanged per table.
+    """
+
+    importer = models.CharField(_("导入类型"), max_length=40, db_index=True)
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    mode = models.CharField(_("导入方式"), max_length=16, choices=ImportMode.choices, default=ImportMode.VALID_ROWS)
+    dry_run = models.BooleanField(_("仅预览"), default=False)
+    options: models.JSONField[dict[str, Any]] = models.JSONField(_("选项"), default=dict, blank=True)
+    language = models.CharField(_("语言"), max_length=16, default="zh-hans")
+    status = models.CharField(_("状态"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
+    rows_processed = models.PositiveIntegerField(_("已处理"), default=0)
+    rows_ok = models.PositiveIntegerField(_("成功"), default=0)
+    rows_failed = models.PositiveIntegerField(_("失败"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    last_sheet = models.PositiveSmallIntegerField(_("已提交至工作表"), default=0)
+    last_row = models.PositiveIntegerField(_("已提交至行"), default=0)
+    counts: models.JSONField[dict[str, dict[str, int]]] = models.JSONField(_("结果统计"), default=dict, blank=True)
+    warnings: models.JSONField[list[str]] = models.JSONField(_("提示"), default=list, blank=True)
+    error_report = models.FileField(_("错误报告"), upload_to="imports/reports/%Y/%m/", blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_jobs",
+    )
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-pk"]
+        # Each app's job list reads its own importer's jobs, newest first.
+        indexes = [models.Index(fields=["importer", "-id"], name="import_job_importer_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.original_name}"
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 100 if self.status in {ImportStatus.DONE, ImportStatus.REJECTED} else 0
+        return min(100, round(self.rows_processed * 100 / self.rows_total))
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED}
+
+
+class ImportRowError(models.Model):
+    """One error of an import job, with the row's original values for the error report."""
+
+    # CASCADE: row errors are part of their job and go with it.
+    job = models.ForeignKey(ImportJob, verbose_name=_("导入任务"), on_delete=models.CASCADE, related_name="row_errors")
+    sheet = models.CharField(_("工作表"), max_length=60, blank=True)
+    row_number = models.PositiveIntegerField(_("行号"), null=True, blank=True)
+    column = models.CharField(_("列"), max_length=60, blank=True)
+    message = models.CharField(_("错误"), max_length=500)
+    values: models.JSONField[list[Any]] = models.JSONField(_("原始值"), default=list)
+
+    class Meta:
+        verbose_name = _("导入错误")
+        verbose_name_plural = _("导入错误")
+        ordering = ["job", "row_number", "pk"]
+        # The report and the job page read one job's errors in row order.
+        indexes = [models.Index(fields=["job", "row_number"], name="core_import_error_row_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.row_number} {self.column}: {self.message}"

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -135,7 +136,6 @@ def write_sheet(workbook: Workbook, title: str, columns: Sequence[Column], rows:
 
 
 def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
 
     return str(get_column_letter(index + 1))
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from parkos.enterprises.models import Contact, Enterprise, ImportJob, ImportRowError, MergeRecord, Tag
+from parkos.enterprises.models import Contact, Enterprise, MergeRecord, Tag
 
 
 @admin.register(Tag)
@@ -31,15 +31,3 @@ class ContactAdmin(admin.ModelAdmin[Contact]):
 class MergeRecordAdmin(admin.ModelAdmin[MergeRecord]):
     list_display = ("survivor", "merged", "moved_contacts", "actor", "at")
     raw_id_fields = ("survivor", "merged")
-
-
-@admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
-    list_display = ("pk", "original_name", "mode", "status", "rows_processed", "rows_ok", "rows_failed")
-    list_filter = ("status",)
-
-
-@admin.register(ImportRowError)
-class ImportRowErrorAdmin(admin.ModelAdmin[ImportRowError]):
-    list_display = ("job", "row_number", "column", "message")
-    raw_id_fields = ("job",)

@@ -56,20 +56,6 @@ class Qualification(models.TextChoices):
     UNICORN = "unicorn", _("独角兽企业")
 
 
-class ImportMode(models.TextChoices):
-    VALID_ROWS = "valid_rows", _("仅导入有效行")
-    ALL_OR_NOTHING = "all_or_nothing", _("全部有效才导入")
-
-
-class ImportStatus(models.TextChoices):
-    PENDING = "pending", _("排队中")
-    VALIDATING = "validating", _("校验中")
-    RUNNING = "running", _("导入中")
-    DONE = "done", _("已完成")
-    REJECTED = "rejected", _("有错误，未导入")
-    FAILED = "failed", _("失败")
-
-
 class MergeBasis(models.TextChoices):
     """Why two records were merged: the duplicate finder proposed them, or a person gave a reason."""
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q
 
+from parkos.accounts.access import Capability, has_capability, visible_park_ids
+from parkos.accounts.models import User
 from parkos.enterprises.choices import MergeBasis
 from parkos.enterprises.models import Contact, Enterprise
 
@@ -93,3 +96,14 @@ def proposed_basis(first: Enterprise, second: Enterprise) -> MergeBasis | None:
     if Contact.objects.filter(enterprise=second, mobile__in=mobiles).exists():
         return MergeBasis.MOBILE
     return None
+
+
+def may_merge(user: User | AnonymousUser, enterprise: Enterprise) -> bool:
+    """May `user` merge (or unmerge) this record? The change-enterprise right, and — unless an
+    operator admin — none of its parks outside the person's: a merge rewrites every park's view of it."""
+    if not has_capability(user, Capability.CHANGE_ENTERPRISE):
+        return False
+    park_ids = visible_park_ids(user)
+    if park_ids is None:
+        return True
+    return not enterprise.parks.exclude(pk__in=park_ids).exists()

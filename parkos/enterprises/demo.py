@@ -22,6 +22,7 @@ from parkos.enterprises import credit_code, search
 from parkos.enterprises.choices import EnterpriseLifecycle, EnterpriseSource, LegalForm, ListingStatus, Qualification
 from parkos.enterprises.models import Contact, Enterprise, Tag
 from parkos.enterprises.services import compute_size
+from parkos.parks.models import Park
 
 DEFAULT_SEED: Final = 20261125
 SCALES: Final = {"demo": 2000, "full": 220_000}
@@ -222,7 +223,6 @@ def load_demo(
     *, scale: str = "demo", stdout: TextIO | None = None, seed: int = DEFAULT_SEED, count: int | None = None
 ) -> dict[str, int]:
     """Load 2,000 (demo) or 220,000 (full) enterprises (or `count`); run twice, nothing doubles."""
-    from parkos.parks.models import Park
 
     count = count or SCALES.get(scale, SCALES["demo"])
     park_ids = list(Park.objects.order_by("pk").values_list("pk", flat=True))

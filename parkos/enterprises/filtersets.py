@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from parkos.enterprises import credit_code, industry, selectors
+from parkos.core import industry
+from parkos.enterprises import credit_code, selectors
 from parkos.enterprises.choices import EnterpriseLifecycle, EnterpriseSize
-from parkos.enterprises.models import Contact, Enterprise, ImportJob, MergeRecord, Tag
+from parkos.enterprises.models import Enterprise
 from parkos.enterprises.phones import parse_phone
+from parkos.web.filtering import FilterSet
 
 
 class MobileFilterField(forms.CharField):
@@ -35,26 +37,37 @@ class MobileFilter(django_filters.CharFilter):  # type: ignore[misc]
     field_class = MobileFilterField
 
 
-class EnterpriseFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class EnterpriseFilterSet(FilterSet):
     """One FilterSet for the enterprise list page and /api/enterprises/enterprises/.
 
     Personal data (a contact's mobile) filters only for those who may see it, and only by the whole
-    normalised number: a role without the right gets a clear error, never a narrowed list.
+    normalised number: a role without the right gets a clear error, never a narrowed list (Ref: #13).
     """
 
     q = django_filters.CharFilter(
-        method="filter_q", label=_("关键词"), help_text=_("名称、曾用名、经营范围、拼音首字母")
+        method="filter_q",
+        label=_("关键词"),
+        help_text=_("名称、曾用名、经营范围、拼音首字母"),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("名称、经营范围、拼音首字母、信用代码、手机")}
+        ),
     )
     credit_code = django_filters.CharFilter(method="filter_credit_code", label=_("信用代码（前缀）"))
     mobile = MobileFilter(method="filter_mobile", label=_("联系人手机"), help_text=_("完整手机号"))
-    industry = django_filters.CharFilter(method="filter_industry", label=_("行业代码"))
-    district = django_filters.CharFilter(field_name="district", label=_("区县"))
+    industry = django_filters.CharFilter(
+        method="filter_industry", label=_("行业代码"), widget=forms.TextInput(attrs={"size": 6})
+    )
+    district = django_filters.CharFilter(
+        field_name="district", label=_("区县"), widget=forms.TextInput(attrs={"size": 8})
+    )
     size_class = django_filters.ChoiceFilter(choices=EnterpriseSize.choices, label=_("规模"))
     lifecycle = django_filters.ChoiceFilter(choices=EnterpriseLifecycle.choices, label=_("阶段"))
     above_scale = django_filters.BooleanFilter(field_name="above_scale", label=_("规上企业"))
     high_tech = django_filters.BooleanFilter(field_name="high_tech", label=_("高新技术企业"))
-    tag = django_filters.CharFilter(field_name="tags__name", label=_("标签"))
+    tag = django_filters.CharFilter(field_name="tags__name", label=_("标签"), widget=forms.TextInput(attrs={"size": 8}))
     park = django_filters.NumberFilter(field_name="parks", label=_("关联园区"))
+
+    form_fields = ("q", "industry", "district", "size_class", "lifecycle", "tag")
 
     class Meta:
         model = Enterprise
@@ -93,27 +106,3 @@ class EnterpriseFilterSet(django_filters.FilterSet):  # type: ignore[misc]
                 condition |= Q(industry_code__startswith=division)
             return queryset.filter(condition) if divisions else queryset.none()
         return queryset.filter(industry_code__startswith=code)
-
-
-class ContactFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    class Meta:
-        model = Contact
-        fields = ["enterprise"]
-
-
-class ImportJobFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    class Meta:
-        model = ImportJob
-        fields = ["status", "mode"]
-
-
-class MergeRecordFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    class Meta:
-        model = MergeRecord
-        fields = ["survivor", "merged"]
-
-
-class TagFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    class Meta:
-        model = Tag
-        fields = ["name"]

@@ -6,10 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from parkos.enterprises.choices import ImportMode, Qualification
+from parkos.core.importing import ImportMode
+from parkos.core.importing.forms import ImportFileField
+from parkos.enterprises.choices import Qualification
 from parkos.enterprises.models import Contact, Enterprise
-
-MAX_UPLOAD_MB = 200
 
 
 def _split(value: str) -> list[str]:
@@ -108,13 +108,5 @@ class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("文件"), help_text=_("Excel（.xlsx）或 CSV，第一行为列名"))
+    file = ImportFileField(help_text=_("Excel（.xlsx）或 CSV，第一行为列名"))
     mode = forms.ChoiceField(label=_("导入方式"), choices=ImportMode.choices, initial=ImportMode.VALID_ROWS)
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".xlsm", ".csv")):
-            raise ValidationError(_("仅支持 .xlsx 或 .csv 文件"), code="file_type")
-        if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
-            raise ValidationError(_("文件不能超过 %(mb)d MB") % {"mb": MAX_UPLOAD_MB}, code="file_size")
-        return upload

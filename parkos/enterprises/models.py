@@ -21,13 +21,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core import industry
 from parkos.core.models import TimeStampedModel
 from parkos.enterprises.choices import (
     EnterpriseLifecycle,
     EnterpriseSize,
     EnterpriseSource,
-    ImportMode,
-    ImportStatus,
     LegalForm,
     ListingStatus,
     MergeBasis,
@@ -159,7 +158,6 @@ class Enterprise(TimeStampedModel):
 
     @property
     def industry_display(self) -> str:
-        from parkos.enterprises import industry
 
         if not self.industry_code:
             return ""
@@ -270,72 +268,3 @@ class MergeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_id} → {self.survivor_id}"
-
-
-class ImportJob(TimeStampedModel):
-    """One upload of an Excel or CSV file of enterprises and contacts, processed in the background.
-
-    `last_row` is the checkpoint: every batch commits its rows and advances it in one transaction,
-    so a crashed job resumes after it without writing any row twice.
-    """
-
-    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
-    original_name = models.CharField(_("文件名"), max_length=255)
-    mode = models.CharField(_("导入方式"), max_length=16, choices=ImportMode.choices, default=ImportMode.VALID_ROWS)
-    status = models.CharField(_("状态"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING)
-    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
-    rows_processed = models.PositiveIntegerField(_("已处理"), default=0)
-    rows_ok = models.PositiveIntegerField(_("成功"), default=0)
-    rows_failed = models.PositiveIntegerField(_("失败"), default=0)
-    last_row = models.PositiveIntegerField(_("已提交至行"), default=0)
-    error_report = models.FileField(_("错误报告"), upload_to="imports/reports/%Y/%m/", blank=True)
-    message = models.TextField(_("说明"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("发起人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="enterprise_imports",
-    )
-    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("导入任务")
-        verbose_name_plural = _("导入任务")
-        ordering = ["-pk"]
-
-    def __str__(self) -> str:
-        return f"#{self.pk} {self.original_name}"
-
-    @property
-    def percent(self) -> int:
-        if not self.rows_total:
-            return 100 if self.status in {ImportStatus.DONE, ImportStatus.REJECTED} else 0
-        return min(100, round(self.rows_processed * 100 / self.rows_total))
-
-    @property
-    def finished(self) -> bool:
-        return self.status in {ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED}
-
-
-class ImportRowError(models.Model):
-    """One rejected cell of an import, kept with the row's original values for the error report."""
-
-    # CASCADE: row errors are part of their job and go with it.
-    job = models.ForeignKey(ImportJob, verbose_name=_("导入任务"), on_delete=models.CASCADE, related_name="row_errors")
-    row_number = models.PositiveIntegerField(_("行号"))
-    column = models.CharField(_("列"), max_length=60, blank=True)
-    message = models.CharField(_("错误"), max_length=500)
-    values: models.JSONField[list[Any]] = models.JSONField(_("原始值"), default=list)
-
-    class Meta:
-        verbose_name = _("导入错误")
-        verbose_name_plural = _("导入错误")
-        ordering = ["job", "row_number", "pk"]
-        # The report and the job page read one job's errors in row order.
-        indexes = [models.Index(fields=["job", "row_number"], name="import_error_job_row_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.row_number} {self.column}: {self.message}"

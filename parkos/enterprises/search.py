@@ -94,10 +94,6 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _like_escape(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def search_q(term: str) -> Q | None:
     """A condition on Enterprise: its search text contains `term` (see the module docstring for the paths)."""
     term = normalize_term(term)

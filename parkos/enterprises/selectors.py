@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from parkos.accounts.access import Capability, has_capability, is_staff_member, visible_park_ids
-from parkos.enterprises import credit_code, search
-from parkos.enterprises.models import Contact, Enterprise, ImportJob
+from parkos.core.models import ImportJob
+from parkos.enterprises import credit_code, importing, search
+from parkos.enterprises.models import Contact, Enterprise
 from parkos.enterprises.phones import parse_phone
 
 if TYPE_CHECKING:
@@ -82,17 +83,6 @@ def contact_details_visible(user: User | AnonymousUser, enterprise: Enterprise) 
     return enterprise.parks.filter(pk__in=park_ids).exists()
 
 
-def may_merge(user: User | AnonymousUser, enterprise: Enterprise) -> bool:
-    """May `user` merge (or unmerge) this record? The change-enterprise right, and — unless an
-    operator admin — none of its parks outside the person's: a merge rewrites every park's view of it."""
-    if not has_capability(user, Capability.CHANGE_ENTERPRISE):
-        return False
-    park_ids = visible_park_ids(user)
-    if park_ids is None:
-        return True
-    return not enterprise.parks.exclude(pk__in=park_ids).exists()
-
-
 def enterprise_contacts(enterprise: Enterprise) -> list[Contact]:
     return list(enterprise.contacts.select_related("enterprise").order_by("erased_at", "-is_primary", "pk"))
 
@@ -101,12 +91,7 @@ def import_jobs_for(user: User | AnonymousUser) -> QuerySet[ImportJob]:
     """Import jobs a person may follow: their own; operator admins see all."""
     if not is_staff_member(user):
         return ImportJob.objects.none()
+    jobs = ImportJob.objects.filter(importer=importing.IMPORTER)
     if visible_park_ids(user) is None:
-        return ImportJob.objects.all()
-    return ImportJob.objects.filter(created_by=user.pk)
-
-
-def park_choices_for(user: User | AnonymousUser) -> Any:
-    from parkos.accounts.access import visible_parks
-
-    return visible_parks(user)
+        return jobs
+    return jobs.filter(created_by=user.pk)

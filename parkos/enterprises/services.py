@@ -22,9 +22,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkos.core import industry
 from parkos.core.audit import audit_entries_mentioning, audit_record, audit_scrub, model_changes, snapshot
 from parkos.core.models import AuditAction, AuditEntry
-from parkos.enterprises import credit_code, dedup, erasure, industry, search, selectors, sizing
+from parkos.enterprises import credit_code, dedup, erasure, search, sizing
 from parkos.enterprises.choices import EnterpriseLifecycle, EnterpriseSize, MergeBasis
 from parkos.enterprises.models import Contact, Enterprise, MergeRecord, Tag
 from parkos.enterprises.phones import parse_phone
@@ -451,7 +452,7 @@ def contact_erase(*, contact: Contact, actor: User | None) -> Contact:
 
 def _require_merge_scope(actor: User | None, *enterprises: Enterprise) -> None:
     """404 for a record the actor may not merge, as for any record outside their parks (None: the system)."""
-    if actor is not None and not all(selectors.may_merge(actor, e) for e in enterprises):
+    if actor is not None and not all(dedup.may_merge(actor, e) for e in enterprises):
         raise Http404(_("未找到该记录，或您无权访问。"))
 
 
@@ -463,7 +464,7 @@ def enterprise_merge(*, keep: Enterprise, merge: Enterprise, actor: User | None,
     """Merge a duplicate into the record that survives, keeping the duplicate's history.
 
     1. Lock both rows (in pk order, so two merges of the same pair cannot deadlock); the actor must
-       be entitled to both (`selectors.may_merge`), and the pair must be one the duplicate finder
+       be entitled to both (`dedup.may_merge`), and the pair must be one the duplicate finder
        proposes — or the actor gives the reason they are one enterprise.
     2. Snapshot the merged record into a MergeRecord.
     3. Move its contacts, parks and tags to the survivor; its name becomes a former name there, and

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from django.utils.translation import gettext_lazy as _
 
-from parkos.enterprises import industry
+from parkos.core import industry
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise

@@ -7,9 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,13 +16,16 @@ from django.views import View
 
 from parkos.accounts.access import Capability, acting_user, has_capability, require_capability, visible_parks
 from parkos.core.client_ip import client_ip
-from parkos.core.views_generic import FilteredListView, StaffRequiredMixin
-from parkos.enterprises import dedup, importing, panels, selectors, services
-from parkos.enterprises.choices import ImportStatus
+from parkos.core.importing.jobs import enqueue
+from parkos.core.models import ImportJob, ImportStatus
+from parkos.enterprises import dedup, importing, selectors, services
 from parkos.enterprises.filtersets import EnterpriseFilterSet
 from parkos.enterprises.forms import ContactForm, EnterpriseForm, ImportForm
-from parkos.enterprises.models import Contact, Enterprise, ImportJob, MergeRecord
+from parkos.enterprises.models import Contact, Enterprise, MergeRecord
 from parkos.enterprises.phones import mask_mobile
+from parkos.web import panels
+from parkos.web.importing import job_page, job_report
+from parkos.web.views_generic import FilteredListView, StaffRequiredMixin
 
 
 class EnterpriseListView(FilteredListView):
@@ -64,7 +66,7 @@ class EnterpriseDetailView(StaffRequiredMixin, View):
                 "can_change": has_capability(request.user, Capability.CHANGE_ENTERPRISE),
                 "duplicates": dedup.duplicates_of(enterprise),
                 "merge_history": enterprise.merges_kept.select_related("merged", "actor")[:20],
-                "can_merge": selectors.may_merge(request.user, enterprise),
+                "can_merge": dedup.may_merge(request.user, enterprise),
                 "panels": panels.panels_for(enterprise, request.user),
                 "contact_form": ContactForm() if unmasked else None,
                 "breadcrumbs": [(_("企业库"), reverse("enterprises:enterprise_list")), (enterprise.name, "")],
@@ -212,11 +214,9 @@ class ImportView(StaffRequiredMixin, View):
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(request, form, status=400)
-        from parkos.enterprises.tasks import run_import_task
-
         upload = form.cleaned_data["file"]
         job = importing.create_job(upload=upload, name=upload.name, mode=form.cleaned_data["mode"], actor=request.user)  # type: ignore[arg-type]
-        transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
+        enqueue(job)
         return redirect("enterprises:import_detail", pk=job.pk)
 
 
@@ -235,29 +235,27 @@ class ImportDetailView(StaffRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         require_capability(request.user, Capability.IMPORT_DATA)
         job = get_object_or_404(selectors.import_jobs_for(request.user), pk=pk)
-        context = {
-            "job": job,
-            "errors": job.row_errors.all()[:50],
-            "breadcrumbs": [
+        return job_page(
+            request,
+            job,
+            detail_url=reverse("enterprises:import_detail", args=[job.pk]),
+            report_url=reverse("enterprises:import_report", args=[job.pk]),
+            resume_url=reverse("enterprises:import_resume", args=[job.pk]),
+            breadcrumbs=[
                 (_("企业库"), reverse("enterprises:enterprise_list")),
                 (_("批量导入"), reverse("enterprises:import")),
                 (str(job), ""),
             ],
-        }
-        if getattr(request, "htmx", False):
-            return render(request, "enterprises/_import_progress.html", context)
-        return render(request, "enterprises/import_detail.html", context)
+        )
 
 
 class ImportResumeView(StaffRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         require_capability(request.user, Capability.IMPORT_DATA)
         job = get_object_or_404(selectors.import_jobs_for(request.user), pk=pk)
-        from parkos.enterprises.tasks import run_import_task
-
         if not job.finished or job.status == ImportStatus.FAILED:
             ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED).update(status=ImportStatus.RUNNING)
-            transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
+            enqueue(job)
             messages.success(request, _("已重新提交，将从中断处继续导入"))
         return redirect("enterprises:import_detail", pk=job.pk)
 
@@ -265,10 +263,7 @@ class ImportResumeView(StaffRequiredMixin, View):
 class ImportReportView(StaffRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         require_capability(request.user, Capability.IMPORT_DATA)
-        job = get_object_or_404(selectors.import_jobs_for(request.user), pk=pk)
-        if not job.error_report:
-            raise Http404(_("该导入任务没有错误报告"))
-        return FileResponse(job.error_report.open("rb"), as_attachment=True, filename=f"import-{job.pk}-errors.xlsx")
+        return job_report(get_object_or_404(selectors.import_jobs_for(request.user), pk=pk))
 
 
 class DedupView(StaffRequiredMixin, View):
@@ -279,7 +274,7 @@ class DedupView(StaffRequiredMixin, View):
         groups = [
             group
             for group in dedup.duplicate_groups(limit=50)
-            if all(selectors.may_merge(request.user, e) for e in group.enterprises)
+            if all(dedup.may_merge(request.user, e) for e in group.enterprises)
         ]
         for group in groups:
             if group.reason == "mobile" and not all(

@@ -8,13 +8,20 @@ class InvestmentConfig(AppConfig):
     verbose_name = _("招商")
 
     def ready(self) -> None:
-        # Registers the officers' dashboard widgets.
         from parkos.enterprises import erasure
         from parkos.investment import (
-            dashboard,  # noqa: F401
+            dashboard,  # noqa: F401  (registers the officers' dashboard widgets)
+            demo,
             panels,  # noqa: F401  (registers its enterprise-page panel)
             services,
         )
+        from parkos.parks import hooks as parks_hooks
+        from parkos.web import demo as web_demo
+        from parkos.web import navigation
 
+        navigation.register("investment:lead_board", _("招商"), module="investment", order=40)
+        web_demo.register("investment", demo.load_demo, order=30)
+        # Reverse matching: a unit or parcel that becomes available is offered to the open leads it fits.
+        parks_hooks.on_space_available(services.notify_space_available)
         # Erasing a contact also scrubs the leads that copied the person's name and number.
         erasure.register(services.lead_personal_data_erase)

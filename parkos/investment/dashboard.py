@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.choices import Role
-from parkos.core.dashboard import Widget, register
+from parkos.investment import selectors
 from parkos.investment.choices import PIPELINE, LeadStage
+from parkos.web.dashboard import Widget, register
 
 
 @register({Role.INVESTMENT_OFFICER, Role.PARK_MANAGER})
 def _pipeline_widgets(user: Any, active_park: Any) -> list[Widget]:
-    from django.db.models import Count
-
-    from parkos.investment import selectors
 
     leads = selectors.lead_list(user)
     if active_park is not None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.access import visible_parks
 from parkos.investment.choices import OPEN_STAGES, LeadSource, LeadStage, SpaceKind
-from parkos.investment.models import Activity, Lead, Notification
+from parkos.investment.models import Lead
 from parkos.parks.models import Park
+from parkos.web.filtering import FilterSet
 
 
 def _parks(request: Any) -> QuerySet[Park]:
@@ -20,7 +22,7 @@ def _parks(request: Any) -> QuerySet[Park]:
     return visible_parks(request.user)
 
 
-class LeadFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class LeadFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("关键词"))
     stage = django_filters.MultipleChoiceFilter(choices=LeadStage.choices, label=_("阶段"))
     open = django_filters.BooleanFilter(method="filter_open", label=_("仅跟进中"))
@@ -32,8 +34,10 @@ class LeadFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     industry = django_filters.CharFilter(
         field_name="requirement__industry_code", lookup_expr="startswith", label=_("行业代码")
     )
-    mine = django_filters.BooleanFilter(method="filter_mine", label=_("我负责的"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("我负责的"), widget=forms.CheckboxInput)
     created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("创建日期起"))
+
+    form_fields = ("q", "stage", "source", "park", "space_kind", "mine")
 
     class Meta:
         model = Lead
@@ -53,17 +57,3 @@ class LeadFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         if not value or self.request is None:
             return queryset
         return queryset.filter(officer=self.request.user.pk)
-
-
-class ActivityFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    class Meta:
-        model = Activity
-        fields = ["kind", "lead"]
-
-
-class NotificationFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("未读"))
-
-    class Meta:
-        model = Notification
-        fields = ["unread"]

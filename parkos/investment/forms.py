@@ -9,8 +9,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core import industry
 from parkos.core.units import mu_to_sqm
 from parkos.investment.choices import ActivityKind, AreaUnit, EiaCategory, LeadSource, LeadStage, SpaceKind, Tenure
+from parkos.investment.services import normalise_mobile
 from parkos.parks.choices import CleanroomGrade, FireHazardClass
 from parkos.parks.models import Park
 
@@ -49,7 +51,6 @@ def processes_from(keys: list[str], flash_point: Decimal | None = None) -> list[
 
 
 def industry_choices() -> list[tuple[str, str]]:
-    from parkos.enterprises import industry
 
     return [("", "—"), *industry.choices("division")]
 
@@ -151,7 +152,6 @@ class PublicRequirementForm(RequirementFieldsMixin):
         self.fields["industry_code"].error_messages["required"] = _("请选择用途（所属行业）")
 
     def clean_mobile(self) -> str:
-        from parkos.investment.services import normalise_mobile
 
         try:
             return normalise_mobile(self.cleaned_data["mobile"])
@@ -218,7 +218,6 @@ class LeadForm(RequirementFieldsMixin):
         self.fields["preferred_parks"].queryset = Park.objects.active().order_by("city", "name")  # type: ignore[attr-defined]
 
     def clean_contact_mobile(self) -> str:
-        from parkos.investment.services import normalise_mobile
 
         raw = self.cleaned_data.get("contact_mobile") or ""
         return normalise_mobile(raw) if raw.strip() else ""

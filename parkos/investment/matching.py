@@ -328,7 +328,7 @@ def _unit_fire_blocks(need: Need, space: Space) -> tuple[str, ...]:
 # --- Hard constraints -----------------------------------------------------------------------------------
 
 
-def hard_failures(need: Need, space: Space, park: ParkInfo, *, check_area: bool = True) -> list[Constraint]:
+def hard_failures(need: Need, space: Space, park: ParkInfo, *, check_area: bool = True) -> list[Constraint]:  # noqa: C901 - one check per constraint, in the order users read them; split when #15 adds constraints
     """The hard constraints this space violates for this need (empty: it fits)."""
     failed: list[Constraint] = []
     if (space.kind == "unit" and not need.wants_units) or (space.kind == "parcel" and not need.wants_parcels):
@@ -544,7 +544,7 @@ def threshold_flags(need: Need, spaces: Sequence[Space], park: ParkInfo) -> list
     return flags
 
 
-def _explain(need: Need, spaces: tuple[Space, ...], park: ParkInfo, total: float) -> Match:
+def _explain(need: Need, spaces: tuple[Space, ...], park: ParkInfo, total: float) -> Match:  # noqa: C901 - one reason per constraint; split when #15 adds constraints
     """Write out why a ranked result fits (and where it falls short); only for the top N."""
     first = spaces[0]
     area = _dec(sum(float(s.area) for s in spaces))

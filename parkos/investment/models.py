@@ -24,6 +24,7 @@ from parkos.core.models import TimeStampedModel
 from parkos.core.units import format_area
 from parkos.investment.choices import (
     OPEN_STAGES,
+    STAGE_PROBABILITY,
     ActivityKind,
     AreaUnit,
     EiaCategory,
@@ -138,7 +139,6 @@ class Lead(TimeStampedModel):
 
     @property
     def effective_probability(self) -> int:
-        from parkos.investment.choices import STAGE_PROBABILITY
 
         return self.probability if self.probability is not None else STAGE_PROBABILITY.get(self.stage, 0)
 

@@ -7,8 +7,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from parkos.enterprises.panels import Panel, PanelRow, register
 from parkos.investment import selectors
+from parkos.web.panels import Panel, PanelRow, register
 
 PANEL_ROWS = 5
 

@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db import connections
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.accounts.access import scope_to_parks, visible_park_ids
+from parkos.enterprises.choices import EnterpriseLifecycle
+from parkos.enterprises.models import Enterprise
 from parkos.investment import matching
 from parkos.investment.choices import OPEN_STAGES, PIPELINE, LeadStage
 from parkos.investment.matching import Constraint, Match, Need, ParkInfo, Ranking, Space
@@ -202,10 +205,6 @@ def chain_neighbours(division: str) -> dict[int, int]:
 
     A range on the indexed code column (not LIKE) so the 220,000-row pool answers from the index.
     """
-    from django.core.cache import cache
-
-    from parkos.enterprises.choices import EnterpriseLifecycle
-    from parkos.enterprises.models import Enterprise
 
     if not division.isdigit():
         return {}

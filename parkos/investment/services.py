@@ -7,12 +7,10 @@ same transaction as the change that causes them.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import json
 import secrets
-import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -28,14 +26,20 @@ from django.utils.translation import gettext as _
 
 from parkos.accounts.access import Capability, has_capability
 from parkos.accounts.choices import Role
+from parkos.accounts.models import User
+from parkos.core import industry
 from parkos.core.audit import SCRUBBED as ERASED
 from parkos.core.audit import audit_record, audit_scrub, model_changes, snapshot
+from parkos.core.db import serialised_writes
 from parkos.core.models import AuditAction, AuditEntry
+from parkos.core.workdays import next_working_day
+from parkos.enterprises import search
+from parkos.enterprises.choices import EnterpriseSource
 from parkos.enterprises.erasure import ErasedPerson
+from parkos.enterprises.models import Enterprise
 from parkos.enterprises.phones import mask_mobile, parse_phone
+from parkos.enterprises.services import clean_credit_code, contact_create, enterprise_create
 from parkos.investment.choices import (
-    OPEN_STAGES,
-    PIPELINE,
     ActivityKind,
     FireClassSource,
     LeadSource,
@@ -51,8 +55,9 @@ from parkos.investment.models import (
     StageChange,
     SubmissionGuard,
 )
-from parkos.investment.workdays import next_workday
+from parkos.investment.selectors import leads_matching_space
 from parkos.parks.fire import FireHazardClass, Process, ProcessKind, derive_tenant_class
+from parkos.parks.models import Unit
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -125,7 +130,6 @@ def derive_fire_class(processes: Sequence[dict[str, Any]]) -> tuple[str, list[st
 
 
 def _industry(code: str) -> str:
-    from parkos.enterprises import industry
 
     if not code or not code.strip():
         return ""
@@ -165,9 +169,6 @@ def _apply_requirement(
 
 def find_enterprise(*, company_name: str, credit_code: str = "") -> Enterprise | None:
     """The pool's record for a company: by credit code, else by normalised name (one match only)."""
-    from parkos.enterprises import search
-    from parkos.enterprises.models import Enterprise
-    from parkos.enterprises.services import clean_credit_code
 
     if credit_code:
         code = clean_credit_code(credit_code)
@@ -185,8 +186,6 @@ def _link_enterprise(
     lead: Lead, *, credit_code: str, industry_code: str, actor: User | None, create: bool
 ) -> tuple[Enterprise | None, Contact | None]:
     """Find (or create as a prospect) the lead's enterprise, and its contact by mobile."""
-    from parkos.enterprises.choices import EnterpriseSource
-    from parkos.enterprises.services import contact_create, enterprise_create
 
     enterprise = find_enterprise(company_name=lead.company_name, credit_code=credit_code)
     if enterprise is None and create:
@@ -228,7 +227,6 @@ def pick_officer(*, park: Park | None, industry_code: str) -> User | None:
     2. Otherwise round-robin among the park's active investment officers: the one whose last
        assignment is oldest (never assigned first), ties by id.
     """
-    from parkos.accounts.models import User
 
     code = industry_code or ""
     rules = AssignmentRule.objects.filter(active=True, officer__is_active=True).select_related("officer")
@@ -418,30 +416,6 @@ def lead_move(*, lead: Lead, to_stage: str, actor: User | None, lost_reason: str
     return lead
 
 
-@transaction.atomic
-def lead_assign(*, lead: Lead, actor: User | None, officer: User | None = None) -> Lead:
-    """Give a lead to an officer (None: let the assignment rules choose)."""
-    lead = Lead.objects.select_for_update().select_related("requirement").get(pk=lead.pk)
-    before = lead.officer_id
-    industry_code = getattr(getattr(lead, "requirement", None), "industry_code", "")
-    chosen = officer or pick_officer(park=lead.park, industry_code=industry_code)
-    if chosen is not None and officer is not None:
-        from parkos.accounts.access import Capability, can_access_park, has_capability
-
-        if not (has_capability(chosen, Capability.MANAGE_LEADS) and can_access_park(chosen, lead.park)):
-            raise ValidationError({"officer": _("该人员无权跟进此园区的招商线索")})
-    _assign(lead, chosen, actor=actor)
-    if lead.officer_id != before:
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=lead,
-            changes={"officer": [before, lead.officer_id]},
-            park_id=lead.park_id,
-        )
-    return lead
-
-
 # --- Activities -------------------------------------------------------------------------------------------
 
 
@@ -473,7 +447,7 @@ def activity_log(
         occurred_at=occurred_at or timezone.now(),
         summary=summary,
         next_step=next_step.strip(),
-        next_step_on=next_workday(next_step_on) if next_step_on is not None else None,
+        next_step_on=next_working_day(next_step_on) if next_step_on is not None else None,
         actor=actor,
     )
     if units:
@@ -493,16 +467,6 @@ def activity_log(
         },
         park_id=lead.park_id,
     )
-    return activity
-
-
-@transaction.atomic
-def activity_complete_next_step(*, activity: Activity, actor: User | None) -> Activity:
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    if activity.next_step_done_at is None:
-        activity.next_step_done_at = timezone.now()
-        activity.save(update_fields=["next_step_done_at", "updated_at"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=activity, changes={"next_step_done": True})
     return activity
 
 
@@ -526,8 +490,6 @@ def notify_space_available(space: Unit | LandParcel, actor: User | None) -> int:
     `manage.py investment_reverse_match`. One unread notification per lead and space, however often
     it is called.
     """
-    from parkos.investment.selectors import leads_matching_space
-    from parkos.parks.models import Unit
 
     is_unit = isinstance(space, Unit)
     url = reverse("parks:unit_detail" if is_unit else "parks:parcel_detail", args=[space.pk])
@@ -558,28 +520,6 @@ def notify_space_available(space: Unit | LandParcel, actor: User | None) -> int:
 
 
 # --- Public requirement form -------------------------------------------------------------------------------
-
-
-#: SQLite has one writer; its busy handler sleeps and retries unfairly, so under a burst of portal
-#: submissions some wait past the busy timeout ("database is locked"). Queue them in-process first
-#: (FIFO-fair, bounded wait); PostgreSQL needs no queue, the guard row lock does the work.
-_SQLITE_WRITER = threading.Lock()
-SQLITE_QUEUE_TIMEOUT_SECONDS = 60
-
-
-@contextlib.contextmanager
-def _sqlite_writer_queue() -> Iterator[None]:
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        yield
-        return
-    if not _SQLITE_WRITER.acquire(timeout=SQLITE_QUEUE_TIMEOUT_SECONDS):
-        raise ValidationError(_("系统繁忙，请稍后再试。"), code="busy")
-    try:
-        yield
-    finally:
-        _SQLITE_WRITER.release()
 
 
 @dataclass(frozen=True)
@@ -640,7 +580,7 @@ def public_submit(
     """
     mobile = normalise_mobile(submission.mobile)
     now = now or timezone.now()
-    with _sqlite_writer_queue(), transaction.atomic():
+    with serialised_writes(), transaction.atomic():
         guard, _created = SubmissionGuard.objects.get_or_create(mobile=mobile)
         guard = SubmissionGuard.objects.select_for_update().get(pk=guard.pk)
         lead = None
@@ -749,7 +689,3 @@ def lead_personal_data_erase(person: ErasedPerson, actor: User | None) -> None:
         ),
         values=person.values,
     )
-
-
-def open_stages() -> list[str]:
-    return [s.value for s in PIPELINE if s.value in OPEN_STAGES]

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import select_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
@@ -23,19 +22,21 @@ from parkos.accounts.access import (
     visible_parks,
 )
 from parkos.core.client_ip import client_ip
-from parkos.core.views_generic import (
-    FilteredListView,
-    ParkScopedMixin,
-    ScopedDetailView,
-    ServiceFormView,
-    apply_validation_error,
-)
+from parkos.enterprises.models import Enterprise
 from parkos.investment import ratelimit, selectors, services
 from parkos.investment.choices import PIPELINE, LeadStage
 from parkos.investment.filtersets import LeadFilterSet
 from parkos.investment.forms import ActivityForm, LeadForm, MoveForm, PublicRequirementForm
 from parkos.investment.models import Lead, Notification, Requirement
 from parkos.parks.models import Park, Unit
+from parkos.web.public import public_context
+from parkos.web.views_generic import (
+    FilteredListView,
+    ParkScopedMixin,
+    ScopedDetailView,
+    ServiceFormView,
+    apply_validation_error,
+)
 
 
 class LeadListView(FilteredListView):
@@ -330,7 +331,6 @@ class EnterpriseTimelineView(ParkScopedMixin, View):
     """The investment timeline of one enterprise (for the enterprise page to link or embed)."""
 
     def get(self, request: HttpRequest, enterprise_id: int) -> HttpResponse:
-        from parkos.enterprises.models import Enterprise
 
         enterprise = get_object_or_404(Enterprise, pk=enterprise_id)
         return render(
@@ -349,28 +349,6 @@ class EnterpriseTimelineView(ParkScopedMixin, View):
 PUBLIC_MATCHES = 5
 
 
-def _public_base() -> str:
-    """The portal's base template once it exists, else the shell's."""
-    return select_template(["portal/base.html", "base.html"]).template.name  # type: ignore[no-any-return]
-
-
-def _public_context(request: HttpRequest, title: str, **context: Any) -> dict[str, Any]:
-    """What the public base template needs: the portal's site settings and page meta when it is the portal's."""
-    base = _public_base()
-    context.update(base_template=base, page_title=title, page_description=title)
-    if base == "portal/base.html":
-        from parkos.portal.models import SiteSettings
-
-        context.update(
-            site=SiteSettings.load(),
-            canonical_url=request.build_absolute_uri(request.path),
-            og_type="website",
-            og_image="",
-            categories=[],
-        )
-    return context
-
-
 @csrf_protect
 def requirement_form(request: HttpRequest) -> HttpResponse:
     """The public requirement form (no login): submit, see the top matches, get a confirmation."""
@@ -378,7 +356,7 @@ def requirement_form(request: HttpRequest) -> HttpResponse:
 
     def form_page(form: PublicRequirementForm, status: int = 200) -> HttpResponse:
         return render(
-            request, "investment/requirement_form.html", _public_context(request, title, form=form), status=status
+            request, "investment/requirement_form.html", public_context(request, title, form=form), status=status
         )
 
     if request.method != "POST":
@@ -398,7 +376,7 @@ def requirement_form(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "investment/requirement_done.html",
-            _public_context(
+            public_context(
                 request, _("需求已提交"), report={"matches": [], "combinations": []}, reference=services.new_reference()
             ),
         )
@@ -438,5 +416,5 @@ def requirement_form(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "investment/requirement_done.html",
-        _public_context(request, _("需求已提交"), report=report, reference=version.reference),
+        public_context(request, _("需求已提交"), report=report, reference=version.reference),
     )

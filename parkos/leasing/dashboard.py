@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.access import visible_park_ids
 from parkos.accounts.choices import Role
-from parkos.core.dashboard import Widget, register
 from parkos.leasing import selectors
+from parkos.web.dashboard import Widget, register
 
 
 @register({Role.LEASING_MANAGER, Role.PARK_MANAGER, Role.OPERATOR_ADMIN})

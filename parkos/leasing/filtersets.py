@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.access import visible_parks
 from parkos.leasing.choices import ContractKind, ContractLifecycle, ContractStatus, RenewalTaskStatus
-from parkos.leasing.models import Contract, ContractEvent, ContractMonth, ContractSpace, RenewalTask
+from parkos.leasing.models import Contract, RenewalTask
 from parkos.leasing.selectors import EXPIRY_WINDOWS, lifecycle_q
 from parkos.parks.models import Park
+from parkos.web.filtering import FilterSet
 
 CONTRACT_ORDERING = ("number", "start_on", "end_on", "area_sqm", "enterprise__name", "park__name")
 EXPIRY_CHOICES = [(str(d), _("%(d)s天内到期") % {"d": d}) for d in EXPIRY_WINDOWS]
@@ -26,7 +27,7 @@ def _visible_parks(request: Any) -> QuerySet[Park]:
     return visible_parks(request.user).filter(archived_at__isnull=True)
 
 
-class ContractFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class ContractFilterSet(FilterSet):
     """The contract list page and /api/leasing/contracts/."""
 
     q = django_filters.CharFilter(method="search", label=_("关键词"))
@@ -39,6 +40,8 @@ class ContractFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     expiring = django_filters.ChoiceFilter(choices=EXPIRY_CHOICES, method="filter_expiring", label=_("到期"))
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("企业"))
     unit = django_filters.NumberFilter(field_name="spaces__unit", label=_("单元"))
+
+    form_fields = ("q", "park", "kind", "status", "lifecycle", "expiring")
 
     class Meta:
         model = Contract
@@ -62,27 +65,7 @@ class ContractFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         )
 
 
-class ContractSpaceFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    class Meta:
-        model = ContractSpace
-        fields = ["contract", "unit", "parcel", "building", "occupies"]
-
-
-class ContractEventFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    class Meta:
-        model = ContractEvent
-        fields = ["contract", "kind"]
-
-
-class ContractMonthFilterSet(django_filters.FilterSet):  # type: ignore[misc]
-    year = django_filters.NumberFilter(field_name="month__year", label=_("年份"))
-
-    class Meta:
-        model = ContractMonth
-        fields = ["contract", "park", "year"]
-
-
-class RenewalTaskFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class RenewalTaskFilterSet(FilterSet):
     status = django_filters.ChoiceFilter(choices=RenewalTaskStatus.choices, label=_("状态"))
 
     class Meta:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parkos.enterprises import credit_code
+from parkos.enterprises.models import Enterprise
 from parkos.leasing.choices import ContractKind, TerminationReason
 from parkos.leasing.models import Contract
 from parkos.parks.models import LandParcel, Park, Unit
@@ -54,7 +55,6 @@ class ContractForm(forms.ModelForm):  # type: ignore[type-arg]
             self.initial.update(park=initial_unit.park_id, unit_codes=initial_unit.code)
 
     def clean_enterprise_ref(self) -> Any:
-        from parkos.enterprises.models import Enterprise
 
         value = self.cleaned_data["enterprise_ref"].strip()
         # A code as people type it ("9111 0000 …", full-width) is found like the stored one.

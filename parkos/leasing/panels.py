@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.access import scope_to_parks
-from parkos.enterprises.panels import Panel, PanelRow, register
 from parkos.leasing.models import Contract
+from parkos.web.panels import Panel, PanelRow, register
 
 PANEL_ROWS = 5
 

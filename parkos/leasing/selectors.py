@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from parkos.leasing import metrics
+from parkos.core import industry
+from parkos.leasing import hooks, metrics
 from parkos.leasing.choices import ContractKind, ContractLifecycle, ContractStatus, RenewalTaskStatus
 from parkos.leasing.models import (
     EXPIRING_DAYS,
@@ -69,13 +71,6 @@ def contract_list(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
     """Contracts with what the list shows, in one query."""
     return queryset.select_related("park", "enterprise").annotate(
         has_renewal=Exists(Contract.objects.filter(renewal_of=OuterRef("pk"), status__in=OCCUPYING_STATUSES))
-    )
-
-
-def contract_units_label(contract: Contract) -> str:
-    return "、".join(
-        str(s.unit.code if s.unit else s.parcel.code if s.parcel else "")
-        for s in contract.spaces.select_related("unit", "parcel")
     )
 
 
@@ -374,8 +369,6 @@ class UnitTenancy:
         if not self.industry_code:
             return ""
         try:
-            from parkos.enterprises import industry
-
             return str(industry.section_of(self.industry_code))
         except Exception:
             return ""
@@ -426,9 +419,8 @@ def commitments_vs_actuals(contract: Contract) -> list[CommitmentLine]:
     The statistics app supplies actuals later (monthly reports); until then `actual` is None and the
     page shows "暂无实际数据".
     """
-    from django.utils.translation import gettext_lazy as _
 
-    actuals = _actuals_for(contract)
+    actuals = hooks.commitment_actuals(contract.enterprise, contract.start_on)
     return [
         CommitmentLine(_("投资额"), contract.committed_investment_wan, _("万元"), actuals.get("investment")),
         CommitmentLine(_("年产值"), contract.committed_annual_output_wan, _("万元"), actuals.get("output")),
@@ -438,34 +430,10 @@ def commitments_vs_actuals(contract: Contract) -> list[CommitmentLine]:
     ]
 
 
-def _actuals_for(contract: Contract) -> dict[str, Any]:
-    """Reported figures from the statistics app's selectors, once that app provides them."""
-    try:
-        from parkos.statistics import selectors as statistics_selectors  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        return {}
-    provider = getattr(statistics_selectors, "enterprise_actuals_for_commitments", None)
-    if provider is None:
-        return {}
-    result: dict[str, Any] = provider(enterprise=contract.enterprise, since=contract.start_on)
-    return result
-
-
-def unit_contracts(unit: Unit) -> QuerySet[ContractSpace]:
-    return (
-        ContractSpace.objects.filter(unit=unit)
-        .exclude(contract__status=ContractStatus.CANCELLED)
-        .select_related("contract", "contract__enterprise")
-        .order_by(F("start_on").desc())
-    )
-
-
 EXPIRY_BANDS = ("lt6", "lt12", "lt24", "gt24", "sold", "vacant")
-COLOUR_MODES = ("status", "expiry", "industry")
 
 
 def _expiry_labels() -> dict[str, Any]:
-    from django.utils.translation import gettext_lazy as _
 
     return {
         "lt6": _("6个月内到期"),
@@ -485,7 +453,6 @@ def stacking_colours(
     Returns ({unit id: (css class, tooltip)}, legend [(css class, label, count)]); one query
     (`building_expiry_map`), whatever the unit count. Units without a contract in force are "vacant".
     """
-    from parkos.enterprises import industry
 
     day = day or timezone.localdate()
     tenancy = building_expiry_map(building, day)
@@ -521,6 +488,16 @@ def stacking_colours(
         (f"col-{mode}-{k}" if k != "vacant" else "col-vacant", labels.get(k, k), counts[k]) for k in order if counts[k]
     ]
     return colours, legend
+
+
+def expiry_colouring(building: Building, day: datetime.date | None) -> tuple[dict[int, tuple[str, str]], list[Any]]:
+    """The stacking plan coloured by time to expiry (registered with parks in LeasingConfig.ready)."""
+    return stacking_colours(building, "expiry", day)
+
+
+def industry_colouring(building: Building, day: datetime.date | None) -> tuple[dict[int, tuple[str, str]], list[Any]]:
+    """The stacking plan coloured by tenant industry (registered with parks in LeasingConfig.ready)."""
+    return stacking_colours(building, "industry", day)
 
 
 def land_area_by_enterprise(park_id: int, day: datetime.date | None = None) -> dict[int, Decimal]:

@@ -18,8 +18,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkos.accounts.choices import Role
+from parkos.accounts.models import User as UserModel
 from parkos.core.audit import audit_record, model_changes, snapshot
 from parkos.core.models import AuditAction
+from parkos.core.workdays import next_working_day
 from parkos.enterprises import services as enterprise_services
 from parkos.enterprises.choices import EnterpriseLifecycle
 from parkos.enterprises.models import Enterprise
@@ -490,23 +493,11 @@ def contract_end_expired(*, actor: User | None = None, today: datetime.date | No
 # --- Renewal tasks -------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def renewal_task_close(*, task: RenewalTask, actor: User | None, status: str = RenewalTaskStatus.DONE) -> RenewalTask:
-    task = RenewalTask.objects.select_for_update().get(pk=task.pk)
-    if task.status == RenewalTaskStatus.OPEN:
-        task.status = status
-        task.closed_at = timezone.now()
-        task.save(update_fields=["status", "closed_at"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=task, park_id=task.park_id, changes={"status": status})
-    return task
-
-
 #: A renewal task falls due this many days before a lease ends (moved to the next working day).
 RENEWAL_LEAD_DAYS = 90
 
 
 def renewal_due_on(end_on: datetime.date) -> datetime.date:
-    from parkos.leasing.workdays import next_working_day
 
     return next_working_day(end_on - datetime.timedelta(days=RENEWAL_LEAD_DAYS))
 
@@ -518,8 +509,6 @@ def renewal_tasks_create_due(*, today: datetime.date | None = None, actor: User 
     A lease gets one task (a unique constraint on the contract), assigned to a leasing manager of its
     park when there is one, else its park manager. Leases with a signed or drafted renewal need none.
     """
-    from parkos.accounts.choices import Role
-    from parkos.accounts.models import User as UserModel
 
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=RENEWAL_LEAD_DAYS + 7)  # the due date may move past a holiday

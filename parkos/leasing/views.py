@@ -22,15 +22,9 @@ from parkos.accounts.access import (
     acting_user,
     has_capability,
     scope_to_parks,
-    visible_park_ids,
     visible_parks,
 )
-from parkos.core.views_generic import (
-    FilteredListView,
-    ParkScopedMixin,
-    ScopedDetailView,
-    ServiceFormView,
-)
+from parkos.core.models import AuditEntry
 from parkos.core.xlsx import DATE_FORMAT, MONEY_FORMAT, Column, xlsx_response
 from parkos.leasing import schedule, selectors, services
 from parkos.leasing.choices import ContractKind, ContractStatus
@@ -38,23 +32,17 @@ from parkos.leasing.filtersets import CONTRACT_ORDERING, ContractFilterSet
 from parkos.leasing.forms import ContractForm, RenewForm, SignForm, TerminateForm
 from parkos.leasing.models import Contract
 from parkos.parks.models import Unit
+from parkos.web.views_generic import (
+    FilteredListView,
+    ParkScopedMixin,
+    ScopedDetailView,
+    ServiceFormView,
+    requested_park_ids,
+)
 
 
 def _scoped_contracts(request: HttpRequest) -> QuerySet[Contract]:
     return scope_to_parks(request.user, Contract.objects.all())
-
-
-def _park_ids(request: HttpRequest) -> list[int] | None:
-    """The parks a page covers: `?park=` if visible, else the active park, else all visible parks."""
-    visible = visible_park_ids(request.user)
-    wanted = request.GET.get("park") or getattr(getattr(request, "active_park", None), "pk", None)
-    try:
-        park_id = int(wanted) if wanted else None
-    except ValueError:
-        park_id = None
-    if park_id is not None and (visible is None or park_id in visible):
-        return [park_id]
-    return visible
 
 
 def _int_param(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
@@ -102,7 +90,7 @@ class ContractListView(FilteredListView):
         today = timezone.localdate()
         context["rows"] = [(c, c.lifecycle_on(today, renewed=c.has_renewal)) for c in context["object_list"]]
         context["can_manage"] = has_capability(self.request.user, Capability.MANAGE_CONTRACTS)
-        context["expiry_counts"] = selectors.expiry_counts(_park_ids(self.request), today)
+        context["expiry_counts"] = selectors.expiry_counts(requested_park_ids(self.request), today)
         return context
 
 
@@ -114,7 +102,6 @@ class ContractDetailView(ScopedDetailView):
         return super().get_queryset().select_related("park", "enterprise", "renewal_of", "created_by")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from parkos.core.models import AuditEntry
 
         context = super().get_context_data(**kwargs)
         contract: Contract = self.object
@@ -288,7 +275,7 @@ class RentRollView(ParkScopedMixin, TemplateView):
         today = timezone.localdate()
         year = _int_param(request, "year", today.year, 2000, 2100)
         month = _int_param(request, "month", 0, 1, 12) or None
-        roll = selectors.rent_roll(_park_ids(request), year, month)
+        roll = selectors.rent_roll(requested_park_ids(request), year, month)
         if request.GET.get("format") == "xlsx":
             columns = [
                 Column(_("合同编号"), "number"),
@@ -328,7 +315,7 @@ class OccupancyView(ParkScopedMixin, TemplateView):
             day = datetime.date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else today
         except ValueError:
             day = today
-        park_ids = _park_ids(request)
+        park_ids = requested_park_ids(request)
         by_park = selectors.occupancy_by_park(day, park_ids)
         parks = {p.pk: p for p in visible_parks(request.user).filter(pk__in=list(by_park))}
         total = selectors.occupancy_on(day, park_ids)

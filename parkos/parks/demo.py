@@ -14,6 +14,7 @@ from typing import TextIO
 from django.db import transaction
 from django.utils import timezone
 
+from parkos.accounts.demo import DemoLogin, load_demo_users
 from parkos.parks.demo_portfolio import DEFAULT_SEED, generate_portfolio
 from parkos.parks.models import Building, Floor, LandParcel, Operator, Park, Unit
 
@@ -168,3 +169,13 @@ def load_demo(*, scale: str = "demo", stdout: TextIO | None = None, seed: int = 
             )
         )
     return counts
+
+
+FLAGSHIP_CODE = "CQ-BIO-01"
+
+
+def load_demo_logins(*, scale: str = "demo", stdout: TextIO | None = None) -> list[DemoLogin]:
+    """The demo logins, staff assigned to the flagship park; loaded right after the parks so later
+    apps' demo data can name its people."""
+    flagship = Park.objects.order_by("pk").filter(code=FLAGSHIP_CODE).first() or Park.objects.order_by("pk").first()
+    return load_demo_users(flagship)

@@ -17,11 +17,12 @@ from parkos.core.units import mu_to_sqm
 from parkos.parks.choices import CLEANROOM_RANK, CleanroomGrade, FireHazardClass, SpaceStatus
 from parkos.parks.models import Building, LandParcel, Park, SpaceQuerySet, Unit, status_on
 from parkos.parks.selectors import units_hosting
+from parkos.web.filtering import FilterSet
 
 AREA_UNITS = (("sqm", _("m²")), ("mu", _("亩")))
 
 
-class ParkFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class ParkFilterSet(FilterSet):
     """The park list page and /api/parks/parks/."""
 
     q = django_filters.CharFilter(method="search", label=_("关键词"))
@@ -29,6 +30,8 @@ class ParkFilterSet(django_filters.FilterSet):  # type: ignore[misc]
     archived = django_filters.BooleanFilter(
         field_name="archived_at", lookup_expr="isnull", exclude=True, label=_("已归档")
     )
+
+    form_fields = ("q", "city")
 
     class Meta:
         model = Park
@@ -44,7 +47,7 @@ def _visible_parks(request: Any) -> QuerySet[Park]:
     return visible_parks(request.user).filter(archived_at__isnull=True)
 
 
-class SpaceFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class SpaceFilterSet(FilterSet):
     """Filters shared by units and parcels in the availability search."""
 
     city = django_filters.CharFilter(field_name="park__city", label=_("城市"))
@@ -142,6 +145,21 @@ class ParcelFilterSet(SpaceFilterSet):
     """Availability search over land parcels (HTML list and /api/parks/parcels/)."""
 
     land_use = django_filters.CharFilter(field_name="land_use", label=_("用地性质"))
+
+    # The status boxes last: they read as a group after the specifications.
+    form_fields = (
+        "city",
+        "park",
+        "area_unit",
+        "area_min",
+        "area_max",
+        "fire_class",
+        "rent_min",
+        "rent_max",
+        "available_on",
+        "land_use",
+        "status",
+    )
 
     class Meta:
         model = LandParcel

@@ -13,13 +13,17 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from parkos.accounts.access import Capability, has_capability, is_staff_member, scope_to_parks
+from parkos.core.importing.forms import ImportFileField, goes_to_background
+from parkos.core.importing.jobs import enqueue
+from parkos.core.models import ImportJob
 from parkos.core.xlsx import (
     AREA_FORMAT,
     DATE_FORMAT,
@@ -32,6 +36,7 @@ from parkos.core.xlsx import (
     workbook_response,
     xlsx_response,
 )
+from parkos.parks import importing
 from parkos.parks.choices import SpaceStatus
 from parkos.parks.filtersets import PARK_ORDERING, UNIT_ORDERING, ParkFilterSet, UnitFilterSet
 from parkos.parks.importing import (
@@ -45,18 +50,18 @@ from parkos.parks.importing import (
 )
 from parkos.parks.models import Park, Unit
 from parkos.parks.selectors import park_kpis, unit_search
+from parkos.web.importing import job_page, job_report
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 #: The last failed import's errors, so the result page can offer them as a download.
 ERRORS_SESSION_KEY = "parks_import_errors"
 #: Orderings the park list accepts (kept equal to ParkListView.ordering_fields; views.py is not imported
 #: here so the two modules can change independently).
 
 
-def staff_view[F: Callable[..., HttpResponse]](view: F) -> F:
+def staff_view[F: Callable[..., HttpResponseBase]](view: F) -> F:
     """Login (302 to the login page) and operator staff only (403 for enterprise users)."""
 
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_staff_member(request.user):
             raise PermissionDenied(_("该页面仅限园区工作人员访问。"))
         return view(request, *args, **kwargs)
@@ -74,13 +79,8 @@ def _require_import_rights(request: HttpRequest) -> None:
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("文件"),
-        help_text=gettext_lazy(
-            "Excel 工作簿（.xlsx，含园区/楼栋/楼层/单元表）或 CSV（每个文件一种数据），不超过 10 MB"
-        ),
-        error_messages={"required": gettext_lazy("请选择要导入的文件。"), "empty": gettext_lazy("文件是空的。")},
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    file = ImportFileField(
+        help_text=gettext_lazy("Excel 工作簿（.xlsx，含园区/楼栋/楼层/单元表）或 CSV（每个文件一种数据）")
     )
     kind = forms.ChoiceField(
         label=gettext_lazy("数据类型（仅 CSV）"),
@@ -88,19 +88,7 @@ class ImportForm(forms.Form):
         required=False,
         help_text=gettext_lazy("CSV 文件只含一种数据，请选择它是园区、楼栋、楼层还是单元"),
     )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        name = upload.name.lower()
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("文件不能超过 10 MB（当前 %(size).1f MB）。") % {"size": upload.size / 1024 / 1024}
-            )
-        if name.endswith(".xls"):
-            raise forms.ValidationError(_("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后再导入。"))
-        if not name.endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("仅支持 .xlsx 或 .csv 文件。"))
-        return upload
+    dry_run = forms.BooleanField(label=gettext_lazy("仅预览（校验并显示将新增、更新多少行，不写入）"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -111,8 +99,6 @@ class ImportForm(forms.Form):
 
 
 def _breadcrumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
-    from django.urls import reverse
-
     return [(_("园区"), reverse("parks:park_list")), *trail]
 
 
@@ -128,8 +114,13 @@ def import_form(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        kind = form.cleaned_data.get("kind") or None
+        if goes_to_background(upload):
+            job = importing.create_job(user=request.user, upload=upload, name=upload.name, kind=kind)  # type: ignore[arg-type]
+            enqueue(job)
+            return redirect("parks:import_job", pk=job.pk)
         result = import_inventory(
-            user=request.user, stream=upload, filename=upload.name, kind=form.cleaned_data.get("kind") or None
+            user=request.user, stream=upload, filename=upload.name, kind=kind, dry_run=form.cleaned_data["dry_run"]
         )
         if result.errors:
             request.session[ERRORS_SESSION_KEY] = [[e.sheet, e.row, e.column, e.message] for e in result.errors]
@@ -148,7 +139,36 @@ def import_form(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "parks/import_form.html",
-        {"form": form, "kinds": InventoryKind.choices, "breadcrumbs": _breadcrumbs((_("导入"), None))},
+        {
+            "form": form,
+            "kinds": InventoryKind.choices,
+            "jobs": _jobs(request)[:5],
+            "breadcrumbs": _breadcrumbs((_("导入"), None)),
+        },
+    )
+
+
+def _jobs(request: HttpRequest) -> QuerySet[ImportJob]:
+    """Background imports of the inventory this person started (operator admins: everyone's)."""
+    jobs = ImportJob.objects.filter(importer=importing.IMPORTER)
+    return jobs if has_capability(request.user, Capability.MANAGE_USERS) else jobs.filter(created_by=request.user.pk)
+
+
+@staff_view
+@require_GET
+def import_job(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A background import: progress, errors and (with ?report=xlsx) the error report."""
+    _require_import_rights(request)
+    job = get_object_or_404(_jobs(request), pk=pk)
+    if request.GET.get("report") == "xlsx":
+        return job_report(job)
+    detail_url = reverse("parks:import_job", args=[job.pk])
+    return job_page(
+        request,
+        job,
+        detail_url=detail_url,
+        report_url=detail_url + "?report=xlsx",
+        breadcrumbs=_breadcrumbs((_("导入"), reverse("parks:import")), (str(job), None)),  # type: ignore[arg-type]
     )
 
 

@@ -1,22 +1,18 @@
 """Import and export of the space inventory (parks, buildings, floors, units) as .xlsx or CSV.
 
-The file format is the template: one workbook with the sheets 园区 / 楼栋 / 楼层 / 单元 (or one CSV
-file per kind), Chinese headers whatever the interface language, so files travel between people.
-Headers are matched loosely (full- or half-width brackets, spaces, a trailing "*", or the English
-header), choices accept the Chinese label or the stored value, and lines whose first cell starts with
-"#" are comments (the template's example rows).
+The format is `WORKBOOK` (parkos.core.importing): one workbook with the sheets 园区 / 楼栋 / 楼层 / 单元
+(or one CSV file per kind), Chinese headers whatever the interface language, so files travel between
+people. The framework reads the file, matches headers (full- or half-width brackets, spaces, a
+trailing "*", the English header; areas in m² or 亩), parses every cell, skips "#" example rows and
+reports every problem by sheet, row and column. An import is all or nothing:
 
-An import runs in two passes and commits all or nothing:
-
-1. Parse every row of every sheet: required cells, numbers, choices, dates, duplicate natural keys
-   inside the file. Every problem becomes a `RowError` (sheet, row as Excel shows it, column header,
-   message); parsing never stops at the first one.
-2. Inside one transaction, walk the sheets parent-first (parks → buildings → floors → units) and
-   upsert each parsed row by its natural key through the services of `parkos.parks.services`, so
-   model validation, the services' own rules (floor capacity, storeys) and the audit trail all apply.
-   Each service call runs in its own savepoint: a failing row is recorded and the walk goes on.
-   Rows equal to the database are not touched, which makes re-importing a file a no-op. If pass 1 or
-   pass 2 recorded any error, the whole transaction is rolled back.
+1. Pass 1 parses every row of every sheet (cells, required cells, duplicate natural keys).
+2. Pass 2, inside one transaction, walks the sheets parent-first (parks → buildings → floors →
+   units) and upserts each valid row by its natural key through the services of
+   `parkos.parks.services`, so model validation, the services' own rules (floor capacity, storeys)
+   and the audit trail all apply. Each service call runs in its own savepoint: a failing row is
+   recorded and the walk goes on. Rows equal to the database are not touched, which makes
+   re-importing a file a no-op. If either pass recorded any error, the whole transaction is rolled back.
 
 A column left out of the file leaves that field alone on update (a file with 园区编码, 单元编号 and
 租金 updates rents); a column present with an empty cell sets the field to empty (or its default).
@@ -25,33 +21,58 @@ Import never deletes or archives anything.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
-import unicodedata
-import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import IO, TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
+from typing import IO, TYPE_CHECKING, Any, Final, TypedDict
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl import Workbook
 
 from parkos.accounts.access import Capability, has_capability, scope_to_parks
 from parkos.core.audit import audit_record
-from parkos.core.models import AuditAction
-from parkos.core.xlsx import AREA_FORMAT, DATE_FORMAT, Column, write_sheet
+from parkos.core.importing import (
+    AREA,
+    Boolean,
+    CellError,
+    Choice,
+    Column,
+    Date,
+    Fixed,
+    ImportContext,
+    ImportMode,
+    ImportOutcome,
+    Integer,
+    Number,
+    RejectedRow,
+    Row,
+    RowError,
+    Source,
+    TableImporter,
+    TableSpec,
+    Text,
+    Validated,
+    WorkbookSpec,
+    cell_text,
+    error_list_columns,
+    jobs,
+    normalise,
+    run_import,
+    zh,
+)
+from parkos.core.importing import (
+    csv_template as table_csv_template,
+)
+from parkos.core.importing import (
+    template_workbook as build_template,
+)
+from parkos.core.models import AuditAction, ImportJob
+from parkos.core.xlsx import AREA_FORMAT, DATE_FORMAT, write_sheet
+from parkos.core.xlsx import Column as ExportColumn
 from parkos.parks import services
 from parkos.parks.choices import (
     BuildingStatus,
@@ -68,12 +89,24 @@ if TYPE_CHECKING:
 
     from parkos.accounts.models import User
 
+__all__ = [
+    "IMPORTER",
+    "SHEETS",
+    "WORKBOOK",
+    "InventoryKind",
+    "RowError",
+    "csv_template",
+    "error_columns",
+    "import_inventory",
+    "inventory_workbook",
+    "template_workbook",
+]
+
+IMPORTER: Final = "parks.inventory"
 #: Inventories are at most a few thousand rows; beyond this a file is a mistake, not an inventory.
-MAX_ROWS = 20000
+MAX_ROWS: Final = 20000
 #: The template's instructions sheet, skipped on import.
-NOTES_SHEET = "说明"
-#: Columns read per row; anything further right is ignored.
-MAX_COLUMNS = 80
+NOTES_SHEET: Final = "说明"
 
 
 class InventoryKind(models.TextChoices):
@@ -85,524 +118,328 @@ class InventoryKind(models.TextChoices):
     UNIT = "unit", gettext_lazy("单元")
 
 
-KIND_ORDER = [InventoryKind.PARK, InventoryKind.BUILDING, InventoryKind.FLOOR, InventoryKind.UNIT]
-
-
-def zh(text: str | Promise) -> str:
-    """The Simplified Chinese text of a (lazy) string: the file format is Chinese in every language."""
-    with translation.override("zh-hans"):
-        return str(text)
-
-
-def en(text: str | Promise) -> str:
-    with translation.override("en"):
-        return str(text)
-
-
-# --- The format ----------------------------------------------------------------------------------
-
-TEXT, DECIMAL, INT, BOOL, CHOICE, DATE, CODES, LEVEL = (
-    "text",
-    "decimal",
-    "int",
-    "bool",
-    "choice",
-    "date",
-    "codes",
-    "level",
-)
-
-
-@dataclass(frozen=True)
-class Col:
-    """One column of a sheet: its header, the model field (or reference) it fills, and how to read it."""
-
-    header: Promise
-    field: str
-    datatype: str = TEXT
-    required: bool = False
-    choices: type[models.TextChoices] | None = None
-    example: Any = None
-    hint: Promise | str = ""
-    number_format: str | None = None
-
-    @property
-    def is_reference(self) -> bool:
-        return self.field in REFERENCE_FIELDS
-
-
-#: Columns that name a parent rather than fill a field of the row itself.
-REFERENCE_FIELDS = {"park_ref", "building_ref", "floor_ref"}
-
-_PARK_REF = Col(gettext_lazy("园区编码"), "park_ref", required=True, example="CQ-BIO-01")
-_BUILDING_REF = Col(gettext_lazy("楼栋编号"), "building_ref", required=True, example="A1")
-
-SHEETS: dict[str, list[Col]] = {
-    InventoryKind.PARK: [
-        Col(gettext_lazy("园区编码"), "code", required=True, example="CQ-BIO-01",
-            hint=gettext_lazy("字母、数字、连字符，全局唯一")),
-        Col(gettext_lazy("园区名称"), "name", required=True, example="重庆国际生物城一期"),
-        Col(gettext_lazy("省份"), "province", example="重庆市"),
-        Col(gettext_lazy("城市"), "city", required=True, example="重庆市"),
-        Col(gettext_lazy("区县"), "district", example="巴南区"),
-        Col(gettext_lazy("地址"), "address", example="生物城大道1号"),
-        Col(gettext_lazy("占地面积（m²）"), "land_area_sqm", DECIMAL, example=Decimal("200000"), number_format=AREA_FORMAT),
-        Col(gettext_lazy("开园年份"), "established_year", INT, example=2019),
-        Col(gettext_lazy("主导产业"), "industry_focus", example="生物医药、医疗器械"),
-        Col(gettext_lazy("鼓励入驻的行业代码"), "welcomed_industry_codes", CODES, example="27,358",
-            hint=gettext_lazy("GB/T 4754-2017 代码，用逗号分隔；为空表示不限")),
-        Col(gettext_lazy("亩均税收门槛（万元/亩·年）"), "min_tax_wan_per_mu_year", DECIMAL, example=Decimal(30)),
-        Col(gettext_lazy("投资强度门槛（万元/亩）"), "min_investment_wan_per_mu", DECIMAL, example=Decimal(300)),
-        Col(gettext_lazy("参考租金下限（元/m²·月）"), "rent_min_yuan_per_sqm_month", DECIMAL, example=Decimal(18)),
-        Col(gettext_lazy("参考租金上限（元/m²·月）"), "rent_max_yuan_per_sqm_month", DECIMAL, example=Decimal(28)),
-        Col(gettext_lazy("允许分割销售"), "sale_allowed", BOOL, example=False),
-        Col(gettext_lazy("交通"), "transport", example="距轨道交通站1.5公里"),
-        Col(gettext_lazy("简介"), "description"),
-    ],
-    InventoryKind.BUILDING: [
-        _PARK_REF,
-        Col(gettext_lazy("楼栋编号"), "code", required=True, example="A1"),
-        Col(gettext_lazy("楼栋名称"), "name", example="A1栋标准厂房"),
-        Col(gettext_lazy("结构类型"), "structure", CHOICE, required=True, choices=BuildingStructure,
-            example=BuildingStructure.MULTI_STOREY_FRAME),
-        Col(gettext_lazy("地上层数"), "storeys", INT, required=True, example=4),
-        Col(gettext_lazy("地下层数"), "basement_storeys", INT, example=0),
-        Col(gettext_lazy("耐火等级"), "fire_resistance_grade", CHOICE, choices=FireResistanceGrade,
-            example=FireResistanceGrade.TWO),
-        Col(gettext_lazy("设计火灾危险性类别"), "design_fire_class", CHOICE, choices=FireHazardClass,
-            example=FireHazardClass.BING),
-        Col(gettext_lazy("设自动喷水灭火系统"), "sprinklered", BOOL, example=True),
-        Col(gettext_lazy("状态"), "status", CHOICE, choices=BuildingStatus, example=BuildingStatus.IN_USE),
-        Col(gettext_lazy("柱网"), "column_grid", example="8.4m×8.4m"),
-        Col(gettext_lazy("货梯数量"), "freight_lift_count", INT, example=2),
-        Col(gettext_lazy("货梯载重（t）"), "freight_lift_t", DECIMAL, example=Decimal(3)),
-        Col(gettext_lazy("竣工年份"), "completed_year", INT, example=2020),
-    ],
-    InventoryKind.FLOOR: [
-        _PARK_REF,
-        _BUILDING_REF,
-        Col(gettext_lazy("楼层"), "level", LEVEL, required=True, example=1,
-            hint=gettext_lazy("地上为1、2、3…，地下为-1、-2…（也可写 1F、B1）")),
-        Col(gettext_lazy("建筑面积（m²）"), "area_sqm", DECIMAL, required=True, example=Decimal(3000),
-            number_format=AREA_FORMAT),
-        Col(gettext_lazy("楼面活荷载（kN/m²）"), "floor_load_kn_m2", DECIMAL, required=True, example=Decimal(12)),
-        Col(gettext_lazy("净高（m）"), "clear_height_m", DECIMAL, required=True, example=Decimal("6.5")),
-        Col(gettext_lazy("本层火灾危险性类别"), "design_fire_class", CHOICE, choices=FireHazardClass,
-            hint=gettext_lazy("为空时沿用楼栋的设计类别")),
-        Col(gettext_lazy("柱网"), "column_grid"),
-    ],
-    InventoryKind.UNIT: [
-        _PARK_REF,
-        Col(gettext_lazy("单元编号"), "code", required=True, example="A1-101"),
-        Col(gettext_lazy("楼栋编号"), "building_ref", example="A1", hint=gettext_lazy("新建单元时必填")),
-        Col(gettext_lazy("所在楼层"), "floor_ref", LEVEL, example=1, hint=gettext_lazy("新建单元时必填")),
-        Col(gettext_lazy("面积（m²）"), "area_sqm", DECIMAL, required=True, example=Decimal(1500),
-            number_format=AREA_FORMAT),
-        Col(gettext_lazy("跨越层数"), "storeys_spanned", INT, example=1),
-        Col(gettext_lazy("供电容量（kVA）"), "power_kva", INT, example=400),
-        Col(gettext_lazy("货梯（t）"), "freight_lift_t", DECIMAL, example=Decimal(3)),
-        Col(gettext_lazy("行车（t）"), "crane_t", DECIMAL),
-        Col(gettext_lazy("洁净条件"), "cleanroom_grade", CHOICE, choices=CleanroomGrade, example=CleanroomGrade.D,
-            hint=gettext_lazy("D/C/B/A，空白表示无洁净")),
-        Col(gettext_lazy("污水预处理"), "wastewater_pretreatment", BOOL, example=False),
-        Col(gettext_lazy("允许危化品"), "hazardous_chemicals_allowed", BOOL, example=False),
-        Col(gettext_lazy("租金（元/m²·月）"), "rent_yuan_per_sqm_month", DECIMAL, example=Decimal(22)),
-        Col(gettext_lazy("售价（元/m²）"), "sale_price_yuan_per_sqm", DECIMAL),
-        Col(gettext_lazy("可出售"), "for_sale", BOOL, example=False),
-        Col(gettext_lazy("可租售"), "lettable", BOOL, example=True),
-        Col(gettext_lazy("可交付日期"), "available_from", DATE, number_format=DATE_FORMAT),
-    ],
-}  # fmt: skip
-
-#: The natural key of each kind, as fields of the parsed row.
-KEYS: dict[str, tuple[str, ...]] = {
-    InventoryKind.PARK: ("code",),
-    InventoryKind.BUILDING: ("park_ref", "code"),
-    InventoryKind.FLOOR: ("park_ref", "building_ref", "level"),
-    InventoryKind.UNIT: ("park_ref", "code"),
-}
-MODELS: dict[str, type[models.Model]] = {
+KIND_ORDER: Final = [InventoryKind.PARK, InventoryKind.BUILDING, InventoryKind.FLOOR, InventoryKind.UNIT]
+MODELS: Final[dict[str, type[models.Model]]] = {
     InventoryKind.PARK: Park,
     InventoryKind.BUILDING: Building,
     InventoryKind.FLOOR: Floor,
     InventoryKind.UNIT: Unit,
 }
+#: Columns that name a parent rather than fill a field of the row itself.
+REFERENCE_FIELDS: Final = frozenset({"park_ref", "building_ref", "floor_ref"})
 
 
 def sheet_title(kind: str) -> str:
     return zh(InventoryKind(kind).label)
 
 
-def _norm(text: Any) -> str:
-    """Loose form of a header or choice: NFKC (full-width → half-width), no spaces, no "*", lower case."""
-    value = unicodedata.normalize("NFKC", str(text)).strip().lower()
-    return re.sub(r"\s+", "", value).rstrip("*")
+# --- Cells ---------------------------------------------------------------------------------------
+
+_LEVEL: Final = re.compile(r"^(b|地下|-)?(\d+)(f|层|楼)?$")
+_CODE_SEPARATORS: Final = re.compile(r"[,，、;；\s]+")
 
 
-_SHEET_ALIASES: dict[str, str] = {}
-for _kind in KIND_ORDER:
-    for _alias in (_kind.value, zh(_kind.label), en(_kind.label), en(_kind.label) + "s"):
-        _SHEET_ALIASES[_norm(_alias)] = _kind.value
+def parse_level(raw: object) -> int:
+    """A floor as 1, -1, "1F", "B1", "地下1层"."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return Integer()(raw)
+    match = _LEVEL.match(normalise(cell_text(raw)))
+    if not match:
+        raise CellError(_("“%(value)s”不是有效楼层，请写 1、2…或 -1（地下一层）") % {"value": raw})
+    number = int(match.group(2))
+    return -number if match.group(1) else number
 
 
-def header_map(kind: str) -> dict[str, Col]:
-    """Every accepted spelling of every header of a sheet → its column."""
-    result: dict[str, Col] = {}
-    for col in SHEETS[kind]:
-        for spelling in (zh(col.header), en(col.header)):
-            result.setdefault(_norm(spelling), col)
-    return result
+def _industry_codes(text: str) -> list[str]:
+    return normalize_industry_codes([c for c in _CODE_SEPARATORS.split(text) if c])
 
 
-# --- Results -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem, located as the person sees it in Excel: sheet, row number (header = 1), column."""
-
-    sheet: str
-    row: int | None
-    column: str
-    message: str
-
-
-@dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.unchanged
-
-
-@dataclass
-class ImportResult:
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    counts: dict[str, Counts] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def changed(self) -> int:
-        return sum(c.created + c.updated for c in self.counts.values())
-
-    def count_rows(self) -> list[tuple[str, Counts]]:
-        """(sheet title, counts) in import order, for the result page."""
-        return [(str(k.label), self.counts[k]) for k in KIND_ORDER if k in self.counts]
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (not a workbook, wrong encoding, too large)."""
-
-
-# --- Reading files -------------------------------------------------------------------------------
-
-
-@dataclass
-class RawSheet:
-    kind: str
-    title: str
-    rows: list[tuple[int, list[Any]]]  # (row number as Excel shows it, cells); row 1 is the header
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _collect_rows(title: str, kind: str, rows: Iterable[Sequence[Any]]) -> RawSheet:
-    collected: list[tuple[int, list[Any]]] = []
-    for number, cells in enumerate(rows, start=1):
-        values = list(cells)[:MAX_COLUMNS]
-        if all(_is_blank(v) for v in values):
-            continue
-        if number > MAX_ROWS + 1:
-            raise ImportFileError(_("“%(sheet)s”超过 %(max)d 行，请分批导入") % {"sheet": title, "max": MAX_ROWS})
-        collected.append((number, values))
-    return RawSheet(kind=kind, title=title, rows=collected)
-
-
-def read_xlsx(stream: IO[bytes], warnings: list[str]) -> list[RawSheet]:
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFileError(_("无法读取该文件：它不是有效的 Excel（.xlsx）工作簿。")) from exc
-    try:
-        sheets = []
-        for ws in workbook.worksheets:
-            kind = _SHEET_ALIASES.get(_norm(ws.title))
-            if kind is None and _norm(ws.title) == _norm(NOTES_SHEET):
-                continue
-            if kind is None:
-                warnings.append(_("已忽略工作表“%(sheet)s”：不是园区、楼栋、楼层或单元") % {"sheet": ws.title})
-                continue
-            sheets.append(_collect_rows(ws.title, kind, ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)))
-    finally:
-        workbook.close()
-    if not sheets:
-        raise ImportFileError(_("工作簿中没有名为“园区”“楼栋”“楼层”或“单元”的工作表。"))
-    return sheets
-
-
-def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without the BOM Excel writes), else GB18030 — a superset of the GBK Excel uses in China."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError(_("无法识别 CSV 文件的编码，请另存为“CSV UTF-8”或 GBK 编码。"))
-
-
-def read_csv(stream: IO[bytes], kind: str) -> list[RawSheet]:
-    text = decode_csv(stream.read())
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise ImportFileError(_("CSV 文件格式有误：%(error)s") % {"error": exc}) from exc
-    return [_collect_rows(sheet_title(kind), kind, rows)]
-
-
-# --- Parsing cells -------------------------------------------------------------------------------
-
-
-class CellError(Exception):
-    pass
-
-
-_TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "有", "t"}
-_FALSE = {"否", "n", "no", "false", "0", "×", "✗", "无", "f"}
-_LEVEL = re.compile(r"^(b|地下|-)?(\d+)(f|层|楼)?$")
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
-_CODE_SEPARATORS = re.compile(r"[,，、;；\s]+")
-
-
-def _choice_map(choices: type[models.TextChoices]) -> dict[str, str]:
-    result: dict[str, str] = {}
-    for value, label in choices.choices:
-        for spelling in (value, zh(label), en(label)):
-            result.setdefault(_norm(spelling), value)
-        # "D级（30万级）" is also written "D级"; "甲" also "甲类".
-        short = re.split(r"[（(]", zh(label))[0]
-        result.setdefault(_norm(short), value)
-    if "" in choices.values:
-        result.setdefault(_norm("无"), "")
-    return result
-
-
-def _text(raw: Any) -> str:
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)  # a unit code 101 typed into Excel comes back as the number 101.0
-    if isinstance(raw, datetime.datetime | datetime.date):
-        return raw.isoformat()
-    return str(raw).strip()
-
-
-def _decimal(raw: Any) -> Decimal:
-    if isinstance(raw, bool):
-        raise CellError(_("应为数字"))
-    if isinstance(raw, int):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        # Excel arithmetic leaves tails like 0.30000000000000004; no field here has 6 decimals.
-        return Decimal(repr(round(raw, 6)))
-    text = unicodedata.normalize("NFKC", str(raw)).strip().replace(",", "")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise CellError(_("“%(value)s”不是有效的数字") % {"value": raw}) from None
-    if not value.is_finite():
-        raise CellError(_("“%(value)s”不是有效的数字") % {"value": raw})
-    return value
-
-
-def _int(raw: Any) -> int:
-    value = _decimal(raw)
-    if value != value.to_integral_value():
-        raise CellError(_("“%(value)s”应为整数") % {"value": raw})
-    return int(value)
-
-
-def parse_cell(col: Col, raw: Any) -> Any:
-    """The Python value of a non-blank cell, or CellError with a Chinese message."""
-    if col.datatype == TEXT:
-        return _text(raw)
-    if col.datatype == DECIMAL:
-        return _decimal(raw)
-    if col.datatype == INT:
-        return _int(raw)
-    if col.datatype == BOOL:
-        if isinstance(raw, bool):
-            return raw
-        key = _norm(_text(raw))
-        if key in _TRUE:
-            return True
-        if key in _FALSE:
-            return False
-        raise CellError(_("应填“是”或“否”"))
-    if col.datatype == CHOICE:
-        assert col.choices is not None
-        options, key = _choice_map(col.choices), _norm(_text(raw))
-        value = options.get(key)
-        if value is None and key.endswith("类"):
-            value = options.get(key[:-1])  # "丁类" for 丁
-        if value is None:
-            allowed = "、".join(zh(label) for v, label in col.choices.choices if v)
-            raise CellError(_("“%(value)s”不是有效选项，可填：%(allowed)s") % {"value": raw, "allowed": allowed})
-        return value
-    if col.datatype == DATE:
-        if isinstance(raw, datetime.datetime):
-            return raw.date()
-        if isinstance(raw, datetime.date):
-            return raw
-        for fmt in _DATE_FORMATS:
-            try:
-                return datetime.datetime.strptime(_text(raw), fmt).date()  # noqa: DTZ007 - a calendar date
-            except ValueError:
-                continue
-        raise CellError(_("“%(value)s”不是有效日期，请写作 2026-01-31") % {"value": raw})
-    if col.datatype == CODES:
-        codes = [c for c in _CODE_SEPARATORS.split(_text(raw)) if c]
-        try:
-            return normalize_industry_codes(codes)
-        except ValidationError as exc:
-            raise CellError("；".join(exc.messages)) from None
-    if col.datatype == LEVEL:
-        if isinstance(raw, int | float) and not isinstance(raw, bool):
-            return _int(raw)
-        match = _LEVEL.match(_norm(_text(raw)))
-        if not match:
-            raise CellError(_("“%(value)s”不是有效楼层，请写 1、2…或 -1（地下一层）") % {"value": raw})
-        number = int(match.group(2))
-        return -number if match.group(1) else number
-    raise AssertionError(col.datatype)
-
-
-def _blank_value(kind: str, col: Col) -> Any:
-    """What an empty cell means: empty text, no value, or the field's default."""
-    if col.is_reference:
+def _blank(model: type[models.Model], name: str) -> Any:
+    """What an empty cell means for a model field: no value, or the field's default, or empty text."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    if field.null:
         return None
-    model_field = MODELS[kind]._meta.get_field(col.field)
-    assert isinstance(model_field, models.Field)
-    if col.datatype == CODES:
-        return []
-    if model_field.null:
-        return None
-    if model_field.has_default():
-        return model_field.get_default()
+    if field.has_default():
+        return field.get_default()
     return ""
 
 
-@dataclass
-class ParsedRow:
-    kind: str
-    title: str
-    row: int
-    values: dict[str, Any]  # field → value, only for the columns present in the file
-    ok: bool = True
+def _col(
+    model: type[models.Model] | None,
+    name: str,
+    label: Any,
+    parser: Any = None,
+    *,
+    required: bool = False,
+    unit: Any = None,
+    example: Any = None,
+    hint: Any = "",
+    number_format: str | None = None,
+) -> Column:
+    blank = _blank(model, name) if model is not None else None
+    if isinstance(parser, Validated):
+        blank = []  # industry codes
+    return Column(
+        name, label, parser or Text(), required=required, unit=unit, blank=blank, example=example, hint=hint,
+        number_format=number_format,
+    )  # fmt: skip
 
-    @property
-    def key(self) -> tuple[Any, ...]:
-        return tuple(self.values.get(f) for f in KEYS[self.kind])
+
+_M2 = AREA
+_RENT = Fixed("元/m²·月", ("CNY/m²·month", "元/平方米·月"))
+_PRICE = Fixed("元/m²", ("CNY/m²", "元/平方米"))
+_TONNES = Fixed("t", ("吨",))
+_METRES = Fixed("m", ("米",))
+_LOAD = Fixed("kN/m²", ("kN/m2",))
+_KVA = Fixed("kVA")
+_PARK_REF = Column("park_ref", gettext_lazy("园区编码"), Text(), required=True, example="CQ-BIO-01")
+_BUILDING_REF = Column("building_ref", gettext_lazy("楼栋编号"), Text(), required=True, example="A1")
+_CODES = Validated(_industry_codes)
 
 
-def parse_sheet(sheet: RawSheet, errors: list[RowError], warnings: list[str]) -> list[ParsedRow]:
-    """Pass 1 for one sheet: read every cell of every row, recording every problem."""
-    if not sheet.rows or sheet.rows[0][0] != 1:
-        errors.append(RowError(sheet.title, 1, "", _("第1行应为表头")))
-        return []
-    lookup = header_map(sheet.kind)
-    header_cells = sheet.rows[0][1]
-    columns: list[tuple[int, Col, str]] = []
-    seen: dict[str, int] = {}
-    for index, raw in enumerate(header_cells):
-        if _is_blank(raw):
-            continue
-        col = lookup.get(_norm(raw))
-        if col is None:
-            warnings.append(_("“%(sheet)s”已忽略无法识别的列“%(column)s”") % {"sheet": sheet.title, "column": raw})
-            continue
-        if col.field in seen:
-            errors.append(
-                RowError(sheet.title, 1, zh(col.header), _("列重复：与第 %(n)s 列相同") % {"n": seen[col.field]})
-            )
-            continue
-        seen[col.field] = index + 1
-        columns.append((index, col, zh(col.header)))
-    for key_field in KEYS[sheet.kind]:
-        if key_field not in seen:
-            col = next(c for c in SHEETS[sheet.kind] if c.field == key_field)
-            errors.append(RowError(sheet.title, 1, zh(col.header), _("缺少必填列")))
-    if any(f not in seen for f in KEYS[sheet.kind]):
-        return []
+class ParkRow(TypedDict, total=False):
+    """A row of 园区: only the columns present in the file (an absent column leaves the field alone)."""
 
-    parsed: list[ParsedRow] = []
-    first_seen: dict[tuple[Any, ...], int] = {}
-    for number, cells in sheet.rows[1:]:
-        if isinstance(cells[0], str) and cells[0].lstrip().startswith("#"):
-            continue  # a comment line, e.g. the template's example row
-        prow = ParsedRow(sheet.kind, sheet.title, number, {})
-        for index, col, header in columns:
-            raw = cells[index] if index < len(cells) else None
-            if _is_blank(raw):
-                if col.required:
-                    errors.append(RowError(sheet.title, number, header, _("必填")))
-                    prow.ok = False
-                else:
-                    prow.values[col.field] = _blank_value(sheet.kind, col)
-                continue
-            try:
-                prow.values[col.field] = parse_cell(col, raw)
-            except CellError as exc:
-                errors.append(RowError(sheet.title, number, header, str(exc)))
-                prow.ok = False
-        if all(prow.values.get(f) not in (None, "") for f in KEYS[sheet.kind]):
-            if prow.key in first_seen:
-                key_header = "+".join(h for _i, c, h in columns if c.field in KEYS[sheet.kind])
-                errors.append(
-                    RowError(sheet.title, number, key_header, _("与第 %(row)d 行重复") % {"row": first_seen[prow.key]})
-                )
-                prow.ok = False
-            else:
-                first_seen[prow.key] = number
-        parsed.append(prow)
-    return parsed
+    code: str
+    name: str
+    province: str
+    city: str
+    district: str
+    address: str
+    land_area_sqm: Decimal | None
+    established_year: int | None
+    industry_focus: str
+    welcomed_industry_codes: list[str]
+    min_tax_wan_per_mu_year: Decimal | None
+    min_investment_wan_per_mu: Decimal | None
+    rent_min_yuan_per_sqm_month: Decimal | None
+    rent_max_yuan_per_sqm_month: Decimal | None
+    sale_allowed: bool
+    transport: str
+    description: str
+
+
+class BuildingRow(TypedDict, total=False):
+    park_ref: str
+    code: str
+    name: str
+    structure: str
+    storeys: int
+    basement_storeys: int
+    fire_resistance_grade: str
+    design_fire_class: str
+    sprinklered: bool
+    status: str
+    column_grid: str
+    freight_lift_count: int
+    freight_lift_t: Decimal | None
+    completed_year: int | None
+
+
+class FloorRow(TypedDict, total=False):
+    park_ref: str
+    building_ref: str
+    level: int
+    area_sqm: Decimal
+    floor_load_kn_m2: Decimal
+    clear_height_m: Decimal
+    design_fire_class: str
+    column_grid: str
+
+
+class UnitRow(TypedDict, total=False):
+    park_ref: str
+    code: str
+    building_ref: str | None
+    floor_ref: int | None
+    area_sqm: Decimal
+    storeys_spanned: int
+    power_kva: int | None
+    freight_lift_t: Decimal | None
+    crane_t: Decimal | None
+    cleanroom_grade: str
+    wastewater_pretreatment: bool
+    hazardous_chemicals_allowed: bool
+    rent_yuan_per_sqm_month: Decimal | None
+    sale_price_yuan_per_sqm: Decimal | None
+    for_sale: bool
+    lettable: bool
+    available_from: datetime.date | None
+
+
+InventoryRow = ParkRow | BuildingRow | FloorRow | UnitRow
+
+PARK_TABLE: Final = TableSpec[ParkRow](
+    name=InventoryKind.PARK.value, title=InventoryKind.PARK.label, row_type=ParkRow, key=("code",), max_rows=MAX_ROWS,
+    columns=(
+        _col(Park, "code", gettext_lazy("园区编码"), required=True, example="CQ-BIO-01",
+             hint=gettext_lazy("字母、数字、连字符，全局唯一")),
+        _col(Park, "name", gettext_lazy("园区名称"), required=True, example="重庆国际生物城一期"),
+        _col(Park, "province", gettext_lazy("省份"), example="重庆市"),
+        _col(Park, "city", gettext_lazy("城市"), required=True, example="重庆市"),
+        _col(Park, "district", gettext_lazy("区县"), example="巴南区"),
+        _col(Park, "address", gettext_lazy("地址"), example="生物城大道1号"),
+        _col(Park, "land_area_sqm", gettext_lazy("占地面积"), Number(minimum=Decimal(0), places=2), unit=_M2,
+             example=Decimal("200000"), number_format=AREA_FORMAT),
+        _col(Park, "established_year", gettext_lazy("开园年份"), Integer(), example=2019),
+        _col(Park, "industry_focus", gettext_lazy("主导产业"), example="生物医药、医疗器械"),
+        _col(None, "welcomed_industry_codes", gettext_lazy("鼓励入驻的行业代码"), _CODES, example="27,358",
+             hint=gettext_lazy("GB/T 4754-2017 代码，用逗号分隔；为空表示不限")),
+        _col(Park, "min_tax_wan_per_mu_year", gettext_lazy("亩均税收门槛"), Number(),
+             unit=Fixed("万元/亩·年", ("10k CNY/mu·year",)), example=Decimal(30)),
+        _col(Park, "min_investment_wan_per_mu", gettext_lazy("投资强度门槛"), Number(),
+             unit=Fixed("万元/亩", ("10k CNY/mu",)), example=Decimal(300)),
+        _col(Park, "rent_min_yuan_per_sqm_month", gettext_lazy("参考租金下限"), Number(), unit=_RENT, example=Decimal(18)),
+        _col(Park, "rent_max_yuan_per_sqm_month", gettext_lazy("参考租金上限"), Number(), unit=_RENT, example=Decimal(28)),
+        _col(Park, "sale_allowed", gettext_lazy("允许分割销售"), Boolean(), example=False),
+        _col(Park, "transport", gettext_lazy("交通"), example="距轨道交通站1.5公里"),
+        _col(Park, "description", gettext_lazy("简介")),
+    ),
+)  # fmt: skip
+BUILDING_TABLE: Final = TableSpec[BuildingRow](
+    name=InventoryKind.BUILDING.value, title=InventoryKind.BUILDING.label, row_type=BuildingRow,
+    key=("park_ref", "code"), max_rows=MAX_ROWS,
+    columns=(
+        _PARK_REF,
+        _col(Building, "code", gettext_lazy("楼栋编号"), required=True, example="A1"),
+        _col(Building, "name", gettext_lazy("楼栋名称"), example="A1栋标准厂房"),
+        _col(Building, "structure", gettext_lazy("结构类型"), Choice(BuildingStructure), required=True,
+             example=BuildingStructure.MULTI_STOREY_FRAME),
+        _col(Building, "storeys", gettext_lazy("地上层数"), Integer(), required=True, example=4),
+        _col(Building, "basement_storeys", gettext_lazy("地下层数"), Integer(), example=0),
+        _col(Building, "fire_resistance_grade", gettext_lazy("耐火等级"), Choice(FireResistanceGrade),
+             example=FireResistanceGrade.TWO),
+        _col(Building, "design_fire_class", gettext_lazy("设计火灾危险性类别"), Choice(FireHazardClass),
+             example=FireHazardClass.BING),
+        _col(Building, "sprinklered", gettext_lazy("设自动喷水灭火系统"), Boolean(), example=True),
+        _col(Building, "status", gettext_lazy("状态"), Choice(BuildingStatus), example=BuildingStatus.IN_USE),
+        _col(Building, "column_grid", gettext_lazy("柱网"), example="8.4m×8.4m"),
+        _col(Building, "freight_lift_count", gettext_lazy("货梯数量"), Integer(), example=2),
+        _col(Building, "freight_lift_t", gettext_lazy("货梯载重"), Number(), unit=_TONNES, example=Decimal(3)),
+        _col(Building, "completed_year", gettext_lazy("竣工年份"), Integer(), example=2020),
+    ),
+)  # fmt: skip
+FLOOR_TABLE: Final = TableSpec[FloorRow](
+    name=InventoryKind.FLOOR.value, title=InventoryKind.FLOOR.label, row_type=FloorRow,
+    key=("park_ref", "building_ref", "level"), max_rows=MAX_ROWS,
+    columns=(
+        _PARK_REF,
+        _BUILDING_REF,
+        _col(Floor, "level", gettext_lazy("楼层"), parse_level, required=True, example=1,
+             hint=gettext_lazy("地上为1、2、3…，地下为-1、-2…（也可写 1F、B1）")),
+        _col(Floor, "area_sqm", gettext_lazy("建筑面积"), Number(minimum=Decimal(0), places=2), required=True, unit=_M2,
+             example=Decimal(3000), number_format=AREA_FORMAT),
+        _col(Floor, "floor_load_kn_m2", gettext_lazy("楼面活荷载"), Number(), required=True, unit=_LOAD,
+             example=Decimal(12)),
+        _col(Floor, "clear_height_m", gettext_lazy("净高"), Number(), required=True, unit=_METRES,
+             example=Decimal("6.5")),
+        _col(Floor, "design_fire_class", gettext_lazy("本层火灾危险性类别"), Choice(FireHazardClass),
+             hint=gettext_lazy("为空时沿用楼栋的设计类别")),
+        _col(Floor, "column_grid", gettext_lazy("柱网")),
+    ),
+)  # fmt: skip
+UNIT_TABLE: Final = TableSpec[UnitRow](
+    name=InventoryKind.UNIT.value, title=InventoryKind.UNIT.label, row_type=UnitRow, key=("park_ref", "code"),
+    max_rows=MAX_ROWS,
+    columns=(
+        _PARK_REF,
+        _col(Unit, "code", gettext_lazy("单元编号"), required=True, example="A1-101"),
+        Column("building_ref", gettext_lazy("楼栋编号"), Text(), example="A1", hint=gettext_lazy("新建单元时必填")),
+        Column("floor_ref", gettext_lazy("所在楼层"), parse_level, example=1, hint=gettext_lazy("新建单元时必填")),
+        _col(Unit, "area_sqm", gettext_lazy("面积"), Number(minimum=Decimal(0), places=2), required=True, unit=_M2,
+             example=Decimal(1500), number_format=AREA_FORMAT),
+        _col(Unit, "storeys_spanned", gettext_lazy("跨越层数"), Integer(), example=1),
+        _col(Unit, "power_kva", gettext_lazy("供电容量"), Integer(), unit=_KVA, example=400),
+        _col(Unit, "freight_lift_t", gettext_lazy("货梯"), Number(), unit=_TONNES, example=Decimal(3)),
+        _col(Unit, "crane_t", gettext_lazy("行车"), Number(), unit=_TONNES),
+        _col(Unit, "cleanroom_grade", gettext_lazy("洁净条件"), Choice(CleanroomGrade), example=CleanroomGrade.D,
+             hint=gettext_lazy("D/C/B/A，空白表示无洁净")),
+        _col(Unit, "wastewater_pretreatment", gettext_lazy("污水预处理"), Boolean(), example=False),
+        _col(Unit, "hazardous_chemicals_allowed", gettext_lazy("允许危化品"), Boolean(), example=False),
+        _col(Unit, "rent_yuan_per_sqm_month", gettext_lazy("租金"), Number(), unit=_RENT, example=Decimal(22)),
+        _col(Unit, "sale_price_yuan_per_sqm", gettext_lazy("售价"), Number(), unit=_PRICE),
+        _col(Unit, "for_sale", gettext_lazy("可出售"), Boolean(), example=False),
+        _col(Unit, "lettable", gettext_lazy("可租售"), Boolean(), example=True),
+        _col(Unit, "available_from", gettext_lazy("可交付日期"), Date(), number_format=DATE_FORMAT),
+    ),
+)  # fmt: skip
+TABLES: Final[dict[str, TableSpec[Any]]] = {t.name: t for t in (PARK_TABLE, BUILDING_TABLE, FLOOR_TABLE, UNIT_TABLE)}
+WORKBOOK: Final = WorkbookSpec(tables=tuple(TABLES.values()), notes_sheet=NOTES_SHEET)
+#: The columns of each sheet, in template order.
+SHEETS: Final[dict[str, tuple[Column, ...]]] = {name: table.columns for name, table in TABLES.items()}
 
 
 # --- Applying rows -------------------------------------------------------------------------------
 
-_FK_HEADERS = {"park": "park_ref", "building": "building_ref", "floor": "floor_ref"}
+_FK_HEADERS: Final = {"park": "park_ref", "building": "building_ref", "floor": "floor_ref"}
 
 
-class _Importer:
-    """Pass 2: upsert parsed rows parent-first, through the services, recording every failure."""
+def _key(kind: str, values: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(values.get(f) for f in TABLES[kind].key)
 
-    def __init__(self, user: User, errors: list[RowError], result: ImportResult) -> None:
+
+class InventoryImporter(TableImporter[InventoryRow]):
+    """Pass 2: upsert valid rows parent-first, through the services, recording every failure."""
+
+    workbook = WORKBOOK
+
+    def __init__(self, user: User) -> None:
         self.user = user
-        self.errors = errors
-        self.result = result
+        self.is_admin = has_capability(user, Capability.MANAGE_USERS)
+        self.may_change_parks = has_capability(user, Capability.CHANGE_PARK)
+        operators = list(Operator.objects.all()[:2])
+        self.default_operator = operators[0] if len(operators) == 1 else None
+        self.filename = ""
+        self.begin_pass(writing=False)
+
+    def begin_pass(self, *, writing: bool) -> None:
         self.parks: dict[str, Park] = {}
         self.buildings: dict[tuple[str, str], Building] = {}
         self.floors: dict[tuple[str, str, int], Floor] = {}
         self.units: dict[tuple[str, str], Unit] = {}
-        # Natural keys of rows that failed and do not exist in the database, with their row number:
+        self.loaded: set[str] = set()
+        # Natural keys of rows that failed and do not exist in the database, with their sheet and row:
         # children then say where the real problem is instead of "not found".
         self.failed: dict[tuple[str, tuple[Any, ...]], tuple[str, int]] = {}
-        self.is_admin = has_capability(user, Capability.MANAGE_USERS)
-        operators = list(Operator.objects.all()[:2])
-        self.default_operator = operators[0] if len(operators) == 1 else None
+        self.ctx: ImportContext | None = None
 
-    def load(self, rows: list[ParsedRow]) -> None:
-        """Read the existing rows the file can touch: one query per kind, scoped to the person's parks."""
-        codes = {r.values.get("code") if r.kind == InventoryKind.PARK else r.values.get("park_ref") for r in rows}
-        parks = scope_to_parks(self.user, Park.objects.filter(code__in=[c for c in codes if c]), "pk")
-        self.parks = {p.code: p for p in parks}
-        park_ids = [p.pk for p in self.parks.values()]
+    def rejected(self, table: TableSpec[InventoryRow], rows: Sequence[RejectedRow], ctx: ImportContext) -> None:
+        for row in rows:
+            key = _key(table.name, row.values)
+            if all(part not in (None, "") for part in key):
+                self.failed[(table.name, key)] = (row.sheet, row.number)
+
+    def apply(self, table: TableSpec[InventoryRow], rows: Sequence[Row[InventoryRow]], ctx: ImportContext) -> None:
+        self.ctx = ctx
+        self._load(table.name, rows)
+        step = getattr(self, table.name)
+        for row in rows:
+            step(row)
+
+    def finish(self, ctx: ImportContext) -> None:
+        if ctx.errors or ctx.dry_run or not any(c.created + c.updated for c in ctx.counts.values()):
+            return
+        audit_record(
+            actor=self.user,
+            action=AuditAction.IMPORT,
+            object_type="parks.inventory",
+            object_repr=getattr(self, "filename", "")[:255],
+            changes={
+                k: {"created": c.created, "updated": c.updated, "unchanged": c.unchanged} for k, c in ctx.counts.items()
+            },
+        )
+
+    def _load(self, kind: str, rows: Sequence[Row[InventoryRow]]) -> None:
+        """Read the existing rows this batch can touch: one query per kind, scoped to the person's parks."""
+        field = "code" if kind == InventoryKind.PARK else "park_ref"
+        codes = {str(r.data.get(field)) for r in rows if r.data.get(field)} - self.loaded
+        if not codes:
+            return
+        self.loaded |= codes
+        parks = list(scope_to_parks(self.user, Park.objects.filter(code__in=codes), "pk"))
+        self.parks.update({p.code: p for p in parks})
+        park_ids = [p.pk for p in parks]
         for b in Building.objects.filter(park_id__in=park_ids).select_related("park"):
             self.buildings[(b.park.code, b.code)] = b
         for f in Floor.objects.filter(building__park_id__in=park_ids).select_related("building__park"):
@@ -612,11 +449,17 @@ class _Importer:
 
     # -- helpers
 
-    def error(self, prow: ParsedRow, field_name: str, message: str) -> None:
-        self.errors.append(RowError(prow.title, prow.row, _header(prow.kind, field_name), message))
-        prow.ok = False
+    def error(self, row: Row[InventoryRow], field_name: str, message: str) -> None:
+        assert self.ctx is not None
+        self.ctx.error(row, message, column=_header(row.table, field_name))
+        self._mark_failed(row)
 
-    def _parent_missing(self, prow: ParsedRow, field_name: str, kind: str, key: tuple[Any, ...], label: str) -> None:
+    def _mark_failed(self, row: Row[InventoryRow]) -> None:
+        self.failed[(row.table, _key(row.table, dict(row.data)))] = (row.sheet, row.number)
+
+    def _parent_missing(
+        self, row: Row[InventoryRow], field_name: str, kind: str, key: tuple[Any, ...], label: str
+    ) -> None:
         failed = self.failed.get((kind, key))
         if failed is not None:
             message = _("%(what)s在“%(sheet)s”表第 %(row)d 行有错误，请先修正该行") % {
@@ -628,23 +471,23 @@ class _Importer:
             message = _("%(what)s不存在，或不在您负责的园区中") % {"what": label}
         else:
             message = _("%(what)s不存在：请在文件中添加，或检查编号") % {"what": label}
-        self.error(prow, field_name, message)
+        self.error(row, field_name, message)
 
-    def park_of(self, prow: ParsedRow) -> Park | None:
-        code = prow.values["park_ref"]
+    def park_of(self, row: Row[InventoryRow]) -> Park | None:
+        code = str(row.data.get("park_ref"))
         park = self.parks.get(code)
         if park is None:
-            self._parent_missing(prow, "park_ref", InventoryKind.PARK, (code,), _("园区“%(code)s”") % {"code": code})
+            self._parent_missing(row, "park_ref", InventoryKind.PARK, (code,), _("园区“%(code)s”") % {"code": code})
         return park
 
-    def building_of(self, prow: ParsedRow, park: Park, code: str) -> Building | None:
+    def building_of(self, row: Row[InventoryRow], park: Park, code: str) -> Building | None:
         building = self.buildings.get((park.code, code))
         if building is None:
             label = _("楼栋“%(park)s / %(code)s”") % {"park": park.code, "code": code}
-            self._parent_missing(prow, "building_ref", InventoryKind.BUILDING, (park.code, code), label)
+            self._parent_missing(row, "building_ref", InventoryKind.BUILDING, (park.code, code), label)
         return building
 
-    def run(self, prow: ParsedRow, call: Callable[[], models.Model]) -> models.Model | None:
+    def run(self, row: Row[InventoryRow], call: Callable[[], models.Model]) -> models.Model | None:
         """Call a service in its own savepoint; a ValidationError becomes errors on this row."""
         try:
             with transaction.atomic():
@@ -653,138 +496,140 @@ class _Importer:
             if hasattr(exc, "error_dict"):
                 for name, messages in exc.message_dict.items():
                     for message in messages:
-                        self.error(prow, name, message)
+                        self.error(row, name, message)
             else:
                 for message in exc.messages:
-                    self.error(prow, NON_FIELD_ERRORS, message)
+                    self.error(row, NON_FIELD_ERRORS, message)
         except IntegrityError:
-            self.error(prow, NON_FIELD_ERRORS, _("与已有数据冲突（编号重复或违反约束），未能保存"))
+            self.error(row, NON_FIELD_ERRORS, _("与已有数据冲突（编号重复或违反约束），未能保存"))
         return None
 
     def upsert(
         self,
-        prow: ParsedRow,
+        row: Row[InventoryRow],
         existing: models.Model | None,
         values: dict[str, Any],
         create: Callable[..., models.Model],
         update: Callable[..., models.Model],
         instance_arg: str,
     ) -> models.Model | None:
-        counts = self.result.counts.setdefault(prow.kind, Counts())
+        assert self.ctx is not None
         if existing is None:
-            obj = self.run(prow, lambda: create(actor=self.user, **values))
+            obj = self.run(row, lambda: create(actor=self.user, **values))
             if obj is not None:
-                counts.created += 1
-            else:
-                self.failed[(prow.kind, prow.key)] = (prow.title, prow.row)
+                self.ctx.count(row.table, created=1)
             return obj
         changes = _diff(existing, values)
         if not changes:
-            counts.unchanged += 1
+            self.ctx.count(row.table, unchanged=1)
             return existing
-        obj = self.run(prow, lambda: update(actor=self.user, **{instance_arg: existing}, **changes))
+        obj = self.run(row, lambda: update(actor=self.user, **{instance_arg: existing}, **changes))
         if obj is not None:
-            counts.updated += 1
+            self.ctx.count(row.table, updated=1)
         return obj or existing
 
     # -- one method per kind
 
-    def park(self, prow: ParsedRow) -> None:
-        values = dict(prow.values)
+    def park(self, row: Row[InventoryRow]) -> None:
+        values: dict[str, Any] = dict(row.data)
         code = values["code"]
         existing = self.parks.get(code)
         if existing is None and not self.is_admin:
             # One message whether or not the park exists elsewhere, so its existence does not leak.
-            self.error(prow, "code", _("园区“%(code)s”不在您负责的园区中；新建园区需要运营管理员权限") % {"code": code})
-            self.failed[(prow.kind, prow.key)] = (prow.title, prow.row)
+            self.error(row, "code", _("园区“%(code)s”不在您负责的园区中；新建园区需要运营管理员权限") % {"code": code})
             return
-        if existing is not None and _diff(existing, values) and not has_capability(self.user, Capability.CHANGE_PARK):
-            self.error(prow, "code", _("您的角色无权修改园区信息（园区“%(code)s”）") % {"code": code})
+        if existing is not None and _diff(existing, values) and not self.may_change_parks:
+            self.error(row, "code", _("您的角色无权修改园区信息（园区“%(code)s”）") % {"code": code})
             return
         if existing is None and self.default_operator is not None:
             values.setdefault("operator", self.default_operator)
-        obj = self.upsert(prow, existing, values, services.park_create, services.park_update, "park")
+        obj = self.upsert(row, existing, values, services.park_create, services.park_update, "park")
         if isinstance(obj, Park):
             self.parks[code] = obj
 
-    def building(self, prow: ParsedRow) -> None:
-        park = self.park_of(prow)
+    def building(self, row: Row[InventoryRow]) -> None:
+        park = self.park_of(row)
         if park is None:
             return
-        values = {k: v for k, v in prow.values.items() if k != "park_ref"}
+        values: dict[str, Any] = {k: v for k, v in row.data.items() if k != "park_ref"}
         key = (park.code, values["code"])
         existing = self.buildings.get(key)
         if existing is None:
             values["park"] = park
-        obj = self.upsert(prow, existing, values, services.building_create, services.building_update, "building")
+        obj = self.upsert(row, existing, values, services.building_create, services.building_update, "building")
         if isinstance(obj, Building):
             self.buildings[key] = obj
             for floor_key, floor in self.floors.items():
                 if floor_key[:2] == key:
                     floor.building = obj
 
-    def floor(self, prow: ParsedRow) -> None:
-        park = self.park_of(prow)
+    def floor(self, row: Row[InventoryRow]) -> None:
+        park = self.park_of(row)
         if park is None:
             return
-        building = self.building_of(prow, park, prow.values["building_ref"])
+        building = self.building_of(row, park, str(row.data.get("building_ref")))
         if building is None:
             return
-        values = {k: v for k, v in prow.values.items() if k not in ("park_ref", "building_ref")}
+        values: dict[str, Any] = {k: v for k, v in row.data.items() if k not in ("park_ref", "building_ref")}
         key = (park.code, building.code, values["level"])
         existing = self.floors.get(key)
         if existing is None:
             values["building"] = building
-        obj = self.upsert(prow, existing, values, services.floor_create, services.floor_update, "floor")
+        obj = self.upsert(row, existing, values, services.floor_create, services.floor_update, "floor")
         if isinstance(obj, Floor):
             self.floors[key] = obj
 
-    def unit(self, prow: ParsedRow) -> None:
-        park = self.park_of(prow)
+    def unit(self, row: Row[InventoryRow]) -> None:
+        park = self.park_of(row)
         if park is None:
             return
-        values = {k: v for k, v in prow.values.items() if k not in REFERENCE_FIELDS}
+        values: dict[str, Any] = {k: v for k, v in row.data.items() if k not in REFERENCE_FIELDS}
         key = (park.code, values["code"])
         existing = self.units.get(key)
-        building_code = prow.values.get("building_ref")
-        level = prow.values.get("floor_ref")
+        building_code = row.data.get("building_ref")
+        level = row.data.get("floor_ref")
         if building_code or level is not None:
             if not building_code or level is None:
                 missing = "building_ref" if not building_code else "floor_ref"
-                self.error(prow, missing, _("楼栋编号和所在楼层需同时填写"))
+                self.error(row, missing, _("楼栋编号和所在楼层需同时填写"))
                 return
-            building = self.building_of(prow, park, building_code)
-            if building is None:
+            if not self._place_unit(row, park, str(building_code), int(str(level)), values):
                 return
-            floor = self.floors.get((park.code, building.code, level))
-            if floor is None:
-                label = _("楼层“%(park)s / %(building)s / %(level)s”") % {
-                    "park": park.code,
-                    "building": building.code,
-                    "level": level,
-                }
-                self._parent_missing(prow, "floor_ref", InventoryKind.FLOOR, (park.code, building.code, level), label)
-                return
-            values["building"] = building
-            values["floor"] = floor
         elif existing is None:
-            self.error(prow, "building_ref", _("新建单元需要填写楼栋编号和所在楼层"))
+            self.error(row, "building_ref", _("新建单元需要填写楼栋编号和所在楼层"))
             return
         if existing is None:
             values["park"] = park
-        obj = self.upsert(prow, existing, values, services.unit_create, services.unit_update, "unit")
+        obj = self.upsert(row, existing, values, services.unit_create, services.unit_update, "unit")
         if isinstance(obj, Unit):
             self.units[key] = obj
+
+    def _place_unit(
+        self, row: Row[InventoryRow], park: Park, building_code: str, level: int, values: dict[str, Any]
+    ) -> bool:
+        building = self.building_of(row, park, building_code)
+        if building is None:
+            return False
+        floor = self.floors.get((park.code, building.code, level))
+        if floor is None:
+            label = _("楼层“%(park)s / %(building)s / %(level)s”") % {
+                "park": park.code,
+                "building": building.code,
+                "level": level,
+            }
+            self._parent_missing(row, "floor_ref", InventoryKind.FLOOR, (park.code, building.code, level), label)
+            return False
+        values["building"] = building
+        values["floor"] = floor
+        return True
 
 
 def _header(kind: str, field_name: str) -> str:
     """The column header a model field's error belongs to ("" for errors about the whole row)."""
     name = _FK_HEADERS.get(field_name, field_name)
-    for col in SHEETS[kind]:
-        if col.field == name:
-            return zh(col.header)
-    if field_name == NON_FIELD_ERRORS:
-        return ""
+    header = TABLES[kind].header_of(name)
+    if header or field_name == NON_FIELD_ERRORS:
+        return header
     try:
         model_field = MODELS[kind]._meta.get_field(field_name)
     except FieldDoesNotExist:
@@ -815,85 +660,71 @@ def _diff(instance: models.Model, values: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-# --- The entry point -----------------------------------------------------------------------------
+# --- The entry points ----------------------------------------------------------------------------
+
+
+class ImportResult(ImportOutcome):
+    """The outcome, with the per-sheet counts the result page lists."""
+
+    def count_rows(self) -> list[tuple[str, Any]]:
+        """(sheet title, counts) in import order, for the result page."""
+        return [(str(k.label), self.counts[k.value]) for k in KIND_ORDER if k.value in self.counts]
 
 
 def import_inventory(
-    *, user: User | AnonymousUser, stream: IO[bytes], filename: str, kind: str | None = None
+    *,
+    user: User | AnonymousUser,
+    stream: IO[bytes],
+    filename: str,
+    kind: str | None = None,
+    dry_run: bool = False,
 ) -> ImportResult:
     """Validate a whole file and, only if every row is valid, upsert it in one transaction.
 
     `kind` is required for a CSV file (one kind per file) and ignored for a workbook.
     """
-    result = ImportResult()
-    errors = result.errors
     if not (has_capability(user, Capability.IMPORT_DATA) and has_capability(user, Capability.CHANGE_SPACE)):
-        errors.append(RowError("", None, "", _("您的角色无权导入空间数据。")))
+        result = ImportResult()
+        result.errors = [RowError("", None, "", _("您的角色无权导入空间数据。"))]
+        result.error_count = 1
         return result
-    try:
-        if filename.lower().endswith(".csv"):
-            if kind not in InventoryKind.values:
-                raise ImportFileError(_("CSV 文件请选择数据类型（园区、楼栋、楼层或单元）。"))
-            sheets = read_csv(stream, str(kind))
-        else:
-            sheets = read_xlsx(stream, result.warnings)
-    except ImportFileError as exc:
-        errors.append(RowError("", None, "", str(exc)))
+    if filename.lower().endswith(".csv") and kind not in InventoryKind.values:
+        result = ImportResult()
+        result.errors = [RowError("", None, "", _("CSV 文件请选择数据类型（园区、楼栋、楼层或单元）。"))]
+        result.error_count = 1
         return result
-
-    # Pass 1: every cell of every sheet.
-    parsed: dict[str, list[ParsedRow]] = {}
-    for sheet in sheets:
-        if sheet.kind in parsed:
-            errors.append(RowError(sheet.title, None, "", _("工作簿中有多个“%(sheet)s”表") % {"sheet": sheet.title}))
-            continue
-        parsed[sheet.kind] = parse_sheet(sheet, errors, result.warnings)
-    if not any(parsed.values()) and not errors:
-        errors.append(RowError("", None, "", _("文件中没有数据行。")))
-        return result
-
-    # Pass 2: upsert parent-first inside one transaction; roll everything back on any error.
     actor: User = user  # type: ignore[assignment]  # has_capability above implies an authenticated user
-    with transaction.atomic():
-        importer = _Importer(actor, errors, result)
-        importer.load([r for rows in parsed.values() for r in rows])
-        for kind in KIND_ORDER:
-            apply = getattr(importer, kind.value)
-            for prow in parsed.get(kind, []):
-                if prow.ok:
-                    apply(prow)
-                else:
-                    importer.failed[(kind.value, prow.key)] = (prow.title, prow.row)
-        if errors:
-            transaction.set_rollback(True)
-        elif result.changed:
-            audit_record(
-                actor=actor,
-                action=AuditAction.IMPORT,
-                object_type="parks.inventory",
-                object_repr=filename[:255],
-                changes={
-                    k: {"created": c.created, "updated": c.updated, "unchanged": c.unchanged}
-                    for k, c in result.counts.items()
-                },
-            )
-    order = {zh(k.label): i for i, k in enumerate(KIND_ORDER)}
-    headers = {zh(k.label): [zh(c.header) for c in SHEETS[k]] for k in KIND_ORDER}
+    importer = InventoryImporter(actor)
+    importer.filename = filename
+    outcome = run_import(
+        importer,
+        Source.from_stream(stream, filename),
+        mode=ImportMode.ALL_OR_NOTHING,
+        dry_run=dry_run,
+        csv_table=kind if filename.lower().endswith(".csv") else None,
+    )
+    return ImportResult(**vars(outcome))
 
-    def position(e: RowError) -> tuple[int, int, int]:
-        columns = headers.get(e.sheet, [])
-        return (order.get(e.sheet, -1), e.row or 0, columns.index(e.column) if e.column in columns else -1)
 
-    errors.sort(key=position)
-    if errors:
-        result.counts = {}
-    return result
+def build_importer(job: ImportJob) -> InventoryImporter:
+    assert job.created_by is not None
+    importer = InventoryImporter(job.created_by)
+    importer.filename = job.original_name
+    return importer
+
+
+def create_job(*, user: User, upload: IO[bytes], name: str, kind: str | None) -> ImportJob:
+    """A background job for a large file (the caller enqueues it)."""
+    options = {"table": kind} if kind and name.lower().endswith(".csv") else {}
+    return jobs.create_job(
+        importer=IMPORTER, upload=upload, name=name, mode=ImportMode.ALL_OR_NOTHING, actor=user, options=options
+    )
 
 
 # --- Writing files -------------------------------------------------------------------------------
 
 
-def _export_value(kind: str, col: Col, obj: Any) -> Any:
+def _export_value(kind: str, col: Column, obj: Any) -> Any:
     if col.field == "park_ref":
         return obj.building.park.code if kind == InventoryKind.FLOOR else obj.park.code
     if col.field == "building_ref":
@@ -901,21 +732,20 @@ def _export_value(kind: str, col: Col, obj: Any) -> Any:
     if col.field == "floor_ref":
         return obj.floor.level
     value = getattr(obj, col.field)
-    if col.datatype == BOOL:
+    if isinstance(col.parser, Boolean):
         return "是" if value else "否"
-    if col.datatype == CHOICE:
-        assert col.choices is not None
-        return zh(col.choices(value).label) if value else ""
-    if col.datatype == CODES:
+    if isinstance(col.parser, Choice):
+        return zh(col.parser.choices(value).label) if value else ""
+    if col.parser is _CODES:
         return ",".join(value or [])
     return value
 
 
-def _columns(kind: str) -> list[Column]:
-    def accessor(col: Col) -> Callable[[Any], Any]:
+def _columns(kind: str) -> list[ExportColumn]:
+    def accessor(col: Column) -> Callable[[Any], Any]:
         return lambda obj: _export_value(kind, col, obj)
 
-    return [Column(zh(col.header), accessor(col), col.number_format) for col in SHEETS[kind]]
+    return [ExportColumn(col.header, accessor(col), col.number_format) for col in SHEETS[kind]]
 
 
 def inventory_querysets(user: User | AnonymousUser, park_ids: list[int] | None = None) -> dict[str, Iterator[Any]]:
@@ -948,81 +778,13 @@ def inventory_workbook(user: User | AnonymousUser, park_ids: list[int] | None = 
 
 def template_workbook() -> Workbook:
     """The blank template: a header row, one example row (a "#" comment) and drop-down lists per sheet."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    note_font = Font(italic=True, color="808080")
-    for kind in KIND_ORDER:
-        ws = workbook.create_sheet(sheet_title(kind))
-        columns = SHEETS[kind]
-        ws.append([zh(c.header) + ("*" if c.required else "") for c in columns])
-        example = [_example(c) for c in columns]
-        example[0] = f"#{example[0]}"
-        ws.append(example)
-        for index, col in enumerate(columns, start=1):
-            letter = get_column_letter(index)
-            ws.column_dimensions[letter].width = max(len(zh(col.header)) * 2.2 + 2, 12)
-            ws.cell(row=1, column=index).font = Font(bold=True)
-            ws.cell(row=2, column=index).font = note_font
-            options = _dropdown(col)
-            if options:
-                validation = DataValidation(
-                    type="list",
-                    formula1='"' + ",".join(options) + '"',
-                    allow_blank=True,
-                    showErrorMessage=True,
-                    errorTitle=zh(col.header),
-                    error=_("请从列表中选择"),
-                )
-                validation.add(f"{letter}3:{letter}{MAX_ROWS}")
-                ws.add_data_validation(validation)
-        ws.freeze_panes = "A2"
-    notes = workbook.create_sheet(NOTES_SHEET)
-    notes.append(["工作表", "列", "必填", "说明"])
-    notes.append(["", "", "", "以 # 开头的行是示例，导入时跳过；删除 # 即作为数据导入。带 * 的列为必填。"])
-    for kind in KIND_ORDER:
-        for col in SHEETS[kind]:
-            options = _dropdown(col)
-            hint = zh(col.hint) if col.hint else ("可填：" + "、".join(options) if options else "")
-            notes.append([sheet_title(kind), zh(col.header), "是" if col.required else "", hint])
-    for letter, width in (("A", 10), ("B", 28), ("C", 6), ("D", 60)):
-        notes.column_dimensions[letter].width = width
-    return workbook
-
-
-def _dropdown(col: Col) -> list[str]:
-    if col.datatype == BOOL:
-        return ["是", "否"]
-    if col.datatype == CHOICE and col.choices is not None:
-        return [zh(label) for value, label in col.choices.choices if value]
-    return []
-
-
-def _example(col: Col) -> Any:
-    if col.example is None:
-        return None
-    if col.datatype == BOOL:
-        return "是" if col.example else "否"
-    if col.datatype == CHOICE and col.choices is not None:
-        return zh(col.choices(col.example).label)
-    return col.example
+    return build_template(WORKBOOK)
 
 
 def csv_template(kind: str) -> str:
     """The template of one kind as CSV text (the caller adds a BOM so Excel reads it as UTF-8)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    columns = SHEETS[kind]
-    writer.writerow([zh(c.header) for c in columns])
-    example = ["" if v is None else str(v) for v in (_example(c) for c in columns)]
-    example[0] = f"#{example[0]}"
-    writer.writerow(example)
-    return buffer.getvalue()
+    return table_csv_template(TABLES[kind])
 
 
-def error_columns() -> list[Column]:
-    return [
-        Column(_("工作表"), "sheet", width=12),
-        Column(_("行号"), "row", width=8),
-        Column(_("列"), "column", width=24),
-        Column(_("错误说明"), "message", width=80),
-    ]
+def error_columns() -> list[ExportColumn]:
+    return error_list_columns()

@@ -38,6 +38,7 @@ from parkos.parks.choices import (
     Occupancy,
     SpaceStatus,
 )
+from parkos.parks.policy import normalize_industry_codes
 
 ZERO = Decimal(0)
 # Plausible ranges (RULES §8): outside them a value is a typo, not a building.
@@ -146,7 +147,6 @@ class Park(TimeStampedModel):
         return format_mu(self.land_area_sqm)
 
     def clean(self) -> None:
-        from parkos.parks.policy import normalize_industry_codes
 
         try:
             self.welcomed_industry_codes = normalize_industry_codes(self.welcomed_industry_codes or [])

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 
-from parkos.enterprises import industry
+from parkos.core import industry
 
 
 def normalize_industry_codes(raw_codes: Iterable[str]) -> list[str]:

@@ -6,13 +6,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from parkos.parks.choices import SpaceStatus
+from parkos.parks.fire import FireHazardClass, hazard_rank
 from parkos.parks.models import Building, Floor, LandParcel, Park, Unit, status_on
 
 ZERO = Decimal(0)
@@ -160,13 +160,8 @@ def city_choices(park_ids: list[int] | None) -> list[str]:
     return list(parks.order_by("city").values_list("city", flat=True).distinct())
 
 
-def status_counts(queryset: QuerySet[Any]) -> dict[str, int]:
-    return dict(queryset.values_list("status_now").annotate(n=Count("pk")).values_list("status_now", "n"))
-
-
 def units_hosting(tenant_class: str) -> Q:
     """Units whose design class can host a tenant of `tenant_class` (space at most as hazardous)."""
-    from parkos.parks.fire import FireHazardClass, hazard_rank
 
     rank = hazard_rank(FireHazardClass(tenant_class))
     return Q(design_fire_class__in=[c.value for c in FireHazardClass if hazard_rank(c) <= rank])

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from parkos.core.audit import audit_record, save_audited, snapshot
 from parkos.core.models import AuditAction
+from parkos.parks import hooks
 from parkos.parks.models import Building, Floor, LandParcel, Park, Reservation, Unit
 
 if TYPE_CHECKING:
@@ -200,9 +201,7 @@ def unit_create(*, actor: User | None, **fields: Any) -> Unit:
         _check_floor_capacity(unit)
     unit = _save(unit, actor=actor, before=None)
     # Reverse matching: tell officers whose open leads this new unit fits (explicit, no signals).
-    from parkos.investment.services import notify_space_available
-
-    notify_space_available(unit, actor)
+    hooks.space_available(unit, actor)
     return unit
 
 
@@ -320,9 +319,7 @@ def reservation_release(*, reservation: Reservation, actor: User | None) -> Rese
             changes={"released_at": [None, reservation.released_at]},
         )
         # Reverse matching: the released space is available again for the open leads it fits.
-        from parkos.investment.services import notify_space_available
-
-        notify_space_available(space, actor)
+        hooks.space_available(space, actor)
     return reservation
 
 

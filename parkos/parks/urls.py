@@ -27,6 +27,7 @@ urlpatterns = [
     path("availability/", views.AvailabilityView.as_view(), name="availability"),
     path("import/", import_views.import_form, name="import"),
     path("import/template.xlsx", import_views.import_template, name="import_template"),
+    path("import/jobs/<int:pk>/", import_views.import_job, name="import_job"),
     path("export/inventory.xlsx", import_views.inventory_export, name="inventory_export"),
     path("export/units.xlsx", import_views.unit_export, name="unit_export"),
     path("export/parks.xlsx", import_views.park_export, name="park_export"),

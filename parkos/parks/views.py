@@ -13,14 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from parkos.accounts.access import Capability, acting_user, has_capability, scope_to_parks, visible_park_ids
-from parkos.core.views_generic import (
-    FilteredListView,
-    ParkScopedMixin,
-    ScopedDetailView,
-    ServiceFormView,
-    apply_validation_error,
-)
-from parkos.parks import selectors, services
+from parkos.parks import hooks, selectors, services
 from parkos.parks.choices import SpaceStatus
 from parkos.parks.filtersets import (
     PARCEL_ORDERING,
@@ -31,7 +24,14 @@ from parkos.parks.filtersets import (
     UnitFilterSet,
 )
 from parkos.parks.forms import BuildingForm, FloorForm, LandParcelForm, ParkForm, ReservationForm, UnitForm
-from parkos.parks.models import Building, Floor, LandParcel, Park, SpaceQuerySet, Unit
+from parkos.parks.models import Building, Floor, LandParcel, Park, Reservation, SpaceQuerySet, Unit
+from parkos.web.views_generic import (
+    FilteredListView,
+    ParkScopedMixin,
+    ScopedDetailView,
+    ServiceFormView,
+    apply_validation_error,
+)
 
 STATUS_ORDER = [s.value for s in SpaceStatus]
 
@@ -100,18 +100,18 @@ class BuildingDetailView(ScopedDetailView):
             for unit in row.units:
                 counts[unit.status_now] = counts.get(unit.status_now, 0) + 1  # type: ignore[attr-defined]
         # Colouring by time to expiry or tenant industry comes from the leasing app (one query).
-        from parkos.leasing.selectors import COLOUR_MODES, stacking_colours
-
+        colourings = hooks.colourings()
         colour = self.request.GET.get("colour", "status")
-        colour = colour if colour in COLOUR_MODES else "status"
+        colour = colour if colour in colourings else "status"
         colour_legend: list[Any] = []
         if colour != "status":
-            colours, colour_legend = stacking_colours(building, colour)
+            colours, colour_legend = colourings[colour].colour(building, None)
             for row in plan:
                 for unit in row.units:
                     unit.colour_class, unit.colour_tip = colours.get(unit.pk, ("col-vacant", ""))  # type: ignore[attr-defined]
         context.update(
             colour=colour,
+            colour_options=[(key, colouring.label) for key, colouring in colourings.items()],
             colour_legend=colour_legend,
             plan=plan,
             statuses=[(s, counts.get(s.value, 0)) for s in SpaceStatus],
@@ -483,7 +483,6 @@ class ReleaseView(ParkScopedMixin, View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        from parkos.parks.models import Reservation
 
         reservation = get_object_or_404(scope_to_parks(request.user, Reservation.objects.all()), pk=pk)
         self.require(Capability.RESERVE_SPACE, reservation.park_id)

@@ -6,3 +6,12 @@ class PortalConfig(AppConfig):
     name = "parkos.portal"
     label = "portal"
     verbose_name = _("门户网站")
+
+    def ready(self) -> None:
+        from parkos.portal import demo, views
+        from parkos.web import demo as web_demo
+        from parkos.web import navigation, public
+
+        navigation.register("portal:editor_article_list", _("门户内容"), module="portal", order=90)
+        web_demo.register("portal", demo.load_demo, order=110)
+        public.register_frame(base_template="portal/base.html", context=views.public_frame_context)

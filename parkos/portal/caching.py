@@ -35,6 +35,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from parkos.parks.models import Building, Floor, LandParcel, Park, ParkPhoto, Reservation, Unit
 from parkos.portal.models import SITE_SETTINGS_PK, SiteSettings
+from parkos.portal.selectors import article_next_scheduled
 
 #: Server-side lifetime of a cached page; changes invalidate earlier through the state token.
 PAGE_TTL_SECONDS: Final = 600
@@ -109,7 +110,6 @@ def state_token(scope: Scope) -> str:
 
 
 def next_scheduled_publication() -> datetime.datetime | None:
-    from parkos.portal.selectors import article_next_scheduled
 
     return article_next_scheduled()
 

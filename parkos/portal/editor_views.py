@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from parkos.accounts.access import acting_user, visible_park_ids
-from parkos.core.views_generic import StaffRequiredMixin, apply_validation_error
 from parkos.portal import permissions, services
 from parkos.portal.filtersets import ArticleFilterSet
 from parkos.portal.forms import ArticleForm, ImageUploadForm, PublishForm, SiteSettingsForm
 from parkos.portal.models import Article, ArticleImage, SiteSettings
 from parkos.portal.selectors import editor_parks
 from parkos.portal.views import render_article
+from parkos.web.views_generic import StaffRequiredMixin, apply_validation_error
 
 PAGE_SIZE = 30
 

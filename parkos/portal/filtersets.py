@@ -14,6 +14,7 @@ from parkos.parks.selectors import units_hosting
 from parkos.portal.choices import ArticleCategory, ArticleStatus
 from parkos.portal.models import Article
 from parkos.portal.selectors import city_choices, park_choices
+from parkos.web.filtering import FilterSet
 
 SPACE_KINDS = (("unit", _("厂房/单元")), ("parcel", _("土地")))
 
@@ -22,7 +23,7 @@ def _cities() -> list[tuple[str, str]]:
     return [(c, c) for c in city_choices()]
 
 
-class PublicSpaceFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class PublicSpaceFilterSet(FilterSet):
     """Filters a prospect can set; all of them travel in the URL, so a search can be shared."""
 
     city = django_filters.ChoiceFilter(
@@ -73,7 +74,7 @@ class PublicParcelFilterSet(PublicSpaceFilterSet):
         fields: list[str] = []
 
 
-class ArticleFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class ArticleFilterSet(FilterSet):
     """The editor's article list."""
 
     q = django_filters.CharFilter(method="search", label=_("关键词"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
@@ -257,7 +256,3 @@ def city_choices() -> list[str]:
 def editor_parks(park_ids: list[int] | None) -> QuerySet[Park]:
     parks = Park.objects.active()
     return parks if park_ids is None else parks.filter(pk__in=park_ids)
-
-
-def article_stats() -> dict[str, Any]:
-    return dict(Article.objects.values_list("status").annotate(n=Count("pk")))

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image as PILImage
 
 from parkos.core.audit import audit_record, model_changes, snapshot
 from parkos.core.models import AuditAction
@@ -233,7 +234,6 @@ def image_upload(*, actor: User | None, upload: UploadedFile[Any], alt: str) -> 
     cleaned = clean_image_cached(upload)
     image = ArticleImage(alt=alt.strip(), uploaded_by=actor)
     image.image.save(cleaned.name or "image.jpg", cleaned, save=False)
-    from PIL import Image as PILImage
 
     cleaned.seek(0)
     with PILImage.open(cleaned) as decoded:

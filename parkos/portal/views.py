@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
@@ -251,7 +252,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
     Only sets the language cookie, which is harmless to forge; `next` must be on this site.
     """
-    from django.conf import settings
 
     target = request.GET.get("next") or reverse("portal:home")
     if not url_has_allowed_host_and_scheme(
@@ -289,3 +289,14 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+def public_frame_context(request: HttpRequest, title: str) -> dict[str, Any]:
+    """What portal/base.html needs around another app's public page (the requirement form, …)."""
+    return {
+        "site": SiteSettings.load(),
+        "canonical_url": request.build_absolute_uri(request.path),
+        "og_type": "website",
+        "og_image": "",
+        "categories": [],
+    }

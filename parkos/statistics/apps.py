@@ -8,7 +8,21 @@ class StatisticsConfig(AppConfig):
     verbose_name = _("统计与年报")
 
     def ready(self) -> None:
+        from parkos.core.importing.jobs import registry
+        from parkos.leasing import hooks as leasing_hooks
         from parkos.statistics import (
+            demo,
             panels,  # noqa: F401  (registers its enterprise-page panel)
+            selectors,
             widgets,  # noqa: F401  (registers the dashboard widgets)
+        )
+        from parkos.statistics.importing import IMPORTER, WORKBOOK, build_importer
+        from parkos.web import demo as web_demo
+        from parkos.web import navigation
+
+        navigation.register("park_statistics:dashboard", _("统计与年报"), module="statistics", order=50)
+        web_demo.register("statistics", demo.load_demo, order=70)
+        registry.register(IMPORTER, build_importer, workbook=WORKBOOK, label=str(_("月度统计")))
+        leasing_hooks.provide_commitment_actuals(
+            lambda enterprise, since: selectors.enterprise_actuals_for_commitments(enterprise=enterprise, since=since)
         )

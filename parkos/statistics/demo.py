@@ -17,6 +17,8 @@ from typing import TextIO
 from django.db import transaction
 from django.utils import timezone
 
+from parkos.accounts.choices import Role
+from parkos.accounts.models import User
 from parkos.enterprises.models import Enterprise
 from parkos.enterprises.sizing import scale_basis
 from parkos.parks.models import Park
@@ -252,8 +254,6 @@ def _load_park(park: Park, count: int, until: datetime.date, rng: random.Random)
 
 def load_demo(*, scale: str = "demo", stdout: TextIO | None = None) -> dict[str, int]:
     """Statistics for the flagship park (and a few more at full scale); run twice, nothing doubles."""
-    from parkos.accounts.choices import Role
-    from parkos.accounts.models import User
 
     rng = random.Random(SEED)
     today = timezone.localdate()

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.importing.forms import ImportFileField
 from parkos.core.units import WAN
 from parkos.enterprises.models import Enterprise
 from parkos.statistics.importing import _FIGURES
@@ -16,7 +17,7 @@ from parkos.statistics.importing import _FIGURES
 _MONEY = {name for name, _header, kind in _FIGURES if kind == "money"}
 
 
-def _field(kind: str, label: str) -> forms.Field:
+def _field(kind: str, label: Any) -> forms.Field:
     if kind == "int":
         return forms.IntegerField(label=label, required=False, min_value=0)
     return forms.DecimalField(label=label, required=False, max_digits=16, decimal_places=4 if kind == "money" else 3)
@@ -70,12 +71,5 @@ class OfficerReportForm(ReportForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("仅支持 .xlsx 或 .csv 文件"))
-        if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("文件不能超过 20 MB"))
-        return upload
+    file = ImportFileField(label=_("文件（.xlsx 或 .csv）"))
+    dry_run = forms.BooleanField(label=_("仅预览（校验并显示将新增、更新多少行，不写入）"), required=False)

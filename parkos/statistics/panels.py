@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.access import scope_to_parks
 from parkos.core.units import format_money
-from parkos.enterprises.panels import Panel, PanelRow, register
 from parkos.statistics.models import MonthlyReport
+from parkos.web.panels import Panel, PanelRow, register
 
 PANEL_ROWS = 3
 

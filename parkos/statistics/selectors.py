@@ -25,12 +25,14 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lag
 from django.utils import timezone
 
+from parkos.core import industry
 from parkos.core.db import fetch_rows
 from parkos.core.units import sqm_to_mu
-from parkos.enterprises import industry
 from parkos.enterprises.models import Enterprise
 from parkos.enterprises.sizing import UPGRADE_WATCH_BAND
+from parkos.leasing.selectors import land_area_by_enterprise as contracted_land
 from parkos.parks.models import Park
+from parkos.parks.selectors import lettable_and_vacant_area
 from parkos.statistics import kpi, muju
 from parkos.statistics.choices import DeviceStatus, MilestoneKind, MujuCategory, ProductKind
 from parkos.statistics.kpi import Figure, GrowthFigure, IndicatorValues, MonthlyFigures, RowKey, ScaleEvent
@@ -297,7 +299,6 @@ class _Extras:
 def _extras(park_ids: Collection[int] | None, period: ReportPeriod) -> dict[int, _Extras]:
     """Per park: projects completed (建成投用) in the period and investment completed in it, products,
     listings and lettable/vacant area. Five queries, whatever the number of parks."""
-    from parkos.parks.selectors import lettable_and_vacant_area
 
     start, end = _period_dates(period)
     extras: dict[int, _Extras] = defaultdict(_Extras)
@@ -1208,7 +1209,6 @@ def land_area_by_enterprise(park_id: int) -> dict[int, tuple[Decimal | None, str
     an EnterpriseParkProfile's `land_area_sqm`, where entered, overrides it (e.g. land held before
     ParkOS, or shared plots).
     """
-    from parkos.leasing.selectors import land_area_by_enterprise as contracted_land
 
     result: dict[int, tuple[Decimal | None, str]] = {
         enterprise_id: (area, MujuCategory.RATED.value) for enterprise_id, area in contracted_land(park_id).items()

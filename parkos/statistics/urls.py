@@ -16,6 +16,7 @@ urlpatterns = [
     path("parks/<int:pk>/calendar/", views.CalendarView.as_view(), name="calendar"),
     path("parks/<int:pk>/entry/", views.EntryView.as_view(), name="entry"),
     path("parks/<int:pk>/import/", views.ImportView.as_view(), name="import"),
+    path("parks/<int:pk>/import/jobs/<int:job>/", views.ImportJobView.as_view(), name="import_job"),
     path("my/", views.TenantReportsView.as_view(), name="tenant_reports"),
     path("my/<int:pk>/", views.TenantReportDetailView.as_view(), name="tenant_report_detail"),
 ]

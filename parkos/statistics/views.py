@@ -7,19 +7,17 @@ own enterprise's figures.
 
 from __future__ import annotations
 
-import zipfile
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from openpyxl.utils.exceptions import InvalidFileException
 
 from parkos.accounts.access import (
     Capability,
@@ -31,7 +29,9 @@ from parkos.accounts.access import (
     visible_park_ids,
     visible_parks,
 )
-from parkos.core.views_generic import StaffRequiredMixin, apply_validation_error
+from parkos.core.importing.forms import goes_to_background
+from parkos.core.importing.jobs import enqueue
+from parkos.core.models import ImportJob
 from parkos.core.xlsx import XLSX_CONTENT_TYPE, content_disposition
 from parkos.parks.models import Park
 from parkos.statistics import importing, report, selectors, services
@@ -40,6 +40,8 @@ from parkos.statistics.forms import ImportForm, OfficerReportForm, ReportForm
 from parkos.statistics.kpi import INDICATOR_LABELS
 from parkos.statistics.models import MonthlyReport
 from parkos.statistics.narrative import ReportPeriod
+from parkos.web.importing import job_page, job_report
+from parkos.web.views_generic import StaffRequiredMixin, apply_validation_error
 
 
 def _int(value: str | None, default: int) -> int:
@@ -327,10 +329,6 @@ def _today_ym() -> tuple[int, int]:
     return today.year, today.month
 
 
-#: What reading a file that is not what its name says raises (before the import framework's readers).
-UNREADABLE_FILE_ERRORS = (zipfile.BadZipFile, UnicodeDecodeError, InvalidFileException)
-
-
 class ImportView(ParkPageMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         park = self.get_park(pk)
@@ -346,26 +344,28 @@ class ImportView(ParkPageMixin, View):
         result = None
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            try:
-                result = importing.import_reports(
-                    park=park, name=upload.name, data=upload.read(), actor=acting_user(request)
-                )
-            except UNREADABLE_FILE_ERRORS:
-                # A damaged workbook or a text file in no encoding we read: say so (Ref: #13).
-                form.add_error("file", _("无法读取该文件：请上传有效的 .xlsx 文件，或 UTF-8/GBK 编码的 CSV 文件。"))
-                return self._render(park, form, None, status=400)
-            if result.ok:
+            dry_run = form.cleaned_data["dry_run"]
+            if goes_to_background(upload):
+                job = importing.create_job(park=park, upload=upload, name=upload.name, actor=acting_user(request))
+                enqueue(job)
+                return HttpResponseRedirect(reverse("park_statistics:import_job", args=[park.pk, job.pk]))
+            result = importing.import_reports(
+                park=park, name=upload.name, data=upload, actor=acting_user(request), dry_run=dry_run
+            )
+            if result.ok and not dry_run:
                 messages.success(
                     request,
                     _("已导入 %(rows)s 行：新增 %(created)s，更新 %(updated)s，未变 %(unchanged)s。")
                     % {
-                        "rows": result.rows,
+                        "rows": result.rows_processed,
                         "created": result.created,
                         "updated": result.updated,
                         "unchanged": result.unchanged,
                     },
                 )
                 return HttpResponseRedirect(reverse("park_statistics:import", args=[park.pk]))
+            if dry_run:
+                form = ImportForm()  # the file must be chosen again; this time it imports
         return self._render(park, form, result, status=200)
 
     def _render(self, park: Park, form: ImportForm, result: Any, status: int = 200) -> HttpResponse:
@@ -377,6 +377,7 @@ class ImportView(ParkPageMixin, View):
                 "form": form,
                 "result": result,
                 "columns": importing.COLUMNS,
+                "jobs": ImportJob.objects.filter(importer=importing.IMPORTER, options__park=park.pk)[:5],
                 "breadcrumbs": [
                     (_("统计与年报"), reverse("park_statistics:dashboard") + f"?park={park.pk}"),
                     (_("导入月度统计"), ""),
@@ -386,9 +387,33 @@ class ImportView(ParkPageMixin, View):
         )
 
 
+class ImportJobView(ParkPageMixin, View):
+    """A background import of this park's statistics: progress, errors and the error report (?report=xlsx)."""
+
+    def get(self, request: HttpRequest, pk: int, job: int) -> HttpResponseBase:
+        park = self.get_park(pk)
+        require_capability(request.user, Capability.IMPORT_DATA, park)
+        require_capability(request.user, Capability.MANAGE_STATISTICS, park)
+        found = get_object_or_404(ImportJob, pk=job, importer=importing.IMPORTER, options__park=park.pk)
+        detail_url = reverse("park_statistics:import_job", args=[park.pk, found.pk])
+        if request.GET.get("report") == "xlsx":
+            return job_report(found)
+        return job_page(
+            request,
+            found,
+            detail_url=detail_url,
+            report_url=detail_url + "?report=xlsx",
+            breadcrumbs=[
+                (_("统计与年报"), reverse("park_statistics:dashboard") + f"?park={park.pk}"),
+                (_("导入月度统计"), reverse("park_statistics:import", args=[park.pk])),
+                (str(found), ""),
+            ],
+        )
+
+
 class ImportTemplateView(StaffRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        response = HttpResponse(importing.template_workbook(), content_type=XLSX_CONTENT_TYPE)
+        response = HttpResponse(importing.template_bytes(), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = content_disposition("月度统计导入模板.xlsx")
         return response
 

@@ -9,13 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkos.accounts.access import visible_park_ids
 from parkos.accounts.choices import Role
-from parkos.core.dashboard import Widget, register
+from parkos.statistics.models import MonthlyReport
+from parkos.statistics.selectors import report_queryset
+from parkos.web.dashboard import Widget, register
 
 
 @register({Role.ENTERPRISE_USER})
 def tenant_statistics_widget(user: Any, active_park: Any) -> list[Widget]:
-    from parkos.statistics.models import MonthlyReport
 
     if not user.enterprise_id:
         return [Widget(title=_("月度统计填报"), note=_("您的账号尚未关联企业，请联系园区企业服务专员。"), order=15)]
@@ -38,8 +40,6 @@ def tenant_statistics_widget(user: Any, active_park: Any) -> list[Widget]:
 
 @register({Role.OPERATOR_ADMIN, Role.PARK_MANAGER, Role.SERVICES_OFFICER})
 def statistics_widget(user: Any, active_park: Any) -> list[Widget]:
-    from parkos.accounts.access import visible_park_ids
-    from parkos.statistics.selectors import report_queryset
 
     park_ids = [active_park.pk] if active_park else visible_park_ids(user)
     today = timezone.localdate()

@@ -42,6 +42,10 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.utils import timezone
 
+from parkos.core.models import AuditEntry
+from parkos.enterprises.tests.factories import ContactFactory
+from parkos.parks.tests.factories import BuildingFactory, FloorFactory, LandParcelFactory, UnitFactory
+
 PERSONAS: tuple[str, ...] = ("alice", "bob", "carol", "dave", "erin", "tina", "anonymous")
 """alice: operator admin · bob: park manager of A · carol: investment officer of A · dave: leasing
 manager of B · erin: enterprise user without an enterprise · tina: enterprise user of an enterprise
@@ -66,22 +70,18 @@ class World:
 
     # Shared objects most apps need: in park A unless the name says otherwise.
     def building_a(self) -> Any:
-        from parkos.parks.tests.factories import BuildingFactory
 
         return self.get("building_a", lambda w: BuildingFactory(park=w.park_a, code="AZ1"))
 
     def floor_a(self) -> Any:
-        from parkos.parks.tests.factories import FloorFactory
 
         return self.get("floor_a", lambda w: FloorFactory(building=w.building_a(), level=1))
 
     def unit_a(self) -> Any:
-        from parkos.parks.tests.factories import UnitFactory
 
         return self.get("unit_a", lambda w: UnitFactory(floor=w.floor_a(), code="AZ1-101"))
 
     def parcel_a(self) -> Any:
-        from parkos.parks.tests.factories import LandParcelFactory
 
         return self.get("parcel_a", lambda w: LandParcelFactory(park=w.park_a, code="AZ-D01"))
 
@@ -90,7 +90,6 @@ class World:
         return self.users["tina"].enterprise
 
     def contact_a(self) -> Any:
-        from parkos.enterprises.tests.factories import ContactFactory
 
         return self.get("contact_a", lambda w: ContactFactory(enterprise=w.enterprise_a(), name="矩阵联系人"))
 
@@ -170,7 +169,6 @@ def _jsonable(value: Any) -> Any:
 
 def state(target: Target) -> tuple[Any, ...]:
     """What a refusal must not change: the audit trail, the watched rows, and their tables' sizes."""
-    from parkos.core.models import AuditEntry
 
     rows = []
     for instance in target.watch:

@@ -13,7 +13,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
+from parkos.accounts.choices import Role
 from parkos.accounts.tests.factories import UserFactory
 from parkos.enterprises.models import Enterprise, MergeRecord
 from parkos.enterprises.tests.factories import EnterpriseFactory
@@ -47,7 +49,6 @@ def test_the_same_month_twice_is_one_row(client_for, park_a):
 
 @pytest.mark.django_db
 def test_the_same_merge_twice_merges_once(client_for, park_a):
-    from django.urls import reverse
 
     keep = EnterpriseFactory(name="重庆双击有限公司", parks=[park_a])
     merge = EnterpriseFactory(name="重庆双击有限责任公司", parks=[park_a], credit_code=None)
@@ -83,7 +84,6 @@ def _race(target, count: int) -> list:
 def test_concurrent_creates_of_one_enterprise_leave_one_and_clear_errors(park_a):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the sequential case is covered above")
-    from parkos.accounts.choices import Role
 
     user = UserFactory(username="racer", role=Role.INVESTMENT_OFFICER, parks=[park_a])
 

@@ -13,7 +13,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from parkos.enterprises.models import Enterprise, ImportJob
+from parkos.core.models import ImportJob
+from parkos.enterprises.models import Enterprise
 from parkos.parks.models import Building, Park
 from parkos.portal.models import ArticleImage
 from parkos.statistics.models import MonthlyReport

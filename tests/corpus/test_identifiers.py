@@ -11,6 +11,9 @@ from django.urls import reverse
 from parkos.enterprises.models import Contact, Enterprise
 from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.investment.models import Lead
+from parkos.investment.tests.test_views import FORM
+from parkos.leasing.forms import ContractForm
+from parkos.parks.models import Park
 from tests.corpus.inputs import (
     BAD_CODES,
     BAD_MOBILES,
@@ -73,8 +76,6 @@ def test_enterprise_form_refuses_bad_codes(client_for, bad):
 
 @pytest.mark.parametrize("spelling", CODE_SPELLINGS)
 def test_contract_form_finds_the_enterprise_by_any_spelling_of_its_code(client_for, park_a, spelling):
-    from parkos.leasing.forms import ContractForm
-    from parkos.parks.models import Park
 
     enterprise = EnterpriseFactory(credit_code=VALID_CODE, parks=[park_a])
     form = ContractForm(data={"enterprise_ref": spelling}, parks=Park.objects.all())
@@ -146,7 +147,6 @@ def test_lead_api_refuses_bad_mobiles(client_for, park_a, bad):
 
 @pytest.mark.parametrize("bad", BAD_MOBILES)
 def test_public_form_refuses_bad_mobiles(client, park_a, bad):
-    from parkos.investment.tests.test_views import FORM
 
     response = client.post(reverse("investment:requirement_form"), {**FORM, "mobile": bad})
     assert response.status_code == 400

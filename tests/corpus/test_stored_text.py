@@ -17,6 +17,8 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from parkos.core.xlsx import FORMULA_TRIGGERS, XLSX_CONTENT_TYPE
+from parkos.portal import services as portal_services
+from parkos.portal.models import Article
 from tests.authz.framework import collect_cases
 from tests.corpus.inputs import XSS_LIVE
 
@@ -81,8 +83,6 @@ def _clients(world):
 
 
 def test_no_page_or_feed_renders_stored_markup(world):
-    from parkos.portal import services as portal_services
-    from parkos.portal.models import Article
 
     pages = _pages(world)
     assert _poison(MARKUP) > 20

@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from parkos.accounts.choices import Role
 from parkos.accounts.tests.factories import PASSWORD, UserFactory
+from parkos.core.models import AuditAction, AuditEntry
 from parkos.enterprises.tests.factories import ContactFactory, EnterpriseFactory
 from tests.e2e.conftest import login
 
@@ -38,7 +39,6 @@ def test_officer_without_the_right_sees_masked_mobile(page, device_maker, park_a
 
 
 def test_officer_with_the_right_sees_mobile_and_view_is_audited(page, device_maker, carol):
-    from parkos.core.models import AuditAction, AuditEntry
 
     login(page, "carol", PASSWORD)
     _search_and_open(page)

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from parkos.accounts.choices import Role
 from parkos.accounts.tests.factories import PASSWORD, UserFactory
+from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.statistics.importing import import_reports
 from parkos.statistics.models import MonthlyReport
 from parkos.statistics.tests.conftest import csv_bytes, year_rows
@@ -19,7 +20,6 @@ from tests.e2e.conftest import login
 
 @pytest.fixture
 def three(park_a):
-    from parkos.enterprises.tests.factories import EnterpriseFactory
 
     return (
         EnterpriseFactory(name="甲科技股份有限公司", parks=[park_a], lifecycle="tenant"),

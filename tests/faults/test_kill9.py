@@ -20,10 +20,17 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from parkos.enterprises.demo import generate
+from parkos.enterprises.tests.factories import EnterpriseFactory
+from parkos.leasing.tests.factories import approved_lease
+from parkos.parks.tests.factories import BuildingFactory, FloorFactory, UnitFactory
+from parkos.statistics import services
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -103,22 +110,23 @@ def kill9_when(process: subprocess.Popen[str], predicate, timeout: float = 120) 
 
 
 def free_port() -> int:
-    """A free loopback port from this project's test range (56100–56199)."""
-    for port in range(56100, 56200):
+    """A free loopback port: from TEST_PORT_RANGE ("56200-56299") when set, so that a machine shared by
+    several checkouts keeps each one in its own range; else whichever the system hands out."""
+    low, _, high = os.environ.get("TEST_PORT_RANGE", "0-0").partition("-")
+    for port in range(int(low), int(high) + 1):
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return port
-    pytest.skip("no free port in 56100–56199")
+            return port if port else int(probe.getsockname()[1])
+    pytest.skip(f"no free port in {low}–{high}")
 
 
 # --- An import, killed between and inside batches, then resumed -------------------------------------------
 
 
 def _import_file(path: Path, count: int) -> set[str]:
-    from parkos.enterprises.demo import generate
 
     codes = set()
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
@@ -154,7 +162,7 @@ def test_a_killed_import_resumes_with_nothing_lost_or_doubled(shared_env, tmp_pa
     kill9_when(progress, far_enough)
     half = query(
         env,
-        "from parkos.enterprises.models import Enterprise, ImportJob\n"
+        "from parkos.core.models import ImportJob\nfrom parkos.enterprises.models import Enterprise\n"
         "job = ImportJob.objects.get()\n"
         "result = {'status': job.status, 'last_row': job.last_row, 'n': Enterprise.objects.count()}",
     )
@@ -167,7 +175,7 @@ def test_a_killed_import_resumes_with_nothing_lost_or_doubled(shared_env, tmp_pa
     done = query(
         env,
         "from django.db.models import Count\n"
-        "from parkos.enterprises.models import Contact, Enterprise, ImportJob\n"
+        "from parkos.core.models import ImportJob\nfrom parkos.enterprises.models import Contact, Enterprise\n"
         "job = ImportJob.objects.get()\n"
         "result = {'status': job.status, 'ok': job.rows_ok, 'codes': sorted(Enterprise.objects.values_list('credit_code', flat=True)),\n"
         " 'contacts': Contact.objects.count(),\n"
@@ -214,9 +222,6 @@ result = {{
 
 
 def test_a_signing_killed_inside_its_transaction_leaves_nothing_and_the_retry_signs_once(shared_env, park_a):
-    from parkos.enterprises.tests.factories import EnterpriseFactory
-    from parkos.leasing.tests.factories import approved_lease
-    from parkos.parks.tests.factories import BuildingFactory, FloorFactory, UnitFactory
 
     unit = UnitFactory(floor=FloorFactory(building=BuildingFactory(park=park_a, code="K1"), level=1), code="K1-101")
     contract = approved_lease(units=[unit], enterprise=EnterpriseFactory(lifecycle="prospect", parks=[park_a]))
@@ -267,10 +272,6 @@ def _download(opener, url: str, outcome: dict) -> None:
 
 
 def test_a_report_export_killed_mid_way_is_retried_whole(shared_env, park_a, alice, client):
-    from decimal import Decimal
-
-    from parkos.enterprises.tests.factories import EnterpriseFactory
-    from parkos.statistics import services
 
     for n in range(12):
         enterprise = EnterpriseFactory(parks=[park_a], name=f"导出测试{n}有限公司")

@@ -26,6 +26,12 @@ from schemathesis.specs.openapi.checks import (
 from parkos.accounts import services as account_services
 from parkos.accounts.choices import Role
 from parkos.accounts.tests.factories import UserFactory
+from parkos.enterprises.tests.factories import ContactFactory, EnterpriseFactory
+from parkos.investment import services as investment_services
+from parkos.leasing import services as leasing_services
+from parkos.leasing.tests.factories import lease_terms
+from parkos.parks.tests.factories import BuildingFactory, FloorFactory, LandParcelFactory, UnitFactory
+from parkos.statistics import services as statistics_services
 
 #: Fuzzing examples per operation. With the coverage phase off (it enumerates every boundary of every
 #: field, hundreds of requests for a large body), the whole run stays near a minute of CI.
@@ -54,12 +60,6 @@ schema = _schema()
 
 @pytest.fixture
 def token(db, park_a, park_b):
-    from parkos.enterprises.tests.factories import ContactFactory, EnterpriseFactory
-    from parkos.investment import services as investment_services
-    from parkos.leasing import services as leasing_services
-    from parkos.leasing.tests.factories import lease_terms
-    from parkos.parks.tests.factories import BuildingFactory, FloorFactory, LandParcelFactory, UnitFactory
-    from parkos.statistics import services as statistics_services
 
     admin = UserFactory(username="fuzzer", role=Role.OPERATOR_ADMIN, is_staff=True)
     unit = UnitFactory(floor=FloorFactory(building=BuildingFactory(park=park_a, code="F1"), level=1), code="F1-101")

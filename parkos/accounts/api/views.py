@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from parkos.accounts import services
 from parkos.accounts.access import capabilities_of, visible_parks
 from parkos.accounts.models import ApiToken, User
-from parkos.core.api import ErrorSerializer
+from parkos.core.serializers import ErrorSerializer
 
 
 class MeSerializer(serializers.ModelSerializer[User]):

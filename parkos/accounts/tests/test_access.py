@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -25,7 +26,6 @@ def test_park_manager_sees_only_assigned_park(bob, park_a, park_b):
 
 
 def test_enterprise_user_and_anonymous_see_no_park(erin, park_a):
-    from django.contrib.auth.models import AnonymousUser
 
     assert visible_parks(erin).count() == 0
     assert visible_parks(AnonymousUser()).count() == 0

@@ -10,6 +10,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from parkos.accounts.models import ApiToken
 from parkos.accounts.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,6 @@ def test_token_works_then_expires(bob, settings):
 
 
 def test_tokens_are_not_stored_in_clear(bob):
-    from parkos.accounts.models import ApiToken
 
     token = _token()
     assert not ApiToken.objects.filter(digest=token).exists()

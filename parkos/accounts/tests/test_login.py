@@ -1,4 +1,5 @@
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -19,15 +20,14 @@ def test_successful_login_redirects_to_dashboard(bob):
     client = Client()
     response = _login(client, "bob", PASSWORD)
     assert response.status_code == 302
-    assert response.url == reverse("core:dashboard")
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert response.url == reverse("web:dashboard")
+    assert client.get(reverse("web:dashboard")).status_code == 200
 
 
 def test_wrong_password_gets_clear_chinese_error_and_is_recorded(bob):
     response = _login(Client(), "bob", "wrong")
     assert response.status_code == 200
     assert "用户名或密码不正确" in response.content.decode()
-    from axes.models import AccessAttempt
 
     assert AccessAttempt.objects.get(username="bob").failures_since_start == 1
 
@@ -61,7 +61,6 @@ def test_success_clears_failures(bob):
     client = Client()
     _login(client, "bob", "wrong")
     _login(client, "bob", PASSWORD)
-    from axes.models import AccessAttempt
 
     assert not AccessAttempt.objects.filter(username="bob").exists()
 
@@ -71,7 +70,7 @@ def test_logout_requires_post_and_logs_out(bob):
     client.force_login(bob)
     response = client.post(reverse("accounts:logout"))
     assert response.status_code == 302
-    assert client.get(reverse("core:dashboard")).status_code == 302
+    assert client.get(reverse("web:dashboard")).status_code == 302
 
 
 def test_password_change_validates_in_chinese(bob):
@@ -112,12 +111,12 @@ def test_switch_park_ignores_foreign_redirect(client_for, park_a):
     response = client_for("bob").post(
         reverse("accounts:switch_park"), {"park": park_a.pk, "next": "https://evil.example/"}
     )
-    assert response.url == reverse("core:dashboard")
+    assert response.url == reverse("web:dashboard")
 
 
 def test_revoked_assignment_clears_active_park(client_for, bob, park_a):
     client = client_for("bob")
     client.post(reverse("accounts:switch_park"), {"park": park_a.pk})
     bob.parks.clear()
-    client.get(reverse("core:dashboard"))
+    client.get(reverse("web:dashboard"))
     assert "parkos_active_park" not in client.session

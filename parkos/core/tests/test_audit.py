@@ -1,13 +1,15 @@
+from decimal import Decimal
+
 import pytest
 from django.db import transaction
 
-from parkos.core.audit import audit_record, model_changes
+from parkos.core.audit import audit_record, model_changes, save_audited, snapshot
 from parkos.core.models import AuditAction, AuditEntry
 from parkos.parks.services import park_update
+from parkos.parks.tests.factories import ParkFactory
 
 
 def test_audit_refuses_to_write_outside_a_transaction(transactional_db):
-    from parkos.parks.tests.factories import ParkFactory
 
     park_a = ParkFactory()
     with pytest.raises(RuntimeError):
@@ -40,13 +42,11 @@ def test_update_records_only_changed_fields(db, alice, park_a):
 
 
 def test_model_changes_handles_decimals():
-    from decimal import Decimal
 
     assert model_changes({"a": Decimal("1.0")}, {"a": Decimal("2.5")}) == {"a": ["1.0", "2.5"]}
 
 
 def test_save_audited_records_create_then_only_real_changes(db, alice, park_a):
-    from parkos.core.audit import save_audited, snapshot
 
     before = snapshot(park_a)
     save_audited(park_a, actor=alice, before=before, park_id=park_a.pk)

@@ -12,6 +12,7 @@ from parkos.core.db import fetch_rows
 from parkos.enterprises.models import Enterprise
 from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.parks.models import Park
+from parkos.statistics.models import MonthlyReport
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,6 @@ def test_any_of_matches_in_on_keys_and_foreign_keys(park_a, park_b):
 
 
 def test_fetch_rows_converts_only_where_asked(park_a):
-    from parkos.statistics.models import MonthlyReport
 
     enterprise = EnterpriseFactory(parks=[park_a])
     MonthlyReport.objects.create(park=park_a, enterprise=enterprise, year=2025, month=3, revenue=Decimal("1234.56"))

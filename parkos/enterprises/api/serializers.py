@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers
 
+from parkos.core.models import ImportJob
 from parkos.enterprises.choices import EnterpriseSize, Qualification
-from parkos.enterprises.models import Contact, Enterprise, ImportJob
+from parkos.enterprises.models import Contact, Enterprise
 from parkos.parks.models import Park
 
 
@@ -100,6 +102,5 @@ class ImportJobSerializer(serializers.ModelSerializer[ImportJob]):
                             "last_row", "message", "started_at", "finished_at"]  # fmt: skip
 
     def get_error_report_url(self, instance: ImportJob) -> str | None:
-        from django.urls import reverse
 
         return reverse("enterprises:import_report", args=[instance.pk]) if instance.error_report else None

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -12,12 +11,14 @@ from rest_framework.response import Response
 
 from parkos.accounts.access import Capability, require_capability, visible_parks
 from parkos.accounts.permissions import StaffWithCapability
-from parkos.core.api_views import ID_PATTERN
 from parkos.core.client_ip import client_ip
+from parkos.core.importing.jobs import enqueue
+from parkos.core.models import ImportJob
 from parkos.enterprises import importing, selectors, services
 from parkos.enterprises.api.serializers import ContactSerializer, EnterpriseSerializer, ImportJobSerializer
 from parkos.enterprises.filtersets import EnterpriseFilterSet
-from parkos.enterprises.models import Enterprise, ImportJob
+from parkos.enterprises.models import Enterprise
+from parkos.web.api_views import ID_PATTERN
 
 if TYPE_CHECKING:
     from parkos.accounts.models import User
@@ -111,7 +112,5 @@ class ImportJobViewSet(
             mode=serializer.validated_data.get("mode", "valid_rows"),
             actor=request.user,  # type: ignore[arg-type]
         )
-        from parkos.enterprises.tasks import run_import_task
-
-        transaction.on_commit(lambda: run_import_task.enqueue(job.pk))
+        enqueue(job)
         return Response(self.get_serializer(job).data, status=status.HTTP_201_CREATED)

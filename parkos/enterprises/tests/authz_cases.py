@@ -1,7 +1,7 @@
 """Authorization cases of the enterprises app: every page and API operation (structure: tests/authz/framework.py).
 
 The pool is operator-wide: every staff role reads every profile; contacts' personal data and merges
-follow the parks (see selectors.contact_details_visible and may_merge).
+follow the parks (see selectors.contact_details_visible and dedup.may_merge).
 """
 
 from __future__ import annotations
@@ -9,6 +9,9 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from parkos.core.models import ImportJob
+from parkos.enterprises import services
+from parkos.enterprises.tests.factories import EnterpriseFactory
 from tests.authz.framework import (
     API_STAFF_ANY_PARK,
     STAFF_ANY_PARK,
@@ -27,7 +30,6 @@ BOBS_JOB = expect(STAFF_ANY_PARK, carol=404, dave=404)
 
 
 def job(w: World):
-    from parkos.enterprises.models import ImportJob
 
     def build(w: World):
         job = ImportJob.objects.create(original_name="矩阵导入.xlsx", created_by=w.users["bob"], status="done")
@@ -38,7 +40,6 @@ def job(w: World):
 
 
 def twins(w: World):
-    from parkos.enterprises.tests.factories import EnterpriseFactory
 
     return w.get(
         "twins_a",
@@ -50,7 +51,6 @@ def twins(w: World):
 
 
 def merge_record(w: World):
-    from parkos.enterprises import services
 
     return w.get("merge_a", lambda w: services.enterprise_merge(keep=twins(w)[0], merge=twins(w)[1], actor=None))
 

@@ -1,8 +1,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
-from parkos.core.models import AuditAction, AuditEntry
-from parkos.enterprises.models import Enterprise, ImportJob
+from parkos.core.models import AuditAction, AuditEntry, ImportJob
+from parkos.enterprises.models import Enterprise
 from parkos.enterprises.tests.factories import ContactFactory, EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,6 @@ def test_create_rejects_bad_code_with_chinese_detail(client_for):
 
 
 def test_facilities_cannot_write(client_for, frank, tenant):
-    from django.test import Client
 
     client = Client()
     client.force_login(frank)
@@ -89,7 +89,6 @@ def test_import_job_upload(client_for, django_capture_on_commit_callbacks):
 
 
 def test_import_job_needs_import_right(sam):
-    from django.test import Client
 
     client = Client()
     client.force_login(sam)

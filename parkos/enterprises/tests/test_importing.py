@@ -1,16 +1,21 @@
 import csv
+import datetime
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
-from parkos.core.models import AuditAction, AuditEntry
-from parkos.enterprises import importing, industry
-from parkos.enterprises.choices import ImportMode, ImportStatus
+from parkos.core import industry
+from parkos.core.importing import ImportMode
+from parkos.core.models import AuditAction, AuditEntry, ImportJob, ImportStatus
+from parkos.core.tests.import_files import FORMATS, csv_bytes, million_empty_rows_xlsx, straddling_csv, table_file
+from parkos.enterprises import importing
 from parkos.enterprises.demo import generate
-from parkos.enterprises.models import Contact, Enterprise, ImportJob
+from parkos.enterprises.models import Contact, Enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +170,7 @@ def test_in_file_duplicate_code_is_reported(tmp_path):
     job = _run(path)
     error = job.row_errors.get()
     assert (error.row_number, error.column) == (3, "统一社会信用代码")
-    assert "第2行" in error.message
+    assert "第 2 行" in error.message
 
 
 def test_xlsx_import_and_gbk_csv(tmp_path):
@@ -173,7 +178,6 @@ def test_xlsx_import_and_gbk_csv(tmp_path):
     sheet = workbook.active
     sheet.append(["企业名称", "统一社会信用代码", "成立日期", "注册资本"])
     items = [i.enterprise for i in generate(3, seed=5)]
-    import datetime
 
     for e in items:
         excel_date = datetime.datetime(2019, 5, 1)  # noqa: DTZ001 - Excel dates are naive
@@ -192,12 +196,12 @@ def test_xlsx_import_and_gbk_csv(tmp_path):
 def test_missing_name_column_fails_clearly(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("统一社会信用代码\n91110000600037341L\n", encoding="utf-8")
-    job = importing.create_job(upload=path, name=path.name, mode=ImportMode.VALID_ROWS, actor=None)
-    with pytest.raises(Exception, match="企业名称"):
-        importing.run_import(job.pk)
+    job = _run(path)
     job.refresh_from_db()
-    assert job.status == ImportStatus.FAILED
+    # A file the import cannot start on is rejected (not "failed": there is nothing to resume).
+    assert job.status == ImportStatus.REJECTED
     assert "企业名称" in job.message
+    assert not Enterprise.objects.exists()
 
 
 def test_cli_command(tmp_path):
@@ -211,7 +215,7 @@ def test_cli_command(tmp_path):
 def test_template_has_every_column():
     sheet = load_workbook(io.BytesIO(importing.template_workbook()), read_only=True).worksheets[0]
     header = next(sheet.iter_rows(values_only=True))
-    assert list(header) == [c.header for c in importing.COLUMNS]
+    assert [h.rstrip("*") for h in header] == [c.header for c in importing.COLUMNS]
 
 
 def test_unsupported_file_type(tmp_path):
@@ -219,3 +223,108 @@ def test_unsupported_file_type(tmp_path):
     path.write_text("x")
     with pytest.raises(Exception, match=r"\.xlsx"):
         importing.create_job(upload=path, name="a.txt", mode=ImportMode.VALID_ROWS, actor=None)
+
+
+# --- The framework's promises, for this importer (Ref: #12, #13 items 4 and 9) ----------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_encoding_and_xlsx_imports(tmp_path, fmt):
+    item = next(generate(1, seed=11)).enterprise
+    rows = [
+        ["企业名称", "统一社会信用代码", "注册资本（万元）", "经营范围"],
+        [item.name, item.credit_code, "1000", "医疗器械研发"],
+    ]
+    content, name = table_file(rows, fmt)
+    path = tmp_path / name
+    path.write_bytes(content)
+    job = _run(path)
+    assert (job.status, job.rows_ok, job.rows_failed) == (ImportStatus.DONE, 1, 0)
+    enterprise = Enterprise.objects.get(credit_code=item.credit_code)
+    assert (enterprise.name, enterprise.business_scope) == (item.name, "医疗器械研发")
+    assert enterprise.registered_capital_wan == Decimal(1000)
+
+
+def test_amounts_in_yuan_wan_and_yi_import_identically(tmp_path):
+    items = [i.enterprise for i in generate(3, seed=12)]
+    files = [
+        ("元", "10000000", "86000000"),
+        ("万元", "1000", "8600"),
+        ("亿元", "0.1", "0.86"),
+    ]
+    stored = []
+    for item, (unit, capital, revenue) in zip(items, files, strict=True):
+        path = tmp_path / f"{unit}.csv"
+        path.write_bytes(
+            csv_bytes(
+                [
+                    ["企业名称", "统一社会信用代码", f"注册资本（{unit}）", f"营业收入（{unit}）"],
+                    [item.name, item.credit_code, capital, revenue],
+                ]
+            )
+        )
+        assert _run(path).status == ImportStatus.DONE
+        enterprise = Enterprise.objects.get(credit_code=item.credit_code)
+        stored.append((enterprise.registered_capital_wan, enterprise.annual_revenue_wan))
+    assert stored == [(Decimal(1000), Decimal(8600))] * 3
+
+
+def test_a_unit_an_amount_cannot_take_is_refused(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_bytes([["企业名称", "注册资本（美元）"], ["重庆甲科技有限公司", "100"]]))
+    job = _run(path)
+    assert job.status == ImportStatus.REJECTED
+    assert "单位“美元”" in job.message
+    assert not Enterprise.objects.exists()
+
+
+@pytest.mark.parametrize(("content", "name"), [(b"not a zip", "a.xlsx"), (b"\x00\xff" * 100, "a.csv")])
+def test_malformed_file_is_refused_clearly_and_writes_nothing(tmp_path, content, name):
+    path = tmp_path / name
+    path.write_bytes(content)
+    job = _run(path)
+    assert job.status == ImportStatus.REJECTED
+    assert job.message
+    assert not Enterprise.objects.exists()
+    assert AuditEntry.objects.filter(action=AuditAction.IMPORT).count() == 0
+
+
+def test_utf8_bom_file_whose_character_straddles_the_detection_window(tmp_path):
+    # Ref: #13 item 9 — read as GB18030 before, and the job failed.
+    path = tmp_path / "a.csv"
+    content = straddling_csv(["企业名称", "经营范围"], ["重庆甲科技有限公司", "医疗器械研发"])
+    path.write_bytes(content)
+    job = _run(path)
+    assert (job.status, job.rows_processed, job.rows_failed) == (ImportStatus.DONE, content.count(b"\r\n") - 1, 0)
+    # Every row names the same enterprise (no code): one record, its name read as UTF-8, not GB18030.
+    assert Enterprise.objects.get().name == "重庆甲科技有限公司"
+
+
+def test_errors_are_capped_in_the_job_and_its_report(tmp_path, settings):
+    settings.IMPORT_MAX_REPORTED_ERRORS = 10
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_bytes([["企业名称", "成立日期"], *[[f"重庆{i}科技有限公司", "不是日期"] for i in range(40)]]))
+    job = _run(path)
+    assert (job.rows_failed, job.error_count, job.row_errors.count()) == (40, 40, 10)
+    report = list(load_workbook(job.error_report.path, read_only=True).worksheets[0].iter_rows(values_only=True))
+    assert len(report) == 1 + 10 + 1
+    assert report[-1][1] == "共 40 处错误，仅列出前 10 处。"
+
+
+def test_million_empty_rows_are_refused(tmp_path, settings):
+    settings.IMPORT_MAX_ROWS = 5000
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(million_empty_rows_xlsx(["企业名称"], [["重庆甲科技有限公司"]]))
+    job = _run(path)
+    assert job.status == ImportStatus.REJECTED
+    assert "空行" in job.message
+    assert not Enterprise.objects.exists()
+
+
+def test_oversized_file_is_refused_before_a_job_is_created(tmp_path, settings):
+    settings.IMPORT_MAX_UPLOAD_MB = 1
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"x" * (1024 * 1024 + 1))
+    with pytest.raises(ValidationError, match="文件不能超过 1 MB"):
+        importing.create_job(upload=path, name=path.name, mode=ImportMode.VALID_ROWS, actor=None)
+    assert not ImportJob.objects.exists()

@@ -6,6 +6,7 @@ Ref: #13 (hole 1): a masked mobile could be recovered digit by digit with `mobil
 import pytest
 from django.test import Client
 from django.urls import reverse
+from rest_framework.settings import api_settings
 
 from parkos.enterprises.tests.factories import ContactFactory, EnterpriseFactory
 
@@ -75,6 +76,5 @@ def test_exact_mobile_only_finds_enterprises_in_own_parks(client_for, target, in
 
 
 def test_api_throttling_is_enabled(settings):
-    from rest_framework.settings import api_settings
 
     assert api_settings.DEFAULT_THROTTLE_CLASSES, "API throttling configured but not enabled"

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from parkos.core.models import AuditAction, AuditEntry
 from parkos.enterprises import services
 from parkos.enterprises.models import Contact, Enterprise, MergeRecord
+from parkos.enterprises.search import filter_search
 from parkos.enterprises.tests.factories import ContactFactory, EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +97,6 @@ def test_update_audits_changes_and_keeps_search_in_sync(alice):
     )
     entry = AuditEntry.objects.get(object_id=str(enterprise.pk), action=AuditAction.UPDATE)
     assert entry.changes["name"] == ["重庆甲医疗器械有限公司", "重庆乙医疗器械有限公司"]
-    from parkos.enterprises.search import filter_search
 
     assert list(filter_search(Enterprise.objects.all(), "甲医疗器械")) == [Enterprise.objects.get()]
 
@@ -168,7 +168,6 @@ def test_merge_moves_contacts_keeps_history(alice, park_a):
     assert list(keep.parks.all()) == [park_a]
     assert MergeRecord.objects.get().snapshot["name"] == "重庆博腾医疗器械有限责任公司"
     assert list(Enterprise.objects.active()) == [keep]
-    from parkos.enterprises.search import filter_search
 
     assert list(filter_search(Enterprise.objects.active(), "有限责任公司")) == [keep]
 

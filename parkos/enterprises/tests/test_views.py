@@ -1,11 +1,11 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from parkos.accounts.tests.factories import UserFactory
-from parkos.core.models import AuditAction, AuditEntry
-from parkos.enterprises.choices import ImportStatus
-from parkos.enterprises.models import Contact, Enterprise, ImportJob
+from parkos.core.models import AuditAction, AuditEntry, ImportJob, ImportStatus
+from parkos.enterprises.models import Contact, Enterprise
 from parkos.enterprises.tests.factories import ContactFactory, EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +20,6 @@ def tenant(park_a):
 
 def _client(client_for, personas, name, extra):
     if name in extra:
-        from django.test import Client
-
         client = Client()
         client.force_login(extra[name])
         return client
@@ -201,7 +199,6 @@ def test_dedup_review_and_merge(client_for, who):
 
 def test_enterprise_user_sees_nothing(client_for, tenant):
     user = UserFactory(role="enterprise_user")
-    from django.test import Client
 
     client = Client()
     client.force_login(user)

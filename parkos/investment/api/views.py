@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from parkos.accounts.access import Capability, acting_user, scope_to_parks
-from parkos.core.api_views import ID_PATTERN, ParkScopedViewSetMixin
 from parkos.investment import selectors, services
 from parkos.investment.api.serializers import (
     ActivitySerializer,
@@ -25,10 +25,10 @@ from parkos.investment.api.serializers import (
 from parkos.investment.filtersets import LeadFilterSet
 from parkos.investment.models import Lead, Notification, Requirement
 from parkos.parks.models import LandParcel, Unit
+from parkos.web.api_views import ID_PATTERN, ParkScopedViewSetMixin
 
 
 def _as_validation(exc: ValidationError) -> Any:
-    from rest_framework.exceptions import ValidationError as DRFValidationError
 
     return DRFValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from parkos.investment import services
 from tests.authz.framework import (
     API_STAFF_ANY_PARK,
     API_STAFF_IN_PARK_A,
@@ -24,7 +25,6 @@ API_MANAGE_A = API_STAFF_IN_PARK_A
 
 
 def lead(w: World):
-    from parkos.investment import services
 
     return w.get(
         "lead_a",
@@ -39,7 +39,6 @@ def lead(w: World):
 
 
 def notification(w: World):
-    from parkos.investment import services
 
     return w.get("notification_carol", lambda w: services.notify(user=w.users["carol"], text="矩阵通知", lead=lead(w)))
 

@@ -3,7 +3,9 @@
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
+from parkos.accounts.tests.factories import UserFactory
 from parkos.investment import services
 from parkos.investment.models import Lead
 
@@ -65,9 +67,6 @@ def test_leasing_manager_cannot_create_leads(portfolio, client_for):
 
 
 def test_mobile_masked_in_api_without_capability(portfolio, carol):
-    from django.test import Client
-
-    from parkos.accounts.tests.factories import UserFactory
 
     lead = services.lead_create(
         actor=carol, company_name="某公司", park=portfolio["park_a"], contact_mobile="13912345678"

@@ -1,5 +1,6 @@
 """Matching against the database: the issue's acceptance cases, scoping, combinations, explanations."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from parkos.investment import selectors, services
 from parkos.investment.choices import SpaceKind, Tenure
 from parkos.investment.tests.factories import RequirementFactory
+from parkos.parks.services import reservation_create
 
 pytestmark = pytest.mark.django_db
 
@@ -83,9 +85,6 @@ def test_empty_result_is_explained(portfolio):
 
 
 def test_unit_reserved_past_move_in_is_not_offered(portfolio, alice):
-    import datetime
-
-    from parkos.parks.services import reservation_create
 
     unit = portfolio["units"]["A1-101"]
     reservation_create(space=unit, holder_name="另一家", reserved_until=datetime.date(2099, 1, 1), actor=alice)
@@ -103,8 +102,6 @@ def test_reverse_matching_lists_open_leads_the_space_fits(portfolio):
 
 
 def test_funnel_and_forecast(portfolio, carol):
-    import datetime
-
     lead = services.lead_create(actor=carol, company_name="甲公司", park=portfolio["park_a"],
                                 requirement={"area_min_sqm": Decimal(1000), "area_max_sqm": Decimal(3000),
                                              "expected_annual_tax_wan": Decimal(100)},

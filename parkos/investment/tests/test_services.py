@@ -11,10 +11,11 @@ from django.db import connection
 from parkos.accounts.choices import Role
 from parkos.accounts.tests.factories import UserFactory
 from parkos.core.models import AuditEntry
+from parkos.core.workdays import next_working_day
 from parkos.enterprises.models import Enterprise
 from parkos.investment import services
 from parkos.investment.models import Activity, AssignmentRule, Lead, Notification, StageChange, SubmissionGuard
-from parkos.investment.workdays import next_workday
+from parkos.parks.services import unit_create
 from parkos.parks.tests.factories import FloorFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,8 +81,8 @@ def test_move_records_who_and_when_and_lost_needs_reason(park_a, carol):
 
 def test_reminder_on_a_holiday_moves_to_the_next_working_day(park_a, carol):
     # National Day 2025: 1–8 October off; Saturday 11 October is a make-up working day.
-    assert next_workday(datetime.date(2025, 10, 1)) == datetime.date(2025, 10, 9)
-    assert next_workday(datetime.date(2025, 10, 11)) == datetime.date(2025, 10, 11)
+    assert next_working_day(datetime.date(2025, 10, 1)) == datetime.date(2025, 10, 9)
+    assert next_working_day(datetime.date(2025, 10, 11)) == datetime.date(2025, 10, 11)
     lead = services.lead_create(actor=carol, company_name="某公司", park=park_a)
     activity = services.activity_log(lead=lead, kind="call", summary="电话沟通", actor=carol,
                                      next_step="安排考察", next_step_on=datetime.date(2025, 10, 3))  # fmt: skip
@@ -139,8 +140,6 @@ def test_concurrent_submissions_from_one_mobile_create_one_lead(park_a):
 
 
 def test_new_unit_notifies_officers_of_leads_it_fits(park_a, carol, alice):
-    from parkos.parks.services import unit_create
-
     lead = services.lead_create(actor=carol, company_name="待匹配", park=park_a, officer=carol,
                                 requirement={"area_min_sqm": Decimal(800), "area_max_sqm": Decimal(1200)})  # fmt: skip
     Notification.objects.all().delete()

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from parkos.accounts.tests.factories import UserFactory
 from parkos.investment import services
 from parkos.investment.models import Activity, Lead
 
@@ -121,7 +122,6 @@ def test_site_visit_with_units_and_mobile_masking(portfolio, client_for, carol, 
     assert response.status_code == 302
     activity = Activity.objects.get(lead=lead, kind="site_visit")
     assert sorted(u.code for u in activity.units.all()) == ["A1-101", "A1-201"]
-    from parkos.accounts.tests.factories import UserFactory
 
     viewer = UserFactory(role="services_officer", parks=[portfolio["park_a"]])
     client = Client()
@@ -136,5 +136,5 @@ def test_pipeline_and_notifications_pages(portfolio, client_for, carol):
     assert client.get(reverse("investment:pipeline")).status_code == 200
     page = client.get(reverse("investment:notification_list")).content.decode()
     assert "新线索分配给您：某公司" in page
-    dashboard = client.get(reverse("core:dashboard")).content.decode()
+    dashboard = client.get(reverse("web:dashboard")).content.decode()
     assert "招商通知" in dashboard

@@ -16,8 +16,6 @@ from rest_framework.views import APIView
 
 from parkos.accounts.access import Capability, acting_user, require_capability, require_park, visible_park_ids
 from parkos.accounts.permissions import StaffWithCapability
-from parkos.core.api import year_param
-from parkos.core.api_views import ParkScopedViewSetMixin
 from parkos.leasing import schedule, selectors, services
 from parkos.leasing.api.serializers import (
     ContractSerializer,
@@ -32,6 +30,8 @@ from parkos.leasing.api.serializers import (
 from parkos.leasing.choices import ContractKind
 from parkos.leasing.filtersets import CONTRACT_ORDERING, ContractFilterSet, RenewalTaskFilterSet
 from parkos.leasing.models import Contract, RenewalTask
+from parkos.web.api import year_param
+from parkos.web.api_views import ParkScopedViewSetMixin
 
 
 class ContractViewSet(

@@ -6,6 +6,8 @@ import datetime
 
 from django.urls import reverse
 
+from parkos.leasing import services
+from parkos.leasing.models import RenewalTask
 from parkos.leasing.tests.factories import lease_terms
 from tests.authz.framework import (
     API_STAFF_ANY_PARK,
@@ -25,7 +27,6 @@ API_MANAGE_A = expect(API_STAFF_IN_PARK_A, carol=403)
 
 
 def draft(w: World):
-    from parkos.leasing import services
 
     return w.get(
         "draft_a",
@@ -36,7 +37,6 @@ def draft(w: World):
 
 
 def renewal_task(w: World):
-    from parkos.leasing.models import RenewalTask
 
     return w.get(
         "renewal_task_a",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from datetime import date
+from decimal import Decimal
 from decimal import Decimal as D
 
 import pytest
@@ -12,11 +13,16 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.leasing import schedule, selectors, services
+from parkos.leasing import selectors as leasing_selectors
 from parkos.leasing.choices import ContractLifecycle
 from parkos.leasing.models import Contract
+from parkos.leasing.selectors import land_area_by_enterprise
 from parkos.leasing.tests.factories import signed_lease
-from parkos.parks.tests.factories import UnitFactory
+from parkos.parks.tests.factories import LandParcelFactory, UnitFactory
+from parkos.statistics.models import MonthlyReport
+from parkos.statistics.selectors import land_area_by_enterprise as muju_land
 
 
 @pytest.fixture
@@ -159,12 +165,6 @@ def test_monthly_accruals_equal_rent_for_month_and_the_schedule_sums_to_the_tota
 
 def test_commitments_compare_with_reported_actuals(db, park_a):
     """Ref: leasing issue item 5 — once statistics exist, the gap is computed, not unknown."""
-    from decimal import Decimal
-
-    from parkos.leasing import selectors as leasing_selectors
-    from parkos.leasing.tests.factories import signed_lease
-    from parkos.parks.tests.factories import UnitFactory
-    from parkos.statistics.models import MonthlyReport
 
     unit = UnitFactory(floor__building__park=park_a)
     contract = signed_lease(units=[unit], committed_annual_output_wan=Decimal(1000), committed_jobs=50)
@@ -188,14 +188,6 @@ def test_commitments_compare_with_reported_actuals(db, park_a):
 
 
 def test_land_held_through_contracts_feeds_muju(db, park_a):
-    import datetime
-    from decimal import Decimal
-
-    from parkos.enterprises.tests.factories import EnterpriseFactory
-    from parkos.leasing import services
-    from parkos.leasing.selectors import land_area_by_enterprise
-    from parkos.parks.tests.factories import LandParcelFactory
-    from parkos.statistics.selectors import land_area_by_enterprise as muju_land
 
     parcel = LandParcelFactory(park=park_a, area_sqm=Decimal(20000))
     enterprise = EnterpriseFactory()

@@ -9,10 +9,12 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection, connections
 from django.db.models import Sum
 
 from parkos.core.models import AuditAction, AuditEntry
+from parkos.enterprises.choices import EnterpriseLifecycle
 from parkos.enterprises.models import Enterprise
 from parkos.leasing import schedule, services
 from parkos.leasing.choices import ContractLifecycle, ContractStatus, RenewalTaskStatus
@@ -20,6 +22,7 @@ from parkos.leasing.models import Contract, ContractMonth, RenewalTask
 from parkos.leasing.tests.factories import EnterpriseFactory, approved_lease, lease_terms, signed_lease
 from parkos.parks.choices import Occupancy, SpaceStatus
 from parkos.parks.models import Unit
+from parkos.parks.tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -205,10 +208,6 @@ def test_two_concurrent_signings_of_one_unit_leave_exactly_one_contract(unit_a):
 
 
 def test_signing_makes_the_enterprise_a_tenant_of_the_park(db, park_a):
-    from parkos.enterprises.choices import EnterpriseLifecycle
-    from parkos.enterprises.tests.factories import EnterpriseFactory
-    from parkos.leasing.tests.factories import signed_lease
-    from parkos.parks.tests.factories import UnitFactory
 
     unit = UnitFactory(floor__building__park=park_a)
     enterprise = EnterpriseFactory()
@@ -220,13 +219,6 @@ def test_signing_makes_the_enterprise_a_tenant_of_the_park(db, park_a):
 
 
 def test_terminating_the_last_lease_makes_a_former_tenant(db, park_a):
-    import datetime
-
-    from parkos.enterprises.choices import EnterpriseLifecycle
-    from parkos.enterprises.tests.factories import EnterpriseFactory
-    from parkos.leasing import services
-    from parkos.leasing.tests.factories import signed_lease
-    from parkos.parks.tests.factories import UnitFactory
 
     enterprise = EnterpriseFactory()
     first = signed_lease(units=[UnitFactory(floor__building__park=park_a)], enterprise=enterprise)
@@ -244,10 +236,6 @@ def test_terminating_the_last_lease_makes_a_former_tenant(db, park_a):
 
 
 def test_a_tenant_whose_leases_ran_out_becomes_a_former_tenant(db, park_a):
-    from django.core.management import call_command
-
-    from parkos.enterprises.choices import EnterpriseLifecycle
-    from parkos.parks.tests.factories import UnitFactory
 
     def unit():
         return UnitFactory(floor__building__park=park_a)

@@ -177,6 +177,6 @@ def test_api_create_occupancy_and_rent_roll(client_for, unit_a):
 
 @pytest.mark.parametrize(("persona", "shown"), [("bob", True), ("dave", True), ("carol", False)])
 def test_dashboard_widgets_for_leasing_roles(client_for, lease_a, persona, shown):
-    response = client_for(persona).get(reverse("core:dashboard"))
+    response = client_for(persona).get(reverse("web:dashboard"))
     assert response.status_code == 200
     assert ("即将到期的租赁合同" in response.content.decode()) is shown

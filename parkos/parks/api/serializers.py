@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from parkos.parks.choices import SpaceStatus
 from parkos.parks.models import Building, Floor, LandParcel, Park, Reservation, Unit
 
 
@@ -57,7 +58,6 @@ class _SpaceSerializer(serializers.ModelSerializer[Any]):
         return str(getattr(obj, "status_now", None) or obj.status.value)
 
     def get_status_label(self, obj: Any) -> str:
-        from parkos.parks.choices import SpaceStatus
 
         return str(SpaceStatus(self.get_status(obj)).label)
 

@@ -12,7 +12,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from parkos.accounts.access import Capability, acting_user, require_park
-from parkos.core.api_views import ParkScopedViewSetMixin
 from parkos.parks import selectors, services
 from parkos.parks.api.serializers import (
     BuildingSerializer,
@@ -24,6 +23,7 @@ from parkos.parks.api.serializers import (
 )
 from parkos.parks.filtersets import PARCEL_ORDERING, UNIT_ORDERING, ParcelFilterSet, ParkFilterSet, UnitFilterSet
 from parkos.parks.models import Building, Floor, LandParcel, Park, Reservation, Unit
+from parkos.web.api_views import ParkScopedViewSetMixin
 
 
 class ServiceBackedViewSet(ParkScopedViewSetMixin, viewsets.ModelViewSet[Any]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
+from parkos.parks import services
 from tests.authz.framework import (
     API_STAFF_ANY_PARK,
     API_STAFF_IN_PARK_A,
@@ -25,7 +26,6 @@ ONLY_ADMIN = expect(every(403), alice=200, anonymous=302)
 
 
 def _reservation(w: World):
-    from parkos.parks import services
 
     return w.get(
         "reservation_a",

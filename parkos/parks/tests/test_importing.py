@@ -10,10 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from parkos.core.models import AuditAction, AuditEntry
-from parkos.parks import import_views
+from parkos.core.importing.jobs import run_job
+from parkos.core.models import AuditAction, AuditEntry, ImportJob
+from parkos.core.tests.import_files import FORMATS, no_dimension_xlsx, table_file
+from parkos.core.tests.import_files import csv_bytes as table_csv
 from parkos.parks.choices import BuildingStructure, CleanroomGrade, FireHazardClass, FireResistanceGrade
-from parkos.parks.importing import SHEETS, InventoryKind, RowError, import_inventory, zh
+from parkos.parks.importing import SHEETS, InventoryKind, RowError, create_job, import_inventory, zh
 from parkos.parks.models import Building, Floor, Park, Unit
 from parkos.parks.tests.factories import BuildingFactory, FloorFactory, UnitFactory
 
@@ -394,11 +396,11 @@ def test_import_through_the_page_then_download_errors(client_for, park_a):
         ("a.txt", b"hello", {}, "仅支持 .xlsx 或 .csv 文件。"),
         ("a.xls", b"hello", {}, "不支持旧版 .xls 文件"),
         ("a.csv", b"x", {}, "CSV 文件请选择数据类型"),
-        ("big.xlsx", b"x" * 2048, {}, "文件不能超过 10 MB"),
+        ("big.xlsx", b"x" * (1024 * 1024 + 1), {}, "文件不能超过 1 MB"),
     ],
 )
-def test_import_form_errors_are_clear(client_for, monkeypatch, name, content, data, message):
-    monkeypatch.setattr(import_views, "MAX_UPLOAD_BYTES", 1024)
+def test_import_form_errors_are_clear(client_for, settings, name, content, data, message):
+    settings.IMPORT_MAX_UPLOAD_MB = 1
     if name is not None:
         data = {**data, "file": SimpleUploadedFile(name, content)}
     response = client_for("alice").post(reverse("parks:import"), data)
@@ -468,3 +470,118 @@ def test_english_headers_and_loose_spelling_are_accepted(alice, park_a):
     assert result.ok, result.errors
     assert result.warnings == []
     assert Building.objects.get(park=park_a, code="E1").storeys == 8
+
+
+# --- The framework's promises, for this importer (Ref: #12, #13 items 4 and 9) ----------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_encoding_and_xlsx_imports(dave, park_b, fmt):
+    building = BuildingFactory(park=park_b, code="B1")
+    FloorFactory(building=building, level=1, area_sqm=Decimal(3000))
+    content, name = table_file([UNIT_H, ["CD-B", "B1-101", "B1", 1, 800, 250, "D级", 21.5]], fmt, sheet="单元")
+    result = import_inventory(user=dave, stream=io.BytesIO(content), filename=name, kind=InventoryKind.UNIT)
+    assert result.ok, result.errors
+    unit = Unit.objects.get(park=park_b, code="B1-101")
+    assert (unit.area_sqm, unit.cleanroom_grade, unit.rent_yuan_per_sqm_month) == (Decimal(800), "D", Decimal("21.5"))
+
+
+@pytest.mark.django_db
+def test_areas_in_square_metres_and_mu_import_identically(dave, park_b):
+    building = BuildingFactory(park=park_b, code="B1")
+    FloorFactory(building=building, level=1, area_sqm=Decimal(5000))
+    for code, header, area in (("U-SQM", "面积（m²）", "1000"), ("U-MU", "面积（亩）", "1.5")):
+        rows = [["园区编码", "单元编号", "楼栋编号", "所在楼层", header], ["CD-B", code, "B1", 1, area]]
+        result = import_inventory(
+            user=dave, stream=io.BytesIO(table_csv(rows)), filename="u.csv", kind=InventoryKind.UNIT
+        )
+        assert result.ok, result.errors
+    assert Unit.objects.get(code="U-SQM").area_sqm == Unit.objects.get(code="U-MU").area_sqm == Decimal("1000.00")
+
+
+@pytest.mark.django_db
+def test_a_unit_a_column_cannot_take_is_refused(alice, park_a):
+    rows = [["园区编码", "单元编号", "面积（万元）", "租金（元/亩）"], ["CQ-A", "X1", 1, 1]]
+    result = import_inventory(user=alice, stream=io.BytesIO(table_csv(rows)), filename="u.csv", kind=InventoryKind.UNIT)
+    assert {e.column for e in result.errors} == {"面积（万元）", "租金（元/亩）"}
+    assert "单位应为“元/m²·月”" in next(e.message for e in result.errors if e.column == "租金（元/亩）")
+    assert not Unit.objects.filter(code="X1").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("content", "name"), [(b"PK\x03\x04broken", "x.xlsx"), (b"\xff\x00\xfe" * 40, "x.csv")])
+def test_malformed_file_gives_a_clear_error_and_writes_nothing(alice, content, name):
+    before = inventory_counts()
+    result = import_inventory(user=alice, stream=io.BytesIO(content), filename=name, kind=InventoryKind.UNIT)
+    assert not result.ok
+    assert result.errors[0].message
+    assert inventory_counts() == before
+    assert AuditEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_workbook_without_dimension_is_refused_quickly(alice):
+    # Ref: #13 item 4 — a 4.6 MB workbook without <dimension> held this import for 268 s.
+    content = no_dimension_xlsx(PARK_H, [["NEW-01", "新建产业园", "重庆市", "巴南区", 1]])
+    result = import_inventory(user=alice, stream=io.BytesIO(content), filename="p.xlsx")
+    assert not result.ok
+    assert not Park.objects.filter(code="NEW-01").exists()
+
+
+@pytest.mark.django_db
+def test_dry_run_reports_what_would_change_and_writes_nothing(alice):
+    before = inventory_counts()
+    result = import_inventory(user=alice, stream=workbook(clean_inventory()), filename="a.xlsx", dry_run=True)
+    assert result.ok
+    assert result.dry_run
+    assert {k: c.created for k, c in result.counts.items()} == {"park": 1, "building": 1, "floor": 2, "unit": 3}
+    assert inventory_counts() == before
+    assert AuditEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_large_file_goes_to_the_background_worker(client_for, settings):
+    settings.IMPORT_BACKGROUND_MB = 0
+    client = client_for("alice")
+    upload = SimpleUploadedFile("big.xlsx", workbook(clean_inventory()).getvalue())
+    response = client.post(reverse("parks:import"), {"file": upload})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("parks:import_job", args=[job.pk])
+    assert not Park.objects.filter(code="NEW-01").exists()
+    run_job(job.pk)  # what `manage.py db_worker` does
+    job.refresh_from_db()
+    assert job.status == "done"
+    assert job.counts["unit"] == {"created": 3, "updated": 0, "unchanged": 0}
+    assert Unit.objects.filter(park__code="NEW-01").count() == 3
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_background_job_with_errors_is_rejected_with_a_report(alice, client_for):
+    sheets = clean_inventory()
+    sheets["单元"][1][4] = "abc"
+    job = create_job(user=alice, upload=workbook(sheets), name="bad.xlsx", kind=None)
+    run_job(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.error_count) == ("rejected", 1)
+    assert not Park.objects.filter(code="NEW-01").exists()
+    report = client_for("alice").get(reverse("parks:import_job", args=[job.pk]) + "?report=xlsx")
+    rows = list(load_workbook(io.BytesIO(b"".join(report.streaming_content))).worksheets[0].iter_rows(values_only=True))
+    assert rows[0] == ("行号", *UNIT_H, "错误")
+    assert rows[1][0] == 2
+    assert rows[1][-1] == "面积（m²）：“abc”不是有效的数字"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "status"), [("alice", 200), ("bob", 404), ("carol", 403), ("erin", 403), ("anonymous", 302)]
+)
+def test_job_page_access(client_for, dave, persona, status):
+    # dave's job: other people (but operator admins) do not see it.
+    job = ImportJob.objects.create(importer="parks.inventory", original_name="dave.xlsx", created_by=dave)
+    response = client_for(persona).get(reverse("parks:import_job", args=[job.pk]))
+    assert response.status_code == status
+    if status != 200:
+        assert "dave.xlsx" not in response.content.decode()

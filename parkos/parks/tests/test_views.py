@@ -1,14 +1,17 @@
+import datetime
 import json
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parkos.core.models import AuditEntry
+from parkos.parks.choices import Occupancy
 from parkos.parks.models import Building, Unit
-from parkos.parks.selectors import park_kpis
+from parkos.parks.selectors import lettable_and_vacant_area, park_kpis
+from parkos.parks.services import space_set_occupancy
 from parkos.parks.tests.factories import BuildingFactory, FloorFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,13 +181,6 @@ def test_api_denies_other_parks_buildings(client_for, building_a):
 
 
 def test_lettable_and_vacant_area_agrees_with_park_kpis(park_a, park_b, building_a):
-    import datetime
-
-    from django.db import transaction
-
-    from parkos.parks.choices import Occupancy
-    from parkos.parks.selectors import lettable_and_vacant_area
-    from parkos.parks.services import space_set_occupancy
 
     today = datetime.date(2026, 11, 25)
     with transaction.atomic():

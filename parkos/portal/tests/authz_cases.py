@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from parkos.portal.tests.factories import ArticleFactory
 from tests.authz.framework import PUBLIC, Target, World, every, expect, page
 
 EDITORS = expect(every(403), alice=200, bob=200, anonymous=302)
@@ -12,7 +13,6 @@ ADMIN_ONLY = expect(every(403), alice=200, anonymous=302)
 
 
 def article(w: World):
-    from parkos.portal.tests.factories import ArticleFactory
 
     return w.get("article_a", lambda w: ArticleFactory(slug="matrix-news", title="矩阵新闻", parks=[w.park_a]))
 

@@ -1,10 +1,11 @@
 import pytest
 from django.core.cache import cache
 
+from parkos.portal import services
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from parkos.portal import services
 
     services._pending_views.clear()  # counts of another test's (rolled back) articles
     cache.clear()

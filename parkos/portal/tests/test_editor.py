@@ -7,7 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from parkos.core.models import AuditEntry
+from parkos.portal import images
 from parkos.portal.choices import ArticleStatus
+from parkos.portal.demo import load_demo
 from parkos.portal.models import Article, ArticleImage, SiteSettings
 from parkos.portal.tests.factories import ArticleFactory
 
@@ -134,7 +136,6 @@ def test_image_upload_refuses_non_images(client_for, name, content):
 
 
 def test_image_upload_refuses_oversized(client_for, monkeypatch):
-    from parkos.portal import images
 
     monkeypatch.setattr(images, "MAX_SIDE_PX", 32)
     upload = SimpleUploadedFile("big.jpg", _jpeg_with_exif((64, 64)), content_type="image/jpeg")
@@ -144,7 +145,6 @@ def test_image_upload_refuses_oversized(client_for, monkeypatch):
 
 
 def test_demo_is_idempotent(park_a):
-    from parkos.portal.demo import load_demo
 
     load_demo(scale="demo")
     count = Article.objects.count()

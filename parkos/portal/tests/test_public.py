@@ -8,8 +8,9 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
+from parkos.enterprises.models import Contact, Enterprise
 from parkos.parks.choices import Occupancy
-from parkos.parks.services import space_set_occupancy
+from parkos.parks.services import park_archive, reservation_create, space_set_occupancy
 from parkos.parks.tests.factories import FloorFactory, LandParcelFactory, UnitFactory
 from parkos.portal import services
 from parkos.portal.choices import ArticleStatus
@@ -157,7 +158,6 @@ def test_space_search_filters_in_shareable_url(client, park_a, park_b):
 
 
 def test_public_pages_hold_nothing_private(client, park_a, alice):
-    from parkos.enterprises.models import Contact, Enterprise
 
     leased, _free = _units(park_a)
     tenant = Enterprise.objects.create(name="重庆秘密生物科技有限公司", city="重庆市")
@@ -167,7 +167,6 @@ def test_public_pages_hold_nothing_private(client, park_a, alice):
         space_set_occupancy(
             space=leased, occupancy=Occupancy.LEASED, occupied_from=timezone.localdate(), occupied_until=None
         )
-    from parkos.parks.services import reservation_create
 
     reservation_create(space=_free, holder_name="重庆意向预留企业", reserved_until=timezone.localdate(), actor=alice)
     article = ArticleFactory(slug="park-news", parks=[park_a])
@@ -187,7 +186,6 @@ def test_public_pages_hold_nothing_private(client, park_a, alice):
 
 
 def test_sitemap_lists_published_articles_and_active_parks_only(client, park_a, park_b, alice):
-    from parkos.parks.services import park_archive
 
     ArticleFactory(slug="public-one")
     ArticleFactory(slug="draft-two", status=ArticleStatus.DRAFT)

@@ -30,14 +30,14 @@ from parkos.accounts.access import (
     visible_park_ids,
 )
 from parkos.accounts.permissions import IsParkStaff
-from parkos.core.api import year_param
-from parkos.core.api_views import ID_PATTERN
 from parkos.statistics import report, selectors, services
 from parkos.statistics.api.serializers import KpiSerializer, MonthlyReportSerializer
 from parkos.statistics.choices import ReportSource
 from parkos.statistics.filtersets import MonthlyReportFilterSet
 from parkos.statistics.kpi import Figure, GrowthFigure
 from parkos.statistics.models import MonthlyReport
+from parkos.web.api import year_param
+from parkos.web.api_views import ID_PATTERN
 
 
 class StaffOrLinkedEnterpriseUser(BasePermission):

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from parkos.statistics import services
 from tests.authz.framework import (
     API_STAFF_ANY_PARK,
     API_STAFF_IN_PARK_A,
@@ -27,7 +28,6 @@ TENANT_ONLY = expect(every(403), tina=200, anonymous=302)
 
 
 def report(w: World):
-    from parkos.statistics import services
 
     return w.get(
         "report_a",

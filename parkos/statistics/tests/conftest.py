@@ -24,7 +24,7 @@ from parkos.accounts.choices import Role
 from parkos.accounts.tests.factories import UserFactory
 from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.statistics.choices import DeviceStatus, MilestoneKind, ProductKind
-from parkos.statistics.importing import COLUMNS
+from parkos.statistics.importing import COLUMNS, import_reports
 from parkos.statistics.models import Milestone, Product, Project
 from parkos.statistics.products import ClinicalStage, DeviceClass, DrugRegistrationCategory
 
@@ -40,7 +40,7 @@ def three(park_a):
 
 def csv_bytes(rows: list[dict]) -> bytes:
     headers = [c.header for c in COLUMNS]
-    by_field = {c.field: c.header for c in COLUMNS}
+    by_field = {c.field: c.header for c in COLUMNS} | {"form": "口径"}
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=headers)
     writer.writeheader()
@@ -92,7 +92,6 @@ def pipeline(park_a, three):
 
 @pytest.fixture
 def imported(park_a, three, alice):
-    from parkos.statistics.importing import import_reports
 
     result = import_reports(park=park_a, name="2025.csv", data=csv_bytes(year_rows(three)), actor=alice)
     assert result.ok, result.errors

@@ -16,7 +16,7 @@ from parkos.accounts.choices import Role
 from parkos.accounts.tests.factories import UserFactory
 from parkos.core.models import AuditEntry
 from parkos.enterprises.tests.factories import EnterpriseFactory
-from parkos.statistics import services
+from parkos.statistics import selectors, services
 from parkos.statistics.choices import ReportSource
 from parkos.statistics.models import MonthlyReport
 
@@ -92,7 +92,6 @@ def test_a_person_with_both_parks_may_correct_it(alice, park_a, park_b, moved):
 
 
 def test_an_enterprises_own_correction_stays_in_the_park_it_was_reported_in(park_a, park_b, moved):
-    from parkos.statistics import selectors
 
     tenant = UserFactory(username="tom", role=Role.ENTERPRISE_USER, enterprise=moved)
     client = Client()

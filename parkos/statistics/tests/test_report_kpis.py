@@ -8,7 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.statistics import selectors
+from parkos.statistics.models import EnterpriseParkProfile, MonthlyReport
 from parkos.statistics.narrative import ReportPeriod
 
 D = Decimal
@@ -70,8 +72,6 @@ def test_annual_paragraph_from_imported_year(park_a, three, imported, pipeline):
 def test_report_kpis_query_count_does_not_grow_with_enterprises(park_a, three, imported, pipeline):
     with CaptureQueriesContext(connection) as small:
         selectors.report_kpis(park_ids=[park_a.pk], period=ReportPeriod(2025))
-    from parkos.enterprises.tests.factories import EnterpriseFactory
-    from parkos.statistics.models import MonthlyReport
 
     extra = [EnterpriseFactory(parks=[park_a]) for _ in range(5)]
     MonthlyReport.objects.bulk_create(
@@ -91,7 +91,6 @@ def test_portfolio_sums_parks(park_a, park_b, three, imported):
 
 
 def test_muju_scores_and_upgrade_candidates(park_a, three, imported):
-    from parkos.statistics.models import EnterpriseParkProfile
 
     e1, e2, e3 = three
     for enterprise, mu in ((e1, 10), (e2, 10), (e3, 20)):

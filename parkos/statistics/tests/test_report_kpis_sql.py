@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from parkos.enterprises.tests.factories import EnterpriseFactory
+from parkos.parks.tests.factories import ParkFactory
 from parkos.statistics import kpi, selectors
 from parkos.statistics.models import MonthlyReport
 from parkos.statistics.narrative import ReportPeriod
@@ -253,7 +254,6 @@ def _same_report(mine: selectors.ReportKpis, theirs: selectors.ReportKpis) -> No
 
 @pytest.mark.parametrize("with_a_move", [False, True])
 def test_portfolio_is_each_park_computed_alone(park_a, park_b, with_a_move):
-    from parkos.parks.tests.factories import ParkFactory
 
     park_c = ParkFactory(code="CQ-C", name="重庆C园")
     for seed, park in enumerate((park_a, park_b, park_c), start=31):

@@ -11,7 +11,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from parkos.statistics import report
 from parkos.statistics.models import MonthlyReport
+from parkos.statistics.selectors import SOURCES_PER_PAGE
+from parkos.statistics.tests.test_report_kpis_sql import _park_with
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +146,6 @@ def test_report_pdf_has_chinese_text(client_for, park_a, three, imported, pipeli
 def test_report_pdf_lists_the_largest_enterprises_and_points_to_the_workbook(
     client_for, park_a, three, imported, pipeline, monkeypatch
 ):
-    from parkos.statistics import report
 
     monkeypatch.setattr(report, "PDF_ENTERPRISES", 2)
     pages: list[str] = []
@@ -159,8 +161,6 @@ def test_report_pdf_lists_the_largest_enterprises_and_points_to_the_workbook(
 
 
 def test_sources_page_is_paged_by_enterprise_name(client_for, park_a):
-    from parkos.statistics.selectors import SOURCES_PER_PAGE
-    from parkos.statistics.tests.test_report_kpis_sql import _park_with
 
     _park_with(park_a, SOURCES_PER_PAGE + 30, seed=5, kinds=("regular",))
     client = client_for("bob")

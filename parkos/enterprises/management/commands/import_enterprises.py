@@ -8,9 +8,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from parkos.core.importing import ImportMode
+from parkos.core.importing.jobs import run_import_job
+from parkos.core.models import ImportJob, ImportStatus
 from parkos.enterprises import importing
-from parkos.enterprises.choices import ImportMode, ImportStatus
-from parkos.enterprises.models import ImportJob
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["resume"]:
-            job = ImportJob.objects.filter(pk=options["resume"]).first()
+            job = ImportJob.objects.filter(pk=options["resume"], importer=importing.IMPORTER).first()
             if job is None:
                 raise CommandError(f"导入任务 #{options['resume']} 不存在")
         else:
@@ -39,9 +40,7 @@ class Command(BaseCommand):
             except ValidationError as exc:
                 raise CommandError(exc.messages[0]) from exc
         if options["background"]:
-            from parkos.enterprises.tasks import run_import_task
-
-            run_import_task.enqueue(job.pk)
+            run_import_job.enqueue(job.pk)
             self.stdout.write(f"已提交后台任务：导入任务 #{job.pk}")
             return
 

@@ -6,6 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from parkos.investment import selectors, services
+from parkos.parks.models import LandParcel, Unit
+
 
 class Command(BaseCommand):
     help = "反向匹配：列出某单元或地块适合的跟进中线索，并通知其招商经理。"
@@ -17,8 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只列出，不发通知")
 
     def handle(self, *args: Any, unit: int | None, parcel: int | None, dry_run: bool, **options: Any) -> None:
-        from parkos.investment import selectors, services
-        from parkos.parks.models import LandParcel, Unit
 
         try:
             space: Unit | LandParcel = Unit.objects.get(pk=unit) if unit else LandParcel.objects.get(pk=parcel or 0)

@@ -2,7 +2,7 @@
 ended as former tenants, and create due renewal tasks.
 
 Idempotent: run it as often as you like (cron or a scheduled task, once a day is enough); a second run
-on the same day changes nothing. Tasks fall due on Chinese working days (see parkos.leasing.workdays).
+on the same day changes nothing. Tasks fall due on Chinese working days (see parkos.core.workdays).
 """
 
 from __future__ import annotations

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BillingConfig(AppConfig):
+    name = "parkos.billing"
+    label = "billing"
+    verbose_name = _("账单与收款")

@@ -1,0 +1,1 @@
+"""Every write of the community app, one module per area: talent, jobs (fairs, training), bookings, events."""
