@@ -33,7 +33,6 @@ hypothesis_settings.load_profile("parkos")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-
     # Password hashing dominates test time otherwise; production keeps PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -48,7 +48,6 @@ def test_unmasked_lead_mobile_on_the_lead_page_is_audited(client_for, lead, pers
 
 
 def test_masked_lead_mobile_is_not_audited(client, lead, park_a):
-
     sam = UserFactory(username="sam", role=Role.SERVICES_OFFICER, parks=[park_a])
     client.force_login(sam)
     page = client.get(reverse("investment:lead_detail", args=[lead.pk])).content.decode()
@@ -98,7 +97,6 @@ def test_erasure_scrubs_personal_values_from_the_audit_trail(client_for, alice, 
 
 
 def test_erasure_reaches_portal_submissions(park_a, alice):
-
     version = investment_services.public_submit(submission=submission(mobile=MOBILE, contact_name=NAME))
     contact = version.lead.contact
     assert contact is not None

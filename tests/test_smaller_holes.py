@@ -58,7 +58,6 @@ def test_unit_not_available_today_is_readable_changeable_and_archivable(client_f
 
 
 def test_credit_code_with_spaces_is_accepted_by_api_and_form(client_for):
-
     code = valid_code()
     spaced = " ".join(code[i : i + 4] for i in range(0, 18, 4))
     response = client_for("carol").post(
@@ -150,7 +149,6 @@ def test_debug_off_without_production_refuses_the_development_key():
 
 
 def test_demo_does_not_reset_passwords_on_a_database_it_did_not_create(settings, monkeypatch):
-
     # The logins only: the portfolio takes a minute to load.
     monkeypatch.setattr(demo, "_LOADERS", {k: v for k, v in demo._LOADERS.items() if k == "logins"})
 

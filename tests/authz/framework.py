@@ -70,19 +70,15 @@ class World:
 
     # Shared objects most apps need: in park A unless the name says otherwise.
     def building_a(self) -> Any:
-
         return self.get("building_a", lambda w: BuildingFactory(park=w.park_a, code="AZ1"))
 
     def floor_a(self) -> Any:
-
         return self.get("floor_a", lambda w: FloorFactory(building=w.building_a(), level=1))
 
     def unit_a(self) -> Any:
-
         return self.get("unit_a", lambda w: UnitFactory(floor=w.floor_a(), code="AZ1-101"))
 
     def parcel_a(self) -> Any:
-
         return self.get("parcel_a", lambda w: LandParcelFactory(park=w.park_a, code="AZ-D01"))
 
     def enterprise_a(self) -> Any:
@@ -90,7 +86,6 @@ class World:
         return self.users["tina"].enterprise
 
     def contact_a(self) -> Any:
-
         return self.get("contact_a", lambda w: ContactFactory(enterprise=w.enterprise_a(), name="矩阵联系人"))
 
 

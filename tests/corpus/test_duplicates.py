@@ -49,7 +49,6 @@ def test_the_same_month_twice_is_one_row(client_for, park_a):
 
 @pytest.mark.django_db
 def test_the_same_merge_twice_merges_once(client_for, park_a):
-
     keep = EnterpriseFactory(name="重庆双击有限公司", parks=[park_a])
     merge = EnterpriseFactory(name="重庆双击有限责任公司", parks=[park_a], credit_code=None)
     client = client_for("bob")

@@ -76,7 +76,6 @@ def test_enterprise_form_refuses_bad_codes(client_for, bad):
 
 @pytest.mark.parametrize("spelling", CODE_SPELLINGS)
 def test_contract_form_finds_the_enterprise_by_any_spelling_of_its_code(client_for, park_a, spelling):
-
     enterprise = EnterpriseFactory(credit_code=VALID_CODE, parks=[park_a])
     form = ContractForm(data={"enterprise_ref": spelling}, parks=Park.objects.all())
     form.is_valid()
@@ -147,7 +146,6 @@ def test_lead_api_refuses_bad_mobiles(client_for, park_a, bad):
 
 @pytest.mark.parametrize("bad", BAD_MOBILES)
 def test_public_form_refuses_bad_mobiles(client, park_a, bad):
-
     response = client.post(reverse("investment:requirement_form"), {**FORM, "mobile": bad})
     assert response.status_code == 400
     body = response.content.decode()

@@ -83,7 +83,6 @@ def _clients(world):
 
 
 def test_no_page_or_feed_renders_stored_markup(world):
-
     pages = _pages(world)
     assert _poison(MARKUP) > 20
     for article in Article.objects.all():  # the body through its renderer, as editors write it

@@ -127,7 +127,6 @@ def free_port() -> int:
 
 
 def _import_file(path: Path, count: int) -> set[str]:
-
     codes = set()
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
@@ -222,7 +221,6 @@ result = {{
 
 
 def test_a_signing_killed_inside_its_transaction_leaves_nothing_and_the_retry_signs_once(shared_env, park_a):
-
     unit = UnitFactory(floor=FloorFactory(building=BuildingFactory(park=park_a, code="K1"), level=1), code="K1-101")
     contract = approved_lease(units=[unit], enterprise=EnterpriseFactory(lifecycle="prospect", parks=[park_a]))
     env = shared_env()
@@ -272,7 +270,6 @@ def _download(opener, url: str, outcome: dict) -> None:
 
 
 def test_a_report_export_killed_mid_way_is_retried_whole(shared_env, park_a, alice, client):
-
     for n in range(12):
         enterprise = EnterpriseFactory(parks=[park_a], name=f"导出测试{n}有限公司")
         for month in range(1, 13):

@@ -60,7 +60,6 @@ schema = _schema()
 
 @pytest.fixture
 def token(db, park_a, park_b):
-
     admin = UserFactory(username="fuzzer", role=Role.OPERATOR_ADMIN, is_staff=True)
     unit = UnitFactory(floor=FloorFactory(building=BuildingFactory(park=park_a, code="F1"), level=1), code="F1-101")
     LandParcelFactory(park=park_a, code="F-D01")

@@ -61,7 +61,6 @@ def test_unknown_kind_in_the_archive_url_is_a_404(client_for, park_a):
 
 
 def test_activities_without_a_kind_are_a_400(client_for, park_a):
-
     lead = services.lead_create(actor=None, company_name="活动公司", park=park_a)
     response = _post(client_for("carol"), f"/api/investment/leads/{lead.pk}/activities/", {"summary": "项目"})
     assert response.status_code == 400

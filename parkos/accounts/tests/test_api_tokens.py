@@ -46,7 +46,6 @@ def test_token_works_then_expires(bob, settings):
 
 
 def test_tokens_are_not_stored_in_clear(bob):
-
     token = _token()
     assert not ApiToken.objects.filter(digest=token).exists()
     assert ApiToken.objects.filter(user=bob).count() == 1

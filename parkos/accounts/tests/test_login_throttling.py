@@ -99,7 +99,6 @@ def test_a_forged_forwarded_header_from_an_untrusted_peer_changes_nothing(bob):
 
 @override_settings(LOGIN_FAILURE_LIMIT=3)
 def test_failures_are_counted_in_the_database_so_every_process_sees_them(bob):
-
     for _ in range(2):
         _attempt(MAIN, "bob", "wrong")
     assert AccessAttempt.objects.get(username="bob").failures_since_start == 2

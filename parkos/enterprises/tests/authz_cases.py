@@ -30,7 +30,6 @@ BOBS_JOB = expect(STAFF_ANY_PARK, carol=404, dave=404)
 
 
 def job(w: World):
-
     def build(w: World):
         job = ImportJob.objects.create(original_name="矩阵导入.xlsx", created_by=w.users["bob"], status="done")
         job.error_report.save("errors.xlsx", ContentFile(b"PK"), save=True)
@@ -40,7 +39,6 @@ def job(w: World):
 
 
 def twins(w: World):
-
     return w.get(
         "twins_a",
         lambda w: (
@@ -51,7 +49,6 @@ def twins(w: World):
 
 
 def merge_record(w: World):
-
     return w.get("merge_a", lambda w: services.enterprise_merge(keep=twins(w)[0], merge=twins(w)[1], actor=None))
 
 

@@ -76,5 +76,4 @@ def test_exact_mobile_only_finds_enterprises_in_own_parks(client_for, target, in
 
 
 def test_api_throttling_is_enabled(settings):
-
     assert api_settings.DEFAULT_THROTTLE_CLASSES, "API throttling configured but not enabled"

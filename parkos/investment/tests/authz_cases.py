@@ -25,7 +25,6 @@ API_MANAGE_A = API_STAFF_IN_PARK_A
 
 
 def lead(w: World):
-
     return w.get(
         "lead_a",
         lambda w: services.lead_create(
@@ -39,7 +38,6 @@ def lead(w: World):
 
 
 def notification(w: World):
-
     return w.get("notification_carol", lambda w: services.notify(user=w.users["carol"], text="矩阵通知", lead=lead(w)))
 
 

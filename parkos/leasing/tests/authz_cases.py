@@ -27,7 +27,6 @@ API_MANAGE_A = expect(API_STAFF_IN_PARK_A, carol=403)
 
 
 def draft(w: World):
-
     return w.get(
         "draft_a",
         lambda w: services.contract_create_draft(
@@ -37,7 +36,6 @@ def draft(w: World):
 
 
 def renewal_task(w: World):
-
     return w.get(
         "renewal_task_a",
         lambda w: RenewalTask.objects.create(contract=draft(w), park=w.park_a, due_on=datetime.date(2030, 10, 1)),

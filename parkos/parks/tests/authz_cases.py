@@ -26,7 +26,6 @@ ONLY_ADMIN = expect(every(403), alice=200, anonymous=302)
 
 
 def _reservation(w: World):
-
     return w.get(
         "reservation_a",
         lambda w: services.reservation_create(

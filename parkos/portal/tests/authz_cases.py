@@ -13,7 +13,6 @@ ADMIN_ONLY = expect(every(403), alice=200, anonymous=302)
 
 
 def article(w: World):
-
     return w.get("article_a", lambda w: ArticleFactory(slug="matrix-news", title="矩阵新闻", parks=[w.park_a]))
 
 

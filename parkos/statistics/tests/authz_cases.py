@@ -28,7 +28,6 @@ TENANT_ONLY = expect(every(403), tina=200, anonymous=302)
 
 
 def report(w: World):
-
     return w.get(
         "report_a",
         lambda w: services.report_submit(

@@ -92,7 +92,6 @@ def test_a_person_with_both_parks_may_correct_it(alice, park_a, park_b, moved):
 
 
 def test_an_enterprises_own_correction_stays_in_the_park_it_was_reported_in(park_a, park_b, moved):
-
     tenant = UserFactory(username="tom", role=Role.ENTERPRISE_USER, enterprise=moved)
     client = Client()
     client.force_login(tenant)
