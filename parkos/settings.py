@@ -275,7 +275,12 @@ LOGGING = {
     "formatters": {"json": {"()": "parkos.core.logging.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # django-axes logs every successful login at INFO ("deleted 0 failed attempts"); failures and
+        # lockouts, at WARNING, are what an operator needs.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Demo logins printed by `make demo`.

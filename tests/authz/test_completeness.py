@@ -45,13 +45,32 @@ def _methods(pattern: URLPattern) -> set[str]:
 
 def page_requirements() -> dict[tuple[str, str], str]:
     """(URL name, method) → route, for every named page outside the API (the API is checked by operation)."""
-    required: dict[tuple[str, str], str] = {}
+    return {key: route for key, (route, _module) in _pages().items()}
+
+
+def _pages() -> dict[tuple[str, str], tuple[str, str]]:
+    """(URL name, method) → (route, the view's module)."""
+    required: dict[tuple[str, str], tuple[str, str]] = {}
     for name, pattern in _walk(get_resolver().url_patterns):
         if name.split(":")[0] in EXEMPT_NAMESPACES or name.startswith("api:"):
             continue
+        view = getattr(pattern.callback, "view_class", pattern.callback)
         for method in _methods(pattern):
-            required[(name, method)] = str(pattern.pattern)
+            required[(name, method)] = (str(pattern.pattern), view.__module__)
     return required
+
+
+def _cases_file(module: str) -> str:
+    """Where an app declares its cases: parkos.<app>.… → parkos/<app>/tests/authz_cases.py."""
+    parts = module.split(".")
+    if parts[0] == "parkos" and len(parts) > 2:
+        return f"parkos/{parts[1]}/tests/authz_cases.py"
+    return "tests/authz/project_cases.py"
+
+
+def _stubs(missing: dict[str, list[str]]) -> str:
+    """The missing cases as code to paste (each still needs its objects and the statuses each persona gets)."""
+    return "\n".join(f"\n# {path}\n" + "\n".join(sorted(lines)) for path, lines in sorted(missing.items()))
 
 
 def api_requirements() -> set[tuple[str, str]]:
@@ -76,22 +95,34 @@ def declared() -> set[tuple[str, str]]:
 
 def test_every_page_has_a_case(declared):
     covered_names = {name for name, _m in declared}
-    missing = [
-        f"{method} {name} ({route})"
-        for (name, method), route in sorted(page_requirements().items())
-        if (name, method) not in declared and not (method == "*" and name in covered_names)
-    ]
+    missing: dict[str, list[str]] = {}
+    for (name, method), (route, module) in sorted(_pages().items()):
+        if (name, method) in declared or (method == "*" and name in covered_names):
+            continue
+        args = ", args=[...]" if "<" in route else ""
+        missing.setdefault(_cases_file(module), []).append(
+            f'    page("{name}", "{"GET" if method == "*" else method}", '
+            f'target=lambda w: Target(reverse("{name}"{args})), expect=STAFF_IN_PARK_A),  # {route}'
+        )
     assert not missing, (
-        "URL patterns without an authorization case (declare them in parkos/<app>/tests/authz_cases.py):\n  "
-        + "\n  ".join(missing)
+        "URL patterns without an authorization case. Declare them in the app's authz_cases.py (see "
+        "docs/development.md, 'Adding an endpoint: authorization cases'); to start from:" + _stubs(missing)
     )
 
 
 def test_every_api_operation_has_a_case(declared):
-    missing = sorted(api_requirements() - declared)
+    missing: dict[str, list[str]] = {}
+    for covers, method in sorted(api_requirements() - declared):
+        path = covers.removeprefix("api ")
+        app = path.strip("/").split("/")[1] if path.startswith("/api/") else ""
+        module = f"parkos.{app}.api" if app else "parkos.urls"
+        missing.setdefault(_cases_file(module), []).append(
+            f'    operation("{method}", "{path}", target=lambda w: Target("{path}", json=True), '
+            f"expect=API_STAFF_IN_PARK_A),"
+        )
     assert not missing, (
-        "API operations without an authorization case (parkos/<app>/tests/authz_cases.py):\n  "
-        + "\n  ".join(f"{method} {path}" for path, method in missing)
+        "API operations without an authorization case. Declare them in the app's authz_cases.py (see "
+        "docs/development.md, 'Adding an endpoint: authorization cases'); to start from:" + _stubs(missing)
     )
 
 

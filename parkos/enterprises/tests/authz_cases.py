@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from parkos.core.models import ImportJob
 from parkos.enterprises import services
+from parkos.enterprises.importing import IMPORTER as ENTERPRISES_IMPORTER
 from parkos.enterprises.tests.factories import EnterpriseFactory
 from tests.authz.framework import (
     API_STAFF_ANY_PARK,
@@ -31,7 +32,9 @@ BOBS_JOB = expect(STAFF_ANY_PARK, carol=404, dave=404)
 
 def job(w: World):
     def build(w: World):
-        job = ImportJob.objects.create(original_name="矩阵导入.xlsx", created_by=w.users["bob"], status="done")
+        job = ImportJob.objects.create(
+            importer=ENTERPRISES_IMPORTER, original_name="矩阵导入.xlsx", created_by=w.users["bob"], status="done"
+        )
         job.error_report.save("errors.xlsx", ContentFile(b"PK"), save=True)
         return job
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
+from parkos.core.models import ImportJob
 from parkos.parks import services
+from parkos.parks.importing import IMPORTER as PARKS_IMPORTER
 from tests.authz.framework import (
     API_STAFF_ANY_PARK,
     API_STAFF_IN_PARK_A,
@@ -40,6 +42,15 @@ def _reservation(w: World):
 def _ui(name, *args, watch=(), data=None, secret=""):
     return lambda w: Target(
         reverse(name, args=[a(w) if callable(a) else a for a in args]), data=data, watch=watch, secret=secret
+    )
+
+
+def _import_job(w: World):
+    return w.get(
+        "parks_import_job_bob",
+        lambda w: ImportJob.objects.create(
+            importer=PARKS_IMPORTER, original_name="矩阵空间导入.xlsx", created_by=w.users["bob"], status="done"
+        ),
     )
 
 
@@ -182,6 +193,13 @@ CASES = [
     page("parks:import", "GET", target=_ui("parks:import"), expect=expect(STAFF_ANY_PARK, carol=403)),
     page("parks:import", "POST", target=_ui("parks:import"), expect=expect(STAFF_ANY_PARK, carol=403)),
     page("parks:import_template", "GET", target=_ui("parks:import_template"), expect=STAFF_ANY_PARK),
+    # A background import bob started: his, and every one for the operator admin; carol may not import space.
+    page(
+        "parks:import_job",
+        "GET",
+        target=lambda w: Target(reverse("parks:import_job", args=[_import_job(w).pk]), secret="矩阵空间导入.xlsx"),
+        expect=expect(STAFF_ANY_PARK, carol=403, dave=404),
+    ),
     page("parks:inventory_export", "GET", target=_ui("parks:inventory_export"), expect=STAFF_ANY_PARK),
     page("parks:unit_export", "GET", target=_ui("parks:unit_export"), expect=STAFF_ANY_PARK),
     page("parks:park_export", "GET", target=_ui("parks:park_export"), expect=STAFF_ANY_PARK),

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from parkos.statistics import services
+from parkos.core.models import ImportJob
+from parkos.statistics import importing, services
 from tests.authz.framework import (
     API_STAFF_ANY_PARK,
     API_STAFF_IN_PARK_A,
@@ -38,6 +39,19 @@ def report(w: World):
             is_cumulative=True,
             values={"revenue": Decimal("1000000.00")},
             actor=None,
+        ),
+    )
+
+
+def import_job(w: World):
+    return w.get(
+        "statistics_import_job_a",
+        lambda w: ImportJob.objects.create(
+            importer=importing.IMPORTER,
+            original_name="矩阵月报导入.xlsx",
+            options={"park": w.park_a.pk},
+            created_by=w.users["bob"],
+            status="done",
         ),
     )
 
@@ -106,6 +120,14 @@ CASES = [
     page("park_statistics:import", "GET", target=_page("park_statistics:import", _park), expect=MANAGE_A),
     page(
         "park_statistics:import", "POST", target=_page("park_statistics:import", _park, watch=[report]), expect=MANAGE_A
+    ),
+    page(
+        "park_statistics:import_job",
+        "GET",
+        target=lambda w: Target(
+            reverse("park_statistics:import_job", args=[w.park_a.pk, import_job(w).pk]), secret="矩阵月报导入.xlsx"
+        ),
+        expect=MANAGE_A,
     ),
     page("park_statistics:tenant_reports", "GET", target=_page("park_statistics:tenant_reports"), expect=TENANT_ONLY),
     page(

@@ -1,4 +1,4 @@
-"""Authorization cases of core's pages (structure: tests/authz/framework.py)."""
+"""Authorization cases of the web shell's pages (structure: tests/authz/framework.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from tests.authz.framework import Target, every, expect, page
 CASES = [
     # Everyone logged in has a home page (enterprise users see theirs); anonymous goes to the login page.
     page(
-        "core:dashboard",
+        "web:dashboard",
         "GET",
-        target=lambda w: Target(reverse("core:dashboard")),
+        target=lambda w: Target(reverse("web:dashboard")),
         expect=expect(every(200), anonymous=302),
     ),
 ]
