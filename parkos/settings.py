@@ -162,8 +162,18 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+PRIVATE_STORAGE_BACKEND = env_str("PRIVATE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Confidential uploads (business plans, service-request attachments): never under MEDIA_ROOT, served
+    # only through views that check access (parkos.core.uploads). S3-compatible storage: set the backend
+    # (e.g. storages.backends.s3.S3Storage with django-storages) and its own settings.
+    "private": {
+        "BACKEND": PRIVATE_STORAGE_BACKEND,
+        "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": None}
+        if PRIVATE_STORAGE_BACKEND.endswith("FileSystemStorage")
+        else {},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -179,6 +189,33 @@ CACHES = {
         "LOCATION": env_str("CACHE_LOCATION", "parkos"),
     }
 }
+
+# Notifications by e-mail (SLA escalations, weekly early-warning lists) through Django's mailers. Outside
+# production the console backend prints them (what the demo wants); production defaults to SMTP with the
+# EMAIL_HOST… variables.
+_EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_bool("PARKOS_PRODUCTION", False)
+    else "django.core.mail.backends.console.EmailBackend",
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _EMAIL_BACKEND,
+        "OPTIONS": {
+            "host": env_str("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 25),
+            "username": env_str("EMAIL_HOST_USER", ""),
+            "password": env_str("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+        }
+        if _EMAIL_BACKEND.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ParkOS <noreply@parkos.local>")
+# Where links in e-mails point (the site's public address).
+PARKOS_BASE_URL = env_str("PARKOS_BASE_URL", "http://127.0.0.1:8000")
 
 TASKS = {
     "default": {
@@ -243,6 +280,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets used by several fields get one name each (otherwise spectacular invents hashed ones).
+    "ENUM_NAME_OVERRIDES": {
+        "IncubationStageEnum": "parkos.incubation.choices.IncubationStage",
+        "SlaUnitEnum": "parkos.incubation.choices.SlaUnit",
+        "StageEnum": "parkos.investment.choices.LeadStage",  # the name it had before incubation added a "stage"
+    },
 }
 
 # Production hardening; `manage.py check --deploy` is clean with PARKOS_PRODUCTION=true.

@@ -58,6 +58,20 @@ def add_working_days(day: datetime.date, count: int) -> datetime.date:
     return next_working_day(current)
 
 
+def subtract_working_days(day: datetime.date, count: int) -> datetime.date:
+    """The working day `count` working days before `day` (0: `day` itself, or the last working day before it).
+
+    So a request raised on or after `subtract_working_days(today, k)` is at most k working days old: the
+    boundaries of backlog-age buckets, computed once instead of per request.
+    """
+    current = previous_working_day(day)
+    remaining = count
+    while remaining > 0:
+        current = previous_working_day(current - ONE_DAY)
+        remaining -= 1
+    return current
+
+
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days in the half-open range [start, end)."""
     count = 0

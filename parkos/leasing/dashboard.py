@@ -46,3 +46,22 @@ def leasing_widgets(user: Any, active_park: Any) -> list[Widget]:
             order=32,
         ),
     ]
+
+
+@register({Role.ENTERPRISE_USER})
+def tenant_contracts_widget(user: Any, active_park: Any) -> list[Widget]:
+    """The tenant's own contracts with their key dates (start, free rent, next rent due, end)."""
+    if not user.enterprise_id:
+        return []
+    rows = selectors.tenant_key_dates(user.enterprise_id)
+    if not rows:
+        return []
+    return [
+        Widget(
+            title=_("合同与关键日期"),
+            order=10,
+            wide=True,
+            template="leasing/widgets/tenant_contracts.html",
+            context={"rows": rows, "today": timezone.localdate()},
+        )
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -19,9 +20,10 @@ from parkos.parks.models import LandParcel, Park, Unit
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DRAFT_FIELDS = (
     "kind", "start_on", "end_on", "handover_on", "rent_per_sqm_month", "sale_price_per_sqm", "sale_total",
-    "deposit", "payment_period", "free_rent_months", "escalation_rate", "escalation_every_years",
-    "property_fee_per_sqm_month", "property_fee_free_during_free_rent", "committed_investment_wan",
-    "committed_annual_output_wan", "committed_annual_tax_wan", "committed_jobs", "committed_production_on", "note",
+    "deposit", "payment_period", "free_rent_months", "rent_discount_rate", "rent_discount_months",
+    "escalation_rate", "escalation_every_years", "property_fee_per_sqm_month", "property_fee_free_during_free_rent",
+    "committed_investment_wan", "committed_annual_output_wan", "committed_annual_tax_wan", "committed_jobs",
+    "committed_production_on", "note",
 )  # fmt: skip
 
 
@@ -46,6 +48,8 @@ class ContractForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         park_field: Any = self.fields["park"]
         park_field.queryset = parks if parks is not None else Park.objects.none()
+        for optional in ("rent_discount_rate", "rent_discount_months"):  # no discount unless stated
+            self.fields[optional].required = False
         order = ["park", "enterprise_ref", "unit_codes", "parcel_code"]
         self.order_fields(order + [f for f in self.fields if f not in order])
         if self.instance.pk:
@@ -66,6 +70,12 @@ class ContractForm(forms.ModelForm):  # type: ignore[type-arg]
         if not match:
             raise ValidationError(_("企业库中没有找到“%(v)s”，请先在企业库中建档") % {"v": value})
         return match[0]
+
+    def clean_rent_discount_rate(self) -> Decimal:
+        return self.cleaned_data.get("rent_discount_rate") or Decimal(0)
+
+    def clean_rent_discount_months(self) -> int:
+        return self.cleaned_data.get("rent_discount_months") or 0
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}

@@ -23,7 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -98,6 +98,20 @@ class Contract(TimeStampedModel):
         _("付款周期"), max_length=12, choices=PaymentPeriod.choices, default=PaymentPeriod.QUARTERLY
     )
     free_rent_months = models.PositiveSmallIntegerField(_("免租期（月）"), default=0)
+    rent_discount_rate = models.DecimalField(
+        _("租金减免比例"),
+        max_digits=5,
+        decimal_places=4,
+        default=ZERO,
+        validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal(1))],
+        help_text=_("免租期之后的减免期内减免的租金比例，如 0.5 表示减半"),
+    )
+    rent_discount_months = models.PositiveSmallIntegerField(
+        _("租金减免期（月）"), default=0, help_text=_("紧接免租期之后的月数")
+    )
+    # Written by `services.contract_create_draft` when a rent-support provider (an incubation
+    # programme) grants the enterprise a concession; shown on the contract so nobody wonders why.
+    rent_support_note = models.CharField(_("租金优惠政策"), max_length=200, blank=True, editable=False)
     escalation_rate = models.DecimalField(
         _("租金递增率"),
         max_digits=6,

@@ -38,6 +38,12 @@ Free rent (免租期) and property fees (物业费)
     operator serves the unit from handover. `property_fee_free_during_free_rent=True` waives
     them too for contracts that say so.
 
+Rent discount (租金减免期)
+    `discount_months` lease months right after the free rent (from the start when there is none)
+    accrue rent at `1 − discount_rate` of the rate in force (0.5 = 减半), e.g. an incubation
+    programme's "first year free, second year half" (RULES §13.3). Escalation applies first, the
+    discount to the escalated rate; property fees are never discounted.
+
 Money
     Accruals are exact rationals (``Fraction``): day-based pro-rata divides by 28–31, which no
     Decimal holds exactly, and an inexact sum could round a half-fen tie the wrong way. Each
@@ -50,7 +56,7 @@ from __future__ import annotations
 
 import calendar
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import (
@@ -177,7 +183,8 @@ class LeaseTerms:
     message to its form field. Codes: ``end_before_start``, ``term_too_long``,
     ``area_not_positive``, ``rent_not_positive``, ``property_fee_negative``,
     ``free_rent_negative``, ``free_rent_exceeds_term``, ``escalation_rate_negative``,
-    ``escalation_period_negative``, ``escalation_period_missing``, ``payment_period_invalid``.
+    ``escalation_period_negative``, ``escalation_period_missing``, ``payment_period_invalid``,
+    ``discount_rate_invalid``, ``discount_negative``, ``discount_exceeds_term``.
     `payment_period` also accepts the stored string value and is normalised to the enum.
     """
 
@@ -191,9 +198,11 @@ class LeaseTerms:
     escalation_every_years: int = 0  # 0 = no escalation
     property_fee_per_sqm: Decimal = Decimal(0)  # 元/m²/月
     property_fee_free_during_free_rent: bool = False
+    discount_rate: Decimal = Decimal(0)  # share of rent waived during the discount months, 0.5 = 减半
+    discount_months: int = 0  # lease months after the free rent
 
     def __post_init__(self) -> None:
-        for name in ("area_sqm", "monthly_rent_per_sqm", "escalation_rate", "property_fee_per_sqm"):
+        for name in ("area_sqm", "monthly_rent_per_sqm", "escalation_rate", "property_fee_per_sqm", "discount_rate"):
             value = getattr(self, name)
             if not isinstance(value, Decimal):
                 raise TypeError(f"{name} must be a Decimal, not {type(value).__name__}")
@@ -208,6 +217,14 @@ class LeaseTerms:
         if self.free_rent_months == 0:
             return None
         return term_end(self.start, self.free_rent_months)
+
+    @property
+    def discount_span(self) -> tuple[date, date] | None:
+        """The first and last day of the discount period, or None without one."""
+        if self.discount_months == 0 or self.discount_rate == 0:
+            return None
+        first = next_term_start(self.start, self.free_rent_months)
+        return first, term_end(self.start, self.free_rent_months + self.discount_months)
 
     @property
     def monthly_rent(self) -> Decimal:
@@ -248,6 +265,7 @@ def _term_errors(terms: LeaseTerms) -> dict[str, list[ValidationError]]:
         terms.free_rent_months > MAX_LEASE_YEARS * 12 or term_end(terms.start, terms.free_rent_months) > terms.end
     ):
         add("free_rent_months", _("免租期不能超过租期"), "free_rent_exceeds_term")
+    _discount_errors(terms, dates_valid, add)
     if not _non_negative(terms.escalation_rate):
         add("escalation_rate", _("租金递增率不能为负数"), "escalation_rate_negative")
     if terms.escalation_every_years < 0:
@@ -259,6 +277,23 @@ def _term_errors(terms: LeaseTerms) -> dict[str, list[ValidationError]]:
     if terms.payment_period not in _PERIOD_MONTHS:
         add("payment_period", _("付款周期无效"), "payment_period_invalid")
     return errors
+
+
+def _discount_errors(terms: LeaseTerms, dates_valid: bool, add: Callable[[str, StrPromise, str], None]) -> None:
+    if not (_non_negative(terms.discount_rate) and terms.discount_rate <= 1):
+        add("discount_rate", _("租金减免比例须在0到1之间"), "discount_rate_invalid")
+    if terms.discount_months < 0:
+        add("discount_months", _("租金减免期不能为负数"), "discount_negative")
+    elif (
+        dates_valid
+        and terms.free_rent_months >= 0
+        and terms.discount_months
+        and (
+            terms.free_rent_months + terms.discount_months > MAX_LEASE_YEARS * 12
+            or term_end(terms.start, terms.free_rent_months + terms.discount_months) > terms.end
+        )
+    ):
+        add("discount_months", _("免租期与租金减免期合计不能超过租期"), "discount_exceeds_term")
 
 
 # --- Rates ---------------------------------------------------------------------------------------
@@ -305,12 +340,13 @@ def _rate_on(steps: tuple[RateStep, ...], day: date) -> Decimal:
 
 @dataclass(frozen=True, slots=True)
 class _Piece:
-    """Consecutive days inside one calendar month sharing one rate and one free-rent state."""
+    """Consecutive days inside one calendar month sharing one rate, one free-rent and one discount state."""
 
     start: date
     end: date
     monthly_rent_per_sqm: Decimal
     rent_free: bool
+    discounted: bool = False
 
     @property
     def days(self) -> int:
@@ -322,10 +358,13 @@ class _Piece:
 
 
 def _pieces(terms: LeaseTerms, steps: tuple[RateStep, ...], first: date, last: date) -> Iterator[_Piece]:
-    """Split [first, last] wherever the month, the rate or the free-rent state changes."""
+    """Split [first, last] wherever the month, the rate, the free-rent or the discount state changes."""
     free_rent_end = terms.free_rent_end
+    discount = terms.discount_span
     changes = sorted(
-        {step.effective_from for step in steps[1:]} | ({free_rent_end + ONE_DAY} if free_rent_end else set())
+        {step.effective_from for step in steps[1:]}
+        | ({free_rent_end + ONE_DAY} if free_rent_end else set())
+        | ({discount[0], discount[1] + ONE_DAY} if discount else set())
     )
     cursor = first
     while cursor <= last:
@@ -339,6 +378,7 @@ def _pieces(terms: LeaseTerms, steps: tuple[RateStep, ...], first: date, last: d
             end=piece_end,
             monthly_rent_per_sqm=_rate_on(steps, cursor),
             rent_free=free_rent_end is not None and cursor <= free_rent_end,
+            discounted=discount is not None and discount[0] <= cursor <= discount[1],
         )
         cursor = piece_end + ONE_DAY
 
@@ -346,7 +386,10 @@ def _pieces(terms: LeaseTerms, steps: tuple[RateStep, ...], first: date, last: d
 def _piece_rent(terms: LeaseTerms, piece: _Piece) -> Fraction:
     if piece.rent_free:
         return Fraction(0)
-    return Fraction(terms.area_sqm) * Fraction(piece.monthly_rent_per_sqm) * piece.share_of_month
+    rent = Fraction(terms.area_sqm) * Fraction(piece.monthly_rent_per_sqm) * piece.share_of_month
+    if piece.discounted:
+        return rent * (1 - Fraction(terms.discount_rate))
+    return rent
 
 
 def _piece_property_fee(terms: LeaseTerms, piece: _Piece) -> Fraction:
@@ -420,7 +463,14 @@ def _free_rent_note(first: date, last: date) -> str:
     return gettext("免租%(days)d天") % {"days": days}
 
 
-def _describe(number: int, start: date, end: date, free_span: tuple[date, date] | None, steps: list[RateStep]) -> str:
+def _describe(
+    number: int,
+    start: date,
+    end: date,
+    free_span: tuple[date, date] | None,
+    steps: list[RateStep],
+    discount: tuple[Decimal, int] | None = None,
+) -> str:
     text = gettext("第%(number)d期 %(start)s至%(end)s") % {
         "number": number,
         "start": start.isoformat(),
@@ -429,6 +479,11 @@ def _describe(number: int, start: date, end: date, free_span: tuple[date, date] 
     notes = []
     if free_span:
         notes.append(_free_rent_note(*free_span))
+    if discount:
+        rate, days = discount
+        notes.append(
+            gettext("租金减免%(pct)s%%共%(days)d天") % {"pct": _plain(rate * 100), "days": days},
+        )
     notes.extend(
         gettext("%(date)s起租金单价%(rate)s元/m²/月")
         % {"date": step.effective_from.isoformat(), "rate": _plain(step.monthly_rent_per_sqm)}
@@ -456,6 +511,7 @@ def generate_schedule(terms: LeaseTerms) -> list[ScheduleLine]:
         free_span = None
         if free_rent_end is not None and period_start <= free_rent_end:
             free_span = (period_start, min(period_end, free_rent_end))
+        discount_days = sum(piece.days for piece in pieces if piece.discounted)
         period_steps = [
             RateStep(max(step.effective_from, period_start), step.monthly_rent_per_sqm)
             for index, step in enumerate(steps)
@@ -473,7 +529,14 @@ def generate_schedule(terms: LeaseTerms) -> list[ScheduleLine]:
                 free_rent_days=sum(piece.days for piece in pieces if piece.rent_free),
                 monthly_rent_per_sqm=period_steps[0].monthly_rent_per_sqm,
                 rate_steps=tuple(period_steps),
-                description=_describe(number, period_start, period_end, free_span, period_steps),
+                description=_describe(
+                    number,
+                    period_start,
+                    period_end,
+                    free_span,
+                    period_steps,
+                    (terms.discount_rate, discount_days) if discount_days else None,
+                ),
                 unrounded_rent=rent,
                 unrounded_property_fee=fee,
             )
@@ -540,7 +603,7 @@ def monthly_accruals(terms: LeaseTerms) -> list[tuple[date, Decimal, Decimal]]:
         by_month.setdefault(piece.start.replace(day=1), []).append(piece)
     rows = []
     for month, pieces in by_month.items():
-        if len(pieces) == 1 and pieces[0].days == _days_in_month(month):
+        if len(pieces) == 1 and pieces[0].days == _days_in_month(month) and not pieces[0].discounted:
             piece = pieces[0]
             with localcontext(_EXACT):
                 rent = ZERO_YUAN if piece.rent_free else (terms.area_sqm * piece.monthly_rent_per_sqm)

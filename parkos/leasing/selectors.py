@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core import industry
-from parkos.leasing import hooks, metrics
+from parkos.leasing import hooks, metrics, schedule
 from parkos.leasing.choices import ContractKind, ContractLifecycle, ContractStatus, RenewalTaskStatus
 from parkos.leasing.models import (
     EXPIRING_DAYS,
@@ -30,6 +30,7 @@ from parkos.leasing.models import (
     ContractSpace,
     RenewalTask,
 )
+from parkos.leasing.services import lease_terms
 from parkos.parks.models import Building, Unit
 
 ZERO = Decimal(0)
@@ -511,5 +512,93 @@ def land_area_by_enterprise(park_id: int, day: datetime.date | None = None) -> d
         .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
         .values_list("contract__enterprise_id")
         .annotate(area=Sum("area_sqm"))
+    )
+    return dict(rows)
+
+
+# --- For the tenant's home, early warning and incubation statistics ------------------------------
+
+
+@dataclass(frozen=True)
+class KeyDates:
+    """A tenant's contract with the dates that matter to it: start, end of free rent, next rent due, end."""
+
+    contract: Contract
+    lifecycle: ContractLifecycle
+    spaces: str
+    free_rent_until: datetime.date | None
+    discount_until: datetime.date | None
+    next_due_on: datetime.date | None
+    next_due_amount: Decimal | None
+    renewal_window_from: datetime.date | None
+
+
+def tenant_key_dates(enterprise_id: int, today: datetime.date | None = None) -> list[KeyDates]:
+    """The executed and pending contracts of one enterprise (only its own), newest first, with key dates."""
+    today = today or timezone.localdate()
+    contracts = (
+        Contract.objects.filter(enterprise_id=enterprise_id)
+        .exclude(status__in=(ContractStatus.DRAFT, ContractStatus.CANCELLED))
+        .select_related("park")
+        .prefetch_related("spaces__unit", "spaces__parcel")
+        .order_by("-start_on", "-pk")[:10]
+    )
+    result = []
+    for contract in contracts:
+        lifecycle = contract.lifecycle_on(today)
+        free_until = discount_until = next_due = next_amount = renewal_from = None
+        if contract.kind == ContractKind.LEASE and contract.end_on is not None and contract.rent_per_sqm_month:
+            terms = lease_terms(contract)
+            free_until = terms.free_rent_end
+            discount_until = terms.discount_span[1] if terms.discount_span else None
+            upcoming = [line for line in schedule.generate_schedule(terms) if line.due_date >= today]
+            if upcoming and lifecycle not in (ContractLifecycle.ENDED, ContractLifecycle.TERMINATED):
+                next_due, next_amount = upcoming[0].due_date, upcoming[0].total_amount
+            renewal_from = contract.end_on - datetime.timedelta(days=EXPIRY_WINDOWS[-1])
+        spaces = "、".join(str(s.unit.code if s.unit else s.parcel) for s in contract.spaces.all())
+        result.append(
+            KeyDates(contract, lifecycle, spaces, free_until, discount_until, next_due, next_amount, renewal_from)
+        )
+    return result
+
+
+def occupied_since(park_id: int) -> dict[int, datetime.date]:
+    """The first day each enterprise occupied space in a park by an executed contract (在园起始日)."""
+    rows = (
+        ContractSpace.objects.filter(park_id=park_id, occupies=True)
+        .values_list("contract__enterprise_id")
+        .annotate(first=Min("start_on"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def expiring_without_renewal(
+    park_ids: Iterable[int] | None, *, days: int, today: datetime.date | None = None
+) -> dict[int, Contract]:
+    """enterprise_id → its soonest lease ending within `days` with no renewal under way.
+
+    Under way: a renewal contract drafted, approved or signed, or an open renewal task being worked.
+    """
+    today = today or timezone.localdate()
+    leases = (
+        contracts_expiring(park_ids, days=days, today=today)
+        .exclude(renewals__status__in=(ContractStatus.DRAFT, ContractStatus.APPROVED, *OCCUPYING_STATUSES))
+        .exclude(renewal_task__status=RenewalTaskStatus.OPEN)
+    )
+    result: dict[int, Contract] = {}
+    for contract in leases:
+        result.setdefault(contract.enterprise_id, contract)
+    return result
+
+
+def leased_area_by_enterprise(park_id: int, day: datetime.date) -> dict[int, Decimal]:
+    """Space (m², units and parcels) each enterprise holds in a park on `day` through executed contracts."""
+    rows = (
+        ContractSpace.objects.filter(park_id=park_id, occupies=True, start_on__lte=day)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
+        .values_list("contract__enterprise_id")
+        .annotate(area=Sum("area_sqm"))
+        .order_by()
     )
     return dict(rows)

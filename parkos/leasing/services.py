@@ -26,7 +26,7 @@ from parkos.core.workdays import next_working_day
 from parkos.enterprises import services as enterprise_services
 from parkos.enterprises.choices import EnterpriseLifecycle
 from parkos.enterprises.models import Enterprise
-from parkos.leasing import schedule
+from parkos.leasing import hooks, schedule
 from parkos.leasing.choices import ContractEventKind, ContractKind, ContractStatus, RenewalTaskStatus
 from parkos.leasing.models import (
     OCCUPYING_STATUSES,
@@ -45,9 +45,10 @@ if TYPE_CHECKING:
 
 TERM_FIELDS = (
     "signed_on", "start_on", "end_on", "handover_on", "rent_per_sqm_month", "sale_price_per_sqm", "sale_total",
-    "deposit", "payment_period", "free_rent_months", "escalation_rate", "escalation_every_years",
-    "property_fee_per_sqm_month", "property_fee_free_during_free_rent", "committed_investment_wan",
-    "committed_annual_output_wan", "committed_annual_tax_wan", "committed_jobs", "committed_production_on", "note",
+    "deposit", "payment_period", "free_rent_months", "rent_discount_rate", "rent_discount_months",
+    "escalation_rate", "escalation_every_years", "property_fee_per_sqm_month", "property_fee_free_during_free_rent",
+    "committed_investment_wan", "committed_annual_output_wan", "committed_annual_tax_wan", "committed_jobs",
+    "committed_production_on", "note",
 )  # fmt: skip
 
 
@@ -56,8 +57,12 @@ def lease_terms(contract: Contract) -> schedule.LeaseTerms:
     end = contract.effective_end_on
     if contract.kind != ContractKind.LEASE or end is None or contract.rent_per_sqm_month is None:
         raise ValueError("only leases with an end date and a rent have a rent schedule")
-    free = contract.free_rent_months
-    # A termination inside the free-rent period shortens the term below the free months.
+    free, discount = contract.free_rent_months, contract.rent_discount_months
+    # A termination inside the free-rent or discount period shortens the term below those months.
+    while (
+        contract.terminated_on is not None and discount and schedule.term_end(contract.start_on, free + discount) > end
+    ):
+        discount -= 1
     while contract.terminated_on is not None and free and schedule.term_end(contract.start_on, free) > end:
         free -= 1
     return schedule.LeaseTerms(
@@ -71,6 +76,8 @@ def lease_terms(contract: Contract) -> schedule.LeaseTerms:
         escalation_every_years=contract.escalation_every_years if contract.escalation_rate else 0,
         property_fee_per_sqm=contract.property_fee_per_sqm_month,
         property_fee_free_during_free_rent=contract.property_fee_free_during_free_rent,
+        discount_rate=contract.rent_discount_rate,
+        discount_months=discount,
     )
 
 
@@ -86,6 +93,8 @@ def _validate_terms(contract: Contract) -> None:
                 "area_sqm": "area_sqm",
                 "monthly_rent_per_sqm": "rent_per_sqm_month",
                 "property_fee_per_sqm": "property_fee_per_sqm_month",
+                "discount_rate": "rent_discount_rate",
+                "discount_months": "rent_discount_months",
             }
             raise ValidationError(
                 {mapping.get(field, field): messages for field, messages in exc.error_dict.items()}
@@ -226,6 +235,7 @@ def contract_create_draft(
             raise ValidationError(_("%(space)s 当前不可租售") % {"space": space.code})
     contract = Contract(park=park, enterprise=enterprise, kind=kind, renewal_of=renewal_of, created_by=actor, **terms)
     contract.area_sqm = sum((s.area_sqm for s in spaces), Decimal(0))
+    _apply_rent_support(contract)
     _validate_terms(contract)
     contract.save()
     contract.number = _next_number(contract)
@@ -247,6 +257,36 @@ def contract_create_draft(
     _event(contract, ContractEventKind.CREATED, actor)
     _audit(contract, actor, AuditAction.CREATE, model_changes({}, snapshot(contract)))
     return contract
+
+
+def _lease_months(start: datetime.date, end: datetime.date) -> int:
+    """Whole lease months from `start` that end on or before `end` (the most free months a lease can take)."""
+    months = 0
+    while schedule.term_end(start, months + 1) <= end and months < schedule.MAX_LEASE_YEARS * 12:
+        months += 1
+    return months
+
+
+def _apply_rent_support(contract: Contract) -> None:
+    """Write the rent support a provider grants the enterprise (an incubation programme's) into a new lease.
+
+    The more favourable of the negotiated and the granted terms wins, and none is counted twice: free
+    months are the larger of the two; the granted discount applies when the draft has none. Both are
+    capped to the lease's whole months, so a short lease takes what fits.
+    """
+    if contract.kind != ContractKind.LEASE or contract.end_on is None or contract.start_on is None:
+        return
+    support = hooks.rent_support_for(contract.enterprise, contract.park, contract.start_on)
+    if support is None:
+        return
+    months = _lease_months(contract.start_on, contract.end_on)
+    granted_free = min(support.free_rent_months, months)
+    if granted_free > contract.free_rent_months:
+        contract.free_rent_months = granted_free
+    if not contract.rent_discount_rate and support.discount_rate and support.discount_months:
+        contract.rent_discount_rate = support.discount_rate
+        contract.rent_discount_months = max(0, min(support.discount_months, months - contract.free_rent_months))
+    contract.rent_support_note = support.source[:200]
 
 
 def _locked_contract(contract: Contract) -> Contract:

@@ -8,7 +8,11 @@ class PortalConfig(AppConfig):
     verbose_name = _("门户网站")
 
     def ready(self) -> None:
-        from parkos.portal import demo, views
+        from parkos.portal import (
+            demo,
+            views,
+            widgets,  # noqa: F401  (registers the park's notices on the tenant's home)
+        )
         from parkos.web import demo as web_demo
         from parkos.web import navigation, public
 

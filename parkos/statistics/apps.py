@@ -21,6 +21,9 @@ class StatisticsConfig(AppConfig):
         from parkos.web import navigation
 
         navigation.register("park_statistics:dashboard", _("统计与年报"), module="statistics", order=50)
+        navigation.register(
+            "park_statistics:tenant_reports", _("统计填报"), module="statistics", order=50, audience="tenant"
+        )
         web_demo.register("statistics", demo.load_demo, order=70)
         registry.register(IMPORTER, build_importer, workbook=WORKBOOK, label=str(_("月度统计")))
         leasing_hooks.provide_commitment_actuals(

@@ -20,12 +20,19 @@ from parkos.accounts.models import User
 
 @dataclass(frozen=True)
 class Widget:
+    """One card of the home page. The plain fields draw a standard card; a widget with its own look names
+    a `template` (rendered with `widget` and `context`), and `wide` lets it span two columns."""
+
     title: Any
     value: Any = ""
     note: Any = ""
     url: str = ""
     rows: list[tuple[Any, Any]] = field(default_factory=list)
     order: int = 100
+    template: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
+    wide: bool = False
+    link_text: Any = ""
 
 
 Provider = Callable[[Any, Any], list[Widget]]
@@ -85,8 +92,3 @@ def _admin_widget(user: Any, active_park: Any) -> list[Widget]:
             order=20,
         )
     ]
-
-
-@register({Role.ENTERPRISE_USER})
-def _tenant_widget(user: Any, active_park: Any) -> list[Widget]:
-    return [Widget(title=_("企业服务"), value="", note=_("月度统计填报、服务申请将在此处显示。"), order=10)]

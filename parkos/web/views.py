@@ -30,10 +30,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
-    """The home page: widgets chosen by the person's role, scoped to their parks."""
+    """The home page: widgets chosen by the person's role, scoped to their parks.
+
+    Enterprise users get the tenant's home: the same widgets (each app contributes its section for
+    Role.ENTERPRISE_USER), framed for one enterprise.
+    """
+    staff = is_staff_member(request.user)
     context: dict[str, Any] = {
         "widgets": dashboard.widgets_for(request.user, active_park=getattr(request, "active_park", None)),
         "capabilities": capabilities_of(request.user),
-        "is_staff_member": is_staff_member(request.user),
+        "is_staff_member": staff,
     }
-    return render(request, "web/dashboard.html", context)
+    return render(request, "web/dashboard.html" if staff else "web/tenant_home.html", context)

@@ -11,6 +11,7 @@ from parkos.core.workdays import (
     is_working_day,
     next_working_day,
     previous_working_day,
+    subtract_working_days,
     working_days_between,
     working_time_between,
 )
@@ -77,3 +78,12 @@ def test_invalid_hours_and_durations_are_refused():
         WorkingHours(periods=((datetime.time(13), datetime.time(12)),))
     with pytest.raises(ValueError, match="negative"):
         add_working_hours(at(2025, 9, 30, 9), datetime.timedelta(hours=-1))
+
+
+def test_subtract_working_days_crosses_the_national_day_week_backwards():
+    assert subtract_working_days(datetime.date(2025, 10, 9), 1) == datetime.date(2025, 9, 30)
+    assert subtract_working_days(datetime.date(2025, 10, 9), 0) == datetime.date(2025, 10, 9)
+    assert subtract_working_days(datetime.date(2025, 10, 5), 0) == datetime.date(2025, 9, 30)  # a holiday
+    # 29 Sep (Mon) ← 28 Sep (a make-up working Sunday) ← 26 Sep (Fri)
+    assert subtract_working_days(datetime.date(2025, 9, 29), 2) == datetime.date(2025, 9, 26)
+    assert working_days_between(subtract_working_days(datetime.date(2025, 10, 10), 4), datetime.date(2025, 10, 10)) == 4

@@ -36,9 +36,11 @@ class ContractSerializer(serializers.ModelSerializer[Contract]):
         model = Contract
         fields = [
             "id", "number", "park", "enterprise", "status", "lifecycle", "area_sqm", "renewal_of", "terminated_on",
-            "termination_reason", "spaces", "units", "parcel", *DRAFT_FIELDS,
+            "termination_reason", "spaces", "units", "parcel", "rent_support_note", *DRAFT_FIELDS,
         ]  # fmt: skip
-        read_only_fields = ["number", "status", "area_sqm", "renewal_of", "terminated_on", "termination_reason"]
+        read_only_fields = [
+            "number", "status", "area_sqm", "renewal_of", "terminated_on", "termination_reason", "rent_support_note",
+        ]  # fmt: skip
 
     def get_lifecycle(self, obj: Contract) -> str:
         return str(obj.lifecycle_on(timezone.localdate(), renewed=getattr(obj, "has_renewal", None)).value)

@@ -7,7 +7,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from parkos.core.units import format_area, format_mu
+from parkos.core.units import format_area, format_money, format_mu
 
 register = template.Library()
 
@@ -40,3 +40,20 @@ def sqm(value: Decimal | float | int | None) -> str:
         return "—"
 
     return format_area(Decimal(str(value)))
+
+
+@register.filter
+def money(value: Decimal | float | int | None) -> str:
+    """An amount in 元 shown in 元/万元/亿元 as its size needs ("1,250.00 万元"); "--" when unknown."""
+    if value is None or value == "":
+        return format_money(None)
+    return format_money(Decimal(str(value)))
+
+
+@register.filter
+def pct_of_one(value: Decimal | float | int | None) -> str:
+    """A share stored as a fraction of one, shown in percent: 0.5 → "50%", 0.125 → "12.5%"."""
+    if value is None or value == "":
+        return "—"
+    percent = (Decimal(str(value)) * 100).quantize(Decimal("0.1"))
+    return f"{percent.normalize():f}%"

@@ -1,0 +1,190 @@
+"""Journey: a startup applies on the portal → two reviewers score → admission → a lease with the programme's
+rent support → the tenant raises a service request, the desk handles it, the tenant rates it and sees it closed."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.cache import cache
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from parkos.accounts.choices import Role
+from parkos.accounts.tests.factories import PASSWORD, UserFactory
+from parkos.enterprises.tests.factories import valid_code
+from parkos.incubation import services
+from parkos.incubation.choices import ProviderKind, ServiceCategory, SlaUnit
+from parkos.incubation.models import IncubationRecord, Programme, ServiceOffering, ServiceProvider
+from parkos.parks.tests.factories import BuildingFactory, FloorFactory, UnitFactory
+from tests.e2e.conftest import login
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _setup(park, bob, carol, tmp_path: Path) -> tuple[Programme, Path]:
+    building = BuildingFactory(park=park, code="C1", name="C1栋孵化楼")
+    UnitFactory(floor=FloorFactory(building=building, level=2), code="C1-201", area_sqm=Decimal(300))
+    programme = services.programme_save(
+        programme=Programme(
+            park=park,
+            name="生物城孵化器",
+            rent_free_months=6,
+            rent_discount_rate=Decimal("0.5"),
+            rent_discount_months=12,
+        ),
+        actor=None,
+    )
+    services.rubric_set(
+        programme=programme,
+        criteria=[services.CriterionInput("团队", Decimal(1), 10), services.CriterionInput("技术", Decimal(1), 10)],
+        actor=None,
+    )
+    services.meeting_record(
+        programme=programme, held_on=timezone.localdate(), title="入孵评审会", attendees="", minutes="", actor=None
+    )
+    provider = ServiceProvider.objects.create(park=park, name="企业服务中心", kind=ProviderKind.INTERNAL, manager=bob)
+    sam = UserFactory(username="sam", role=Role.SERVICES_OFFICER, parks=[park], display_name="刘服务")
+    provider.members.set([sam])
+    ServiceOffering.objects.create(
+        park=park,
+        category=ServiceCategory.PROPERTY,
+        name="物业报修",
+        provider=provider,
+        response_target=2,
+        response_unit=SlaUnit.HOURS,
+        resolution_target=1,
+        resolution_unit=SlaUnit.DAYS,
+    )
+    plan = tmp_path / "商业计划书.pdf"
+    plan.write_bytes(PDF)
+    return programme, plan
+
+
+def _review(page: Page, scores: tuple[str, str], comment: str) -> None:
+    page.get_by_role("link", name="填写我的评审").click()
+    form = page.get_by_test_id("review-form")
+    fields = form.locator("input[name^=score_]")
+    fields.nth(0).fill(scores[0])
+    fields.nth(1).fill(scores[1])
+    form.get_by_label("建议").select_option(label="准予入孵")
+    form.get_by_label("评审意见").fill(comment)
+    form.get_by_role("button", name="提交评审").click()
+    expect(page.locator(".messages")).to_contain_text("评审已提交")
+
+
+def test_startup_to_tenant_journey(page: Page, bob, carol, park_a, tmp_path):
+    cache.clear()
+    programme, plan = _setup(park_a, bob, carol, tmp_path)
+    credit_code = valid_code()
+
+    # 1. The startup applies on the portal, without a login.
+    page.goto(f"/incubation/apply/?programme={programme.pk}")
+    form = page.get_by_test_id("apply-form")
+    form.get_by_label("企业（团队）名称").fill("重庆睿影医学影像有限公司")
+    form.get_by_label("统一社会信用代码").fill(credit_code)
+    form.get_by_label("行业代码（GB/T 4754）").fill("3581")
+    form.get_by_label("项目简介").fill("AI 辅助医学影像诊断软件，已完成二类医疗器械型检。")
+    form.get_by_label("团队人数").fill("6")
+    form.locator("#id_contact_name").fill("李娜")
+    form.locator("#id_contact_mobile").fill("139 1234 5678")
+    form.get_by_label("商业计划书（PDF）").set_input_files(str(plan))
+    form.get_by_role("checkbox", name="我同意园区运营方").check()
+    form.get_by_role("button", name="提交申请").click()
+    expect(page.get_by_test_id("apply-done")).to_contain_text("申请已提交")
+
+    # 2. The park manager sends it to two reviewers and scores it himself.
+    page.context.clear_cookies()
+    login(page, "bob", PASSWORD)
+    page.goto("/incubation/applications/")
+    page.get_by_test_id("application-list").get_by_role("link", name="RF-").click()
+    expect(page.get_by_test_id("attachments")).to_contain_text("商业计划书.pdf")
+    page.get_by_text("分配评审人").click()
+    page.get_by_label(str(bob), exact=True).check()
+    page.get_by_label(str(carol), exact=True).check()
+    page.get_by_role("button", name="分配评审").click()
+    expect(page.locator(".messages")).to_contain_text("已分配 2 位评审人")
+    application_url = page.url
+    _review(page, ("8", "9"), "团队完整，注册路径清晰")
+
+    # 3. The second reviewer scores independently.
+    page.context.clear_cookies()
+    login(page, "carol", PASSWORD)
+    page.goto(application_url)
+    expect(page.get_by_test_id("review-summary")).to_contain_text("提交本人评审后")
+    _review(page, ("6", "7"), "市场验证不足")
+    expect(page.get_by_test_id("review-mean")).to_have_text("75.0")
+    expect(page.get_by_test_id("review-spread")).to_have_text("20.0")
+
+    # 4. The decision meeting admits it.
+    page.context.clear_cookies()
+    login(page, "bob", PASSWORD)
+    page.goto(application_url)
+    decision = page.get_by_test_id("decision-form")
+    decision.get_by_label("决策结果").select_option(label="准予入孵")
+    decision.get_by_label("决策会议").select_option(index=1)
+    decision.get_by_role("button", name="记录决策").click()
+    expect(page.get_by_test_id("application-status")).to_have_text("准予入孵")
+    record = IncubationRecord.objects.get()
+    assert record.period_months == 60  # a medical-device company
+
+    # 5. A lease for the new tenant takes over the programme's rent support.
+    start = timezone.localdate()
+    page.goto("/leasing/new/")
+    page.locator("#id_park").select_option(label=park_a.name)
+    page.get_by_label("企业（名称或统一社会信用代码）").fill(credit_code)
+    page.get_by_label("单元编号").fill("C1-201")
+    page.get_by_label("起租/交易日期").fill(start.isoformat())
+    page.get_by_label("到期日期").fill((start + datetime.timedelta(days=3 * 365)).isoformat())
+    page.get_by_label("租金单价（元/m²·月）").fill("30")
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.get_by_test_id("rent-support")).to_contain_text("生物城孵化器")
+    expect(page.get_by_test_id("contract-facts")).to_contain_text("6 个月")
+    page.get_by_role("button", name="审批通过").click()
+    page.get_by_role("button", name="确认签约").click()
+    expect(page.get_by_test_id("schedule")).to_contain_text("免租")
+
+    # 6. The tenant raises a service request from its home page.
+    UserFactory(username="ruiying", role=Role.ENTERPRISE_USER, enterprise=record.enterprise)
+    page.context.clear_cookies()
+    login(page, "ruiying", PASSWORD)
+    expect(page.get_by_test_id("tenant-name")).to_have_text("重庆睿影医学影像有限公司")
+    expect(page.get_by_test_id("home-contracts")).to_contain_text("C1-201")
+    expect(page.get_by_test_id("home-stage")).to_contain_text("在孵")
+    page.get_by_role("link", name="提交服务申请").click()
+    request_form = page.get_by_test_id("request-form")
+    request_form.get_by_label("服务项目").select_option(label="物业维修 · 物业报修")
+    request_form.get_by_label("标题").fill("洁净间门禁故障")
+    request_form.get_by_label("需求描述").fill("C1-201 洁净间门禁无法刷卡")
+    request_form.get_by_role("button", name="提交申请").click()
+    expect(page.locator(".messages")).to_contain_text("已提交")
+    expect(page.get_by_test_id("request-status")).to_contain_text("待响应")
+
+    # 7. The services officer answers and resolves it.
+    page.context.clear_cookies()
+    login(page, "sam", PASSWORD)
+    page.goto("/incubation/requests/")
+    page.get_by_test_id("request-list").get_by_role("link", name="FW-").first.click()
+    message = page.get_by_test_id("message-form")
+    message.get_by_label("内容").fill("已安排物业今天下午上门。")
+    message.get_by_role("button", name="发送").click()
+    expect(page.get_by_test_id("thread")).to_contain_text("已安排物业今天下午上门")
+    resolve = page.get_by_test_id("resolve-form")
+    resolve.get_by_label("处理结果（企业可见）").fill("已更换读卡器，门禁恢复。")
+    resolve.get_by_role("button", name="已解决").click()
+    expect(page.locator(".messages")).to_contain_text("已标记为已解决")
+
+    # 8. The tenant rates it and sees it closed.
+    page.context.clear_cookies()
+    login(page, "ruiying", PASSWORD)
+    expect(page.get_by_test_id("home-requests")).to_contain_text("已解决待确认")
+    page.get_by_test_id("home-requests").get_by_role("link", name="洁净间门禁故障").click()
+    expect(page.get_by_test_id("thread")).to_contain_text("已更换读卡器")
+    rate = page.get_by_test_id("rate")
+    rate.get_by_label("5星 非常满意").check()
+    rate.get_by_role("button", name="确认已解决并评价").click()
+    expect(page.get_by_test_id("request-status")).to_contain_text("已关闭")
+    expect(page.get_by_test_id("my-rating")).to_contain_text("5★")
+    page.goto("/")
+    expect(page.get_by_test_id("home-requests")).to_contain_text("已关闭")
