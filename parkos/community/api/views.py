@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -220,7 +221,9 @@ class ChargeableBookingsView(APIView):
             end = datetime.date.fromisoformat(request.query_params["end"])
         except (KeyError, ValueError):
             raise DRFValidationError({"detail": "park, start and end (YYYY-MM-DD) are required"}) from None
+        if not 0 < park_id < 2**63:  # beyond any database's ids (SQLite would overflow)
+            raise DRFValidationError({"park": ["invalid"]})
         require_park(request.user, park_id)
-        park = Park.objects.get(pk=park_id)
+        park = get_object_or_404(Park, pk=park_id)
         lines = selectors.chargeable_bookings(park=park, start=start, end=end)
         return Response(ChargeLineSerializer(lines, many=True).data)

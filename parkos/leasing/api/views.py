@@ -125,6 +125,8 @@ def _park_ids(request: Request) -> list[int] | None:
         park_id = int(raw)
     except ValueError:
         raise DRFValidationError({"park": ["invalid"]}) from None
+    if not 0 < park_id < 2**63:  # beyond any database's ids (SQLite would overflow)
+        raise DRFValidationError({"park": ["invalid"]})
     require_park(request.user, park_id)
     return [park_id]
 
