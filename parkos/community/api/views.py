@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -224,6 +223,8 @@ class ChargeableBookingsView(APIView):
         if not 0 < park_id < 2**63:  # beyond any database's ids (SQLite would overflow)
             raise DRFValidationError({"park": ["invalid"]})
         require_park(request.user, park_id)
-        park = get_object_or_404(Park, pk=park_id)
+        park = Park.objects.filter(pk=park_id).first()
+        if park is None:  # a query parameter, not the resource: a 400 as documented, not a 404
+            raise DRFValidationError({"park": ["not found"]})
         lines = selectors.chargeable_bookings(park=park, start=start, end=end)
         return Response(ChargeLineSerializer(lines, many=True).data)
