@@ -21,7 +21,7 @@ demo: $(VENV)/.installed
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py demo $(if $(filter full,$(SCALE)),--scale full,)
 	@echo "ParkOS: http://$(ADDR)/  (Ctrl-C to stop)"
-	DEBUG=true $(PY) manage.py runserver $(ADDR)
+	DEBUG=true scripts/demo-serve $(ADDR)
 
 test: test-unit test-e2e
 

@@ -29,6 +29,21 @@ class Case:
     higher_is_better: bool = False
     check: Callable[[Any, Any], None] | None = None  # asserts the subject and floor agree
     notes: str = ""
+    # Removes what the case created that would change other benchmarks' data (run after timing).
+    teardown: Callable[[], None] | None = None
+    # Untimed preparation before every timed call of either side (e.g. empty the table an insert fills).
+    reset: Callable[[], None] | None = None
+    # Heavy cases (a million-row insert) cap the run's repeats.
+    max_repeats: int | None = None
+    # Throughput: the subject handles this many items per call; reported as items per second, and
+    # judged against `min_items_per_second` when the issue's target is a rate rather than a ratio.
+    items: int | None = None
+    min_items_per_second: float | None = None
+
+
+def _reset(case: Case) -> None:
+    if case.reset is not None:
+        case.reset()
 
 
 @dataclass
@@ -45,6 +60,7 @@ class Result:
     higher_is_better: bool = False
     notes: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    subject_items_per_second: float | None = None
 
 
 Benchmark = Callable[[str], Case]
@@ -67,26 +83,37 @@ def _time(func: Callable[[], Any]) -> tuple[float, Any]:
 
 def run_case(name: str, case: Case, repeats: int) -> Result:
     # Warm up both (connection, caches, imports), and compare their answers once.
+    _reset(case)
     subject_value = case.subject()
+    _reset(case)
     floor_value = case.floor()
     if case.check is not None:
         case.check(subject_value, floor_value)
+    repeats = min(repeats, case.max_repeats) if case.max_repeats else repeats
     subject_times: list[float] = []
     floor_times: list[float] = []
     for _ in range(repeats):
         gc.collect()
+        _reset(case)
         subject_times.append(_time(case.subject)[0])
+        _reset(case)
         floor_times.append(_time(case.floor)[0])
+    _reset(case)
     tracemalloc.start()
     case.subject()
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    if case.teardown is not None:
+        case.teardown()
     subject_median = statistics.median(subject_times)
     floor_median = statistics.median(floor_times)
     ratio = subject_median / floor_median if floor_median > 0 else float("inf")
     met: bool | None = None
     if case.target_ratio is not None:
         met = ratio >= case.target_ratio if case.higher_is_better else ratio <= case.target_ratio
+    rate = case.items / (subject_median / 1000) if case.items and subject_median else None
+    if case.min_items_per_second is not None and rate is not None:
+        met = rate >= case.min_items_per_second if met is None else met and rate >= case.min_items_per_second
     return Result(
         name=name,
         floor_label=case.floor_label,
@@ -99,6 +126,9 @@ def run_case(name: str, case: Case, repeats: int) -> Result:
         subject_peak_mb=round(peak / 1e6, 2),
         higher_is_better=case.higher_is_better,
         notes=case.notes,
+        subject_items_per_second=round(case.items / (subject_median / 1000), 1)
+        if case.items and subject_median
+        else None,
     )
 
 
@@ -113,6 +143,8 @@ def report(results: list[Result], *, scale: str, vendor: str, out_dir: Path) -> 
         print(
             f"{r.name:<34} {r.subject_median_ms:>11.2f} {r.floor_median_ms:>10.2f} {r.ratio:>8.2f} {target:>8} {ok:>4}  {r.floor_label}"
         )
+        if r.subject_items_per_second is not None:
+            print(f"{'':<34} {r.subject_items_per_second:>11,.0f} items/s; {r.notes}")
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"bench-{scale}-{vendor}-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(

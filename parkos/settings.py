@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
@@ -285,6 +286,10 @@ SPECTACULAR_SETTINGS = {
         "IncubationStageEnum": "parkos.incubation.choices.IncubationStage",
         "SlaUnitEnum": "parkos.incubation.choices.SlaUnit",
         "StageEnum": "parkos.investment.choices.LeadStage",  # the name it had before incubation added a "stage"
+        "MeterKindEnum": "parkos.monitoring.choices.MeterKind",
+        "AlarmRuleKindEnum": "parkos.monitoring.choices.RuleKind",
+        # Leasing had "reason" first; monitoring's reject reasons must not rename its enum.
+        "ReasonEnum": "parkos.leasing.choices.TerminationReason",
     },
 }
 
@@ -325,6 +330,26 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Smart-park monitoring (docs/configuration.md, "Monitoring").
+MONITORING_MQTT_HOST = env_str("MONITORING_MQTT_HOST", "127.0.0.1")
+MONITORING_MQTT_PORT = env_int("MONITORING_MQTT_PORT", 1883)
+MONITORING_MQTT_USERNAME = env_str("MONITORING_MQTT_USERNAME", "")
+MONITORING_MQTT_PASSWORD = env_str("MONITORING_MQTT_PASSWORD", "")
+MONITORING_MQTT_CLIENT_ID = env_str("MONITORING_MQTT_CLIENT_ID", "parkos-monitoring")
+MONITORING_RETENTION_MONTHS = env_int("MONITORING_RETENTION_MONTHS", 36)
+MONITORING_PARTITIONS_AHEAD = env_int("MONITORING_PARTITIONS_AHEAD", 3)
+# Tonnes of standard coal equivalent per unit of each utility, "kind=factor,…" (RULES §14.3).
+MONITORING_TCE_FACTORS: dict[str, Decimal] = {}
+for _item in env_list(
+    "MONITORING_TCE_FACTORS",
+    ["electricity=0.0001229", "gas=0.0012143", "steam=0.1286", "chilled_water=0.03412", "water=0"],
+):
+    _kind, _sep, _factor = _item.partition("=")
+    try:
+        MONITORING_TCE_FACTORS[_kind.strip()] = Decimal(_factor.strip())
+    except InvalidOperation:
+        raise ImproperlyConfiguredEnv(f"MONITORING_TCE_FACTORS: {_item!r} is not kind=number.") from None
 
 # Demo logins printed by `make demo`.
 DEMO_ADMIN_USERNAME = env_str("DEMO_ADMIN_USERNAME", "admin")

@@ -32,12 +32,13 @@ def test_panels_show_leads_contracts_and_statistics(client_for, tenant):
     assert "租赁" in page  # the contract's kind
     assert "2026年1–3月" in page
     assert "1,250.00 万元" in page
-    # Enterprise services has no app yet: its panel stays a placeholder.
-    assert page.count("暂无数据") == 1
+    # Enterprise services has no app yet, the enterprise has no projects, products or milestones, and
+    # the tenant has no bills: those panels stay placeholders.
+    assert page.count("暂无数据") == 3
 
 
 def test_panels_hide_other_parks_records(client_for, tenant):
     page = client_for("dave").get(reverse("enterprises:enterprise_detail", args=[tenant.pk])).content.decode()
     assert "查看跟进时间线" not in page
     assert "2026年1–3月" not in page
-    assert page.count("暂无数据") == 4
+    assert page.count("暂无数据") == 6

@@ -46,11 +46,12 @@ from parkos.incubation.models import (
     ServiceProvider,
     ServiceRequest,
 )
+from parkos.innovation.choices import MilestoneKind
+from parkos.innovation.models import Milestone
 from parkos.leasing.models import Contract, ContractSpace
 from parkos.parks.choices import BuildingStructure, FireHazardClass, FireResistanceGrade
 from parkos.parks.models import Building, Floor, Park, Unit
-from parkos.statistics.choices import MilestoneKind
-from parkos.statistics.models import Milestone, MonthlyReport
+from parkos.statistics.models import MonthlyReport
 
 AS_OF = datetime.date(2026, 6, 15)
 NOW = datetime.datetime(2026, 6, 15, 12, 0, tzinfo=datetime.UTC)
@@ -424,7 +425,7 @@ def eligibility_scan(scale: str) -> Case:
 
     def subject() -> list[tuple[int, int]]:
         scan = selectors.eligibility_scan(park.pk, AS_OF, schemes)
-        return [(len(scan.results[s.pk].qualified), scan.results[s.pk].near_miss_count) for s in schemes]
+        return [(scan.results[s.pk].qualified_count, scan.results[s.pk].near_miss_count) for s in schemes]
 
     def floor() -> list[tuple[int, int]]:
         with connection.cursor() as cursor:

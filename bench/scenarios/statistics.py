@@ -23,8 +23,8 @@ from bench.harness import Case, benchmark
 from parkos.enterprises.models import Enterprise
 from parkos.parks.models import Park
 from parkos.statistics import selectors
+from parkos.statistics.kpi import ReportPeriod
 from parkos.statistics.models import MonthlyReport
-from parkos.statistics.narrative import ReportPeriod
 
 YEAR = 2025
 CENT = Decimal("0.01")

@@ -8,11 +8,11 @@ their existence does not leak.
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from parkos.accounts.choices import Role
@@ -47,7 +47,13 @@ class Capability(enum.StrEnum):
     MANAGE_SERVICES = "manage_services"
     MANAGE_STATISTICS = "manage_statistics"
     MANAGE_FACILITIES = "manage_facilities"
+    MANAGE_PROJECTS = "manage_projects"
+    MANAGE_STAKES = "manage_stakes"
     VIEW_AUDIT = "view_audit"
+    #: Run bills, record and match payments, send reminders, take 开票 requests (billing).
+    MANAGE_BILLING = "manage_billing"
+    #: Approve and issue bill runs, credit notes and write-offs (a second person's check).
+    APPROVE_BILLING = "approve_billing"
 
 
 _STAFF_BASE = {Capability.VIEW_PARK}
@@ -67,7 +73,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_CONTRACTS,
             Capability.MANAGE_SERVICES,
             Capability.MANAGE_STATISTICS,
+            Capability.MANAGE_PROJECTS,
+            Capability.MANAGE_STAKES,
             Capability.VIEW_AUDIT,
+            Capability.MANAGE_BILLING,
+            Capability.APPROVE_BILLING,
         }
     ),
     Role.INVESTMENT_OFFICER: frozenset(
@@ -78,6 +88,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CONTACT_DETAILS,
             Capability.IMPORT_DATA,
             Capability.MANAGE_LEADS,
+            Capability.MANAGE_PROJECTS,
         }
     ),
     Role.LEASING_MANAGER: frozenset(
@@ -89,6 +100,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CONTACT_DETAILS,
             Capability.IMPORT_DATA,
             Capability.MANAGE_CONTRACTS,
+            Capability.MANAGE_BILLING,
         }
     ),
     Role.SERVICES_OFFICER: frozenset(
@@ -99,30 +111,36 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 }
 
 
-def _is_active_user(user: User | AnonymousUser) -> bool:
-    return bool(user.is_authenticated and user.is_active)
+def _active_user(user: User | AnonymousUser) -> User | None:
+    """The person if logged in and active, else None (anonymous visitors, deactivated accounts)."""
+    return user if isinstance(user, User) and user.is_active else None
+
+
+def _active_staff(user: User | AnonymousUser) -> User | None:
+    active = _active_user(user)
+    return active if active is not None and not active.is_enterprise_user else None
 
 
 def is_staff_member(user: User | AnonymousUser) -> bool:
     """Operator staff (any role but enterprise user), logged in and active."""
-    if not _is_active_user(user):
-        return False
-    return not user.is_enterprise_user  # type: ignore[union-attr]
+    return _active_staff(user) is not None
 
 
 def has_capability(user: User | AnonymousUser, capability: Capability) -> bool:
-    if not _is_active_user(user):
+    active = _active_user(user)
+    if active is None:
         return False
-    if user.is_superuser:
+    if active.is_superuser:
         return True
-    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())  # type: ignore[union-attr]
+    return capability in ROLE_CAPABILITIES.get(active.role, frozenset())
 
 
 def visible_parks(user: User | AnonymousUser) -> QuerySet[Park]:
     """The parks this person may see: all for operator admins, their assigned ones otherwise."""
-    if not is_staff_member(user):
+    staff = _active_staff(user)
+    if staff is None:
         return _park_model().objects.none()
-    if user.is_operator_admin:  # type: ignore[union-attr]
+    if staff.is_operator_admin:
         return _park_model().objects.all()
     return _park_model().objects.filter(staff=user.pk)
 
@@ -133,11 +151,12 @@ def visible_park_ids(user: User | AnonymousUser) -> list[int] | None:
     Callers cache this on the request: a list of ids keeps scoped queries free of a join to the
     assignment table.
     """
-    if not is_staff_member(user):
+    staff = _active_staff(user)
+    if staff is None:
         return []
-    if user.is_operator_admin:  # type: ignore[union-attr]
+    if staff.is_operator_admin:
         return None
-    return list(user.parks.values_list("pk", flat=True))  # type: ignore[union-attr]
+    return list(staff.parks.values_list("pk", flat=True))
 
 
 def scope_to_parks[M: Model](
@@ -154,7 +173,8 @@ def scope_to_parks[M: Model](
 
 def can_access_park(user: User | AnonymousUser, park: Park | int | None) -> bool:
     if park is None:
-        return bool(is_staff_member(user) and user.is_operator_admin)  # type: ignore[union-attr]
+        staff = _active_staff(user)
+        return staff is not None and staff.is_operator_admin
     park_id = park if isinstance(park, int) else park.pk
     park_ids = visible_park_ids(user)
     return park_ids is None or park_id in park_ids
@@ -174,7 +194,7 @@ def require_capability(user: User | AnonymousUser, capability: Capability, park:
         raise PermissionDenied(_("您的角色无权执行此操作。"))
 
 
-def acting_user(request: Any) -> User:
+def acting_user(request: HttpRequest) -> User:
     """The logged-in person behind a request, for a service's `actor`; views guarantee login first."""
     user = request.user
     if not isinstance(user, User):
@@ -182,9 +202,10 @@ def acting_user(request: Any) -> User:
     return user
 
 
-def capabilities_of(user: Any) -> frozenset[Capability]:
-    if not _is_active_user(user):
+def capabilities_of(user: User | AnonymousUser) -> frozenset[Capability]:
+    active = _active_user(user)
+    if active is None:
         return frozenset()
-    if user.is_superuser:
+    if active.is_superuser:
         return frozenset(Capability)
-    return ROLE_CAPABILITIES.get(user.role, frozenset())
+    return ROLE_CAPABILITIES.get(active.role, frozenset())

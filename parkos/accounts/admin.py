@@ -1,10 +1,10 @@
-from typing import Any
-
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.forms import BaseForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from parkos.accounts.access import acting_user
 from parkos.accounts.models import ApiToken, User
 from parkos.core.audit import audit_record, model_changes, snapshot
 from parkos.core.models import AuditAction
@@ -20,13 +20,13 @@ class UserAdmin(DjangoUserAdmin[User]):
         (_("园区与角色"), {"fields": ("display_name", "role", "parks")}),
     )
 
-    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: User, form: BaseForm, change: bool) -> None:
         before = snapshot(User.objects.get(pk=obj.pk)) if change else {}
         super().save_model(request, obj, form, change)
         changes = model_changes(before, snapshot(obj))
         changes.pop("password", None)
         audit_record(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=acting_user(request),
             action=AuditAction.UPDATE if change else AuditAction.CREATE,
             obj=obj,
             changes=changes,

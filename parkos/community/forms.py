@@ -34,6 +34,7 @@ from parkos.community.models import (
 from parkos.community.services.events import EVENT_FIELDS
 from parkos.community.services.jobs import COURSE_FIELDS, FAIR_FIELDS, JOB_FIELDS
 from parkos.community.services.talent import PROGRAMME_FIELDS, TALENT_FIELDS
+from parkos.core.forms import choose_from
 from parkos.enterprises.choices import EnterpriseLifecycle
 from parkos.enterprises.models import Enterprise
 from parkos.investment.services import normalise_mobile
@@ -161,7 +162,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=300, required=False)
 
 
-class ResourceForm(forms.ModelForm):  # type: ignore[type-arg]
+class ResourceForm(forms.ModelForm[BookableResource]):
     class Meta:
         model = BookableResource
         fields = [
@@ -174,15 +175,15 @@ class ResourceForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, parks: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
-        fields["park"].queryset = parks
-        fields["tariff"].queryset = BookingTariff.objects.filter(park__in=parks)
-        fields["allowed_enterprises"].queryset = tenants_of(parks)
+        choose_from(self, "park", parks)
+        choose_from(self, "tariff", BookingTariff.objects.filter(park__in=parks))
+        choose_from(self, "allowed_enterprises", tenants_of(parks))
         fields["allowed_enterprises"].required = False
         if self.instance.pk:
             fields["park"].disabled = True
 
 
-class TariffForm(forms.ModelForm):  # type: ignore[type-arg]
+class TariffForm(forms.ModelForm[BookingTariff]):
     class Meta:
         model = BookingTariff
         fields = ["park", "name", "free_minutes_per_month", "price_per_hour"]
@@ -196,7 +197,7 @@ class TariffForm(forms.ModelForm):  # type: ignore[type-arg]
 # --- Talent ------------------------------------------------------------------------------------------------------
 
 
-class TalentForm(forms.ModelForm):  # type: ignore[type-arg]
+class TalentForm(forms.ModelForm[TalentRecord]):
     park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none())
     enterprise = forms.ModelChoiceField(label=_("所在企业"), queryset=Enterprise.objects.none())
 
@@ -207,16 +208,15 @@ class TalentForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, parks: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        fields: Any = self.fields
-        fields["park"].queryset = parks
-        fields["enterprise"].queryset = Enterprise.objects.active().filter(parks__in=parks).distinct().order_by("name")
+        choose_from(self, "park", parks)
+        choose_from(self, "enterprise", Enterprise.objects.active().filter(parks__in=parks).distinct().order_by("name"))
         self.order_fields(["park", "enterprise", *TALENT_FIELDS])
         if self.instance.pk:
             del self.fields["park"]
             del self.fields["enterprise"]
 
 
-class ProgrammeForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProgrammeForm(forms.ModelForm[TalentProgramme]):
     benefits = forms.MultipleChoiceField(
         label=_("待遇"), choices=Benefit.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -257,7 +257,7 @@ class LeaveForm(forms.Form):
     left_on = forms.DateField(label=_("离园日期"), widget=DATE)
 
 
-class RoomForm(forms.ModelForm):  # type: ignore[type-arg]
+class RoomForm(forms.ModelForm[ApartmentRoom]):
     park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none())
 
     class Meta:
@@ -311,7 +311,7 @@ class EndLeaseForm(forms.Form):
 # --- Jobs, fairs, training ----------------------------------------------------------------------------------------
 
 
-class JobForm(forms.ModelForm):  # type: ignore[type-arg]
+class JobForm(forms.ModelForm[JobPosting]):
     park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none())
     enterprise = forms.ModelChoiceField(label=_("招聘企业"), queryset=Enterprise.objects.none())
 
@@ -322,9 +322,8 @@ class JobForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, parks: Any, enterprise: Enterprise | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        fields: Any = self.fields
-        fields["park"].queryset = parks
-        fields["enterprise"].queryset = tenants_of(parks)
+        choose_from(self, "park", parks)
+        choose_from(self, "enterprise", tenants_of(parks))
         self.order_fields(["park", "enterprise", *JOB_FIELDS])
         if enterprise is not None:  # a tenant posts for itself
             del self.fields["enterprise"]
@@ -342,7 +341,7 @@ class JobForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
-class ParkModelForm(forms.ModelForm):  # type: ignore[type-arg]
+class ParkModelForm(forms.ModelForm[Any]):
     """A park's record: the park is chosen among the person's parks when created, fixed afterwards."""
 
     park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none())
@@ -374,7 +373,7 @@ class BoothForm(forms.Form):
     def __init__(self, *args: Any, fair: RecruitmentFair, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
-        fields["enterprise"].queryset = tenants_of([fair.park_id])
+        choose_from(self, "enterprise", tenants_of([fair.park_id]))
         fields["jobs"].queryset = JobPosting.objects.filter(park_id=fair.park_id, status="approved").select_related(
             "enterprise"
         )
@@ -405,7 +404,7 @@ class TrainingRegistrationForm(forms.Form):
 # --- Events ------------------------------------------------------------------------------------------------------
 
 
-class EventForm(forms.ModelForm):  # type: ignore[type-arg]
+class EventForm(forms.ModelForm[Event]):
     park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none())
     hall = forms.ModelChoiceField(
         label=_("预订场地"),
@@ -427,9 +426,8 @@ class EventForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, parks: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        fields: Any = self.fields
-        fields["park"].queryset = parks
-        fields["hall"].queryset = BookableResource.objects.filter(park__in=parks, active=True).order_by("park", "name")
+        choose_from(self, "park", parks)
+        choose_from(self, "hall", BookableResource.objects.filter(park__in=parks, active=True).order_by("park", "name"))
         self.order_fields(["park", "kind", "title", "summary", "starts_at", "ends_at", "hall", "venue"])
         if self.instance.pk:
             del self.fields["park"]

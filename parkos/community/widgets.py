@@ -13,11 +13,12 @@ from parkos.accounts.choices import Role
 from parkos.community.choices import BookingStatus, EventStatus, JobStatus
 from parkos.community.models import Booking, Event, JobPosting
 from parkos.community.selectors import bookings as booking_selectors
+from parkos.parks.models import Park
 from parkos.web.dashboard import Widget, register
 
 
 @register({Role.ENTERPRISE_USER})
-def tenant_rooms_widget(user: Any, active_park: Any) -> list[Widget]:
+def tenant_rooms_widget(user: Any, active_park: Park | None) -> list[Widget]:
     if not user.enterprise_id:
         return []
     enterprise = user.enterprise
@@ -45,7 +46,7 @@ def tenant_rooms_widget(user: Any, active_park: Any) -> list[Widget]:
 
 
 @register({Role.OPERATOR_ADMIN, Role.PARK_MANAGER, Role.SERVICES_OFFICER})
-def community_widget(user: Any, active_park: Any) -> list[Widget]:
+def community_widget(user: Any, active_park: Park | None) -> list[Widget]:
     park_ids = [active_park.pk] if active_park else visible_park_ids(user)
     bookings = Booking.objects.filter(status=BookingStatus.PENDING)
     jobs = JobPosting.objects.filter(status=JobStatus.PENDING)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from parkos.accounts.models import User
 
 
-def _jsonable(value: Any) -> Any:
+def _jsonable(value: object) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime.date | datetime.datetime | datetime.time):

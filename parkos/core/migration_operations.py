@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import ProjectState
 
 
 class VendorSQL(migrations.operations.base.Operation):
@@ -36,17 +38,21 @@ class VendorSQL(migrations.operations.base.Operation):
         kwargs = {"forwards": self.forwards, "backwards": self.backwards, "description": self.description}
         return (self.__class__.__qualname__, [], kwargs)
 
-    def state_forwards(self, app_label: str, state: Any) -> None:
+    def state_forwards(self, app_label: str, state: ProjectState) -> None:
         """Nothing: the model state does not know these database objects."""
 
-    def _run(self, schema_editor: Any, statements: Mapping[str, Sequence[str]]) -> None:
+    def _run(self, schema_editor: BaseDatabaseSchemaEditor, statements: Mapping[str, Sequence[str]]) -> None:
         for statement in statements.get(schema_editor.connection.vendor, []):
             schema_editor.execute(statement, params=None)
 
-    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+    def database_forwards(
+        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: ProjectState, to_state: ProjectState
+    ) -> None:
         self._run(schema_editor, self.forwards)
 
-    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+    def database_backwards(
+        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: ProjectState, to_state: ProjectState
+    ) -> None:
         self._run(schema_editor, self.backwards)
 
     def describe(self) -> str:

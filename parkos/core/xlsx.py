@@ -71,7 +71,7 @@ def resolve(row: Any, accessor: str | Callable[[Any], Any]) -> Any:
     return value
 
 
-def cell_value(value: Any) -> Any:
+def cell_value(value: object) -> Any:
     """A Python value as Excel stores it: numbers and dates stay typed, the rest becomes text."""
     if value is None or isinstance(value, int | float | Decimal | datetime.date):
         if isinstance(value, bool):
@@ -92,7 +92,7 @@ def cell_value(value: Any) -> Any:
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def text_cell(ws: WriteOnlyWorksheet, value: Any, number_format: str | None = None) -> WriteOnlyCell:
+def text_cell(ws: WriteOnlyWorksheet, value: object, number_format: str | None = None) -> WriteOnlyCell:
     """One cell of an export. Text that starts like a formula is neutralised: stored as text (never a
     formula) and marked "quote prefix", so Excel and WPS keep it text even when someone edits it."""
     cell = WriteOnlyCell(ws, value=cell_value(value))

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.forms import choose_from
 from parkos.core.importing import ImportMode
 from parkos.core.importing.forms import ImportFileField
 from parkos.enterprises.choices import Qualification
@@ -16,7 +17,7 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.replace("，", ",").replace("、", ",").split(",") if part.strip()]
 
 
-class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]
+class EnterpriseForm(forms.ModelForm[Enterprise]):
     """Profile fields; validation beyond the types happens in the services (credit code, industry)."""
 
     # Checked by the services after normalisation (spaces, hyphens, full-width characters).
@@ -55,7 +56,7 @@ class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, parks: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if parks is not None:
-            self.fields["parks"].queryset = parks  # type: ignore[attr-defined]
+            choose_from(self, "parks", parks)
         if self.instance.pk:
             self.initial["former_names_text"] = "，".join(self.instance.former_names)
             self.initial["secondary_codes_text"] = "，".join(self.instance.secondary_industry_codes)
@@ -87,7 +88,7 @@ class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]
             self.add_error(None, error)
 
 
-class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
+class ContactForm(forms.ModelForm[Contact]):
     # Normalised by the services to E.164 before anything else: "+86 139 1234 5678" is a mobile.
     mobile = forms.CharField(label=_("手机"), max_length=30, required=False)
     landline = forms.CharField(label=_("座机"), max_length=40, required=False)

@@ -30,6 +30,17 @@ def enterprise_list(*, user: User | AnonymousUser) -> QuerySet[Enterprise]:
     return Enterprise.objects.active().prefetch_related("tags")
 
 
+def enterprise_by_reference(text: str) -> Enterprise | None:
+    """The enterprise a person means by a name or a credit code typed in a form (exact match)."""
+    value = " ".join(text.split())
+    return (
+        Enterprise.objects.active()
+        .filter(Q(credit_code=credit_code.normalize(value)) | Q(name=value))
+        .order_by("pk")
+        .first()
+    )
+
+
 def contact_lookup_park_ids(user: User | AnonymousUser) -> list[int] | None:
     """Parks whose enterprises `user` may find by a contact's personal data: None means every park.
 

@@ -165,7 +165,7 @@ def enterprise_create(
     parks: Iterable[Park] = (),
     tags: Iterable[str] = (),
     accept_checksum_mismatch: bool = False,
-    **fields: Any,
+    **fields: object,
 ) -> Enterprise:
     """Add an enterprise to the pool. `accept_checksum_mismatch` is the audited operator override (RULES §1.5)."""
     enterprise = Enterprise()
@@ -195,7 +195,7 @@ def enterprise_update(
     parks: Iterable[Park] | None = None,
     tags: Iterable[str] | None = None,
     accept_checksum_mismatch: bool = False,
-    **fields: Any,
+    **fields: object,
 ) -> Enterprise:
     # Lock the row so two officers editing at once cannot interleave their derived columns.
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
@@ -296,7 +296,7 @@ def _normalise_contact(contact: Contact) -> None:
 
 
 @transaction.atomic
-def contact_create(*, enterprise: Enterprise, actor: User | None, **fields: Any) -> Contact:
+def contact_create(*, enterprise: Enterprise, actor: User | None, **fields: object) -> Contact:
     contact = Contact(enterprise=enterprise)
     _assign(contact, fields, CONTACT_EDITABLE_FIELDS)
     _normalise_contact(contact)
@@ -315,7 +315,7 @@ def contact_create(*, enterprise: Enterprise, actor: User | None, **fields: Any)
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, actor: User | None, **fields: Any) -> Contact:
+def contact_update(*, contact: Contact, actor: User | None, **fields: object) -> Contact:
     contact = Contact.objects.select_for_update().select_related("enterprise").get(pk=contact.pk)
     if contact.erased_at is not None:
         raise ValidationError(_("该联系人的个人信息已删除，不能再修改"), code="erased")

@@ -40,7 +40,7 @@ class EnterpriseListView(FilteredListView):
         # The pool is operator-wide: every staff member reads every profile; personal data is scoped elsewhere.
         return selectors.enterprise_list(user=self.request.user)
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_change"] = has_capability(self.request.user, Capability.CHANGE_ENTERPRISE)
         context["can_import"] = has_capability(self.request.user, Capability.IMPORT_DATA)
@@ -55,7 +55,9 @@ class EnterpriseDetailView(StaffRequiredMixin, View):
         unmasked = selectors.contact_details_visible(request.user, enterprise)
         if unmasked:
             # Recorded in this request, in its own transaction, before the numbers are sent.
-            services.contacts_record_view(contacts=contacts, actor=request.user, remote_addr=client_ip(request) or None)  # type: ignore[arg-type]
+            services.contacts_record_view(
+                contacts=contacts, actor=acting_user(request), remote_addr=client_ip(request) or None
+            )
         return render(
             request,
             "enterprises/enterprise_detail.html",
@@ -113,7 +115,7 @@ class EnterpriseFormView(StaffRequiredMixin, View):
             try:
                 if enterprise is None:
                     enterprise = services.enterprise_create(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=acting_user(request),
                         parks=parks,
                         tags=kwargs["tags"],
                         accept_checksum_mismatch=kwargs["accept"],
@@ -123,7 +125,7 @@ class EnterpriseFormView(StaffRequiredMixin, View):
                 else:
                     enterprise = services.enterprise_update(
                         enterprise=enterprise,
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=acting_user(request),
                         parks=parks,
                         tags=kwargs["tags"],
                         accept_checksum_mismatch=kwargs["accept"],
@@ -152,7 +154,7 @@ class ContactCreateView(StaffRequiredMixin, View):
         form = ContactForm(request.POST)
         if form.is_valid():
             try:
-                services.contact_create(enterprise=enterprise, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+                services.contact_create(enterprise=enterprise, actor=acting_user(request), **form.cleaned_data)
                 messages.success(request, _("已添加联系人"))
                 return redirect("enterprises:enterprise_detail", pk=enterprise.pk)
             except ValidationError as exc:
@@ -175,7 +177,7 @@ class ContactCreateView(StaffRequiredMixin, View):
 class ContactEraseView(StaffRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         contact = _contact_for(request, pk)
-        services.contact_erase(contact=contact, actor=request.user)  # type: ignore[arg-type]
+        services.contact_erase(contact=contact, actor=acting_user(request))
         messages.success(request, _("已删除该联系人的个人信息"))
         return redirect("enterprises:enterprise_detail", pk=contact.enterprise_id)
 
@@ -183,7 +185,7 @@ class ContactEraseView(StaffRequiredMixin, View):
 class ContactExportView(StaffRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         contact = _contact_for(request, pk)
-        data = services.contact_export(contact=contact, actor=request.user)  # type: ignore[arg-type]
+        data = services.contact_export(contact=contact, actor=acting_user(request))
         response = HttpResponse(
             json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
         )
@@ -215,7 +217,9 @@ class ImportView(StaffRequiredMixin, View):
         if not form.is_valid():
             return self._render(request, form, status=400)
         upload = form.cleaned_data["file"]
-        job = importing.create_job(upload=upload, name=upload.name, mode=form.cleaned_data["mode"], actor=request.user)  # type: ignore[arg-type]
+        job = importing.create_job(
+            upload=upload, name=upload.name, mode=form.cleaned_data["mode"], actor=acting_user(request)
+        )
         enqueue(job)
         return redirect("enterprises:import_detail", pk=job.pk)
 

@@ -14,6 +14,7 @@ from parkos.accounts.choices import Role
 from parkos.incubation import eligibility, lifecycle, milestones, selectors
 from parkos.incubation.choices import IncubationStage, RequestStatus
 from parkos.incubation.models import ACTIVE_STAGES, OPEN_REQUEST_STATUSES, Notification, ServiceRequest
+from parkos.parks.models import Park
 from parkos.web.dashboard import Widget, register
 
 STAGE_TRACK = (
@@ -28,7 +29,7 @@ STAGE_TRACK = (
 
 
 @register({Role.ENTERPRISE_USER})
-def tenant_widgets(user: Any, active_park: Any) -> list[Widget]:
+def tenant_widgets(user: Any, active_park: Park | None) -> list[Widget]:
     if not user.enterprise_id:
         return []
     enterprise = user.enterprise
@@ -106,7 +107,7 @@ def _policy_widget(enterprise_id: int, park_id: int) -> Widget | None:
 
 
 @register({Role.OPERATOR_ADMIN, Role.PARK_MANAGER, Role.SERVICES_OFFICER})
-def incubation_widgets(user: Any, active_park: Any) -> list[Widget]:
+def incubation_widgets(user: Any, active_park: Park | None) -> list[Widget]:
     park_ids = [active_park.pk] if active_park is not None else visible_park_ids(user)
     today = timezone.localdate()
     stages = selectors.stage_counts(park_ids)
@@ -145,7 +146,7 @@ def incubation_widgets(user: Any, active_park: Any) -> list[Widget]:
 
 
 @register()
-def notification_widget(user: Any, active_park: Any) -> list[Widget]:
+def notification_widget(user: Any, active_park: Park | None) -> list[Widget]:
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     count = unread.count()
     if not count:
@@ -162,12 +163,12 @@ def notification_widget(user: Any, active_park: Any) -> list[Widget]:
 
 
 @register({Role.ENTERPRISE_USER})
-def tenant_notification_widget(user: Any, active_park: Any) -> list[Widget]:
+def tenant_notification_widget(user: Any, active_park: Park | None) -> list[Widget]:
     return notification_widget(user, active_park)
 
 
 @register()
-def review_widget(user: Any, active_park: Any) -> list[Widget]:
+def review_widget(user: Any, active_park: Park | None) -> list[Widget]:
     pending = list(selectors.reviews_pending_for(user)[:6])
     if not pending:
         return []

@@ -55,14 +55,15 @@ from parkos.incubation.models import (
     ServiceProvider,
     ServiceRequest,
 )
+from parkos.innovation.choices import MilestoneKind
+from parkos.innovation.models import Milestone
 from parkos.leasing import services as leasing_services
 from parkos.leasing.choices import ContractStatus
 from parkos.leasing.models import Contract
 from parkos.leasing.schedule import term_end
 from parkos.parks.choices import Occupancy
 from parkos.parks.models import Park, Unit
-from parkos.statistics.choices import MilestoneKind
-from parkos.statistics.models import Milestone, MonthlyReport
+from parkos.statistics.models import MonthlyReport
 
 SEED = 1818
 FLAGSHIP = "CQ-BIO-01"
@@ -253,12 +254,13 @@ def _records(
             )
         records.append(record)
     # Two recognised as 高新技术企业 after admission: graduation candidates.
-    for record in records[20:22]:
+    for number, record in enumerate(records[20:22], start=1):
         Milestone.objects.create(
             park=park,
             enterprise=record.enterprise,
             kind=MilestoneKind.HIGH_TECH,
             on=min(today, record.admitted_on + datetime.timedelta(days=600)),
+            certificate_number=f"GR20255100{number:04d}",
             note="高新技术企业证书",
         )
     # One older enterprise graduated, one left: they stay in the cohort figures.

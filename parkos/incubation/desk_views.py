@@ -54,7 +54,7 @@ class RequestListView(FilteredListView):
     def get_queryset(self) -> QuerySet[ServiceRequest]:
         return super().get_queryset().select_related("enterprise", "offering", "assignee")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_manage"] = can_manage(self.request)
         context["now"] = timezone.now()
@@ -288,7 +288,7 @@ class OfferingFormView(ServiceFormView):
     def park_of(self, obj: Any, form: Any) -> Any:
         return obj.park if obj is not None else form.cleaned_data["park"]
 
-    def save(self, form: Any, obj: Any) -> ServiceOffering:
+    def save(self, form: Any, obj: ServiceOffering | None) -> ServiceOffering:
         return desk.offering_save(offering=form.instance, actor=acting_user(self.request))
 
     def success_url(self, obj: Any) -> str:
@@ -319,7 +319,7 @@ class ProviderFormView(ServiceFormView):
     def park_of(self, obj: Any, form: Any) -> Any:
         return obj.park if obj is not None else form.cleaned_data["park"]
 
-    def save(self, form: Any, obj: Any) -> ServiceProvider:
+    def save(self, form: Any, obj: ServiceProvider | None) -> ServiceProvider:
         return desk.provider_save(
             provider=form.instance, actor=acting_user(self.request), members=list(form.cleaned_data["members"])
         )

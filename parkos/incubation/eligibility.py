@@ -11,8 +11,8 @@ a few queries, and `scan` evaluates every scheme over all of them. The rules (RU
 3. An enterprise qualifies when every criterion of the scheme holds, and "misses one" when exactly one
    fails; that criterion is named. A scheme without criteria is open to every enterprise.
 
-`scan` is set arithmetic: each distinct criterion is evaluated once over all enterprises (the set of
-those failing it), so 20,000 enterprises × 30 schemes cost one pass per distinct criterion.
+`scan` is set arithmetic on bit masks: each distinct criterion is evaluated once over all enterprises
+(the set of those failing it), so 20,000 enterprises × 30 schemes cost one pass per distinct criterion.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import compress
 from operator import attrgetter
 from typing import Any, Final
 
@@ -84,8 +85,12 @@ def _items(value: str) -> list[str]:
     return [item for item in _SEPARATORS.split(value.strip()) if item]
 
 
-def _digits(code: str) -> str:
-    return "".join(ch for ch in code if ch.isdigit())
+_NON_DIGITS: Final = re.compile(r"\D")
+
+
+def digits(code: str) -> str:
+    """An industry code's digits (C2761 → 2761); most codes are stored as digits already."""
+    return code if code.isdigit() else _NON_DIGITS.sub("", code)
 
 
 def _stage_key(item: str) -> str | None:
@@ -142,7 +147,7 @@ def criterion_problem(fact: str, operator: str, value: str) -> str | None:
     if fact == EligibilityFact.INDUSTRY:
         if operator != CriterionOperator.PREFIX:
             return _("行业条件须选择“属于以下行业（代码前缀）”")
-        prefixes = [_digits(item) for item in _items(value)]
+        prefixes = [digits(item) for item in _items(value)]
         if not prefixes or not all(prefixes):
             return _("请填写行业代码前缀，如 27、358（多个用逗号分隔）")
         return None
@@ -162,7 +167,7 @@ def _normal(fact: str, operator: str, value: str) -> tuple[str, object]:
         threshold = Decimal(value.strip())
         return str(threshold), threshold
     if fact == EligibilityFact.INDUSTRY:
-        prefixes = tuple(sorted({_digits(item) for item in _items(value)}))
+        prefixes = tuple(sorted({digits(item) for item in _items(value)}))
         return ",".join(prefixes), prefixes
     stages = frozenset(key for item in _items(value) if (key := _stage_key(item)) is not None)
     return ",".join(sorted(stages)), stages
@@ -173,28 +178,25 @@ def _missing(fact: str, value: object) -> bool:
     return value is None or (fact == EligibilityFact.INDUSTRY and not value)
 
 
-Known = Sequence[tuple[int, Any]]
-
-
-def _failing(fact: str, operator: str, argument: Any, known: Known) -> set[int]:
-    """The enterprises among `known` (id, value — the fact present) that fail the criterion.
+def _failing(fact: str, operator: str, argument: Any, values: Sequence[Any]) -> list[bool]:
+    """For each value, whether it fails the criterion; a missing value fails (`_missing`, inlined).
 
     The one statement of every rule: a single enterprise is checked with a one-element column, the
     scan with the whole column, each as one comprehension (no call per enterprise).
     """
     if fact in BOOLEAN_FACTS:
-        return {e for e, v in known if bool(v) is not argument}
+        return [bool(v) is not argument for v in values]
     if fact in NUMERIC_FACTS:
         if operator == CriterionOperator.GTE:
-            return {e for e, v in known if not v >= argument}
+            return [v is None or not v >= argument for v in values]
         if operator == CriterionOperator.LTE:
-            return {e for e, v in known if not v <= argument}
+            return [v is None or not v <= argument for v in values]
         if operator == CriterionOperator.GT:
-            return {e for e, v in known if not v > argument}
-        return {e for e, v in known if not v < argument}
+            return [v is None or not v > argument for v in values]
+        return [v is None or not v < argument for v in values]
     if fact == EligibilityFact.INDUSTRY:
-        return {e for e, v in known if not v.startswith(argument)}
-    return {e for e, v in known if v not in argument}
+        return [not v or not v.startswith(argument) for v in values]
+    return [v is None or v not in argument for v in values]
 
 
 @dataclass(frozen=True)
@@ -224,10 +226,7 @@ class Rule:
         value = facts.value(self.fact)
         if _missing(self.fact, value):
             return None
-        return not _failing(self.fact, self.operator, self.argument, [(facts.enterprise_id, value)])
-
-    def failing(self, known: Known) -> set[int]:
-        return _failing(self.fact, self.operator, self.argument, known)
+        return not _failing(self.fact, self.operator, self.argument, [value])[0]
 
 
 @dataclass(frozen=True)
@@ -245,50 +244,76 @@ class NearMiss:
     missing_data: bool
 
 
+# Sets of enterprises are bit masks over the scan's population (bit i: the i-th enterprise): a union
+# or difference over 20,000 enterprises is then a few hundred machine words, not a hash-set walk.
+_TO_DIGITS: Final = bytes.maketrans(b"\x00\x01", b"01")
+_FROM_DIGITS: Final = bytes.maketrans(b"01", b"\x00\x01")
+
+
+def _mask(flags: list[bool]) -> int:
+    """The bit mask with bit i set where flags[i] is true."""
+    return int(bytes(reversed(flags)).translate(_TO_DIGITS) or b"0", 2)
+
+
+def _members(population: Sequence[int], mask: int) -> list[int]:
+    """The enterprises of the population whose bit is set in the mask, in population order."""
+    return list(compress(population, bin(mask)[:1:-1].encode().translate(_FROM_DIGITS)))
+
+
 @dataclass(frozen=True)
 class SchemeResult:
-    """Who qualifies, and per rule who misses only that one (and of them, who lacks the fact)."""
+    """Who qualifies, and per rule who misses only that one (and of them, who lacks the fact).
+
+    Held as bit masks over `population` (shared by every scheme of a scan): counts cost nothing, the
+    enterprises are listed on demand.
+    """
 
     scheme_id: int
-    qualified: frozenset[int]
-    misses: tuple[frozenset[int], ...]
-    unknown: tuple[frozenset[int], ...]
+    population: Sequence[int]
+    qualified_mask: int
+    miss_masks: tuple[int, ...]
+    unknown_masks: tuple[int, ...]
+
+    @property
+    def qualified_count(self) -> int:
+        return self.qualified_mask.bit_count()
+
+    @property
+    def qualified(self) -> frozenset[int]:
+        return frozenset(_members(self.population, self.qualified_mask))
 
     @property
     def near_miss_count(self) -> int:
-        return sum(len(m) for m in self.misses)
+        return sum(m.bit_count() for m in self.miss_masks)
 
     @property
     def near_misses(self) -> list[NearMiss]:
-        return [
-            NearMiss(enterprise_id, index, enterprise_id in self.unknown[index])
-            for index, missing in enumerate(self.misses)
-            for enterprise_id in sorted(missing)
-        ]
+        found: list[NearMiss] = []
+        for index, (missing, unknown) in enumerate(zip(self.miss_masks, self.unknown_masks, strict=True)):
+            lacking = set(_members(self.population, missing & unknown))
+            found.extend(
+                NearMiss(enterprise_id, index, enterprise_id in lacking)
+                for enterprise_id in sorted(_members(self.population, missing))
+            )
+        return found
 
 
 @dataclass
 class _Columns:
-    """Each fact of every enterprise as a column, the missing ones set apart (built once per scan)."""
+    """Each fact of every enterprise as a column, and the mask of those lacking it (built once per scan)."""
 
     facts: Sequence[EnterpriseFacts]
-    known: dict[str, Known] = field(default_factory=dict)
-    unknown: dict[str, frozenset[int]] = field(default_factory=dict)
-    ids: list[int] = field(init=False)
+    values: dict[str, list[Any]] = field(default_factory=dict)
+    unknown: dict[str, int] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        self.ids = [f.enterprise_id for f in self.facts]
-
-    def of(self, fact: str) -> tuple[Known, frozenset[int]]:
-        if fact not in self.known:
-            pairs = list(zip(self.ids, map(attrgetter(_ATTRIBUTES[fact]), self.facts), strict=True))
+    def of(self, fact: str) -> tuple[list[Any], int]:
+        if fact not in self.values:
+            column = self.values[fact] = list(map(attrgetter(_ATTRIBUTES[fact]), self.facts))
             if fact == EligibilityFact.INDUSTRY:  # `_missing`, inlined: one call per enterprise costs more
-                self.known[fact] = [(e, v) for e, v in pairs if v]
-                self.unknown[fact] = frozenset(e for e, v in pairs if not v)
+                self.unknown[fact] = _mask([not v for v in column])
             else:
-                self.known[fact] = [(e, v) for e, v in pairs if v is not None]
-                self.unknown[fact] = frozenset(e for e, v in pairs if v is None)
-        return self.known[fact], self.unknown[fact]
+                self.unknown[fact] = _mask([v is None for v in column])
+        return self.values[fact], self.unknown[fact]
 
 
 def scan(facts: Sequence[EnterpriseFacts], schemes: Iterable[SchemeRules]) -> dict[int, SchemeResult]:
@@ -298,29 +323,32 @@ def scan(facts: Sequence[EnterpriseFacts], schemes: Iterable[SchemeRules]) -> di
     2. Per scheme: qualified = all − ∪ failing; misses rule i = failing_i − ∪ failing_j (j ≠ i), with
        the unions of the others taken from prefix and suffix unions (k rules: 2k set unions).
     """
-    everyone = frozenset(f.enterprise_id for f in facts)
+    population = tuple(f.enterprise_id for f in facts)
+    everyone = (1 << len(population)) - 1
     columns = _Columns(facts)
-    failing_by_key: dict[tuple[str, str, str], frozenset[int]] = {}
+    failing_by_key: dict[tuple[str, str, str], int] = {}
     results: dict[int, SchemeResult] = {}
     for scheme in schemes:
-        failing_sets: list[frozenset[int]] = []
-        unknown_sets: list[frozenset[int]] = []
+        failing_masks: list[int] = []
+        unknown_masks: list[int] = []
         for rule in scheme.rules:
-            known, unknown = columns.of(rule.fact)
+            values, unknown = columns.of(rule.fact)
             failing = failing_by_key.get(rule.key)
             if failing is None:
-                failing = failing_by_key[rule.key] = unknown | rule.failing(known)
-            failing_sets.append(failing)
-            unknown_sets.append(unknown)
-        prefix: list[frozenset[int]] = [frozenset()]
-        for failing in failing_sets:
+                failing = failing_by_key[rule.key] = _mask(_failing(rule.fact, rule.operator, rule.argument, values))
+            failing_masks.append(failing)
+            unknown_masks.append(unknown)
+        prefix = [0]
+        for failing in failing_masks:
             prefix.append(prefix[-1] | failing)
-        suffix: list[frozenset[int]] = [frozenset()]
-        for failing in reversed(failing_sets):
+        suffix = [0]
+        for failing in reversed(failing_masks):
             suffix.append(suffix[-1] | failing)
         suffix.reverse()
-        misses = tuple(failing_sets[i] - (prefix[i] | suffix[i + 1]) for i in range(len(failing_sets)))
-        results[scheme.scheme_id] = SchemeResult(scheme.scheme_id, everyone - prefix[-1], misses, tuple(unknown_sets))
+        misses = tuple(failing_masks[i] & ~(prefix[i] | suffix[i + 1]) for i in range(len(failing_masks)))
+        results[scheme.scheme_id] = SchemeResult(
+            scheme.scheme_id, population, everyone & ~prefix[-1], misses, tuple(unknown_masks)
+        )
     return results
 
 

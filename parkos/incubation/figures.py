@@ -19,8 +19,8 @@ from decimal import Decimal
 from django.urls import reverse
 
 from parkos.statistics import kpi
-from parkos.statistics.narrative import ReportPeriod
-from parkos.statistics.selectors import load_rows, period_table, report_queryset
+from parkos.statistics.kpi.gather import load_rows, period_table
+from parkos.statistics.selectors import report_queryset
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def annual_figures(
         rnd = {e: t.current["rnd_spending"] for e, t in totals.items() if "rnd_spending" in t.current}
         employees = {e: t.current["employees"] for e, t in totals.items() if "employees" in t.current}
     else:
-        table = period_table(park_ids=park_ids, period=ReportPeriod(year))
+        table = period_table(park_ids=park_ids, period=kpi.ReportPeriod(year))
         revenue = table.column("current", "revenue")
         rnd = table.column("current", "rnd_spending")
         employees = table.column("current", "employees")

@@ -54,7 +54,7 @@ class MultipleFileField(forms.FileField):
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
 
-    def clean(self, data: Any, initial: Any = None) -> Any:
+    def clean(self, data: object, initial: Any = None) -> Any:
         single = super().clean
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data]
@@ -64,12 +64,12 @@ class MultipleFileField(forms.FileField):
 class PrefixListField(forms.CharField):
     """GB/T 4754 code prefixes typed as "27, 358"; stored as a list of digit strings."""
 
-    def prepare_value(self, value: Any) -> Any:
+    def prepare_value(self, value: object) -> Any:
         if isinstance(value, list):
             return ", ".join(value)
         return value
 
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+    def to_python(self, value: object) -> list[str]:  # type: ignore[override]
         text = super().to_python(value) or ""
         items = [
             item.strip().upper().lstrip("ABCDEFGHIJKLMNOPQRST")
@@ -81,7 +81,7 @@ class PrefixListField(forms.CharField):
         return items
 
 
-class ProgrammeForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProgrammeForm(forms.ModelForm[Programme]):
     extended_industry_prefixes = PrefixListField(label=_("特定领域行业代码前缀"), required=False)
     entry_industry_prefixes = PrefixListField(label=_("准入行业代码前缀"), required=False, help_text=_("为空表示不限"))
 
@@ -107,14 +107,14 @@ class CriterionForm(forms.Form):
 RubricFormSet = forms.formset_factory(CriterionForm, extra=2, can_delete=True)
 
 
-class IntakeForm(forms.ModelForm):  # type: ignore[type-arg]
+class IntakeForm(forms.ModelForm[Intake]):
     class Meta:
         model = Intake
         fields = ("name", "year", "opens_on", "closes_on")
         widgets = {"opens_on": DATE, "closes_on": DATE}
 
 
-class MeetingForm(forms.ModelForm):  # type: ignore[type-arg]
+class MeetingForm(forms.ModelForm[ReviewMeeting]):
     class Meta:
         model = ReviewMeeting
         fields = ("held_on", "title", "attendees", "minutes")
@@ -355,7 +355,7 @@ class ExitForm(forms.Form):
     note = forms.CharField(label=_("说明"), max_length=300, required=False)
 
 
-class AnnualReturnForm(forms.ModelForm):  # type: ignore[type-arg]
+class AnnualReturnForm(forms.ModelForm[AnnualReturn]):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
 
     class Meta:
@@ -451,7 +451,7 @@ class RatingForm(forms.Form):
     comment = forms.CharField(label=_("评价"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class OfferingForm(forms.ModelForm):  # type: ignore[type-arg]
+class OfferingForm(forms.ModelForm[ServiceOffering]):
     class Meta:
         model = ServiceOffering
         fields = (
@@ -469,7 +469,7 @@ class OfferingForm(forms.ModelForm):  # type: ignore[type-arg]
             park_field.disabled = True
 
 
-class ProviderForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProviderForm(forms.ModelForm[ServiceProvider]):
     members = forms.ModelMultipleChoiceField(
         label=_("受理人员"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -493,7 +493,7 @@ class ProviderForm(forms.ModelForm):  # type: ignore[type-arg]
 # --- Schemes -------------------------------------------------------------------------------------------
 
 
-class SchemeForm(forms.ModelForm):  # type: ignore[type-arg]
+class SchemeForm(forms.ModelForm[Scheme]):
     class Meta:
         model = Scheme
         fields = (

@@ -1,10 +1,9 @@
 """Enterprise milestones as incubation reads them: the one place that knows where milestones live.
 
-Milestones (高新技术企业 recognition, listing, 专精特新, financing, acquisition) are moving from
-`parkos.statistics` into the `innovation` app. Until that lands they are read here from
-`parkos.statistics.models.Milestone` (kinds: listing, high_tech, other) together with the facts the
-enterprise record itself keeps (the 高新 flag, 专精特新 qualifications, listing status); switching the
-source is this module alone. Everything returned is a plain `MilestoneFact`.
+Milestones (高新技术企业 recognition, listing, 专精特新, financing, patents) live in the `innovation`
+app (`parkos.innovation.models.Milestone`); they are read here together with the facts the
+enterprise record itself keeps (the 高新 flag, 专精特新 qualifications, listing status). Everything
+returned is a plain `MilestoneFact`.
 """
 
 from __future__ import annotations
@@ -20,8 +19,8 @@ from django.urls import reverse
 
 from parkos.enterprises.choices import ListingStatus, Qualification
 from parkos.enterprises.models import Enterprise
-from parkos.statistics.choices import MilestoneKind
-from parkos.statistics.models import Milestone
+from parkos.innovation.choices import MilestoneKind
+from parkos.innovation.models import Milestone
 
 HIGH_TECH: Final = "high_tech"
 LISTING: Final = "listing"
@@ -32,7 +31,13 @@ OTHER: Final = "other"
 
 #: A 高新技术企业 certificate is valid for three years (国科发火〔2016〕32号 §10).
 HIGH_TECH_VALID_YEARS: Final = 3
-_KINDS: Final[dict[str, str]] = {MilestoneKind.HIGH_TECH: HIGH_TECH, MilestoneKind.LISTING: LISTING}
+_KINDS: Final[dict[str, str]] = {
+    MilestoneKind.HIGH_TECH: HIGH_TECH,
+    MilestoneKind.LISTING: LISTING,
+    MilestoneKind.SPECIALISED: SPECIALISED,
+    MilestoneKind.LITTLE_GIANT: SPECIALISED,
+    MilestoneKind.FINANCING: FINANCING,
+}
 _SPECIALISED_QUALIFICATIONS: Final = frozenset({Qualification.SPECIALISED, Qualification.LITTLE_GIANT})
 #: Enterprise ids: a list, or a queryset of ids (for scopes of tens of thousands).
 Ids = Collection[int] | QuerySet[Any]
@@ -74,16 +79,16 @@ def milestones_of(enterprise_ids: Ids) -> dict[int, list[MilestoneFact]]:
     rows = (
         Milestone.objects.filter(_among("enterprise_id", enterprise_ids))
         .order_by("on", "pk")
-        .values_list("enterprise_id", "kind", "on", "note", "exchange")
+        .values_list("enterprise_id", "kind", "on", "note", "exchange", "amount")
     )
-    for enterprise_id, kind, on, note, exchange in rows:
+    for enterprise_id, kind, on, note, exchange, amount in rows:
         label = str(MilestoneKind(kind).label) if kind in MilestoneKind.values else kind
         if exchange:
             label = f"{label}（{ListingStatus(exchange).label}）" if exchange in ListingStatus.values else label
         if note:
             label = f"{label}：{note}"
         result.setdefault(enterprise_id, []).append(
-            MilestoneFact(enterprise_id, _KINDS.get(kind, OTHER), on, label, None, _url(enterprise_id))
+            MilestoneFact(enterprise_id, _KINDS.get(kind, OTHER), on, label, amount, _url(enterprise_id))
         )
     return result
 

@@ -239,7 +239,7 @@ class EligibilityView(ParkScopedMixin, View):
         if park is not None:
             scan = selectors.eligibility_scan(park.pk, timezone.localdate())
             population = scan.population
-            rows = [(s, len(scan.results[s.pk].qualified), scan.results[s.pk].near_miss_count) for s in scan.schemes]
+            rows = [(s, scan.results[s.pk].qualified_count, scan.results[s.pk].near_miss_count) for s in scan.schemes]
         return render(
             request,
             "incubation/eligibility.html",

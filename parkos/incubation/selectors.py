@@ -11,6 +11,7 @@ place that knows where milestones live).
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ from parkos.incubation.models import (
 from parkos.leasing import selectors as leasing_selectors
 from parkos.leasing.hooks import RentSupport
 from parkos.leasing.schedule import next_term_start
+from parkos.parks.models import Park
 
 ZERO = Decimal(0)
 WAN = Decimal(10000)
@@ -432,7 +434,7 @@ class ChargeLine:
     occurred_on: datetime.date
 
 
-def chargeable_services(*, park: Any, start: datetime.date, end: datetime.date) -> list[ChargeLine]:
+def chargeable_services(*, park: Park, start: datetime.date, end: datetime.date) -> list[ChargeLine]:
     """Priced requests of a park resolved between `start` and `end` (inclusive), oldest first."""
     tz = timezone.get_current_timezone()
     rows = (
@@ -484,6 +486,7 @@ def park_population(park_id: int) -> QuerySet[Any, Any]:
     )
 
 
+@functools.lru_cache(maxsize=16384)  # a scan asks for the same few thousand day counts again and again
 def _years(days: int) -> Decimal:
     return (Decimal(days) / Decimal("365.25")).quantize(Decimal("0.01"))
 
@@ -520,7 +523,7 @@ def eligibility_facts(
                 specialised=state.specialised,
                 rd_intensity=facts.rnd_intensity if facts else None,
                 revenue_wan=facts.revenue / WAN if facts and facts.revenue is not None else None,
-                industry_code="".join(ch for ch in code if ch.isdigit()),
+                industry_code=eligibility.digits(code),
                 employees=facts.employees if facts and facts.employees is not None else employees,
                 age_years=_years((as_of - founded_on).days) if founded_on else None,
                 in_park_years=_years((as_of - since).days) if since and since <= as_of else None,
@@ -711,7 +714,7 @@ def _whole_months(start: datetime.date, end: datetime.date) -> int:
     return months
 
 
-def rent_support(enterprise: Enterprise, park: Any, start_on: datetime.date) -> RentSupport | None:
+def rent_support(enterprise: Enterprise, park: Park, start_on: datetime.date) -> RentSupport | None:
     """The rent support of the programme an enterprise is incubated in, for a lease starting on `start_on`.
 
     Counted from admission (RULES §13.3): a programme's "first 12 months free, the next 12 at half"

@@ -36,7 +36,7 @@ from parkos.web.views_generic import apply_validation_error
 class TenantMixin(LoginRequiredMixin):
     """Enterprise users linked to an enterprise only."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> Any:
         user = request.user
         if user.is_authenticated and not (
             getattr(user, "is_enterprise_user", False) and getattr(user, "enterprise_id", None)

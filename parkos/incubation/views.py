@@ -180,7 +180,7 @@ class ProgrammeFormView(ServiceFormView):
     def park_of(self, obj: Any, form: Any) -> Any:
         return obj.park if obj is not None else form.cleaned_data["park"]
 
-    def save(self, form: Any, obj: Any) -> Programme:
+    def save(self, form: Any, obj: Programme | None) -> Programme:
         return services.programme_save(programme=form.instance, actor=acting_user(self.request))
 
 
@@ -248,7 +248,7 @@ class IntakeCreateView(ProgrammeChildFormView):
     def title(self) -> str:
         return _("新建入孵批次")
 
-    def save(self, form: Any, obj: Any) -> Intake:
+    def save(self, form: Any, obj: Intake | None) -> Intake:
         intake: Intake = form.instance
         intake.programme = self.programme()
         return services.intake_save(intake=intake, actor=acting_user(self.request))
@@ -261,7 +261,7 @@ class MeetingCreateView(ProgrammeChildFormView):
     def title(self) -> str:
         return _("记录评审决策会议")
 
-    def save(self, form: Any, obj: Any) -> Any:
+    def save(self, form: Any, obj: Any | None) -> Any:
         data = form.cleaned_data
         return services.meeting_record(
             programme=self.programme(),
@@ -287,7 +287,7 @@ class ApplicationListView(FilteredListView):
         queryset: QuerySet[Application] = super().get_queryset()
         return queryset.select_related("programme", "intake").annotate(reviews_n=Count("reviews"))
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_manage"] = can_manage(self.request)
         context["counts"] = selectors.application_counts(requested_park_ids(self.request))
@@ -520,7 +520,7 @@ class RecordListView(FilteredListView):
     def get_queryset(self) -> QuerySet[IncubationRecord]:
         return super().get_queryset().select_related("enterprise", "programme", "intake")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         records = list(context["object_list"])
@@ -673,7 +673,7 @@ class EnterpriseFiguresView(StaffRequiredMixin, View):
 class NotificationListView(View):
     """One's own notifications (staff and tenants alike)."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return HttpResponseRedirect(reverse("accounts:login") + f"?next={request.path}")
         return super().dispatch(request, *args, **kwargs)

@@ -1,5 +1,50 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from parkos.innovation import views
 
 app_name = "innovation"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.OverviewView.as_view(), name="overview"),
+    path("projects/", views.ProjectListView.as_view(), name="project_list"),
+    path("projects/new/", views.ProjectFormView.as_view(), name="project_create"),
+    path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
+    path("projects/<int:pk>/edit/", views.ProjectFormView.as_view(), name="project_update"),
+    path("projects/<int:pk>/phase/", views.ProjectPhaseView.as_view(), name="project_phase"),
+    path("projects/<int:pk>/progress/", views.ProjectProgressView.as_view(), name="project_progress"),
+    path("projects/<int:pk>/photos/", views.ProjectPhotoAddView.as_view(), name="project_photo_add"),
+    path("projects/<int:pk>/issues/", views.ProjectIssueAddView.as_view(), name="project_issue_add"),
+    path("photos/<int:pk>/", views.ProjectPhotoView.as_view(), name="project_photo"),
+    path("issues/<int:pk>/close/", views.ProjectIssueCloseView.as_view(), name="project_issue_close"),
+    path("products/", views.ProductListView.as_view(), name="product_list"),
+    path("products/new/", views.ProductFormView.as_view(), name="product_create"),
+    path("products/<int:pk>/", views.ProductDetailView.as_view(), name="product_detail"),
+    path("products/<int:pk>/edit/", views.ProductUpdateView.as_view(), name="product_update"),
+    path("products/<int:pk>/stage/", views.ProductStageView.as_view(), name="product_stage"),
+    path("products/<int:pk>/partners/", views.ProductPartnerView.as_view(), name="product_partner"),
+    path("pipeline/", views.PipelineView.as_view(), name="pipeline"),
+    path("milestones/", views.MilestoneListView.as_view(), name="milestone_list"),
+    path("milestones/new/", views.MilestoneFormView.as_view(), name="milestone_create"),
+    path("milestones/<int:pk>/edit/", views.MilestoneFormView.as_view(), name="milestone_update"),
+    path("enterprises/<int:pk>/timeline/", views.EnterpriseTimelineView.as_view(), name="enterprise_timeline"),
+    path("cooperation/", views.CooperationView.as_view(), name="cooperation"),
+    path("cooperation/agreements/new/", views.AgreementCreateView.as_view(), name="agreement_create"),
+    path("cooperation/joint-projects/new/", views.JointProjectCreateView.as_view(), name="joint_project_create"),
+    path("cooperation/platforms/new/", views.PlatformCreateView.as_view(), name="platform_create"),
+    path("cooperation/platforms/<int:pk>/uses/", views.PlatformUseView.as_view(), name="platform_use"),
+    path("cooperation/transfers/new/", views.TechTransferCreateView.as_view(), name="transfer_create"),
+    path("institutions/", views.InstitutionListView.as_view(), name="institution_list"),
+    path("institutions/new/", views.InstitutionFormView.as_view(), name="institution_create"),
+    path("institutions/<int:pk>/", views.InstitutionDetailView.as_view(), name="institution_detail"),
+    path("institutions/<int:pk>/edit/", views.InstitutionFormView.as_view(), name="institution_update"),
+    path("institutions/<int:pk>/contacts/", views.InstitutionContactView.as_view(), name="institution_contact"),
+    path("import/", views.ImportView.as_view(), name="import"),
+    path("import/template.xlsx", views.ImportTemplateView.as_view(), name="import_template"),
+    path("import/jobs/<int:pk>/", views.ImportJobView.as_view(), name="import_job"),
+    path("portfolio/", views.PortfolioView.as_view(), name="portfolio"),
+    path("portfolio/new/", views.StakeCreateView.as_view(), name="stake_create"),
+    path("portfolio/<int:pk>/", views.StakeDetailView.as_view(), name="stake_detail"),
+    path("portfolio/<int:pk>/invest/", views.StakeInvestView.as_view(), name="stake_invest"),
+    path("portfolio/<int:pk>/mark/", views.StakeMarkView.as_view(), name="stake_mark"),
+    path("portfolio/<int:pk>/exit/", views.StakeExitView.as_view(), name="stake_exit"),
+]

@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from parkos.accounts.choices import Role
 from parkos.investment import selectors
 from parkos.investment.choices import PIPELINE, LeadStage
+from parkos.parks.models import Park
 from parkos.web.dashboard import Widget, register
 
 
 @register({Role.INVESTMENT_OFFICER, Role.PARK_MANAGER})
-def _pipeline_widgets(user: Any, active_park: Any) -> list[Widget]:
+def _pipeline_widgets(user: Any, active_park: Park | None) -> list[Widget]:
 
     leads = selectors.lead_list(user)
     if active_park is not None:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core import industry
+from parkos.core.forms import choose_from
 from parkos.core.units import mu_to_sqm
 from parkos.investment.choices import ActivityKind, AreaUnit, EiaCategory, LeadSource, LeadStage, SpaceKind, Tenure
 from parkos.investment.services import normalise_mobile
@@ -89,7 +90,9 @@ class RequirementFieldsMixin(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["industry_code"].choices = industry_choices()  # type: ignore[attr-defined]
+        industry = self.fields["industry_code"]
+        assert isinstance(industry, forms.ChoiceField)  # declared above
+        industry.choices = industry_choices()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -147,7 +150,7 @@ class PublicRequirementForm(RequirementFieldsMixin):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["park"].queryset = Park.objects.active().order_by("city", "name")  # type: ignore[attr-defined]
+        choose_from(self, "park", Park.objects.active().order_by("city", "name"))
         self.fields["industry_code"].required = True
         self.fields["industry_code"].error_messages["required"] = _("请选择用途（所属行业）")
 
@@ -214,8 +217,8 @@ class LeadForm(RequirementFieldsMixin):
     def __init__(self, *args: Any, parks: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         visible = parks if parks is not None else Park.objects.none()
-        self.fields["park"].queryset = visible  # type: ignore[attr-defined]
-        self.fields["preferred_parks"].queryset = Park.objects.active().order_by("city", "name")  # type: ignore[attr-defined]
+        choose_from(self, "park", visible)
+        choose_from(self, "preferred_parks", Park.objects.active().order_by("city", "name"))
 
     def clean_contact_mobile(self) -> str:
 

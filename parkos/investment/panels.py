@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from parkos.enterprises.models import Enterprise
 from parkos.investment import selectors
 from parkos.web.panels import Panel, PanelRow, register
 
@@ -14,7 +15,7 @@ PANEL_ROWS = 5
 
 
 @register("leads")
-def leads_panel(enterprise: Any, user: Any) -> Panel | None:
+def leads_panel(enterprise: Enterprise, user: Any) -> Panel | None:
     leads = list(selectors.lead_list(user).filter(enterprise=enterprise).order_by("-pk")[:PANEL_ROWS])
     if not leads:
         return None

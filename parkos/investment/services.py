@@ -339,7 +339,7 @@ def lead_create(
 
 
 @transaction.atomic
-def lead_update(*, lead: Lead, actor: User | None, **fields: Any) -> Lead:
+def lead_update(*, lead: Lead, actor: User | None, **fields: object) -> Lead:
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     before = snapshot(lead)
     unknown = set(fields) - set(LEAD_EDITABLE_FIELDS)
@@ -367,7 +367,7 @@ def requirement_update(
     actor: User | None,
     processes: Sequence[dict[str, Any]] | None = None,
     preferred_parks: Iterable[Park] | None = None,
-    **fields: Any,
+    **fields: object,
 ) -> Requirement:
     requirement, _created = Requirement.objects.select_for_update().get_or_create(lead=lead)
     before = snapshot(requirement)

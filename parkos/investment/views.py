@@ -21,6 +21,7 @@ from parkos.accounts.access import (
     scope_to_parks,
     visible_parks,
 )
+from parkos.accounts.middleware import active_park
 from parkos.core.client_ip import client_ip
 from parkos.enterprises.models import Enterprise
 from parkos.investment import ratelimit, selectors, services
@@ -50,7 +51,7 @@ class LeadListView(FilteredListView):
     def get_queryset(self) -> QuerySet[Lead]:
         return super().get_queryset().select_related("park", "officer", "requirement")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(
             can_manage=has_capability(self.request.user, Capability.MANAGE_LEADS),
@@ -64,8 +65,8 @@ class LeadBoardView(ParkScopedMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         leads = selectors.lead_list(request.user)
-        if getattr(request, "active_park", None) is not None:
-            leads = leads.filter(park=request.active_park)  # type: ignore[attr-defined]
+        if (park := active_park(request)) is not None:
+            leads = leads.filter(park=park)
         if request.GET.get("mine"):
             leads = leads.filter(officer=request.user.pk)
         by_stage: dict[str, list[Lead]] = {s.value: [] for s in PIPELINE}
@@ -92,7 +93,7 @@ class LeadDetailView(ScopedDetailView):
     def get_queryset(self) -> QuerySet[Lead]:
         return super().get_queryset().select_related("park", "officer", "enterprise", "requirement")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         lead: Lead = self.object
         requirement = Requirement.objects.filter(lead=lead).prefetch_related("preferred_parks").first()
@@ -191,7 +192,7 @@ class LeadCreateView(LeadFormView):
             requirement=form.requirement_fields(),
             processes=form.processes() or None,
             preferred_parks=list(data.get("preferred_parks") or []),
-            officer=acting_user(self.request) if self.request.user.role == "investment_officer" else None,  # type: ignore[union-attr]
+            officer=officer if (officer := acting_user(self.request)).role == "investment_officer" else None,
             **form.lead_fields(),
         )
 
@@ -291,8 +292,8 @@ class PipelineView(ParkScopedMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         leads = selectors.lead_list(request.user)
-        if getattr(request, "active_park", None) is not None:
-            leads = leads.filter(park=request.active_park)  # type: ignore[attr-defined]
+        if (park := active_park(request)) is not None:
+            leads = leads.filter(park=park)
         return render(
             request,
             "investment/pipeline.html",

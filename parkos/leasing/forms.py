@@ -8,11 +8,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from parkos.enterprises import credit_code
-from parkos.enterprises.models import Enterprise
+from parkos.enterprises.selectors import enterprise_by_reference
 from parkos.leasing.choices import ContractKind, TerminationReason
 from parkos.leasing.models import Contract
 from parkos.parks.models import LandParcel, Park, Unit
@@ -27,7 +25,7 @@ DRAFT_FIELDS = (
 )  # fmt: skip
 
 
-class ContractForm(forms.ModelForm):  # type: ignore[type-arg]
+class ContractForm(forms.ModelForm[Contract]):
     """Draft a contract: park, tenant (by name or credit code), units by code or a parcel, terms."""
 
     park = forms.ModelChoiceField(queryset=Park.objects.none(), label=_("园区"))
@@ -62,14 +60,10 @@ class ContractForm(forms.ModelForm):  # type: ignore[type-arg]
 
         value = self.cleaned_data["enterprise_ref"].strip()
         # A code as people type it ("9111 0000 …", full-width) is found like the stored one.
-        match = list(
-            Enterprise.objects.active()
-            .filter(Q(credit_code=credit_code.normalize(value)) | Q(name=value))
-            .order_by("pk")[:2]
-        )
-        if not match:
+        enterprise = enterprise_by_reference(value)
+        if enterprise is None:
             raise ValidationError(_("企业库中没有找到“%(v)s”，请先在企业库中建档") % {"v": value})
-        return match[0]
+        return enterprise
 
     def clean_rent_discount_rate(self) -> Decimal:
         return self.cleaned_data.get("rent_discount_rate") or Decimal(0)

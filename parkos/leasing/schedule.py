@@ -86,6 +86,7 @@ __all__ = [
     "PaymentPeriod",
     "RateStep",
     "ScheduleLine",
+    "billing_periods_starting",
     "contract_total",
     "generate_schedule",
     "monthly_accruals",
@@ -434,15 +435,46 @@ class ScheduleLine:
         return self.rent_amount + self.property_fee_amount
 
 
+def _billing_period(start: date, end: date, months: int, number: int) -> tuple[date, date] | None:
+    """The `number`-th (0-based) billing period of a lease from `start` to `end`, or None past the end."""
+    first_month = _month_index(start)
+    period_start = max(start, _first_day_of_month_index(first_month + number * months))
+    if period_start > end:
+        return None
+    next_period_start = _first_day_of_month_index(first_month + (number + 1) * months)
+    return period_start, min(end, next_period_start - ONE_DAY)
+
+
 def _billing_periods(terms: LeaseTerms) -> Iterator[tuple[date, date]]:
     months = terms.payment_period.months
-    first_month = _month_index(terms.start)
     for number in itertools.count():
-        period_start = max(terms.start, _first_day_of_month_index(first_month + number * months))
-        if period_start > terms.end:
+        period = _billing_period(terms.start, terms.end, months, number)
+        if period is None:
             return
-        next_period_start = _first_day_of_month_index(first_month + (number + 1) * months)
-        yield period_start, min(terms.end, next_period_start - ONE_DAY)
+        yield period
+
+
+def billing_periods_starting(
+    *, start: date, end: date, payment_period: PaymentPeriod | str, after: date, through: date
+) -> list[tuple[date, date]]:
+    """The billing periods (first and last day) of a lease that begin in (`after`, `through`].
+
+    The same periods as :func:`generate_schedule`, found by calendar arithmetic alone (no rent is
+    computed), so a bill run can ask thousands of leases which periods fall due in a month.
+    `start`/`end` are the lease's first and (effective) last day.
+    """
+    months = PaymentPeriod(payment_period).months
+    first_month = _month_index(start)
+    # The first period that could begin after `after`: periods begin on month indices first + k·n.
+    number = max(0, (_month_index(after) - first_month) // months)
+    periods: list[tuple[date, date]] = []
+    while True:
+        period = _billing_period(start, end, months, number)
+        if period is None or period[0] > through:
+            return periods
+        if period[0] > after:
+            periods.append(period)
+        number += 1
 
 
 def _plain(value: Decimal) -> str:

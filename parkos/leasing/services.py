@@ -219,7 +219,7 @@ def contract_create_draft(
     units: Sequence[Unit] = (),
     parcel: LandParcel | None = None,
     renewal_of: Contract | None = None,
-    **terms: Any,
+    **terms: object,
 ) -> Contract:
     """Draft a contract for some units of a park, or one parcel; nothing is occupied until signing."""
     unknown = set(terms) - set(TERM_FIELDS)
@@ -294,7 +294,7 @@ def _locked_contract(contract: Contract) -> Contract:
 
 
 @transaction.atomic
-def contract_update_draft(*, contract: Contract, actor: User | None, **terms: Any) -> Contract:
+def contract_update_draft(*, contract: Contract, actor: User | None, **terms: object) -> Contract:
     """Change the terms of a draft (signed contracts are changed only by termination or renewal)."""
     contract = _locked_contract(contract)
     if contract.status != ContractStatus.DRAFT:
@@ -464,7 +464,7 @@ def contract_renew(
     actor: User | None,
     end_on: datetime.date,
     rent_per_sqm_month: Decimal | None = None,
-    **terms: Any,
+    **terms: object,
 ) -> Contract:
     """Draft the renewal of a signed lease: same enterprise and spaces, from the day after it ends.
 

@@ -64,7 +64,7 @@ class ContractListView(FilteredListView):
     def get_queryset(self) -> QuerySet[Contract]:
         return selectors.contract_list(super().get_queryset()).distinct()
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.GET.get("format") == "xlsx":
             rows = self.get_queryset()[:20000]
             today = timezone.localdate()
@@ -85,7 +85,7 @@ class ContractListView(FilteredListView):
             )
         return super().get(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         context["rows"] = [(c, c.lifecycle_on(today, renewed=c.has_renewal)) for c in context["object_list"]]
@@ -101,7 +101,7 @@ class ContractDetailView(ScopedDetailView):
     def get_queryset(self) -> QuerySet[Contract]:
         return super().get_queryset().select_related("park", "enterprise", "renewal_of", "created_by")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
 
         context = super().get_context_data(**kwargs)
         contract: Contract = self.object
@@ -271,7 +271,7 @@ def _month_cell(index: int) -> Any:
 class RentRollView(ParkScopedMixin, TemplateView):
     template_name = "leasing/rent_roll.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         today = timezone.localdate()
         year = _int_param(request, "year", today.year, 2000, 2100)
         month = _int_param(request, "month", 0, 1, 12) or None
@@ -309,7 +309,7 @@ class OccupancyView(ParkScopedMixin, TemplateView):
 
     template_name = "leasing/occupancy.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         today = timezone.localdate()
         try:
             day = datetime.date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else today

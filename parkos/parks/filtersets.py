@@ -74,7 +74,7 @@ class SpaceFilterSet(FilterSet):
         choices=SpaceStatus.choices, method="filter_status", label=_("状态"), widget=forms.CheckboxSelectMultiple
     )
 
-    def noop(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+    def noop(self, queryset: QuerySet[Any], name: str, value: object) -> QuerySet[Any]:
         return queryset
 
     def _sqm(self, value: Decimal) -> Decimal:

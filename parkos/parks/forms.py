@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.forms import choose_from
 from parkos.parks.models import Building, Floor, LandParcel, Park, Unit
 from parkos.parks.policy import normalize_industry_codes
 
@@ -69,7 +70,7 @@ class UnitForm(forms.ModelForm[Unit]):
         super().__init__(*args, **kwargs)
         target = building or (self.instance.building if self.instance.pk else None)
         if target is not None:
-            self.fields["floor"].queryset = target.floors.order_by("-level")  # type: ignore[attr-defined]
+            choose_from(self, "floor", target.floors.order_by("-level"))
 
     class Meta:
         model = Unit

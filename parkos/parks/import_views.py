@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from parkos.accounts.access import Capability, has_capability, is_staff_member, scope_to_parks
+from parkos.accounts.access import Capability, acting_user, has_capability, is_staff_member, scope_to_parks
 from parkos.core.importing.forms import ImportFileField, goes_to_background
 from parkos.core.importing.jobs import enqueue
 from parkos.core.models import ImportJob
@@ -61,7 +61,7 @@ ERRORS_SESSION_KEY = "parks_import_errors"
 def staff_view[F: Callable[..., HttpResponseBase]](view: F) -> F:
     """Login (302 to the login page) and operator staff only (403 for enterprise users)."""
 
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         if not is_staff_member(request.user):
             raise PermissionDenied(_("该页面仅限园区工作人员访问。"))
         return view(request, *args, **kwargs)
@@ -116,7 +116,7 @@ def import_form(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         kind = form.cleaned_data.get("kind") or None
         if goes_to_background(upload):
-            job = importing.create_job(user=request.user, upload=upload, name=upload.name, kind=kind)  # type: ignore[arg-type]
+            job = importing.create_job(user=acting_user(request), upload=upload, name=upload.name, kind=kind)
             enqueue(job)
             return redirect("parks:import_job", pk=job.pk)
         result = import_inventory(

@@ -82,14 +82,14 @@ def _archive[M: models.Model](instance: M, *, actor: User | None) -> M:
 
 
 @transaction.atomic
-def park_create(*, actor: User | None, **fields: Any) -> Park:
+def park_create(*, actor: User | None, **fields: object) -> Park:
     park = Park()
     _assign(park, fields, PARK_EDITABLE_FIELDS)
     return _save(park, actor=actor, before=None)
 
 
 @transaction.atomic
-def park_update(*, park: Park, actor: User | None, **fields: Any) -> Park:
+def park_update(*, park: Park, actor: User | None, **fields: object) -> Park:
     park = Park.objects.select_for_update().get(pk=park.pk)
     before = snapshot(park)
     _assign(park, fields, PARK_EDITABLE_FIELDS)
@@ -115,14 +115,14 @@ def _sync_unit_fire_classes(building: Building) -> None:
 
 
 @transaction.atomic
-def building_create(*, actor: User | None, **fields: Any) -> Building:
+def building_create(*, actor: User | None, **fields: object) -> Building:
     building = Building()
     _assign(building, fields, BUILDING_EDITABLE_FIELDS)
     return _save(building, actor=actor, before=None)
 
 
 @transaction.atomic
-def building_update(*, building: Building, actor: User | None, **fields: Any) -> Building:
+def building_update(*, building: Building, actor: User | None, **fields: object) -> Building:
     building = Building.objects.select_for_update().get(pk=building.pk)
     before = snapshot(building)
     _assign(building, fields, BUILDING_EDITABLE_FIELDS)
@@ -147,14 +147,14 @@ def building_archive(*, building: Building, actor: User | None) -> Building:
 
 
 @transaction.atomic
-def floor_create(*, actor: User | None, **fields: Any) -> Floor:
+def floor_create(*, actor: User | None, **fields: object) -> Floor:
     floor = Floor()
     _assign(floor, fields, FLOOR_EDITABLE_FIELDS)
     return _save(floor, actor=actor, before=None)
 
 
 @transaction.atomic
-def floor_update(*, floor: Floor, actor: User | None, **fields: Any) -> Floor:
+def floor_update(*, floor: Floor, actor: User | None, **fields: object) -> Floor:
     floor = Floor.objects.select_for_update().select_related("building").get(pk=floor.pk)
     before = snapshot(floor)
     _assign(floor, fields, FLOOR_EDITABLE_FIELDS)
@@ -189,7 +189,7 @@ def _check_floor_capacity(unit: Unit) -> None:
 
 
 @transaction.atomic
-def unit_create(*, actor: User | None, **fields: Any) -> Unit:
+def unit_create(*, actor: User | None, **fields: object) -> Unit:
     unit = Unit()
     _assign(unit, fields, UNIT_EDITABLE_FIELDS)
     if unit.floor_id and not unit.building_id:
@@ -206,7 +206,7 @@ def unit_create(*, actor: User | None, **fields: Any) -> Unit:
 
 
 @transaction.atomic
-def unit_update(*, unit: Unit, actor: User | None, **fields: Any) -> Unit:
+def unit_update(*, unit: Unit, actor: User | None, **fields: object) -> Unit:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = snapshot(unit)
     _assign(unit, fields, UNIT_EDITABLE_FIELDS)
@@ -224,14 +224,14 @@ def unit_archive(*, unit: Unit, actor: User | None) -> Unit:
 
 
 @transaction.atomic
-def parcel_create(*, actor: User | None, **fields: Any) -> LandParcel:
+def parcel_create(*, actor: User | None, **fields: object) -> LandParcel:
     parcel = LandParcel()
     _assign(parcel, fields, PARCEL_EDITABLE_FIELDS)
     return _save(parcel, actor=actor, before=None)
 
 
 @transaction.atomic
-def parcel_update(*, parcel: LandParcel, actor: User | None, **fields: Any) -> LandParcel:
+def parcel_update(*, parcel: LandParcel, actor: User | None, **fields: object) -> LandParcel:
     parcel = LandParcel.objects.select_for_update().get(pk=parcel.pk)
     before = snapshot(parcel)
     _assign(parcel, fields, PARCEL_EDITABLE_FIELDS)

@@ -48,7 +48,7 @@ class ParkListView(FilteredListView):
     def get_queryset(self) -> QuerySet[Park]:
         return super().get_queryset().filter(archived_at__isnull=True)
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         parks = list(context["object_list"])
         kpis = selectors.park_kpis([p.pk for p in parks])
@@ -65,7 +65,7 @@ class ParkDetailView(ScopedDetailView):
     park_field = "pk"
     template_name = "parks/park_detail.html"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         park: Park = self.object
         context.update(
@@ -91,7 +91,7 @@ class BuildingDetailView(ScopedDetailView):
     def get_queryset(self) -> QuerySet[Building]:
         return super().get_queryset().select_related("park")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         building: Building = self.object
         plan = selectors.building_stacking_plan(building)
@@ -132,7 +132,7 @@ class UnitDetailView(ScopedDetailView):
     def get_queryset(self) -> QuerySet[Unit]:
         return selectors.unit_search(super().get_queryset())
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         unit: Unit = self.object
         context.update(
@@ -157,7 +157,7 @@ class ParcelDetailView(ScopedDetailView):
     def get_queryset(self) -> QuerySet[LandParcel]:
         return selectors.parcel_search(super().get_queryset())
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         parcel: LandParcel = self.object
         context.update(
@@ -200,7 +200,7 @@ class AvailabilityView(FilteredListView):
     def get_queryset(self) -> QuerySet[Unit]:
         return selectors.unit_search(super().get_queryset())
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["result_count"] = (
             context["paginator"].count if context.get("paginator") else len(context["object_list"])

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from parkos.portal.models import Article, ArticleImage, ArticleTag, SiteSettings
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     """View-only: writes go through the editor (/portal/editor/), which sanitises, audits and
     invalidates the public cache; the admin would do none of that."""
 
@@ -27,12 +27,12 @@ class ArticleAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ArticleTag)
-class ArticleTagAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ArticleTagAdmin(admin.ModelAdmin[ArticleTag]):
     search_fields = ["name"]
 
 
 @admin.register(ArticleImage)
-class ArticleImageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ArticleImageAdmin(admin.ModelAdmin[ArticleImage]):
     list_display = ["alt", "image", "width", "height", "created_at"]
 
 

@@ -29,7 +29,7 @@ PAGE_SIZE = 30
 class EditorMixin(StaffRequiredMixin):
     request: HttpRequest
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.user.is_authenticated:
             permissions.require_editor(request.user)
         return super().dispatch(request, *args, **kwargs)
@@ -70,7 +70,9 @@ class ArticleListView(EditorMixin, View):
 
 
 class ArticleFormView(EditorMixin, View):
-    def _form(self, request: HttpRequest, article: Article | None, data: Any = None, files: Any = None) -> ArticleForm:
+    def _form(
+        self, request: HttpRequest, article: Article | None, data: object = None, files: Any = None
+    ) -> ArticleForm:
         return ArticleForm(data, files, instance=article, parks=editor_parks(visible_park_ids(request.user)))
 
     def _render(self, request: HttpRequest, form: ArticleForm, article: Article | None) -> HttpResponse:
@@ -182,7 +184,7 @@ class ImageLibraryView(EditorMixin, View):
 
 
 class SiteSettingsView(EditorMixin, View):
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.user.is_authenticated and not permissions.can_edit_settings(request.user):
             raise PermissionDenied(_("只有运营管理员可以修改网站设置。"))
         return super().dispatch(request, *args, **kwargs)

@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.forms import choose_from
+from parkos.core.images import MAX_BYTES
 from parkos.parks.models import Park
-from parkos.portal.images import MAX_BYTES
 from parkos.portal.models import Article, SiteSettings
 from parkos.portal.services import ARTICLE_EDITABLE_FIELDS, SETTINGS_EDITABLE_FIELDS, clean_image_cached, parse_tags
 
@@ -25,7 +26,7 @@ def _checked_image(upload: UploadedFile[Any] | None) -> UploadedFile[Any] | None
     return upload
 
 
-class ArticleForm(forms.ModelForm):  # type: ignore[type-arg]
+class ArticleForm(forms.ModelForm[Article]):
     tags_text = forms.CharField(label=_("标签"), required=False, help_text=_("用逗号或空格分隔，如：生物医药 签约"))
     parks = forms.ModelMultipleChoiceField(
         queryset=Park.objects.none(),
@@ -50,7 +51,7 @@ class ArticleForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, parks: QuerySet[Park], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parks"].queryset = parks  # type: ignore[attr-defined]
+        choose_from(self, "parks", parks)
         if self.instance.pk:
             self.fields["tags_text"].initial = " ".join(t.name for t in self.instance.tags.all())
             self.fields["parks"].initial = list(self.instance.parks.values_list("pk", flat=True))
@@ -89,7 +90,7 @@ class ImageUploadForm(forms.Form):
         return _checked_image(self.cleaned_data.get("image"))
 
 
-class SiteSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+class SiteSettingsForm(forms.ModelForm[SiteSettings]):
     wechat_qr_upload = forms.FileField(
         label=_("微信二维码"),
         required=False,

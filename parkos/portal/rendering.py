@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-import markdown  # type: ignore[import-untyped]
+import markdown
 import nh3
 
 ALLOWED_TAGS: Final = frozenset(

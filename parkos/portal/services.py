@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 
 from parkos.core.audit import audit_record, model_changes, snapshot
+from parkos.core.images import clean_image
 from parkos.core.models import AuditAction
 from parkos.parks.models import Park
 from parkos.portal.choices import ArticleStatus
-from parkos.portal.images import clean_image
 from parkos.portal.models import SITE_SETTINGS_PK, Article, ArticleImage, ArticleTag, SiteSettings
 from parkos.portal.rendering import render_markdown
 
@@ -102,7 +102,7 @@ def article_create(
     tags: list[str] | None = None,
     parks: list[Park] | None = None,
     cover: UploadedFile[Any] | None = None,
-    **fields: Any,
+    **fields: object,
 ) -> Article:
     """A new draft; nothing is public until it is published."""
     article = Article(status=ArticleStatus.DRAFT, created_by=actor)
@@ -128,7 +128,7 @@ def article_update(
     tags: list[str] | None = None,
     parks: list[Park] | None = None,
     cover: UploadedFile[Any] | None = None,
-    **fields: Any,
+    **fields: object,
 ) -> Article:
     """Edit an article in any state; a published article changes on the site at once."""
     article = Article.objects.select_for_update().get(pk=article.pk)
@@ -148,7 +148,7 @@ def article_update(
     return article
 
 
-def _transition(article: Article, *, actor: User | None, allowed: set[str], **values: Any) -> Article:
+def _transition(article: Article, *, actor: User | None, allowed: set[str], **values: object) -> Article:
     locked = Article.objects.select_for_update().get(pk=article.pk)
     if locked.status not in allowed:
         raise ValidationError(
@@ -246,7 +246,7 @@ def image_upload(*, actor: User | None, upload: UploadedFile[Any], alt: str) -> 
 
 @transaction.atomic
 def site_settings_update(
-    *, actor: User | None, wechat_qr: UploadedFile[Any] | None = None, clear_wechat_qr: bool = False, **fields: Any
+    *, actor: User | None, wechat_qr: UploadedFile[Any] | None = None, clear_wechat_qr: bool = False, **fields: object
 ) -> SiteSettings:
     settings = SiteSettings.load()
     settings = SiteSettings.objects.select_for_update().get(pk=settings.pk)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -12,7 +13,7 @@ from parkos.portal.models import Article
 from parkos.portal.selectors import article_public_list
 
 
-class StaticSitemap(Sitemap):  # type: ignore[type-arg]
+class StaticSitemap(Sitemap[Any]):
     changefreq = "daily"
     priority = 0.8
 
@@ -23,7 +24,7 @@ class StaticSitemap(Sitemap):  # type: ignore[type-arg]
         return reverse(item)
 
 
-class ArticleSitemap(Sitemap):  # type: ignore[type-arg]
+class ArticleSitemap(Sitemap[Any]):
     changefreq = "weekly"
     priority = 0.6
     limit = 5000
@@ -35,7 +36,7 @@ class ArticleSitemap(Sitemap):  # type: ignore[type-arg]
         return item.updated_at
 
 
-class ParkSitemap(Sitemap):  # type: ignore[type-arg]
+class ParkSitemap(Sitemap[Any]):
     changefreq = "weekly"
     priority = 0.7
 

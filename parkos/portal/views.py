@@ -40,7 +40,7 @@ def _page(
     og_type: str = "website",
     og_image: str = "",
     canonical: str | None = None,
-    **context: Any,
+    **context: object,
 ) -> CachedPage:
     site = SiteSettings.load()
     absolute_image = request.build_absolute_uri(og_image) if og_image else ""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.choices import Role
 from parkos.incubation.selectors import tenant_park_id
+from parkos.parks.models import Park
 from parkos.portal.models import Article
 from parkos.web.dashboard import Widget, register
 
@@ -16,7 +17,7 @@ NOTICES = 5
 
 
 @register({Role.ENTERPRISE_USER})
-def tenant_notices_widget(user: Any, active_park: Any) -> list[Widget]:
+def tenant_notices_widget(user: Any, active_park: Park | None) -> list[Widget]:
     if not user.enterprise_id:
         return []
     park_id = tenant_park_id(user.enterprise)

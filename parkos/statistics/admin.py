@@ -1,13 +1,6 @@
 from django.contrib import admin
 
-from parkos.statistics.models import (
-    EnterpriseParkProfile,
-    Milestone,
-    MonthlyReport,
-    Product,
-    Project,
-    ProjectProgress,
-)
+from parkos.statistics.models import EnterpriseParkProfile, MonthlyReport
 
 
 @admin.register(MonthlyReport)
@@ -20,36 +13,4 @@ class MonthlyReportAdmin(admin.ModelAdmin[MonthlyReport]):
 @admin.register(EnterpriseParkProfile)
 class EnterpriseParkProfileAdmin(admin.ModelAdmin[EnterpriseParkProfile]):
     list_display = ("enterprise", "park", "land_area_sqm", "muju_category")
-    raw_id_fields = ("enterprise",)
-
-
-class ProjectProgressInline(admin.TabularInline[ProjectProgress, Project]):
-    model = ProjectProgress
-    extra = 0
-
-
-@admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin[Project]):
-    list_display = ("name", "park", "kind", "planned_investment", "started_on", "completed_on")
-    list_filter = ("kind", "park")
-    raw_id_fields = ("enterprise",)
-    inlines = (ProjectProgressInline,)
-
-
-@admin.register(ProjectProgress)
-class ProjectProgressAdmin(admin.ModelAdmin[ProjectProgress]):
-    list_display = ("project", "year", "month", "investment")
-
-
-@admin.register(Product)
-class ProductAdmin(admin.ModelAdmin[Product]):
-    list_display = ("name", "enterprise", "kind", "drug_category", "stage", "device_class", "device_number")
-    list_filter = ("kind", "stage", "device_class")
-    raw_id_fields = ("enterprise",)
-
-
-@admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin[Milestone]):
-    list_display = ("enterprise", "kind", "on", "exchange", "stock_code")
-    list_filter = ("kind",)
     raw_id_fields = ("enterprise",)

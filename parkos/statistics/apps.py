@@ -9,9 +9,12 @@ class StatisticsConfig(AppConfig):
 
     def ready(self) -> None:
         from parkos.core.importing.jobs import registry
+        from parkos.innovation import hooks as innovation_hooks
         from parkos.leasing import hooks as leasing_hooks
+        from parkos.monitoring import hooks as monitoring_hooks
         from parkos.statistics import (
             demo,
+            feeds,
             panels,  # noqa: F401  (registers its enterprise-page panel)
             selectors,
             widgets,  # noqa: F401  (registers the dashboard widgets)
@@ -25,7 +28,9 @@ class StatisticsConfig(AppConfig):
             "park_statistics:tenant_reports", _("统计填报"), module="statistics", order=50, audience="tenant"
         )
         web_demo.register("statistics", demo.load_demo, order=70)
+        monitoring_hooks.provide_output(selectors.annual_output)
         registry.register(IMPORTER, build_importer, workbook=WORKBOOK, label=str(_("月度统计")))
+        innovation_hooks.provide_scale_ups(feeds.scale_ups)
         leasing_hooks.provide_commitment_actuals(
             lambda enterprise, since: selectors.enterprise_actuals_for_commitments(enterprise=enterprise, since=since)
         )

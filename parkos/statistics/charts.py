@@ -6,6 +6,7 @@ rectangles, and WeasyPrint renders it with the CJK font named here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
@@ -23,7 +24,8 @@ def echarts_bar(
         "tooltip": {"trigger": "axis"},
         "legend": {"data": [name for name, _values in series]},
         "xAxis": {"type": "category", "data": list(categories)},
-        "yAxis": {"type": "value", "name": unit},
+        # ECharts picks round ticks (1, 2, 5 × 10ⁿ) from 0 and prints them with thousands separators.
+        "yAxis": {"type": "value", "name": unit, "min": 0},
         "series": [{"name": name, "type": "bar", "data": list(values)} for name, values in series],
     }
 
@@ -40,16 +42,17 @@ def svg_bar(
     left, right, top, bottom = 56, 12, 28, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for _name, vs in series for v in vs if v is not None]
-    peak = max([*values, 0.0]) or 1.0
+    ticks = axis_ticks(max([*values, 0.0]))
+    peak = ticks[-1]
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'font-family="{FONT}" font-size="11">',
         f'<text x="{left}" y="14" fill="#444">{escape(unit)}</text>',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#888"/>',
     ]
-    for step in range(5):
-        y = top + plot_h - plot_h * step / 4
-        label = _tick(peak * step / 4)
+    for tick in ticks:
+        y = top + plot_h - plot_h * tick / peak
+        label = _tick(tick)
         parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="#666">{label}</text>')
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#eee"/>')
     group_w = plot_w / max(len(categories), 1)
@@ -76,8 +79,25 @@ def svg_bar(
     return "".join(parts)
 
 
+#: Axis steps are 1, 2 or 5 times a power of ten, as ECharts chooses them.
+_NICE_STEPS: Final = (1.0, 2.0, 5.0, 10.0)
+
+
+def axis_ticks(peak: float, *, most: int = 5) -> list[float]:
+    """Round ticks from 0 to just above ``peak``: a step of 1, 2 or 5 × 10ⁿ, at most ``most``
+    intervals (``axis_ticks(8_734) == [0, 2000, 4000, 6000, 8000, 10000]``); [0, 1] for nothing."""
+    if peak <= 0:
+        return [0.0, 1.0]
+    raw = peak / most
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(nice * power for nice in _NICE_STEPS if nice * power >= raw * (1 - 1e-9))
+    count = math.ceil(peak / step - 1e-9)
+    return [round(step * index, 10) for index in range(count + 1)]
+
+
 def _tick(value: float) -> str:
-    return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
+    """A tick with thousands separators, decimals only where the step needs them ("2,000", "0.5")."""
+    return f"{value:,.0f}" if value == round(value) else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def to_float(value: Decimal | None, divisor: Decimal = Decimal(1)) -> float | None:

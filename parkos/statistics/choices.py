@@ -9,30 +9,6 @@ class ReportSource(models.TextChoices):
     DEMO = "demo", _("演示数据")
 
 
-class ProjectKind(models.TextChoices):
-    INDUSTRIAL = "industrial", _("工业项目")
-    INFRASTRUCTURE = "infrastructure", _("基础设施")
-    SERVICE = "service", _("配套服务")
-
-
-class ProductKind(models.TextChoices):
-    DRUG = "drug", _("药品")
-    DEVICE = "device", _("医疗器械")
-
-
-class DeviceStatus(models.TextChoices):
-    IN_DEVELOPMENT = "in_development", _("研发中")
-    IN_REVIEW = "in_review", _("注册/备案审评中")
-    FILED = "filed", _("已备案")
-    REGISTERED = "registered", _("已注册")
-
-
-class MilestoneKind(models.TextChoices):
-    LISTING = "listing", _("上市")
-    HIGH_TECH = "high_tech", _("认定高新技术企业")
-    OTHER = "other", _("其他")
-
-
 class MujuCategory(models.TextChoices):
     """Who takes part in the 亩均 evaluation; the exempt categories match parkos.statistics.muju."""
 

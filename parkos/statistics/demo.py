@@ -1,4 +1,5 @@
-"""Demo statistics: two-plus years of monthly figures, projects, an R&D pipeline, a listing, 升规.
+"""Demo statistics: two-plus years of monthly figures and 升规; projects, the R&D pipeline and a listing
+from `parkos.innovation.demo.load_park_pipeline`, drawn from the same seeded stream.
 
 Figures grow year on year with a spread, a few 规下 enterprises cross 2000万 during the last full
 year (升规), and reports are cumulative 1–N月 with January exempt (first report 1–2月), as real
@@ -21,48 +22,15 @@ from parkos.accounts.choices import Role
 from parkos.accounts.models import User
 from parkos.enterprises.models import Enterprise
 from parkos.enterprises.sizing import scale_basis
+from parkos.innovation.demo import load_park_pipeline
 from parkos.parks.models import Park
-from parkos.statistics.choices import DeviceStatus, MilestoneKind, ProductKind, ProjectKind, ReportSource
-from parkos.statistics.models import (
-    EnterpriseParkProfile,
-    Milestone,
-    MonthlyReport,
-    Product,
-    Project,
-    ProjectProgress,
-)
-from parkos.statistics.products import ClinicalStage, DeviceClass, DrugRegistrationCategory
+from parkos.statistics.choices import ReportSource
+from parkos.statistics.models import EnterpriseParkProfile, MonthlyReport
 
 SEED = 20261125
 WAN = Decimal(10_000)
 #: Seasonal shares of a year's revenue by month (Spring Festival dip, year-end push).
 SEASON = (0.055, 0.06, 0.08, 0.08, 0.085, 0.09, 0.085, 0.085, 0.09, 0.09, 0.09, 0.11)
-DRUGS = (
-    ("BC-101 注射液", "非小细胞肺癌", DrugRegistrationCategory.CAT_1, ClinicalStage.PHASE3),
-    ("BC-205 片", "2型糖尿病", DrugRegistrationCategory.CAT_1, ClinicalStage.PHASE2),
-    ("HX-3 单抗", "类风湿关节炎", DrugRegistrationCategory.CAT_1, ClinicalStage.PHASE1),
-    ("YL-88 缓释片", "高血压", DrugRegistrationCategory.CAT_2_2, ClinicalStage.PHASE3),
-    ("KT-12 胶囊", "慢性乙肝", DrugRegistrationCategory.CAT_1, ClinicalStage.PHASE1),
-    ("TF-7 注射液", "急性髓系白血病", DrugRegistrationCategory.CAT_1, ClinicalStage.IND_APPROVED),
-    ("SM-40 吸入剂", "慢阻肺", DrugRegistrationCategory.CAT_2_4, ClinicalStage.PHASE3),
-    ("ZY-9 片", "阿尔茨海默病", DrugRegistrationCategory.CAT_1, ClinicalStage.PRECLINICAL),
-    ("GX-21 注射液", "乳腺癌", DrugRegistrationCategory.CAT_1, ClinicalStage.PHASE2),
-    ("LM-5 仿制片", "抑郁症", DrugRegistrationCategory.CAT_4, ClinicalStage.NDA_FILED),
-    ("PR-33 疫苗", "带状疱疹", DrugRegistrationCategory.CAT_1, ClinicalStage.PHASE3),
-    ("AK-2 片", "痛风", DrugRegistrationCategory.CAT_3, ClinicalStage.APPROVED),
-)
-DEVICES = (
-    ("一次性使用无菌注射器", DeviceClass.CLASS_III, DeviceStatus.REGISTERED, "国械注准20233140123"),
-    ("医用电子体温计", DeviceClass.CLASS_II, DeviceStatus.REGISTERED, "渝械注准20222070015"),
-    ("医用检查手套", DeviceClass.CLASS_I, DeviceStatus.FILED, "渝渝械备20230042号"),
-    ("心脏封堵器", DeviceClass.CLASS_III, DeviceStatus.IN_REVIEW, ""),
-    ("血糖仪", DeviceClass.CLASS_II, DeviceStatus.IN_DEVELOPMENT, ""),
-)
-PROJECTS = (
-    "生物药产业化基地一期", "高端制剂生产线", "医疗器械洁净厂房", "CDMO 研发中心", "疫苗灌装车间",
-    "体外诊断试剂工厂", "原料药绿色升级", "细胞治疗中试平台", "冷链物流中心", "研发中试楼",
-    "标准厂房三期", "人才公寓配套",
-)  # fmt: skip
 
 
 def _months(until: datetime.date) -> list[tuple[int, int]]:
@@ -171,57 +139,6 @@ def _reports(
     return reports
 
 
-def _pipeline(park: Park, enterprises: list[Enterprise], year: int, rng: random.Random) -> None:
-    for index, (name, indication, category, stage) in enumerate(DRUGS):
-        Product.objects.create(
-            park=park,
-            enterprise=enterprises[index % len(enterprises)],
-            name=name,
-            kind=ProductKind.DRUG,
-            indication=indication,
-            drug_category=category,
-            stage=stage,
-            stage_since=datetime.date(year, rng.randint(1, 12), 15),
-        )
-    for index, (name, device_class, status, number) in enumerate(DEVICES):
-        Product.objects.create(
-            park=park,
-            enterprise=enterprises[(index + 5) % len(enterprises)],
-            name=name,
-            kind=ProductKind.DEVICE,
-            device_class=device_class,
-            device_status=status,
-            device_number=number,
-        )
-
-
-def _projects(park: Park, enterprises: list[Enterprise], years: Sequence[int], rng: random.Random) -> None:
-    last_full = years[-2]
-    for index, name in enumerate(PROJECTS):
-        completed = index < 9
-        start = datetime.date(years[0], rng.randint(2, 10), 1)
-        project = Project.objects.create(
-            park=park,
-            enterprise=enterprises[index % len(enterprises)] if index < 10 else None,
-            name=name,
-            kind=ProjectKind.INDUSTRIAL if index < 10 else ProjectKind.SERVICE,
-            planned_investment=_money(rng.uniform(0.8, 6.0) * 1e8),
-            started_on=start,
-            completed_on=datetime.date(last_full, rng.randint(3, 12), 28) if completed else None,
-        )
-        ProjectProgress.objects.bulk_create(
-            ProjectProgress(
-                project=project,
-                year=y,
-                month=m,
-                investment=_money(float(project.planned_investment or 0) / 30 * rng.uniform(0.6, 1.4)),
-            )
-            for y in years
-            for m in range(1, 13)
-            if (y, m) >= (start.year, start.month) and (y, m) <= (last_full + 1, 6)
-        )
-
-
 @transaction.atomic
 def _load_park(park: Park, count: int, until: datetime.date, rng: random.Random) -> int:
     enterprises = _enterprises(park, count)
@@ -237,18 +154,8 @@ def _load_park(park: Park, count: int, until: datetime.date, rng: random.Random)
         ],
         ignore_conflicts=True,
     )
-    _pipeline(park, enterprises, years[-2], rng)
-    _projects(park, enterprises, years, rng)
-    listed = enterprises[0]
-    Milestone.objects.create(
-        park=park,
-        enterprise=listed,
-        kind=MilestoneKind.LISTING,
-        on=datetime.date(years[-2], 6, 18),
-        exchange="star",
-        stock_code="688" + f"{listed.pk % 1000:03d}",
-        short_name=listed.name[:4],
-    )
+    # The park's projects, pipeline and listing, drawn from the same stream right after the figures.
+    load_park_pipeline(park=park, enterprises=enterprises, years=years, rng=rng)
     return len(reports)
 
 

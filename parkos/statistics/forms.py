@@ -5,9 +5,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
+from django.forms import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.forms import choose_from
 from parkos.core.importing.forms import ImportFileField
 from parkos.core.units import WAN
 from parkos.enterprises.models import Enterprise
@@ -45,12 +48,12 @@ class ReportForm(forms.Form):
             self.fields[name] = _field(kind, header)
             self.fields[f"prior_{name}"] = _field(kind, "上年同期" + header)
 
-    def figure_pairs(self) -> list[tuple[Any, Any]]:
+    def figure_pairs(self) -> list[tuple[BoundField, BoundField]]:
         return [(self[name], self[f"prior_{name}"]) for name, _h, _k in _FIGURES]
 
-    def values(self) -> dict[str, Any]:
-        """The figures in storage units (元)."""
-        result: dict[str, Any] = {}
+    def values(self) -> dict[str, Decimal | int | None]:
+        """The figures in storage units (元), as ``services.report_submit`` takes them."""
+        result: dict[str, Decimal | int | None] = {}
         for name, _header, _kind in _FIGURES:
             for key in (name, f"prior_{name}"):
                 value = self.cleaned_data.get(key)
@@ -63,10 +66,10 @@ class ReportForm(forms.Form):
 class OfficerReportForm(ReportForm):
     enterprise = forms.ModelChoiceField(label=_("企业"), queryset=Enterprise.objects.none())
 
-    def __init__(self, *args: Any, enterprises: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if enterprises is not None:
-            self.fields["enterprise"].queryset = enterprises  # type: ignore[attr-defined]
+            choose_from(self, "enterprise", enterprises)
         self.order_fields(["enterprise", "year", "month", "is_cumulative"])
 
 

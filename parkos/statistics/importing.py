@@ -303,7 +303,7 @@ def _same(report: MonthlyReport, data: MonthlyRow) -> bool:
     return all(_number(getattr(report, name)) == _number(getattr(data, name)) for name in FIGURE_FIELDS)
 
 
-def _number(value: Any) -> Any:
+def _number(value: object) -> Any:
     return Decimal(value) if isinstance(value, Decimal | int) and not isinstance(value, bool) else value
 
 

@@ -1,32 +1,25 @@
-"""Monthly enterprise statistics, projects, R&D products and milestones: what park KPIs are computed from.
+"""Monthly enterprise statistics and the enterprises' footing in parks: what park KPIs are computed from.
 
 Every KPI of the annual report is computed from these rows (never typed in), and every figure links
-back to them. Money is stored in 元 (Decimal), energy in 吨标准煤, land in m².
+back to them; projects, R&D products and milestones live in `parkos.innovation`, which the report
+reads through its selectors. Money is stored in 元 (Decimal), energy in 吨标准煤, land in m².
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.models import TimeStampedModel
-from parkos.enterprises.choices import ListingStatus
-from parkos.statistics.choices import (
-    DeviceStatus,
-    MilestoneKind,
-    MujuCategory,
-    ProductKind,
-    ProjectKind,
-    ReportSource,
-)
-from parkos.statistics.products import ClinicalStage, DeviceClass, DrugRegistrationCategory, parse_device_number
+from parkos.statistics.choices import MujuCategory, ReportSource
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 ZERO = Decimal(0)
 
@@ -35,7 +28,7 @@ MONEY_FIELDS = ("output", "revenue", "profit", "taxes", "rnd_spending", "fixed_a
 VALUE_FIELDS = (*MONEY_FIELDS, "employees", "energy_tce")
 
 
-def _money(label: Any, *, allow_negative: bool = False) -> Any:
+def _money(label: StrPromise, *, allow_negative: bool = False) -> models.DecimalField[Decimal | None, Decimal | None]:
     validators = [] if allow_negative else [MinValueValidator(ZERO)]
     return models.DecimalField(label, max_digits=18, decimal_places=2, null=True, blank=True, validators=validators)
 
@@ -176,149 +169,3 @@ class EnterpriseParkProfile(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} @ {self.park_id}"
-
-
-class Project(TimeStampedModel):
-    """A construction or investment project in a park: planned investment, progress, 建成投用 date."""
-
-    park = models.ForeignKey("parks.Park", verbose_name=_("园区"), on_delete=models.PROTECT, related_name="projects")
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("建设单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="projects",
-    )
-    name = models.CharField(_("项目名称"), max_length=200)
-    kind = models.CharField(_("项目类型"), max_length=16, choices=ProjectKind.choices, default=ProjectKind.INDUSTRIAL)
-    planned_investment = _money(_("计划总投资（元）"))
-    started_on = models.DateField(_("开工日期"), null=True, blank=True)
-    completed_on = models.DateField(_("建成投用日期"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("建设项目")
-        verbose_name_plural = _("建设项目")
-        ordering = ["park_id", "name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(started_on__isnull=True)
-                | Q(completed_on__isnull=True)
-                | Q(completed_on__gte=models.F("started_on")),
-                name="project_completed_after_start",
-                violation_error_message=_("建成投用日期不能早于开工日期"),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ProjectProgress(models.Model):
-    """Investment a project completed in one month (当月完成投资)."""
-
-    # CASCADE: progress rows are part of their project.
-    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="progress")
-    year = models.PositiveSmallIntegerField(_("年份"))
-    month = models.PositiveSmallIntegerField(_("月份"), validators=[MinValueValidator(1), MaxValueValidator(12)])
-    investment = models.DecimalField(
-        _("当月完成投资（元）"), max_digits=18, decimal_places=2, validators=[MinValueValidator(ZERO)]
-    )
-
-    class Meta:
-        verbose_name = _("项目投资进度")
-        verbose_name_plural = _("项目投资进度")
-        ordering = ["project_id", "year", "month"]
-        constraints = [
-            models.UniqueConstraint(fields=["project", "year", "month"], name="project_progress_one_per_month"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.project_id} {self.year}-{self.month:02d}"
-
-
-class Product(TimeStampedModel):
-    """An enterprise's R&D product: a drug (registration category, clinical stage) or a medical device."""
-
-    park = models.ForeignKey("parks.Park", verbose_name=_("园区"), on_delete=models.PROTECT, related_name="products")
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="products"
-    )
-    name = models.CharField(_("产品名称"), max_length=200)
-    kind = models.CharField(_("产品类型"), max_length=8, choices=ProductKind.choices)
-    is_key = models.BooleanField(_("重点产品"), default=True)
-    indication = models.CharField(_("适应症/预期用途"), max_length=200, blank=True)
-    drug_category = models.CharField(
-        _("药品注册分类"), max_length=4, choices=DrugRegistrationCategory.choices, blank=True
-    )
-    stage = models.CharField(_("研发阶段"), max_length=16, choices=ClinicalStage.choices, blank=True)
-    stage_since = models.DateField(_("进入该阶段日期"), null=True, blank=True)
-    device_class = models.CharField(_("器械类别"), max_length=8, choices=DeviceClass.choices, blank=True)
-    device_status = models.CharField(_("注册/备案状态"), max_length=16, choices=DeviceStatus.choices, blank=True)
-    device_number = models.CharField(_("注册证/备案编号"), max_length=40, blank=True)
-
-    class Meta:
-        verbose_name = _("研发产品")
-        verbose_name_plural = _("研发产品")
-        ordering = ["park_id", "enterprise_id", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
-        if self.kind == ProductKind.DRUG:
-            if not self.drug_category:
-                errors.setdefault("drug_category", []).append(str(_("药品须填写注册分类")))
-            if not self.stage:
-                errors.setdefault("stage", []).append(str(_("药品须填写研发阶段")))
-        if self.kind == ProductKind.DEVICE:
-            if not self.device_class:
-                errors.setdefault("device_class", []).append(str(_("医疗器械须填写类别")))
-            if self.device_number:
-                parsed = parse_device_number(self.device_number)
-                if parsed is None:
-                    errors.setdefault("device_number", []).append(
-                        str(_("“%(value)s”不是有效的医疗器械注册证或备案编号")) % {"value": self.device_number}
-                    )
-                else:
-                    self.device_number = parsed.number
-                    if self.device_class and parsed.device_class != self.device_class:
-                        errors.setdefault("device_number", []).append(
-                            str(_("编号对应%(found)s，与所填类别不符")) % {"found": parsed.device_class.label}
-                        )
-        if errors:
-            raise ValidationError(errors)
-
-
-class Milestone(TimeStampedModel):
-    """A dated event of an enterprise in a park that reports count: listing (exchange, code), etc.
-
-    升规 is not stored here: it is derived from the monthly statistics (`kpi.scale_events`).
-    """
-
-    park = models.ForeignKey("parks.Park", verbose_name=_("园区"), on_delete=models.PROTECT, related_name="milestones")
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="milestones"
-    )
-    kind = models.CharField(_("类型"), max_length=16, choices=MilestoneKind.choices)
-    on = models.DateField(_("日期"))
-    exchange = models.CharField(_("上市板块"), max_length=16, choices=ListingStatus.choices, blank=True)
-    stock_code = models.CharField(_("股票代码"), max_length=12, blank=True)
-    short_name = models.CharField(_("证券简称"), max_length=40, blank=True)
-    note = models.CharField(_("说明"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("企业里程碑")
-        verbose_name_plural = _("企业里程碑")
-        ordering = ["-on", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(kind=MilestoneKind.LISTING) | (~Q(exchange="") & ~Q(stock_code="")),
-                name="milestone_listing_needs_exchange_and_code",
-                violation_error_message=_("上市里程碑须填写上市板块和股票代码"),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.on}"

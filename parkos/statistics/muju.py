@@ -48,14 +48,15 @@ __all__ = [
     "EMISSIONS",
     "EMPLOYEES",
     "ENERGY",
-    "EXEMPT_CATEGORY_LABELS",
     "HUAIAN_2024",
     "HUANGYAN_2023",
     "LAND",
     "MONEY_INPUTS",
     "NOT_RATED",
+    "PARK_DEFAULT",
     "REVENUE",
     "RND",
+    "SCHEMES",
     "TAXES",
     "VALUE_ADDED",
     "Grade",
@@ -86,12 +87,6 @@ LAND: Final = "land_mu"
 MONEY_INPUTS: Final[frozenset[str]] = frozenset({TAXES, VALUE_ADDED, REVENUE, RND})
 
 NOT_RATED: Final = _("不参评")
-EXEMPT_CATEGORY_LABELS: Final[Mapping[str, StrPromise]] = {
-    "utility": _("水电气热等公用事业"),
-    "new_production": _("投产未满两年"),
-    "under_construction": _("在建项目"),
-    "policy_supported": _("享受税收政策扶持"),
-}
 
 SCORE_DIGITS: Final = 2
 _ZERO: Final = Decimal(0)
@@ -253,6 +248,32 @@ HUAIAN_2024: Final = Scheme(
     ),
     exempt_categories=frozenset({"utility", "new_production"}),
 )
+
+
+#: ParkOS stores no 工业增加值 or emissions (they come from the bureau once a year), so the park's
+#: default scheme keeps the Zhejiang weights of RULES §6.2 on the revenue basis ParkOS has:
+#: 亩均税收 30, 亩均营业收入 20 + 单位能耗营业收入 20 (for the two value-added items),
+#: 人均营业收入 10 + 10 (labour productivity, plus the emission item's 10), R&D占比 10.
+#: Benchmarks default to the park's own aggregate (factor 1: an enterprise at the park average
+#: scores 100); grades 20/60/95 % with the Zhejiang names.
+PARK_DEFAULT: Final = Scheme(
+    key="park_default",
+    name="园区默认（浙江权重，营收口径）",
+    indicators=(
+        Indicator("tax_per_mu", "亩均税收", Decimal(30), None, TAXES, LAND, "万元/亩"),
+        Indicator("revenue_per_mu", "亩均营业收入", Decimal(20), None, REVENUE, LAND, "万元/亩"),
+        Indicator("revenue_per_energy", "单位能耗营业收入", Decimal(20), None, REVENUE, ENERGY, "万元/吨标准煤"),
+        Indicator("revenue_per_employee", "人均营业收入", Decimal(20), None, REVENUE, EMPLOYEES, "万元/人"),
+        Indicator("rnd_ratio", "R&D经费支出占营业收入之比", Decimal(10), None, RND, REVENUE),
+    ),
+    grades=HUANGYAN_2023.grades,
+    exempt_categories=frozenset({"utility", "new_production", "under_construction", "policy_supported"}),
+)
+SCHEMES: Final[dict[str, Scheme]] = {
+    PARK_DEFAULT.key: PARK_DEFAULT,
+    HUANGYAN_2023.key: HUANGYAN_2023,
+    HUAIAN_2024.key: HUAIAN_2024,
+}
 
 
 # --- scoring -------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.access import scope_to_parks
 from parkos.core.units import format_money
+from parkos.enterprises.models import Enterprise
 from parkos.statistics.models import MonthlyReport
 from parkos.web.panels import Panel, PanelRow, register
 
@@ -16,7 +17,7 @@ PANEL_ROWS = 3
 
 
 @register("statistics")
-def statistics_panel(enterprise: Any, user: Any) -> Panel | None:
+def statistics_panel(enterprise: Enterprise, user: Any) -> Panel | None:
     reports = list(
         scope_to_parks(user, MonthlyReport.objects.filter(enterprise=enterprise)).order_by("-year", "-month")[
             :PANEL_ROWS

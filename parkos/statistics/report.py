@@ -12,7 +12,7 @@ import io
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final, cast
+from typing import Any, Final, TypedDict
 from urllib.parse import urlencode
 
 from django.http import QueryDict
@@ -21,15 +21,26 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from parkos.core.units import NOT_COMPUTABLE, WAN, YI, format_money
+from parkos.core.units import NOT_COMPUTABLE, WAN
 from parkos.core.xlsx import DECIMAL1_FORMAT, MONEY_FORMAT, Column, write_sheet
 from parkos.enterprises.sizing import SIZE_CLASS_LABELS
-from parkos.statistics import charts, kpi
-from parkos.statistics.choices import DeviceStatus
-from parkos.statistics.kpi import Figure, GrowthFigure
-from parkos.statistics.narrative import ReportPeriod
-from parkos.statistics.products import ClinicalStage
-from parkos.statistics.selectors import MujuLine, ReportKpis, report_kpis
+from parkos.innovation.regulatory import ClinicalStage, DeviceStage
+from parkos.statistics import charts
+from parkos.statistics.kpi import (
+    INDICATOR_LABELS,
+    INDICATORS,
+    Figure,
+    GrowthFigure,
+    Indicator,
+    ReportPeriod,
+    TotalsSide,
+    growth_of,
+    rnd_intensity_of,
+    total_of,
+)
+from parkos.statistics.kpi.assembly import ReportKpis, report_kpis
+from parkos.statistics.kpi.narrative import point_change_phrase
+from parkos.statistics.selectors import MujuLine
 
 QUARTERS: Final = {"q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12)}
 
@@ -69,7 +80,7 @@ class FigureSpec:
     year: int
     first: int
     last: int
-    indicator: str
+    indicator: Indicator
     measure: str = "total"  # total | growth | rnd
     population: str = "all"  # all | above (规上 at the period end) | above_previous (a year earlier)
     previous: bool = False  # the total of the same months a year earlier
@@ -98,8 +109,8 @@ class FigureSpec:
         """Parse the sources page's query; ValueError on anything malformed."""
         parks = query.get("parks", "")
         park_ids = tuple(int(p) for p in parks.split(",") if p) if parks else None
-        indicator = query.get("indicator", "")
-        if indicator not in kpi.INDICATORS:
+        indicator = next((i for i in INDICATORS if i == query.get("indicator")), None)
+        if indicator is None:
             raise ValueError("indicator")
         spec = cls(
             park_ids=park_ids,
@@ -120,19 +131,18 @@ class FigureSpec:
 def resolve(spec: FigureSpec) -> Figure | GrowthFigure:
     """Recompute the figure a spec names, by the same selector and table as the report."""
     kpis = report_kpis(park_ids=spec.park_ids, period=ReportPeriod(spec.year, spec.first, spec.last), detail=False)
-    table = cast(kpi.PeriodTable, kpis.table)
-    indicator = cast(kpi.Indicator, spec.indicator)
+    table, indicator = kpis.table, spec.indicator
     ids: frozenset[int] | None = None
     if spec.population == "above":
         ids = kpis.above_scale_ids
     elif spec.population == "above_previous":
         ids = kpis.above_scale_ids_previous
-    side: kpi.TotalsSide = "previous" if spec.previous else "current"
+    side: TotalsSide = "previous" if spec.previous else "current"
     if spec.measure == "growth":
-        return kpi.growth_of(table, indicator, ids)
+        return growth_of(table, indicator, ids)
     if spec.measure == "rnd":
-        return kpi.rnd_intensity_of(table, side, ids)
-    return kpi.total_of(table, indicator, side, ids)
+        return rnd_intensity_of(table, side, ids)
+    return total_of(table, indicator, side, ids)
 
 
 # --- the page's figures --------------------------------------------------------------------------
@@ -150,42 +160,56 @@ class Line:
     testid: str = ""
 
 
-def _growth_display(growth: GrowthFigure) -> str:
-    return growth.display
+class _Scope(TypedDict):
+    """The scope and months every figure of one report shares (``FigureSpec``'s first fields)."""
+
+    park_ids: tuple[int, ...] | None
+    year: int
+    first: int
+    last: int
+
+
+#: The headline table's indicators, in its order.
+_HEADLINE_ROWS: Final[tuple[Indicator, ...]] = (
+    "output",
+    "revenue",
+    "profit",
+    "taxes",
+    "fixed_asset_investment",
+    "rnd_spending",
+    "exports",
+    "energy_tce",
+    "employees",
+)
 
 
 def headline(report: ReportKpis) -> list[Line]:
     period = report.period
-    base = {"park_ids": report.park_ids, "year": period.year, "first": period.first_month, "last": period.last_month}
+    base: _Scope = {
+        "park_ids": report.park_ids,
+        "year": period.year,
+        "first": period.first_month,
+        "last": period.last_month,
+    }
     lines = [
         Line(
             _("规上工业总产值"),
             report.above_scale_output.display,
-            _growth_display(report.above_scale_output_growth),
-            FigureSpec(**base, indicator="output", population="above").url,  # type: ignore[arg-type]
-            FigureSpec(**base, indicator="output", population="above", measure="growth").url,  # type: ignore[arg-type]
+            report.above_scale_output_growth.display,
+            FigureSpec(**base, indicator="output", population="above").url,
+            FigureSpec(**base, indicator="output", population="above", measure="growth").url,
             "above-output",
         )
     ]
-    for indicator in (
-        "output",
-        "revenue",
-        "profit",
-        "taxes",
-        "fixed_asset_investment",
-        "rnd_spending",
-        "exports",
-        "energy_tce",
-        "employees",
-    ):
+    for indicator in _HEADLINE_ROWS:
         figure, growth = report.totals[indicator], report.growth[indicator]
         lines.append(
             Line(
-                str(kpi.INDICATOR_LABELS[indicator]),
+                str(INDICATOR_LABELS[indicator]),
                 figure.display,
                 growth.display,
-                FigureSpec(**base, indicator=indicator).url,  # type: ignore[arg-type]
-                FigureSpec(**base, indicator=indicator, measure="growth").url,  # type: ignore[arg-type]
+                FigureSpec(**base, indicator=indicator).url,
+                FigureSpec(**base, indicator=indicator, measure="growth").url,
                 indicator,
             )
         )
@@ -193,11 +217,9 @@ def headline(report: ReportKpis) -> list[Line]:
         Line(
             _("R&D经费投入强度"),
             report.rnd_intensity.display,
-            _("比上年%(change)s") % {"change": report.rnd_intensity_change.display}
-            if report.rnd_intensity_change.value is not None
-            else NOT_COMPUTABLE,
-            FigureSpec(**base, indicator="rnd_spending", measure="rnd").url,  # type: ignore[arg-type]
-            FigureSpec(**base, indicator="rnd_spending", measure="rnd", previous=True).url,  # type: ignore[arg-type]
+            point_change_phrase(report.rnd_intensity_change.value, full_year=period.is_full_year) or NOT_COMPUTABLE,
+            FigureSpec(**base, indicator="rnd_spending", measure="rnd").url,
+            FigureSpec(**base, indicator="rnd_spending", measure="rnd", previous=True).url,
             "rnd-intensity",
         )
     )
@@ -206,8 +228,7 @@ def headline(report: ReportKpis) -> list[Line]:
 
 def stage_rows(report: ReportKpis) -> list[tuple[str, int]]:
     labels = {stage.value: str(stage.label) for stage in ClinicalStage}
-
-    labels.update({f"device_{s.value}": _("器械·%(status)s") % {"status": s.label} for s in DeviceStatus})
+    labels.update({f"device_{s.value}": _("器械·%(status)s") % {"status": s.label} for s in DeviceStage})
     return [(labels.get(key, key), count) for key, count in sorted(report.products_by_stage.items())]
 
 
@@ -273,10 +294,6 @@ def render_pdf(context: Mapping[str, Any], base_url: str) -> bytes:
     )
     pdf: bytes = HTML(string=html, base_url=base_url).write_pdf()
     return pdf
-
-
-def _yi(value: Decimal | None) -> Decimal | None:
-    return None if value is None else (value / YI).quantize(Decimal("0.0001"))
 
 
 def _wan(value: Decimal | None) -> Decimal | None:
@@ -361,7 +378,3 @@ def workbook(report: ReportKpis, *, title: str, muju_lines: Collection[MujuLine]
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def money_text(value: Decimal | None) -> str:
-    return format_money(value)

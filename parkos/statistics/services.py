@@ -1,4 +1,4 @@
-"""Every write of the statistics: submitting a month, importing a file, projects, products, milestones.
+"""Every write of the statistics: submitting a month (importing a file: `importing.py`).
 
 Each service is atomic and writes its audit entry in the same transaction.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.accounts.access import Capability, require_capability
-from parkos.core.audit import audit_record, model_changes, save_audited, snapshot
+from parkos.core.audit import audit_record, model_changes, snapshot
 from parkos.core.models import AuditAction
 from parkos.statistics.choices import ReportSource
-from parkos.statistics.models import VALUE_FIELDS, Milestone, MonthlyReport, Product, Project, ProjectProgress
+from parkos.statistics.models import VALUE_FIELDS, MonthlyReport
 
 if TYPE_CHECKING:
     from parkos.accounts.models import User
@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 #: Every figure a report may carry: this period's and the re-reported prior-year ones.
 REPORT_FIELDS: tuple[str, ...] = (*VALUE_FIELDS, *(f"prior_{name}" for name in VALUE_FIELDS))
+#: A report's figures by field name, in storage units: money in 元 and energy in 吨标准煤 (decimals),
+#: headcounts in persons (whole numbers); None where the enterprise does not report the item.
+ReportValues = Mapping[str, Decimal | int | None]
 
 
 def _check_period(year: int, month: int, today: datetime.date | None = None) -> None:
@@ -69,12 +72,15 @@ def report_submit(
     year: int,
     month: int,
     is_cumulative: bool,
-    values: Mapping[str, Any],
+    values: ReportValues,
     source: str = ReportSource.OFFICER,
     actor: User | None,
     today: datetime.date | None = None,
 ) -> MonthlyReport:
     """Create or replace an enterprise's report for a month (idempotent: the same values change nothing).
+
+    ``values`` holds figures of :data:`REPORT_FIELDS` by name (others are refused); a figure left out
+    is stored as not reported.
 
     A month already reported under another park belongs to that park: officers replace it only with
     the right to manage statistics there too (else 404, as for any row outside their parks), and an
@@ -111,50 +117,3 @@ def report_submit(
             park_id=park.pk,
         )
     return report
-
-
-@transaction.atomic
-def product_save(*, product: Product, actor: User | None) -> Product:
-    """Create or update an R&D product; device numbers are validated and normalised (RULES §7.1)."""
-    before = None if product.pk is None else snapshot(Product.objects.get(pk=product.pk))
-    return save_audited(product, actor=actor, before=before, park_id=product.park_id)
-
-
-@transaction.atomic
-def project_save(*, project: Project, actor: User | None) -> Project:
-    before = None if project.pk is None else snapshot(Project.objects.get(pk=project.pk))
-    return save_audited(project, actor=actor, before=before, park_id=project.park_id)
-
-
-@transaction.atomic
-def project_progress_record(
-    *, project: Project, year: int, month: int, investment: Decimal, actor: User | None
-) -> ProjectProgress:
-    """Set the investment a project completed in a month (replaces an earlier figure)."""
-    _check_period(year, month)
-    progress, _created = ProjectProgress.objects.update_or_create(
-        project=project, year=year, month=month, defaults={"investment": investment}
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=project,
-        changes={"progress": [f"{year}-{month:02d}", str(investment)]},
-        park_id=project.park_id,
-    )
-    return progress
-
-
-@transaction.atomic
-def milestone_save(*, milestone: Milestone, actor: User | None) -> Milestone:
-    created = milestone.pk is None
-    milestone.full_clean()
-    milestone.save()
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE if created else AuditAction.UPDATE,
-        obj=milestone,
-        changes=model_changes({}, snapshot(milestone)),
-        park_id=milestone.park_id,
-    )
-    return milestone

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,12 +34,11 @@ from parkos.core.importing.jobs import enqueue
 from parkos.core.models import ImportJob
 from parkos.core.xlsx import XLSX_CONTENT_TYPE, content_disposition
 from parkos.parks.models import Park
-from parkos.statistics import importing, report, selectors, services
+from parkos.statistics import importing, muju, report, selectors, services
 from parkos.statistics.choices import ReportSource
 from parkos.statistics.forms import ImportForm, OfficerReportForm, ReportForm
-from parkos.statistics.kpi import INDICATOR_LABELS
+from parkos.statistics.kpi import INDICATOR_LABELS, ReportPeriod
 from parkos.statistics.models import MonthlyReport
-from parkos.statistics.narrative import ReportPeriod
 from parkos.web.importing import job_page, job_report
 from parkos.web.views_generic import StaffRequiredMixin, apply_validation_error
 
@@ -215,7 +214,7 @@ class SourcesView(StaffRequiredMixin, View):
                 "paginator": page.paginator,
                 "is_paginated": page.has_other_pages(),
                 "querystring": query.urlencode(),
-                "label": INDICATOR_LABELS[spec.indicator],  # type: ignore[index]
+                "label": INDICATOR_LABELS[spec.indicator],
                 "breadcrumbs": [(_("统计与年报"), reverse("park_statistics:dashboard")), (_("数据来源"), "")],
             },
         )
@@ -224,8 +223,8 @@ class SourcesView(StaffRequiredMixin, View):
 class MujuView(ParkPageMixin, View):
     def get(self, request: HttpRequest, pk: int, year: int) -> HttpResponse:
         park = self.get_park(pk)
-        key = request.GET.get("scheme", selectors.PARK_DEFAULT.key)
-        scheme = selectors.SCHEMES.get(key, selectors.PARK_DEFAULT)
+        key = request.GET.get("scheme", muju.PARK_DEFAULT.key)
+        scheme = muju.SCHEMES.get(key, muju.PARK_DEFAULT)
         lines = selectors.muju_evaluation(park_id=park.pk, year=year, scheme=scheme)
         last = _latest_month([park.pk], year)
         candidates = selectors.upgrade_candidates(park_id=park.pk, year=year, month=last)
@@ -236,7 +235,7 @@ class MujuView(ParkPageMixin, View):
                 "park": park,
                 "year": year,
                 "scheme": scheme,
-                "schemes": selectors.SCHEMES.values(),
+                "schemes": muju.SCHEMES.values(),
                 "lines": lines,
                 "grades": selectors.grade_distribution(lines),
                 "candidates": candidates,
@@ -277,7 +276,7 @@ class CalendarView(ParkPageMixin, View):
 class EntryView(ParkPageMixin, View):
     """An officer enters (or corrects) an enterprise's month for it."""
 
-    def _form(self, park: Park, data: Any = None) -> OfficerReportForm:
+    def _form(self, park: Park, data: QueryDict | None = None) -> OfficerReportForm:
         return OfficerReportForm(data, enterprises=selectors.expected_reporters(park.pk, *_today_ym()).order_by("name"))
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -424,7 +423,7 @@ class ImportTemplateView(StaffRequiredMixin, View):
 class TenantMixin(LoginRequiredMixin):
     """Enterprise users linked to an enterprise: they act for it and see nothing else."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         if user.is_authenticated and not (
             getattr(user, "is_enterprise_user", False) and getattr(user, "enterprise_id", None)

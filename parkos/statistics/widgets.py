@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 
 from parkos.accounts.access import visible_park_ids
 from parkos.accounts.choices import Role
+from parkos.parks.models import Park
 from parkos.statistics.models import MonthlyReport
 from parkos.statistics.selectors import report_queryset
 from parkos.web.dashboard import Widget, register
 
 
 @register({Role.ENTERPRISE_USER})
-def tenant_statistics_widget(user: Any, active_park: Any) -> list[Widget]:
+def tenant_statistics_widget(user: Any, active_park: Park | None) -> list[Widget]:
 
     if not user.enterprise_id:
         return [Widget(title=_("月度统计填报"), note=_("您的账号尚未关联企业，请联系园区企业服务专员。"), order=15)]
@@ -39,7 +40,7 @@ def tenant_statistics_widget(user: Any, active_park: Any) -> list[Widget]:
 
 
 @register({Role.OPERATOR_ADMIN, Role.PARK_MANAGER, Role.SERVICES_OFFICER})
-def statistics_widget(user: Any, active_park: Any) -> list[Widget]:
+def statistics_widget(user: Any, active_park: Park | None) -> list[Widget]:
 
     park_ids = [active_park.pk] if active_park else visible_park_ids(user)
     today = timezone.localdate()

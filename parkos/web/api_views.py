@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.serializers import BaseSerializer
 
-from parkos.accounts.access import Capability, require_capability, require_park, scope_to_parks
+from parkos.accounts.access import Capability, require_capability, require_park, scope_to_parks, visible_park_ids
 from parkos.accounts.permissions import StaffWithCapability
 
 #: Rows are found by their numeric id: anything else in the id's place is no route (404), never a
@@ -52,13 +55,29 @@ class ParkScopedViewSetMixin:
         if self.park_field.split("__")[0] in validated:
             self.check_payload_park(validated)
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         self.check_payload_park(serializer.validated_data)
         serializer.save()
 
-    def perform_update(self, serializer: Any) -> None:
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         self.check_changed_park(serializer.validated_data)
         serializer.save()
 
     def get_object_model(self) -> type[Model]:
         return self.get_queryset().model
+
+
+def requested_park_ids(request: Request) -> list[int] | None:
+    """The parks an API read covers: `park` (one of the caller's, else 404), or all the caller's (None: all)."""
+    visible = visible_park_ids(request.user)
+    raw = request.query_params.get("park")
+    if not raw:
+        return visible
+    try:
+        park_id = int(raw)
+    except ValueError:
+        raise ValidationError({"park": ["invalid"]}) from None
+    if not 0 < park_id < 2**63:  # beyond any database's ids (SQLite would overflow)
+        raise ValidationError({"park": ["invalid"]})
+    require_park(request.user, park_id)
+    return [park_id]

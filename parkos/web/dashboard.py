@@ -24,7 +24,7 @@ class Widget:
     a `template` (rendered with `widget` and `context`), and `wide` lets it span two columns."""
 
     title: Any
-    value: Any = ""
+    value: object = ""
     note: Any = ""
     url: str = ""
     rows: list[tuple[Any, Any]] = field(default_factory=list)

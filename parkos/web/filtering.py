@@ -7,17 +7,17 @@ templates render the form with `{% include "includes/filter_form.html" %}`.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import django_filters
-from django.forms import BoundField
+from django.forms import BaseForm, BoundField
 
 
 class FilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filter ships no type hints
     form_fields: ClassVar[tuple[str, ...] | None] = None
 
     def visible_fields(self) -> list[BoundField]:
-        form: Any = self.form
+        form: BaseForm = self.form
         if self.form_fields is None:
             return list(form)
         return [form[name] for name in self.form_fields]

@@ -1,4 +1,4 @@
-"""Panels on the enterprise page that other apps fill: leads, contracts, services, statistics.
+"""Panels on the enterprise page that other apps fill: leads, contracts, services, statistics, innovation.
 
 The enterprise page must not import every later app, and those apps must not edit its template, so
 each registers a provider here from its AppConfig.ready(). A topic with no provider shows its
@@ -11,13 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class PanelRow:
     label: Any
-    value: Any = ""
+    value: object = ""
     url: str = ""
 
 
@@ -38,6 +40,9 @@ TOPICS: dict[str, Any] = {
     "contracts": _("合同"),
     "services": _("企业服务"),
     "statistics": _("统计数据"),
+    "innovation": _("项目、研发与里程碑"),
+    "billing": _("账单与欠费"),
+    "energy": _("能耗"),
 }
 _PROVIDERS: dict[str, Provider] = {}
 
@@ -53,7 +58,7 @@ def register(topic: str) -> Callable[[Provider], Provider]:
     return decorator
 
 
-def panels_for(enterprise: Any, user: Any) -> list[Panel]:
+def panels_for(enterprise: Any, user: AbstractBaseUser | AnonymousUser) -> list[Panel]:
     """One panel per topic: the provider's, or a placeholder when no app provides it (or it has nothing)."""
     panels = []
     for topic, title in TOPICS.items():

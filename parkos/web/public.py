@@ -30,7 +30,7 @@ def register_frame(*, base_template: str, context: ContextProvider) -> None:
     _FRAME[:] = [PublicFrame(base_template, context)]
 
 
-def public_context(request: HttpRequest, title: str, **context: Any) -> dict[str, Any]:
+def public_context(request: HttpRequest, title: str, **context: object) -> dict[str, Any]:
     """The template context of a public page titled `title`, framed by the registered public site."""
     context.update(base_template="base.html", page_title=title, page_description=title)
     if _FRAME:

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from parkos.accounts.access import Capability, is_staff_member, require_capabili
 class StaffRequiredMixin(LoginRequiredMixin):
     """Operator staff only; enterprise users have their own pages."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated and not is_staff_member(request.user):
             raise PermissionDenied(_("该页面仅限园区工作人员访问。"))
         return super().dispatch(request, *args, **kwargs)  # type: ignore[return-value]
@@ -42,7 +43,7 @@ class ParkScopedMixin(StaffRequiredMixin):
         require_capability(self.request.user, capability, park)
 
 
-class FilteredListView(ParkScopedMixin, ListView):  # type: ignore[type-arg]
+class FilteredListView(ParkScopedMixin, ListView[Any]):
     """A list page driven by the same FilterSet as the API; sorting by whitelisted fields; pagination.
 
     An HTMX request gets only the results partial, so filters update the table in place.
@@ -83,7 +84,7 @@ class FilteredListView(ParkScopedMixin, ListView):  # type: ignore[type-arg]
         return super().get_template_names()
 
 
-class ScopedDetailView(ParkScopedMixin, DetailView):  # type: ignore[type-arg]
+class ScopedDetailView(ParkScopedMixin, DetailView[Any]):
     pass
 
 
@@ -104,22 +105,22 @@ class ServiceFormView(ParkScopedMixin, View):
     def get_object(self) -> Any:
         return None
 
-    def park_of(self, obj: Any, form: Any | None) -> Any:
+    def park_of(self, obj: Any, form: BaseForm | None) -> Any:
         raise NotImplementedError
 
     def get_form_kwargs(self, obj: Any) -> dict[str, Any]:
         return {"instance": obj} if obj is not None else {}
 
-    def save(self, form: Any, obj: Any) -> Any:
+    def save(self, form: BaseForm, obj: Any | None) -> Any:
         raise NotImplementedError
 
     def success_url(self, obj: Any) -> str:
         return str(obj.get_absolute_url())
 
-    def get_context(self, form: Any, obj: Any) -> dict[str, Any]:
+    def get_context(self, form: BaseForm, obj: Any) -> dict[str, Any]:
         return {"form": form, "object": obj, "title": self.title}
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: object, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
         # A new object's park, when the URL names it, is checked now: a page that could not be saved
         # is not shown (Ref: #13). Where the form chooses the park, POST checks it.
@@ -130,7 +131,7 @@ class ServiceFormView(ParkScopedMixin, View):
     def initial_kwargs(self) -> dict[str, Any]:
         return {}
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, *args: object, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
         self.require(self.capability, self.park_of(obj, None))
         form = self.form_class(request.POST, request.FILES, **self.get_form_kwargs(obj), **self.initial_kwargs())
@@ -147,7 +148,7 @@ class ServiceFormView(ParkScopedMixin, View):
         return render(request, self.template_name, self.get_context(form, obj), status=200)
 
 
-def apply_validation_error(form: Any, exc: ValidationError) -> None:
+def apply_validation_error(form: BaseForm, exc: ValidationError) -> None:
     """Attach a model/service ValidationError to the form: known fields to themselves, the rest on top."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -165,6 +166,8 @@ def requested_park_ids(request: HttpRequest) -> list[int] | None:
     try:
         park_id = int(wanted) if wanted else None
     except ValueError:
+        park_id = None
+    if park_id is not None and not 0 < park_id < 2**63:  # beyond any database's ids (SQLite would overflow)
         park_id = None
     if park_id is not None and (visible is None or park_id in visible):
         return [park_id]

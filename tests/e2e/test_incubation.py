@@ -1,5 +1,6 @@
 """Journey: a startup applies on the portal → two reviewers score → admission → a lease with the programme's
-rent support → the tenant raises a service request, the desk handles it, the tenant rates it and sees it closed."""
+rent support → the tenant raises a service request, the desk handles it, the tenant rates it and sees it closed.
+Screenshots (desktop and phone width, Chinese and English) go to var/screenshots/incubation/."""
 
 from __future__ import annotations
 
@@ -19,6 +20,29 @@ from parkos.incubation.choices import ProviderKind, ServiceCategory, SlaUnit
 from parkos.incubation.models import IncubationRecord, Programme, ServiceOffering, ServiceProvider
 from parkos.parks.tests.factories import BuildingFactory, FloorFactory, UnitFactory
 from tests.e2e.conftest import login
+
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "incubation"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def _shots_both_languages(page: Page, name: str, ready_test_id: str) -> None:
+    """The page at phone width in Chinese and English, then back to Chinese on the desktop."""
+    page.set_viewport_size(PHONE)
+    _shot(page, f"{name}-zh-phone")
+    page.get_by_test_id("lang-en").click()
+    expect(page.get_by_test_id(ready_test_id).first).to_be_visible()
+    _shot(page, f"{name}-en-phone")
+    page.set_viewport_size(DESKTOP)
+    _shot(page, f"{name}-en-desktop")
+    page.get_by_test_id("lang-zh-hans").click()
+    expect(page.get_by_test_id(ready_test_id).first).to_be_visible()
+
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -82,6 +106,8 @@ def test_startup_to_tenant_journey(page: Page, bob, carol, park_a, tmp_path):
     # 1. The startup applies on the portal, without a login.
     page.goto(f"/incubation/apply/?programme={programme.pk}")
     form = page.get_by_test_id("apply-form")
+    _shot(page, "apply-zh-desktop")
+    _shots_both_languages(page, "apply", "apply-form")
     form.get_by_label("企业（团队）名称").fill("重庆睿影医学影像有限公司")
     form.get_by_label("统一社会信用代码").fill(credit_code)
     form.get_by_label("行业代码（GB/T 4754）").fill("3581")
@@ -116,6 +142,7 @@ def test_startup_to_tenant_journey(page: Page, bob, carol, park_a, tmp_path):
     _review(page, ("6", "7"), "市场验证不足")
     expect(page.get_by_test_id("review-mean")).to_have_text("75.0")
     expect(page.get_by_test_id("review-spread")).to_have_text("20.0")
+    _shot(page, "application-review-zh-desktop")
 
     # 4. The decision meeting admits it.
     page.context.clear_cookies()
@@ -144,6 +171,7 @@ def test_startup_to_tenant_journey(page: Page, bob, carol, park_a, tmp_path):
     page.get_by_role("button", name="审批通过").click()
     page.get_by_role("button", name="确认签约").click()
     expect(page.get_by_test_id("schedule")).to_contain_text("免租")
+    _shot(page, "contract-rent-support-zh-desktop")
 
     # 6. The tenant raises a service request from its home page.
     UserFactory(username="ruiying", role=Role.ENTERPRISE_USER, enterprise=record.enterprise)
@@ -152,6 +180,8 @@ def test_startup_to_tenant_journey(page: Page, bob, carol, park_a, tmp_path):
     expect(page.get_by_test_id("tenant-name")).to_have_text("重庆睿影医学影像有限公司")
     expect(page.get_by_test_id("home-contracts")).to_contain_text("C1-201")
     expect(page.get_by_test_id("home-stage")).to_contain_text("在孵")
+    _shot(page, "tenant-home-zh-desktop")
+    _shots_both_languages(page, "tenant-home", "home-requests")
     page.get_by_role("link", name="提交服务申请").click()
     request_form = page.get_by_test_id("request-form")
     request_form.get_by_label("服务项目").select_option(label="物业维修 · 物业报修")
@@ -174,6 +204,7 @@ def test_startup_to_tenant_journey(page: Page, bob, carol, park_a, tmp_path):
     resolve.get_by_label("处理结果（企业可见）").fill("已更换读卡器，门禁恢复。")
     resolve.get_by_role("button", name="已解决").click()
     expect(page.locator(".messages")).to_contain_text("已标记为已解决")
+    _shot(page, "request-staff-zh-desktop")
 
     # 8. The tenant rates it and sees it closed.
     page.context.clear_cookies()
@@ -186,5 +217,22 @@ def test_startup_to_tenant_journey(page: Page, bob, carol, park_a, tmp_path):
     rate.get_by_role("button", name="确认已解决并评价").click()
     expect(page.get_by_test_id("request-status")).to_contain_text("已关闭")
     expect(page.get_by_test_id("my-rating")).to_contain_text("5★")
+    _shots_both_languages(page, "request-tenant-closed", "my-rating")
     page.goto("/")
     expect(page.get_by_test_id("home-requests")).to_contain_text("已关闭")
+
+    # 9. The manager's desk views over what happened (screenshots of the staff pages).
+    page.context.clear_cookies()
+    login(page, "bob", PASSWORD)
+    for path, name, ready in (
+        ("/incubation/", "overview", "incubation-kpis"),
+        ("/incubation/sla/", "sla-dashboard", "sla-totals"),
+        ("/incubation/cohorts/", "cohorts", "cohort-table"),
+    ):
+        page.goto(path)
+        expect(page.get_by_test_id(ready).first).to_be_visible()
+        _shot(page, f"{name}-zh-desktop")
+    expect(page.get_by_test_id("cohort-table").first).to_contain_text(str(timezone.localdate().year))
+    page.goto("/incubation/sla/")
+    expect(page.get_by_test_id("sla-table").first).to_contain_text("物业报修")
+    _shots_both_languages(page, "sla-dashboard", "sla-totals")

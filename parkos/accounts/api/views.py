@@ -67,7 +67,7 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenResponseSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        responses={200: TokenResponseSerializer, 400: ErrorSerializer, 415: ErrorSerializer, 429: ErrorSerializer},
     )
     def post(self, request: Request) -> Response:
         payload = TokenRequestSerializer(data=request.data)

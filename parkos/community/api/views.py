@@ -47,7 +47,7 @@ from parkos.parks.models import Park
 class StaffOrTenant(BasePermission):
     """Park staff, or an enterprise user acting for an enterprise (tenants book rooms through the API too)."""
 
-    def has_permission(self, request: Request, view: Any) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return is_staff_member(request.user) or rights.tenant_enterprise(request.user) is not None
 
 
@@ -85,7 +85,7 @@ class BookingViewSet(
         return booking_selectors.bookings_for(self.request.user).order_by("starts_at", "pk")
 
     @extend_schema(responses={201: BookingSerializer, 409: BookingConflictSerializer})
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -160,12 +160,12 @@ class TalentViewSet(viewsets.ReadOnlyModelViewSet[TalentRecord]):
         context["unmasked_parks"] = {pk for pk in ids if rights.personal_data_visible(user, pk)}
         return context
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         response = super().list(request, *args, **kwargs)
         self._record_views(response)
         return response
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
         response = super().retrieve(request, *args, **kwargs)
         self._record_views(response)
         return response

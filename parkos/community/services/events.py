@@ -89,7 +89,7 @@ def event_create(
     park: Park,
     actor: User,
     hall: BookableResource | None = None,
-    **fields: Any,
+    **fields: object,
 ) -> Event:
     """Create a draft event; with a hall, book it for the event's time (refused if the hall is taken)."""
     rights.require_manage(actor, park)
@@ -115,7 +115,7 @@ def event_create(
     return event
 
 
-def event_update(*, event: Event, actor: User, **fields: Any) -> Event:
+def event_update(*, event: Event, actor: User, **fields: object) -> Event:
     """Change an event; more capacity moves waiting registrants up, less may not drop confirmed ones."""
     rights.require_manage(actor, event.park_id)
     now = timezone.now()
@@ -336,7 +336,7 @@ class LeadConversion:
         return self.counts[LeadOutcome.SKIPPED_TENANT]
 
 
-def _open_lead(**lookup: Any) -> Lead | None:
+def _open_lead(**lookup: object) -> Lead | None:
     return Lead.objects.filter(stage__in=OPEN_STAGES, **lookup).order_by("-created_at", "-pk").first()
 
 

@@ -78,7 +78,7 @@ def _require_job_author(actor: User, park: Park | int, enterprise: Enterprise) -
 
 @transaction.atomic
 def job_save(
-    *, actor: User, park: Park, enterprise: Enterprise, job: JobPosting | None = None, **fields: Any
+    *, actor: User, park: Park, enterprise: Enterprise, job: JobPosting | None = None, **fields: object
 ) -> JobPosting:
     """Draft a posting or change one; a change to an approved posting sends it back for approval."""
     _require_job_author(actor, park, enterprise)
@@ -198,7 +198,7 @@ def applications_erase(*, before: datetime.datetime, actor: User | None) -> int:
 
 
 @transaction.atomic
-def fair_save(*, actor: User, park: Park, fair: RecruitmentFair | None = None, **fields: Any) -> RecruitmentFair:
+def fair_save(*, actor: User, park: Park, fair: RecruitmentFair | None = None, **fields: object) -> RecruitmentFair:
     rights.require_manage(actor, park)
     before = snapshot(fair) if fair is not None else None
     fair = fair or RecruitmentFair(park=park)
@@ -263,7 +263,7 @@ def booth_remove(*, booth: FairBooth, actor: User) -> None:
 
 
 @transaction.atomic
-def course_save(*, actor: User, park: Park, course: TrainingCourse | None = None, **fields: Any) -> TrainingCourse:
+def course_save(*, actor: User, park: Park, course: TrainingCourse | None = None, **fields: object) -> TrainingCourse:
     rights.require_manage(actor, park)
     before = snapshot(course) if course is not None else None
     course = course or TrainingCourse(park=park)

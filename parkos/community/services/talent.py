@@ -61,7 +61,7 @@ PERSONAL_FIELDS = frozenset({"name", "mobile", "birth_year"})
 
 @transaction.atomic
 def programme_save(
-    *, actor: User, programme: TalentProgramme | None = None, parks: Iterable[Park] = (), **fields: Any
+    *, actor: User, programme: TalentProgramme | None = None, parks: Iterable[Park] = (), **fields: object
 ) -> TalentProgramme:
     """Create or change a talent programme (operator-wide; `parks` empty means every park)."""
     if not has_capability(actor, rights.MANAGE):
@@ -97,7 +97,7 @@ def _audit_talent(talent: TalentRecord, actor: User | None, action: str, changes
 
 
 @transaction.atomic
-def talent_create(*, park: Park, enterprise: Enterprise, actor: User, **fields: Any) -> TalentRecord:
+def talent_create(*, park: Park, enterprise: Enterprise, actor: User, **fields: object) -> TalentRecord:
     """Record a talent at an enterprise of the park."""
     rights.require_manage(actor, park)
     if not enterprise.parks.filter(pk=park.pk).exists():
@@ -117,7 +117,7 @@ def talent_create(*, park: Park, enterprise: Enterprise, actor: User, **fields: 
 
 
 @transaction.atomic
-def talent_update(*, talent: TalentRecord, actor: User, **fields: Any) -> TalentRecord:
+def talent_update(*, talent: TalentRecord, actor: User, **fields: object) -> TalentRecord:
     rights.require_manage(actor, talent.park_id)
     talent = TalentRecord.objects.select_for_update().get(pk=talent.pk)
     if talent.erased_at is not None:
@@ -288,7 +288,7 @@ def application_is_open(application: TalentApplication) -> bool:
 
 
 @transaction.atomic
-def room_save(*, actor: User, park: Park, room: ApartmentRoom | None = None, **fields: Any) -> ApartmentRoom:
+def room_save(*, actor: User, park: Park, room: ApartmentRoom | None = None, **fields: object) -> ApartmentRoom:
     rights.require_manage(actor, park)
     before = snapshot(room) if room is not None else None
     room = room or ApartmentRoom(park=park)

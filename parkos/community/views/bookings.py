@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -112,7 +113,7 @@ class BookingCreateView(StaffOrTenantMixin, View):
 
     series = False
 
-    def _form(self, request: HttpRequest, resource: BookableResource, data: Any = None) -> BookingForm:
+    def _form(self, request: HttpRequest, resource: BookableResource, data: object = None) -> BookingForm:
         form_class = SeriesForm if self.series else BookingForm
         initial = {"day": request.GET.get("day") or timezone.localdate(), "attendees": 1}
         for name in ("start", "end"):
@@ -123,7 +124,7 @@ class BookingCreateView(StaffOrTenantMixin, View):
         )
 
     def _render(
-        self, request: HttpRequest, resource: BookableResource, form: BookingForm, **extra: Any
+        self, request: HttpRequest, resource: BookableResource, form: BookingForm, **extra: object
     ) -> HttpResponse:
         title = _("周期预订") if self.series else _("预订")
         return render(
@@ -362,7 +363,7 @@ class _ManagedFormView(StaffRequiredMixin, View):
         rights.require_manage(self.request.user, obj.park_id)
         return obj
 
-    def _render(self, form: Any, obj: Any) -> HttpResponse:
+    def _render(self, form: BaseForm, obj: HttpResponse | None) -> HttpResponse:
         return render(
             self.request,
             "community/form.html",
@@ -375,7 +376,7 @@ class _ManagedFormView(StaffRequiredMixin, View):
             },
         )
 
-    def save(self, form: Any, obj: Any) -> Any:
+    def save(self, form: BaseForm, obj: Any | None) -> Any:
         raise NotImplementedError
 
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
@@ -405,7 +406,7 @@ class ResourceFormView(_ManagedFormView):
     form_class = ResourceForm
     title = _("可预订资源")
 
-    def save(self, form: Any, obj: Any) -> Any:
+    def save(self, form: BaseForm, obj: Any | None) -> Any:
         data = dict(form.cleaned_data)
         park = obj.park if obj is not None else data.pop("park")
         data.pop("park", None)
@@ -423,7 +424,7 @@ class TariffFormView(_ManagedFormView):
     form_class = TariffForm
     title = _("预订收费标准")
 
-    def save(self, form: Any, obj: Any) -> Any:
+    def save(self, form: BaseForm, obj: Any | None) -> Any:
         data = dict(form.cleaned_data)
         park = data.pop("park")
         return services.tariff_save(actor=acting_user(self.request), park=park, tariff=obj, **data)

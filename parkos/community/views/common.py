@@ -20,7 +20,7 @@ from parkos.web.views_generic import requested_park_ids
 class StaffOrTenantMixin(LoginRequiredMixin):
     """Park staff, or an enterprise user acting for an enterprise (tenants' pages and shared ones)."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> Any:
         user = request.user
         if user.is_authenticated and not (is_staff_member(user) or rights.tenant_enterprise(user) is not None):
             raise PermissionDenied(_("该页面仅限园区工作人员和已关联企业的企业用户访问。"))

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from parkos.community.models import FairBooth, JobPosting, RecruitmentFair, Trai
 from parkos.community.selectors import people
 from parkos.community.services import jobs as services
 from parkos.community.views.common import StaffOrTenantMixin, managed_parks, park_ids
+from parkos.parks.models import Park
 from parkos.web.views_generic import StaffRequiredMixin, apply_validation_error
 
 
@@ -245,7 +247,7 @@ class _ParkFormView(StaffRequiredMixin, View):
     def objects(self) -> QuerySet[Any]:
         raise NotImplementedError
 
-    def save(self, park: Any, obj: Any, fields: dict[str, Any]) -> Any:
+    def save(self, park: Park, obj: Any, fields: dict[str, Any]) -> Any:
         raise NotImplementedError
 
     def _object(self, pk: int | None) -> Any:
@@ -257,7 +259,7 @@ class _ParkFormView(StaffRequiredMixin, View):
         rights.require_manage(self.request.user, obj.park_id)
         return obj
 
-    def _render(self, form: Any, obj: Any) -> HttpResponse:
+    def _render(self, form: BaseForm, obj: HttpResponse | None) -> HttpResponse:
         title = self.title_edit if obj else self.title_new
         return render(
             self.request,
@@ -300,7 +302,7 @@ class FairFormView(_ParkFormView):
     def objects(self) -> QuerySet[Any]:
         return _fairs(self.request)
 
-    def save(self, park: Any, obj: Any, fields: dict[str, Any]) -> Any:
+    def save(self, park: Park, obj: Any, fields: dict[str, Any]) -> Any:
         return services.fair_save(actor=acting_user(self.request), park=park, fair=obj, **fields)
 
 
@@ -400,5 +402,5 @@ class CourseFormView(_ParkFormView):
     def objects(self) -> QuerySet[Any]:
         return _courses(self.request)
 
-    def save(self, park: Any, obj: Any, fields: dict[str, Any]) -> Any:
+    def save(self, park: Park, obj: Any, fields: dict[str, Any]) -> Any:
         return services.course_save(actor=acting_user(self.request), park=park, course=obj, **fields)

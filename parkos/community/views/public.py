@@ -9,11 +9,11 @@ per IP address and per mobile (Django cache, fixed windows; `COMMUNITY_FORM_IP_L
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import segno
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -42,7 +42,7 @@ def limits() -> tuple[int, int, int]:
     )
 
 
-def _rate_limited(request: HttpRequest, form: Any, kind: str) -> bool:
+def _rate_limited(request: HttpRequest, form: BaseForm, kind: str) -> bool:
     """Count this submission against the IP (before validation) and the mobile (after); True when over."""
     ip_limit, mobile_limit, window = limits()
     if not ratelimit.hit(f"{kind}-ip", client_ip(request), ip_limit, window):
@@ -199,7 +199,7 @@ def job_board(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(JobPosting.objects.public(timezone.localdate()).select_related("enterprise", "park"), pk=pk)
 
-    def page(form: JobApplicationForm, status: int = 200, **extra: Any) -> HttpResponse:
+    def page(form: JobApplicationForm, status: int = 200, **extra: object) -> HttpResponse:
         return render(
             request,
             "community/public/job_detail.html",

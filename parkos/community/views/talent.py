@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -206,7 +207,7 @@ class TalentActionView(StaffRequiredMixin, View):
 
     def _act(self, request: HttpRequest, talent: TalentRecord, action: str, actor: Any) -> None:
         if action == "leave":
-            form: Any = LeaveForm(request.POST)
+            form: BaseForm = LeaveForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(form.errors.as_text())
             services.talent_leave(talent=talent, actor=actor, left_on=form.cleaned_data["left_on"])
@@ -378,7 +379,7 @@ class ApartmentView(StaffRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         return self._render(request)
 
-    def _render(self, request: HttpRequest, **forms: Any) -> HttpResponse:
+    def _render(self, request: HttpRequest, **forms: object) -> HttpResponse:
         park, parks = _apartment_park(request)
         if park is None:
             raise Http404
@@ -419,7 +420,7 @@ class ApartmentView(StaffRequiredMixin, View):
         try:
             if action == "allocate":
                 room = get_object_or_404(ApartmentRoom, pk=request.POST.get("room") or 0, park=park)
-                form: Any = AllocateForm(request.POST, park_id=park.pk)
+                form: BaseForm = AllocateForm(request.POST, park_id=park.pk)
                 if not form.is_valid():
                     return self._render(request, allocate_form=form)
                 services.apartment_allocate(room=room, actor=actor, **form.cleaned_data)

@@ -24,7 +24,7 @@ class ImportFileField(forms.FileField):
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
         super().__init__(**kwargs)
 
-    def clean(self, data: Any, initial: Any = None) -> Any:
+    def clean(self, data: object, initial: Any = None) -> Any:
         upload = super().clean(data, initial)
         if not isinstance(upload, UploadedFile):
             return upload

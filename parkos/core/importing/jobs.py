@@ -120,7 +120,7 @@ def create_job(
     return job
 
 
-def _update(job: ImportJob, **fields: Any) -> None:
+def _update(job: ImportJob, **fields: object) -> None:
     """Progress written outside the batch transactions, so the job page sees it at once."""
     for name, value in fields.items():
         setattr(job, name, value)

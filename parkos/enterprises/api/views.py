@@ -9,7 +9,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from parkos.accounts.access import Capability, require_capability, visible_parks
+from parkos.accounts.access import Capability, acting_user, require_capability, visible_parks
 from parkos.accounts.permissions import StaffWithCapability
 from parkos.core.client_ip import client_ip
 from parkos.core.importing.jobs import enqueue
@@ -102,7 +102,7 @@ class ImportJobViewSet(
         require_capability(self.request.user, Capability.IMPORT_DATA)
         return selectors.import_jobs_for(self.request.user).order_by("-pk")
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
@@ -110,7 +110,7 @@ class ImportJobViewSet(
             upload=upload,
             name=upload.name,
             mode=serializer.validated_data.get("mode", "valid_rows"),
-            actor=request.user,  # type: ignore[arg-type]
+            actor=acting_user(request),
         )
         enqueue(job)
         return Response(self.get_serializer(job).data, status=status.HTTP_201_CREATED)

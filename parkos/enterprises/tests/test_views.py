@@ -77,9 +77,9 @@ def test_contact_masked_unless_right_and_park(who, tenant, name, visible):
 
 def test_panels_without_data_say_so(client_for, tenant):
     content = client_for("carol").get(reverse("enterprises:enterprise_detail", args=[tenant.pk])).content.decode()
-    for title in ("招商线索", "合同", "企业服务", "统计数据"):
+    for title in ("招商线索", "合同", "企业服务", "统计数据", "项目、研发与里程碑", "账单与欠费"):
         assert title in content
-    assert content.count("暂无数据") == 4
+    assert content.count("暂无数据") == 6
 
 
 def test_list_search_and_htmx_partial(client_for, tenant):

@@ -11,6 +11,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from parkos.accounts.access import Capability, acting_user, require_capability, visible_park_ids
@@ -78,7 +79,7 @@ class ServiceRequestViewSet(
     filterset_class = ServiceRequestFilterSet
     write_capability = Capability.MANAGE_SERVICES
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data = serializer.validated_data
         offering: ServiceOffering = data["offering"]
         self.require_capability(Capability.MANAGE_SERVICES, offering.park_id)

@@ -91,6 +91,7 @@ def test_scan_lists_qualified_and_near_misses_with_the_missed_rule():
     # BIOTECH misses headcount only; STARTUP misses R&D only, for want of data; UNKNOWN misses all three.
     assert near == {(1, 1, False), (2, 2, True)}
     assert results[8].qualified == frozenset({1, 2, 3})  # no criteria: open to all
+    assert (results[8].qualified_count, results[8].near_miss_count) == (3, 0)
 
 
 def test_check_names_each_rule_for_one_enterprise():
@@ -125,6 +126,8 @@ def test_scan_agrees_with_checking_one_by_one(facts):
         assert (f.enterprise_id in result.qualified) == (not failing)
         misses = [m.rule_index for m in result.near_misses if m.enterprise_id == f.enterprise_id]
         assert misses == (failing if len(failing) == 1 else [])
+    assert result.qualified_count == len(result.qualified)
+    assert result.near_miss_count == len(result.near_misses)
 
 
 def test_stage_rules_mean_the_same_in_every_language():

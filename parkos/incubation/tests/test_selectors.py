@@ -16,11 +16,12 @@ from parkos.incubation import desk, hooks, selectors, services, torch
 from parkos.incubation.choices import IncubationStage
 from parkos.incubation.hooks import RiskSignal
 from parkos.incubation.models import Scheme, ServiceRequest
+from parkos.innovation.choices import MilestoneKind
+from parkos.innovation.models import Milestone
 from parkos.leasing import services as leasing_services
 from parkos.leasing.tests.factories import lease_terms, signed_lease
 from parkos.parks.tests.factories import UnitFactory
-from parkos.statistics.choices import MilestoneKind
-from parkos.statistics.models import Milestone, MonthlyReport
+from parkos.statistics.models import MonthlyReport
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WAN = D(10000)

@@ -42,7 +42,7 @@ class ProcessSerializer(serializers.Serializer[Any]):
         return {k: str(v) if isinstance(v, Decimal) else v for k, v in attrs.items()}
 
 
-class RequirementSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class RequirementSerializer(serializers.ModelSerializer[Requirement]):
     fire_class = TenantFireClassField(choices=[("", ""), *FireHazardClass.choices], required=False, allow_blank=True)
     preferred_parks = serializers.PrimaryKeyRelatedField(queryset=Park.objects.all(), many=True, required=False)
     processes = ProcessSerializer(many=True, required=False)
@@ -54,7 +54,7 @@ class RequirementSerializer(serializers.ModelSerializer):  # type: ignore[type-a
         read_only_fields = ["fire_class_source", "fire_class_reasons"]
 
 
-class LeadSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class LeadSerializer(serializers.ModelSerializer[Lead]):
     requirement = RequirementSerializer(required=False)
     contact_mobile = serializers.CharField(required=False, allow_blank=True)
 
@@ -87,13 +87,13 @@ class LeadSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         return data
 
 
-class MoveSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MoveSerializer(serializers.Serializer[Any]):
     stage = serializers.ChoiceField(choices=Lead._meta.get_field("stage").choices)  # type: ignore[arg-type]
     lost_reason = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ActivitySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ActivitySerializer(serializers.ModelSerializer[Activity]):
     class Meta:
         model = Activity
         fields = [
@@ -117,14 +117,14 @@ class ActivitySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         }
 
 
-class NotificationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class NotificationSerializer(serializers.ModelSerializer[Notification]):
     class Meta:
         model = Notification
         fields = ["id", "lead", "text", "url", "created_at", "read_at"]
         read_only_fields = fields
 
 
-class MatchSpaceSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MatchSpaceSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField()
     id = serializers.IntegerField()
     code = serializers.CharField()
@@ -135,7 +135,7 @@ class MatchSpaceSerializer(serializers.Serializer):  # type: ignore[type-arg]
     land_price_wan_per_mu = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
 
 
-class MatchSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MatchSerializer(serializers.Serializer[Any]):
     park_id = serializers.IntegerField(source="park.id")
     park_name = serializers.CharField(source="park.name")
     score = serializers.FloatField()
@@ -147,7 +147,7 @@ class MatchSerializer(serializers.Serializer):  # type: ignore[type-arg]
     flags = serializers.ListField(child=serializers.CharField())
 
 
-class MatchReportSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MatchReportSerializer(serializers.Serializer[Any]):
     matches = MatchSerializer(many=True)
     combinations = MatchSerializer(many=True)
     flags = serializers.ListField(child=serializers.CharField())

@@ -39,7 +39,7 @@ class LeadViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,  # type: ignore[type-arg]
+    viewsets.GenericViewSet[Any],
 ):
     """Leads in the caller's parks; writes need MANAGE_LEADS. Stages move through `move/`."""
 
@@ -140,7 +140,7 @@ class LeadViewSet(
         return Response(ActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
 
 
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):  # type: ignore[type-arg]
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Notification]):
     """The caller's own notifications."""
 
     lookup_value_regex = ID_PATTERN

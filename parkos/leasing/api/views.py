@@ -12,9 +12,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
-from parkos.accounts.access import Capability, acting_user, require_capability, require_park, visible_park_ids
+from parkos.accounts.access import Capability, acting_user, require_capability
 from parkos.accounts.permissions import StaffWithCapability
 from parkos.leasing import schedule, selectors, services
 from parkos.leasing.api.serializers import (
@@ -31,7 +32,7 @@ from parkos.leasing.choices import ContractKind
 from parkos.leasing.filtersets import CONTRACT_ORDERING, ContractFilterSet, RenewalTaskFilterSet
 from parkos.leasing.models import Contract, RenewalTask
 from parkos.web.api import year_param
-from parkos.web.api_views import ParkScopedViewSetMixin
+from parkos.web.api_views import ParkScopedViewSetMixin, requested_park_ids
 
 
 class ContractViewSet(
@@ -53,7 +54,7 @@ class ContractViewSet(
     def get_queryset(self) -> QuerySet[Contract]:
         return selectors.contract_list(super().get_queryset()).prefetch_related("spaces")
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         self.require_capability(Capability.MANAGE_CONTRACTS, data["park"])
         units = data.pop("units", [])
@@ -116,21 +117,6 @@ class RenewalTaskViewSet(ParkScopedViewSetMixin, viewsets.ReadOnlyModelViewSet[R
     filterset_class = RenewalTaskFilterSet
 
 
-def _park_ids(request: Request) -> list[int] | None:
-    visible = visible_park_ids(request.user)
-    raw = request.query_params.get("park")
-    if not raw:
-        return visible
-    try:
-        park_id = int(raw)
-    except ValueError:
-        raise DRFValidationError({"park": ["invalid"]}) from None
-    if not 0 < park_id < 2**63:  # beyond any database's ids (SQLite would overflow)
-        raise DRFValidationError({"park": ["invalid"]})
-    require_park(request.user, park_id)
-    return [park_id]
-
-
 class OccupancyView(APIView):
     """Occupancy and WALT of the caller's parks (or `park`) on `day` (default today), from contract history."""
 
@@ -148,7 +134,7 @@ class OccupancyView(APIView):
             day = datetime.date.fromisoformat(request.query_params.get("day") or timezone.localdate().isoformat())
         except ValueError:
             raise DRFValidationError({"day": ["YYYY-MM-DD"]}) from None
-        park_ids = _park_ids(request)
+        park_ids = requested_park_ids(request)
         occupancy = selectors.occupancy_on(day, park_ids)
         walt = selectors.walt_on(day, park_ids)
         return Response(
@@ -184,5 +170,5 @@ class RentRollView(APIView):
             raise DRFValidationError({"month": ["1–12"]}) from None
         if month is not None and not 1 <= month <= 12:
             raise DRFValidationError({"month": ["1–12"]})
-        roll = selectors.rent_roll(_park_ids(request), year, month)
+        roll = selectors.rent_roll(requested_park_ids(request), year, month)
         return Response(RentRollRowSerializer(roll.rows, many=True).data)

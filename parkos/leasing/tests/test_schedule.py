@@ -17,6 +17,7 @@ from parkos.leasing.schedule import (
     LeaseTerms,
     PaymentPeriod,
     RateStep,
+    billing_periods_starting,
     contract_total,
     generate_schedule,
     next_term_start,
@@ -511,3 +512,21 @@ def test_whole_months_cost_the_monthly_rent_exactly(start, months, period, area,
     )
 
     assert contract_total(terms) == area * rate * months
+
+
+@given(lease_terms(), st.integers(min_value=-3, max_value=250), st.integers(min_value=0, max_value=14))
+def test_billing_periods_starting_are_the_schedule_periods_in_the_window(terms, offset, width):
+    """A bill run asks which periods begin in a window; the answer is the schedule's own periods."""
+    after = terms.start.replace(day=1) + timedelta(days=offset * 30)
+    through = after + timedelta(days=width * 31)
+    expected = [
+        (line.period_start, line.period_end)
+        for line in generate_schedule(terms)
+        if after < line.period_start <= through
+    ]
+
+    found = billing_periods_starting(
+        start=terms.start, end=terms.end, payment_period=terms.payment_period, after=after, through=through
+    )
+
+    assert found == expected

@@ -10,6 +10,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from parkos.accounts.access import Capability, acting_user, require_park
 from parkos.parks import selectors, services
@@ -34,11 +35,11 @@ class ServiceBackedViewSet(ParkScopedViewSetMixin, viewsets.ModelViewSet[Any]):
     archive_service: Any = None
     instance_kwarg = ""
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         self.check_payload_park(serializer.validated_data)
         serializer.instance = type(self).create_service(actor=acting_user(self.request), **serializer.validated_data)
 
-    def perform_update(self, serializer: Any) -> None:
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         self.check_changed_park(serializer.validated_data)
         serializer.instance = type(self).update_service(
             actor=acting_user(self.request), **{self.instance_kwarg: serializer.instance}, **serializer.validated_data
@@ -60,7 +61,7 @@ class ParkViewSet(ServiceBackedViewSet):
     archive_service = services.park_archive
     instance_kwarg = "park"
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         # Only operator admins open new parks; a park manager changes the parks they already run.
         self.require_capability(Capability.MANAGE_USERS)
         super().perform_create(serializer)
@@ -117,7 +118,7 @@ class UnitViewSet(SpaceViewSet):
 
     queryset = Unit.objects.all()
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         floor = serializer.validated_data["floor"]
         require_park(self.request.user, floor.building.park_id)
         serializer.validated_data["park"] = floor.building.park
@@ -153,7 +154,7 @@ class ReservationViewSet(
     filterset_fields = ["park", "unit", "parcel"]
     write_capability = Capability.RESERVE_SPACE
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data = serializer.validated_data
         space = data.get("unit") or data.get("parcel")
         if space is None or (data.get("unit") and data.get("parcel")):

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from parkos.core import images
 from parkos.core.models import AuditEntry
-from parkos.portal import images
 from parkos.portal.choices import ArticleStatus
 from parkos.portal.demo import load_demo
 from parkos.portal.models import Article, ArticleImage, SiteSettings

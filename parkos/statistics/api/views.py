@@ -41,7 +41,7 @@ from parkos.web.api_views import ID_PATTERN
 
 
 class StaffOrLinkedEnterpriseUser(BasePermission):
-    def has_permission(self, request: Request, view: Any) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
         if is_staff_member(user):
             return True
@@ -70,7 +70,7 @@ class MonthlyReportViewSet(
             return scope_to_parks(user, queryset)
         return queryset.filter(enterprise_id=getattr(user, "enterprise_id", None) or 0)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django import template
 
@@ -11,7 +10,7 @@ register = template.Library()
 
 
 @register.filter
-def wan(value: Any) -> str:
+def wan(value: Decimal | int | str | None) -> str:
     """元 → 万元 with two decimals and thousands separators: 12345678 → "1,234.57"; None → "--"."""
     if value is None or value == "":
         return NOT_COMPUTABLE
@@ -20,8 +19,18 @@ def wan(value: Any) -> str:
 
 
 @register.filter
-def percent(value: Any) -> str:
+def percent(value: Decimal | int | str | None) -> str:
     """A share (0.853) as a percentage to one decimal: "85.3%"."""
     if value is None:
         return NOT_COMPUTABLE
     return f"{(Decimal(value) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+@register.filter
+def grouped(value: Decimal | float | int | str | None, digits: int = 0) -> str:
+    """A number with thousands separators, half up to ``digits`` decimals: 1204 → "1,204",
+    (1234.567, 2) → "1,234.57"; None → "--". (zh-hans formats print no separator at all.)"""
+    if value is None or value == "":
+        return NOT_COMPUTABLE
+    amount = Decimal(str(value)).quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_HALF_UP)
+    return f"{amount:,.{int(digits)}f}"

@@ -23,10 +23,10 @@ import pytest
 from parkos.accounts.choices import Role
 from parkos.accounts.tests.factories import UserFactory
 from parkos.enterprises.tests.factories import EnterpriseFactory
-from parkos.statistics.choices import DeviceStatus, MilestoneKind, ProductKind
+from parkos.innovation.choices import MilestoneKind
+from parkos.innovation.models import Milestone, Product, Project
+from parkos.innovation.regulatory import ClinicalStage, DeviceClass, DeviceStage, DrugRegistrationCategory, ProductKind
 from parkos.statistics.importing import COLUMNS, import_reports
-from parkos.statistics.models import Milestone, Product, Project
-from parkos.statistics.products import ClinicalStage, DeviceClass, DrugRegistrationCategory
 
 
 @pytest.fixture
@@ -79,15 +79,15 @@ def pipeline(park_a, three):
     Project.objects.create(park=park_a, enterprise=e2, name="去年项目", completed_on=datetime.date(2024, 11, 30))
     Milestone.objects.create(park=park_a, enterprise=e1, kind=MilestoneKind.LISTING, on=datetime.date(2025, 6, 18),
                              exchange="star", stock_code="688001", short_name="甲科技")  # fmt: skip
-    Product.objects.create(park=park_a, enterprise=e2, name="A-1", kind=ProductKind.DRUG,
+    Product.objects.create(park=park_a, enterprise=e2, name="A-1", kind=ProductKind.DRUG, drug_family="chemical",
                            drug_category=DrugRegistrationCategory.CAT_1, stage=ClinicalStage.PHASE3,
                            stage_since=datetime.date(2025, 5, 1))  # fmt: skip
-    Product.objects.create(park=park_a, enterprise=e2, name="A-2", kind=ProductKind.DRUG,
+    Product.objects.create(park=park_a, enterprise=e2, name="A-2", kind=ProductKind.DRUG, drug_family="chemical",
                            drug_category=DrugRegistrationCategory.CAT_1, stage=ClinicalStage.PHASE1)  # fmt: skip
-    Product.objects.create(park=park_a, enterprise=e2, name="A-3", kind=ProductKind.DRUG,
+    Product.objects.create(park=park_a, enterprise=e2, name="A-3", kind=ProductKind.DRUG, drug_family="chemical",
                            drug_category=DrugRegistrationCategory.CAT_4, stage=ClinicalStage.APPROVED)  # fmt: skip
     Product.objects.create(park=park_a, enterprise=e3, name="D-1", kind=ProductKind.DEVICE,
-                           device_class=DeviceClass.CLASS_III, device_status=DeviceStatus.IN_DEVELOPMENT)  # fmt: skip
+                           device_class=DeviceClass.CLASS_III, device_stage=DeviceStage.IN_DEVELOPMENT)  # fmt: skip
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parkos.statistics import kpi
-from parkos.statistics.kpi import Figure, GrowthFigure, IndicatorValues, MonthlyFigures
+from parkos.statistics.kpi import Figure, GrowthFigure, IndicatorValues, MonthlyFigures, scale
+from parkos.statistics.kpi.rows import spans_by_year
 
 D = Decimal
 M = D(1_000_000)  # one million 元 = 100 万元
@@ -339,3 +340,87 @@ def test_enterprises_by_size_class():
     classes = kpi.enterprises_by_size_class(scale_rows(), 2024, 6, INDUSTRIES)
     # BIG: 350 people, 3600 万 → 中型; RISER: 50 people, 1920 万 → 小型; NEAR/FAR report no headcount.
     assert classes == {"large": set(), "medium": {BIG}, "small": {RISER}, "micro": set()}
+
+
+# --- the revenue measure, against the span rule written out -------------------------------------
+
+
+def _measure_by_spans(rows, enterprise_id, year, month, basis):
+    """Rule 1 of `kpi.scale` written out over the spans of `kpi.rows`: the revenue rows' spans that
+    lie inside the window, summed (None when none does)."""
+    end = year * 12 + month - 1
+    start = end - 11 if basis == "trailing12" else year * 12
+    total = None
+    for (enterprise, span_year), spans in spans_by_year([r for r in rows if r.revenue is not None]).items():
+        for span in spans:
+            if (
+                enterprise == enterprise_id
+                and start <= span_year * 12 + span.first - 1
+                and span_year * 12 + span.last - 1 <= end
+            ):
+                total = (total or D(0)) + sum(coefficient * r.revenue for r, coefficient in span.terms)
+    return total
+
+
+_year_of_rows = st.tuples(
+    st.booleans(),  # 1–N月 (cumulative) or 当月 rows
+    st.dictionaries(st.integers(1, 12), st.one_of(st.none(), st.integers(-5, 40)), max_size=12),
+)
+
+
+@given(_year_of_rows, _year_of_rows, st.integers(1, 12), st.sampled_from(["trailing12", "cumulative"]))
+def test_revenue_measure_is_the_sum_of_the_spans_inside_the_window(last_year, this_year, month, basis):
+    rows = [
+        row(1, year, m, cumulative=cumulative, revenue=None if value is None else value * M)
+        for year, (cumulative, values) in ((2023, last_year), (2024, this_year))
+        for m, value in values.items()
+    ]
+    for year in (2023, 2024):
+        assert kpi.revenue_measure(rows, 1, year, month, basis).value == _measure_by_spans(rows, 1, year, month, basis)
+
+
+# --- what the rules say when some rows were not read --------------------------------------------
+
+
+def _history(read, unread_months=None):
+    """One enterprise's 2024 1–N月 rows that were read (month → revenue in M), and where the others
+    may lie (None: read whole)."""
+    histories = scale.RevenueHistories([1])
+    unread = None if unread_months is None else scale.UnreadMonths(2024, set(read), *unread_months)
+    histories.add_cumulative_year(2024, [(m, [None if v is None else v * M]) for m, v in sorted(read.items())], unread)
+    return histories
+
+
+def test_a_window_that_unread_rows_may_cut_is_undecided():
+    june, december = scale.window(2024, 6), scale.window(2024, 12)
+    # Read: 1–12月 = 24 M only. Rows of months 1..11 may exist: 1..6 may be a stretch of its own.
+    histories = _history({12: 24}, (1, 12))
+    assert scale.revenue_over(histories, *december) == [24 * M]
+    assert scale.revenue_over(histories, *june) is scale.UNDECIDED
+    # Known to report revenue only from August on: nothing lies inside 2023-07..2024-06.
+    assert scale.revenue_over(_history({12: 24}, (8, 12)), *june) == [None]
+    # Read whole, the 1–12月 stretch reaches past June and counts for none of it.
+    assert scale.revenue_over(_history({12: 24}), *june) == [None]
+    # Read 1–6月 too: the window holds exactly the first stretch.
+    assert scale.revenue_over(_history({6: 10, 12: 24}, (1, 12)), *june) == [10 * M]
+    # A 1–N月 row read without revenue is not where a stretch ends.
+    assert scale.revenue_over(_history({6: None, 12: 24}, (6, 6)), *june) == [None]
+
+
+def test_the_latest_headcount_waits_for_unread_rows():
+    window = scale.window(2024, 12)
+    read = scale.Headcounts(1, {scale.ordinal(2024, 12): [None], scale.ordinal(2024, 9): [40]})
+    assert scale.latest_headcount(read, *window) == [40]
+    unread = scale.UnreadMonths(2024, {9, 12}, 1, 12)
+    assert scale.latest_headcount(scale.Headcounts(1, read.by_month, [unread]), *window) is scale.UNDECIDED
+    unread = scale.UnreadMonths(2024, {9, 12}, 1, 8)  # other headcounts only before September
+    assert scale.latest_headcount(scale.Headcounts(1, read.by_month, [unread]), *window) == [40]
+
+
+def test_a_batch_is_of_rows_alike():
+    histories = scale.RevenueHistories([1, 2])
+    with pytest.raises(ValueError, match="alike"):
+        histories.add_cumulative_year(2024, [(12, [M, None])])
+    histories.add_cumulative_year(2024, [(6, [None, None]), (12, [2 * M, 3 * M])])
+    assert scale.revenue_over(histories, *scale.window(2024, 12)) == [2 * M, 3 * M]
+    assert scale.revenue_figure(histories, 1, *scale.window(2024, 12)).sources == ((2, 2024, 12),)

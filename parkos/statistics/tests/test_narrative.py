@@ -8,15 +8,15 @@ from decimal import Decimal
 import pytest
 
 from parkos.statistics import kpi
-from parkos.statistics.kpi import GrowthFigure, MonthlyFigures
-from parkos.statistics.narrative import (
+from parkos.statistics.kpi import GrowthFigure, MonthlyFigures, ReportPeriod
+from parkos.statistics.kpi.narrative import (
     AnnualKpis,
     Listing,
-    ReportPeriod,
     annual_paragraph,
     format_amount,
     growth_phrase,
     milestone_crossed,
+    point_change_phrase,
 )
 
 D = Decimal
@@ -203,3 +203,19 @@ def test_invalid_inputs():
         AnnualKpis(period=ReportPeriod(2024), projects_completed=-1)
     with pytest.raises(ValueError, match="invalid period"):
         ReportPeriod(2024, 10, 3)
+
+
+@pytest.mark.parametrize(
+    ("points", "full_year", "phrase"),
+    [
+        (D("0.1"), True, "比上年提高0.1个百分点"),
+        (D("-0.1"), True, "比上年下降0.1个百分点"),
+        (D("2.35"), True, "比上年提高2.4个百分点"),  # half up, once
+        (D("-8.45"), False, "比上年同期下降8.5个百分点"),
+        (D("0.04"), True, "与上年持平"),
+        (D("-0.04"), False, "与上年同期持平"),
+        (None, True, None),
+    ],
+)
+def test_point_change_phrase_says_which_way(points, full_year, phrase):
+    assert point_change_phrase(points, full_year=full_year) == phrase

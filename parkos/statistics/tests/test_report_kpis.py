@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from parkos.enterprises.tests.factories import EnterpriseFactory
-from parkos.statistics import selectors
+from parkos.statistics import muju, selectors
+from parkos.statistics.kpi import ReportPeriod
 from parkos.statistics.models import EnterpriseParkProfile, MonthlyReport
-from parkos.statistics.narrative import ReportPeriod
 
 D = Decimal
 WAN = D(10_000)
@@ -95,7 +95,7 @@ def test_muju_scores_and_upgrade_candidates(park_a, three, imported):
     e1, e2, e3 = three
     for enterprise, mu in ((e1, 10), (e2, 10), (e3, 20)):
         EnterpriseParkProfile.objects.create(park=park_a, enterprise=enterprise, land_area_sqm=D(mu) * D("666.67"))
-    scheme = selectors.PARK_DEFAULT
+    scheme = muju.PARK_DEFAULT
     lines = selectors.muju_evaluation(park_id=park_a.pk, year=2025, scheme=scheme)
     assert [line.enterprise_id for line in lines] == [e1.pk, e2.pk, e3.pk]
     first = lines[0].graded.score.items

@@ -17,8 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.parks.tests.factories import ParkFactory
 from parkos.statistics import kpi, selectors
+from parkos.statistics.kpi import ReportPeriod, assembly, gather, scale
 from parkos.statistics.models import MonthlyReport
-from parkos.statistics.narrative import ReportPeriod
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +30,16 @@ LEVELS = (D("0.3"), D("0.9"), D("1.1"), D("3.0"))
 
 
 def _rows(rng: random.Random, park, enterprise, kind: str) -> list[MonthlyReport]:
-    """Two years of one enterprise: regular 1–N月, gappy 1–N月, monthly, or sparse."""
+    """Two years of one enterprise: regular 1–N月, gappy 1–N月, monthly, or sparse; or one year:
+    left (last year only) or late (this year, from a month on)."""
     rows = []
-    for year in (YEAR - 1, YEAR):
+    for year in {"left": (YEAR - 1,), "late": (YEAR,)}.get(kind, (YEAR - 1, YEAR)):
         annual = THRESHOLD * rng.choice(LEVELS)
         cumulative = kind != "monthly"
         months = list(range(1, 13))
-        if kind == "gappy":
+        if kind == "late":
+            months = months[rng.randint(1, 9) :]
+        elif kind == "gappy":
             months = sorted(rng.sample(months, rng.randint(3, 11)))
         elif kind == "sparse":
             months = rng.choice([[12], [6, 12], [3, 9], [1, 2, 3]])
@@ -66,7 +69,9 @@ def _rows(rng: random.Random, park, enterprise, kind: str) -> list[MonthlyReport
     return rows
 
 
-def _park_with(park, count: int, seed: int, kinds=("regular", "regular", "gappy", "monthly", "sparse")) -> None:
+def _park_with(
+    park, count: int, seed: int, kinds=("regular", "regular", "gappy", "monthly", "sparse", "regular", "left", "late")
+) -> None:
     rng = random.Random(seed)
     enterprises = [EnterpriseFactory(industry_code=rng.choice(("3581", "3581", "7340", ""))) for _ in range(count)]
     rows = []
@@ -78,8 +83,8 @@ def _park_with(park, count: int, seed: int, kinds=("regular", "regular", "gappy"
 def _engine(park_id: int, period: ReportPeriod) -> dict[str, object]:
     """The report's figures from the row engine alone (what `report_kpis` computed before SQL)."""
     year, months, last = period.year, period.months, period.last_month
-    rows = selectors.load_rows(park_ids=[park_id], years=(year - 1, year))
-    facts = selectors.enterprise_facts([park_id], (year - 1, year))
+    rows = gather.load_rows(park_ids=[park_id], years=(year - 1, year))
+    facts = gather.enterprise_facts([park_id], (year - 1, year))
     industries = {pk: code for pk, (_name, code) in facts.items() if code}
     above = kpi.above_scale_set(rows, year, last, industries)
     above_before = kpi.above_scale_set(rows, year - 1, last, industries)
@@ -121,8 +126,8 @@ def _same(figure, expected) -> None:
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
 @pytest.mark.parametrize("months", [(1, 12), (1, 6), (4, 6), (7, 9), (12, 12), (1, 1)])
 def test_sql_path_agrees_with_the_row_engine(park_a, seed, months, monkeypatch):
-    if seed == 5:  # SQLite lists at most _MAX_ID_PARAMS ids a query: the lists split into several
-        monkeypatch.setattr(selectors, "_MAX_ID_PARAMS", 3)
+    if seed == 5:  # SQLite lists at most MAX_ID_PARAMS ids a query: the lists split into several
+        monkeypatch.setattr(gather, "MAX_ID_PARAMS", 3)
     _park_with(park_a, 40, seed)
     period = ReportPeriod(YEAR, *months)
     kpis = selectors.report_kpis(park_ids=[park_a.pk], period=period, detail=False)
@@ -144,6 +149,43 @@ def test_sql_path_agrees_with_the_row_engine(park_a, seed, months, monkeypatch):
     assert kpis.size_classes == expected["size_classes"]
     assert kpis.new_above_scale == expected["new_above_scale"]
     assert kpis.reporting_enterprises == expected["reporting_enterprises"]
+
+
+@pytest.mark.parametrize("seed", [41, 42])
+@pytest.mark.parametrize("months", [(1, 12), (4, 6), (1, 1), (12, 12)])
+def test_what_the_period_end_rows_decide_is_what_every_row_decides(park_a, seed, months):
+    """Enterprise by enterprise: the 规上 rules answer from the period-end rows (alone, then with the
+    rows' extents) either UNDECIDED or what they answer from every row."""
+    _park_with(park_a, 40, seed, kinds=("regular", "gappy", "sparse", "left", "late"))
+    period = ReportPeriod(YEAR, *months)
+    scope = (park_a.pk,)
+    counted = gather.census(scope, period)
+    industries = gather.industries_of(scope, period, counted.reported)
+    points = scale.JudgementPoints.of(period)
+    rows = gather.load_rows(park_ids=[park_a.pk], years=(YEAR - 1, YEAR))
+    every_row = {
+        status.enterprise_id: status
+        for inputs in scale.scale_inputs(rows, industries)
+        for status in scale.read_whole(scale.judge(inputs, points))
+    }
+    ends = gather.PeriodEnds(gather.period_end_rows(scope, period), period)
+    judged = [e for e in counted.reported if e in industries]
+    extents = gather.row_extents(scope, period, judged)
+    decided = {}
+    for label, known in (("period ends", None), ("with extents", extents)):
+        decided[label] = set()
+        for enterprise_id in judged:
+            (inputs,) = ends.batches(industries, [enterprise_id], known)
+            answer = scale.judge(inputs, points)
+            if answer is not scale.UNDECIDED:
+                assert answer == [every_row[enterprise_id]], (label, enterprise_id)
+                decided[label].add(enterprise_id)
+    # Knowing more never leaves open what was decided; every way is taken: decided at once, decided
+    # with the extents, left to every row.
+    assert decided["period ends"] <= decided["with extents"]
+    assert decided["period ends"], decided
+    assert decided["with extents"] - decided["period ends"], decided
+    assert set(judged) - decided["with extents"], decided
 
 
 def test_sources_are_described_and_resolved_on_use(park_a):
@@ -179,7 +221,7 @@ def test_report_tables_agree_with_the_row_engine(park_a, months):
     _park_with(park_a, 40, 11)
     period = ReportPeriod(YEAR, *months)
     kpis = selectors.report_kpis(park_ids=[park_a.pk], period=period)
-    rows = selectors.load_rows(park_ids=[park_a.pk], years=(YEAR - 1, YEAR))
+    rows = gather.load_rows(park_ids=[park_a.pk], years=(YEAR - 1, YEAR))
     year, span = period.year, period.months
     expected = {i: kpi.totals_by_enterprise(rows, i, year, span) for i in ("output", "revenue", "taxes")}
     listed = {line.enterprise_id for line in kpis.by_enterprise}
@@ -196,7 +238,7 @@ def test_report_tables_agree_with_the_row_engine(park_a, months):
         members = {
             line.enterprise_id
             for line in kpis.by_enterprise
-            if selectors.industry_division(line.industry)[0] == industry_line.code
+            if assembly.industry_division(line.industry)[0] == industry_line.code
         }
         _same(industry_line.growth, kpi.comparable_growth(rows, "output", year, span, members))
     assert kpis.monthly_output == [
@@ -214,7 +256,7 @@ def test_period_table_agrees_with_the_row_engine(park_a, months):
     _park_with(park_a, 40, 13)
     period = ReportPeriod(YEAR, *months)
     table = selectors.period_table(park_ids=[park_a.pk], period=period)
-    rows = selectors.load_rows(park_ids=[park_a.pk], years=(YEAR - 1, YEAR))
+    rows = gather.load_rows(park_ids=[park_a.pk], years=(YEAR - 1, YEAR))
     expected = kpi.enterprise_period_totals(rows, YEAR, period.months)
     for indicator in kpi.INDICATORS:
         for side, values in (("current", "current"), ("previous", "previous"), ("reported_prior", "reported_prior")):
@@ -226,8 +268,8 @@ def test_period_table_agrees_with_the_row_engine(park_a, months):
 @pytest.mark.parametrize("month", [12, 6])
 def test_upgrade_candidates_agree_with_the_row_engine(park_a, seed, month):
     _park_with(park_a, 40, seed)
-    rows = selectors.load_rows(park_ids=[park_a.pk], years=(YEAR - 1, YEAR))
-    facts = selectors.enterprise_facts([park_a.pk], (YEAR - 1, YEAR))
+    rows = gather.load_rows(park_ids=[park_a.pk], years=(YEAR - 1, YEAR))
+    facts = gather.enterprise_facts([park_a.pk], (YEAR - 1, YEAR))
     industries = {pk: code for pk, (_name, code) in facts.items() if code}
     band = D("0.5")  # wide, so that each park has some
     expected = kpi.upgrade_candidates(rows, YEAR, month, industries, band=band)

@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.core.management import call_command
+from django.db.models import CompositePrimaryKey
 
 from parkos.web.filtering import FilterSet
 
@@ -33,7 +34,10 @@ def test_every_model_has_admin_and_docs_page(config):
     for model in config.get_models():
         if model._meta.abstract or model._meta.auto_created:
             continue
-        assert admin.site.is_registered(model), f"{model.__name__} has no admin"
+        # Django's admin cannot register a model whose primary key is composite (monitoring's readings
+        # and rollups, keyed by meter and time); their app's pages show them instead.
+        if not isinstance(model._meta.pk, CompositePrimaryKey):
+            assert admin.site.is_registered(model), f"{model.__name__} has no admin"
         assert (docs / f"{model._meta.app_label}.md").exists(), f"no docs/models/{model._meta.app_label}.md"
         text = (docs / f"{model._meta.app_label}.md").read_text(encoding="utf-8")
         assert f"## {model.__name__}" in text, f"{model.__name__} missing from docs/models/{model._meta.app_label}.md"

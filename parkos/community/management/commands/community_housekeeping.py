@@ -7,7 +7,6 @@ days after they applied. Rows stay for counts and attendance; names and numbers 
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -19,7 +18,7 @@ from parkos.env import env_int
 class Command(BaseCommand):
     help = "Erase event registrants' and job applicants' personal data past the retention period."
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: object, **options: object) -> None:
         days = env_int("COMMUNITY_RETENTION_DAYS", 180)
         before = timezone.now() - datetime.timedelta(days=days)
         registrations = events.registrations_erase(before=before, actor=None)

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=importing.BATCH_SIZE)
         parser.add_argument("--background", action="store_true", help="交给后台任务执行（db_worker）")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         if options["resume"]:
             job = ImportJob.objects.filter(pk=options["resume"], importer=importing.IMPORTER).first()
             if job is None:

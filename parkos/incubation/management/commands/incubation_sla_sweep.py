@@ -3,8 +3,6 @@ requests nobody confirmed. Idempotent; run it every few minutes (cron, or a sche
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.management.base import BaseCommand
 
 from parkos.incubation import desk
@@ -13,7 +11,7 @@ from parkos.incubation import desk
 class Command(BaseCommand):
     help = "服务申请时限巡检（幂等）：标记超时并升级通知，自动关闭企业未确认的已解决申请。建议每5–15分钟运行一次。"
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: object, **options: object) -> None:
         result = desk.sla_sweep()
         self.stdout.write(
             f"response breaches: {result.response_breaches}; resolution breaches: {result.resolution_breaches}; "

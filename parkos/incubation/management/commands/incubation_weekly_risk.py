@@ -4,7 +4,6 @@ Idempotent within an ISO week; run it on Monday mornings."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -17,6 +16,6 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", type=datetime.date.fromisoformat, default=None, help="按此日期计算（YYYY-MM-DD）")
 
-    def handle(self, *args: Any, date: datetime.date | None, **options: Any) -> None:
+    def handle(self, *args: object, date: datetime.date | None, **options: object) -> None:
         sent = services.risk_digests_send(as_of=date)
         self.stdout.write(f"weekly risk digests sent: {sent}")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from parkos.investment import selectors, services
@@ -19,7 +17,7 @@ class Command(BaseCommand):
         group.add_argument("--parcel", type=int, help="地块 id")
         parser.add_argument("--dry-run", action="store_true", help="只列出，不发通知")
 
-    def handle(self, *args: Any, unit: int | None, parcel: int | None, dry_run: bool, **options: Any) -> None:
+    def handle(self, *args: object, unit: int | None, parcel: int | None, dry_run: bool, **options: object) -> None:
 
         try:
             space: Unit | LandParcel = Unit.objects.get(pk=unit) if unit else LandParcel.objects.get(pk=parcel or 0)

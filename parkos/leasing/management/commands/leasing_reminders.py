@@ -8,7 +8,6 @@ on the same day changes nothing. Tasks fall due on Chinese working days (see par
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -21,7 +20,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", type=datetime.date.fromisoformat, default=None, help="按此日期处理（YYYY-MM-DD）")
 
-    def handle(self, *args: Any, date: datetime.date | None, **options: Any) -> None:
+    def handle(self, *args: object, date: datetime.date | None, **options: object) -> None:
         freed = services.contract_end_expired(today=date)
         left = services.tenancies_end_expired(today=date)
         created = services.renewal_tasks_create_due(today=date)

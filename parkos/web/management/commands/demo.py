@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.management.base import BaseCommand, CommandParser
 
 from parkos.accounts.demo import demo_logins
@@ -29,7 +27,7 @@ class Command(BaseCommand):
             help="在并非由 demo 创建的数据库上也创建演示账号并重置其密码（含管理员）",
         )
 
-    def handle(self, *args: Any, scale: str, reset_logins: bool = False, **options: Any) -> None:
+    def handle(self, *args: object, scale: str, reset_logins: bool = False, **options: object) -> None:
         # A database demo created is one it found empty; on any other, the accounts are someone's real ones
         # and get no known password unless asked (Ref: #13).
         if not DemoDatabase.objects.exists() and not User.objects.exists() and not AuditEntry.objects.exists():

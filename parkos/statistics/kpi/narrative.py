@@ -24,67 +24,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Final
 
 from django.utils.translation import gettext, pgettext
-from django.utils.translation import gettext_lazy as _
 
-from parkos.core.units import WAN, YI, format_growth_rate, growth_rate
-from parkos.statistics.kpi import GrowthFigure
+from parkos.core.units import WAN, YI, format_growth_rate
+from parkos.statistics.kpi.figures import GrowthFigure, round_half_up
+from parkos.statistics.kpi.period import ReportPeriod
 
 __all__ = [
     "AnnualKpis",
     "Listing",
-    "ReportPeriod",
     "annual_paragraph",
     "format_amount",
     "growth_phrase",
     "milestone_crossed",
+    "point_change_phrase",
 ]
 
-_NAMED_PERIODS: Final = {
-    (1, 12): _("全年"),
-    (1, 3): _("一季度"),
-    (4, 6): _("二季度"),
-    (7, 9): _("三季度"),
-    (10, 12): _("四季度"),
-    (1, 6): _("上半年"),
-}
 #: Round milestones for "突破": 1, 2 and 5 times a power of ten, from 1000万元 up.
 _MILESTONE_STEPS: Final = (Decimal(1), Decimal(2), Decimal(5))
 _FIRST_MILESTONE: Final = Decimal(10_000_000)
-
-
-@dataclass(frozen=True)
-class ReportPeriod:
-    """Months ``first_month..last_month`` of ``year``: the whole year by default."""
-
-    year: int
-    first_month: int = 1
-    last_month: int = 12
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.first_month <= self.last_month <= 12:
-            raise ValueError(f"invalid period {self.first_month}..{self.last_month}")
-
-    @property
-    def is_full_year(self) -> bool:
-        return (self.first_month, self.last_month) == (1, 12)
-
-    @property
-    def months(self) -> range:
-        return range(self.first_month, self.last_month + 1)
-
-    @property
-    def label(self) -> str:
-        """全年, 一季度…四季度, 上半年, "1–9月", "5月"."""
-        span = (self.first_month, self.last_month)
-        if span in _NAMED_PERIODS:
-            return str(_NAMED_PERIODS[span])
-        if self.first_month == self.last_month:
-            return gettext("%(month)s月") % {"month": self.last_month}
-        return gettext("%(first)s–%(last)s月") % {"first": self.first_month, "last": self.last_month}
 
 
 @dataclass(frozen=True)
@@ -128,43 +89,48 @@ class AnnualKpis:
                 raise ValueError(f"{name} must not be negative, got {count}")
 
 
-def _round(value: Decimal, digits: int = 1) -> Decimal:
-    result = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    return result.copy_abs() if result.is_zero() else result
-
-
 def _trim(value: Decimal) -> str:
     """One decimal, without a trailing ".0": 37.0 → "37", 36.8 → "36.8"."""
-    text = f"{_round(value):.1f}"
+    text = f"{round_half_up(value, 1):.1f}"
     return text.removesuffix(".0")
 
 
 def format_amount(yuan: Decimal) -> str:
     """Money in prose: "37亿元", "103.5亿元", "5600万元", "0.5万元"."""
-    wan = _round(yuan / WAN)
+    wan = round_half_up(yuan / WAN, 1)
     if wan.copy_abs() >= WAN:  # 10,000 万元 = 1 亿元, judged as it would print
         return gettext("%(value)s亿元") % {"value": _trim(yuan / YI)}
     return gettext("%(value)s万元") % {"value": _trim(yuan / WAN)}
 
 
-def _exact_rate(rate: Rate) -> Decimal | None:
-    if isinstance(rate, GrowthFigure):
-        return growth_rate(rate.current, rate.previous)
-    return rate
-
-
 def growth_phrase(rate: Rate, *, full_year: bool = True) -> str | None:
     """Growth in words: "同比增长21.2%", "同比增长1.5倍", "同比下降3.4%", "与上年持平"; None if not computable."""
-    exact = _exact_rate(rate)
+    exact = rate.exact_rate if isinstance(rate, GrowthFigure) else rate
     if exact is None:
         return None
-    rounded = _round(exact)
+    rounded = round_half_up(exact, 1)
     if rounded > 0:
         return gettext("同比增长%(rate)s") % {"rate": format_growth_rate(exact)}
     if rounded < 0:
         # Always in %, also past −100 % (profit to loss): "下降1.5倍" would say nothing sensible.
         return gettext("同比下降%(rate)s") % {"rate": f"{-rounded:.1f}%"}
     return gettext("与上年持平") if full_year else gettext("与上年同期持平")
+
+
+def point_change_phrase(points: Decimal | None, *, full_year: bool = True) -> str | None:
+    """A change of a rate in words (RULES §10.2): "比上年提高0.3个百分点", "比上年下降1.2个百分点",
+    "与上年持平" — never a bare signed "比上年-0.1个百分点"; None if not computable. Rounded once, half
+    up, to one decimal; a change that rounds to 0.0 is 持平."""
+    if points is None:
+        return None
+    rounded = round_half_up(points, 1)
+    if rounded > 0:
+        template = gettext("比上年提高%(points)s个百分点") if full_year else gettext("比上年同期提高%(points)s个百分点")
+    elif rounded < 0:
+        template = gettext("比上年下降%(points)s个百分点") if full_year else gettext("比上年同期下降%(points)s个百分点")
+    else:
+        return gettext("与上年持平") if full_year else gettext("与上年同期持平")
+    return template % {"points": f"{rounded.copy_abs():.1f}"}
 
 
 def _milestones() -> Iterator[Decimal]:

@@ -1,16 +1,28 @@
-"""Regulatory classes of tenants' products: device numbers, drug categories, clinical stages (RULES §7).
+"""Regulatory classes of tenants' products: device numbers, drug registration classes, stages (RULES §7).
+
+Pure and typed (no ORM): the models, forms, importers and the pipeline counts all ask this module.
 
 Device numbers are parsed, not looked up: a number that fits the pattern but contradicts the rules
 (a class III number issued by a province) parses with a warning, because the number on a
 certificate is a fact to record and the inconsistency is for a person to check.
+
+Drugs are classed by the NMPA 2020 registration classes of their family (RULES §7.2, §7.5):
+化学药品 1–5 (with 2.1–2.4, 5.1/5.2), 预防用 and 治疗用生物制品 1–3 (3.1…), in-vitro diagnostic
+reagents managed as biologics 1–2, 中药 1–4. "1类新药" is class 1 of any family.
+
+A product moves through the stages of its pathway (clinical for drugs and IVDs managed as
+biologics, registration for devices, other IVDs and health products); the history is dated, and
+the stage on a day is the last one entered on or before it (`stage_on`).
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -19,20 +31,36 @@ from django.utils.translation import gettext_lazy as _
 
 __all__ = [
     "CLINICAL_STAGE_ORDER",
+    "DEVICE_IN_DEVELOPMENT",
+    "DEVICE_STAGE_RANK",
     "IN_CLINICAL_TRIAL",
     "MONITORING_PERIOD_YEARS",
     "NEW_MOLECULAR_ENTITY",
     "PROVINCE_ABBREVIATIONS",
+    "REGISTRATION_CLASSES",
     "ClinicalStage",
     "DeviceClass",
     "DeviceNumber",
     "DeviceNumberKind",
     "DeviceOrigin",
+    "DeviceStage",
+    "DrugFamily",
     "DrugRegistrationCategory",
+    "Pathway",
+    "ProductKind",
+    "is_class_one",
     "is_drug_approval_number",
     "parse_device_number",
+    "pathway_of",
+    "registration_class_label",
+    "stage_label",
+    "stage_on",
+    "stage_rank",
     "stage_reached",
+    "transition_error",
+    "validate_approval_number",
     "validate_device_number",
+    "validate_registration_class",
 ]
 
 
@@ -253,3 +281,217 @@ IN_CLINICAL_TRIAL: Final[frozenset[ClinicalStage]] = frozenset(
 def stage_reached(stage: ClinicalStage | str, milestone: ClinicalStage | str) -> bool:
     """True when ``stage`` is ``milestone`` or later (e.g. has a product reached phase III?)."""
     return CLINICAL_STAGE_ORDER.index(ClinicalStage(stage)) >= CLINICAL_STAGE_ORDER.index(ClinicalStage(milestone))
+
+
+# --- drug families and their registration classes (RULES §7.2, §7.5) -----------------------------
+
+
+class ProductKind(models.TextChoices):
+    DRUG = "drug", _("药品")
+    DEVICE = "device", _("医疗器械")
+    IVD = "ivd", _("体外诊断试剂")
+    HEALTH = "health", _("保健食品")
+
+
+class DrugFamily(models.TextChoices):
+    """The NMPA 2020 registration families; IVD reagents managed as biologics are a family of their own."""
+
+    CHEMICAL = "chemical", _("化学药品")
+    PREVENTIVE_BIOLOGIC = "preventive_biologic", _("预防用生物制品")
+    THERAPEUTIC_BIOLOGIC = "therapeutic_biologic", _("治疗用生物制品")
+    IVD_BIOLOGIC = "ivd_biologic", _("按生物制品管理的体外诊断试剂")
+    TCM = "tcm", _("中药")
+
+
+#: Every family's classes, code → meaning, in the notices' order. Chemical classes are
+#: `DrugRegistrationCategory` (its values are the codes stored since before the families existed).
+REGISTRATION_CLASSES: Final[dict[DrugFamily, dict[str, Any]]] = {
+    DrugFamily.CHEMICAL: {c.value: c.label for c in DrugRegistrationCategory},
+    DrugFamily.PREVENTIVE_BIOLOGIC: {
+        "1": _("1类：创新型疫苗"),
+        "2": _("2类：改良型疫苗"),
+        "3.1": _("3.1类：境外生产的境外已上市、境内未上市的疫苗"),
+        "3.2": _("3.2类：境内生产的境外已上市、境内未上市的疫苗"),
+        "3.3": _("3.3类：境内已上市的疫苗"),
+    },
+    DrugFamily.THERAPEUTIC_BIOLOGIC: {
+        "1": _("1类：创新型生物制品"),
+        "2": _("2类：改良型生物制品"),
+        "3.1": _("3.1类：境外生产的境外已上市、境内未上市的生物制品"),
+        "3.2": _("3.2类：境内生产的境外已上市、境内未上市的生物制品"),
+        "3.3": _("3.3类：生物类似药"),
+        "3.4": _("3.4类：其他生物制品"),
+    },
+    DrugFamily.IVD_BIOLOGIC: {
+        "1": _("1类：创新型体外诊断试剂"),
+        "2": _("2类：境内外已上市的体外诊断试剂"),
+    },
+    DrugFamily.TCM: {
+        "1": _("1类：中药创新药"),
+        "2": _("2类：中药改良型新药"),
+        "3": _("3类：古代经典名方中药复方制剂"),
+        "4": _("4类：同名同方药"),
+    },
+}
+#: The letter of the approval number (国药准字H/S/Z…) of each family (RULES §7.2, §7.5).
+APPROVAL_LETTER: Final[dict[DrugFamily, str]] = {
+    DrugFamily.CHEMICAL: "H",
+    DrugFamily.PREVENTIVE_BIOLOGIC: "S",
+    DrugFamily.THERAPEUTIC_BIOLOGIC: "S",
+    DrugFamily.IVD_BIOLOGIC: "S",
+    DrugFamily.TCM: "Z",
+}
+
+
+def registration_class_label(family: str, category: str) -> str:
+    """ "化学药品 1类：创新药"; the bare code when it is not a class of the family."""
+    try:
+        classes = REGISTRATION_CLASSES[DrugFamily(family)]
+    except ValueError:
+        return category
+    label = classes.get(category)
+    return f"{DrugFamily(family).label} {label}" if label is not None else category
+
+
+def validate_registration_class(family: str, category: str) -> None:
+    """Raise ValidationError unless `category` is a registration class of `family`."""
+    try:
+        classes = REGISTRATION_CLASSES[DrugFamily(family)]
+    except ValueError:
+        raise ValidationError(_("请选择药品注册类别（化学药品、生物制品或中药）"), code="family") from None
+    if category not in classes:
+        raise ValidationError(
+            _("“%(category)s”不是%(family)s的注册分类，可选：%(choices)s"),
+            code="category",
+            params={"category": category, "family": DrugFamily(family).label, "choices": "、".join(classes)},
+        )
+
+
+def is_class_one(category: str) -> bool:
+    """ "1类新药" in park reports: class 1 of any family (RULES §7.5)."""
+    return category == "1"
+
+
+def validate_approval_number(text: str, family: str) -> str:
+    """A drug approval number (国药准字H20200001) whose letter fits the family; returns it normalised."""
+    number = _normalise(text)
+    if not is_drug_approval_number(number):
+        raise ValidationError(
+            _("“%(value)s”不是有效的药品批准文号（如 国药准字H20200001）"), code="invalid", params={"value": text}
+        )
+    letter = APPROVAL_LETTER.get(DrugFamily(family)) if family in DrugFamily.values else None
+    if letter is not None and number[4] != letter:
+        raise ValidationError(
+            _("%(family)s的批准文号应为“国药准字%(letter)s…”"),
+            code="family",
+            params={"family": DrugFamily(family).label, "letter": letter},
+        )
+    return number
+
+
+# --- pathways and stages (RULES §7.3) ------------------------------------------------------------
+
+
+class DeviceStage(models.TextChoices):
+    """Where a device (or an IVD, or a health product) is on its way to market, in order.
+
+    The first value keeps its old name, "in_development" (研发中), which covers design and development.
+    """
+
+    IN_DEVELOPMENT = "in_development", _("研发中")
+    TYPE_TESTING = "type_testing", _("型式检验")
+    CLINICAL_EVALUATION = "clinical_evaluation", _("临床评价")
+    IN_REVIEW = "in_review", _("注册/备案审评中")
+    FILED = "filed", _("已备案")
+    REGISTERED = "registered", _("已注册")
+
+
+#: Filing (class I) and registration (II, III) both end the pathway: they share a rank.
+DEVICE_STAGE_RANK: Final[dict[str, int]] = {
+    DeviceStage.IN_DEVELOPMENT: 0,
+    DeviceStage.TYPE_TESTING: 1,
+    DeviceStage.CLINICAL_EVALUATION: 2,
+    DeviceStage.IN_REVIEW: 3,
+    DeviceStage.FILED: 4,
+    DeviceStage.REGISTERED: 4,
+}
+#: Devices still in research and development (counted as 在研).
+DEVICE_IN_DEVELOPMENT: Final[frozenset[str]] = frozenset(
+    {DeviceStage.IN_DEVELOPMENT, DeviceStage.TYPE_TESTING, DeviceStage.CLINICAL_EVALUATION, DeviceStage.IN_REVIEW}
+)
+
+
+class Pathway(models.TextChoices):
+    CLINICAL = "clinical", _("药品临床研发")
+    REGISTRATION = "registration", _("注册/备案")
+
+
+def pathway_of(kind: str, drug_family: str = "") -> Pathway:
+    """Drugs, and IVD reagents managed as biologics, go through clinical trials; the rest through
+    registration or filing as devices (or, for health products, with SAMR)."""
+    if kind == ProductKind.DRUG or (kind == ProductKind.IVD and drug_family == DrugFamily.IVD_BIOLOGIC):
+        return Pathway.CLINICAL
+    return Pathway.REGISTRATION
+
+
+def stages_of(pathway: Pathway | str) -> type[models.TextChoices]:
+    return ClinicalStage if pathway == Pathway.CLINICAL else DeviceStage
+
+
+def stage_rank(pathway: Pathway | str, stage: str) -> int:
+    """The position of a stage in its pathway (ValueError for a stage of another pathway)."""
+    if pathway == Pathway.CLINICAL:
+        return CLINICAL_STAGE_ORDER.index(ClinicalStage(stage))
+    return DEVICE_STAGE_RANK[DeviceStage(stage)]
+
+
+def transition_error(
+    pathway: Pathway | str,
+    *,
+    current: str | None,
+    current_on: datetime.date | None,
+    new: str,
+    on: datetime.date,
+    reason: str,
+    today: datetime.date,
+) -> str | None:
+    """Why a product may not enter `new` on `on` after `current` (entered `current_on`); None if it may.
+
+    1. The stage must belong to the product's pathway.
+    2. No date in the future: a stage is entered when it happened.
+    3. The history is dated in order: not before the current stage's date.
+    4. Going backwards (a failed phase, a clinical hold, a refused registration) needs a reason.
+    """
+    try:
+        new_rank = stage_rank(pathway, new)
+    except ValueError:
+        return gettext("“%(stage)s”不是该产品研发路径的阶段") % {"stage": new}
+    if on > today:
+        return gettext("进入阶段的日期不能晚于今天（%(today)s）") % {"today": today.isoformat()}
+    if current_on is not None and on < current_on:
+        return gettext("日期不能早于当前阶段的日期（%(date)s）") % {"date": current_on.isoformat()}
+    if current and stage_rank(pathway, current) > new_rank and not reason.strip():
+        return gettext("阶段倒退（%(old)s → %(new)s）须说明原因") % {
+            "old": stages_of(pathway)(current).label,
+            "new": stages_of(pathway)(new).label,
+        }
+    return None
+
+
+_STAGE_LABELS: Final[dict[str, Any]] = {**dict(ClinicalStage.choices), **dict(DeviceStage.choices)}
+
+
+def stage_label(stage: str) -> str:
+    """The name of a stage of either pathway ("三期临床", "已注册"); the value itself if unknown."""
+    label = _STAGE_LABELS.get(stage)
+    return stage if label is None else str(label)
+
+
+def stage_on(history: Iterable[tuple[datetime.date, str]], day: datetime.date) -> str | None:
+    """The stage on `day`: the last one entered on or before it (history as (date, stage) in entry
+    order; several on one day: the last entered wins). None before the first entry."""
+    found: tuple[datetime.date, int, str] | None = None
+    for position, (on, stage) in enumerate(history):
+        if on <= day and (found is None or (on, position) >= found[:2]):
+            found = (on, position, stage)
+    return None if found is None else found[2]

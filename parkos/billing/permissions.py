@@ -1,0 +1,22 @@
+"""Who may see billing: staff who bill or approve billing, in their parks (finance data is not every
+officer's business). Built on the one access helper; pages and the API use the same rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.request import Request
+
+from parkos.accounts.access import Capability, has_capability
+from parkos.accounts.permissions import StaffWithCapability
+
+
+def may_bill(user: Any) -> bool:
+    return has_capability(user, Capability.MANAGE_BILLING) or has_capability(user, Capability.APPROVE_BILLING)
+
+
+class BillingStaff(StaffWithCapability):
+    """Staff with a billing capability may read; writes need the view's `write_capability` as usual."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return super().has_permission(request, view) and may_bill(request.user)

@@ -1,0 +1,491 @@
+"""The report's KPIs: what the SQL path gathered, summed into the figures a report shows.
+
+``report_kpis`` (a park, some parks or all), ``portfolio_kpis`` (each park of many, in one pass)
+and the page's tables. Every figure is a rule of :mod:`.totals` over the gathered
+:class:`~.totals.PeriodTable`, or a count of the :mod:`.scale` judgements; sources stay described
+(``totals.SourceKeys``) and are listed only when the sources page asks.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Final
+
+from django.core.exceptions import ValidationError
+
+from parkos.core import industry
+from parkos.enterprises.models import Enterprise
+from parkos.innovation import selectors as innovation
+from parkos.innovation.regulatory import (
+    DEVICE_IN_DEVELOPMENT,
+    IN_CLINICAL_TRIAL,
+    ClinicalStage,
+    Pathway,
+    is_class_one,
+)
+from parkos.parks.models import Park
+from parkos.parks.selectors import lettable_and_vacant_area
+from parkos.statistics.kpi.figures import Figure, GrowthFigure
+from parkos.statistics.kpi.gather import (
+    Gathered,
+    Scope,
+    enterprise_facts,
+    gather,
+    listable,
+    monthly_totals,
+)
+from parkos.statistics.kpi.narrative import AnnualKpis, Listing, annual_paragraph
+from parkos.statistics.kpi.period import ReportPeriod
+from parkos.statistics.kpi.rows import Indicator
+from parkos.statistics.kpi.scale import SIZE_CLASSES, ScaleEvent, ScaleStatus
+from parkos.statistics.kpi.totals import (
+    PeriodTable,
+    SourceKeys,
+    growth_by_enterprise,
+    growth_of,
+    pp_difference,
+    rnd_intensity_of,
+    total_of,
+)
+
+__all__ = [
+    "HEADLINE",
+    "EnterpriseLine",
+    "IndustryLine",
+    "ListingLine",
+    "ProjectLine",
+    "ReportKpis",
+    "industry_division",
+    "names_of",
+    "portfolio_kpis",
+    "report_kpis",
+]
+
+ZERO: Final = Decimal(0)
+#: The headline indicators of the report, in the order of its tables.
+HEADLINE: Final[tuple[Indicator, ...]] = (
+    "output",
+    "revenue",
+    "profit",
+    "taxes",
+    "rnd_spending",
+    "fixed_asset_investment",
+    "exports",
+    "energy_tce",
+    "employees",
+)
+_DRUG_FINISHED: Final = {ClinicalStage.APPROVED, ClinicalStage.PHASE4}
+
+
+@dataclass(frozen=True)
+class ProjectLine:
+    pk: int
+    name: str
+    enterprise: str
+    planned_investment: Decimal | None
+    investment_in_period: Decimal
+    started_on: datetime.date | None
+    completed_on: datetime.date | None
+
+
+@dataclass(frozen=True)
+class ListingLine:
+    enterprise_id: int
+    name: str
+    board: str
+    stock_code: str
+    on: datetime.date
+
+
+@dataclass(frozen=True)
+class EnterpriseLine:
+    enterprise_id: int
+    name: str
+    industry: str
+    above_scale: bool
+    output: Figure
+    revenue: Figure
+    taxes: Figure
+    growth: GrowthFigure
+
+
+@dataclass(frozen=True)
+class IndustryLine:
+    code: str
+    label: str
+    enterprises: int
+    output: Decimal
+    revenue: Decimal
+    taxes: Decimal
+    growth: GrowthFigure
+
+
+@dataclass
+class ReportKpis:
+    """Everything the report, the dashboard and the API show for a scope and a period."""
+
+    period: ReportPeriod
+    park_ids: tuple[int, ...] | None
+    totals: dict[Indicator, Figure]
+    growth: dict[Indicator, GrowthFigure]
+    above_scale_ids: frozenset[int]
+    above_scale_ids_previous: frozenset[int]
+    above_scale_output: Figure
+    above_scale_output_previous: Figure
+    above_scale_output_growth: GrowthFigure
+    above_scale_output_naive: GrowthFigure
+    rnd_intensity: Figure
+    rnd_intensity_previous: Figure
+    rnd_intensity_change: Figure
+    size_classes: dict[str, int]
+    new_above_scale: list[ScaleEvent]
+    listings: list[ListingLine]
+    projects_completed: list[ProjectLine]
+    project_investment: Decimal
+    products_by_stage: dict[str, int]
+    products_in_rnd: int
+    class1_drugs_in_clinical: int
+    products_in_phase3: int
+    occupancy_rate: Decimal | None
+    reporting_enterprises: int
+    #: Every enterprise's period totals: what the figures were summed from (the sources page resolves
+    #: a figure's rows from it).
+    table: PeriodTable
+    names: dict[int, str] = field(default_factory=dict)
+    by_enterprise: list[EnterpriseLine] = field(default_factory=list)
+    by_industry: list[IndustryLine] = field(default_factory=list)
+    monthly_output: list[tuple[int, Decimal | None, Decimal | None]] = field(default_factory=list)
+
+    def annual_kpis(self) -> AnnualKpis:
+        return AnnualKpis(
+            period=self.period,
+            projects_completed=len(self.projects_completed),
+            new_above_scale=len(self.new_above_scale),
+            listings=tuple(Listing(line.name, line.board) for line in self.listings),
+            industrial_investment=self.totals["fixed_asset_investment"].value,
+            industrial_investment_growth=self.growth["fixed_asset_investment"],
+            above_scale_output=self.above_scale_output.value,
+            above_scale_output_previous=self.above_scale_output_previous.value,
+            above_scale_output_growth=self.above_scale_output_growth,
+            products_in_rnd=self.products_in_rnd,
+            class1_drugs_in_clinical=self.class1_drugs_in_clinical,
+            products_in_phase3=self.products_in_phase3,
+        )
+
+    @property
+    def named_scale_events(self) -> list[tuple[ScaleEvent, str]]:
+        """The 升规 events with the enterprise's name, for tables."""
+        return [
+            (event, self.names.get(event.enterprise_id, str(event.enterprise_id))) for event in self.new_above_scale
+        ]
+
+    @property
+    def paragraph(self) -> str:
+        return annual_paragraph(self.annual_kpis())
+
+
+# --- beside the enterprises' figures: projects, products, listings, occupancy ------------------
+
+
+def _occupancy(areas: Iterable[tuple[Decimal, Decimal]]) -> Decimal | None:
+    """Occupied share of lettable area today, from (lettable, vacant) areas of the inventory."""
+    pairs = list(areas)
+    lettable = sum((area for area, _vacant in pairs), ZERO)
+    vacant = sum((vacant for _area, vacant in pairs), ZERO)
+    if not lettable:
+        return None
+    return ((lettable - vacant) / lettable * 100).quantize(Decimal("0.1"))
+
+
+def _product_counts(
+    rows: Iterable[innovation.ReportProduct], period: ReportPeriod
+) -> tuple[dict[str, int], int, int, int]:
+    """Products by stage (now), key products in R&D, 1类新药 in trials, products that entered phase III in the period."""
+    start, end = period.dates
+    by_stage: Counter[str] = Counter()
+    in_rnd = class1 = phase3 = 0
+    for product in rows:
+        stage, since = product.stage, product.stage_since
+        if product.pathway == Pathway.CLINICAL:
+            by_stage[stage or "preclinical"] += 1
+            if product.is_key and stage not in _DRUG_FINISHED:
+                in_rnd += 1
+            if is_class_one(product.drug_category) and stage in IN_CLINICAL_TRIAL:
+                class1 += 1
+            if stage == ClinicalStage.PHASE3 and since is not None and start <= since <= end:
+                phase3 += 1
+        else:
+            by_stage[f"device_{product.device_stage or 'in_development'}"] += 1
+            if product.is_key and product.device_stage in DEVICE_IN_DEVELOPMENT:
+                in_rnd += 1
+    return dict(by_stage), in_rnd, class1, phase3
+
+
+@dataclass
+class _Extras:
+    """What a report shows beside the enterprises' figures: projects, products, listings, occupancy."""
+
+    projects: list[ProjectLine] = field(default_factory=list)
+    project_investment: Decimal = ZERO
+    products: list[innovation.ReportProduct] = field(default_factory=list)
+    listings: list[ListingLine] = field(default_factory=list)
+    areas: list[tuple[Decimal, Decimal]] = field(default_factory=list)  # (lettable, vacant) per park
+
+
+def _extras(scope: Scope, period: ReportPeriod) -> dict[int, _Extras]:
+    """Per park: projects completed (建成投用) in the period and investment completed in it, products,
+    listings (all from `parkos.innovation.selectors`) and lettable/vacant area. Five queries, whatever
+    the number of parks."""
+    start, end = period.dates
+    extras: dict[int, _Extras] = defaultdict(_Extras)
+    invested = innovation.investment_by_project(
+        park_ids=scope, year=period.year, first_month=period.first_month, last_month=period.last_month
+    )
+    for line in invested.values():
+        extras[line.park_id].project_investment += line.total
+    for p in innovation.projects_completed(park_ids=scope, start=start, end=end):
+        spent = invested[p.pk].total if p.pk in invested else ZERO
+        extras[p.park_id].projects.append(
+            ProjectLine(p.pk, p.name, p.enterprise, p.planned_investment, spent, p.started_on, p.completed_on)
+        )
+    for product in innovation.report_products(park_ids=scope):
+        extras[product.park_id].products.append(product)
+    for listing in innovation.listings(park_ids=scope, start=start, end=end):
+        extras[listing.park_id].listings.append(
+            ListingLine(listing.enterprise_id, listing.name, listing.board, listing.stock_code, listing.on)
+        )
+    for park_id, areas in lettable_and_vacant_area(list(scope) if scope is not None else None).items():
+        extras[park_id].areas.append(areas)
+    return extras
+
+
+def _merged(extras: Iterable[_Extras]) -> _Extras:
+    """Several parks' extras as one scope's, in the order a report lists them."""
+    merged = _Extras()
+    for part in extras:
+        merged.projects += part.projects
+        merged.project_investment += part.project_investment
+        merged.products += part.products
+        merged.listings += part.listings
+        merged.areas += part.areas
+    merged.projects.sort(key=lambda line: (line.completed_on or datetime.date.min, line.pk))
+    merged.listings.sort(key=lambda line: line.on)
+    return merged
+
+
+def names_of(enterprise_ids: Collection[int], scope: Scope, period: ReportPeriod) -> dict[int, str]:
+    """Names of some enterprises (those a report lists by name): one query."""
+    if not enterprise_ids:
+        return {}
+    if not listable(enterprise_ids):
+        facts = enterprise_facts(scope, (period.year - 1, period.year))
+        return {pk: name for pk, (name, _code) in facts.items() if pk in enterprise_ids}
+    return dict(Enterprise.objects.filter(pk__any_of=list(enterprise_ids)).order_by().values_list("pk", "name"))
+
+
+# --- the figures ---------------------------------------------------------------------------------
+
+
+def _assemble(
+    period: ReportPeriod,
+    scope: Scope,
+    table: PeriodTable,
+    statuses: Iterable[ScaleStatus],
+    events: list[ScaleEvent],
+    *,
+    reporting: int,
+    extras: _Extras,
+    names: dict[int, str],
+) -> ReportKpis:
+    """The figures, as sums over the table's columns and counts of the judgements."""
+    above: set[int] = set()
+    above_before: set[int] = set()
+    sizes: Counter[str] = Counter(dict.fromkeys(SIZE_CLASSES, 0))
+    for status in statuses:
+        if status.above:
+            above.add(status.enterprise_id)
+        if status.above_year_before:
+            above_before.add(status.enterprise_id)
+        if status.size is not None:
+            sizes[status.size] += 1
+    above_output = total_of(table, "output", "current", above)
+    above_output_previous = total_of(table, "output", "previous", above_before)
+    naive_now = [e for e in table.current["output"] if e in above]
+    naive_before = [e for e in table.previous["output"] if e in above_before]
+    # The ratio of the two published 规上 totals, for contrast with the comparable growth.
+    naive = GrowthFigure(
+        above_output.value,
+        above_output_previous.value,
+        frozenset((*naive_now, *naive_before)),
+        SourceKeys([(table, "current", "output", naive_now), (table, "previous", "output", naive_before)]),
+    )
+    rnd_now = rnd_intensity_of(table, "current")
+    rnd_before = rnd_intensity_of(table, "previous")
+    by_stage, in_rnd, class1, phase3 = _product_counts(extras.products, period)
+    return ReportKpis(
+        period=period,
+        park_ids=scope,
+        totals={indicator: total_of(table, indicator) for indicator in HEADLINE},
+        growth={indicator: growth_of(table, indicator) for indicator in HEADLINE},
+        above_scale_ids=frozenset(above),
+        above_scale_ids_previous=frozenset(above_before),
+        above_scale_output=above_output,
+        above_scale_output_previous=above_output_previous,
+        above_scale_output_growth=growth_of(table, "output", above),
+        above_scale_output_naive=naive,
+        rnd_intensity=rnd_now,
+        rnd_intensity_previous=rnd_before,
+        rnd_intensity_change=pp_difference(rnd_now.value, rnd_before.value),
+        size_classes=dict(sizes),
+        new_above_scale=events,
+        listings=extras.listings,
+        projects_completed=extras.projects,
+        project_investment=extras.project_investment,
+        products_by_stage=by_stage,
+        products_in_rnd=in_rnd,
+        class1_drugs_in_clinical=class1,
+        products_in_phase3=phase3,
+        occupancy_rate=_occupancy(extras.areas),
+        reporting_enterprises=reporting,
+        table=table,
+        names=names,
+    )
+
+
+def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detail: bool = True) -> ReportKpis:
+    """The KPIs of a park, a set of parks (or None: the portfolio) over a period.
+
+    A constant number of queries, whatever the number of enterprises (:func:`.gather.gather`, then
+    five for the projects, products, listings and occupancy and one for names); ``detail`` adds
+    the page's tables (by enterprise, by industry, the monthly trend). Totals, comparable growth
+    (``totals.growth_of``: same enterprises both sides, re-reported priors first) and R&D
+    intensity are sums over the gathered table; 规上 and size classes are counts of the judgements.
+    """
+    scope = tuple(sorted(park_ids)) if park_ids is not None else None
+    gathered = gather(scope, period)
+    reported = gathered.census.reported
+    result = _assemble(
+        period,
+        scope,
+        gathered.table,
+        gathered.statuses.values(),
+        gathered.events,
+        reporting=sum(1 for reporting in reported.values() if reporting),
+        extras=_merged(_extras(scope, period).values()),
+        # Names of the enterprises the report lists: those with an event, or everyone for the tables.
+        names=names_of(reported if detail else [event.enterprise_id for event in gathered.events], scope, period),
+    )
+    if detail:
+        _add_detail(result, gathered, scope)
+    return result
+
+
+def industry_division(code: str) -> tuple[str, str]:
+    """The 大类 (two digits) of an industry code with its name, for the by-industry table."""
+    digits = "".join(ch for ch in code if ch.isdigit())[:2]
+    if not digits:
+        return ("", "")
+    try:
+        return (digits, industry.lookup(digits).label)
+    except ValidationError:
+        return (digits, digits)
+
+
+def _add_detail(result: ReportKpis, gathered: Gathered, scope: Scope) -> None:
+    """Tables by enterprise and by industry from the KPIs' own table, and the monthly output series.
+
+    The tables are the table's columns (no second pass over the rows); the trend chart needs each
+    month on its own (``gather.monthly_totals``).
+    """
+    table, industries = gathered.table, gathered.industries
+    year = result.period.year
+    output, revenue, taxes = (table.column("current", i) for i in ("output", "revenue", "taxes"))
+    growth = growth_by_enterprise(table, "output")
+
+    def figure(column: dict[int, Decimal], indicator: Indicator, enterprise_id: int) -> Figure:
+        if enterprise_id not in column:
+            return Figure(None, "yuan")
+        return Figure(column[enterprise_id], "yuan", SourceKeys([(table, "current", indicator, (enterprise_id,))]))
+
+    ids = sorted(output.keys() | revenue.keys() | taxes.keys(), key=lambda e: (-output.get(e, ZERO), e))
+    by_industry: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for enterprise_id in ids:
+        result.by_enterprise.append(
+            EnterpriseLine(
+                enterprise_id,
+                result.names.get(enterprise_id, str(enterprise_id)),
+                industries.get(enterprise_id, ""),
+                enterprise_id in result.above_scale_ids,
+                figure(output, "output", enterprise_id),
+                figure(revenue, "revenue", enterprise_id),
+                figure(taxes, "taxes", enterprise_id),
+                growth.get(enterprise_id, GrowthFigure(None, None, frozenset())),
+            )
+        )
+        by_industry[industry_division(industries.get(enterprise_id, ""))].append(enterprise_id)
+    for (code, label), members in sorted(by_industry.items()):
+        result.by_industry.append(
+            IndustryLine(
+                code,
+                label,
+                len(members),
+                sum((output.get(e, ZERO) for e in members), ZERO),
+                sum((revenue.get(e, ZERO) for e in members), ZERO),
+                sum((taxes.get(e, ZERO) for e in members), ZERO),
+                growth_of(table, "output", set(members)),
+            )
+        )
+    series = monthly_totals(scope, year, "output")
+    result.monthly_output.extend((m, series.get((year, m)), series.get((year - 1, m))) for m in range(1, 13))
+
+
+def portfolio_kpis(*, park_ids: Collection[int], period: ReportPeriod) -> list[tuple[Park, ReportKpis]]:
+    """The KPIs of each park, gathered once for all of them and split by park: a constant number of
+    queries, whatever the number of parks and enterprises.
+
+    Every figure is a sum over enterprises, so a park's figures are those of its enterprises. An
+    enterprise whose rows of the two years lie in several parks (it moved) belongs to none of them
+    alone: each park it reported in is computed on its own (``report_kpis``), as rare as moves are.
+    """
+    parks = list(Park.objects.filter(pk__in=list(park_ids)).order_by("city", "name"))
+    scope = tuple(sorted(park.pk for park in parks))
+    gathered = gather(scope, period)
+    parks_of = gathered.census.parks_of
+    park_of = {e: next(iter(ps)) for e, ps in parks_of.items() if len(ps) == 1}
+    moved = {park_id for ps in parks_of.values() if len(ps) > 1 for park_id in ps}
+    tables = gathered.table.partition(park_of)
+    statuses: dict[int, list[ScaleStatus]] = defaultdict(list)
+    for enterprise_id, status in gathered.statuses.items():
+        if enterprise_id in park_of:
+            statuses[park_of[enterprise_id]].append(status)
+    reporting: Counter[int] = Counter(
+        park_of[e] for e, reported in gathered.census.reported.items() if reported and e in park_of
+    )
+    events: dict[int, list[ScaleEvent]] = defaultdict(list)
+    for event in gathered.events:
+        if event.enterprise_id in park_of:
+            events[park_of[event.enterprise_id]].append(event)
+    extras = _extras(scope, period)
+    names = names_of([event.enterprise_id for event in gathered.events], scope, period)
+    results = []
+    for park in parks:
+        if park.pk in moved:
+            results.append((park, report_kpis(park_ids=[park.pk], period=period, detail=False)))
+            continue
+        park_events = events.get(park.pk, [])
+        kpis = _assemble(
+            period,
+            (park.pk,),
+            tables.get(park.pk) or PeriodTable(period.year, period.months),
+            statuses.get(park.pk, ()),
+            park_events,
+            reporting=reporting[park.pk],
+            extras=extras.get(park.pk) or _Extras(),
+            names={event.enterprise_id: names.get(event.enterprise_id, "") for event in park_events},
+        )
+        results.append((park, kpis))
+    return results
