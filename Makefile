@@ -7,7 +7,7 @@ SCALE ?= small
 # pyenv's shim honours .python-version (3.12); elsewhere a python3.12 on PATH is used.
 BOOTSTRAP_PY := $(shell command -v python3.12 2>/dev/null || command -v python3)
 
-.PHONY: demo test test-unit test-e2e lint typecheck check bench messages clean-demo
+.PHONY: demo dev serve test test-unit test-e2e lint typecheck check bench messages clean-demo
 
 $(VENV)/.installed: pyproject.toml
 	@$(BOOTSTRAP_PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "ParkOS needs Python >= 3.12 (install it, or use pyenv: .python-version selects 3.12)")'
@@ -16,12 +16,22 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
+# The demo through the production stack (granian, task worker, scheduler; DEBUG off) on SQLite.
 demo: $(VENV)/.installed
+	@scripts/ensure-system-packages --optional
+	ADDR=$(ADDR) SCALE=$(SCALE) scripts/serve --demo
+
+# ParkOS as in production (docs/deployment.md): DATABASE_URL, REDIS_URL… from the environment.
+serve: $(VENV)/.installed
+	ADDR=$(ADDR) scripts/serve
+
+# Django's development server (DEBUG on, reloads on change); the demo data as `make demo` loads it.
+dev: $(VENV)/.installed
 	@scripts/ensure-system-packages --optional
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py demo $(if $(filter full,$(SCALE)),--scale full,)
-	@echo "ParkOS: http://$(ADDR)/  (Ctrl-C to stop)"
-	DEBUG=true scripts/demo-serve $(ADDR)
+	@echo "ParkOS (development server): http://$(ADDR)/  (Ctrl-C to stop)"
+	DEBUG=true $(PY) manage.py runserver $(ADDR)
 
 test: test-unit test-e2e
 

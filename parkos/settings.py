@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from parkos.env import ImproperlyConfiguredEnv, env_bool, env_int, env_list, env_str
@@ -16,6 +18,9 @@ VAR_DIR = Path(env_str("PARKOS_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 PRODUCTION = env_bool("PARKOS_PRODUCTION", False)
+# Behind TLS (a proxy terminates it): HTTPS redirect, HSTS and secure cookies. On by default in production;
+# `make serve`/`make demo` on a loopback address serve plain HTTP and turn it off (scripts/serve).
+HTTPS = env_bool("PARKOS_HTTPS", PRODUCTION)
 # A fixed key lets `make demo` (DEBUG=true) work out of the box; anything else must set its own, or
 # a forgotten PARKOS_PRODUCTION would serve real users with sessions anyone can forge.
 DEVELOPMENT_SECRET_KEY = "parkos-insecure-development-key"  # noqa: S105 - refused unless DEBUG=true
@@ -65,8 +70,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id, the access log line and the request metrics cover everything below.
+    "parkos.core.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -104,19 +112,42 @@ TEMPLATES = [
 # SQLite under var/ by default; DATABASE_URL=postgres://… switches to PostgreSQL.
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'parkos.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers proceed while one writer commits; IMMEDIATE avoids lock-upgrade deadlocks.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-    }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The statistics census hashes one group per enterprise and year (4,000 for a park of 2,000);
-    # PostgreSQL's default 4 MB makes the planner sort instead, spilling to disk (39 ms → 22 ms).
-    work_mem = env_str("DATABASE_WORK_MEM", "32MB")
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c work_mem={work_mem}"
+# Optional read replica (a streaming standby of the primary): reports, KPIs, exports and searches read
+# there when a view or selector opts in (parkos.core.routing); everything else uses the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+
+
+def _database(url: str) -> dict[str, Any]:
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0)))
+    engine = config["ENGINE"].rsplit(".", 1)[-1]
+    if engine not in {"sqlite3", "postgresql"}:
+        raise ImproperlyConfiguredEnv(f"DATABASE_URL: ParkOS runs on SQLite or PostgreSQL, not {engine}.")
+    # The same engines, plus slow-query logging (parkos.core.backends; SLOW_QUERY_MS).
+    config["ENGINE"] = f"parkos.core.backends.{engine}"
+    if engine == "sqlite3":
+        # WAL lets readers proceed while one writer commits; IMMEDIATE avoids lock-upgrade deadlocks.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        }
+        # Tests in memory, as with Django's own engine name (pytest-django only recognises that name).
+        config["TEST"] = {"NAME": ":memory:"}
+    else:
+        # The statistics census hashes one group per enterprise and year (4,000 for a park of 2,000);
+        # PostgreSQL's default 4 MB makes the planner sort instead, spilling to disk (39 ms → 22 ms).
+        work_mem = env_str("DATABASE_WORK_MEM", "32MB")
+        config.setdefault("OPTIONS", {})["options"] = f"-c work_mem={work_mem}"
+    return config
+
+
+DATABASES = {"default": _database(DATABASE_URL)}
+if DATABASE_REPLICA_URL:
+    # Tests run against the primary's test database on the replica's server (it streams there).
+    DATABASES["replica"] = {**_database(DATABASE_REPLICA_URL), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["parkos.core.routing.ReplicaRouter"]
+#: Queries slower than this (milliseconds) are logged by `parkos.db.slow` with their SQL; 0 turns it off.
+SLOW_QUERY_MS = env_int("SLOW_QUERY_MS", 500)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -176,20 +207,35 @@ STORAGES = {
         else {},
     },
     "staticfiles": {
+        # Hashed names (collectstatic writes the manifest), served by WhiteNoise with far-future caching.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 
-# One process by default; several web processes must share a cache (rate limits, portal pages):
-# CACHE_BACKEND=django.core.cache.backends.redis.RedisCache CACHE_LOCATION=redis://127.0.0.1:6379/1
-CACHES = {
-    "default": {
-        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": env_str("CACHE_LOCATION", "parkos"),
+# One process by default (local memory); several web processes on one or more machines share Redis
+# (REDIS_URL): rate limits, the portal's page cache and, with SESSION_ENGINE, sessions.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "parkos"),
+            # A dead Redis fails fast and /healthz names it, instead of hanging every request.
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+            "LOCATION": env_str("CACHE_LOCATION", "parkos"),
+        }
+    }
+# Sessions in the database by default; `django.contrib.sessions.backends.cached_db` reads them from Redis.
+SESSION_ENGINE = env_str("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 
 # Notifications by e-mail (SLA escalations, weekly early-warning lists) through Django's mailers. Outside
 # production the console backend prints them (what the demo wants); production defaults to SMTP with the
@@ -224,6 +270,29 @@ TASKS = {
     }
 }
 
+# Every periodic job, in one place: (name, when, management command and its arguments). `when` is
+# "daily HH:MM" (TIME_ZONE) or "every N minutes". `manage.py scheduler` (one per node, any number of
+# nodes) claims each due run once in the database and the task worker runs it; see docs/deployment.md.
+SCHEDULED_JOBS: list[tuple[str, str, list[str]]] = [
+    ("leasing_reminders", "daily 06:30", ["leasing_reminders"]),
+    ("investment_reverse_match", "every 60 minutes", ["investment_reverse_match", "--changed-within-hours", "2"]),
+    ("community_housekeeping", "daily 03:30", ["community_housekeeping"]),
+    ("incubation_sla_sweep", "every 10 minutes", ["incubation_sla_sweep"]),
+    # Idempotent per calendar week: run daily, the week's list goes out once.
+    ("incubation_weekly_risk", "daily 08:00", ["incubation_weekly_risk"]),
+    ("monitoring_tick", "every 5 minutes", ["monitoring_tick"]),
+    ("billing_reminders", "daily 09:00", ["billing_reminders"]),
+    ("investment_unassigned_leads", "daily 09:30", ["investment_unassigned_leads"]),
+    ("backup", "daily 02:30", ["backup"]),
+]
+# A worker or scheduler that has not reported for this long is named by /healthz (0: not checked).
+HEALTHZ_WORKER_MAX_AGE_SECONDS = env_int("HEALTHZ_WORKER_MAX_AGE_SECONDS", 180)
+# `manage.py backup`: where backups go and how many daily backups are kept.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
+# /metrics (Prometheus) answers these addresses (or networks) and operator admins; nobody else.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+
 # Uploads to every importer (parkos.core.importing), see docs/configuration.md.
 IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 100)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 250_000)
@@ -233,6 +302,8 @@ IMPORT_MAX_ZIP_RATIO = env_int("IMPORT_MAX_ZIP_RATIO", 100)
 IMPORT_TIME_BUDGET_SECONDS = env_int("IMPORT_TIME_BUDGET_SECONDS", 60)
 IMPORT_JOB_TIME_BUDGET_SECONDS = env_int("IMPORT_JOB_TIME_BUDGET_SECONDS", 3600)
 IMPORT_BACKGROUND_MB = env_int("IMPORT_BACKGROUND_MB", 2)
+# Tenants submit a month's statistics until this day of the next month (RULES §10.4).
+STATISTICS_REPORTING_CLOSES_DAY = env_int("STATISTICS_REPORTING_CLOSES_DAY", 10)
 IMPORT_MAX_REPORTED_ERRORS = env_int("IMPORT_MAX_REPORTED_ERRORS", 1000)
 
 REST_FRAMEWORK = {
@@ -290,11 +361,13 @@ SPECTACULAR_SETTINGS = {
         "AlarmRuleKindEnum": "parkos.monitoring.choices.RuleKind",
         # Leasing had "reason" first; monitoring's reject reasons must not rename its enum.
         "ReasonEnum": "parkos.leasing.choices.TerminationReason",
+        # Units' storage class shares the production classes' choices (GB 50016 甲–戊): one enum, its old name.
+        "DesignFireClassEnum": "parkos.parks.choices.FireHazardClass",
     },
 }
 
 # Production hardening; `manage.py check --deploy` is clean with PARKOS_PRODUCTION=true.
-if PRODUCTION:
+if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
@@ -302,7 +375,10 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+# Load balancers probe /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Features no ParkOS page uses are denied to every frame, our own included (the CSP comes with #14).
 PERMISSIONS_POLICY: dict[str, list[str]] = {
@@ -313,21 +389,40 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
         "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
     )
 }  # fmt: skip
-# Load balancers and monitors probe /healthz over plain HTTP from inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Content-Security-Policy: scripts and styles only from our own static files — no inline <script>, no
+# on…= handlers, no eval (docs/development.md "No inline scripts"). Style attributes stay allowed: the
+# stacking plan and the booking calendar position blocks with computed inline styles.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "media-src": [CSP.SELF, "blob:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Every line carries the request id (and user, park) of the request that wrote it.
+    "filters": {"request": {"()": "parkos.core.observability.RequestContextFilter"}},
     "formatters": {"json": {"()": "parkos.core.logging.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         # django-axes logs every successful login at INFO ("deleted 0 failed attempts"); failures and
         # lockouts, at WARNING, are what an operator needs.
         "axes": {"level": "WARNING"},
+        # The access log (one line per request) is parkos.request; Django's own server log would repeat it.
+        "django.server": {"level": "WARNING"},
     },
 }
 

@@ -31,6 +31,8 @@ api_patterns: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
+    path("metrics", web_views.metrics, name="metrics"),
+    path("favicon.ico", web_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include((api_patterns, "api"))),

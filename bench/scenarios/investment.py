@@ -112,9 +112,8 @@ def _make_match(kind: str, scale: str) -> Case:
     need = _need(kind)
     day = timezone.localdate()
     parks = selectors.park_infos(None, industry_code=need.industry_code)
-    welcome = [
-        pk for pk, p in parks.items() if not need.industry_code or matching._welcomes(p.welcomed, need.industry_code)
-    ]
+    # The engine considers parks whose policy fits or may fit (a code broader than the policy).
+    welcome = [pk for pk, p in parks.items() if matching.park_policy_fit(p, need.industry_code) != "no"]
     queries = _raw_sql(need, welcome, day)
 
     def subject() -> int:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from parkos.core.models import AuditEntry, DemoDatabase, ImportJob, ImportRowError
+from parkos.core.models import AuditEntry, DemoDatabase, ImportJob, ImportRowError, ProcessHeartbeat, ScheduledRun
 
 
 @admin.register(AuditEntry)
@@ -39,3 +39,28 @@ class ImportJobAdmin(admin.ModelAdmin[ImportJob]):
 class ImportRowErrorAdmin(admin.ModelAdmin[ImportRowError]):
     list_display = ("job", "sheet", "row_number", "column", "message")
     raw_id_fields = ("job",)
+
+
+@admin.register(ScheduledRun)
+class ScheduledRunAdmin(admin.ModelAdmin[ScheduledRun]):
+    """Read-only: the schedulers and the worker write runs."""
+
+    list_display = ("job", "due_at", "status", "claimed_by", "started_at", "finished_at")
+    list_filter = ("job", "status")
+    readonly_fields = [f.name for f in ScheduledRun._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ScheduledRun | None = None) -> bool:
+        return False
+
+
+@admin.register(ProcessHeartbeat)
+class ProcessHeartbeatAdmin(admin.ModelAdmin[ProcessHeartbeat]):
+    list_display = ("name", "kind", "hostname", "pid", "started_at", "seen_at")
+    list_filter = ("kind",)
+    readonly_fields = [f.name for f in ProcessHeartbeat._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -61,3 +61,18 @@ def clean_image(upload: UploadedFile[Any]) -> ContentFile[bytes]:
         raise ValidationError(_("无法识别的图片文件，请上传 JPEG、PNG、WebP 或 GIF 图片。"), code="invalid") from exc
     stem = PurePath(upload.name or "image").stem[:60] or "image"
     return ContentFile(out.getvalue(), name=f"{stem}.{extension}")
+
+
+THUMBNAIL_SIDE_PX: Final = 480
+
+
+def thumbnail(image: ContentFile[bytes], *, side: int = THUMBNAIL_SIDE_PX) -> ContentFile[bytes]:
+    """A JPEG no larger than `side` × `side` of an image already cleaned by `clean_image` (pages show
+    these; the full image is a click away)."""
+    image.seek(0)
+    with Image.open(io.BytesIO(image.read())) as source:
+        source.thumbnail((side, side))
+        out = io.BytesIO()
+        source.convert("RGB").save(out, format="JPEG", quality=80, optimize=True, progressive=True)
+    stem = PurePath(image.name or "image").stem[:60] or "image"
+    return ContentFile(out.getvalue(), name=f"{stem}-thumb.jpg")

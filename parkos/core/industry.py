@@ -5,17 +5,22 @@ digits), 中类 group (3 digits) and 小类 class (4 digits). Every level's code
 parent's, and the section letter is implied by the division, so ``C2710`` and ``2710`` are the
 same code. Canonical codes here are the bare letter for sections and the bare digits otherwise.
 
-The shipped table ``data/gbt4754_2017.csv`` is our own transcription (RULES §3.3). It holds all 20
-sections and 97 divisions, and the groups and classes ParkOS needs (big health, the park operator,
-incubators); divisions in :data:`FULLY_LISTED_DIVISIONS` are complete down to the class. A
-well-formed code in another division is *valid* but not *listed*: :func:`validate` accepts it,
-:func:`lookup` cannot name it.
+The shipped table ``data/gbt4754_2017.csv`` is our own transcription of the whole tree (RULES §3.3):
+20 sections, 97 divisions, 473 groups and 1,381 classes, checked level by level against the
+structure rules of RULES §3.1 (every code starts with its parent's; a group without subdivisions
+has one class ending in 0 with the group's name). A code that is not in the table is invalid —
+unless it is a code of the 2011 edition that no longer exists in 2017, which :func:`resolve` maps
+to its 2017 successor and says so (RULES §3.2, the version trap).
 
 Padded forms. Some systems pad every code to four digits. A group without subdivisions has a
 single class ending in 0 (271 → 2710), so ``2710`` is a real class; but group 276 is subdivided
-(2761, 2762) and ``2760`` can only mean "276". Decision: a four-digit code ``XYZ0`` is the class
-if the table lists it, otherwise the group ``XYZ`` if the table lists that group with children;
-``XY00`` is always the division ``XY`` (no group number ends in 0, so no class ends in 00).
+(2761, 2762) and ``2760`` can only mean "276". Decision: a four-digit code is the class if the
+table lists it (1200 其他采矿业, 9100 中国共产党机关 and 9700 国际组织 are real classes of
+divisions with a single group numbered 0); otherwise ``XY00`` is the division ``XY`` and ``XYZ0``
+the group ``XYZ`` when the table lists that group with children.
+
+Search. :func:`search` finds codes by code (with or without the section letter), by name and by
+pinyin — full (``yiliaozhenduan``) or initials (``ylzd``) — for the pickers.
 """
 
 from __future__ import annotations
@@ -31,16 +36,21 @@ from typing import Final, Literal, cast
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from pypinyin import lazy_pinyin
 
 __all__ = [
     "EDITION",
-    "FULLY_LISTED_DIVISIONS",
+    "EDITION_2011_SUCCESSORS",
     "IndustryCode",
     "Level",
+    "Resolution",
     "ancestors",
     "choices",
+    "describe",
     "lookup",
     "normalize_code",
+    "resolve",
+    "search",
     "section_of",
     "validate",
 ]
@@ -51,9 +61,26 @@ EDITION: Final = "GB/T 4754-2017"
 LEVELS: Final[tuple[Level, ...]] = ("section", "division", "group", "class")
 _LEVEL_BY_LENGTH: Final[dict[int, Level]] = {2: "division", 3: "group", 4: "class"}
 
-#: Divisions whose groups and classes the CSV lists completely; inside them an unlisted code is
-#: an error rather than merely unknown to us.
-FULLY_LISTED_DIVISIONS: Final[frozenset[str]] = frozenset({"27", "70", "73", "75", "84", "85"})
+#: Codes of GB/T 4754-2011 that do not exist in the 2017 edition, with their 2017 successor
+#: (RULES §3.2). Only codes absent from 2017 can be recognised as 2011 codes without being told
+#: the edition; codes reused with another meaning (2011 7520 科技中介服务 is 2017 7530) are mapped
+#: only when the source says it is of the 2011 edition.
+EDITION_2011_SUCCESSORS: Final[dict[str, str]] = {
+    "4041": "4040",  # 光学仪器制造: 2017 has one class under 404
+    "4042": "3587",  # 眼镜制造 moved to 358 医疗仪器设备及器械制造
+    "6592": "6591",  # 呼叫中心
+    "2760": "2761",  # 生物药品制造 (2017 splits 276 into 2761 and 2762)
+    "3586": "3586",  # 2011 假肢、人工器官及植（介）入器械制造; 2017 keeps the code for 康复辅具制造
+    "6510": "651",  # 软件开发: 2017 subdivides it (6511–6519); the officer picks one
+    "6530": "6560",  # 信息技术咨询服务
+    "6540": "6550",  # 数据处理和存储服务 → 信息处理和存储支持服务
+    "6550": "6520",  # 集成电路设计
+    "6591": "657",  # 数字内容服务: 2017 subdivides it (6571–6579)
+    "7240": "725",  # 广告业
+    "7250": "7520",  # 知识产权服务
+    "7520": "7530",  # 科技中介服务
+    "7530": "7590",  # 其他科技推广和应用服务业
+}
 
 _DATA_FILE: Final = Path(__file__).resolve().parent / "data" / "gbt4754_2017.csv"
 _ASCII_UPPER: Final = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
@@ -162,52 +189,75 @@ def normalize_code(raw: str) -> str:
 
 
 def _unpad(digits: str) -> str:
-    if len(digits) != 4 or digits[3] != "0":
+    if len(digits) != 4 or digits[3] != "0" or digits in _table():
         return digits
     if digits[2] == "0":
         return digits[:2]
-    if digits not in _table() and digits[:3] in _groups_with_children():
+    if digits[:3] in _groups_with_children():
         return digits[:3]
     return digits
 
 
 def validate(raw: str) -> str:
-    """Return the canonical code, or raise ``ValidationError``.
-
-    Beyond :func:`normalize_code`: a group or class inside a fully listed division must exist
-    (code ``unknown``), and a group code must not end in 0 (group numbers start at 1). Codes in
-    other divisions are accepted on their structure, because the shipped table is partial.
-    """
+    """Return the canonical code, or raise ``ValidationError`` (code ``unknown`` when the table,
+    which is the whole 2017 tree, does not list it)."""
     code = normalize_code(raw)
-    if len(code) < 3 or code in _table():
+    if code in _table():
         return code
-    if code[2] == "0" or code[:2] in FULLY_LISTED_DIVISIONS:
-        raise ValidationError(
-            _("行业代码“%(code)s”在国民经济行业分类（GB/T 4754-2017）中不存在"),
-            code="unknown",
-            params={"code": raw},
-        )
-    return code
+    raise ValidationError(
+        _("行业代码“%(code)s”在国民经济行业分类（GB/T 4754-2017）中不存在"),
+        code="unknown",
+        params={"code": raw},
+    )
 
 
 def lookup(raw: str) -> IndustryCode:
-    """Return the table row for ``raw``; raise ``ValidationError`` if invalid or not listed.
+    """Return the table row for ``raw``; raise ``ValidationError`` if it is not a 2017 code."""
+    return _table()[validate(raw)]
 
-    ``not_listed`` means the code is well-formed but outside the groups and classes we ship.
+
+@dataclass(frozen=True)
+class Resolution:
+    """A typed or imported code resolved to the 2017 edition, with what the officer should be told."""
+
+    code: str
+    notice: str = ""
+
+
+def resolve(raw: str, *, edition: Literal["2017", "2011"] = "2017") -> Resolution:
+    """The 2017 code for ``raw``; a 2011 code is mapped to its successor with a notice.
+
+    With ``edition="2011"`` every code listed in :data:`EDITION_2011_SUCCESSORS` is mapped; with the
+    default, only a code that does not exist in 2017 is taken for a 2011 one. Raises
+    ``ValidationError`` like :func:`validate` when the code is neither.
     """
-    code = validate(raw)
-    entry = _table().get(code)
-    if entry is None:
-        raise ValidationError(
-            _("行业代码“%(code)s”不在系统内置的行业表中，请选择其所属的大类或中类"),
-            code="not_listed",
-            params={"code": raw},
-        )
-    return entry
+    cleaned = "".join(char for char in unicodedata.normalize("NFKC", raw) if char.isdigit())
+    successor = EDITION_2011_SUCCESSORS.get(cleaned)
+    if successor is not None and (edition == "2011" or cleaned not in _table()):
+        if edition == "2017" and _unpad(cleaned) in _table():
+            return Resolution(code=_unpad(cleaned))  # a padded 2017 group, not a 2011 class
+        entry = _table()[successor]
+        notice = _("行业代码 %(old)s 为 GB/T 4754-2011 旧版代码，已按 2017 版转换为 %(new)s，请核对") % {
+            "old": cleaned,
+            "new": entry.label,
+        }
+        return Resolution(code=successor, notice=str(notice))
+    return Resolution(code=validate(raw))
+
+
+def describe(raw: str | None) -> str:
+    """``C3581 医疗诊断、监护及治疗设备制造`` for any stored code; the bare code if not in the table;
+    "" for none. Pages and reports show this, never a bare code."""
+    if not raw:
+        return ""
+    try:
+        return lookup(raw).label
+    except ValidationError:
+        return raw
 
 
 def section_of(raw: str) -> str:
-    """Return the section letter (门类) of any valid code, listed or not: ``7221`` → ``L``."""
+    """Return the section letter (门类) of any valid code: ``7221`` → ``L``."""
     code = validate(raw)
     if code.isalpha():
         return code
@@ -215,11 +265,7 @@ def section_of(raw: str) -> str:
 
 
 def ancestors(raw: str) -> tuple[IndustryCode, ...]:
-    """Return the listed ancestors of a valid code, from the section down to the direct parent.
-
-    For a listed code the chain is complete; for an unlisted one (e.g. ``6511``) it contains the
-    levels the table knows, at least the section and the division.
-    """
+    """Return the ancestors of a valid code, from the section down to the direct parent."""
     code = validate(raw)
     if code.isalpha():
         return ()
@@ -244,3 +290,51 @@ def choices(level: Level = "division", *, parent: str | None = None) -> list[tup
         else:
             entries = [entry for entry in entries if entry.code.startswith(ancestor) and entry.code != ancestor]
     return [(entry.code, entry.label) for entry in sorted(entries, key=lambda entry: entry.code)]
+
+
+# --- Search for the pickers ---------------------------------------------------------------------------
+
+
+@functools.cache
+def _search_keys() -> tuple[tuple[IndustryCode, str, str], ...]:
+    """(entry, full pinyin, initials) per row, computed once per process (about 0.2 s)."""
+    keys = []
+    for entry in _table().values():
+        syllables = [s for s in lazy_pinyin(entry.name, errors="ignore") if s]
+        keys.append((entry, "".join(syllables), "".join(s[0] for s in syllables)))
+    return tuple(keys)
+
+
+def _match_rank(query: str, entry: IndustryCode, full: str, initials: str) -> int | None:
+    """How well a row answers the query, 0 best; None when it does not."""
+    code_query = query.upper()
+    if code_query in (entry.code, entry.display_code):
+        return 0
+    if entry.code.startswith(code_query) or entry.display_code.startswith(code_query):
+        return 1
+    if entry.name.startswith(query):
+        return 2
+    if query in entry.name:
+        return 3
+    lowered = query.lower().replace(" ", "")
+    if lowered.isascii() and lowered.isalpha():
+        if initials.startswith(lowered) or full.startswith(lowered):
+            return 4
+        if lowered in initials or lowered in full:
+            return 5
+    return None
+
+
+def search(query: str, *, limit: int = 20) -> list[IndustryCode]:
+    """Rows matching a query by code, name or pinyin, best first (exact code, code prefix, name,
+    pinyin), then by level (broader first) and code."""
+    query = unicodedata.normalize("NFKC", query or "").strip()
+    if not query:
+        return []
+    ranked: list[tuple[int, int, str, IndustryCode]] = []
+    for entry, full, initials in _search_keys():
+        rank = _match_rank(query, entry, full, initials)
+        if rank is not None:
+            ranked.append((rank, LEVELS.index(entry.level), entry.code, entry))
+    ranked.sort(key=lambda item: item[:3])
+    return [item[3] for item in ranked[:limit]]

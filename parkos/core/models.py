@@ -177,3 +177,75 @@ class ImportRowError(models.Model):
 
     def __str__(self) -> str:
         return f"{self.row_number} {self.column}: {self.message}"
+
+
+class ScheduledRunStatus(models.TextChoices):
+    ENQUEUED = "enqueued", _("已排队")
+    RUNNING = "running", _("运行中")
+    SUCCEEDED = "succeeded", _("成功")
+    FAILED = "failed", _("失败")
+
+
+class ScheduledRun(models.Model):
+    """One due run of a periodic job (settings.SCHEDULED_JOBS), claimed by exactly one scheduler.
+
+    Every node runs `manage.py scheduler`; each inserts the row of a due (job, due_at) and the unique
+    constraint lets exactly one insert win, so a job runs once however many nodes there are. The winner
+    enqueues the run for the task worker in the same transaction; the worker writes status, times and
+    the command's output. Written only by `parkos.core.scheduling`.
+    """
+
+    job = models.CharField(_("任务"), max_length=64)
+    due_at = models.DateTimeField(_("计划时间"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ScheduledRunStatus.choices, default=ScheduledRunStatus.ENQUEUED
+    )
+    claimed_by = models.CharField(_("认领节点"), max_length=128)
+    claimed_at = models.DateTimeField(_("认领时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    output = models.TextField(_("输出"), blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务运行")
+        verbose_name_plural = _("定时任务运行")
+        ordering = ["-due_at", "job"]
+        constraints = [
+            # The claim: the second scheduler's insert of the same run fails, so it never runs twice.
+            models.UniqueConstraint(
+                fields=["job", "due_at"],
+                name="scheduled_run_once",
+                violation_error_message=_("该定时任务的这一次运行已被认领。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class ProcessKind(models.TextChoices):
+    WORKER = "worker", _("任务进程")
+    SCHEDULER = "scheduler", _("定时调度进程")
+
+
+class ProcessHeartbeat(models.Model):
+    """The last sign of life of one background process (`manage.py worker` or `manage.py scheduler`).
+
+    Each process updates its row every few seconds; /healthz reports a kind of process as failed when
+    no row of that kind is recent. Rows of processes gone for a day are deleted by the scheduler.
+    """
+
+    name = models.CharField(_("进程"), max_length=128, unique=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=ProcessKind.choices)
+    hostname = models.CharField(_("主机"), max_length=128)
+    pid = models.PositiveIntegerField(_("进程号"))
+    started_at = models.DateTimeField(_("启动时间"))
+    seen_at = models.DateTimeField(_("最近心跳"), db_index=True)
+
+    class Meta:
+        verbose_name = _("后台进程心跳")
+        verbose_name_plural = _("后台进程心跳")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -114,13 +114,25 @@ def sheet_title(title: str) -> str:
     return (title.translate(_SHEET_FORBIDDEN).strip() or "Sheet")[:31]
 
 
-def write_sheet(workbook: Workbook, title: str, columns: Sequence[Column], rows: Iterable[Any]) -> int:
-    """Append one sheet (header row, then one row per item) to a write-only workbook; returns the row count."""
+def write_sheet(
+    workbook: Workbook,
+    title: str,
+    columns: Sequence[Column],
+    rows: Iterable[Any],
+    *,
+    freeze: str = "A2",
+    totals: Sequence[Any] | None = None,
+) -> int:
+    """Append one sheet (header row, then one row per item) to a write-only workbook; returns the row count.
+
+    `freeze` is the first cell that scrolls (``"D2"`` keeps three columns and the header in view);
+    `totals` is a closing row, one value per column, in bold.
+    """
     ws = workbook.create_sheet(title=sheet_title(title))
     for index, column in enumerate(columns):
         width = column.width or min(max(len(str(column.header)) * 2.2 + 2, 10), 40)
         ws.column_dimensions[_column_letter(index)].width = width
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = freeze
     header = []
     for column in columns:
         cell = WriteOnlyCell(ws, value=str(column.header))
@@ -132,6 +144,13 @@ def write_sheet(workbook: Workbook, title: str, columns: Sequence[Column], rows:
     for row in rows:
         ws.append([text_cell(ws, resolve(row, c.accessor), c.number_format) for c in columns])
         count += 1
+    if totals is not None:
+        closing = []
+        for value, column in zip(totals, columns, strict=True):
+            cell = text_cell(ws, value, column.number_format)
+            cell.font = _HEADER_FONT
+            closing.append(cell)
+        ws.append(closing)
     return count
 
 
@@ -162,11 +181,17 @@ def workbook_response(workbook: Workbook, filename: str) -> HttpResponse:
 
 
 def xlsx_response(
-    filename: str, columns: Sequence[Column], rows: Iterable[Any], *, sheet: str | None = None
+    filename: str,
+    columns: Sequence[Column],
+    rows: Iterable[Any],
+    *,
+    sheet: str | None = None,
+    freeze: str = "A2",
+    totals: Sequence[Any] | None = None,
 ) -> HttpResponse:
     """A one-sheet .xlsx download of `rows`; `filename` may be Chinese (".xlsx" is added if missing)."""
     if not filename.lower().endswith(".xlsx"):
         filename += ".xlsx"
     workbook = Workbook(write_only=True)
-    write_sheet(workbook, sheet or filename.rsplit(".", 1)[0], columns, rows)
+    write_sheet(workbook, sheet or filename.rsplit(".", 1)[0], columns, rows, freeze=freeze, totals=totals)
     return workbook_response(workbook, filename)

@@ -7,6 +7,7 @@ app_name = "enterprises"
 urlpatterns = [
     path("", views.EnterpriseListView.as_view(), name="enterprise_list"),
     path("new/", views.EnterpriseFormView.as_view(), name="enterprise_create"),
+    path("autocomplete/", views.EnterpriseAutocompleteView.as_view(), name="enterprise_autocomplete"),
     path("<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise_detail"),
     path("<int:pk>/edit/", views.EnterpriseFormView.as_view(), name="enterprise_update"),
     path("<int:pk>/contacts/new/", views.ContactCreateView.as_view(), name="contact_create"),

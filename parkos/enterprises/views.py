@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -327,3 +327,38 @@ class MergeRevertView(StaffRequiredMixin, View):
 
 def _int_or_zero(raw: str | None) -> int:
     return int(raw) if raw and raw.isdigit() else 0
+
+
+class EnterpriseAutocompleteView(StaffRequiredMixin, View):
+    """Pickers (contract entry): enterprises by name, pinyin or credit code; POST creates a prospect inline."""
+
+    def get(self, request: HttpRequest) -> JsonResponse:
+        term = (request.GET.get("q") or "").strip()[:60]
+        condition = selectors.enterprise_query_q(term, request.user) if term else None
+        if condition is None:
+            return JsonResponse({"results": []})
+        rows = selectors.enterprise_list(user=request.user).filter(condition).order_by("name")[:20]
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "value": e.pk,
+                        "text": e.name,
+                        "hint": " · ".join(p for p in (e.credit_code, e.get_lifecycle_display()) if p),
+                    }
+                    for e in rows
+                ]
+            }
+        )
+
+    def post(self, request: HttpRequest) -> JsonResponse:
+        require_capability(request.user, Capability.CHANGE_ENTERPRISE)
+        name = (request.POST.get("name") or "").strip()
+        existing = selectors.enterprise_list(user=request.user).filter(name=name).first()
+        if existing is not None:
+            return JsonResponse({"value": existing.pk, "text": existing.name})
+        try:
+            enterprise = services.enterprise_create(actor=acting_user(request), name=name)
+        except ValidationError as exc:
+            return JsonResponse({"detail": "；".join(exc.messages)}, status=400)
+        return JsonResponse({"value": enterprise.pk, "text": enterprise.name}, status=201)

@@ -29,8 +29,8 @@ class IncubationConfig(AppConfig):
         web_demo.register("incubation", demo.load_demo, order=80)
         leasing_hooks.provide_rent_support(selectors.rent_support)
         # Early-warning signals from the apps below incubation; billing adds "arrears" the same way.
-        # Energy consumption (monitoring) is left out until monitoring offers it (RULES §13.7).
         hooks.register_risk_signal("output", _("产值下降"), selectors.falling_output_signals)
+        hooks.register_risk_signal("energy", _("用能下降"), selectors.energy_drop_signals)
         hooks.register_risk_signal("statistics", _("统计未报送"), selectors.missing_statistics_signals)
         hooks.register_risk_signal("expiry", _("合同到期未续签"), selectors.expiring_lease_signals)
         hooks.register_risk_signal("escalations", _("服务两次超时升级"), selectors.escalation_signals)

@@ -9,6 +9,9 @@ combines them and decides the built-in ones from plain figures (RULES §13.7):
 - Missing statistics: an enterprise that reported in the twelve months before them and, of the last
   three months due (January exempt, RULES §10.1), misses one scores 10, two or more 20 (an enterprise
   that never reports is not "missing" — whether it must is the statistics calendar's business).
+- Falling energy (metered by monitoring): the latest three complete months' energy (tce, own meters
+  and shares) against the three before them, all six metered: a fall of 30 % or more scores 15, of
+  60 % or more 25 (energy falls before reported output does; a silent meter is no data, not a fall).
 - Lease expiring within 180 days with no renewal under way: 15, within 90 days 25.
 - Service requests escalated twice (both SLA targets breached) in the last 90 days: 20 for one such
   request, 30 for more.
@@ -36,6 +39,8 @@ HIGH: Final = 60
 MEDIUM: Final = 30
 OUTPUT_FALL_PCT: Final = Decimal(20)
 OUTPUT_COLLAPSE_PCT: Final = Decimal(40)
+ENERGY_FALL_PCT: Final = Decimal(30)
+ENERGY_COLLAPSE_PCT: Final = Decimal(60)
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,27 @@ def output_trend(months: Sequence[tuple[int, int, Decimal | None]]) -> tuple[int
     return score, _("%(first)s至%(last)s产值较前三个月下降 %(fall)s%%") % {
         "first": f"{y1}年{m1}月",
         "last": f"{y2}年{m2}月",
+        "fall": f"{fall:.1f}",
+    }
+
+
+def energy_trend(first: tuple[int, int], months: Sequence[Decimal | None]) -> tuple[int, str] | None:
+    """(score, reason) when metered energy fell, from six consecutive months' energy starting at
+    `first` (year, month), oldest first; None when a month has no data or nothing fell enough."""
+    if len(months) != 6 or any(value is None for value in months):
+        return None
+    before = sum((v for v in months[:3] if v is not None), Decimal(0))
+    latest = sum((v for v in months[3:] if v is not None), Decimal(0))
+    if before <= 0:
+        return None
+    fall = (before - latest) / before * 100
+    if fall < ENERGY_FALL_PCT:
+        return None
+    ordinal = first[0] * 12 + first[1] - 1
+    (y1, m1), (y2, m2) = divmod(ordinal + 3, 12), divmod(ordinal + 5, 12)
+    return 25 if fall >= ENERGY_COLLAPSE_PCT else 15, _("%(first)s至%(last)s用能较前三个月下降 %(fall)s%%") % {
+        "first": f"{y1}年{m1 + 1}月",
+        "last": f"{y2}年{m2 + 1}月",
         "fall": f"{fall:.1f}",
     }
 

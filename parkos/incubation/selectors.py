@@ -50,6 +50,7 @@ from parkos.incubation.models import (
 from parkos.leasing import selectors as leasing_selectors
 from parkos.leasing.hooks import RentSupport
 from parkos.leasing.schedule import next_term_start
+from parkos.monitoring import selectors as monitoring_selectors
 from parkos.parks.models import Park
 
 ZERO = Decimal(0)
@@ -603,6 +604,21 @@ def falling_output_signals(enterprise_ids: Collection[int], as_of: datetime.date
         result = risk.output_trend(months)
         if result is not None:
             found[enterprise_id] = RiskSignal(result[0], result[1], figures.statistics_url(enterprise_id))
+    return found
+
+
+def energy_drop_signals(enterprise_ids: Collection[int], as_of: datetime.date) -> Mapping[int, RiskSignal]:
+    """Metered energy of the last three complete months against the three before (monitoring)."""
+    first = risk.months_before((as_of.year, as_of.month), 6)[-1]
+    series = monitoring_selectors.monthly_energy(
+        enterprise_ids=enterprise_ids, first=datetime.date(first[0], first[1], 1), months=6
+    )
+    found = {}
+    for enterprise_id, months in series.items():
+        result = risk.energy_trend(first, months)
+        if result is not None:
+            url = reverse("enterprises:enterprise_detail", args=[enterprise_id])
+            found[enterprise_id] = RiskSignal(result[0], result[1], url)
     return found
 
 

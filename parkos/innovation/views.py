@@ -27,6 +27,7 @@ from parkos.accounts.access import (
     visible_park_ids,
     visible_parks,
 )
+from parkos.core.client_ip import client_ip
 from parkos.core.importing.forms import goes_to_background
 from parkos.core.importing.jobs import enqueue
 from parkos.core.models import AuditEntry, ImportJob
@@ -737,7 +738,7 @@ class InstitutionDetailView(StaffRequiredMixin, TemplateView):
         contacts = list(institution.contacts.select_related("institution"))
         if unmasked:
             services.institution_contacts_record_view(
-                contacts=contacts, actor=acting_user(self.request), remote_addr=self.request.META.get("REMOTE_ADDR")
+                contacts=contacts, actor=acting_user(self.request), remote_addr=client_ip(self.request) or None
             )
         context.update(
             object=institution,

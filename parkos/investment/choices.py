@@ -46,10 +46,23 @@ STAGE_PROBABILITY: dict[str, int] = {
 
 
 class SpaceKind(models.TextChoices):
+    """What the prospect needs; the unit types are those of `parks.choices.SpaceType` (same values)."""
+
     FACTORY = "factory", _("厂房")
-    LAND = "land", _("土地")
+    LAB = "lab", _("研发实验")
     OFFICE = "office", _("办公")
-    LAB = "lab", _("研发实验室")
+    WAREHOUSE = "warehouse", _("仓储")
+    COLD_STORAGE = "cold_storage", _("冷库")
+    LAND = "land", _("土地")
+
+
+class FloorPreference(models.TextChoices):
+    """Where in a building the prospect can work: ground floor only, as low as possible, top floor only."""
+
+    ANY = "", _("不限")
+    GROUND = "ground", _("仅限首层")
+    LOWEST = "lowest", _("楼层越低越好")
+    TOP = "top", _("仅限顶层")
 
 
 class Tenure(models.TextChoices):
@@ -85,3 +98,11 @@ class ActivityKind(models.TextChoices):
     MEETING = "meeting", _("会谈")
     NOTE = "note", _("备注")
     SUBMISSION = "submission", _("门户提交")
+    VIEWING_REQUEST = "viewing_request", _("预约看房")
+
+
+class NotificationKind(models.TextChoices):
+    ASSIGNED = "assigned", _("新线索分配")
+    SPACE_MATCH = "space_match", _("新空间匹配")
+    UNASSIGNED = "unassigned", _("线索待分配超时")
+    VIEWING = "viewing", _("预约看房")

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+import datetime
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parkos.core import industry
+from parkos.accounts.models import User
 from parkos.core.forms import choose_from
 from parkos.core.units import mu_to_sqm
-from parkos.investment.choices import ActivityKind, AreaUnit, EiaCategory, LeadSource, LeadStage, SpaceKind, Tenure
+from parkos.investment.choices import (
+    ActivityKind,
+    AreaUnit,
+    EiaCategory,
+    FloorPreference,
+    LeadSource,
+    LeadStage,
+    SpaceKind,
+    Tenure,
+)
 from parkos.investment.services import normalise_mobile
-from parkos.parks.choices import CleanroomGrade, FireHazardClass
+from parkos.parks.choices import CleanroomGrade, FireHazardClass, cleanroom_grade_from_text
 from parkos.parks.models import Park
+from parkos.web.widgets import IndustryCodeField
 
 #: What a prospect can tick in two minutes; each maps to a declared process (RULES §4.1, §4.6).
 PROCESS_PRESETS: dict[str, tuple[Any, dict[str, str]]] = {
@@ -39,21 +51,31 @@ PROCESS_PRESETS: dict[str, tuple[Any, dict[str, str]]] = {
 
 
 def processes_from(keys: list[str], flash_point: Decimal | None = None) -> list[dict[str, str]]:
-    """Declared processes from the ticked presets (and a solvent with a given flash point), equal shares."""
+    """Declared processes from the ticked presets (and a solvent with a given flash point).
+
+    No shares: a prospect ticking boxes has not measured areas, so each process may use the whole
+    area and the most hazardous one decides the class (parks.fire.derive_tenant_class).
+    """
     chosen = [dict(PROCESS_PRESETS[k][1]) for k in keys if k in PROCESS_PRESETS]
     if flash_point is not None:
         chosen.append({"kind": "solvent", "flash_point_c": str(flash_point), "name": "溶剂"})
-    if not chosen:
-        return []
-    share = (Decimal(1) / len(chosen)).quantize(Decimal("0.0001"), rounding=ROUND_DOWN)
-    for process in chosen:
-        process["share"] = str(share)
     return chosen
 
 
-def industry_choices() -> list[tuple[str, str]]:
+class CleanroomGradeField(forms.ChoiceField):
+    """A GMP grade; what people type ("10万级", "万级", "百级", "ISO 7") is accepted too."""
 
-    return [("", "—"), *industry.choices("division")]
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", CleanroomGrade.choices)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = str(super().to_python(value))
+        try:
+            return cleanroom_grade_from_text(text) if text else ""
+        except ValueError:
+            return text  # not a grade: `validate` refuses it with the usual message
 
 
 def _area(value: Decimal | None, unit: str) -> Decimal | None:
@@ -73,14 +95,32 @@ class RequirementFieldsMixin(forms.Form):
     area_max = forms.DecimalField(
         label=_("面积不大于"), required=False, min_value=Decimal(1), max_digits=12, decimal_places=2
     )
-    industry_code = forms.ChoiceField(label=_("用途（所属行业）"), choices=(), required=False)
+    industry_code = IndustryCodeField(
+        label=_("用途（所属行业）"),
+        required=False,
+        help_text=_("国民经济行业分类（GB/T 4754-2017），可选到门类、大类、中类或小类，越细匹配越准"),
+    )
+    floor_preference = forms.ChoiceField(label=_("楼层要求"), choices=FloorPreference.choices, required=False)
+    storage_fire_class = forms.ChoiceField(
+        label=_("储存物品火灾危险性类别"),
+        choices=[("", _("不涉及仓储")), *FireHazardClass.choices],
+        required=False,
+        help_text=_(
+            "GB 50016 表3.1.3：甲（如乙醇、丙酮）、乙（如煤油、冰醋酸）、丙（可燃固体、闪点≥60℃液体）、丁（难燃）、戊（不燃）"
+        ),
+    )
+    cold_storage_temp_c = forms.DecimalField(
+        label=_("冷库温度要求（℃）"), required=False, max_digits=4, decimal_places=1, min_value=-60, max_value=15
+    )
     process_presets = forms.MultipleChoiceField(
         label=_("生产工艺涉及"),
         choices=[(k, v[0]) for k, v in PROCESS_PRESETS.items()],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    cleanroom_grade = forms.ChoiceField(label=_("洁净要求"), choices=CleanroomGrade.choices, required=False)
+    cleanroom_grade = CleanroomGradeField(
+        label=_("洁净要求"), help_text=_("GMP（2010）级别；也可填写十万级、万级、百级")
+    )
     expected_annual_tax_wan = forms.DecimalField(
         label=_("预计年税收（万元）"), required=False, min_value=Decimal(0), max_digits=12, decimal_places=2
     )
@@ -88,18 +128,23 @@ class RequirementFieldsMixin(forms.Form):
         label=_("计划入驻日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        industry = self.fields["industry_code"]
-        assert isinstance(industry, forms.ChoiceField)  # declared above
-        industry.choices = industry_choices()
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         low, high = data.get("area_min"), data.get("area_max")
         if low is not None and high is not None and low > high:
             self.add_error("area_max", _("面积上限不能小于下限"))
+        kind = data.get("space_kind")
+        if data.get("cold_storage_temp_c") is not None and kind not in (None, SpaceKind.COLD_STORAGE):
+            self.add_error("cold_storage_temp_c", _("冷库温度只适用于冷库需求"))
+        if data.get("storage_fire_class") and kind not in (None, SpaceKind.WAREHOUSE, SpaceKind.COLD_STORAGE):
+            self.add_error("storage_fire_class", _("储存物品类别只适用于仓储或冷库需求"))
         return data
+
+    @property
+    def industry_notice(self) -> str:
+        """Set when a 2011-edition code was mapped to 2017: the page tells the person."""
+        field = self.fields["industry_code"]
+        return field.notice if isinstance(field, IndustryCodeField) else ""
 
     def requirement_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -111,6 +156,9 @@ class RequirementFieldsMixin(forms.Form):
             "area_max_sqm": _area(data.get("area_max"), unit),
             "industry_code": data.get("industry_code") or "",
             "cleanroom_grade": data.get("cleanroom_grade") or "",
+            "floor_preference": data.get("floor_preference") or "",
+            "storage_fire_class": data.get("storage_fire_class") or "",
+            "cold_storage_temp_c": data.get("cold_storage_temp_c"),
             "expected_annual_tax_wan": data.get("expected_annual_tax_wan"),
             "move_in_on": data.get("move_in_on"),
         }
@@ -129,7 +177,7 @@ class PublicRequirementForm(RequirementFieldsMixin):
         label=_("需求说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     park = forms.ModelChoiceField(
-        label=_("意向园区"), queryset=Park.objects.none(), required=False, empty_label=_("不限")
+        label=_("意向园区"), queryset=Park.objects.none(), required=False, empty_label=_("不限（由园区推荐）")
     )
     consent = forms.BooleanField(
         label=_("我同意园区运营方为匹配招商资源而处理上述个人信息（姓名、手机号），并可就此联系我"),
@@ -145,7 +193,8 @@ class PublicRequirementForm(RequirementFieldsMixin):
 
     field_order = [
         "space_kind", "area_min", "area_max", "area_unit", "industry_code", "expected_annual_tax_wan", "process_presets",
-        "cleanroom_grade", "park", "move_in_on", "company_name", "contact_name", "mobile", "description", "consent",
+        "cleanroom_grade", "floor_preference", "storage_fire_class", "cold_storage_temp_c", "park", "move_in_on",
+        "company_name", "contact_name", "mobile", "description", "consent",
     ]  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -168,6 +217,41 @@ class PublicRequirementForm(RequirementFieldsMixin):
         return data
 
 
+class ViewingRequestForm(forms.Form):
+    """预约看房 on a unit's public page: who, how to reach them, when. Consent and a honeypot."""
+
+    contact_name = forms.CharField(label=_("联系人"), max_length=60)
+    mobile = forms.CharField(label=_("手机号"), max_length=20)
+    company_name = forms.CharField(label=_("公司名称"), max_length=200, required=False)
+    preferred_on = forms.DateField(label=_("希望看房日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    alternative_on = forms.DateField(
+        label=_("备选日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("备注"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    consent = forms.BooleanField(
+        label=_("我同意园区运营方为安排看房而处理上述个人信息（姓名、手机号），并可就此联系我"),
+        error_messages={"required": _("请勾选同意个人信息处理，否则无法提交")},
+    )
+    website = forms.CharField(label=_("网站"), required=False)
+
+    def clean_mobile(self) -> str:
+        try:
+            return normalise_mobile(self.cleaned_data["mobile"])
+        except ValidationError as exc:
+            raise ValidationError(_("请填写正确的11位手机号码")) from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("website"):
+            raise ValidationError(_("提交未通过校验，请刷新页面后重试"), code="honeypot")
+        today = timezone.localdate()
+        for name in ("preferred_on", "alternative_on"):
+            day = data.get(name)
+            if day is not None and not today <= day <= today + datetime.timedelta(days=180):
+                self.add_error(name, _("请选择今天起180天内的日期"))
+        return data
+
+
 class LeadForm(RequirementFieldsMixin):
     """The officer's form: the lead and its whole structured requirement."""
 
@@ -176,7 +260,9 @@ class LeadForm(RequirementFieldsMixin):
     contact_name = forms.CharField(label=_("联系人"), max_length=60, required=False)
     contact_mobile = forms.CharField(label=_("手机"), max_length=20, required=False)
     source = forms.ChoiceField(label=_("来源"), choices=LeadSource.choices, initial=LeadSource.PHONE)
-    park = forms.ModelChoiceField(label=_("负责园区"), queryset=Park.objects.none(), required=False)
+    park = forms.ModelChoiceField(
+        label=_("负责园区"), queryset=Park.objects.none(), required=False, empty_label=_("待分配")
+    )
     expected_signing_on = forms.DateField(
         label=_("预计签约日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -278,3 +364,23 @@ class ActivityForm(forms.Form):
 class MoveForm(forms.Form):
     stage = forms.ChoiceField(label=_("移动到"), choices=LeadStage.choices)
     lost_reason = forms.CharField(label=_("流失原因"), required=False, max_length=300)
+    note = forms.CharField(
+        label=_("说明"), required=False, max_length=300, help_text=_("标记为已签约而系统内无已签约合同时必填")
+    )
+
+
+class OfficerChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return str(obj.get_full_name() or obj.username)
+
+
+class AssignForm(forms.Form):
+    """A manager hands a lead to an officer (and a park, for the operator-wide pool)."""
+
+    park = forms.ModelChoiceField(label=_("负责园区"), queryset=Park.objects.none(), empty_label=_("请选择园区"))
+    officer = OfficerChoiceField(label=_("招商经理"), queryset=User.objects.none(), empty_label=_("请选择招商经理"))
+
+    def __init__(self, *args: Any, parks: Any, officers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choose_from(self, "park", parks)
+        choose_from(self, "officer", officers)

@@ -29,8 +29,10 @@ from parkos.investment.choices import (
     AreaUnit,
     EiaCategory,
     FireClassSource,
+    FloorPreference,
     LeadSource,
     LeadStage,
+    NotificationKind,
     SpaceKind,
     Tenure,
 )
@@ -148,7 +150,7 @@ class Requirement(TimeStampedModel):
 
     # CASCADE: a requirement is part of its lead.
     lead = models.OneToOneField(Lead, verbose_name=_("线索"), on_delete=models.CASCADE, related_name="requirement")
-    space_kind = models.CharField(_("空间类型"), max_length=10, choices=SpaceKind.choices, default=SpaceKind.FACTORY)
+    space_kind = models.CharField(_("空间类型"), max_length=16, choices=SpaceKind.choices, default=SpaceKind.FACTORY)
     tenure = models.CharField(_("租购方式"), max_length=8, choices=Tenure.choices, default=Tenure.LEASE)
     area_unit = models.CharField(
         _("面积单位"),
@@ -174,6 +176,21 @@ class Requirement(TimeStampedModel):
         validators=[MinValueValidator(ZERO)],
     )
     industry_code = models.CharField(_("用途（行业代码）"), max_length=5, blank=True, help_text=_("GB/T 4754-2017"))
+    # Set when a typed or imported code of the 2011 edition was mapped to 2017; shown to the officer.
+    industry_code_note = models.CharField(_("行业代码说明"), max_length=200, blank=True)
+    floor_preference = models.CharField(
+        _("楼层要求"), max_length=8, choices=FloorPreference.choices, blank=True, default=FloorPreference.ANY
+    )
+    storage_fire_class = models.CharField(
+        _("储存物品火灾危险性类别"),
+        max_length=4,
+        choices=FireHazardClass.choices,
+        blank=True,
+        help_text=_("仓储需求按 GB 50016 表3.1.3 填写储存物品的类别"),
+    )
+    cold_storage_temp_c = models.DecimalField(
+        _("冷库温度要求（℃）"), max_digits=4, decimal_places=1, null=True, blank=True, help_text=_("如 -18、2")
+    )
     fire_class = models.CharField(_("生产火灾危险性类别"), max_length=4, choices=FireHazardClass.choices, blank=True)
     fire_class_source = models.CharField(
         _("类别来源"), max_length=8, choices=FireClassSource.choices, blank=True, default=FireClassSource.UNKNOWN
@@ -279,6 +296,8 @@ class StageChange(models.Model):
     )
     at = models.DateTimeField(_("时间"), db_index=True)
     note = models.CharField(_("说明"), max_length=300, blank=True)
+    # True when the system moved the lead (a contract signed); `actor` is then the signer.
+    by_system = models.BooleanField(_("系统变更"), default=False)
 
     class Meta:
         verbose_name = _("阶段变更")
@@ -302,7 +321,7 @@ class Activity(TimeStampedModel):
         null=True,
         blank=True,
     )
-    kind = models.CharField(_("类型"), max_length=12, choices=ActivityKind.choices, default=ActivityKind.NOTE)
+    kind = models.CharField(_("类型"), max_length=16, choices=ActivityKind.choices, default=ActivityKind.NOTE)
     occurred_at = models.DateTimeField(_("发生时间"))
     summary = models.TextField(_("内容"))
     units = models.ManyToManyField("parks.Unit", verbose_name=_("带看单元"), blank=True, related_name="+")
@@ -370,6 +389,7 @@ class Notification(models.Model):
     lead = models.ForeignKey(
         Lead, verbose_name=_("线索"), on_delete=models.CASCADE, related_name="notifications", null=True, blank=True
     )
+    kind = models.CharField(_("类型"), max_length=16, choices=NotificationKind.choices, blank=True)
     text = models.CharField(_("内容"), max_length=300)
     url = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -379,8 +399,12 @@ class Notification(models.Model):
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-pk"]
-        # The dashboard widget reads a person's unread notifications.
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread_idx")]
+        indexes = [
+            # The dashboard widget reads a person's unread notifications.
+            models.Index(fields=["user", "read_at"], name="notification_user_unread_idx"),
+            # The daily unassigned-lead check looks up what it already sent per lead.
+            models.Index(fields=["lead", "kind"], name="notification_lead_kind_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.text

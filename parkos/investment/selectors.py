@@ -5,26 +5,27 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.accounts.access import scope_to_parks, visible_park_ids
+from parkos.accounts.access import is_staff_member, visible_park_ids
 from parkos.enterprises.choices import EnterpriseLifecycle
 from parkos.enterprises.models import Enterprise
 from parkos.investment import matching
 from parkos.investment.choices import OPEN_STAGES, PIPELINE, LeadStage
-from parkos.investment.matching import Constraint, Match, Need, ParkInfo, Ranking, Space
+from parkos.investment.matching import Constraint, Match, Need, ParkInfo, Ranking, Rejection, Space
 from parkos.investment.models import Activity, Lead, Notification, Requirement, StageChange
 from parkos.parks.choices import CLEANROOM_RANK
-from parkos.parks.models import LandParcel, Park, Unit
-from parkos.parks.selectors import units_hosting
+from parkos.parks.models import Building, LandParcel, Park, Unit, UnitAdjacency
+from parkos.parks.selectors import stores_class, units_hosting
+from parkos.web.todo import TodoItem
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -46,6 +47,9 @@ def need_of(requirement: Requirement, *, preferred_park_ids: Iterable[int] | Non
         area_min=requirement.area_min_sqm,
         area_max=requirement.area_max_sqm,
         tenant_class=requirement.fire_class or None,
+        storage_class=requirement.storage_fire_class or None,
+        cold_temp=requirement.cold_storage_temp_c,
+        floor_preference=requirement.floor_preference or "",
         cleanroom=requirement.cleanroom_grade or "",
         min_load=requirement.min_floor_load_kn_m2,
         min_height=requirement.min_clear_height_m,
@@ -72,8 +76,10 @@ UNIT_COLUMNS = (
     "for_sale", "building_id", "building__code", "floor_id", "floor__level", "building__structure",
     "building__storeys", "building__fire_resistance_grade", "building__sprinklered", "floor__floor_load_kn_m2",
     "floor__clear_height_m", "power_kva", "freight_lift_t", "building__freight_lift_t", "crane_t", "cleanroom_grade",
-    "wastewater_pretreatment",
+    "wastewater_pretreatment", "space_type", "storage_fire_class", "cold_storage_min_c", "storeys_spanned",
 )  # fmt: skip
+#: For rejections only: when a space that is not free on the move-in date becomes free.
+FREE_COLUMNS = ("available_from", "reserved_until", "committed_until")
 PARCEL_COLUMNS = (
     "pk",
     "park_id",
@@ -111,7 +117,40 @@ def _unit_space(row: tuple[Any, ...]) -> Space:
         crane_t=row[21],
         cleanroom=row[22],
         wastewater=row[23],
+        space_type=row[24],
+        storage_class=row[25],
+        cold_min=row[26],
+        top_level=row[11] + row[27] - 1,
     )
+
+
+def _unit_space_with_free(row: tuple[Any, ...]) -> Space:
+    """A unit read with `FREE_COLUMNS` after `UNIT_COLUMNS` (rejections)."""
+    n = len(UNIT_COLUMNS)
+    return replace(_unit_space(row), free_from=_free_from(row[n : n + len(FREE_COLUMNS)]))
+
+
+def _free_from(columns: tuple[Any, ...]) -> datetime.date | None:
+    """The first day a space is free again: after its delivery date, reservation and contracts."""
+    available_from, reserved_until, committed_until = (None if v is None else _as_date(v) for v in columns)
+    if committed_until == datetime.date.max:
+        return None  # sold, or held with no end
+    one = datetime.timedelta(days=1)
+    days = [
+        d
+        for d in (
+            available_from,
+            reserved_until + one if reserved_until else None,
+            committed_until + one if committed_until else None,
+        )
+        if d is not None
+    ]
+    return max(days) if days else None
+
+
+def _as_date(value: Any) -> datetime.date:
+    # Raw rows: SQLite returns ISO strings, PostgreSQL dates.
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
 
 
 def _parcel_space(row: tuple[Any, ...]) -> Space:
@@ -162,8 +201,16 @@ def _area_q(need: Need, *, with_min: bool = True) -> Q:
 def unit_column_filters(need: Need) -> dict[str, Q]:
     """The hard constraints that map to unit columns, one Q each (the explanation counts them apart)."""
     filters: dict[str, Q] = {}
+    if need.wants_units:
+        filters[Constraint.SPACE_TYPE] = Q(space_type__in=sorted(need.unit_types))
     if need.tenant_class:
         filters[Constraint.FIRE] = units_hosting(need.tenant_class)
+    if need.storage_class:
+        filters[Constraint.STORAGE] = Q(storage_fire_class__in=stores_class(need.storage_class))
+    if need.cold_temp is not None:
+        filters[Constraint.COLD] = Q(cold_storage_min_c__lte=need.cold_temp)
+    if need.floor_preference == "ground":
+        filters[Constraint.FLOOR] = Q(floor__level=1)
     if need.min_load is not None:
         filters[Constraint.LOAD] = Q(floor__floor_load_kn_m2__gte=need.min_load)
     if need.min_height is not None:
@@ -239,13 +286,20 @@ def park_infos(park_ids: list[int] | None, *, industry_code: str = "") -> dict[i
             id=pk,
             name=name,
             city=city,
+            code=code,
             welcomed=tuple(welcomed or ()),
             min_tax_wan_per_mu=min_tax,
             min_investment_wan_per_mu=min_inv,
             chain_neighbours=neighbours.get(pk, 0),
         )
-        for pk, name, city, welcomed, min_tax, min_inv in parks.values_list(
-            "pk", "name", "city", "welcomed_industry_codes", "min_tax_wan_per_mu_year", "min_investment_wan_per_mu"
+        for pk, name, city, code, welcomed, min_tax, min_inv in parks.values_list(
+            "pk",
+            "name",
+            "city",
+            "code",
+            "welcomed_industry_codes",
+            "min_tax_wan_per_mu_year",
+            "min_investment_wan_per_mu",
         )
     }
 
@@ -257,6 +311,11 @@ class MatchReport:
     ranking: Ranking
     need: Need
     parks: dict[int, ParkInfo] = field(default_factory=dict)
+    #: On request: every candidate of the parks considered that failed, with why (fewest failures first).
+    rejected: tuple[Rejection, ...] = ()
+    rejected_total: int = 0
+    #: An empty result: the nearest candidates and what would have to change.
+    hints: tuple[str, ...] = ()
 
     @property
     def matches(self) -> tuple[Match, ...]:
@@ -276,6 +335,11 @@ class MatchReport:
         return list(seen)
 
     @property
+    def policy_maybe(self) -> bool:
+        """Some results only "may fit" the park's policy: the lead's industry code is too broad."""
+        return any(m.policy_maybe for m in (*self.matches, *self.combinations))
+
+    @property
     def empty_reason(self) -> str:
         if not self.ranking.is_empty:
             return ""
@@ -289,32 +353,35 @@ class MatchReport:
         }
 
 
+#: Rejections listed at most (the page and the API say how many there were in all).
+REJECTED_LIMIT = 500
+
+
 def match_requirement(
     requirement: Requirement | Need,
     *,
     park_ids: list[int] | None,
     limit: int = matching.DEFAULT_LIMIT,
     day: datetime.date | None = None,
+    include_rejected: bool = False,
 ) -> MatchReport:
     """Rank every available unit and parcel in `park_ids` (None: every active park) for a requirement.
 
-    1. Parks: drop those whose industry policy excludes the use (pure `welcomes`, per park).
-    2. SQL: available on the move-in date, area range, and the column constraints (fire class,
-       load, height, power, clean room, crane, wastewater, for sale).
-    3. Engine: placement blocks, lifts, scores and reasons for the top `limit`.
-    4. No unit large enough: adjacent smaller units that pass everything else are combined.
-    5. Empty: count what each constraint eliminates, in SQL, and name the largest.
+    1. Parks: drop those whose industry policy excludes the use (pure `policy_fit`, per park; a
+       lead coded more broadly than the policy is kept as "may fit").
+    2. SQL: free for a move-in on the date (signed leases that start later count), area range, and
+       the column constraints (space type, fire and storage class, cold store, ground floor, load,
+       height, power, clean room, crane, wastewater, for sale).
+    3. Engine: placement blocks, floors, lifts, scores (with the land apportioned to each unit when
+       tax or investment per 亩 is scored) and reasons for the top `limit`.
+    4. No unit large enough: units recorded as adjacent that pass everything else are combined.
+    5. Empty, or on request: every other candidate with the constraints it failed; for an empty
+       result the nearest of them and what would have to change, and what eliminated most.
     """
     need = requirement if isinstance(requirement, Need) else need_of(requirement)
-    day = need.move_in or day or timezone.localdate()
-    if need.move_in is not None and need.move_in < timezone.localdate():
-        day = timezone.localdate()
+    day = _move_in_day(need, day)
     parks = park_infos(park_ids, industry_code=need.industry_code)
-    welcome = [
-        pk
-        for pk, park in parks.items()
-        if not need.industry_code or matching._welcomes(park.welcomed, need.industry_code)
-    ]
+    welcome = [pk for pk, park in parks.items() if matching.park_policy_fit(park, need.industry_code) != "no"]
     unit_filters = unit_column_filters(need)
     spaces: list[Space] = []
     if need.wants_units and welcome:
@@ -322,18 +389,20 @@ def match_requirement(
             Unit.objects.available_on(day)
             .filter(park_id__in=welcome, building__archived_at__isnull=True)
             .filter(_area_q(need), _and(unit_filters.values()))
+            .order_by()
             .values_list(*UNIT_COLUMNS)
         )
-        spaces.extend(map(_unit_space, _raw_rows(units)))
+        spaces.extend(_with_land(need, list(map(_unit_space, _raw_rows(units)))))
     if need.wants_parcels and welcome:
         parcels = (
             LandParcel.objects.available_on(day)
             .filter(park_id__in=welcome)
             .filter(_area_q(need), _and(_parcel_column_filters(need).values()))
+            .order_by()
             .values_list(*PARCEL_COLUMNS)
         )
         spaces.extend(map(_parcel_space, _raw_rows(parcels)))
-    ranking = matching.rank(need, spaces, parks, limit=limit, combine=False)
+    ranking = matching.rank(need, spaces, parks, limit=limit)
     if (
         need.wants_units
         and need.area_min is not None
@@ -341,6 +410,10 @@ def match_requirement(
         and not any(m.kind == "unit" for m in ranking.matches)
     ):
         ranking = _with_combinations(need, ranking, parks, welcome, unit_filters, day, limit)
+    rejected: list[Rejection] = []
+    hints: list[str] = []
+    if ranking.is_empty or include_rejected:
+        rejected = _rejected(need, parks, day)
     if ranking.is_empty:
         ranking = Ranking(
             matches=(),
@@ -348,7 +421,70 @@ def match_requirement(
             considered=ranking.considered,
             eliminated=_count_eliminations(need, parks, park_ids, unit_filters, day, ranking.eliminated),
         )
-    return MatchReport(ranking=ranking, need=need, parks=parks)
+        hints = matching.nearest_hints(rejected, need)
+    return MatchReport(
+        ranking=ranking,
+        need=need,
+        parks=parks,
+        rejected=tuple(rejected[:REJECTED_LIMIT]) if include_rejected else (),
+        rejected_total=len(rejected) if include_rejected else 0,
+        hints=tuple(hints),
+    )
+
+
+def _move_in_day(need: Need, day: datetime.date | None) -> datetime.date:
+    today = timezone.localdate()
+    if need.move_in is not None:
+        return max(need.move_in, today)
+    return day or today
+
+
+def _with_land(need: Need, units: list[Space]) -> list[Space]:
+    """Units with the land apportioned to them, when a per-亩 figure is scored (one query).
+
+    A unit's land = its share of the building's floor area above ground × the land under the
+    building (`Building.land_area_sqm`, else its ground-floor area).
+    """
+    if not units or (need.tax_wan is None and need.investment_wan is None):
+        return units
+    buildings = building_land([u.building_id for u in units if u.building_id is not None])
+    result = []
+    for unit in units:
+        gross, land = buildings.get(unit.building_id or 0, (0.0, 0.0))
+        share = float(unit.area) / gross * land if gross and land else None
+        result.append(replace(unit, land_sqm=share))
+    return result
+
+
+def building_land(building_ids: Iterable[int]) -> dict[int, tuple[float, float]]:
+    """{building id: (floor area above ground m², land under the building m²)}."""
+    ids = sorted(set(building_ids))
+    if not ids:
+        return {}
+    rows = (
+        Building.objects.filter(pk__in=ids)
+        .annotate(
+            gross=Sum("floors__area_sqm", filter=Q(floors__level__gt=0)),
+            ground=Max("floors__area_sqm", filter=Q(floors__level=1)),
+        )
+        .values_list("pk", "gross", "ground", "land_area_sqm")
+    )
+    return {pk: (float(gross or 0), float(land or ground or 0)) for pk, gross, ground, land in rows}
+
+
+def unit_adjacency(unit_ids: Iterable[int]) -> dict[int, dict[int, str]]:
+    """The recorded adjacency among some units: {unit id: {neighbour id: "side" | "stacked"}}."""
+    ids = list(set(unit_ids))
+    graph: dict[int, dict[int, str]] = defaultdict(dict)
+    if not ids:
+        return graph
+    pairs = UnitAdjacency.objects.filter(unit_id__any_of=ids, other_id__any_of=ids).values_list(
+        "unit_id", "other_id", "relation"
+    )
+    for a, b, relation in pairs:
+        graph[a][b] = relation
+        graph[b][a] = relation
+    return graph
 
 
 def _with_combinations(
@@ -360,23 +496,48 @@ def _with_combinations(
     day: datetime.date,
     limit: int,
 ) -> Ranking:
-    """Add combinations of smaller adjacent units (only buildings that have at least two)."""
+    """Add combinations of smaller units that the inventory records as adjacent."""
     assert need.area_min is not None
     rows = (
         Unit.objects.available_on(day)
         .filter(park_id__in=welcome, building__archived_at__isnull=True, area_sqm__lt=need.area_min)
         .filter(_and(unit_filters.values()))
+        .filter(Q(pk__in=UnitAdjacency.objects.values("unit_id")) | Q(pk__in=UnitAdjacency.objects.values("other_id")))
+        .order_by()
         .values_list(*UNIT_COLUMNS)
     )
     parts = [
         s
-        for s in map(_unit_space, _raw_rows(rows))
+        for s in _with_land(need, list(map(_unit_space, _raw_rows(rows))))
         if not matching.hard_failures(need, s, parks[s.park_id], check_area=False)
     ]
-    combos = tuple(matching.combine_adjacent(need, parts, parks, limit=limit))
+    adjacency = unit_adjacency(s.id for s in parts)
+    combos = tuple(matching.combine_adjacent(need, parts, parks, adjacency, limit=limit))
     return Ranking(
         matches=ranking.matches, combinations=combos, considered=ranking.considered, eliminated=ranking.eliminated
     )
+
+
+def _rejected(need: Need, parks: dict[int, ParkInfo], day: datetime.date) -> list[Rejection]:
+    """Every lettable unit and parcel of the parks considered that does not fit, with why."""
+    park_ids = list(parks)
+    spaces: list[Space] = []
+    unavailable: set[tuple[str, int]] = set()
+    if need.wants_units:
+        units = Unit.objects.filter(
+            park_id__in=park_ids, archived_at__isnull=True, lettable=True, building__archived_at__isnull=True
+        )
+        free = set(units.available_on(day).values_list("pk", flat=True))
+        rows = _raw_rows(units.order_by().values_list(*UNIT_COLUMNS, *FREE_COLUMNS))
+        spaces.extend(_with_land(need, list(map(_unit_space_with_free, rows))))
+        unavailable |= {("unit", row[0]) for row in rows if row[0] not in free}
+    if need.wants_parcels:
+        parcels = LandParcel.objects.filter(park_id__in=park_ids, archived_at__isnull=True, lettable=True)
+        free = set(parcels.available_on(day).values_list("pk", flat=True))
+        rows = _raw_rows(parcels.order_by().values_list(*PARCEL_COLUMNS))
+        spaces.extend(map(_parcel_space, rows))
+        unavailable |= {("parcel", row[0]) for row in rows if row[0] not in free}
+    return matching.reject(need, spaces, parks, unavailable=frozenset(unavailable))
 
 
 def _count_eliminations(
@@ -394,9 +555,7 @@ def _count_eliminations(
     if park_ids is not None:
         scoped_units = scoped_units.filter(park_id__in=park_ids)
         scoped_parcels = scoped_parcels.filter(park_id__in=park_ids)
-    policy_out = [
-        pk for pk, p in parks.items() if need.industry_code and not matching._welcomes(p.welcomed, need.industry_code)
-    ]
+    policy_out = [pk for pk, p in parks.items() if matching.park_policy_fit(p, need.industry_code) == "no"]
     for wanted, queryset, filters in (
         (need.wants_units, scoped_units, unit_filters),
         (need.wants_parcels, scoped_parcels, _parcel_column_filters(need)),
@@ -413,7 +572,7 @@ def _count_eliminations(
         aggregates["total"] = Count("pk")
         result = queryset.aggregate(**aggregates)
         total = result.pop("total")
-        available = queryset.available_on(day).count()
+        available = queryset.available_on(day).count()  # committed to a later lease counts as unavailable
         counts[Constraint.AVAILABILITY] = counts.get(Constraint.AVAILABILITY, 0) + (total - available)
         for key, value in result.items():
             counts[key] = max(counts.get(key, 0), 0) + value
@@ -462,10 +621,12 @@ def leads_matching_space(space: Unit | LandParcel) -> list[tuple[Lead, Match]]:
         day = max(need.move_in or today, today)
         if space.status_on(day).value != "available" or (space.available_from and space.available_from > day):
             continue
+        if space.committed_until is not None and space.committed_until >= day:
+            continue  # a signed lease from a later date overlaps this move-in
         if not matching.fits(need, row, park):
             continue
         value = matching.score(need, (row,), park)
-        results.append((requirement.lead, matching._explain(need, (row,), park, value)))
+        results.append((requirement.lead, matching.explain(need, (row,), park, value)))
     results.sort(key=lambda pair: (-pair[1].score, pair[0].pk))
     return results
 
@@ -473,8 +634,81 @@ def leads_matching_space(space: Unit | LandParcel) -> list[tuple[Lead, Match]]:
 # --- Leads, pipeline, timelines -------------------------------------------------------------------------
 
 
+def scope_leads(user: User | AnonymousUser, queryset: QuerySet[Lead]) -> QuerySet[Lead]:
+    """The leads a person may see: those of their parks, those they work, and — for operator
+    admins — every lead, the operator-wide pool (no park) included."""
+    if not is_staff_member(user):
+        return queryset.none()
+    park_ids = visible_park_ids(user)
+    if park_ids is None:
+        return queryset
+    return queryset.filter(Q(park_id__in=park_ids) | Q(officer_id=user.pk))
+
+
 def lead_list(user: User | AnonymousUser) -> QuerySet[Lead]:
-    return scope_to_parks(user, Lead.objects.select_related("park", "officer", "requirement", "enterprise"))
+    return scope_leads(user, Lead.objects.select_related("park", "officer", "requirement", "enterprise"))
+
+
+@dataclass(frozen=True)
+class BoardCard:
+    """A lead as its board card shows it: days in stage, the next step and its date, area and tax."""
+
+    lead: Lead
+    days_in_stage: int
+    next_step: str
+    next_step_on: datetime.date | None
+    overdue: bool
+    area: str
+    tax_wan: Decimal | None
+    unassigned: bool
+
+
+def board_cards(leads: Iterable[Lead], *, today: datetime.date | None = None) -> list[BoardCard]:
+    """Cards for some leads (requirement preloaded), with each lead's earliest open next step (one query)."""
+    today = today or timezone.localdate()
+    leads = list(leads)
+    steps: dict[int, tuple[datetime.date | None, str]] = {}
+    for lead_id, step, on in (
+        Activity.objects.filter(lead__in=[lead.pk for lead in leads], next_step_done_at__isnull=True)
+        .exclude(next_step="")
+        .order_by(F("next_step_on").asc(nulls_last=True), "pk")
+        .values_list("lead_id", "next_step", "next_step_on")
+    ):
+        steps.setdefault(lead_id, (on, step))
+    cards = []
+    for lead in leads:
+        on, step = steps.get(lead.pk, (None, ""))
+        requirement = getattr(lead, "requirement", None)
+        since = (
+            timezone.localdate(lead.stage_changed_at) if lead.stage_changed_at else timezone.localdate(lead.created_at)
+        )
+        cards.append(
+            BoardCard(
+                lead=lead,
+                days_in_stage=(today - since).days,
+                next_step=step,
+                next_step_on=on,
+                overdue=on is not None and on < today,
+                area=requirement.area_display if requirement is not None else "—",
+                tax_wan=requirement.expected_annual_tax_wan if requirement is not None else None,
+                unassigned=lead.park_id is None or lead.officer_id is None,
+            )
+        )
+    return cards
+
+
+def todo_next_steps(user: User, until: datetime.date) -> list[TodoItem]:
+    """我的待办 from 招商: the person's open next steps due by `until` (registered with web.todo)."""
+    return [
+        TodoItem(
+            title=f"{a.lead.company_name}：{a.next_step}",
+            due_on=a.next_step_on,
+            url=a.lead.get_absolute_url(),
+            kind=str(_("跟进")),
+        )
+        for a in reminders_due(user, until=until)[:200]
+        if a.next_step_on is not None
+    ]
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,15 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.accounts.access import Capability, has_capability
+from parkos.accounts.access import Capability, can_access_park, has_capability
 from parkos.accounts.choices import Role
 from parkos.accounts.models import User
 from parkos.core import industry
@@ -32,18 +32,20 @@ from parkos.core.audit import SCRUBBED as ERASED
 from parkos.core.audit import audit_record, audit_scrub, model_changes, snapshot
 from parkos.core.db import serialised_writes
 from parkos.core.models import AuditAction, AuditEntry
-from parkos.core.workdays import next_working_day
+from parkos.core.workdays import add_working_days, next_working_day
 from parkos.enterprises import search
 from parkos.enterprises.choices import EnterpriseSource
 from parkos.enterprises.erasure import ErasedPerson
 from parkos.enterprises.models import Enterprise
 from parkos.enterprises.phones import mask_mobile, parse_phone
 from parkos.enterprises.services import clean_credit_code, contact_create, enterprise_create
+from parkos.investment import hooks
 from parkos.investment.choices import (
     ActivityKind,
     FireClassSource,
     LeadSource,
     LeadStage,
+    NotificationKind,
 )
 from parkos.investment.models import (
     Activity,
@@ -72,6 +74,7 @@ LEAD_EDITABLE_FIELDS = (
 )  # fmt: skip
 REQUIREMENT_EDITABLE_FIELDS = (
     "space_kind", "tenure", "area_unit", "area_min_sqm", "area_max_sqm", "industry_code", "fire_class",
+    "floor_preference", "storage_fire_class", "cold_storage_temp_c",
     "cleanroom_grade", "min_floor_load_kn_m2", "min_clear_height_m", "min_power_kva", "min_lift_t", "min_crane_t",
     "needs_wastewater_pretreatment", "eia_category", "budget_rent_yuan_per_sqm_month", "budget_price_yuan_per_sqm",
     "budget_land_wan_per_mu", "preferred_cities", "move_in_on", "expected_annual_tax_wan", "investment_wan", "jobs",
@@ -111,7 +114,8 @@ def _process(data: dict[str, Any]) -> Process:
 
     return Process(
         kind=ProcessKind(data["kind"]),
-        share=dec("share") or Decimal(1),
+        # No share declared: the process may use the whole area (parks.fire.Process).
+        share=dec("share"),
         flash_point_c=dec("flash_point_c"),
         lel_percent=dec("lel_percent"),
         small_quantity=bool(data.get("small_quantity")),
@@ -124,17 +128,19 @@ def derive_fire_class(processes: Sequence[dict[str, Any]]) -> tuple[str, list[st
     """A tenant's production class from declared processes (RULES §4), with the reasons in Chinese."""
     try:
         decision = derive_tenant_class([_process(p) for p in processes])
-    except (KeyError, ValueError) as exc:
-        raise ValidationError({"processes": _("工艺申报不完整或有误：%(error)s") % {"error": exc}}) from None
+    except KeyError:
+        raise ValidationError({"processes": _("工艺申报不完整：每项工艺须注明类型")}) from None
+    except ValueError as exc:
+        raise ValidationError({"processes": _("工艺申报有误：%(error)s") % {"error": exc}}) from None
     return FireHazardClass(decision.hazard_class).value, [str(r) for r in decision.reasons]
 
 
-def _industry(code: str) -> str:
-
+def _industry(code: str) -> industry.Resolution:
+    """The 2017 code of what was typed; a 2011 code is mapped and the notice kept for the officer."""
     if not code or not code.strip():
-        return ""
+        return industry.Resolution(code="")
     try:
-        return industry.validate(code)
+        return industry.resolve(code)
     except ValidationError as exc:
         raise ValidationError({"industry_code": exc.messages}) from None
 
@@ -147,7 +153,9 @@ def _apply_requirement(
         raise ValueError(f"not editable: {sorted(unknown)}")
     for name, value in fields.items():
         setattr(requirement, name, value)
-    requirement.industry_code = _industry(requirement.industry_code)
+    if "industry_code" in fields:
+        resolution = _industry(requirement.industry_code)
+        requirement.industry_code, requirement.industry_code_note = resolution.code, resolution.notice
     requirement.preferred_cities = [c.strip() for c in requirement.preferred_cities or [] if c and c.strip()]
     if processes is not None:
         requirement.processes = [dict(p) for p in processes]
@@ -246,8 +254,8 @@ def pick_officer(*, park: Park | None, industry_code: str) -> User | None:
     )
 
 
-def notify(*, user: User, text: str, url: str = "", lead: Lead | None = None) -> Notification:
-    return Notification.objects.create(user=user, text=text[:300], url=url, lead=lead)
+def notify(*, user: User, text: str, url: str = "", lead: Lead | None = None, kind: str = "") -> Notification:
+    return Notification.objects.create(user=user, text=text[:300], url=url, lead=lead, kind=kind)
 
 
 def _assign(lead: Lead, officer: User | None, *, actor: User | None) -> None:
@@ -261,7 +269,105 @@ def _assign(lead: Lead, officer: User | None, *, actor: User | None) -> None:
         text=_("新线索分配给您：%(company)s") % {"company": lead.company_name},
         url=lead.get_absolute_url(),
         lead=lead,
+        kind=NotificationKind.ASSIGNED,
     )
+
+
+#: Roles that may be given leads, and roles that may hand them out.
+OFFICER_ROLES = (Role.INVESTMENT_OFFICER, Role.PARK_MANAGER)
+
+
+def can_assign(user: User, park: Park | None) -> bool:
+    """Operator admins assign any lead (the pool too); park managers the leads of their parks."""
+    if not user.is_active:
+        return False
+    if user.role == Role.OPERATOR_ADMIN:
+        return True
+    return user.role == Role.PARK_MANAGER and park is not None and can_access_park(user, park)
+
+
+@transaction.atomic
+def lead_assign(*, lead: Lead, officer: User, actor: User, park: Park | None = None) -> Lead:
+    """A manager gives a lead (from 待分配, or reassigns one) a park and an officer.
+
+    1. Lock the lead so two managers assigning at once leave one consistent owner.
+    2. The park is the one given, else the lead's; a lead needs one to be worked.
+    3. The actor must manage that park (or be an operator admin); the officer must be an active
+       investment officer or park manager who works in it.
+    4. Record, audit, and notify the officer.
+    """
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    target = park or lead.park
+    if target is None:
+        raise ValidationError({"park": _("请为线索选择负责园区")})
+    if not (can_assign(actor, lead.park) or (lead.park is None and can_assign(actor, target))):
+        raise PermissionDenied(_("只有园区总经理或运营管理员可以分配线索"))
+    if not can_assign(actor, target):
+        raise PermissionDenied(_("您不能把线索分配到该园区"))
+    if not officer.is_active or officer.role not in OFFICER_ROLES or not can_access_park(officer, target):
+        raise ValidationError({"officer": _("%(name)s 不是该园区的招商经理") % {"name": officer}})
+    before = {"park": lead.park_id, "officer": lead.officer_id}
+    lead.park = target
+    lead.save(update_fields=["park", "updated_at"])
+    _assign(lead, officer, actor=actor)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=lead,
+        changes={"park": [before["park"], target.pk], "officer": [before["officer"], officer.pk]},
+        park_id=target.pk,
+    )
+    return lead
+
+
+def unassigned_leads() -> QuerySet[Lead]:
+    """Open leads nobody works yet: no park (the operator-wide pool) or no officer (待分配)."""
+    return Lead.objects.open().filter(Q(park__isnull=True) | Q(officer__isnull=True))
+
+
+@transaction.atomic
+def unassigned_leads_notify(*, now: datetime.datetime | None = None, actor: User | None = None) -> int:
+    """Tell the managers about every lead left unassigned for one working day; idempotent, run daily.
+
+    A lead is overdue when one working day (Chinese calendar, make-up days included) has passed since
+    it came in. Operator admins hear of every overdue lead, park managers of those in their parks;
+    each person is told once per lead (a notification of kind "unassigned" is the record).
+    Returns the number of notifications written. Run by `manage.py investment_unassigned_leads`.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    admins = list(User.objects.filter(role=Role.OPERATOR_ADMIN, is_active=True))
+    sent = 0
+    for lead in unassigned_leads().select_related("park").order_by("pk"):
+        due = add_working_days(timezone.localdate(lead.created_at), 1)
+        if due > today:
+            continue
+        recipients = list(admins)
+        if lead.park_id is not None:
+            recipients += list(User.objects.filter(role=Role.PARK_MANAGER, is_active=True, parks=lead.park_id))
+        told = set(
+            Notification.objects.filter(lead=lead, kind=NotificationKind.UNASSIGNED).values_list("user_id", flat=True)
+        )
+        for user in {u.pk: u for u in recipients}.values():
+            if user.pk in told:
+                continue
+            notify(
+                user=user,
+                text=_("线索“%(company)s”已超过一个工作日未分配，请尽快分配招商经理") % {"company": lead.company_name},
+                url=lead.get_absolute_url(),
+                lead=lead,
+                kind=NotificationKind.UNASSIGNED,
+            )
+            sent += 1
+    if sent:
+        audit_record(
+            actor=actor,
+            action=AuditAction.OTHER,
+            object_type="investment.lead",
+            object_repr=_("线索待分配超时提醒"),
+            changes={"notifications": sent, "day": today},
+        )
+    return sent
 
 
 # --- Leads -----------------------------------------------------------------------------------------------
@@ -395,8 +501,13 @@ def lead_move(*, lead: Lead, to_stage: str, actor: User | None, lost_reason: str
     if target == lead.stage:
         return lead
     lost_reason = (lost_reason or "").strip()
+    note = (note or "").strip()
     if target == LeadStage.LOST and not lost_reason:
         raise ValidationError({"lost_reason": _("流失的线索须填写流失原因")})
+    if target == LeadStage.SIGNED and not note:
+        signed = any(ref.signed for ref in hooks.contracts_of_leads([lead.pk]).get(lead.pk, []))
+        if not signed:
+            raise ValidationError({"note": _("该线索没有已签约的合同，标记为已签约须填写说明（如合同在系统外签订）")})
     now = timezone.now()
     from_stage = lead.stage
     lead.stage = target
@@ -411,6 +522,35 @@ def lead_move(*, lead: Lead, to_stage: str, actor: User | None, lost_reason: str
         action=AuditAction.UPDATE,
         obj=lead,
         changes={"stage": [from_stage, target.value], **({"lost_reason": lost_reason} if lost_reason else {})},
+        park_id=lead.park_id,
+    )
+    return lead
+
+
+@transaction.atomic
+def lead_mark_signed(*, lead: Lead, contract_number: str, signer: User | None) -> Lead:
+    """A contract that closes the lead was signed: move it to 已签约 (a system change, the signer recorded).
+
+    Called by the leasing app inside the signing transaction. A lead already signed or settled stays
+    where it is; the signing is still written into its history.
+    """
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    now = timezone.now()
+    note = _("合同 %(number)s 已签约") % {"number": contract_number}
+    from_stage = lead.stage
+    if from_stage not in (LeadStage.SIGNED, LeadStage.SETTLED):
+        lead.stage = LeadStage.SIGNED
+        lead.stage_changed_at = now
+        lead.lost_reason = ""
+        lead.save(update_fields=["stage", "stage_changed_at", "lost_reason", "updated_at"])
+    StageChange.objects.create(
+        lead=lead, from_stage=from_stage, to_stage=lead.stage, actor=signer, at=now, note=note, by_system=True
+    )
+    audit_record(
+        actor=signer,
+        action=AuditAction.UPDATE,
+        obj=lead,
+        changes={"stage": [from_stage, lead.stage], "contract": contract_number, "by_system": True},
         park_id=lead.park_id,
     )
     return lead
@@ -506,7 +646,9 @@ def notify_space_available(space: Unit | LandParcel, actor: User | None) -> int:
             "area": f"{space.area_sqm:,.0f}",
             "score": f"{match.score:.0f}",
         }
-        Notification.objects.create(user_id=lead.officer_id, lead=lead, text=text[:300], url=url)
+        Notification.objects.create(
+            user_id=lead.officer_id, lead=lead, text=text[:300], url=url, kind=NotificationKind.SPACE_MATCH
+        )
         sent += 1
     if sent:
         audit_record(
@@ -689,3 +831,78 @@ def lead_personal_data_erase(person: ErasedPerson, actor: User | None) -> None:
         ),
         values=person.values,
     )
+
+
+# --- Public viewing requests ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ViewingRequest:
+    """What a visitor typed into 预约看房 on a unit's public page, validated by the form."""
+
+    unit: Unit
+    contact_name: str
+    mobile: str
+    preferred_on: datetime.date
+    alternative_on: datetime.date | None = None
+    company_name: str = ""
+    note: str = ""
+
+
+def viewing_request_submit(*, request: ViewingRequest, now: datetime.datetime | None = None) -> tuple[Lead, Activity]:
+    """A viewing booked from a unit's public page becomes an activity on the prospect's lead.
+
+    1. Lock the mobile's guard row (as the requirement form does): concurrent requests queue here.
+    2. The prospect's lead: the one this mobile submitted within 24 hours, else its latest open lead,
+       else a new portal lead for the unit's park (assigned by the rules, the officer notified).
+    3. Log a 预约看房 activity with the unit and the preferred dates; its next step (arrange the
+       viewing) is due on the preferred date, moved to a working day; tell the officer.
+    """
+    mobile = normalise_mobile(request.mobile)
+    now = now or timezone.now()
+    unit = request.unit
+    with serialised_writes(), transaction.atomic():
+        guard, _created = SubmissionGuard.objects.get_or_create(mobile=mobile)
+        guard = SubmissionGuard.objects.select_for_update().get(pk=guard.pk)
+        lead = Lead.objects.open().filter(contact_mobile=mobile).order_by("-created_at", "-pk").first()
+        if lead is None:
+            lead = lead_create(
+                actor=None,
+                company_name=request.company_name or _("%(name)s（看房预约）") % {"name": request.contact_name},
+                source=LeadSource.PORTAL_FORM,
+                contact_name=request.contact_name,
+                contact_mobile=mobile,
+                description=request.note,
+                park=unit.park,
+                requirement={"area_min_sqm": None, "area_max_sqm": None},
+                consent_at=now,
+                link_enterprise=bool(request.company_name),
+            )
+        dates = request.preferred_on.isoformat() + (
+            _("，备选 %(d)s") % {"d": request.alternative_on.isoformat()} if request.alternative_on else ""
+        )
+        activity = activity_log(
+            lead=lead,
+            kind=ActivityKind.VIEWING_REQUEST,
+            summary=_("门户预约看房：%(unit)s（%(park)s），希望 %(dates)s 看房。%(note)s")
+            % {"unit": unit.code, "park": unit.park.name, "dates": dates, "note": request.note},
+            actor=None,
+            occurred_at=now,
+            units=[unit],
+            next_step=_("安排看房并回电确认"),
+            next_step_on=max(request.preferred_on, timezone.localdate(now)),
+        )
+        if lead.officer is not None:
+            notify(
+                user=lead.officer,
+                text=_("%(name)s 预约看房 %(unit)s，希望 %(dates)s")
+                % {"name": request.contact_name, "unit": unit.code, "dates": dates},
+                url=lead.get_absolute_url(),
+                lead=lead,
+                kind=NotificationKind.VIEWING,
+            )
+        guard.lead = lead
+        guard.last_submitted_at = now
+        guard.submissions += 1
+        guard.save(update_fields=["lead", "last_submitted_at", "submissions"])
+    return lead, activity

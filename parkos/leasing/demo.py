@@ -94,6 +94,14 @@ def _mark_tenants(contracts: list[Contract]) -> None:
     )
 
 
+FLAGSHIP_CODE = "CQ-BIO-01"
+
+
+def _kept_on_offer(park: Park, unit: Unit) -> bool:
+    """The flagship keeps two in three clean-room-ready units on offer for medical-device prospects."""
+    return park.code == FLAGSHIP_CODE and bool(unit.cleanroom_grade) and unit.pk % 3 != 0
+
+
 @transaction.atomic
 def load_demo(*, scale: str = "demo", stdout: TextIO | None = None, seed: int = SEED) -> dict[str, int]:
     rng = random.Random(seed)
@@ -114,7 +122,7 @@ def load_demo(*, scale: str = "demo", stdout: TextIO | None = None, seed: int = 
         target = rng.uniform(0.30, 0.55) if newish else rng.uniform(0.70, 0.90)
         units = list(Unit.objects.filter(park=park, archived_at__isnull=True, lettable=True).order_by("pk"))
         for unit in units:
-            if rng.random() >= target:
+            if rng.random() >= target or _kept_on_offer(park, unit):
                 continue
             rent = unit.rent_yuan_per_sqm_month or park.rent_min_yuan_per_sqm_month or Decimal(25)
             enterprise_id = rng.choice(tenants)

@@ -78,6 +78,16 @@ class Contract(TimeStampedModel):
     status = models.CharField(
         _("状态"), max_length=12, choices=ContractStatus.choices, default=ContractStatus.DRAFT, editable=False
     )
+    # SET_NULL: a lead deleted by mistake must not take the contract with it. Signing moves the lead
+    # to 已签约 (see services.contract_sign).
+    lead = models.ForeignKey(
+        "investment.Lead",
+        verbose_name=_("招商线索"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contracts",
+    )
     signed_on = models.DateField(_("签约日期"), null=True, blank=True)
     start_on = models.DateField(_("起租/交易日期"), help_text=_("租赁合同的起租日；销售合同的产权转移日"))
     end_on = models.DateField(_("到期日期"), null=True, blank=True, help_text=_("租赁合同必填（含当日）；销售合同为空"))

@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from parkos.core import industry
 from parkos.core.db import fetch_rows
+from parkos.investment import selectors as investment_selectors
+from parkos.investment.hooks import ContractRef
 from parkos.leasing import hooks, metrics, schedule
 from parkos.leasing.choices import ContractKind, ContractLifecycle, ContractStatus, RenewalTaskStatus
 from parkos.leasing.models import (
@@ -33,6 +35,7 @@ from parkos.leasing.models import (
 )
 from parkos.leasing.services import lease_terms
 from parkos.parks.models import Building, Unit
+from parkos.web.todo import TodoItem
 
 ZERO = Decimal(0)
 EXPIRY_WINDOWS = (30, 90, 180)
@@ -67,6 +70,58 @@ def lifecycle_q(lifecycle: str, day: datetime.date) -> Q:
         case ContractLifecycle.TERMINATED:
             return Q(status=ContractStatus.TERMINATED, terminated_on__lt=day)
     raise ValueError(lifecycle)
+
+
+def contract_initial_from_lead(lead_id: int, user: Any) -> dict[str, Any]:
+    """What a contract drafted from a lead starts with: the lead, its park and enterprise, lease or
+    sale from its tenure, the move-in date, and the units it visited (else its best match there)."""
+    lead = investment_selectors.lead_list(user).filter(pk=lead_id).first()
+    if lead is None:
+        return {}
+    initial: dict[str, Any] = {"lead": lead.pk, "park": lead.park_id, "enterprise": lead.enterprise_id}
+    requirement = getattr(lead, "requirement", None)
+    if requirement is not None:
+        initial["kind"] = ContractKind.SALE if requirement.tenure == "buy" else ContractKind.LEASE
+        if requirement.move_in_on:
+            initial["start_on"] = requirement.move_in_on
+    visited = [
+        unit.pk
+        for activity in lead.activities.filter(kind="site_visit")
+        .order_by("-occurred_at", "-pk")
+        .prefetch_related("units")
+        for unit in activity.units.all()
+        if unit.park_id == lead.park_id
+    ]
+    if visited:
+        initial["units"] = list(dict.fromkeys(visited))
+    elif requirement is not None and lead.park_id is not None:
+        report = investment_selectors.match_requirement(requirement, park_ids=[lead.park_id], limit=1)
+        best = (report.matches or report.combinations or (None,))[0]
+        if best is not None and best.kind == "unit":
+            initial["units"] = [space.id for space in best.spaces]
+    return initial
+
+
+def contracts_of_leads(lead_ids: Iterable[int]) -> dict[int, list[ContractRef]]:
+    """The contracts drafted from each lead (for the lead page and the 已签约 check), cancelled ones left out."""
+    result: dict[int, list[ContractRef]] = {}
+    rows = (
+        Contract.objects.filter(lead_id__in=list(lead_ids))
+        .exclude(status=ContractStatus.CANCELLED)
+        .order_by("pk")
+        .only("pk", "number", "status", "lead_id")
+    )
+    for contract in rows:
+        assert contract.lead_id is not None
+        result.setdefault(contract.lead_id, []).append(
+            ContractRef(
+                number=contract.number,
+                url=contract.get_absolute_url(),
+                status=str(contract.get_status_display()),
+                signed=contract.status in OCCUPYING_STATUSES,
+            )
+        )
+    return result
 
 
 def contract_list(queryset: QuerySet[Contract]) -> QuerySet[Contract]:
@@ -242,6 +297,9 @@ class RentRollRow:
     end_on: datetime.date | None
     months: list[Decimal] = field(default_factory=list)
     property_fee_total: Decimal = ZERO
+    start_on: datetime.date | None = None
+    rent_per_sqm_month: Decimal | None = None
+    units: str = ""
 
     @property
     def rent_total(self) -> Decimal:
@@ -283,9 +341,11 @@ def rent_roll(park_ids: Iterable[int] | None, year: int, month: int | None = Non
     pivot = {f"m{i}": Sum("rent", filter=Q(month=c)) for i, c in enumerate(columns)}
     fields = ("contract_id", "contract__number", "contract__enterprise__name", "contract__park__name")
     rows_qs = (
-        months.values(*fields, "contract__area_sqm", "contract__end_on")
+        months.values(
+            *fields, "contract__area_sqm", "contract__end_on", "contract__start_on", "contract__rent_per_sqm_month"
+        )
         .annotate(fee=Sum("property_fee"), **pivot)
-        .order_by("contract__park__name", "contract__number")
+        .order_by("contract__park__name", "contract__enterprise__name", "contract__number")
     )
     keys = [f"m{i}" for i in range(len(columns))]
     rows = [
@@ -298,10 +358,27 @@ def rent_roll(park_ids: Iterable[int] | None, year: int, month: int | None = Non
             row["contract__end_on"],
             [row[k] or ZERO for k in keys],
             row["fee"] or ZERO,
+            start_on=row["contract__start_on"],
+            rent_per_sqm_month=row["contract__rent_per_sqm_month"],
         )
         for row in rows_qs.iterator(chunk_size=5000)
     ]
+    codes = _space_codes([r.contract_id for r in rows])
+    for row in rows:
+        row.units = "、".join(codes.get(row.contract_id, []))
     return RentRoll(year=year, month=month, columns=columns, rows=rows)
+
+
+def _space_codes(contract_ids: list[int]) -> dict[int, list[str]]:
+    """Unit and parcel codes per contract, in one query (the rent roll's unit column)."""
+    codes: dict[int, list[str]] = defaultdict(list)
+    for contract_id, unit_code, parcel_code in (
+        ContractSpace.objects.filter(contract_id__any_of=contract_ids)
+        .order_by("contract_id", "pk")
+        .values_list("contract_id", "unit__code", "parcel__code")
+    ):
+        codes[contract_id].append(unit_code or parcel_code or "")
+    return codes
 
 
 # --- Expiries, renewal tasks ---------------------------------------------------------------------
@@ -339,6 +416,21 @@ def renewal_tasks_open(park_ids: Iterable[int] | None, *, today: datetime.date |
     if park_ids is not None:
         qs = qs.filter(park_id__in=list(park_ids))
     return qs.select_related("contract", "contract__enterprise", "assignee").order_by("due_on", "pk")
+
+
+def todo_renewals(user: Any, until: datetime.date) -> list[TodoItem]:
+    """我的待办 from leasing: open renewal tasks assigned to the person, due by `until`."""
+    tasks = renewal_tasks_open(None, today=until).filter(assignee=user.pk)[:200]
+    return [
+        TodoItem(
+            title=_("续签：%(enterprise)s（%(number)s，%(end)s到期）")
+            % {"enterprise": t.contract.enterprise.name, "number": t.contract.number, "end": t.contract.end_on},
+            due_on=t.due_on,
+            url=t.contract.get_absolute_url(),
+            kind=str(_("续签")),
+        )
+        for t in tasks
+    ]
 
 
 # --- Stacking plan colours -----------------------------------------------------------------------

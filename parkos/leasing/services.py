@@ -21,11 +21,13 @@ from django.utils.translation import gettext as _
 from parkos.accounts.choices import Role
 from parkos.accounts.models import User as UserModel
 from parkos.core.audit import audit_record, model_changes, snapshot
-from parkos.core.models import AuditAction
+from parkos.core.models import AuditAction, AuditEntry
 from parkos.core.workdays import next_working_day
 from parkos.enterprises import services as enterprise_services
 from parkos.enterprises.choices import EnterpriseLifecycle
 from parkos.enterprises.models import Enterprise
+from parkos.investment import services as investment_services
+from parkos.investment.models import Lead
 from parkos.leasing import hooks, schedule
 from parkos.leasing.choices import ContractEventKind, ContractKind, ContractStatus, RenewalTaskStatus
 from parkos.leasing.models import (
@@ -125,6 +127,8 @@ def refresh_space_occupancy(space: Unit | LandParcel, *, today: datetime.date | 
     2. None: the space is vacant.
     3. Otherwise store the first one's kind and period, extended while the next line of the same kind
        starts the day after (a renewal), so a renewed unit stays leased without a gap.
+    4. Store how long any of the lines holds the space (`committed_until`): a lease signed to start
+       later keeps the space off the market for any move-in it overlaps (已签约待起租).
     The caller holds the transaction and the space's row lock.
     """
     today = today or timezone.localdate()
@@ -135,15 +139,20 @@ def refresh_space_occupancy(space: Unit | LandParcel, *, today: datetime.date | 
         .values_list("kind", "start_on", "end_on")
     )
     if not lines:
-        space_set_occupancy(space=space, occupancy=Occupancy.VACANT, occupied_from=None, occupied_until=None)
+        space_set_occupancy(
+            space=space, occupancy=Occupancy.VACANT, occupied_from=None, occupied_until=None, committed_until=None
+        )
         return
     kind, start, end = lines[0]
     for next_kind, next_start, next_end in lines[1:]:
         if end is None or next_kind != kind or next_start != end + datetime.timedelta(days=1):
             break
         end = next_end
+    held_until = max((line_end or datetime.date.max) for _kind, _start, line_end in lines)
     occupancy = Occupancy.SOLD if kind == ContractKind.SALE else Occupancy.LEASED
-    space_set_occupancy(space=space, occupancy=occupancy, occupied_from=start, occupied_until=end)
+    space_set_occupancy(
+        space=space, occupancy=occupancy, occupied_from=start, occupied_until=end, committed_until=held_until
+    )
 
 
 def _locked_spaces(contract: Contract) -> list[Unit | LandParcel]:
@@ -219,9 +228,13 @@ def contract_create_draft(
     units: Sequence[Unit] = (),
     parcel: LandParcel | None = None,
     renewal_of: Contract | None = None,
+    lead: Lead | None = None,
     **terms: object,
 ) -> Contract:
-    """Draft a contract for some units of a park, or one parcel; nothing is occupied until signing."""
+    """Draft a contract for some units of a park, or one parcel; nothing is occupied until signing.
+
+    `lead` links the contract to the 招商 lead it closes: signing moves that lead to 已签约.
+    """
     unknown = set(terms) - set(TERM_FIELDS)
     if unknown:
         raise ValueError(f"not contract terms: {sorted(unknown)}")
@@ -233,7 +246,9 @@ def contract_create_draft(
             raise ValidationError(_("%(space)s 不属于园区 %(park)s") % {"space": space.code, "park": park.name})
         if space.archived_at is not None or not space.lettable:
             raise ValidationError(_("%(space)s 当前不可租售") % {"space": space.code})
-    contract = Contract(park=park, enterprise=enterprise, kind=kind, renewal_of=renewal_of, created_by=actor, **terms)
+    contract = Contract(
+        park=park, enterprise=enterprise, kind=kind, renewal_of=renewal_of, lead=lead, created_by=actor, **terms
+    )
     contract.area_sqm = sum((s.area_sqm for s in spaces), Decimal(0))
     _apply_rent_support(contract)
     _validate_terms(contract)
@@ -313,15 +328,53 @@ def contract_update_draft(*, contract: Contract, actor: User | None, **terms: ob
     return contract
 
 
+def drafter_id(contract: Contract) -> int | None:
+    """Who drafted the contract: its creator, or whoever last changed the draft's terms."""
+    last_edit = (
+        AuditEntry.objects.filter(object_type="leasing.contract", object_id=str(contract.pk), action=AuditAction.UPDATE)
+        .exclude(changes__has_key="status")
+        .order_by("-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    return last_edit or contract.created_by_id
+
+
 @transaction.atomic
-def contract_approve(*, contract: Contract, actor: User | None) -> Contract:
+def contract_approve(*, contract: Contract, actor: User | None, override_reason: str = "") -> Contract:
+    """Approve a draft — four eyes: whoever drafted it cannot approve it.
+
+    1. Lock the contract; only a draft can be approved.
+    2. The drafter (creator or last editor of the terms) is refused; an operator admin may approve
+       their own draft with a reason, which goes into the audit trail and the contract's history.
+    3. Lock the spaces and refuse when an executed contract overlaps the period: a clash found at
+       approval costs less than one found at signing.
+    """
     contract = _locked_contract(contract)
     if contract.status != ContractStatus.DRAFT:
         raise ValidationError(_("只有草稿合同可以审批"))
+    override_reason = (override_reason or "").strip()
+    drafter = drafter_id(contract)
+    overridden = False
+    if actor is not None and drafter is not None and drafter == actor.pk:
+        if actor.role != Role.OPERATOR_ADMIN:
+            raise ValidationError(_("起草人不能审批自己起草的合同，请由其他有权限的同事审批"), code="four_eyes")
+        if not override_reason:
+            raise ValidationError(
+                {"override_reason": _("运营管理员审批自己起草的合同须填写理由")}, code="four_eyes_reason"
+            )
+        overridden = True
+    errors = [e for e in (_overlap_error(space, contract) for space in _locked_spaces(contract)) if e is not None]
+    if errors:
+        raise ValidationError(errors)
     contract.status = ContractStatus.APPROVED
     contract.save(update_fields=["status", "updated_at"])
-    _event(contract, ContractEventKind.APPROVED, actor)
-    _audit(contract, actor, AuditAction.UPDATE, {"status": [ContractStatus.DRAFT, ContractStatus.APPROVED]})
+    note = _("起草人本人审批（运营管理员）：%(reason)s") % {"reason": override_reason} if overridden else ""
+    _event(contract, ContractEventKind.APPROVED, actor, note[:300])
+    changes: dict[str, Any] = {"status": [ContractStatus.DRAFT, ContractStatus.APPROVED]}
+    if overridden:
+        changes["four_eyes_override"] = override_reason
+    _audit(contract, actor, AuditAction.UPDATE, changes)
     return contract
 
 
@@ -334,6 +387,7 @@ def contract_sign(*, contract: Contract, actor: User | None, signed_on: datetime
     2. Refuse when any executed contract on the same space overlaps the period.
     3. Mark signed, copy the period onto the space lines, generate the monthly accruals.
     4. Recompute each space's occupancy from contract history.
+    5. The lead the contract closes moves to 已签约: a stage change by the system, the signer recorded.
     """
     contract = _locked_contract(contract)
     if contract.status != ContractStatus.APPROVED:
@@ -350,6 +404,8 @@ def contract_sign(*, contract: Contract, actor: User | None, signed_on: datetime
     for space in spaces:
         refresh_space_occupancy(space)
     enterprise_services.enterprise_mark_tenant(enterprise=contract.enterprise, park=contract.park, actor=actor)
+    if contract.lead is not None:
+        investment_services.lead_mark_signed(lead=contract.lead, contract_number=contract.number, signer=actor)
     _event(contract, ContractEventKind.SIGNED, actor)
     _audit(
         contract,

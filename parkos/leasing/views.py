@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -25,11 +26,12 @@ from parkos.accounts.access import (
     visible_parks,
 )
 from parkos.core.models import AuditEntry
+from parkos.core.routing import replica_reads
 from parkos.core.xlsx import DATE_FORMAT, MONEY_FORMAT, Column, xlsx_response
 from parkos.leasing import schedule, selectors, services
 from parkos.leasing.choices import ContractKind, ContractStatus
 from parkos.leasing.filtersets import CONTRACT_ORDERING, ContractFilterSet
-from parkos.leasing.forms import ContractForm, RenewForm, SignForm, TerminateForm
+from parkos.leasing.forms import ApproveForm, ContractForm, RenewForm, SignForm, TerminateForm
 from parkos.leasing.models import Contract
 from parkos.parks.models import Unit
 from parkos.web.views_generic import (
@@ -115,6 +117,9 @@ class ContractDetailView(ScopedDetailView):
             spaces=contract.spaces.select_related("unit", "parcel", "building"),
             lines=lines,
             rent_total=sum((line.rent_amount for line in lines), schedule.ZERO_YUAN),
+            monthly_rent=(contract.rent_per_sqm_month * contract.area_sqm).quantize(Decimal("0.01"))
+            if contract.rent_per_sqm_month is not None
+            else None,
             fee_total=sum((line.property_fee_amount for line in lines), schedule.ZERO_YUAN),
             events=contract.events.select_related("actor"),
             audit=AuditEntry.objects.filter(object_type="leasing.contract", object_id=str(contract.pk))[:30],
@@ -122,6 +127,9 @@ class ContractDetailView(ScopedDetailView):
             commitments=selectors.commitments_vs_actuals(contract) if contract.has_commitments else [],
             can_manage=can_manage,
             can_approve=can_manage and contract.status == ContractStatus.DRAFT,
+            is_drafter=services.drafter_id(contract) == self.request.user.pk,
+            is_operator_admin=getattr(self.request.user, "role", "") == "operator_admin",
+            approve_form=ApproveForm(),
             can_sign=can_manage and contract.status == ContractStatus.APPROVED,
             can_terminate=can_manage and contract.status == ContractStatus.SIGNED,
             can_renew=can_manage
@@ -167,20 +175,28 @@ class ContractCreateView(ServiceFormView):
     def title(self) -> str:
         return _("新建租售合同")
 
-    def initial_kwargs(self) -> dict[str, Any]:
-        unit = None
-        if self.request.GET.get("unit"):
+    def get_form_kwargs(self, obj: Any) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "parks": visible_parks(self.request.user).filter(archived_at__isnull=True),
+            "user": self.request.user,
+        }
+        initial: dict[str, Any] = {}
+        if self.request.GET.get("unit", "").isdigit():
             unit = scope_to_parks(self.request.user, Unit.objects.all()).filter(pk=self.request.GET["unit"]).first()
-        return {"parks": visible_parks(self.request.user).filter(archived_at__isnull=True), "initial_unit": unit}
+            if unit is not None:
+                initial.update(park=unit.park_id, units=[unit.pk])
+        if self.request.GET.get("lead", "").isdigit():
+            initial.update(selectors.contract_initial_from_lead(int(self.request.GET["lead"]), self.request.user))
+        kwargs["initial"] = initial
+        return kwargs
 
     def park_of(self, obj: Any, form: Any) -> Any:
         return form.cleaned_data["park"] if form is not None else None
 
     def save(self, form: Any, obj: Any) -> Contract:
         data = dict(form.cleaned_data)
-        park, enterprise = data.pop("park"), data.pop("enterprise_ref")
+        park, enterprise, lead = data.pop("park"), data.pop("enterprise"), data.pop("lead", None)
         units, parcel, kind = data.pop("units"), data.pop("parcel"), data.pop("kind")
-        data.pop("unit_codes", None)
         data.pop("parcel_code", None)
         return services.contract_create_draft(
             actor=acting_user(self.request),
@@ -189,6 +205,7 @@ class ContractCreateView(ServiceFormView):
             kind=kind,
             units=units,
             parcel=parcel,
+            lead=lead,
             **data,
         )
 
@@ -204,6 +221,9 @@ class ContractUpdateView(ServiceFormView):
 
     def get_object(self) -> Contract:
         return get_object_or_404(_scoped_contracts(self.request), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self, obj: Any) -> dict[str, Any]:
+        return {"instance": obj, "parks": visible_parks(self.request.user), "user": self.request.user}
 
     def park_of(self, obj: Any, form: Any) -> Any:
         return obj.park_id
@@ -222,7 +242,11 @@ class ContractActionView(ParkScopedMixin, View):
         target = contract
         try:
             if action == "approve":
-                services.contract_approve(contract=contract, actor=actor)
+                approve = ApproveForm(request.POST)
+                approve.is_valid()
+                services.contract_approve(
+                    contract=contract, actor=actor, override_reason=approve.cleaned_data.get("override_reason") or ""
+                )
                 messages.success(request, _("合同已审批。"))
             elif action == "cancel":
                 services.contract_cancel(contract=contract, actor=actor)
@@ -268,6 +292,7 @@ def _month_cell(index: int) -> Any:
     return cell
 
 
+@method_decorator(replica_reads, name="get")
 class RentRollView(ParkScopedMixin, TemplateView):
     template_name = "leasing/rent_roll.html"
 
@@ -278,10 +303,13 @@ class RentRollView(ParkScopedMixin, TemplateView):
         roll = selectors.rent_roll(requested_park_ids(request), year, month)
         if request.GET.get("format") == "xlsx":
             columns = [
+                Column(_("企业"), "enterprise", width=32),
+                Column(_("园区"), "park", width=22),
+                Column(_("单元"), "units", width=16),
                 Column(_("合同编号"), "number"),
-                Column(_("园区"), "park"),
-                Column(_("企业"), "enterprise"),
                 Column(_("面积（m²）"), "area_sqm", MONEY_FORMAT),
+                Column(_("租金单价（元/m²·月）"), "rent_per_sqm_month", MONEY_FORMAT),
+                Column(_("起租日期"), "start_on", DATE_FORMAT),
                 Column(_("到期日期"), "end_on", DATE_FORMAT),
             ]
             columns += [Column(f"{c:%Y-%m}", _month_cell(i), MONEY_FORMAT) for i, c in enumerate(roll.columns)]
@@ -290,9 +318,10 @@ class RentRollView(ParkScopedMixin, TemplateView):
                 Column(_("物业费合计（元）"), "property_fee_total", MONEY_FORMAT),
             ]
             label = f"{year}-{month:02d}" if month else str(year)
-            return xlsx_response(f"{_('租金台账')}-{label}", columns, roll.rows)
+            return xlsx_response(f"{_('租金台账')}-{label}", columns, roll.rows, totals=_roll_totals(roll), freeze="D2")
         context = self.get_context_data(
             roll=roll,
+            roll_area=roll_area(roll),
             year=year,
             month=month,
             park_id=request.GET.get("park", ""),
@@ -304,6 +333,28 @@ class RentRollView(ParkScopedMixin, TemplateView):
         return self.render_to_response(context)
 
 
+def _roll_totals(roll: selectors.RentRoll) -> list[Any]:
+    """The total row under the rent roll sheet: one cell per column, sums under the money."""
+    return [
+        _("合计"),
+        "",
+        "",
+        "",
+        roll_area(roll),
+        "",
+        "",
+        "",
+        *roll.column_totals,
+        roll.rent_total,
+        roll.property_fee_total,
+    ]
+
+
+def roll_area(roll: selectors.RentRoll) -> Decimal:
+    return sum((r.area_sqm for r in roll.rows), Decimal(0))
+
+
+@method_decorator(replica_reads, name="get")
 class OccupancyView(ParkScopedMixin, TemplateView):
     """Occupancy by park on a day (any past date), and by month over a year, with WALT."""
 
@@ -321,16 +372,35 @@ class OccupancyView(ParkScopedMixin, TemplateView):
         total = selectors.occupancy_on(day, park_ids)
         year = _int_param(request, "year", day.year, 2000, 2100)
         series = selectors.occupancy_series(selectors.month_ends(year), park_ids)
-        chart = {
-            "months": [f"{o.day:%Y-%m}" for o in series],
-            "by_area": [float(o.by_area_pct) if o.by_area_pct is not None else None for o in series],
-            "by_count": [float(o.by_count_pct) if o.by_count_pct is not None else None for o in series],
-            "parks": [parks[pid].name for pid in sorted(by_park, key=lambda p: parks[p].name) if pid in parks],
-            "park_rates": [
-                float(by_park[pid].by_area_pct or 0)
-                for pid in sorted(by_park, key=lambda p: parks[p].name)
-                if pid in parks
+        park_order = [pid for pid in sorted(by_park, key=lambda p: parks[p].name) if pid in parks]
+        # Complete ECharts options, rendered by the shell's static charts.js (no inline script: CSP).
+        chart_month = {
+            "title": {"text": str(_("各月末出租率（%）")), "textStyle": {"fontSize": 14}},
+            "tooltip": {"trigger": "axis"},
+            "legend": {"top": 24},
+            "grid": {"top": 60},
+            "xAxis": {"type": "category", "data": [f"{o.day:%Y-%m}" for o in series]},
+            "yAxis": {"type": "value", "max": 100},
+            "series": [
+                {
+                    "name": str(_("按面积")),
+                    "type": "line",
+                    "data": [float(o.by_area_pct) if o.by_area_pct is not None else None for o in series],
+                },
+                {
+                    "name": str(_("按单元数")),
+                    "type": "line",
+                    "data": [float(o.by_count_pct) if o.by_count_pct is not None else None for o in series],
+                },
             ],
+        }
+        chart_park = {
+            "title": {"text": str(_("各园区出租率（按面积，%）")), "textStyle": {"fontSize": 14}},
+            "tooltip": {},
+            "grid": {"left": 160},
+            "xAxis": {"type": "value", "max": 100},
+            "yAxis": {"type": "category", "data": [parks[pid].name for pid in park_order]},
+            "series": [{"type": "bar", "data": [float(by_park[pid].by_area_pct or 0) for pid in park_order]}],
         }
         context = self.get_context_data(
             day=day,
@@ -338,7 +408,8 @@ class OccupancyView(ParkScopedMixin, TemplateView):
             total=total,
             walt=selectors.walt_on(day, park_ids),
             rows=sorted(((parks[pid], occ) for pid, occ in by_park.items() if pid in parks), key=lambda r: r[0].name),
-            chart_json=chart,
+            chart_month=chart_month,
+            chart_park=chart_park,
             park_id=request.GET.get("park", ""),
             parks=visible_parks(request.user).filter(archived_at__isnull=True).only("pk", "name"),
             breadcrumbs=[(_("租售合同"), reverse("leasing:contract_list")), (_("出租率"), "")],

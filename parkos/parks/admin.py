@@ -1,6 +1,18 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from parkos.parks.models import Building, Floor, LandParcel, Operator, Park, ParkPhoto, Reservation, Unit
+from parkos.parks.models import (
+    Building,
+    Floor,
+    LandParcel,
+    Operator,
+    Park,
+    ParkPhoto,
+    Reservation,
+    SpaceMedia,
+    Unit,
+    UnitAdjacency,
+)
 
 
 @admin.register(Operator)
@@ -53,6 +65,28 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
     list_filter = ("design_fire_class", "occupancy", "cleanroom_grade")
     search_fields = ("code",)
     readonly_fields = ("design_fire_class", "occupancy", "occupied_from", "occupied_until", "reserved_until")
+
+
+@admin.register(UnitAdjacency)
+class UnitAdjacencyAdmin(admin.ModelAdmin[UnitAdjacency]):
+    """Read-only: pairs are written by `unit_set_adjacent` (checks and audit), from the unit page or import."""
+
+    list_display = ("park", "unit", "other", "relation")
+    list_filter = ("relation",)
+    search_fields = ("unit__code", "other__code")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: UnitAdjacency | None = None) -> bool:
+        return False
+
+
+@admin.register(SpaceMedia)
+class SpaceMediaAdmin(admin.ModelAdmin[SpaceMedia]):
+    list_display = ("park", "building", "unit", "kind", "caption", "position")
+    list_filter = ("kind",)
+    readonly_fields = ("thumbnail",)
 
 
 @admin.register(Reservation)

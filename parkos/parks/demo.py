@@ -162,6 +162,12 @@ def load_demo(*, scale: str = "demo", stdout: TextIO | None = None, seed: int = 
             )
     Unit.objects.bulk_create(units, batch_size=2000)
     counts["units"] = len(units)
+    # English pages show English park fields where they exist (the flagship has them).
+    Park.objects.filter(code=FLAGSHIP_CODE, name_en="").update(
+        name_en="Chongqing International Bio-City",
+        description_en="A 136-mu health-industry incubation park in Banan District, Chongqing: standard factory "
+        "buildings with clean-room-ready floors for medical-device, chemical-drug and health-product makers.",
+    )
     if stdout is not None:
         stdout.write(
             "园区组合：新增 {parks} 个园区、{parcels} 个地块、{buildings} 栋楼、{floors} 个楼层、{units} 个单元".format(

@@ -360,13 +360,14 @@ def class_for_compartment(parts: Sequence[ProcessShare], *, total_area: Decimal 
 class Process:
     """A production process a tenant declares, with what is needed to classify it.
 
-    `share` is the fraction (0–1] of the tenant's floor area it occupies. `small_quantity` records
+    `share` is the fraction (0–1] of the tenant's floor area it occupies; None (not declared) means
+    the process may use the whole area, so no share-based exemption applies. `small_quantity` records
     the tenant's evidence that the flammable quantities are too small to create a fire or explosion
     hazard (§3.1.2 "量较少"); a reviewer must check that evidence.
     """
 
     kind: ProcessKind
-    share: Decimal = Decimal(1)
+    share: Decimal | None = None
     flash_point_c: Decimal | None = None
     lel_percent: Decimal | None = None
     small_quantity: bool = False
@@ -375,10 +376,10 @@ class Process:
     name: str = ""
 
     def __post_init__(self) -> None:
-        if not Decimal(0) < self.share <= Decimal(1):
-            raise ValueError("a process share must be in (0, 1]")
+        if self.share is not None and not Decimal(0) < self.share <= Decimal(1):
+            raise ValueError(gettext("工艺面积占比应大于0且不超过100%"))
         if self.enclosed_spraying and self.kind != ProcessKind.PAINTING:
-            raise ValueError("enclosed spraying applies to painting only")
+            raise ValueError(gettext("封闭负压喷漆只适用于油漆工段"))
 
 
 _FIXED_CLASS: Final[dict[ProcessKind, FireHazardClass]] = {
@@ -438,12 +439,14 @@ def derive_tenant_class(processes: Sequence[Process]) -> ClassDecision:
        taken as 丙 ("按实际情况", §3.1.2).
     3. Combine the processes with the mixed-use rule (`class_for_compartment`), shares measured
        against the tenant's whole area: the tenant's area is at most the compartment's, so this
-       never understates a share.
+       never understates a share. A process without a declared share may use the whole area: the
+       shares cannot exempt anything then, and the most hazardous class is taken.
     """
     if not processes:
-        raise ValueError("declare at least one process")
-    if sum((p.share for p in processes), Decimal(0)) > 1:
-        raise ValueError("process shares add up to more than the whole area")
+        raise ValueError(gettext("请至少申报一项工艺"))
+    declared = [p.share for p in processes if p.share is not None]
+    if sum(declared, Decimal(0)) > 1:
+        raise ValueError(gettext("各工艺面积占比之和超过100%"))
     reasons: list[str] = []
     exemptions: list[Exemption] = []
     parts: list[ProcessShare] = []
@@ -466,13 +469,23 @@ def derive_tenant_class(processes: Sequence[Process]) -> ClassDecision:
         parts.append(
             ProcessShare(
                 hazard_class=cls,
-                area=process.share,
+                area=process.share if process.share is not None else Decimal(1),
                 label=process.name,
                 is_paint=process.kind == ProcessKind.PAINTING,
                 mitigated=process.mitigated,
                 enclosed_spraying=process.enclosed_spraying,
             )
         )
+    if len(declared) < len(processes):
+        worst = most_hazardous(part.hazard_class for part in parts)
+        if len(parts) > 1:
+            reasons.append(
+                gettext("未申报面积占比的工艺可能占用全部面积，按最危险的%(cls)s确定") % {"cls": _class_name(worst)}
+            )
+        return ClassDecision(
+            hazard_class=worst, reasons=tuple(reasons), most_hazardous_class=most_hazardous(intrinsic),
+            exemptions=tuple(exemptions),
+        )  # fmt: skip
     combined = class_for_compartment(parts, total_area=Decimal(1))
     if len(parts) > 1 or combined.exempted:
         reasons.extend(combined.reasons)

@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.forms import choose_from
-from parkos.parks.models import Building, Floor, LandParcel, Park, Unit
+from parkos.parks.models import Building, Floor, LandParcel, Park, SpaceMedia, Unit
 from parkos.parks.policy import normalize_industry_codes
+from parkos.parks.services import adjacent_units
+from parkos.web.widgets import industry_picker
 
 
 class IndustryCodesField(forms.CharField):
@@ -23,7 +25,7 @@ class IndustryCodesField(forms.CharField):
         return [part.strip() for chunk in text.split(",") for part in chunk.split() if part.strip()]
 
     def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, list):
+        if isinstance(value, list) and not getattr(self.widget, "allow_multiple_selected", False):
             return ", ".join(value)
         return value
 
@@ -37,17 +39,24 @@ class IndustryCodesField(forms.CharField):
 
 class ParkForm(forms.ModelForm[Park]):
     welcomed_industry_codes = IndustryCodesField(
-        label=_("鼓励入驻的行业代码"), required=False, help_text=_("如 27, 358, 7340；为空表示不限")
+        label=_("鼓励入驻的行业"),
+        required=False,
+        widget=industry_picker(multiple=True),
+        help_text=_("国民经济行业分类（GB/T 4754-2017）任一层级，按名称、代码或拼音搜索；为空表示不限"),
     )
 
     class Meta:
         model = Park
         fields = [
-            "code", "name", "operator", "province", "city", "district", "address", "land_area_sqm", "established_year",
-            "industry_focus", "welcomed_industry_codes", "min_tax_wan_per_mu_year", "min_investment_wan_per_mu",
-            "rent_min_yuan_per_sqm_month", "rent_max_yuan_per_sqm_month", "sale_allowed", "transport", "description",
+            "code", "name", "name_en", "operator", "province", "city", "district", "address", "land_area_sqm",
+            "established_year", "industry_focus", "welcomed_industry_codes", "min_tax_wan_per_mu_year",
+            "min_investment_wan_per_mu", "rent_min_yuan_per_sqm_month", "rent_max_yuan_per_sqm_month", "sale_allowed",
+            "transport", "description", "description_en",
         ]  # fmt: skip
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+        }
 
 
 class BuildingForm(forms.ModelForm[Building]):
@@ -56,6 +65,7 @@ class BuildingForm(forms.ModelForm[Building]):
         fields = [
             "code", "name", "structure", "storeys", "basement_storeys", "fire_resistance_grade", "design_fire_class",
             "sprinklered", "status", "column_grid", "freight_lift_count", "freight_lift_t", "completed_year",
+            "land_area_sqm",
         ]  # fmt: skip
 
 
@@ -66,18 +76,34 @@ class FloorForm(forms.ModelForm[Floor]):
 
 
 class UnitForm(forms.ModelForm[Unit]):
+    adjacent_units = forms.ModelMultipleChoiceField(
+        label=_("相邻单元"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("与本单元共用隔墙（同层）或上下相邻（相邻楼层）的单元；组合匹配只组合相邻单元，上下组合须有货梯"),
+    )
+
     def __init__(self, *args: Any, building: Building | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         target = building or (self.instance.building if self.instance.pk else None)
+        adjacent: Any = self.fields["adjacent_units"]
         if target is not None:
             choose_from(self, "floor", target.floors.order_by("-level"))
+            adjacent.queryset = (
+                target.units.filter(archived_at__isnull=True).exclude(pk=self.instance.pk).select_related("floor")
+            ).order_by("floor__level", "code")
+            adjacent.label_from_instance = lambda u: f"{u.code}（{u.floor.level_label}）"
+        if self.instance.pk:
+            self.initial["adjacent_units"] = [u.pk for u in adjacent_units(self.instance)]
 
     class Meta:
         model = Unit
         fields = [
-            "floor", "code", "area_sqm", "storeys_spanned", "power_kva", "freight_lift_t", "crane_t", "cleanroom_grade",
-            "wastewater_pretreatment", "hazardous_chemicals_allowed", "rent_yuan_per_sqm_month",
-            "sale_price_yuan_per_sqm", "for_sale", "lettable", "available_from",
+            "floor", "code", "space_type", "area_sqm", "storeys_spanned", "power_kva", "freight_lift_t", "crane_t",
+            "cleanroom_grade", "storage_fire_class", "cold_storage_min_c", "wastewater_pretreatment",
+            "hazardous_chemicals_allowed", "rent_yuan_per_sqm_month", "sale_price_yuan_per_sqm", "for_sale", "lettable",
+            "available_from",
         ]  # fmt: skip
         widgets = {"available_from": forms.DateInput(attrs={"type": "date"})}
 
@@ -96,3 +122,9 @@ class ReservationForm(forms.Form):
     holder_name = forms.CharField(label=_("预留对象（意向企业）"), max_length=120)
     reserved_until = forms.DateField(label=_("预留截止"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
+
+
+class SpaceMediaForm(forms.Form):
+    image = forms.ImageField(label=_("图片"), help_text=_("JPEG、PNG、WebP 或 GIF，不超过5 MB"))
+    kind = forms.ChoiceField(label=_("类型"), choices=SpaceMedia.Kind.choices, initial=SpaceMedia.Kind.PHOTO)
+    caption = forms.CharField(label=_("说明"), max_length=100, required=False)

@@ -24,6 +24,7 @@ from parkos.accounts.access import Capability, acting_user, has_capability, is_s
 from parkos.core.importing.forms import ImportFileField, goes_to_background
 from parkos.core.importing.jobs import enqueue
 from parkos.core.models import ImportJob
+from parkos.core.routing import replica_reads
 from parkos.core.xlsx import (
     AREA_FORMAT,
     DATE_FORMAT,
@@ -187,6 +188,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 @require_GET
+@replica_reads
 def inventory_export(request: HttpRequest) -> HttpResponse:
     """Everything the person may see, in the template format (?park=<id> for some parks): re-importable as is."""
     park_ids: list[int] | None = None
@@ -240,6 +242,7 @@ def unit_columns() -> list[Column]:
 
 @staff_view
 @require_GET
+@replica_reads
 def unit_export(request: HttpRequest) -> HttpResponse:
     """The availability list (parks:availability) as .xlsx: its filters and sort, every page."""
     units = scope_to_parks(request.user, Unit.objects.all())
@@ -250,6 +253,7 @@ def unit_export(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 @require_GET
+@replica_reads
 def park_export(request: HttpRequest) -> HttpResponse:
     """The park list as .xlsx, with today's KPIs: the list page's filters and sort, every page."""
     scoped = scope_to_parks(request.user, Park.objects.filter(archived_at__isnull=True), "pk")

@@ -21,9 +21,12 @@ Import never deletes or archives anything.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any, Final, TypedDict
 
@@ -75,13 +78,16 @@ from parkos.core.xlsx import AREA_FORMAT, DATE_FORMAT, write_sheet
 from parkos.core.xlsx import Column as ExportColumn
 from parkos.parks import services
 from parkos.parks.choices import (
+    CLEANROOM_ALIASES,
     BuildingStatus,
     BuildingStructure,
     CleanroomGrade,
     FireHazardClass,
     FireResistanceGrade,
+    SpaceType,
+    cleanroom_grade_from_text,
 )
-from parkos.parks.models import Building, Floor, Operator, Park, Unit
+from parkos.parks.models import Building, Floor, Operator, Park, Unit, UnitAdjacency
 from parkos.parks.policy import normalize_industry_codes
 
 if TYPE_CHECKING:
@@ -198,6 +204,24 @@ _BUILDING_REF = Column("building_ref", gettext_lazy("楼栋编号"), Text(), req
 _CODES = Validated(_industry_codes)
 
 
+@dataclass(frozen=True)
+class CleanroomChoice(Choice):
+    """A GMP grade as people type it: "D", "D级", "十万级", "10万级", "ISO 8" (RULES §7.4).
+
+    A workbook exported before the labels were corrected says "C级（10万级）": the GMP letter decides.
+    """
+
+    def __call__(self, raw: object, /) -> str:
+        with contextlib.suppress(ValueError):
+            return cleanroom_grade_from_text(cell_text(raw))
+        return super().__call__(raw)
+
+
+def _unit_codes(text: str) -> list[str]:
+    """Unit codes separated by commas, 、 or spaces, each once, in the order written."""
+    return list(dict.fromkeys(c for c in _CODE_SEPARATORS.split(text) if c))
+
+
 class ParkRow(TypedDict, total=False):
     """A row of 园区: only the columns present in the file (an absent column leaves the field alone)."""
 
@@ -258,7 +282,11 @@ class UnitRow(TypedDict, total=False):
     power_kva: int | None
     freight_lift_t: Decimal | None
     crane_t: Decimal | None
+    space_type: str
     cleanroom_grade: str
+    storage_fire_class: str
+    cold_storage_min_c: Decimal | None
+    adjacent_ref: list[str]
     wastewater_pretreatment: bool
     hazardous_chemicals_allowed: bool
     rent_yuan_per_sqm_month: Decimal | None
@@ -353,8 +381,16 @@ UNIT_TABLE: Final = TableSpec[UnitRow](
         _col(Unit, "power_kva", gettext_lazy("供电容量"), Integer(), unit=_KVA, example=400),
         _col(Unit, "freight_lift_t", gettext_lazy("货梯"), Number(), unit=_TONNES, example=Decimal(3)),
         _col(Unit, "crane_t", gettext_lazy("行车"), Number(), unit=_TONNES),
-        _col(Unit, "cleanroom_grade", gettext_lazy("洁净条件"), Choice(CleanroomGrade), example=CleanroomGrade.D,
-             hint=gettext_lazy("D/C/B/A，空白表示无洁净")),
+        _col(Unit, "space_type", gettext_lazy("空间类型"), Choice(SpaceType), example=SpaceType.FACTORY,
+             hint=gettext_lazy("厂房、研发实验、办公、仓储或冷库；空白为厂房")),
+        _col(Unit, "cleanroom_grade", gettext_lazy("洁净条件"), CleanroomChoice(CleanroomGrade, CLEANROOM_ALIASES),
+             example=CleanroomGrade.D, hint=gettext_lazy("D/C/B/A 或 十万级/万级/百级，空白表示无洁净")),
+        _col(Unit, "storage_fire_class", gettext_lazy("储存物品火灾危险性类别"), Choice(FireHazardClass),
+             hint=gettext_lazy("仓储、冷库单元填写（GB 50016 表3.1.3，甲—戊）")),
+        _col(Unit, "cold_storage_min_c", gettext_lazy("冷库最低温度"), Number(minimum=Decimal(-60)),
+             unit=Fixed("℃", ("°C", "度")), hint=gettext_lazy("冷库单元填写，如 -18")),
+        Column("adjacent_ref", gettext_lazy("相邻单元"), Validated(_unit_codes), blank=[],
+               hint=gettext_lazy("同楼栋同层或上下层相邻的单元编号，用逗号分隔；只增加相邻关系，删除请在单元页面操作")),
         _col(Unit, "wastewater_pretreatment", gettext_lazy("污水预处理"), Boolean(), example=False),
         _col(Unit, "hazardous_chemicals_allowed", gettext_lazy("允许危化品"), Boolean(), example=False),
         _col(Unit, "rent_yuan_per_sqm_month", gettext_lazy("租金"), Number(), unit=_RENT, example=Decimal(22)),
@@ -372,7 +408,12 @@ SHEETS: Final[dict[str, tuple[Column, ...]]] = {name: table.columns for name, ta
 
 # --- Applying rows -------------------------------------------------------------------------------
 
-_FK_HEADERS: Final = {"park": "park_ref", "building": "building_ref", "floor": "floor_ref"}
+_FK_HEADERS: Final = {
+    "park": "park_ref",
+    "building": "building_ref",
+    "floor": "floor_ref",
+    "adjacent_units": "adjacent_ref",
+}
 
 
 def _key(kind: str, values: dict[str, Any]) -> tuple[Any, ...]:
@@ -403,6 +444,8 @@ class InventoryImporter(TableImporter[InventoryRow]):
         # children then say where the real problem is instead of "not found".
         self.failed: dict[tuple[str, tuple[Any, ...]], tuple[str, int]] = {}
         self.ctx: ImportContext | None = None
+        # Unit rows naming neighbours, resolved after their batch so a row may name a unit further down.
+        self.pending_adjacency: list[tuple[Row[InventoryRow], Unit, list[str], bool]] = []
 
     def rejected(self, table: TableSpec[InventoryRow], rows: Sequence[RejectedRow], ctx: ImportContext) -> None:
         for row in rows:
@@ -416,6 +459,8 @@ class InventoryImporter(TableImporter[InventoryRow]):
         step = getattr(self, table.name)
         for row in rows:
             step(row)
+        if table.name == InventoryKind.UNIT:
+            self._apply_adjacency()
 
     def finish(self, ctx: ImportContext) -> None:
         if ctx.errors or ctx.dry_run or not any(c.created + c.updated for c in ctx.counts.values()):
@@ -584,6 +629,7 @@ class InventoryImporter(TableImporter[InventoryRow]):
         if park is None:
             return
         values: dict[str, Any] = {k: v for k, v in row.data.items() if k not in REFERENCE_FIELDS}
+        neighbours: list[str] = values.pop("adjacent_ref", None) or []
         key = (park.code, values["code"])
         existing = self.units.get(key)
         building_code = row.data.get("building_ref")
@@ -600,9 +646,32 @@ class InventoryImporter(TableImporter[InventoryRow]):
             return
         if existing is None:
             values["park"] = park
+        unchanged = existing is not None and not _diff(existing, values)
         obj = self.upsert(row, existing, values, services.unit_create, services.unit_update, "unit")
         if isinstance(obj, Unit):
             self.units[key] = obj
+            if neighbours:
+                self.pending_adjacency.append((row, obj, neighbours, unchanged))
+
+    def _apply_adjacency(self) -> None:
+        """Add the neighbours each row names (never removing one: the import deletes nothing)."""
+        assert self.ctx is not None
+        pending, self.pending_adjacency = self.pending_adjacency, []
+        for row, unit, codes, unchanged in pending:
+            park_code = str(row.data.get("park_ref"))
+            missing = [c for c in codes if (park_code, c) not in self.units]
+            if missing:
+                message = _("相邻单元“%(codes)s”不存在：请在本表中先列出它，或检查编号")
+                self.error(row, "adjacent_ref", message % {"codes": "、".join(missing)})
+                continue
+            current = services.adjacent_units(unit)
+            known = {u.pk for u in current}
+            added = [u for u in (self.units[(park_code, c)] for c in codes) if u.pk not in known]
+            if not added:
+                continue
+            others = current + added
+            if self.run(row, functools.partial(_set_adjacent, unit, others, self.user)) and unchanged:
+                self.ctx.count(InventoryKind.UNIT.value, unchanged=-1, updated=1)
 
     def _place_unit(
         self, row: Row[InventoryRow], park: Park, building_code: str, level: int, values: dict[str, Any]
@@ -622,6 +691,11 @@ class InventoryImporter(TableImporter[InventoryRow]):
         values["building"] = building
         values["floor"] = floor
         return True
+
+
+def _set_adjacent(unit: Unit, others: list[Unit], actor: User) -> Unit:
+    services.unit_set_adjacent(unit=unit, others=others, actor=actor)
+    return unit
 
 
 def _header(kind: str, field_name: str) -> str:
@@ -724,7 +798,9 @@ def create_job(*, user: User, upload: IO[bytes], name: str, kind: str | None) ->
 # --- Writing files -------------------------------------------------------------------------------
 
 
-def _export_value(kind: str, col: Column, obj: Any) -> Any:
+def _export_value(kind: str, col: Column, obj: Any, neighbours: dict[int, list[str]]) -> Any:
+    if col.field == "adjacent_ref":
+        return ",".join(neighbours.get(obj.pk, []))
     if col.field == "park_ref":
         return obj.building.park.code if kind == InventoryKind.FLOOR else obj.park.code
     if col.field == "building_ref":
@@ -741,9 +817,9 @@ def _export_value(kind: str, col: Column, obj: Any) -> Any:
     return value
 
 
-def _columns(kind: str) -> list[ExportColumn]:
+def _columns(kind: str, neighbours: dict[int, list[str]]) -> list[ExportColumn]:
     def accessor(col: Column) -> Callable[[Any], Any]:
-        return lambda obj: _export_value(kind, col, obj)
+        return lambda obj: _export_value(kind, col, obj, neighbours)
 
     return [ExportColumn(col.header, accessor(col), col.number_format) for col in SHEETS[kind]]
 
@@ -768,11 +844,25 @@ def inventory_querysets(user: User | AnonymousUser, park_ids: list[int] | None =
     }
 
 
+def _neighbour_codes(user: User | AnonymousUser, park_ids: list[int] | None) -> dict[int, list[str]]:
+    """Unit id → the codes of its recorded neighbours, for the 相邻单元 column (one query)."""
+    parks = scope_to_parks(user, Park.objects.active(), "pk")
+    if park_ids is not None:
+        parks = parks.filter(pk__in=park_ids)
+    result: dict[int, list[str]] = {}
+    pairs = UnitAdjacency.objects.filter(park__in=parks).values_list("unit_id", "unit__code", "other_id", "other__code")
+    for unit_id, unit_code, other_id, other_code in pairs.order_by("unit__code", "other__code"):
+        result.setdefault(unit_id, []).append(other_code)
+        result.setdefault(other_id, []).append(unit_code)
+    return result
+
+
 def inventory_workbook(user: User | AnonymousUser, park_ids: list[int] | None = None) -> Workbook:
     """The inventory in the template format: importing it back changes nothing."""
     workbook = Workbook(write_only=True)
+    neighbours = _neighbour_codes(user, park_ids)
     for kind, rows in inventory_querysets(user, park_ids).items():
-        write_sheet(workbook, sheet_title(kind), _columns(kind), rows)
+        write_sheet(workbook, sheet_title(kind), _columns(kind, neighbours), rows)
     return workbook
 
 

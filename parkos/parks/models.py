@@ -7,7 +7,12 @@ directly, so scoping and a future partitioning by park need no join.
 Status is derived, never typed: `occupancy` (+ `occupied_from`/`occupied_until`) is written only by
 executed contracts (leasing services), `reserved_until` only by reservation services, and the status
 shown — available / reserved / leased / sold / not lettable — is computed from them for any date by
-`status_on()` (SQL) or `Unit.status` (Python).
+`status_on()` (SQL) or `Unit.status` (Python). `committed_until` (also written only by contracts)
+is the last day any executed contract holds the space, so "not offered for a move-in that overlaps
+a signed lease" is one indexed predicate (`available_on`).
+
+Adjacency is data: `UnitAdjacency` says which units touch (side by side on a floor, or stacked one
+above the other), entered on the unit, in the import and in the API; combinations of units use it.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from parkos.parks.choices import (
     LandUse,
     Occupancy,
     SpaceStatus,
+    SpaceType,
 )
 from parkos.parks.policy import normalize_industry_codes
 
@@ -79,6 +85,9 @@ class Park(TimeStampedModel):
 
     code = models.SlugField(_("园区编码"), max_length=40, unique=True, help_text=_("稳定的业务编码，如 CQ-BIO-01"))
     name = models.CharField(_("园区名称"), max_length=100)
+    name_en = models.CharField(
+        _("英文名称"), max_length=150, blank=True, help_text=_("英文页面显示；为空时显示中文名称")
+    )
     # PROTECT: a park's history (contracts, statistics) must never vanish with its operator.
     operator = models.ForeignKey(
         Operator, verbose_name=_("运营商"), on_delete=models.PROTECT, related_name="parks", null=True, blank=True
@@ -118,6 +127,7 @@ class Park(TimeStampedModel):
     sale_allowed = models.BooleanField(_("允许分割销售"), default=False)
     transport = models.CharField(_("交通"), max_length=300, blank=True)
     description = models.TextField(_("简介"), blank=True)
+    description_en = models.TextField(_("英文简介"), blank=True)
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
 
     objects = ParkQuerySet.as_manager()
@@ -180,6 +190,7 @@ def status_on(day: datetime.date) -> Case:
         When(occupied & Q(occupancy=Occupancy.SOLD), then=Value(SpaceStatus.SOLD.value)),
         When(occupied & Q(occupancy=Occupancy.LEASED), then=Value(SpaceStatus.LEASED.value)),
         When(Q(reserved_until__gte=day), then=Value(SpaceStatus.RESERVED.value)),
+        When(Q(committed_until__gte=day), then=Value(SpaceStatus.COMMITTED.value)),
         default=Value(SpaceStatus.AVAILABLE.value),
         output_field=models.CharField(),
     )
@@ -207,6 +218,9 @@ class LettableSpace(TimeStampedModel):
     occupied_from = models.DateField(_("占用起始"), null=True, blank=True, editable=False)
     occupied_until = models.DateField(_("占用截止"), null=True, blank=True, editable=False)
     reserved_until = models.DateField(_("预留至"), null=True, blank=True, editable=False)
+    # The last day an executed contract holds the space (date.max for a sale or an open end); NULL
+    # when none does from today on. Written only by contracts, with `occupancy`.
+    committed_until = models.DateField(_("签约占用至"), null=True, blank=True, editable=False)
     available_from = models.DateField(
         _("可交付日期"), null=True, blank=True, help_text=_("建成或整改完成后可交付的日期")
     )
@@ -233,6 +247,8 @@ class LettableSpace(TimeStampedModel):
             return SpaceStatus.LEASED
         if self.reserved_until is not None and self.reserved_until >= day:
             return SpaceStatus.RESERVED
+        if self.committed_until is not None and self.committed_until >= day:
+            return SpaceStatus.COMMITTED
         return SpaceStatus.AVAILABLE
 
     @property
@@ -251,15 +267,16 @@ class SpaceQuerySet(models.QuerySet[Any]):
         return self.annotate(status_now=status_on(day or timezone.localdate()))
 
     def available_on(self, day: datetime.date) -> Self:
-        """Lettable, not occupied or reserved on `day`, and deliverable by then.
+        """Free for a tenancy that starts on `day`: lettable, deliverable and not reserved by then,
+        and held by no executed contract on or after it (a lease signed to start later overlaps
+        any open-ended move-in before it).
 
-        The same condition as `status_on(day) == available`, written as plain predicates so the
-        database can use indexes and the ORM compiles it cheaply (the search's hot path).
+        Implies `status_on(day) == available`, written as plain predicates so the database can use
+        indexes and the ORM compiles it cheaply (the search's hot path).
         """
-        occupied = Q(occupied_from__lte=day) & (Q(occupied_until__isnull=True) | Q(occupied_until__gte=day))
         return self.filter(
             Q(archived_at__isnull=True, lettable=True),
-            ~(occupied & ~Q(occupancy=Occupancy.VACANT)),
+            Q(committed_until__isnull=True) | Q(committed_until__lt=day),
             Q(reserved_until__isnull=True) | Q(reserved_until__lt=day),
             Q(available_from__isnull=True) | Q(available_from__lte=day),
         )
@@ -345,6 +362,15 @@ class Building(TimeStampedModel):
         validators=[MinValueValidator(ZERO), MaxValueValidator(LIFT_MAX_T)],
     )
     completed_year = models.PositiveSmallIntegerField(_("竣工年份"), null=True, blank=True)
+    land_area_sqm = models.DecimalField(
+        _("占地面积（m²）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
+        help_text=_("楼栋基底占用的土地；为空时按首层建筑面积计。用于分摊单元的亩均税收"),
+    )
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
 
     class Meta:
@@ -502,8 +528,27 @@ class Unit(LettableSpace):
         blank=True,
         validators=[MinValueValidator(ZERO), MaxValueValidator(CRANE_MAX_T)],
     )
+    space_type = models.CharField(
+        _("空间类型"), max_length=16, choices=SpaceType.choices, default=SpaceType.FACTORY, db_index=True
+    )
     cleanroom_grade = models.CharField(
         _("洁净条件"), max_length=1, choices=CleanroomGrade.choices, blank=True, default=CleanroomGrade.NONE
+    )
+    storage_fire_class = models.CharField(
+        _("储存物品火灾危险性类别"),
+        max_length=4,
+        choices=FireHazardClass.choices,
+        blank=True,
+        help_text=_("仓储、冷库单元按 GB 50016 表3.1.3 设计可储存的最危险类别；非仓储单元为空"),
+    )
+    cold_storage_min_c = models.DecimalField(
+        _("冷库最低温度（℃）"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-60)), MaxValueValidator(Decimal(15))],
+        help_text=_("冷库可维持的最低温度，如 -18"),
     )
     wastewater_pretreatment = models.BooleanField(_("污水预处理"), default=False)
     hazardous_chemicals_allowed = models.BooleanField(_("允许危化品"), default=False)
@@ -565,8 +610,99 @@ class Unit(LettableSpace):
                 errors.setdefault("storeys_spanned", []).append(
                     ValidationError(_("跨越层数超出楼栋层数"), code="span_exceeds_building")
                 )
+        is_storage = self.space_type in (SpaceType.WAREHOUSE, SpaceType.COLD_STORAGE)
+        if self.storage_fire_class and not is_storage:
+            errors.setdefault("storage_fire_class", []).append(
+                ValidationError(_("只有仓储或冷库单元才有储存物品火灾危险性类别"), code="storage_class_not_storage")
+            )
+        if self.cold_storage_min_c is not None and self.space_type != SpaceType.COLD_STORAGE:
+            errors.setdefault("cold_storage_min_c", []).append(
+                ValidationError(_("只有冷库单元才有冷库温度"), code="cold_not_cold_storage")
+            )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def top_level(self) -> int:
+        """The highest storey the unit occupies (a spanning unit counts upwards from its floor)."""
+        return int(self.floor.level) + int(self.storeys_spanned) - 1
+
+
+class UnitAdjacency(models.Model):
+    """Two units that touch: side by side on one floor, or one directly above the other.
+
+    Stored once per pair, the lower id first; entered on the unit page, in the parks import and in
+    the API. Combinations of units for a large requirement use these pairs instead of assuming that
+    any two units of a floor are adjacent. Stacked units combine only where the building has a
+    freight lift (RULES §8).
+    """
+
+    class Relation(models.TextChoices):
+        SIDE = "side", _("同层相邻")
+        STACKED = "stacked", _("上下相邻")
+
+    # CASCADE: an adjacency is a fact about its two units and means nothing without them.
+    unit = models.ForeignKey(Unit, verbose_name=_("单元"), on_delete=models.CASCADE, related_name="adjacencies")
+    other = models.ForeignKey(Unit, verbose_name=_("相邻单元"), on_delete=models.CASCADE, related_name="+")
+    # Denormalised so the matching engine reads a park's pairs without joining units.
+    park = models.ForeignKey(Park, verbose_name=_("园区"), on_delete=models.CASCADE, related_name="+")
+    relation = models.CharField(_("相邻方式"), max_length=8, choices=Relation.choices, default=Relation.SIDE)
+
+    class Meta:
+        verbose_name = _("单元相邻关系")
+        verbose_name_plural = _("单元相邻关系")
+        ordering = ["unit", "other"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "other"], name="unit_adjacency_once"),
+            models.CheckConstraint(
+                condition=Q(unit__lt=models.F("other")),
+                name="unit_adjacency_ordered",
+                violation_error_message=_("相邻关系按单元编号顺序保存一次"),
+            ),
+        ]
+        # Combinations: the pairs among a building's candidate units, by park.
+        indexes = [models.Index(fields=["park", "unit"], name="unit_adjacency_park_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} ↔ {self.other_id} ({self.relation})"
+
+
+class SpaceMedia(TimeStampedModel):
+    """A photo or floor plan of a building or a unit, with its thumbnail, shown on portal pages."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("照片")
+        FLOOR_PLAN = "floor_plan", _("平面图")
+
+    # CASCADE: media mean nothing without the building or unit (both are archived, not deleted).
+    building = models.ForeignKey(
+        Building, verbose_name=_("楼栋"), on_delete=models.CASCADE, related_name="media", null=True, blank=True
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单元"), on_delete=models.CASCADE, related_name="media", null=True, blank=True
+    )
+    park = models.ForeignKey(Park, verbose_name=_("园区"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.PHOTO)
+    image = models.ImageField(_("图片"), upload_to="parks/media/%Y/%m/")
+    thumbnail = models.ImageField(_("缩略图"), upload_to="parks/media/thumbs/%Y/%m/", blank=True, editable=False)
+    caption = models.CharField(_("说明"), max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("楼栋与单元图片")
+        verbose_name_plural = _("楼栋与单元图片")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(building__isnull=False) & Q(unit__isnull=True))
+                | (Q(building__isnull=True) & Q(unit__isnull=False)),
+                name="space_media_building_xor_unit",
+                violation_error_message=_("图片须属于一个楼栋或一个单元"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.caption or str(self.image.name)
 
 
 class Reservation(TimeStampedModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 
@@ -38,3 +39,41 @@ def welcomes(welcomed_codes: Iterable[str], industry_code: str | None) -> bool:
     code = industry.validate(industry_code)
     section = industry.section_of(code)
     return any(code.startswith(p) if not p.isalpha() else p == section for p in policy)
+
+
+PolicyFit = Literal["fits", "maybe", "no"]
+
+
+def policy_fit(welcomed_codes: Iterable[str], industry_code: str | None) -> PolicyFit:
+    """How an industry stands against a park's policy, across the four grains of GB/T 4754.
+
+    - "fits": the policy is empty, or a policy code covers the industry (27 covers 2710; a narrower
+      code matches a broader policy).
+    - "maybe": the industry is coded more broadly than a policy code under it (a lead coded 35 meets
+      a policy of 358): it may fit once the officer refines the code — never excluded for that.
+    - "no": neither.
+    """
+    policy = list(welcomed_codes)
+    if not policy:
+        return "fits"
+    if not industry_code:
+        return "no"
+    if welcomes(policy, industry_code):
+        return "fits"
+    code = industry.validate(industry_code)
+    for p in policy:
+        narrower = industry.section_of(p) == code if code.isalpha() else (not p.isalpha() and p.startswith(code))
+        if narrower:
+            return "maybe"
+    return "no"
+
+
+def policy_codes_under(welcomed_codes: Iterable[str], industry_code: str) -> list[str]:
+    """The policy codes narrower than a broadly coded industry (what "maybe" would have to match)."""
+    code = industry.validate(industry_code)
+    return [
+        p
+        for p in welcomed_codes
+        if (industry.section_of(p) == code if code.isalpha() else (not p.isalpha() and p.startswith(code)))
+        and p != code
+    ]

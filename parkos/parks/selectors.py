@@ -165,3 +165,9 @@ def units_hosting(tenant_class: str) -> Q:
 
     rank = hazard_rank(FireHazardClass(tenant_class))
     return Q(design_fire_class__in=[c.value for c in FireHazardClass if hazard_rank(c) <= rank])
+
+
+def stores_class(stored_class: str) -> list[str]:
+    """Storage classes (GB 50016 表3.1.3) of warehouses that may store goods of `stored_class`."""
+    rank = hazard_rank(FireHazardClass(stored_class))
+    return [c.value for c in FireHazardClass if hazard_rank(c) <= rank]

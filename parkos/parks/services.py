@@ -7,19 +7,22 @@ equal to their latest active reservation; both are maintained here and nowhere e
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.core.audit import audit_record, save_audited, snapshot
+from parkos.core.images import clean_image, thumbnail
 from parkos.core.models import AuditAction
 from parkos.parks import hooks
-from parkos.parks.models import Building, Floor, LandParcel, Park, Reservation, Unit
+from parkos.parks.models import Building, Floor, LandParcel, Park, Reservation, SpaceMedia, Unit, UnitAdjacency
 
 if TYPE_CHECKING:
     from parkos.accounts.models import User
@@ -30,10 +33,11 @@ PARK_EDITABLE_FIELDS = (
     "code", "name", "operator", "province", "city", "district", "address", "land_area_sqm", "established_year",
     "industry_focus", "welcomed_industry_codes", "min_tax_wan_per_mu_year", "min_investment_wan_per_mu",
     "rent_min_yuan_per_sqm_month", "rent_max_yuan_per_sqm_month", "sale_allowed", "transport", "description",
+    "name_en", "description_en",
 )  # fmt: skip
 BUILDING_EDITABLE_FIELDS = (
     "park", "code", "name", "structure", "storeys", "basement_storeys", "fire_resistance_grade", "design_fire_class",
-    "sprinklered", "status", "column_grid", "freight_lift_count", "freight_lift_t", "completed_year",
+    "sprinklered", "status", "column_grid", "freight_lift_count", "freight_lift_t", "completed_year", "land_area_sqm",
 )  # fmt: skip
 FLOOR_EDITABLE_FIELDS = (
     "building", "level", "area_sqm", "floor_load_kn_m2", "clear_height_m", "design_fire_class", "column_grid",
@@ -41,7 +45,8 @@ FLOOR_EDITABLE_FIELDS = (
 UNIT_EDITABLE_FIELDS = (
     "park", "building", "floor", "code", "area_sqm", "storeys_spanned", "power_kva", "freight_lift_t", "crane_t",
     "cleanroom_grade", "wastewater_pretreatment", "hazardous_chemicals_allowed", "rent_yuan_per_sqm_month",
-    "sale_price_yuan_per_sqm", "for_sale", "lettable", "available_from",
+    "sale_price_yuan_per_sqm", "for_sale", "lettable", "available_from", "space_type", "storage_fire_class",
+    "cold_storage_min_c",
 )  # fmt: skip
 PARCEL_EDITABLE_FIELDS = (
     "park", "code", "name", "area_sqm", "land_use", "plot_ratio_min", "plot_ratio_max", "building_density_min",
@@ -189,7 +194,8 @@ def _check_floor_capacity(unit: Unit) -> None:
 
 
 @transaction.atomic
-def unit_create(*, actor: User | None, **fields: object) -> Unit:
+def unit_create(*, actor: User | None, adjacent_units: Iterable[Unit] | None = None, **fields: object) -> Unit:
+    """Add a unit (and, optionally, record which units it touches)."""
     unit = Unit()
     _assign(unit, fields, UNIT_EDITABLE_FIELDS)
     if unit.floor_id and not unit.building_id:
@@ -200,13 +206,18 @@ def unit_create(*, actor: User | None, **fields: object) -> Unit:
         unit.design_fire_class = unit.floor.effective_fire_class
         _check_floor_capacity(unit)
     unit = _save(unit, actor=actor, before=None)
+    if adjacent_units is not None:
+        unit_set_adjacent(unit=unit, others=adjacent_units, actor=actor)
     # Reverse matching: tell officers whose open leads this new unit fits (explicit, no signals).
     hooks.space_available(unit, actor)
     return unit
 
 
 @transaction.atomic
-def unit_update(*, unit: Unit, actor: User | None, **fields: object) -> Unit:
+def unit_update(
+    *, unit: Unit, actor: User | None, adjacent_units: Iterable[Unit] | None = None, **fields: object
+) -> Unit:
+    """Change a unit's specification (and, optionally, which units it touches)."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = snapshot(unit)
     _assign(unit, fields, UNIT_EDITABLE_FIELDS)
@@ -214,7 +225,68 @@ def unit_update(*, unit: Unit, actor: User | None, **fields: object) -> Unit:
         raise ValidationError({"park": _("单元不能移到其他园区")})
     unit.design_fire_class = unit.floor.effective_fire_class
     _check_floor_capacity(unit)
-    return _save(unit, actor=actor, before=before)
+    unit = _save(unit, actor=actor, before=before)
+    if adjacent_units is not None:
+        unit_set_adjacent(unit=unit, others=adjacent_units, actor=actor)
+    return unit
+
+
+def adjacency_relation(unit: Unit, other: Unit) -> str:
+    """Side by side on one floor, or stacked (one directly above the other)."""
+    return UnitAdjacency.Relation.SIDE if unit.floor_id == other.floor_id else UnitAdjacency.Relation.STACKED
+
+
+@transaction.atomic
+def unit_set_adjacent(*, unit: Unit, others: Iterable[Unit], actor: User | None) -> list[Unit]:
+    """Record which units touch this one (replacing what was recorded), as data the matching combines.
+
+    A neighbour must be in the same building, on the same floor (side by side) or on the floor
+    directly above or below (stacked); pairs are stored once, the lower id first.
+    """
+    unit = Unit.objects.select_for_update().select_related("floor").get(pk=unit.pk)
+    wanted = {o.pk: o for o in others if o.pk != unit.pk}
+    errors = []
+    for other in wanted.values():
+        if other.building_id != unit.building_id:
+            errors.append(_("%(code)s 不在同一楼栋，不能相邻") % {"code": other.code})
+        elif abs(other.floor.level - unit.floor.level) > 1:
+            errors.append(_("%(code)s 与本单元隔层，不能相邻") % {"code": other.code})
+    if errors:
+        raise ValidationError({"adjacent_units": errors})
+    before = sorted(
+        {
+            a if a != unit.pk else b
+            for a, b in UnitAdjacency.objects.filter(Q(unit=unit) | Q(other=unit)).values_list("unit_id", "other_id")
+        }
+    )
+    UnitAdjacency.objects.filter(Q(unit=unit) | Q(other=unit)).delete()
+    UnitAdjacency.objects.bulk_create(
+        UnitAdjacency(
+            unit_id=min(unit.pk, other.pk),
+            other_id=max(unit.pk, other.pk),
+            park_id=unit.park_id,
+            relation=adjacency_relation(unit, other),
+        )
+        for other in wanted.values()
+    )
+    after = sorted(wanted)
+    if before != after:
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=unit,
+            changes={"adjacent_units": [before, after]},
+            park_id=unit.park_id,
+        )
+    return list(wanted.values())
+
+
+def adjacent_units(unit: Unit) -> list[Unit]:
+    ids = [
+        b if a == unit.pk else a
+        for a, b in UnitAdjacency.objects.filter(Q(unit=unit) | Q(other=unit)).values_list("unit_id", "other_id")
+    ]
+    return list(Unit.objects.filter(pk__in=ids).select_related("floor").order_by("floor__level", "code"))
 
 
 @transaction.atomic
@@ -332,15 +404,72 @@ def space_set_occupancy(
     occupancy: str,
     occupied_from: datetime.date | None,
     occupied_until: datetime.date | None,
+    committed_until: datetime.date | Literal["period"] | None = "period",
 ) -> None:
     """Record what executed contracts say about a unit or parcel: vacant, or leased/sold over a period.
 
+    `committed_until` is the last day any executed contract holds the space (later contracts
+    included; `datetime.date.max` for a sale or an open end); by default the end of the period.
     The caller (a contract service) holds the transaction and the row lock, and decides which contract
     is current or next; this only stores the result. Nobody else writes these fields.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("space_set_occupancy must run inside the contract's transaction")
+    if committed_until == "period":
+        committed_until = None if occupancy == "vacant" else (occupied_until or datetime.date.max)
     type(space).objects.filter(pk=space.pk).update(
-        occupancy=occupancy, occupied_from=occupied_from, occupied_until=occupied_until, updated_at=timezone.now()
+        occupancy=occupancy,
+        occupied_from=occupied_from,
+        occupied_until=occupied_until,
+        committed_until=committed_until,
+        updated_at=timezone.now(),
     )
     space.occupancy, space.occupied_from, space.occupied_until = occupancy, occupied_from, occupied_until
+    space.committed_until = committed_until
+
+
+# --- Photos and floor plans ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def space_media_add(
+    *,
+    actor: User | None,
+    upload: UploadedFile[Any],
+    kind: str = SpaceMedia.Kind.PHOTO,
+    building: Building | None = None,
+    unit: Unit | None = None,
+    caption: str = "",
+) -> SpaceMedia:
+    """Attach a photo or floor plan to a building or a unit: checked, stripped of metadata, thumbnailed."""
+    owner: Building | Unit | None = building if building is not None else unit
+    if owner is None or (building is not None and unit is not None):
+        raise ValueError("one of building or unit")
+    image = clean_image(upload)
+    media = SpaceMedia(
+        building=building,
+        unit=unit,
+        park_id=owner.park_id,
+        kind=SpaceMedia.Kind(kind),
+        caption=caption.strip()[:100],
+    )
+    media.image.save(image.name or "image.jpg", image, save=False)
+    media.thumbnail.save(f"thumb-{image.name}", thumbnail(image), save=False)
+    media.full_clean()
+    media.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=media,
+        changes={"kind": media.kind, "building": media.building_id, "unit": media.unit_id},
+        park_id=media.park_id,
+    )
+    return media
+
+
+@transaction.atomic
+def space_media_delete(*, media: SpaceMedia, actor: User | None) -> None:
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=media, park_id=media.park_id)
+    media.image.delete(save=False)
+    media.thumbnail.delete(save=False)
+    media.delete()

@@ -5,14 +5,17 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
 from parkos.accounts.access import Capability, acting_user, has_capability, scope_to_parks, visible_park_ids
+from parkos.core.routing import replica_reads
+from parkos.core.units import format_area
 from parkos.parks import hooks, selectors, services
 from parkos.parks.choices import SpaceStatus
 from parkos.parks.filtersets import (
@@ -23,8 +26,16 @@ from parkos.parks.filtersets import (
     ParkFilterSet,
     UnitFilterSet,
 )
-from parkos.parks.forms import BuildingForm, FloorForm, LandParcelForm, ParkForm, ReservationForm, UnitForm
-from parkos.parks.models import Building, Floor, LandParcel, Park, Reservation, SpaceQuerySet, Unit
+from parkos.parks.forms import (
+    BuildingForm,
+    FloorForm,
+    LandParcelForm,
+    ParkForm,
+    ReservationForm,
+    SpaceMediaForm,
+    UnitForm,
+)
+from parkos.parks.models import Building, Floor, LandParcel, Park, Reservation, SpaceMedia, SpaceQuerySet, Unit
 from parkos.web.views_generic import (
     FilteredListView,
     ParkScopedMixin,
@@ -116,6 +127,8 @@ class BuildingDetailView(ScopedDetailView):
             plan=plan,
             statuses=[(s, counts.get(s.value, 0)) for s in SpaceStatus],
             can_change_space=has_capability(self.request.user, Capability.CHANGE_SPACE),
+            media=building.media.all(),
+            media_form=SpaceMediaForm(),
             breadcrumbs=[
                 (_("园区"), reverse("parks:park_list")),
                 (building.park.name, building.park.get_absolute_url()),
@@ -138,6 +151,9 @@ class UnitDetailView(ScopedDetailView):
         context.update(
             reservations=unit.reservations.select_related("created_by")[:20],
             reservation_form=ReservationForm(),
+            adjacent=services.adjacent_units(unit),
+            media=unit.media.all(),
+            media_form=SpaceMediaForm(),
             can_reserve=has_capability(self.request.user, Capability.RESERVE_SPACE),
             can_change_space=has_capability(self.request.user, Capability.CHANGE_SPACE),
             breadcrumbs=[
@@ -186,6 +202,7 @@ class ParcelListView(FilteredListView):
         return selectors.parcel_search(super().get_queryset())
 
 
+@method_decorator(replica_reads, name="get")
 class AvailabilityView(FilteredListView):
     """Find space across every park the person may see: units (list or per building) and parcels."""
 
@@ -490,3 +507,67 @@ class ReleaseView(ParkScopedMixin, View):
         messages.success(request, _("预留已释放。"))
         space = reservation.unit or reservation.parcel
         return HttpResponseRedirect(space.get_absolute_url() if space else reverse("parks:park_list"))
+
+
+class UnitAutocompleteView(ParkScopedMixin, View):
+    """Pickers (contract entry, adjacency): units of the caller's parks by code, with status and area."""
+
+    def get(self, request: HttpRequest) -> JsonResponse:
+        term = (request.GET.get("q") or "").strip()[:40]
+        units = cast(
+            SpaceQuerySet,
+            self.scope(Unit.objects.filter(archived_at__isnull=True)).select_related("park", "building", "floor"),
+        )
+        if request.GET.get("park", "").isdigit():
+            units = units.filter(park_id=int(request.GET["park"]))
+        if term:
+            units = units.filter(code__icontains=term)
+        rows = units.with_status().order_by("park__name", "code")[:30]
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "value": u.pk,
+                        "text": f"{u.code} · {format_area(u.area_sqm)} · {SpaceStatus(u.status_now).label}",
+                        "hint": f"{u.park.name} · {u.building.name or u.building.code} · {u.floor.level_label}",
+                    }
+                    for u in rows
+                ]
+            }
+        )
+
+
+class SpaceMediaUploadView(ParkScopedMixin, View):
+    """POST a photo or floor plan of a building or unit (multipart); errors come back as messages."""
+
+    def post(self, request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+        model: type[Building] | type[Unit] = Building if kind == "building" else Unit
+        owner = get_object_or_404(self.scope(model.objects.all()), pk=pk)
+        self.require(Capability.CHANGE_SPACE, owner.park_id)
+        form = SpaceMediaForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.space_media_add(
+                    actor=acting_user(request),
+                    upload=form.cleaned_data["image"],
+                    kind=form.cleaned_data["kind"],
+                    caption=form.cleaned_data.get("caption") or "",
+                    building=owner if isinstance(owner, Building) else None,
+                    unit=owner if isinstance(owner, Unit) else None,
+                )
+                messages.success(request, _("图片已上传。"))
+            except ValidationError as exc:
+                messages.error(request, "；".join(exc.messages))
+        else:
+            messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+        return HttpResponseRedirect(owner.get_absolute_url())
+
+
+class SpaceMediaDeleteView(ParkScopedMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        media = get_object_or_404(self.scope(SpaceMedia.objects.select_related("building", "unit")), pk=pk)
+        self.require(Capability.CHANGE_SPACE, media.park_id)
+        owner = media.building or media.unit
+        services.space_media_delete(media=media, actor=acting_user(request))
+        messages.success(request, _("图片已删除。"))
+        return HttpResponseRedirect(owner.get_absolute_url() if owner is not None else reverse("parks:park_list"))

@@ -19,3 +19,5 @@ class PortalConfig(AppConfig):
         navigation.register("portal:editor_article_list", _("门户内容"), module="portal", order=90)
         web_demo.register("portal", demo.load_demo, order=110)
         public.register_frame(base_template="portal/base.html", context=views.public_frame_context)
+        # Public match results of the requirement form link to the unit's public page.
+        public.register_space_url(views.public_space_url)

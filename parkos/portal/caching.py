@@ -33,7 +33,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from parkos.parks.models import Building, Floor, LandParcel, Park, ParkPhoto, Reservation, Unit
+from parkos.parks.models import Building, Floor, LandParcel, Park, ParkPhoto, Reservation, SpaceMedia, Unit
 from parkos.portal.models import SITE_SETTINGS_PK, SiteSettings
 from parkos.portal.selectors import article_next_scheduled
 
@@ -88,13 +88,13 @@ def state_token(scope: Scope) -> str:
         park, building = _table(Park), _table(Building)
         if scope.park_code is not None:
             park_id = f"(SELECT id FROM {park} WHERE code = %s)"  # noqa: S608 - _meta names
-            for model in (Unit, LandParcel, Building, Reservation, ParkPhoto):
+            for model in (Unit, LandParcel, Building, Reservation, ParkPhoto, SpaceMedia):
                 add(model, f"WHERE park_id = {park_id}", (scope.park_code,))
             in_park = f"WHERE building_id IN (SELECT id FROM {building} WHERE park_id = {park_id})"  # noqa: S608
             add(Floor, in_park, (scope.park_code,))
             add(Park, "WHERE code = %s", (scope.park_code,))
         else:
-            for every in (Unit, LandParcel, Building, Reservation, ParkPhoto, Floor):
+            for every in (Unit, LandParcel, Building, Reservation, ParkPhoto, SpaceMedia, Floor):
                 add(every)
     sql = "SELECT " + ", ".join(parts)
     with connection.cursor() as cursor:

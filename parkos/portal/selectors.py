@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
-from parkos.parks.models import LandParcel, Park, ParkPhoto, Unit
+from parkos.parks.models import Building, LandParcel, Park, ParkPhoto, Unit
 from parkos.parks.selectors import ParkKpis, park_kpis
 from parkos.portal.choices import ArticleStatus
 from parkos.portal.models import Article, ArticleTag
@@ -113,11 +113,23 @@ class PublicSpace:
     price_wan_per_mu: Decimal | None = None
     term_years: int | None = None
     plot_ratio: str = ""
+    #: Photos and floor plans of the unit and its building: (thumbnail url, image url, caption).
+    media: tuple[tuple[str, str, str], ...] = ()
+
+
+def _media(*owners: Building | Unit) -> tuple[tuple[str, str, str], ...]:
+    items = []
+    for owner in owners:
+        for m in owner.media.all():
+            caption = " · ".join(str(p) for p in (m.get_kind_display(), m.caption) if p)
+            items.append((m.thumbnail.url if m.thumbnail else m.image.url, m.image.url, caption))
+    return tuple(items)
 
 
 def public_unit(unit: Unit) -> PublicSpace:
     floor = unit.floor
     return PublicSpace(
+        media=_media(unit, unit.building),
         kind="unit",
         code=unit.code,
         park_code=unit.park.code,

@@ -300,3 +300,9 @@ def public_frame_context(request: HttpRequest, title: str) -> dict[str, Any]:
         "og_image": "",
         "categories": [],
     }
+
+
+def public_space_url(kind: str, park_code: str, space_code: str) -> str:
+    """The portal page of a unit or parcel (registered with `web.public` for other apps' public pages)."""
+    name = "portal:unit_detail" if kind == "unit" else "portal:parcel_detail"
+    return reverse(name, kwargs={"code": park_code, "space_code": space_code})

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from parkos.statistics.models import EnterpriseParkProfile, MonthlyReport
+from parkos.statistics.models import EnterpriseParkProfile, LateReportPermission, MonthlyReport, ReportSubmission
 
 
 @admin.register(MonthlyReport)
@@ -8,6 +9,27 @@ class MonthlyReportAdmin(admin.ModelAdmin[MonthlyReport]):
     list_display = ("enterprise", "park", "year", "month", "is_cumulative", "output", "revenue", "source")
     list_filter = ("year", "is_cumulative", "source", "park")
     raw_id_fields = ("enterprise", "submitted_by")
+
+
+@admin.register(ReportSubmission)
+class ReportSubmissionAdmin(admin.ModelAdmin[ReportSubmission]):
+    """Read-only here: submissions are written and decided through the services (audited)."""
+
+    list_display = ("enterprise", "park", "year", "month", "status", "created_at", "decided_by")
+    list_filter = ("status", "year", "park")
+    raw_id_fields = ("enterprise", "submitted_by", "decided_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ReportSubmission | None = None) -> bool:
+        return False
+
+
+@admin.register(LateReportPermission)
+class LateReportPermissionAdmin(admin.ModelAdmin[LateReportPermission]):
+    list_display = ("enterprise", "park", "year", "month", "until", "granted_by")
+    raw_id_fields = ("enterprise", "granted_by")
 
 
 @admin.register(EnterpriseParkProfile)

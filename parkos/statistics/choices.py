@@ -17,3 +17,13 @@ class MujuCategory(models.TextChoices):
     NEW_PRODUCTION = "new_production", _("投产未满两年")
     UNDER_CONSTRUCTION = "under_construction", _("在建项目")
     POLICY_SUPPORTED = "policy_supported", _("享受税收政策扶持")
+
+
+class SubmissionStatus(models.TextChoices):
+    """A tenant's submission of a month: the first is applied at once, a re-submission waits."""
+
+    APPLIED = "applied", _("已生效")
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+    SUPERSEDED = "superseded", _("已被新提交取代")

@@ -14,10 +14,10 @@ from parkos.core.forms import choose_from
 from parkos.core.importing.forms import ImportFileField
 from parkos.core.units import WAN
 from parkos.enterprises.models import Enterprise
-from parkos.statistics.importing import _FIGURES
+from parkos.statistics.importing import FORM_FIGURES
 
 #: The figures entered in 万元 on the form and stored in 元.
-_MONEY = {name for name, _header, kind in _FIGURES if kind == "money"}
+_MONEY = {name for name, _header, kind in FORM_FIGURES if kind == "money"}
 
 
 def _field(kind: str, label: Any) -> forms.Field:
@@ -44,23 +44,50 @@ class ReportForm(forms.Form):
         previous = today.replace(day=1) - datetime.timedelta(days=1)
         self.fields["year"].initial = previous.year
         self.fields["month"].initial = previous.month
-        for name, header, kind in _FIGURES:
+        for name, header, kind in FORM_FIGURES:
             self.fields[name] = _field(kind, header)
             self.fields[f"prior_{name}"] = _field(kind, "上年同期" + header)
 
     def figure_pairs(self) -> list[tuple[BoundField, BoundField]]:
-        return [(self[name], self[f"prior_{name}"]) for name, _h, _k in _FIGURES]
+        return [(self[name], self[f"prior_{name}"]) for name, _h, _k in FORM_FIGURES]
 
     def values(self) -> dict[str, Decimal | int | None]:
         """The figures in storage units (元), as ``services.report_submit`` takes them."""
         result: dict[str, Decimal | int | None] = {}
-        for name, _header, _kind in _FIGURES:
+        for name, _header, _kind in FORM_FIGURES:
             for key in (name, f"prior_{name}"):
                 value = self.cleaned_data.get(key)
                 if value is not None and name in _MONEY:
                     value = (Decimal(value) * WAN).quantize(Decimal("0.01"))
                 result[key] = value
         return result
+
+
+class TenantReportForm(ReportForm):
+    """The tenant's form: figures that move more than ±50 % are confirmed, with a note."""
+
+    confirmed = forms.BooleanField(label=_("我已核对，上述大幅变动属实"), required=False)
+    note = forms.CharField(
+        label=_("变动说明"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("审核意见"), required=False, max_length=200)
+
+
+class LatePermissionForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=Enterprise.objects.none())
+    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
+    month = forms.IntegerField(label=_("月份"), min_value=1, max_value=12)
+    until = forms.DateField(label=_("补报截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("原因"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["enterprise"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = enterprises
 
 
 class OfficerReportForm(ReportForm):

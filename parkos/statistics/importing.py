@@ -4,7 +4,9 @@ The format is `TABLE` (parkos.core.importing reads the file, its encoding and th
 amounts in 元, 万元 or 亿元 — 万元 when the header names none, as enterprises fill the 一套表 forms —
 are stored in 元). This module keeps what is particular to statistics:
 
-1. `check`: the enterprise (by credit code, or ParkOS id), the period, one form (累计 / 当月) per
+1. `check`: the enterprise (by credit code, or ParkOS id, or — with neither — by its exact name or a
+   former name, an ambiguous name refused with its candidates; a 企业名称 given beside a code or id
+   must be that enterprise's name or a former one, never ignored), the period, one form (累计 / 当月) per
    enterprise and year, one row per enterprise and month, and that an existing month belongs to this
    park (an import never moves another park's figures here);
 2. `apply`: upsert every row by (enterprise, year, month) — importing the same file twice changes
@@ -16,12 +18,14 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any, Final
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -48,7 +52,7 @@ from parkos.core.importing import (
     template_workbook,
 )
 from parkos.core.models import AuditAction, ImportJob
-from parkos.enterprises import credit_code
+from parkos.enterprises import credit_code, search
 from parkos.enterprises.models import Enterprise
 from parkos.parks.models import Park
 from parkos.statistics.choices import ReportSource
@@ -78,7 +82,7 @@ FIGURES: Final = (
 )
 _FORM_UNITS: Final = {"money": "万元", "int": "人", "decimal": "吨标准煤"}
 #: The figures as the entry form labels them (amounts in 万元 there too).
-_FIGURES: Final = tuple(
+FORM_FIGURES: Final = tuple(
     (name, format_lazy("{}（{}）", label, _FORM_UNITS[kind]), kind) for name, label, kind in FIGURES
 )
 #: Figures that may be negative (a loss).
@@ -113,6 +117,7 @@ class MonthlyRow:
     month: int
     credit_code: str = ""
     enterprise_id: str = ""
+    name: str = ""
     is_cumulative: bool = True
     output: Decimal | None = None
     revenue: Decimal | None = None
@@ -140,11 +145,14 @@ TABLE: Final = TableSpec[MonthlyRow](
     name="monthly",
     title=gettext_lazy("月度统计"),
     row_type=MonthlyRow,
-    needs=(("year",), ("month",), ("credit_code", "enterprise_id")),
+    needs=(("year",), ("month",), ("credit_code", "enterprise_id", "name")),
     columns=(
         Column("credit_code", gettext_lazy("统一社会信用代码"), Text(), blank="", aliases=("信用代码",),
                example="91500113MA4CL12T2E"),
         Column("enterprise_id", gettext_lazy("企业ID"), Text(), blank=""),
+        Column("name", gettext_lazy("企业名称"), Text(), blank="", aliases=("单位名称", "单位详细名称"),
+               example="重庆示例医疗器械有限公司",
+               hint=gettext_lazy("无信用代码时按名称（含曾用名）精确匹配；有代码时须与之相符")),
         Column("year", gettext_lazy("年份"), Integer(minimum=2000, maximum=2100), required=True, example=2025),
         Column("month", gettext_lazy("月份"), Integer(), required=True, example=3),
         Column("is_cumulative", gettext_lazy("口径"), Validated(_is_cumulative), blank=True, example="累计",
@@ -159,6 +167,55 @@ _EXAMPLE: Final = {"output": 1200, "revenue": 1100, "profit": 80, "taxes": 45, "
                    "energy_tce": 150, "fixed_asset_investment": 0, "exports": 0}  # fmt: skip
 
 
+def name_form(name: str) -> str:
+    """A name as matching compares it: NFKC (full-width brackets and letters as half-width), without
+    whitespace, case-folded. Exact otherwise: "（集团）" and "集团" are different names."""
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+@dataclass(frozen=True)
+class Known:
+    """An enterprise of the pool as the import matches it: its id, name, former names and code."""
+
+    pk: int
+    name: str
+    former_names: tuple[str, ...]
+    credit_code: str | None
+
+    def answers_to(self, name: str) -> bool:
+        """Whether a name in the file is this enterprise's: its name or a former one, up to legal form
+        and brackets (``search.name_key``), as a name typed beside a code may be abbreviated so."""
+        key = search.name_key(name)
+        return any(search.name_key(own) == key for own in (self.name, *self.former_names))
+
+    @property
+    def described(self) -> str:
+        return f"{self.name}（{self.credit_code or _('无信用代码')}，ID {self.pk}）"
+
+
+def _known(condition: Q) -> list[Known]:
+    rows = Enterprise.objects.active().filter(condition).values_list("pk", "name", "former_names", "credit_code")
+    return [Known(pk, name, tuple(former or ()), code) for pk, name, former, code in rows]
+
+
+def enterprises_named(names: Collection[str]) -> dict[str, list[Known]]:
+    """The active enterprises whose name or a former name is each of ``names`` (keys: ``name_form``).
+
+    One query: candidates by the indexed ``name_key`` or a former-name line of ``search_text``, then
+    the exact comparison here."""
+    wanted = {name_form(name): name for name in names if name_form(name)}
+    if not wanted:
+        return {}
+    condition = Q(name_key__in={search.name_key(name) for name in wanted.values()})
+    for name in wanted.values():
+        condition |= Q(search_text__contains="\n" + search.normalize_text(name) + "\n")
+    found: dict[str, list[Known]] = defaultdict(list)
+    for known in _known(condition):
+        for form in {name_form(own) for own in (known.name, *known.former_names)} & wanted.keys():
+            found[form].append(known)
+    return found
+
+
 class MonthlyReportImporter(TableImporter[MonthlyRow]):
     workbook = WORKBOOK
 
@@ -169,6 +226,7 @@ class MonthlyReportImporter(TableImporter[MonthlyRow]):
 
     def begin_pass(self, *, writing: bool) -> None:
         self.enterprises: dict[int, int] = {}  # row number → enterprise id
+        self.blank: set[int] = set()  # rows without a figure of the period (a prefilled template's unfilled rows)
         self.seen: dict[tuple[int, int, int], int] = {}
         self.forms: dict[tuple[int, int], tuple[bool, int]] = {}
         self.rows = 0
@@ -176,35 +234,70 @@ class MonthlyReportImporter(TableImporter[MonthlyRow]):
     def check(self, table: TableSpec[MonthlyRow], rows: Sequence[Row[MonthlyRow]], ctx: ImportContext) -> None:
         """Enterprises of the batch in two queries, existing months in one, then each row's rules."""
         codes = {credit_code.normalize(r.data.credit_code) for r in rows if r.data.credit_code}
-        by_code = dict(Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", "pk"))
+        by_code = {known.credit_code: known for known in _known(Q(credit_code__in=codes))}
         ids = {int(r.data.enterprise_id) for r in rows if r.data.enterprise_id.isdigit()}
-        known_ids = set(Enterprise.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        by_id = {known.pk: known for known in _known(Q(pk__in=ids))}
+        named = enterprises_named(
+            {r.data.name for r in rows if r.data.name and not r.data.credit_code and not r.data.enterprise_id}
+        )
         for row in rows:
-            enterprise_id = self._enterprise(table, row, by_code, known_ids, ctx)
+            if all(getattr(row.data, name) is None for name, _label, _kind in FIGURES):
+                self.blank.add(row.number)
+                continue
+            enterprise_id = self._enterprise(table, row, _Lookup(by_code, by_id, named), ctx)
             if enterprise_id is not None:
                 self.enterprises[row.number] = enterprise_id
                 self._period(table, row, enterprise_id, ctx)
         self._other_parks(table, rows, ctx)
 
     def _enterprise(
-        self,
-        table: TableSpec[MonthlyRow],
-        row: Row[MonthlyRow],
-        by_code: dict[str | None, int],
-        known_ids: set[int],
-        ctx: ImportContext,
+        self, table: TableSpec[MonthlyRow], row: Row[MonthlyRow], lookup: _Lookup, ctx: ImportContext
     ) -> int | None:
-        code = credit_code.normalize(row.data.credit_code)
+        """The row's enterprise: by code, else by id, else by name; None (with the error) if none."""
+        code, raw_id, name = credit_code.normalize(row.data.credit_code), row.data.enterprise_id, row.data.name
+        known: Known | None
         if code:
-            if code in by_code:
-                return by_code[code]
-            message = _("企业库中没有代码为“%(code)s”的企业") % {"code": code}
-            ctx.error(row, message, column=table.header_of("credit_code"))
+            known = lookup.by_code.get(code)
+            if known is None:
+                message = _("企业库中没有代码为“%(code)s”的企业") % {"code": code}
+                ctx.error(row, message, column=table.header_of("credit_code"))
+                return None
+        elif raw_id:
+            known = lookup.by_id.get(int(raw_id)) if raw_id.isdigit() else None
+            if known is None:
+                ctx.error(
+                    row, _("企业库中没有ID为“%(id)s”的企业") % {"id": raw_id}, column=table.header_of("enterprise_id")
+                )
+                return None
+        else:
+            return self._by_name(table, row, lookup, ctx)
+        if name and not known.answers_to(name):
+            message = _("企业名称“%(name)s”与按代码或ID找到的企业“%(registered)s”不符（也不是其曾用名）") % {
+                "name": name,
+                "registered": known.name,
+            }
+            ctx.error(row, message, column=table.header_of("name"))
             return None
-        raw_id = row.data.enterprise_id
-        if raw_id.isdigit() and int(raw_id) in known_ids:
-            return int(raw_id)
-        ctx.error(row, _("须填写统一社会信用代码或有效的企业ID"), column=table.header_of("enterprise_id"))
+        return known.pk
+
+    def _by_name(
+        self, table: TableSpec[MonthlyRow], row: Row[MonthlyRow], lookup: _Lookup, ctx: ImportContext
+    ) -> int | None:
+        name = row.data.name
+        if not name:
+            ctx.error(row, _("须填写统一社会信用代码、企业ID或企业名称"), column=table.header_of("credit_code"))
+            return None
+        candidates = lookup.named.get(name_form(name), [])
+        if len(candidates) == 1:
+            return candidates[0].pk
+        if not candidates:
+            message = _("企业库中没有名称或曾用名为“%(name)s”的企业，请填写统一社会信用代码") % {"name": name}
+        else:
+            message = _("名称“%(name)s”对应多家企业，请填写统一社会信用代码：%(candidates)s") % {
+                "name": name,
+                "candidates": "；".join(known.described for known in sorted(candidates, key=lambda k: k.pk)[:5]),
+            }
+        ctx.error(row, message, column=table.header_of("name"))
         return None
 
     def _period(
@@ -247,7 +340,7 @@ class MonthlyReportImporter(TableImporter[MonthlyRow]):
                 )
 
     def apply(self, table: TableSpec[MonthlyRow], rows: Sequence[Row[MonthlyRow]], ctx: ImportContext) -> None:
-        ready = [(self.enterprises[r.number], r.data) for r in rows]
+        ready = [(self.enterprises[r.number], r.data) for r in rows if r.number not in self.blank]
         existing = {
             (r.enterprise_id, r.year, r.month): r
             for r in MonthlyReport.objects.select_for_update().filter(
@@ -284,6 +377,10 @@ class MonthlyReportImporter(TableImporter[MonthlyRow]):
         self.rows += len(rows)
 
     def finish(self, ctx: ImportContext) -> None:
+        if self.blank:
+            ctx.warnings.append(
+                _("%(count)s行没有填写本期任何数据（如填报模板中尚未填写的企业），未导入") % {"count": len(self.blank)}
+            )
         counts = ctx.counts.get(TABLE.name)
         if counts is None or ctx.dry_run:
             return
@@ -295,6 +392,15 @@ class MonthlyReportImporter(TableImporter[MonthlyRow]):
             changes={"rows": self.rows, "created": counts.created, "updated": counts.updated},
             park_id=self.park.pk,
         )
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    """A batch's enterprises, found once: by credit code, by id, by normalised name."""
+
+    by_code: dict[str | None, Known]
+    by_id: dict[int, Known]
+    named: dict[str, list[Known]]
 
 
 def _same(report: MonthlyReport, data: MonthlyRow) -> bool:
@@ -336,9 +442,14 @@ def create_job(*, park: Park, upload: IO[bytes], name: str, actor: User | None) 
     )
 
 
-def template_bytes() -> bytes:
-    """The import template: headers with their units, one example row (marked "#", skipped on import)."""
+def template_bytes(prefilled: Sequence[Mapping[str, Any]] = ()) -> bytes:
+    """The import template: headers with their units, one example row (marked "#", skipped on import),
+    then ``prefilled`` rows (field → cell, amounts in the template's 万元): a park's 本月填报模板."""
     example = {c.field: c.example for c in COLUMNS} | _EXAMPLE
+    book = template_workbook(WORKBOOK, examples={TABLE.name: [example]})
+    sheet = book.worksheets[0]
+    for row in prefilled:
+        sheet.append([row.get(c.field) for c in COLUMNS])
     buffer = io.BytesIO()
-    template_workbook(WORKBOOK, examples={TABLE.name: [example]}).save(buffer)
+    book.save(buffer)
     return buffer.getvalue()

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.models import TimeStampedModel
-from parkos.statistics.choices import MujuCategory, ReportSource
+from parkos.statistics.choices import MujuCategory, ReportSource, SubmissionStatus
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -134,6 +135,84 @@ class MonthlyReport(TimeStampedModel):
         if self.is_cumulative and self.month > 1:
             return f"{self.year}年1–{self.month}月"
         return f"{self.year}年{self.month}月"
+
+
+class ReportSubmission(TimeStampedModel):
+    """A tenant's submission of a month, kept as submitted: the history of what was reported.
+
+    The first submission of a month is applied to its `MonthlyReport` at once; a re-submission is a
+    revision that waits (`PENDING`) until an officer approves it — the KPIs read `MonthlyReport`, so
+    they use approved figures only. ``values`` holds the figures in storage units (money in 元, as
+    strings); ``moves`` the unusual moves the tenant confirmed, with ``note`` explaining them.
+    """
+
+    park = models.ForeignKey("parks.Park", verbose_name=_("园区"), on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="report_submissions"
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    month = models.PositiveSmallIntegerField(_("月份"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    is_cumulative = models.BooleanField(_("累计数"), default=True)
+    values: models.JSONField[dict[str, str | None]] = models.JSONField(_("填报数据"), default=dict)
+    moves: models.JSONField[list[dict[str, str]]] = models.JSONField(_("大幅变动"), default=list, blank=True)
+    note = models.TextField(_("变动说明"), blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=SubmissionStatus.choices)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审核意见"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("统计填报记录")
+        verbose_name_plural = _("统计填报记录")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["park", "status"], name="report_submission_queue_idx")]
+        constraints = [
+            # One revision at a time waits for a month: a newer one replaces it.
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "month"],
+                condition=Q(status="pending"),
+                name="report_submission_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year}-{self.month:02d} {self.status}"
+
+
+class LateReportPermission(TimeStampedModel):
+    """An officer's permission for an enterprise to submit a month after the reporting window."""
+
+    park = models.ForeignKey("parks.Park", verbose_name=_("园区"), on_delete=models.CASCADE, related_name="+")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    month = models.PositiveSmallIntegerField(_("月份"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    until = models.DateField(_("补报截止日期"))
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("批准人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("逾期补报许可")
+        verbose_name_plural = _("逾期补报许可")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year", "month"], name="late_report_permission_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year}-{self.month:02d} → {self.until}"
 
 
 class EnterpriseParkProfile(TimeStampedModel):

@@ -16,6 +16,7 @@ from typing import Final
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parkos.core.units import WAN, sqm_to_mu
 from parkos.enterprises.models import Enterprise
@@ -24,7 +25,8 @@ from parkos.leasing.selectors import land_area_by_enterprise as contracted_land
 from parkos.monitoring import selectors as monitoring_selectors
 from parkos.parks.models import Park
 from parkos.statistics import muju
-from parkos.statistics.choices import MujuCategory
+from parkos.statistics.choices import MujuCategory, SubmissionStatus
+from parkos.statistics.importing import FORM_FIGURES
 from parkos.statistics.kpi import Indicator, MonthlyFigures, PeriodTable, ReportPeriod, RowKey, to_monthly
 from parkos.statistics.kpi.assembly import HEADLINE, ReportKpis, names_of, portfolio_kpis, report_kpis
 from parkos.statistics.kpi.gather import (
@@ -39,22 +41,28 @@ from parkos.statistics.kpi.gather import (
     revenue_histories,
 )
 from parkos.statistics.kpi.scale import UpgradeCandidate, in_watch_band, threshold_yuan, upgrade_candidates_of
-from parkos.statistics.models import EnterpriseParkProfile, MonthlyReport
+from parkos.statistics.models import EnterpriseParkProfile, MonthlyReport, ReportSubmission
 
 __all__ = [
     "HEADLINE",
     "SOURCES_PER_PAGE",
     "CalendarEntry",
+    "Comparison",
     "MujuLine",
     "ReportKpis",
     "SourceRow",
+    "comparison_rows",
+    "decided_submissions",
     "enterprise_actuals_for_commitments",
     "expected_reporters",
     "grade_distribution",
     "land_area_by_enterprise",
     "muju_evaluation",
+    "pending_submissions",
     "period_table",
     "portfolio_kpis",
+    "prefilled_template_rows",
+    "proposed_changes",
     "report_kpis",
     "report_queryset",
     "reports_for_enterprise",
@@ -337,3 +345,124 @@ def enterprise_actuals_for_commitments(*, enterprise: Enterprise, since: datetim
         "jobs": monthly[-1].employees,
         "investment": total("fixed_asset_investment", since_start),
     }
+
+
+# --- tenants' submissions ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A figure of the form beside the enterprise's last month and the same month last year (form units)."""
+
+    label: str
+    last_month: str
+    last_year: str
+
+
+def _shown(value: Decimal | int | None, kind: str) -> str:
+    if value is None:
+        return "--"
+    if kind == "money":
+        return f"{Decimal(value) / WAN:,.2f}"
+    if kind == "int":
+        return f"{value:,}"
+    return f"{Decimal(value):,.3f}"
+
+
+def comparison_rows(enterprise_id: int, year: int, month: int) -> tuple[str, str, list[Comparison]]:
+    """(last month's period, last year's period, one line per figure) for the tenant's form."""
+    rows = {
+        (r.year, r.month): r
+        for r in MonthlyReport.objects.filter(enterprise_id=enterprise_id).filter(
+            Q(year=year, month=month - 1) | Q(year=year - 1, month=month)
+        )
+    }
+    last_month, last_year = rows.get((year, month - 1)), rows.get((year - 1, month))
+    lines = [
+        Comparison(
+            str(header),
+            _shown(None if last_month is None else getattr(last_month, name), kind),
+            _shown(None if last_year is None else getattr(last_year, name), kind),
+        )
+        for name, header, kind in FORM_FIGURES
+    ]
+    return (
+        "--" if last_month is None else last_month.period_label,
+        "--" if last_year is None else last_year.period_label,
+        lines,
+    )
+
+
+def pending_submissions(park_id: int) -> QuerySet[ReportSubmission]:
+    return (
+        ReportSubmission.objects.filter(park_id=park_id, status=SubmissionStatus.PENDING)
+        .select_related("enterprise", "submitted_by")
+        .order_by("created_at")
+    )
+
+
+def decided_submissions(park_id: int, limit: int = 20) -> QuerySet[ReportSubmission]:
+    return (
+        ReportSubmission.objects.filter(park_id=park_id)
+        .exclude(status=SubmissionStatus.PENDING)
+        .select_related("enterprise", "decided_by")
+        .order_by("-updated_at")[:limit]
+    )
+
+
+def proposed_changes(submission: ReportSubmission) -> list[tuple[str, str, str]]:
+    """(figure, in force, proposed) for each figure a waiting revision changes, in form units."""
+    report = MonthlyReport.objects.filter(
+        enterprise_id=submission.enterprise_id, year=submission.year, month=submission.month
+    ).first()
+    changes = []
+    for name, header, kind in FORM_FIGURES:
+        for field, label in ((name, str(header)), (f"prior_{name}", _("上年同期") + str(header))):
+            text = submission.values.get(field)
+            proposed = None if text is None else Decimal(text)
+            current = None if report is None else getattr(report, field)
+            if (None if current is None else Decimal(current)) != proposed:
+                changes.append((label, _shown(current, kind), _shown(proposed, kind)))
+    return changes
+
+
+def _in_form_units(value: Decimal | int | None, kind: str) -> Decimal | int | None:
+    if value is None or kind != "money":
+        return value
+    return (Decimal(value) / WAN).quantize(Decimal("0.000001")).normalize()
+
+
+def prefilled_template_rows(park_id: int, year: int, month: int) -> list[dict[str, object]]:
+    """The park's 本月填报模板: one row per enterprise expected to report the month (by name), with
+    its credit code and name, the form it reports the year in, and 上年同期 prefilled from its own row
+    of the same month last year (any park; only when that row has the same form) — the officer types
+    only this month's figures. Amounts in 万元, the template's unit."""
+    enterprises = list(
+        expected_reporters(park_id, year, month).order_by("name").values_list("pk", "name", "credit_code")
+    )
+    ids = [pk for pk, _name, _code in enterprises]
+    last_year = {
+        r.enterprise_id: r for r in MonthlyReport.objects.filter(enterprise_id__in=ids, year=year - 1, month=month)
+    }
+    forms = dict(
+        MonthlyReport.objects.filter(enterprise_id__in=ids, year=year)
+        .order_by("enterprise_id", "-month")
+        .values_list("enterprise_id", "is_cumulative")
+    )
+    rows: list[dict[str, object]] = []
+    for pk, name, code in enterprises:
+        before = last_year.get(pk)
+        cumulative = forms.get(pk, True if before is None else before.is_cumulative)
+        row: dict[str, object] = {
+            "credit_code": code or "",
+            "enterprise_id": "" if code else pk,
+            "name": name,
+            "year": year,
+            "month": month,
+            "is_cumulative": "累计" if cumulative else "当月",
+        }
+        if before is not None and before.is_cumulative == cumulative:
+            for field, _header, kind in FORM_FIGURES:
+                row[f"prior_{field}"] = _in_form_units(getattr(before, field), kind)
+        rows.append(row)
+    return rows

@@ -16,6 +16,13 @@ urlpatterns = [
     path("parks/<int:pk>/calendar/", views.CalendarView.as_view(), name="calendar"),
     path("parks/<int:pk>/entry/", views.EntryView.as_view(), name="entry"),
     path("parks/<int:pk>/import/", views.ImportView.as_view(), name="import"),
+    path("parks/<int:pk>/import/month.xlsx", views.PrefilledTemplateView.as_view(), name="prefilled_template"),
+    path("parks/<int:pk>/submissions/", views.SubmissionsView.as_view(), name="submissions"),
+    path(
+        "parks/<int:pk>/submissions/<int:submission>/decide/",
+        views.SubmissionDecisionView.as_view(),
+        name="submission_decide",
+    ),
     path("parks/<int:pk>/import/jobs/<int:job>/", views.ImportJobView.as_view(), name="import_job"),
     path("my/", views.TenantReportsView.as_view(), name="tenant_reports"),
     path("my/<int:pk>/", views.TenantReportDetailView.as_view(), name="tenant_report_detail"),

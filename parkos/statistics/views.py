@@ -7,6 +7,7 @@ own enterprise's figures.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, Ht
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -32,13 +34,15 @@ from parkos.accounts.access import (
 from parkos.core.importing.forms import goes_to_background
 from parkos.core.importing.jobs import enqueue
 from parkos.core.models import ImportJob
+from parkos.core.routing import replica_reads
 from parkos.core.xlsx import XLSX_CONTENT_TYPE, content_disposition
 from parkos.parks.models import Park
 from parkos.statistics import importing, muju, report, selectors, services
-from parkos.statistics.choices import ReportSource
-from parkos.statistics.forms import ImportForm, OfficerReportForm, ReportForm
+from parkos.statistics.choices import ReportSource, SubmissionStatus
+from parkos.statistics.forms import DecisionForm, ImportForm, LatePermissionForm, OfficerReportForm, TenantReportForm
 from parkos.statistics.kpi import INDICATOR_LABELS, ReportPeriod
-from parkos.statistics.models import MonthlyReport
+from parkos.statistics.models import MonthlyReport, ReportSubmission
+from parkos.statistics.submission import Move
 from parkos.web.importing import job_page, job_report
 from parkos.web.views_generic import StaffRequiredMixin, apply_validation_error
 
@@ -71,6 +75,7 @@ class ParkPageMixin(StaffRequiredMixin):
         return get_object_or_404(scope_to_parks(self.request.user, Park.objects.all(), "pk"), pk=pk)
 
 
+@method_decorator(replica_reads, name="get")
 class DashboardView(ParkPageMixin, View):
     """The park director's dashboard: KPIs of the year so far, trend, 亩均 grades, who has not reported."""
 
@@ -114,6 +119,7 @@ class DashboardView(ParkPageMixin, View):
         return render(request, "statistics/dashboard.html", context)
 
 
+@method_decorator(replica_reads, name="get")
 class PortfolioView(StaffRequiredMixin, View):
     """Every visible park side by side: output, growth, 规上, 升规, occupancy."""
 
@@ -150,6 +156,7 @@ class ReportMixin(ParkPageMixin):
         return park, period, context
 
 
+@method_decorator(replica_reads, name="get")
 class ReportView(ReportMixin, View):
     def get(self, request: HttpRequest, pk: int, year: int) -> HttpResponse:
         park, _period, context = self.build(pk, year)
@@ -167,6 +174,7 @@ class ReportView(ReportMixin, View):
         return render(request, "statistics/report.html", context)
 
 
+@method_decorator(replica_reads, name="get")
 class ReportPdfView(ReportMixin, View):
     def get(self, request: HttpRequest, pk: int, year: int) -> HttpResponse:
         _park, _period, context = self.build(pk, year)
@@ -176,6 +184,7 @@ class ReportPdfView(ReportMixin, View):
         return response
 
 
+@method_decorator(replica_reads, name="get")
 class ReportXlsxView(ReportMixin, View):
     def get(self, request: HttpRequest, pk: int, year: int) -> HttpResponse:
         _park, _period, context = self.build(pk, year)
@@ -220,6 +229,7 @@ class SourcesView(StaffRequiredMixin, View):
         )
 
 
+@method_decorator(replica_reads, name="get")
 class MujuView(ParkPageMixin, View):
     def get(self, request: HttpRequest, pk: int, year: int) -> HttpResponse:
         park = self.get_park(pk)
@@ -362,6 +372,8 @@ class ImportView(ParkPageMixin, View):
                         "unchanged": result.unchanged,
                     },
                 )
+                for warning in result.warnings:  # e.g. a prefilled template's unfilled rows, skipped
+                    messages.warning(request, warning)
                 return HttpResponseRedirect(reverse("park_statistics:import", args=[park.pk]))
             if dry_run:
                 form = ImportForm()  # the file must be chosen again; this time it imports
@@ -417,6 +429,23 @@ class ImportTemplateView(StaffRequiredMixin, View):
         return response
 
 
+class PrefilledTemplateView(ParkPageMixin, View):
+    """The park's 本月填报模板 (``?year=&month=``, last month by default): its enterprises listed,
+    上年同期 prefilled from last year's rows."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        park = self.get_park(pk)
+        require_capability(request.user, Capability.MANAGE_STATISTICS, park)
+        last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+        year = _int(request.GET.get("year"), last_month.year)
+        month = min(max(_int(request.GET.get("month"), last_month.month), 1), 12)
+        rows = selectors.prefilled_template_rows(park.pk, year, month)
+        response = HttpResponse(importing.template_bytes(rows), content_type=XLSX_CONTENT_TYPE)
+        name = _("%(park)s%(year)s年%(month)s月统计填报模板.xlsx") % {"park": park.name, "year": year, "month": month}
+        response["Content-Disposition"] = content_disposition(name)
+        return response
+
+
 # --- enterprise users ----------------------------------------------------------------------------
 
 
@@ -433,47 +462,154 @@ class TenantMixin(LoginRequiredMixin):
 
 
 class TenantReportsView(TenantMixin, View):
-    """An enterprise's own statistics: what it reported, and the form for a month."""
+    """An enterprise's own statistics: the form for a month (within the reporting window, beside last
+    month and the same month last year), what it reported, and its revisions waiting for approval."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self._render(ReportForm())
+        return self._render(TenantReportForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:
         user = acting_user(request)
         assert user.enterprise is not None
-        form = ReportForm(request.POST)
+        form = TenantReportForm(request.POST)
         park = selectors.tenant_park(user.enterprise)
+        moves: list[Move] = []
         if park is None:
             form.add_error(None, _("贵企业尚未关联园区，请联系园区企业服务专员。"))
         elif form.is_valid():
+            data = form.cleaned_data
             try:
-                report_obj = services.report_submit(
+                submission = services.tenant_submit(
                     park=park,
                     enterprise=user.enterprise,
-                    year=form.cleaned_data["year"],
-                    month=form.cleaned_data["month"],
-                    is_cumulative=form.cleaned_data["is_cumulative"],
+                    year=data["year"],
+                    month=data["month"],
+                    is_cumulative=data["is_cumulative"],
                     values=form.values(),
-                    source=ReportSource.TENANT,
+                    confirmed=data["confirmed"],
+                    note=data["note"],
                     actor=user,
                 )
+            except services.MovesNeedConfirmation as exc:
+                moves = exc.moves
+                apply_validation_error(form, exc)
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
-                messages.success(request, _("%(period)s统计数据已提交。") % {"period": report_obj.period_label})
+                if submission.status == SubmissionStatus.PENDING:
+                    message = _("%(period)s的修订已提交，园区审核通过后生效。")
+                else:
+                    message = _("%(period)s统计数据已提交。")
+                period = MonthlyReport(
+                    year=submission.year, month=submission.month, is_cumulative=data["is_cumulative"]
+                )
+                messages.success(request, message % {"period": period.period_label})
                 return HttpResponseRedirect(reverse("park_statistics:tenant_reports"))
-        return self._render(form)
+        return self._render(form, moves)
 
-    def _render(self, form: ReportForm) -> HttpResponse:
+    def _render(self, form: TenantReportForm, moves: list[Move] | None = None) -> HttpResponse:
         user = acting_user(self.request)
         enterprise = user.enterprise
         assert enterprise is not None
+        year = _int(form.data.get("year"), form.fields["year"].initial)
+        month = min(max(_int(form.data.get("month"), form.fields["month"].initial), 1), 12)
+        last_month, last_year, comparison = selectors.comparison_rows(enterprise.pk, year, month)
+        window = services.reporting_window()
+        labels = {name: str(header) for name, header, _kind in importing.FORM_FIGURES}
         reports: list[MonthlyReport] = list(selectors.reports_for_enterprise(enterprise.pk)[:24])
         return render(
             self.request,
             "statistics/tenant_reports.html",
-            {"enterprise": enterprise, "form": form, "reports": reports, "park": selectors.tenant_park(enterprise)},
+            {
+                "enterprise": enterprise,
+                "form": form,
+                "reports": reports,
+                "park": selectors.tenant_park(enterprise),
+                "comparison": comparison,
+                "last_month_label": last_month,
+                "last_year_label": last_year,
+                "window_opens": window.opens(year, month),
+                "window_closes": window.closes(year, month),
+                "moves": [(labels.get(m.field, m.field), m) for m in moves or []],
+                "waiting": ReportSubmission.objects.filter(
+                    enterprise=enterprise, status=SubmissionStatus.PENDING
+                ).order_by("-created_at"),
+            },
         )
+
+
+class SubmissionsView(ParkPageMixin, View):
+    """An officer's queue: tenants' revisions waiting for approval, and permissions to report late."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        park = self.get_park(pk)
+        require_capability(request.user, Capability.MANAGE_STATISTICS, park)
+        return self._render(park, self._late_form(park))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Grant a permission to report late."""
+        park = self.get_park(pk)
+        require_capability(request.user, Capability.MANAGE_STATISTICS, park)
+        form = self._late_form(park, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.late_permission_grant(
+                    park=park,
+                    enterprise=data["enterprise"],
+                    year=data["year"],
+                    month=data["month"],
+                    until=data["until"],
+                    reason=data["reason"],
+                    actor=acting_user(request),
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("已开通补报。"))
+                return HttpResponseRedirect(reverse("park_statistics:submissions", args=[park.pk]))
+        return self._render(park, form)
+
+    def _late_form(self, park: Park, data: QueryDict | None = None) -> LatePermissionForm:
+        return LatePermissionForm(
+            data, enterprises=selectors.expected_reporters(park.pk, *_today_ym()).order_by("name")
+        )
+
+    def _render(self, park: Park, late_form: LatePermissionForm) -> HttpResponse:
+        pending = [(s, selectors.proposed_changes(s)) for s in selectors.pending_submissions(park.pk)]
+        return render(
+            self.request,
+            "statistics/submissions.html",
+            {
+                "park": park,
+                "pending": pending,
+                "decided": selectors.decided_submissions(park.pk),
+                "late_form": late_form,
+                "decision_form": DecisionForm(),
+                "breadcrumbs": [
+                    (_("统计与年报"), reverse("park_statistics:dashboard") + f"?park={park.pk}"),
+                    (_("填报审核"), ""),
+                ],
+            },
+        )
+
+
+class SubmissionDecisionView(ParkPageMixin, View):
+    def post(self, request: HttpRequest, pk: int, submission: int) -> HttpResponse:
+        park = self.get_park(pk)
+        require_capability(request.user, Capability.MANAGE_STATISTICS, park)
+        revision = get_object_or_404(ReportSubmission, pk=submission, park=park)
+        form = DecisionForm(request.POST)
+        note = form.cleaned_data["note"] if form.is_valid() else ""
+        try:
+            services.submission_decide(
+                submission=revision, approve="approve" in request.POST, note=note, actor=acting_user(request)
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("已审核。"))
+        return HttpResponseRedirect(reverse("park_statistics:submissions", args=[park.pk]))
 
 
 class TenantReportDetailView(TenantMixin, View):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from parkos.accounts.access import is_staff_member, visible_parks
 from parkos.accounts.choices import Role
 from parkos.accounts.models import User
+from parkos.web import todo
 
 
 @dataclass(frozen=True)
@@ -90,5 +91,23 @@ def _admin_widget(user: Any, active_park: Any) -> list[Widget]:
             url="/admin/accounts/user/",
             rows=[(Role(r).label, n) for r, n in by_role.items() if n],
             order=20,
+        )
+    ]
+
+
+@register()
+def _todo_widget(user: Any, active_park: Any) -> list[Widget]:
+    """我的待办 on every staff dashboard: what is due by the end of the working day."""
+    items = todo.todo_for(user) if is_staff_member(user) else []
+    if not items:
+        return []
+    return [
+        Widget(
+            title=_("我的待办"),
+            value=len(items),
+            note=_("到期和逾期的跟进、续签任务"),
+            url=reverse("web:todo"),
+            rows=[(item.title, item.due_on.strftime("%m-%d")) for item in items[:6]],
+            order=5,
         )
     ]

@@ -37,3 +37,18 @@ def public_context(request: HttpRequest, title: str, **context: object) -> dict[
         frame = _FRAME[0]
         context.update(frame.context(request, title), base_template=frame.base_template)
     return context
+
+
+#: (kind "unit" | "parcel", park code, space code) → the public page of that space.
+SpaceUrl = Callable[[str, str, str], str]
+_SPACE_URL: list[SpaceUrl] = []
+
+
+def register_space_url(builder: SpaceUrl) -> None:
+    """Set how public pages link a unit or parcel (the portal calls this once)."""
+    _SPACE_URL[:] = [builder]
+
+
+def space_url(kind: str, park_code: str, space_code: str) -> str:
+    """The public page of a unit or parcel; "" without a portal."""
+    return _SPACE_URL[0](kind, park_code, space_code) if _SPACE_URL else ""

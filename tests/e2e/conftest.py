@@ -1,12 +1,29 @@
-"""Browser journeys: Playwright driving Debian's chromium against pytest-django's live_server."""
+"""Browser journeys: Playwright driving Debian's chromium against pytest-django's live_server.
+
+`PARKOS_E2E_STACK=1` (PostgreSQL only) runs the same journeys against the production stack instead:
+granian (DEBUG off, hashed static files, the CSP) and a task worker, started once on the test
+database; the journeys' transactional data is committed, so those processes see it.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from parkos.core.tests.processes import (
+    database_url,
+    finish,
+    free_port,
+    manage,
+    process_env,
+    start_app_server,
+    stop,
+    wait_http,
+)
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -34,6 +51,48 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
+
+
+STACK = os.environ.get("PARKOS_E2E_STACK", "") == "1"
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+
+
+@pytest.fixture(scope="session")
+def production_stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Server]:
+    with django_db_blocker.unblock():
+        url = database_url()  # PostgreSQL: SQLite test databases live in this process's memory
+    var_dir = tmp_path_factory.mktemp("stack")
+    # No page cache across journeys: each starts from a flushed database.
+    env = process_env(
+        var_dir,
+        url,
+        PARKOS_PRODUCTION="true",
+        PARKOS_HTTPS="false",
+        CACHE_BACKEND="django.core.cache.backends.dummy.DummyCache",
+    )
+    # Compressing every static file takes minutes on a busy machine.
+    code, _out, err = finish(manage("collectstatic", "--noinput", "--verbosity", "0", env=env), timeout=900)
+    assert code == 0, err
+    port = free_port()
+    with (var_dir / "stack.log").open("w") as log:
+        web = start_app_server(port, env, workers=2, log=log)
+        worker = manage("worker", "--queue-name", "*", "--interval", "0.2", env=env, log=log)
+        try:
+            wait_http(port, "/healthz", process=web)
+            yield Server(url=f"http://127.0.0.1:{port}")
+        finally:
+            for process in (web, worker):
+                stop(process)
+
+
+@pytest.fixture
+def live_server(live_server, request):
+    """pytest-django's live server, or the production stack with PARKOS_E2E_STACK=1."""
+    return request.getfixturevalue("production_stack") if STACK else live_server
 
 
 @pytest.fixture

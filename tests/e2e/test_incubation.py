@@ -98,7 +98,7 @@ def _review(page: Page, scores: tuple[str, str], comment: str) -> None:
     expect(page.locator(".messages")).to_contain_text("评审已提交")
 
 
-def test_startup_to_tenant_journey(page: Page, bob, carol, park_a, tmp_path):
+def test_startup_to_tenant_journey(page: Page, alice, bob, carol, park_a, tmp_path):
     cache.clear()
     programme, plan = _setup(park_a, bob, carol, tmp_path)
     credit_code = valid_code()
@@ -160,15 +160,25 @@ def test_startup_to_tenant_journey(page: Page, bob, carol, park_a, tmp_path):
     start = timezone.localdate()
     page.goto("/leasing/new/")
     page.locator("#id_park").select_option(label=park_a.name)
-    page.get_by_label("企业（名称或统一社会信用代码）").fill(credit_code)
-    page.get_by_label("单元编号").fill("C1-201")
+    page.locator("#id_enterprise-ts-control").fill(credit_code)
+    page.locator(".ts-dropdown .option", has_text="重庆睿影医学影像有限公司").first.click()
+    page.locator("#id_units-ts-control").fill("C1-201")
+    page.locator(".ts-dropdown .option", has_text="C1-201").first.click()
     page.get_by_label("起租/交易日期").fill(start.isoformat())
     page.get_by_label("到期日期").fill((start + datetime.timedelta(days=3 * 365)).isoformat())
     page.get_by_label("租金单价（元/m²·月）").fill("30")
     page.get_by_role("button", name="保存草稿").click()
     expect(page.get_by_test_id("rent-support")).to_contain_text("生物城孵化器")
     expect(page.get_by_test_id("contract-facts")).to_contain_text("6 个月")
+    contract_url = page.url
+    # Four eyes: the operator admin approves what the park manager drafted; the manager signs.
+    page.context.clear_cookies()
+    login(page, "alice", PASSWORD)
+    page.goto(contract_url)
     page.get_by_role("button", name="审批通过").click()
+    page.context.clear_cookies()
+    login(page, "bob", PASSWORD)
+    page.goto(contract_url)
     page.get_by_role("button", name="确认签约").click()
     expect(page.get_by_test_id("schedule")).to_contain_text("免租")
     _shot(page, "contract-rent-support-zh-desktop")

@@ -31,7 +31,8 @@ def test_prospect_submits_and_officer_signs(page, carol, park_a):
     page.get_by_label("需求类型").select_option(label="厂房")
     page.get_by_label("面积不小于").fill("1500")
     page.get_by_label("面积不大于").fill("3000")
-    page.get_by_label("用途（所属行业）").select_option(value="27")
+    page.locator("#id_industry_code-ts-control").fill("27")  # the GB/T 4754 picker searches code, name, pinyin
+    page.locator(".ts-dropdown .option", has_text="医药制造业").first.click()
     page.get_by_label("预计年税收（万元）").fill("500")
     page.get_by_label("使用闪点低于28℃的易燃溶剂（如乙醇、甲醇、丙酮、乙酸乙酯）").check()
     page.get_by_label("公司名称").fill("重庆原料药合成有限公司")
@@ -60,6 +61,7 @@ def test_prospect_submits_and_officer_signs(page, carol, park_a):
     expect(page.locator(".messages")).to_contain_text("已记录跟进")
     expect(page.get_by_test_id("timeline")).to_contain_text("带看：J1-101")
     page.get_by_test_id("move-form").get_by_label("移动到").select_option(label="已签约")
+    page.get_by_test_id("move-form").get_by_label("说明").fill("集团总部统一签约")  # no signed contract: a reason
     page.get_by_role("button", name="移动阶段").click()
     expect(page.get_by_test_id("lead-stage")).to_have_text("已签约")
     expect(page.get_by_test_id("timeline")).to_contain_text("阶段：新线索 → 已签约")

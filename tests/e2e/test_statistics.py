@@ -1,21 +1,53 @@
-"""Journey: a tenant submits a month's figures; the park director opens the dashboard and downloads
-the annual report PDF, which renders Chinese text."""
+"""Journeys: a tenant submits a month's figures; the park director opens the dashboard and downloads
+the annual report PDF, which renders Chinese text. An officer fills the park's prefilled monthly
+template and imports it in 元 — the same figures as in 万元; a tenant cannot submit a month that has
+not ended, and a re-submission waits for the officer's approval."""
 
 from __future__ import annotations
 
+import datetime
+import io
 import shutil
 import subprocess
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from django.utils import timezone
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
 
 from parkos.accounts.choices import Role
 from parkos.accounts.tests.factories import PASSWORD, UserFactory
 from parkos.enterprises.tests.factories import EnterpriseFactory
+from parkos.statistics import services
 from parkos.statistics.importing import import_reports
 from parkos.statistics.models import MonthlyReport
 from parkos.statistics.tests.conftest import csv_bytes, year_rows
 from tests.e2e.conftest import login
+
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+def shoot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(SHOTS / f"{name}-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def allow_late(park, enterprise, year, month, officer):
+    """2025's months are long past their window: the officer allows them, as the journey needs."""
+    services.late_permission_grant(
+        park=park,
+        enterprise=enterprise,
+        year=year,
+        month=month,
+        until=timezone.localdate() + datetime.timedelta(days=7),
+        reason="e2e",
+        actor=officer,
+    )
 
 
 @pytest.fixture
@@ -31,6 +63,7 @@ def three(park_a):
 def test_tenant_submits_and_director_downloads_the_annual_report(page, park_a, bob, three, tmp_path):
     import_reports(park=park_a, name="2025.csv", data=csv_bytes(year_rows(three)), actor=None)
     UserFactory(username="tina", role=Role.ENTERPRISE_USER, enterprise=three[0])
+    allow_late(park_a, three[0], 2025, 11, bob)
 
     # 1. The tenant submits November's cumulative figures.
     login(page, "tina", PASSWORD)
@@ -61,3 +94,104 @@ def test_tenant_submits_and_director_downloads_the_annual_report(page, park_a, b
         [pdftotext, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
     ).stdout
     assert "实现规上产值8450万元" in "".join(text.split())
+
+
+def _filled(template: bytes, revenue: dict[str, Decimal], *, unit: str) -> bytes:
+    """The downloaded template with this month's revenue typed in (万元 as given, or ×10,000 in 元)."""
+    book = load_workbook(io.BytesIO(template))
+    sheet = book.worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    column = headers.index("营业收入（万元）") + 1
+    if unit == "元":
+        sheet.cell(row=1, column=column, value="营业收入（元）")
+    name_column = headers.index("企业名称") + 1
+    for row in range(3, sheet.max_row + 1):  # row 2 is the example, marked "#"
+        name = sheet.cell(row=row, column=name_column).value
+        if name in revenue:
+            value = revenue[name] * (10_000 if unit == "元" else 1)
+            sheet.cell(row=row, column=column, value=float(value))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_officer_imports_the_prefilled_template_in_yuan_like_wan(page, park_a, bob, three, tmp_path):
+    e1, e2, _e3 = three
+    import_reports(park=park_a, name="2025.csv", data=csv_bytes(year_rows(three)), actor=None)
+    login(page, "bob", PASSWORD)
+    page.goto(f"/statistics/parks/{park_a.pk}/import/")
+    with page.expect_download() as download_info:
+        page.get_by_test_id("prefilled-template").click()
+    template_path = tmp_path / "template.xlsx"
+    download_info.value.save_as(template_path)
+    template = template_path.read_bytes()
+    sheet = load_workbook(io.BytesIO(template)).worksheets[0]
+    listed = {row[2]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert set(listed) >= {"甲科技股份有限公司", "乙制药有限公司", "丙器械有限公司"}
+    headers = [str(cell.value).rstrip("*") for cell in sheet[1]]  # required columns are marked "*"
+    month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+    assert listed["甲科技股份有限公司"][headers.index("月份")] == month.month
+
+    revenue = {"甲科技股份有限公司": Decimal("1234.56"), "乙制药有限公司": Decimal("800")}
+    stored = {}
+    for unit in ("万元", "元"):
+        upload = tmp_path / f"填报-{unit}.xlsx"
+        upload.write_bytes(_filled(template, revenue, unit=unit))
+        page.goto(f"/statistics/parks/{park_a.pk}/import/")
+        page.get_by_label("文件（.xlsx 或 .csv）").set_input_files(str(upload))
+        page.get_by_role("button", name="导入").click()
+        # The unfilled enterprise's row is skipped, and said so.
+        expect(page.get_by_text("没有填写本期任何数据")).to_be_visible()
+        stored[unit] = dict(
+            MonthlyReport.objects.filter(year=month.year, month=month.month).values_list("enterprise_id", "revenue")
+        )
+        if unit == "万元":
+            shoot(page, "statistics-prefilled-import")
+    assert stored["万元"] == stored["元"] == {e1.pk: Decimal("12345600.00"), e2.pk: Decimal("8000000.00")}
+
+
+def test_tenant_waits_for_the_month_to_end_and_a_revision_for_approval(page, park_a, bob, three):
+    import_reports(park=park_a, name="2025.csv", data=csv_bytes(year_rows(three)), actor=None)
+    UserFactory(username="tina", role=Role.ENTERPRISE_USER, enterprise=three[0])
+    allow_late(park_a, three[0], 2025, 11, bob)
+    today = timezone.localdate()
+
+    login(page, "tina", PASSWORD)
+    page.goto("/statistics/my/")
+    form = page.get_by_test_id("tenant-form")
+    form.get_by_label("年份").fill(str(today.year))
+    form.get_by_label("月份").fill(str(today.month))
+    form.get_by_label("营业收入（万元）", exact=True).fill("100")
+    form.get_by_role("button", name="提交").click()
+    expect(page.get_by_text("该月尚未结束")).to_be_visible()
+
+    def submit(revenue: str, prior: str) -> None:
+        form.get_by_label("年份").fill("2025")
+        form.get_by_label("月份").fill("11")
+        form.get_by_label("营业收入（万元）", exact=True).fill(revenue)
+        form.get_by_label("上年同期营业收入（万元）").fill(prior)
+        form.get_by_role("button", name="提交").click()
+
+    submit("3000", "2900")
+    expect(page.get_by_role("status")).to_contain_text("2025年1–11月统计数据已提交")
+    submit("6000", "2900")  # +107 % on last year: confirm and explain
+    expect(page.get_by_test_id("moves")).to_contain_text("营业收入（万元）：同比 +106.9%")
+    form.get_by_label("我已核对，上述大幅变动属实").check()
+    form.get_by_label("变动说明").fill("新产线11月投产")
+    form.get_by_role("button", name="提交").click()
+    expect(page.get_by_role("status")).to_contain_text("的修订已提交，园区审核通过后生效")
+    expect(page.get_by_test_id("waiting")).to_be_visible()
+    shoot(page, "statistics-tenant-revision")
+    assert MonthlyReport.objects.get(enterprise=three[0], month=11).revenue == Decimal("30000000.00")
+    page.get_by_role("button", name="退出").click()
+
+    login(page, "bob", PASSWORD)
+    page.goto(f"/statistics/parks/{park_a.pk}/calendar/")
+    page.get_by_test_id("submissions-link").click()
+    pending = page.locator("[data-testid^=pending-]")
+    expect(pending).to_contain_text("新产线11月投产")
+    expect(pending).to_contain_text("6,000.00")
+    shoot(page, "statistics-submissions")
+    pending.get_by_role("button", name="批准").click()
+    expect(page.get_by_test_id("no-pending")).to_be_visible()
+    assert MonthlyReport.objects.get(enterprise=three[0], month=11).revenue == Decimal("60000000.00")

@@ -41,6 +41,7 @@ from parkos.community.selectors import bookings as booking_selectors
 from parkos.community.selectors import people
 from parkos.community.services import bookings as booking_services
 from parkos.community.services import talent as talent_services
+from parkos.core.client_ip import client_ip
 from parkos.parks.models import Park
 
 
@@ -178,7 +179,7 @@ class TalentViewSet(viewsets.ReadOnlyModelViewSet[TalentRecord]):
             talent_services.talents_record_view(
                 talents=TalentRecord.objects.filter(pk__in=ids),
                 actor=acting_user(self.request),
-                remote_addr=self.request.META.get("REMOTE_ADDR"),
+                remote_addr=client_ip(self.request) or None,
             )
 
 

@@ -127,7 +127,10 @@ def test_display_code_and_label():
         ("1000", "10"),  # division 10 非金属矿采选业 padded; "10" itself ends in 0
         ("C2760", "276"),  # 276 is subdivided, so 2760 can only be the padded group
         ("2710", "2710"),  # 271 has a single class ending in 0: a real class, kept
-        ("6520", "6520"),  # not shipped, not a known subdivided group: kept as a class
+        ("6520", "6520"),  # 652 has a single class: 集成电路设计
+        ("1200", "1200"),  # 其他采矿业: division 12's only group is numbered 0
+        ("9700", "9700"),  # 国际组织
+        ("C3500", "35"),
     ],
 )
 def test_normalize_code(raw, expected):
@@ -146,24 +149,89 @@ def test_padded_forms_look_up_the_same_entry():
     assert industry.lookup("C2700") == industry.lookup("27")
 
 
-# --- validate / lookup on a partial table ------------------------------------------------------
+# --- validate / lookup on the whole table -------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw", ["6511", "I6511", "651", "3491"])
-def test_well_formed_codes_outside_the_shipped_table_are_valid(raw):
-    code = industry.validate(raw)
-    with pytest.raises(ValidationError) as excinfo:
-        industry.lookup(raw)
-    assert excinfo.value.code == "not_listed"
-    assert industry.section_of(raw) in {"I", "C"}
-    assert code == industry.normalize_code(raw)
-
-
-@pytest.mark.parametrize("raw", ["2799", "279", "8419", "7341", "C270", "650"])
-def test_unknown_codes_in_fully_listed_divisions_or_zero_groups_are_invalid(raw):
+@pytest.mark.parametrize("raw", ["2799", "279", "8419", "7341", "C270", "650", "6501", "4042"])
+def test_codes_not_in_the_2017_tree_are_invalid(raw):
     with pytest.raises(ValidationError) as excinfo:
         industry.validate(raw)
     assert excinfo.value.code == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [("6511", "基础软件开发"), ("I6513", "应用软件开发"), ("3491", "工业机器人制造"), ("1200", "其他采矿业")],
+)
+def test_every_level_of_every_section_is_listed(raw, name):
+    assert industry.lookup(raw).name == name
+
+
+def test_whole_tree_counts():
+    """RULES §3.1: 20 门类, 97 大类, 473 中类; every 中类 has its 小类."""
+    rows = _rows()
+    assert sum(row["level"] == "group" for row in rows) == 473
+    assert sum(row["level"] == "class" for row in rows) >= 1380
+
+
+# --- the 2011 edition ---------------------------------------------------------------------------------
+
+
+def test_a_2011_code_absent_from_2017_is_mapped_with_a_notice():
+    resolution = industry.resolve("4042")
+    assert resolution.code == "3587"
+    assert "2011" in resolution.notice
+    assert "C3587 眼镜制造" in resolution.notice
+
+
+def test_a_2017_code_resolves_without_notice():
+    assert industry.resolve("C3581") == industry.Resolution(code="3581")
+    assert industry.resolve("2760") == industry.Resolution(code="276")  # a padded 2017 group
+
+
+def test_a_declared_2011_source_maps_reused_codes():
+    assert industry.resolve("7520", edition="2011").code == "7530"
+    assert industry.resolve("7520").code == "7520"
+
+
+def test_resolve_rejects_codes_of_neither_edition():
+    with pytest.raises(ValidationError):
+        industry.resolve("2799")
+
+
+def test_every_2011_successor_is_a_2017_code():
+    for successor in industry.EDITION_2011_SUCCESSORS.values():
+        assert industry.lookup(successor)
+
+
+# --- search --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("3581", "3581"),
+        ("C358", "358"),
+        ("医疗诊断", "3581"),
+        ("ylzd", "3581"),
+        ("yiliaozhenduan", "3581"),
+        ("眼镜", "3587"),
+    ],
+)
+def test_search_by_code_name_and_pinyin(query, code):
+    assert code in [entry.code for entry in industry.search(query)]
+
+
+def test_search_ranks_exact_code_first_and_broader_levels_before_narrower():
+    assert industry.search("358")[0].code == "358"
+    assert [entry.code for entry in industry.search("医药制造")][:1] == ["27"]
+    assert industry.search("") == []
+
+
+def test_describe_shows_code_and_name_once():
+    assert industry.describe("3581") == "C3581 医疗诊断、监护及治疗设备制造"
+    assert industry.describe("35") == "C35 专用设备制造业"
+    assert industry.describe("") == ""
 
 
 def test_ancestors():
@@ -173,8 +241,8 @@ def test_ancestors():
     assert industry.ancestors("C") == ()
 
 
-def test_ancestors_of_unlisted_code_are_the_known_levels():
-    assert [entry.code for entry in industry.ancestors("6511")] == ["I", "65"]
+def test_ancestors_of_a_class_in_every_section():
+    assert [entry.code for entry in industry.ancestors("6511")] == ["I", "65", "651"]
 
 
 # --- pick lists ------------------------------------------------------------------------------------
@@ -266,21 +334,22 @@ def test_each_division_belongs_to_the_section_whose_range_contains_it():
 
 def test_group_and_class_numbers_start_at_one():
     # 中类/小类 本体码 are 1–9; a trailing 0 only marks the single class of an undivided group.
+    # Divisions 12, 91 and 97 have a single group numbered 0 with a single class ending in 00.
     rows = {row["code"]: row for row in _rows()}
     for row in rows.values():
-        if row["level"] == "group":
-            assert row["code"][2] != "0", row
+        if row["level"] == "group" and row["code"][2] == "0":
+            assert row["code"] in {"120", "910", "970"}, row
         if row["level"] == "class" and row["code"][3] == "0":
             siblings = [code for code, other in rows.items() if other["parent"] == row["parent"]]
             assert siblings == [row["code"]], row
             assert rows[row["parent"]]["name"] == row["name"], row
 
 
-def test_fully_listed_divisions_have_groups_and_every_group_has_classes():
+def test_every_division_has_groups_and_every_group_has_classes():
     rows = _rows()
     groups = {row["code"] for row in rows if row["level"] == "group"}
     parents_of_classes = {row["parent"] for row in rows if row["level"] == "class"}
-    for division in industry.FULLY_LISTED_DIVISIONS:
+    for division in (f"{n:02d}" for n in range(1, 98)):
         assert any(group.startswith(division) for group in groups), division
     assert groups == parents_of_classes
 

@@ -253,7 +253,7 @@ def arrears():
 
 def test_risk_list_combines_registered_signals_and_leaves_absent_sources_out(park_a, tenant_x, tenant_y, arrears):
     keys = [source.key for source in hooks.risk_signal_sources()]
-    assert "energy" not in keys  # monitoring offers no energy figures yet: left out, not zero
+    assert "energy" in keys  # monitoring's meters; tenant_x has none, so the signal is left out, not zero
     arrears[tenant_x.pk] = RiskSignal(40, "欠租3个月，共12.6万元", "/billing/arrears/1/")
     for month in range(2, 9):
         report(tenant_x, park_a, 2025, month, revenue=D(10 * month))

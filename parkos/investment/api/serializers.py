@@ -6,9 +6,11 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from parkos.core import industry
 from parkos.core.client_ip import client_ip
 from parkos.investment import services
 from parkos.investment.models import Activity, Lead, Notification, Requirement
+from parkos.parks.api.serializers import CleanroomGradeField
 from parkos.parks.choices import FireHazardClass
 from parkos.parks.fire import ProcessKind
 from parkos.parks.models import Park
@@ -44,6 +46,8 @@ class ProcessSerializer(serializers.Serializer[Any]):
 
 class RequirementSerializer(serializers.ModelSerializer[Requirement]):
     fire_class = TenantFireClassField(choices=[("", ""), *FireHazardClass.choices], required=False, allow_blank=True)
+    cleanroom_grade = CleanroomGradeField(required=False, allow_blank=True)
+    industry_name = serializers.SerializerMethodField(help_text="行业代码及名称，如 C3581 医疗诊断、监护及治疗设备制造")
     preferred_parks = serializers.PrimaryKeyRelatedField(queryset=Park.objects.all(), many=True, required=False)
     processes = ProcessSerializer(many=True, required=False)
     preferred_cities = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
@@ -51,7 +55,10 @@ class RequirementSerializer(serializers.ModelSerializer[Requirement]):
     class Meta:
         model = Requirement
         exclude = ["id", "lead", "created_at", "updated_at"]
-        read_only_fields = ["fire_class_source", "fire_class_reasons"]
+        read_only_fields = ["fire_class_source", "fire_class_reasons", "industry_code_note"]
+
+    def get_industry_name(self, obj: Requirement) -> str:
+        return industry.describe(obj.industry_code)
 
 
 class LeadSerializer(serializers.ModelSerializer[Lead]):
@@ -130,9 +137,18 @@ class MatchSpaceSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     building_code = serializers.CharField()
     level = serializers.IntegerField()
+    space_type = serializers.CharField()
     area = serializers.DecimalField(max_digits=12, decimal_places=2)
     rent = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
     land_price_wan_per_mu = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+
+
+class ScorePartSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    name = serializers.CharField(source="label", help_text="得分项名称")
+    weight = serializers.FloatField(help_text="占总分的权重（%）")
+    value = serializers.FloatField(help_text="0–1")
+    points = serializers.FloatField()
 
 
 class MatchSerializer(serializers.Serializer[Any]):
@@ -145,6 +161,16 @@ class MatchSerializer(serializers.Serializer[Any]):
     fits = serializers.ListField(child=serializers.CharField())
     misfits = serializers.ListField(child=serializers.CharField())
     flags = serializers.ListField(child=serializers.CharField())
+    parts = ScorePartSerializer(many=True, help_text="得分构成：只计需求中填写的条件")
+    policy_maybe = serializers.BooleanField(help_text="线索行业代码比园区政策宽：可能符合，请细化")
+
+
+class RejectionSerializer(serializers.Serializer[Any]):
+    park_id = serializers.IntegerField(source="park.id")
+    park_name = serializers.CharField(source="park.name")
+    space = MatchSpaceSerializer()
+    constraints = serializers.ListField(child=serializers.CharField())
+    reasons = serializers.ListField(child=serializers.CharField())
 
 
 class MatchReportSerializer(serializers.Serializer[Any]):
@@ -152,4 +178,7 @@ class MatchReportSerializer(serializers.Serializer[Any]):
     combinations = MatchSerializer(many=True)
     flags = serializers.ListField(child=serializers.CharField())
     empty_reason = serializers.CharField()
+    hints = serializers.ListField(child=serializers.CharField(), help_text="无匹配时：最接近的空间及需放宽的条件")
     eliminated = serializers.DictField(child=serializers.IntegerField(), source="ranking.eliminated")
+    rejected = RejectionSerializer(many=True, help_text="?include=rejected：未入选的候选及原因（最多500个）")
+    rejected_total = serializers.IntegerField()

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
@@ -87,13 +87,25 @@ class LeadViewSet(
             raise _as_validation(exc) from exc
         serializer.instance = Lead.objects.get(pk=lead.pk)
 
-    @extend_schema(responses=MatchReportSerializer)
+    def get_queryset(self) -> QuerySet[Lead]:
+        # Leads of the caller's parks, the ones they work, and for operator admins the pool (no park).
+        return selectors.scope_leads(self.request.user, self.queryset.all())
+
+    @extend_schema(
+        responses=MatchReportSerializer,
+        parameters=[
+            OpenApiParameter(
+                "include", str, enum=["rejected"], description="rejected：同时列出未入选的候选空间及原因（中文）"
+            )
+        ],
+    )
     @action(detail=True, methods=["get"])
     def matches(self, request: Request, pk: str | None = None) -> Response:
         """Every available unit and parcel the caller may see, ranked for this lead's requirement."""
         lead = self.get_object()
         requirement = get_object_or_404(Requirement, lead=lead)
-        report = selectors.match_for_user(requirement, request.user)
+        include = {part.strip() for part in request.query_params.get("include", "").split(",")}
+        report = selectors.match_for_user(requirement, request.user, include_rejected="rejected" in include)
         return Response(MatchReportSerializer(report).data)
 
     @extend_schema(request=MoveSerializer, responses=LeadSerializer)

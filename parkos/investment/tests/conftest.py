@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from parkos.parks.choices import BuildingStructure, CleanroomGrade, FireHazardClass
+from parkos.parks.models import UnitAdjacency
 from parkos.parks.tests.factories import BuildingFactory, FloorFactory, LandParcelFactory, UnitFactory
 
 
@@ -25,6 +26,9 @@ def portfolio(park_a, park_b):
         "A1-202": UnitFactory(floor=second, code="A1-202", area_sqm=Decimal(1200), cleanroom_grade=CleanroomGrade.D),
         "A1-301": UnitFactory(floor=third, code="A1-301", area_sqm=Decimal(1500), cleanroom_grade=CleanroomGrade.C),
     }
+    # Adjacency is data: A1-201 and A1-202 share a wall; A1-201 and A1-301 are stacked.
+    UnitAdjacency.objects.create(unit=units["A1-201"], other=units["A1-202"], park=park_a, relation="side")
+    UnitAdjacency.objects.create(unit=units["A1-201"], other=units["A1-301"], park=park_a, relation="stacked")
     shed = BuildingFactory(
         park=park_a,
         code="J1",

@@ -39,6 +39,13 @@ def test_move_and_activity(portfolio, client_for, carol):
     response = client.post(
         f"/api/investment/leads/{lead.pk}/move/", {"stage": "signed"}, content_type="application/json"
     )
+    assert response.status_code == 400  # no signed contract: 已签约 by hand needs a reason
+    assert "说明" in str(response.json())
+    response = client.post(
+        f"/api/investment/leads/{lead.pk}/move/",
+        {"stage": "signed", "note": "合同在集团系统签订"},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     assert response.json()["stage"] == "signed"
     unit = portfolio["units"]["A1-101"]

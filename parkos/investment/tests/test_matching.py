@@ -77,20 +77,30 @@ def test_empty_result_names_the_top_eliminator():
     assert ranking.top_eliminator() == (Constraint.LOAD, 3)
 
 
-def test_adjacent_units_are_combined_when_none_is_large_enough():
+def test_only_recorded_adjacent_units_are_combined():
+    # Ref: #15 — adjacency is data: sharing a floor does not make two units adjacent.
     need = Need(area_min=Decimal(3000), area_max=Decimal(4000))
     parts = [
         unit(1, area=Decimal(1600), floor_id=100, level=1),
         unit(2, area=Decimal(1600), floor_id=100, level=1),
-        unit(3, area=Decimal(1600), floor_id=300, level=3),  # level 3: not adjacent to level 1
-        unit(4, area=Decimal(1700), building_id=11, floor_id=400),  # another building
+        unit(3, area=Decimal(1600), floor_id=100, level=1),  # same floor, no recorded neighbour
+        unit(4, area=Decimal(1700), building_id=11, floor_id=400),
     ]
-    combos = matching.combine_adjacent(need, parts, {1: PARK})
-    labels = {m.label for m in combos}
-    assert "U1 + U2" in labels
-    assert not any("U4" in label for label in labels)
-    assert not any(label in {"U1 + U3", "U2 + U3"} for label in labels)
+    adjacency = {1: {2: "side"}, 2: {1: "side"}}
+    combos = matching.combine_adjacent(need, parts, {1: PARK}, adjacency)
+    assert [m.label for m in combos] == ["U1 + U2"]
     assert "同层相邻单元组合" in combos[0].fits[-1]
+
+
+def test_stacked_units_combine_only_with_a_freight_lift():
+    need = Need(area_min=Decimal(3000), area_max=Decimal(4000))
+    adjacency = {1: {2: "stacked"}, 2: {1: "stacked"}}
+    no_lift = [unit(1, area=Decimal(1600)), unit(2, area=Decimal(1600), level=2, floor_id=200)]
+    assert matching.combine_adjacent(need, no_lift, {1: PARK}, adjacency) == []
+    lift = [unit(1, area=Decimal(1600), lift_t=Decimal(3)), unit(2, area=Decimal(1600), level=2, lift_t=Decimal(3))]
+    combos = matching.combine_adjacent(need, lift, {1: PARK}, adjacency)
+    assert [m.label for m in combos] == ["U1 + U2"]
+    assert "上下相邻单元组合（有货梯）" in combos[0].fits[-1]
 
 
 @settings(max_examples=60, deadline=None)

@@ -48,7 +48,7 @@ def test_class_ii_sterile_device_maker_gets_only_clean_and_strong_units(portfoli
     report = selectors.match_requirement(requirement, park_ids=None)
     # A1-201: C + 8 kN ✓; A1-202: D ✗; A1-301: C but 5 kN ✗; A1-101/J1/B1: no clean room ✗.
     assert labels(report) == ["A1-201"]
-    assert any("洁净条件C级（10万级）" in r for r in report.matches[0].fits)
+    assert any("洁净条件C级（万级，ISO 7）" in r for r in report.matches[0].fits)
 
 
 def test_tax_per_mu_below_park_minimum_is_flagged(portfolio):
@@ -57,8 +57,9 @@ def test_tax_per_mu_below_park_minimum_is_flagged(portfolio):
     )
     report = selectors.match_requirement(requirement, park_ids=[portfolio["park_a"].pk])
     assert labels(report) == ["A1-101"]
-    # 2,400 m² = 3.6 亩: 30 万元 / 3.6 = 8.33 万元/亩 < 30.
-    assert report.flags == [f"预计亩均税收8.33万元/亩，低于{portfolio['park_a'].name}门槛30万元/亩"]
+    # Ref: #15 — the land apportioned to the unit, not its floor area: A1 has 3 × 3,000 m² of floors on
+    # 3,000 m² of land, so 2,400 m² carries 800 m² = 1.2 亩; 30 万元 / 1.2 亩 = 25 万元/亩 < 30.
+    assert report.flags == [f"预计亩均税收25万元/亩，低于{portfolio['park_a'].name}门槛30万元/亩"]
 
 
 def test_scoping_to_parks(portfolio, carol):

@@ -109,7 +109,11 @@ def test_board_lists_leads_by_stage_and_detail_shows_matches(portfolio, client_f
     assert "器械公司" in board
     detail = client.get(lead.get_absolute_url()).content.decode()
     assert "A1-201" in detail
-    assert "A1-301" not in detail.split('data-testid="matches"')[1].split("</section>")[0]
+    matches = detail.split('data-testid="matches"')[1].split("</section>")[0]
+    offered, rejected = matches.split('data-testid="rejected"')
+    assert "A1-301" not in offered
+    assert "A1-301" in rejected  # listed with its reason: the floor load is too low
+    assert "楼面荷载5 kN/m²，低于需求8 kN/m²" in rejected
 
 
 def test_site_visit_with_units_and_mobile_masking(portfolio, client_for, carol, alice):

@@ -51,6 +51,12 @@ class ContractSerializer(serializers.ModelSerializer[Contract]):
         return attrs
 
 
+class ApproveSerializer(serializers.Serializer[Any]):
+    override_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="运营管理员审批自己起草的合同时必填"
+    )
+
+
 class SignSerializer(serializers.Serializer[Any]):
     signed_on = serializers.DateField(required=False)
 

@@ -19,6 +19,7 @@ from parkos.accounts.access import Capability, acting_user, require_capability
 from parkos.accounts.permissions import StaffWithCapability
 from parkos.leasing import schedule, selectors, services
 from parkos.leasing.api.serializers import (
+    ApproveSerializer,
     ContractSerializer,
     OccupancySerializer,
     RenewalTaskSerializer,
@@ -81,10 +82,11 @@ class ContractViewSet(
         result = service(contract=contract, actor=acting_user(request), **kwargs)
         return Response(ContractSerializer(result, context={"request": request}).data)
 
-    @extend_schema(request=None, responses=ContractSerializer)
+    @extend_schema(request=ApproveSerializer, responses=ContractSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
-        return self._step(request, services.contract_approve)
+        """Four eyes: the drafter cannot approve; an operator admin may, with `override_reason`."""
+        return self._step(request, services.contract_approve, ApproveSerializer)
 
     @extend_schema(request=SignSerializer, responses=ContractSerializer)
     @action(detail=True, methods=["post"])

@@ -14,3 +14,19 @@ def yuan(value: Decimal | int | None) -> str:
     if value is None or value == "":
         return "—"
     return f"{Decimal(value).quantize(Decimal('0.01'), ROUND_HALF_UP):,.2f}"
+
+
+@register.filter
+def rmb(value: Decimal | int | None) -> str:
+    """¥93,000.00: money with the yuan sign, grouped, two places; "—" for none."""
+    if value is None or value == "":
+        return "—"
+    return f"¥{Decimal(value).quantize(Decimal('0.01'), ROUND_HALF_UP):,.2f}"
+
+
+@register.filter
+def percent(value: Decimal | int | None) -> str:
+    """A rate stored as 0.05 shown as 5%."""
+    if value is None or value == "":
+        return "—"
+    return f"{(Decimal(value) * 100).normalize():f}%"

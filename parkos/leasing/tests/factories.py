@@ -23,13 +23,15 @@ def lease_terms(**overrides: Any) -> dict[str, Any]:
     } | overrides
 
 
-def signed_lease(*, units: list[Any], enterprise: Enterprise | None = None, actor: Any = None, **terms: Any) -> Any:
-    """Draft, approve and sign a lease of `units` (all in one park)."""
+def signed_lease(
+    *, units: list[Any], enterprise: Enterprise | None = None, actor: Any = None, approver: Any = None, **terms: Any
+) -> Any:
+    """Draft, approve (four eyes: `approver`, not the drafter) and sign a lease of `units` (all in one park)."""
     enterprise = enterprise or EnterpriseFactory()
     contract = services.contract_create_draft(
         actor=actor, park=units[0].park, enterprise=enterprise, units=units, **lease_terms(**terms)
     )
-    services.contract_approve(contract=contract, actor=actor)
+    services.contract_approve(contract=contract, actor=approver)
     return services.contract_sign(contract=contract, actor=actor, signed_on=contract.start_on)
 
 

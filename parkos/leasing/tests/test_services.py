@@ -36,7 +36,8 @@ def test_signing_occupies_the_unit_from_the_start_date(unit_a, bob):
         datetime.date(2026, 1, 1),
         datetime.date(2030, 12, 31),
     )
-    assert unit.status_on(datetime.date(2025, 12, 31)) == SpaceStatus.AVAILABLE
+    # Ref: #15 — signed to start later: 已签约待起租 until the start, never "available".
+    assert unit.status_on(datetime.date(2025, 12, 31)) == SpaceStatus.COMMITTED
     assert unit.status_on(datetime.date(2026, 1, 1)) == SpaceStatus.LEASED
     assert contract.status == ContractStatus.SIGNED
     assert [e.kind for e in contract.events.all()] == ["created", "approved", "signed"]

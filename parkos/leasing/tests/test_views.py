@@ -10,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from parkos.leasing import services
 from parkos.leasing.choices import ContractStatus
 from parkos.leasing.models import Contract
-from parkos.leasing.tests.factories import EnterpriseFactory, approved_lease, signed_lease
+from parkos.leasing.tests.factories import EnterpriseFactory, approved_lease, lease_terms, signed_lease
 from parkos.parks.choices import SpaceStatus
 from parkos.parks.models import Unit
 from parkos.parks.tests.factories import UnitFactory
@@ -61,22 +62,31 @@ def test_create_approve_sign_through_the_pages(client_for, unit_a):
         reverse("leasing:contract_create"),
         {
             "park": unit_a.park_id,
-            "enterprise_ref": enterprise.credit_code,
-            "unit_codes": "A1-101",
+            "enterprise": enterprise.pk,
+            "units": [unit_a.pk],
             "kind": "lease",
             "start_on": "2026-01-01",
             "end_on": "2030-12-31",
             "rent_per_sqm_month": "25",
             "payment_period": "quarterly",
             "free_rent_months": "3",
-            "escalation_rate": "0.05",
+            "escalation_percent": "5",
             "escalation_every_years": "2",
             "property_fee_per_sqm_month": "0",
+            "sale_price_per_sqm": "4000",  # a sale term on a lease: ignored
         },
     )
     assert response.status_code == 302, response.context["form"].errors
     contract = Contract.objects.get()
+    assert contract.escalation_rate == D("0.05")
+    assert contract.sale_price_per_sqm is None
+    # Four eyes: bob drafted it, so bob's approval is refused and alice approves.
     client.post(reverse("leasing:contract_action", args=[contract.pk, "approve"]))
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.DRAFT
+    client_for("alice").post(reverse("leasing:contract_action", args=[contract.pk, "approve"]))
+    detail = client.get(contract.get_absolute_url()).content.decode()
+    assert "¥25.00" in detail
     client.post(reverse("leasing:contract_action", args=[contract.pk, "sign"]), {"signed_on": "2025-12-20"})
     contract.refresh_from_db()
     assert contract.status == ContractStatus.SIGNED
@@ -90,11 +100,12 @@ def test_create_approve_sign_through_the_pages(client_for, unit_a):
 def test_create_form_refuses_unknown_units_and_enterprises(client_for, unit_a):
     response = client_for("bob").post(
         reverse("leasing:contract_create"),
-        {"park": unit_a.park_id, "enterprise_ref": "不存在的公司", "unit_codes": "Z9-999", "kind": "lease"},
+        {"park": unit_a.park_id, "enterprise": "999999", "units": ["999999"], "kind": "lease"},
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert "enterprise_ref" in errors
+    assert errors["enterprise"] == ["企业库中没有该企业"]
+    assert "units" in errors
     assert not Contract.objects.exists()
 
 
@@ -138,12 +149,18 @@ def test_api_sign_and_overlap(client_for, unit_a, persona, status):
     assert response.status_code == status
     if status == 200:
         assert response.json()["status"] == "signed"
-        second = approved_lease(units=[unit_a], start_on=datetime.date(2027, 1, 1))
+        # Ref: #15 — an overlap is refused at approval already.
+        second = services.contract_create_draft(
+            actor=None, park=unit_a.park, enterprise=EnterpriseFactory(), units=[unit_a],
+            **lease_terms(start_on=datetime.date(2027, 1, 1)),
+        )  # fmt: skip
         clash = client_for(persona).post(
-            f"/api/leasing/contracts/{second.pk}/sign/", {}, content_type="application/json"
+            f"/api/leasing/contracts/{second.pk}/approve/", {}, content_type="application/json"
         )
         assert clash.status_code == 400
-        assert "不能重复签约" in str(clash.json()["errors"])
+        assert "不能重复签约" in str(clash.json())
+        second.refresh_from_db()
+        assert second.status == ContractStatus.DRAFT
 
 
 def test_api_create_occupancy_and_rent_roll(client_for, unit_a):
@@ -164,7 +181,8 @@ def test_api_create_occupancy_and_rent_roll(client_for, unit_a):
     )
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
-    assert client.post(f"/api/leasing/contracts/{pk}/approve/").status_code == 200
+    assert client.post(f"/api/leasing/contracts/{pk}/approve/").status_code == 400  # bob drafted it
+    assert client_for("alice").post(f"/api/leasing/contracts/{pk}/approve/").status_code == 200
     assert client.post(f"/api/leasing/contracts/{pk}/sign/", {}, content_type="application/json").status_code == 200
     occupancy = client.get("/api/leasing/occupancy/", {"day": "2026-05-01"}).json()
     assert occupancy["occupied_area_sqm"] == "1000.00"

@@ -2,10 +2,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from parkos.parks.choices import SpaceStatus
-from parkos.parks.models import Building, Floor, LandParcel, Park, Reservation, Unit
+from parkos.parks.choices import CleanroomGrade, SpaceStatus, cleanroom_grade_from_text
+from parkos.parks.models import Building, Floor, LandParcel, Park, Reservation, Unit, UnitAdjacency
+
+
+class CleanroomGradeField(serializers.ChoiceField):
+    """A GMP grade; typed names ("10万级", "万级", "百级", "ISO 7") are accepted too (RULES §7.4)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=CleanroomGrade.choices, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if data in (None, ""):
+            return ""
+        try:
+            return cleanroom_grade_from_text(str(data))
+        except ValueError:
+            self.fail("invalid_choice", input=data)
+            raise  # fail() raises; keeps the type checker sure
 
 
 class ParkSerializer(serializers.ModelSerializer[Park]):
@@ -30,7 +49,7 @@ class BuildingSerializer(serializers.ModelSerializer[Building]):
         fields = [
             "id", "park", "code", "name", "structure", "storeys", "basement_storeys", "fire_resistance_grade",
             "design_fire_class", "sprinklered", "status", "column_grid", "freight_lift_count", "freight_lift_t",
-            "completed_year", "archived_at",
+            "completed_year", "land_area_sqm", "archived_at",
         ]  # fmt: skip
         read_only_fields = ["archived_at"]
 
@@ -62,7 +81,17 @@ class _SpaceSerializer(serializers.ModelSerializer[Any]):
         return str(SpaceStatus(self.get_status(obj)).label)
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class AdjacentUnitsField(serializers.PrimaryKeyRelatedField[Unit]):
+    """Ids of the units this one touches (same floor side by side, or stacked on the next floor)."""
+
+    def get_queryset(self) -> Any:
+        return Unit.objects.filter(archived_at__isnull=True)
+
+
 class UnitSerializer(_SpaceSerializer):
+    cleanroom_grade = CleanroomGradeField(required=False, allow_blank=True)
+    adjacent_units = AdjacentUnitsField(many=True, required=False, help_text="相邻单元 id（同楼栋同层或上下相邻层）")
     park_name = serializers.CharField(source="park.name", read_only=True)
     city = serializers.CharField(source="park.city", read_only=True)
     building_code = serializers.CharField(source="building.code", read_only=True)
@@ -81,12 +110,23 @@ class UnitSerializer(_SpaceSerializer):
             "storeys_spanned", "floor_load_kn_m2", "clear_height_m", "power_kva", "freight_lift_t", "crane_t",
             "cleanroom_grade", "wastewater_pretreatment", "hazardous_chemicals_allowed", "design_fire_class",
             "rent_yuan_per_sqm_month", "sale_price_yuan_per_sqm", "for_sale", "lettable", "available_from",
-            "occupancy", "occupied_from", "occupied_until", "reserved_until", "status", "status_label", "archived_at",
+            "occupancy", "occupied_from", "occupied_until", "reserved_until", "committed_until", "status",
+            "status_label", "archived_at", "space_type", "storage_fire_class", "cold_storage_min_c", "adjacent_units",
         ]  # fmt: skip
         read_only_fields = [
             "park", "building", "design_fire_class", "occupancy", "occupied_from", "occupied_until", "reserved_until",
-            "archived_at",
+            "committed_until", "archived_at",
         ]  # fmt: skip
+
+    def to_representation(self, instance: Unit) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["adjacent_units"] = sorted(
+            b if a == instance.pk else a
+            for a, b in UnitAdjacency.objects.filter(Q(unit=instance) | Q(other=instance)).values_list(
+                "unit_id", "other_id"
+            )
+        )
+        return data
 
 
 class LandParcelSerializer(_SpaceSerializer):
@@ -99,9 +139,12 @@ class LandParcelSerializer(_SpaceSerializer):
             "id", "park", "park_name", "city", "code", "name", "area_sqm", "land_use", "plot_ratio_min",
             "plot_ratio_max", "building_density_min", "green_ratio_max", "price_wan_per_mu", "term_years",
             "design_fire_class", "rent_yuan_per_sqm_month", "lettable", "available_from", "occupancy",
-            "occupied_from", "occupied_until", "reserved_until", "status", "status_label", "archived_at",
+            "occupied_from", "occupied_until", "reserved_until", "committed_until", "status", "status_label",
+            "archived_at",
         ]  # fmt: skip
-        read_only_fields = ["occupancy", "occupied_from", "occupied_until", "reserved_until", "archived_at"]
+        read_only_fields = [
+            "occupancy", "occupied_from", "occupied_until", "reserved_until", "committed_until", "archived_at"
+        ]  # fmt: skip
 
 
 class ReservationSerializer(serializers.ModelSerializer[Reservation]):

@@ -14,6 +14,7 @@ register = template.Library()
 
 STATUS_CLASSES: dict[str, str] = {
     SpaceStatus.AVAILABLE: "st-available",
+    SpaceStatus.COMMITTED: "st-committed",
     SpaceStatus.RESERVED: "st-reserved",
     SpaceStatus.LEASED: "st-leased",
     SpaceStatus.SOLD: "st-sold",

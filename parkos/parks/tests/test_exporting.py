@@ -115,7 +115,7 @@ def test_inventory_export_is_in_the_template_format_and_scoped(client_for, inven
     floors = list(wb["楼层"].iter_rows(values_only=True))
     assert column(floors, "楼层") == [-1, 1, 2]
     units = list(wb["单元"].iter_rows(values_only=True))
-    assert column(units, "洁净条件") == [None, "C级（10万级）", None]
+    assert column(units, "洁净条件") == [None, "C级（万级，ISO 7）", None]
     assert column(units, "可出售") == ["否", "是", "否"]
 
 

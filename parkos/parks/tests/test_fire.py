@@ -355,9 +355,9 @@ def test_wet_granulation_with_ethanol_beyond_small_quantity_is_jia() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"kind": ProcessKind.SOLVENT, "share": D(0)}, "share"),
-        ({"kind": ProcessKind.SOLVENT, "share": D("1.1")}, "share"),
-        ({"kind": ProcessKind.SOLVENT, "enclosed_spraying": True}, "painting"),
+        ({"kind": ProcessKind.SOLVENT, "share": D(0)}, "面积占比"),
+        ({"kind": ProcessKind.SOLVENT, "share": D("1.1")}, "面积占比"),
+        ({"kind": ProcessKind.SOLVENT, "enclosed_spraying": True}, "油漆工段"),
     ],
 )
 def test_process_checks_its_fields(kwargs: dict[str, object], message: str) -> None:
@@ -366,12 +366,35 @@ def test_process_checks_its_fields(kwargs: dict[str, object], message: str) -> N
 
 
 def test_tenant_declarations_are_checked() -> None:
-    with pytest.raises(ValueError, match="at least one"):
+    with pytest.raises(ValueError, match="至少申报一项"):
         derive_tenant_class([])
-    with pytest.raises(ValueError, match="more than"):
+    with pytest.raises(ValueError, match="超过100%"):
         derive_tenant_class(
             [Process(ProcessKind.SOLVENT, share=D("0.6")), Process(ProcessKind.HOT_WORK, share=D("0.6"))]
         )
+
+
+def test_processes_without_shares_may_each_use_the_whole_area() -> None:
+    # Ref: #15 — two processes without shares were refused with an English sentence.
+    decision = derive_tenant_class(
+        [
+            Process(ProcessKind.SOLVENT, flash_point_c=D(13), mitigated=True, name="清洗"),
+            Process(ProcessKind.NON_COMBUSTIBLE_ASSEMBLY, name="装配"),
+        ]
+    )
+    assert decision.hazard_class == JIA
+    assert decision.exemptions == ()
+    assert any("未申报面积占比" in reason for reason in decision.reasons)
+
+
+def test_a_declared_small_share_still_exempts_beside_a_declared_rest() -> None:
+    decision = derive_tenant_class(
+        [
+            Process(ProcessKind.SOLVENT, share=D("0.03"), flash_point_c=D(13), mitigated=True),
+            Process(ProcessKind.COMBUSTIBLE_SOLIDS, share=D("0.97")),
+        ]
+    )
+    assert decision.hazard_class == BING
 
 
 # --- Compatibility and placement (§4.3–§4.5) -----------------------------------------------------------

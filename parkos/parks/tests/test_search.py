@@ -59,6 +59,7 @@ def portfolio(park_a, park_b):
         occupancy=Occupancy.LEASED,
         occupied_from=today - timedelta(days=100),
         occupied_until=today + timedelta(days=30),
+        committed_until=today + timedelta(days=30),  # what the leasing services store with it
     )
 
 

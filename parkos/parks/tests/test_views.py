@@ -68,6 +68,7 @@ def test_unit_edit_form_matrix(client_for, building_a, persona, expected):
         {
             "floor": unit.floor_id,
             "code": unit.code,
+            "space_type": "factory",
             "area_sqm": "950",
             "storeys_spanned": 1,
             "power_kva": 150,

@@ -9,11 +9,29 @@ from parkos.statistics.services import REPORT_FIELDS
 
 
 class MonthlyReportSerializer(serializers.ModelSerializer[MonthlyReport]):
-    """A month's figures in storage units: money in 元, energy in 吨标准煤, employees in persons."""
+    """A month's figures in storage units: money in 元, energy in 吨标准煤, employees in persons.
+
+    A tenant's submission follows the reporting window; figures that move more than ±50 % need
+    ``confirmed`` and a ``note``; re-submitting a month answers 202 (a revision waits for approval)."""
+
+    confirmed = serializers.BooleanField(write_only=True, required=False, default=False)
+    note = serializers.CharField(write_only=True, required=False, allow_blank=True, default="", max_length=500)
 
     class Meta:
         model = MonthlyReport
-        fields = ["id", "park", "enterprise", "year", "month", "is_cumulative", *REPORT_FIELDS, "source", "updated_at"]
+        fields = [
+            "id",
+            "park",
+            "enterprise",
+            "year",
+            "month",
+            "is_cumulative",
+            *REPORT_FIELDS,
+            "source",
+            "updated_at",
+            "confirmed",
+            "note",
+        ]
         read_only_fields = ["id", "source", "updated_at"]
         extra_kwargs = {"park": {"required": False}, "enterprise": {"required": False}}
         # Upserts by (enterprise, year, month) go through the service, not the unique validator.

@@ -29,10 +29,11 @@ from parkos.accounts.access import (
     scope_to_parks,
     visible_park_ids,
 )
+from parkos.accounts.models import User
 from parkos.accounts.permissions import IsParkStaff
 from parkos.statistics import report, selectors, services
 from parkos.statistics.api.serializers import KpiSerializer, MonthlyReportSerializer
-from parkos.statistics.choices import ReportSource
+from parkos.statistics.choices import ReportSource, SubmissionStatus
 from parkos.statistics.filtersets import MonthlyReportFilterSet
 from parkos.statistics.kpi import Figure, GrowthFigure
 from parkos.statistics.models import MonthlyReport
@@ -75,39 +76,61 @@ class MonthlyReportViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         user = acting_user(request)
-        if is_staff_member(user):
-            park, enterprise = data.get("park"), data.get("enterprise")
-            if park is None or enterprise is None:
-                raise serializers.ValidationError({"park": [_("须指定园区和企业")]})
-            require_capability(user, Capability.MANAGE_STATISTICS, park)
-            source = ReportSource.OFFICER
-        else:
-            enterprise = user.enterprise
-            if enterprise is None:
-                raise PermissionDenied(_("您的账号尚未关联企业。"))
-            if data.get("enterprise") not in (None, enterprise):
-                raise PermissionDenied(_("只能填报本企业的统计数据。"))
-            park = selectors.tenant_park(enterprise)
-            if park is None:
-                raise serializers.ValidationError({"park": [_("贵企业尚未关联园区，请联系园区企业服务专员。")]})
-            source = ReportSource.TENANT
         values = {name: data.get(name) for name in services.REPORT_FIELDS}
         try:
-            saved = services.report_submit(
-                park=park,
-                enterprise=enterprise,
-                year=data["year"],
-                month=data["month"],
-                is_cumulative=data.get("is_cumulative", True),
-                values=values,
-                source=source,
-                actor=user,
-            )
+            if is_staff_member(user):
+                saved = self._officer_submit(user, data, values)
+            else:
+                saved, waiting = self._tenant_submit(user, data, values)
+                if waiting:
+                    return Response(self.get_serializer(saved).data, status=status.HTTP_202_ACCEPTED)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(
                 exc.message_dict if hasattr(exc, "error_dict") else exc.messages
             ) from None
         return Response(self.get_serializer(saved).data, status=status.HTTP_201_CREATED)
+
+    def _officer_submit(self, user: User, data: dict[str, Any], values: services.ReportValues) -> MonthlyReport:
+        park, enterprise = data.get("park"), data.get("enterprise")
+        if park is None or enterprise is None:
+            raise serializers.ValidationError({"park": [_("须指定园区和企业")]})
+        require_capability(user, Capability.MANAGE_STATISTICS, park)
+        return services.report_submit(
+            park=park,
+            enterprise=enterprise,
+            year=data["year"],
+            month=data["month"],
+            is_cumulative=data.get("is_cumulative", True),
+            values=values,
+            source=ReportSource.OFFICER,
+            actor=user,
+        )
+
+    def _tenant_submit(
+        self, user: User, data: dict[str, Any], values: services.ReportValues
+    ) -> tuple[MonthlyReport, bool]:
+        """(the month in force, whether the submission waits for an officer)."""
+        enterprise = user.enterprise
+        if enterprise is None:
+            raise PermissionDenied(_("您的账号尚未关联企业。"))
+        if data.get("enterprise") not in (None, enterprise):
+            raise PermissionDenied(_("只能填报本企业的统计数据。"))
+        park = selectors.tenant_park(enterprise)
+        if park is None:
+            raise serializers.ValidationError({"park": [_("贵企业尚未关联园区，请联系园区企业服务专员。")]})
+        submission = services.tenant_submit(
+            park=park,
+            enterprise=enterprise,
+            year=data["year"],
+            month=data["month"],
+            is_cumulative=data.get("is_cumulative", True),
+            values=values,
+            confirmed=data.get("confirmed", False),
+            note=data.get("note", ""),
+            actor=user,
+        )
+        saved = MonthlyReport.objects.get(enterprise=enterprise, year=submission.year, month=submission.month)
+        return saved, submission.status == SubmissionStatus.PENDING
 
 
 def _figure(figure: Figure) -> dict[str, Any]:

@@ -3,14 +3,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+import time_machine
 
-from parkos.statistics.models import MonthlyReport
+from parkos.statistics.models import MonthlyReport, ReportSubmission
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/statistics/reports/"
 
 
+@time_machine.travel("2025-06-03 10:00 +0800", tick=False)  # May is open until 10 June
 def test_tenant_submits_through_the_api(client, park_a, three, tenant):
     client.force_login(tenant)
     response = client.post(
@@ -19,11 +21,19 @@ def test_tenant_submits_through_the_api(client, park_a, three, tenant):
     assert response.status_code == 201, response.content
     saved = MonthlyReport.objects.get()
     assert (saved.enterprise_id, saved.park_id, saved.revenue) == (three[0].pk, park_a.pk, Decimal("1000000.00"))
-    # Again: the same month is replaced, not doubled.
-    client.post(
-        URL, {"year": 2025, "month": 5, "is_cumulative": True, "revenue": "2000000.00"}, content_type="application/json"
+    # Again: a revision that waits for an officer (202); the figures in force stay, nothing doubles.
+    again = client.post(
+        URL,
+        {"year": 2025, "month": 5, "is_cumulative": True, "revenue": "1200000.00"},
+        content_type="application/json",
     )
-    assert MonthlyReport.objects.get().revenue == Decimal("2000000.00")
+    assert again.status_code == 202, again.content
+    assert MonthlyReport.objects.get().revenue == Decimal("1000000.00")
+    assert ReportSubmission.objects.get(status="pending").values["revenue"] == "1200000.00"
+    # June has not ended: refused.
+    early = client.post(URL, {"year": 2025, "month": 6, "revenue": "1.00"}, content_type="application/json")
+    assert early.status_code == 400
+    assert "month" in early.json()["errors"]
     # Not for another enterprise.
     other = client.post(URL, {"year": 2025, "month": 5, "enterprise": three[1].pk}, content_type="application/json")
     assert other.status_code == 403

@@ -10,6 +10,8 @@ from parkos.core.importing.jobs import run_job
 from parkos.core.models import AuditEntry, ImportJob
 from parkos.core.tests.import_files import FORMATS, million_empty_rows_xlsx, table_file
 from parkos.core.tests.import_files import csv_bytes as table_csv
+from parkos.enterprises.tests.factories import EnterpriseFactory
+from parkos.statistics import selectors
 from parkos.statistics.importing import import_reports, template_bytes
 from parkos.statistics.models import MonthlyReport
 from parkos.statistics.tests.conftest import csv_bytes, year_rows
@@ -191,3 +193,88 @@ def test_job_page_access(client_for, park_a, persona, status):
     assert response.status_code == status
     if status != 200:
         assert "a.csv" not in response.content.decode()
+
+
+# --- Matching enterprises by name (Ref: #16 item 5) --------------------------------------------------
+
+NAMED = ["企业名称", "年份", "月份", "口径", "营业收入（万元）"]
+
+
+def _named_import(park, actor, rows, head=NAMED):
+    content, name = table_file([head, *rows], "gbk")
+    return import_reports(park=park, name=name, data=content, actor=actor)
+
+
+def test_a_row_without_code_matches_by_exact_name_or_former_name(park_a, three, alice):
+    renamed = EnterpriseFactory(name="丁生物科技有限公司", former_names=["丁药业（重庆）有限公司"])
+    result = _named_import(
+        park_a,
+        alice,
+        [
+            ["甲科技股份有限公司", 2025, 3, "累计", 100],
+            [" 乙制药有限公司 ", 2025, 3, "累计", 200],  # spaces around are not part of a name
+            ["丁药业(重庆)有限公司", 2025, 3, "累计", 300],  # a former name, half-width brackets
+        ],
+    )
+    assert result.ok, result.errors
+    stored = dict(MonthlyReport.objects.values_list("enterprise_id", "revenue"))
+    assert stored == {
+        three[0].pk: Decimal("1000000.00"),
+        three[1].pk: Decimal("2000000.00"),
+        renamed.pk: Decimal("3000000.00"),
+    }
+
+
+def test_an_ambiguous_or_unknown_name_is_refused_with_its_candidates(park_a, alice):
+    first = EnterpriseFactory(name="重庆同名医药有限公司")
+    second = EnterpriseFactory(name="戊医药有限公司", former_names=["重庆同名医药有限公司"])
+    result = _named_import(
+        park_a, alice, [["重庆同名医药有限公司", 2025, 3, "累计", 100], ["重庆同名医药", 2025, 3, "累计", 100]]
+    )
+    assert not result.ok
+    ambiguous, unknown = result.errors
+    assert (ambiguous.row, ambiguous.column, unknown.row, unknown.column) == (2, "企业名称", 3, "企业名称")
+    assert "对应多家企业" in ambiguous.message
+    assert first.credit_code in ambiguous.message
+    assert second.credit_code in ambiguous.message
+    assert "没有名称或曾用名为“重庆同名医药”的企业" in unknown.message  # exact: no guessing from a prefix
+    assert MonthlyReport.objects.count() == 0
+
+
+def test_a_name_beside_a_code_is_checked_not_ignored(park_a, three, alice):
+    head = ["统一社会信用代码", *NAMED]
+    e1, e2, _e3 = three
+    result = _named_import(
+        park_a,
+        alice,
+        [
+            [e1.credit_code, "甲科技有限公司", 2025, 3, "累计", 100],
+            [e2.credit_code, "甲科技股份有限公司", 2025, 3, "累计", 100],
+        ],
+        head=head,
+    )
+    assert [(e.row, e.column) for e in result.errors] == [(3, "企业名称")]  # the legal form may differ, not the name
+    assert "乙制药有限公司" in result.errors[0].message
+    assert MonthlyReport.objects.count() == 0
+
+
+def test_a_row_without_code_id_or_name_is_refused(park_a, alice):
+    result = _named_import(park_a, alice, [["", 2025, 3, "累计", 100]])
+    assert [e.message for e in result.errors] == ["须填写统一社会信用代码、企业ID或企业名称"]
+
+
+def test_prefilled_template_lists_the_park_and_last_years_figures_and_reads_back(park_a, three, alice):
+    import_reports(park=park_a, name="2025.csv", data=csv_bytes(year_rows(three)), actor=alice)
+    rows = selectors.prefilled_template_rows(park_a.pk, 2026, 11)
+    by_name = {row["name"]: row for row in rows}
+    assert list(by_name) == sorted(by_name)  # by name, every expected reporter
+    assert set(by_name) == {e.name for e in three}
+    e3 = by_name["丙器械有限公司"]
+    assert (e3["year"], e3["month"], e3["is_cumulative"], e3["prior_revenue"]) == (2026, 11, "累计", Decimal(2200))
+    assert "prior_revenue" not in by_name["甲科技股份有限公司"]  # no November last year: nothing to prefill
+    e3["revenue"] = 2500  # the officer fills one enterprise, leaves the others
+    result = import_reports(park=park_a, name="m.xlsx", data=template_bytes(rows), actor=alice)
+    assert result.ok, result.errors
+    assert result.warnings == ["2行没有填写本期任何数据（如填报模板中尚未填写的企业），未导入"]
+    saved = MonthlyReport.objects.get(year=2026, month=11)
+    assert (saved.enterprise_id, saved.revenue, saved.prior_revenue) == (three[2].pk, 25_000_000, 22_000_000)

@@ -8,6 +8,7 @@ import subprocess
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -58,6 +59,7 @@ def test_officer_entry_post(client_for, park_a, three, persona, status, created)
     assert MonthlyReport.objects.filter(enterprise=three[0], year=2025, month=3).exists() is created
 
 
+@time_machine.travel("2025-12-05 10:00 +0800", tick=False)  # November is open until 10 December
 def test_tenant_submits_own_month_and_sees_only_own(client, park_a, three, tenant, imported):
     client.force_login(tenant)
     url = reverse("park_statistics:tenant_reports")

@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -40,6 +41,16 @@ def sqm(value: Decimal | float | int | None) -> str:
         return "—"
 
     return format_area(Decimal(str(value)))
+
+
+@register.filter
+def localized(obj: Any, field: str) -> Any:
+    """`obj.<field>_en` on English pages when it is filled in, else `obj.<field>` (Chinese first)."""
+    if (translation.get_language() or "").startswith("en"):
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, field, "")
 
 
 @register.filter

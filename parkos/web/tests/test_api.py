@@ -70,13 +70,13 @@ BACKEND_INTEGER_BOUNDS = {32767, 2147483647, 9223372036854775807}
 def _without_backend_bounds(node):
     if isinstance(node, dict):
         node = {k: _without_backend_bounds(v) for k, v in node.items()}
-        if node.get("type") == "integer":
-            if node.get("maximum") in BACKEND_INTEGER_BOUNDS:
-                node.pop("maximum")
-            if -node.get("minimum", 0) - 1 in BACKEND_INTEGER_BOUNDS:
-                node.pop("minimum")
-            if node.get("format") in ("int32", "int64"):
-                node.pop("format")
+        # Bounds sit beside "type: integer" and also beside an "allOf" enum reference (a choices field).
+        if node.get("maximum") in BACKEND_INTEGER_BOUNDS:
+            node.pop("maximum")
+        if -node.get("minimum", 0) - 1 in BACKEND_INTEGER_BOUNDS:
+            node.pop("minimum")
+        if node.get("type") == "integer" and node.get("format") in ("int32", "int64"):
+            node.pop("format")
         return node
     if isinstance(node, list):
         return [_without_backend_bounds(v) for v in node]

@@ -5,16 +5,63 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from parkos.core.models import ProcessKind
+from parkos.core.scheduling import beat
+from parkos.core.tests.processes import free_port
 from parkos.env import ImproperlyConfiguredEnv, env_bool, env_int, env_list, env_str
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def test_healthz_reports_database(db, client):
+def _beat_all() -> None:
+    now = timezone.now()
+    beat(name="worker:h:1", kind=ProcessKind.WORKER, started_at=now)
+    beat(name="scheduler:h:2", kind=ProcessKind.SCHEDULER, started_at=now)
+
+
+def test_healthz_reports_every_check(db, client):
+    _beat_all()
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "worker": "ok", "scheduler": "ok"}
+
+
+def test_healthz_names_a_missing_worker(db, client):
+    beat(name="scheduler:h:2", kind=ProcessKind.SCHEDULER, started_at=timezone.now())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failed"] == ["worker"]
+    assert body["worker"] == "failed: no process has reported"
+    assert body["database"] == "ok"
+
+
+def test_healthz_only_checks_what_the_load_balancer_asks(db, client):
+    # No worker or scheduler has reported: the full check fails, the app node's own check does not.
+    assert client.get("/healthz").status_code == 503
+    response = client.get("/healthz", {"only": "database,cache"})
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert client.get("/healthz", {"only": "worker"}).json()["failed"] == ["worker"]
+    assert client.get("/healthz", {"only": "disk"}).status_code == 400
+
+
+def test_healthz_names_an_unreachable_cache(db, client, settings):
+    _beat_all()
+    port = free_port()  # nothing listens there
+    settings.CACHES = {
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0"}
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["cache"]
+    assert response.json()["cache"].startswith("failed: ")
+
+
+def test_healthz_is_not_redirected_to_https(settings):
+    assert "^healthz$" in settings.SECURE_REDIRECT_EXEMPT
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('investment', '0001_initial'),
+        ('investment', '0002_requirement_constraints_notification_kind'),
         ('parks', '0001_initial'),
     ]
 
