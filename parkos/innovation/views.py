@@ -309,7 +309,9 @@ class ProjectFormView(_FormView):
         return {"parks": _parks(self.request)}
 
     def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.park_id if obj is not None else form.cleaned_data["park"]
+        if obj is not None:
+            return obj.park_id
+        return form.cleaned_data["park"] if form is not None else None
 
     def save(self, form: Any, obj: Any) -> Project:
         data = {name: form.cleaned_data.get(name) for name in services.PROJECT_FIELDS if name in form.cleaned_data}
@@ -470,7 +472,9 @@ class ProductFormView(_FormView):
         return {"parks": _parks(self.request)}
 
     def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.park_id if obj is not None else form.cleaned_data["park"]
+        if obj is not None:
+            return obj.park_id
+        return form.cleaned_data["park"] if form is not None else None
 
     def get_context(self, form: Any, obj: Any) -> dict[str, Any]:
         return super().get_context(form, obj) | {"kind_fields": json.dumps(forms.PRODUCT_KIND_FIELDS)}
@@ -612,7 +616,9 @@ class MilestoneFormView(_FormView):
         return {"parks": _parks(self.request)}
 
     def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.park_id if obj is not None else form.cleaned_data["park"]
+        if obj is not None:
+            return obj.park_id
+        return form.cleaned_data["park"] if form is not None else None
 
     def save(self, form: Any, obj: Any) -> Milestone:
         milestone = obj or Milestone()
