@@ -541,6 +541,8 @@ class SpaceMediaUploadView(ParkScopedMixin, View):
     """POST a photo or floor plan of a building or unit (multipart); errors come back as messages."""
 
     def post(self, request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+        if kind not in ("building", "unit"):
+            raise Http404
         model: type[Building] | type[Unit] = Building if kind == "building" else Unit
         owner = get_object_or_404(self.scope(model.objects.all()), pk=pk)
         self.require(Capability.CHANGE_SPACE, owner.park_id)

@@ -12,7 +12,7 @@ from parkos.core.serializers import ErrorSerializer
 ERROR_DESCRIPTIONS = {
     "400": "提交的数据或查询参数有误（errors 列出各字段的问题） / invalid body or query",
     "403": "未登录、无权访问或令牌已失效 / not logged in, not allowed, or the token expired",
-    "404": "记录不存在或不在您的园区内，或页码超出范围 / no such record in your parks, or no such page",
+    "404": "记录或园区不存在或不在您的园区内，或页码超出范围 / no such record or park among yours, or no such page",
     "429": "请求过于频繁或登录失败次数过多 / throttled",
 }
 
@@ -30,7 +30,9 @@ class ParkosAutoSchema(AutoSchema):
         codes = ["403", "429"]
         if parameters or "requestBody" in operation:
             codes.append("400")
-        if any(p.get("in") == "path" or p.get("name") == "page" for p in parameters):
+        # A record named in the path, a page beyond the last, or a park (a query parameter) that is not
+        # among the caller's parks.
+        if any(p.get("in") == "path" or p.get("name") in ("page", "park") for p in parameters):
             codes.append("404")
         error = self._get_response_for_code(ErrorSerializer, "400")
         for code in sorted(codes):

@@ -14,7 +14,8 @@ from parkos.accounts.permissions import StaffWithCapability
 
 #: Rows are found by their numeric id: anything else in the id's place is no route (404), never a
 #: ValueError from the database lookup (a 500, Ref: #13). Every viewset sets `lookup_value_regex` to it.
-ID_PATTERN = "[0-9]+"
+#: At most 18 digits: every such number fits a 64-bit id (SQLite overflows beyond, a 500).
+ID_PATTERN = "[0-9]{1,18}"
 
 
 class ParkScopedViewSetMixin:

@@ -20,4 +20,7 @@ CASES = [
     page("api:schema", "GET", target=lambda w: Target(reverse("api:schema")), expect=API_STAFF_ANY_PARK),
     page("api:docs", "GET", target=lambda w: Target(reverse("api:docs")), expect=API_STAFF_ANY_PARK),
     page("api:redoc", "GET", target=lambda w: Target(reverse("api:redoc")), expect=API_STAFF_ANY_PARK),
+    page("favicon", "GET", target=lambda w: Target("/favicon.ico"), expect=every(302)),
+    # Prometheus metrics: loopback addresses (the test client's) and operator admins.
+    page("metrics", "GET", target=lambda w: Target("/metrics"), expect=PUBLIC),
 ]

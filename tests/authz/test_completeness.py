@@ -29,14 +29,8 @@ EXEMPT_NAMESPACES = {
 PENDING_APPS = {
     "incubation": "landed on main together with the completeness test (#13); its own tests/test_views.py and "
     "test_api.py check its roles and parks until its cases are declared",
-    # Landed on main while #13 was on its branch (merged into it together): their own view/API tests check
-    # roles and parks today; each owes its authz_cases.py (a follow-up of #13, not done in the merge).
     "innovation": "landed on main during #13; its tests/test_views.py and test_api.py check roles and parks "
     "until its cases are declared",
-    "billing": "landed on main during #13; its tests/test_authz.py, test_views.py and test_api.py check roles and "
-    "parks until its cases are declared",
-    "monitoring": "landed on main during #13; its view and API tests check roles and parks until its cases are "
-    "declared",
 }
 
 
@@ -172,4 +166,4 @@ def test_every_case_covers_something_that_exists(declared):
 
 def test_pending_apps_are_only_those_that_predate_the_test():
     # The list only shrinks: an app that lands after the completeness test declares its cases.
-    assert set(PENDING_APPS) <= {"incubation", "innovation", "billing", "monitoring"}
+    assert set(PENDING_APPS) <= {"incubation", "innovation"}

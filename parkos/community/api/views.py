@@ -43,6 +43,7 @@ from parkos.community.services import bookings as booking_services
 from parkos.community.services import talent as talent_services
 from parkos.core.client_ip import client_ip
 from parkos.parks.models import Park
+from parkos.web.api_views import ID_PATTERN
 
 
 class StaffOrTenant(BasePermission):
@@ -54,6 +55,8 @@ class StaffOrTenant(BasePermission):
 
 class ResourceViewSet(viewsets.ReadOnlyModelViewSet[BookableResource]):
     """Bookable rooms and equipment the caller may see (staff: their parks; tenants: what they may book)."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = ResourceSerializer
     permission_classes = [StaffOrTenant]
@@ -76,6 +79,8 @@ class BookingViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Booking]
 ):
     """Bookings. POST books a slot; a taken slot answers 409 with the next free slot of the same length."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = BookingSerializer
     permission_classes = [StaffOrTenant]
@@ -145,6 +150,8 @@ class BookingViewSet(
 class TalentViewSet(viewsets.ReadOnlyModelViewSet[TalentRecord]):
     """Talent records of the caller's parks; names and mobiles masked unless the caller runs talent work there."""
 
+    lookup_value_regex = ID_PATTERN
+
     serializer_class = TalentSerializer
     permission_classes = [IsParkStaff]
     filterset_class = TalentFilterSet
@@ -184,6 +191,7 @@ class TalentViewSet(viewsets.ReadOnlyModelViewSet[TalentRecord]):
 
 
 class JobViewSet(viewsets.ReadOnlyModelViewSet[JobPosting]):
+    lookup_value_regex = ID_PATTERN
     serializer_class = JobSerializer
     permission_classes = [IsParkStaff]
     filterset_class = JobFilterSet
@@ -193,6 +201,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet[JobPosting]):
 
 
 class EventViewSet(viewsets.ReadOnlyModelViewSet[Event]):
+    lookup_value_regex = ID_PATTERN
     serializer_class = EventSerializer
     permission_classes = [IsParkStaff]
     filterset_class = EventFilterSet

@@ -213,4 +213,22 @@ CASES = [
         target=_api("/api/enterprises/import-jobs/{id}/", obj=job),
         expect=expect(API_STAFF_ANY_PARK, carol=404, dave=404),
     ),
+    # Pickers (contract entry): staff search the enterprises of their parks; creating one inline needs
+    # CHANGE_ENTERPRISE (an empty name is refused by the service).
+    page(
+        "enterprises:enterprise_autocomplete",
+        "GET",
+        target=_page("enterprises:enterprise_autocomplete", data={"q": "矩阵"}),
+        expect=expect(STAFF_ANY_PARK),
+    ),
+    page(
+        "enterprises:enterprise_autocomplete",
+        "POST",
+        target=lambda w: Target(
+            reverse("enterprises:enterprise_autocomplete"),
+            data={"name": "矩阵新建企业有限公司"},
+            watch=(w.enterprise_a(),),
+        ),
+        expect=expect(STAFF_ANY_PARK, alice=201, bob=201, carol=201, dave=201),
+    ),
 ]

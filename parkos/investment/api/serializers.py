@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -100,6 +103,10 @@ class MoveSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+#: The earliest time an activity may be recorded at.
+EARLIEST_ACTIVITY = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
 class ActivitySerializer(serializers.ModelSerializer[Activity]):
     class Meta:
         model = Activity
@@ -122,6 +129,20 @@ class ActivitySerializer(serializers.ModelSerializer[Activity]):
             "units": {"required": False},
             "parcels": {"required": False},
         }
+
+    def validate_occurred_at(self, value: datetime.datetime) -> datetime.datetime:
+        """An activity happened: not before the records began, and not later than tomorrow (a
+        year like 594 would be stored and then answered with a local-mean-time offset)."""
+        if value < EARLIEST_ACTIVITY or value > timezone.now() + datetime.timedelta(days=1):
+            raise serializers.ValidationError(_("活动时间须在 2000 年之后，且不晚于明天"))
+        return value
+
+    def validate_next_step_on(self, value: datetime.date | None) -> datetime.date | None:
+        if value is not None and not (
+            EARLIEST_ACTIVITY.date() <= value <= timezone.localdate() + datetime.timedelta(days=3653)
+        ):
+            raise serializers.ValidationError(_("提醒日期须在 2000 年之后、十年之内"))
+        return value
 
 
 class NotificationSerializer(serializers.ModelSerializer[Notification]):

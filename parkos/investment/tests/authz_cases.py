@@ -172,4 +172,18 @@ CASES = [
         target=_api("/api/investment/notifications/{id}/read/", obj=notification),
         expect=expect(every(404), carol=200, anonymous=403),
     ),
+    # Assigning a lead of park A: managers of A (bob) and the operator admin; the others are refused.
+    page(
+        "investment:lead_assign",
+        "POST",
+        target=_page("investment:lead_assign", _pk, data={"officer": "", "park": ""}, watch=[lead]),
+        expect=expect(MANAGE_A, alice=302, bob=302, carol=302),
+    ),
+    # 预约看房 on a unit's public page: anyone.
+    page(
+        "investment:viewing_request",
+        "GET",
+        target=lambda w: Target(reverse("investment:viewing_request", args=[w.park_a.code, w.unit_a().code])),
+        expect=PUBLIC,
+    ),
 ]

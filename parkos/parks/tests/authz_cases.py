@@ -8,6 +8,7 @@ from django.utils import timezone
 from parkos.core.models import ImportJob
 from parkos.parks import services
 from parkos.parks.importing import IMPORTER as PARKS_IMPORTER
+from parkos.parks.models import SpaceMedia
 from tests.authz.framework import (
     API_STAFF_ANY_PARK,
     API_STAFF_IN_PARK_A,
@@ -51,6 +52,13 @@ def _import_job(w: World):
         lambda w: ImportJob.objects.create(
             importer=PARKS_IMPORTER, original_name="矩阵空间导入.xlsx", created_by=w.users["bob"], status="done"
         ),
+    )
+
+
+def _media(w: World):
+    return w.get(
+        "media_a",
+        lambda w: SpaceMedia.objects.create(unit=w.unit_a(), park=w.park_a, image="parks/media/matrix.png"),
     )
 
 
@@ -327,5 +335,31 @@ CASES += [
         "/api/parks/reservations/{id}/release/",
         target=_api("/api/parks/reservations/{id}/release/", _reservation),
         expect=API_STAFF_IN_PARK_A,
+    ),
+    page(
+        "parks:unit_autocomplete",
+        "GET",
+        target=lambda w: Target(reverse("parks:unit_autocomplete"), data={"q": w.unit_a().code}),
+        expect=STAFF_ANY_PARK,
+    ),
+    # Photos and floor plans: CHANGE_SPACE in the owner's park (an empty upload is refused by the form).
+    page(
+        "parks:media_upload",
+        "POST",
+        target=lambda w: Target(reverse("parks:media_upload", args=["unit", w.unit_a().pk]), watch=(w.unit_a(),)),
+        expect=expect(CHANGE_SPACE_A, alice=302, bob=302),
+    ),
+    page(
+        "parks:media_upload",
+        "POST",
+        target=lambda w: Target(reverse("parks:media_upload", args=["nonsense", w.unit_a().pk])),
+        expect=expect(every(404), erin=403, tina=403, anonymous=302),
+        note="unknown kind",
+    ),
+    page(
+        "parks:media_delete",
+        "POST",
+        target=lambda w: Target(reverse("parks:media_delete", args=[_media(w).pk]), watch=(_media(w),)),
+        expect=expect(CHANGE_SPACE_A, alice=302, bob=302),
     ),
 ]

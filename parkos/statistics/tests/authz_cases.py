@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from parkos.core.models import ImportJob
 from parkos.statistics import importing, services
+from parkos.statistics.choices import SubmissionStatus
+from parkos.statistics.models import ReportSubmission
 from tests.authz.framework import (
     API_STAFF_ANY_PARK,
     API_STAFF_IN_PARK_A,
@@ -39,6 +41,24 @@ def report(w: World):
             is_cumulative=True,
             values={"revenue": Decimal("1000000.00")},
             actor=None,
+        ),
+    )
+
+
+def submission(w: World):
+    """A tenant's revision of report_a, waiting for an officer."""
+    report(w)
+    return w.get(
+        "submission_a",
+        lambda w: ReportSubmission.objects.create(
+            park=w.park_a,
+            enterprise=w.enterprise_a(),
+            year=YEAR,
+            month=5,
+            is_cumulative=True,
+            values={"revenue": "1200000.00"},
+            status=SubmissionStatus.PENDING,
+            submitted_by=w.users["tina"],
         ),
     )
 
@@ -182,5 +202,29 @@ CASES = [
         target=_api("/api/statistics/kpis/", lambda w: {"year": YEAR, "park": w.park_a.pk}, json=False),
         expect=API_STAFF_IN_PARK_A,
         note="park A",
+    ),
+    # The park's prefilled monthly template and the officers' queue of revisions: MANAGE_STATISTICS in A.
+    page(
+        "park_statistics:prefilled_template",
+        "GET",
+        target=_page("park_statistics:prefilled_template", _park),
+        expect=MANAGE_A,
+    ),
+    page("park_statistics:submissions", "GET", target=_page("park_statistics:submissions", _park), expect=MANAGE_A),
+    page(
+        "park_statistics:submissions",
+        "POST",
+        target=_page("park_statistics:submissions", _park, watch=[report]),
+        expect=MANAGE_A,
+    ),
+    page(
+        "park_statistics:submission_decide",
+        "POST",
+        target=lambda w: Target(
+            reverse("park_statistics:submission_decide", args=[w.park_a.pk, submission(w).pk]),
+            data={"approve": "1"},
+            watch=(submission(w), report(w)),
+        ),
+        expect=expect(MANAGE_A, alice=302, bob=302),
     ),
 ]
