@@ -57,3 +57,9 @@ class FilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filte
             else:
                 data[name] = _NOT_AN_ID
             self.data = data
+
+    def visible_fields(self) -> list[BoundField]:
+        form: BaseForm = self.form
+        if self.form_fields is None:
+            return list(form)
+        return [form[name] for name in self.form_fields]
