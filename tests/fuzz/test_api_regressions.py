@@ -100,3 +100,58 @@ def test_every_error_answer_is_documented(client_for):
                 assert "404" in codes, (method, path)
             if operation.get("requestBody") or operation.get("parameters"):
                 assert "400" in codes, (method, path)
+
+
+# --- Found after main (innovation, incubation, monitoring, community) was merged: the former KNOWN_FINDINGS.
+
+HUGE = str(2**70)
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("/api/innovation/milestones/", {"year": "99999999"}),
+        ("/api/innovation/projects/", {"completed_year": "-5"}),
+        ("/api/monitoring/alarms/", {"meter": HUGE}),
+        ("/api/monitoring/meters/", {"park": HUGE}),
+        ("/api/monitoring/meters/", {"enterprise": HUGE}),
+        ("/api/community/talents/", {"park": HUGE}),
+        ("/api/monitoring/consumption/", {"park": HUGE, "start": "2026-01-01", "end": "2026-01-31"}),
+        ("/api/monitoring/consumption/", {"park": "999999", "start": "2026-01-01", "end": "2026-01-31"}),
+        ("/api/incubation/eligibility/", {"park": "abc"}),
+        ("/api/incubation/risk/", {"park": HUGE}),
+        ("/api/incubation/sla-dashboard/", {"park": "1.5"}),
+    ],
+)
+def test_numbers_beyond_range_in_filters_are_a_400(client_for, url, query):
+    response = client_for("alice").get(url, query)
+    assert response.status_code == 400, (url, query, response.content)
+    assert response.json()["errors"], response.content
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/innovation/projects/{}/progress/", "/api/monitoring/meters/{}/", "/api/community/talents/{}/"],
+)
+def test_ids_beyond_64_bits_are_no_route(client_for, path):
+    assert client_for("alice").get(path.format(HUGE)).status_code == 404
+
+
+def test_the_ingest_endpoint_documents_its_refusals(client_for):
+    schema = client_for("alice").get("/api/schema/", {"format": "json"}).json()
+    assert {"200", "401", "413"} <= set(schema["paths"]["/api/monitoring/ingest/"]["post"]["responses"])
+    assert client_for("alice").post("/api/monitoring/ingest/", "", content_type="text/csv").status_code == 401
+
+
+@pytest.mark.parametrize("occurred_at", ["0594-01-01T00:00:00+08:00", "1999-12-31T23:00:00Z", "2999-01-01T00:00:00Z"])
+def test_activity_times_out_of_the_records_range_are_refused(client_for, park_a, occurred_at):
+    lead = services.lead_create(actor=None, company_name="时间公司", park=park_a)
+    before = lead.activities.count()
+    response = _post(
+        client_for("carol"),
+        f"/api/investment/leads/{lead.pk}/activities/",
+        {"kind": "call", "summary": "电话", "occurred_at": occurred_at},
+    )
+    assert response.status_code == 400, response.content
+    assert "occurred_at" in response.json()["errors"]
+    assert lead.activities.count() == before
