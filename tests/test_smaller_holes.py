@@ -118,7 +118,8 @@ def test_permissions_policy_denies_powerful_features(client):
 
 @override_settings(SECURE_SSL_REDIRECT=True)
 def test_healthz_is_not_redirected_to_https(client):
-    assert client.get("/healthz").status_code == 200
+    # The database alone: the test runs no task worker or scheduler for the full check to see.
+    assert client.get("/healthz", {"only": "database"}).status_code == 200
     assert client.get("/accounts/login/").status_code == 301
 
 

@@ -105,6 +105,14 @@ def text_cell(ws: WriteOnlyWorksheet, value: object, number_format: str | None =
     return cell
 
 
+def neutralise_formulas(cells: Iterable[Any]) -> None:
+    """The same for cells already in a (not write-only) sheet: text that starts like a formula stays text."""
+    for cell in cells:
+        if isinstance(cell.value, str) and (cell.data_type == "f" or cell.value.startswith(FORMULA_TRIGGERS)):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
 def text_row(ws: WriteOnlyWorksheet, values: Iterable[Any]) -> list[WriteOnlyCell]:
     """A row of `text_cell`s, for sheets written without `Column`s."""
     return [text_cell(ws, value) for value in values]

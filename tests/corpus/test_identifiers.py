@@ -12,8 +12,6 @@ from parkos.enterprises.models import Contact, Enterprise
 from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.investment.models import Lead
 from parkos.investment.tests.test_views import FORM
-from parkos.leasing.forms import ContractForm
-from parkos.parks.models import Park
 from tests.corpus.inputs import (
     BAD_CODES,
     BAD_MOBILES,
@@ -76,10 +74,10 @@ def test_enterprise_form_refuses_bad_codes(client_for, bad):
 
 @pytest.mark.parametrize("spelling", CODE_SPELLINGS)
 def test_contract_form_finds_the_enterprise_by_any_spelling_of_its_code(client_for, park_a, spelling):
+    """The contract form's enterprise picker searches by code as people type it."""
     enterprise = EnterpriseFactory(credit_code=VALID_CODE, parks=[park_a])
-    form = ContractForm(data={"enterprise_ref": spelling}, parks=Park.objects.all())
-    form.is_valid()
-    assert form.cleaned_data.get("enterprise_ref") == enterprise, form.errors
+    response = client_for("bob").get(reverse("enterprises:enterprise_autocomplete"), {"q": spelling})
+    assert [row["value"] for row in response.json()["results"]] == [enterprise.pk], spelling
 
 
 @pytest.mark.parametrize("bad", BAD_CODES)

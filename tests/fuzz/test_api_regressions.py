@@ -155,3 +155,9 @@ def test_activity_times_out_of_the_records_range_are_refused(client_for, park_a,
     assert response.status_code == 400, response.content
     assert "occurred_at" in response.json()["errors"]
     assert lead.activities.count() == before
+
+
+@pytest.mark.parametrize("query", [{"year": "-14176"}, {"year": "99999"}, {"park": HUGE}, {"month": "13"}])
+def test_billing_reconciliation_refuses_impossible_periods_and_parks(client_for, query):
+    response = client_for("alice").get("/api/billing/reconciliation/", query)
+    assert response.status_code == 400, response.content

@@ -17,7 +17,7 @@ from parkos.monitoring import alarms
 from parkos.monitoring.choices import ReadingSource, RejectReason, RuleKind
 from parkos.monitoring.importing import IMPORTER
 from parkos.monitoring.models import AlarmRule, RejectedReading
-from parkos.monitoring.tests.factories import MeterFactory
+from parkos.monitoring.tests.factories import GatewayFactory, MeterFactory
 from tests.authz.framework import (
     API_STAFF_ANY_PARK,
     API_STAFF_IN_PARK_A,
@@ -73,6 +73,10 @@ def reject(w: World):
             detail="矩阵",
         ),
     )
+
+
+def gateway(w: World):
+    return w.get("gateway_a", lambda w: GatewayFactory(park=w.park_a, code="AZGW", name="矩阵网关"))
 
 
 def import_job(w: World):
@@ -188,6 +192,22 @@ CASES = [
         expect=MANAGE_A_POST,
     ),
     page("monitoring:gateway_list", "GET", target=_ui("monitoring:gateway_list"), expect=STAFF_ANY_PARK),
+    # Rotating a gateway's token of park A: MANAGE_FACILITIES there.
+    page(
+        "monitoring:gateway_list",
+        "POST",
+        target=lambda w: Target(
+            reverse("monitoring:gateway_list"), data={"rotate": gateway(w).pk}, watch=(gateway(w),)
+        ),
+        expect=MANAGE_ANY,
+    ),
+    # Marking one's own notifications read: everyone with the page.
+    page(
+        "monitoring:notifications",
+        "POST",
+        target=_ui("monitoring:notifications"),
+        expect=expect(STAFF_ANY_PARK, alice=302, bob=302, carol=302, dave=302),
+    ),
     page("monitoring:reject_list", "GET", target=_ui("monitoring:reject_list"), expect=STAFF_ANY_PARK),
     page("monitoring:reading_upload", "GET", target=_ui("monitoring:reading_upload"), expect=MANAGE_ANY),
     page("monitoring:reading_upload", "POST", target=_ui("monitoring:reading_upload"), expect=MANAGE_ANY),

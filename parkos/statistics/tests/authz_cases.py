@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 
 from parkos.core.models import ImportJob
 from parkos.statistics import importing, services
@@ -61,6 +63,19 @@ def submission(w: World):
             submitted_by=w.users["tina"],
         ),
     )
+
+
+def _late_permission(w: World, month: int) -> int:
+    """The month is long past the tenants' reporting window: tina's enterprise may still report it."""
+    services.late_permission_grant(
+        park=w.park_a,
+        enterprise=w.enterprise_a(),
+        year=YEAR,
+        month=month,
+        until=timezone.localdate() + datetime.timedelta(days=30),
+        actor=w.users["alice"],
+    )
+    return month
 
 
 def import_job(w: World):
@@ -178,7 +193,7 @@ CASES = [
                 "park": w.park_a.pk,
                 "enterprise": w.enterprise_a().pk,
                 "year": YEAR,
-                "month": 6,
+                "month": _late_permission(w, 6),
                 "revenue": "1.00",
             },
         ),

@@ -6,11 +6,13 @@ and moved the row to A, because only the payload's park was checked.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from parkos.accounts.choices import Role
 from parkos.accounts.tests.factories import UserFactory
@@ -18,7 +20,7 @@ from parkos.core.models import AuditEntry
 from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.statistics import selectors, services
 from parkos.statistics.choices import ReportSource
-from parkos.statistics.models import MonthlyReport
+from parkos.statistics.models import MonthlyReport, ReportSubmission
 
 pytestmark = pytest.mark.django_db
 
@@ -93,12 +95,23 @@ def test_a_person_with_both_parks_may_correct_it(alice, park_a, park_b, moved):
 
 def test_an_enterprises_own_correction_stays_in_the_park_it_was_reported_in(park_a, park_b, moved):
     tenant = UserFactory(username="tom", role=Role.ENTERPRISE_USER, enterprise=moved)
+    # May 2025 is long past the tenants' reporting window: an officer lets the enterprise correct it.
+    services.late_permission_grant(
+        park=park_b,
+        enterprise=moved,
+        year=2025,
+        month=5,
+        until=timezone.localdate() + datetime.timedelta(days=30),
+        actor=UserFactory(username="officer", role=Role.OPERATOR_ADMIN),
+    )
     client = Client()
     client.force_login(tenant)
     assert selectors.tenant_park(moved) is not None
     response = client.post(
         URL, {"year": 2025, "month": 5, "is_cumulative": True, "revenue": "8.00"}, content_type="application/json"
     )
-    assert response.status_code == 201, response.content
-    row = MonthlyReport.objects.get()
-    assert (row.park_id, row.revenue) == (park_b.pk, Decimal("8.00"))
+    # A re-submission is a revision an officer approves (#16 item 5): it waits in the park of the report.
+    assert response.status_code == 202, response.content
+    revision = ReportSubmission.objects.get()
+    assert (revision.park_id, revision.enterprise_id) == (park_b.pk, moved.pk)
+    assert MonthlyReport.objects.get().park_id == park_b.pk
