@@ -12,10 +12,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('enterprises', '0002_search_indexes'),
         ('leasing', '0001_initial'),
         ('parks', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -53,6 +53,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '应收账户',
                 'verbose_name_plural': '应收账户',
                 'ordering': ['park', 'enterprise'],
+                'constraints': [models.UniqueConstraint(fields=('park', 'enterprise'), name='account_once_per_park')],
             },
         ),
         migrations.CreateModel(
@@ -100,6 +101,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '银行流水明细',
                 'verbose_name_plural': '银行流水明细',
                 'ordering': ['statement', 'row_number'],
+                'indexes': [models.Index(fields=['park', 'status'], name='stmtline_park_status_idx')],
+                'constraints': [models.UniqueConstraint(fields=('park', 'dedupe_key'), name='statementline_once')],
             },
         ),
         migrations.CreateModel(
@@ -129,6 +132,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '账单',
                 'verbose_name_plural': '账单',
                 'ordering': ['-issued_on', '-pk'],
+                'indexes': [models.Index(fields=['park', 'status', 'issued_on'], name='bill_park_status_idx'), models.Index(fields=['account', 'issued_on'], name='bill_account_idx')],
             },
         ),
         migrations.CreateModel(
@@ -214,6 +218,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '账单明细',
                 'verbose_name_plural': '账单明细',
                 'ordering': ['bill', 'contract', 'period_start', 'kind', 'pk'],
+                'indexes': [models.Index(fields=['park', 'issued_on'], name='billline_park_issued_idx'), models.Index(fields=['account', 'due_on'], name='billline_account_due_idx'), models.Index(fields=['contract', 'kind', 'period_start'], name='billline_contract_idx'), models.Index(fields=['source_type', 'source_id'], name='billline_source_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('amount__gte', 0), ('settled_amount__gte', 0), ('settled_amount__lte', models.F('amount'))), models.Q(('amount__lt', 0), ('settled_amount', models.F('amount'))), _connector='OR'), name='billline_settled_within_amount', violation_error_message='结算金额不能超过明细金额')],
             },
         ),
         migrations.CreateModel(
@@ -241,6 +247,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '出账批次',
                 'verbose_name_plural': '出账批次',
                 'ordering': ['-period', 'park', '-sequence'],
+                'constraints': [models.UniqueConstraint(fields=('park', 'period', 'sequence'), name='billrun_sequence_once'), models.UniqueConstraint(condition=models.Q(('status__in', ('generating', 'preview', 'approved'))), fields=('park', 'period'), name='billrun_one_open_per_period', violation_error_message='该园区该账期已有未完成的出账批次')],
             },
         ),
         migrations.AddField(
@@ -319,6 +326,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '开票申请',
                 'verbose_name_plural': '开票申请',
                 'ordering': ['-created_at'],
+                'indexes': [models.Index(fields=['park', 'status'], name='invoicereq_park_status_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'cancelled'), _negated=True), fields=('bill', 'scope'), name='invoice_request_once_per_bill', violation_error_message='该账单已有开票申请'), models.UniqueConstraint(condition=models.Q(('invoice_number', ''), _negated=True), fields=('invoice_number',), name='invoice_number_once', violation_error_message='该发票号码已登记')],
             },
         ),
         migrations.CreateModel(
@@ -348,6 +357,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '收款',
                 'verbose_name_plural': '收款',
                 'ordering': ['-received_on', '-pk'],
+                'indexes': [models.Index(fields=['account', 'received_on'], name='payment_account_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('allocated_amount__gte', 0), ('allocated_amount__lte', models.F('amount'))), name='payment_allocated_within_amount', violation_error_message='核销金额不能超过收款金额')],
             },
         ),
         migrations.CreateModel(
@@ -389,6 +400,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '催缴通知',
                 'verbose_name_plural': '催缴通知',
                 'ordering': ['-sent_at'],
+                'constraints': [models.UniqueConstraint(fields=('account', 'level', 'overdue_since'), name='reminder_once_per_level')],
             },
         ),
         migrations.CreateModel(
@@ -407,6 +419,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '税率设置',
                 'verbose_name_plural': '税率设置',
                 'ordering': ['kind', 'park', '-effective_from'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('park__isnull', True)), fields=('kind', 'effective_from'), name='taxrule_default_once_per_day', violation_error_message='该费用类型在该日期已有默认税率'), models.UniqueConstraint(condition=models.Q(('park__isnull', False)), fields=('kind', 'park', 'effective_from'), name='taxrule_park_once_per_day', violation_error_message='该园区该费用类型在该日期已有税率')],
             },
         ),
         migrations.CreateModel(
@@ -432,6 +445,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '抄表记录',
                 'verbose_name_plural': '抄表记录',
                 'ordering': ['-period_end', 'meter_code'],
+                'constraints': [models.UniqueConstraint(fields=('park', 'meter_code', 'kind', 'period_start'), name='reading_once'), models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='reading_period_ordered', violation_error_message='抄表期止不能早于抄表期起')],
             },
         ),
         migrations.CreateModel(
@@ -448,6 +462,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '能源单价',
                 'verbose_name_plural': '能源单价',
                 'ordering': ['park', 'kind', '-effective_from'],
+                'constraints': [models.UniqueConstraint(fields=('park', 'kind', 'effective_from'), name='tariff_once_per_day')],
             },
         ),
         migrations.CreateModel(
@@ -492,6 +507,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '核销记录',
                 'verbose_name_plural': '核销记录',
                 'ordering': ['on_date', 'pk'],
+                'indexes': [models.Index(fields=['on_date'], name='allocation_on_date_idx')],
             },
         ),
         migrations.CreateModel(
@@ -509,103 +525,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.UniqueConstraint(fields=('park', 'enterprise'), name='account_once_per_park'),
-        ),
-        migrations.AddIndex(
-            model_name='bankstatementline',
-            index=models.Index(fields=['park', 'status'], name='stmtline_park_status_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='bankstatementline',
-            constraint=models.UniqueConstraint(fields=('park', 'dedupe_key'), name='statementline_once'),
-        ),
-        migrations.AddIndex(
-            model_name='billline',
-            index=models.Index(fields=['park', 'issued_on'], name='billline_park_issued_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='billline',
-            index=models.Index(fields=['account', 'due_on'], name='billline_account_due_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='billline',
-            index=models.Index(fields=['contract', 'kind', 'period_start'], name='billline_contract_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='billline',
-            index=models.Index(fields=['source_type', 'source_id'], name='billline_source_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='billline',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amount__gte', 0), ('settled_amount__gte', 0), ('settled_amount__lte', models.F('amount'))), models.Q(('amount__lt', 0), ('settled_amount', models.F('amount'))), _connector='OR'), name='billline_settled_within_amount', violation_error_message='结算金额不能超过明细金额'),
-        ),
-        migrations.AddConstraint(
-            model_name='billrun',
-            constraint=models.UniqueConstraint(fields=('park', 'period', 'sequence'), name='billrun_sequence_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='billrun',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('generating', 'preview', 'approved'))), fields=('park', 'period'), name='billrun_one_open_per_period', violation_error_message='该园区该账期已有未完成的出账批次'),
-        ),
-        migrations.AddIndex(
-            model_name='bill',
-            index=models.Index(fields=['park', 'status', 'issued_on'], name='bill_park_status_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='bill',
-            index=models.Index(fields=['account', 'issued_on'], name='bill_account_idx'),
-        ),
-        migrations.AddConstraint(
             model_name='bill',
             constraint=models.UniqueConstraint(fields=('run', 'account'), name='bill_once_per_run_account'),
-        ),
-        migrations.AddIndex(
-            model_name='invoicerequest',
-            index=models.Index(fields=['park', 'status'], name='invoicereq_park_status_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='invoicerequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'cancelled'), _negated=True), fields=('bill', 'scope'), name='invoice_request_once_per_bill', violation_error_message='该账单已有开票申请'),
-        ),
-        migrations.AddConstraint(
-            model_name='invoicerequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('invoice_number', ''), _negated=True), fields=('invoice_number',), name='invoice_number_once', violation_error_message='该发票号码已登记'),
-        ),
-        migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['account', 'received_on'], name='payment_account_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('allocated_amount__gte', 0), ('allocated_amount__lte', models.F('amount'))), name='payment_allocated_within_amount', violation_error_message='核销金额不能超过收款金额'),
-        ),
-        migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.UniqueConstraint(fields=('account', 'level', 'overdue_since'), name='reminder_once_per_level'),
-        ),
-        migrations.AddConstraint(
-            model_name='taxrule',
-            constraint=models.UniqueConstraint(condition=models.Q(('park__isnull', True)), fields=('kind', 'effective_from'), name='taxrule_default_once_per_day', violation_error_message='该费用类型在该日期已有默认税率'),
-        ),
-        migrations.AddConstraint(
-            model_name='taxrule',
-            constraint=models.UniqueConstraint(condition=models.Q(('park__isnull', False)), fields=('kind', 'park', 'effective_from'), name='taxrule_park_once_per_day', violation_error_message='该园区该费用类型在该日期已有税率'),
-        ),
-        migrations.AddConstraint(
-            model_name='utilityreading',
-            constraint=models.UniqueConstraint(fields=('park', 'meter_code', 'kind', 'period_start'), name='reading_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='utilityreading',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='reading_period_ordered', violation_error_message='抄表期止不能早于抄表期起'),
-        ),
-        migrations.AddConstraint(
-            model_name='utilitytariff',
-            constraint=models.UniqueConstraint(fields=('park', 'kind', 'effective_from'), name='tariff_once_per_day'),
-        ),
-        migrations.AddIndex(
-            model_name='allocation',
-            index=models.Index(fields=['on_date'], name='allocation_on_date_idx'),
         ),
     ]

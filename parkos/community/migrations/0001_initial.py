@@ -15,10 +15,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('enterprises', '0002_search_indexes'),
         ('investment', '0001_initial'),
         ('parks', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -40,6 +40,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '人才公寓房间',
                 'verbose_name_plural': '人才公寓房间',
                 'ordering': ['park', 'building', 'number'],
+                'constraints': [models.UniqueConstraint(fields=('park', 'building', 'number'), name='apartment_room_number_unique')],
             },
         ),
         migrations.CreateModel(
@@ -60,6 +61,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '人才公寓租住',
                 'verbose_name_plural': '人才公寓租住',
                 'ordering': ['-starts_on', '-pk'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('room',), name='apartment_one_active_lease_per_room', violation_error_message='该房间已有在住人员'), models.CheckConstraint(condition=models.Q(('planned_end_on__gt', models.F('starts_on'))), name='apartment_lease_dates_ordered', violation_error_message='约定退房日期须晚于入住日期')],
             },
         ),
         migrations.CreateModel(
@@ -95,6 +97,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '可预订资源',
                 'verbose_name_plural': '可预订资源',
                 'ordering': ['park', 'kind', 'code'],
+                'constraints': [models.UniqueConstraint(fields=('park', 'code'), name='resource_code_unique_in_park'), models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='resource_hours_ordered', violation_error_message='关闭时间须晚于开放时间'), models.CheckConstraint(condition=models.Q(('max_minutes__gte', models.F('min_minutes'))), name='resource_lengths_ordered', violation_error_message='最长时长不能短于最短时长')],
             },
         ),
         migrations.CreateModel(
@@ -135,6 +138,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '预订收费标准',
                 'verbose_name_plural': '预订收费标准',
                 'ordering': ['park', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('park', 'name'), name='tariff_name_unique_in_park')],
             },
         ),
         migrations.CreateModel(
@@ -168,6 +172,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '预订',
                 'verbose_name_plural': '预订',
                 'ordering': ['starts_at', 'pk'],
+                'indexes': [models.Index(fields=['resource', 'starts_at'], name='booking_resource_start_idx'), models.Index(fields=['enterprise', 'starts_at'], name='booking_enterprise_start_idx'), models.Index(fields=['park', 'starts_at'], name='booking_park_start_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='booking_times_ordered', violation_error_message='结束时间须晚于开始时间'), models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'confirmed', 'cancelled', 'rejected'])), name='booking_status_known')],
             },
         ),
         migrations.AddField(
@@ -202,6 +208,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '活动',
                 'verbose_name_plural': '活动',
                 'ordering': ['-starts_at', '-pk'],
+                'indexes': [models.Index(fields=['status', 'starts_at'], name='event_public_idx'), models.Index(fields=['park', 'starts_at'], name='event_park_start_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='event_times_ordered', violation_error_message='结束时间须晚于开始时间')],
             },
         ),
         migrations.CreateModel(
@@ -233,6 +241,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '活动报名',
                 'verbose_name_plural': '活动报名',
                 'ordering': ['event', 'position'],
+                'indexes': [models.Index(fields=['event', 'status', 'position'], name='event_reg_queue_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(models.Q(('status', 'cancelled'), _negated=True), ('erased_at__isnull', True)), fields=('event', 'mobile'), name='event_registration_once', violation_error_message='该手机号已报名此活动'), models.UniqueConstraint(fields=('event', 'position'), name='event_registration_position_unique')],
             },
         ),
         migrations.CreateModel(
@@ -264,6 +274,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '招聘职位',
                 'verbose_name_plural': '招聘职位',
                 'ordering': ['-created_at', '-pk'],
+                'indexes': [models.Index(fields=['status', 'park', 'field'], name='job_board_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('salary_min__isnull', True), ('salary_max__isnull', True), ('salary_max__gte', models.F('salary_min')), _connector='OR'), name='job_salary_ordered', violation_error_message='月薪上限不能低于下限')],
             },
         ),
         migrations.CreateModel(
@@ -283,6 +295,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '职位申请',
                 'verbose_name_plural': '职位申请',
                 'ordering': ['-created_at', '-pk'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('erased_at__isnull', True)), fields=('job', 'mobile'), name='job_application_once')],
             },
         ),
         migrations.CreateModel(
@@ -309,6 +322,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '额度锁',
                 'verbose_name_plural': '额度锁',
+                'constraints': [models.UniqueConstraint(fields=('enterprise', 'tariff', 'month'), name='quota_lock_once')],
             },
         ),
         migrations.CreateModel(
@@ -329,6 +343,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '招聘会',
                 'verbose_name_plural': '招聘会',
                 'ordering': ['-starts_at', '-pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='fair_times_ordered', violation_error_message='结束时间须晚于开始时间')],
             },
         ),
         migrations.CreateModel(
@@ -345,6 +360,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '招聘会展位',
                 'verbose_name_plural': '招聘会展位',
                 'ordering': ['fair', 'number'],
+                'constraints': [models.UniqueConstraint(fields=('fair', 'number'), name='fair_booth_number_unique', violation_error_message='展位号已被占用'), models.UniqueConstraint(fields=('fair', 'enterprise'), name='fair_booth_enterprise_once', violation_error_message='该企业已有展位')],
             },
         ),
         migrations.CreateModel(
@@ -371,6 +387,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '人才计划',
                 'verbose_name_plural': '人才计划',
                 'ordering': ['level', 'name'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('opens_on__isnull', True), ('closes_on__isnull', True), ('closes_on__gte', models.F('opens_on')), _connector='OR'), name='programme_window_ordered', violation_error_message='申报截止日期不能早于开始日期')],
             },
         ),
         migrations.CreateModel(
@@ -400,6 +417,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '人才档案',
                 'verbose_name_plural': '人才档案',
                 'ordering': ['-arrived_on', 'pk'],
+                'indexes': [models.Index(fields=['park', 'level', 'field'], name='talent_park_level_field_idx'), models.Index(fields=['enterprise', 'status'], name='talent_enterprise_status_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('left_on__isnull', False), ('status', 'left')), models.Q(('status', 'active'), ('left_on__isnull', True)), _connector='OR'), name='talent_left_has_date', violation_error_message='已离园的人才须填写离园日期，在园人才不能有离园日期')],
             },
         ),
         migrations.CreateModel(
@@ -425,6 +444,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '人才计划申报',
                 'verbose_name_plural': '人才计划申报',
                 'ordering': ['-year', '-pk'],
+                'indexes': [models.Index(fields=['park', 'status'], name='talent_app_park_status_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'withdrawn'), _negated=True), fields=('programme', 'talent', 'year'), name='talent_application_once_a_year', violation_error_message='该人才本年度已申报此计划')],
             },
         ),
         migrations.CreateModel(
@@ -446,6 +467,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '人才公寓排队',
                 'verbose_name_plural': '人才公寓排队',
                 'ordering': ['priority', 'requested_on', 'pk'],
+                'indexes': [models.Index(fields=['park', 'status', 'priority', 'requested_on'], name='waitlist_queue_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'waiting')), fields=('talent',), name='apartment_waitlist_once', violation_error_message='该人才已在排队')],
             },
         ),
         migrations.AddField(
@@ -476,6 +499,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '培训课程',
                 'verbose_name_plural': '培训课程',
                 'ordering': ['-starts_at', '-pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='course_times_ordered', violation_error_message='结束时间须晚于开始时间')],
             },
         ),
         migrations.CreateModel(
@@ -496,150 +520,11 @@ class Migration(migrations.Migration):
                 'verbose_name': '培训报名',
                 'verbose_name_plural': '培训报名',
                 'ordering': ['course', 'pk'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'registered')), fields=('course', 'participant_mobile'), name='training_registration_once', violation_error_message='该手机号已报名此课程')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='apartmentroom',
-            constraint=models.UniqueConstraint(fields=('park', 'building', 'number'), name='apartment_room_number_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='bookingtariff',
-            constraint=models.UniqueConstraint(fields=('park', 'name'), name='tariff_name_unique_in_park'),
-        ),
-        migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(fields=['resource', 'starts_at'], name='booking_resource_start_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(fields=['enterprise', 'starts_at'], name='booking_enterprise_start_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(fields=['park', 'starts_at'], name='booking_park_start_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='booking_times_ordered', violation_error_message='结束时间须晚于开始时间'),
-        ),
-        migrations.AddConstraint(
-            model_name='booking',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'confirmed', 'cancelled', 'rejected'])), name='booking_status_known'),
-        ),
-        migrations.AddConstraint(
-            model_name='bookableresource',
-            constraint=models.UniqueConstraint(fields=('park', 'code'), name='resource_code_unique_in_park'),
-        ),
-        migrations.AddConstraint(
-            model_name='bookableresource',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='resource_hours_ordered', violation_error_message='关闭时间须晚于开放时间'),
-        ),
-        migrations.AddConstraint(
-            model_name='bookableresource',
-            constraint=models.CheckConstraint(condition=models.Q(('max_minutes__gte', models.F('min_minutes'))), name='resource_lengths_ordered', violation_error_message='最长时长不能短于最短时长'),
-        ),
-        migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['status', 'starts_at'], name='event_public_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['park', 'starts_at'], name='event_park_start_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='event_times_ordered', violation_error_message='结束时间须晚于开始时间'),
-        ),
-        migrations.AddIndex(
-            model_name='eventregistration',
-            index=models.Index(fields=['event', 'status', 'position'], name='event_reg_queue_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='eventregistration',
-            constraint=models.UniqueConstraint(condition=models.Q(models.Q(('status', 'cancelled'), _negated=True), ('erased_at__isnull', True)), fields=('event', 'mobile'), name='event_registration_once', violation_error_message='该手机号已报名此活动'),
-        ),
-        migrations.AddConstraint(
-            model_name='eventregistration',
-            constraint=models.UniqueConstraint(fields=('event', 'position'), name='event_registration_position_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='jobposting',
-            index=models.Index(fields=['status', 'park', 'field'], name='job_board_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='jobposting',
-            constraint=models.CheckConstraint(condition=models.Q(('salary_min__isnull', True), ('salary_max__isnull', True), ('salary_max__gte', models.F('salary_min')), _connector='OR'), name='job_salary_ordered', violation_error_message='月薪上限不能低于下限'),
-        ),
-        migrations.AddConstraint(
-            model_name='jobapplication',
-            constraint=models.UniqueConstraint(condition=models.Q(('erased_at__isnull', True)), fields=('job', 'mobile'), name='job_application_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='quotalock',
-            constraint=models.UniqueConstraint(fields=('enterprise', 'tariff', 'month'), name='quota_lock_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='recruitmentfair',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='fair_times_ordered', violation_error_message='结束时间须晚于开始时间'),
-        ),
-        migrations.AddConstraint(
-            model_name='fairbooth',
-            constraint=models.UniqueConstraint(fields=('fair', 'number'), name='fair_booth_number_unique', violation_error_message='展位号已被占用'),
-        ),
-        migrations.AddConstraint(
-            model_name='fairbooth',
-            constraint=models.UniqueConstraint(fields=('fair', 'enterprise'), name='fair_booth_enterprise_once', violation_error_message='该企业已有展位'),
-        ),
-        migrations.AddConstraint(
-            model_name='talentprogramme',
-            constraint=models.CheckConstraint(condition=models.Q(('opens_on__isnull', True), ('closes_on__isnull', True), ('closes_on__gte', models.F('opens_on')), _connector='OR'), name='programme_window_ordered', violation_error_message='申报截止日期不能早于开始日期'),
-        ),
-        migrations.AddIndex(
-            model_name='talentrecord',
-            index=models.Index(fields=['park', 'level', 'field'], name='talent_park_level_field_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='talentrecord',
-            index=models.Index(fields=['enterprise', 'status'], name='talent_enterprise_status_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='talentrecord',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('left_on__isnull', False), ('status', 'left')), models.Q(('status', 'active'), ('left_on__isnull', True)), _connector='OR'), name='talent_left_has_date', violation_error_message='已离园的人才须填写离园日期，在园人才不能有离园日期'),
-        ),
-        migrations.AddIndex(
-            model_name='talentapplication',
-            index=models.Index(fields=['park', 'status'], name='talent_app_park_status_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='talentapplication',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'withdrawn'), _negated=True), fields=('programme', 'talent', 'year'), name='talent_application_once_a_year', violation_error_message='该人才本年度已申报此计划'),
-        ),
-        migrations.AddIndex(
-            model_name='apartmentwaitlistentry',
-            index=models.Index(fields=['park', 'status', 'priority', 'requested_on'], name='waitlist_queue_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='apartmentwaitlistentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'waiting')), fields=('talent',), name='apartment_waitlist_once', violation_error_message='该人才已在排队'),
-        ),
-        migrations.AddConstraint(
-            model_name='apartmentlease',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('room',), name='apartment_one_active_lease_per_room', violation_error_message='该房间已有在住人员'),
         ),
         migrations.AddConstraint(
             model_name='apartmentlease',
             constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('talent',), name='apartment_one_active_lease_per_talent', violation_error_message='该人才已在人才公寓入住'),
-        ),
-        migrations.AddConstraint(
-            model_name='apartmentlease',
-            constraint=models.CheckConstraint(condition=models.Q(('planned_end_on__gt', models.F('starts_on'))), name='apartment_lease_dates_ordered', violation_error_message='约定退房日期须晚于入住日期'),
-        ),
-        migrations.AddConstraint(
-            model_name='trainingcourse',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='course_times_ordered', violation_error_message='结束时间须晚于开始时间'),
-        ),
-        migrations.AddConstraint(
-            model_name='trainingregistration',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'registered')), fields=('course', 'participant_mobile'), name='training_registration_once', violation_error_message='该手机号已报名此课程'),
         ),
     ]

@@ -15,9 +15,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('enterprises', '0002_search_indexes'),
         ('parks', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -34,6 +34,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '入孵批次',
                 'verbose_name_plural': '入孵批次',
                 'ordering': ['programme_id', '-opens_on'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('closes_on__isnull', True), ('closes_on__gte', models.F('opens_on')), _connector='OR'), name='intake_dates_ordered', violation_error_message='截止日期不能早于开始日期')],
             },
         ),
         migrations.CreateModel(
@@ -75,6 +76,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '入孵申请',
                 'verbose_name_plural': '入孵申请',
                 'ordering': ['-submitted_at', '-pk'],
+                'indexes': [models.Index(fields=['park', 'status', '-submitted_at'], name='application_park_status_idx')],
             },
         ),
         migrations.CreateModel(
@@ -129,6 +131,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '孵化项目',
                 'verbose_name_plural': '孵化项目',
                 'ordering': ['park_id', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('park', 'name'), name='programme_name_per_park', violation_error_message='园区内已有同名项目')],
             },
         ),
         migrations.AddField(
@@ -163,6 +166,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '在孵企业档案',
                 'verbose_name_plural': '在孵企业档案',
                 'ordering': ['park_id', '-admitted_on', 'pk'],
+                'indexes': [models.Index(fields=['park', 'stage'], name='incubation_park_stage_idx'), models.Index(fields=['programme', 'admitted_on'], name='incubation_programme_idx')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('stage__in', ('pre_incubation', 'incubating', 'accelerating'))), fields=('park', 'enterprise'), name='incubation_one_active_per_park', violation_error_message='该企业在本园区已有进行中的孵化记录'), models.CheckConstraint(condition=models.Q(models.Q(('stage', 'graduated'), _negated=True), ('graduated_on__isnull', False), _connector='OR'), name='incubation_graduated_has_date'), models.CheckConstraint(condition=models.Q(models.Q(('stage', 'exited'), _negated=True), ('exited_on__isnull', False), _connector='OR'), name='incubation_exited_has_date')],
             },
         ),
         migrations.AddField(
@@ -188,6 +193,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '评审',
                 'verbose_name_plural': '评审',
                 'ordering': ['application_id', 'pk'],
+                'constraints': [models.UniqueConstraint(fields=('application', 'reviewer'), name='review_once_per_reviewer', violation_error_message='该评审人已分配')],
             },
         ),
         migrations.CreateModel(
@@ -229,6 +235,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '评审评分项',
                 'verbose_name_plural': '评审评分项',
                 'ordering': ['programme_id', 'position', 'pk'],
+                'constraints': [models.UniqueConstraint(fields=('programme', 'name'), name='rubric_criterion_once')],
             },
         ),
         migrations.CreateModel(
@@ -242,6 +249,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '评分',
                 'verbose_name_plural': '评分',
+                'constraints': [models.UniqueConstraint(fields=('review', 'criterion'), name='review_score_once')],
             },
         ),
         migrations.CreateModel(
@@ -268,6 +276,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '政策项目',
                 'verbose_name_plural': '政策项目',
                 'ordering': ['level', 'name'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('closes_on__isnull', True), ('opens_on__isnull', True), ('closes_on__gte', models.F('opens_on')), _connector='OR'), name='scheme_window_ordered', violation_error_message='申报截止不能早于申报开始')],
             },
         ),
         migrations.CreateModel(
@@ -293,6 +302,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '政策申报',
                 'verbose_name_plural': '政策申报',
                 'ordering': ['-year', '-pk'],
+                'indexes': [models.Index(fields=['park', 'status', 'awarded_on'], name='scheme_app_park_award_idx')],
+                'constraints': [models.UniqueConstraint(fields=('scheme', 'enterprise', 'year'), name='scheme_application_once_a_year', violation_error_message='该企业本年度已申报此政策'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'awarded'), _negated=True), models.Q(('amount_awarded__isnull', False), ('awarded_on__isnull', False)), _connector='OR'), name='scheme_awarded_has_amount_and_date', violation_error_message='已兑现的申报须填写兑现金额和日期')],
             },
         ),
         migrations.CreateModel(
@@ -334,6 +345,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '服务项目',
                 'verbose_name_plural': '服务项目',
                 'ordering': ['park_id', 'position', 'category', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('park', 'name'), name='offering_name_per_park')],
             },
         ),
         migrations.CreateModel(
@@ -375,6 +387,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '服务提供方',
                 'verbose_name_plural': '服务提供方',
                 'ordering': ['park_id', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('park', 'name'), name='provider_name_per_park')],
             },
         ),
         migrations.AddField(
@@ -421,6 +434,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '服务申请',
                 'verbose_name_plural': '服务申请',
                 'ordering': ['-raised_at', '-pk'],
+                'indexes': [models.Index(fields=['park', 'status', '-raised_at'], name='request_park_status_idx'), models.Index(fields=['enterprise', '-raised_at'], name='request_enterprise_idx'), models.Index(fields=['status', 'resolution_due_at'], name='request_status_due_idx'), models.Index(fields=['park', 'raised_at', 'offering', 'provider'], name='request_dashboard_idx')],
             },
         ),
         migrations.CreateModel(
@@ -456,6 +470,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '服务事件',
                 'verbose_name_plural': '服务事件',
                 'ordering': ['request_id', 'at', 'pk'],
+                'indexes': [models.Index(fields=['kind', 'at'], name='request_event_kind_at_idx')],
             },
         ),
         migrations.CreateModel(
@@ -542,95 +557,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.UniqueConstraint(fields=('park', 'name'), name='programme_name_per_park', violation_error_message='园区内已有同名项目'),
-        ),
-        migrations.AddConstraint(
             model_name='intake',
             constraint=models.UniqueConstraint(fields=('programme', 'name'), name='intake_name_per_programme'),
-        ),
-        migrations.AddConstraint(
-            model_name='intake',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_on__isnull', True), ('closes_on__gte', models.F('opens_on')), _connector='OR'), name='intake_dates_ordered', violation_error_message='截止日期不能早于开始日期'),
-        ),
-        migrations.AddIndex(
-            model_name='incubationrecord',
-            index=models.Index(fields=['park', 'stage'], name='incubation_park_stage_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='incubationrecord',
-            index=models.Index(fields=['programme', 'admitted_on'], name='incubation_programme_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='incubationrecord',
-            constraint=models.UniqueConstraint(condition=models.Q(('stage__in', ('pre_incubation', 'incubating', 'accelerating'))), fields=('park', 'enterprise'), name='incubation_one_active_per_park', violation_error_message='该企业在本园区已有进行中的孵化记录'),
-        ),
-        migrations.AddConstraint(
-            model_name='incubationrecord',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('stage', 'graduated'), _negated=True), ('graduated_on__isnull', False), _connector='OR'), name='incubation_graduated_has_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='incubationrecord',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('stage', 'exited'), _negated=True), ('exited_on__isnull', False), _connector='OR'), name='incubation_exited_has_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(fields=('application', 'reviewer'), name='review_once_per_reviewer', violation_error_message='该评审人已分配'),
-        ),
-        migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['park', 'status', '-submitted_at'], name='application_park_status_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='rubriccriterion',
-            constraint=models.UniqueConstraint(fields=('programme', 'name'), name='rubric_criterion_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='reviewscore',
-            constraint=models.UniqueConstraint(fields=('review', 'criterion'), name='review_score_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='scheme',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_on__isnull', True), ('opens_on__isnull', True), ('closes_on__gte', models.F('opens_on')), _connector='OR'), name='scheme_window_ordered', violation_error_message='申报截止不能早于申报开始'),
-        ),
-        migrations.AddIndex(
-            model_name='schemeapplication',
-            index=models.Index(fields=['park', 'status', 'awarded_on'], name='scheme_app_park_award_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='schemeapplication',
-            constraint=models.UniqueConstraint(fields=('scheme', 'enterprise', 'year'), name='scheme_application_once_a_year', violation_error_message='该企业本年度已申报此政策'),
-        ),
-        migrations.AddConstraint(
-            model_name='schemeapplication',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'awarded'), _negated=True), models.Q(('amount_awarded__isnull', False), ('awarded_on__isnull', False)), _connector='OR'), name='scheme_awarded_has_amount_and_date', violation_error_message='已兑现的申报须填写兑现金额和日期'),
-        ),
-        migrations.AddConstraint(
-            model_name='serviceprovider',
-            constraint=models.UniqueConstraint(fields=('park', 'name'), name='provider_name_per_park'),
-        ),
-        migrations.AddConstraint(
-            model_name='serviceoffering',
-            constraint=models.UniqueConstraint(fields=('park', 'name'), name='offering_name_per_park'),
-        ),
-        migrations.AddIndex(
-            model_name='servicerequest',
-            index=models.Index(fields=['park', 'status', '-raised_at'], name='request_park_status_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='servicerequest',
-            index=models.Index(fields=['enterprise', '-raised_at'], name='request_enterprise_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='servicerequest',
-            index=models.Index(fields=['status', 'resolution_due_at'], name='request_status_due_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='servicerequest',
-            index=models.Index(fields=['park', 'raised_at', 'offering', 'provider'], name='request_dashboard_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='serviceevent',
-            index=models.Index(fields=['kind', 'at'], name='request_event_kind_at_idx'),
         ),
     ]

@@ -26,12 +26,12 @@ def histories_from_current_stages(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('enterprises', '0002_search_indexes'),
         ('innovation', '0002_rename_tables'),
         ('investment', '0001_initial'),
         ('leasing', '0001_initial'),
         ('parks', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -47,11 +47,14 @@ class Migration(migrations.Migration):
                 ('expires_on', models.DateField(blank=True, null=True, verbose_name='到期日期')),
                 ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='合作金额（元）')),
                 ('note', models.TextField(blank=True, verbose_name='备注')),
+                ('enterprise', models.ForeignKey(blank=True, help_text='企业与机构签订时填写；园区与机构签订时留空', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='innovation_agreements', to='enterprises.enterprise', verbose_name='合作企业')),
+                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parks.park', verbose_name='园区')),
             ],
             options={
                 'verbose_name': '合作协议',
                 'verbose_name_plural': '合作协议',
                 'ordering': ['-signed_on', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('expires_on__isnull', True), ('expires_on__gte', models.F('signed_on')), _connector='OR'), name='agreement_expires_after_signing', violation_error_message='到期日期不能早于签订日期')],
             },
         ),
         migrations.CreateModel(
@@ -103,6 +106,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(blank=True, max_length=60, verbose_name='职务')),
                 ('mobile', models.CharField(blank=True, help_text='保存为 E.164 格式', max_length=20, verbose_name='手机')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='邮箱')),
+                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='innovation.institution', verbose_name='机构')),
             ],
             options={
                 'verbose_name': '机构联系人',
@@ -123,11 +127,15 @@ class Migration(migrations.Migration):
                 ('funding', models.CharField(blank=True, help_text='如 国家重点研发计划、企业自筹', max_length=100, verbose_name='资金来源')),
                 ('status', models.CharField(choices=[('ongoing', '进行中'), ('completed', '已结题'), ('terminated', '已终止')], default='ongoing', max_length=12, verbose_name='状态')),
                 ('note', models.TextField(blank=True, verbose_name='备注')),
+                ('enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='joint_projects', to='enterprises.enterprise', verbose_name='合作企业')),
+                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='joint_projects', to='innovation.institution', verbose_name='合作机构')),
+                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parks.park', verbose_name='园区')),
             ],
             options={
                 'verbose_name': '产学研合作项目',
                 'verbose_name_plural': '产学研合作项目',
                 'ordering': ['-started_on', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='joint_project_ends_after_start', violation_error_message='结束日期不能早于开始日期')],
             },
         ),
         migrations.CreateModel(
@@ -142,6 +150,8 @@ class Migration(migrations.Migration):
                 ('opened_on', models.DateField(blank=True, null=True, verbose_name='投用日期')),
                 ('capacity', models.CharField(blank=True, help_text='如 2条B级灌装线、年检测2万批次', max_length=300, verbose_name='服务能力')),
                 ('note', models.TextField(blank=True, verbose_name='备注')),
+                ('institution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='platforms', to='innovation.institution', verbose_name='共建机构')),
+                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parks.park', verbose_name='园区')),
             ],
             options={
                 'verbose_name': '公共技术服务平台',
@@ -156,11 +166,14 @@ class Migration(migrations.Migration):
                 ('since', models.DateField(verbose_name='开始使用')),
                 ('until', models.DateField(blank=True, null=True, verbose_name='结束使用')),
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='服务内容')),
+                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='platform_uses', to='enterprises.enterprise', verbose_name='使用企业')),
+                ('platform', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='uses', to='innovation.platform', verbose_name='平台')),
             ],
             options={
                 'verbose_name': '平台使用记录',
                 'verbose_name_plural': '平台使用记录',
                 'ordering': ['platform_id', '-since', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('until__isnull', True), ('until__gte', models.F('since')), _connector='OR'), name='platform_use_until_after_since', violation_error_message='结束日期不能早于开始日期')],
             },
         ),
         migrations.CreateModel(
@@ -171,6 +184,8 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200, verbose_name='合作方名称')),
                 ('since', models.DateField(blank=True, null=True, verbose_name='开始日期')),
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='说明')),
+                ('institution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='product_partnerships', to='innovation.institution', verbose_name='合作机构')),
+                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partners', to='innovation.product', verbose_name='产品')),
             ],
             options={
                 'verbose_name': '产品合作方',
@@ -187,11 +202,14 @@ class Migration(migrations.Migration):
                 ('reason', models.CharField(blank=True, help_text='阶段倒退时必填', max_length=300, verbose_name='原因')),
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='说明')),
                 ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='记录时间')),
+                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stages', to='innovation.product', verbose_name='产品')),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='记录人')),
             ],
             options={
                 'verbose_name': '产品阶段记录',
                 'verbose_name_plural': '产品阶段记录',
                 'ordering': ['product_id', 'on', 'pk'],
+                'indexes': [models.Index(fields=['product', 'on'], name='product_stage_on_idx')],
             },
         ),
         migrations.CreateModel(
@@ -208,11 +226,13 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('open', '待解决'), ('resolved', '已解决'), ('dropped', '已撤销')], default='open', max_length=10, verbose_name='状态')),
                 ('resolution', models.TextField(blank=True, verbose_name='解决情况')),
                 ('resolved_on', models.DateField(blank=True, null=True, verbose_name='解决日期')),
+                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='issues', to='innovation.project', verbose_name='项目')),
             ],
             options={
                 'verbose_name': '项目推进问题',
                 'verbose_name_plural': '项目推进问题',
                 'ordering': ['project_id', 'status', 'due_on', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('due_on__gte', models.F('raised_on'))), name='project_issue_due_after_raised', violation_error_message='限期不能早于提出日期'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'resolved'), _negated=True), models.Q(('resolved_on__isnull', False), models.Q(('resolution', ''), _negated=True)), _connector='OR'), name='project_issue_resolved_needs_resolution', violation_error_message='已解决的问题须填写解决情况和解决日期')],
             },
         ),
         migrations.CreateModel(
@@ -224,6 +244,8 @@ class Migration(migrations.Migration):
                 ('image', models.ImageField(upload_to='innovation/projects/%Y/%m/', verbose_name='照片')),
                 ('taken_on', models.DateField(verbose_name='拍摄日期')),
                 ('caption', models.CharField(blank=True, max_length=200, verbose_name='说明')),
+                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='innovation.project', verbose_name='项目')),
+                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
             ],
             options={
                 'verbose_name': '项目进度照片',
@@ -238,11 +260,15 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
                 ('note', models.TextField(blank=True, verbose_name='备注')),
+                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stakes', to='enterprises.enterprise', verbose_name='被投企业')),
+                ('fund', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stakes', to='innovation.fund', verbose_name='投资主体')),
+                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parks.park', verbose_name='园区')),
             ],
             options={
                 'verbose_name': '投资持股',
                 'verbose_name_plural': '投资持股',
                 'ordering': ['park_id', 'enterprise_id'],
+                'constraints': [models.UniqueConstraint(fields=('fund', 'enterprise'), name='stake_one_per_fund_enterprise', violation_error_message='该投资主体已持有该企业股权，请在原持股下追加投资')],
             },
         ),
         migrations.CreateModel(
@@ -254,6 +280,7 @@ class Migration(migrations.Migration):
                 ('proceeds', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=18, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='退出回款（元）')),
                 ('share_pct', models.DecimalField(blank=True, decimal_places=4, help_text='本次出售的股权占企业总股本的比例', max_digits=7, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='退出股权比例（%）')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
+                ('stake', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exits', to='innovation.stake', verbose_name='持股')),
             ],
             options={
                 'verbose_name': '退出记录',
@@ -272,6 +299,7 @@ class Migration(migrations.Migration):
                 ('share_pct', models.DecimalField(blank=True, decimal_places=4, max_digits=7, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='获得股权比例（%）')),
                 ('post_money', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='投后估值（元）')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
+                ('stake', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='investments', to='innovation.stake', verbose_name='持股')),
             ],
             options={
                 'verbose_name': '投资记录',
@@ -287,6 +315,8 @@ class Migration(migrations.Migration):
                 ('fair_value', models.DecimalField(decimal_places=2, max_digits=18, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='公允价值（元）')),
                 ('method', models.CharField(choices=[('recent_round', '最近融资价格'), ('market', '上市公司股价'), ('listing', '上市首日市值'), ('model', '估值模型'), ('write_down', '减值')], max_length=16, verbose_name='估值方法')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
+                ('milestone', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='innovation.milestone', verbose_name='依据里程碑')),
+                ('stake', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='valuations', to='innovation.stake', verbose_name='持股')),
             ],
             options={
                 'verbose_name': '估值记录',
@@ -307,11 +337,16 @@ class Migration(migrations.Migration):
                 ('signed_on', models.DateField(verbose_name='签订日期')),
                 ('ends_on', models.DateField(blank=True, null=True, verbose_name='到期日期')),
                 ('note', models.TextField(blank=True, verbose_name='备注')),
+                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tech_transfers', to='enterprises.enterprise', verbose_name='受让/被许可企业')),
+                ('institution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='transfers', to='innovation.institution', verbose_name='转让/许可方（机构）')),
+                ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parks.park', verbose_name='园区')),
+                ('products', models.ManyToManyField(blank=True, related_name='transfers', to='innovation.product', verbose_name='相关产品')),
             ],
             options={
                 'verbose_name': '技术转移合同',
                 'verbose_name_plural': '技术转移合同',
                 'ordering': ['-signed_on', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('institution__isnull', False), models.Q(('licensor_name', ''), _negated=True), _connector='OR'), name='tech_transfer_has_licensor', violation_error_message='请选择合作机构或填写转让/许可方名称')],
             },
         ),
         migrations.RenameField(
@@ -538,185 +573,16 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='agreement',
-            name='enterprise',
-            field=models.ForeignKey(blank=True, help_text='企业与机构签订时填写；园区与机构签订时留空', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='innovation_agreements', to='enterprises.enterprise', verbose_name='合作企业'),
-        ),
-        migrations.AddField(
-            model_name='agreement',
-            name='park',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parks.park', verbose_name='园区'),
-        ),
-        migrations.AddField(
-            model_name='agreement',
             name='institution',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='innovation.institution', verbose_name='合作机构'),
-        ),
-        migrations.AddField(
-            model_name='institutioncontact',
-            name='institution',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='innovation.institution', verbose_name='机构'),
-        ),
-        migrations.AddField(
-            model_name='jointproject',
-            name='enterprise',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='joint_projects', to='enterprises.enterprise', verbose_name='合作企业'),
-        ),
-        migrations.AddField(
-            model_name='jointproject',
-            name='institution',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='joint_projects', to='innovation.institution', verbose_name='合作机构'),
-        ),
-        migrations.AddField(
-            model_name='jointproject',
-            name='park',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parks.park', verbose_name='园区'),
-        ),
-        migrations.AddField(
-            model_name='platform',
-            name='institution',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='platforms', to='innovation.institution', verbose_name='共建机构'),
-        ),
-        migrations.AddField(
-            model_name='platform',
-            name='park',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parks.park', verbose_name='园区'),
-        ),
-        migrations.AddField(
-            model_name='platformuse',
-            name='enterprise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='platform_uses', to='enterprises.enterprise', verbose_name='使用企业'),
-        ),
-        migrations.AddField(
-            model_name='platformuse',
-            name='platform',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='uses', to='innovation.platform', verbose_name='平台'),
-        ),
-        migrations.AddField(
-            model_name='productpartner',
-            name='institution',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='product_partnerships', to='innovation.institution', verbose_name='合作机构'),
-        ),
-        migrations.AddField(
-            model_name='productpartner',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partners', to='innovation.product', verbose_name='产品'),
-        ),
-        migrations.AddField(
-            model_name='productstage',
-            name='product',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stages', to='innovation.product', verbose_name='产品'),
-        ),
-        migrations.AddField(
-            model_name='productstage',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='记录人'),
-        ),
-        migrations.AddField(
-            model_name='projectissue',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='issues', to='innovation.project', verbose_name='项目'),
-        ),
-        migrations.AddField(
-            model_name='projectphoto',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='innovation.project', verbose_name='项目'),
-        ),
-        migrations.AddField(
-            model_name='projectphoto',
-            name='uploaded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人'),
-        ),
-        migrations.AddField(
-            model_name='stake',
-            name='enterprise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stakes', to='enterprises.enterprise', verbose_name='被投企业'),
-        ),
-        migrations.AddField(
-            model_name='stake',
-            name='fund',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stakes', to='innovation.fund', verbose_name='投资主体'),
-        ),
-        migrations.AddField(
-            model_name='stake',
-            name='park',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parks.park', verbose_name='园区'),
-        ),
-        migrations.AddField(
-            model_name='stakeexit',
-            name='stake',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exits', to='innovation.stake', verbose_name='持股'),
-        ),
-        migrations.AddField(
-            model_name='stakeinvestment',
-            name='stake',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='investments', to='innovation.stake', verbose_name='持股'),
-        ),
-        migrations.AddField(
-            model_name='stakevaluation',
-            name='milestone',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='innovation.milestone', verbose_name='依据里程碑'),
-        ),
-        migrations.AddField(
-            model_name='stakevaluation',
-            name='stake',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='valuations', to='innovation.stake', verbose_name='持股'),
-        ),
-        migrations.AddField(
-            model_name='techtransfer',
-            name='enterprise',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tech_transfers', to='enterprises.enterprise', verbose_name='受让/被许可企业'),
-        ),
-        migrations.AddField(
-            model_name='techtransfer',
-            name='institution',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='transfers', to='innovation.institution', verbose_name='转让/许可方（机构）'),
-        ),
-        migrations.AddField(
-            model_name='techtransfer',
-            name='park',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parks.park', verbose_name='园区'),
-        ),
-        migrations.AddField(
-            model_name='techtransfer',
-            name='products',
-            field=models.ManyToManyField(blank=True, related_name='transfers', to='innovation.product', verbose_name='相关产品'),
-        ),
-        migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.CheckConstraint(condition=models.Q(('expires_on__isnull', True), ('expires_on__gte', models.F('signed_on')), _connector='OR'), name='agreement_expires_after_signing', violation_error_message='到期日期不能早于签订日期'),
-        ),
-        migrations.AddConstraint(
-            model_name='jointproject',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='joint_project_ends_after_start', violation_error_message='结束日期不能早于开始日期'),
-        ),
-        migrations.AddConstraint(
-            model_name='platformuse',
-            constraint=models.CheckConstraint(condition=models.Q(('until__isnull', True), ('until__gte', models.F('since')), _connector='OR'), name='platform_use_until_after_since', violation_error_message='结束日期不能早于开始日期'),
-        ),
-        migrations.AddIndex(
-            model_name='productstage',
-            index=models.Index(fields=['product', 'on'], name='product_stage_on_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='projectissue',
-            constraint=models.CheckConstraint(condition=models.Q(('due_on__gte', models.F('raised_on'))), name='project_issue_due_after_raised', violation_error_message='限期不能早于提出日期'),
-        ),
-        migrations.AddConstraint(
-            model_name='projectissue',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'resolved'), _negated=True), models.Q(('resolved_on__isnull', False), models.Q(('resolution', ''), _negated=True)), _connector='OR'), name='project_issue_resolved_needs_resolution', violation_error_message='已解决的问题须填写解决情况和解决日期'),
-        ),
-        migrations.AddConstraint(
-            model_name='stake',
-            constraint=models.UniqueConstraint(fields=('fund', 'enterprise'), name='stake_one_per_fund_enterprise', violation_error_message='该投资主体已持有该企业股权，请在原持股下追加投资'),
-        ),
-        migrations.AddConstraint(
-            model_name='techtransfer',
-            constraint=models.CheckConstraint(condition=models.Q(('institution__isnull', False), models.Q(('licensor_name', ''), _negated=True), _connector='OR'), name='tech_transfer_has_licensor', violation_error_message='请选择合作机构或填写转让/许可方名称'),
         ),
         migrations.AlterField(
             model_name='milestone',
             name='exchange',
             field=models.CharField(blank=True, choices=[('sh_main', '上交所主板'), ('sz_main', '深交所主板'), ('star', '科创板'), ('chinext', '创业板'), ('bse', '北交所'), ('neeq', '新三板'), ('hkex', '港交所'), ('overseas', '境外其他')], max_length=16, verbose_name='上市板块'),
         ),
-        migrations.RunPython(histories_from_current_stages, migrations.RunPython.noop),
+        migrations.RunPython(
+            code=histories_from_current_stages,
+            reverse_code=migrations.RunPython.noop,
+        ),
     ]

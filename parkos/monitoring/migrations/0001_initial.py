@@ -12,9 +12,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('enterprises', '0002_search_indexes'),
         ('parks', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -43,6 +43,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '告警',
                 'verbose_name_plural': '告警',
                 'ordering': ['-opened_at', '-pk'],
+                'indexes': [models.Index(fields=['park', 'status', '-opened_at'], name='alarm_park_status_idx'), models.Index(fields=['next_escalation_at'], name='alarm_next_escalation_idx')],
             },
         ),
         migrations.CreateModel(
@@ -135,6 +136,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '采集网关',
                 'verbose_name_plural': '采集网关',
                 'ordering': ['park', 'code'],
+                'constraints': [models.UniqueConstraint(fields=('park', 'code'), name='gateway_park_code_unique', violation_error_message='该园区已有此网关编号')],
             },
         ),
         migrations.CreateModel(
@@ -170,6 +172,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '表计/传感器',
                 'verbose_name_plural': '表计/传感器',
                 'ordering': ['park', 'code'],
+                'indexes': [models.Index(fields=['park', 'kind', 'status'], name='meter_park_kind_idx')],
+                'constraints': [models.UniqueConstraint(fields=('park', 'code'), name='meter_park_code_unique', violation_error_message='该园区已有此表计编号'), models.CheckConstraint(condition=models.Q(('valid_min__isnull', True), ('valid_max__isnull', True), ('valid_max__gt', models.F('valid_min')), _connector='OR'), name='meter_valid_range_ordered', violation_error_message='量程上限必须大于下限')],
             },
         ),
         migrations.CreateModel(
@@ -202,6 +206,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '日汇总',
                 'verbose_name_plural': '日汇总',
+                'indexes': [models.Index(fields=['day'], name='daily_rollup_day_idx')],
             },
         ),
         migrations.CreateModel(
@@ -216,6 +221,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '压差梯度成员',
                 'verbose_name_plural': '压差梯度成员',
                 'ordering': ['rule', 'position'],
+                'constraints': [models.UniqueConstraint(fields=('rule', 'position'), name='cascade_position_unique'), models.UniqueConstraint(fields=('rule', 'meter'), name='cascade_meter_unique')],
             },
         ),
         migrations.AddField(
@@ -261,6 +267,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '表具',
                 'verbose_name_plural': '表具',
                 'ordering': ['meter', 'installed_at'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('removed_at__isnull', True)), fields=('meter',), name='meter_one_installed_device', violation_error_message='该测点已有在装表具，请先拆除'), models.CheckConstraint(condition=models.Q(('removed_at__isnull', True), ('removed_at__gt', models.F('installed_at')), _connector='OR'), name='device_removed_after_installed', violation_error_message='拆除时间必须晚于安装时间')],
             },
         ),
         migrations.CreateModel(
@@ -274,6 +281,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '公摊比例',
                 'verbose_name_plural': '公摊比例',
+                'constraints': [models.UniqueConstraint(fields=('allocation', 'enterprise'), name='meter_share_unique', violation_error_message='该企业已有比例')],
             },
         ),
         migrations.CreateModel(
@@ -290,6 +298,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '月汇总',
                 'verbose_name_plural': '月汇总',
+                'indexes': [models.Index(fields=['month'], name='monthly_rollup_month_idx')],
             },
         ),
         migrations.CreateModel(
@@ -328,6 +337,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '被拒读数',
                 'verbose_name_plural': '被拒读数',
                 'ordering': ['-received_at', '-pk'],
+                'indexes': [models.Index(fields=['park', '-received_at'], name='reject_park_received_idx'), models.Index(fields=['meter', '-received_at'], name='reject_meter_received_idx')],
             },
         ),
         migrations.CreateModel(
@@ -344,6 +354,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '规则状态',
                 'verbose_name_plural': '规则状态',
+                'constraints': [models.UniqueConstraint(fields=('rule', 'meter'), name='rule_state_unique')],
             },
         ),
         migrations.CreateModel(
@@ -358,6 +369,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '虚拟表项',
                 'verbose_name_plural': '虚拟表项',
                 'ordering': ['virtual', 'pk'],
+                'constraints': [models.UniqueConstraint(fields=('virtual', 'source'), name='virtual_term_unique', violation_error_message='该表已在公式中')],
             },
         ),
         migrations.CreateModel(
@@ -400,79 +412,11 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.AddConstraint(
-            model_name='gateway',
-            constraint=models.UniqueConstraint(fields=('park', 'code'), name='gateway_park_code_unique', violation_error_message='该园区已有此网关编号'),
-        ),
-        migrations.AddIndex(
-            model_name='meter',
-            index=models.Index(fields=['park', 'kind', 'status'], name='meter_park_kind_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='meter',
-            constraint=models.UniqueConstraint(fields=('park', 'code'), name='meter_park_code_unique', violation_error_message='该园区已有此表计编号'),
-        ),
-        migrations.AddConstraint(
-            model_name='meter',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_min__isnull', True), ('valid_max__isnull', True), ('valid_max__gt', models.F('valid_min')), _connector='OR'), name='meter_valid_range_ordered', violation_error_message='量程上限必须大于下限'),
-        ),
-        migrations.AddIndex(
-            model_name='dailyrollup',
-            index=models.Index(fields=['day'], name='daily_rollup_day_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='cascademember',
-            constraint=models.UniqueConstraint(fields=('rule', 'position'), name='cascade_position_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='cascademember',
-            constraint=models.UniqueConstraint(fields=('rule', 'meter'), name='cascade_meter_unique'),
-        ),
-        migrations.AddConstraint(
             model_name='alarmrule',
             constraint=models.CheckConstraint(condition=models.Q(('meter__isnull', False), models.Q(('meter_kind', ''), _negated=True), ('kind', 'cascade'), _connector='OR'), name='alarm_rule_has_target', violation_error_message='请选择表计或表计类型'),
-        ),
-        migrations.AddIndex(
-            model_name='alarm',
-            index=models.Index(fields=['park', 'status', '-opened_at'], name='alarm_park_status_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='alarm',
-            index=models.Index(fields=['next_escalation_at'], name='alarm_next_escalation_idx'),
         ),
         migrations.AddConstraint(
             model_name='alarm',
             constraint=models.UniqueConstraint(condition=models.Q(('status', 'closed'), _negated=True), fields=('rule', 'meter'), name='alarm_one_open_per_rule_meter', violation_error_message='该规则在此表计上已有未关闭的告警'),
-        ),
-        migrations.AddConstraint(
-            model_name='meterdevice',
-            constraint=models.UniqueConstraint(condition=models.Q(('removed_at__isnull', True)), fields=('meter',), name='meter_one_installed_device', violation_error_message='该测点已有在装表具，请先拆除'),
-        ),
-        migrations.AddConstraint(
-            model_name='meterdevice',
-            constraint=models.CheckConstraint(condition=models.Q(('removed_at__isnull', True), ('removed_at__gt', models.F('installed_at')), _connector='OR'), name='device_removed_after_installed', violation_error_message='拆除时间必须晚于安装时间'),
-        ),
-        migrations.AddConstraint(
-            model_name='metershare',
-            constraint=models.UniqueConstraint(fields=('allocation', 'enterprise'), name='meter_share_unique', violation_error_message='该企业已有比例'),
-        ),
-        migrations.AddIndex(
-            model_name='monthlyrollup',
-            index=models.Index(fields=['month'], name='monthly_rollup_month_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='rejectedreading',
-            index=models.Index(fields=['park', '-received_at'], name='reject_park_received_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='rejectedreading',
-            index=models.Index(fields=['meter', '-received_at'], name='reject_meter_received_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='rulestate',
-            constraint=models.UniqueConstraint(fields=('rule', 'meter'), name='rule_state_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='virtualterm',
-            constraint=models.UniqueConstraint(fields=('virtual', 'source'), name='virtual_term_unique', violation_error_message='该表已在公式中'),
         ),
     ]

@@ -5,13 +5,16 @@ import pytest
 from django.core.management import call_command
 
 from parkos.accounts.models import User
+from parkos.monitoring import demo as monitoring_demo
 from parkos.parks.choices import BuildingStructure, FireHazardClass
 from parkos.parks.models import Building, LandParcel, Park, Unit
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_command_is_idempotent_and_loads_the_flagship():
+def test_demo_command_is_idempotent_and_loads_the_flagship(monkeypatch):
+    # A year of 15-minute readings of every demo meter is 3.5 million rows; two days load the same way.
+    monkeypatch.setattr(monitoring_demo, "HISTORY_DAYS", 2)
     out = StringIO()
     call_command("demo", stdout=out)
     counts = (
