@@ -49,18 +49,20 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(VENV)/.installed
-	$(VENV)/bin/mypy parkos bench
+	DEBUG=true $(VENV)/bin/mypy parkos bench
 
+# manage.py refuses to run with DEBUG off and no SECRET_KEY (docs/configuration.md): development
+# commands run with DEBUG=true, which allows the fixed development key.
 check: lint typecheck
-	$(PY) manage.py check
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=true $(PY) manage.py check
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 bench: $(VENV)/.installed
 	$(PY) -m bench --scale $(SCALE)
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l en --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*'
-	$(PY) manage.py compilemessages -l en --ignore '.venv/*'
+	DEBUG=true $(PY) manage.py makemessages -l en --no-obsolete --no-location --ignore '.venv/*' --ignore 'var/*'
+	DEBUG=true $(PY) manage.py compilemessages -l en --ignore '.venv/*'
 
 clean-demo:
 	rm -rf var/

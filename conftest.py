@@ -15,6 +15,7 @@ import random
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
@@ -32,7 +33,6 @@ hypothesis_settings.load_profile("parkos")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-
     # Password hashing dominates test time otherwise; production keeps PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -43,6 +43,14 @@ def _default_language() -> None:
     (LocaleMiddleware activates, nothing deactivates), which made later tests depend on the order."""
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Rate limits and page caches start empty: counts left by an earlier test (users get the same ids
+    again after a rollback) must not throttle this one."""
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

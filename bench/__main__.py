@@ -6,6 +6,7 @@ import argparse
 import importlib
 import os
 import pkgutil
+import secrets
 import sys
 from pathlib import Path
 
@@ -29,6 +30,7 @@ def main() -> int:
     os.environ.setdefault("PARKOS_VAR_DIR", str(ROOT / "var" / f"bench-{args.scale}"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parkos.settings")
     os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))  # a throwaway database, a throwaway key
 
     django.setup()
 

@@ -21,6 +21,7 @@ import http.client
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -46,8 +47,13 @@ PARK_CODE = "BENCH-PORTAL"
 ARTICLE_SLUG = "bench-portal-article"
 
 
+# A throwaway database: a throwaway key (ParkOS refuses to run with DEBUG off and no key).
+_SECRET_KEY = secrets.token_urlsafe(64)
+
+
 def _env() -> dict[str, str]:
     env = dict(os.environ)
+    env.setdefault("SECRET_KEY", _SECRET_KEY)
     env.update(
         PARKOS_VAR_DIR=str(VAR),
         DJANGO_SETTINGS_MODULE="bench.loadtest_settings",

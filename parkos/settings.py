@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,15 @@ PRODUCTION = env_bool("PARKOS_PRODUCTION", False)
 # Behind TLS (a proxy terminates it): HTTPS redirect, HSTS and secure cookies. On by default in production;
 # `make serve`/`make demo` on a loopback address serve plain HTTP and turn it off (scripts/serve).
 HTTPS = env_bool("PARKOS_HTTPS", PRODUCTION)
-# Development falls back to a fixed key so `make demo` works out of the box; production must set one.
-SECRET_KEY = env_str("SECRET_KEY", "parkos-insecure-development-key" if DEBUG or not PRODUCTION else None)
+# A fixed key lets `make demo` (DEBUG=true) work out of the box; anything else must set its own, or
+# a forgotten PARKOS_PRODUCTION would serve real users with sessions anyone can forge.
+DEVELOPMENT_SECRET_KEY = "parkos-insecure-development-key"  # noqa: S105 - refused unless DEBUG=true
+SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY if DEBUG and not PRODUCTION else "")
+if not SECRET_KEY:
+    raise ImproperlyConfiguredEnv(
+        "SECRET_KEY must be set unless DEBUG=true (development): e.g. "
+        "SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(64))')."
+    )
 if PRODUCTION and (SECRET_KEY.startswith("parkos-insecure") or len(SECRET_KEY) < 50):
     raise ImproperlyConfiguredEnv("SECRET_KEY must be set to a random value of at least 50 characters in production.")
 
@@ -38,7 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -64,6 +73,7 @@ MIDDLEWARE = [
     # First: the request id, the access log line and the request metrics cover everything below.
     "parkos.core.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -75,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "parkos.accounts.middleware.ActiveParkMiddleware",
+    # Last: turns a login that django-axes refused into the lock-out answer (parkos.accounts.throttling).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "parkos.urls"
@@ -148,9 +160,27 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
-# Failed-login throttling: this many failures per username or per IP within the window lock it out.
+# Login throttling (django-axes, parkos.accounts.throttling): LOGIN_FAILURE_LIMIT failures per client
+# and account, LOGIN_ACCOUNT_FAILURE_LIMIT per account from anywhere, within the window.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 4 * LOGIN_FAILURE_LIMIT)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+# Proxies whose X-Forwarded-For is believed (addresses or networks); empty: the peer's address only.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out login before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "parkos.accounts.throttling.LoginThrottleHandler"
+AXES_FAILURE_LIMIT = "parkos.accounts.throttling.failure_limit"
+AXES_COOLOFF_TIME = "parkos.accounts.throttling.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "username"]
+AXES_USERNAME_CALLABLE = "parkos.accounts.throttling.normalised_username"
+AXES_CLIENT_IP_CALLABLE = "parkos.core.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "parkos.accounts.throttling.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -279,18 +309,35 @@ IMPORT_MAX_REPORTED_ERRORS = env_int("IMPORT_MAX_REPORTED_ERRORS", 1000)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "parkos.accounts.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["parkos.accounts.permissions.IsParkStaff"],
+    # Bodies are JSON (one unambiguous encoding of lists, nulls and nested objects); uploads and the
+    # token endpoint say otherwise on their own views.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "parkos.web.api_schema.ParkosAutoSchema",
     "EXCEPTION_HANDLER": "parkos.web.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    "DEFAULT_THROTTLE_CLASSES": ["parkos.web.api.AnonRateThrottle", "parkos.web.api.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_ANON_RATE", "60/min"),
+        "user": env_str("API_USER_RATE", "600/min"),
+    },
+}
+# API tokens (django-rest-knox): stored hashed, expire after API_TOKEN_TTL_HOURS, revoked on logout
+# and whenever the password changes (parkos.accounts.tokens).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 - a model name, not a secret
+# knox's own migrations create its default token table even when the model is swapped: skip them, so
+# the only token table is ours (an orphan table referencing users would block flushing PostgreSQL).
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 12)),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 # Filter forms read "全部" (All) for "no filter", not Django's "---------".
 FILTERS_EMPTY_CHOICE_LABEL = _("全部")
@@ -333,6 +380,15 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Features no ParkOS page uses are denied to every frame, our own included (the CSP comes with #14).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen", "geolocation",
+        "gyroscope", "magnetometer", "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 # Content-Security-Policy: scripts and styles only from our own static files — no inline <script>, no
 # on…= handlers, no eval (docs/development.md "No inline scripts"). Style attributes stay allowed: the
 # stacking plan and the booking calendar position blocks with computed inline styles.
@@ -362,6 +418,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # django-axes logs every successful login at INFO ("deleted 0 failed attempts"); failures and
+        # lockouts, at WARNING, are what an operator needs.
+        "axes": {"level": "WARNING"},
         # The access log (one line per request) is parkos.request; Django's own server log would repeat it.
         "django.server": {"level": "WARNING"},
     },

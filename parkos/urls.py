@@ -16,6 +16,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("accounts/me/", accounts_api.MeView.as_view(), name="me"),
     path("accounts/token/", accounts_api.TokenView.as_view(), name="token"),
+    path("accounts/logout/", accounts_api.LogoutView.as_view(), name="logout"),
     path("parks/", include("parkos.parks.api.urls")),
     path("enterprises/", include("parkos.enterprises.api.urls")),
     path("statistics/", include("parkos.statistics.api.urls")),

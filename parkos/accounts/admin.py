@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.access import acting_user
-from parkos.accounts.models import LoginFailure, User
+from parkos.accounts.models import ApiToken, User
 from parkos.core.audit import audit_record, model_changes, snapshot
 from parkos.core.models import AuditAction
 
@@ -33,7 +33,13 @@ class UserAdmin(DjangoUserAdmin[User]):
         )
 
 
-@admin.register(LoginFailure)
-class LoginFailureAdmin(admin.ModelAdmin[LoginFailure]):
-    list_display = ("username", "remote_addr", "at")
-    search_fields = ("username",)
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    """Issued API tokens (only a hash is stored); deleting one revokes it."""
+
+    list_display = ("user", "token_key", "created", "expiry")
+    search_fields = ("user__username",)
+    readonly_fields = ("user", "token_key", "digest", "created", "expiry")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import get_digest_token
+from knox.settings import CONSTANTS, knox_settings
 
 from parkos.accounts.choices import Role
 
@@ -47,16 +50,48 @@ class User(AbstractUser):
         return self.role == Role.ENTERPRISE_USER and not self.is_superuser
 
 
-class LoginFailure(models.Model):
-    """A failed login, kept for throttling: too many per username or address within a window lock it out."""
+class ApiTokenManager(models.Manager["ApiToken"]):
+    def issue(self, *, user: User) -> tuple[ApiToken, str]:
+        """Store a new token's hash for `user`; return the row and the clear text (never stored)."""
+        digest, token = get_digest_token()
+        instance = self.create(
+            digest=digest,
+            token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH],
+            user=user,
+            expiry=timezone.now() + knox_settings.TOKEN_TTL,
+            password_fingerprint=user.get_session_auth_hash(),
+        )
+        return instance, str(token)
 
-    username = models.CharField(max_length=150, db_index=True)
-    remote_addr = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+class ApiToken(models.Model):
+    """An API token (django-rest-knox): only its hash is stored, it expires, and logging out revokes it.
+
+    `password_fingerprint` is the user's session-auth hash when the token was issued: a password set
+    by any path (the password page, the admin, `manage.py changepassword`) changes that hash and so
+    voids every token issued before, exactly as it logs out the person's other sessions.
+    """
+
+    # The fields of knox's AbstractAuthToken, declared here so that the model is typed.
+    digest = models.CharField(_("摘要"), max_length=CONSTANTS.DIGEST_LENGTH, primary_key=True)
+    # The token's first characters: knox finds the candidates by them, then compares digests.
+    token_key = models.CharField(
+        _("令牌前缀"), max_length=CONSTANTS.MAXIMUM_TOKEN_PREFIX_LENGTH + CONSTANTS.TOKEN_KEY_LENGTH, db_index=True
+    )
+    # CASCADE: a person's tokens mean nothing without them. The name is knox's (it reads user.auth_token_set).
+    user = models.ForeignKey(
+        "accounts.User", verbose_name=_("用户"), on_delete=models.CASCADE, related_name="auth_token_set"
+    )
+    created = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    expiry = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    password_fingerprint = models.CharField(_("密码指纹"), max_length=128, editable=False, default="")
+
+    objects = ApiTokenManager()
 
     class Meta:
-        verbose_name = _("登录失败记录")
-        verbose_name_plural = _("登录失败记录")
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created"]
 
     def __str__(self) -> str:
-        return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.token_key}… ({self.user_id})"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from parkos.accounts.choices import Role
-from parkos.accounts.models import User
+from parkos.accounts.models import ApiToken, User
 from parkos.core.audit import audit_record
 from parkos.core.models import AuditAction
 
@@ -60,3 +61,24 @@ def user_set_role_and_parks(*, user: User, role: Role | str, parks: Iterable[Par
     if changes:
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, changes=changes)
     return user
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> tuple[str, datetime.datetime | None]:
+    """A new API token for `user`: its clear text (shown once, stored only hashed) and its expiry."""
+    instance, token = ApiToken.objects.issue(user=user)
+    return token, instance.expiry
+
+
+@transaction.atomic
+def api_tokens_revoke(*, user: User, actor: User | None, reason: str) -> int:
+    """Revoke every API token of `user` (on logging out of the site); audited when there were any."""
+    revoked: int = ApiToken.objects.filter(user=user).delete()[0]
+    if revoked:
+        audit_record(
+            actor=actor,
+            action=AuditAction.OTHER,
+            obj=user,
+            changes={"event": "api_tokens_revoked", "reason": reason, "tokens": revoked},
+        )
+    return revoked

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -11,15 +13,27 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parkos.accounts import services
 from parkos.accounts.access import visible_parks
-from parkos.accounts.forms import ThrottledLoginForm
+from parkos.accounts.forms import LoginForm
 from parkos.accounts.middleware import ACTIVE_PARK_SESSION_KEY
+from parkos.accounts.models import User
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
-    authentication_form = ThrottledLoginForm
+    authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out of the site also revokes the person's API tokens: nothing of the session outlives it."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if isinstance(user, User):
+            services.api_tokens_revoke(user=user, actor=user, reason="logout")
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

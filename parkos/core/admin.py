@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from parkos.core.models import AuditEntry, ImportJob, ImportRowError, ProcessHeartbeat, ScheduledRun
+from parkos.core.models import AuditEntry, DemoDatabase, ImportJob, ImportRowError, ProcessHeartbeat, ScheduledRun
 
 
 @admin.register(AuditEntry)
@@ -21,6 +21,11 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
+
+
+@admin.register(DemoDatabase)
+class DemoDatabaseAdmin(admin.ModelAdmin[DemoDatabase]):
+    list_display = ("created_at",)
 
 
 @admin.register(ImportJob)

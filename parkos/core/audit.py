@@ -7,10 +7,14 @@ commit or roll back together. Explicit calls, never signals: a reader of a servi
 from __future__ import annotations
 
 import datetime
+import json
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from parkos.core.models import AuditAction, AuditEntry
 
@@ -96,3 +100,44 @@ def save_audited[M: models.Model](
             park_id=park_id,
         )
     return instance
+
+
+#: What replaces an erased personal value in the trail (the same marker as an erased contact's name).
+SCRUBBED = "（已删除）"
+
+
+def _scrubbed(value: Any, needles: list[str]) -> Any:
+    if isinstance(value, str):
+        for needle in needles:
+            value = value.replace(needle, SCRUBBED)
+        return value
+    if isinstance(value, dict):
+        return {key: _scrubbed(item, needles) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(item, needles) for item in value]
+    return value
+
+
+def audit_entries_mentioning(value: str) -> QuerySet[AuditEntry]:
+    """Entries whose object or changes contain `value` anywhere (JSON may store it escaped)."""
+    condition = Q(object_repr__contains=value)
+    for form in {value, json.dumps(value)[1:-1]}:
+        condition |= Q(changes_text__contains=form)
+    return AuditEntry.objects.annotate(changes_text=Cast("changes", TextField())).filter(condition)
+
+
+def audit_scrub(*, entries: QuerySet[AuditEntry], values: Iterable[str]) -> int:
+    """Erase personal values from these entries, keeping the fact, who did it and when (PIPL erasure).
+
+    Call inside the erasing service's transaction. Returns how many entries changed.
+    """
+    needles = sorted({value for value in values if value and len(value) >= 2}, key=len, reverse=True)
+    if not needles:
+        return 0
+    changed = 0
+    for entry in entries.only("pk", "object_repr", "changes"):
+        object_repr, changes = _scrubbed(entry.object_repr, needles), _scrubbed(entry.changes, needles)
+        if (object_repr, changes) != (entry.object_repr, entry.changes):
+            AuditEntry.objects.filter(pk=entry.pk).update(object_repr=object_repr, changes=changes)
+            changed += 1
+    return changed

@@ -65,6 +65,23 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr} {self.get_action_display()} {self.object_repr}"
 
 
+class DemoDatabase(models.Model):
+    """Marks a database that `manage.py demo` created (it found no user and no audit entry there).
+
+    Only on such a database does `demo` create the demo logins and reset their known passwords; on
+    any other (a real one), it leaves every account alone unless told `--reset-logins`.
+    """
+
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("演示数据库标记")
+        verbose_name_plural = _("演示数据库标记")
+
+    def __str__(self) -> str:
+        return f"demo @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class ImportMode(models.TextChoices):
     VALID_ROWS = "valid_rows", _("仅导入有效行")
     ALL_OR_NOTHING = "all_or_nothing", _("全部有效才导入")

@@ -87,14 +87,35 @@ def cell_value(value: object) -> Any:
     return str(value)
 
 
-def _cell(ws: WriteOnlyWorksheet, value: object, number_format: str | None = None) -> WriteOnlyCell:
+#: Text that a spreadsheet would read as a formula, or that turns into one once the cell is edited or
+#: the sheet saved as CSV ("=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)"): CSV/formula injection.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(ws: WriteOnlyWorksheet, value: object, number_format: str | None = None) -> WriteOnlyCell:
+    """One cell of an export. Text that starts like a formula is neutralised: stored as text (never a
+    formula) and marked "quote prefix", so Excel and WPS keep it text even when someone edits it."""
     cell = WriteOnlyCell(ws, value=cell_value(value))
-    if isinstance(cell.value, str) and cell.data_type == "f":
-        # A text starting with "=" would become a live formula (formula injection): keep it text.
-        cell.data_type = "s"
-    if number_format and not isinstance(cell.value, str):
+    if isinstance(cell.value, str):
+        if cell.data_type == "f" or cell.value.startswith(FORMULA_TRIGGERS):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    elif number_format:
         cell.number_format = number_format
     return cell
+
+
+def neutralise_formulas(cells: Iterable[Any]) -> None:
+    """The same for cells already in a (not write-only) sheet: text that starts like a formula stays text."""
+    for cell in cells:
+        if isinstance(cell.value, str) and (cell.data_type == "f" or cell.value.startswith(FORMULA_TRIGGERS)):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
+def text_row(ws: WriteOnlyWorksheet, values: Iterable[Any]) -> list[WriteOnlyCell]:
+    """A row of `text_cell`s, for sheets written without `Column`s."""
+    return [text_cell(ws, value) for value in values]
 
 
 def sheet_title(title: str) -> str:
@@ -129,12 +150,12 @@ def write_sheet(
     ws.append(header)
     count = 0
     for row in rows:
-        ws.append([_cell(ws, resolve(row, c.accessor), c.number_format) for c in columns])
+        ws.append([text_cell(ws, resolve(row, c.accessor), c.number_format) for c in columns])
         count += 1
     if totals is not None:
         closing = []
         for value, column in zip(totals, columns, strict=True):
-            cell = _cell(ws, value, column.number_format)
+            cell = text_cell(ws, value, column.number_format)
             cell.font = _HEADER_FONT
             closing.append(cell)
         ws.append(closing)

@@ -54,3 +54,11 @@ class Qualification(models.TextChoices):
     LITTLE_GIANT = "little_giant", _("专精特新“小巨人”")
     GAZELLE = "gazelle", _("瞪羚企业")
     UNICORN = "unicorn", _("独角兽企业")
+
+
+class MergeBasis(models.TextChoices):
+    """Why two records were merged: the duplicate finder proposed them, or a person gave a reason."""
+
+    NAME = "name", _("名称相同")
+    MOBILE = "mobile", _("联系人手机相同")
+    MANUAL = "manual", _("人工确认")

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q
 
+from parkos.accounts.access import Capability, has_capability, visible_park_ids
+from parkos.accounts.models import User
+from parkos.enterprises.choices import MergeBasis
 from parkos.enterprises.models import Contact, Enterprise
-from parkos.enterprises.services import enterprise_merge
-
-__all__ = ["DuplicateGroup", "duplicate_groups", "enterprise_merge"]
 
 
 @dataclass
@@ -83,3 +84,26 @@ def duplicates_of(enterprise: Enterprise) -> list[Enterprise]:
         condition |= Q(contacts__mobile__in=mobiles)
     candidates = Enterprise.objects.active().filter(condition).exclude(pk=enterprise.pk).distinct()
     return [c for c in candidates[:20] if not (c.credit_code and enterprise.credit_code)]
+
+
+def proposed_basis(first: Enterprise, second: Enterprise) -> MergeBasis | None:
+    """Would the finder propose this pair? By name first, then by a shared contact mobile."""
+    if first.credit_code and second.credit_code and first.credit_code != second.credit_code:
+        return None
+    if first.name_key and first.name_key == second.name_key:
+        return MergeBasis.NAME
+    mobiles = Contact.objects.filter(enterprise=first).exclude(mobile="").values("mobile")
+    if Contact.objects.filter(enterprise=second, mobile__in=mobiles).exists():
+        return MergeBasis.MOBILE
+    return None
+
+
+def may_merge(user: User | AnonymousUser, enterprise: Enterprise) -> bool:
+    """May `user` merge (or unmerge) this record? The change-enterprise right, and — unless an
+    operator admin — none of its parks outside the person's: a merge rewrites every park's view of it."""
+    if not has_capability(user, Capability.CHANGE_ENTERPRISE):
+        return False
+    park_ids = visible_park_ids(user)
+    if park_ids is None:
+        return True
+    return not enterprise.parks.exclude(pk__in=park_ids).exists()

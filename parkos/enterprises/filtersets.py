@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -9,13 +12,37 @@ from django.utils.translation import gettext_lazy as _
 from parkos.core import industry
 from parkos.enterprises import credit_code, selectors
 from parkos.enterprises.choices import EnterpriseLifecycle, EnterpriseSize
-from parkos.enterprises.models import Contact, Enterprise
+from parkos.enterprises.models import Enterprise
 from parkos.enterprises.phones import parse_phone
 from parkos.web.filtering import FilterSet
 
 
+class MobileFilterField(forms.CharField):
+    """A whole mobile number, normalised to E.164: never a fragment (a fragment recovers a masked number)."""
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not value:
+            return ""
+        try:
+            parsed = parse_phone(value)
+        except ValidationError:
+            parsed = None
+        if parsed is None or parsed.kind != "mobile":
+            raise ValidationError(_("请输入完整的手机号码（11位），不支持部分号码查找"), code="partial_mobile")
+        return parsed.e164
+
+
+class MobileFilter(django_filters.CharFilter):  # type: ignore[misc]
+    field_class = MobileFilterField
+
+
 class EnterpriseFilterSet(FilterSet):
-    """One FilterSet for the enterprise list page and /api/enterprises/enterprises/."""
+    """One FilterSet for the enterprise list page and /api/enterprises/enterprises/.
+
+    Personal data (a contact's mobile) filters only for those who may see it, and only by the whole
+    normalised number: a role without the right gets a clear error, never a narrowed list (Ref: #13).
+    """
 
     q = django_filters.CharFilter(
         method="filter_q",
@@ -26,7 +53,7 @@ class EnterpriseFilterSet(FilterSet):
         ),
     )
     credit_code = django_filters.CharFilter(method="filter_credit_code", label=_("信用代码（前缀）"))
-    mobile = django_filters.CharFilter(method="filter_mobile", label=_("联系人手机"))
+    mobile = MobileFilter(method="filter_mobile", label=_("联系人手机"), help_text=_("完整手机号"))
     industry = django_filters.CharFilter(
         method="filter_industry", label=_("行业代码"), widget=forms.TextInput(attrs={"size": 6})
     )
@@ -46,20 +73,26 @@ class EnterpriseFilterSet(FilterSet):
         model = Enterprise
         fields = ["q", "credit_code", "mobile", "industry", "district", "size_class", "lifecycle", "above_scale", "tag"]
 
+    @property
+    def _user(self) -> Any:
+        return getattr(self.request, "user", None) or AnonymousUser()
+
+    def is_valid(self) -> bool:
+        valid: bool = super().is_valid()
+        if valid and self.form.cleaned_data.get("mobile") and selectors.contact_lookup_park_ids(self._user) == []:
+            self.form.add_error("mobile", _("您的角色无权按联系人手机号查找企业"))
+            return False
+        return valid
+
     def filter_q(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
-        condition = selectors.enterprise_query_q(value)
+        condition = selectors.enterprise_query_q(value, self._user)
         return queryset if condition is None else queryset.filter(condition)
 
     def filter_credit_code(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
         return queryset.filter(credit_code__startswith=credit_code.normalize(value))
 
     def filter_mobile(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
-        try:
-            e164 = parse_phone(value).e164
-        except ValidationError:  # a partial number: match the digits as typed
-            digits = "".join(ch for ch in value if ch.isdigit())
-            return queryset.filter(pk__in=Contact.objects.filter(mobile__contains=digits).values("enterprise_id"))
-        return queryset.filter(pk__in=Contact.objects.filter(mobile=e164).values("enterprise_id"))
+        return queryset.filter(selectors.enterprises_with_mobile_q(value, self._user))
 
     def filter_industry(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
         try:

@@ -20,6 +20,13 @@ def _split(value: str) -> list[str]:
 class EnterpriseForm(forms.ModelForm[Enterprise]):
     """Profile fields; validation beyond the types happens in the services (credit code, industry)."""
 
+    # Checked by the services after normalisation (spaces, hyphens, full-width characters).
+    credit_code = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=64,
+        required=False,
+        help_text=_("选填：18位，可带空格；潜在客户可暂缺，保存时自动校验"),
+    )
     former_names_text = forms.CharField(label=_("曾用名"), required=False, help_text=_("多个用逗号分隔"))
     secondary_codes_text = forms.CharField(label=_("其他行业代码"), required=False, help_text=_("多个用逗号分隔"))
     tags_text = forms.CharField(label=_("标签"), required=False, help_text=_("多个用逗号分隔"))
@@ -54,7 +61,6 @@ class EnterpriseForm(forms.ModelForm[Enterprise]):
             self.initial["former_names_text"] = "，".join(self.instance.former_names)
             self.initial["secondary_codes_text"] = "，".join(self.instance.secondary_industry_codes)
             self.initial["tags_text"] = "，".join(t.name for t in self.instance.tags.all())
-        self.fields["credit_code"].required = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -83,6 +89,10 @@ class EnterpriseForm(forms.ModelForm[Enterprise]):
 
 
 class ContactForm(forms.ModelForm[Contact]):
+    # Normalised by the services to E.164 before anything else: "+86 139 1234 5678" is a mobile.
+    mobile = forms.CharField(label=_("手机"), max_length=30, required=False)
+    landline = forms.CharField(label=_("座机"), max_length=40, required=False)
+
     class Meta:
         model = Contact
         fields = ["name", "title", "mobile", "landline", "landline_ext", "email", "wechat", "is_primary"]

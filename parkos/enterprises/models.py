@@ -29,6 +29,7 @@ from parkos.enterprises.choices import (
     EnterpriseSource,
     LegalForm,
     ListingStatus,
+    MergeBasis,
 )
 from parkos.enterprises.phones import mask_mobile, parse_phone
 
@@ -227,7 +228,11 @@ class Contact(TimeStampedModel):
 
 
 class MergeRecord(models.Model):
-    """History of a deduplication: which record was merged into which, with a snapshot of the merged one."""
+    """History of a deduplication: which record was merged into which, with a snapshot of the merged one.
+
+    `basis` says why (the duplicate finder's proposal, or a person's `reason`); `undo` lists what the
+    merge moved and filled in, so that `enterprise_merge_revert` can put it back (`reverted_at`).
+    """
 
     # PROTECT on both: the history must outlive any attempt to delete either record.
     survivor = models.ForeignKey(
@@ -238,6 +243,19 @@ class MergeRecord(models.Model):
     )
     snapshot: models.JSONField[dict[str, Any]] = models.JSONField(_("合并前快照"), default=dict)
     moved_contacts = models.PositiveIntegerField(_("转移联系人数"), default=0)
+    basis = models.CharField(_("合并依据"), max_length=8, choices=MergeBasis.choices, default=MergeBasis.MANUAL)
+    reason = models.CharField(_("合并理由"), max_length=300, blank=True)
+    undo: models.JSONField[dict[str, Any]] = models.JSONField(_("撤销所需信息"), default=dict, editable=False)
+    reverted_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    # SET_NULL: the history outlives the person who reverted it.
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤销人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -41,21 +41,42 @@ def enterprise_by_reference(text: str) -> Enterprise | None:
     )
 
 
-def enterprise_query_q(term: str) -> Q | None:
-    """The list's keyword box: text search, plus a credit-code prefix or a contact mobile when the term looks like one."""
+def contact_lookup_park_ids(user: User | AnonymousUser) -> list[int] | None:
+    """Parks whose enterprises `user` may find by a contact's personal data: None means every park.
+
+    The same rule as seeing the data (`contact_details_visible`): the contact-details right, and
+    the enterprise linked to one of the person's parks unless they are an operator admin.
+    """
+    if not has_capability(user, Capability.VIEW_CONTACT_DETAILS):
+        return []
+    return visible_park_ids(user)
+
+
+def enterprises_with_mobile_q(e164: str, user: User | AnonymousUser) -> Q:
+    """Enterprises with a contact of exactly this (normalised) mobile, among those `user` may look up."""
+    contacts = Contact.objects.filter(mobile=e164)
+    park_ids = contact_lookup_park_ids(user)
+    if park_ids is not None:
+        contacts = contacts.filter(enterprise__parks__in=park_ids)
+    return Q(pk__in=contacts.values("enterprise_id"))
+
+
+def enterprise_query_q(term: str, user: User | AnonymousUser) -> Q | None:
+    """The list's keyword box: text search, plus a credit-code prefix, or a contact mobile (exact, and
+    only for those who may see the enterprise's contacts) when the term looks like one."""
     condition = search.search_q(term)
     if condition is None:
         return None
     code = credit_code.normalize(term)
     if _CODE_LIKE.fullmatch(code) and any(ch.isdigit() for ch in code):
         condition |= Q(credit_code__startswith=code)
-    if _PHONE_LIKE.fullmatch(term.strip()):
+    if _PHONE_LIKE.fullmatch(term.strip()) and contact_lookup_park_ids(user) != []:
         try:
             parsed = parse_phone(term)
         except ValidationError:  # not a phone number: the text search alone applies
             parsed = None
         if parsed is not None and parsed.kind == "mobile":
-            condition |= Q(pk__in=Contact.objects.filter(mobile=parsed.e164).values("enterprise_id"))
+            condition |= enterprises_with_mobile_q(parsed.e164, user)
     return condition
 
 

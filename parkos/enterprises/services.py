@@ -7,6 +7,7 @@ speed, call the same function.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import json
@@ -16,15 +17,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.core import industry
-from parkos.core.audit import audit_record, model_changes, snapshot
-from parkos.core.models import AuditAction
-from parkos.enterprises import credit_code, search, sizing
-from parkos.enterprises.choices import EnterpriseLifecycle, EnterpriseSize
+from parkos.core.audit import audit_entries_mentioning, audit_record, audit_scrub, model_changes, snapshot
+from parkos.core.models import AuditAction, AuditEntry
+from parkos.enterprises import credit_code, dedup, erasure, search, sizing
+from parkos.enterprises.choices import EnterpriseLifecycle, EnterpriseSize, MergeBasis
 from parkos.enterprises.models import Contact, Enterprise, MergeRecord, Tag
 from parkos.enterprises.phones import parse_phone
 
@@ -141,6 +143,21 @@ def _tags(names: Iterable[str]) -> list[Tag]:
 # --- Enterprises ---------------------------------------------------------------------------------
 
 
+def _save_unique(enterprise: Enterprise) -> None:
+    """Save; a credit code that another request stored between our check and our write (two people
+    adding the same enterprise at once) is the same clear error as one stored before."""
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction survives the failed insert
+            enterprise.save()
+    except IntegrityError:
+        if enterprise.credit_code and Enterprise.objects.filter(credit_code=enterprise.credit_code).exists():
+            raise ValidationError(
+                {"credit_code": _("统一社会信用代码为“%(code)s”的企业已存在") % {"code": enterprise.credit_code}},
+                code="duplicate",
+            ) from None
+        raise
+
+
 @transaction.atomic
 def enterprise_create(
     *,
@@ -156,7 +173,7 @@ def enterprise_create(
     _check_override(enterprise, accept_checksum_mismatch)
     prepare(enterprise, accept_checksum_mismatch=accept_checksum_mismatch)
     enterprise.full_clean()
-    enterprise.save()
+    _save_unique(enterprise)
     enterprise.parks.set(list(parks))
     enterprise.tags.set(_tags(tags))
     audit_record(
@@ -191,7 +208,7 @@ def enterprise_update(
     _check_override(enterprise, accept_checksum_mismatch)
     prepare(enterprise, accept_checksum_mismatch=accept_checksum_mismatch)
     enterprise.full_clean()
-    enterprise.save()
+    _save_unique(enterprise)
     after = _audit_snapshot(enterprise)
     if parks is not None:
         enterprise.parks.set(list(parks))
@@ -371,16 +388,35 @@ def contact_export(*, contact: Contact, actor: User | None) -> dict[str, Any]:
     return contact_personal_data(contact)
 
 
+def _personal_values(contact: Contact) -> tuple[str, ...]:
+    numbers = [contact.mobile, contact.mobile_national, contact.landline]
+    if contact.landline:
+        with contextlib.suppress(ValidationError):  # a landline stored as typed: its stored form is scrubbed
+            numbers.append(parse_phone(contact.landline).national)
+    return tuple(v for v in (contact.name, *numbers, contact.email, contact.wechat) if v)
+
+
 @transaction.atomic
 def contact_erase(*, contact: Contact, actor: User | None) -> Contact:
     """Erase a person's data on request: personal fields become a tombstone, the row id stays.
 
-    The enterprise and everything counted about it (contacts per enterprise, history) are kept; the
-    audit entry names the contact by id only.
+    1. Read what identified the person, then blank the contact's personal fields.
+    2. Scrub those values from every audit entry about the contact, and the person's numbers and
+       email from any other entry (they identify the person wherever they appear); the entries stay,
+       with who did what and when.
+    3. Let the apps that copied the person's data erase it (`parkos.enterprises.erasure`).
+    The enterprise and everything counted about it are kept; the audit entry names the contact by id.
     """
     contact = Contact.objects.select_for_update().select_related("enterprise").get(pk=contact.pk)
     if contact.erased_at is not None:
         return contact
+    person = erasure.ErasedPerson(
+        contact_id=contact.pk,
+        enterprise_id=contact.enterprise_id,
+        name=contact.name,
+        mobile=contact.mobile,
+        values=_personal_values(contact),
+    )
     contact.name = ERASED_NAME
     contact.title = ""
     contact.mobile = ""
@@ -391,6 +427,15 @@ def contact_erase(*, contact: Contact, actor: User | None) -> Contact:
     contact.is_primary = False
     contact.erased_at = timezone.now()
     contact.save()
+    audit_scrub(
+        entries=AuditEntry.objects.filter(object_type=Contact._meta.label_lower, object_id=str(contact.pk)),
+        values=person.values,
+    )
+    identifiers = [v for v in person.values if v != person.name]
+    for value in identifiers:
+        audit_scrub(entries=audit_entries_mentioning(value), values=identifiers)
+    for eraser in erasure.erasers():
+        eraser(person, actor)
     audit_record(
         actor=actor,
         action=AuditAction.DELETE,
@@ -405,48 +450,89 @@ def contact_erase(*, contact: Contact, actor: User | None) -> Contact:
 # --- Deduplication ---------------------------------------------------------------------------------
 
 
+def _require_merge_scope(actor: User | None, *enterprises: Enterprise) -> None:
+    """404 for a record the actor may not merge, as for any record outside their parks (None: the system)."""
+    if actor is not None and not all(dedup.may_merge(actor, e) for e in enterprises):
+        raise Http404(_("未找到该记录，或您无权访问。"))
+
+
+_FILLED_ON_MERGE = ("legal_form", "registered_address", "district", "city", "industry_code", "business_scope")
+
+
 @transaction.atomic
-def enterprise_merge(*, keep: Enterprise, merge: Enterprise, actor: User | None) -> MergeRecord:
+def enterprise_merge(*, keep: Enterprise, merge: Enterprise, actor: User | None, reason: str = "") -> MergeRecord:
     """Merge a duplicate into the record that survives, keeping the duplicate's history.
 
-    1. Lock both rows (in pk order, so two merges of the same pair cannot deadlock).
+    1. Lock both rows (in pk order, so two merges of the same pair cannot deadlock); the actor must
+       be entitled to both (`dedup.may_merge`), and the pair must be one the duplicate finder
+       proposes — or the actor gives the reason they are one enterprise.
     2. Snapshot the merged record into a MergeRecord.
     3. Move its contacts, parks and tags to the survivor; its name becomes a former name there, and
-       the survivor takes over a credit code it lacks.
+       the survivor takes over a credit code and the fields it lacks. What moved is kept in
+       `MergeRecord.undo`, so that `enterprise_merge_revert` can put it back.
     4. Mark the merged record `merged_into` (it stays for history; lists hide it) and audit both.
     """
     if keep.pk == merge.pk:
         raise ValidationError(_("不能把企业与其自身合并"), code="same")
     locked = {e.pk: e for e in Enterprise.objects.select_for_update().filter(pk__in=[keep.pk, merge.pk]).order_by("pk")}
     keep, merge = locked[keep.pk], locked[merge.pk]
+    _require_merge_scope(actor, keep, merge)
     if keep.merged_into_id is not None or merge.merged_into_id is not None:
         raise ValidationError(_("该企业已被合并，不能再次合并"), code="already_merged")
     if keep.credit_code and merge.credit_code and keep.credit_code != merge.credit_code:
         raise ValidationError(_("两家企业的统一社会信用代码不同，不是同一家企业，不能合并"), code="different_codes")
+    reason = " ".join(reason.split())[:300]
+    basis = dedup.proposed_basis(keep, merge) or (MergeBasis.MANUAL if reason else None)
+    if basis is None:
+        raise ValidationError(
+            _("这两家企业不在疑似重复之列（名称、联系人手机均不同）；如确属同一家企业，请填写合并理由"),
+            code="not_proposed",
+        )
     record_snapshot = json.loads(
         json.dumps(
             {**_audit_snapshot(merge), "parks": list(merge.parks.values_list("pk", flat=True))}, cls=DjangoJSONEncoder
         )
     )
-    moved = Contact.objects.filter(enterprise=merge).update(enterprise=keep)
-    keep.parks.add(*merge.parks.all())
-    keep.tags.add(*merge.tags.all())
+    contact_ids = list(Contact.objects.filter(enterprise=merge).values_list("pk", flat=True))
+    Contact.objects.filter(pk__in=contact_ids).update(enterprise=keep)
+    parks_added = list(merge.parks.exclude(pk__in=keep.parks.values("pk")).values_list("pk", flat=True))
+    tags_added = list(merge.tags.exclude(pk__in=keep.tags.values("pk")).values_list("pk", flat=True))
+    keep.parks.add(*parks_added)
+    keep.tags.add(*tags_added)
     before = _audit_snapshot(keep)
-    keep.former_names = [*keep.former_names, merge.name, *merge.former_names]
+    names_added = [merge.name, *merge.former_names]
+    keep.former_names = [*keep.former_names, *names_added]
+    undo: dict[str, Any] = {
+        "contacts": contact_ids,
+        "parks": parks_added,
+        "tags": tags_added,
+        "former_names": names_added,
+        "filled": {},
+        "credit_code": None,
+    }
     taken_code = merge.credit_code if not keep.credit_code else None
     if taken_code:
+        undo["credit_code"] = {"code": taken_code, "override": keep.credit_code_override}
         merge.credit_code = None  # the unique code moves; the snapshot keeps where it came from
         merge.save(update_fields=["credit_code"])
         keep.credit_code, keep.credit_code_override = taken_code, merge.credit_code_override
-    for field in ("legal_form", "registered_address", "district", "city", "industry_code", "business_scope"):
+    for field in _FILLED_ON_MERGE:
         if not getattr(keep, field) and getattr(merge, field):
+            undo["filled"][field] = getattr(keep, field)
             setattr(keep, field, getattr(merge, field))
     prepare(keep, accept_checksum_mismatch=keep.credit_code_override)
     keep.save()
     merge.merged_into = keep
     merge.save(update_fields=["merged_into", "updated_at"])
     record = MergeRecord.objects.create(
-        survivor=keep, merged=merge, snapshot=record_snapshot, moved_contacts=moved, actor=actor
+        survivor=keep,
+        merged=merge,
+        snapshot=record_snapshot,
+        moved_contacts=len(contact_ids),
+        actor=actor,
+        basis=basis,
+        reason=reason,
+        undo=undo,
     )
     changes = model_changes(before, _audit_snapshot(keep))
     changes.pop("updated_at", None)
@@ -454,11 +540,86 @@ def enterprise_merge(*, keep: Enterprise, merge: Enterprise, actor: User | None)
         actor=actor,
         action=AuditAction.UPDATE,
         obj=keep,
-        changes={**changes, "event": "merge", "merged": merge.pk, "moved_contacts": moved},
+        changes={
+            **changes,
+            "event": "merge",
+            "merged": merge.pk,
+            "moved_contacts": len(contact_ids),
+            "basis": basis,
+            **({"reason": reason} if reason else {}),
+        },
         park_id=_park_id(keep),
     )
     audit_record(
         actor=actor, action=AuditAction.ARCHIVE, obj=merge, changes={"event": "merged_into", "survivor": keep.pk}
+    )
+    return record
+
+
+@transaction.atomic
+def enterprise_merge_revert(*, record: MergeRecord, actor: User | None) -> MergeRecord:
+    """Undo a merge from its record: the merged enterprise comes back with what the merge took.
+
+    1. Lock the record and both enterprises; the actor must be entitled to both, and the record not
+       reverted yet (nor the survivor merged away since).
+    2. Move back the contacts, parks and tags the merge moved (those still on the survivor), drop
+       the former names it added, and give back the credit code and the fields it filled in, where
+       nobody has changed them since.
+    3. The merged record is active again; the record says when and by whom; both are audited.
+    """
+    record = MergeRecord.objects.select_for_update().get(pk=record.pk)
+    locked = {
+        e.pk: e
+        for e in Enterprise.objects.select_for_update()
+        .filter(pk__in=[record.survivor_id, record.merged_id])
+        .order_by("pk")
+    }
+    keep, merge = locked[record.survivor_id], locked[record.merged_id]
+    _require_merge_scope(actor, keep, merge)
+    if record.reverted_at is not None:
+        raise ValidationError(_("该合并已撤销"), code="already_reverted")
+    if merge.merged_into_id != keep.pk or keep.merged_into_id is not None:
+        raise ValidationError(_("保留企业此后又被合并，请先撤销后来的合并"), code="merged_since")
+    undo = record.undo
+    Contact.objects.filter(pk__in=undo.get("contacts", []), enterprise=keep).update(enterprise=merge)
+    before = _audit_snapshot(keep)
+    keep.parks.remove(*undo.get("parks", []))
+    keep.tags.remove(*undo.get("tags", []))
+    former = list(keep.former_names)
+    for name in undo.get("former_names", []):
+        if name in former:
+            former.reverse()
+            former.remove(name)  # the last occurrence: the one the merge appended
+            former.reverse()
+    keep.former_names = former
+    for field, old in undo.get("filled", {}).items():
+        if getattr(keep, field) == getattr(merge, field):
+            setattr(keep, field, old)
+    taken = undo.get("credit_code")
+    if taken and keep.credit_code == taken["code"]:
+        keep.credit_code, keep.credit_code_override = None, taken["override"]
+        prepare(keep, accept_checksum_mismatch=keep.credit_code_override)
+        keep.save()
+        merge.credit_code = taken["code"]
+    else:
+        prepare(keep, accept_checksum_mismatch=keep.credit_code_override)
+        keep.save()
+    merge.merged_into = None
+    merge.save(update_fields=["merged_into", "credit_code", "updated_at"])
+    record.reverted_at = timezone.now()
+    record.reverted_by = actor if actor is not None and actor.is_authenticated else None
+    record.save(update_fields=["reverted_at", "reverted_by"])
+    changes = model_changes(before, _audit_snapshot(keep))
+    changes.pop("updated_at", None)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=keep,
+        changes={**changes, "event": "merge_reverted", "restored": merge.pk, "merge_record": record.pk},
+        park_id=_park_id(keep),
+    )
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=merge, changes={"event": "unmerged_from", "survivor": keep.pk}
     )
     return record
 

@@ -19,4 +19,5 @@ urlpatterns = [
     path("import/<int:pk>/resume/", views.ImportResumeView.as_view(), name="import_resume"),
     path("import/<int:pk>/errors.xlsx", views.ImportReportView.as_view(), name="import_report"),
     path("duplicates/", views.DedupView.as_view(), name="dedup"),
+    path("merges/<int:pk>/revert/", views.MergeRevertView.as_view(), name="merge_revert"),
 ]

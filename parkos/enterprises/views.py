@@ -15,19 +15,17 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from parkos.accounts.access import Capability, acting_user, has_capability, require_capability, visible_parks
+from parkos.core.client_ip import client_ip
 from parkos.core.importing.jobs import enqueue
 from parkos.core.models import ImportJob, ImportStatus
 from parkos.enterprises import dedup, importing, selectors, services
 from parkos.enterprises.filtersets import EnterpriseFilterSet
 from parkos.enterprises.forms import ContactForm, EnterpriseForm, ImportForm
-from parkos.enterprises.models import Contact, Enterprise
+from parkos.enterprises.models import Contact, Enterprise, MergeRecord
+from parkos.enterprises.phones import mask_mobile
 from parkos.web import panels
 from parkos.web.importing import job_page, job_report
 from parkos.web.views_generic import FilteredListView, StaffRequiredMixin
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 class EnterpriseListView(FilteredListView):
@@ -58,7 +56,7 @@ class EnterpriseDetailView(StaffRequiredMixin, View):
         if unmasked:
             # Recorded in this request, in its own transaction, before the numbers are sent.
             services.contacts_record_view(
-                contacts=contacts, actor=acting_user(request), remote_addr=_client_ip(request)
+                contacts=contacts, actor=acting_user(request), remote_addr=client_ip(request) or None
             )
         return render(
             request,
@@ -70,6 +68,7 @@ class EnterpriseDetailView(StaffRequiredMixin, View):
                 "can_change": has_capability(request.user, Capability.CHANGE_ENTERPRISE),
                 "duplicates": dedup.duplicates_of(enterprise),
                 "merge_history": enterprise.merges_kept.select_related("merged", "actor")[:20],
+                "can_merge": dedup.may_merge(request.user, enterprise),
                 "panels": panels.panels_for(enterprise, request.user),
                 "contact_form": ContactForm() if unmasked else None,
                 "breadcrumbs": [(_("企业库"), reverse("enterprises:enterprise_list")), (enterprise.name, "")],
@@ -272,13 +271,25 @@ class ImportReportView(StaffRequiredMixin, View):
 
 
 class DedupView(StaffRequiredMixin, View):
+    """Proposed duplicates the person may merge; a merge of a pair not proposed needs a reason."""
+
     def get(self, request: HttpRequest) -> HttpResponse:
         require_capability(request.user, Capability.CHANGE_ENTERPRISE)
+        groups = [
+            group
+            for group in dedup.duplicate_groups(limit=50)
+            if all(dedup.may_merge(request.user, e) for e in group.enterprises)
+        ]
+        for group in groups:
+            if group.reason == "mobile" and not all(
+                selectors.contact_details_visible(request.user, e) for e in group.enterprises
+            ):
+                group.key = mask_mobile(group.key)
         return render(
             request,
             "enterprises/dedup.html",
             {
-                "groups": dedup.duplicate_groups(limit=50),
+                "groups": groups,
                 "breadcrumbs": [(_("企业库"), reverse("enterprises:enterprise_list")), (_("疑似重复"), "")],
             },
         )
@@ -286,14 +297,36 @@ class DedupView(StaffRequiredMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         require_capability(request.user, Capability.CHANGE_ENTERPRISE)
         pool = selectors.enterprise_list(user=request.user)
-        keep = get_object_or_404(pool, pk=request.POST.get("keep") or 0)
-        merge = get_object_or_404(pool, pk=request.POST.get("merge") or 0)
+        keep = get_object_or_404(pool, pk=_int_or_zero(request.POST.get("keep")))
+        merge = get_object_or_404(pool, pk=_int_or_zero(request.POST.get("merge")))
         try:
-            services.enterprise_merge(keep=keep, merge=merge, actor=acting_user(request))
+            services.enterprise_merge(
+                keep=keep, merge=merge, actor=acting_user(request), reason=request.POST.get("reason", "")
+            )
             messages.success(request, _("已将“%(merged)s”合并到“%(kept)s”") % {"merged": merge.name, "kept": keep.name})
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
+        if request.POST.get("from") == "detail":
+            return redirect("enterprises:enterprise_detail", pk=keep.pk)
         return redirect("enterprises:dedup")
+
+
+class MergeRevertView(StaffRequiredMixin, View):
+    """Undo a merge from its record (enterprise page → merge history)."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        require_capability(request.user, Capability.CHANGE_ENTERPRISE)
+        record = get_object_or_404(MergeRecord, pk=pk)
+        try:
+            services.enterprise_merge_revert(record=record, actor=acting_user(request))
+            messages.success(request, _("已撤销合并，“%(name)s”已恢复") % {"name": record.merged.name})
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        return redirect("enterprises:enterprise_detail", pk=record.survivor_id)
+
+
+def _int_or_zero(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() else 0
 
 
 class EnterpriseAutocompleteView(StaffRequiredMixin, View):
@@ -301,7 +334,7 @@ class EnterpriseAutocompleteView(StaffRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> JsonResponse:
         term = (request.GET.get("q") or "").strip()[:60]
-        condition = selectors.enterprise_query_q(term) if term else None
+        condition = selectors.enterprise_query_q(term, request.user) if term else None
         if condition is None:
             return JsonResponse({"results": []})
         rows = selectors.enterprise_list(user=request.user).filter(condition).order_by("name")[:20]

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 
+from parkos.core.client_ip import client_ip
 from parkos.env import env_int
 from parkos.incubation import services
 from parkos.incubation.choices import ApplicationSource
@@ -33,11 +34,6 @@ def limits() -> tuple[int, int, int]:
         env_int("INCUBATION_FORM_MOBILE_LIMIT", 5),
         env_int("INCUBATION_FORM_WINDOW_SECONDS", 3600),
     )
-
-
-def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: trusting X-Forwarded-For would let anyone reset their own limit.
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
 @csrf_protect
@@ -60,7 +56,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         return page(PublicApplicationForm(initial=initial))
     form = PublicApplicationForm(request.POST, request.FILES)
     ip_limit, mobile_limit, window = limits()
-    if not ratelimit.hit("incubation-ip", _client_ip(request), ip_limit, window):
+    if not ratelimit.hit("incubation-ip", client_ip(request) or "unknown", ip_limit, window):
         form.is_valid()
         form.add_error(None, _("提交过于频繁，请稍后再试，或直接联系园区企业服务中心。"))
         return page(form, status=429)

@@ -27,6 +27,7 @@ from parkos.accounts.access import (
     visible_park_ids,
     visible_parks,
 )
+from parkos.core.client_ip import client_ip
 from parkos.core.importing.forms import goes_to_background
 from parkos.core.importing.jobs import enqueue
 from parkos.core.models import AuditEntry, ImportJob
@@ -308,7 +309,9 @@ class ProjectFormView(_FormView):
         return {"parks": _parks(self.request)}
 
     def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.park_id if obj is not None else form.cleaned_data["park"]
+        if obj is not None:
+            return obj.park_id
+        return form.cleaned_data["park"] if form is not None else None
 
     def save(self, form: Any, obj: Any) -> Project:
         data = {name: form.cleaned_data.get(name) for name in services.PROJECT_FIELDS if name in form.cleaned_data}
@@ -469,7 +472,9 @@ class ProductFormView(_FormView):
         return {"parks": _parks(self.request)}
 
     def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.park_id if obj is not None else form.cleaned_data["park"]
+        if obj is not None:
+            return obj.park_id
+        return form.cleaned_data["park"] if form is not None else None
 
     def get_context(self, form: Any, obj: Any) -> dict[str, Any]:
         return super().get_context(form, obj) | {"kind_fields": json.dumps(forms.PRODUCT_KIND_FIELDS)}
@@ -611,7 +616,9 @@ class MilestoneFormView(_FormView):
         return {"parks": _parks(self.request)}
 
     def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.park_id if obj is not None else form.cleaned_data["park"]
+        if obj is not None:
+            return obj.park_id
+        return form.cleaned_data["park"] if form is not None else None
 
     def save(self, form: Any, obj: Any) -> Milestone:
         milestone = obj or Milestone()
@@ -737,7 +744,7 @@ class InstitutionDetailView(StaffRequiredMixin, TemplateView):
         contacts = list(institution.contacts.select_related("institution"))
         if unmasked:
             services.institution_contacts_record_view(
-                contacts=contacts, actor=acting_user(self.request), remote_addr=self.request.META.get("REMOTE_ADDR")
+                contacts=contacts, actor=acting_user(self.request), remote_addr=client_ip(self.request) or None
             )
         context.update(
             object=institution,

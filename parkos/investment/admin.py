@@ -8,6 +8,7 @@ from parkos.investment.models import (
     Lead,
     Notification,
     Requirement,
+    RequirementVersion,
     StageChange,
     SubmissionGuard,
 )
@@ -61,3 +62,11 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
 class SubmissionGuardAdmin(admin.ModelAdmin[SubmissionGuard]):
     list_display = ("__str__", "last_submitted_at", "submissions")
     raw_id_fields = ("lead",)
+
+
+@admin.register(RequirementVersion)
+class RequirementVersionAdmin(admin.ModelAdmin[RequirementVersion]):
+    list_display = ("lead", "number", "reference", "submitted_at", "company_name")
+    search_fields = ("reference", "company_name")
+    raw_id_fields = ("lead", "preferred_park")
+    readonly_fields = ("reference",)

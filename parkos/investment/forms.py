@@ -183,8 +183,13 @@ class PublicRequirementForm(RequirementFieldsMixin):
         label=_("我同意园区运营方为匹配招商资源而处理上述个人信息（姓名、手机号），并可就此联系我"),
         error_messages={"required": _("请勾选同意个人信息处理，否则无法提交")},
     )
-    # Honeypot: hidden from people by CSS; bots fill every field.
+    # Honeypot: hidden from people by CSS; bots fill every field. The view answers such a post like a
+    # success and stores nothing, so a bot learns nothing from the answer.
     website = forms.CharField(label=_("网站"), required=False)
+
+    @property
+    def is_bot(self) -> bool:
+        return bool((self.data.get("website") or "").strip())
 
     field_order = [
         "space_kind", "area_min", "area_max", "area_unit", "industry_code", "expected_annual_tax_wan", "process_presets",
@@ -207,9 +212,6 @@ class PublicRequirementForm(RequirementFieldsMixin):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("website"):
-            # Shown on top, not at the hidden field; says nothing about why.
-            raise ValidationError(_("提交未通过校验，请刷新页面后重试"), code="honeypot")
         if data.get("area_min") is None and data.get("area_max") is None and "area_min" not in self.errors:
             self.add_error("area_min", _("请填写需求面积"))
         return data

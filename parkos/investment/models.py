@@ -11,6 +11,7 @@ computed from history.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -409,11 +410,51 @@ class Notification(models.Model):
         return self.text
 
 
+class RequirementVersion(models.Model):
+    """A requirement exactly as a prospect submitted it on the public form; every submission is kept.
+
+    The first submission from a mobile creates the lead (version 1). A repeat within 24 hours adds
+    the next version and an activity, and never rewrites the lead: anyone can type anyone's mobile,
+    so the officer reviews what changed. `reference` is the number shown to that submitter only:
+    random, so it reveals neither the lead nor any other submission.
+    """
+
+    # CASCADE: a submitted version is part of its lead's history.
+    lead = models.ForeignKey(
+        Lead, verbose_name=_("线索"), on_delete=models.CASCADE, related_name="requirement_versions"
+    )
+    number = models.PositiveSmallIntegerField(_("版本"))
+    reference = models.CharField(_("受理编号"), max_length=16, unique=True, editable=False)
+    submitted_at = models.DateTimeField(_("提交时间"))
+    company_name = models.CharField(_("公司名称"), max_length=200)
+    # Personal data, as typed; erased with the person's other data.
+    contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
+    description = models.TextField(_("需求说明"), blank=True)
+    requirement: models.JSONField[dict[str, Any]] = models.JSONField(_("需求"), default=dict)
+    processes: models.JSONField[list[dict[str, Any]]] = models.JSONField(_("工艺"), default=list, blank=True)
+    # SET_NULL: an archived or removed park must not erase what the prospect asked for.
+    preferred_park = models.ForeignKey(
+        "parks.Park", verbose_name=_("意向园区"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("需求版本")
+        verbose_name_plural = _("需求版本")
+        ordering = ["lead", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "number"], name="requirement_version_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id} v{self.number} ({self.reference})"
+
+
 class SubmissionGuard(models.Model):
     """One row per mobile that used the public form: the lock that merges repeat submissions.
 
     The unique mobile plus a row lock inside the submission's transaction serialise concurrent
-    submissions from one number, so a repeat within 24 hours updates the lead instead of doubling it.
+    submissions from one number, so a repeat within 24 hours adds a version to the lead instead of
+    doubling it.
     """
 
     mobile = models.CharField(_("手机"), max_length=16, unique=True)

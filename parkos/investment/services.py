@@ -8,30 +8,36 @@ same transaction as the change that causes them.
 from __future__ import annotations
 
 import datetime
+import json
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkos.accounts.access import can_access_park
+from parkos.accounts.access import Capability, can_access_park, has_capability
 from parkos.accounts.choices import Role
 from parkos.accounts.models import User
 from parkos.core import industry
-from parkos.core.audit import audit_record, model_changes, snapshot
+from parkos.core.audit import SCRUBBED as ERASED
+from parkos.core.audit import audit_record, audit_scrub, model_changes, snapshot
 from parkos.core.db import serialised_writes
-from parkos.core.models import AuditAction
+from parkos.core.models import AuditAction, AuditEntry
 from parkos.core.workdays import add_working_days, next_working_day
 from parkos.enterprises import search
 from parkos.enterprises.choices import EnterpriseSource
+from parkos.enterprises.erasure import ErasedPerson
 from parkos.enterprises.models import Enterprise
-from parkos.enterprises.phones import parse_phone
+from parkos.enterprises.phones import mask_mobile, parse_phone
 from parkos.enterprises.services import clean_credit_code, contact_create, enterprise_create
 from parkos.investment import hooks
 from parkos.investment.choices import (
@@ -47,6 +53,7 @@ from parkos.investment.models import (
     Lead,
     Notification,
     Requirement,
+    RequirementVersion,
     StageChange,
     SubmissionGuard,
 )
@@ -55,6 +62,8 @@ from parkos.parks.fire import FireHazardClass, Process, ProcessKind, derive_tena
 from parkos.parks.models import Unit
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from parkos.accounts.models import User
     from parkos.enterprises.models import Contact, Enterprise
     from parkos.parks.models import LandParcel, Park, Unit
@@ -70,7 +79,7 @@ REQUIREMENT_EDITABLE_FIELDS = (
     "needs_wastewater_pretreatment", "eia_category", "budget_rent_yuan_per_sqm_month", "budget_price_yuan_per_sqm",
     "budget_land_wan_per_mu", "preferred_cities", "move_in_on", "expected_annual_tax_wan", "investment_wan", "jobs",
 )  # fmt: skip
-#: A repeat portal submission from the same mobile within this window updates the lead.
+#: A repeat portal submission from the same mobile within this window joins that lead as a new version.
 DEDUP_WINDOW = datetime.timedelta(hours=24)
 
 
@@ -79,11 +88,18 @@ DEDUP_WINDOW = datetime.timedelta(hours=24)
 
 def normalise_mobile(raw: str) -> str:
     """A mainland mobile number in E.164 (+8613800138000); ValidationError with a Chinese message."""
-
     parsed = parse_phone(raw or "")
     if parsed.kind != "mobile":
         raise ValidationError(_("请填写11位手机号码"), code="not_mobile")
     return parsed.e164
+
+
+def _contact_mobile(raw: str) -> str:
+    """A lead's contact mobile, normalised; its errors are the field's (the form and API show them there)."""
+    try:
+        return normalise_mobile(raw)
+    except ValidationError as exc:
+        raise ValidationError({"contact_mobile": exc.messages}) from None
 
 
 def _process(data: dict[str, Any]) -> Process:
@@ -391,7 +407,7 @@ def lead_create(
         park=park or (preferred[0] if preferred else fallback_park),
         company_name=company_name,
         contact_name=(contact_name or "").strip(),
-        contact_mobile=normalise_mobile(contact_mobile) if contact_mobile else "",
+        contact_mobile=_contact_mobile(contact_mobile) if contact_mobile else "",
         source=source,
         description=description,
         expected_signing_on=expected_signing_on,
@@ -438,7 +454,7 @@ def lead_update(*, lead: Lead, actor: User | None, **fields: object) -> Lead:
     for name, value in fields.items():
         setattr(lead, name, value)
     if "contact_mobile" in fields and lead.contact_mobile:
-        lead.contact_mobile = normalise_mobile(lead.contact_mobile)
+        lead.contact_mobile = _contact_mobile(lead.contact_mobile)
     lead.full_clean(exclude=["enterprise", "contact", "officer"])
     lead.save()
     changes = model_changes(before, snapshot(lead))
@@ -661,17 +677,48 @@ class PublicSubmission:
     preferred_park: Park | None = None
 
 
+def new_reference() -> str:
+    """A reference for one submission: random (nothing to guess or count), no look-alike characters."""
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    return "RQ-" + "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+def _unique_reference() -> str:
+    while RequirementVersion.objects.filter(reference=(reference := new_reference())).exists():
+        pass
+    return reference
+
+
+def _version_record(*, lead: Lead, submission: PublicSubmission, now: datetime.datetime) -> RequirementVersion:
+    number = (RequirementVersion.objects.filter(lead=lead).aggregate(n=Max("number"))["n"] or 0) + 1
+    return RequirementVersion.objects.create(
+        lead=lead,
+        number=number,
+        reference=_unique_reference(),
+        submitted_at=now,
+        company_name=" ".join(submission.company_name.split())[:200],
+        contact_name=submission.contact_name.strip()[:60],
+        description=submission.description,
+        requirement=json.loads(json.dumps(submission.requirement, cls=DjangoJSONEncoder)),
+        processes=json.loads(json.dumps(list(submission.processes), cls=DjangoJSONEncoder)),
+        preferred_park=submission.preferred_park,
+    )
+
+
 def public_submit(
     *, submission: PublicSubmission, fallback_park: Park | None = None, now: datetime.datetime | None = None
-) -> tuple[Lead, bool]:
-    """Store a portal submission once: a repeat from the same mobile within 24 h updates that lead.
+) -> RequirementVersion:
+    """Store a portal submission once; a repeat from the same mobile within 24 h adds a version.
 
     1. Normalise the mobile to E.164 (the dedup key).
     2. get_or_create the mobile's guard row (unique), then lock it: concurrent submissions from one
        number queue here, so exactly one of them creates the lead.
-    3. Within the window: update the lead's requirement and log the repeat; otherwise create a new
-       lead (assigned by the rules, the officer notified).
-    Returns (lead, created).
+    3. Within the window: keep the lead exactly as it is — whoever types a mobile is not thereby its
+       owner — and add the submission as the next requirement version, an activity and a note to
+       the officer. Otherwise create a new lead (assigned by the rules, the officer notified) with
+       version 1.
+    Returns the submission's version (`number == 1` when it created the lead); its `reference` is
+    the only number the submitter is shown.
     """
     mobile = normalise_mobile(submission.mobile)
     now = now or timezone.now()
@@ -685,7 +732,6 @@ def public_submit(
             and now - guard.last_submitted_at < DEDUP_WINDOW
         ):
             lead = Lead.objects.select_for_update().filter(pk=guard.lead_id).first()
-        created = lead is None
         if lead is None:
             lead = lead_create(
                 actor=None,
@@ -700,35 +746,91 @@ def public_submit(
                 consent_at=now,
                 fallback_park=fallback_park,
             )
+            version = _version_record(lead=lead, submission=submission, now=now)
             activity_log(
                 lead=lead, kind=ActivityKind.SUBMISSION, summary=_("通过门户需求表单提交"), actor=None, occurred_at=now
             )
         else:
-            lead.company_name = " ".join(submission.company_name.split()) or lead.company_name
-            lead.contact_name = submission.contact_name.strip() or lead.contact_name
-            if submission.description:
-                lead.description = submission.description
-            lead.consent_at = now
-            lead.save(update_fields=["company_name", "contact_name", "description", "consent_at", "updated_at"])
-            requirement_update(
-                lead=lead,
-                actor=None,
-                processes=list(submission.processes) if submission.processes else None,
-                preferred_parks=[submission.preferred_park] if submission.preferred_park else None,
-                **submission.requirement,
-            )
-            activity_log(
-                lead=lead,
-                kind=ActivityKind.SUBMISSION,
-                summary=_("同一手机号24小时内再次提交，已更新需求"),
-                actor=None,
-                occurred_at=now,
-            )
+            version = _version_record(lead=lead, submission=submission, now=now)
+            summary = _("同一手机号24小时内再次提交需求（第%(number)s版，%(company)s），线索未改动，请核对") % {
+                "number": version.number,
+                "company": version.company_name,
+            }
+            activity_log(lead=lead, kind=ActivityKind.SUBMISSION, summary=summary, actor=None, occurred_at=now)
+            if lead.officer_id is not None:
+                Notification.objects.create(
+                    user_id=lead.officer_id, lead=lead, text=summary[:300], url=lead.get_absolute_url()
+                )
         guard.lead = lead
         guard.last_submitted_at = now
         guard.submissions += 1
         guard.save(update_fields=["lead", "last_submitted_at", "submissions"])
-    return lead, created
+    return version
+
+
+# --- Personal data ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def lead_mobile_shown(*, lead: Lead, viewer: User | AnonymousUser, remote_addr: str | None = None) -> str:
+    """The lead's mobile as `viewer` may see it: whole (national form), and audited, with the
+    contact-details right; else masked (138****8000). Every unmasked view is an audit entry (PIPL)."""
+    if not lead.contact_mobile:
+        return ""
+    if not has_capability(viewer, Capability.VIEW_CONTACT_DETAILS) or not isinstance(viewer, AbstractBaseUser):
+        try:
+            return mask_mobile(lead.contact_mobile)
+        except ValidationError:
+            return "****"
+    audit_record(
+        actor=viewer,
+        action=AuditAction.VIEW_PERSONAL_DATA,
+        obj=lead,
+        changes={"fields": ["contact_mobile"]},
+        park_id=lead.park_id,
+        remote_addr=remote_addr or None,
+    )
+    return lead.contact_mobile.removeprefix("+86")
+
+
+def lead_personal_data_erase(person: ErasedPerson, actor: User | None) -> None:
+    """A contact was erased: scrub the person from the leads that copied their name or number.
+
+    Registered with `parkos.enterprises.erasure`; runs inside `contact_erase`'s transaction. The
+    leads stay (the pipeline and its history are the operator's), without the person: the contact
+    name and mobile, the name on portal submissions, the mobile's dedup guard, and the values in
+    the leads' audit entries.
+    """
+    condition = Q(contact_id=person.contact_id)
+    if person.mobile:
+        condition |= Q(contact_mobile=person.mobile)
+    leads = list(Lead.objects.select_for_update().filter(condition))
+    for lead in leads:
+        if person.name and person.name in lead.contact_name:
+            lead.contact_name = ERASED
+        lead.contact_mobile = ""
+        lead.save(update_fields=["contact_name", "contact_mobile", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=lead,
+            changes={"event": "personal_data_erased"},
+            park_id=lead.park_id,
+        )
+    lead_ids = [lead.pk for lead in leads]
+    if person.name:
+        RequirementVersion.objects.filter(lead_id__in=lead_ids, contact_name__contains=person.name).update(
+            contact_name=ERASED
+        )
+    if person.mobile:
+        SubmissionGuard.objects.filter(mobile=person.mobile).delete()
+    audit_scrub(
+        entries=AuditEntry.objects.filter(
+            object_type__in=[Lead._meta.label_lower, Requirement._meta.label_lower],
+            object_id__in=[str(pk) for pk in lead_ids],
+        ),
+        values=person.values,
+    )
 
 
 # --- Public viewing requests ------------------------------------------------------------------------------

@@ -26,8 +26,8 @@ from parkos.accounts.choices import Role
 from parkos.accounts.middleware import active_park
 from parkos.accounts.models import User
 from parkos.core import industry
+from parkos.core.client_ip import client_ip
 from parkos.enterprises.models import Enterprise
-from parkos.enterprises.phones import mask_mobile
 from parkos.investment import hooks, ratelimit, selectors, services
 from parkos.investment.choices import PIPELINE, LeadStage
 from parkos.investment.filtersets import LeadFilterSet
@@ -49,19 +49,6 @@ from parkos.web.views_generic import (
     ServiceFormView,
     apply_validation_error,
 )
-
-
-def mobile_display(user: Any, lead: Lead) -> str:
-    """The lead's mobile for this viewer: full with VIEW_CONTACT_DETAILS, else 138****8000."""
-
-    if not lead.contact_mobile:
-        return ""
-    if has_capability(user, Capability.VIEW_CONTACT_DETAILS):
-        return lead.contact_mobile.removeprefix("+86")
-    try:
-        return mask_mobile(lead.contact_mobile)
-    except ValidationError:
-        return "****"
 
 
 class LeadListView(FilteredListView):
@@ -144,11 +131,12 @@ class LeadDetailView(ScopedDetailView):
         can_assign = services.can_assign(user, lead.park) if lead.park else services.can_assign(user, None)
         context.update(
             requirement=requirement,
+            versions=lead.requirement_versions.order_by("number"),
             industry=industry.describe(requirement.industry_code) if requirement else "",
             report=report,
             contracts=hooks.contracts_of_leads([lead.pk]).get(lead.pk, []),
             timeline=selectors.lead_timeline(lead),
-            mobile=mobile_display(self.request.user, lead),
+            mobile=services.lead_mobile_shown(lead=lead, viewer=self.request.user, remote_addr=client_ip(self.request)),
             activity_form=ActivityForm(),
             move_form=MoveForm(initial={"stage": lead.stage}),
             assign_form=_assign_form(user, lead) if can_assign else None,
@@ -174,6 +162,10 @@ class LeadFormView(ServiceFormView):
         kwargs: dict[str, Any] = {"parks": visible_parks(self.request.user)}
         if obj is not None:
             kwargs["initial"] = _initial_of(obj)
+            if self.request.method == "GET":  # shown in the form: an unmasked view like any other
+                kwargs["initial"]["contact_mobile"] = services.lead_mobile_shown(
+                    lead=obj, viewer=self.request.user, remote_addr=client_ip(self.request)
+                )
         return kwargs
 
     def park_of(self, obj: Any, form: Any | None) -> Any:
@@ -187,7 +179,6 @@ def _initial_of(lead: Lead) -> dict[str, Any]:
     initial: dict[str, Any] = {
         "company_name": lead.company_name,
         "contact_name": lead.contact_name,
-        "contact_mobile": lead.contact_mobile.removeprefix("+86"),
         "source": lead.source,
         "park": lead.park_id,
         "expected_signing_on": lead.expected_signing_on,
@@ -449,11 +440,6 @@ class EnterpriseTimelineView(ParkScopedMixin, View):
 PUBLIC_MATCHES = 5
 
 
-def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: trusting X-Forwarded-For would let anyone reset their own limit.
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
-
-
 @csrf_protect
 def requirement_form(request: HttpRequest) -> HttpResponse:
     """The public requirement form (no login): submit, see the top matches, get a confirmation."""
@@ -473,10 +459,18 @@ def requirement_form(request: HttpRequest) -> HttpResponse:
         return form_page(PublicRequirementForm(initial=initial))
     form = PublicRequirementForm(request.POST)
     ip_limit, mobile_limit, window = ratelimit.limits()
-    if not ratelimit.hit("ip", _client_ip(request), ip_limit, window):
+    if not ratelimit.hit("ip", client_ip(request) or "unknown", ip_limit, window):
         form.is_valid()
         form.add_error(None, _("提交过于频繁，请稍后再试，或直接拨打招商热线。"))
         return form_page(form, status=429)
+    if form.is_bot:
+        return render(
+            request,
+            "investment/requirement_done.html",
+            public_context(
+                request, _("需求已提交"), report={"matches": [], "combinations": []}, reference=services.new_reference()
+            ),
+        )
     if not form.is_valid():
         return form_page(form, status=400)
     data = form.cleaned_data
@@ -495,7 +489,7 @@ def requirement_form(request: HttpRequest) -> HttpResponse:
     top = (report.matches or report.combinations or (None,))[0]
     fallback = Park.objects.filter(pk=top.park.id).first() if top is not None else None
     try:
-        lead, created = services.public_submit(
+        version = services.public_submit(
             submission=services.PublicSubmission(
                 company_name=data["company_name"],
                 contact_name=data["contact_name"],
@@ -518,8 +512,7 @@ def requirement_form(request: HttpRequest) -> HttpResponse:
             _("需求已提交"),
             report=report,
             results=_public_results(report),
-            created=created,
-            reference=f"{lead.pk:06d}",
+            reference=version.reference,
             industry_notice=form.industry_notice,
         ),
     )
@@ -551,7 +544,7 @@ def viewing_request(request: HttpRequest, park_code: str, unit_code: str) -> Htt
         return page(ViewingRequestForm())
     form = ViewingRequestForm(request.POST)
     ip_limit, mobile_limit, window = ratelimit.limits()
-    if not ratelimit.hit("ip", _client_ip(request), ip_limit, window):
+    if not ratelimit.hit("ip", client_ip(request) or "unknown", ip_limit, window):
         form.is_valid()
         form.add_error(None, _("提交过于频繁，请稍后再试，或直接拨打招商热线。"))
         return page(form, status=429)

@@ -326,7 +326,9 @@ class _FacilitiesFormView(ServiceFormView):
         return {"parks": _parks(self.request)}
 
     def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.park if obj is not None else form.cleaned_data["park"]
+        if obj is not None:
+            return obj.park
+        return form.cleaned_data["park"] if form is not None else None
 
 
 class MeterFormView(_FacilitiesFormView):

@@ -482,6 +482,8 @@ class Floor(TimeStampedModel):
         return self.design_fire_class or self.building.design_fire_class
 
     def clean(self) -> None:
+        if self.level is None:
+            return  # the field's own error ("required") is already reported
         if self.level == 0:
             raise ValidationError({"level": _("楼层不能为0：地上从1开始，地下从-1开始")})
         if not self.building_id:

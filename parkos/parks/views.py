@@ -5,7 +5,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -462,6 +462,8 @@ class ArchiveView(ParkScopedMixin, View):
     }
 
     def post(self, request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+        if kind not in self.targets:
+            raise Http404(_("未找到该记录，或您无权访问。"))
         model, park_field, service, capability, kwarg = self.targets[kind]
         obj = get_object_or_404(scope_to_parks(request.user, model.objects.all(), park_field), pk=pk)
         self.require(capability, obj.pk if kind == "park" else obj.park_id)
@@ -475,6 +477,8 @@ class ReserveView(ParkScopedMixin, View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+        if kind not in {"unit", "parcel"}:
+            raise Http404(_("未找到该记录，或您无权访问。"))
         model = Unit if kind == "unit" else LandParcel
         space = get_object_or_404(scope_to_parks(request.user, model.objects.all()), pk=pk)
         self.require(Capability.RESERVE_SPACE, space.park_id)
@@ -537,6 +541,8 @@ class SpaceMediaUploadView(ParkScopedMixin, View):
     """POST a photo or floor plan of a building or unit (multipart); errors come back as messages."""
 
     def post(self, request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+        if kind not in ("building", "unit"):
+            raise Http404
         model: type[Building] | type[Unit] = Building if kind == "building" else Unit
         owner = get_object_or_404(self.scope(model.objects.all()), pk=pk)
         self.require(Capability.CHANGE_SPACE, owner.park_id)

@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -17,6 +18,10 @@ FEED_SIZE = 20
 
 
 class LatestArticlesFeed(Feed):  # type: ignore[type-arg]
+    """The latest public articles. Titles and summaries are plain text, but feed readers render
+    `<description>` (and many `<title>`) as HTML once the XML is parsed: both are HTML-escaped, so a
+    reader shows the text and runs nothing (Ref: #13)."""
+
     feed_type = Rss201rev2Feed
     title = _("园区新闻")
     link = reverse_lazy("portal:news_list")
@@ -26,10 +31,10 @@ class LatestArticlesFeed(Feed):  # type: ignore[type-arg]
         return list(article_public_list()[:FEED_SIZE])
 
     def item_title(self, item: Article) -> str:
-        return item.title
+        return escape(item.title)
 
     def item_description(self, item: Article) -> str:
-        return item.summary
+        return escape(item.summary)
 
     def item_pubdate(self, item: Article) -> datetime.datetime | None:
         return item.publish_at

@@ -52,6 +52,7 @@ from parkos.core.importing import (
     template_workbook,
 )
 from parkos.core.models import AuditAction, ImportJob
+from parkos.core.xlsx import neutralise_formulas
 from parkos.enterprises import credit_code, search
 from parkos.enterprises.models import Enterprise
 from parkos.parks.models import Park
@@ -450,6 +451,7 @@ def template_bytes(prefilled: Sequence[Mapping[str, Any]] = ()) -> bytes:
     sheet = book.worksheets[0]
     for row in prefilled:
         sheet.append([row.get(c.field) for c in COLUMNS])
+        neutralise_formulas(sheet[sheet.max_row])  # names come from the enterprise pool: never a live formula
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkos.accounts.access import Capability, require_capability
 from parkos.core.audit import audit_record, model_changes, snapshot
 from parkos.core.models import AuditAction
 from parkos.statistics.choices import ReportSource, SubmissionStatus
@@ -58,6 +59,15 @@ def _check_form(enterprise_id: int, year: int, month: int, is_cumulative: bool) 
         )
 
 
+def _park_of_existing(report: MonthlyReport, park: Park, *, source: str, actor: User | None) -> Park:
+    """The park a replaced month ends in: its own for a tenant, the new one for staff entitled to both."""
+    if source == ReportSource.TENANT:
+        return report.park
+    if actor is not None:
+        require_capability(actor, Capability.MANAGE_STATISTICS, report.park_id)
+    return park
+
+
 @transaction.atomic
 def report_submit(
     *,
@@ -75,6 +85,10 @@ def report_submit(
 
     ``values`` holds figures of :data:`REPORT_FIELDS` by name (others are refused); a figure left out
     is stored as not reported.
+
+    A month already reported under another park belongs to that park: officers replace it only with
+    the right to manage statistics there too (else 404, as for any row outside their parks), and an
+    enterprise's own correction keeps it where it is (Ref: #13).
     """
     _check_period(year, month, today)
     _check_form(enterprise.pk, year, month, is_cumulative)
@@ -85,6 +99,8 @@ def report_submit(
     created = report is None
     if report is None:
         report = MonthlyReport(enterprise=enterprise, year=year, month=month)
+    elif report.park_id != park.pk:
+        park = _park_of_existing(report, park, source=source, actor=actor)
     before = snapshot(report)
     report.park = park
     report.is_cumulative = is_cumulative

@@ -12,6 +12,11 @@ from rest_framework.serializers import BaseSerializer
 from parkos.accounts.access import Capability, require_capability, require_park, scope_to_parks, visible_park_ids
 from parkos.accounts.permissions import StaffWithCapability
 
+#: Rows are found by their numeric id: anything else in the id's place is no route (404), never a
+#: ValueError from the database lookup (a 500, Ref: #13). Every viewset sets `lookup_value_regex` to it.
+#: At most 18 digits: every such number fits a 64-bit id (SQLite overflows beyond, a 500).
+ID_PATTERN = "[0-9]{1,18}"
+
 
 class ParkScopedViewSetMixin:
     """Scope the queryset to the caller's parks; writes need `write_capability` in the row's park.
@@ -21,6 +26,7 @@ class ParkScopedViewSetMixin:
     """
 
     park_field: str = "park"
+    lookup_value_regex = ID_PATTERN
     write_capability: Capability | None = None
     permission_classes: Any = [StaffWithCapability]
     request: Any
@@ -44,12 +50,18 @@ class ParkScopedViewSetMixin:
         if self.park_field != "pk":
             require_park(self.request.user, self.park_of_payload(validated))
 
+    def check_changed_park(self, validated: dict[str, Any]) -> None:
+        """On a change: the row was found among the caller's parks; a payload that names a park (moving
+        the row) must name one of theirs too. A partial change without it keeps the row's park."""
+        if self.park_field.split("__")[0] in validated:
+            self.check_payload_park(validated)
+
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         self.check_payload_park(serializer.validated_data)
         serializer.save()
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
-        self.check_payload_park(serializer.validated_data)
+        self.check_changed_park(serializer.validated_data)
         serializer.save()
 
     def get_object_model(self) -> type[Model]:
@@ -66,5 +78,7 @@ def requested_park_ids(request: Request) -> list[int] | None:
         park_id = int(raw)
     except ValueError:
         raise ValidationError({"park": ["invalid"]}) from None
+    if not 0 < park_id < 2**63:  # beyond any database's ids (SQLite would overflow)
+        raise ValidationError({"park": ["invalid"]})
     require_park(request.user, park_id)
     return [park_id]

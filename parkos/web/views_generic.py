@@ -122,10 +122,9 @@ class ServiceFormView(ParkScopedMixin, View):
 
     def get(self, request: HttpRequest, *args: object, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
-        if obj is not None:
-            self.require(self.capability, self.park_of(obj, None))
-        else:
-            self.require(self.capability)
+        # A new object's park, when the URL names it, is checked now: a page that could not be saved
+        # is not shown (Ref: #13). Where the form chooses the park, POST checks it.
+        self.require(self.capability, self.park_of(obj, None))
         form = self.form_class(**self.get_form_kwargs(obj), **self.initial_kwargs())
         return render(request, self.template_name, self.get_context(form, obj))
 
@@ -134,9 +133,8 @@ class ServiceFormView(ParkScopedMixin, View):
 
     def post(self, request: HttpRequest, *args: object, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
+        self.require(self.capability, self.park_of(obj, None))
         form = self.form_class(request.POST, request.FILES, **self.get_form_kwargs(obj), **self.initial_kwargs())
-        if obj is not None:
-            self.require(self.capability, self.park_of(obj, None))
         if form.is_valid():
             if obj is None:
                 self.require(self.capability, self.park_of(None, form))
@@ -168,6 +166,8 @@ def requested_park_ids(request: HttpRequest) -> list[int] | None:
     try:
         park_id = int(wanted) if wanted else None
     except ValueError:
+        park_id = None
+    if park_id is not None and not 0 < park_id < 2**63:  # beyond any database's ids (SQLite would overflow)
         park_id = None
     if park_id is not None and (visible is None or park_id in visible):
         return [park_id]

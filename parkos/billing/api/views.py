@@ -40,6 +40,7 @@ from parkos.billing.filtersets import (
 )
 from parkos.billing.models import BankStatementLine, Bill, BillRun, Payment
 from parkos.billing.permissions import BillingStaff
+from parkos.web.api import year_param
 from parkos.web.api_views import ParkScopedViewSetMixin
 
 
@@ -199,6 +200,8 @@ def _park_ids(request: Request) -> list[int] | None:
         park_id = int(raw)
     except ValueError:
         raise DRFValidationError({"park": ["invalid"]}) from None
+    if not 0 < park_id < 2**63:  # beyond any database's ids (SQLite would overflow)
+        raise DRFValidationError({"park": ["invalid"]})
     require_park(request.user, park_id)
     return [park_id]
 
@@ -242,11 +245,11 @@ class ReconciliationView(APIView):
         responses=ReconciliationSerializer,
     )
     def get(self, request: Request) -> Response:
+        year = year_param(request.query_params.get("year"), default=timezone.localdate().year)
         try:
-            year = int(request.query_params.get("year") or timezone.localdate().year)
             month = int(request.query_params["month"]) if request.query_params.get("month") else None
         except ValueError:
-            raise DRFValidationError({"year": ["invalid"]}) from None
+            raise DRFValidationError({"month": ["1–12"]}) from None
         if month is not None and not 1 <= month <= 12:
             raise DRFValidationError({"month": ["1–12"]})
         result = selectors.reconciliation(park_ids=_park_ids(request), year=year, month=month)

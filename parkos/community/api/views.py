@@ -41,7 +41,9 @@ from parkos.community.selectors import bookings as booking_selectors
 from parkos.community.selectors import people
 from parkos.community.services import bookings as booking_services
 from parkos.community.services import talent as talent_services
+from parkos.core.client_ip import client_ip
 from parkos.parks.models import Park
+from parkos.web.api_views import ID_PATTERN
 
 
 class StaffOrTenant(BasePermission):
@@ -53,6 +55,8 @@ class StaffOrTenant(BasePermission):
 
 class ResourceViewSet(viewsets.ReadOnlyModelViewSet[BookableResource]):
     """Bookable rooms and equipment the caller may see (staff: their parks; tenants: what they may book)."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = ResourceSerializer
     permission_classes = [StaffOrTenant]
@@ -75,6 +79,8 @@ class BookingViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Booking]
 ):
     """Bookings. POST books a slot; a taken slot answers 409 with the next free slot of the same length."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = BookingSerializer
     permission_classes = [StaffOrTenant]
@@ -144,6 +150,8 @@ class BookingViewSet(
 class TalentViewSet(viewsets.ReadOnlyModelViewSet[TalentRecord]):
     """Talent records of the caller's parks; names and mobiles masked unless the caller runs talent work there."""
 
+    lookup_value_regex = ID_PATTERN
+
     serializer_class = TalentSerializer
     permission_classes = [IsParkStaff]
     filterset_class = TalentFilterSet
@@ -178,11 +186,12 @@ class TalentViewSet(viewsets.ReadOnlyModelViewSet[TalentRecord]):
             talent_services.talents_record_view(
                 talents=TalentRecord.objects.filter(pk__in=ids),
                 actor=acting_user(self.request),
-                remote_addr=self.request.META.get("REMOTE_ADDR"),
+                remote_addr=client_ip(self.request) or None,
             )
 
 
 class JobViewSet(viewsets.ReadOnlyModelViewSet[JobPosting]):
+    lookup_value_regex = ID_PATTERN
     serializer_class = JobSerializer
     permission_classes = [IsParkStaff]
     filterset_class = JobFilterSet
@@ -192,6 +201,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet[JobPosting]):
 
 
 class EventViewSet(viewsets.ReadOnlyModelViewSet[Event]):
+    lookup_value_regex = ID_PATTERN
     serializer_class = EventSerializer
     permission_classes = [IsParkStaff]
     filterset_class = EventFilterSet
@@ -220,7 +230,11 @@ class ChargeableBookingsView(APIView):
             end = datetime.date.fromisoformat(request.query_params["end"])
         except (KeyError, ValueError):
             raise DRFValidationError({"detail": "park, start and end (YYYY-MM-DD) are required"}) from None
+        if not 0 < park_id < 2**63:  # beyond any database's ids (SQLite would overflow)
+            raise DRFValidationError({"park": ["invalid"]})
         require_park(request.user, park_id)
-        park = Park.objects.get(pk=park_id)
+        park = Park.objects.filter(pk=park_id).first()
+        if park is None:  # a query parameter, not the resource: a 400 as documented, not a 404
+            raise DRFValidationError({"park": ["not found"]})
         lines = selectors.chargeable_bookings(park=park, start=start, end=end)
         return Response(ChargeLineSerializer(lines, many=True).data)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from parkos.accounts.access import has_capability, is_staff_member, visible_parks
 from parkos.community import rights
+from parkos.core.client_ip import client_ip as core_client_ip
 from parkos.web.views_generic import requested_park_ids
 
 
@@ -52,8 +53,10 @@ def month_param(request: HttpRequest, name: str = "month") -> datetime.date:
 
 
 def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: trusting X-Forwarded-For would let anyone reset their own limit.
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+    """The client's address for rate limits and the audit trail: behind the configured trusted proxies,
+    the address they forwarded (else every visitor would share the proxy's limit); never a header a
+    client could set itself (Ref: #13)."""
+    return core_client_ip(request) or "unknown"
 
 
 def hx_redirect(url: str) -> HttpResponse:

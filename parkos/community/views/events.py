@@ -227,6 +227,7 @@ class CheckinDeskView(StaffRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         event = get_object_or_404(_events(request), pk=pk)
+        rights.require_manage(request.user, event.park_id)
         form = CheckinForm(request.POST)
         context: dict[str, Any] = {"event": event, "form": CheckinForm()}
         if form.is_valid():

@@ -413,6 +413,8 @@ class ApartmentView(StaffRequiredMixin, View):
         park, _parks = _apartment_park(request)
         if park is None:
             raise Http404
+        # Refused before any form is read: a role without the right gets 403, not a form's errors.
+        rights.require_manage(request.user, park)
         actor = acting_user(request)
         action = request.POST.get("action")
         try:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from parkos.core.models import ImportJob
+from parkos.enterprises.choices import EnterpriseSize, Qualification
 from parkos.enterprises.models import Contact, Enterprise
 from parkos.parks.models import Park
 
@@ -17,11 +18,30 @@ class TagNamesField(serializers.ListField):
         return [tag.name for tag in data.all()]
 
 
+CREDIT_CODE_HELP = (
+    "选填：统一社会信用代码，18位，可带空格或连字符，保存时规范化并校验；潜在客户可暂缺（空值保存为 null）。"
+    " Optional: spaces and hyphens allowed; blank is stored as null."
+)
+
+
 class EnterpriseSerializer(serializers.ModelSerializer[Enterprise]):
+    """An enterprise of the pool. Lists are lists of strings (never null), validated before the services."""
+
+    # Length is the services' to check, after normalisation: "9111 0000 6000 3734 1L" is a valid code.
+    credit_code = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=64, help_text=CREDIT_CODE_HELP
+    )
     tags = TagNamesField(child=serializers.CharField(max_length=40), required=False)
+    former_names = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    secondary_industry_codes = serializers.ListField(child=serializers.CharField(max_length=8), required=False)
+    qualifications = serializers.ListField(child=serializers.ChoiceField(choices=Qualification.choices), required=False)
     parks = serializers.PrimaryKeyRelatedField(many=True, queryset=Park.objects.all(), required=False)
     accept_checksum_mismatch = serializers.BooleanField(write_only=True, required=False, default=False)
     industry_display = serializers.CharField(read_only=True)
+    # Blank until the statistical rules can size the enterprise (no employees or revenue yet).
+    size_class = serializers.ChoiceField(
+        choices=[("", "未定"), *EnterpriseSize.choices], allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Enterprise
@@ -42,7 +62,6 @@ class EnterpriseSerializer(serializers.ModelSerializer[Enterprise]):
             "updated_at",
         ]
         # Uniqueness and code validity are checked by the services, with the domain messages.
-        extra_kwargs: dict[str, dict[str, Any]] = {"credit_code": {"validators": []}}
 
 
 class ContactSerializer(serializers.ModelSerializer[Contact]):

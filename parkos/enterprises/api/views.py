@@ -11,12 +11,14 @@ from rest_framework.response import Response
 
 from parkos.accounts.access import Capability, acting_user, require_capability, visible_parks
 from parkos.accounts.permissions import StaffWithCapability
+from parkos.core.client_ip import client_ip
 from parkos.core.importing.jobs import enqueue
 from parkos.core.models import ImportJob
 from parkos.enterprises import importing, selectors, services
 from parkos.enterprises.api.serializers import ContactSerializer, EnterpriseSerializer, ImportJobSerializer
 from parkos.enterprises.filtersets import EnterpriseFilterSet
 from parkos.enterprises.models import Enterprise
+from parkos.web.api_views import ID_PATTERN
 
 if TYPE_CHECKING:
     from parkos.accounts.models import User
@@ -35,6 +37,8 @@ class EnterpriseViewSet(
     viewsets.GenericViewSet[Enterprise],
 ):
     """The operator-wide pool: every staff role reads; writes need CHANGE_ENTERPRISE."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
@@ -67,7 +71,7 @@ class EnterpriseViewSet(
         )
 
     @extend_schema(responses=ContactSerializer(many=True))
-    @action(detail=True, methods=["get"], serializer_class=ContactSerializer)
+    @action(detail=True, methods=["get"], serializer_class=ContactSerializer, pagination_class=None, filter_backends=[])
     def contacts(self, request: Request, pk: str | None = None) -> Response:
         """Contacts of the enterprise; unmasked (and the view audited) only for callers with the right."""
         enterprise = self.get_object()
@@ -75,7 +79,7 @@ class EnterpriseViewSet(
         unmasked = selectors.contact_details_visible(request.user, enterprise)
         if unmasked:
             services.contacts_record_view(
-                contacts=contacts, actor=_actor(request), remote_addr=request.META.get("REMOTE_ADDR")
+                contacts=contacts, actor=_actor(request), remote_addr=client_ip(request) or None
             )
         return Response(ContactSerializer(contacts, many=True, context={"unmasked": unmasked}).data)
 
@@ -84,6 +88,8 @@ class ImportJobViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[ImportJob]
 ):
     """Upload a file to import (multipart) and follow its progress."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = ImportJobSerializer
     permission_classes = [StaffWithCapability]

@@ -183,7 +183,7 @@ def test_merge_takes_code_from_merged(alice):
     keep = EnterpriseFactory(credit_code=None)
     merge = EnterpriseFactory()
     code = merge.credit_code
-    services.enterprise_merge(keep=keep, merge=merge, actor=alice)
+    services.enterprise_merge(keep=keep, merge=merge, actor=alice, reason="同一家企业（人工核实）")
     keep.refresh_from_db()
     merge.refresh_from_db()
     assert keep.credit_code == code

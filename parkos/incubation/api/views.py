@@ -6,9 +6,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -39,7 +41,7 @@ from parkos.incubation.filtersets import (
 )
 from parkos.incubation.models import Application, IncubationRecord, Programme, Scheme, ServiceOffering, ServiceRequest
 from parkos.parks.models import Park
-from parkos.web.api_views import ParkScopedViewSetMixin
+from parkos.web.api_views import ID_PATTERN, ParkScopedViewSetMixin
 
 
 class ProgrammeViewSet(ParkScopedViewSetMixin, viewsets.ReadOnlyModelViewSet[Programme]):
@@ -115,6 +117,7 @@ class ServiceRequestViewSet(
 
 
 class SchemeViewSet(viewsets.ReadOnlyModelViewSet[Scheme]):
+    lookup_value_regex = ID_PATTERN
     queryset = Scheme.objects.prefetch_related("criteria").order_by("level", "name")
     serializer_class = SchemeSerializer
     filterset_class = SchemeFilterSet
@@ -136,7 +139,9 @@ def _park_ids(request: Request) -> list[int] | None:
     try:
         park_id = int(raw)
     except ValueError:
-        raise Http404 from None
+        raise ValidationError({"park": [_("须为园区编号")]}) from None
+    if not 0 < park_id < 2**63:  # beyond any database's ids (SQLite would overflow)
+        raise ValidationError({"park": [_("须为园区编号")]})
     if visible is not None and park_id not in visible:
         raise Http404
     return [park_id]

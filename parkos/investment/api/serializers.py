@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from parkos.core import industry
+from parkos.core.client_ip import client_ip
+from parkos.investment import services
 from parkos.investment.models import Activity, Lead, Notification, Requirement
-from parkos.investment.views import mobile_display
 from parkos.parks.api.serializers import CleanroomGradeField
 from parkos.parks.choices import FireHazardClass
+from parkos.parks.fire import ProcessKind
 from parkos.parks.models import Park
 
 
@@ -20,12 +26,34 @@ class TenantFireClassField(serializers.ChoiceField):
     """The tenant's class (inline enum: the parks API already names this choice set for buildings)."""
 
 
+class ProcessSerializer(serializers.Serializer[Any]):
+    """A declared production process (RULES §4): what the fire class is derived from."""
+
+    kind = serializers.ChoiceField(choices=ProcessKind.choices)
+    share = serializers.DecimalField(
+        max_digits=4, decimal_places=3, min_value=Decimal("0.001"), max_value=Decimal(1), required=False
+    )
+    flash_point_c = serializers.DecimalField(max_digits=5, decimal_places=1, required=False, allow_null=True)
+    lel_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100), required=False, allow_null=True
+    )
+    small_quantity = serializers.BooleanField(required=False)
+    mitigated = serializers.BooleanField(required=False)
+    enclosed_spraying = serializers.BooleanField(required=False)
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # Stored as JSON on the requirement: numbers as their decimal text.
+        return {k: str(v) if isinstance(v, Decimal) else v for k, v in attrs.items()}
+
+
 class RequirementSerializer(serializers.ModelSerializer[Requirement]):
     fire_class = TenantFireClassField(choices=[("", ""), *FireHazardClass.choices], required=False, allow_blank=True)
     cleanroom_grade = CleanroomGradeField(required=False, allow_blank=True)
     industry_name = serializers.SerializerMethodField(help_text="行业代码及名称，如 C3581 医疗诊断、监护及治疗设备制造")
     preferred_parks = serializers.PrimaryKeyRelatedField(queryset=Park.objects.all(), many=True, required=False)
-    processes = serializers.ListField(child=serializers.DictField(), required=False)
+    processes = ProcessSerializer(many=True, required=False)
+    preferred_cities = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
 
     class Meta:
         model = Requirement
@@ -58,10 +86,14 @@ class LeadSerializer(serializers.ModelSerializer[Lead]):
         ]
 
     def to_representation(self, instance: Lead) -> dict[str, Any]:
-
+        """The mobile masked unless the caller may see it; each unmasked one is an audited view."""
         data: dict[str, Any] = super().to_representation(instance)
         request = self.context.get("request")
-        data["contact_mobile"] = mobile_display(request.user, instance) if request is not None else ""
+        data["contact_mobile"] = (
+            services.lead_mobile_shown(lead=instance, viewer=request.user, remote_addr=client_ip(request))
+            if request is not None
+            else ""
+        )
         return data
 
 
@@ -69,6 +101,10 @@ class MoveSerializer(serializers.Serializer[Any]):
     stage = serializers.ChoiceField(choices=Lead._meta.get_field("stage").choices)  # type: ignore[arg-type]
     lost_reason = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+#: The earliest time an activity may be recorded at.
+EARLIEST_ACTIVITY = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
 class ActivitySerializer(serializers.ModelSerializer[Activity]):
@@ -88,10 +124,25 @@ class ActivitySerializer(serializers.ModelSerializer[Activity]):
         ]
         read_only_fields = ["lead", "actor"]
         extra_kwargs = {
+            "kind": {"required": True},  # an activity says what it was
             "occurred_at": {"required": False},
             "units": {"required": False},
             "parcels": {"required": False},
         }
+
+    def validate_occurred_at(self, value: datetime.datetime) -> datetime.datetime:
+        """An activity happened: not before the records began, and not later than tomorrow (a
+        year like 594 would be stored and then answered with a local-mean-time offset)."""
+        if value < EARLIEST_ACTIVITY or value > timezone.now() + datetime.timedelta(days=1):
+            raise serializers.ValidationError(_("活动时间须在 2000 年之后，且不晚于明天"))
+        return value
+
+    def validate_next_step_on(self, value: datetime.date | None) -> datetime.date | None:
+        if value is not None and not (
+            EARLIEST_ACTIVITY.date() <= value <= timezone.localdate() + datetime.timedelta(days=3653)
+        ):
+            raise serializers.ValidationError(_("提醒日期须在 2000 年之后、十年之内"))
+        return value
 
 
 class NotificationSerializer(serializers.ModelSerializer[Notification]):

@@ -25,7 +25,7 @@ from parkos.investment.api.serializers import (
 from parkos.investment.filtersets import LeadFilterSet
 from parkos.investment.models import Lead, Notification, Requirement
 from parkos.parks.models import LandParcel, Unit
-from parkos.web.api_views import ParkScopedViewSetMixin
+from parkos.web.api_views import ID_PATTERN, ParkScopedViewSetMixin
 
 
 def _as_validation(exc: ValidationError) -> Any:
@@ -122,8 +122,9 @@ class LeadViewSet(
             raise _as_validation(exc) from exc
         return Response(LeadSerializer(lead, context={"request": request}).data)
 
-    @extend_schema(request=ActivitySerializer, responses=ActivitySerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=ActivitySerializer(many=True))
+    @extend_schema(methods=["POST"], request=ActivitySerializer, responses={201: ActivitySerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def activities(self, request: Request, pk: str | None = None) -> Response:
         lead = self.get_object()
         if request.method == "GET":
@@ -153,6 +154,8 @@ class LeadViewSet(
 
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Notification]):
     """The caller's own notifications."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = NotificationSerializer
     permission_classes = [IsAuthenticated]

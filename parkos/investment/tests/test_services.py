@@ -89,28 +89,29 @@ def test_reminder_on_a_holiday_moves_to_the_next_working_day(park_a, carol):
     assert activity.next_step_on == datetime.date(2025, 10, 9)
 
 
-def test_public_repeat_within_a_day_updates_the_lead(park_a, carol):
+def test_public_repeat_within_a_day_adds_a_version_to_the_lead(park_a, carol):
     t0 = datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)
-    lead, created = services.public_submit(submission=submission(), now=t0)
-    assert created
+    first = services.public_submit(submission=submission(), now=t0)
+    lead = first.lead
+    assert first.number == 1
     assert lead.source == "portal_form"
     assert lead.consent_at == t0
-    again, created_again = services.public_submit(
+    area_before = Lead.objects.get().requirement.area_min_sqm
+    again = services.public_submit(
         submission=submission(
             mobile="+86 138-0013-8000", requirement={"area_min_sqm": Decimal(3000), "area_max_sqm": Decimal(4000)}
         ),
         now=t0 + datetime.timedelta(hours=20),
     )
-    assert not created_again
-    assert again.pk == lead.pk
+    assert again.number == 2
+    assert again.lead_id == lead.pk
     assert Lead.objects.count() == 1
-    assert Lead.objects.get().requirement.area_min_sqm == Decimal(3000)
+    assert Lead.objects.get().requirement.area_min_sqm == area_before  # the lead is not rewritten
+    assert again.requirement["area_min_sqm"] == "3000"
     assert Activity.objects.filter(lead=lead, kind="submission").count() == 2
-    later, created_later = services.public_submit(
-        submission=submission(), now=t0 + datetime.timedelta(hours=45)
-    )  # 25 h after the last
-    assert created_later
-    assert later.pk != lead.pk
+    later = services.public_submit(submission=submission(), now=t0 + datetime.timedelta(hours=45))  # 25 h after
+    assert later.number == 1
+    assert later.lead_id != lead.pk
     assert SubmissionGuard.objects.get().submissions == 3
 
 

@@ -48,10 +48,11 @@ def test_public_submit_shows_matches_and_routes_the_lead(portfolio, carol):
     assert lead.park == portfolio["park_a"]
     assert lead.officer == carol
     assert lead.requirement.fire_class == "jia"
-    # Repeat from the same mobile: merged.
+    # Repeat from the same mobile: the same lead, a new version.
     response = client.post(reverse("investment:requirement_form"), {**FORM, "mobile": "139 1234 5678"})
-    assert "需求已更新" in response.content.decode()
+    assert "需求已提交" in response.content.decode()
     assert Lead.objects.count() == 1
+    assert lead.requirement_versions.count() == 2
 
 
 @pytest.mark.parametrize(
@@ -59,7 +60,6 @@ def test_public_submit_shows_matches_and_routes_the_lead(portfolio, carol):
     [
         ({"consent": ""}, "请勾选同意个人信息处理"),
         ({"mobile": "12345"}, "请填写正确的11位手机号码"),
-        ({"website": "http://spam"}, "提交未通过校验"),
         ({"area_min": "", "area_max": ""}, "请填写需求面积"),
         ({"industry_code": ""}, "请选择用途"),
     ],

@@ -32,6 +32,7 @@ from parkos.leasing.api.serializers import (
 from parkos.leasing.choices import ContractKind
 from parkos.leasing.filtersets import CONTRACT_ORDERING, ContractFilterSet, RenewalTaskFilterSet
 from parkos.leasing.models import Contract, RenewalTask
+from parkos.web.api import year_param
 from parkos.web.api_views import ParkScopedViewSetMixin, requested_park_ids
 
 
@@ -103,7 +104,7 @@ class ContractViewSet(
         return self._step(request, services.contract_renew, RenewSerializer)
 
     @extend_schema(request=None, responses=ScheduleLineSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def schedule(self, request: Request, pk: str | None = None) -> Response:
         contract = self.get_object()
         if contract.kind != ContractKind.LEASE:
@@ -164,11 +165,11 @@ class RentRollView(APIView):
         responses=RentRollRowSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
+        year = year_param(request.query_params.get("year"), default=timezone.localdate().year)
         try:
-            year = int(request.query_params.get("year") or timezone.localdate().year)
             month = int(request.query_params["month"]) if request.query_params.get("month") else None
         except ValueError:
-            raise DRFValidationError({"year": ["invalid"]}) from None
+            raise DRFValidationError({"month": ["1–12"]}) from None
         if month is not None and not 1 <= month <= 12:
             raise DRFValidationError({"month": ["1–12"]})
         roll = selectors.rent_roll(requested_park_ids(request), year, month)

@@ -181,8 +181,15 @@ def test_api_create_occupancy_and_rent_roll(client_for, unit_a):
     )
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
-    assert client.post(f"/api/leasing/contracts/{pk}/approve/").status_code == 400  # bob drafted it
-    assert client_for("alice").post(f"/api/leasing/contracts/{pk}/approve/").status_code == 200
+    assert (
+        client.post(f"/api/leasing/contracts/{pk}/approve/", {}, content_type="application/json").status_code == 400
+    )  # bob drafted it
+    assert (
+        client_for("alice")
+        .post(f"/api/leasing/contracts/{pk}/approve/", {}, content_type="application/json")
+        .status_code
+        == 200
+    )
     assert client.post(f"/api/leasing/contracts/{pk}/sign/", {}, content_type="application/json").status_code == 200
     occupancy = client.get("/api/leasing/occupancy/", {"day": "2026-05-01"}).json()
     assert occupancy["occupied_area_sqm"] == "1000.00"

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, OpenApiResponse, extend_schema
 from rest_framework import authentication, exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from parkos.accounts.access import Capability, acting_user, require_park
 from parkos.accounts.permissions import IsParkStaff, StaffWithCapability
+from parkos.core.serializers import ErrorSerializer
 from parkos.monitoring import alarms, selectors, services
 from parkos.monitoring.api.serializers import (
     AlarmActionSerializer,
@@ -97,7 +98,11 @@ class IngestView(APIView):
             "application/x-ndjson": OpenApiRequest(str),
             "text/csv": OpenApiRequest(str),
         },
-        responses={200: IngestResultSerializer},
+        responses={
+            200: IngestResultSerializer,
+            401: OpenApiResponse(ErrorSerializer, description="没有或无效的网关令牌 / no or an invalid gateway token"),
+            413: OpenApiResponse(ErrorSerializer, description="单次上传过大，请分批 / too large: send in batches"),
+        },
     )
     def post(self, request: Request) -> Response:
         gateway = request.auth
@@ -299,7 +304,11 @@ class ConsumptionView(APIView):
             raise exceptions.ValidationError({"park": ["park, start, end (YYYY-MM-DD) are required"]}) from None
         if end < start or (end - start).days > 366:
             raise exceptions.ValidationError({"end": ["end ≥ start, at most a year"]})
+        if not 0 < park_id < 2**63:  # beyond any database's ids (SQLite would overflow)
+            raise exceptions.ValidationError({"park": ["invalid"]})
         require_park(request.user, park_id)
-        park = Park.objects.get(pk=park_id)
+        park = Park.objects.filter(pk=park_id).first()
+        if park is None:  # a query parameter, not the resource: a 400 as documented
+            raise exceptions.ValidationError({"park": ["not found"]})
         lines = selectors.consumption_by_enterprise(park=park, start=start, end=end)
         return Response(ConsumptionLineSerializer(lines, many=True).data)

@@ -28,6 +28,10 @@ class CleanroomGradeField(serializers.ChoiceField):
 
 
 class ParkSerializer(serializers.ModelSerializer[Park]):
+    welcomed_industry_codes = serializers.ListField(
+        child=serializers.CharField(max_length=8), required=False, help_text="GB/T 4754 codes or prefixes"
+    )
+
     class Meta:
         model = Park
         fields = [
@@ -159,3 +163,5 @@ class ReservationSerializer(serializers.ModelSerializer[Reservation]):
             "created_by",
         ]
         read_only_fields = ["park", "released_at", "created_by"]
+        # The service starts a reservation today when no start is given.
+        extra_kwargs: dict[str, dict[str, Any]] = {"reserved_from": {"required": False}}

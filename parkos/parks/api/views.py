@@ -40,7 +40,7 @@ class ServiceBackedViewSet(ParkScopedViewSetMixin, viewsets.ModelViewSet[Any]):
         serializer.instance = type(self).create_service(actor=acting_user(self.request), **serializer.validated_data)
 
     def perform_update(self, serializer: BaseSerializer[Any]) -> None:
-        self.check_payload_park(serializer.validated_data)
+        self.check_changed_park(serializer.validated_data)
         serializer.instance = type(self).update_service(
             actor=acting_user(self.request), **{self.instance_kwarg: serializer.instance}, **serializer.validated_data
         )
@@ -90,7 +90,17 @@ class FloorViewSet(ServiceBackedViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
 
-class UnitViewSet(ServiceBackedViewSet):
+class SpaceViewSet(ServiceBackedViewSet):
+    """The availability filters (available today unless told otherwise) narrow the list only: a unit
+    or parcel is found by its id whatever its status, to be read, changed or archived (Ref: #13)."""
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+
+class UnitViewSet(SpaceViewSet):
     """Units; the list is the availability search (available today unless `available_on` or `status` is given)."""
 
     serializer_class = UnitSerializer
@@ -116,7 +126,7 @@ class UnitViewSet(ServiceBackedViewSet):
         super().perform_create(serializer)
 
 
-class LandParcelViewSet(ServiceBackedViewSet):
+class LandParcelViewSet(SpaceViewSet):
     serializer_class = LandParcelSerializer
     filterset_class = ParcelFilterSet
     write_capability = Capability.CHANGE_SPACE

@@ -37,6 +37,8 @@ from parkos.statistics.choices import ReportSource, SubmissionStatus
 from parkos.statistics.filtersets import MonthlyReportFilterSet
 from parkos.statistics.kpi import Figure, GrowthFigure
 from parkos.statistics.models import MonthlyReport
+from parkos.web.api import year_param
+from parkos.web.api_views import ID_PATTERN
 
 
 class StaffOrLinkedEnterpriseUser(BasePermission):
@@ -55,6 +57,8 @@ class MonthlyReportViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[MonthlyReport]
 ):
     """Monthly reports. POST creates or replaces the month (idempotent by enterprise, year, month)."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = MonthlyReportSerializer
     filterset_class = MonthlyReportFilterSet
@@ -157,11 +161,11 @@ class KpiView(APIView):
         responses=KpiSerializer,
     )
     def get(self, request: Request) -> Response:
+        year = year_param(request.query_params.get("year"))
         try:
-            year = int(request.query_params.get("year", ""))
             parks = [int(p) for p in request.query_params.getlist("park")]
         except ValueError:
-            raise serializers.ValidationError({"year": [_("须为整数")]}) from None
+            raise serializers.ValidationError({"park": [_("须为整数")]}) from None
         for park_id in parks:
             require_park(request.user, park_id)
         park_ids: list[int] | None = parks or visible_park_ids(request.user)

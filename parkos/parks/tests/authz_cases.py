@@ -1,0 +1,365 @@
+"""Authorization cases of the parks app: every page and API operation (structure: tests/authz/framework.py)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from parkos.core.models import ImportJob
+from parkos.parks import services
+from parkos.parks.importing import IMPORTER as PARKS_IMPORTER
+from parkos.parks.models import SpaceMedia
+from tests.authz.framework import (
+    API_STAFF_ANY_PARK,
+    API_STAFF_IN_PARK_A,
+    STAFF_ANY_PARK,
+    STAFF_IN_PARK_A,
+    Target,
+    World,
+    every,
+    expect,
+    operation,
+    page,
+)
+
+# Changing space in park A: CHANGE_SPACE (not carol's role), in one's parks (not dave's).
+CHANGE_SPACE_A = expect(STAFF_IN_PARK_A, carol=403)
+API_CHANGE_SPACE_A = expect(API_STAFF_IN_PARK_A, carol=403)
+ONLY_ADMIN = expect(every(403), alice=200, anonymous=302)
+
+
+def _reservation(w: World):
+    return w.get(
+        "reservation_a",
+        lambda w: services.reservation_create(
+            space=w.unit_a(),
+            holder_name="矩阵预留企业",
+            reserved_until=timezone.localdate().replace(year=timezone.localdate().year + 1),
+            actor=None,
+        ),
+    )
+
+
+def _ui(name, *args, watch=(), data=None, secret=""):
+    return lambda w: Target(
+        reverse(name, args=[a(w) if callable(a) else a for a in args]), data=data, watch=watch, secret=secret
+    )
+
+
+def _import_job(w: World):
+    return w.get(
+        "parks_import_job_bob",
+        lambda w: ImportJob.objects.create(
+            importer=PARKS_IMPORTER, original_name="矩阵空间导入.xlsx", created_by=w.users["bob"], status="done"
+        ),
+    )
+
+
+def _media(w: World):
+    return w.get(
+        "media_a",
+        lambda w: SpaceMedia.objects.create(unit=w.unit_a(), park=w.park_a, image="parks/media/matrix.png"),
+    )
+
+
+def _park_a(w: World):
+    return w.park_a.pk
+
+
+def _api(path, obj, data=None):
+    return lambda w: Target(
+        path.format(id=obj(w).pk) if obj else path, data=data, json=True, watch=(obj(w),) if obj else ()
+    )
+
+
+CASES = [
+    page("parks:park_list", "GET", target=_ui("parks:park_list"), expect=STAFF_ANY_PARK),
+    page("parks:park_create", "GET", target=_ui("parks:park_create"), expect=ONLY_ADMIN),
+    page("parks:park_create", "POST", target=_ui("parks:park_create"), expect=ONLY_ADMIN),
+    page(
+        "parks:park_detail",
+        "GET",
+        target=lambda w: Target(reverse("parks:park_detail", args=[w.park_a.pk]), secret=w.park_a.name),
+        expect=STAFF_IN_PARK_A,
+    ),
+    page(
+        "parks:park_update", "GET", target=_ui("parks:park_update", _park_a), expect=expect(STAFF_IN_PARK_A, carol=403)
+    ),
+    page(
+        "parks:park_update",
+        "POST",
+        target=lambda w: Target(reverse("parks:park_update", args=[w.park_a.pk]), watch=(w.park_a,)),
+        expect=expect(STAFF_IN_PARK_A, carol=403),
+    ),
+    page("parks:building_create", "GET", target=_ui("parks:building_create", _park_a), expect=CHANGE_SPACE_A),
+    page("parks:building_create", "POST", target=_ui("parks:building_create", _park_a), expect=CHANGE_SPACE_A),
+    page("parks:parcel_create", "GET", target=_ui("parks:parcel_create", _park_a), expect=CHANGE_SPACE_A),
+    page("parks:parcel_create", "POST", target=_ui("parks:parcel_create", _park_a), expect=CHANGE_SPACE_A),
+    page(
+        "parks:building_detail",
+        "GET",
+        target=lambda w: Target(reverse("parks:building_detail", args=[w.building_a().pk]), secret=w.building_a().name),
+        expect=STAFF_IN_PARK_A,
+    ),
+    page(
+        "parks:building_update",
+        "GET",
+        target=_ui("parks:building_update", lambda w: w.building_a().pk),
+        expect=CHANGE_SPACE_A,
+    ),
+    page(
+        "parks:building_update",
+        "POST",
+        target=lambda w: Target(reverse("parks:building_update", args=[w.building_a().pk]), watch=(w.building_a(),)),
+        expect=CHANGE_SPACE_A,
+    ),
+    page(
+        "parks:floor_create",
+        "GET",
+        target=_ui("parks:floor_create", lambda w: w.building_a().pk),
+        expect=CHANGE_SPACE_A,
+    ),
+    page(
+        "parks:floor_create",
+        "POST",
+        target=_ui("parks:floor_create", lambda w: w.building_a().pk),
+        expect=CHANGE_SPACE_A,
+    ),
+    page(
+        "parks:unit_create", "GET", target=_ui("parks:unit_create", lambda w: w.building_a().pk), expect=CHANGE_SPACE_A
+    ),
+    page(
+        "parks:unit_create", "POST", target=_ui("parks:unit_create", lambda w: w.building_a().pk), expect=CHANGE_SPACE_A
+    ),
+    page(
+        "parks:floor_update", "GET", target=_ui("parks:floor_update", lambda w: w.floor_a().pk), expect=CHANGE_SPACE_A
+    ),
+    page(
+        "parks:floor_update",
+        "POST",
+        target=lambda w: Target(reverse("parks:floor_update", args=[w.floor_a().pk]), watch=(w.floor_a(),)),
+        expect=CHANGE_SPACE_A,
+    ),
+    page(
+        "parks:unit_detail",
+        "GET",
+        target=lambda w: Target(reverse("parks:unit_detail", args=[w.unit_a().pk]), secret=w.unit_a().code),
+        expect=STAFF_IN_PARK_A,
+    ),
+    page("parks:unit_update", "GET", target=_ui("parks:unit_update", lambda w: w.unit_a().pk), expect=CHANGE_SPACE_A),
+    page(
+        "parks:unit_update",
+        "POST",
+        target=lambda w: Target(reverse("parks:unit_update", args=[w.unit_a().pk]), watch=(w.unit_a(),)),
+        expect=CHANGE_SPACE_A,
+    ),
+    page("parks:parcel_list", "GET", target=_ui("parks:parcel_list"), expect=STAFF_ANY_PARK),
+    page(
+        "parks:parcel_detail",
+        "GET",
+        target=lambda w: Target(reverse("parks:parcel_detail", args=[w.parcel_a().pk]), secret=w.parcel_a().code),
+        expect=STAFF_IN_PARK_A,
+    ),
+    page(
+        "parks:parcel_update",
+        "GET",
+        target=_ui("parks:parcel_update", lambda w: w.parcel_a().pk),
+        expect=CHANGE_SPACE_A,
+    ),
+    page(
+        "parks:parcel_update",
+        "POST",
+        target=lambda w: Target(reverse("parks:parcel_update", args=[w.parcel_a().pk]), watch=(w.parcel_a(),)),
+        expect=CHANGE_SPACE_A,
+    ),
+    page(
+        "parks:archive",
+        "POST",
+        target=lambda w: Target(reverse("parks:archive", args=["unit", w.unit_a().pk]), watch=(w.unit_a(),)),
+        expect=expect(CHANGE_SPACE_A, alice=302, bob=302),
+    ),
+    page(
+        "parks:archive",
+        "POST",
+        target=lambda w: Target(reverse("parks:archive", args=["nonsense", w.unit_a().pk]), watch=(w.unit_a(),)),
+        expect=expect(every(404), erin=403, tina=403, anonymous=302),
+        note="unknown kind",
+    ),
+    page(
+        "parks:reserve",
+        "POST",
+        target=lambda w: Target(reverse("parks:reserve", args=["unit", w.unit_a().pk]), watch=(w.unit_a(),)),
+        expect=expect(STAFF_IN_PARK_A, alice=302, bob=302, carol=302),
+    ),
+    page(
+        "parks:release",
+        "POST",
+        target=lambda w: Target(reverse("parks:release", args=[_reservation(w).pk]), watch=(_reservation(w),)),
+        expect=expect(STAFF_IN_PARK_A, alice=302, bob=302, carol=302),
+    ),
+    page("parks:availability", "GET", target=_ui("parks:availability"), expect=STAFF_ANY_PARK),
+    page("parks:import", "GET", target=_ui("parks:import"), expect=expect(STAFF_ANY_PARK, carol=403)),
+    page("parks:import", "POST", target=_ui("parks:import"), expect=expect(STAFF_ANY_PARK, carol=403)),
+    page("parks:import_template", "GET", target=_ui("parks:import_template"), expect=STAFF_ANY_PARK),
+    # A background import bob started: his, and every one for the operator admin; carol may not import space.
+    page(
+        "parks:import_job",
+        "GET",
+        target=lambda w: Target(reverse("parks:import_job", args=[_import_job(w).pk]), secret="矩阵空间导入.xlsx"),
+        expect=expect(STAFF_ANY_PARK, carol=403, dave=404),
+    ),
+    page("parks:inventory_export", "GET", target=_ui("parks:inventory_export"), expect=STAFF_ANY_PARK),
+    page("parks:unit_export", "GET", target=_ui("parks:unit_export"), expect=STAFF_ANY_PARK),
+    page("parks:park_export", "GET", target=_ui("parks:park_export"), expect=STAFF_ANY_PARK),
+    # --- API ---------------------------------------------------------------------------------------------
+    operation("GET", "/api/parks/parks/", target=_api("/api/parks/parks/", None), expect=API_STAFF_ANY_PARK),
+    operation(
+        "POST",
+        "/api/parks/parks/",
+        target=lambda w: Target("/api/parks/parks/", {"code": "NEW-01", "name": "新园区", "city": "武汉市"}, json=True),
+        expect=expect(every(403), alice=201),
+    ),
+    operation(
+        "GET",
+        "/api/parks/parks/{id}/",
+        target=_api("/api/parks/parks/{id}/", lambda w: w.park_a),
+        expect=API_STAFF_IN_PARK_A,
+    ),
+    operation(
+        "PUT",
+        "/api/parks/parks/{id}/",
+        target=lambda w: Target(
+            f"/api/parks/parks/{w.park_a.pk}/",
+            {"code": w.park_a.code, "name": "改名园区", "city": w.park_a.city},
+            json=True,
+            watch=(w.park_a,),
+        ),
+        expect=expect(API_STAFF_IN_PARK_A, carol=403),
+    ),
+    operation(
+        "PATCH",
+        "/api/parks/parks/{id}/",
+        target=_api("/api/parks/parks/{id}/", lambda w: w.park_a, {"name": "改名园区"}),
+        expect=expect(API_STAFF_IN_PARK_A, carol=403),
+    ),
+    operation(
+        "DELETE",
+        "/api/parks/parks/{id}/",
+        target=_api("/api/parks/parks/{id}/", lambda w: w.park_a),
+        expect=expect(API_STAFF_IN_PARK_A, alice=204, bob=204, carol=403),
+    ),
+]
+
+
+def _space_family(plural: str, obj, create_payload) -> list:
+    """List, create, read, replace, change and archive of a park-A space resource (CHANGE_SPACE)."""
+    base = f"/api/parks/{plural}/"
+    detail = base + "{id}/"
+    family = [
+        operation("GET", base, target=_api(base, None), expect=API_STAFF_ANY_PARK),
+        operation(
+            "POST",
+            base,
+            target=lambda w: Target(base, create_payload(w), json=True),
+            expect=expect(API_CHANGE_SPACE_A, alice=201, bob=201),
+        ),
+        operation("GET", detail, target=_api(detail, obj), expect=API_STAFF_IN_PARK_A),
+        operation(
+            "PUT",
+            detail,
+            target=lambda w: Target(detail.format(id=obj(w).pk), create_payload(w), json=True, watch=(obj(w),)),
+            expect=API_CHANGE_SPACE_A,
+        ),
+        operation("PATCH", detail, target=_api(detail, obj, {}), expect=API_CHANGE_SPACE_A),
+    ]
+    if plural != "floors":
+        family.append(
+            operation("DELETE", detail, target=_api(detail, obj), expect=expect(API_CHANGE_SPACE_A, alice=204, bob=204))
+        )
+    return family
+
+
+CASES += _space_family(
+    "buildings",
+    lambda w: w.building_a(),
+    lambda w: {"park": w.park_a.pk, "code": "NB9", "name": "新楼", "storeys": 2, "structure": "multi_storey_frame"},
+)
+CASES += _space_family(
+    "floors",
+    lambda w: w.floor_a(),
+    lambda w: {
+        "building": w.building_a().pk,
+        "level": 2,
+        "area_sqm": "1000.00",
+        "floor_load_kn_m2": "8.0",
+        "clear_height_m": "4.50",
+    },
+)
+CASES += _space_family(
+    "units",
+    lambda w: w.unit_a(),
+    lambda w: {"floor": w.floor_a().pk, "code": "AZ1-199", "area_sqm": "500.00"},
+)
+CASES += _space_family(
+    "parcels",
+    lambda w: w.parcel_a(),
+    lambda w: {"park": w.park_a.pk, "code": "AZ-D99", "area_sqm": "20000.00"},
+)
+CASES += [
+    operation(
+        "GET", "/api/parks/reservations/", target=_api("/api/parks/reservations/", None), expect=API_STAFF_ANY_PARK
+    ),
+    operation(
+        "POST",
+        "/api/parks/reservations/",
+        target=lambda w: Target(
+            "/api/parks/reservations/",
+            {
+                "unit": w.unit_a().pk,
+                "holder_name": "矩阵预留",
+                "reserved_until": str(timezone.localdate().replace(year=timezone.localdate().year + 1)),
+            },
+            json=True,
+            watch=(w.unit_a(),),
+        ),
+        expect=expect(API_STAFF_IN_PARK_A, alice=201, bob=201, carol=201),
+    ),
+    operation(
+        "GET",
+        "/api/parks/reservations/{id}/",
+        target=_api("/api/parks/reservations/{id}/", _reservation),
+        expect=API_STAFF_IN_PARK_A,
+    ),
+    operation(
+        "POST",
+        "/api/parks/reservations/{id}/release/",
+        target=_api("/api/parks/reservations/{id}/release/", _reservation),
+        expect=API_STAFF_IN_PARK_A,
+    ),
+    page(
+        "parks:unit_autocomplete",
+        "GET",
+        target=lambda w: Target(reverse("parks:unit_autocomplete"), data={"q": w.unit_a().code}),
+        expect=STAFF_ANY_PARK,
+    ),
+    # Photos and floor plans: CHANGE_SPACE in the owner's park (an empty upload is refused by the form).
+    page(
+        "parks:media_upload",
+        "POST",
+        target=lambda w: Target(reverse("parks:media_upload", args=["unit", w.unit_a().pk]), watch=(w.unit_a(),)),
+        expect=expect(CHANGE_SPACE_A, alice=302, bob=302),
+    ),
+    page(
+        "parks:media_upload",
+        "POST",
+        target=lambda w: Target(reverse("parks:media_upload", args=["nonsense", w.unit_a().pk])),
+        expect=expect(every(404), erin=403, tina=403, anonymous=302),
+        note="unknown kind",
+    ),
+    page(
+        "parks:media_delete",
+        "POST",
+        target=lambda w: Target(reverse("parks:media_delete", args=[_media(w).pk]), watch=(_media(w),)),
+        expect=expect(CHANGE_SPACE_A, alice=302, bob=302),
+    ),
+]

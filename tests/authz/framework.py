@@ -1,0 +1,219 @@
+"""The authorization matrix: every URL and every API operation × every persona → the status, and that a
+refusal changed nothing.
+
+How an app declares its cases (see docs/development.md, "Adding an endpoint: authorization cases")
+---------------------------------------------------------------------------------------------------
+Each app keeps its cases in ``parkos/<app>/tests/authz_cases.py``, a module that defines ``CASES``, a
+list of ``Case``; project-level URLs (the API schema, the admin, health, sitemap…) are in
+``tests/authz/project_cases.py``. Nothing else is shared: a new app adds its own module and the
+collector (``collect_cases``) finds it. ``tests/authz/test_completeness.py`` fails when a URL pattern
+(by name and HTTP method) or an API operation (method and path as in the OpenAPI schema) has no case,
+or when a case covers something that no longer exists; ``tests/authz/test_matrix.py`` runs them.
+
+A case is built with ``page()`` (a named URL pattern) or ``operation()`` (an API operation):
+
+    page("parks:unit_detail", "GET", target=lambda w: Target(reverse(..., args=[w.unit_a().pk])),
+         expect=STAFF_IN_PARK_A)
+    operation("PATCH", "/api/parks/units/{id}/", target=..., expect=expect(WRITE_A, bob=200))
+
+``target`` receives the ``World`` (parks A and B, the personas, lazily built shared objects) and
+returns the request: URL, body, and the rows a refusal must leave untouched. ``expect`` maps every
+persona in ``PERSONAS`` to the status it must get. For each persona the request runs inside a
+savepoint that is rolled back, so a write that is allowed does not change what the next persona sees.
+A refusal (401/403/404/405, or a redirect to the login page for anonymous) must change no row: the
+audit trail's count, the watched rows' fields and their tables' counts are compared before and after,
+and the target's ``secret`` text must not appear in the answer.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import importlib.util
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.forms.models import model_to_dict
+from django.test import Client
+from django.utils import timezone
+
+from parkos.core.models import AuditEntry
+from parkos.enterprises.tests.factories import ContactFactory
+from parkos.parks.tests.factories import BuildingFactory, FloorFactory, LandParcelFactory, UnitFactory
+
+PERSONAS: tuple[str, ...] = ("alice", "bob", "carol", "dave", "erin", "tina", "anonymous")
+"""alice: operator admin · bob: park manager of A · carol: investment officer of A · dave: leasing
+manager of B · erin: enterprise user without an enterprise · tina: enterprise user of an enterprise
+in A · anonymous: not logged in."""
+
+DENIALS = frozenset({401, 403, 404, 405})
+
+
+@dataclass
+class World:
+    """What every case can build on; objects are created on first use and shared within one test."""
+
+    park_a: Any
+    park_b: Any
+    users: dict[str, Any]
+    _built: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str, build: Callable[[World], Any]) -> Any:
+        if key not in self._built:
+            self._built[key] = build(self)
+        return self._built[key]
+
+    # Shared objects most apps need: in park A unless the name says otherwise.
+    def building_a(self) -> Any:
+        return self.get("building_a", lambda w: BuildingFactory(park=w.park_a, code="AZ1"))
+
+    def floor_a(self) -> Any:
+        return self.get("floor_a", lambda w: FloorFactory(building=w.building_a(), level=1))
+
+    def unit_a(self) -> Any:
+        return self.get("unit_a", lambda w: UnitFactory(floor=w.floor_a(), code="AZ1-101"))
+
+    def parcel_a(self) -> Any:
+        return self.get("parcel_a", lambda w: LandParcelFactory(park=w.park_a, code="AZ-D01"))
+
+    def enterprise_a(self) -> Any:
+        """The tenant enterprise of park A (tina acts for it)."""
+        return self.users["tina"].enterprise
+
+    def contact_a(self) -> Any:
+        return self.get("contact_a", lambda w: ContactFactory(enterprise=w.enterprise_a(), name="矩阵联系人"))
+
+
+@dataclass(frozen=True)
+class Target:
+    """One request: where, with what, and what a refusal must leave as it was."""
+
+    url: str
+    data: Any = None
+    json: bool = False
+    watch: tuple[models.Model, ...] = ()
+    secret: str = ""
+
+
+@dataclass(frozen=True)
+class Case:
+    covers: str  # a URL name ("parks:unit_detail") or "api <path>" for an API operation
+    method: str  # the HTTP method the case sends (a function view is covered by a case of any method)
+    target: Callable[[World], Target]
+    expect: Mapping[str, int]
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        missing = set(PERSONAS) - set(self.expect)
+        if missing:
+            raise ValueError(f"{self.covers} {self.method}: no expected status for {sorted(missing)}")
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.covers}" + (f" ({self.note})" if self.note else "")
+
+
+def page(
+    name: str, method: str, *, target: Callable[[World], Target], expect: Mapping[str, int], note: str = ""
+) -> Case:
+    return Case(covers=name, method=method.upper(), target=target, expect=expect, note=note)
+
+
+def operation(
+    method: str, path: str, *, target: Callable[[World], Target], expect: Mapping[str, int], note: str = ""
+) -> Case:
+    return Case(covers=f"api {path}", method=method.upper(), target=target, expect=expect, note=note)
+
+
+def expect(base: Mapping[str, int], **overrides: int) -> dict[str, int]:
+    """A profile with some personas changed: ``expect(STAFF_IN_PARK_A, carol=403)``."""
+    unknown = set(overrides) - set(PERSONAS)
+    if unknown:
+        raise ValueError(f"unknown personas {sorted(unknown)}")
+    return {**base, **overrides}
+
+
+def every(status: int) -> dict[str, int]:
+    return dict.fromkeys(PERSONAS, status)
+
+
+# --- Common profiles ------------------------------------------------------------------------------------
+# Pages: anonymous is sent to the login page (302); enterprise users are refused staff pages (403);
+# an object in a park one does not serve answers 404.
+STAFF_IN_PARK_A = {"alice": 200, "bob": 200, "carol": 200, "dave": 404, "erin": 403, "tina": 403, "anonymous": 302}
+STAFF_ANY_PARK = {"alice": 200, "bob": 200, "carol": 200, "dave": 200, "erin": 403, "tina": 403, "anonymous": 302}
+PUBLIC = every(200)
+# API: no login redirect — anonymous gets 403 (session authentication first, see accounts tests).
+API_STAFF_IN_PARK_A = {"alice": 200, "bob": 200, "carol": 200, "dave": 404, "erin": 403, "tina": 403, "anonymous": 403}
+API_STAFF_ANY_PARK = {"alice": 200, "bob": 200, "carol": 200, "dave": 200, "erin": 403, "tina": 403, "anonymous": 403}
+
+
+# --- Running a case ---------------------------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal | datetime.date | datetime.datetime):
+        return str(value)
+    return value
+
+
+def state(target: Target) -> tuple[Any, ...]:
+    """What a refusal must not change: the audit trail, the watched rows, and their tables' sizes."""
+
+    rows = []
+    for instance in target.watch:
+        fresh = type(instance)._default_manager.filter(pk=instance.pk).first()
+        rows.append(
+            (
+                type(instance).__name__,
+                None if fresh is None else {k: _jsonable(v) for k, v in model_to_dict(fresh).items()},
+                type(instance)._default_manager.count(),
+            )
+        )
+    return (AuditEntry.objects.count(), tuple(rows))
+
+
+def request(client: Client, method: str, target: Target) -> Any:
+    call = getattr(client, method.lower())
+    if target.json and method not in {"GET", "HEAD"}:
+        return call(target.url, data=json.dumps(target.data or {}), content_type="application/json")
+    if method in {"GET", "HEAD"}:
+        return call(target.url, data=target.data or {})
+    if method == "POST":
+        return call(target.url, data=target.data or {})
+    return call(target.url, data=target.data or "", content_type="application/x-www-form-urlencoded")
+
+
+def is_denial(persona: str, status: int, target: Target) -> bool:
+    if status in DENIALS:
+        return True
+    # Pages send an anonymous visitor to the login page.
+    return persona == "anonymous" and status == 302
+
+
+# --- Collecting the cases ---------------------------------------------------------------------------------
+
+
+def app_case_modules() -> Iterable[str]:
+    """``parkos.<app>.tests.authz_cases`` for every installed ParkOS app that has one."""
+    for config in apps.get_app_configs():
+        if config.name.startswith("parkos."):
+            module = f"{config.name}.tests.authz_cases"
+            if importlib.util.find_spec(f"{config.name}.tests") and importlib.util.find_spec(module):
+                yield module
+
+
+def collect_cases() -> list[Case]:
+    cases: list[Case] = []
+    for module in ["tests.authz.project_cases", *app_case_modules()]:
+        cases.extend(importlib.import_module(module).CASES)
+    return cases
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
