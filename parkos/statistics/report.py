@@ -40,6 +40,7 @@ from parkos.statistics.kpi import (
 )
 from parkos.statistics.kpi.assembly import ReportKpis, report_kpis
 from parkos.statistics.kpi.narrative import point_change_phrase
+from parkos.statistics.kpi.pipeline import DEVICE_KEY_PREFIX
 from parkos.statistics.selectors import MujuLine
 
 QUARTERS: Final = {"q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12)}
@@ -227,9 +228,22 @@ def headline(report: ReportKpis) -> list[Line]:
 
 
 def stage_rows(report: ReportKpis) -> list[tuple[str, int]]:
+    """Products by their stage at the end of the period, drugs then devices, each in pathway order."""
     labels = {stage.value: str(stage.label) for stage in ClinicalStage}
-    labels.update({f"device_{s.value}": _("器械·%(status)s") % {"status": s.label} for s in DeviceStage})
-    return [(labels.get(key, key), count) for key, count in sorted(report.products_by_stage.items())]
+    labels.update({DEVICE_KEY_PREFIX + s.value: _("器械·%(status)s") % {"status": s.label} for s in DeviceStage})
+    rank = {key: position for position, key in enumerate(labels)}
+    counts = report.products_by_stage
+    return [(labels.get(key, key), counts[key]) for key in sorted(counts, key=lambda k: (rank.get(k, len(rank)), k))]
+
+
+def pipeline_rows(report: ReportKpis) -> list[tuple[str, int]]:
+    """The pipeline figures the paragraph states, at the end of the period (RULES §7.6)."""
+    return [
+        (_("在研重点产品"), report.products_in_rnd),
+        (_("进入临床的1类新药"), report.class1_drugs_in_clinical),
+        (_("处于三期临床"), report.products_in_phase3),
+        (_("本期新进入三期临床"), report.products_new_in_phase3),
+    ]
 
 
 def chart_series(report: ReportKpis) -> tuple[list[str], list[tuple[str, list[float | None]]]]:
@@ -262,6 +276,7 @@ def report_context(report: ReportKpis, *, title: str, muju_lines: list[MujuLine]
         "paragraph": report.paragraph,
         "lines": headline(report),
         "stages": stage_rows(report),
+        "pipeline": pipeline_rows(report),
         "sizes": size_rows(report),
         "chart_option": charts.echarts_bar(categories, series, _("万元")),
         "chart_svg": svg_data_uri(charts.svg_bar(categories, series, unit=_("工业总产值（万元）"))),
