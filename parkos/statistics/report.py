@@ -47,7 +47,8 @@ QUARTERS: Final = {"q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12)}
 
 
 def parse_period(year: int, code: str | None) -> ReportPeriod:
-    """ "year" (default) → 全年; "q1".."q4" → a quarter; "h1" → 上半年; "m1".."m12" → 1–N月 (cumulative)."""
+    """ "year" (default) → 全年; "q1".."q4" → a quarter; "h1" → 上半年; "m1".."m12" → 1–N月 (cumulative;
+    "m1" is 1–2月: January is reported with February, RULES §10.1)."""
     code = (code or "year").lower()
     if code in QUARTERS:
         first, last = QUARTERS[code]
@@ -55,7 +56,7 @@ def parse_period(year: int, code: str | None) -> ReportPeriod:
     if code == "h1":
         return ReportPeriod(year, 1, 6)
     if code.startswith("m") and code[1:].isdigit() and 1 <= int(code[1:]) <= 12:
-        return ReportPeriod(year, 1, int(code[1:]))
+        return ReportPeriod.year_to(year, int(code[1:]))
     return ReportPeriod(year)
 
 
@@ -247,14 +248,21 @@ def pipeline_rows(report: ReportKpis) -> list[tuple[str, int]]:
 
 
 def chart_series(report: ReportKpis) -> tuple[list[str], list[tuple[str, list[float | None]]]]:
-    """Monthly 工业总产值 (万元), this year and last year."""
-    categories = [_("%(m)s月") % {"m": m} for m, _now, _before in report.monthly_output]
+    """Monthly 工业总产值 (万元), this year and last year: 1–2月, then each month; None (a gap) where
+    nobody reported (RULES §10.1)."""
     year = report.period.year
+    categories = [point.label(year) for point in report.monthly_output]
     series = [
-        (str(year), [charts.to_float(now, WAN) for _m, now, _b in report.monthly_output]),
-        (str(year - 1), [charts.to_float(before, WAN) for _m, _n, before in report.monthly_output]),
+        (str(year), [charts.to_float(point.current, WAN) for point in report.monthly_output]),
+        (str(year - 1), [charts.to_float(point.previous, WAN) for point in report.monthly_output]),
     ]
     return categories, series
+
+
+def monthly_rows(report: ReportKpis) -> list[tuple[str, Decimal | None, Decimal | None]]:
+    """The series as a table: (label, this year, last year) in 元; None prints as "--", not 0."""
+    year = report.period.year
+    return [(point.label(year), point.current, point.previous) for point in report.monthly_output]
 
 
 def svg_data_uri(svg: str) -> str:
@@ -276,6 +284,7 @@ def report_context(report: ReportKpis, *, title: str, muju_lines: list[MujuLine]
         "paragraph": report.paragraph,
         "lines": headline(report),
         "stages": stage_rows(report),
+        "monthly": monthly_rows(report),
         "pipeline": pipeline_rows(report),
         "sizes": size_rows(report),
         "chart_option": charts.echarts_bar(categories, series, _("万元")),
@@ -316,7 +325,8 @@ def _wan(value: Decimal | None) -> Decimal | None:
 
 
 def workbook(report: ReportKpis, *, title: str, muju_lines: Collection[MujuLine] = ()) -> bytes:
-    """The report's tables as .xlsx: overview, by enterprise, by industry, 升规, projects, 亩均."""
+    """The report's tables as .xlsx: overview, by month (1–2月 together; empty cells where nobody
+    reported), by enterprise, by industry, 升规, projects, 亩均."""
     book = Workbook(write_only=True)
     overview = [(line.label, line.value, line.growth) for line in headline(report)]
     overview.insert(0, (_("报告"), title, ""))
@@ -327,6 +337,16 @@ def workbook(report: ReportKpis, *, title: str, muju_lines: Collection[MujuLine]
         _("概览"),
         [Column(_("指标"), lambda r: r[0]), Column(_("数值"), lambda r: r[1]), Column(_("同比"), lambda r: r[2])],
         overview,
+    )
+    write_sheet(
+        book,
+        _("按月"),
+        [
+            Column(_("月份"), lambda r: r[0]),
+            Column(_("本年工业总产值（万元）"), lambda r: _wan(r[1]), MONEY_FORMAT),
+            Column(_("上年工业总产值（万元）"), lambda r: _wan(r[2]), MONEY_FORMAT),
+        ],
+        monthly_rows(report),
     )
     write_sheet(
         book,

@@ -32,7 +32,7 @@ from parkos.statistics.kpi.gather import (
     monthly_totals,
 )
 from parkos.statistics.kpi.narrative import AnnualKpis, Listing, annual_paragraph
-from parkos.statistics.kpi.period import ReportPeriod
+from parkos.statistics.kpi.period import SERIES_SPANS, ReportPeriod
 from parkos.statistics.kpi.pipeline import ProductState, pipeline_counts
 from parkos.statistics.kpi.rows import Indicator
 from parkos.statistics.kpi.scale import SIZE_CLASSES, ScaleEvent, ScaleStatus
@@ -53,6 +53,7 @@ __all__ = [
     "ListingLine",
     "ProjectLine",
     "ReportKpis",
+    "SeriesPoint",
     "industry_division",
     "names_of",
     "portfolio_kpis",
@@ -72,6 +73,21 @@ HEADLINE: Final[tuple[Indicator, ...]] = (
     "energy_tce",
     "employees",
 )
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """A point of the monthly 工业总产值 series: months first..last (1–2月, then each month) of the
+    year and of the year before; None where nobody reported — a gap, never a zero (RULES §10.1)."""
+
+    first: int
+    last: int
+    current: Decimal | None
+    previous: Decimal | None
+
+    def label(self, year: int) -> str:
+        """ "1–2月", "3月"…"""
+        return ReportPeriod(year, self.first, self.last).label
 
 
 @dataclass(frozen=True)
@@ -152,7 +168,7 @@ class ReportKpis:
     names: dict[int, str] = field(default_factory=dict)
     by_enterprise: list[EnterpriseLine] = field(default_factory=list)
     by_industry: list[IndustryLine] = field(default_factory=list)
-    monthly_output: list[tuple[int, Decimal | None, Decimal | None]] = field(default_factory=list)
+    monthly_output: list[SeriesPoint] = field(default_factory=list)
 
     def annual_kpis(self) -> AnnualKpis:
         return AnnualKpis(
@@ -371,7 +387,7 @@ def _add_detail(result: ReportKpis, gathered: Gathered, scope: Scope) -> None:
     """Tables by enterprise and by industry from the KPIs' own table, and the monthly output series.
 
     The tables are the table's columns (no second pass over the rows); the trend chart needs each
-    month on its own (``gather.monthly_totals``).
+    month on its own, January with February (``gather.monthly_totals``).
     """
     table, industries = gathered.table, gathered.industries
     year = result.period.year
@@ -412,7 +428,10 @@ def _add_detail(result: ReportKpis, gathered: Gathered, scope: Scope) -> None:
             )
         )
     series = monthly_totals(scope, year, "output")
-    result.monthly_output.extend((m, series.get((year, m)), series.get((year - 1, m))) for m in range(1, 13))
+    result.monthly_output.extend(
+        SeriesPoint(first, last, series.get((year, first)), series.get((year - 1, first)))
+        for first, last in SERIES_SPANS
+    )
 
 
 def portfolio_kpis(*, park_ids: Collection[int], period: ReportPeriod) -> list[tuple[Park, ReportKpis]]:
