@@ -35,6 +35,7 @@ __all__ = [
     "DEVICE_STAGE_RANK",
     "IN_CLINICAL_TRIAL",
     "MONITORING_PERIOD_YEARS",
+    "NEW_DRUG_FAMILIES",
     "NEW_MOLECULAR_ENTITY",
     "PROVINCE_ABBREVIATIONS",
     "REGISTRATION_CLASSES",
@@ -367,9 +368,16 @@ def validate_registration_class(family: str, category: str) -> None:
         )
 
 
-def is_class_one(category: str) -> bool:
-    """ "1类新药" in park reports: class 1 of any family (RULES §7.5)."""
-    return category == "1"
+#: The families whose class 1 is a new drug (创新药): IVD reagents managed as biologics are not drugs.
+NEW_DRUG_FAMILIES: Final[frozenset[DrugFamily]] = frozenset(
+    {DrugFamily.CHEMICAL, DrugFamily.PREVENTIVE_BIOLOGIC, DrugFamily.THERAPEUTIC_BIOLOGIC, DrugFamily.TCM}
+)
+
+
+def is_class_one(family: str, category: str) -> bool:
+    """ "1类新药" in park reports: class 1 of each drug family — 化学药品 1, 预防用/治疗用生物制品 1,
+    中药 1 (RULES §7.2, §7.5); an innovative IVD reagent (按生物制品管理, class 1) is not a drug."""
+    return category == "1" and family in NEW_DRUG_FAMILIES
 
 
 def validate_approval_number(text: str, family: str) -> str:

@@ -159,29 +159,39 @@ def investment_by_project_month(
 
 @dataclass(frozen=True)
 class ReportProduct:
-    """A product as the report counts it: its class and its stage (now, or on a day)."""
+    """A product as the report counts it: its class, its stage at the end of the period and the day
+    it first entered phase III (on or before that end)."""
 
+    product_id: int
     park_id: int
     pathway: Pathway
     kind: str
     is_key: bool
     drug_family: str
     drug_category: str
-    stage: str  # on the clinical pathway; "" otherwise
-    stage_since: datetime.date | None
-    device_stage: str  # on the registration pathway; "" otherwise
+    stage: str | None  # its stage on the day, of either pathway; None: not yet in the pipeline
+    phase3_from: datetime.date | None  # first entry into phase III on or before the day
 
 
-def report_products(*, park_ids: Collection[int] | None) -> list[ReportProduct]:
-    """Every product of the parks with its current stage: one query."""
-    rows = scoped(Product.objects.all(), park_ids).values_list(
-        "park_id", "kind", "is_key", "drug_family", "drug_category", "stage", "stage_since", "device_stage"
+def report_products(*, park_ids: Collection[int] | None, day: datetime.date) -> list[ReportProduct]:
+    """Every product of the parks with its stage on `day` and its first phase III entry up to it, both
+    from the dated history (`ProductStage`): one query."""
+    first_phase3 = Subquery(
+        ProductStage.objects.filter(product=OuterRef("pk"), stage=ClinicalStage.PHASE3, on__lte=day)
+        .order_by("on", "pk")
+        .values("on")[:1]
+    )
+    rows = (
+        products_at(park_ids=park_ids, day=day)
+        .annotate(phase3_from=first_phase3)
+        .order_by("pk")
+        .values_list("pk", "park_id", "kind", "is_key", "drug_family", "drug_category", "stage_at", "phase3_from")
     )
     return [
         ReportProduct(
-            park_id, regulatory.pathway_of(kind, family), kind, is_key, family, category, stage, since, device
+            pk, park_id, regulatory.pathway_of(kind, family), kind, is_key, family, category, stage, phase3_from
         )
-        for park_id, kind, is_key, family, category, stage, since, device in rows
+        for pk, park_id, kind, is_key, family, category, stage, phase3_from in rows
     ]
 
 
@@ -364,7 +374,7 @@ class Pipeline:
         return sum(
             count
             for row in self.clinical
-            if regulatory.is_class_one(row.key[2])
+            if regulatory.is_class_one(row.key[1], row.key[2])
             for stage, count in row.counts.items()
             if stage in regulatory.IN_CLINICAL_TRIAL
         )

@@ -40,13 +40,15 @@ from parkos.statistics.kpi import (
 )
 from parkos.statistics.kpi.assembly import ReportKpis, report_kpis
 from parkos.statistics.kpi.narrative import point_change_phrase
+from parkos.statistics.kpi.pipeline import DEVICE_KEY_PREFIX
 from parkos.statistics.selectors import MujuLine
 
 QUARTERS: Final = {"q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12)}
 
 
 def parse_period(year: int, code: str | None) -> ReportPeriod:
-    """ "year" (default) → 全年; "q1".."q4" → a quarter; "h1" → 上半年; "m1".."m12" → 1–N月 (cumulative)."""
+    """ "year" (default) → 全年; "q1".."q4" → a quarter; "h1" → 上半年; "m1".."m12" → 1–N月 (cumulative;
+    "m1" is 1–2月: January is reported with February, RULES §10.1)."""
     code = (code or "year").lower()
     if code in QUARTERS:
         first, last = QUARTERS[code]
@@ -54,7 +56,7 @@ def parse_period(year: int, code: str | None) -> ReportPeriod:
     if code == "h1":
         return ReportPeriod(year, 1, 6)
     if code.startswith("m") and code[1:].isdigit() and 1 <= int(code[1:]) <= 12:
-        return ReportPeriod(year, 1, int(code[1:]))
+        return ReportPeriod.year_to(year, int(code[1:]))
     return ReportPeriod(year)
 
 
@@ -227,20 +229,40 @@ def headline(report: ReportKpis) -> list[Line]:
 
 
 def stage_rows(report: ReportKpis) -> list[tuple[str, int]]:
+    """Products by their stage at the end of the period, drugs then devices, each in pathway order."""
     labels = {stage.value: str(stage.label) for stage in ClinicalStage}
-    labels.update({f"device_{s.value}": _("器械·%(status)s") % {"status": s.label} for s in DeviceStage})
-    return [(labels.get(key, key), count) for key, count in sorted(report.products_by_stage.items())]
+    labels.update({DEVICE_KEY_PREFIX + s.value: _("器械·%(status)s") % {"status": s.label} for s in DeviceStage})
+    rank = {key: position for position, key in enumerate(labels)}
+    counts = report.products_by_stage
+    return [(labels.get(key, key), counts[key]) for key in sorted(counts, key=lambda k: (rank.get(k, len(rank)), k))]
+
+
+def pipeline_rows(report: ReportKpis) -> list[tuple[str, int]]:
+    """The pipeline figures the paragraph states, at the end of the period (RULES §7.6)."""
+    return [
+        (_("在研重点产品"), report.products_in_rnd),
+        (_("进入临床的1类新药"), report.class1_drugs_in_clinical),
+        (_("处于三期临床"), report.products_in_phase3),
+        (_("本期新进入三期临床"), report.products_new_in_phase3),
+    ]
 
 
 def chart_series(report: ReportKpis) -> tuple[list[str], list[tuple[str, list[float | None]]]]:
-    """Monthly 工业总产值 (万元), this year and last year."""
-    categories = [_("%(m)s月") % {"m": m} for m, _now, _before in report.monthly_output]
+    """Monthly 工业总产值 (万元), this year and last year: 1–2月, then each month; None (a gap) where
+    nobody reported (RULES §10.1)."""
     year = report.period.year
+    categories = [point.label(year) for point in report.monthly_output]
     series = [
-        (str(year), [charts.to_float(now, WAN) for _m, now, _b in report.monthly_output]),
-        (str(year - 1), [charts.to_float(before, WAN) for _m, _n, before in report.monthly_output]),
+        (str(year), [charts.to_float(point.current, WAN) for point in report.monthly_output]),
+        (str(year - 1), [charts.to_float(point.previous, WAN) for point in report.monthly_output]),
     ]
     return categories, series
+
+
+def monthly_rows(report: ReportKpis) -> list[tuple[str, Decimal | None, Decimal | None]]:
+    """The series as a table: (label, this year, last year) in 元; None prints as "--", not 0."""
+    year = report.period.year
+    return [(point.label(year), point.current, point.previous) for point in report.monthly_output]
 
 
 def svg_data_uri(svg: str) -> str:
@@ -262,6 +284,8 @@ def report_context(report: ReportKpis, *, title: str, muju_lines: list[MujuLine]
         "paragraph": report.paragraph,
         "lines": headline(report),
         "stages": stage_rows(report),
+        "monthly": monthly_rows(report),
+        "pipeline": pipeline_rows(report),
         "sizes": size_rows(report),
         "chart_option": charts.echarts_bar(categories, series, _("万元")),
         "chart_svg": svg_data_uri(charts.svg_bar(categories, series, unit=_("工业总产值（万元）"))),
@@ -301,7 +325,8 @@ def _wan(value: Decimal | None) -> Decimal | None:
 
 
 def workbook(report: ReportKpis, *, title: str, muju_lines: Collection[MujuLine] = ()) -> bytes:
-    """The report's tables as .xlsx: overview, by enterprise, by industry, 升规, projects, 亩均."""
+    """The report's tables as .xlsx: overview, by month (1–2月 together; empty cells where nobody
+    reported), by enterprise, by industry, 升规, projects, 亩均."""
     book = Workbook(write_only=True)
     overview = [(line.label, line.value, line.growth) for line in headline(report)]
     overview.insert(0, (_("报告"), title, ""))
@@ -312,6 +337,16 @@ def workbook(report: ReportKpis, *, title: str, muju_lines: Collection[MujuLine]
         _("概览"),
         [Column(_("指标"), lambda r: r[0]), Column(_("数值"), lambda r: r[1]), Column(_("同比"), lambda r: r[2])],
         overview,
+    )
+    write_sheet(
+        book,
+        _("按月"),
+        [
+            Column(_("月份"), lambda r: r[0]),
+            Column(_("本年工业总产值（万元）"), lambda r: _wan(r[1]), MONEY_FORMAT),
+            Column(_("上年工业总产值（万元）"), lambda r: _wan(r[2]), MONEY_FORMAT),
+        ],
+        monthly_rows(report),
     )
     write_sheet(
         book,

@@ -95,7 +95,7 @@ class DashboardView(ParkPageMixin, View):
         park = self.get_park(chosen)
         year = _int(request.GET.get("year"), _latest_year([park.pk]))
         last = _latest_month([park.pk], year)
-        period = ReportPeriod(year, 1, last)
+        period = ReportPeriod.year_to(year, last)
         kpis = selectors.report_kpis(park_ids=[park.pk], period=period)
         muju_lines = (
             selectors.muju_evaluation(park_id=park.pk, year=year, table=kpis.table)
@@ -127,7 +127,7 @@ class PortfolioView(StaffRequiredMixin, View):
         park_ids = visible_park_ids(request.user)
         year = _int(request.GET.get("year"), _latest_year(park_ids))
         last = _latest_month(park_ids, year)
-        period = ReportPeriod(year, 1, last)
+        period = ReportPeriod.year_to(year, last)
         ids = park_ids if park_ids is not None else list(Park.objects.values_list("pk", flat=True))
         rows = selectors.portfolio_kpis(park_ids=ids, period=period)
         return render(

@@ -25,7 +25,11 @@ def tenant_statistics_widget(user: Any, active_park: Park | None) -> list[Widget
     latest = MonthlyReport.objects.filter(enterprise_id=user.enterprise_id).order_by("-year", "-month").first()
     today = timezone.localdate()
     previous = today.replace(day=1) - datetime.timedelta(days=1)
-    due = _("%(y)s年%(m)s月") % {"y": previous.year, "m": previous.month}
+    if previous.month == 1:
+        # January is reported with February (RULES §10.1): what is due next is 1–2月.
+        due = _("%(y)s年1–2月") % {"y": previous.year}
+    else:
+        due = _("%(y)s年%(m)s月") % {"y": previous.year, "m": previous.month}
     done = latest is not None and (latest.year, latest.month) >= (previous.year, previous.month)
     return [
         Widget(

@@ -144,7 +144,9 @@ def test_officer_records_a_project_a_pipeline_and_a_listing(page, park_a, bob):
     expect(paragraph).to_contain_text("全年建成投用项目1个")
     expect(paragraph).to_contain_text("甲科技科创板挂牌上市")
     expect(paragraph).to_contain_text("进入临床的1类新药1个")
-    expect(paragraph).to_contain_text("1个产品进入三期临床")
+    # At the end of 2025 the drug is in phase III, which it first entered in September.
+    expect(paragraph).to_contain_text("1个产品处于三期临床，1个产品新进入三期临床")
+    expect(page.get_by_test_id("pipeline")).to_contain_text("进入临床的1类新药")
     expect(page.get_by_test_id("projects")).to_contain_text("制剂车间")
 
     # 6. The enterprise timeline shows them; the pipeline counts them on a past day too.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import shutil
 import subprocess
 from decimal import Decimal
@@ -82,6 +83,16 @@ def test_tenant_submits_and_director_downloads_the_annual_report(page, park_a, b
     login(page, "bob", PASSWORD)
     page.get_by_role("navigation", name="模块导航").get_by_role("link", name="统计与年报").click()
     expect(page.get_by_test_id("paragraph")).to_contain_text("实现规上产值8450万元，同比增长30.0%")
+    # Months as reported (RULES §10.1): January with February, months nobody reported "--", not 0.
+    expect(page.get_by_test_id("trend-chart")).to_contain_text("1–2月")
+    page.goto(f"/statistics/parks/{park_a.pk}/report/2025/")
+    monthly = page.get_by_test_id("monthly")
+    # Output comes in 1–12月 rows only (E3's December follows a November without output): every
+    # month is a gap, shown as "--", never as 0.00.
+    expect(monthly.locator("tbody tr").first).to_have_text(re.compile(r"^\s*1–2月\s*--\s*--\s*$"))
+    expect(monthly.locator("td", has_text=re.compile(r"^\s*0\.00\s*$"))).to_have_count(0)
+    shoot(page, "statistics-report-months")
+    page.go_back()
     with page.expect_download() as download_info:
         page.get_by_test_id("download-pdf").click()
     path = tmp_path / "report.pdf"

@@ -226,10 +226,23 @@ def test_registration_class_outside_the_family_is_refused_in_chinese(family, cat
     assert fragment in error.value.messages[0]
 
 
-def test_class_one_of_any_family_is_a_class_one_new_drug():
-    assert regulatory.is_class_one("1")
-    assert not regulatory.is_class_one("2.1")
-    assert not regulatory.is_class_one("")
+@pytest.mark.parametrize(
+    ("family", "category", "expected"),
+    [
+        ("chemical", "1", True),
+        ("preventive_biologic", "1", True),  # 创新型疫苗
+        ("therapeutic_biologic", "1", True),  # an innovative antibody
+        ("tcm", "1", True),
+        ("ivd_biologic", "1", False),  # an innovative reagent, not a drug
+        ("chemical", "2.1", False),
+        ("therapeutic_biologic", "3.3", False),
+        ("tcm", "4", False),
+        ("chemical", "", False),
+        ("", "1", False),
+    ],
+)
+def test_class_one_of_each_drug_family_is_a_class_one_new_drug(family, category, expected):
+    assert regulatory.is_class_one(family, category) is expected
 
 
 @pytest.mark.parametrize(

@@ -74,5 +74,11 @@ class KpiSerializer(serializers.Serializer[Any]):
     size_classes = serializers.DictField(child=serializers.IntegerField())
     projects_completed = serializers.IntegerField()
     listings = serializers.IntegerField()
-    products_by_stage = serializers.DictField(child=serializers.IntegerField())
+    products_by_stage = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Products by their stage at the end of the period (RULES §7.6)."
+    )
+    products_in_rnd = serializers.IntegerField(help_text="在研重点产品 at the end of the period.")
+    class1_drugs_in_clinical = serializers.IntegerField(help_text="进入临床的1类新药 at the end of the period.")
+    products_in_phase3 = serializers.IntegerField(help_text="Products in phase III at the end of the period.")
+    products_new_in_phase3 = serializers.IntegerField(help_text="Products that first entered phase III in the period.")
     occupancy_rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)

@@ -193,6 +193,10 @@ class KpiView(APIView):
             "projects_completed": len(kpis.projects_completed),
             "listings": len(kpis.listings),
             "products_by_stage": kpis.products_by_stage,
+            "products_in_rnd": kpis.products_in_rnd,
+            "class1_drugs_in_clinical": kpis.class1_drugs_in_clinical,
+            "products_in_phase3": kpis.products_in_phase3,
+            "products_new_in_phase3": kpis.products_new_in_phase3,
             "occupancy_rate": kpis.occupancy_rate,
         }
         return Response(KpiSerializer(data).data)

@@ -20,13 +20,6 @@ from django.core.exceptions import ValidationError
 from parkos.core import industry
 from parkos.enterprises.models import Enterprise
 from parkos.innovation import selectors as innovation
-from parkos.innovation.regulatory import (
-    DEVICE_IN_DEVELOPMENT,
-    IN_CLINICAL_TRIAL,
-    ClinicalStage,
-    Pathway,
-    is_class_one,
-)
 from parkos.parks.models import Park
 from parkos.parks.selectors import lettable_and_vacant_area
 from parkos.statistics.kpi.figures import Figure, GrowthFigure
@@ -39,7 +32,8 @@ from parkos.statistics.kpi.gather import (
     monthly_totals,
 )
 from parkos.statistics.kpi.narrative import AnnualKpis, Listing, annual_paragraph
-from parkos.statistics.kpi.period import ReportPeriod
+from parkos.statistics.kpi.period import SERIES_SPANS, ReportPeriod
+from parkos.statistics.kpi.pipeline import ProductState, pipeline_counts
 from parkos.statistics.kpi.rows import Indicator
 from parkos.statistics.kpi.scale import SIZE_CLASSES, ScaleEvent, ScaleStatus
 from parkos.statistics.kpi.totals import (
@@ -59,6 +53,7 @@ __all__ = [
     "ListingLine",
     "ProjectLine",
     "ReportKpis",
+    "SeriesPoint",
     "industry_division",
     "names_of",
     "portfolio_kpis",
@@ -78,7 +73,21 @@ HEADLINE: Final[tuple[Indicator, ...]] = (
     "energy_tce",
     "employees",
 )
-_DRUG_FINISHED: Final = {ClinicalStage.APPROVED, ClinicalStage.PHASE4}
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """A point of the monthly 工业总产值 series: months first..last (1–2月, then each month) of the
+    year and of the year before; None where nobody reported — a gap, never a zero (RULES §10.1)."""
+
+    first: int
+    last: int
+    current: Decimal | None
+    previous: Decimal | None
+
+    def label(self, year: int) -> str:
+        """ "1–2月", "3月"…"""
+        return ReportPeriod(year, self.first, self.last).label
 
 
 @dataclass(frozen=True)
@@ -149,7 +158,8 @@ class ReportKpis:
     products_by_stage: dict[str, int]
     products_in_rnd: int
     class1_drugs_in_clinical: int
-    products_in_phase3: int
+    products_in_phase3: int  # in phase III at the end of the period
+    products_new_in_phase3: int  # first entered phase III within the period
     occupancy_rate: Decimal | None
     reporting_enterprises: int
     #: Every enterprise's period totals: what the figures were summed from (the sources page resolves
@@ -158,7 +168,7 @@ class ReportKpis:
     names: dict[int, str] = field(default_factory=dict)
     by_enterprise: list[EnterpriseLine] = field(default_factory=list)
     by_industry: list[IndustryLine] = field(default_factory=list)
-    monthly_output: list[tuple[int, Decimal | None, Decimal | None]] = field(default_factory=list)
+    monthly_output: list[SeriesPoint] = field(default_factory=list)
 
     def annual_kpis(self) -> AnnualKpis:
         return AnnualKpis(
@@ -174,6 +184,7 @@ class ReportKpis:
             products_in_rnd=self.products_in_rnd,
             class1_drugs_in_clinical=self.class1_drugs_in_clinical,
             products_in_phase3=self.products_in_phase3,
+            products_new_in_phase3=self.products_new_in_phase3,
         )
 
     @property
@@ -201,37 +212,13 @@ def _occupancy(areas: Iterable[tuple[Decimal, Decimal]]) -> Decimal | None:
     return ((lettable - vacant) / lettable * 100).quantize(Decimal("0.1"))
 
 
-def _product_counts(
-    rows: Iterable[innovation.ReportProduct], period: ReportPeriod
-) -> tuple[dict[str, int], int, int, int]:
-    """Products by stage (now), key products in R&D, 1类新药 in trials, products that entered phase III in the period."""
-    start, end = period.dates
-    by_stage: Counter[str] = Counter()
-    in_rnd = class1 = phase3 = 0
-    for product in rows:
-        stage, since = product.stage, product.stage_since
-        if product.pathway == Pathway.CLINICAL:
-            by_stage[stage or "preclinical"] += 1
-            if product.is_key and stage not in _DRUG_FINISHED:
-                in_rnd += 1
-            if is_class_one(product.drug_category) and stage in IN_CLINICAL_TRIAL:
-                class1 += 1
-            if stage == ClinicalStage.PHASE3 and since is not None and start <= since <= end:
-                phase3 += 1
-        else:
-            by_stage[f"device_{product.device_stage or 'in_development'}"] += 1
-            if product.is_key and product.device_stage in DEVICE_IN_DEVELOPMENT:
-                in_rnd += 1
-    return dict(by_stage), in_rnd, class1, phase3
-
-
 @dataclass
 class _Extras:
     """What a report shows beside the enterprises' figures: projects, products, listings, occupancy."""
 
     projects: list[ProjectLine] = field(default_factory=list)
     project_investment: Decimal = ZERO
-    products: list[innovation.ReportProduct] = field(default_factory=list)
+    products: list[ProductState] = field(default_factory=list)
     listings: list[ListingLine] = field(default_factory=list)
     areas: list[tuple[Decimal, Decimal]] = field(default_factory=list)  # (lettable, vacant) per park
 
@@ -252,7 +239,7 @@ def _extras(scope: Scope, period: ReportPeriod) -> dict[int, _Extras]:
         extras[p.park_id].projects.append(
             ProjectLine(p.pk, p.name, p.enterprise, p.planned_investment, spent, p.started_on, p.completed_on)
         )
-    for product in innovation.report_products(park_ids=scope):
+    for product in innovation.report_products(park_ids=scope, day=end):
         extras[product.park_id].products.append(product)
     for listing in innovation.listings(park_ids=scope, start=start, end=end):
         extras[listing.park_id].listings.append(
@@ -325,7 +312,7 @@ def _assemble(
     )
     rnd_now = rnd_intensity_of(table, "current")
     rnd_before = rnd_intensity_of(table, "previous")
-    by_stage, in_rnd, class1, phase3 = _product_counts(extras.products, period)
+    pipeline = pipeline_counts(extras.products, period)
     return ReportKpis(
         period=period,
         park_ids=scope,
@@ -345,10 +332,11 @@ def _assemble(
         listings=extras.listings,
         projects_completed=extras.projects,
         project_investment=extras.project_investment,
-        products_by_stage=by_stage,
-        products_in_rnd=in_rnd,
-        class1_drugs_in_clinical=class1,
-        products_in_phase3=phase3,
+        products_by_stage=pipeline.by_stage,
+        products_in_rnd=pipeline.in_rnd,
+        class1_drugs_in_clinical=pipeline.class1_in_clinical,
+        products_in_phase3=pipeline.in_phase3,
+        products_new_in_phase3=pipeline.new_in_phase3,
         occupancy_rate=_occupancy(extras.areas),
         reporting_enterprises=reporting,
         table=table,
@@ -399,7 +387,7 @@ def _add_detail(result: ReportKpis, gathered: Gathered, scope: Scope) -> None:
     """Tables by enterprise and by industry from the KPIs' own table, and the monthly output series.
 
     The tables are the table's columns (no second pass over the rows); the trend chart needs each
-    month on its own (``gather.monthly_totals``).
+    month on its own, January with February (``gather.monthly_totals``).
     """
     table, industries = gathered.table, gathered.industries
     year = result.period.year
@@ -440,7 +428,10 @@ def _add_detail(result: ReportKpis, gathered: Gathered, scope: Scope) -> None:
             )
         )
     series = monthly_totals(scope, year, "output")
-    result.monthly_output.extend((m, series.get((year, m)), series.get((year - 1, m))) for m in range(1, 13))
+    result.monthly_output.extend(
+        SeriesPoint(first, last, series.get((year, first)), series.get((year - 1, first)))
+        for first, last in SERIES_SPANS
+    )
 
 
 def portfolio_kpis(*, park_ids: Collection[int], period: ReportPeriod) -> list[tuple[Park, ReportKpis]]:

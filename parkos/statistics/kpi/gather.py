@@ -43,7 +43,7 @@ from django.db.models.functions import Lag
 from parkos.core.db import fetch_rows
 from parkos.enterprises.models import Enterprise
 from parkos.statistics.kpi.figures import RowKey
-from parkos.statistics.kpi.period import ReportPeriod
+from parkos.statistics.kpi.period import SERIES_SPANS, ReportPeriod
 from parkos.statistics.kpi.rows import INDICATORS, Indicator, IndicatorValues, MonthlyFigures, RowSet, indicator_kwargs
 from parkos.statistics.kpi.scale import (
     UNDECIDED,
@@ -520,15 +520,19 @@ def gather(scope: Scope, period: ReportPeriod) -> Gathered:
 
 
 def monthly_totals(scope: Scope, year: int, indicator: Indicator) -> dict[tuple[int, int], Decimal]:
-    """``totals.period_total`` of each single month of a year and the year before, from one query.
+    """``totals.period_total`` of each point of the monthly series (``SERIES_SPANS``: 1–2月, then
+    each month) of a year and the year before, from one query; keyed (year, first month of the
+    point). A point nobody has figures for is absent: a gap, not a zero.
 
-    The database groups the rows by what decides whether a row stands for a single month — year,
-    month, form, the month of the enterprise's previous row of the year (``LAG``) and which of the
-    two values is missing — and sums each group (on SQLite in whole fen, so that the sum of floats
-    is exact). Each group becomes a stand-in enterprise with a row at the month (and, for 1–N月
-    rows, one at the previous row's month) and the rule decides: a period total is a sum over
-    enterprises, so enterprises whose rows have the same shape add up. A stand-in counts for its
-    own month only.
+    The database groups the rows by what decides whether a row stands for its point — year, month,
+    form, the month of the enterprise's previous row of the year (``LAG``) and which of the two
+    values is missing — and sums each group (on SQLite in whole fen, so that the sum of floats is
+    exact). Each group becomes a stand-in enterprise with a row at the month (and, for 1–N月 rows
+    and for February's 当月 rows, one at the previous row's month) and the rule decides: a period
+    total is a sum over enterprises, so enterprises whose rows have the same shape add up. A
+    stand-in counts for the point that ends at its own month: January's rows count through
+    February's (an enterprise's 1–2月 is its February row with the January row before it, or its
+    1–2月 row), so January alone is never a point.
     """
 
     def previous(name: str) -> Window:  # the same enterprise-year's row before, by month
@@ -570,7 +574,7 @@ def monthly_totals(scope: Scope, year: int, indicator: Indicator) -> dict[tuple[
     ):
         stand_ins[stand_in] = (row_year, month)
         rows_of_group = [(month, amount(value, missing))]
-        if cumulative and previous_month is not None:
+        if previous_month is not None and (cumulative or month == SERIES_SPANS[0][1]):
             rows_of_group.append((previous_month, amount(before, previous_missing)))
         for row_month, row_value in rows_of_group:
             values: list[Decimal | None] = [None] * len(INDICATORS)
@@ -584,10 +588,14 @@ def monthly_totals(scope: Scope, year: int, indicator: Indicator) -> dict[tuple[
                     **indicator_kwargs(values),
                 )
             )
-    by_month: dict[tuple[int, int], Decimal] = {}
+    spans = {last: (first, last) for first, last in SERIES_SPANS}
+    by_point: dict[tuple[int, int], Decimal] = {}
     row_set = RowSet(rows)
     for row_year, month in sorted(set(stand_ins.values())):
-        for stand_in, figure in totals_by_enterprise(row_set, indicator, row_year, [month]).items():
+        if month not in spans:  # January: within 1–2月
+            continue
+        first, last = spans[month]
+        for stand_in, figure in totals_by_enterprise(row_set, indicator, row_year, range(first, last + 1)).items():
             if stand_ins[stand_in] == (row_year, month) and figure.value is not None:
-                by_month[(row_year, month)] = by_month.get((row_year, month), _ZERO) + figure.value
-    return by_month
+                by_point[(row_year, first)] = by_point.get((row_year, first), _ZERO) + figure.value
+    return by_point

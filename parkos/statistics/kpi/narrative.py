@@ -3,7 +3,11 @@
 Written the way park reports to government read:
 
     全年建成投用项目10个，5家企业实现升规，百亚股份A股挂牌上市；完成工业投资37亿元，同比增长21.2%；
-    实现规上产值突破100亿元，同比增长33.2%。全年在研重点产品19个，进入临床的1类新药10个，6个产品进入三期临床。
+    实现规上产值突破100亿元，同比增长33.2%。全年在研重点产品19个，进入临床的1类新药10个，6个产品处于三期临床，
+    2个产品新进入三期临床。
+
+The pipeline counts are the products' state at the end of the period (RULES §7.6, `kpi.pipeline`);
+"N个产品新进入三期临床" (first entered in the period) is a figure apart: some may have moved on.
 
 Conventions (RULES §10.2 and the house style of such reports):
 
@@ -74,7 +78,8 @@ class AnnualKpis:
     above_scale_output_growth: Rate = None
     products_in_rnd: int | None = None  # 在研重点产品
     class1_drugs_in_clinical: int | None = None  # 进入临床的1类新药
-    products_in_phase3: int | None = None  # 进入三期临床的产品
+    products_in_phase3: int | None = None  # 处于三期临床的产品 at the end of the period
+    products_new_in_phase3: int | None = None  # 新进入三期临床的产品 (first entry within the period)
 
     def __post_init__(self) -> None:
         for name in (
@@ -83,6 +88,7 @@ class AnnualKpis:
             "products_in_rnd",
             "class1_drugs_in_clinical",
             "products_in_phase3",
+            "products_new_in_phase3",
         ):
             count = getattr(self, name)
             if count is not None and count < 0:
@@ -194,6 +200,18 @@ def _count(value: int | None) -> int | None:
     return value if value else None
 
 
+def _phase3_clauses(in_phase3: int | None, new_in_phase3: int | None) -> list[str]:
+    """ "6个产品处于三期临床，2个产品新进入三期临床": products in phase III at the end of the period,
+    and apart those that first entered it within the period (RULES §7.6) — some of those may have
+    moved on to 上市申请 since, so the second is not a part of the first."""
+    clauses: list[str] = []
+    if at_end := _count(in_phase3):
+        clauses.append(gettext("%(count)s个产品处于三期临床") % {"count": at_end})
+    if new := _count(new_in_phase3):
+        clauses.append(gettext("%(count)s个产品新进入三期临床") % {"count": new})
+    return clauses
+
+
 def annual_paragraph(kpis: AnnualKpis) -> str:
     """The KPIs as one paragraph: delivery, investment and output, then the R&D pipeline.
 
@@ -230,8 +248,7 @@ def annual_paragraph(kpis: AnnualKpis) -> str:
         pipeline.append(gettext("在研重点产品%(count)s个") % {"count": in_rnd})
     if class1 := _count(kpis.class1_drugs_in_clinical):
         pipeline.append(gettext("进入临床的1类新药%(count)s个") % {"count": class1})
-    if phase3 := _count(kpis.products_in_phase3):
-        pipeline.append(gettext("%(count)s个产品进入三期临床") % {"count": phase3})
+    pipeline.extend(_phase3_clauses(kpis.products_in_phase3, kpis.products_new_in_phase3))
 
     label = period.label
     return _sentence(label, [delivery, investment, output]) + _sentence(label, [pipeline])

@@ -1,4 +1,10 @@
-"""The period a report covers: months ``first_month..last_month`` of a year (RULES §10.1)."""
+"""The period a report covers: months ``first_month..last_month`` of a year (RULES §10.1).
+
+January is not reported on its own: 规上 enterprises are exempt from January's 财务状况 return and
+the first release of a year is 1–2月 (RULES §10.1). So a year-to-date period runs at least to
+February (:meth:`ReportPeriod.year_to`), and a monthly series starts with one 1–2月 point
+(:data:`SERIES_SPANS`); a month without data in a series is a gap, never a zero.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,10 @@ from typing import Final
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["ReportPeriod"]
+__all__ = ["SERIES_SPANS", "ReportPeriod"]
+
+#: The points of a monthly series, (first month, last month): 1–2月 together, then each month.
+SERIES_SPANS: Final[tuple[tuple[int, int], ...]] = ((1, 2), *((month, month) for month in range(3, 13)))
 
 _NAMED_PERIODS: Final = {
     (1, 12): _("全年"),
@@ -32,6 +41,11 @@ class ReportPeriod:
     def __post_init__(self) -> None:
         if not 1 <= self.first_month <= self.last_month <= 12:
             raise ValueError(f"invalid period {self.first_month}..{self.last_month}")
+
+    @classmethod
+    def year_to(cls, year: int, month: int) -> ReportPeriod:
+        """1–N月 of a year; January alone is reported with February, as 1–2月 (RULES §10.1)."""
+        return cls(year, 1, max(month, 2))
 
     @property
     def is_full_year(self) -> bool:

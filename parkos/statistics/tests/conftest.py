@@ -24,9 +24,11 @@ from parkos.accounts.choices import Role
 from parkos.accounts.tests.factories import UserFactory
 from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.innovation.choices import MilestoneKind
-from parkos.innovation.models import Milestone, Product, Project
-from parkos.innovation.regulatory import ClinicalStage, DeviceClass, DeviceStage, DrugRegistrationCategory, ProductKind
+from parkos.innovation.models import Milestone, Product, ProductStage, Project
+from parkos.innovation.regulatory import DeviceClass, ProductKind
 from parkos.statistics.importing import COLUMNS, import_reports
+
+day = datetime.date
 
 
 @pytest.fixture
@@ -79,15 +81,36 @@ def pipeline(park_a, three):
     Project.objects.create(park=park_a, enterprise=e2, name="去年项目", completed_on=datetime.date(2024, 11, 30))
     Milestone.objects.create(park=park_a, enterprise=e1, kind=MilestoneKind.LISTING, on=datetime.date(2025, 6, 18),
                              exchange="star", stock_code="688001", short_name="甲科技")  # fmt: skip
-    Product.objects.create(park=park_a, enterprise=e2, name="A-1", kind=ProductKind.DRUG, drug_family="chemical",
-                           drug_category=DrugRegistrationCategory.CAT_1, stage=ClinicalStage.PHASE3,
-                           stage_since=datetime.date(2025, 5, 1))  # fmt: skip
-    Product.objects.create(park=park_a, enterprise=e2, name="A-2", kind=ProductKind.DRUG, drug_family="chemical",
-                           drug_category=DrugRegistrationCategory.CAT_1, stage=ClinicalStage.PHASE1)  # fmt: skip
-    Product.objects.create(park=park_a, enterprise=e2, name="A-3", kind=ProductKind.DRUG, drug_family="chemical",
-                           drug_category=DrugRegistrationCategory.CAT_4, stage=ClinicalStage.APPROVED)  # fmt: skip
-    Product.objects.create(park=park_a, enterprise=e3, name="D-1", kind=ProductKind.DEVICE,
-                           device_class=DeviceClass.CLASS_III, device_stage=DeviceStage.IN_DEVELOPMENT)  # fmt: skip
+    # The pipeline at the end of 2025 (RULES §7.6), from the dated history:
+    _product(park_a, e2, "A-1", [(day(2024, 3, 1), "phase1"), (day(2024, 9, 1), "phase2"), (day(2025, 5, 1), "phase3")])
+    _product(park_a, e2, "A-2", [(day(2024, 6, 1), "phase1")])
+    _product(park_a, e2, "A-3", [(day(2023, 1, 1), "phase3"), (day(2024, 6, 1), "nda_filed"), (day(2025, 2, 1), "approved")],
+             drug_category="4")  # fmt: skip
+    _product(park_a, e3, "D-1", [(day(2024, 1, 10), "in_development")], kind=ProductKind.DEVICE, drug_family="",
+             drug_category="", device_class=DeviceClass.CLASS_III)  # fmt: skip
+    # 中药 1: entered phase III in 2025 and filed for approval since: new in III, no longer in it.
+    _product(park_a, e2, "Z-1", [(day(2025, 2, 1), "phase3"), (day(2025, 10, 1), "nda_filed")], drug_family="tcm")
+    _product(park_a, e2, "V-1", [(day(2025, 7, 1), "phase2")], drug_family="preventive_biologic")  # 创新型疫苗
+    # An innovative IVD reagent managed as a biologic: in trials, but not a 1类新药.
+    _product(park_a, e3, "R-1", [(day(2025, 4, 1), "phase1")], kind=ProductKind.IVD, drug_family="ivd_biologic")
+    # Reaches phase III only in 2026: in phase II at the end of 2025.
+    _product(park_a, e2, "L-1", [(day(2025, 3, 1), "phase2"), (day(2026, 1, 10), "phase3")], drug_category="2.2")
+    # Not a key product; and one whose history starts after 2025 (not yet in the pipeline).
+    _product(park_a, e2, "N-1", [(day(2025, 3, 1), "phase1")], drug_category="3", is_key=False)
+    _product(park_a, e2, "F-1", [(day(2026, 2, 1), "preclinical")])
+
+
+def _product(park, enterprise, name, history, **fields):
+    """A product with its dated stages; its current stage copies the last one (as the stage service does)."""
+    fields = {"kind": ProductKind.DRUG, "drug_family": "chemical", "drug_category": "1", **fields}
+    product = Product.objects.create(park=park, enterprise=enterprise, name=name, **fields)
+    ProductStage.objects.bulk_create(ProductStage(product=product, stage=stage, on=on) for on, stage in history)
+    on, stage = history[-1]
+    if product.pathway == "clinical":
+        Product.objects.filter(pk=product.pk).update(stage=stage, stage_since=on)
+    else:
+        Product.objects.filter(pk=product.pk).update(device_stage=stage)
+    return product
 
 
 @pytest.fixture

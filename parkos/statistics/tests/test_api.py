@@ -57,10 +57,12 @@ def test_staff_submission_needs_manage_statistics_in_the_park(client_for, park_a
     assert MonthlyReport.objects.filter(month=4).exists() is (status == 201)
 
 
-def test_kpi_endpoint(client_for, park_a, three, imported):
+def test_kpi_endpoint(client_for, park_a, three, imported, pipeline):
     response = client_for("bob").get("/api/statistics/kpis/", {"park": park_a.pk, "year": 2025})
     assert response.status_code == 200
     data = response.json()
+    pipeline_figures = ("products_in_rnd", "class1_drugs_in_clinical", "products_in_phase3", "products_new_in_phase3")
+    assert [data[name] for name in pipeline_figures] == [7, 3, 1, 2]
     assert data["above_scale_output_growth"]["display"] == "30.0%"
     assert data["new_above_scale"] == [{"enterprise": three[2].pk, "year": 2025, "month": 10}]
     assert client_for("dave").get("/api/statistics/kpis/", {"park": park_a.pk, "year": 2025}).status_code == 404

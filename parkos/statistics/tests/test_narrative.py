@@ -40,7 +40,7 @@ KPIS_2024 = AnnualKpis(
 )
 EXPECTED_2024 = (
     "全年建成投用项目10个，5家企业实现升规，百亚股份A股挂牌上市；完成工业投资37亿元，同比增长21.2%；"
-    "实现规上产值突破100亿元，同比增长33.2%。全年在研重点产品19个，进入临床的1类新药10个，6个产品进入三期临床。"
+    "实现规上产值突破100亿元，同比增长33.2%。全年在研重点产品19个，进入临床的1类新药10个，6个产品处于三期临床。"
 )
 
 
@@ -116,8 +116,24 @@ def test_growth_without_amount():
 def test_missing_figures_omit_their_clauses():
     kpis = AnnualKpis(period=ReportPeriod(2024), new_above_scale=5, products_in_phase3=6, class1_drugs_in_clinical=0)
     # Counts of 0 are not achievements; a sentence led by a number gets a comma after the period.
-    assert annual_paragraph(kpis) == "全年，5家企业实现升规。全年，6个产品进入三期临床。"
+    assert annual_paragraph(kpis) == "全年，5家企业实现升规。全年，6个产品处于三期临床。"
     assert annual_paragraph(AnnualKpis(period=ReportPeriod(2024))) == ""
+
+
+@pytest.mark.parametrize(
+    ("period", "at_end", "new", "clause"),
+    [
+        (ReportPeriod(2024), 6, 2, "全年，6个产品处于三期临床，2个产品新进入三期临床。"),
+        (ReportPeriod(2024, 1, 9), 6, 0, "1–9月，6个产品处于三期临床。"),
+        (ReportPeriod(2024, 4, 6), 3, 1, "二季度，3个产品处于三期临床，1个产品新进入三期临床。"),
+        # Both that entered this year have moved on to 上市申请: none left in phase III at the end.
+        (ReportPeriod(2024), 0, 2, "全年，2个产品新进入三期临床。"),
+        (ReportPeriod(2024), None, None, ""),
+    ],
+)
+def test_phase_three_at_the_end_and_new_this_year(period, at_end, new, clause):
+    kpis = AnnualKpis(period=period, products_in_phase3=at_end, products_new_in_phase3=new)
+    assert annual_paragraph(kpis) == clause
 
 
 def test_amounts_under_one_yi_are_in_wan():
@@ -184,7 +200,7 @@ def test_partial_year_paragraph():
     )
     assert annual_paragraph(kpis) == (
         "1–9月，5家企业实现升规；完成工业投资37亿元，同比增长21.2%；实现规上产值突破100亿元，与上年同期持平。"
-        "1–9月在研重点产品19个，进入临床的1类新药10个，6个产品进入三期临床。"
+        "1–9月在研重点产品19个，进入临床的1类新药10个，6个产品处于三期临床。"
     )
     quarter = AnnualKpis(period=ReportPeriod(2024, 1, 3), projects_completed=3, industrial_investment=D("8.2") * YI)
     assert annual_paragraph(quarter) == "一季度建成投用项目3个；完成工业投资8.2亿元。"

@@ -61,12 +61,25 @@ def test_annual_paragraph_from_imported_year(park_a, three, imported, pipeline):
     # 2 projects completed in 2025; 1 升规 (E3); 甲科技 listed on 科创板;
     # 工业投资 500 + 300 + 200 = 1000万 against 400 + 200 + 100 = 700万 → 42.9 %;
     # 规上产值 8450万 (no round milestone crossed from 5500万), comparable +30.0 %;
-    # key products in R&D, D-1 (A-3 approved) = 3; 1类 in trials: A-1, A-2 = 2;
-    # entered phase III in 2025: A-1 = 1.
+    # the pipeline at 2025-12-31 (RULES §7.6): key products in R&D, D-1, Z-1 (上市申请),
+    # V-1, R-1, L-1 = 7 (A-3 approved, N-1 not key, F-1 not yet in it); 1类新药 in trials: A-1
+    # (chemical), V-1 (vaccine) and A-2 = 3 (R-1 is a reagent, Z-1 past the trials); in phase III:
+    # A-1 = 1 (L-1 only in 2026); first entered phase III in 2025: A-1, Z-1 = 2.
     assert kpis.paragraph == (
         "全年建成投用项目2个，1家企业实现升规，甲科技科创板挂牌上市；完成工业投资1000万元，同比增长42.9%；"
-        "实现规上产值8450万元，同比增长30.0%。全年在研重点产品3个，进入临床的1类新药2个，1个产品进入三期临床。"
+        "实现规上产值8450万元，同比增长30.0%。全年在研重点产品7个，进入临床的1类新药3个，1个产品处于三期临床，"
+        "2个产品新进入三期临床。"
     )
+    assert kpis.products_by_stage == {
+        "phase1": 3, "phase2": 2, "phase3": 1, "nda_filed": 1, "approved": 1, "device_in_development": 1
+    }  # fmt: skip
+    # At the end of the first half (Z-1 still in phase III, V-1 not yet in trials) and of 2024.
+    h1 = selectors.report_kpis(park_ids=[park_a.pk], period=ReportPeriod(2025, 1, 6))
+    assert (h1.products_in_rnd, h1.class1_drugs_in_clinical, h1.products_in_phase3, h1.products_new_in_phase3) == (
+        6, 3, 2, 2
+    )  # fmt: skip
+    before = selectors.report_kpis(park_ids=[park_a.pk], period=ReportPeriod(2024))
+    assert (before.products_in_rnd, before.class1_drugs_in_clinical, before.products_in_phase3) == (4, 2, 0)
 
 
 def test_report_kpis_query_count_does_not_grow_with_enterprises(park_a, three, imported, pipeline):

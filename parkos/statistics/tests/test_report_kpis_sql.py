@@ -18,6 +18,7 @@ from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.parks.tests.factories import ParkFactory
 from parkos.statistics import kpi, selectors
 from parkos.statistics.kpi import ReportPeriod, assembly, gather, scale
+from parkos.statistics.kpi.period import SERIES_SPANS
 from parkos.statistics.models import MonthlyReport
 
 pytestmark = pytest.mark.django_db
@@ -241,13 +242,15 @@ def test_report_tables_agree_with_the_row_engine(park_a, months):
             if assembly.industry_division(line.industry)[0] == industry_line.code
         }
         _same(industry_line.growth, kpi.comparable_growth(rows, "output", year, span, members))
+    # The monthly series: 1–2月 together, then each month (RULES §10.1), by the rule on every row.
     assert kpis.monthly_output == [
-        (
-            month,
-            kpi.period_total(rows, "output", year, [month]).value,
-            kpi.period_total(rows, "output", year - 1, [month]).value,
+        assembly.SeriesPoint(
+            first,
+            last,
+            kpi.period_total(rows, "output", year, range(first, last + 1)).value,
+            kpi.period_total(rows, "output", year - 1, range(first, last + 1)).value,
         )
-        for month in range(1, 13)
+        for first, last in SERIES_SPANS
     ]
 
 

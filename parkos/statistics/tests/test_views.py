@@ -96,6 +96,16 @@ def test_report_page_links_every_figure_to_its_sources(client_for, park_a, three
     page = client.get(reverse("park_statistics:report", args=[park_a.pk, 2025])).content.decode()
     assert "实现规上产值8450万元，同比增长30.0%" in page
     assert page.count(reverse("park_statistics:sources")) >= 20
+    # The pipeline at the end of the year (RULES §7.6), drugs' stages in pathway order.
+    context = client.get(reverse("park_statistics:report", args=[park_a.pk, 2025])).context
+    assert context["pipeline"] == [
+        ("在研重点产品", 7),
+        ("进入临床的1类新药", 3),
+        ("处于三期临床", 1),
+        ("本期新进入三期临床", 2),
+    ]
+    assert [label for label, _n in context["stages"]][:3] == ["一期临床", "二期临床", "三期临床"]
+    assert "研发管线（截至 2025-12-31）" in page
     # The 规上 output's sources: the three December rows.
     sources = client.get(
         reverse("park_statistics:sources")
