@@ -12,7 +12,9 @@ from decimal import Decimal
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -65,7 +67,19 @@ KNOWN_FINDINGS: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture
-def token(db, park_a, park_b):
+def in_test_transaction():
+    """Schemathesis calls the WSGI app directly, not through Django's test client: like the client, keep
+    the end of each request from closing the connection that holds the test's transaction (on
+    PostgreSQL every later query would fail with "the connection is closed")."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(db, park_a, park_b, in_test_transaction):
     admin = UserFactory(username="fuzzer", role=Role.OPERATOR_ADMIN, is_staff=True)
     unit = UnitFactory(floor=FloorFactory(building=BuildingFactory(park=park_a, code="F1"), level=1), code="F1-101")
     LandParcelFactory(park=park_a, code="F-D01")
