@@ -84,9 +84,10 @@ def query(env: dict[str, str], body: str) -> dict:
     return json.loads(out.rsplit("RESULT=", 1)[1])
 
 
-def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+def start(args: list[str], env: dict[str, str], *, output: int = subprocess.PIPE) -> subprocess.Popen[str]:
+    """`output=subprocess.DEVNULL` for a child nobody reads: a full pipe would block its next log line."""
     return subprocess.Popen(  # noqa: S603
-        args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        args, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, text=True, start_new_session=True
     )
 
 
@@ -251,10 +252,14 @@ def test_a_signing_killed_inside_its_transaction_leaves_nothing_and_the_retry_si
 
 
 def _serve(env: dict[str, str], port: int) -> subprocess.Popen[str]:
-    server = start([PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"], env)
+    server = start(
+        [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"],
+        env,
+        output=subprocess.DEVNULL,  # one request log line per poll: nobody reads them
+    )
     for _ in range(300):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz?only=database", timeout=2).read()
             return server
         except OSError:
             time.sleep(0.1)
