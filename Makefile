@@ -37,7 +37,7 @@ test: test-unit test-e2e
 
 test-unit: $(VENV)/.installed
 	@scripts/ensure-system-packages
-	$(PY) -m pytest -n auto -q
+	$(PY) -m pytest -n auto -q --durations=20
 
 test-e2e: $(VENV)/.installed
 	@scripts/ensure-system-packages
