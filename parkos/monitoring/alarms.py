@@ -281,6 +281,7 @@ def _event(
     AlarmEvent.objects.create(alarm=alarm, kind=kind, at=at, text=text[:500], actor=actor)
 
 
+@transaction.atomic  # the open alarm is locked while counted (callers outside a transaction too)
 def raise_alarm(*, rule: AlarmRule, meter: Meter, at: datetime.datetime, value: float | None, message: str) -> Alarm:
     """Open an alarm for (rule, meter), or count one more occurrence of the one still open."""
     alarm = Alarm.objects.select_for_update().filter(rule=rule, meter=meter).exclude(status=AlarmStatus.CLOSED).first()

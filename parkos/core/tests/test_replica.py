@@ -16,7 +16,7 @@ from django.urls import reverse
 from parkos.accounts.models import User
 from parkos.core import routing
 from parkos.core.routing import REPLICA, ReplicaRouter, replica_reads, using_replica
-from parkos.parks.models import Park
+from parkos.parks.models import Park, Unit
 from parkos.parks.tests.factories import ParkFactory, UnitFactory
 
 router = ReplicaRouter()
@@ -74,6 +74,16 @@ real_replica = pytest.mark.skipif(
 )
 
 
+def wait_until_on_replica(queryset, timeout: float = 30) -> None:
+    """Until the standby answers `queryset` with a row: replaying up to the primary's LSN is not always
+    enough for the row to be visible in the standby's next snapshot at once (seen in CI)."""
+    deadline = time.monotonic() + timeout
+    while not queryset.using(REPLICA).exists():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the replica did not show {queryset.model.__name__} within {timeout} s")
+        time.sleep(0.05)
+
+
 def wait_for_replica(timeout: float = 30) -> None:
     """Until the standby has replayed everything the primary has written so far."""
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
@@ -98,6 +108,7 @@ def wait_for_replica(timeout: float = 30) -> None:
 def test_the_replica_is_a_read_only_standby_that_follows_the_primary():
     park = ParkFactory(code="RPL-1", name="只读副本园")
     wait_for_replica()
+    wait_until_on_replica(Park.objects.filter(code="RPL-1"))
     with connections[REPLICA].cursor() as cursor:
         cursor.execute("SELECT pg_is_in_recovery()")
         assert cursor.fetchone()[0] is True
@@ -116,6 +127,7 @@ def test_an_opted_in_page_reads_the_replica_and_others_the_primary(client_for):
     unit = UnitFactory(code="RPL-101")
     client = client_for("alice")
     wait_for_replica()
+    wait_until_on_replica(Unit.objects.filter(code="RPL-101"))
     with CaptureQueriesContext(connections[REPLICA]) as on_replica:
         search = client.get(reverse("parks:availability"), {"q": "RPL-101"})
     assert search.status_code == 200
