@@ -19,6 +19,7 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from parkos.core.units import NOT_COMPUTABLE, WAN
@@ -38,11 +39,13 @@ from parkos.statistics.kpi import (
     rnd_intensity_of,
     total_of,
 )
-from parkos.statistics.kpi.assembly import ReportKpis, report_kpis
+from parkos.statistics.kpi.assembly import ReportKpis, SectorKpis, report_kpis
 from parkos.statistics.kpi.narrative import point_change_phrase
 from parkos.statistics.kpi.pipeline import DEVICE_KEY_PREFIX
 from parkos.statistics.selectors import MujuLine
 
+SECTOR_LABELS: Final = {"industry": gettext_lazy("工业"), "service": gettext_lazy("服务业")}
+NEW_ABOVE_SCALE_KINDS: Final = {"upgraded": gettext_lazy("升规"), "moved_in": gettext_lazy("迁入规上")}
 QUARTERS: Final = {"q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12)}
 
 
@@ -73,6 +76,23 @@ def period_code(period: ReportPeriod) -> str:
 
 # --- figure links --------------------------------------------------------------------------------
 
+POPULATIONS: Final = frozenset(
+    {"all", "above", "above_previous", "industry", "service", "service_above", "service_above_previous"}
+)
+
+
+def population_ids(kpis: ReportKpis, population: str) -> frozenset[int] | None:
+    """The enterprises a population names in a report (None: every one)."""
+    industry, service = kpis.sections["industry"], kpis.sections["service"]
+    return {
+        "above": industry.above_ids,
+        "above_previous": industry.above_ids_previous,
+        "industry": industry.enterprise_ids,
+        "service": service.enterprise_ids,
+        "service_above": service.above_ids,
+        "service_above_previous": service.above_ids_previous,
+    }.get(population)
+
 
 @dataclass(frozen=True)
 class FigureSpec:
@@ -84,7 +104,9 @@ class FigureSpec:
     last: int
     indicator: Indicator
     measure: str = "total"  # total | growth | rnd
-    population: str = "all"  # all | above (规上 at the period end) | above_previous (a year earlier)
+    #: all | above (规上工业 at the period end) | above_previous (a year earlier) | industry (门类 B–D) |
+    #: service (the other 门类) | service_above | service_above_previous (规上服务业, RULES §5)
+    population: str = "all"
     previous: bool = False  # the total of the same months a year earlier
 
     def query(self) -> str:
@@ -125,7 +147,7 @@ class FigureSpec:
             previous=query.get("previous") == "1",
         )
         ReportPeriod(spec.year, spec.first, spec.last)  # validates the months
-        if spec.measure not in {"total", "growth", "rnd"} or spec.population not in {"all", "above", "above_previous"}:
+        if spec.measure not in {"total", "growth", "rnd"} or spec.population not in POPULATIONS:
             raise ValueError("measure")
         return spec
 
@@ -134,11 +156,7 @@ def resolve(spec: FigureSpec) -> Figure | GrowthFigure:
     """Recompute the figure a spec names, by the same selector and table as the report."""
     kpis = report_kpis(park_ids=spec.park_ids, period=ReportPeriod(spec.year, spec.first, spec.last), detail=False)
     table, indicator = kpis.table, spec.indicator
-    ids: frozenset[int] | None = None
-    if spec.population == "above":
-        ids = kpis.above_scale_ids
-    elif spec.population == "above_previous":
-        ids = kpis.above_scale_ids_previous
+    ids = population_ids(kpis, spec.population)
     side: TotalsSide = "previous" if spec.previous else "current"
     if spec.measure == "growth":
         return growth_of(table, indicator, ids)
@@ -185,15 +203,40 @@ _HEADLINE_ROWS: Final[tuple[Indicator, ...]] = (
 )
 
 
-def headline(report: ReportKpis) -> list[Line]:
+def _base(report: ReportKpis) -> _Scope:
     period = report.period
-    base: _Scope = {
-        "park_ids": report.park_ids,
-        "year": period.year,
-        "first": period.first_month,
-        "last": period.last_month,
+    return {"park_ids": report.park_ids, "year": period.year, "first": period.first_month, "last": period.last_month}
+
+
+def _count_line(label: str, count: int, testid: str) -> Line:
+    return Line(label, f"{count:,}", "", "", "", testid)
+
+
+def _new_above_scale_text(section: SectorKpis) -> str:
+    """ "3" or "3（升规2、迁入1）": new 规上 with arrivals apart (RULES §5.2)."""
+    if not section.moved_in:
+        return f"{len(section.upgraded):,}"
+    return _("%(total)s（升规%(upgraded)s、迁入%(moved_in)s）") % {
+        "total": f"{section.new_above_scale:,}",
+        "upgraded": f"{len(section.upgraded):,}",
+        "moved_in": f"{len(section.moved_in):,}",
     }
-    lines = [
+
+
+def section_lines(report: ReportKpis) -> list[tuple[str, str, list[Line]]]:
+    """The report's two sections (RULES §5): 工业 (门类 B–D, on 工业总产值, 规上工业, 升规) and 服务业
+    (the other 门类, on 营业收入, 规上服务业 on their own thresholds), as (key, title, lines)."""
+    base = _base(report)
+    industry, service = report.sections["industry"], report.sections["service"]
+    industry_lines = [
+        Line(
+            _("工业总产值"),
+            industry.total.display,
+            industry.growth.display,
+            FigureSpec(**base, indicator="output", population="industry").url,
+            FigureSpec(**base, indicator="output", population="industry", measure="growth").url,
+            "industry-output",
+        ),
         Line(
             _("规上工业总产值"),
             report.above_scale_output.display,
@@ -201,8 +244,38 @@ def headline(report: ReportKpis) -> list[Line]:
             FigureSpec(**base, indicator="output", population="above").url,
             FigureSpec(**base, indicator="output", population="above", measure="growth").url,
             "above-output",
-        )
+        ),
+        _count_line(_("规上工业企业（家）"), len(industry.above_ids), "industry-above-count"),
+        Line(_("新增规上工业企业（家）"), _new_above_scale_text(industry), "", "", "", "industry-new-above"),
     ]
+    service_lines = [
+        Line(
+            _("服务业营业收入"),
+            service.total.display,
+            service.growth.display,
+            FigureSpec(**base, indicator="revenue", population="service").url,
+            FigureSpec(**base, indicator="revenue", population="service", measure="growth").url,
+            "service-revenue",
+        ),
+        Line(
+            _("规上服务业营业收入"),
+            service.above_total.display,
+            service.above_growth.display,
+            FigureSpec(**base, indicator="revenue", population="service_above").url,
+            FigureSpec(**base, indicator="revenue", population="service_above", measure="growth").url,
+            "service-above-revenue",
+        ),
+        _count_line(_("规上服务业企业（家）"), len(service.above_ids), "service-above-count"),
+        Line(_("新增规上服务业企业（家）"), _new_above_scale_text(service), "", "", "", "service-new-above"),
+    ]
+    return [("industry", _("工业"), industry_lines), ("service", _("服务业"), service_lines)]
+
+
+def headline(report: ReportKpis) -> list[Line]:
+    """Every enterprise's totals (both sections and those without an industry code)."""
+    period = report.period
+    base = _base(report)
+    lines = []
     for indicator in _HEADLINE_ROWS:
         figure, growth = report.totals[indicator], report.growth[indicator]
         lines.append(
@@ -283,6 +356,7 @@ def report_context(report: ReportKpis, *, title: str, muju_lines: list[MujuLine]
         "title": title,
         "paragraph": report.paragraph,
         "lines": headline(report),
+        "sections": section_lines(report),
         "stages": stage_rows(report),
         "monthly": monthly_rows(report),
         "pipeline": pipeline_rows(report),
@@ -328,8 +402,12 @@ def workbook(report: ReportKpis, *, title: str, muju_lines: Collection[MujuLine]
     """The report's tables as .xlsx: overview, by month (1–2月 together; empty cells where nobody
     reported), by enterprise, by industry, 升规, projects, 亩均."""
     book = Workbook(write_only=True)
-    overview = [(line.label, line.value, line.growth) for line in headline(report)]
-    overview.insert(0, (_("报告"), title, ""))
+    overview = [(_("报告"), title, "")]
+    for _key, section_title, lines in section_lines(report):
+        overview += [(f"{section_title}·{line.label}", line.value, line.growth) for line in lines]
+    overview += [(f"{_('全部企业')}·{line.label}", line.value, line.growth) for line in headline(report)]
+    if report.unclassified_ids:
+        overview.append((_("缺少行业代码的企业（未计入工业或服务业）"), "、".join(report.unclassified_names), ""))
     overview.append((_("综述"), report.paragraph, ""))
     overview.append((_("规上产值增速（按公布总量直接相除，仅供对照）"), report.above_scale_output_naive.display, ""))
     write_sheet(
@@ -377,13 +455,16 @@ def workbook(report: ReportKpis, *, title: str, muju_lines: Collection[MujuLine]
     )
     write_sheet(
         book,
-        _("升规企业"),
+        _("新增规上企业"),
         [
-            Column(_("企业"), lambda e: report.names.get(e.enterprise_id, e.enterprise_id)),
-            Column(_("升规月份"), lambda e: f"{e.year}-{e.month:02d}"),
-            Column(_("近12个月营业收入（万元）"), lambda e: _wan(e.revenue.value), MONEY_FORMAT),
+            Column(_("企业"), lambda line: line.name or line.event.enterprise_id),
+            Column(_("口径"), lambda line: str(SECTOR_LABELS[line.sector])),
+            Column(_("类型"), lambda line: str(NEW_ABOVE_SCALE_KINDS[line.kind])),
+            Column(_("达到标准月份"), lambda line: f"{line.event.year}-{line.event.month:02d}"),
+            Column(_("近12个月营业收入（万元）"), lambda line: _wan(line.event.revenue.value), MONEY_FORMAT),
+            Column(_("规上标准（万元）"), lambda line: _wan(line.event.threshold), MONEY_FORMAT),
         ],
-        report.new_above_scale,
+        report.new_above_scale_lines,
     )
     write_sheet(
         book,

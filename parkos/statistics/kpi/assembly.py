@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
@@ -35,7 +35,16 @@ from parkos.statistics.kpi.narrative import AnnualKpis, Listing, annual_paragrap
 from parkos.statistics.kpi.period import SERIES_SPANS, ReportPeriod
 from parkos.statistics.kpi.pipeline import ProductState, pipeline_counts
 from parkos.statistics.kpi.rows import Indicator
-from parkos.statistics.kpi.scale import SIZE_CLASSES, ScaleEvent, ScaleStatus
+from parkos.statistics.kpi.scale import (
+    SECTORS,
+    SIZE_CLASSES,
+    Arrival,
+    ScaleEvent,
+    ScaleStatus,
+    Sector,
+    sector_of,
+    split_by_arrival,
+)
 from parkos.statistics.kpi.totals import (
     PeriodTable,
     SourceKeys,
@@ -53,6 +62,7 @@ __all__ = [
     "ListingLine",
     "ProjectLine",
     "ReportKpis",
+    "SectorKpis",
     "SeriesPoint",
     "industry_division",
     "names_of",
@@ -133,6 +143,33 @@ class IndustryLine:
     growth: GrowthFigure
 
 
+#: What each section of the report is measured on (RULES §10.1): 工业 on 工业总产值, 服务业 on 营业收入.
+SECTOR_INDICATORS: Final[dict[Sector, Indicator]] = {"industry": "output", "service": "revenue"}
+
+
+@dataclass(frozen=True)
+class SectorKpis:
+    """One section of the report: 工业 (门类 B–D) or 服务业 (the other 门类), each with its own 规上
+    thresholds (RULES §5) and measured on its own indicator (:data:`SECTOR_INDICATORS`)."""
+
+    sector: Sector
+    indicator: Indicator
+    enterprise_ids: frozenset[int]  # the sector's enterprises with rows in either year
+    total: Figure
+    growth: GrowthFigure
+    above_ids: frozenset[int]  # 规上 at the end of the period
+    above_ids_previous: frozenset[int]  # 规上 a year earlier
+    above_total: Figure
+    above_total_previous: Figure
+    above_growth: GrowthFigure
+    upgraded: list[ScaleEvent]  # 升规: crossed the threshold while in the scope
+    moved_in: list[ScaleEvent]  # 迁入规上: arrived already 规上
+
+    @property
+    def new_above_scale(self) -> int:
+        return len(self.upgraded) + len(self.moved_in)
+
+
 @dataclass
 class ReportKpis:
     """Everything the report, the dashboard and the API show for a scope and a period."""
@@ -141,7 +178,7 @@ class ReportKpis:
     park_ids: tuple[int, ...] | None
     totals: dict[Indicator, Figure]
     growth: dict[Indicator, GrowthFigure]
-    above_scale_ids: frozenset[int]
+    above_scale_ids: frozenset[int]  # 规上工业 (the industry section's)
     above_scale_ids_previous: frozenset[int]
     above_scale_output: Figure
     above_scale_output_previous: Figure
@@ -151,7 +188,12 @@ class ReportKpis:
     rnd_intensity_previous: Figure
     rnd_intensity_change: Figure
     size_classes: dict[str, int]
-    new_above_scale: list[ScaleEvent]
+    new_above_scale: list[ScaleEvent]  # 升规 of 规上工业 (the industry section's)
+    moved_in_above_scale: list[ScaleEvent]  # 迁入规上工业
+    sections: dict[Sector, SectorKpis]
+    #: Enterprises that reported in the period without an industry code: in no section, and listed
+    #: on the report as a data-quality warning (their figures stay in the park's totals).
+    unclassified_ids: frozenset[int]
     listings: list[ListingLine]
     projects_completed: list[ProjectLine]
     project_investment: Decimal
@@ -175,6 +217,7 @@ class ReportKpis:
             period=self.period,
             projects_completed=len(self.projects_completed),
             new_above_scale=len(self.new_above_scale),
+            moved_in_above_scale=len(self.moved_in_above_scale),
             listings=tuple(Listing(line.name, line.board) for line in self.listings),
             industrial_investment=self.totals["fixed_asset_investment"].value,
             industrial_investment_growth=self.growth["fixed_asset_investment"],
@@ -195,8 +238,34 @@ class ReportKpis:
         ]
 
     @property
+    def new_above_scale_lines(self) -> list[NewAboveScaleLine]:
+        """Every new 规上 enterprise of both sections, 升规 and 迁入 apart, for the tables."""
+        lines = []
+        for section in self.sections.values():
+            for kind, events in (("upgraded", section.upgraded), ("moved_in", section.moved_in)):
+                lines += [
+                    NewAboveScaleLine(section.sector, kind, event, self.names.get(event.enterprise_id, ""))
+                    for event in events
+                ]
+        return lines
+
+    @property
+    def unclassified_names(self) -> list[str]:
+        return sorted(self.names.get(e, str(e)) for e in self.unclassified_ids)
+
+    @property
     def paragraph(self) -> str:
         return annual_paragraph(self.annual_kpis())
+
+
+@dataclass(frozen=True)
+class NewAboveScaleLine:
+    """A row of the new-规上 table: the section, 升规 or 迁入, the event and the enterprise's name."""
+
+    sector: Sector
+    kind: str  # "upgraded" (升规) or "moved_in" (迁入规上)
+    event: ScaleEvent
+    name: str
 
 
 # --- beside the enterprises' figures: projects, products, listings, occupancy ------------------
@@ -277,30 +346,71 @@ def names_of(enterprise_ids: Collection[int], scope: Scope, period: ReportPeriod
 # --- the figures ---------------------------------------------------------------------------------
 
 
+def _section(
+    sector: Sector,
+    table: PeriodTable,
+    members: frozenset[int],
+    statuses: Iterable[ScaleStatus],
+    events: Iterable[ScaleEvent],
+    arrivals: Mapping[int, Arrival],
+) -> SectorKpis:
+    """One section's figures: sums over its enterprises' columns, counts of their judgements."""
+    indicator = SECTOR_INDICATORS[sector]
+    above = frozenset(status.enterprise_id for status in statuses if status.above and status.enterprise_id in members)
+    above_before = frozenset(
+        status.enterprise_id for status in statuses if status.above_year_before and status.enterprise_id in members
+    )
+    upgraded, moved_in = split_by_arrival((event for event in events if event.enterprise_id in members), arrivals)
+    return SectorKpis(
+        sector=sector,
+        indicator=indicator,
+        enterprise_ids=members,
+        total=total_of(table, indicator, "current", members),
+        growth=growth_of(table, indicator, members),
+        above_ids=above,
+        above_ids_previous=above_before,
+        above_total=total_of(table, indicator, "current", above),
+        above_total_previous=total_of(table, indicator, "previous", above_before),
+        above_growth=growth_of(table, indicator, above),
+        upgraded=upgraded,
+        moved_in=moved_in,
+    )
+
+
+@dataclass(frozen=True)
+class _Enterprises:
+    """What the SQL path gathered of a scope's enterprises, beside the table: what the figures count."""
+
+    statuses: list[ScaleStatus]
+    events: list[ScaleEvent]
+    arrivals: Mapping[int, Arrival]
+    industries: Mapping[int, str]
+    reported: Mapping[int, bool]
+
+
 def _assemble(
     period: ReportPeriod,
     scope: Scope,
     table: PeriodTable,
-    statuses: Iterable[ScaleStatus],
-    events: list[ScaleEvent],
+    enterprises: _Enterprises,
     *,
-    reporting: int,
     extras: _Extras,
     names: dict[int, str],
 ) -> ReportKpis:
     """The figures, as sums over the table's columns and counts of the judgements."""
-    above: set[int] = set()
-    above_before: set[int] = set()
+    statuses = enterprises.statuses
     sizes: Counter[str] = Counter(dict.fromkeys(SIZE_CLASSES, 0))
-    for status in statuses:
-        if status.above:
-            above.add(status.enterprise_id)
-        if status.above_year_before:
-            above_before.add(status.enterprise_id)
-        if status.size is not None:
-            sizes[status.size] += 1
-    above_output = total_of(table, "output", "current", above)
-    above_output_previous = total_of(table, "output", "previous", above_before)
+    sizes.update(status.size for status in statuses if status.size is not None)
+    members: dict[Sector | None, set[int]] = defaultdict(set)
+    for enterprise_id in enterprises.reported:
+        members[sector_of(enterprises.industries.get(enterprise_id))].add(enterprise_id)
+    sections = {
+        sector: _section(sector, table, frozenset(members[sector]), statuses, enterprises.events, enterprises.arrivals)
+        for sector in SECTORS
+    }
+    industrial = sections["industry"]
+    above, above_before = industrial.above_ids, industrial.above_ids_previous
+    above_output, above_output_previous = industrial.above_total, industrial.above_total_previous
     naive_now = [e for e in table.current["output"] if e in above]
     naive_before = [e for e in table.previous["output"] if e in above_before]
     # The ratio of the two published 规上 totals, for contrast with the comparable growth.
@@ -318,17 +428,20 @@ def _assemble(
         park_ids=scope,
         totals={indicator: total_of(table, indicator) for indicator in HEADLINE},
         growth={indicator: growth_of(table, indicator) for indicator in HEADLINE},
-        above_scale_ids=frozenset(above),
-        above_scale_ids_previous=frozenset(above_before),
+        above_scale_ids=above,
+        above_scale_ids_previous=above_before,
         above_scale_output=above_output,
         above_scale_output_previous=above_output_previous,
-        above_scale_output_growth=growth_of(table, "output", above),
+        above_scale_output_growth=industrial.above_growth,
         above_scale_output_naive=naive,
         rnd_intensity=rnd_now,
         rnd_intensity_previous=rnd_before,
         rnd_intensity_change=pp_difference(rnd_now.value, rnd_before.value),
         size_classes=dict(sizes),
-        new_above_scale=events,
+        new_above_scale=industrial.upgraded,
+        moved_in_above_scale=industrial.moved_in,
+        sections=sections,
+        unclassified_ids=frozenset(e for e in members[None] if enterprises.reported[e]),
         listings=extras.listings,
         projects_completed=extras.projects,
         project_investment=extras.project_investment,
@@ -338,7 +451,7 @@ def _assemble(
         products_in_phase3=pipeline.in_phase3,
         products_new_in_phase3=pipeline.new_in_phase3,
         occupancy_rate=_occupancy(extras.areas),
-        reporting_enterprises=reporting,
+        reporting_enterprises=sum(1 for reporting in enterprises.reported.values() if reporting),
         table=table,
         names=names,
     )
@@ -356,20 +469,29 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
     scope = tuple(sorted(park_ids)) if park_ids is not None else None
     gathered = gather(scope, period)
     reported = gathered.census.reported
+    enterprises = _Enterprises(
+        list(gathered.statuses.values()), gathered.events, gathered.arrivals, gathered.industries, reported
+    )
+    # Names of the enterprises the report lists: those with an event or without an industry code,
+    # or everyone for the tables.
+    listed = reported if detail else _listed(gathered.events, reported, gathered.industries)
     result = _assemble(
         period,
         scope,
         gathered.table,
-        gathered.statuses.values(),
-        gathered.events,
-        reporting=sum(1 for reporting in reported.values() if reporting),
+        enterprises,
         extras=_merged(_extras(scope, period).values()),
-        # Names of the enterprises the report lists: those with an event, or everyone for the tables.
-        names=names_of(reported if detail else [event.enterprise_id for event in gathered.events], scope, period),
+        names=names_of(listed, scope, period),
     )
     if detail:
         _add_detail(result, gathered, scope)
     return result
+
+
+def _listed(events: Iterable[ScaleEvent], reported: Mapping[int, bool], industries: Mapping[int, str]) -> set[int]:
+    """The enterprises a report names without its tables: new 规上, and those it warns have no code."""
+    unclassified = {e for e, reporting in reported.items() if reporting and e not in industries}
+    return {event.enterprise_id for event in events} | unclassified
 
 
 def industry_division(code: str) -> tuple[str, str]:
@@ -453,30 +575,33 @@ def portfolio_kpis(*, park_ids: Collection[int], period: ReportPeriod) -> list[t
     for enterprise_id, status in gathered.statuses.items():
         if enterprise_id in park_of:
             statuses[park_of[enterprise_id]].append(status)
-    reporting: Counter[int] = Counter(
-        park_of[e] for e, reported in gathered.census.reported.items() if reported and e in park_of
-    )
+    reported: dict[int, dict[int, bool]] = defaultdict(dict)
+    for enterprise_id, reporting in gathered.census.reported.items():
+        if enterprise_id in park_of:
+            reported[park_of[enterprise_id]][enterprise_id] = reporting
     events: dict[int, list[ScaleEvent]] = defaultdict(list)
     for event in gathered.events:
         if event.enterprise_id in park_of:
             events[park_of[event.enterprise_id]].append(event)
     extras = _extras(scope, period)
-    names = names_of([event.enterprise_id for event in gathered.events], scope, period)
+    names = names_of(_listed(gathered.events, gathered.census.reported, gathered.industries), scope, period)
     results = []
     for park in parks:
         if park.pk in moved:
             results.append((park, report_kpis(park_ids=[park.pk], period=period, detail=False)))
             continue
         park_events = events.get(park.pk, [])
+        park_reported = reported.get(park.pk, {})
+        enterprises = _Enterprises(
+            statuses.get(park.pk, []), park_events, gathered.arrivals, gathered.industries, park_reported
+        )
         kpis = _assemble(
             period,
             (park.pk,),
             tables.get(park.pk) or PeriodTable(period.year, period.months),
-            statuses.get(park.pk, ()),
-            park_events,
-            reporting=reporting[park.pk],
+            enterprises,
             extras=extras.get(park.pk) or _Extras(),
-            names={event.enterprise_id: names.get(event.enterprise_id, "") for event in park_events},
+            names={e: name for e, name in names.items() if e in park_reported},
         )
         results.append((park, kpis))
     return results

@@ -47,6 +47,7 @@ from parkos.statistics.kpi.period import SERIES_SPANS, ReportPeriod
 from parkos.statistics.kpi.rows import INDICATORS, Indicator, IndicatorValues, MonthlyFigures, RowSet, indicator_kwargs
 from parkos.statistics.kpi.scale import (
     UNDECIDED,
+    Arrival,
     Headcounts,
     JudgementPoints,
     RevenueHistories,
@@ -54,6 +55,7 @@ from parkos.statistics.kpi.scale import (
     ScaleInputs,
     ScaleStatus,
     UnreadMonths,
+    arrival_of,
     judge,
     ordinal,
     period_events,
@@ -75,6 +77,7 @@ __all__ = [
     "Judged",
     "PeriodEnds",
     "Scope",
+    "arrivals_of",
     "census",
     "enterprise_facts",
     "id_chunks",
@@ -491,6 +494,20 @@ def scale_events_of(
     return sorted(events, key=lambda event: (event.year, event.month, event.enterprise_id))
 
 
+def arrivals_of(scope: Scope, period: ReportPeriod, ids: Collection[int]) -> dict[int, Arrival]:
+    """The :class:`~.scale.Arrival` of those of some enterprises (the period's new 规上) that arrived in
+    the scope within the two years: their rows there and in every park, two queries (none without
+    any); ``scale.arrival_of`` decides."""
+    if not ids:
+        return {}
+    here = _rows_of(scope, period, ids)
+    everywhere = here if scope is None else _rows_of(None, period, ids)
+    arrivals = (
+        arrival_of(enterprise_id, here, everywhere, present_from=(period.year - 1, 2)) for enterprise_id in sorted(ids)
+    )
+    return {arrival.enterprise_id: arrival for arrival in arrivals if arrival is not None}
+
+
 # --- all of it -----------------------------------------------------------------------------------
 
 
@@ -503,6 +520,7 @@ class Gathered:
     table: PeriodTable
     statuses: dict[int, ScaleStatus]
     events: list[ScaleEvent]
+    arrivals: dict[int, Arrival]
 
 
 def gather(scope: Scope, period: ReportPeriod) -> Gathered:
@@ -513,7 +531,8 @@ def gather(scope: Scope, period: ReportPeriod) -> Gathered:
     judged = judge_from_period_ends(scope, period, counted, end_rows, industries)
     table = _fill_table(scope, period, counted, end_rows, judged.rows)
     events = scale_events_of(scope, period, judged, industries)
-    return Gathered(counted, industries, table, judged.statuses, events)
+    arrivals = arrivals_of(scope, period, {event.enterprise_id for event in events})
+    return Gathered(counted, industries, table, judged.statuses, events, arrivals)
 
 
 # --- the monthly series --------------------------------------------------------------------------

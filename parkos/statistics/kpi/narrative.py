@@ -69,7 +69,8 @@ class AnnualKpis:
 
     period: ReportPeriod
     projects_completed: int | None = None  # 建成投用项目
-    new_above_scale: int | None = None  # 实现升规的企业
+    new_above_scale: int | None = None  # 实现升规的企业 (crossed the threshold while in the park)
+    moved_in_above_scale: int | None = None  # 迁入规上: arrived already above it (RULES §5.2)
     listings: tuple[Listing, ...] = ()
     industrial_investment: Decimal | None = None  # 工业投资
     industrial_investment_growth: Rate = None
@@ -85,6 +86,7 @@ class AnnualKpis:
         for name in (
             "projects_completed",
             "new_above_scale",
+            "moved_in_above_scale",
             "products_in_rnd",
             "class1_drugs_in_clinical",
             "products_in_phase3",
@@ -212,6 +214,17 @@ def _phase3_clauses(in_phase3: int | None, new_in_phase3: int | None) -> list[st
     return clauses
 
 
+def _new_above_scale_clause(upgraded: int | None, moved_in: int | None) -> str | None:
+    """ "5家企业实现升规"; with arrivals "新增规上企业7家（其中升规5家、迁入2家）" (RULES §5.2)."""
+    if not moved_in:
+        return gettext("%(count)s家企业实现升规") % {"count": upgraded} if upgraded else None
+    return gettext("新增规上企业%(total)s家（其中升规%(upgraded)s家、迁入%(moved_in)s家）") % {
+        "total": (upgraded or 0) + moved_in,
+        "upgraded": upgraded or 0,
+        "moved_in": moved_in,
+    }
+
+
 def annual_paragraph(kpis: AnnualKpis) -> str:
     """The KPIs as one paragraph: delivery, investment and output, then the R&D pipeline.
 
@@ -224,8 +237,8 @@ def annual_paragraph(kpis: AnnualKpis) -> str:
     delivery: list[str] = []
     if projects := _count(kpis.projects_completed):
         delivery.append(gettext("建成投用项目%(count)s个") % {"count": projects})
-    if upgraded := _count(kpis.new_above_scale):
-        delivery.append(gettext("%(count)s家企业实现升规") % {"count": upgraded})
+    if clause := _new_above_scale_clause(kpis.new_above_scale, kpis.moved_in_above_scale):
+        delivery.append(clause)
     delivery.extend(_listings(kpis.listings))
 
     investment_text = None

@@ -17,10 +17,24 @@ The rules:
    enterprise reported revenue (:func:`first_crossing`); later dips and recoveries are not new
    升规 (once in the 名录库 an enterprise stays until the annual review, not modelled here). An
    enterprise already 规上 before the period (or before the data, ``already_above``) has none in it.
-4. **Size class** (大中小微, RULES §5.1): from the trailing-12 measure and the latest headcount
+4. **Sector** (:func:`sector_of`): an enterprise of 门类 B–D (采矿业, 制造业, 电力热力燃气及水) is
+   工业, and only those count in 工业总产值, 规上工业 and 升规; every other code is 服务业 (营业收入,
+   规上服务业 on the thresholds of its 门类, which :func:`threshold_yuan` already reads). An
+   enterprise without an industry code is in neither: the report lists it as a data-quality warning
+   rather than guess (a pharmacy counted as a factory would inflate 规上工业).
+5. **迁入规上** (:func:`arrival_of`, :func:`split_by_arrival`): a new 规上 enterprise of the period
+   (rule 3, on the scope's rows) that *arrived* in the scope within the rows read is 迁入规上, not
+   升规, when the best evidence says it was already 规上 when it came: its first crossing in the
+   scope's rows is at or before the month it arrived (its first 1–N月 row here already carries the
+   months before), or a 上年同期 revenue it re-reported in its rows here reaches the threshold
+   (last year's 1–N月 alone did: it was 规上 last year), or its rows in any of the operator's
+   parks reach the threshold at the month before it arrived. Its arrival is the month it moved
+   in (a dated presence) or else its first row in the scope. 升规 counts only the rest: those that
+   crossed while in the park.
+6. **Size class** (大中小微, RULES §5.1): from the trailing-12 measure and the latest headcount
    reported within the same twelve months (:func:`latest_headcount`).
 
-For a report period, :func:`judge` applies 1, 2 and 4 at the months a report needs
+For a report period, :func:`judge` applies 1, 2 and 6 at the months a report needs
 (:class:`JudgementPoints`) and :func:`period_events` applies 3.
 
 What the rules read (:class:`ScaleInputs`): revenue as :class:`RevenueHistories` and headcounts as
@@ -45,16 +59,25 @@ from decimal import Decimal
 from enum import Enum
 from typing import Final, Literal, NamedTuple, cast
 
+from parkos.core import industry
 from parkos.core.units import WAN
-from parkos.enterprises.sizing import UPGRADE_WATCH_BAND, SizeClass, above_scale_threshold, size_class
+from parkos.enterprises.sizing import (
+    INDUSTRY_SECTIONS,
+    UPGRADE_WATCH_BAND,
+    SizeClass,
+    above_scale_threshold,
+    size_class,
+)
 from parkos.statistics.kpi.figures import Figure, RowKey, round_half_up
 from parkos.statistics.kpi.period import ReportPeriod
 from parkos.statistics.kpi.rows import MonthlyFigures, RowSet, month_bounds, spans_by_year
 
 __all__ = [
     "SCALE_BASIS",
+    "SECTORS",
     "SIZE_CLASSES",
     "UNDECIDED",
+    "Arrival",
     "Column",
     "Headcounts",
     "JudgementPoints",
@@ -63,10 +86,13 @@ __all__ = [
     "ScaleEvent",
     "ScaleInputs",
     "ScaleStatus",
+    "Sector",
     "Undecided",
     "UnreadMonths",
     "UpgradeCandidate",
     "above_scale_set",
+    "arrival_of",
+    "arrived_above",
     "enterprises_by_size_class",
     "first_crossings",
     "in_watch_band",
@@ -82,7 +108,10 @@ __all__ = [
     "revenue_over",
     "scale_events",
     "scale_inputs",
+    "sector_of",
+    "sectors_of",
     "size_class_of",
+    "split_by_arrival",
     "threshold_yuan",
     "upgrade_candidates",
     "upgrade_candidates_of",
@@ -156,6 +185,24 @@ def window(year: int, month: int, basis: RevenueBasis = SCALE_BASIS) -> tuple[in
 
 
 # --- thresholds ----------------------------------------------------------------------------------
+
+
+Sector = Literal["industry", "service"]
+#: The report's two sections, in its order: 工业, then 服务业.
+SECTORS: Final[tuple[Sector, ...]] = ("industry", "service")
+
+
+@functools.cache
+def sector_of(industry_code: str | None) -> Sector | None:
+    """工业 (门类 B–D) or 服务业 (any other 门类) of an industry code; None without one (rule 4)."""
+    if not industry_code:
+        return None
+    return "industry" if industry.section_of(industry_code) in INDUSTRY_SECTIONS else "service"
+
+
+def sectors_of(industry_by_enterprise: Mapping[int, str], sector: Sector) -> dict[int, str]:
+    """The enterprises of one sector, with their codes: what the sector's 规上 rules are asked about."""
+    return {e: code for e, code in industry_by_enterprise.items() if sector_of(code) == sector}
 
 
 @functools.cache
@@ -716,3 +763,74 @@ def enterprises_by_size_class(
         if revenue is not None and headcount is not None:
             classes[size_class_of(inputs.industry_codes[0], revenue, headcount)].add(inputs.revenue.enterprise_ids[0])
     return {size: frozenset(members) for size, members in classes.items()}
+
+
+# --- rule 5: 迁入规上 ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """An enterprise that arrived in a scope within the rows read, with what says whether it came 规上."""
+
+    enterprise_id: int
+    year: int  # the month it arrived
+    month: int
+    prior_revenue: Decimal | None  # the largest 上年同期 revenue it re-reported in its rows in the scope
+    revenue_before: Decimal | None  # its measure at the month before it arrived, from its rows in every park
+
+
+def arrival_of(
+    enterprise_id: int,
+    rows_in_scope: Iterable[MonthlyFigures],
+    rows_everywhere: Iterable[MonthlyFigures],
+    *,
+    present_from: tuple[int, int],
+    moved_in: tuple[int, int] | None = None,
+) -> Arrival | None:
+    """The :class:`Arrival` of one enterprise, or None when it was in the scope from ``present_from``
+    on (the first month of the rows read in which a row is expected: February, January being
+    exempt, RULES §10.1) or has no rows in it. ``moved_in``: the month of its dated presence, which
+    beats the month of its first row."""
+    own = [row for row in rows_in_scope if row.enterprise_id == enterprise_id]
+    if moved_in is None:
+        if not own:
+            return None
+        first = min(own, key=lambda row: (row.year, row.month))
+        moved_in = (first.year, first.month)
+    if ordinal(*moved_in) <= ordinal(*present_from):
+        return None
+    priors = [
+        row.prior_year_same_period.revenue
+        for row in own
+        if row.is_cumulative
+        and row.prior_year_same_period is not None
+        and row.prior_year_same_period.revenue is not None
+    ]
+    before = year_month(ordinal(*moved_in) - 1)
+    everywhere = [row for row in rows_everywhere if row.enterprise_id == enterprise_id]
+    return Arrival(
+        enterprise_id,
+        *moved_in,
+        max(priors) if priors else None,
+        revenue_measure(everywhere, enterprise_id, *before).value if everywhere else None,
+    )
+
+
+def arrived_above(event: ScaleEvent, arrival: Arrival | None) -> bool:
+    """Whether a new 规上 enterprise came already 规上 (迁入规上, rule 5), not 升规."""
+    if arrival is None:
+        return False
+    if ordinal(event.year, event.month) <= ordinal(arrival.year, arrival.month):
+        return True
+    return reaches(arrival.prior_revenue, event.threshold) or reaches(arrival.revenue_before, event.threshold)
+
+
+def split_by_arrival(
+    events: Iterable[ScaleEvent], arrivals: Mapping[int, Arrival]
+) -> tuple[list[ScaleEvent], list[ScaleEvent]]:
+    """New 规上 enterprises as (升规, 迁入规上), each in the events' order."""
+    upgraded: list[ScaleEvent] = []
+    moved_in: list[ScaleEvent] = []
+    for event in events:
+        (moved_in if arrived_above(event, arrivals.get(event.enterprise_id)) else upgraded).append(event)
+    return upgraded, moved_in

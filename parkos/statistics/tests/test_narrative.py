@@ -235,3 +235,18 @@ def test_invalid_inputs():
 )
 def test_point_change_phrase_says_which_way(points, full_year, phrase):
     assert point_change_phrase(points, full_year=full_year) == phrase
+
+
+@pytest.mark.parametrize(
+    ("upgraded", "moved_in", "clause"),
+    [
+        (5, 2, "全年，新增规上企业7家（其中升规5家、迁入2家）。"),
+        (5, 0, "全年，5家企业实现升规。"),
+        (5, None, "全年，5家企业实现升规。"),
+        (0, 2, "全年，新增规上企业2家（其中升规0家、迁入2家）。"),
+        (0, 0, ""),
+    ],
+)
+def test_new_above_scale_says_moved_in_apart(upgraded, moved_in, clause):
+    kpis = AnnualKpis(period=ReportPeriod(2024), new_above_scale=upgraded, moved_in_above_scale=moved_in)
+    assert annual_paragraph(kpis) == clause

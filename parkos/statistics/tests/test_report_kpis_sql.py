@@ -30,10 +30,12 @@ THRESHOLD = D(20_000_000)  # 2000 万元, manufacturing (3581)
 LEVELS = (D("0.3"), D("0.9"), D("1.1"), D("3.0"))
 
 
-def _rows(rng: random.Random, park, enterprise, kind: str) -> list[MonthlyReport]:
+def _rows(rng: random.Random, park, enterprise, kind: str, elsewhere=None) -> list[MonthlyReport]:
     """Two years of one enterprise: regular 1–N月, gappy 1–N月, monthly, or sparse; or one year:
-    left (last year only) or late (this year, from a month on)."""
+    left (last year only) or late (this year, from a month on); or moving: in park ``elsewhere``
+    until a month of this year and in ``park`` from it on (moved_in), or the other way (moved_out)."""
     rows = []
+    move = rng.randint(3, 10) if kind in {"moved_in", "moved_out"} else 13
     for year in {"left": (YEAR - 1,), "late": (YEAR,)}.get(kind, (YEAR - 1, YEAR)):
         annual = THRESHOLD * rng.choice(LEVELS)
         cumulative = kind != "monthly"
@@ -49,8 +51,9 @@ def _rows(rng: random.Random, park, enterprise, kind: str) -> list[MonthlyReport
             step = (annual / 12 * rng.choice((D("0.5"), D(1), D("1.5")))).quantize(D("0.01"))
             total = total + step if cumulative else step
             value = total
+            moved = year == YEAR and month >= move
             row = MonthlyReport(
-                park=park,
+                park=elsewhere if (kind == "moved_in") != moved and kind in {"moved_in", "moved_out"} else park,
                 enterprise=enterprise,
                 year=year,
                 month=month,
@@ -70,14 +73,20 @@ def _rows(rng: random.Random, park, enterprise, kind: str) -> list[MonthlyReport
     return rows
 
 
-def _park_with(
-    park, count: int, seed: int, kinds=("regular", "regular", "gappy", "monthly", "sparse", "regular", "left", "late")
-) -> None:
+KINDS = ("regular", "regular", "gappy", "monthly", "sparse", "regular", "left", "late")
+#: Enterprises that move in and out mid-year, beside the rest.
+MOVING_KINDS = (*KINDS, "moved_in", "moved_out", "moved_in")
+#: Manufacturing, research (服务业, 1000 万), a pharmacy (零售, 500 万), software (2000 万), none.
+CODES = ("3581", "3581", "7340", "")
+MIXED_CODES = ("3581", "3581", "2720", "7340", "5251", "6513", "")
+
+
+def _park_with(park, count: int, seed: int, kinds=KINDS, codes=CODES, elsewhere=None) -> None:
     rng = random.Random(seed)
-    enterprises = [EnterpriseFactory(industry_code=rng.choice(("3581", "3581", "7340", ""))) for _ in range(count)]
+    enterprises = [EnterpriseFactory(industry_code=rng.choice(codes)) for _ in range(count)]
     rows = []
     for index, enterprise in enumerate(enterprises):
-        rows += _rows(rng, park, enterprise, kinds[index % len(kinds)])
+        rows += _rows(rng, park, enterprise, kinds[index % len(kinds)], elsewhere)
     MonthlyReport.objects.bulk_create(rows)
 
 
@@ -85,33 +94,61 @@ def _engine(park_id: int, period: ReportPeriod) -> dict[str, object]:
     """The report's figures from the row engine alone (what `report_kpis` computed before SQL)."""
     year, months, last = period.year, period.months, period.last_month
     rows = gather.load_rows(park_ids=[park_id], years=(year - 1, year))
+    everywhere = gather.load_rows(park_ids=None, years=(year - 1, year))
     facts = gather.enterprise_facts([park_id], (year - 1, year))
-    industries = {pk: code for pk, (_name, code) in facts.items() if code}
-    above = kpi.above_scale_set(rows, year, last, industries)
-    above_before = kpi.above_scale_set(rows, year - 1, last, industries)
-    already = (
-        kpi.above_scale_set(rows, year - 1, 12, industries)
-        if period.first_month == 1
-        else kpi.above_scale_set(rows, year, period.first_month - 1, industries)
-    )
-    above_output = kpi.period_total(rows, "output", year, months, above)
-    above_previous = kpi.period_total(rows, "output", year - 1, months, above_before)
+    every_code = {pk: code for pk, (_name, code) in facts.items() if code}
+    sections = {}
+    for sector, indicator in (("industry", "output"), ("service", "revenue")):
+        industries = scale.sectors_of(every_code, sector)
+        members = {row.enterprise_id for row in rows if row.enterprise_id in industries}
+        above = kpi.above_scale_set(rows, year, last, industries)
+        above_before = kpi.above_scale_set(rows, year - 1, last, industries)
+        already = (
+            kpi.above_scale_set(rows, year - 1, 12, industries)
+            if period.first_month == 1
+            else kpi.above_scale_set(rows, year, period.first_month - 1, industries)
+        )
+        events = kpi.new_above_scale(rows, year, months, industries, already_above=already)
+        arrivals = {
+            event.enterprise_id: scale.arrival_of(event.enterprise_id, rows, everywhere, present_from=(year - 1, 2))
+            for event in events
+        }
+        upgraded, moved_in = scale.split_by_arrival(events, {e: a for e, a in arrivals.items() if a is not None})
+        sections[sector] = {
+            "enterprise_ids": members,
+            "total": kpi.period_total(rows, indicator, year, months, members),
+            "growth": kpi.comparable_growth(rows, indicator, year, months, members),
+            "above_ids": above,
+            "above_ids_previous": above_before,
+            "above_total": kpi.period_total(rows, indicator, year, months, above),
+            "above_total_previous": kpi.period_total(rows, indicator, year - 1, months, above_before),
+            "above_growth": kpi.comparable_growth(rows, indicator, year, months, above),
+            "upgraded": upgraded,
+            "moved_in": moved_in,
+        }
+    industrial = sections["industry"]
+    above, above_before = industrial["above_ids"], industrial["above_ids_previous"]
+    above_output, above_previous = industrial["above_total"], industrial["above_total_previous"]
+    reporting = {r.enterprise_id for r in rows if r.year == year and r.month <= last}
     return {
+        "sections": sections,
+        "unclassified_ids": reporting - every_code.keys(),
         "totals": {i: kpi.period_total(rows, i, year, months) for i in selectors.HEADLINE},
         "growth": {i: kpi.comparable_growth(rows, i, year, months) for i in selectors.HEADLINE},
         "above_scale_ids": above,
         "above_scale_ids_previous": above_before,
         "above_scale_output": above_output,
         "above_scale_output_previous": above_previous,
-        "above_scale_output_growth": kpi.comparable_growth(rows, "output", year, months, above),
+        "above_scale_output_growth": industrial["above_growth"],
         "naive_sources": tuple(sorted((*above_output.sources, *above_previous.sources))),
         "rnd_intensity": kpi.rnd_intensity(rows, year, months),
         "rnd_intensity_previous": kpi.rnd_intensity(rows, year - 1, months),
         "size_classes": {
-            size: len(members) for size, members in kpi.enterprises_by_size_class(rows, year, last, industries).items()
+            size: len(members) for size, members in kpi.enterprises_by_size_class(rows, year, last, every_code).items()
         },
-        "new_above_scale": kpi.new_above_scale(rows, year, months, industries, already_above=already),
-        "reporting_enterprises": len({r.enterprise_id for r in rows if r.year == year and r.month <= last}),
+        "new_above_scale": industrial["upgraded"],
+        "moved_in_above_scale": industrial["moved_in"],
+        "reporting_enterprises": len(reporting),
     }
 
 
@@ -126,10 +163,12 @@ def _same(figure, expected) -> None:
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
 @pytest.mark.parametrize("months", [(1, 12), (1, 6), (4, 6), (7, 9), (12, 12), (1, 1)])
-def test_sql_path_agrees_with_the_row_engine(park_a, seed, months, monkeypatch):
+def test_sql_path_agrees_with_the_row_engine(park_a, park_b, seed, months, monkeypatch):
+    """Random parks with every kind of row, enterprises moving in and out mid-year (park B is
+    where they were, or went), and industrial, service and unclassified enterprises."""
     if seed == 5:  # SQLite lists at most MAX_ID_PARAMS ids a query: the lists split into several
         monkeypatch.setattr(gather, "MAX_ID_PARAMS", 3)
-    _park_with(park_a, 40, seed)
+    _park_with(park_a, 44, seed, kinds=MOVING_KINDS, codes=MIXED_CODES, elsewhere=park_b)
     period = ReportPeriod(YEAR, *months)
     kpis = selectors.report_kpis(park_ids=[park_a.pk], period=period, detail=False)
     expected = _engine(park_a.pk, period)
@@ -149,7 +188,16 @@ def test_sql_path_agrees_with_the_row_engine(park_a, seed, months, monkeypatch):
     assert tuple(kpis.above_scale_output_naive.sources) == expected["naive_sources"]
     assert kpis.size_classes == expected["size_classes"]
     assert kpis.new_above_scale == expected["new_above_scale"]
+    assert kpis.moved_in_above_scale == expected["moved_in_above_scale"]
     assert kpis.reporting_enterprises == expected["reporting_enterprises"]
+    assert kpis.unclassified_ids == expected["unclassified_ids"]
+    for sector, wanted in expected["sections"].items():
+        section = kpis.sections[sector]
+        for name, value in wanted.items():
+            if isinstance(value, kpi.Figure | kpi.GrowthFigure):
+                _same(getattr(section, name), value)
+            else:
+                assert getattr(section, name) == value, (sector, name)
 
 
 @pytest.mark.parametrize("seed", [41, 42])
