@@ -21,6 +21,7 @@ from playwright.sync_api import Page, expect
 from parkos.accounts.choices import Role
 from parkos.accounts.tests.factories import PASSWORD, UserFactory
 from parkos.enterprises.tests.factories import EnterpriseFactory
+from parkos.parks.tests.factories import ParkFactory
 from parkos.statistics import services
 from parkos.statistics.importing import import_reports
 from parkos.statistics.models import MonthlyReport
@@ -61,6 +62,26 @@ def three(park_a):
     )
 
 
+def _mover_and_pharmacy(park_a) -> None:
+    """丁 moved in from another park in July 2025 with 2024 revenue far above 2000 万 (迁入规上); a
+    pharmacy (5251 零售, 规上 at 500 万) reports 600 万 of 营业收入: 服务业, not 工业."""
+    park_b = ParkFactory(code="CQ-MOVE", name="迁出园区")
+    mover = EnterpriseFactory(name="丁医疗器械有限公司", parks=[park_a], lifecycle="tenant")
+    pharmacy = EnterpriseFactory(name="戊大药房有限公司", industry_code="5251", parks=[park_a], lifecycle="tenant")
+    wan = Decimal(10_000)
+    reports = [MonthlyReport(park=park_b, enterprise=mover, year=2024, month=12, revenue=6000 * wan)]
+    reports += [
+        MonthlyReport(park=park_b if month < 7 else park_a, enterprise=mover, year=2025, month=month,
+                      revenue=500 * month * wan, prior_revenue=500 * month * wan)
+        for month in range(2, 13)
+    ]  # fmt: skip
+    reports += [
+        MonthlyReport(park=park_a, enterprise=pharmacy, year=year, month=12, revenue=600 * wan, prior_revenue=500 * wan)
+        for year in (2024, 2025)
+    ]
+    MonthlyReport.objects.bulk_create(reports)
+
+
 def test_tenant_submits_and_director_downloads_the_annual_report(page, park_a, bob, three, tmp_path):
     import_reports(park=park_a, name="2025.csv", data=csv_bytes(year_rows(three)), actor=None)
     UserFactory(username="tina", role=Role.ENTERPRISE_USER, enterprise=three[0])
@@ -79,13 +100,23 @@ def test_tenant_submits_and_director_downloads_the_annual_report(page, park_a, b
     assert MonthlyReport.objects.get(enterprise=three[0], year=2025, month=11).source == "tenant"
     page.get_by_role("button", name="退出").click()
 
+    _mover_and_pharmacy(park_a)
+
     # 2. The director opens the dashboard and downloads the PDF.
     login(page, "bob", PASSWORD)
     page.get_by_role("navigation", name="模块导航").get_by_role("link", name="统计与年报").click()
     expect(page.get_by_test_id("paragraph")).to_contain_text("实现规上产值8450万元，同比增长30.0%")
+    # E3 crossed in the park (升规); the mover came 规上 (迁入); the pharmacy is 服务业 (RULES §5.2).
+    expect(page.get_by_test_id("paragraph")).to_contain_text("新增规上企业2家（其中升规1家、迁入1家）")
     # Months as reported (RULES §10.1): January with February, months nobody reported "--", not 0.
     expect(page.get_by_test_id("trend-chart")).to_contain_text("1–2月")
     page.goto(f"/statistics/parks/{park_a.pk}/report/2025/")
+    industry = page.get_by_test_id("section-industry")
+    expect(industry.get_by_test_id("line-industry-new-above")).to_contain_text("2（升规1、迁入1）")
+    service = page.get_by_test_id("section-service")
+    expect(service.get_by_test_id("line-service-above-revenue")).to_contain_text("600.00 万元")
+    expect(page.get_by_test_id("new-above-scale").locator("tr[data-kind=moved_in]")).to_contain_text("丁医疗器械有限公司")
+    shoot(page, "statistics-report-sections")
     monthly = page.get_by_test_id("monthly")
     # Output comes in 1–12月 rows only (E3's December follows a November without output): every
     # month is a gap, shown as "--", never as 0.00.
