@@ -115,7 +115,9 @@ def test_tenant_submits_and_director_downloads_the_annual_report(page, park_a, b
     expect(industry.get_by_test_id("line-industry-new-above")).to_contain_text("2（升规1、迁入1）")
     service = page.get_by_test_id("section-service")
     expect(service.get_by_test_id("line-service-above-revenue")).to_contain_text("600.00 万元")
-    expect(page.get_by_test_id("new-above-scale").locator("tr[data-kind=moved_in]")).to_contain_text("丁医疗器械有限公司")
+    expect(page.get_by_test_id("new-above-scale").locator("tr[data-kind=moved_in]")).to_contain_text(
+        "丁医疗器械有限公司"
+    )
     shoot(page, "statistics-report-sections")
     monthly = page.get_by_test_id("monthly")
     # Output comes in 1–12月 rows only (E3's December follows a November without output): every

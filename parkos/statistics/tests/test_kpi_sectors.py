@@ -71,7 +71,8 @@ def test_moving_in_mid_year_with_last_year_far_above_the_threshold_is_moved_in()
     (event,) = kpi.new_above_scale(here, YEAR, range(1, 13), {1: MANUFACTURING})
     assert (event.year, event.month) == (YEAR, 7)
     arrival = scale.arrival_of(1, here, elsewhere + here, present_from=(YEAR - 1, 2))
-    assert arrival is not None and (arrival.year, arrival.month) == (YEAR, 7)
+    assert arrival is not None
+    assert (arrival.year, arrival.month) == (YEAR, 7)
     assert arrival.revenue_before == (D(50) / 2 + 24) * M  # Jul–Dec last year + Jan–Jun here
     assert _split(here, elsewhere + here, [event]) == ([], [event])
 
