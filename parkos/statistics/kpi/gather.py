@@ -42,6 +42,7 @@ from django.db.models.functions import Lag
 
 from parkos.core.db import fetch_rows
 from parkos.enterprises.models import Enterprise
+from parkos.leasing.selectors import first_move_in
 from parkos.statistics.kpi.figures import RowKey
 from parkos.statistics.kpi.period import SERIES_SPANS, ReportPeriod
 from parkos.statistics.kpi.rows import INDICATORS, Indicator, IndicatorValues, MonthlyFigures, RowSet, indicator_kwargs
@@ -496,14 +497,19 @@ def scale_events_of(
 
 def arrivals_of(scope: Scope, period: ReportPeriod, ids: Collection[int]) -> dict[int, Arrival]:
     """The :class:`~.scale.Arrival` of those of some enterprises (the period's new 规上) that arrived in
-    the scope within the two years: their rows there and in every park, two queries (none without
-    any); ``scale.arrival_of`` decides."""
+    the scope within the two years: their rows there and in every park and the start of their first
+    contract in the scope (the month they moved in, where ParkOS has their leases): three queries
+    (none without any); ``scale.arrival_of`` decides."""
     if not ids:
         return {}
     here = _rows_of(scope, period, ids)
     everywhere = here if scope is None else _rows_of(None, period, ids)
+    moved_in = {e: (day.year, day.month) for e, day in first_move_in(ids, scope).items()}
     arrivals = (
-        arrival_of(enterprise_id, here, everywhere, present_from=(period.year - 1, 2)) for enterprise_id in sorted(ids)
+        arrival_of(
+            enterprise_id, here, everywhere, present_from=(period.year - 1, 2), moved_in=moved_in.get(enterprise_id)
+        )
+        for enterprise_id in sorted(ids)
     )
     return {arrival.enterprise_id: arrival for arrival in arrivals if arrival is not None}
 

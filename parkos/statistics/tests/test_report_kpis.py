@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from parkos.enterprises.tests.factories import EnterpriseFactory
+from parkos.leasing.choices import ContractStatus
+from parkos.leasing.models import Contract
 from parkos.statistics import muju, selectors
 from parkos.statistics.kpi import ReportPeriod
 from parkos.statistics.models import EnterpriseParkProfile, MonthlyReport
@@ -132,3 +135,50 @@ def test_submission_calendar_lists_who_has_not_reported(park_a, three, imported)
     assert {e.enterprise_id for e in entries if not e.reported} == {e1.pk, e2.pk}
     exempt, _entries = selectors.submission_calendar(park_id=park_a.pk, year=2025, month=1)
     assert exempt
+
+
+def _cumulative(park, enterprise, year, months, per_month, **fields):
+    return [
+        MonthlyReport(park=park, enterprise=enterprise, year=year, month=m, revenue=per_month * m * WAN, **fields)
+        for m in months
+    ]
+
+
+def test_sections_and_arrivals_on_the_report(park_a, park_b):
+    """RULES §5.2 through the SQL path: 迁入 judged from another park's rows, a contract dating an
+    arrival the rows would put later, a pharmacy in 服务业 and an enterprise without a code."""
+    mover = EnterpriseFactory(name="迁入企业")  # 3581: in park B until June, 500 万 a month
+    leased = EnterpriseFactory(name="老租户")  # rows only from July 2025 (first row 1–7月), but leasing since 2023
+    pharmacy = EnterpriseFactory(name="药房", industry_code="5251")
+    unknown = EnterpriseFactory(name="无代码", industry_code="")
+    rows = _cumulative(park_b, mover, 2024, range(2, 13), 500)
+    rows += [r for r in _cumulative(park_a, mover, 2025, range(2, 13), 500) if r.month >= 7]
+    rows += [r for r in _cumulative(park_b, mover, 2025, range(2, 13), 500) if r.month < 7]
+    rows += _cumulative(park_a, leased, 2025, range(7, 13), 300)  # its first row, 1–7月 2100 万, crosses
+    rows += _cumulative(park_a, pharmacy, 2024, [12], 50) + _cumulative(park_a, pharmacy, 2025, [12], 50)
+    rows += _cumulative(park_a, unknown, 2025, [12], 100, output=1200 * WAN)
+    MonthlyReport.objects.bulk_create(rows)
+    Contract.objects.create(
+        park=park_a,
+        enterprise=leased,
+        status=ContractStatus.SIGNED,
+        start_on=datetime.date(2023, 5, 1),
+        end_on=datetime.date(2028, 4, 30),
+    )
+    kpis = selectors.report_kpis(park_ids=[park_a.pk], period=ReportPeriod(2025), detail=False)
+    industry, service = kpis.sections["industry"], kpis.sections["service"]
+    assert [e.enterprise_id for e in industry.moved_in] == [mover.pk]  # crossed on arrival, in July
+    # Without the contract its first row (July, already across) would make it 迁入; the lease says it
+    # was here all along: 升规.
+    assert [(e.enterprise_id, e.month) for e in industry.upgraded] == [(leased.pk, 7)]
+    assert kpis.new_above_scale == industry.upgraded
+    assert kpis.moved_in_above_scale == industry.moved_in
+    assert "新增规上企业2家（其中升规1家、迁入1家）" in kpis.paragraph
+    assert service.enterprise_ids == {pharmacy.pk}
+    assert service.above_ids == {pharmacy.pk}  # 600 万 ≥ 500 万 (零售)
+    assert service.total.value == 600 * WAN
+    assert pharmacy.pk not in kpis.above_scale_ids and pharmacy.pk not in industry.enterprise_ids
+    assert kpis.unclassified_ids == {unknown.pk}
+    # The unclassified output stays in the park's total, not in 工业总产值.
+    assert kpis.totals["output"].value == 1200 * WAN
+    assert industry.total.value is None  # nobody in 工业 reported output: "--", not 0
