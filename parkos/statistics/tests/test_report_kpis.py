@@ -177,7 +177,8 @@ def test_sections_and_arrivals_on_the_report(park_a, park_b):
     assert service.enterprise_ids == {pharmacy.pk}
     assert service.above_ids == {pharmacy.pk}  # 600 万 ≥ 500 万 (零售)
     assert service.total.value == 600 * WAN
-    assert pharmacy.pk not in kpis.above_scale_ids and pharmacy.pk not in industry.enterprise_ids
+    assert pharmacy.pk not in kpis.above_scale_ids
+    assert pharmacy.pk not in industry.enterprise_ids
     assert kpis.unclassified_ids == {unknown.pk}
     # The unclassified output stays in the park's total, not in 工业总产值.
     assert kpis.totals["output"].value == 1200 * WAN
