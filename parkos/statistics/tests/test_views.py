@@ -131,9 +131,15 @@ def test_report_xlsx(client_for, park_a, three, imported, pipeline):
     response = client_for("bob").get(reverse("park_statistics:report_xlsx", args=[park_a.pk, 2025]))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    assert {"概览", "按企业", "按行业", "升规企业", "建成投用项目"} <= set(book.sheetnames)
+    assert {"概览", "按企业", "按行业", "新增规上企业", "建成投用项目"} <= set(book.sheetnames)
     by_enterprise = list(book["按企业"].values)
     assert len(by_enterprise) == 4
+    # Both sections (RULES §5.2), and each new 规上 enterprise with its section and kind.
+    labels = [row[0] for row in book["概览"].values]
+    assert {"工业·工业总产值", "工业·规上工业总产值", "服务业·服务业营业收入", "服务业·规上服务业营业收入"} <= set(labels)
+    new = list(book["新增规上企业"].values)
+    assert new[0][:3] == ("企业", "口径", "类型")
+    assert [row[1:4] for row in new[1:]] == [("工业", "升规", "2025-10")]
 
 
 def test_report_pdf_has_chinese_text(client_for, park_a, three, imported, pipeline, tmp_path):
