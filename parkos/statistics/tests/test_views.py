@@ -136,7 +136,9 @@ def test_report_xlsx(client_for, park_a, three, imported, pipeline):
     assert len(by_enterprise) == 4
     # Both sections (RULES §5.2), and each new 规上 enterprise with its section and kind.
     labels = [row[0] for row in book["概览"].values]
-    assert {"工业·工业总产值", "工业·规上工业总产值", "服务业·服务业营业收入", "服务业·规上服务业营业收入"} <= set(labels)
+    assert {"工业·工业总产值", "工业·规上工业总产值", "服务业·服务业营业收入", "服务业·规上服务业营业收入"} <= set(
+        labels
+    )
     new = list(book["新增规上企业"].values)
     assert new[0][:3] == ("企业", "口径", "类型")
     assert [row[1:4] for row in new[1:]] == [("工业", "升规", "2025-10")]
