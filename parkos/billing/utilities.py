@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -94,8 +94,8 @@ class MeteredUse:
 
 
 def merge_uses(pieces: list[MeteredUse]) -> list[MeteredUse]:
-    """Join a tenant's consecutive pieces of one meter at the same price (a month was cut for another
-    utility's tariff change): one line per meter and price, its days and quantity summed."""
+    """Join a tenant's consecutive pieces of one meter at the same price and share (a month was cut for
+    another utility's tariff change): one line per meter and price, its days and quantity summed."""
     merged: list[MeteredUse] = []
     last: dict[tuple[int, int, bool], MeteredUse] = {}
     for piece in sorted(pieces, key=lambda p: (p.enterprise_id, p.meter_id, p.shared, p.start)):
@@ -106,15 +106,14 @@ def merge_uses(pieces: list[MeteredUse]) -> list[MeteredUse]:
             and previous.price == piece.price
             and previous.end + ONE_DAY == piece.start
             and previous.month == piece.month
+            and previous.note == piece.note
         ):
             previous.end = piece.end
             previous.quantity += piece.quantity
-            if piece.shared:
-                previous.note = piece.note  # the share of the longer period reads best; shares rarely move
             continue
-        piece = MeteredUse(**{f: getattr(piece, f) for f in MeteredUse.__dataclass_fields__})
-        merged.append(piece)
-        last[key] = piece
+        copy = replace(piece)
+        merged.append(copy)
+        last[key] = copy
     return merged
 
 
