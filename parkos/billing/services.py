@@ -187,10 +187,14 @@ def _add_settled(shares: Sequence[allocation.Share]) -> None:
     Not `F("settled_amount") + x`: SQLite adds decimals as floats, and 0.1 + 0.2 would then settle a
     line beyond its amount in the database's eyes.
     """
-    current = dict(BillLine.objects.filter(pk__in=[s.line_id for s in shares]).values_list("pk", "settled_amount"))
+    lines = {
+        line.pk: line
+        for line in BillLine.objects.filter(pk__in=[s.line_id for s in shares]).only("pk", "settled_amount")
+    }
     for share in shares:
-        current[share.line_id] += share.amount
-        BillLine.objects.filter(pk=share.line_id).update(settled_amount=current[share.line_id])
+        lines[share.line_id].settled_amount += share.amount
+    # One UPDATE … CASE for all the lines (a payment settling twelve months is one round trip, not twelve).
+    BillLine.objects.bulk_update(lines.values(), ["settled_amount"])
 
 
 def _add_allocated(payment_id: int, amount: Decimal) -> Decimal:
