@@ -56,6 +56,8 @@ def _env() -> dict[str, str]:
         DATABASE_URL=f"sqlite:///{VAR / 'parkos.sqlite3'}",
         DJANGO_SETTINGS_MODULE="bench.loadtest_settings",
         DEBUG="false",
+        # DEBUG off needs a key of its own (parkos/settings.py); this throwaway database's sessions only.
+        SECRET_KEY=os.environ.get("SECRET_KEY", "bench-loadtest-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         PYTHONPATH=str(ROOT),
         DATABASE_CONN_MAX_AGE="60",
