@@ -144,7 +144,7 @@ def test_report_counts_industrial_investment_from_projects_on_the_park_basis(par
 
 
 def test_api_records_and_lists_park_scoped(park_a, three, client_for):
-    url = reverse("product-output-list")
+    url = "/api/statistics/product-output/"
     payload = {"park": park_a.pk, "enterprise": three[0].pk, "year": 2025, "month": 3, "product_name": "口罩",
                "unit": "10k_pieces", "quantity": "50"}  # fmt: skip
     assert client_for("carol").post(url, payload, content_type="application/json").status_code == 403
