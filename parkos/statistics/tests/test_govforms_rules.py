@@ -132,12 +132,13 @@ def test_bases_and_no_double_counting():
     both = total(basis=InvestmentBasis.BOTH, projects=projects, enterprise_investment=reported)
     assert both.amount == D(500 + 70 + 200 + 100) * WAN
     assert (both.project_ids, both.enterprise_ids) == ((2, 3), (11, 13))
-    assert total(basis=InvestmentBasis.PROJECTS, projects=projects, enterprise_investment=reported).amount == D(
-        600
-    ) * WAN
-    assert total(basis=InvestmentBasis.ENTERPRISES, projects=projects, enterprise_investment=reported).amount == D(
-        570
-    ) * WAN
+    assert (
+        total(basis=InvestmentBasis.PROJECTS, projects=projects, enterprise_investment=reported).amount == D(600) * WAN
+    )
+    assert (
+        total(basis=InvestmentBasis.ENTERPRISES, projects=projects, enterprise_investment=reported).amount
+        == D(570) * WAN
+    )
     with pytest.raises(ValueError, match="basis"):
         total(basis="guess", projects=projects, enterprise_investment=reported)
 
