@@ -22,6 +22,9 @@ from parkos.web.api_views import ID_PATTERN
 
 
 class ProductOutputSerializer(serializers.ModelSerializer[ProductOutput]):
+    # The same choices as MonthlyReport.source: one enum in the schema, not two named apart.
+    source = serializers.CharField(read_only=True)
+
     class Meta:
         model = ProductOutput
         fields = [
