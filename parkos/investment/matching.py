@@ -676,7 +676,7 @@ def land_mu(need: Need, spaces: Sequence[Space]) -> float:
     if spaces[0].kind == "parcel" and need.area_target is not None:
         area = float(need.area_target)
     else:
-        area = sum(s.land_sqm if s.land_sqm is not None else float(s.area) for s in spaces)
+        area = sum([s.land_sqm if s.land_sqm is not None else float(s.area) for s in spaces])
     return area / SQM_PER_MU_F
 
 
@@ -750,10 +750,10 @@ def score(need: Need, spaces: Sequence[Space], park: ParkInfo) -> float:
     hard constraints scores 100.
     """
     parts = _raw_parts(need, spaces, park)
-    weight = sum(w for _k, w, _v in parts)
+    weight = sum([w for _k, w, _v in parts])  # lists, not generators: this runs for every candidate
     if not weight:
         return 100.0
-    return round(100.0 * sum(w * v for _k, w, v in parts) / weight, 2)
+    return round(100.0 * sum([w * v for _k, w, v in parts]) / weight, 2)
 
 
 _PART_LABELS: Final = {
