@@ -57,7 +57,7 @@ from parkos.billing.models import (
     WriteOffLine,
 )
 from parkos.billing.money import ZERO, line_amount, tax_of, to_fen
-from parkos.core.audit import audit_record, save_audited, snapshot
+from parkos.core.audit import audit_record, audit_record_many, save_audited, snapshot
 from parkos.core.models import AuditAction
 from parkos.core.workdays import is_working_day
 from parkos.enterprises import credit_code
@@ -969,7 +969,7 @@ def account_arrears(account_id: int, today: datetime.date) -> Arrears | None:
     return Arrears(outstanding, min(due for due, *_rest in rows), sorted({n for *_rest, n in rows}))
 
 
-def _send(
+def _reminder(
     *,
     account: Account,
     template: ReminderTemplate,
@@ -978,6 +978,7 @@ def _send(
     actor: User | None,
     profile: BillingProfile | None = None,
 ) -> Reminder:
+    """The reminder of a level to a tenant, rendered from its template (not saved yet)."""
     profile = profile or profile_for(account.park_id)
     values = {
         "enterprise": account.enterprise.name,
@@ -989,27 +990,36 @@ def _send(
         "bank_account": profile.bank_account,
         "bills": "、".join(arrears.bills[:20]),
     }
-    subject = reminders.render(template.subject, values)
-    body = reminders.render(template.body, values)
-    reminder = Reminder.objects.create(
+    return Reminder(
         account=account,
         park_id=account.park_id,
         level=template.level,
         template=template,
         overdue_since=arrears.oldest_due,
         outstanding_amount=arrears.outstanding,
-        subject=subject[:100],
-        body=body,
+        subject=reminders.render(template.subject, values)[:100],
+        body=reminders.render(template.body, values),
         channel=ReminderChannel.NOTICE,
         sent_on=today,
         sent_by=actor if actor is not None and actor.is_authenticated else None,
     )
+
+
+def _reminder_changes(reminder: Reminder) -> dict[str, object]:
+    return {"level": reminder.level, "outstanding": reminder.outstanding_amount}
+
+
+def _send(
+    *, account: Account, template: ReminderTemplate, arrears: Arrears, today: datetime.date, actor: User | None
+) -> Reminder:
+    reminder = _reminder(account=account, template=template, arrears=arrears, today=today, actor=actor)
+    reminder.save()
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
         obj=reminder,
         park_id=account.park_id,
-        changes={"level": reminder.level, "outstanding": reminder.outstanding_amount},
+        changes=_reminder_changes(reminder),
     )
     return reminder
 
@@ -1068,7 +1078,7 @@ def reminders_send_due(
         account.pk: account
         for account in Account.objects.select_for_update()
         .filter(pk__any_of=candidates)
-        .select_related("enterprise")
+        .select_related("enterprise", "park")
         .order_by("pk")
     }
     sent: dict[tuple[int, datetime.date], set[int]] = defaultdict(set)
@@ -1077,7 +1087,7 @@ def reminders_send_due(
     ):
         sent[(account_id, since)].add(level)
     profiles: dict[int, BillingProfile] = {}
-    count = 0
+    due: list[Reminder] = []
     for account_id in candidates:
         park_id, owed = arrears[account_id]
         templates = templates_by_park[park_id]
@@ -1088,16 +1098,23 @@ def reminders_send_due(
             continue
         if park_id not in profiles:
             profiles[park_id] = profile_for(park_id)
-        _send(
-            account=accounts[account_id],
-            template=templates[due_level],
-            arrears=owed,
-            today=today,
-            actor=actor,
-            profile=profiles[park_id],
+        due.append(
+            _reminder(
+                account=accounts[account_id],
+                template=templates[due_level],
+                arrears=owed,
+                today=today,
+                actor=actor,
+                profile=profiles[park_id],
+            )
         )
-        count += 1
-    return count
+    Reminder.objects.bulk_create(due, batch_size=1000)
+    audit_record_many(
+        actor=actor,
+        action=AuditAction.CREATE,
+        records=[(reminder, reminder.park_id, _reminder_changes(reminder)) for reminder in due],
+    )
+    return len(due)
 
 
 def _overdue_arrears(park_ids: Sequence[int] | None, today: datetime.date) -> dict[int, tuple[int, Arrears]]:
