@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -56,7 +57,7 @@ from parkos.billing.models import (
     WriteOffLine,
 )
 from parkos.billing.money import ZERO, line_amount, tax_of, to_fen
-from parkos.core.audit import audit_record, save_audited, snapshot
+from parkos.core.audit import audit_record, audit_record_many, save_audited, snapshot
 from parkos.core.models import AuditAction
 from parkos.core.workdays import is_working_day
 from parkos.enterprises import credit_code
@@ -186,10 +187,14 @@ def _add_settled(shares: Sequence[allocation.Share]) -> None:
     Not `F("settled_amount") + x`: SQLite adds decimals as floats, and 0.1 + 0.2 would then settle a
     line beyond its amount in the database's eyes.
     """
-    current = dict(BillLine.objects.filter(pk__in=[s.line_id for s in shares]).values_list("pk", "settled_amount"))
+    lines = {
+        line.pk: line
+        for line in BillLine.objects.filter(pk__in=[s.line_id for s in shares]).only("pk", "settled_amount")
+    }
     for share in shares:
-        current[share.line_id] += share.amount
-        BillLine.objects.filter(pk=share.line_id).update(settled_amount=current[share.line_id])
+        lines[share.line_id].settled_amount += share.amount
+    # One UPDATE … CASE for all the lines (a payment settling twelve months is one round trip, not twelve).
+    BillLine.objects.bulk_update(lines.values(), ["settled_amount"])
 
 
 def _add_allocated(payment_id: int, amount: Decimal) -> Decimal:
@@ -964,10 +969,17 @@ def account_arrears(account_id: int, today: datetime.date) -> Arrears | None:
     return Arrears(outstanding, min(due for due, *_rest in rows), sorted({n for *_rest, n in rows}))
 
 
-def _send(
-    *, account: Account, template: ReminderTemplate, arrears: Arrears, today: datetime.date, actor: User | None
+def _reminder(
+    *,
+    account: Account,
+    template: ReminderTemplate,
+    arrears: Arrears,
+    today: datetime.date,
+    actor: User | None,
+    profile: BillingProfile | None = None,
 ) -> Reminder:
-    profile = profile_for(account.park_id)
+    """The reminder of a level to a tenant, rendered from its template (not saved yet)."""
+    profile = profile or profile_for(account.park_id)
     values = {
         "enterprise": account.enterprise.name,
         "amount": f"{arrears.outstanding:,.2f}",
@@ -978,27 +990,36 @@ def _send(
         "bank_account": profile.bank_account,
         "bills": "、".join(arrears.bills[:20]),
     }
-    subject = reminders.render(template.subject, values)
-    body = reminders.render(template.body, values)
-    reminder = Reminder.objects.create(
+    return Reminder(
         account=account,
         park_id=account.park_id,
         level=template.level,
         template=template,
         overdue_since=arrears.oldest_due,
         outstanding_amount=arrears.outstanding,
-        subject=subject[:100],
-        body=body,
+        subject=reminders.render(template.subject, values)[:100],
+        body=reminders.render(template.body, values),
         channel=ReminderChannel.NOTICE,
         sent_on=today,
         sent_by=actor if actor is not None and actor.is_authenticated else None,
     )
+
+
+def _reminder_changes(reminder: Reminder) -> dict[str, object]:
+    return {"level": reminder.level, "outstanding": reminder.outstanding_amount}
+
+
+def _send(
+    *, account: Account, template: ReminderTemplate, arrears: Arrears, today: datetime.date, actor: User | None
+) -> Reminder:
+    reminder = _reminder(account=account, template=template, arrears=arrears, today=today, actor=actor)
+    reminder.save()
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
         obj=reminder,
         park_id=account.park_id,
-        changes={"level": reminder.level, "outstanding": reminder.outstanding_amount},
+        changes=_reminder_changes(reminder),
     )
     return reminder
 
@@ -1033,43 +1054,90 @@ def reminder_send(
 
 
 @transaction.atomic
+@transaction.atomic
 def reminders_send_due(
     *, park_ids: Sequence[int] | None = None, today: datetime.date | None = None, actor: User | None = None
 ) -> int:
     """The daily reminder run: every overdue tenant gets the level its arrears reached; idempotent.
 
     Runs only on working days (a reminder dated on a holiday is not sent until the next working day).
+    Set-based: the arrears of every overdue tenant in one query, the accounts to remind locked in one
+    (so a concurrent run waits, then sees what this one sent), the reminders sent already in one.
     """
     today = today or timezone.localdate()
     if not is_working_day(today):
         return 0
-    overdue = (
-        BillLine.objects.filter(issued_on__isnull=False, amount__gt=0, due_on__lt=today)
-        .filter(settled_amount__lt=F("amount"))
-        .values_list("account_id", "park_id")
-        .distinct()
-    )
-    if park_ids is not None:
-        overdue = overdue.filter(park_id__in=park_ids)
-    count = 0
+    arrears = _overdue_arrears(park_ids, today)
     templates_by_park: dict[int, dict[int, ReminderTemplate]] = {}
-    for account_id, park_id in overdue.order_by("account_id"):
-        templates = templates_by_park.setdefault(park_id, _templates(park_id))
-        arrears = account_arrears(account_id, today)
-        if arrears is None or not templates:
+    for park_id in {park_id for park_id, _arrears in arrears.values()}:
+        templates_by_park[park_id] = _templates(park_id)
+    candidates = sorted(account_id for account_id, (park_id, _a) in arrears.items() if templates_by_park[park_id])
+    if not candidates:
+        return 0
+    accounts = {
+        account.pk: account
+        for account in Account.objects.select_for_update()
+        .filter(pk__any_of=candidates)
+        .select_related("enterprise", "park")
+        .order_by("pk")
+    }
+    sent: dict[tuple[int, datetime.date], set[int]] = defaultdict(set)
+    for account_id, since, level in Reminder.objects.filter(account_id__any_of=candidates).values_list(
+        "account_id", "overdue_since", "level"
+    ):
+        sent[(account_id, since)].add(level)
+    profiles: dict[int, BillingProfile] = {}
+    due: list[Reminder] = []
+    for account_id in candidates:
+        park_id, owed = arrears[account_id]
+        templates = templates_by_park[park_id]
+        levels = [reminders.Level(t.level, t.working_days_overdue) for t in templates.values()]
+        days = reminders.working_days_overdue(owed.oldest_due, today)
+        due_level = reminders.level_due(levels, days, sent[(account_id, owed.oldest_due)])
+        if due_level is None:
             continue
-        sent = set(
-            Reminder.objects.filter(account_id=account_id, overdue_since=arrears.oldest_due).values_list(
-                "level", flat=True
+        if park_id not in profiles:
+            profiles[park_id] = profile_for(park_id)
+        due.append(
+            _reminder(
+                account=accounts[account_id],
+                template=templates[due_level],
+                arrears=owed,
+                today=today,
+                actor=actor,
+                profile=profiles[park_id],
             )
         )
-        levels = [reminders.Level(t.level, t.working_days_overdue) for t in templates.values()]
-        level = reminders.level_due(levels, reminders.working_days_overdue(arrears.oldest_due, today), sent)
-        if level is None:
-            continue
-        _send(account=_locked_account(account_id), template=templates[level], arrears=arrears, today=today, actor=actor)
-        count += 1
-    return count
+    Reminder.objects.bulk_create(due, batch_size=1000)
+    audit_record_many(
+        actor=actor,
+        action=AuditAction.CREATE,
+        records=[(reminder, reminder.park_id, _reminder_changes(reminder)) for reminder in due],
+    )
+    return len(due)
+
+
+def _overdue_arrears(park_ids: Sequence[int] | None, today: datetime.date) -> dict[int, tuple[int, Arrears]]:
+    """`account_arrears` of every tenant with a charge overdue today (due before today), in one query."""
+    lines = BillLine.objects.filter(issued_on__isnull=False, amount__gt=0, due_on__lte=today).filter(
+        settled_amount__lt=F("amount")
+    )
+    if park_ids is not None:
+        lines = lines.filter(park_id__any_of=list(park_ids))
+    rows: dict[int, list[tuple[datetime.date, Decimal, str]]] = defaultdict(list)
+    parks: dict[int, int] = {}
+    for account_id, park_id, due, amount, settled, number in lines.values_list(
+        "account_id", "park_id", "due_on", "amount", "settled_amount", "bill__number"
+    ):
+        rows[account_id].append((due, amount - settled, number))
+        parks[account_id] = park_id
+    result = {}
+    for account_id, owed in rows.items():
+        oldest = min(due for due, _amount, _number in owed)
+        if oldest < today:
+            outstanding = sum((amount for _due, amount, _number in owed), ZERO)
+            result[account_id] = (parks[account_id], Arrears(outstanding, oldest, sorted({n for *_r, n in owed})))
+    return result
 
 
 # --- Invoices (发票 records) ------------------------------------------------------------------------

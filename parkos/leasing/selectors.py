@@ -803,7 +803,7 @@ def first_move_in(enterprise_ids: Iterable[int], park_ids: Iterable[int] | None)
     """The day each enterprise first moved into any of some parks (None: any park) by its contracts:
     the earliest start of a signed (or since terminated) contract, drafts and cancelled ones
     aside. Enterprises without such a contract are absent. One query. (Statistics dates an
-    enterprise's arrival by it, RULES §5.2.)"""
+    enterprise's arrival by it, RULES §5.3.)"""
     contracts = Contract.objects.filter(
         enterprise_id__in=list(enterprise_ids), status__in=(ContractStatus.SIGNED, ContractStatus.TERMINATED)
     )

@@ -213,7 +213,7 @@ def _count_line(label: str, count: int, testid: str) -> Line:
 
 
 def _new_above_scale_text(section: SectorKpis) -> str:
-    """ "3" or "3（升规2、迁入1）": new 规上 with arrivals apart (RULES §5.2)."""
+    """ "3" or "3（升规2、迁入1）": new 规上 with arrivals apart (RULES §5.3)."""
     if not section.moved_in:
         return f"{len(section.upgraded):,}"
     return _("%(total)s（升规%(upgraded)s、迁入%(moved_in)s）") % {

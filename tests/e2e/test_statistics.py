@@ -106,7 +106,7 @@ def test_tenant_submits_and_director_downloads_the_annual_report(page, park_a, b
     login(page, "bob", PASSWORD)
     page.get_by_role("navigation", name="模块导航").get_by_role("link", name="统计与年报").click()
     expect(page.get_by_test_id("paragraph")).to_contain_text("实现规上产值8450万元，同比增长30.0%")
-    # E3 crossed in the park (升规); the mover came 规上 (迁入); the pharmacy is 服务业 (RULES §5.2).
+    # E3 crossed in the park (升规); the mover came 规上 (迁入); the pharmacy is 服务业 (RULES §5.3).
     expect(page.get_by_test_id("paragraph")).to_contain_text("新增规上企业2家（其中升规1家、迁入1家）")
     # Months as reported (RULES §10.1): January with February, months nobody reported "--", not 0.
     expect(page.get_by_test_id("trend-chart")).to_contain_text("1–2月")

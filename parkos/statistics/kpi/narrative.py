@@ -63,6 +63,15 @@ class Listing:
 Rate = Decimal | GrowthFigure | None
 
 
+@dataclass(frozen=True)
+class ProductOutputPhrase:
+    """A product's output over the period in its unit: "防护服", 120, "万件" → "生产防护服120万件"."""
+
+    name: str
+    quantity: Decimal
+    unit: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class AnnualKpis:
     """The figures the paragraph is written from. Money in 元, growth rates in % (or a GrowthFigure)."""
@@ -70,7 +79,7 @@ class AnnualKpis:
     period: ReportPeriod
     projects_completed: int | None = None  # 建成投用项目
     new_above_scale: int | None = None  # 实现升规的企业 (crossed the threshold while in the park)
-    moved_in_above_scale: int | None = None  # 迁入规上: arrived already above it (RULES §5.2)
+    moved_in_above_scale: int | None = None  # 迁入规上: arrived already above it (RULES §5.3)
     listings: tuple[Listing, ...] = ()
     industrial_investment: Decimal | None = None  # 工业投资
     industrial_investment_growth: Rate = None
@@ -81,6 +90,7 @@ class AnnualKpis:
     class1_drugs_in_clinical: int | None = None  # 进入临床的1类新药
     products_in_phase3: int | None = None  # 处于三期临床的产品 at the end of the period
     products_new_in_phase3: int | None = None  # 新进入三期临床的产品 (first entry within the period)
+    products: tuple[ProductOutputPhrase, ...] = ()  # 主要产品产量, the park's main products first
 
     def __post_init__(self) -> None:
         for name in (
@@ -215,7 +225,7 @@ def _phase3_clauses(in_phase3: int | None, new_in_phase3: int | None) -> list[st
 
 
 def _new_above_scale_clause(upgraded: int | None, moved_in: int | None) -> str | None:
-    """ "5家企业实现升规"; with arrivals "新增规上企业7家（其中升规5家、迁入2家）" (RULES §5.2)."""
+    """ "5家企业实现升规"; with arrivals "新增规上企业7家（其中升规5家、迁入2家）" (RULES §5.3)."""
     if not moved_in:
         return gettext("%(count)s家企业实现升规") % {"count": upgraded} if upgraded else None
     return gettext("新增规上企业%(total)s家（其中升规%(upgraded)s家、迁入%(moved_in)s家）") % {
@@ -223,6 +233,25 @@ def _new_above_scale_clause(upgraded: int | None, moved_in: int | None) -> str |
         "upgraded": upgraded or 0,
         "moved_in": moved_in,
     }
+
+
+def format_quantity(quantity: Decimal) -> str:
+    """Up to two decimals, trailing zeros dropped, thousands separated: 3000 → "3,000", 12.50 → "12.5"."""
+    text = f"{round_half_up(quantity, 2):,.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _product_clauses(products: tuple[ProductOutputPhrase, ...]) -> list[str]:
+    """["生产防护服120万件、医用口罩3,000万只"]: the products in the order given, zero output left out."""
+    phrases = [
+        gettext("%(name)s%(quantity)s%(unit)s")
+        % {"name": product.name, "quantity": format_quantity(product.quantity), "unit": product.unit}
+        for product in products
+        if product.quantity > 0
+    ]
+    if not phrases:
+        return []
+    return [gettext("生产%(products)s") % {"products": pgettext("list of names", "、").join(phrases)}]
 
 
 def annual_paragraph(kpis: AnnualKpis) -> str:
@@ -264,4 +293,6 @@ def annual_paragraph(kpis: AnnualKpis) -> str:
     pipeline.extend(_phase3_clauses(kpis.products_in_phase3, kpis.products_new_in_phase3))
 
     label = period.label
-    return _sentence(label, [delivery, investment, output]) + _sentence(label, [pipeline])
+    return _sentence(label, [delivery, investment, output, _product_clauses(kpis.products)]) + _sentence(
+        label, [pipeline]
+    )

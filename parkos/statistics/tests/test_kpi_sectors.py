@@ -1,4 +1,4 @@
-"""The industrial scope and enterprises that move (RULES §5, §5.2): pure rules, no database.
+"""The industrial scope and enterprises that move (RULES §5, §5.3): pure rules, no database.
 
 Amounts in 元; M = 100 万元. The 规上 threshold is 2000 万 (20 M) for manufacturing and software,
 1000 万 for research (M 门类) and 500 万 for a retail pharmacy (RULES §5).

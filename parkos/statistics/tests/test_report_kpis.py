@@ -98,7 +98,7 @@ def test_report_kpis_query_count_does_not_grow_with_enterprises(park_a, three, i
     # The page's KPIs (at most 14, see test_report_kpis_sql) and its monthly output series.
     assert (
         len(large.captured_queries) == len(small.captured_queries) <= 18
-    )  # three of them date the arrivals of new 规上 (RULES §5.2)
+    )  # three of them date the arrivals of new 规上 (RULES §5.3)
 
 
 def test_portfolio_sums_parks(park_a, park_b, three, imported):
@@ -147,7 +147,7 @@ def _cumulative(park, enterprise, year, months, per_month, **fields):
 
 
 def test_sections_and_arrivals_on_the_report(park_a, park_b):
-    """RULES §5.2 through the SQL path: 迁入 judged from another park's rows, a contract dating an
+    """RULES §5.3 through the SQL path: 迁入 judged from another park's rows, a contract dating an
     arrival the rows would put later, a pharmacy in 服务业 and an enterprise without a code."""
     mover = EnterpriseFactory(name="迁入企业")  # 3581: in park B until June, 500 万 a month
     leased = EnterpriseFactory(name="老租户")  # rows only from July 2025 (first row 1–7月), but leasing since 2023

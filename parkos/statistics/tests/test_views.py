@@ -134,7 +134,7 @@ def test_report_xlsx(client_for, park_a, three, imported, pipeline):
     assert {"概览", "按企业", "按行业", "新增规上企业", "建成投用项目"} <= set(book.sheetnames)
     by_enterprise = list(book["按企业"].values)
     assert len(by_enterprise) == 4
-    # Both sections (RULES §5.2), and each new 规上 enterprise with its section and kind.
+    # Both sections (RULES §5.3), and each new 规上 enterprise with its section and kind.
     labels = [row[0] for row in book["概览"].values]
     assert {"工业·工业总产值", "工业·规上工业总产值", "服务业·服务业营业收入", "服务业·规上服务业营业收入"} <= set(
         labels
