@@ -9,6 +9,9 @@ starts or ends in it). In each slice (RULES §15.2):
    building, or of the whole park when it has none: by their leased area, by their own metered
    consumption of the same kind, or by fixed percentages (the rest stays with the operator).
 Lines carry a note saying where they come from ("表计 E-A1-101", "公摊 A1栋公共照明 按租赁面积 12.50%").
+
+Specs and lines, made once per meter per call, are named tuples: a park of a thousand meters costs
+a few hundred microseconds of Python over its queries (bench `monitoring.tenant_month_consumption`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from parkos.monitoring.choices import AllocationMethod
 
@@ -26,15 +30,13 @@ QUANTITY_PLACES = Decimal("0.001")
 TCE_PLACES = Decimal("0.0001")
 
 
-@dataclass(frozen=True)
-class AllocationSpec:
+class AllocationSpec(NamedTuple):
     method: str
     label: str
     shares: tuple[tuple[int, Decimal], ...] = ()  # (enterprise id, percent) for fixed shares
 
 
-@dataclass(frozen=True)
-class MeterSpec:
+class MeterSpec(NamedTuple):
     id: int
     code: str
     name: str
@@ -71,8 +73,7 @@ class Slice:
         return self.first.day == 1 and (self.last + datetime.timedelta(days=1)).day == 1
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     enterprise_id: int
     meter_id: int
     kind: str
@@ -179,8 +180,7 @@ def attribute_slice(
     return lines
 
 
-@dataclass(frozen=True)
-class Attributed:
+class Attributed(NamedTuple):
     enterprise_id: int
     meter_id: int
     kind: str
