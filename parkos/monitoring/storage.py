@@ -518,18 +518,27 @@ def rollup_rows(
     ]
 
 
-def park_meters(park_id: int, kinds: Sequence[str]) -> list[tuple[Any, ...]]:
-    """The park's meters of some kinds with their allocation, if any: (id, code, name, kind,
-    enterprise, unit, building, is_virtual, allocation id, allocation method)."""
+def park_meters(
+    park_id: int, kinds: Sequence[str], months: tuple[datetime.date, datetime.date] | None = None
+) -> list[tuple[Any, ...]]:
+    """The park's meters of some kinds with their allocation, if any, and their monthly totals of the
+    months `months` spans (inclusive), in one statement: (id, code, name, kind, enterprise, unit,
+    building, is_virtual, allocation id, allocation method, month, total) — a meter once per month
+    it has a total in, or once with month and total None."""
     marks = ", ".join(["%s"] * len(kinds))
+    first, last = months or (datetime.date.max, datetime.date.min)  # no months: the join finds none
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT m.id, m.code, m.name, m.kind, m.enterprise_id, m.unit_id, m.building_id, m.is_virtual, a.id, a.method"
-            " FROM monitoring_meter m LEFT JOIN monitoring_meterallocation a ON a.meter_id = m.id"
+            "SELECT m.id, m.code, m.name, m.kind, m.enterprise_id, m.unit_id, m.building_id, m.is_virtual, a.id,"
+            " a.method, r.month, r.total FROM monitoring_meter m"
+            " LEFT JOIN monitoring_meterallocation a ON a.meter_id = m.id"
+            " LEFT JOIN monitoring_monthlyrollup r ON r.meter_id = m.id AND r.month >= %s AND r.month <= %s"
             f" WHERE m.park_id = %s AND m.kind IN ({marks})",
-            [park_id, *kinds],
+            [first, last, park_id, *kinds],
         )
         rows: list[tuple[Any, ...]] = cursor.fetchall()
+    if rows and rows[0][10] is not None and type(rows[0][10]) is not datetime.date:
+        return [(*row[:10], None if row[10] is None else _decode_day(row[10]), row[11]) for row in rows]
     return rows
 
 
