@@ -151,7 +151,8 @@ def meter_last_seen(meter_ids: Sequence[int]) -> dict[int, datetime.datetime]:
 class ConsumptionLine(NamedTuple):
     """A tenant's consumption of one utility from one meter (own or shared) over a period.
 
-    The interface billing consumes (docs/models/monitoring.md): `quantity` in `unit` (kWh, m³, t, GJ).
+    The interface billing consumes (docs/models/monitoring.md): `quantity` in `unit` (kWh, m³, t, GJ);
+    `meter_id`/`meter_code` name the measuring point, `shared` says the tenant has a share of it.
     """
 
     enterprise_id: int
@@ -159,6 +160,9 @@ class ConsumptionLine(NamedTuple):
     quantity: Decimal
     unit: str
     share_note: str
+    meter_id: int | None = None
+    meter_code: str = ""
+    shared: bool = False
 
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -284,7 +288,9 @@ def consumption_by_enterprise(*, park: Park | int, start: datetime.date, end: da
             note = shared_note % {"name": spec.name, "method": spec.allocation.label, "pct": fraction * 100}
         else:
             note = own_note % {"code": spec.code, "name": spec.name}
-        lines.append(ConsumptionLine(enterprise_id, kind, quantity, KIND_UNITS[kind], note))
+        lines.append(
+            ConsumptionLine(enterprise_id, kind, quantity, KIND_UNITS[kind], note, meter_id, spec.code, shared)
+        )
     return lines
 
 
