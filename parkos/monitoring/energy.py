@@ -9,6 +9,9 @@ starts or ends in it). In each slice (RULES §15.2):
    building, or of the whole park when it has none: by their leased area, by their own metered
    consumption of the same kind, or by fixed percentages (the rest stays with the operator).
 Lines carry a note saying where they come from ("表计 E-A1-101", "公摊 A1栋公共照明 按租赁面积 12.50%").
+
+Specs and lines, made once per meter per call, are named tuples: a park of a thousand meters costs
+a few hundred microseconds of Python over its queries (bench `monitoring.tenant_month_consumption`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from parkos.monitoring.choices import AllocationMethod
 
@@ -26,15 +30,13 @@ QUANTITY_PLACES = Decimal("0.001")
 TCE_PLACES = Decimal("0.0001")
 
 
-@dataclass(frozen=True)
-class AllocationSpec:
+class AllocationSpec(NamedTuple):
     method: str
     label: str
     shares: tuple[tuple[int, Decimal], ...] = ()  # (enterprise id, percent) for fixed shares
 
 
-@dataclass(frozen=True)
-class MeterSpec:
+class MeterSpec(NamedTuple):
     id: int
     code: str
     name: str
@@ -71,8 +73,7 @@ class Slice:
         return self.first.day == 1 and (self.last + datetime.timedelta(days=1)).day == 1
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     enterprise_id: int
     meter_id: int
     kind: str
@@ -154,33 +155,41 @@ def attribute_slice(
     """Lines of one slice: `totals` is each meter's consumption in the slice, `day` any day of it."""
     _resolve_virtual(meters, totals)
     tenants = [t for t in tenancies if t.covers(day)]
-    occupant = {t.unit_id: t for t in tenants}
+    occupant = {t.unit_id: t.enterprise_id for t in tenants}
+    quantity_of = totals.get
     lines: list[Line] = []
-    own: dict[tuple[int, str], float] = defaultdict(float)
-    own_building: dict[tuple[int, str, int | None], float] = defaultdict(float)
+    common: list[MeterSpec] = []
     for spec in meters.values():
         if spec.allocation is not None:
+            common.append(spec)
+            continue
+        quantity = quantity_of(spec.id, 0.0)
+        if quantity == 0:
             continue
         enterprise_id = spec.enterprise_id
-        if enterprise_id is None and spec.unit_id is not None and spec.unit_id in occupant:
-            enterprise_id = occupant[spec.unit_id].enterprise_id
-        quantity = totals.get(spec.id, 0.0)
-        if enterprise_id is None or quantity == 0:
-            continue
-        lines.append(Line(enterprise_id, spec.id, spec.kind, quantity, shared=False))
-        own[(enterprise_id, spec.kind)] += quantity
-        own_building[(enterprise_id, spec.kind, spec.building_id)] += quantity
-    for spec in meters.values():
-        quantity = totals.get(spec.id, 0.0)
-        if spec.allocation is None or quantity == 0:
+        if enterprise_id is None:
+            enterprise_id = occupant.get(spec.unit_id) if spec.unit_id is not None else None
+            if enterprise_id is None:
+                continue
+        lines.append(Line(enterprise_id, spec.id, spec.kind, quantity, False))
+    if not common:
+        return lines
+    # What tenants consumed on their own meters: the weights of a share by consumption.
+    own: dict[tuple[int, str], float] = defaultdict(float)
+    own_building: dict[tuple[int, str, int | None], float] = defaultdict(float)
+    for line in lines:
+        own[(line.enterprise_id, line.kind)] += line.quantity
+        own_building[(line.enterprise_id, line.kind, meters[line.meter_id].building_id)] += line.quantity
+    for spec in common:
+        quantity = quantity_of(spec.id, 0.0)
+        if quantity == 0:
             continue
         for enterprise_id, fraction in sorted(_shares(spec, tenants, own, own_building).items()):
-            lines.append(Line(enterprise_id, spec.id, spec.kind, quantity * fraction, shared=True))
+            lines.append(Line(enterprise_id, spec.id, spec.kind, quantity * fraction, True))
     return lines
 
 
-@dataclass(frozen=True)
-class Attributed:
+class Attributed(NamedTuple):
     enterprise_id: int
     meter_id: int
     kind: str
@@ -191,23 +200,22 @@ class Attributed:
 
 def combine(lines: Iterable[Line], meter_totals: Mapping[int, float]) -> list[Attributed]:
     """Sum a period's slice lines per enterprise and meter."""
-    sums: dict[tuple[int, int, str, bool], float] = defaultdict(float)
-    for line in lines:
-        sums[(line.enterprise_id, line.meter_id, line.kind, line.shared)] += line.quantity
-    result = []
-    for (enterprise_id, meter_id, kind, shared), quantity in sorted(sums.items()):
-        total = meter_totals.get(meter_id, 0.0)
-        result.append(
-            Attributed(
-                enterprise_id,
-                meter_id,
-                kind,
-                Decimal(repr(quantity)).quantize(QUANTITY_PLACES),
-                shared,
-                quantity / total if total else 0.0,
-            )
+    sums: dict[tuple[int, int, str, bool], float] = {}
+    for enterprise_id, meter_id, kind, quantity, shared in lines:
+        key = (enterprise_id, meter_id, kind, shared)
+        sums[key] = sums.get(key, 0.0) + quantity
+    total_of = meter_totals.get
+    return [
+        Attributed(
+            enterprise_id,
+            meter_id,
+            kind,
+            Decimal(repr(quantity)).quantize(QUANTITY_PLACES),
+            shared,
+            quantity / total if (total := total_of(meter_id, 0.0)) else 0.0,
         )
-    return result
+        for (enterprise_id, meter_id, kind, shared), quantity in sorted(sums.items())
+    ]
 
 
 def to_tce(quantities: Iterable[tuple[int, str, Decimal]], factors: Mapping[str, Decimal]) -> dict[int, Decimal]:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from parkos.accounts.models import User
@@ -28,7 +28,7 @@ from parkos.core.models import AuditAction
 from parkos.monitoring import alarms, storage
 from parkos.monitoring.choices import KIND_VALID_RANGES, MeterKind, MeterStatus, ReadingSource, RejectReason
 from parkos.monitoring.models import Gateway, Meter, MeterDevice, RejectedReading
-from parkos.monitoring.parsing import RawReading
+from parkos.monitoring.parsing import RawReading, iter_chunks
 from parkos.monitoring.validation import FLAG_LATE, Device, Inserted, Profile, validate_series
 from parkos.parks.models import Park
 
@@ -194,6 +194,28 @@ def _reject_rows(
     return rows, lines
 
 
+def _unrecorded(rows: list[RejectedReading], park: Park) -> list[RejectedReading]:
+    """The rejects not kept already: a reading refused again (a sheet imported twice, a batch sent
+    again, a message redelivered after a crash) is kept once, with its first refusal."""
+    if not rows:
+        return rows
+    stamps = [row.ts for row in rows if row.ts is not None]
+    window = Q(ts__isnull=True)
+    if stamps:
+        window |= Q(ts__gte=min(stamps), ts__lte=max(stamps))
+    seen: set[tuple[str, datetime.datetime | None, str, str]] = set()
+    for codes in iter_chunks(sorted({row.meter_code for row in rows}), 500):
+        kept = RejectedReading.objects.filter(window, park=park, meter_code__in=codes)
+        seen.update(kept.values_list("meter_code", "ts", "raw_value", "reason"))
+    fresh = []
+    for row in rows:
+        key = (row.meter_code, row.ts, row.raw_value, str(row.reason))
+        if key not in seen:
+            seen.add(key)
+            fresh.append(row)
+    return fresh
+
+
 def ingest_readings(
     *,
     park: Park,
@@ -284,7 +306,7 @@ def _store(
     result.accepted = new.count
     result.meters = set(rollup_windows)
     reject_rows, result.rejects = _reject_rows(batch, park, source, gateway)
-    RejectedReading.objects.bulk_create(reject_rows, batch_size=500)
+    RejectedReading.objects.bulk_create(_unrecorded(reject_rows, park), batch_size=500)
     storage.recompute_rollups(rollup_windows)
     if accepted:
         alarms.evaluate_readings(park=park, meters=meters, accepted=accepted)

@@ -40,10 +40,14 @@ from parkos.monitoring.parsing import RawReading, parse_message
 logger = logging.getLogger(__name__)
 
 TOPIC = "parkos/+/+/readings"
-#: Readings per stored batch, and how long the subscriber waits to fill one: large batches spread
+#: At most this many readings per stored batch (one transaction per gateway): large batches spread
 #: each transaction's fixed cost (meters, locks, rollup statements) over many readings.
 BATCH_READINGS = 20000
+#: A batch closes when the messages stop coming for this long, or at the latest this long after its
+#: first message: under load batches grow by themselves (what arrived while the last one was being
+#: stored), and a quiet feed is stored at once.
 BATCH_WAIT_SECONDS = 0.3
+LINGER_SECONDS = 0.02
 #: After a database error the batch is retried (its messages stay unacknowledged) after this pause.
 RETRY_SECONDS = 2.0
 
@@ -59,6 +63,28 @@ def _route(topic: str) -> tuple[str, str] | None:
     return parts[1], parts[2]
 
 
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A message as the network thread hands it over: parsed, with what its acknowledgement needs."""
+
+    mid: int
+    qos: int
+    topic: str
+    payload: bytes
+    route: tuple[str, str] | None
+    readings: list[RawReading]
+
+    @classmethod
+    def of(cls, message: paho.MQTTMessage) -> Received:
+        payload, route = bytes(message.payload), _route(message.topic)
+        readings = parse_message(payload) if route is not None else []
+        return cls(message.mid, message.qos, message.topic, payload, route, readings)
+
+    @property
+    def size(self) -> int:
+        return len(self.readings) or 1
+
+
 @dataclass
 class BatchStats:
     messages: int = 0
@@ -70,7 +96,8 @@ class BatchStats:
 class Subscriber:
     """Consumes readings from the broker into the database until `stop()`.
 
-    paho's network thread only queues messages; this object's `run()` stores them in batches, then
+    paho's network thread parses each message as it arrives and queues it with its readings (parsing
+    overlaps the storing of the previous batch); this object's `run()` stores them in batches, then
     acknowledges them in the order they came (MQTT requires that order for QoS 1).
     """
 
@@ -90,7 +117,7 @@ class Subscriber:
         self.host, self.port, self.topic = host, port, topic
         self.batch_readings, self.batch_wait = batch_readings, batch_wait
         self.on_batch = on_batch
-        self.messages: queue.Queue[paho.MQTTMessage] = queue.Queue()
+        self.messages: queue.Queue[Received] = queue.Queue()
         self.connected = threading.Event()
         self._stop = threading.Event()
         self._gateways: dict[tuple[str, str], Gateway | None] = {}
@@ -125,7 +152,7 @@ class Subscriber:
             logger.warning("mqtt disconnected; reconnecting", extra={"reason": str(reason)})
 
     def _on_message(self, client: paho.Client, userdata: Any, message: paho.MQTTMessage) -> None:
-        self.messages.put(message)
+        self.messages.put(Received.of(message))
 
     # the consumer loop (caller's thread) ---------------------------------------------------------
 
@@ -145,27 +172,28 @@ class Subscriber:
             self.client.disconnect()
             self.client.loop_stop()
 
-    def _collect(self) -> list[paho.MQTTMessage]:
-        """Messages until the batch holds enough readings or the wait is over (at least one)."""
+    def _collect(self) -> list[Received]:
+        """Messages until the batch holds enough readings, none came for `LINGER_SECONDS`, or the
+        wait is over (at least one message)."""
         try:
             first = self.messages.get(timeout=0.5)
         except queue.Empty:
             return []
-        batch, size = [first], first.payload.count(b'"meter"') or 1
+        batch, size = [first], first.size
         deadline = time.monotonic() + self.batch_wait
         while size < self.batch_readings:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
             try:
-                message = self.messages.get(timeout=remaining)
+                received = self.messages.get(timeout=min(remaining, LINGER_SECONDS))
             except queue.Empty:
                 break
-            batch.append(message)
-            size += message.payload.count(b'"meter"') or 1
+            batch.append(received)
+            size += received.size
         return batch
 
-    def _handle(self, batch: list[paho.MQTTMessage]) -> None:
+    def _handle(self, batch: list[Received]) -> None:
         while not self._stop.is_set():
             try:
                 stats = self.store(batch)
@@ -176,8 +204,8 @@ class Subscriber:
                 close_old_connections()
                 time.sleep(RETRY_SECONDS)
                 continue
-            for message in batch:
-                self.client.ack(message.mid, message.qos)
+            for received in batch:
+                self.client.ack(received.mid, received.qos)
             if self.on_batch is not None:
                 self.on_batch(stats)
             return
@@ -195,18 +223,17 @@ class Subscriber:
             )
         return self._gateways[key]
 
-    def store(self, batch: Iterable[paho.MQTTMessage]) -> BatchStats:
+    def store(self, batch: Iterable[Received]) -> BatchStats:
         """Store the readings of some messages, one ingestion per gateway (each its own transaction)."""
         stats = BatchStats()
         groups: dict[tuple[str, str], list[RawReading]] = defaultdict(list)
         strays: list[tuple[str, bytes]] = []
-        for message in batch:
+        for received in batch:
             stats.messages += 1
-            route = _route(message.topic)
-            if route is None:
-                strays.append((message.topic, bytes(message.payload)))
+            if received.route is None:
+                strays.append((received.topic, received.payload))
                 continue
-            groups[route].extend(parse_message(bytes(message.payload)))
+            groups[received.route].extend(received.readings)
         for (park_code, gateway_code), readings in groups.items():
             gateway = self._gateway(park_code, gateway_code)
             if gateway is None:

@@ -20,8 +20,7 @@ import io
 import json
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple, Self
 
 from parkos.monitoring.choices import RejectReason
 
@@ -32,14 +31,7 @@ TS_KEYS = ("ts", "time", "timestamp")
 VALUE_KEYS = ("value", "reading", "v")
 
 
-@dataclass(frozen=True, slots=True)
-class RawReading:
-    """One reading as received, parsed as far as it could be.
-
-    `ts` is kept in UTC and whole seconds (the key's precision), whatever zone it was given in; a
-    reading without `problem` has both `ts` and `value`.
-    """
-
+class _RawReadingFields(NamedTuple):
     meter_code: str
     ts: datetime.datetime | None
     value: float | None
@@ -49,13 +41,37 @@ class RawReading:
     problem: RejectReason | None = None
     detail: str = ""
 
-    def __post_init__(self) -> None:
-        ts = self.ts
+
+class RawReading(_RawReadingFields):
+    """One reading as received, parsed as far as it could be.
+
+    `ts` is kept in UTC and whole seconds (the key's precision), whatever zone it was given in; a
+    reading without `problem` has both `ts` and `value`. A named tuple rather than a dataclass: the
+    MQTT path makes tens of thousands a second, and a tuple is several times cheaper to build.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        meter_code: str,
+        ts: datetime.datetime | None,
+        value: float | None,
+        line: int = 0,
+        raw_ts: str = "",
+        raw_value: str = "",
+        problem: RejectReason | None = None,
+        detail: str = "",
+    ) -> Self:
         if ts is not None and (ts.tzinfo is not datetime.UTC or ts.microsecond):
-            object.__setattr__(self, "ts", ts.astimezone(datetime.UTC).replace(microsecond=0))
-        if self.problem is None and (ts is None or self.value is None):
-            object.__setattr__(self, "problem", RejectReason.MALFORMED)
-            object.__setattr__(self, "detail", self.detail or "缺少时间或读数")
+            ts = ts.astimezone(datetime.UTC).replace(microsecond=0)
+        if problem is None and (ts is None or value is None):
+            problem, detail = RejectReason.MALFORMED, detail or "缺少时间或读数"
+        return tuple.__new__(cls, (meter_code, ts, value, line, raw_ts, raw_value, problem, detail))
+
+
+#: Builds a RawReading from fields already in their stored form (UTC whole seconds, no problem).
+_normalized_reading = RawReading._make
 
 
 class PayloadError(ValueError):
@@ -122,7 +138,32 @@ def reading_from_fields(meter: Any, ts: Any, value: Any, line: int) -> RawReadin
     return RawReading(code, moment, number, line, raw_ts, raw_value)
 
 
+def _plain_record(obj: dict[str, Any], line: int) -> RawReading | None:
+    """The reading of a record in the form gateways send ({"meter": text, "ts": ISO text, "value":
+    number}, nothing to strip), or None to take the general path, which gives the same reading for
+    such a record. Most readings come this way: skipping the general path's conversions roughly
+    halves the cost of a message."""
+    code, ts, value = obj.get("meter"), obj.get("ts"), obj.get("value")
+    if type(code) is not str or type(ts) is not str or not 0 < len(code) <= MAX_CODE_LENGTH:
+        return None
+    if type(value) is float:
+        number = value
+    elif type(value) is int and abs(value) < 2**53:
+        number = float(value)
+    else:
+        return None
+    if code.strip() != code or not math.isfinite(number):
+        return None
+    try:
+        moment = _parse_text(ts.strip())
+    except (ValueError, OverflowError, OSError):
+        return None
+    return _normalized_reading((code, moment, number, line, ts[:MAX_RAW_LENGTH], str(value)[:MAX_RAW_LENGTH], None, ""))
+
+
 def _record(obj: Any, line: int) -> RawReading:
+    if type(obj) is dict and (plain := _plain_record(obj, line)) is not None:
+        return plain
     if not isinstance(obj, dict):
         return RawReading("", None, None, line, "", str(obj)[:MAX_RAW_LENGTH], RejectReason.MALFORMED, "不是读数对象")
     return reading_from_fields(_first(obj, METER_KEYS), _first(obj, TS_KEYS), _first(obj, VALUE_KEYS), line)
@@ -183,7 +224,7 @@ def parse_message(payload: bytes) -> list[RawReading]:
     """An MQTT message: a reading object, a list of them, or {"readings": [...]}."""
     try:
         obj = json.loads(_decode(payload))
-    except (json.JSONDecodeError, PayloadError):
+    except (json.JSONDecodeError, PayloadError, RecursionError):  # nesting too deep is not JSON we read
         return [
             RawReading(
                 "",

@@ -198,11 +198,18 @@ class _Moments:
     def __init__(self) -> None:
         self.text: dict[datetime.datetime, str] = {}
         self.hour: dict[datetime.datetime, int] = {}
+        self.hours: dict[int, Any] = {}  # hour number → the hour as its column takes it
 
     def learn(self, moments: Sequence[datetime.datetime]) -> None:
         for moment in set(moments).difference(self.hour):
             self.text[moment] = moment.isoformat(" ")[:19]  # SQLite's text of a UTC moment, as Django stores it
             self.hour[moment] = (int(moment.timestamp()) - 1) // 3600  # the hour it ends (`hour_of`)
+
+    def hour_column(self, key: int) -> Any:
+        """Hour number `key` (hours since the epoch) as the rollup's column takes it."""
+        if key not in self.hours:
+            self.hours[key] = _encode_ts(datetime.datetime.fromtimestamp(key * 3600, UTC))
+        return self.hours[key]
 
 
 class NewReadings:
@@ -266,8 +273,7 @@ def _hourly_increments(meter_id: int, inserted: Inserted, moments: _Moments) -> 
         end = bisect.bisect_right(keys, key, start)
         run = [q for q in quantities[start:end] if q is not None]  # a series' first reading has none
         if run:
-            hour = datetime.datetime.fromtimestamp(key * 3600, UTC)
-            rows.append((meter_id, hour, len(run), sum(run), min(run), max(run)))
+            rows.append((meter_id, moments.hour_column(key), len(run), sum(run), min(run), max(run)))
         start = end
     return rows
 
@@ -388,7 +394,8 @@ class Window:
 
 
 def add_hourly(rows: Sequence[tuple[Any, ...]]) -> None:
-    """Add hourly increments to the rollup (exact for append-only batches)."""
+    """Add hourly increments (meter, hour as its column takes it, samples, total, minimum, maximum)
+    to the rollup (exact for append-only batches)."""
     if not rows:
         return
     postgres = is_postgresql()
@@ -399,9 +406,8 @@ def add_hourly(rows: Sequence[tuple[Any, ...]]) -> None:
         f" total = {table}.total + EXCLUDED.total, minimum = {low}({table}.minimum, EXCLUDED.minimum),"
         f" maximum = {high}({table}.maximum, EXCLUDED.maximum)"
     )
-    encoded = rows if postgres else [(r[0], r[1].isoformat(" ")[:19], *r[2:]) for r in rows]  # UTC text
     with connection.cursor() as cursor:
-        _insert_many(cursor, table, ("meter_id", "hour", "samples", "total", "minimum", "maximum"), encoded, suffix)
+        _insert_many(cursor, table, ("meter_id", "hour", "samples", "total", "minimum", "maximum"), rows, suffix)
 
 
 def recompute_rollups(windows: dict[int, Window]) -> None:
@@ -502,7 +508,9 @@ def rollup_rows(
             f" WHERE meter_id = %s AND {column} >= %s AND {column} < %s ORDER BY {column}",
             [meter_id, low, high],
         )
-        rows = cursor.fetchall()
+        rows: list[tuple[Any, int, float, float | None, float | None]] = cursor.fetchall()
+    if column != "hour" and (not rows or type(rows[0][0]) is datetime.date):
+        return rows  # both drivers give dates already (Django registers SQLite's date converter)
     decode = _decode_ts if column == "hour" else _decode_day
     return [
         (decode(bucket), samples, total, low_value, high_value)
@@ -510,18 +518,27 @@ def rollup_rows(
     ]
 
 
-def park_meters(park_id: int, kinds: Sequence[str]) -> list[tuple[Any, ...]]:
-    """The park's meters of some kinds with their allocation, if any: (id, code, name, kind,
-    enterprise, unit, building, is_virtual, allocation id, allocation method)."""
+def park_meters(
+    park_id: int, kinds: Sequence[str], months: tuple[datetime.date, datetime.date] | None = None
+) -> list[tuple[Any, ...]]:
+    """The park's meters of some kinds with their allocation, if any, and their monthly totals of the
+    months `months` spans (inclusive), in one statement: (id, code, name, kind, enterprise, unit,
+    building, is_virtual, allocation id, allocation method, month, total) — a meter once per month
+    it has a total in, or once with month and total None."""
     marks = ", ".join(["%s"] * len(kinds))
+    first, last = months or (datetime.date.max, datetime.date.min)  # no months: the join finds none
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT m.id, m.code, m.name, m.kind, m.enterprise_id, m.unit_id, m.building_id, m.is_virtual, a.id, a.method"
-            " FROM monitoring_meter m LEFT JOIN monitoring_meterallocation a ON a.meter_id = m.id"
+            "SELECT m.id, m.code, m.name, m.kind, m.enterprise_id, m.unit_id, m.building_id, m.is_virtual, a.id,"
+            " a.method, r.month, r.total FROM monitoring_meter m"
+            " LEFT JOIN monitoring_meterallocation a ON a.meter_id = m.id"
+            " LEFT JOIN monitoring_monthlyrollup r ON r.meter_id = m.id AND r.month >= %s AND r.month <= %s"
             f" WHERE m.park_id = %s AND m.kind IN ({marks})",
-            [park_id, *kinds],
+            [first, last, park_id, *kinds],
         )
         rows: list[tuple[Any, ...]] = cursor.fetchall()
+    if rows and rows[0][10] is not None and type(rows[0][10]) is not datetime.date:
+        return [(*row[:10], None if row[10] is None else _decode_day(row[10]), row[11]) for row in rows]
     return rows
 
 
@@ -537,7 +554,9 @@ def park_totals(
             f" WHERE m.park_id = %s AND m.kind IN ({marks}) AND r.{column} >= %s AND r.{column} <= %s",
             [park_id, *kinds, low, high],
         )
-        rows: list[tuple[Any, Any, float]] = cursor.fetchall()
+        rows: list[tuple[int, Any, float]] = cursor.fetchall()
+    if not rows or type(rows[0][1]) is datetime.date:
+        return rows  # dates already (as in `rollup_rows`)
     return [(meter_id, _decode_day(bucket), total) for meter_id, bucket, total in rows]
 
 

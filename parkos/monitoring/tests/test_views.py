@@ -156,8 +156,9 @@ def test_manual_reading_upload_is_idempotent(client_for, frank, park_a):
     assert (first.created, first.error_count) == (2, 1)
     assert "NOPE" in first.errors[0].message
     second = upload().context["result"]
-    assert (second.created, second.unchanged) == (0, 2)
+    assert (second.created, second.unchanged, second.error_count) == (0, 2, 1)
     assert meter.hourlyrollup_set.get().total == 12.5
+    assert RejectedReading.objects.filter(meter_code="NOPE").count() == 1  # refused again, kept once
 
 
 def test_a_large_sheet_of_readings_goes_to_the_worker(client_for, frank, park_a, settings, tmp_path):
