@@ -37,7 +37,7 @@ def example_cell(column: Column) -> Any:
     if isinstance(column.parser, Boolean):
         return "是" if value else "否"
     if isinstance(column.parser, Choice):
-        return zh(column.parser.choices(value).label)
+        return zh(column.parser.choices(str(value)).label)
     return value
 
 
