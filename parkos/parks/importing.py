@@ -92,6 +92,7 @@ from parkos.parks.policy import normalize_industry_codes
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django_stubs_ext import StrOrPromise
 
     from parkos.accounts.models import User
 
@@ -174,7 +175,7 @@ def _blank(model: type[models.Model], name: str) -> Any:
 def _col(
     model: type[models.Model] | None,
     name: str,
-    label: Any,
+    label: StrOrPromise,
     parser: Any = None,
     *,
     required: bool = False,
