@@ -35,8 +35,10 @@ from parkos.incubation.forms import (
 )
 from parkos.incubation.models import ServiceAttachment, ServiceOffering, ServiceProvider, ServiceRequest
 from parkos.incubation.views import can_manage, report_errors
+from parkos.parks.models import Park
 from parkos.web.views_generic import (
     FilteredListView,
+    Paginable,
     ParkScopedMixin,
     ServiceFormView,
     apply_validation_error,
@@ -54,8 +56,8 @@ class RequestListView(FilteredListView):
     def get_queryset(self) -> QuerySet[ServiceRequest]:
         return super().get_queryset().select_related("enterprise", "offering", "assignee")
 
-    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        context = super().get_context_data(object_list=object_list, **kwargs)
         context["can_manage"] = can_manage(self.request)
         context["now"] = timezone.now()
         return context
@@ -268,7 +270,7 @@ class CatalogueView(ParkScopedMixin, View):
         )
 
 
-class OfferingFormView(ServiceFormView):
+class OfferingFormView(ServiceFormView[ServiceOffering, OfferingForm]):
     form_class = OfferingForm
     template_name = "incubation/form.html"
     capability = Capability.MANAGE_SERVICES
@@ -285,17 +287,17 @@ class OfferingFormView(ServiceFormView):
     def initial_kwargs(self) -> dict[str, Any]:
         return {"parks": visible_parks(self.request.user).filter(archived_at__isnull=True)}
 
-    def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.park if obj is not None else form.cleaned_data["park"]
+    def park_of(self, obj: ServiceOffering | None, form: OfferingForm | None) -> Park | int | None:
+        return obj.park if obj is not None else form.cleaned_data["park"] if form is not None else None
 
-    def save(self, form: Any, obj: ServiceOffering | None) -> ServiceOffering:
+    def save(self, form: OfferingForm, obj: ServiceOffering | None) -> ServiceOffering:
         return desk.offering_save(offering=form.instance, actor=acting_user(self.request))
 
-    def success_url(self, obj: Any) -> str:
+    def success_url(self, obj: ServiceOffering) -> str:
         return reverse("incubation:catalogue")
 
 
-class ProviderFormView(ServiceFormView):
+class ProviderFormView(ServiceFormView[ServiceProvider, ProviderForm]):
     form_class = ProviderForm
     template_name = "incubation/form.html"
     capability = Capability.MANAGE_SERVICES
@@ -316,15 +318,15 @@ class ProviderFormView(ServiceFormView):
             staff = staff.filter(parks__in=parks).distinct()
         return {"parks": parks, "staff": staff.order_by("username")}
 
-    def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.park if obj is not None else form.cleaned_data["park"]
+    def park_of(self, obj: ServiceProvider | None, form: ProviderForm | None) -> Park | int | None:
+        return obj.park if obj is not None else form.cleaned_data["park"] if form is not None else None
 
-    def save(self, form: Any, obj: ServiceProvider | None) -> ServiceProvider:
+    def save(self, form: ProviderForm, obj: ServiceProvider | None) -> ServiceProvider:
         return desk.provider_save(
             provider=form.instance, actor=acting_user(self.request), members=list(form.cleaned_data["members"])
         )
 
-    def success_url(self, obj: Any) -> str:
+    def success_url(self, obj: ServiceProvider) -> str:
         return reverse("incubation:catalogue")
 
 
