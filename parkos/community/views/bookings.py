@@ -30,6 +30,7 @@ from parkos.community.services import bookings as services
 from parkos.community.views.common import StaffOrTenantMixin, managed_parks, month_param, park_ids
 from parkos.core.xlsx import DATE_FORMAT, MONEY_FORMAT, Column, xlsx_response
 from parkos.parks.models import Park
+from parkos.web.forms import FormData
 from parkos.web.views_generic import StaffRequiredMixin, apply_validation_error
 
 
@@ -113,7 +114,7 @@ class BookingCreateView(StaffOrTenantMixin, View):
 
     series = False
 
-    def _form(self, request: HttpRequest, resource: BookableResource, data: object = None) -> BookingForm:
+    def _form(self, request: HttpRequest, resource: BookableResource, data: FormData | None = None) -> BookingForm:
         form_class = SeriesForm if self.series else BookingForm
         initial = {"day": request.GET.get("day") or timezone.localdate(), "attendees": 1}
         for name in ("start", "end"):
