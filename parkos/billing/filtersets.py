@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import F, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +35,7 @@ BILL_ORDERING = ("number", "issued_on", "due_on", "total_amount", "buyer_name")
 PAYMENT_ORDERING = ("number", "received_on", "amount")
 
 
-def _visible_parks(request: Any) -> QuerySet[Park]:
+def _visible_parks(request: HttpRequest | None) -> QuerySet[Park]:
     if request is None:
         return Park.objects.none()
     return visible_parks(request.user).filter(archived_at__isnull=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,16 +16,20 @@ from parkos.billing.choices import ChargeKind, InvoiceType, PaymentMethod
 from parkos.billing.models import Account, BankStatementLayout, BillingProfile, BillLine, TaxRule
 from parkos.enterprises.models import Enterprise
 from parkos.parks.models import Park
+from parkos.web.forms import FormData, FormFiles, FormOptions, ModelFormOptions, choice_field, model_choice_field
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def money_field(label: Any, **kwargs: Any) -> forms.DecimalField:
+def money_field(label: StrOrPromise, **kwargs: Any) -> forms.DecimalField:
     return forms.DecimalField(label=label, max_digits=14, decimal_places=2, **kwargs)
 
 
-class AccountChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
+class AccountChoiceField(forms.ModelChoiceField[Account]):
+    def label_from_instance(self, obj: Account) -> str:
         return f"{obj.enterprise.name} · {obj.park.name}"
 
 
@@ -49,9 +53,16 @@ class RunStartForm(forms.Form):
     park = forms.ModelChoiceField(queryset=Park.objects.none(), label=_("园区"))
     period = MonthField(label=_("账期（月份）"))
 
-    def __init__(self, *args: Any, parks: QuerySet[Park] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "park")
         field.queryset = parks if parks is not None else Park.objects.none()
 
 
@@ -70,9 +81,16 @@ class PaymentForm(forms.Form):
     )
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, accounts: QuerySet[Account] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["account"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        accounts: QuerySet[Account] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "account")
         field.queryset = _accounts(accounts)
 
     def clean_bill_numbers(self) -> list[str]:
@@ -108,11 +126,18 @@ class StatementImportForm(forms.Form):
     )
     auto_match = forms.BooleanField(label=_("自动入账可确认的流水"), required=False, initial=True)
 
-    def __init__(self, *args: Any, parks: QuerySet[Park] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "park")
         field.queryset = parks if parks is not None else Park.objects.none()
-        layout: Any = self.fields["layout"]
+        layout = choice_field(self, "layout")
         layout.choices = layout_choices()
 
     def clean_layout(self) -> statements.Layout:
@@ -122,9 +147,16 @@ class StatementImportForm(forms.Form):
 class MatchForm(forms.Form):
     account = AccountChoiceField(queryset=Account.objects.none(), label=_("入账企业"))
 
-    def __init__(self, *args: Any, accounts: QuerySet[Account] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["account"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        accounts: QuerySet[Account] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "account")
         field.queryset = _accounts(accounts)
         field.widget.attrs["aria-label"] = _("入账企业")
 
@@ -142,8 +174,15 @@ class LineAmountsForm(forms.Form):
 
     reason = forms.CharField(label=_("原因"), max_length=300)
 
-    def __init__(self, *args: Any, lines: list[tuple[BillLine, Decimal]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        lines: list[tuple[BillLine, Decimal]],
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         self.lines = lines
         for line, limit in lines:
             self.fields[line_field_name(line)] = money_field(
@@ -210,9 +249,16 @@ class ExtraChargeForm(forms.Form):
     )
     charge_on = forms.DateField(label=_("费用日期"), widget=DATE)
 
-    def __init__(self, *args: Any, accounts: QuerySet[Account] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["account"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        accounts: QuerySet[Account] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "account")
         field.queryset = _accounts(accounts)
 
 
@@ -220,26 +266,40 @@ class ReadingImportForm(forms.Form):
     park = forms.ModelChoiceField(queryset=Park.objects.none(), label=_("园区"))
     file = forms.FileField(label=_("抄表单"), help_text=_(".xlsx 或 .csv，格式见模板"))
 
-    def __init__(self, *args: Any, parks: QuerySet[Park] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "park")
         field.queryset = parks if parks is not None else Park.objects.none()
 
 
-class TaxRuleForm(forms.ModelForm):  # type: ignore[type-arg]
+class TaxRuleForm(forms.ModelForm[TaxRule]):
     class Meta:
         model = TaxRule
         fields = ("kind", "park", "effective_from", "rate", "invoice_item", "tax_code", "note")
         widgets = {"effective_from": DATE}
 
-    def __init__(self, *args: Any, parks: QuerySet[Park] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        **kwargs: Unpack[ModelFormOptions[TaxRule]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "park")
         field.queryset = parks if parks is not None else Park.objects.none()
         field.required = False
 
 
-class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProfileForm(forms.ModelForm[BillingProfile]):
     class Meta:
         model = BillingProfile
         fields = (
@@ -249,9 +309,16 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         )  # fmt: skip
         widgets = {"go_live_on": DATE}
 
-    def __init__(self, *args: Any, parks: QuerySet[Park] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        **kwargs: Unpack[ModelFormOptions[BillingProfile]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "park")
         field.queryset = parks if parks is not None else Park.objects.none()
         field.required = False
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -45,15 +45,18 @@ from parkos.billing.choices import (
 )
 from parkos.core.models import TimeStampedModel
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 ZERO = Decimal(0)
 
 
-def _money(verbose: Any, **kwargs: Any) -> Any:
+def _money(verbose: StrOrPromise, **kwargs: Any) -> Any:
     kwargs.setdefault("default", ZERO)
     return models.DecimalField(verbose, max_digits=14, decimal_places=2, **kwargs)
 
 
-def _rate(verbose: Any, places: int = 4, **kwargs: Any) -> Any:
+def _rate(verbose: StrOrPromise, places: int = 4, **kwargs: Any) -> Any:
     return models.DecimalField(
         verbose,
         max_digits=places + 2,
@@ -63,7 +66,7 @@ def _rate(verbose: Any, places: int = 4, **kwargs: Any) -> Any:
     )
 
 
-def _user(verbose: Any, related_name: str = "+") -> Any:
+def _user(verbose: StrOrPromise, related_name: str = "+") -> Any:
     # SET_NULL: a departed employee's records stay, with the audit trail naming them.
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from rest_framework.request import Request
 
 from parkos.accounts.access import Capability, has_capability
+from parkos.accounts.models import User
 from parkos.accounts.permissions import StaffWithCapability
 
 
-def may_bill(user: Any) -> bool:
+def may_bill(user: User | AnonymousUser) -> bool:
     return has_capability(user, Capability.MANAGE_BILLING) or has_capability(user, Capability.APPROVE_BILLING)
 
 

@@ -89,7 +89,7 @@ from parkos.core.xlsx import (
 )
 from parkos.leasing.models import Contract
 from parkos.statistics.views import TenantMixin
-from parkos.web.views_generic import FilteredListView, ParkScopedMixin, apply_validation_error
+from parkos.web.views_generic import FilteredListView, Paginable, ParkScopedMixin, apply_validation_error
 
 #: Runs of parks with more leases than this generate in the background (`manage.py db_worker`).
 INLINE_RUN_LEASES = 3000
@@ -98,7 +98,7 @@ INLINE_RUN_LEASES = 3000
 class BillingAccessMixin(ParkScopedMixin):
     """Park-scoped staff pages that also need a billing capability, even to read."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if is_staff_member(request.user) and not may_bill(request.user):
             raise PermissionDenied(_("您的角色无权查看账单与收款。"))
         return super().dispatch(request, *args, **kwargs)
@@ -147,7 +147,7 @@ class BillingHomeView(BillingAccessMixin, TemplateView):
 
     template_name = "billing/home.html"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         park_ids = _park_ids(self.request)
         runs = scope_to_parks(self.request.user, BillRun.objects.select_related("park"))
         if park_ids is not None:
@@ -178,8 +178,9 @@ class RunListView(BillingAccessMixin, FilteredListView):
     def get_queryset(self) -> QuerySet[BillRun]:
         return super().get_queryset().select_related("park", "created_by")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
         return super().get_context_data(
+            object_list=object_list,
             form=RunStartForm(parks=_parks(self.request), initial={"period": timezone.localdate().replace(day=1)}),
             can_manage=has_capability(self.request.user, Capability.MANAGE_BILLING),
             breadcrumbs=_crumbs((_("出账批次"), "")),
@@ -281,7 +282,7 @@ class BillListView(BillingAccessMixin, FilteredListView):
     def get_queryset(self) -> QuerySet[Bill]:
         return super().get_queryset().exclude(status=BillStatus.DISCARDED).select_related("park", "account__enterprise")
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.GET.get("format") == "xlsx":
             return xlsx_response(
                 _("账单"),
@@ -300,8 +301,8 @@ class BillListView(BillingAccessMixin, FilteredListView):
             )
         return super().get(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(breadcrumbs=_crumbs((_("账单"), "")), **kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        return super().get_context_data(object_list=object_list, breadcrumbs=_crumbs((_("账单"), "")), **kwargs)
 
 
 def _scoped_bill(request: HttpRequest, pk: int) -> Bill:
@@ -551,8 +552,9 @@ class WriteOffListView(BillingAccessMixin, FilteredListView):
     def get_queryset(self) -> QuerySet[WriteOff]:
         return super().get_queryset().select_related("account__enterprise", "requested_by", "decided_by")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
         return super().get_context_data(
+            object_list=object_list,
             can_approve=has_capability(self.request.user, Capability.APPROVE_BILLING),
             breadcrumbs=_crumbs((_("坏账核销"), "")),
             **kwargs,
@@ -587,8 +589,9 @@ class PaymentListView(BillingAccessMixin, FilteredListView):
     def get_queryset(self) -> QuerySet[Payment]:
         return super().get_queryset().select_related("park", "account__enterprise")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
         return super().get_context_data(
+            object_list=object_list,
             can_manage=has_capability(self.request.user, Capability.MANAGE_BILLING),
             breadcrumbs=_crumbs((_("收款"), "")),
             **kwargs,
@@ -836,8 +839,9 @@ class ReminderListView(BillingAccessMixin, FilteredListView):
     def get_queryset(self) -> QuerySet[Reminder]:
         return super().get_queryset().select_related("account__enterprise", "sent_by")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
         return super().get_context_data(
+            object_list=object_list,
             can_manage=has_capability(self.request.user, Capability.MANAGE_BILLING),
             breadcrumbs=_crumbs((_("催缴"), "")),
             **kwargs,
@@ -860,15 +864,16 @@ class InvoiceRequestListView(BillingAccessMixin, FilteredListView):
     def get_queryset(self) -> QuerySet[InvoiceRequest]:
         return super().get_queryset().select_related("bill", "requested_by")
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.GET.get("format") == "xlsx":
             pending = self.get_queryset().filter(status=InvoiceRequestStatus.REQUESTED).select_related("bill__park")
             workbook = invoicing.export_workbook(pending.order_by("pk")[:5000])
             return workbook_response(workbook, stamped_filename(_("开票申请")))
         return super().get(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
         return super().get_context_data(
+            object_list=object_list,
             record_form=InvoiceRecordForm(initial={"issued_on": timezone.localdate()}),
             can_manage=has_capability(self.request.user, Capability.MANAGE_BILLING),
             breadcrumbs=_crumbs((_("开票"), "")),
