@@ -8,7 +8,7 @@ reads, without JavaScript) that `js/pickers.js` turns into a search box with Chi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django import forms
@@ -16,6 +16,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core import industry
+from parkos.web.forms import FormFiles
 
 PICKER_MEDIA = forms.Media(
     css={"all": ["vendor/tom-select-2.6.2/tom-select.default.min.css"]},
@@ -49,14 +50,14 @@ class SearchSelect(forms.Select):
     def media(self) -> forms.Media:
         return PICKER_MEDIA
 
-    def _values(self, value: Any) -> list[str]:
+    def _values(self, value: object) -> list[str]:
         if value in (None, ""):
             return []
         if isinstance(value, list | tuple):
             return [str(v) for v in value if str(v)]
         return [str(value)]
 
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+    def get_context(self, name: str, value: object, attrs: dict[str, Any] | None) -> dict[str, Any]:
         self.choices = [("", "")] + [(v, self.describe(v)) for v in self._values(value)]
         attrs = dict(attrs or {})
         attrs.update(
@@ -73,14 +74,14 @@ class SearchSelect(forms.Select):
             attrs["data-create-label"] = str(_("新建：%(name)s"))
         return super().get_context(name, value, attrs)
 
-    def format_value(self, value: Any) -> list[str]:
+    def format_value(self, value: object) -> list[str]:
         return self._values(value)
 
 
 class SearchSelectMultiple(SearchSelect, forms.SelectMultiple):
     allow_multiple_selected = True
 
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+    def value_from_datadict(self, data: Mapping[str, object], files: FormFiles, name: str) -> Any:
         return forms.SelectMultiple.value_from_datadict(self, data, files, name)
 
 
@@ -101,7 +102,7 @@ class IndustryCodeField(forms.CharField):
         super().__init__(**kwargs)
         self.notice = ""
 
-    def clean(self, value: Any) -> str:
+    def clean(self, value: object) -> str:
         text = super().clean(value)
         self.notice = ""
         if not text:
@@ -118,13 +119,12 @@ class IndustryCodesField(forms.MultipleChoiceField):
         kwargs.setdefault("widget", industry_picker(multiple=True))
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> list[str]:
+    def to_python(self, value: object) -> list[str]:
         if not value:
             return []
-        if isinstance(value, str):
-            value = [value]
+        raws = [value] if isinstance(value, str) else value if isinstance(value, list | tuple) else [value]
         codes: list[str] = []
-        for raw in value:
+        for raw in raws:
             for part in str(raw).replace("，", ",").replace("、", ",").split(","):
                 if part.strip():
                     codes.append(part.strip())
