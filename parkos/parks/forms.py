@@ -17,7 +17,7 @@ from parkos.web.widgets import industry_picker
 class IndustryCodesField(forms.CharField):
     """GB/T 4754 codes typed as a list separated by commas, spaces or 、."""
 
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+    def to_python(self, value: object) -> list[str]:  # type: ignore[override]
         if isinstance(value, list):
             return value
         text = super().to_python(value) or ""
@@ -25,12 +25,12 @@ class IndustryCodesField(forms.CharField):
             text = text.replace(sep, ",")
         return [part.strip() for chunk in text.split(",") for part in chunk.split() if part.strip()]
 
-    def prepare_value(self, value: Any) -> Any:
+    def prepare_value(self, value: object) -> Any:
         if isinstance(value, list) and not getattr(self.widget, "allow_multiple_selected", False):
             return ", ".join(value)
         return value
 
-    def validate(self, value: Any) -> None:
+    def validate(self, value: list[str]) -> None:
         super().validate(",".join(value))
         try:
             normalize_industry_codes(value)

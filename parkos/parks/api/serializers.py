@@ -17,7 +17,7 @@ class CleanroomGradeField(serializers.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=CleanroomGrade.choices, **kwargs)
 
-    def to_internal_value(self, data: Any) -> str:
+    def to_internal_value(self, data: object) -> str:
         if data in (None, ""):
             return ""
         try:
