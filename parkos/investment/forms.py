@@ -72,7 +72,7 @@ class CleanroomGradeField(forms.ChoiceField):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> str:
+    def to_python(self, value: object) -> str:
         text = str(super().to_python(value))
         try:
             return cleanroom_grade_from_text(text) if text else ""

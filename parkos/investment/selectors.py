@@ -148,7 +148,7 @@ def _free_from(columns: tuple[Any, ...]) -> datetime.date | None:
     return max(days) if days else None
 
 
-def _as_date(value: Any) -> datetime.date:
+def _as_date(value: object) -> datetime.date:
     # Raw rows: SQLite returns ISO strings, PostgreSQL dates.
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
 
