@@ -50,14 +50,14 @@ class EnterpriseRefField(forms.CharField):
         kwargs.setdefault("max_length", 200)
         super().__init__(**kwargs)
 
-    def prepare_value(self, value: Any) -> Any:
+    def prepare_value(self, value: object) -> Any:
         if isinstance(value, Enterprise):
             return value.name
         if isinstance(value, int):
             return Enterprise.objects.filter(pk=value).values_list("name", flat=True).first() or value
         return value
 
-    def clean(self, value: Any) -> Any:
+    def clean(self, value: object) -> Any:
         text = super().clean(value)
         if not text:
             return None
@@ -76,12 +76,12 @@ class WanField(forms.DecimalField):
         kwargs.setdefault("min_value", Decimal(0))
         super().__init__(**kwargs)
 
-    def prepare_value(self, value: Any) -> Any:
+    def prepare_value(self, value: object) -> Any:
         if isinstance(value, Decimal):
             return (value / WAN).normalize()
         return value
 
-    def clean(self, value: Any) -> Decimal | None:
+    def clean(self, value: object) -> Decimal | None:
         amount = super().clean(value)
         return None if amount is None else (amount * WAN).quantize(Decimal("0.01"))
 

@@ -555,11 +555,11 @@ class PortfolioView:
     totals: portfolio.PortfolioTotals
 
 
-def _as_date(value: Any) -> datetime.date:
+def _as_date(value: str | datetime.date) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
-def _as_decimal(value: Any) -> Any:
+def _as_decimal(value: object) -> Any:
     """A money or share column as the driver gives it (Decimal on PostgreSQL; int or float on SQLite,
     whose repr is exact for amounts to the cent) as a Decimal."""
     if value is None or isinstance(value, Decimal):

@@ -21,6 +21,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from parkos.accounts.access import (
@@ -64,7 +65,7 @@ from parkos.innovation.models import (
     TechTransfer,
 )
 from parkos.parks.models import Park
-from parkos.web.api_views import ParkScopedViewSetMixin, requested_park_ids
+from parkos.web.api_views import ParkScopedViewSetMixin, changed_row, requested_park_ids
 
 
 def _day(request: Request, name: str = "on") -> datetime.date:
@@ -83,18 +84,19 @@ class _Writable(ParkScopedViewSetMixin):
 
     write_capability: Capability = Capability.MANAGE_SERVICES
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         self.require_capability(self.write_capability, data.get("park"))
         serializer.instance = self.create_through_service(data)
 
-    def perform_update(self, serializer: Any) -> None:
-        self.require_capability(self.write_capability, serializer.instance.park_id)
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        instance = changed_row(serializer)
+        self.require_capability(self.write_capability, instance.park_id)
         data = dict(serializer.validated_data)
-        if "park" in data and data["park"].pk != serializer.instance.park_id:
+        if "park" in data and data["park"].pk != instance.park_id:
             raise DRFValidationError({"park": ["不能更改所属园区"]})
         data.pop("park", None)
-        serializer.instance = self.update_through_service(serializer.instance, data)
+        serializer.instance = self.update_through_service(instance, data)
 
     def create_through_service(self, data: dict[str, Any]) -> Any:
         raise NotImplementedError
@@ -294,13 +296,13 @@ class InstitutionViewSet(
     permission_classes = [StaffWithCapability]
     write_capability = Capability.MANAGE_SERVICES
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Institution]) -> None:
         serializer.instance = services.institution_save(
             institution=Institution(**serializer.validated_data), actor=acting_user(self.request)
         )
 
-    def perform_update(self, serializer: Any) -> None:
-        institution = serializer.instance
+    def perform_update(self, serializer: BaseSerializer[Institution]) -> None:
+        institution = changed_row(serializer)
         for name, value in serializer.validated_data.items():
             setattr(institution, name, value)
         serializer.instance = services.institution_save(institution=institution, actor=acting_user(self.request))
@@ -366,7 +368,7 @@ class TechTransferViewSet(_ParkedRecords):
 class CanManageStakes(BasePermission):
     message = "您的角色无权查看投资孵化信息。"
 
-    def has_permission(self, request: Request, view: Any) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return has_capability(request.user, Capability.MANAGE_STAKES)
 
 
@@ -377,7 +379,7 @@ class FundViewSet(
     serializer_class = s.FundSerializer
     permission_classes = [IsParkStaff, CanManageStakes]
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Fund]) -> None:
         serializer.instance = services.fund_save(
             fund=Fund(**serializer.validated_data), actor=acting_user(self.request)
         )
@@ -398,7 +400,7 @@ class StakeViewSet(
         view = selectors.portfolio_view(stakes=stakes, as_of=timezone.localdate())
         return {line.stake.pk: line.figures for line in view.lines}
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rows = list(page) if page is not None else list(queryset)
@@ -406,7 +408,7 @@ class StakeViewSet(
         data = s.StakeSerializer(rows, many=True, context={"figures": figures}).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
         stake = self.get_object()
         figures = self._figures(Stake.objects.filter(pk=stake.pk))
         return Response(s.StakeSerializer(stake, context={"figures": figures}).data)
