@@ -87,13 +87,13 @@ def _encode_ts(ts: datetime.datetime) -> Any:
     return ts.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
 
 
-def _decode_ts(value: Any) -> datetime.datetime:
+def _decode_ts(value: str | datetime.datetime) -> datetime.datetime:
     if isinstance(value, datetime.datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     return datetime.datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
-def _decode_day(value: Any) -> datetime.date:
+def _decode_day(value: str | datetime.date) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
