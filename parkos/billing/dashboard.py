@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +16,7 @@ from parkos.web.dashboard import Widget, register
 TENANT_BILL_ROWS = 4
 
 
-def _yuan(value: Any) -> str:
+def _yuan(value: object) -> str:
     return f"{value:,.2f}"
 
 

@@ -44,7 +44,7 @@ class MonthField(forms.DateField):
     widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
     input_formats = ["%Y-%m", "%Y-%m-%d"]
 
-    def to_python(self, value: Any) -> datetime.date | None:
+    def to_python(self, value: str | datetime.date | None) -> datetime.date | None:
         day = super().to_python(value)
         return day.replace(day=1) if day else None
 
