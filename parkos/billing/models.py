@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.fields import NOT_PROVIDED
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -51,18 +52,28 @@ if TYPE_CHECKING:
 ZERO = Decimal(0)
 
 
-def _money(verbose: StrOrPromise, **kwargs: Any) -> Any:
-    kwargs.setdefault("default", ZERO)
-    return models.DecimalField(verbose, max_digits=14, decimal_places=2, **kwargs)
+def _money(verbose: StrOrPromise, *, editable: bool = True) -> Any:
+    return models.DecimalField(verbose, max_digits=14, decimal_places=2, default=ZERO, editable=editable)
 
 
-def _rate(verbose: StrOrPromise, places: int = 4, **kwargs: Any) -> Any:
+def _rate(
+    verbose: StrOrPromise,
+    places: int = 4,
+    *,
+    default: Decimal | type[NOT_PROVIDED] = NOT_PROVIDED,
+    null: bool = False,
+    blank: bool = False,
+    help_text: StrOrPromise = "",
+) -> Any:
     return models.DecimalField(
         verbose,
         max_digits=places + 2,
         decimal_places=places,
         validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal(1))],
-        **kwargs,
+        default=default,
+        null=null,
+        blank=blank,
+        help_text=help_text,
     )
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.models import User
+from parkos.core.form_fields import FileFieldOptions
 from parkos.core.uploads import max_upload_bytes
 from parkos.incubation import services
 from parkos.incubation.choices import (
@@ -53,9 +54,9 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """Several files in one input; cleans to a list (each file checked by content in the service)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Unpack[FileFieldOptions]) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
+        super().__init__(**kwargs)
 
     def clean(self, data: object, initial: Any = None) -> Any:
         single = super().clean

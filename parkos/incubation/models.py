@@ -78,7 +78,7 @@ def default_extended_prefixes() -> list[str]:
     return list(EXTENDED_PERIOD_PREFIXES)
 
 
-def _user_fk(verbose: StrOrPromise, related_name: str = "+", **kwargs: Any) -> Any:
+def _user_fk(verbose: StrOrPromise, related_name: str = "+") -> Any:
     # SET_NULL: records outlive the login of whoever wrote them.
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -87,13 +87,12 @@ def _user_fk(verbose: StrOrPromise, related_name: str = "+", **kwargs: Any) -> A
         null=True,
         blank=True,
         related_name=related_name,
-        **kwargs,
     )
 
 
-def _wan(verbose: StrOrPromise, **kwargs: Any) -> Any:
+def _wan(verbose: StrOrPromise) -> Any:
     return models.DecimalField(
-        verbose, max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(ZERO)], **kwargs
+        verbose, max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(ZERO)]
     )
 
 

@@ -11,6 +11,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.form_fields import CharFieldOptions, DecimalFieldOptions
 from parkos.core.importing.forms import ImportFileField
 from parkos.core.models import ImportMode
 from parkos.enterprises.models import Enterprise
@@ -45,7 +46,7 @@ WAN = Decimal(10_000)
 class EnterpriseRefField(forms.CharField):
     """An enterprise of the pool, typed as its name or credit code."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Unpack[CharFieldOptions]) -> None:
         kwargs.setdefault("label", _("企业（名称或统一社会信用代码）"))
         kwargs.setdefault("max_length", 200)
         super().__init__(**kwargs)
@@ -70,7 +71,7 @@ class EnterpriseRefField(forms.CharField):
 class WanField(forms.DecimalField):
     """Money typed in 万元 (as people speak of investment), returned in 元."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Unpack[DecimalFieldOptions]) -> None:
         kwargs.setdefault("max_digits", 16)
         kwargs.setdefault("decimal_places", 6)
         kwargs.setdefault("min_value", Decimal(0))

@@ -76,13 +76,19 @@ LISTING_BOARDS = [(value, label) for value, label in ListingStatus.choices if va
 STATISTICAL_THRESHOLD = Decimal(5_000_000)
 
 
-def _money(label: StrOrPromise, **kwargs: Any) -> Any:
+def _money(label: StrOrPromise, *, help_text: StrOrPromise = "") -> Any:
     return models.DecimalField(
-        label, max_digits=18, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(ZERO)], **kwargs
+        label,
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
+        help_text=help_text,
     )
 
 
-def _share(label: StrOrPromise, **kwargs: Any) -> Any:
+def _share(label: StrOrPromise, *, help_text: StrOrPromise = "") -> Any:
     return models.DecimalField(
         label,
         max_digits=7,
@@ -90,7 +96,7 @@ def _share(label: StrOrPromise, **kwargs: Any) -> Any:
         null=True,
         blank=True,
         validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal(100))],
-        **kwargs,
+        help_text=help_text,
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.models import User
+from parkos.core.form_fields import ChoiceFieldOptions
 from parkos.core.forms import choose_from
 from parkos.core.units import mu_to_sqm
 from parkos.investment.choices import (
@@ -67,7 +68,7 @@ def processes_from(keys: list[str], flash_point: Decimal | None = None) -> list[
 class CleanroomGradeField(forms.ChoiceField):
     """A GMP grade; what people type ("10万级", "万级", "百级", "ISO 7") is accepted too."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Unpack[ChoiceFieldOptions]) -> None:
         kwargs.setdefault("choices", CleanroomGrade.choices)
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)

@@ -49,7 +49,7 @@ EXPIRING_DAYS = 90
 OCCUPYING_STATUSES = (ContractStatus.SIGNED, ContractStatus.TERMINATED)
 
 
-def _money(verbose: StrOrPromise, **kwargs: Any) -> Any:
+def _money(verbose: StrOrPromise, *, help_text: StrOrPromise = "") -> Any:
     return models.DecimalField(
         verbose,
         max_digits=16,
@@ -57,7 +57,7 @@ def _money(verbose: StrOrPromise, **kwargs: Any) -> Any:
         null=True,
         blank=True,
         validators=[MinValueValidator(ZERO)],
-        **kwargs,
+        help_text=help_text,
     )
 
 

@@ -9,13 +9,14 @@ reads, without JavaScript) that `js/pickers.js` turns into a search box with Chi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core import industry
+from parkos.core.form_fields import CharFieldOptions, ChoiceFieldOptions
 from parkos.web.forms import FormFiles
 
 PICKER_MEDIA = forms.Media(
@@ -96,7 +97,7 @@ class IndustryCodeField(forms.CharField):
     `cleaned_data[name]` is the canonical 2017 code; `notice` says what was mapped, for the page.
     """
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Unpack[CharFieldOptions]) -> None:
         kwargs.setdefault("widget", industry_picker())
         kwargs.setdefault("max_length", 8)
         super().__init__(**kwargs)
@@ -115,7 +116,7 @@ class IndustryCodeField(forms.CharField):
 class IndustryCodesField(forms.MultipleChoiceField):
     """Several GB/T 4754-2017 codes at any grain (a park's policy), each picked from the tree."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Unpack[ChoiceFieldOptions]) -> None:
         kwargs.setdefault("widget", industry_picker(multiple=True))
         super().__init__(**kwargs)
 
