@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication
 from knox.settings import knox_settings
@@ -37,7 +38,7 @@ class ExpiringTokenScheme(OpenApiAuthenticationExtension):
     target_class = "parkos.accounts.tokens.ExpiringTokenAuthentication"
     name = "tokenAuth"
 
-    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, Any]:
         prefix = knox_settings.AUTH_HEADER_PREFIX
         definition: dict[str, Any] = build_bearer_security_scheme_object(
             header_name="Authorization", token_prefix=prefix

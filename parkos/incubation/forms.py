@@ -58,7 +58,7 @@ class MultipleFileField(forms.FileField):
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(**kwargs)
 
-    def clean(self, data: object, initial: Any = None) -> Any:
+    def clean(self, data: object, initial: object = None) -> Any:
         single = super().clean
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data]

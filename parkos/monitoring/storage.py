@@ -29,6 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from parkos.monitoring.validation import Inserted, Point, Profile
@@ -172,7 +173,7 @@ ROWS_PER_INSERT = 500
 
 
 def _insert_many(
-    cursor: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], suffix: str = ""
+    cursor: CursorWrapper, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], suffix: str = ""
 ) -> int:
     """Multi-row INSERTs of `rows`; returns how many. On SQLite the statement goes to the driver as
     is (Django would rewrite the placeholders of a 3,500-parameter statement with a regex each time)."""

@@ -2,7 +2,7 @@
 
 A form that takes its own keyword (`parks=`, `programme=`) declares `data` and `files`, its keywords,
 and `**options: Unpack[FormOptions]` (`ModelFormOptions[Model]` for a ModelForm), then passes them on
-to Django; so every call is checked against Django's own signature instead of `*args: Any`.
+to Django; so every call is checked against Django's own signature instead of untyped `*args`.
 """
 
 from __future__ import annotations

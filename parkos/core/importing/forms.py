@@ -25,7 +25,7 @@ class ImportFileField(forms.FileField):
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
         super().__init__(**kwargs)
 
-    def clean(self, data: object, initial: Any = None) -> Any:
+    def clean(self, data: object, initial: object = None) -> Any:
         upload = super().clean(data, initial)
         if not isinstance(upload, UploadedFile):
             return upload

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, OpenApiResponse, extend_schema
 from rest_framework import authentication, exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -63,7 +64,7 @@ class GatewayTokenAuthentication(authentication.BaseAuthentication):
         return "Gateway"
 
 
-def _gateway_security(extension: Any, auto_schema: Any) -> dict[str, str]:
+def _gateway_security(extension: OpenApiAuthenticationExtension, auto_schema: AutoSchema) -> dict[str, str]:
     return {"type": "apiKey", "in": "header", "name": "Authorization", "description": "Gateway <token>"}
 
 
