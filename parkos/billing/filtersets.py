@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
@@ -75,7 +73,7 @@ class BillFilterSet(django_filters.FilterSet):  # type: ignore[misc]
             | Q(account__enterprise__credit_code=value.upper())
         )
 
-    def _open_lines(self, **extra: Any) -> Q:
+    def _open_lines(self, **extra: object) -> Q:
         return Q(lines__amount__gt=0, lines__settled_amount__lt=F("lines__amount"), **extra)
 
     def filter_open(self, queryset: QuerySet[Bill], name: str, value: bool | None) -> QuerySet[Bill]:

@@ -14,18 +14,22 @@ from django.utils.translation import gettext_lazy as _
 from parkos.billing import statements
 from parkos.billing.choices import ChargeKind, InvoiceType, PaymentMethod
 from parkos.billing.models import Account, BankStatementLayout, BillingProfile, BillLine, TaxRule
+from parkos.core.form_fields import DecimalFieldOptions
 from parkos.enterprises.models import Enterprise
 from parkos.parks.models import Park
 from parkos.web.forms import FormData, FormFiles, FormOptions, ModelFormOptions, choice_field, model_choice_field
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+    pass
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def money_field(label: StrOrPromise, **kwargs: Any) -> forms.DecimalField:
-    return forms.DecimalField(label=label, max_digits=14, decimal_places=2, **kwargs)
+def money_field(**kwargs: Unpack[DecimalFieldOptions]) -> forms.DecimalField:
+    """An amount in 元, to the fen."""
+    kwargs.setdefault("max_digits", 14)
+    kwargs.setdefault("decimal_places", 2)
+    return forms.DecimalField(**kwargs)
 
 
 class AccountChoiceField(forms.ModelChoiceField[Account]):
@@ -68,7 +72,7 @@ class RunStartForm(forms.Form):
 
 class PaymentForm(forms.Form):
     account = AccountChoiceField(queryset=Account.objects.none(), label=_("付款企业"))
-    amount = money_field(_("金额（元）"), min_value=Decimal("0.01"))
+    amount = money_field(label=_("金额（元）"), min_value=Decimal("0.01"))
     received_on = forms.DateField(label=_("到账日期"), widget=DATE)
     method = forms.ChoiceField(label=_("收款方式"), choices=PaymentMethod.choices, initial=PaymentMethod.BANK_TRANSFER)
     payer_name = forms.CharField(label=_("付款户名"), max_length=200, required=False)
@@ -186,7 +190,7 @@ class LineAmountsForm(forms.Form):
         self.lines = lines
         for line, limit in lines:
             self.fields[line_field_name(line)] = money_field(
-                line.description, required=False, min_value=Decimal(0), max_value=limit
+                label=line.description, required=False, min_value=Decimal(0), max_value=limit
             )
 
     def rows(self) -> list[tuple[BillLine, Decimal, Any]]:
@@ -213,14 +217,13 @@ class InvoiceRequestForm(forms.Form):
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
     @classmethod
-    def for_enterprise(cls, enterprise: Enterprise, **kwargs: Any) -> InvoiceRequestForm:
+    def for_enterprise(cls, enterprise: Enterprise) -> InvoiceRequestForm:
         return cls(
             initial={
                 "buyer_name": enterprise.name,
                 "buyer_credit_code": enterprise.credit_code or "",
                 "buyer_address": enterprise.registered_address,
             },
-            **kwargs,
         )
 
 
@@ -324,5 +327,5 @@ class ProfileForm(forms.ModelForm[BillingProfile]):
 
 
 class DepositForm(forms.Form):
-    amount = money_field(_("金额（元）"), min_value=Decimal("0.01"), required=False)
+    amount = money_field(label=_("金额（元）"), min_value=Decimal("0.01"), required=False)
     note = forms.CharField(label=_("说明"), max_length=300, required=False)

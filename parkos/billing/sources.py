@@ -19,9 +19,12 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from parkos.billing.choices import ChargeKind
+
+if TYPE_CHECKING:
+    from parkos.parks.models import Park
 
 
 class ChargeLineLike(Protocol):
@@ -67,12 +70,12 @@ def register_consumption_source(provide: Callable[..., list[Any]]) -> None:
         CONSUMPTION_SOURCES.append(provide)
 
 
-def external_charges(park: Any, start: datetime.date, end: datetime.date) -> list[tuple[ChargeKind, ChargeLineLike]]:
+def external_charges(park: Park, start: datetime.date, end: datetime.date) -> list[tuple[ChargeKind, ChargeLineLike]]:
     """Every registered provider's charge lines for the park and days, with the kind they bill as."""
     return [
         (source.kind, line) for source in CHARGE_SOURCES for line in source.provide(park=park, start=start, end=end)
     ]
 
 
-def consumption(park: Any, start: datetime.date, end: datetime.date) -> list[ConsumptionLineLike]:
+def consumption(park: Park, start: datetime.date, end: datetime.date) -> list[ConsumptionLineLike]:
     return [line for provide in CONSUMPTION_SOURCES for line in provide(park=park, start=start, end=end)]

@@ -8,7 +8,7 @@ deposits) in the object's park.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -88,7 +88,9 @@ from parkos.core.xlsx import (
     xlsx_response,
 )
 from parkos.leasing.models import Contract
+from parkos.parks.models import Park
 from parkos.statistics.views import TenantMixin
+from parkos.web.forms import FormData
 from parkos.web.views_generic import FilteredListView, Paginable, ParkScopedMixin, apply_validation_error
 
 #: Runs of parks with more leases than this generate in the background (`manage.py db_worker`).
@@ -318,7 +320,7 @@ class BillDetailView(BillingAccessMixin, View):
         return render(request, "billing/bill_detail.html", _bill_page(request, bill))
 
 
-def _bill_page(request: HttpRequest, bill: Bill, **extra: Any) -> dict[str, Any]:
+def _bill_page(request: HttpRequest, bill: Bill, *, invoice_form: InvoiceRequestForm | None = None) -> dict[str, Any]:
     can_manage = has_capability(request.user, Capability.MANAGE_BILLING)
     can_approve = has_capability(request.user, Capability.APPROVE_BILLING)
     context = documents.bill_context(bill)
@@ -332,9 +334,8 @@ def _bill_page(request: HttpRequest, bill: Bill, **extra: Any) -> dict[str, Any]
         invoice_requests=bill.invoice_requests.order_by("-created_at"),
         can_credit=can_approve and bill.status == BillStatus.ISSUED and bill.kind == BillKind.BILL,
         can_request_invoice=can_manage and bill.status == BillStatus.ISSUED,
-        invoice_form=extra.pop("invoice_form", None) or InvoiceRequestForm.for_enterprise(bill.account.enterprise),
+        invoice_form=invoice_form or InvoiceRequestForm.for_enterprise(bill.account.enterprise),
         breadcrumbs=_crumbs((_("账单"), reverse("billing:bill_list")), (bill.number, "")),
-        **extra,
     )
     return context
 
@@ -360,7 +361,7 @@ class BillXlsxView(BillingAccessMixin, View):
 class CreditNoteView(BillingAccessMixin, View):
     """Correct an issued bill: an amount per line to credit, and why."""
 
-    def _form(self, bill: Bill, data: Any = None) -> LineAmountsForm:
+    def _form(self, bill: Bill, data: FormData | None = None) -> LineAmountsForm:
         lines = []
         for line in bill.lines.filter(amount__gt=0).order_by("pk"):
             credited = line.credit_lines.aggregate(total=Sum("amount"))["total"] or Decimal(0)
@@ -511,7 +512,7 @@ class DepositActionView(BillingAccessMixin, View):
 
 
 class WriteOffRequestView(BillingAccessMixin, View):
-    def _form(self, account: Account, data: Any = None) -> LineAmountsForm:
+    def _form(self, account: Account, data: FormData | None = None) -> LineAmountsForm:
         return LineAmountsForm(data, lines=[(line, line.outstanding) for line in selectors.open_lines(account)[:200]])
 
     def _render(self, request: HttpRequest, account: Account, form: LineAmountsForm) -> HttpResponse:
@@ -680,7 +681,12 @@ class PaymentActionView(BillingAccessMixin, View):
 class StatementListView(BillingAccessMixin, View):
     """Imported statements, the import form, and the transfers waiting for an officer."""
 
-    def get(self, request: HttpRequest, form: StatementImportForm | None = None, errors: Any = None) -> HttpResponse:
+    def get(
+        self,
+        request: HttpRequest,
+        form: StatementImportForm | None = None,
+        errors: Sequence[tuple[int | None, str]] = (),
+    ) -> HttpResponse:
         park_ids = _park_ids(request)
         statements_qs = scope_to_parks(request.user, BankStatement.objects.all())
         if park_ids is not None:
@@ -915,7 +921,11 @@ class ChargesView(BillingAccessMixin, View):
     """One-off charges and reading sheets waiting for the next run."""
 
     def get(
-        self, request: HttpRequest, charge_form: Any = None, reading_form: Any = None, errors: Any = None
+        self,
+        request: HttpRequest,
+        charge_form: ExtraChargeForm | None = None,
+        reading_form: ReadingImportForm | None = None,
+        errors: Sequence[tuple[int | None, str]] = (),
     ) -> HttpResponse:
         park_ids = _park_ids(request)
         extras = scope_to_parks(request.user, ExtraCharge.objects.select_related("enterprise", "park"))
@@ -991,7 +1001,9 @@ class ChargesView(BillingAccessMixin, View):
 class SettingsView(BillingAccessMixin, View):
     """Billing profiles and tax rules: read by staff, changed by those who approve billing."""
 
-    def get(self, request: HttpRequest, profile_form: Any = None, tax_form: Any = None) -> HttpResponse:
+    def get(
+        self, request: HttpRequest, profile_form: ProfileForm | None = None, tax_form: TaxRuleForm | None = None
+    ) -> HttpResponse:
         park_ids = visible_park_ids(request.user)
         profiles = BillingProfile.objects.select_related("park").order_by("park__name")
         rules = TaxRule.objects.select_related("park").order_by("kind", "park__name", "-effective_from")
@@ -1049,7 +1061,7 @@ class SettingsView(BillingAccessMixin, View):
         messages.success(request, _("已保存。"))
         return HttpResponseRedirect(reverse("billing:settings"))
 
-    def _require_edit(self, park: Any) -> None:
+    def _require_edit(self, park: Park | int | None) -> None:
         # Operator-wide rows (no park) are for operator admins; a park's rows for its approvers.
         if park is None and not getattr(self.request.user, "is_operator_admin", False):
             raise PermissionDenied(_("只有运营管理员可以修改全部园区的默认设置。"))

@@ -104,7 +104,7 @@ def _parks(request: HttpRequest) -> QuerySet[Any]:
     return visible_parks(request.user).filter(archived_at__isnull=True).only("pk", "name")
 
 
-def _audit(obj: Any, model: str) -> QuerySet[AuditEntry]:
+def _audit(obj: Model, model: str) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(object_type=f"innovation.{model}", object_id=str(obj.pk))[:20]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Callable
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -70,7 +70,7 @@ class BillRunViewSet(
         run = billrun.bill_run_generate(run=run, actor=actor)
         return Response(BillRunSerializer(run).data, status=201)
 
-    def _step(self, request: Request, capability: Capability, service: Any) -> Response:
+    def _step(self, request: Request, capability: Capability, service: Callable[..., BillRun]) -> Response:
         run = self.get_object()
         require_capability(request.user, capability, run.park_id)
         return Response(BillRunSerializer(service(run=run, actor=acting_user(request))).data)
