@@ -28,6 +28,7 @@ from parkos.billing.models import (
     WriteOff,
 )
 from parkos.parks.models import Park
+from parkos.web.filtering import FilterSet
 
 BILL_ORDERING = ("number", "issued_on", "due_on", "total_amount", "buyer_name")
 PAYMENT_ORDERING = ("number", "received_on", "amount")
@@ -39,7 +40,7 @@ def _visible_parks(request: HttpRequest | None) -> QuerySet[Park]:
     return visible_parks(request.user).filter(archived_at__isnull=True)
 
 
-class BillRunFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class BillRunFilterSet(FilterSet):
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     status = django_filters.ChoiceFilter(choices=BillRunStatus.choices, label=_("状态"))
 
@@ -48,7 +49,7 @@ class BillRunFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["park", "status"]
 
 
-class BillFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class BillFilterSet(FilterSet):
     """The bill list and /api/billing/bills/."""
 
     q = django_filters.CharFilter(method="search", label=_("关键词"))
@@ -89,7 +90,7 @@ class BillFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(pk__in=ids, status=BillStatus.ISSUED)
 
 
-class PaymentFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class PaymentFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("关键词"))
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     method = django_filters.ChoiceFilter(choices=PaymentMethod.choices, label=_("收款方式"))
@@ -113,7 +114,7 @@ class PaymentFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(voided_on__isnull=True, allocated_amount__lt=F("amount"))
 
 
-class StatementLineFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class StatementLineFilterSet(FilterSet):
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     status = django_filters.ChoiceFilter(choices=StatementLineStatus.choices, label=_("状态"))
     statement = django_filters.NumberFilter(field_name="statement_id", label=_("银行流水"))
@@ -123,7 +124,7 @@ class StatementLineFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["park", "status", "statement"]
 
 
-class WriteOffFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class WriteOffFilterSet(FilterSet):
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     status = django_filters.ChoiceFilter(choices=WriteOffStatus.choices, label=_("状态"))
 
@@ -132,7 +133,7 @@ class WriteOffFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["park", "status"]
 
 
-class InvoiceRequestFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class InvoiceRequestFilterSet(FilterSet):
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     status = django_filters.ChoiceFilter(choices=InvoiceRequestStatus.choices, label=_("状态"))
 
@@ -141,7 +142,7 @@ class InvoiceRequestFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["park", "status"]
 
 
-class ReminderFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class ReminderFilterSet(FilterSet):
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     level = django_filters.NumberFilter(label=_("催缴级别"))
 

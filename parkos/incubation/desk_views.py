@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from parkos.accounts.access import Capability, acting_user, require_capability, scope_to_parks, visible_parks
+from parkos.accounts.access import (
+    Capability,
+    acting_user,
+    is_operator_admin,
+    require_capability,
+    scope_to_parks,
+    visible_parks,
+)
 from parkos.accounts.models import User
 from parkos.core.uploads import private_download
 from parkos.enterprises.models import Enterprise
@@ -314,7 +321,7 @@ class ProviderFormView(ServiceFormView[ServiceProvider, ProviderForm]):
     def initial_kwargs(self) -> dict[str, Any]:
         parks = visible_parks(self.request.user).filter(archived_at__isnull=True)
         staff = User.objects.filter(is_active=True).exclude(role="enterprise_user")
-        if not self.request.user.is_operator_admin:  # type: ignore[union-attr]
+        if not is_operator_admin(self.request.user):
             staff = staff.filter(parks__in=parks).distinct()
         return {"parks": parks, "staff": staff.order_by("username")}
 

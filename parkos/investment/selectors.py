@@ -767,7 +767,10 @@ def pipeline_forecast(leads: QuerySet[Lead]) -> list[ForecastRow]:
         .order_by("expected_signing_on")
     )
     for lead in rows:
-        month = lead.expected_signing_on.strftime("%Y-%m")  # type: ignore[union-attr]
+        signing_on = lead.expected_signing_on
+        if signing_on is None:  # excluded by the query; the type cannot tell
+            continue
+        month = signing_on.strftime("%Y-%m")
         p = Decimal(lead.effective_probability) / 100
         requirement = getattr(lead, "requirement", None)
         area = ZERO

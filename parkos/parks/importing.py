@@ -768,8 +768,8 @@ def import_inventory(
         result.errors = [RowError("", None, "", _("CSV 文件请选择数据类型（园区、楼栋、楼层或单元）。"))]
         result.error_count = 1
         return result
-    actor: User = user  # type: ignore[assignment]  # has_capability above implies an authenticated user
-    importer = InventoryImporter(actor)
+    assert isinstance(user, User), "has_capability above implies an authenticated user"
+    importer = InventoryImporter(user)
     importer.filename = filename
     outcome = run_import(
         importer,
