@@ -7,18 +7,20 @@ Tokens are issued and revoked by `parkos.accounts.services`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication
 from knox.settings import knox_settings
 from rest_framework import exceptions
 
 from parkos.accounts.models import ApiToken
+
+if TYPE_CHECKING:
+    from drf_spectacular.openapi import AutoSchema
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):

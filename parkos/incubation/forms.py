@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, Unpack
 
@@ -31,6 +32,7 @@ from parkos.incubation.models import (
     Intake,
     Programme,
     ReviewMeeting,
+    RubricCriterion,
     Scheme,
     ServiceOffering,
     ServiceProvider,
@@ -231,7 +233,7 @@ class PublicApplicationForm(ApplicationFieldsMixin):
         self, data: FormData | None = None, files: FormFiles | None = None, **kwargs: Unpack[FormOptions]
     ) -> None:
         super().__init__(data, files, **kwargs)
-        queryset: Any = Programme.objects.filter(is_active=True, park__archived_at__isnull=True).select_related("park")
+        queryset = Programme.objects.filter(is_active=True, park__archived_at__isnull=True).select_related("park")
         programme_field = model_choice_field(
             self, "programme", label=lambda p: f"{p.park.name} · {p.name}（{p.get_kind_display()}）"
         )
@@ -256,7 +258,7 @@ class StaffApplicationForm(ApplicationFieldsMixin):
         data: FormData | None = None,
         files: FormFiles | None = None,
         *,
-        programmes: Any = None,
+        programmes: QuerySet[Programme] | None = None,
         **kwargs: Unpack[FormOptions],
     ) -> None:
         super().__init__(data, files, **kwargs)
@@ -279,7 +281,7 @@ class AssignReviewersForm(forms.Form):
         data: FormData | None = None,
         files: FormFiles | None = None,
         *,
-        candidates: Any = None,
+        candidates: QuerySet[User] | None = None,
         **kwargs: Unpack[FormOptions],
     ) -> None:
         super().__init__(data, files, **kwargs)
@@ -302,7 +304,7 @@ class ReviewForm(forms.Form):
         data: FormData | None = None,
         files: FormFiles | None = None,
         *,
-        criteria: Any = (),
+        criteria: Iterable[RubricCriterion] = (),
         **kwargs: Unpack[FormOptions],
     ) -> None:
         super().__init__(data, files, **kwargs)
@@ -360,7 +362,7 @@ class DecisionForm(forms.Form):
         data: FormData | None = None,
         files: FormFiles | None = None,
         *,
-        meetings: Any = None,
+        meetings: QuerySet[ReviewMeeting] | None = None,
         **kwargs: Unpack[FormOptions],
     ) -> None:
         super().__init__(data, files, **kwargs)
@@ -434,7 +436,7 @@ class RequestForm(forms.Form):
         data: FormData | None = None,
         files: FormFiles | None = None,
         *,
-        offerings: Any = None,
+        offerings: QuerySet[ServiceOffering] | None = None,
         **kwargs: Unpack[FormOptions],
     ) -> None:
         super().__init__(data, files, **kwargs)
@@ -469,7 +471,7 @@ class AssignForm(forms.Form):
         data: FormData | None = None,
         files: FormFiles | None = None,
         *,
-        candidates: Any = None,
+        candidates: QuerySet[User] | None = None,
         **kwargs: Unpack[FormOptions],
     ) -> None:
         super().__init__(data, files, **kwargs)
@@ -553,7 +555,7 @@ class ProviderForm(forms.ModelForm[ServiceProvider]):
         files: FormFiles | None = None,
         *,
         parks: QuerySet[Park] | None = None,
-        staff: Any = None,
+        staff: QuerySet[User] | None = None,
         **kwargs: Unpack[ModelFormOptions[ServiceProvider]],
     ) -> None:
         super().__init__(data, files, **kwargs)

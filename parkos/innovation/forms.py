@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Unpack
 
@@ -479,7 +480,7 @@ class ImportForm(forms.Form):
         files: FormFiles | None = None,
         *,
         parks: QuerySet[Park] | None = None,
-        tables: Any = (),
+        tables: Sequence[tuple[str, str]] = (),
         **kwargs: Unpack[FormOptions],
     ) -> None:
         super().__init__(data, files, **kwargs)

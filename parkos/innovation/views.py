@@ -72,6 +72,7 @@ from parkos.innovation.models import (
     TechTransfer,
 )
 from parkos.parks.models import Park
+from parkos.web.filtering import FilterSet
 from parkos.web.forms import FormData, FormFiles
 from parkos.web.importing import job_page, job_report
 from parkos.web.views_generic import (
@@ -697,7 +698,7 @@ class CooperationView(ParkScopedMixin, TemplateView):
         year = _year_param(self.request, today.year)
         park_ids = requested_park_ids(self.request)
 
-        def listed(filterset_class: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        def listed(filterset_class: type[FilterSet], queryset: QuerySet[Any]) -> QuerySet[Any]:
             # The API's FilterSets: ?park=, ?institution=, ?kind=… narrow the lists here too.
             scoped = selectors.scoped(queryset, park_ids)
             narrowed: QuerySet[Any] = filterset_class(

@@ -398,7 +398,7 @@ class AssignForm(forms.Form):
         files: FormFiles | None = None,
         *,
         parks: QuerySet[Park],
-        officers: Any,
+        officers: QuerySet[User],
         **kwargs: Unpack[FormOptions],
     ) -> None:
         super().__init__(data, files, **kwargs)

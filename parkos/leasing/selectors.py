@@ -516,15 +516,18 @@ def unit_tenancies(
 @dataclass(frozen=True)
 class CommitmentLine:
     label: StrOrPromise
-    committed: Any
-    unit: Any
-    actual: Any = None
+    committed: Decimal | int | datetime.date | None
+    unit: StrOrPromise
+    actual: Decimal | int | datetime.date | None = None
 
     @property
-    def gap(self) -> Any:
-        if self.actual is None or self.committed is None:
-            return None
-        return self.actual - self.committed
+    def gap(self) -> Decimal | int | datetime.timedelta | None:
+        actual, committed = self.actual, self.committed
+        if isinstance(actual, datetime.date) and isinstance(committed, datetime.date):
+            return actual - committed
+        if isinstance(actual, Decimal | int) and isinstance(committed, Decimal | int):
+            return actual - committed
+        return None
 
 
 def commitments_vs_actuals(contract: Contract) -> list[CommitmentLine]:

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -255,7 +256,7 @@ class ContractActionView(ParkScopedMixin, View):
                 services.contract_cancel(contract=contract, actor=actor)
                 messages.success(request, _("合同已作废。"))
             elif action == "sign":
-                form: Any = SignForm(request.POST)
+                form: BaseForm = SignForm(request.POST)
                 if not form.is_valid():
                     raise ValidationError(form.errors.as_text())
                 services.contract_sign(contract=contract, actor=actor, signed_on=form.cleaned_data["signed_on"])
@@ -278,7 +279,7 @@ class ContractActionView(ParkScopedMixin, View):
             messages.error(request, "；".join(exc.messages))
         return HttpResponseRedirect(target.get_absolute_url())
 
-    def _form_error(self, request: HttpRequest, contract: Contract, name: str, form: Any) -> HttpResponse:
+    def _form_error(self, request: HttpRequest, contract: Contract, name: str, form: BaseForm) -> HttpResponse:
         view = ContractDetailView()
         view.setup(request, pk=contract.pk)
         view.object = contract

@@ -107,7 +107,9 @@ class SeriesContext:
     stored: list[Point]
 
 
-def _point(profile: Profile, ts: Any, raw: float, value: float | None, quantity: float | None, flags: int) -> Point:
+def _point(
+    profile: Profile, ts: str | datetime.datetime, raw: float, value: float | None, quantity: float | None, flags: int
+) -> Point:
     moment = _decode_ts(ts)
     device = profile.device_at(moment)
     return Point(moment, raw, value, quantity, flags, device.id if device is not None else 0)
@@ -454,7 +456,14 @@ def rebuild_rollups(
     span_start = local_midnight(first_day) if first_day else None
     span_end = local_midnight(last_day + datetime.timedelta(days=1)) if last_day else None
 
-    def where(alias: str, column: str, low: Any, high: Any, *, open_low: bool = False) -> tuple[str, list[Any]]:
+    def where(
+        alias: str,
+        column: str,
+        low: str | datetime.date | None,
+        high: str | datetime.date | None,
+        *,
+        open_low: bool = False,
+    ) -> tuple[str, list[Any]]:
         clauses: list[str] = ["1 = 1"]
         params: list[Any] = []
         if meter_ids is not None:
@@ -491,17 +500,20 @@ ROLLUP_TABLES = {
 
 
 def rollup_rows(
-    resolution: str, meter_id: int, low: Any, high: Any
+    resolution: str, meter_id: int, low: datetime.date, high: datetime.date
 ) -> list[tuple[Any, int, float, float | None, float | None]]:
     """(bucket, samples, total, minimum, maximum) of one meter, `low` ≤ bucket < `high`, in order."""
     table, column = ROLLUP_TABLES[resolution]
+    bounds: list[str | datetime.date] = [low, high]
     if column == "hour":
-        low, high = _encode_ts(low), _encode_ts(high)
+        assert isinstance(low, datetime.datetime), "hours are bounded by moments"
+        assert isinstance(high, datetime.datetime), "hours are bounded by moments"
+        bounds = [_encode_ts(low), _encode_ts(high)]
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {column}, samples, total, minimum, maximum FROM {table}"
             f" WHERE meter_id = %s AND {column} >= %s AND {column} < %s ORDER BY {column}",
-            [meter_id, low, high],
+            [meter_id, *bounds],
         )
         rows = cursor.fetchall()
     decode = _decode_ts if column == "hour" else _decode_day

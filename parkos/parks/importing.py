@@ -51,6 +51,7 @@ from parkos.core.importing import (
     ImportOutcome,
     Integer,
     Number,
+    Quantity,
     RejectedRow,
     Row,
     RowError,
@@ -73,6 +74,7 @@ from parkos.core.importing import (
 from parkos.core.importing import (
     template_workbook as build_template,
 )
+from parkos.core.importing.cells import CellParser
 from parkos.core.models import AuditAction, ImportJob
 from parkos.core.xlsx import AREA_FORMAT, DATE_FORMAT, write_sheet
 from parkos.core.xlsx import Column as ExportColumn
@@ -176,12 +178,12 @@ def _col(
     model: type[models.Model] | None,
     name: str,
     label: StrOrPromise,
-    parser: Any = None,
+    parser: CellParser[Any] | None = None,
     *,
     required: bool = False,
-    unit: Any = None,
-    example: Any = None,
-    hint: Any = "",
+    unit: Quantity | Fixed | None = None,
+    example: object = None,
+    hint: StrOrPromise = "",
     number_format: str | None = None,
 ) -> Column:
     blank = _blank(model, name) if model is not None else None

@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from parkos.accounts.access import Capability, is_staff_member, require_capability, scope_to_parks, visible_park_ids
+from parkos.web.filtering import FilterSet
 
 if TYPE_CHECKING:
     from django.core.paginator import _SupportsPagination
@@ -59,7 +60,7 @@ class FilteredListView(ParkScopedMixin, ListView[Any]):
     An HTMX request gets only the results partial, so filters update the table in place.
     """
 
-    filterset_class: Any = None
+    filterset_class: type[FilterSet]
     ordering_fields: tuple[str, ...] = ()
     default_ordering: str = ""
     paginate_by = 50

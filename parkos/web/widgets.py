@@ -9,7 +9,7 @@ reads, without JavaScript) that `js/pickers.js` turns into a search box with Chi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from django import forms
 from django.urls import reverse_lazy
@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from parkos.core import industry
 from parkos.core.form_fields import CharFieldOptions, ChoiceFieldOptions
 from parkos.web.forms import FormFiles
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PICKER_MEDIA = forms.Media(
     css={"all": ["vendor/tom-select-2.6.2/tom-select.default.min.css"]},
@@ -35,10 +38,10 @@ class SearchSelect(forms.Select):
     def __init__(
         self,
         *,
-        url: Any,
+        url: StrOrPromise,
         describe: Callable[[str], str],
-        placeholder: Any = None,
-        create_url: Any = "",
+        placeholder: StrOrPromise | None = None,
+        create_url: StrOrPromise = "",
         attrs: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(attrs=attrs)
