@@ -8,10 +8,11 @@ reads included — MANAGE_STAKES.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -79,7 +80,7 @@ def _day(request: Request, name: str = "on") -> datetime.date:
         raise DRFValidationError({name: ["YYYY-MM-DD"]}) from None
 
 
-class _Writable(ParkScopedViewSetMixin):
+class _Writable[M: Model](ParkScopedViewSetMixin):
     """Create and update through a service; the payload's park must be one of the caller's."""
 
     write_capability: Capability = Capability.MANAGE_SERVICES
@@ -98,15 +99,15 @@ class _Writable(ParkScopedViewSetMixin):
         data.pop("park", None)
         serializer.instance = self.update_through_service(instance, data)
 
-    def create_through_service(self, data: dict[str, Any]) -> Any:
+    def create_through_service(self, data: dict[str, Any]) -> M:
         raise NotImplementedError
 
-    def update_through_service(self, instance: Any, data: dict[str, Any]) -> Any:
+    def update_through_service(self, instance: M, data: dict[str, Any]) -> M:
         raise NotImplementedError
 
 
 class ProjectViewSet(
-    _Writable,
+    _Writable[Project],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -167,7 +168,7 @@ class ProjectViewSet(
 
 
 class ProductViewSet(
-    _Writable,
+    _Writable[Product],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -211,7 +212,7 @@ class ProductViewSet(
 
 
 class MilestoneViewSet(
-    _Writable,
+    _Writable[Milestone],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -308,29 +309,29 @@ class InstitutionViewSet(
         serializer.instance = services.institution_save(institution=institution, actor=acting_user(self.request))
 
 
-class _ParkedRecords(
-    _Writable,
+class _ParkedRecords[M: Model](
+    _Writable[M],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet[Any],
+    viewsets.GenericViewSet[M],
 ):
     """A 产学研 record of a park, created through its service."""
 
     write_capability = Capability.MANAGE_SERVICES
-    service: Any = None
+    service: Callable[..., M]
     service_arg = ""
 
-    def create_through_service(self, data: dict[str, Any]) -> Any:
+    def create_through_service(self, data: dict[str, Any]) -> M:
         products = data.pop("products", None)
-        model: Any = self.get_queryset().model
+        model = self.get_queryset().model
         kwargs: dict[str, Any] = {self.service_arg: model(**data), "actor": acting_user(self.request)}
         if products is not None:
             kwargs["products"] = products
         return type(self).service(**kwargs)
 
 
-class AgreementViewSet(_ParkedRecords):
+class AgreementViewSet(_ParkedRecords[Agreement]):
     queryset = Agreement.objects.order_by("-signed_on", "pk")
     serializer_class = s.AgreementSerializer
     filterset_class = AgreementFilterSet
@@ -338,7 +339,7 @@ class AgreementViewSet(_ParkedRecords):
     service_arg = "agreement"
 
 
-class JointProjectViewSet(_ParkedRecords):
+class JointProjectViewSet(_ParkedRecords[JointProject]):
     queryset = JointProject.objects.order_by("-started_on", "pk")
     serializer_class = s.JointProjectSerializer
     filterset_class = JointProjectFilterSet
@@ -346,7 +347,7 @@ class JointProjectViewSet(_ParkedRecords):
     service_arg = "project"
 
 
-class PlatformViewSet(_ParkedRecords):
+class PlatformViewSet(_ParkedRecords[Platform]):
     queryset = Platform.objects.prefetch_related("uses").order_by("park_id", "name", "pk")
     serializer_class = s.PlatformSerializer
     filterset_class = PlatformFilterSet
@@ -354,7 +355,7 @@ class PlatformViewSet(_ParkedRecords):
     service_arg = "platform"
 
 
-class TechTransferViewSet(_ParkedRecords):
+class TechTransferViewSet(_ParkedRecords[TechTransfer]):
     queryset = TechTransfer.objects.prefetch_related("products").order_by("-signed_on", "pk")
     serializer_class = s.TechTransferSerializer
     filterset_class = TechTransferFilterSet
