@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
@@ -195,7 +196,7 @@ class RequestActionView(ParkScopedMixin, View):
             report_errors(request, exc)
         return HttpResponseRedirect(service_request.get_absolute_url())
 
-    def _valid(self, form: Any) -> dict[str, Any]:
+    def _valid(self, form: BaseForm) -> dict[str, Any]:
         if not form.is_valid():
             raise ValidationError([e for errs in form.errors.values() for e in errs])
         data: dict[str, Any] = form.cleaned_data

@@ -75,7 +75,7 @@ from parkos.web.views_generic import (
 )
 
 
-def can_manage(request: HttpRequest, park: Any = None) -> bool:
+def can_manage(request: HttpRequest, park: Park | int | None = None) -> bool:
     if park is not None and not can_access_park(request.user, park):
         return False
     return has_capability(request.user, Capability.MANAGE_SERVICES)

@@ -579,9 +579,11 @@ def _count_eliminations(
     return {k: v for k, v in counts.items() if v}
 
 
-def match_for_user(requirement: Requirement, user: User | AnonymousUser, **kwargs: Any) -> MatchReport:
+def match_for_user(
+    requirement: Requirement, user: User | AnonymousUser, *, include_rejected: bool = False
+) -> MatchReport:
     """Matches across every park the person may see."""
-    return match_requirement(requirement, park_ids=visible_park_ids(user), **kwargs)
+    return match_requirement(requirement, park_ids=visible_park_ids(user), include_rejected=include_rejected)
 
 
 # --- Reverse matching ---------------------------------------------------------------------------------

@@ -539,7 +539,7 @@ def viewing_request(request: HttpRequest, park_code: str, unit_code: str) -> Htt
         raise Http404(_("未找到该单元"))
     title = _("预约看房：%(unit)s") % {"unit": unit.code}
 
-    def page(form: ViewingRequestForm, status: int = 200, **extra: Any) -> HttpResponse:
+    def page(form: ViewingRequestForm, status: int = 200, **extra: object) -> HttpResponse:
         context = public_context(request, title, form=form, unit=unit, unit_url=space_url("unit", park_code, unit_code))
         context.update(extra)
         return render(request, "investment/viewing_form.html", context, status=status)

@@ -102,7 +102,7 @@ def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
-def reading_from_fields(meter: Any, ts: Any, value: object, line: int) -> RawReading:
+def reading_from_fields(meter: object, ts: object, value: object, line: int) -> RawReading:
     """A RawReading from the three fields of a record, with the first problem found."""
     code = "" if meter is None else str(meter).strip()[:MAX_CODE_LENGTH]
     raw_ts = "" if ts is None else str(ts)[:MAX_RAW_LENGTH]
@@ -122,7 +122,7 @@ def reading_from_fields(meter: Any, ts: Any, value: object, line: int) -> RawRea
     return RawReading(code, moment, number, line, raw_ts, raw_value)
 
 
-def _record(obj: Any, line: int) -> RawReading:
+def _record(obj: object, line: int) -> RawReading:
     if not isinstance(obj, dict):
         return RawReading("", None, None, line, "", str(obj)[:MAX_RAW_LENGTH], RejectReason.MALFORMED, "不是读数对象")
     return reading_from_fields(_first(obj, METER_KEYS), _first(obj, TS_KEYS), _first(obj, VALUE_KEYS), line)

@@ -42,7 +42,7 @@ def monitoring_widgets(user: User, active_park: Park | None) -> list[Widget]:
     ]
 
 
-def _month_lines(enterprise_id: int, park: Any, start: datetime.date, end: datetime.date) -> dict[str, Decimal]:
+def _month_lines(enterprise_id: int, park: Park, start: datetime.date, end: datetime.date) -> dict[str, Decimal]:
     totals: dict[str, Decimal] = {}
     for line in selectors.consumption_by_enterprise(park=park, start=start, end=end):
         if line.enterprise_id == enterprise_id:

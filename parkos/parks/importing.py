@@ -714,7 +714,7 @@ def _header(kind: str, field_name: str) -> str:
     return str(getattr(model_field, "verbose_name", field_name))
 
 
-def _same(current: Any, new: Any) -> bool:
+def _same(current: object, new: object) -> bool:
     if isinstance(current, models.Model) or isinstance(new, models.Model):
         return bool(getattr(current, "pk", current) == getattr(new, "pk", new))
     if isinstance(current, str) and isinstance(new, str):
@@ -728,8 +728,8 @@ def _diff(instance: models.Model, values: dict[str, Any]) -> dict[str, Any]:
     for name, value in values.items():
         model_field = instance._meta.get_field(name)
         if isinstance(model_field, models.ForeignKey):
-            current: Any = getattr(instance, model_field.attname)
-            new: Any = getattr(value, "pk", value)
+            current: object = getattr(instance, model_field.attname)
+            new: object = getattr(value, "pk", value)
         else:
             current, new = getattr(instance, name), value
         if not _same(current, new):
