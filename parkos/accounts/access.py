@@ -126,6 +126,11 @@ def is_staff_member(user: User | AnonymousUser) -> bool:
     return _active_staff(user) is not None
 
 
+def is_operator_admin(user: User | AnonymousUser) -> bool:
+    """An operator administrator (or a superuser): the one role whose scope is every park."""
+    return isinstance(user, User) and user.is_operator_admin
+
+
 def has_capability(user: User | AnonymousUser, capability: Capability) -> bool:
     active = _active_user(user)
     if active is None:

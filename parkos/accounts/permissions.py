@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
@@ -41,5 +41,5 @@ class StaffWithCapability(IsParkStaff):
             return True  # decided in has_object_permission, after the scoped lookup
         return self._may_write(request, view)
 
-    def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
+    def has_object_permission(self, request: Request, view: APIView, obj: object) -> bool:
         return request.method in SAFE_METHODS or self._may_write(request, view)

@@ -17,6 +17,7 @@ A success clears the failures of that client for the account.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
@@ -27,7 +28,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 
-def failure_limit(request: HttpRequest | None = None, credentials: Any = None) -> int:
+def failure_limit(request: HttpRequest | None = None, credentials: Mapping[str, object] | None = None) -> int:
     """Failures per client and account (axes compares every counter to this one number, see the handler)."""
     return int(settings.LOGIN_FAILURE_LIMIT)
 
@@ -73,7 +74,9 @@ class LoginThrottleHandler(AxesDatabaseHandler):
         return int(deleted)
 
 
-def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Mapping[str, object] | None = None
+) -> HttpResponse:
     """What a locked-out login answers: JSON for the API, a page for people; 429 either way."""
     minutes = max(1, int(settings.LOGIN_FAILURE_WINDOW_SECONDS) // 60)
     message = _("登录失败次数过多，请 %(minutes)d 分钟后再试。") % {"minutes": minutes}

@@ -7,7 +7,7 @@ Tokens are issued and revoked by `parkos.accounts.services`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
@@ -18,6 +18,9 @@ from knox.settings import knox_settings
 from rest_framework import exceptions
 
 from parkos.accounts.models import ApiToken
+
+if TYPE_CHECKING:
+    from drf_spectacular.openapi import AutoSchema
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):
@@ -37,7 +40,7 @@ class ExpiringTokenScheme(OpenApiAuthenticationExtension):
     target_class = "parkos.accounts.tokens.ExpiringTokenAuthentication"
     name = "tokenAuth"
 
-    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, Any]:
         prefix = knox_settings.AUTH_HEADER_PREFIX
         definition: dict[str, Any] = build_bearer_security_scheme_object(
             header_name="Authorization", token_prefix=prefix

@@ -4,9 +4,8 @@ the services, which lock, check and audit."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
 from parkos.billing.models import (
@@ -34,16 +33,16 @@ from parkos.billing.models import (
 )
 
 
-class LedgerAdmin[M: Any](admin.ModelAdmin[M]):
+class LedgerAdmin[M: Model](admin.ModelAdmin[M]):
     """Read-only: ledger rows are written by the billing services only."""
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         return False
 
 

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True, slots=True)
 class Bucket:
     key: str
-    label: Any
+    label: StrOrPromise
     min_days: int | None  # None: not yet due
     max_days: int | None  # None: no upper bound
 

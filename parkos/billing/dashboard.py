@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.access import visible_park_ids
 from parkos.accounts.choices import Role
+from parkos.accounts.models import User
 from parkos.billing import selectors
+from parkos.parks.models import Park
 from parkos.web.dashboard import Widget, register
 
 TENANT_BILL_ROWS = 4
 
 
-def _yuan(value: Any) -> str:
+def _yuan(value: object) -> str:
     return f"{value:,.2f}"
 
 
 @register({Role.OPERATOR_ADMIN, Role.PARK_MANAGER, Role.LEASING_MANAGER})
-def billing_widgets(user: Any, active_park: Any) -> list[Widget]:
+def billing_widgets(user: User, active_park: Park | None) -> list[Widget]:
     park_ids = [active_park.pk] if active_park is not None else visible_park_ids(user)
     status = selectors.billing_status(park_ids, timezone.localdate())
     return [
@@ -45,15 +45,16 @@ def billing_widgets(user: Any, active_park: Any) -> list[Widget]:
 
 
 @register({Role.ENTERPRISE_USER})
-def tenant_bills_widget(user: Any, active_park: Any) -> list[Widget]:
+def tenant_bills_widget(user: User, active_park: Park | None) -> list[Widget]:
     """The tenant's home: what it owes, its latest bills and the last reminder it received."""
-    if not getattr(user, "enterprise_id", None):
+    enterprise_id = user.enterprise_id
+    if not enterprise_id:
         return []
-    bills = list(selectors.tenant_bills(user.enterprise_id)[:TENANT_BILL_ROWS])
-    accounts = [selectors.account_summary(a) for a in selectors.tenant_accounts(user.enterprise_id)]
+    bills = list(selectors.tenant_bills(enterprise_id)[:TENANT_BILL_ROWS])
+    accounts = [selectors.account_summary(a) for a in selectors.tenant_accounts(enterprise_id)]
     outstanding = sum((a.outstanding for a in accounts), 0)
     overdue = sum((a.overdue for a in accounts), 0)
-    reminder = selectors.tenant_reminders(user.enterprise_id).first()
+    reminder = selectors.tenant_reminders(enterprise_id).first()
     note = _("其中逾期 %(overdue)s 元") % {"overdue": _yuan(overdue)} if overdue else _("暂无逾期")
     if reminder is not None:
         note = f"{note} · {reminder.sent_on:%Y-%m-%d} {reminder.subject}"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
 from django.db.models import F, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,18 +28,19 @@ from parkos.billing.models import (
     WriteOff,
 )
 from parkos.parks.models import Park
+from parkos.web.filtering import FilterSet
 
 BILL_ORDERING = ("number", "issued_on", "due_on", "total_amount", "buyer_name")
 PAYMENT_ORDERING = ("number", "received_on", "amount")
 
 
-def _visible_parks(request: Any) -> QuerySet[Park]:
+def _visible_parks(request: HttpRequest | None) -> QuerySet[Park]:
     if request is None:
         return Park.objects.none()
     return visible_parks(request.user).filter(archived_at__isnull=True)
 
 
-class BillRunFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class BillRunFilterSet(FilterSet):
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     status = django_filters.ChoiceFilter(choices=BillRunStatus.choices, label=_("状态"))
 
@@ -49,7 +49,7 @@ class BillRunFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["park", "status"]
 
 
-class BillFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class BillFilterSet(FilterSet):
     """The bill list and /api/billing/bills/."""
 
     q = django_filters.CharFilter(method="search", label=_("关键词"))
@@ -74,7 +74,7 @@ class BillFilterSet(django_filters.FilterSet):  # type: ignore[misc]
             | Q(account__enterprise__credit_code=value.upper())
         )
 
-    def _open_lines(self, **extra: Any) -> Q:
+    def _open_lines(self, **extra: object) -> Q:
         return Q(lines__amount__gt=0, lines__settled_amount__lt=F("lines__amount"), **extra)
 
     def filter_open(self, queryset: QuerySet[Bill], name: str, value: bool | None) -> QuerySet[Bill]:
@@ -90,7 +90,7 @@ class BillFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(pk__in=ids, status=BillStatus.ISSUED)
 
 
-class PaymentFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class PaymentFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("关键词"))
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     method = django_filters.ChoiceFilter(choices=PaymentMethod.choices, label=_("收款方式"))
@@ -114,7 +114,7 @@ class PaymentFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(voided_on__isnull=True, allocated_amount__lt=F("amount"))
 
 
-class StatementLineFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class StatementLineFilterSet(FilterSet):
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     status = django_filters.ChoiceFilter(choices=StatementLineStatus.choices, label=_("状态"))
     statement = django_filters.NumberFilter(field_name="statement_id", label=_("银行流水"))
@@ -124,7 +124,7 @@ class StatementLineFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["park", "status", "statement"]
 
 
-class WriteOffFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class WriteOffFilterSet(FilterSet):
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     status = django_filters.ChoiceFilter(choices=WriteOffStatus.choices, label=_("状态"))
 
@@ -133,7 +133,7 @@ class WriteOffFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["park", "status"]
 
 
-class InvoiceRequestFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class InvoiceRequestFilterSet(FilterSet):
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     status = django_filters.ChoiceFilter(choices=InvoiceRequestStatus.choices, label=_("状态"))
 
@@ -142,7 +142,7 @@ class InvoiceRequestFilterSet(django_filters.FilterSet):  # type: ignore[misc]
         fields = ["park", "status"]
 
 
-class ReminderFilterSet(django_filters.FilterSet):  # type: ignore[misc]
+class ReminderFilterSet(FilterSet):
     park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("园区"))
     level = django_filters.NumberFilter(label=_("催缴级别"))
 

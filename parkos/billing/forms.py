@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,18 +14,26 @@ from django.utils.translation import gettext_lazy as _
 from parkos.billing import statements
 from parkos.billing.choices import ChargeKind, InvoiceType, PaymentMethod
 from parkos.billing.models import Account, BankStatementLayout, BillingProfile, BillLine, TaxRule
+from parkos.core.form_fields import DecimalFieldOptions
 from parkos.enterprises.models import Enterprise
 from parkos.parks.models import Park
+from parkos.web.forms import FormData, FormFiles, FormOptions, ModelFormOptions, choice_field, model_choice_field
+
+if TYPE_CHECKING:
+    pass
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def money_field(label: Any, **kwargs: Any) -> forms.DecimalField:
-    return forms.DecimalField(label=label, max_digits=14, decimal_places=2, **kwargs)
+def money_field(**kwargs: Unpack[DecimalFieldOptions]) -> forms.DecimalField:
+    """An amount in 元, to the fen."""
+    kwargs.setdefault("max_digits", 14)
+    kwargs.setdefault("decimal_places", 2)
+    return forms.DecimalField(**kwargs)
 
 
-class AccountChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
+class AccountChoiceField(forms.ModelChoiceField[Account]):
+    def label_from_instance(self, obj: Account) -> str:
         return f"{obj.enterprise.name} · {obj.park.name}"
 
 
@@ -40,7 +48,7 @@ class MonthField(forms.DateField):
     widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
     input_formats = ["%Y-%m", "%Y-%m-%d"]
 
-    def to_python(self, value: Any) -> datetime.date | None:
+    def to_python(self, value: str | datetime.date | None) -> datetime.date | None:
         day = super().to_python(value)
         return day.replace(day=1) if day else None
 
@@ -49,15 +57,22 @@ class RunStartForm(forms.Form):
     park = forms.ModelChoiceField(queryset=Park.objects.none(), label=_("园区"))
     period = MonthField(label=_("账期（月份）"))
 
-    def __init__(self, *args: Any, parks: QuerySet[Park] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "park")
         field.queryset = parks if parks is not None else Park.objects.none()
 
 
 class PaymentForm(forms.Form):
     account = AccountChoiceField(queryset=Account.objects.none(), label=_("付款企业"))
-    amount = money_field(_("金额（元）"), min_value=Decimal("0.01"))
+    amount = money_field(label=_("金额（元）"), min_value=Decimal("0.01"))
     received_on = forms.DateField(label=_("到账日期"), widget=DATE)
     method = forms.ChoiceField(label=_("收款方式"), choices=PaymentMethod.choices, initial=PaymentMethod.BANK_TRANSFER)
     payer_name = forms.CharField(label=_("付款户名"), max_length=200, required=False)
@@ -70,9 +85,16 @@ class PaymentForm(forms.Form):
     )
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, accounts: QuerySet[Account] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["account"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        accounts: QuerySet[Account] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "account")
         field.queryset = _accounts(accounts)
 
     def clean_bill_numbers(self) -> list[str]:
@@ -108,11 +130,18 @@ class StatementImportForm(forms.Form):
     )
     auto_match = forms.BooleanField(label=_("自动入账可确认的流水"), required=False, initial=True)
 
-    def __init__(self, *args: Any, parks: QuerySet[Park] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "park")
         field.queryset = parks if parks is not None else Park.objects.none()
-        layout: Any = self.fields["layout"]
+        layout = choice_field(self, "layout")
         layout.choices = layout_choices()
 
     def clean_layout(self) -> statements.Layout:
@@ -122,9 +151,16 @@ class StatementImportForm(forms.Form):
 class MatchForm(forms.Form):
     account = AccountChoiceField(queryset=Account.objects.none(), label=_("入账企业"))
 
-    def __init__(self, *args: Any, accounts: QuerySet[Account] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["account"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        accounts: QuerySet[Account] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "account")
         field.queryset = _accounts(accounts)
         field.widget.attrs["aria-label"] = _("入账企业")
 
@@ -142,12 +178,19 @@ class LineAmountsForm(forms.Form):
 
     reason = forms.CharField(label=_("原因"), max_length=300)
 
-    def __init__(self, *args: Any, lines: list[tuple[BillLine, Decimal]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        lines: list[tuple[BillLine, Decimal]],
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         self.lines = lines
         for line, limit in lines:
             self.fields[line_field_name(line)] = money_field(
-                line.description, required=False, min_value=Decimal(0), max_value=limit
+                label=line.description, required=False, min_value=Decimal(0), max_value=limit
             )
 
     def rows(self) -> list[tuple[BillLine, Decimal, Any]]:
@@ -174,14 +217,13 @@ class InvoiceRequestForm(forms.Form):
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
     @classmethod
-    def for_enterprise(cls, enterprise: Enterprise, **kwargs: Any) -> InvoiceRequestForm:
+    def for_enterprise(cls, enterprise: Enterprise) -> InvoiceRequestForm:
         return cls(
             initial={
                 "buyer_name": enterprise.name,
                 "buyer_credit_code": enterprise.credit_code or "",
                 "buyer_address": enterprise.registered_address,
             },
-            **kwargs,
         )
 
 
@@ -210,9 +252,16 @@ class ExtraChargeForm(forms.Form):
     )
     charge_on = forms.DateField(label=_("费用日期"), widget=DATE)
 
-    def __init__(self, *args: Any, accounts: QuerySet[Account] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["account"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        accounts: QuerySet[Account] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "account")
         field.queryset = _accounts(accounts)
 
 
@@ -220,26 +269,40 @@ class ReadingImportForm(forms.Form):
     park = forms.ModelChoiceField(queryset=Park.objects.none(), label=_("园区"))
     file = forms.FileField(label=_("抄表单"), help_text=_(".xlsx 或 .csv，格式见模板"))
 
-    def __init__(self, *args: Any, parks: QuerySet[Park] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "park")
         field.queryset = parks if parks is not None else Park.objects.none()
 
 
-class TaxRuleForm(forms.ModelForm):  # type: ignore[type-arg]
+class TaxRuleForm(forms.ModelForm[TaxRule]):
     class Meta:
         model = TaxRule
         fields = ("kind", "park", "effective_from", "rate", "invoice_item", "tax_code", "note")
         widgets = {"effective_from": DATE}
 
-    def __init__(self, *args: Any, parks: QuerySet[Park] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        **kwargs: Unpack[ModelFormOptions[TaxRule]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "park")
         field.queryset = parks if parks is not None else Park.objects.none()
         field.required = False
 
 
-class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProfileForm(forms.ModelForm[BillingProfile]):
     class Meta:
         model = BillingProfile
         fields = (
@@ -249,13 +312,20 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         )  # fmt: skip
         widgets = {"go_live_on": DATE}
 
-    def __init__(self, *args: Any, parks: QuerySet[Park] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        **kwargs: Unpack[ModelFormOptions[BillingProfile]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "park")
         field.queryset = parks if parks is not None else Park.objects.none()
         field.required = False
 
 
 class DepositForm(forms.Form):
-    amount = money_field(_("金额（元）"), min_value=Decimal("0.01"), required=False)
+    amount = money_field(label=_("金额（元）"), min_value=Decimal("0.01"), required=False)
     note = forms.CharField(label=_("说明"), max_length=300, required=False)

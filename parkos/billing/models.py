@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.fields import NOT_PROVIDED
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -45,25 +46,38 @@ from parkos.billing.choices import (
 )
 from parkos.core.models import TimeStampedModel
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 ZERO = Decimal(0)
 
 
-def _money(verbose: Any, **kwargs: Any) -> Any:
-    kwargs.setdefault("default", ZERO)
-    return models.DecimalField(verbose, max_digits=14, decimal_places=2, **kwargs)
+def _money(verbose: StrOrPromise, *, editable: bool = True) -> Any:
+    return models.DecimalField(verbose, max_digits=14, decimal_places=2, default=ZERO, editable=editable)
 
 
-def _rate(verbose: Any, places: int = 4, **kwargs: Any) -> Any:
+def _rate(
+    verbose: StrOrPromise,
+    places: int = 4,
+    *,
+    default: Decimal | type[NOT_PROVIDED] = NOT_PROVIDED,
+    null: bool = False,
+    blank: bool = False,
+    help_text: StrOrPromise = "",
+) -> Any:
     return models.DecimalField(
         verbose,
         max_digits=places + 2,
         decimal_places=places,
         validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal(1))],
-        **kwargs,
+        default=default,
+        null=null,
+        blank=blank,
+        help_text=help_text,
     )
 
 
-def _user(verbose: Any, related_name: str = "+") -> Any:
+def _user(verbose: StrOrPromise, related_name: str = "+") -> Any:
     # SET_NULL: a departed employee's records stay, with the audit trail naming them.
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,

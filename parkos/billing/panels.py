@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.access import scope_to_parks
+from parkos.accounts.models import User
 from parkos.billing import selectors
 from parkos.billing.models import Account
+from parkos.enterprises.models import Enterprise
 from parkos.web.panels import Panel, PanelRow, register
 
 
 @register("billing")
-def billing_panel(enterprise: Any, user: Any) -> Panel | None:
+def billing_panel(enterprise: Enterprise, user: User) -> Panel | None:
     accounts = list(scope_to_parks(user, Account.objects.filter(enterprise=enterprise)).select_related("park"))
     if not accounts:
         return None

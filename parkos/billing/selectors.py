@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, Count, DecimalField, F, Min, Q, QuerySet, Sum, Value, When
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -87,7 +88,7 @@ class AgeingReport:
         return ageing.BUCKETS
 
 
-def _bucket_cases(as_of: datetime.date, value: Any, due_field: str) -> dict[str, Any]:
+def _bucket_cases(as_of: datetime.date, value: Combinable, due_field: str) -> dict[str, Any]:
     """One SUM per bucket, each a due-date range (`ageing.due_ranges`)."""
     sums = {}
     for key, (earliest, latest) in ageing.due_ranges(as_of).items():

@@ -826,22 +826,25 @@ def statement_import(
     existing = set(
         BankStatementLine.objects.filter(park=park, dedupe_key__in=keys).values_list("dedupe_key", flat=True)
     )
-    new_lines = [
-        BankStatementLine(
-            statement=statement,
-            park=park,
-            row_number=row.row_number,
-            booked_on=row.booked_on,
-            amount=row.amount,
-            payer_name=row.payer_name,
-            payer_account=row.payer_account,
-            reference=row.reference,
-            serial=row.serial,
-            dedupe_key=key,
+    new_lines = []
+    for row, key in zip(result.rows, keys, strict=True):
+        if key in existing:  # already imported, or a repeat within this file
+            continue
+        existing.add(key)
+        new_lines.append(
+            BankStatementLine(
+                statement=statement,
+                park=park,
+                row_number=row.row_number,
+                booked_on=row.booked_on,
+                amount=row.amount,
+                payer_name=row.payer_name,
+                payer_account=row.payer_account,
+                reference=row.reference,
+                serial=row.serial,
+                dedupe_key=key,
+            )
         )
-        for row, key in zip(result.rows, keys, strict=True)
-        if key not in existing and not existing.add(key)  # type: ignore[func-returns-value]
-    ]
     BankStatementLine.objects.bulk_create(new_lines)
     statement.lines_created = len(new_lines)
     statement.lines_duplicate = len(result.rows) - len(new_lines)

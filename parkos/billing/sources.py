@@ -16,9 +16,12 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from parkos.billing.choices import ChargeKind
+
+if TYPE_CHECKING:
+    from parkos.parks.models import Park
 
 
 class ChargeLineLike(Protocol):
@@ -48,7 +51,7 @@ def register_charge_source(kind: ChargeKind, provide: Callable[..., list[Any]]) 
         CHARGE_SOURCES.append(ChargeSource(kind, provide))
 
 
-def external_charges(park: Any, start: datetime.date, end: datetime.date) -> list[tuple[ChargeKind, ChargeLineLike]]:
+def external_charges(park: Park, start: datetime.date, end: datetime.date) -> list[tuple[ChargeKind, ChargeLineLike]]:
     """Every registered provider's charge lines for the park and days, with the kind they bill as."""
     return [
         (source.kind, line) for source in CHARGE_SOURCES for line in source.provide(park=park, start=start, end=end)

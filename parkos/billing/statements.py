@@ -21,13 +21,16 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from parkos.billing.money import to_fen
 from parkos.core.importing.errors import FileRejected
 from parkos.core.importing.reading import Deadline, ImportLimits, Source, TableFile
+
+if TYPE_CHECKING:
+    from parkos.billing.models import BankStatementLayout
 
 HEADER_SEARCH_ROWS = 30
 MAX_ROWS = 50_000
@@ -55,7 +58,7 @@ class Layout:
     serial: tuple[str, ...] = ()
 
     @classmethod
-    def from_model(cls, row: Any) -> Layout:
+    def from_model(cls, row: BankStatementLayout) -> Layout:
         """A layout configured as a `BankStatementLayout` row."""
         return cls(
             name=row.name,

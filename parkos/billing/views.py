@@ -8,7 +8,7 @@ deposits) in the object's park.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -88,8 +88,10 @@ from parkos.core.xlsx import (
     xlsx_response,
 )
 from parkos.leasing.models import Contract
+from parkos.parks.models import Park
 from parkos.statistics.views import TenantMixin
-from parkos.web.views_generic import FilteredListView, ParkScopedMixin, apply_validation_error
+from parkos.web.forms import FormData
+from parkos.web.views_generic import FilteredListView, Paginable, ParkScopedMixin, apply_validation_error
 
 #: Runs of parks with more leases than this generate in the background (`manage.py db_worker`).
 INLINE_RUN_LEASES = 3000
@@ -98,7 +100,7 @@ INLINE_RUN_LEASES = 3000
 class BillingAccessMixin(ParkScopedMixin):
     """Park-scoped staff pages that also need a billing capability, even to read."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if is_staff_member(request.user) and not may_bill(request.user):
             raise PermissionDenied(_("您的角色无权查看账单与收款。"))
         return super().dispatch(request, *args, **kwargs)
@@ -147,7 +149,7 @@ class BillingHomeView(BillingAccessMixin, TemplateView):
 
     template_name = "billing/home.html"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         park_ids = _park_ids(self.request)
         runs = scope_to_parks(self.request.user, BillRun.objects.select_related("park"))
         if park_ids is not None:
@@ -178,8 +180,9 @@ class RunListView(BillingAccessMixin, FilteredListView):
     def get_queryset(self) -> QuerySet[BillRun]:
         return super().get_queryset().select_related("park", "created_by")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
         return super().get_context_data(
+            object_list=object_list,
             form=RunStartForm(parks=_parks(self.request), initial={"period": timezone.localdate().replace(day=1)}),
             can_manage=has_capability(self.request.user, Capability.MANAGE_BILLING),
             breadcrumbs=_crumbs((_("出账批次"), "")),
@@ -281,7 +284,7 @@ class BillListView(BillingAccessMixin, FilteredListView):
     def get_queryset(self) -> QuerySet[Bill]:
         return super().get_queryset().exclude(status=BillStatus.DISCARDED).select_related("park", "account__enterprise")
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.GET.get("format") == "xlsx":
             return xlsx_response(
                 _("账单"),
@@ -300,8 +303,8 @@ class BillListView(BillingAccessMixin, FilteredListView):
             )
         return super().get(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(breadcrumbs=_crumbs((_("账单"), "")), **kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        return super().get_context_data(object_list=object_list, breadcrumbs=_crumbs((_("账单"), "")), **kwargs)
 
 
 def _scoped_bill(request: HttpRequest, pk: int) -> Bill:
@@ -317,7 +320,7 @@ class BillDetailView(BillingAccessMixin, View):
         return render(request, "billing/bill_detail.html", _bill_page(request, bill))
 
 
-def _bill_page(request: HttpRequest, bill: Bill, **extra: Any) -> dict[str, Any]:
+def _bill_page(request: HttpRequest, bill: Bill, *, invoice_form: InvoiceRequestForm | None = None) -> dict[str, Any]:
     can_manage = has_capability(request.user, Capability.MANAGE_BILLING)
     can_approve = has_capability(request.user, Capability.APPROVE_BILLING)
     context = documents.bill_context(bill)
@@ -331,9 +334,8 @@ def _bill_page(request: HttpRequest, bill: Bill, **extra: Any) -> dict[str, Any]
         invoice_requests=bill.invoice_requests.order_by("-created_at"),
         can_credit=can_approve and bill.status == BillStatus.ISSUED and bill.kind == BillKind.BILL,
         can_request_invoice=can_manage and bill.status == BillStatus.ISSUED,
-        invoice_form=extra.pop("invoice_form", None) or InvoiceRequestForm.for_enterprise(bill.account.enterprise),
+        invoice_form=invoice_form or InvoiceRequestForm.for_enterprise(bill.account.enterprise),
         breadcrumbs=_crumbs((_("账单"), reverse("billing:bill_list")), (bill.number, "")),
-        **extra,
     )
     return context
 
@@ -359,7 +361,7 @@ class BillXlsxView(BillingAccessMixin, View):
 class CreditNoteView(BillingAccessMixin, View):
     """Correct an issued bill: an amount per line to credit, and why."""
 
-    def _form(self, bill: Bill, data: Any = None) -> LineAmountsForm:
+    def _form(self, bill: Bill, data: FormData | None = None) -> LineAmountsForm:
         lines = []
         for line in bill.lines.filter(amount__gt=0).order_by("pk"):
             credited = line.credit_lines.aggregate(total=Sum("amount"))["total"] or Decimal(0)
@@ -510,7 +512,7 @@ class DepositActionView(BillingAccessMixin, View):
 
 
 class WriteOffRequestView(BillingAccessMixin, View):
-    def _form(self, account: Account, data: Any = None) -> LineAmountsForm:
+    def _form(self, account: Account, data: FormData | None = None) -> LineAmountsForm:
         return LineAmountsForm(data, lines=[(line, line.outstanding) for line in selectors.open_lines(account)[:200]])
 
     def _render(self, request: HttpRequest, account: Account, form: LineAmountsForm) -> HttpResponse:
@@ -551,8 +553,9 @@ class WriteOffListView(BillingAccessMixin, FilteredListView):
     def get_queryset(self) -> QuerySet[WriteOff]:
         return super().get_queryset().select_related("account__enterprise", "requested_by", "decided_by")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
         return super().get_context_data(
+            object_list=object_list,
             can_approve=has_capability(self.request.user, Capability.APPROVE_BILLING),
             breadcrumbs=_crumbs((_("坏账核销"), "")),
             **kwargs,
@@ -587,8 +590,9 @@ class PaymentListView(BillingAccessMixin, FilteredListView):
     def get_queryset(self) -> QuerySet[Payment]:
         return super().get_queryset().select_related("park", "account__enterprise")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
         return super().get_context_data(
+            object_list=object_list,
             can_manage=has_capability(self.request.user, Capability.MANAGE_BILLING),
             breadcrumbs=_crumbs((_("收款"), "")),
             **kwargs,
@@ -677,7 +681,12 @@ class PaymentActionView(BillingAccessMixin, View):
 class StatementListView(BillingAccessMixin, View):
     """Imported statements, the import form, and the transfers waiting for an officer."""
 
-    def get(self, request: HttpRequest, form: StatementImportForm | None = None, errors: Any = None) -> HttpResponse:
+    def get(
+        self,
+        request: HttpRequest,
+        form: StatementImportForm | None = None,
+        errors: Sequence[tuple[int | None, str]] = (),
+    ) -> HttpResponse:
         park_ids = _park_ids(request)
         statements_qs = scope_to_parks(request.user, BankStatement.objects.all())
         if park_ids is not None:
@@ -836,8 +845,9 @@ class ReminderListView(BillingAccessMixin, FilteredListView):
     def get_queryset(self) -> QuerySet[Reminder]:
         return super().get_queryset().select_related("account__enterprise", "sent_by")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
         return super().get_context_data(
+            object_list=object_list,
             can_manage=has_capability(self.request.user, Capability.MANAGE_BILLING),
             breadcrumbs=_crumbs((_("催缴"), "")),
             **kwargs,
@@ -860,15 +870,16 @@ class InvoiceRequestListView(BillingAccessMixin, FilteredListView):
     def get_queryset(self) -> QuerySet[InvoiceRequest]:
         return super().get_queryset().select_related("bill", "requested_by")
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.GET.get("format") == "xlsx":
             pending = self.get_queryset().filter(status=InvoiceRequestStatus.REQUESTED).select_related("bill__park")
             workbook = invoicing.export_workbook(pending.order_by("pk")[:5000])
             return workbook_response(workbook, stamped_filename(_("开票申请")))
         return super().get(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
         return super().get_context_data(
+            object_list=object_list,
             record_form=InvoiceRecordForm(initial={"issued_on": timezone.localdate()}),
             can_manage=has_capability(self.request.user, Capability.MANAGE_BILLING),
             breadcrumbs=_crumbs((_("开票"), "")),
@@ -910,7 +921,11 @@ class ChargesView(BillingAccessMixin, View):
     """One-off charges and reading sheets waiting for the next run."""
 
     def get(
-        self, request: HttpRequest, charge_form: Any = None, reading_form: Any = None, errors: Any = None
+        self,
+        request: HttpRequest,
+        charge_form: ExtraChargeForm | None = None,
+        reading_form: ReadingImportForm | None = None,
+        errors: Sequence[tuple[int | None, str]] = (),
     ) -> HttpResponse:
         park_ids = _park_ids(request)
         extras = scope_to_parks(request.user, ExtraCharge.objects.select_related("enterprise", "park"))
@@ -986,7 +1001,9 @@ class ChargesView(BillingAccessMixin, View):
 class SettingsView(BillingAccessMixin, View):
     """Billing profiles and tax rules: read by staff, changed by those who approve billing."""
 
-    def get(self, request: HttpRequest, profile_form: Any = None, tax_form: Any = None) -> HttpResponse:
+    def get(
+        self, request: HttpRequest, profile_form: ProfileForm | None = None, tax_form: TaxRuleForm | None = None
+    ) -> HttpResponse:
         park_ids = visible_park_ids(request.user)
         profiles = BillingProfile.objects.select_related("park").order_by("park__name")
         rules = TaxRule.objects.select_related("park").order_by("kind", "park__name", "-effective_from")
@@ -1044,7 +1061,7 @@ class SettingsView(BillingAccessMixin, View):
         messages.success(request, _("已保存。"))
         return HttpResponseRedirect(reverse("billing:settings"))
 
-    def _require_edit(self, park: Any) -> None:
+    def _require_edit(self, park: Park | int | None) -> None:
         # Operator-wide rows (no park) are for operator admins; a park's rows for its approvers.
         if park is None and not getattr(self.request.user, "is_operator_admin", False):
             raise PermissionDenied(_("只有运营管理员可以修改全部园区的默认设置。"))

@@ -8,9 +8,9 @@ moves to the previous or next period.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 import chinese_calendar
 from django.utils.translation import get_language
@@ -161,7 +161,7 @@ def build(
     rules: BookingRules,
     rows: Sequence[Row],
     *,
-    working_day: Any = is_working_day,
+    working_day: Callable[[datetime.date], bool] = is_working_day,
 ) -> Grid:
     """Lay out a period around `anchor`: columns per day, each booking on its slots (or listed, by month)."""
     start = period_start(view, anchor)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.management.base import OutputWrapper
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,7 +37,7 @@ from parkos.community.choices import (
     TalentField,
     TalentLevel,
 )
-from parkos.community.models import BookableResource, TalentProgramme
+from parkos.community.models import BookableResource, Event, TalentProgramme
 from parkos.community.services import bookings as booking_services
 from parkos.community.services import events as event_services
 from parkos.community.services import jobs as job_services
@@ -256,7 +257,9 @@ def _bookings(
     return made
 
 
-def _register(event: Any, rng: random.Random, count: int, *, now: datetime.datetime, companies: list[str]) -> list[Any]:
+def _register(
+    event: Event, rng: random.Random, count: int, *, now: datetime.datetime, companies: list[str]
+) -> list[Any]:
     made = []
     for _ in range(count):
         registration, _created = event_services.event_register(
@@ -588,7 +591,7 @@ def _talent(park: Park, actor: User, tenants: list[Enterprise], rng: random.Rand
         )
 
 
-def load_demo(*, scale: str = "demo", stdout: Any = None) -> dict[str, int]:
+def load_demo(*, scale: str = "demo", stdout: OutputWrapper | None = None) -> dict[str, int]:
     """Community demo of the flagship park (idempotent: nothing happens once it has bookable resources)."""
     park = Park.objects.filter(code="CQ-BIO-01").first() or Park.objects.active().order_by("pk").first()
     if park is None or BookableResource.objects.filter(park=park).exists():

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Unpack
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,13 +40,14 @@ from parkos.enterprises.choices import EnterpriseLifecycle
 from parkos.enterprises.models import Enterprise
 from parkos.investment.services import normalise_mobile
 from parkos.parks.models import Park
+from parkos.web.forms import FormData, FormFiles, FormOptions, ModelFormOptions, choice_field, model_choice_field
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-def tenants_of(parks: Any) -> QuerySet[Enterprise]:
+def tenants_of(parks: Iterable[Park | int]) -> QuerySet[Enterprise]:
     """Tenant enterprises of some parks, by name (the choices of "for whom")."""
     return (
         Enterprise.objects.active()
@@ -92,15 +94,23 @@ class BookingForm(forms.Form):
     )
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, resource: BookableResource, for_enterprise: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        resource: BookableResource,
+        for_enterprise: bool,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         self.resource = resource
-        start: Any = self.fields["start"]
-        end: Any = self.fields["end"]
+        start = choice_field(self, "start")
+        end = choice_field(self, "end")
         start.choices = _slot_choices(resource, ends=False)
         end.choices = _slot_choices(resource, ends=True)
         if for_enterprise:
-            enterprise: Any = self.fields["enterprise"]
+            enterprise = model_choice_field(self, "enterprise")
             enterprise.queryset = tenants_of([resource.park_id])
         else:
             del self.fields["enterprise"]
@@ -172,9 +182,16 @@ class ResourceForm(forms.ModelForm[BookableResource]):
         ]  # fmt: skip
         widgets = {"opens_at": TIME, "closes_at": TIME, "description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, parks: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        fields: Any = self.fields
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park],
+        **kwargs: Unpack[ModelFormOptions[BookableResource]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        fields = self.fields
         choose_from(self, "park", parks)
         choose_from(self, "tariff", BookingTariff.objects.filter(park__in=parks))
         choose_from(self, "allowed_enterprises", tenants_of(parks))
@@ -188,9 +205,16 @@ class TariffForm(forms.ModelForm[BookingTariff]):
         model = BookingTariff
         fields = ["park", "name", "free_minutes_per_month", "price_per_hour"]
 
-    def __init__(self, *args: Any, parks: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        park: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park],
+        **kwargs: Unpack[ModelFormOptions[BookingTariff]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        park = model_choice_field(self, "park")
         park.queryset = parks
 
 
@@ -206,8 +230,15 @@ class TalentForm(forms.ModelForm[TalentRecord]):
         fields = TALENT_FIELDS
         widgets = {"arrived_on": DATE}
 
-    def __init__(self, *args: Any, parks: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park],
+        **kwargs: Unpack[ModelFormOptions[TalentRecord]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         choose_from(self, "park", parks)
         choose_from(self, "enterprise", Enterprise.objects.active().filter(parks__in=parks).distinct().order_by("name"))
         self.order_fields(["park", "enterprise", *TALENT_FIELDS])
@@ -229,9 +260,16 @@ class ProgrammeForm(forms.ModelForm[TalentProgramme]):
         fields = PROGRAMME_FIELDS
         widgets = {"opens_on": DATE, "closes_on": DATE, "criteria": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args: Any, parks: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["parks"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park],
+        **kwargs: Unpack[ModelFormOptions[TalentProgramme]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "parks")
         field.queryset = parks
         if self.instance.pk:
             self.initial["parks"] = list(self.instance.parks.filter(pk__in=parks))
@@ -264,9 +302,16 @@ class RoomForm(forms.ModelForm[ApartmentRoom]):
         model = ApartmentRoom
         fields = ["building", "number", "room_type", "area_sqm", "monthly_rent", "in_service"]
 
-    def __init__(self, *args: Any, parks: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        park: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park],
+        **kwargs: Unpack[ModelFormOptions[ApartmentRoom]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        park = model_choice_field(self, "park")
         park.queryset = parks
         self.order_fields(["park"])
 
@@ -284,11 +329,17 @@ class AllocateForm(forms.Form):
         help_text=_("为空按房间租金"),
     )
 
-    def __init__(self, *args: Any, park_id: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        talent: Any = self.fields["talent"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        park_id: int,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        talent = model_choice_field(self, "talent", label=lambda t: f"{t.name} · {t.enterprise.name}")
         talent.queryset = TalentRecord.objects.filter(park_id=park_id, status="active", erased_at__isnull=True)
-        talent.label_from_instance = lambda t: f"{t.name} · {t.enterprise.name}"
 
 
 class WaitlistForm(forms.Form):
@@ -297,11 +348,17 @@ class WaitlistForm(forms.Form):
     requested_on = forms.DateField(label=_("申请日期"), widget=DATE)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, park_id: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        talent: Any = self.fields["talent"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        park_id: int,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        talent = model_choice_field(self, "talent", label=lambda t: f"{t.name} · {t.enterprise.name}")
         talent.queryset = TalentRecord.objects.filter(park_id=park_id, status="active", erased_at__isnull=True)
-        talent.label_from_instance = lambda t: f"{t.name} · {t.enterprise.name}"
 
 
 class EndLeaseForm(forms.Form):
@@ -320,8 +377,16 @@ class JobForm(forms.ModelForm[JobPosting]):
         fields = JOB_FIELDS
         widgets = {"closes_on": DATE, "description": forms.Textarea(attrs={"rows": 6})}
 
-    def __init__(self, *args: Any, parks: Any, enterprise: Enterprise | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park],
+        enterprise: Enterprise | None = None,
+        **kwargs: Unpack[ModelFormOptions[JobPosting]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         choose_from(self, "park", parks)
         choose_from(self, "enterprise", tenants_of(parks))
         self.order_fields(["park", "enterprise", *JOB_FIELDS])
@@ -341,21 +406,28 @@ class JobForm(forms.ModelForm[JobPosting]):
         return data
 
 
-class ParkModelForm(forms.ModelForm[Any]):
+class ParkModelForm[M: Model](forms.ModelForm[M]):
     """A park's record: the park is chosen among the person's parks when created, fixed afterwards."""
 
     park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none())
 
-    def __init__(self, *args: Any, parks: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        park: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park],
+        **kwargs: Unpack[ModelFormOptions[M]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        park = model_choice_field(self, "park")
         park.queryset = parks
         self.order_fields(["park"])
         if self.instance.pk:
             del self.fields["park"]
 
 
-class FairForm(ParkModelForm):
+class FairForm(ParkModelForm[RecruitmentFair]):
     class Meta:
         model = RecruitmentFair
         fields = FAIR_FIELDS
@@ -370,17 +442,21 @@ class BoothForm(forms.Form):
     )
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, fair: RecruitmentFair, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        fields: Any = self.fields
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        fair: RecruitmentFair,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         choose_from(self, "enterprise", tenants_of([fair.park_id]))
-        fields["jobs"].queryset = JobPosting.objects.filter(park_id=fair.park_id, status="approved").select_related(
-            "enterprise"
-        )
-        fields["jobs"].label_from_instance = lambda j: f"{j.enterprise.name} · {j.title}"
+        jobs = model_choice_field(self, "jobs", label=lambda j: f"{j.enterprise.name} · {j.title}")
+        jobs.queryset = JobPosting.objects.filter(park_id=fair.park_id, status="approved").select_related("enterprise")
 
 
-class CourseForm(ParkModelForm):
+class CourseForm(ParkModelForm[TrainingCourse]):
     class Meta:
         model = TrainingCourse
         fields = COURSE_FIELDS
@@ -392,10 +468,18 @@ class TrainingRegistrationForm(forms.Form):
     participant_mobile = forms.CharField(label=_("手机"), max_length=20)
     enterprise = forms.ModelChoiceField(label=_("所在企业"), queryset=Enterprise.objects.none(), required=False)
 
-    def __init__(self, *args: Any, course: TrainingCourse, for_enterprise: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        course: TrainingCourse,
+        for_enterprise: bool,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         if for_enterprise:
-            enterprise: Any = self.fields["enterprise"]
+            enterprise = model_choice_field(self, "enterprise")
             enterprise.queryset = tenants_of([course.park_id])
         else:
             del self.fields["enterprise"]
@@ -424,8 +508,15 @@ class EventForm(forms.ModelForm[Event]):
             "description": forms.Textarea(attrs={"rows": 6}),
         }
 
-    def __init__(self, *args: Any, parks: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park],
+        **kwargs: Unpack[ModelFormOptions[Event]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         choose_from(self, "park", parks)
         choose_from(self, "hall", BookableResource.objects.filter(park__in=parks, active=True).order_by("park", "name"))
         self.order_fields(["park", "kind", "title", "summary", "starts_at", "ends_at", "hall", "venue"])
@@ -455,9 +546,16 @@ class EventRegistrationForm(PublicFormMixin):
     email = forms.EmailField(label=_("邮箱"), required=False)
     consent = forms.BooleanField(error_messages={"required": _("请勾选同意个人信息处理，否则无法报名")})
 
-    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        consent: Any = self.fields["consent"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        event: Event,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        consent = self.fields["consent"]
         if event.is_investment_promotion:
             self.fields["company"].required = True
             consent.label = _("我同意园区运营方为本次活动报名、签到处理上述个人信息，并同意招商人员就投资意向与我联系")
@@ -496,9 +594,11 @@ class JobSearchForm(forms.Form):
     )
     park = forms.ChoiceField(label=_("园区"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        park: Any = self.fields["park"]
+    def __init__(
+        self, data: FormData | None = None, files: FormFiles | None = None, **kwargs: Unpack[FormOptions]
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        park = choice_field(self, "park")
         park.choices = [("", _("不限")), *Park.objects.active().order_by("city", "name").values_list("code", "name")]
 
 

@@ -11,13 +11,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from parkos.accounts.access import Capability, can_access_park, has_capability, is_staff_member, require_park
 from parkos.community.choices import BookingAudience
+from parkos.community.models import Booking, BookingSeries
 from parkos.enterprises.choices import EnterpriseLifecycle
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def resource_open_to(resource: BookableResource, enterprise: Enterprise) -> bool
     return is_tenant_of(enterprise, resource.park_id)
 
 
-def may_cancel_booking(user: User | AnonymousUser, booking: Any) -> bool:
+def may_cancel_booking(user: User | AnonymousUser, booking: Booking | BookingSeries) -> bool:
     """The person who booked, another login of the same enterprise, or a manager of the park."""
     if may_manage(user, booking.park_id):
         return True

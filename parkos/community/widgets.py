@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.accounts.access import visible_park_ids
 from parkos.accounts.choices import Role
+from parkos.accounts.models import User
 from parkos.community.choices import BookingStatus, EventStatus, JobStatus
 from parkos.community.models import Booking, Event, JobPosting
 from parkos.community.selectors import bookings as booking_selectors
@@ -18,10 +17,10 @@ from parkos.web.dashboard import Widget, register
 
 
 @register({Role.ENTERPRISE_USER})
-def tenant_rooms_widget(user: Any, active_park: Park | None) -> list[Widget]:
-    if not user.enterprise_id:
-        return []
+def tenant_rooms_widget(user: User, active_park: Park | None) -> list[Widget]:
     enterprise = user.enterprise
+    if enterprise is None:
+        return []
     quota = booking_selectors.quota_status(enterprise, timezone.localdate().replace(day=1))
     upcoming = (
         Booking.objects.active()
@@ -46,7 +45,7 @@ def tenant_rooms_widget(user: Any, active_park: Park | None) -> list[Widget]:
 
 
 @register({Role.OPERATOR_ADMIN, Role.PARK_MANAGER, Role.SERVICES_OFFICER})
-def community_widget(user: Any, active_park: Park | None) -> list[Widget]:
+def community_widget(user: User, active_park: Park | None) -> list[Widget]:
     park_ids = [active_park.pk] if active_park else visible_park_ids(user)
     bookings = Booking.objects.filter(status=BookingStatus.PENDING)
     jobs = JobPosting.objects.filter(status=JobStatus.PENDING)

@@ -132,7 +132,7 @@ def save_audited[M: models.Model](
 SCRUBBED = "（已删除）"
 
 
-def _scrubbed(value: Any, needles: list[str]) -> Any:
+def _scrubbed(value: object, needles: list[str]) -> Any:
     if isinstance(value, str):
         for needle in needles:
             value = value.replace(needle, SCRUBBED)

@@ -39,6 +39,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,7 +69,7 @@ def _row_digest(row: Iterable[Any]) -> int:
     return int.from_bytes(hashlib.sha256(repr(values).encode()).digest(), "big")
 
 
-def _table_stat(cursor: Any, quoted_table: str) -> TableStat:
+def _table_stat(cursor: sqlite3.Cursor | CursorWrapper, quoted_table: str) -> TableStat:
     cursor.execute(f"SELECT * FROM {quoted_table}")  # noqa: S608 - a table name from introspection, quoted
     rows, total = 0, 0
     while batch := cursor.fetchmany(2000):
@@ -210,7 +211,7 @@ def _archive_media(target: Path) -> int:
     return count
 
 
-def _file_entry(path: Path, **extra: Any) -> dict[str, Any]:
+def _file_entry(path: Path, **extra: object) -> dict[str, Any]:
     return {"name": path.name, "bytes": path.stat().st_size, "sha256": _sha256(path), **extra}
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import functools
 import ipaddress
 from collections.abc import Sequence
-from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -33,7 +33,7 @@ def _trusted(address: str, networks: Sequence[Network]) -> bool:
     return any(parsed in network for network in networks)
 
 
-def client_ip(request: Any) -> str:
+def client_ip(request: HttpRequest) -> str:
     """The client's address: the peer's, or the one our trusted proxies forwarded ("" when unknown)."""
     peer = str(request.META.get("REMOTE_ADDR") or "")
     networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))

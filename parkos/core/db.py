@@ -9,7 +9,9 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, ForeignObject, Lookup, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils.translation import gettext as _
 
 
@@ -82,7 +84,7 @@ class AnyOf(Lookup[Any]):
         prepare = self.lhs.output_field.get_prep_value
         return [value if type(value) is int else prepare(value) for value in self.rhs]  # ids: ints already
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         values = list(self.rhs)
         if not values:

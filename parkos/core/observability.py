@@ -19,11 +19,10 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -158,7 +157,9 @@ class _QueryTimer:
     def __init__(self, alias: str) -> None:
         self.alias = alias
 
-    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+    def __call__(
+        self, execute: Callable[..., object], sql: str, params: object, many: bool, context: Mapping[str, object]
+    ) -> object:
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)

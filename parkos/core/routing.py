@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
-from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -63,7 +62,7 @@ def replica_configured() -> bool:
 class ReplicaRouter:
     """settings.DATABASE_ROUTERS: opted-in reads to the replica, everything else to the primary."""
 
-    def db_for_read(self, model: type[Model], **hints: Any) -> str:
+    def db_for_read(self, model: type[Model], **hints: object) -> str:
         if (
             _replica_reads.get()
             and replica_configured()
@@ -73,12 +72,12 @@ class ReplicaRouter:
             return REPLICA
         return DEFAULT_DB_ALIAS
 
-    def db_for_write(self, model: type[Model], **hints: Any) -> str:
+    def db_for_write(self, model: type[Model], **hints: object) -> str:
         # Explicit: an instance read from the replica would otherwise be saved back to where it came from.
         return DEFAULT_DB_ALIAS
 
-    def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool:
+    def allow_relation(self, obj1: Model, obj2: Model, **hints: object) -> bool:
         return True  # the replica holds the same rows as the primary
 
-    def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool:
+    def allow_migrate(self, db: str, app_label: str, **hints: object) -> bool:
         return db == DEFAULT_DB_ALIAS  # the replica receives the primary's schema by replication

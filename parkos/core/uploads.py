@@ -20,10 +20,12 @@ import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import IO, Any
+from typing import IO
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.storage import Storage, storages
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
@@ -94,7 +96,7 @@ def _sniff(head: bytes, file: IO[bytes], extension: str) -> FileKind | None:
     return None
 
 
-def check_upload(file: Any, *, allowed: tuple[FileKind, ...] = DOCUMENTS) -> CheckedFile:
+def check_upload(file: File[bytes], *, allowed: tuple[FileKind, ...] = DOCUMENTS) -> CheckedFile:
     """Validate an uploaded file by size, content and extension; raises ValidationError in the user's language."""
     name = PurePath(str(getattr(file, "name", "") or "")).name[:200]
     size = int(getattr(file, "size", 0) or 0)
@@ -134,7 +136,7 @@ def random_name(checked: CheckedFile) -> str:
     return f"{uuid.uuid4().hex}{checked.kind.extensions[0]}"
 
 
-def private_download(stored: Any, *, filename: str, content_type: str) -> FileResponse:
+def private_download(stored: FieldFile, *, filename: str, content_type: str) -> FileResponse:
     """A stored private file as a download that no browser renders or runs."""
     response = FileResponse(stored.open("rb"), content_type=content_type)
     response["Content-Disposition"] = content_disposition(filename)

@@ -57,7 +57,7 @@ class Column(NamedTuple):
     width: float | None = None
 
 
-def resolve(row: Any, accessor: str | Callable[[Any], Any]) -> Any:
+def resolve(row: object, accessor: str | Callable[[Any], Any]) -> Any:
     """The value of one cell: follow a dotted path on objects or dicts, or call a function."""
     if callable(accessor):
         return accessor(row)

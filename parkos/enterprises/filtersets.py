@@ -20,12 +20,12 @@ from parkos.web.filtering import FilterSet
 class MobileFilterField(forms.CharField):
     """A whole mobile number, normalised to E.164: never a fragment (a fragment recovers a masked number)."""
 
-    def clean(self, value: Any) -> str:
-        value = super().clean(value)
-        if not value:
+    def clean(self, value: object) -> str:
+        text = super().clean(value)
+        if not text:
             return ""
         try:
-            parsed = parse_phone(value)
+            parsed = parse_phone(text)
         except ValidationError:
             parsed = None
         if parsed is None or parsed.kind != "mobile":

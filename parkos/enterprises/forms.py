@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Unpack
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.forms import choose_from
@@ -11,6 +12,8 @@ from parkos.core.importing import ImportMode
 from parkos.core.importing.forms import ImportFileField
 from parkos.enterprises.choices import Qualification
 from parkos.enterprises.models import Contact, Enterprise
+from parkos.parks.models import Park
+from parkos.web.forms import FormData, FormFiles, ModelFormOptions
 
 
 def _split(value: str) -> list[str]:
@@ -53,8 +56,15 @@ class EnterpriseForm(forms.ModelForm[Enterprise]):
             "parks": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args: Any, parks: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        **kwargs: Unpack[ModelFormOptions[Enterprise]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         if parks is not None:
             choose_from(self, "parks", parks)
         if self.instance.pk:

@@ -19,7 +19,7 @@ import datetime
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -486,9 +486,11 @@ def create_job(*, upload: IO[bytes] | Path, name: str, mode: str, actor: User | 
     return jobs.create_job(importer=IMPORTER, upload=upload, name=name, mode=mode, actor=actor)
 
 
-def run_import(job_id: int, **kwargs: Any) -> ImportJob:
+def run_import(
+    job_id: int, *, batch_size: int | None = None, on_progress: Callable[[ImportJob], None] | None = None
+) -> ImportJob:
     """Run (or resume) an enterprise import job to the end (see `parkos.core.importing.jobs.run_job`)."""
-    return jobs.run_job(job_id, **kwargs)
+    return jobs.run_job(job_id, batch_size=batch_size, on_progress=on_progress)
 
 
 def template_workbook() -> bytes:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -124,7 +125,7 @@ def prepare(
     )
 
 
-def _assign(instance: Any, fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
+def _assign(instance: Model, fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
     unknown = set(fields) - set(allowed)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
@@ -228,7 +229,9 @@ def enterprise_update(
     return enterprise
 
 
-def clean_credit_code_or_raw(raw: Any) -> Any:
+def clean_credit_code_or_raw(raw: object) -> object:
+    if raw is not None and not isinstance(raw, str):
+        return raw
     try:
         return clean_credit_code(raw, accept_checksum_mismatch=True)
     except ValidationError:

@@ -25,7 +25,7 @@ from parkos.enterprises.models import Contact, Enterprise, MergeRecord
 from parkos.enterprises.phones import mask_mobile
 from parkos.web import panels
 from parkos.web.importing import job_page, job_report
-from parkos.web.views_generic import FilteredListView, StaffRequiredMixin
+from parkos.web.views_generic import FilteredListView, Paginable, StaffRequiredMixin
 
 
 class EnterpriseListView(FilteredListView):
@@ -40,8 +40,8 @@ class EnterpriseListView(FilteredListView):
         # The pool is operator-wide: every staff member reads every profile; personal data is scoped elsewhere.
         return selectors.enterprise_list(user=self.request.user)
 
-    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        context = super().get_context_data(object_list=object_list, **kwargs)
         context["can_change"] = has_capability(self.request.user, Capability.CHANGE_ENTERPRISE)
         context["can_import"] = has_capability(self.request.user, Capability.IMPORT_DATA)
         context["breadcrumbs"] = [(_("企业库"), "")]
@@ -69,7 +69,7 @@ class EnterpriseDetailView(StaffRequiredMixin, View):
                 "duplicates": dedup.duplicates_of(enterprise),
                 "merge_history": enterprise.merges_kept.select_related("merged", "actor")[:20],
                 "can_merge": dedup.may_merge(request.user, enterprise),
-                "panels": panels.panels_for(enterprise, request.user),
+                "panels": panels.panels_for(enterprise, acting_user(request)),
                 "contact_form": ContactForm() if unmasked else None,
                 "breadcrumbs": [(_("企业库"), reverse("enterprises:enterprise_list")), (enterprise.name, "")],
             },

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.access import visible_park_ids
 from parkos.accounts.choices import Role
+from parkos.accounts.models import User
 from parkos.incubation import eligibility, lifecycle, milestones, selectors
 from parkos.incubation.choices import IncubationStage, RequestStatus
 from parkos.incubation.models import ACTIVE_STAGES, OPEN_REQUEST_STATUSES, Notification, ServiceRequest
@@ -29,10 +30,10 @@ STAGE_TRACK = (
 
 
 @register({Role.ENTERPRISE_USER})
-def tenant_widgets(user: Any, active_park: Park | None) -> list[Widget]:
-    if not user.enterprise_id:
-        return []
+def tenant_widgets(user: User, active_park: Park | None) -> list[Widget]:
     enterprise = user.enterprise
+    if enterprise is None:
+        return []
     widgets = [_requests_widget(enterprise.pk)]
     record = selectors.tenant_record(enterprise.pk)
     if record is not None:
@@ -107,7 +108,7 @@ def _policy_widget(enterprise_id: int, park_id: int) -> Widget | None:
 
 
 @register({Role.OPERATOR_ADMIN, Role.PARK_MANAGER, Role.SERVICES_OFFICER})
-def incubation_widgets(user: Any, active_park: Park | None) -> list[Widget]:
+def incubation_widgets(user: User, active_park: Park | None) -> list[Widget]:
     park_ids = [active_park.pk] if active_park is not None else visible_park_ids(user)
     today = timezone.localdate()
     stages = selectors.stage_counts(park_ids)
@@ -146,7 +147,7 @@ def incubation_widgets(user: Any, active_park: Park | None) -> list[Widget]:
 
 
 @register()
-def notification_widget(user: Any, active_park: Park | None) -> list[Widget]:
+def notification_widget(user: User, active_park: Park | None) -> list[Widget]:
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     count = unread.count()
     if not count:
@@ -163,12 +164,12 @@ def notification_widget(user: Any, active_park: Park | None) -> list[Widget]:
 
 
 @register({Role.ENTERPRISE_USER})
-def tenant_notification_widget(user: Any, active_park: Park | None) -> list[Widget]:
+def tenant_notification_widget(user: User, active_park: Park | None) -> list[Widget]:
     return notification_widget(user, active_park)
 
 
 @register()
-def review_widget(user: Any, active_park: Park | None) -> list[Widget]:
+def review_widget(user: User, active_park: Park | None) -> list[Widget]:
     pending = list(selectors.reviews_pending_for(user)[:6])
     if not pending:
         return []

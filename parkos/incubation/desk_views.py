@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
@@ -16,7 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from parkos.accounts.access import Capability, acting_user, require_capability, scope_to_parks, visible_parks
+from parkos.accounts.access import (
+    Capability,
+    acting_user,
+    is_operator_admin,
+    require_capability,
+    scope_to_parks,
+    visible_parks,
+)
 from parkos.accounts.models import User
 from parkos.core.uploads import private_download
 from parkos.enterprises.models import Enterprise
@@ -35,8 +43,10 @@ from parkos.incubation.forms import (
 )
 from parkos.incubation.models import ServiceAttachment, ServiceOffering, ServiceProvider, ServiceRequest
 from parkos.incubation.views import can_manage, report_errors
+from parkos.parks.models import Park
 from parkos.web.views_generic import (
     FilteredListView,
+    Paginable,
     ParkScopedMixin,
     ServiceFormView,
     apply_validation_error,
@@ -54,8 +64,8 @@ class RequestListView(FilteredListView):
     def get_queryset(self) -> QuerySet[ServiceRequest]:
         return super().get_queryset().select_related("enterprise", "offering", "assignee")
 
-    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        context = super().get_context_data(object_list=object_list, **kwargs)
         context["can_manage"] = can_manage(self.request)
         context["now"] = timezone.now()
         return context
@@ -186,7 +196,7 @@ class RequestActionView(ParkScopedMixin, View):
             report_errors(request, exc)
         return HttpResponseRedirect(service_request.get_absolute_url())
 
-    def _valid(self, form: Any) -> dict[str, Any]:
+    def _valid(self, form: BaseForm) -> dict[str, Any]:
         if not form.is_valid():
             raise ValidationError([e for errs in form.errors.values() for e in errs])
         data: dict[str, Any] = form.cleaned_data
@@ -268,7 +278,7 @@ class CatalogueView(ParkScopedMixin, View):
         )
 
 
-class OfferingFormView(ServiceFormView):
+class OfferingFormView(ServiceFormView[ServiceOffering, OfferingForm]):
     form_class = OfferingForm
     template_name = "incubation/form.html"
     capability = Capability.MANAGE_SERVICES
@@ -285,17 +295,17 @@ class OfferingFormView(ServiceFormView):
     def initial_kwargs(self) -> dict[str, Any]:
         return {"parks": visible_parks(self.request.user).filter(archived_at__isnull=True)}
 
-    def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.park if obj is not None else form.cleaned_data["park"]
+    def park_of(self, obj: ServiceOffering | None, form: OfferingForm | None) -> Park | int | None:
+        return obj.park if obj is not None else form.cleaned_data["park"] if form is not None else None
 
-    def save(self, form: Any, obj: ServiceOffering | None) -> ServiceOffering:
+    def save(self, form: OfferingForm, obj: ServiceOffering | None) -> ServiceOffering:
         return desk.offering_save(offering=form.instance, actor=acting_user(self.request))
 
-    def success_url(self, obj: Any) -> str:
+    def success_url(self, obj: ServiceOffering) -> str:
         return reverse("incubation:catalogue")
 
 
-class ProviderFormView(ServiceFormView):
+class ProviderFormView(ServiceFormView[ServiceProvider, ProviderForm]):
     form_class = ProviderForm
     template_name = "incubation/form.html"
     capability = Capability.MANAGE_SERVICES
@@ -312,19 +322,19 @@ class ProviderFormView(ServiceFormView):
     def initial_kwargs(self) -> dict[str, Any]:
         parks = visible_parks(self.request.user).filter(archived_at__isnull=True)
         staff = User.objects.filter(is_active=True).exclude(role="enterprise_user")
-        if not self.request.user.is_operator_admin:  # type: ignore[union-attr]
+        if not is_operator_admin(self.request.user):
             staff = staff.filter(parks__in=parks).distinct()
         return {"parks": parks, "staff": staff.order_by("username")}
 
-    def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.park if obj is not None else form.cleaned_data["park"]
+    def park_of(self, obj: ServiceProvider | None, form: ProviderForm | None) -> Park | int | None:
+        return obj.park if obj is not None else form.cleaned_data["park"] if form is not None else None
 
-    def save(self, form: Any, obj: ServiceProvider | None) -> ServiceProvider:
+    def save(self, form: ProviderForm, obj: ServiceProvider | None) -> ServiceProvider:
         return desk.provider_save(
             provider=form.instance, actor=acting_user(self.request), members=list(form.cleaned_data["members"])
         )
 
-    def success_url(self, obj: Any) -> str:
+    def success_url(self, obj: ServiceProvider) -> str:
         return reverse("incubation:catalogue")
 
 

@@ -207,7 +207,7 @@ class Rule:
     operator: str
     value: str
     key: tuple[str, str, str] = field(compare=False)
-    argument: Any = field(compare=False, repr=False)
+    argument: object = field(compare=False, repr=False)
 
     @classmethod
     def parse(cls, fact: str, operator: str, value: str) -> Rule:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,19 +31,19 @@ from parkos.parks.models import Park
 from parkos.web.filtering import FilterSet
 
 
-def _parks(request: Any) -> QuerySet[Park]:
+def _parks(request: HttpRequest | None) -> QuerySet[Park]:
     if request is None:
         return Park.objects.none()
     return visible_parks(request.user).filter(archived_at__isnull=True)
 
 
-def _programmes(request: Any) -> QuerySet[Programme]:
+def _programmes(request: HttpRequest | None) -> QuerySet[Programme]:
     if request is None:
         return Programme.objects.none()
     return Programme.objects.filter(park__in=_parks(request))
 
 
-def _offerings(request: Any) -> QuerySet[ServiceOffering]:
+def _offerings(request: HttpRequest | None) -> QuerySet[ServiceOffering]:
     if request is None:
         return ServiceOffering.objects.none()
     return ServiceOffering.objects.filter(park__in=_parks(request))

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Unpack
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.models import User
+from parkos.core.form_fields import FileFieldOptions
 from parkos.core.uploads import max_upload_bytes
 from parkos.incubation import services
 from parkos.incubation.choices import (
@@ -29,10 +32,13 @@ from parkos.incubation.models import (
     Intake,
     Programme,
     ReviewMeeting,
+    RubricCriterion,
     Scheme,
     ServiceOffering,
     ServiceProvider,
 )
+from parkos.parks.models import Park
+from parkos.web.forms import FormData, FormFiles, FormOptions, ModelFormOptions, choice_field, model_choice_field
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PROGRAMME_FIELDS = (
@@ -50,11 +56,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """Several files in one input; cleans to a list (each file checked by content in the service)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Unpack[FileFieldOptions]) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
+        super().__init__(**kwargs)
 
-    def clean(self, data: object, initial: Any = None) -> Any:
+    def clean(self, data: object, initial: object = None) -> Any:
         single = super().clean
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data]
@@ -89,9 +95,16 @@ class ProgrammeForm(forms.ModelForm[Programme]):
         model = Programme
         fields = PROGRAMME_FIELDS
 
-    def __init__(self, *args: Any, parks: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        park_field: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        **kwargs: Unpack[ModelFormOptions[Programme]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        park_field = model_choice_field(self, "park")
         park_field.queryset = parks
         if self.instance.pk:
             park_field.disabled = True
@@ -216,12 +229,15 @@ class PublicApplicationForm(ApplicationFieldsMixin):
 
     field_order = ["programme", "company_name", "company_registered", "credit_code", "founded_on", "industry_code"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        queryset: Any = Programme.objects.filter(is_active=True, park__archived_at__isnull=True).select_related("park")
-        programme_field: Any = self.fields["programme"]
+    def __init__(
+        self, data: FormData | None = None, files: FormFiles | None = None, **kwargs: Unpack[FormOptions]
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        queryset = Programme.objects.filter(is_active=True, park__archived_at__isnull=True).select_related("park")
+        programme_field = model_choice_field(
+            self, "programme", label=lambda p: f"{p.park.name} · {p.name}（{p.get_kind_display()}）"
+        )
         programme_field.queryset = queryset.order_by("park__name", "name")
-        programme_field.label_from_instance = lambda p: f"{p.park.name} · {p.name}（{p.get_kind_display()}）"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -237,9 +253,16 @@ class StaffApplicationForm(ApplicationFieldsMixin):
 
     field_order = ["programme"]
 
-    def __init__(self, *args: Any, programmes: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        programme_field: Any = self.fields["programme"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        programmes: QuerySet[Programme] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        programme_field = model_choice_field(self, "programme")
         programme_field.queryset = programmes if programmes is not None else Programme.objects.none()
 
 
@@ -253,9 +276,16 @@ class AssignReviewersForm(forms.Form):
         label=_("评审人"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, candidates: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["reviewers"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        candidates: QuerySet[User] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "reviewers")
         field.queryset = candidates if candidates is not None else User.objects.none()
 
 
@@ -269,8 +299,15 @@ class ReviewForm(forms.Form):
     )
     comment = forms.CharField(label=_("评审意见"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args: Any, criteria: Any = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        criteria: Iterable[RubricCriterion] = (),
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         self.criteria = list(criteria)
         for criterion in self.criteria:
             self.fields[f"score_{criterion.pk}"] = forms.DecimalField(
@@ -320,9 +357,16 @@ class DecisionForm(forms.Form):
     )
     note = forms.CharField(label=_("决策说明"), max_length=500, required=False)
 
-    def __init__(self, *args: Any, meetings: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["meeting"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        meetings: QuerySet[ReviewMeeting] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "meeting")
         field.queryset = meetings if meetings is not None else ReviewMeeting.objects.none()
 
 
@@ -343,9 +387,16 @@ class GraduateForm(forms.Form):
     on = forms.DateField(label=_("毕业日期"), widget=DATE, initial=timezone.localdate)
     note = forms.CharField(label=_("说明"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, programme: Programme | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["basis"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        programme: Programme | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = choice_field(self, "basis")
         field.choices = [(b.value, b.label) for b in (programme.graduation_bases if programme else [])]
 
 
@@ -380,11 +431,17 @@ class RequestForm(forms.Form):
     description = forms.CharField(label=_("需求描述"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
     attachments = MultipleFileField(label=_("附件"), required=False, help_text=_("PDF、图片或 Office 文档"))
 
-    def __init__(self, *args: Any, offerings: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["offering"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        offerings: QuerySet[ServiceOffering] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "offering", label=lambda o: f"{o.get_category_display()} · {o.name}")
         field.queryset = offerings if offerings is not None else ServiceOffering.objects.none()
-        field.label_from_instance = lambda o: f"{o.get_category_display()} · {o.name}"
 
 
 class StaffRequestForm(RequestForm):
@@ -409,9 +466,16 @@ class TenantMessageForm(forms.Form):
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(label=_("受理人"), queryset=User.objects.none())
 
-    def __init__(self, *args: Any, candidates: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["assignee"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        candidates: QuerySet[User] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "assignee")
         field.queryset = candidates if candidates is not None else User.objects.none()
 
 
@@ -459,11 +523,18 @@ class OfferingForm(forms.ModelForm[ServiceOffering]):
             "resolution_target", "resolution_unit", "unit_price", "price_unit", "is_active", "position",
         )  # fmt: skip
 
-    def __init__(self, *args: Any, parks: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        park_field: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park],
+        **kwargs: Unpack[ModelFormOptions[ServiceOffering]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        park_field = model_choice_field(self, "park")
         park_field.queryset = parks
-        provider_field: Any = self.fields["provider"]
+        provider_field = model_choice_field(self, "provider")
         provider_field.queryset = ServiceProvider.objects.filter(park__in=parks)
         if self.instance.pk:
             park_field.disabled = True
@@ -478,12 +549,20 @@ class ProviderForm(forms.ModelForm[ServiceProvider]):
         model = ServiceProvider
         fields = ("park", "name", "kind", "contact_name", "contact_phone", "email", "manager", "is_active")
 
-    def __init__(self, *args: Any, parks: Any = None, staff: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        park_field: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        staff: QuerySet[User] | None = None,
+        **kwargs: Unpack[ModelFormOptions[ServiceProvider]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        park_field = model_choice_field(self, "park")
         park_field.queryset = parks
         for name in ("manager", "members"):
-            field: Any = self.fields[name]
+            field = model_choice_field(self, name)
             field.queryset = staff if staff is not None else User.objects.none()
         if self.instance.pk:
             park_field.disabled = True
@@ -507,9 +586,17 @@ class SchemeForm(forms.ModelForm[Scheme]):
             "documents": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, parks: Any = None, allow_all_parks: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        park_field: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        allow_all_parks: bool = False,
+        **kwargs: Unpack[ModelFormOptions[Scheme]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        park_field = model_choice_field(self, "park")
         park_field.queryset = parks
         park_field.required = not allow_all_parks
         park_field.empty_label = _("全部园区") if allow_all_parks else "---------"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -57,6 +57,9 @@ from parkos.incubation.choices import (
     Visibility,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 ZERO = Decimal(0)
 ACTIVE_STAGES = (IncubationStage.PRE_INCUBATION, IncubationStage.INCUBATING, IncubationStage.ACCELERATING)
 OPEN_REQUEST_STATUSES = (
@@ -75,7 +78,7 @@ def default_extended_prefixes() -> list[str]:
     return list(EXTENDED_PERIOD_PREFIXES)
 
 
-def _user_fk(verbose: Any, related_name: str = "+", **kwargs: Any) -> Any:
+def _user_fk(verbose: StrOrPromise, related_name: str = "+") -> Any:
     # SET_NULL: records outlive the login of whoever wrote them.
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -84,13 +87,12 @@ def _user_fk(verbose: Any, related_name: str = "+", **kwargs: Any) -> Any:
         null=True,
         blank=True,
         related_name=related_name,
-        **kwargs,
     )
 
 
-def _wan(verbose: Any, **kwargs: Any) -> Any:
+def _wan(verbose: StrOrPromise) -> Any:
     return models.DecimalField(
-        verbose, max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(ZERO)], **kwargs
+        verbose, max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(ZERO)]
     )
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.access import scope_to_parks
+from parkos.accounts.models import User
 from parkos.enterprises.models import Enterprise
 from parkos.incubation.models import OPEN_REQUEST_STATUSES, IncubationRecord, ServiceRequest
 from parkos.web.panels import Panel, PanelRow, register
@@ -16,7 +15,7 @@ PANEL_ROWS = 4
 
 
 @register("services")
-def services_panel(enterprise: Enterprise, user: Any) -> Panel | None:
+def services_panel(enterprise: Enterprise, user: User) -> Panel | None:
     records = list(
         scope_to_parks(user, IncubationRecord.objects.filter(enterprise=enterprise)).select_related("programme")[:2]
     )

@@ -22,6 +22,7 @@ from parkos.accounts.access import (
     acting_user,
     can_access_park,
     has_capability,
+    is_operator_admin,
     require_capability,
     require_park,
     scope_to_parks,
@@ -62,7 +63,7 @@ def _can_edit_scheme(request: HttpRequest, scheme: Scheme | None) -> bool:
     if not has_capability(request.user, Capability.MANAGE_SERVICES):
         return False
     if scheme is None or scheme.park_id is None:
-        return bool(request.user.is_operator_admin) if scheme is not None else True  # type: ignore[union-attr]
+        return is_operator_admin(request.user) if scheme is not None else True
     return can_access_park(request.user, scheme.park_id)
 
 
@@ -110,7 +111,7 @@ class SchemeFormView(ParkScopedMixin, View):
             data,
             instance=scheme,
             parks=parks,
-            allow_all_parks=bool(self.request.user.is_operator_admin),  # type: ignore[union-attr]
+            allow_all_parks=is_operator_admin(self.request.user),
         )
         initial = (
             [{"fact": c.fact, "operator": c.operator, "value": c.value} for c in scheme.criteria.all()]

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkos.accounts.models import User
 from parkos.core.workdays import subtract_working_days
 from parkos.enterprises.choices import EnterpriseLifecycle
 from parkos.enterprises.models import Enterprise
@@ -711,7 +712,7 @@ def applications_waiting(park_ids: Collection[int] | None) -> int:
     return (queryset if park_ids is None else queryset.filter(park_id__in=park_ids)).count()
 
 
-def reviews_pending_for(user: Any) -> QuerySet[Review]:
+def reviews_pending_for(user: User) -> QuerySet[Review]:
     return Review.objects.filter(
         reviewer=user,
         submitted_at__isnull=True,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,7 +69,7 @@ if TYPE_CHECKING:
 REPEAT_WINDOW_HOURS = 24
 
 
-def _audit(obj: Any, actor: User | None, action: str, changes: dict[str, Any], park_id: int | None) -> None:
+def _audit(obj: Model, actor: User | None, action: str, changes: dict[str, Any], park_id: int | None) -> None:
     audit_record(actor=actor, action=action, obj=obj, changes=changes, park_id=park_id)
 
 

@@ -36,6 +36,8 @@ from parkos.web.views_generic import apply_validation_error
 class TenantMixin(LoginRequiredMixin):
     """Enterprise users linked to an enterprise only."""
 
+    request: HttpRequest
+
     def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> Any:
         user = request.user
         if user.is_authenticated and not (
@@ -45,7 +47,7 @@ class TenantMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def enterprise(self) -> Enterprise:
-        user: User = acting_user(self.request)  # type: ignore[attr-defined]
+        user: User = acting_user(self.request)
         assert user.enterprise is not None
         return user.enterprise
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
@@ -60,9 +61,12 @@ from parkos.incubation.models import (
     Notification,
     Programme,
     Review,
+    ReviewMeeting,
 )
+from parkos.parks.models import Park
 from parkos.web.views_generic import (
     FilteredListView,
+    Paginable,
     ParkScopedMixin,
     ServiceFormView,
     StaffRequiredMixin,
@@ -71,7 +75,7 @@ from parkos.web.views_generic import (
 )
 
 
-def can_manage(request: HttpRequest, park: Any = None) -> bool:
+def can_manage(request: HttpRequest, park: Park | int | None = None) -> bool:
     if park is not None and not can_access_park(request.user, park):
         return False
     return has_capability(request.user, Capability.MANAGE_SERVICES)
@@ -110,7 +114,7 @@ class OverviewView(ParkScopedMixin, View):
             "overdue_count": selectors.overdue_records(park_ids, today).count(),
             "candidates": selectors.graduation_candidates(park_ids, today)[:10],
             "waiting": selectors.applications_waiting(park_ids),
-            "my_reviews": selectors.reviews_pending_for(request.user),
+            "my_reviews": selectors.reviews_pending_for(acting_user(request)),
             "sla": dashboard.total,
             "awarded": awarded,
             "award_count": award_count,
@@ -162,7 +166,7 @@ class ProgrammeDetailView(ParkScopedMixin, View):
         )
 
 
-class ProgrammeFormView(ServiceFormView):
+class ProgrammeFormView(ServiceFormView[Programme, ProgrammeForm]):
     form_class = ProgrammeForm
     template_name = "incubation/form.html"
     capability = Capability.MANAGE_SERVICES
@@ -177,10 +181,10 @@ class ProgrammeFormView(ServiceFormView):
     def initial_kwargs(self) -> dict[str, Any]:
         return {"parks": visible_parks(self.request.user).filter(archived_at__isnull=True)}
 
-    def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.park if obj is not None else form.cleaned_data["park"]
+    def park_of(self, obj: Programme | None, form: ProgrammeForm | None) -> Park | int | None:
+        return obj.park if obj is not None else form.cleaned_data["park"] if form is not None else None
 
-    def save(self, form: Any, obj: Programme | None) -> Programme:
+    def save(self, form: ProgrammeForm, obj: Programme | None) -> Programme:
         return services.programme_save(programme=form.instance, actor=acting_user(self.request))
 
 
@@ -225,7 +229,7 @@ class RubricView(ParkScopedMixin, View):
         return self._render(programme, formset)
 
 
-class ProgrammeChildFormView(ServiceFormView):
+class ProgrammeChildFormView[ModelT: Intake | ReviewMeeting, FormT: BaseForm](ServiceFormView[ModelT, FormT]):
     """An intake or a decision meeting of a programme."""
 
     template_name = "incubation/form.html"
@@ -234,34 +238,34 @@ class ProgrammeChildFormView(ServiceFormView):
     def programme(self) -> Programme:
         return _programme(self.request, self.kwargs["pk"])
 
-    def park_of(self, obj: Any, form: Any) -> Any:
+    def park_of(self, obj: ModelT | None, form: FormT | None) -> Park:
         return self.programme().park
 
-    def success_url(self, obj: Any) -> str:
+    def success_url(self, obj: ModelT) -> str:
         return self.programme().get_absolute_url()
 
 
-class IntakeCreateView(ProgrammeChildFormView):
+class IntakeCreateView(ProgrammeChildFormView[Intake, IntakeForm]):
     form_class = IntakeForm
 
     @property
     def title(self) -> str:
         return _("新建入孵批次")
 
-    def save(self, form: Any, obj: Intake | None) -> Intake:
+    def save(self, form: IntakeForm, obj: Intake | None) -> Intake:
         intake: Intake = form.instance
         intake.programme = self.programme()
         return services.intake_save(intake=intake, actor=acting_user(self.request))
 
 
-class MeetingCreateView(ProgrammeChildFormView):
+class MeetingCreateView(ProgrammeChildFormView[ReviewMeeting, MeetingForm]):
     form_class = MeetingForm
 
     @property
     def title(self) -> str:
         return _("记录评审决策会议")
 
-    def save(self, form: Any, obj: Any | None) -> Any:
+    def save(self, form: MeetingForm, obj: ReviewMeeting | None) -> ReviewMeeting:
         data = form.cleaned_data
         return services.meeting_record(
             programme=self.programme(),
@@ -287,8 +291,8 @@ class ApplicationListView(FilteredListView):
         queryset: QuerySet[Application] = super().get_queryset()
         return queryset.select_related("programme", "intake").annotate(reviews_n=Count("reviews"))
 
-    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        context = super().get_context_data(object_list=object_list, **kwargs)
         context["can_manage"] = can_manage(self.request)
         context["counts"] = selectors.application_counts(requested_park_ids(self.request))
         return context
@@ -520,8 +524,8 @@ class RecordListView(FilteredListView):
     def get_queryset(self) -> QuerySet[IncubationRecord]:
         return super().get_queryset().select_related("enterprise", "programme", "intake")
 
-    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        context = super().get_context_data(object_list=object_list, **kwargs)
         today = timezone.localdate()
         records = list(context["object_list"])
         evidence = selectors.graduation_evidence_for([r for r in records if r.is_active], today)

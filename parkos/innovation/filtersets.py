@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,7 +43,7 @@ class YesNoAll(django_filters.widgets.BooleanWidget):  # type: ignore[misc]
         self.choices = (("", _("全部")), ("true", _("是")), ("false", _("否")))
 
 
-def _visible_parks(request: Any) -> QuerySet[Park]:
+def _visible_parks(request: HttpRequest | None) -> QuerySet[Park]:
     if request is None:
         return Park.objects.none()
     return visible_parks(request.user).filter(archived_at__isnull=True)

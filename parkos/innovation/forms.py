@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Unpack
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.form_fields import CharFieldOptions, DecimalFieldOptions
 from parkos.core.importing.forms import ImportFileField
 from parkos.core.models import ImportMode
 from parkos.enterprises.models import Enterprise
@@ -36,6 +38,7 @@ from parkos.innovation.models import (
 )
 from parkos.innovation.regulatory import ClinicalStage, DeviceStage
 from parkos.parks.models import Park
+from parkos.web.forms import FormData, FormFiles, FormOptions, ModelFormOptions, choice_field, model_choice_field
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WAN = Decimal(10_000)
@@ -44,19 +47,19 @@ WAN = Decimal(10_000)
 class EnterpriseRefField(forms.CharField):
     """An enterprise of the pool, typed as its name or credit code."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Unpack[CharFieldOptions]) -> None:
         kwargs.setdefault("label", _("企业（名称或统一社会信用代码）"))
         kwargs.setdefault("max_length", 200)
         super().__init__(**kwargs)
 
-    def prepare_value(self, value: Any) -> Any:
+    def prepare_value(self, value: object) -> Any:
         if isinstance(value, Enterprise):
             return value.name
         if isinstance(value, int):
             return Enterprise.objects.filter(pk=value).values_list("name", flat=True).first() or value
         return value
 
-    def clean(self, value: Any) -> Any:
+    def clean(self, value: object) -> Any:
         text = super().clean(value)
         if not text:
             return None
@@ -69,18 +72,18 @@ class EnterpriseRefField(forms.CharField):
 class WanField(forms.DecimalField):
     """Money typed in 万元 (as people speak of investment), returned in 元."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Unpack[DecimalFieldOptions]) -> None:
         kwargs.setdefault("max_digits", 16)
         kwargs.setdefault("decimal_places", 6)
         kwargs.setdefault("min_value", Decimal(0))
         super().__init__(**kwargs)
 
-    def prepare_value(self, value: Any) -> Any:
+    def prepare_value(self, value: object) -> Any:
         if isinstance(value, Decimal):
             return (value / WAN).normalize()
         return value
 
-    def clean(self, value: Any) -> Decimal | None:
+    def clean(self, value: object) -> Decimal | None:
         amount = super().clean(value)
         return None if amount is None else (amount * WAN).quantize(Decimal("0.01"))
 
@@ -92,14 +95,21 @@ def label_empty_choices(form: forms.BaseForm) -> None:
             field.empty_label = _("请选择")
 
 
-class ParkedForm(forms.ModelForm):  # type: ignore[type-arg]
+class ParkedForm[M: Model](forms.ModelForm[M]):
     """A ModelForm with a park chosen among the person's parks and dates as date inputs."""
 
-    def __init__(self, *args: Any, parks: QuerySet[Park] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        **kwargs: Unpack[ModelFormOptions[M]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         label_empty_choices(self)
         if "park" in self.fields:
-            park_field: Any = self.fields["park"]
+            park_field = model_choice_field(self, "park")
             park_field.queryset = parks if parks is not None else Park.objects.none()
             if self.instance.pk:
                 park_field.disabled = True
@@ -117,7 +127,7 @@ PROJECT_DATE_FIELDS = (
 )  # fmt: skip
 
 
-class ProjectForm(ParkedForm):
+class ProjectForm(ParkedForm[Project]):
     enterprise = EnterpriseRefField(
         label=_("建设单位（名称或统一社会信用代码）"), required=False, help_text=_("园区自建项目留空")
     )
@@ -159,8 +169,10 @@ class ProgressForm(forms.Form):
     other = WanField(label=_("其他费用（万元）"), initial=0)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, data: FormData | None = None, files: FormFiles | None = None, **kwargs: Unpack[FormOptions]
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         today = timezone.localdate()
         self.fields["year"].initial = today.year
         self.fields["month"].initial = today.month
@@ -225,7 +237,7 @@ PRODUCT_KIND_FIELDS: dict[str, list[str]] = {
 }
 
 
-class ProductForm(ParkedForm):
+class ProductForm(ParkedForm[Product]):
     enterprise = EnterpriseRefField()
     registration_class = forms.ChoiceField(
         label=_("药品注册分类"), required=False, help_text=_("药品、按生物制品管理的体外诊断试剂必填")
@@ -246,9 +258,11 @@ class ProductForm(ParkedForm):
             "note",
         )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["registration_class"]
+    def __init__(
+        self, data: FormData | None = None, files: FormFiles | None = None, **kwargs: Unpack[FormOptions]
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = choice_field(self, "registration_class")
         field.choices = registration_class_choices()
         if self.instance.pk and self.instance.drug_family:
             self.initial["registration_class"] = f"{self.instance.drug_family}:{self.instance.drug_category}"
@@ -276,20 +290,32 @@ class StageForm(forms.Form):
     reason = forms.CharField(label=_("原因（阶段倒退时必填）"), max_length=300, required=False)
     note = forms.CharField(label=_("说明"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, pathway: str = regulatory.Pathway.CLINICAL, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["stage"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        pathway: str = regulatory.Pathway.CLINICAL,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = choice_field(self, "stage")
         field.choices = regulatory.stages_of(pathway).choices
 
 
-class PartnerForm(forms.ModelForm):  # type: ignore[type-arg]
+class PartnerForm(forms.ModelForm[ProductPartner]):
     class Meta:
         model = ProductPartner
         fields = ("role", "name", "institution", "since", "note")
         widgets = {"since": DATE}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        **kwargs: Unpack[ModelFormOptions[ProductPartner]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         label_empty_choices(self)
 
 
@@ -308,7 +334,7 @@ MILESTONE_KIND_FIELDS: dict[str, list[str]] = {
 }
 
 
-class MilestoneForm(ParkedForm):
+class MilestoneForm(ParkedForm[Milestone]):
     enterprise = EnterpriseRefField()
     market_value = WanField(
         label=_("上市首日总市值（万元）"), required=False, help_text=_("填写后按持股比例为运营方持股估值")
@@ -323,9 +349,11 @@ class MilestoneForm(ParkedForm):
             "patent_status", "patent_number", "quantity", "title", "note",
         )  # fmt: skip
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["kind"]
+    def __init__(
+        self, data: FormData | None = None, files: FormFiles | None = None, **kwargs: Unpack[FormOptions]
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = choice_field(self, "kind")
         field.choices = [("", "---------"), *MilestoneKind.choices]
 
     def _post_clean(self) -> None:
@@ -335,13 +363,13 @@ class MilestoneForm(ParkedForm):
 # --- 产学研 ---------------------------------------------------------------------------------------
 
 
-class InstitutionForm(forms.ModelForm):  # type: ignore[type-arg]
+class InstitutionForm(forms.ModelForm[Institution]):
     class Meta:
         model = Institution
         fields = ("name", "kind", "city", "clinical_trial_site", "specialties", "website", "note")
 
 
-class InstitutionContactForm(forms.ModelForm):  # type: ignore[type-arg]
+class InstitutionContactForm(forms.ModelForm[InstitutionContact]):
     class Meta:
         model = InstitutionContact
         fields = ("name", "title", "mobile", "email")
@@ -350,7 +378,7 @@ class InstitutionContactForm(forms.ModelForm):  # type: ignore[type-arg]
         pass  # the service normalises the mobile
 
 
-class AgreementForm(ParkedForm):
+class AgreementForm(ParkedForm[Agreement]):
     enterprise = EnterpriseRefField(label=_("合作企业（名称或统一社会信用代码）"), required=False)
     amount = WanField(label=_("合作金额（万元）"), required=False)
 
@@ -359,7 +387,7 @@ class AgreementForm(ParkedForm):
         fields = ("park", "institution", "enterprise", "title", "kind", "signed_on", "expires_on", "amount", "note")
 
 
-class JointProjectForm(ParkedForm):
+class JointProjectForm(ParkedForm[JointProject]):
     enterprise = EnterpriseRefField(label=_("合作企业（名称或统一社会信用代码）"), required=False)
     budget = WanField(label=_("经费（万元）"), required=False)
 
@@ -379,13 +407,13 @@ class JointProjectForm(ParkedForm):
         )
 
 
-class PlatformForm(ParkedForm):
+class PlatformForm(ParkedForm[Platform]):
     class Meta:
         model = Platform
         fields = ("park", "name", "kind", "institution", "operator_name", "opened_on", "capacity", "note")
 
 
-class PlatformUseForm(forms.ModelForm):  # type: ignore[type-arg]
+class PlatformUseForm(forms.ModelForm[PlatformUse]):
     enterprise = EnterpriseRefField(label=_("使用企业（名称或统一社会信用代码）"))
 
     class Meta:
@@ -397,7 +425,7 @@ class PlatformUseForm(forms.ModelForm):  # type: ignore[type-arg]
         pass
 
 
-class TechTransferForm(ParkedForm):
+class TechTransferForm(ParkedForm[TechTransfer]):
     enterprise = EnterpriseRefField(label=_("受让/被许可企业（名称或统一社会信用代码）"))
     amount = WanField(label=_("合同金额（万元）"), required=False)
 
@@ -417,12 +445,16 @@ class TechTransferForm(ParkedForm):
             "note",
         )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        products: Any = self.fields["products"]
-        parks: Any = self.fields["park"]
+    def __init__(
+        self, data: FormData | None = None, files: FormFiles | None = None, **kwargs: Unpack[FormOptions]
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        products = model_choice_field(self, "products")
+        parks = model_choice_field(self, "park")
         products.queryset = (
-            Product.objects.filter(park__in=parks.queryset).select_related("enterprise").order_by("name")
+            Product.objects.filter(park__in=parks.queryset if parks.queryset is not None else Park.objects.none())
+            .select_related("enterprise")
+            .order_by("name")
         )
         products.required = False
 
@@ -442,11 +474,19 @@ class ImportForm(forms.Form):
     mode = forms.ChoiceField(label=_("导入方式"), choices=ImportMode.choices, initial=ImportMode.ALL_OR_NOTHING)
     dry_run = forms.BooleanField(label=_("仅预览（校验并显示将新增、更新多少行，不写入）"), required=False)
 
-    def __init__(self, *args: Any, parks: QuerySet[Park] | None = None, tables: Any = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        park_field: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        tables: Sequence[tuple[str, str]] = (),
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        park_field = model_choice_field(self, "park")
         park_field.queryset = parks if parks is not None else Park.objects.none()
-        table_field: Any = self.fields["csv_table"]
+        table_field = choice_field(self, "csv_table")
         table_field.choices = [("", "---------"), *tables]
         label_empty_choices(self)
 
@@ -461,7 +501,7 @@ class ImportForm(forms.Form):
 # --- 投资孵化 -------------------------------------------------------------------------------------
 
 
-class FundForm(forms.ModelForm):  # type: ignore[type-arg]
+class FundForm(forms.ModelForm[Fund]):
     size = WanField(label=_("规模（万元）"), required=False)
 
     class Meta:
@@ -469,7 +509,7 @@ class FundForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ("name", "kind", "manager", "size", "vintage", "note")
 
 
-class InvestmentForm(forms.ModelForm):  # type: ignore[type-arg]
+class InvestmentForm(forms.ModelForm[StakeInvestment]):
     amount = WanField(label=_("投资金额（万元）"))
     post_money = WanField(label=_("投后估值（万元）"), required=False)
 
@@ -489,16 +529,23 @@ class NewStakeForm(InvestmentForm):
     enterprise = EnterpriseRefField(label=_("被投企业（名称或统一社会信用代码）"))
     park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none())
 
-    def __init__(self, *args: Any, parks: QuerySet[Park] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        park_field: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        park_field = model_choice_field(self, "park")
         park_field.queryset = parks if parks is not None else Park.objects.none()
         label_empty_choices(self)
         order = ["fund", "enterprise", "park"]
         self.order_fields(order + [f for f in self.fields if f not in order])
 
 
-class ValuationForm(forms.ModelForm):  # type: ignore[type-arg]
+class ValuationForm(forms.ModelForm[StakeValuation]):
     fair_value = WanField(label=_("公允价值（万元）"))
 
     class Meta:
@@ -510,7 +557,7 @@ class ValuationForm(forms.ModelForm):  # type: ignore[type-arg]
         pass
 
 
-class ExitForm(forms.ModelForm):  # type: ignore[type-arg]
+class ExitForm(forms.ModelForm[StakeExit]):
     proceeds = WanField(label=_("退出回款（万元）"), initial=0)
 
     class Meta:

@@ -17,6 +17,7 @@ file twice changes nothing the second time. All or nothing (the default) or vali
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -64,6 +65,8 @@ from parkos.innovation.regulatory import ClinicalStage, DeviceClass, DeviceStage
 from parkos.parks.models import Park
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from parkos.accounts.models import User
 
 IMPORTER: Final = "innovation.workbook"
@@ -71,8 +74,8 @@ _AMOUNT: Final = MONEY.with_units(stored="元", default="万元")
 _LIMIT: Final = Decimal("1e16")
 
 
-def _money(field: str, label: Any, **kwargs: Any) -> Column:
-    return Column(field, label, Number(minimum=Decimal(0), maximum=_LIMIT, places=2), unit=_AMOUNT, **kwargs)
+def _money(field: str, label: StrOrPromise, *, example: object = None) -> Column:
+    return Column(field, label, Number(minimum=Decimal(0), maximum=_LIMIT, places=2), unit=_AMOUNT, example=example)
 
 
 def _stage(text: str) -> str:
@@ -102,18 +105,18 @@ class ProjectRow:
     credit_code: str = ""
     planned_investment: Decimal | None = None
     floor_area_sqm: Decimal | None = None
-    planned_signed_on: Any = None
-    signed_on: Any = None
-    planned_delivered_on: Any = None
-    delivered_on: Any = None
-    planned_started_on: Any = None
-    started_on: Any = None
-    planned_structure_done_on: Any = None
-    structure_done_on: Any = None
-    planned_accepted_on: Any = None
-    accepted_on: Any = None
-    planned_completed_on: Any = None
-    completed_on: Any = None
+    planned_signed_on: datetime.date | None = None
+    signed_on: datetime.date | None = None
+    planned_delivered_on: datetime.date | None = None
+    delivered_on: datetime.date | None = None
+    planned_started_on: datetime.date | None = None
+    started_on: datetime.date | None = None
+    planned_structure_done_on: datetime.date | None = None
+    structure_done_on: datetime.date | None = None
+    planned_accepted_on: datetime.date | None = None
+    accepted_on: datetime.date | None = None
+    planned_completed_on: datetime.date | None = None
+    completed_on: datetime.date | None = None
     note: str = ""
 
 
@@ -194,7 +197,7 @@ class ProductRow:
     indication: str = ""
     is_key: bool = True
     stage: str = ""
-    stage_on: Any = None
+    stage_on: datetime.date | None = None
 
 
 PRODUCTS: Final = TableSpec[ProductRow](
@@ -225,7 +228,7 @@ class StageRow:
     credit_code: str
     name: str
     stage: str
-    on: Any
+    on: datetime.date
     reason: str = ""
     note: str = ""
 
@@ -251,13 +254,13 @@ STAGES: Final = TableSpec[StageRow](
 class MilestoneRow:
     credit_code: str
     kind: str
-    on: Any
+    on: datetime.date
     exchange: str = ""
     stock_code: str = ""
     short_name: str = ""
     market_value: Decimal | None = None
     certificate_number: str = ""
-    valid_until: Any = None
+    valid_until: datetime.date | None = None
     financing_round: str = ""
     amount: Decimal | None = None
     investors: str = ""
@@ -428,7 +431,7 @@ class InnovationImporter(TableImporter[Any]):
         moved = bool(data.stage) and data.stage_on is not None and self._enter(existing, data.stage, data.stage_on)
         return "updated" if changed or moved else "unchanged"
 
-    def _enter(self, product: Product, stage: str, on: Any, reason: str = "", note: str = "") -> bool:
+    def _enter(self, product: Product, stage: str, on: datetime.date, reason: str = "", note: str = "") -> bool:
         """Enter a stage unless the history already has it on that day; True when something was added."""
         if ProductStage.objects.filter(product=product, stage=stage, on=on).exists():
             return False

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -66,6 +66,9 @@ from parkos.innovation.regulatory import (
     pathway_of,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 ZERO = Decimal(0)
 #: The boards a listing can be on: the enterprise pool's listing statuses but "unlisted".
 LISTING_BOARDS = [(value, label) for value, label in ListingStatus.choices if value != ListingStatus.UNLISTED]
@@ -73,13 +76,19 @@ LISTING_BOARDS = [(value, label) for value, label in ListingStatus.choices if va
 STATISTICAL_THRESHOLD = Decimal(5_000_000)
 
 
-def _money(label: Any, **kwargs: Any) -> Any:
+def _money(label: StrOrPromise, *, help_text: StrOrPromise = "") -> Any:
     return models.DecimalField(
-        label, max_digits=18, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(ZERO)], **kwargs
+        label,
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
+        help_text=help_text,
     )
 
 
-def _share(label: Any, **kwargs: Any) -> Any:
+def _share(label: StrOrPromise, *, help_text: StrOrPromise = "") -> Any:
     return models.DecimalField(
         label,
         max_digits=7,
@@ -87,14 +96,14 @@ def _share(label: Any, **kwargs: Any) -> Any:
         null=True,
         blank=True,
         validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal(100))],
-        **kwargs,
+        help_text=help_text,
     )
 
 
 # --- construction projects -----------------------------------------------------------------------
 
 
-def _date(label: Any) -> Any:
+def _date(label: StrOrPromise) -> Any:
     return models.DateField(label, null=True, blank=True)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.access import Capability, has_capability, visible_park_ids
+from parkos.accounts.models import User
+from parkos.enterprises.models import Enterprise
 from parkos.innovation import selectors
 from parkos.web.panels import Panel, PanelRow, register
 
@@ -16,7 +16,7 @@ PANEL_ROWS = 8
 
 
 @register("innovation")
-def innovation_panel(enterprise: Any, user: Any) -> Panel | None:
+def innovation_panel(enterprise: Enterprise, user: User) -> Panel | None:
     events = selectors.enterprise_timeline(
         enterprise_id=enterprise.pk,
         park_ids=visible_park_ids(user),

@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -119,6 +119,32 @@ class ProjectData:
 PROJECT_FIELDS = tuple(f.name for f in dataclasses.fields(ProjectData))
 
 
+class ProjectChanges(TypedDict, total=False):
+    """A change to a project: any of `ProjectData`'s fields but the park."""
+
+    name: str
+    kind: str
+    enterprise: Enterprise | None
+    lead: Lead | None
+    contract: Contract | None
+    parcel: LandParcel | None
+    planned_investment: Decimal | None
+    floor_area_sqm: Decimal | None
+    planned_signed_on: datetime.date | None
+    signed_on: datetime.date | None
+    planned_delivered_on: datetime.date | None
+    delivered_on: datetime.date | None
+    planned_started_on: datetime.date | None
+    started_on: datetime.date | None
+    planned_structure_done_on: datetime.date | None
+    structure_done_on: datetime.date | None
+    planned_accepted_on: datetime.date | None
+    accepted_on: datetime.date | None
+    planned_completed_on: datetime.date | None
+    completed_on: datetime.date | None
+    note: str
+
+
 def _check_project(project: Project, today: datetime.date) -> None:
     errors: dict[str, list[str]] = {}
     for _planned, actual in PHASE_FIELDS.values():
@@ -152,7 +178,7 @@ def project_create(*, data: ProjectData, actor: User | None, today: datetime.dat
 
 @transaction.atomic
 def project_update(
-    *, project: Project, actor: User | None, today: datetime.date | None = None, **fields: Any
+    *, project: Project, actor: User | None, today: datetime.date | None = None, **fields: Unpack[ProjectChanges]
 ) -> Project:
     """Change a project's facts (any of `ProjectData`'s fields but the park)."""
     if unknown := set(fields) - set(PROJECT_FIELDS) | ({"park"} & set(fields)):
@@ -362,6 +388,22 @@ class ProductData:
 PRODUCT_FIELDS = tuple(f.name for f in dataclasses.fields(ProductData))
 
 
+class ProductChanges(TypedDict, total=False):
+    """A change to a product: any of `ProductData`'s fields but the park."""
+
+    enterprise: Enterprise
+    name: str
+    kind: str
+    is_key: bool
+    indication: str
+    drug_family: str
+    drug_category: str
+    device_class: str
+    device_number: str
+    approval_number: str
+    note: str
+
+
 @transaction.atomic
 def product_create(
     *,
@@ -403,7 +445,7 @@ def _copy_stage(product: Product, stage: str, on: datetime.date) -> None:
 
 
 @transaction.atomic
-def product_update(*, product: Product, actor: User | None, **fields: Any) -> Product:
+def product_update(*, product: Product, actor: User | None, **fields: Unpack[ProductChanges]) -> Product:
     """Change a product's identity or class; a change of pathway (drug ↔ device) is refused once it has a history."""
     if unknown := set(fields) - set(PRODUCT_FIELDS) | ({"park"} & set(fields)):
         raise ValueError(f"not editable: {sorted(unknown)}")

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.forms import BaseForm
 from django.forms.models import construct_instance
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,9 +71,13 @@ from parkos.innovation.models import (
     StakeValuation,
     TechTransfer,
 )
+from parkos.parks.models import Park
+from parkos.web.filtering import FilterSet
+from parkos.web.forms import FormData, FormFiles
 from parkos.web.importing import job_page, job_report
 from parkos.web.views_generic import (
     FilteredListView,
+    Paginable,
     ParkScopedMixin,
     ScopedDetailView,
     ServiceFormView,
@@ -99,40 +105,42 @@ def _parks(request: HttpRequest) -> QuerySet[Any]:
     return visible_parks(request.user).filter(archived_at__isnull=True).only("pk", "name")
 
 
-def _audit(obj: Any, model: str) -> QuerySet[AuditEntry]:
+def _audit(obj: Model, model: str) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(object_type=f"innovation.{model}", object_id=str(obj.pk))[:20]
 
 
-class _StepView(ParkScopedMixin, View):
+class _StepView[ModelT: Model, FormT: BaseForm](ParkScopedMixin, View):
     """A POST-only step on an object of the person's parks: a form in, a service call, a message out.
 
     Subclasses set `model`, `form_class`, `capability`, and implement `apply` (call the service) and
     `redirect_to`; a form or service error comes back as a message on the object's page.
     """
 
-    model: Any = None
-    form_class: Any = None
+    model: type[ModelT]
+    form_class: type[FormT]
     capability: Capability = Capability.MANAGE_SERVICES
     park_field = "park"
     done_message = ""
 
-    def get_object(self, pk: int) -> Any:
-        return get_object_or_404(self.scope(self.model.objects.all()), pk=pk)
+    def get_object(self, pk: int) -> ModelT:
+        obj: ModelT = get_object_or_404(self.scope(self.model._default_manager.all()), pk=pk)
+        return obj
 
-    def form_kwargs(self, obj: Any) -> dict[str, Any]:
+    def form_kwargs(self, obj: ModelT) -> dict[str, Any]:
         return {}
 
-    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+    def apply(self, obj: ModelT, form: FormT, request: HttpRequest) -> None:
         """Call the service with the valid form's data (`form.cleaned_data`, or `construct_instance`)."""
         raise NotImplementedError
 
-    def redirect_to(self, obj: Any) -> str:
-        return str(obj.get_absolute_url())
+    def redirect_to(self, obj: ModelT) -> str:
+        return resolve_url(obj)
 
-    def park_of(self, obj: Any) -> Any:
-        value = obj
+    def park_of(self, obj: ModelT) -> Park | int:
+        value: object = obj
         for part in self.park_field.split("__"):
             value = getattr(value, part)
+        assert isinstance(value, Park), f"{self.park_field} does not lead to a park"
         return value
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -143,7 +151,9 @@ class _StepView(ParkScopedMixin, View):
             messages.error(
                 request,
                 "；".join(
-                    f"{form.fields[f].label if f in form.fields else ''}：{'，'.join(e)}".lstrip("：")
+                    f"{form.fields[f].label if f in form.fields else ''}：{'，'.join(str(message) for message in e)}".lstrip(
+                        "："
+                    )
                     for f, e in form.errors.items()
                 ),
             )
@@ -157,11 +167,11 @@ class _StepView(ParkScopedMixin, View):
         return HttpResponseRedirect(self.redirect_to(obj))
 
 
-class _FormView(ServiceFormView):
+class _FormView[ModelT: Model, FormT: BaseForm](ServiceFormView[ModelT, FormT]):
     """A service form that refuses a role without the capability before reading the form (the base
     checks it for new objects only once the form is valid, in the chosen park)."""
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         self.require(self.capability)
         return super().post(request, *args, **kwargs)
 
@@ -174,7 +184,7 @@ class OverviewView(ParkScopedMixin, TemplateView):
 
     template_name = "innovation/overview.html"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         park_ids = requested_park_ids(self.request)
@@ -218,7 +228,7 @@ class ProjectListView(FilteredListView):
     def get_queryset(self) -> QuerySet[Project]:
         return selectors.project_list(super().get_queryset())
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.GET.get("format") == "xlsx":
             today = timezone.localdate()
             return xlsx_response(
@@ -240,8 +250,8 @@ class ProjectListView(FilteredListView):
             )
         return super().get(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        context = super().get_context_data(object_list=object_list, **kwargs)
         today = timezone.localdate()
         context["rows"] = [
             (p, phases.current_phase(p.phase_dates()), phases.days_behind(p.phase_dates(), today))
@@ -259,7 +269,7 @@ class ProjectDetailView(ScopedDetailView):
     def get_queryset(self) -> QuerySet[Project]:
         return super().get_queryset().select_related("park", "enterprise", "lead", "contract", "parcel")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         project: Project = self.object
         today = timezone.localdate()
@@ -290,7 +300,7 @@ class ProjectDetailView(ScopedDetailView):
         return context
 
 
-class ProjectFormView(_FormView):
+class ProjectFormView(_FormView[Project, forms.ProjectForm]):
     form_class = forms.ProjectForm
     template_name = "innovation/form.html"
     capability = Capability.MANAGE_PROJECTS
@@ -308,13 +318,15 @@ class ProjectFormView(_FormView):
     def initial_kwargs(self) -> dict[str, Any]:
         return {"parks": _parks(self.request)}
 
-    def park_of(self, obj: Any, form: Any) -> Any:
+    def park_of(self, obj: Project | None, form: forms.ProjectForm | None) -> Park | int | None:
         if obj is not None:
             return obj.park_id
         return form.cleaned_data["park"] if form is not None else None
 
-    def save(self, form: Any, obj: Any) -> Project:
-        data = {name: form.cleaned_data.get(name) for name in services.PROJECT_FIELDS if name in form.cleaned_data}
+    def save(self, form: forms.ProjectForm, obj: Project | None) -> Project:
+        data: dict[str, Any] = {
+            name: form.cleaned_data.get(name) for name in services.PROJECT_FIELDS if name in form.cleaned_data
+        }
         data["note"] = data.get("note") or ""
         actor = acting_user(self.request)
         if obj is None:
@@ -323,25 +335,25 @@ class ProjectFormView(_FormView):
         return services.project_update(project=obj, actor=actor, **data)
 
 
-class ProjectPhaseView(_StepView):
+class ProjectPhaseView(_StepView[Project, forms.PhaseForm]):
     model = Project
     form_class = forms.PhaseForm
     capability = Capability.MANAGE_PROJECTS
     done_message = "已记录阶段日期。"
 
-    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+    def apply(self, obj: Project, form: forms.PhaseForm, request: HttpRequest) -> None:
         data = form.cleaned_data
         services.project_phase_record(
             project=obj, phase=data["phase"], actual_on=data["actual_on"], actor=acting_user(request)
         )
 
 
-class ProjectProgressView(_StepView):
+class ProjectProgressView(_StepView[Project, forms.ProgressForm]):
     model = Project
     form_class = forms.ProgressForm
     capability = Capability.MANAGE_PROJECTS
 
-    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+    def apply(self, obj: Project, form: forms.ProgressForm, request: HttpRequest) -> None:
         data = form.cleaned_data
         split = services.InvestmentSplit(**{name: data[name] or Decimal(0) for name in SPLIT_FIELDS})
         services.project_progress_record(
@@ -354,12 +366,12 @@ class ProjectProgressView(_StepView):
         )
 
 
-class ProjectPhotoAddView(_StepView):
+class ProjectPhotoAddView(_StepView[Project, forms.PhotoForm]):
     model = Project
     form_class = forms.PhotoForm
     capability = Capability.MANAGE_PROJECTS
 
-    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+    def apply(self, obj: Project, form: forms.PhotoForm, request: HttpRequest) -> None:
         data = form.cleaned_data
         services.project_photo_add(
             project=obj,
@@ -382,30 +394,30 @@ class ProjectPhotoView(ParkScopedMixin, View):
         )
 
 
-class ProjectIssueAddView(_StepView):
+class ProjectIssueAddView(_StepView[Project, forms.IssueForm]):
     model = Project
     form_class = forms.IssueForm
     capability = Capability.MANAGE_PROJECTS
 
-    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+    def apply(self, obj: Project, form: forms.IssueForm, request: HttpRequest) -> None:
         data = form.cleaned_data
         services.project_issue_raise(project=obj, actor=acting_user(request), **data)
 
 
-class ProjectIssueCloseView(_StepView):
+class ProjectIssueCloseView(_StepView[ProjectIssue, forms.IssueCloseForm]):
     model = ProjectIssue
     form_class = forms.IssueCloseForm
     capability = Capability.MANAGE_PROJECTS
     park_field = "project__park"
 
-    def park_of(self, obj: Any) -> Any:
+    def park_of(self, obj: ProjectIssue) -> Park | int:
         return obj.project.park_id
 
-    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+    def apply(self, obj: ProjectIssue, form: forms.IssueCloseForm, request: HttpRequest) -> None:
         data = form.cleaned_data
         services.project_issue_close(issue=obj, actor=acting_user(request), **data)
 
-    def redirect_to(self, obj: Any) -> str:
+    def redirect_to(self, obj: ProjectIssue) -> str:
         return str(obj.project.get_absolute_url()) + "#issues"
 
 
@@ -423,8 +435,8 @@ class ProductListView(FilteredListView):
     def get_queryset(self) -> QuerySet[Product]:
         return super().get_queryset().select_related("enterprise", "park")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        context = super().get_context_data(object_list=object_list, **kwargs)
         context["can_manage"] = has_capability(self.request.user, Capability.MANAGE_SERVICES)
         context["can_import"] = has_capability(self.request.user, Capability.IMPORT_DATA)
         return context
@@ -437,7 +449,7 @@ class ProductDetailView(ScopedDetailView):
     def get_queryset(self) -> QuerySet[Product]:
         return super().get_queryset().select_related("park", "enterprise")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         product: Product = self.object
         parsed = regulatory.parse_device_number(product.device_number) if product.device_number else None
@@ -459,8 +471,8 @@ class ProductDetailView(ScopedDetailView):
         return context
 
 
-class ProductFormView(_FormView):
-    form_class: Any = forms.ProductCreateForm
+class ProductFormView(_FormView[Product, forms.ProductForm]):
+    form_class: type[forms.ProductForm] = forms.ProductCreateForm
     template_name = "innovation/form.html"
     capability = Capability.MANAGE_SERVICES
 
@@ -471,15 +483,16 @@ class ProductFormView(_FormView):
     def initial_kwargs(self) -> dict[str, Any]:
         return {"parks": _parks(self.request)}
 
-    def park_of(self, obj: Any, form: Any) -> Any:
+    def park_of(self, obj: Product | None, form: forms.ProductForm | None) -> Park | int | None:
         if obj is not None:
             return obj.park_id
-        return form.cleaned_data["park"] if form is not None else None
+        park: Park | None = form.cleaned_data["park"] if form is not None else None
+        return park
 
-    def get_context(self, form: Any, obj: Any) -> dict[str, Any]:
+    def get_context(self, form: forms.ProductForm, obj: Product | None) -> dict[str, Any]:
         return super().get_context(form, obj) | {"kind_fields": json.dumps(forms.PRODUCT_KIND_FIELDS)}
 
-    def product_data(self, form: Any) -> dict[str, Any]:
+    def product_data(self, form: forms.ProductForm) -> dict[str, Any]:
         data = {name: form.cleaned_data.get(name) for name in services.PRODUCT_FIELDS if name in form.cleaned_data}
         for text in (
             "indication",
@@ -493,7 +506,7 @@ class ProductFormView(_FormView):
             data[text] = data.get(text) or ""
         return data
 
-    def save(self, form: Any, obj: Any) -> Product:
+    def save(self, form: forms.ProductForm, obj: Product | None) -> Product:
         return services.product_create(
             data=services.ProductData(**self.product_data(form)),
             stage=form.cleaned_data["stage"],
@@ -513,30 +526,30 @@ class ProductUpdateView(ProductFormView):
         product: Product = get_object_or_404(self.scope(Product.objects.all()), pk=self.kwargs["pk"])
         return product
 
-    def save(self, form: Any, obj: Any) -> Product:
+    def save(self, form: forms.ProductForm, obj: Product | None) -> Product:
         data = self.product_data(form)
         data.pop("park", None)
-        return services.product_update(product=obj, actor=acting_user(self.request), **data)
+        return services.product_update(product=self.existing(obj), actor=acting_user(self.request), **data)
 
 
-class ProductStageView(_StepView):
+class ProductStageView(_StepView[Product, forms.StageForm]):
     model = Product
     form_class = forms.StageForm
     done_message = "已记录新阶段。"
 
-    def form_kwargs(self, obj: Any) -> dict[str, Any]:
+    def form_kwargs(self, obj: Product) -> dict[str, Any]:
         return {"pathway": obj.pathway}
 
-    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+    def apply(self, obj: Product, form: forms.StageForm, request: HttpRequest) -> None:
         data = form.cleaned_data
         services.product_stage_enter(product=obj, actor=acting_user(request), **data)
 
 
-class ProductPartnerView(_StepView):
+class ProductPartnerView(_StepView[Product, forms.PartnerForm]):
     model = Product
     form_class = forms.PartnerForm
 
-    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+    def apply(self, obj: Product, form: forms.PartnerForm, request: HttpRequest) -> None:
         partner = construct_instance(form, ProductPartner(product=obj))
         services.product_partner_add(partner=partner, actor=acting_user(request))
 
@@ -546,7 +559,7 @@ class PipelineView(ParkScopedMixin, TemplateView):
 
     template_name = "innovation/pipeline.html"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         day = min(_date_param(self.request, "on", today), today)
@@ -580,8 +593,8 @@ class MilestoneListView(FilteredListView):
     def get_queryset(self) -> QuerySet[Milestone]:
         return super().get_queryset().select_related("enterprise", "park")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        context = super().get_context_data(object_list=object_list, **kwargs)
         year = _year_param(self.request, timezone.localdate().year)
         counts = selectors.milestone_counts(park_ids=requested_park_ids(self.request), year=year)
         context.update(
@@ -597,7 +610,7 @@ class MilestoneListView(FilteredListView):
         return context
 
 
-class MilestoneFormView(_FormView):
+class MilestoneFormView(_FormView[Milestone, forms.MilestoneForm]):
     form_class = forms.MilestoneForm
     template_name = "innovation/form.html"
     capability = Capability.MANAGE_SERVICES
@@ -615,12 +628,12 @@ class MilestoneFormView(_FormView):
     def initial_kwargs(self) -> dict[str, Any]:
         return {"parks": _parks(self.request)}
 
-    def park_of(self, obj: Any, form: Any) -> Any:
+    def park_of(self, obj: Milestone | None, form: forms.MilestoneForm | None) -> Park | int | None:
         if obj is not None:
             return obj.park_id
         return form.cleaned_data["park"] if form is not None else None
 
-    def save(self, form: Any, obj: Any) -> Milestone:
+    def save(self, form: forms.MilestoneForm, obj: Milestone | None) -> Milestone:
         milestone = obj or Milestone()
         for name, value in form.cleaned_data.items():
             if name == "park" and obj is not None:
@@ -628,10 +641,10 @@ class MilestoneFormView(_FormView):
             setattr(milestone, name, "" if value is None and name in _TEXT_FIELDS else value)
         return services.milestone_record(milestone=milestone, actor=acting_user(self.request))
 
-    def success_url(self, obj: Any) -> str:
+    def success_url(self, obj: Milestone) -> str:
         return reverse("innovation:enterprise_timeline", args=[obj.enterprise_id])
 
-    def get_context(self, form: Any, obj: Any) -> dict[str, Any]:
+    def get_context(self, form: forms.MilestoneForm, obj: Milestone | None) -> dict[str, Any]:
         return super().get_context(form, obj) | {"kind_fields": json.dumps(forms.MILESTONE_KIND_FIELDS)}
 
 
@@ -645,7 +658,7 @@ class EnterpriseTimelineView(StaffRequiredMixin, TemplateView):
 
     template_name = "innovation/enterprise_timeline.html"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         enterprise = get_object_or_404(Enterprise.objects.active(), pk=self.kwargs["pk"])
         today = timezone.localdate()
@@ -679,13 +692,13 @@ class CooperationView(ParkScopedMixin, TemplateView):
 
     template_name = "innovation/cooperation.html"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         year = _year_param(self.request, today.year)
         park_ids = requested_park_ids(self.request)
 
-        def listed(filterset_class: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        def listed(filterset_class: type[FilterSet], queryset: QuerySet[Any]) -> QuerySet[Any]:
             # The API's FilterSets: ?park=, ?institution=, ?kind=… narrow the lists here too.
             scoped = selectors.scoped(queryset, park_ids)
             narrowed: QuerySet[Any] = filterset_class(
@@ -724,8 +737,8 @@ class InstitutionListView(FilteredListView):
     def scope(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset  # partner institutions are operator-wide, like the enterprise pool
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        context = super().get_context_data(object_list=object_list, **kwargs)
         context["can_manage"] = has_capability(self.request.user, Capability.MANAGE_SERVICES)
         return context
 
@@ -736,7 +749,7 @@ class InstitutionDetailView(StaffRequiredMixin, TemplateView):
 
     template_name = "innovation/institution_detail.html"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         institution = get_object_or_404(Institution, pk=self.kwargs["pk"])
         park_ids = visible_park_ids(self.request.user)
@@ -767,7 +780,7 @@ class InstitutionDetailView(StaffRequiredMixin, TemplateView):
         return context
 
 
-class InstitutionFormView(_FormView):
+class InstitutionFormView(_FormView[Institution, forms.InstitutionForm]):
     form_class = forms.InstitutionForm
     template_name = "innovation/form.html"
     capability = Capability.MANAGE_SERVICES
@@ -779,10 +792,10 @@ class InstitutionFormView(_FormView):
     def get_object(self) -> Institution | None:
         return get_object_or_404(Institution, pk=self.kwargs["pk"]) if "pk" in self.kwargs else None
 
-    def park_of(self, obj: Any, form: Any) -> Any:
+    def park_of(self, obj: Institution | None, form: forms.InstitutionForm | None) -> Park | int | None:
         return None
 
-    def save(self, form: Any, obj: Any) -> Institution:
+    def save(self, form: forms.InstitutionForm, obj: Institution | None) -> Institution:
         return services.institution_save(institution=form.save(commit=False), actor=acting_user(self.request))
 
 
@@ -804,12 +817,12 @@ class InstitutionContactView(StaffRequiredMixin, View):
         return HttpResponseRedirect(institution.get_absolute_url())
 
 
-class ParkedFormView(_FormView):
+class ParkedFormView[ModelT: Model](_FormView[ModelT, forms.ParkedForm[ModelT]]):
     """Create a park-scoped 产学研 record through its service; back to the 产学研 page."""
 
     capability = Capability.MANAGE_SERVICES
     template_name = "innovation/form.html"
-    service: Any = None
+    service: Callable[..., ModelT]
     service_arg = ""
     label = ""
 
@@ -820,57 +833,58 @@ class ParkedFormView(_FormView):
     def initial_kwargs(self) -> dict[str, Any]:
         return {"parks": _parks(self.request)}
 
-    def park_of(self, obj: Any, form: Any) -> Any:
-        return form.cleaned_data["park"] if form is not None else None
+    def park_of(self, obj: ModelT | None, form: forms.ParkedForm[ModelT] | None) -> Park | None:
+        park: Park | None = form.cleaned_data["park"] if form is not None else None
+        return park
 
-    def save(self, form: Any, obj: Any) -> Any:
+    def save(self, form: forms.ParkedForm[ModelT], obj: ModelT | None) -> ModelT:
         instance = construct_instance(form, form._meta.model())
-        kwargs = {self.service_arg: instance, "actor": acting_user(self.request)}
+        kwargs: dict[str, object] = {self.service_arg: instance, "actor": acting_user(self.request)}
         if isinstance(instance, TechTransfer):
             kwargs["products"] = form.cleaned_data.get("products") or []
         return type(self).service(**kwargs)
 
-    def success_url(self, obj: Any) -> str:
+    def success_url(self, obj: ModelT) -> str:
         return reverse("innovation:cooperation")
 
 
-class AgreementCreateView(ParkedFormView):
+class AgreementCreateView(ParkedFormView[Agreement]):
     form_class = forms.AgreementForm
     service = staticmethod(services.agreement_save)
     service_arg = "agreement"
     label = "新增合作协议"
 
 
-class JointProjectCreateView(ParkedFormView):
+class JointProjectCreateView(ParkedFormView[JointProject]):
     form_class = forms.JointProjectForm
     service = staticmethod(services.joint_project_save)
     service_arg = "project"
     label = "新增产学研合作项目"
 
 
-class PlatformCreateView(ParkedFormView):
+class PlatformCreateView(ParkedFormView[Platform]):
     form_class = forms.PlatformForm
     service = staticmethod(services.platform_save)
     service_arg = "platform"
     label = "新增公共技术服务平台"
 
 
-class TechTransferCreateView(ParkedFormView):
+class TechTransferCreateView(ParkedFormView[TechTransfer]):
     form_class = forms.TechTransferForm
     service = staticmethod(services.tech_transfer_save)
     service_arg = "transfer"
     label = "新增技术转移合同"
 
 
-class PlatformUseView(_StepView):
+class PlatformUseView(_StepView[Platform, forms.PlatformUseForm]):
     model = Platform
     form_class = forms.PlatformUseForm
 
-    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+    def apply(self, obj: Platform, form: forms.PlatformUseForm, request: HttpRequest) -> None:
         use = construct_instance(form, PlatformUse(platform=obj))
         services.platform_use_save(use=use, actor=acting_user(request))
 
-    def redirect_to(self, obj: Any) -> str:
+    def redirect_to(self, obj: Platform) -> str:
         return reverse("innovation:cooperation") + "#platforms"
 
 
@@ -880,7 +894,7 @@ class PlatformUseView(_StepView):
 class _StakesMixin(ParkScopedMixin):
     """The portfolio is confidential: only those who manage stakes see it at all."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.user.is_authenticated and not has_capability(request.user, Capability.MANAGE_STAKES):
             raise PermissionDenied(_("您的角色无权查看投资孵化信息。"))
         return super().dispatch(request, *args, **kwargs)
@@ -889,7 +903,7 @@ class _StakesMixin(ParkScopedMixin):
 class PortfolioView(_StakesMixin, TemplateView):
     template_name = "innovation/portfolio.html"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         as_of = min(_date_param(self.request, "on", today), today)
@@ -914,7 +928,7 @@ class StakeDetailView(_StakesMixin, ScopedDetailView):
     def get_queryset(self) -> QuerySet[Stake]:
         return super().get_queryset().select_related("fund", "enterprise", "park")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         stake: Stake = self.object
         today = timezone.localdate()
@@ -933,7 +947,7 @@ class StakeDetailView(_StakesMixin, ScopedDetailView):
         return context
 
 
-class StakeCreateView(_StakesMixin, _FormView):
+class StakeCreateView(_StakesMixin, _FormView[Stake, forms.NewStakeForm]):
     form_class = forms.NewStakeForm
     template_name = "innovation/form.html"
     capability = Capability.MANAGE_STAKES
@@ -945,10 +959,11 @@ class StakeCreateView(_StakesMixin, _FormView):
     def initial_kwargs(self) -> dict[str, Any]:
         return {"parks": _parks(self.request)}
 
-    def park_of(self, obj: Any, form: Any) -> Any:
-        return form.cleaned_data["park"] if form is not None else None
+    def park_of(self, obj: Stake | None, form: forms.NewStakeForm | None) -> Park | None:
+        park: Park | None = form.cleaned_data["park"] if form is not None else None
+        return park
 
-    def save(self, form: Any, obj: Any) -> Stake:
+    def save(self, form: forms.NewStakeForm, obj: Stake | None) -> Stake:
         investment = construct_instance(form, StakeInvestment())
         data = form.cleaned_data
         saved = services.stake_invest(
@@ -961,33 +976,33 @@ class StakeCreateView(_StakesMixin, _FormView):
         return saved.stake
 
 
-class _StakeStepView(_StakesMixin, _StepView):
+class _StakeStepView[FormT: BaseForm](_StakesMixin, _StepView[Stake, FormT]):
     model = Stake
     capability = Capability.MANAGE_STAKES
 
 
-class StakeInvestView(_StakeStepView):
+class StakeInvestView(_StakeStepView[forms.InvestmentForm]):
     form_class = forms.InvestmentForm
 
-    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+    def apply(self, obj: Stake, form: forms.InvestmentForm, request: HttpRequest) -> None:
         investment = construct_instance(form, StakeInvestment())
         services.stake_invest(
             fund=obj.fund, enterprise=obj.enterprise, park=obj.park, investment=investment, actor=acting_user(request)
         )
 
 
-class StakeMarkView(_StakeStepView):
+class StakeMarkView(_StakeStepView[forms.ValuationForm]):
     form_class = forms.ValuationForm
 
-    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+    def apply(self, obj: Stake, form: forms.ValuationForm, request: HttpRequest) -> None:
         data = form.cleaned_data
         services.stake_mark(valuation=StakeValuation(stake=obj, **data), actor=acting_user(request))
 
 
-class StakeExitView(_StakeStepView):
+class StakeExitView(_StakeStepView[forms.ExitForm]):
     form_class = forms.ExitForm
 
-    def apply(self, obj: Any, form: Any, request: HttpRequest) -> None:
+    def apply(self, obj: Stake, form: forms.ExitForm, request: HttpRequest) -> None:
         data = form.cleaned_data
         services.stake_exit(exit_=StakeExit(stake=obj, **data), actor=acting_user(request))
 
@@ -998,7 +1013,7 @@ class StakeExitView(_StakeStepView):
 class ImportView(ParkScopedMixin, View):
     """Import projects, monthly investment, products, stages and milestones into one of the person's parks."""
 
-    def _form(self, data: Any = None, files: Any = None) -> forms.ImportForm:
+    def _form(self, data: FormData | None = None, files: FormFiles | None = None) -> forms.ImportForm:
         tables = [(t.name, t.sheet_title) for t in importing.WORKBOOK.tables]
         return forms.ImportForm(data, files, parks=_parks(self.request), tables=tables)
 

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkos.accounts.access import visible_park_ids
 from parkos.accounts.choices import Role
+from parkos.accounts.models import User
 from parkos.innovation import selectors
 from parkos.innovation.models import Product, Project
+from parkos.parks.models import Park
 from parkos.web.dashboard import Widget, register
 
 
 @register({Role.OPERATOR_ADMIN, Role.PARK_MANAGER, Role.INVESTMENT_OFFICER, Role.SERVICES_OFFICER})
-def innovation_widgets(user: Any, active_park: Any) -> list[Widget]:
+def innovation_widgets(user: User, active_park: Park | None) -> list[Widget]:
     park_ids = [active_park.pk] if active_park is not None else visible_park_ids(user)
     today = timezone.localdate()
     counts = selectors.project_counts(park_ids=park_ids, today=today)
@@ -41,7 +41,7 @@ def innovation_widgets(user: Any, active_park: Any) -> list[Widget]:
 
 
 @register({Role.ENTERPRISE_USER})
-def tenant_innovation_widget(user: Any, active_park: Any) -> list[Widget]:
+def tenant_innovation_widget(user: User, active_park: Park | None) -> list[Widget]:
     if not user.enterprise_id:
         return []
     projects = list(Project.objects.filter(enterprise_id=user.enterprise_id).order_by("-pk")[:3])

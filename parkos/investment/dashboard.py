@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.choices import Role
+from parkos.accounts.models import User
 from parkos.investment import selectors
 from parkos.investment.choices import PIPELINE, LeadStage
 from parkos.parks.models import Park
@@ -16,7 +15,7 @@ from parkos.web.dashboard import Widget, register
 
 
 @register({Role.INVESTMENT_OFFICER, Role.PARK_MANAGER})
-def _pipeline_widgets(user: Any, active_park: Park | None) -> list[Widget]:
+def _pipeline_widgets(user: User, active_park: Park | None) -> list[Widget]:
 
     leads = selectors.lead_list(user)
     if active_park is not None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Unpack
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.models import User
+from parkos.core.form_fields import ChoiceFieldOptions
 from parkos.core.forms import choose_from
 from parkos.core.units import mu_to_sqm
 from parkos.investment.choices import (
@@ -27,6 +29,7 @@ from parkos.investment.choices import (
 from parkos.investment.services import normalise_mobile
 from parkos.parks.choices import CleanroomGrade, FireHazardClass, cleanroom_grade_from_text
 from parkos.parks.models import Park
+from parkos.web.forms import FormData, FormFiles, FormOptions
 from parkos.web.widgets import IndustryCodeField
 
 #: What a prospect can tick in two minutes; each maps to a declared process (RULES §4.1, §4.6).
@@ -65,12 +68,12 @@ def processes_from(keys: list[str], flash_point: Decimal | None = None) -> list[
 class CleanroomGradeField(forms.ChoiceField):
     """A GMP grade; what people type ("10万级", "万级", "百级", "ISO 7") is accepted too."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Unpack[ChoiceFieldOptions]) -> None:
         kwargs.setdefault("choices", CleanroomGrade.choices)
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> str:
+    def to_python(self, value: object) -> str:
         text = str(super().to_python(value))
         try:
             return cleanroom_grade_from_text(text) if text else ""
@@ -197,8 +200,10 @@ class PublicRequirementForm(RequirementFieldsMixin):
         "company_name", "contact_name", "mobile", "description", "consent",
     ]  # fmt: skip
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, data: FormData | None = None, files: FormFiles | None = None, **kwargs: Unpack[FormOptions]
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         choose_from(self, "park", Park.objects.active().order_by("city", "name"))
         self.fields["industry_code"].required = True
         self.fields["industry_code"].error_messages["required"] = _("请选择用途（所属行业）")
@@ -300,8 +305,15 @@ class LeadForm(RequirementFieldsMixin):
     investment_wan = forms.DecimalField(label=_("计划投资额（万元）"), required=False, max_digits=14, decimal_places=2)
     jobs = forms.IntegerField(label=_("预计用工（人）"), required=False, min_value=0)
 
-    def __init__(self, *args: Any, parks: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         visible = parks if parks is not None else Park.objects.none()
         choose_from(self, "park", visible)
         choose_from(self, "preferred_parks", Park.objects.active().order_by("city", "name"))
@@ -380,7 +392,15 @@ class AssignForm(forms.Form):
     park = forms.ModelChoiceField(label=_("负责园区"), queryset=Park.objects.none(), empty_label=_("请选择园区"))
     officer = OfficerChoiceField(label=_("招商经理"), queryset=User.objects.none(), empty_label=_("请选择招商经理"))
 
-    def __init__(self, *args: Any, parks: Any, officers: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park],
+        officers: QuerySet[User],
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         choose_from(self, "park", parks)
         choose_from(self, "officer", officers)

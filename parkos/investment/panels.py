@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from parkos.accounts.models import User
 from parkos.enterprises.models import Enterprise
 from parkos.investment import selectors
 from parkos.web.panels import Panel, PanelRow, register
@@ -15,7 +14,7 @@ PANEL_ROWS = 5
 
 
 @register("leads")
-def leads_panel(enterprise: Enterprise, user: Any) -> Panel | None:
+def leads_panel(enterprise: Enterprise, user: User) -> Panel | None:
     leads = list(selectors.lead_list(user).filter(enterprise=enterprise).order_by("-pk")[:PANEL_ROWS])
     if not leads:
         return None

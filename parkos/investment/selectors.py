@@ -144,7 +144,7 @@ def _free_from(columns: tuple[Any, ...]) -> datetime.date | None:
     return max(days) if days else None
 
 
-def _as_date(value: Any) -> datetime.date:
+def _as_date(value: object) -> datetime.date:
     # Raw rows: SQLite returns ISO strings, PostgreSQL dates.
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
 
@@ -579,9 +579,11 @@ def _count_eliminations(
     return {k: v for k, v in counts.items() if v}
 
 
-def match_for_user(requirement: Requirement, user: User | AnonymousUser, **kwargs: Any) -> MatchReport:
+def match_for_user(
+    requirement: Requirement, user: User | AnonymousUser, *, include_rejected: bool = False
+) -> MatchReport:
     """Matches across every park the person may see."""
-    return match_requirement(requirement, park_ids=visible_park_ids(user), **kwargs)
+    return match_requirement(requirement, park_ids=visible_park_ids(user), include_rejected=include_rejected)
 
 
 # --- Reverse matching ---------------------------------------------------------------------------------
@@ -767,7 +769,10 @@ def pipeline_forecast(leads: QuerySet[Lead]) -> list[ForecastRow]:
         .order_by("expected_signing_on")
     )
     for lead in rows:
-        month = lead.expected_signing_on.strftime("%Y-%m")  # type: ignore[union-attr]
+        signing_on = lead.expected_signing_on
+        if signing_on is None:  # excluded by the query; the type cannot tell
+            continue
+        month = signing_on.strftime("%Y-%m")
         p = Decimal(lead.effective_probability) / 100
         requirement = getattr(lead, "requirement", None)
         area = ZERO

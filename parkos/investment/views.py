@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -41,9 +42,11 @@ from parkos.investment.forms import (
 )
 from parkos.investment.models import Lead, Notification, Requirement
 from parkos.parks.models import Park, Unit
+from parkos.web.forms import FormData
 from parkos.web.public import public_context, space_url
 from parkos.web.views_generic import (
     FilteredListView,
+    Paginable,
     ParkScopedMixin,
     ScopedDetailView,
     ServiceFormView,
@@ -65,8 +68,8 @@ class LeadListView(FilteredListView):
     def get_queryset(self) -> QuerySet[Lead]:
         return super().get_queryset().select_related("park", "officer", "requirement")
 
-    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        context = super().get_context_data(object_list=object_list, **kwargs)
         context.update(
             can_manage=has_capability(self.request.user, Capability.MANAGE_LEADS),
             breadcrumbs=[(_("招商线索"), "")],
@@ -147,18 +150,18 @@ class LeadDetailView(ScopedDetailView):
         return context
 
 
-def _assign_form(user: Any, lead: Lead, data: Any = None) -> AssignForm:
+def _assign_form(user: User | AnonymousUser, lead: Lead, data: FormData | None = None) -> AssignForm:
     parks = visible_parks(user).filter(archived_at__isnull=True)
     officers = User.objects.filter(is_active=True, role__in=services.OFFICER_ROLES, parks__in=parks).distinct()
     return AssignForm(data, parks=parks, officers=officers.order_by("username"), initial={"park": lead.park_id})
 
 
-class LeadFormView(ServiceFormView):
+class LeadFormView(ServiceFormView[Lead, LeadForm]):
     form_class = LeadForm
     template_name = "investment/lead_form.html"
     capability = Capability.MANAGE_LEADS
 
-    def get_form_kwargs(self, obj: Any) -> dict[str, Any]:
+    def get_form_kwargs(self, obj: Lead | None) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"parks": visible_parks(self.request.user)}
         if obj is not None:
             kwargs["initial"] = _initial_of(obj)
@@ -168,10 +171,11 @@ class LeadFormView(ServiceFormView):
                 )
         return kwargs
 
-    def park_of(self, obj: Any, form: Any | None) -> Any:
+    def park_of(self, obj: Lead | None, form: LeadForm | None) -> Park | None:
         if obj is not None:
             return obj.park
-        return form.cleaned_data.get("park") if form is not None else None
+        park: Park | None = form.cleaned_data.get("park") if form is not None else None
+        return park
 
 
 def _initial_of(lead: Lead) -> dict[str, Any]:
@@ -225,7 +229,7 @@ def _initial_of(lead: Lead) -> dict[str, Any]:
 class LeadCreateView(LeadFormView):
     title = _("新建招商线索")
 
-    def save(self, form: Any, obj: Any) -> Lead:
+    def save(self, form: LeadForm, obj: Lead | None) -> Lead:
         data = form.cleaned_data
         if form.industry_notice:
             messages.info(self.request, form.industry_notice)
@@ -248,13 +252,13 @@ class LeadUpdateView(LeadFormView):
         lead: Lead = get_object_or_404(queryset, pk=self.kwargs["pk"])
         return lead
 
-    def save(self, form: Any, obj: Any) -> Lead:
+    def save(self, form: LeadForm, obj: Lead | None) -> Lead:
         data = form.cleaned_data
         actor = acting_user(self.request)
         fields = form.lead_fields()
         if fields["park"] is None:
             fields.pop("park")
-        lead = services.lead_update(lead=obj, actor=actor, **fields)
+        lead = services.lead_update(lead=self.existing(obj), actor=actor, **fields)
         if form.industry_notice:
             messages.info(self.request, form.industry_notice)
         processes = form.processes()
@@ -535,7 +539,7 @@ def viewing_request(request: HttpRequest, park_code: str, unit_code: str) -> Htt
         raise Http404(_("未找到该单元"))
     title = _("预约看房：%(unit)s") % {"unit": unit.code}
 
-    def page(form: ViewingRequestForm, status: int = 200, **extra: Any) -> HttpResponse:
+    def page(form: ViewingRequestForm, status: int = 200, **extra: object) -> HttpResponse:
         context = public_context(request, title, form=form, unit=unit, unit_url=space_url("unit", park_code, unit_code))
         context.update(extra)
         return render(request, "investment/viewing_form.html", context, status=status)

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.access import visible_park_ids
 from parkos.accounts.choices import Role
+from parkos.accounts.models import User
 from parkos.leasing import selectors
 from parkos.parks.models import Park
 from parkos.web.dashboard import Widget, register
 
 
 @register({Role.LEASING_MANAGER, Role.PARK_MANAGER, Role.OPERATOR_ADMIN})
-def leasing_widgets(user: Any, active_park: Park | None) -> list[Widget]:
+def leasing_widgets(user: User, active_park: Park | None) -> list[Widget]:
     park_ids = [active_park.pk] if active_park is not None else visible_park_ids(user)
     today = timezone.localdate()
     occupancy = selectors.occupancy_on(today, park_ids)
@@ -50,7 +49,7 @@ def leasing_widgets(user: Any, active_park: Park | None) -> list[Widget]:
 
 
 @register({Role.ENTERPRISE_USER})
-def tenant_contracts_widget(user: Any, active_park: Park | None) -> list[Widget]:
+def tenant_contracts_widget(user: User, active_park: Park | None) -> list[Widget]:
     """The tenant's own contracts with their key dates (start, free rent, next rent due, end)."""
     if not user.enterprise_id:
         return []

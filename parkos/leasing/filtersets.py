@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +21,7 @@ CONTRACT_ORDERING = ("number", "start_on", "end_on", "area_sqm", "enterprise__na
 EXPIRY_CHOICES = [(str(d), _("%(d)s天内到期") % {"d": d}) for d in EXPIRY_WINDOWS]
 
 
-def _visible_parks(request: Any) -> QuerySet[Park]:
+def _visible_parks(request: HttpRequest | None) -> QuerySet[Park]:
     if request is None:
         return Park.objects.none()
     return visible_parks(request.user).filter(archived_at__isnull=True)

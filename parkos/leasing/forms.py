@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Unpack
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.access import Capability, has_capability
+from parkos.accounts.models import User
 from parkos.core.units import format_area
 from parkos.enterprises.models import Enterprise
 from parkos.investment.models import Lead
 from parkos.leasing.choices import ContractKind, TerminationReason
 from parkos.leasing.models import Contract
 from parkos.parks.models import LandParcel, Park, Unit
+from parkos.web.forms import FormData, FormFiles, ModelFormOptions, model_choice_field
 from parkos.web.widgets import SearchSelect, SearchSelectMultiple
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -81,14 +85,22 @@ class ContractForm(forms.ModelForm[Contract]):
         fields = tuple(f for f in DRAFT_FIELDS if f != "escalation_rate")
         widgets = {"start_on": DATE, "end_on": DATE, "handover_on": DATE, "committed_production_on": DATE}
 
-    def __init__(self, *args: Any, parks: Any = None, user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        user: User | AnonymousUser | None = None,
+        **kwargs: Unpack[ModelFormOptions[Contract]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         visible = parks if parks is not None else Park.objects.none()
-        park_field: Any = self.fields["park"]
+        park_field = model_choice_field(self, "park")
         park_field.queryset = visible
         for optional in ("rent_discount_rate", "rent_discount_months"):  # no discount unless stated
             self.fields[optional].required = False
-        enterprise_field: Any = self.fields["enterprise"]
+        enterprise_field = model_choice_field(self, "enterprise")
         enterprise_field.queryset = Enterprise.objects.active()
         enterprise_field.widget = SearchSelect(
             url=reverse_lazy("enterprises:enterprise_autocomplete"),
@@ -98,12 +110,12 @@ class ContractForm(forms.ModelForm[Contract]):
             if user is not None and has_capability(user, Capability.CHANGE_ENTERPRISE)
             else "",
         )
-        units_field: Any = self.fields["units"]
+        units_field = model_choice_field(self, "units")
         units_field.queryset = Unit.objects.filter(park__in=visible, archived_at__isnull=True)
         units_field.widget = SearchSelectMultiple(
             url=reverse_lazy("parks:unit_autocomplete"), describe=_unit_label, placeholder=_("输入单元编号搜索")
         )
-        lead_field: Any = self.fields["lead"]
+        lead_field = model_choice_field(self, "lead")
         lead_field.queryset = Lead.objects.filter(park__in=visible)
         order = ["kind", "park", "enterprise", "units", "parcel_code"]
         self.order_fields(order + [f for f in self.fields if f not in order])

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -40,13 +40,16 @@ from parkos.leasing.choices import (
     TerminationReason,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 ZERO = Decimal(0)
 #: A signed lease whose last day is at most this many days away is "expiring" (即将到期).
 EXPIRING_DAYS = 90
 OCCUPYING_STATUSES = (ContractStatus.SIGNED, ContractStatus.TERMINATED)
 
 
-def _money(verbose: Any, **kwargs: Any) -> Any:
+def _money(verbose: StrOrPromise, *, help_text: StrOrPromise = "") -> Any:
     return models.DecimalField(
         verbose,
         max_digits=16,
@@ -54,7 +57,7 @@ def _money(verbose: Any, **kwargs: Any) -> Any:
         null=True,
         blank=True,
         validators=[MinValueValidator(ZERO)],
-        **kwargs,
+        help_text=help_text,
     )
 
 

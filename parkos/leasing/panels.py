@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.access import scope_to_parks
+from parkos.accounts.models import User
 from parkos.enterprises.models import Enterprise
 from parkos.leasing.models import Contract
 from parkos.web.panels import Panel, PanelRow, register
@@ -16,7 +15,7 @@ PANEL_ROWS = 5
 
 
 @register("contracts")
-def contracts_panel(enterprise: Enterprise, user: Any) -> Panel | None:
+def contracts_panel(enterprise: Enterprise, user: User) -> Panel | None:
     contracts = list(
         scope_to_parks(user, Contract.objects.filter(enterprise=enterprise))
         .select_related("park")

@@ -13,12 +13,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parkos.accounts.models import User
 from parkos.core import industry
 from parkos.core.db import fetch_rows
 from parkos.investment import selectors as investment_selectors
@@ -36,6 +38,9 @@ from parkos.leasing.models import (
 from parkos.leasing.services import lease_terms
 from parkos.parks.models import Building, Unit
 from parkos.web.todo import TodoItem
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ZERO = Decimal(0)
 EXPIRY_WINDOWS = (30, 90, 180)
@@ -72,7 +77,7 @@ def lifecycle_q(lifecycle: str, day: datetime.date) -> Q:
     raise ValueError(lifecycle)
 
 
-def contract_initial_from_lead(lead_id: int, user: Any) -> dict[str, Any]:
+def contract_initial_from_lead(lead_id: int, user: User | AnonymousUser) -> dict[str, Any]:
     """What a contract drafted from a lead starts with: the lead, its park and enterprise, lease or
     sale from its tenure, the move-in date, and the units it visited (else its best match there)."""
     lead = investment_selectors.lead_list(user).filter(pk=lead_id).first()
@@ -418,7 +423,7 @@ def renewal_tasks_open(park_ids: Iterable[int] | None, *, today: datetime.date |
     return qs.select_related("contract", "contract__enterprise", "assignee").order_by("due_on", "pk")
 
 
-def todo_renewals(user: Any, until: datetime.date) -> list[TodoItem]:
+def todo_renewals(user: User | AnonymousUser, until: datetime.date) -> list[TodoItem]:
     """我的待办 from leasing: open renewal tasks assigned to the person, due by `until`."""
     tasks = renewal_tasks_open(None, today=until).filter(assignee=user.pk)[:200]
     return [
@@ -510,16 +515,19 @@ def unit_tenancies(
 
 @dataclass(frozen=True)
 class CommitmentLine:
-    label: Any
-    committed: Any
-    unit: Any
-    actual: Any = None
+    label: StrOrPromise
+    committed: Decimal | int | datetime.date | None
+    unit: StrOrPromise
+    actual: Decimal | int | datetime.date | None = None
 
     @property
-    def gap(self) -> Any:
-        if self.actual is None or self.committed is None:
-            return None
-        return self.actual - self.committed
+    def gap(self) -> Decimal | int | datetime.timedelta | None:
+        actual, committed = self.actual, self.committed
+        if isinstance(actual, datetime.date) and isinstance(committed, datetime.date):
+            return actual - committed
+        if isinstance(actual, Decimal | int) and isinstance(committed, Decimal | int):
+            return actual - committed
+        return None
 
 
 def commitments_vs_actuals(contract: Contract) -> list[CommitmentLine]:

@@ -240,7 +240,7 @@ def contract_create_draft(
         raise ValueError(f"not contract terms: {sorted(unknown)}")
     if bool(units) == (parcel is not None):
         raise ValidationError(_("合同须覆盖一个或多个单元，或一个地块（二者选一）"))
-    spaces: list[Unit | LandParcel] = list(units) if units else [parcel]  # type: ignore[list-item]
+    spaces: list[Unit | LandParcel] = [*units] if units else [parcel] if parcel is not None else []
     for space in spaces:
         if space.park_id != park.pk:
             raise ValidationError(_("%(space)s 不属于园区 %(park)s") % {"space": space.code, "park": park.name})

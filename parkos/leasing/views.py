@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -33,9 +34,10 @@ from parkos.leasing.choices import ContractKind, ContractStatus
 from parkos.leasing.filtersets import CONTRACT_ORDERING, ContractFilterSet
 from parkos.leasing.forms import ApproveForm, ContractForm, RenewForm, SignForm, TerminateForm
 from parkos.leasing.models import Contract
-from parkos.parks.models import Unit
+from parkos.parks.models import Park, Unit
 from parkos.web.views_generic import (
     FilteredListView,
+    Paginable,
     ParkScopedMixin,
     ScopedDetailView,
     ServiceFormView,
@@ -87,8 +89,8 @@ class ContractListView(FilteredListView):
             )
         return super().get(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        context = super().get_context_data(object_list=object_list, **kwargs)
         today = timezone.localdate()
         context["rows"] = [(c, c.lifecycle_on(today, renewed=c.has_renewal)) for c in context["object_list"]]
         context["can_manage"] = has_capability(self.request.user, Capability.MANAGE_CONTRACTS)
@@ -166,7 +168,7 @@ class ContractScheduleExportView(ParkScopedMixin, View):
         )
 
 
-class ContractCreateView(ServiceFormView):
+class ContractCreateView(ServiceFormView[Contract, ContractForm]):
     form_class = ContractForm
     template_name = "leasing/contract_form.html"
     capability = Capability.MANAGE_CONTRACTS
@@ -175,7 +177,7 @@ class ContractCreateView(ServiceFormView):
     def title(self) -> str:
         return _("新建租售合同")
 
-    def get_form_kwargs(self, obj: Any) -> dict[str, Any]:
+    def get_form_kwargs(self, obj: Contract | None) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
             "parks": visible_parks(self.request.user).filter(archived_at__isnull=True),
             "user": self.request.user,
@@ -190,10 +192,10 @@ class ContractCreateView(ServiceFormView):
         kwargs["initial"] = initial
         return kwargs
 
-    def park_of(self, obj: Any, form: Any) -> Any:
+    def park_of(self, obj: Contract | None, form: ContractForm | None) -> Park | int | None:
         return form.cleaned_data["park"] if form is not None else None
 
-    def save(self, form: Any, obj: Any) -> Contract:
+    def save(self, form: ContractForm, obj: Contract | None) -> Contract:
         data = dict(form.cleaned_data)
         park, enterprise, lead = data.pop("park"), data.pop("enterprise"), data.pop("lead", None)
         units, parcel, kind = data.pop("units"), data.pop("parcel"), data.pop("kind")
@@ -210,7 +212,7 @@ class ContractCreateView(ServiceFormView):
         )
 
 
-class ContractUpdateView(ServiceFormView):
+class ContractUpdateView(ServiceFormView[Contract, ContractForm]):
     form_class = ContractForm
     template_name = "leasing/contract_form.html"
     capability = Capability.MANAGE_CONTRACTS
@@ -222,14 +224,16 @@ class ContractUpdateView(ServiceFormView):
     def get_object(self) -> Contract:
         return get_object_or_404(_scoped_contracts(self.request), pk=self.kwargs["pk"])
 
-    def get_form_kwargs(self, obj: Any) -> dict[str, Any]:
+    def get_form_kwargs(self, obj: Contract | None) -> dict[str, Any]:
         return {"instance": obj, "parks": visible_parks(self.request.user), "user": self.request.user}
 
-    def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.park_id
+    def park_of(self, obj: Contract | None, form: ContractForm | None) -> Park | int | None:
+        return self.existing(obj).park_id
 
-    def save(self, form: Any, obj: Any) -> Contract:
-        return services.contract_update_draft(contract=obj, actor=acting_user(self.request), **form.cleaned_data)
+    def save(self, form: ContractForm, obj: Contract | None) -> Contract:
+        return services.contract_update_draft(
+            contract=self.existing(obj), actor=acting_user(self.request), **form.cleaned_data
+        )
 
 
 class ContractActionView(ParkScopedMixin, View):
@@ -252,7 +256,7 @@ class ContractActionView(ParkScopedMixin, View):
                 services.contract_cancel(contract=contract, actor=actor)
                 messages.success(request, _("合同已作废。"))
             elif action == "sign":
-                form: Any = SignForm(request.POST)
+                form: BaseForm = SignForm(request.POST)
                 if not form.is_valid():
                     raise ValidationError(form.errors.as_text())
                 services.contract_sign(contract=contract, actor=actor, signed_on=form.cleaned_data["signed_on"])
@@ -275,7 +279,7 @@ class ContractActionView(ParkScopedMixin, View):
             messages.error(request, "；".join(exc.messages))
         return HttpResponseRedirect(target.get_absolute_url())
 
-    def _form_error(self, request: HttpRequest, contract: Contract, name: str, form: Any) -> HttpResponse:
+    def _form_error(self, request: HttpRequest, contract: Contract, name: str, form: BaseForm) -> HttpResponse:
         view = ContractDetailView()
         view.setup(request, pk=contract.pk)
         view.object = contract

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
 from parkos.monitoring.models import (
@@ -26,16 +25,16 @@ from parkos.monitoring.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+class ReadOnlyAdmin[M: Model](admin.ModelAdmin[M]):
     """Derived or machine-written rows: visible for support, changed only by the code that owns them."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         return False
 
 
@@ -99,7 +98,7 @@ class GatewayAdmin(admin.ModelAdmin[Gateway]):
 
 
 @admin.register(RejectedReading)
-class RejectedReadingAdmin(ReadOnlyAdmin):
+class RejectedReadingAdmin(ReadOnlyAdmin[RejectedReading]):
     list_display = ("received_at", "park", "meter_code", "ts", "raw_value", "reason", "source")
     list_filter = ("reason", "source")
 
@@ -142,7 +141,7 @@ class CascadeMemberAdmin(admin.ModelAdmin[CascadeMember]):
 
 
 @admin.register(RuleState)
-class RuleStateAdmin(ReadOnlyAdmin):
+class RuleStateAdmin(ReadOnlyAdmin[RuleState]):
     list_display = ("rule", "meter", "raised", "condition_since", "last_ts")
 
 
@@ -164,7 +163,7 @@ class AlarmAdmin(admin.ModelAdmin[Alarm]):
 
 
 @admin.register(AlarmEvent)
-class AlarmEventAdmin(ReadOnlyAdmin):
+class AlarmEventAdmin(ReadOnlyAdmin[AlarmEvent]):
     list_display = ("alarm", "kind", "at", "actor")
 
 

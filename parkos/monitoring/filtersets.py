@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.access import visible_parks
@@ -18,13 +17,13 @@ METER_ORDERING = ("code", "name", "kind", "park__name", "building__code")
 ALARM_ORDERING = ("opened_at", "severity", "status", "meter__code")
 
 
-def _visible_parks(request: Any) -> QuerySet[Park]:
+def _visible_parks(request: HttpRequest | None) -> QuerySet[Park]:
     if request is None:
         return Park.objects.none()
     return visible_parks(request.user).filter(archived_at__isnull=True)
 
 
-def _visible_buildings(request: Any) -> QuerySet[Building]:
+def _visible_buildings(request: HttpRequest | None) -> QuerySet[Building]:
     return Building.objects.filter(park__in=_visible_parks(request)).select_related("park")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Unpack
 
 from django import forms
 from django.db.models import QuerySet
@@ -17,11 +17,12 @@ from parkos.monitoring.choices import KIND_UNITS, UTILITY_KINDS, MeterKind, Mete
 from parkos.monitoring.models import AlarmRule, EscalationPolicy, Gateway, Meter
 from parkos.monitoring.services import METER_FIELDS, RULE_FIELDS, Replacement
 from parkos.parks.models import Building, Floor, Park, Unit
+from parkos.web.forms import FormData, FormFiles, FormOptions, ModelFormOptions, model_choice_field
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class MeterForm(forms.ModelForm):  # type: ignore[type-arg]
+class MeterForm(forms.ModelForm[Meter]):
     """A meter's place, kind and limits; a new physical meter also names its first device."""
 
     enterprise_ref = forms.CharField(
@@ -35,8 +36,15 @@ class MeterForm(forms.ModelForm):  # type: ignore[type-arg]
         model = Meter
         fields = [f for f in METER_FIELDS if f not in ("enterprise", "status")]
 
-    def __init__(self, *args: Any, parks: QuerySet[Park], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park],
+        **kwargs: Unpack[ModelFormOptions[Meter]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         scoped: dict[str, QuerySet[Any]] = {
             "park": parks,
             "building": Building.objects.filter(park__in=parks).select_related("park"),
@@ -47,12 +55,12 @@ class MeterForm(forms.ModelForm):  # type: ignore[type-arg]
             "paired_flow": Meter.objects.filter(park__in=parks, kind=MeterKind.WASTEWATER_FLOW),
         }
         for name, queryset in scoped.items():
-            field: Any = self.fields[name]
+            field = model_choice_field(self, name)
             field.queryset = queryset
         if self.instance.pk:
             for name in ("serial_number", "multiplier", "initial_reading"):
                 del self.fields[name]
-            if self.instance.enterprise_id:
+            if self.instance.enterprise is not None:
                 self.fields["enterprise_ref"].initial = self.instance.enterprise.name
         self.fields["measure"].required = False
         self.fields["measure"].help_text = _("电、水、气、蒸汽、冷量、废水流量为累计量，其余为瞬时值；留空自动判断")
@@ -98,7 +106,7 @@ class ReplaceDeviceForm(forms.Form):
         )
 
 
-class AlarmRuleForm(forms.ModelForm):  # type: ignore[type-arg]
+class AlarmRuleForm(forms.ModelForm[AlarmRule]):
     cascade_codes = forms.CharField(
         label=_("压差梯度（表计编号，由高压到低压）"),
         required=False,
@@ -109,13 +117,20 @@ class AlarmRuleForm(forms.ModelForm):  # type: ignore[type-arg]
         model = AlarmRule
         fields = list(RULE_FIELDS)
 
-    def __init__(self, *args: Any, parks: QuerySet[Park], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        park_field: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park],
+        **kwargs: Unpack[ModelFormOptions[AlarmRule]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        park_field = model_choice_field(self, "park")
         park_field.queryset = parks
-        meter_field: Any = self.fields["meter"]
+        meter_field = model_choice_field(self, "meter")
         meter_field.queryset = Meter.objects.filter(park__in=parks)
-        policy_field: Any = self.fields["policy"]
+        policy_field = model_choice_field(self, "policy")
         policy_field.queryset = EscalationPolicy.objects.filter(park__in=parks)
         if self.instance.pk and self.instance.kind == "cascade":
             codes = self.instance.cascade.order_by("position").values_list("meter__code", flat=True)
@@ -134,14 +149,21 @@ class AlarmRuleForm(forms.ModelForm):  # type: ignore[type-arg]
         return [found[c] for c in codes]
 
 
-class GatewayForm(forms.ModelForm):  # type: ignore[type-arg]
+class GatewayForm(forms.ModelForm[Gateway]):
     class Meta:
         model = Gateway
         fields = ["park", "code", "name", "note"]
 
-    def __init__(self, *args: Any, parks: QuerySet[Park], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        park_field: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park],
+        **kwargs: Unpack[ModelFormOptions[Gateway]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        park_field = model_choice_field(self, "park")
         park_field.queryset = parks
 
 
@@ -153,9 +175,16 @@ class ReadingUploadForm(forms.Form):
     park = forms.ModelChoiceField(queryset=Park.objects.none(), label=_("园区"))
     file = ImportFileField(label=_("抄表文件（.xlsx 或 CSV）"))
 
-    def __init__(self, *args: Any, parks: QuerySet[Park], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        park_field: Any = self.fields["park"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park],
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        park_field = model_choice_field(self, "park")
         park_field.queryset = parks
 
 

@@ -279,8 +279,10 @@ def _store(
     for meter_id in ids:
         series = batch.series[meter_id]
         stored = context[meter_id].stored
-        moments: list[datetime.datetime] = [r.ts for r in series]  # type: ignore[misc]  # usable readings have both
-        raws: list[float] = [r.value for r in series]  # type: ignore[misc]
+        # Readings in a batch's series are the usable ones: each has its moment and its value.
+        usable = [(r.ts, r.value) for r in series if r.ts is not None and r.value is not None]
+        moments = [moment for moment, _raw in usable]
+        raws = [raw for _moment, raw in usable]
         outcome = validate_series(profiles[meter_id], context[meter_id].before, stored, moments, raws)
         result.duplicates += outcome.duplicates
         if outcome.rejects:

@@ -26,7 +26,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import paho.mqtt.client as paho
 from django.db import close_old_connections
@@ -138,7 +137,9 @@ class Subscriber:
 
     # paho callbacks (network thread) -----------------------------------------------------------
 
-    def _on_connect(self, client: paho.Client, userdata: Any, flags: Any, reason: Any, properties: Any) -> None:
+    def _on_connect(
+        self, client: paho.Client, userdata: object, flags: object, reason: object, properties: object
+    ) -> None:
         if getattr(reason, "is_failure", False):
             logger.error("mqtt connect refused", extra={"reason": str(reason)})
             return
@@ -146,12 +147,14 @@ class Subscriber:
         self.connected.set()
         logger.info("mqtt connected", extra={"host": self.host, "port": self.port, "topic": self.topic})
 
-    def _on_disconnect(self, client: paho.Client, userdata: Any, flags: Any, reason: Any, properties: Any) -> None:
+    def _on_disconnect(
+        self, client: paho.Client, userdata: object, flags: object, reason: object, properties: object
+    ) -> None:
         self.connected.clear()
         if not self._stop.is_set():
             logger.warning("mqtt disconnected; reconnecting", extra={"reason": str(reason)})
 
-    def _on_message(self, client: paho.Client, userdata: Any, message: paho.MQTTMessage) -> None:
+    def _on_message(self, client: paho.Client, userdata: object, message: paho.MQTTMessage) -> None:
         self.messages.put(Received.of(message))
 
     # the consumer loop (caller's thread) ---------------------------------------------------------

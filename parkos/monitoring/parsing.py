@@ -78,7 +78,7 @@ class PayloadError(ValueError):
     """The payload as a whole cannot be read (wrong format, not UTF-8)."""
 
 
-def parse_ts(raw: Any) -> datetime.datetime:
+def parse_ts(raw: object) -> datetime.datetime:
     """An aware UTC moment, whole seconds; ValueError with the reason otherwise."""
     if isinstance(raw, bool):
         raise ValueError("not a time")
@@ -102,7 +102,7 @@ def _parse_text(text: str) -> datetime.datetime:
     return moment.astimezone(datetime.UTC).replace(microsecond=0)
 
 
-def parse_value(raw: Any) -> float:
+def parse_value(raw: object) -> float:
     if isinstance(raw, bool) or raw is None:
         raise ValueError("not a number")
     value = float(raw) if isinstance(raw, int | float) else float(str(raw).strip())
@@ -118,7 +118,7 @@ def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
-def reading_from_fields(meter: Any, ts: Any, value: Any, line: int) -> RawReading:
+def reading_from_fields(meter: object, ts: object, value: object, line: int) -> RawReading:
     """A RawReading from the three fields of a record, with the first problem found."""
     code = "" if meter is None else str(meter).strip()[:MAX_CODE_LENGTH]
     raw_ts = "" if ts is None else str(ts)[:MAX_RAW_LENGTH]
@@ -161,7 +161,7 @@ def _plain_record(obj: dict[str, Any], line: int) -> RawReading | None:
     return _normalized_reading((code, moment, number, line, ts[:MAX_RAW_LENGTH], str(value)[:MAX_RAW_LENGTH], None, ""))
 
 
-def _record(obj: Any, line: int) -> RawReading:
+def _record(obj: object, line: int) -> RawReading:
     if type(obj) is dict and (plain := _plain_record(obj, line)) is not None:
         return plain
     if not isinstance(obj, dict):

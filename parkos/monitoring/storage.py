@@ -29,6 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from parkos.monitoring.validation import Inserted, Point, Profile
@@ -87,13 +88,13 @@ def _encode_ts(ts: datetime.datetime) -> Any:
     return ts.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
 
 
-def _decode_ts(value: Any) -> datetime.datetime:
+def _decode_ts(value: str | datetime.datetime) -> datetime.datetime:
     if isinstance(value, datetime.datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     return datetime.datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
-def _decode_day(value: Any) -> datetime.date:
+def _decode_day(value: str | datetime.date) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
@@ -106,7 +107,9 @@ class SeriesContext:
     stored: list[Point]
 
 
-def _point(profile: Profile, ts: Any, raw: float, value: float | None, quantity: float | None, flags: int) -> Point:
+def _point(
+    profile: Profile, ts: str | datetime.datetime, raw: float, value: float | None, quantity: float | None, flags: int
+) -> Point:
     moment = _decode_ts(ts)
     device = profile.device_at(moment)
     return Point(moment, raw, value, quantity, flags, device.id if device is not None else 0)
@@ -172,7 +175,7 @@ ROWS_PER_INSERT = 500
 
 
 def _insert_many(
-    cursor: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], suffix: str = ""
+    cursor: CursorWrapper, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], suffix: str = ""
 ) -> int:
     """Multi-row INSERTs of `rows`; returns how many. On SQLite the statement goes to the driver as
     is (Django would rewrite the placeholders of a 3,500-parameter statement with a regex each time)."""
@@ -459,7 +462,14 @@ def rebuild_rollups(
     span_start = local_midnight(first_day) if first_day else None
     span_end = local_midnight(last_day + datetime.timedelta(days=1)) if last_day else None
 
-    def where(alias: str, column: str, low: Any, high: Any, *, open_low: bool = False) -> tuple[str, list[Any]]:
+    def where(
+        alias: str,
+        column: str,
+        low: str | datetime.date | None,
+        high: str | datetime.date | None,
+        *,
+        open_low: bool = False,
+    ) -> tuple[str, list[Any]]:
         clauses: list[str] = ["1 = 1"]
         params: list[Any] = []
         if meter_ids is not None:
@@ -496,17 +506,20 @@ ROLLUP_TABLES = {
 
 
 def rollup_rows(
-    resolution: str, meter_id: int, low: Any, high: Any
+    resolution: str, meter_id: int, low: datetime.date, high: datetime.date
 ) -> list[tuple[Any, int, float, float | None, float | None]]:
     """(bucket, samples, total, minimum, maximum) of one meter, `low` ≤ bucket < `high`, in order."""
     table, column = ROLLUP_TABLES[resolution]
+    bounds: list[str | datetime.date] = [low, high]
     if column == "hour":
-        low, high = _encode_ts(low), _encode_ts(high)
+        assert isinstance(low, datetime.datetime), "hours are bounded by moments"
+        assert isinstance(high, datetime.datetime), "hours are bounded by moments"
+        bounds = [_encode_ts(low), _encode_ts(high)]
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {column}, samples, total, minimum, maximum FROM {table}"
             f" WHERE meter_id = %s AND {column} >= %s AND {column} < %s ORDER BY {column}",
-            [meter_id, low, high],
+            [meter_id, *bounds],
         )
         rows: list[tuple[Any, int, float, float | None, float | None]] = cursor.fetchall()
     if column != "hour" and (not rows or type(rows[0][0]) is datetime.date):

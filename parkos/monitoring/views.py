@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -71,7 +72,13 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
 from parkos.web.importing import job_page, job_report
-from parkos.web.views_generic import FilteredListView, ParkScopedMixin, ServiceFormView, apply_validation_error
+from parkos.web.views_generic import (
+    FilteredListView,
+    Paginable,
+    ParkScopedMixin,
+    ServiceFormView,
+    apply_validation_error,
+)
 
 RANGES = {"24h": datetime.timedelta(hours=24), "7d": datetime.timedelta(days=7), "30d": datetime.timedelta(days=30)}
 RANGES_LONG = {"1y": 365, "3y": 3 * 365}
@@ -143,7 +150,7 @@ def dashboard_data(park: Park) -> dict[str, Any]:
 class DashboardView(ParkScopedMixin, TemplateView):
     template_name = "monitoring/dashboard.html"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         park = _chosen_park(self.request)
         context.update(
@@ -182,7 +189,7 @@ class MeterListView(FilteredListView):
     def get_queryset(self) -> QuerySet[Meter]:
         return super().get_queryset().select_related("park", "building", "unit", "enterprise")
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.GET.get("format") == "xlsx":
             return xlsx_response(
                 _("表计清单"),
@@ -202,8 +209,8 @@ class MeterListView(FilteredListView):
             )
         return super().get(request, *args, **kwargs)
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        context = super().get_context_data(object_list=object_list, **kwargs)
         context.update(can_manage=_can_manage(self.request), breadcrumbs=_crumbs((_("表计"), "")))
         return context
 
@@ -312,26 +319,27 @@ class MeterSeriesView(ParkScopedMixin, View):
         )
 
 
-class _FacilitiesFormView(ServiceFormView):
+class _FacilitiesFormView[ModelT: Meter | AlarmRule, FormT: BaseForm](ServiceFormView[ModelT, FormT]):
     """A form page for facilities staff: the role is checked before the form is even read."""
 
     template_name = "monitoring/form.html"
     capability = Capability.MANAGE_FACILITIES
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         self.require(self.capability)
         return super().post(request, *args, **kwargs)
 
     def initial_kwargs(self) -> dict[str, Any]:
         return {"parks": _parks(self.request)}
 
-    def park_of(self, obj: Any, form: Any) -> Any:
+    def park_of(self, obj: ModelT | None, form: FormT | None) -> Park | None:
         if obj is not None:
             return obj.park
-        return form.cleaned_data["park"] if form is not None else None
+        park: Park | None = form.cleaned_data["park"] if form is not None else None
+        return park
 
 
-class MeterFormView(_FacilitiesFormView):
+class MeterFormView(_FacilitiesFormView[Meter, MeterForm]):
     form_class = MeterForm
 
     def get_object(self) -> Meter | None:
@@ -342,7 +350,7 @@ class MeterFormView(_FacilitiesFormView):
     def title(self) -> str:
         return _("编辑表计") if self.kwargs.get("pk") else _("新增表计")
 
-    def save(self, form: Any, obj: Any) -> Meter:
+    def save(self, form: MeterForm, obj: Meter | None) -> Meter:
         data = form.cleaned_data
         return services.meter_save(
             actor=acting_user(self.request),
@@ -429,8 +437,8 @@ class AlarmListView(FilteredListView):
     def get_queryset(self) -> QuerySet[Alarm]:
         return super().get_queryset().select_related("park", "meter", "rule")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        context = super().get_context_data(object_list=object_list, **kwargs)
         context["breadcrumbs"] = _crumbs((_("告警"), ""))
         return context
 
@@ -509,13 +517,13 @@ class RuleListView(FilteredListView):
     def get_queryset(self) -> QuerySet[AlarmRule]:
         return super().get_queryset().select_related("park", "meter", "policy").prefetch_related("cascade__meter")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        context = super().get_context_data(object_list=object_list, **kwargs)
         context.update(can_manage=_can_manage(self.request), breadcrumbs=_crumbs((_("告警规则"), "")))
         return context
 
 
-class RuleFormView(_FacilitiesFormView):
+class RuleFormView(_FacilitiesFormView[AlarmRule, AlarmRuleForm]):
     form_class = AlarmRuleForm
 
     def get_object(self) -> AlarmRule | None:
@@ -528,12 +536,12 @@ class RuleFormView(_FacilitiesFormView):
     def title(self) -> str:
         return _("编辑告警规则") if self.kwargs.get("pk") else _("新增告警规则")
 
-    def save(self, form: Any, obj: Any) -> AlarmRule:
+    def save(self, form: AlarmRuleForm, obj: AlarmRule | None) -> AlarmRule:
         cascade = form.cascade_meters()
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         return services.rule_save(actor=acting_user(self.request), rule=obj, fields=fields, cascade=cascade)
 
-    def success_url(self, obj: Any) -> str:
+    def success_url(self, obj: AlarmRule) -> str:
         return reverse("monitoring:rule_list")
 
 
@@ -587,8 +595,8 @@ class RejectListView(FilteredListView):
     def get_queryset(self) -> QuerySet[RejectedReading]:
         return super().get_queryset().select_related("park", "meter", "gateway")
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        context = super().get_context_data(object_list=object_list, **kwargs)
         context["breadcrumbs"] = _crumbs((_("被拒读数"), ""))
         return context
 

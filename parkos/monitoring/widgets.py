@@ -14,16 +14,19 @@ from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.access import visible_park_ids
 from parkos.accounts.choices import Role
+from parkos.accounts.models import User
+from parkos.enterprises.models import Enterprise
 from parkos.monitoring import selectors
 from parkos.monitoring.choices import KIND_UNITS, MeterKind, Severity
 from parkos.monitoring.models import AlarmNotification
+from parkos.parks.models import Park
 from parkos.web.dashboard import Widget, register
 from parkos.web.panels import Panel, PanelRow
 from parkos.web.panels import register as register_panel
 
 
 @register({Role.OPERATOR_ADMIN, Role.PARK_MANAGER, Role.FACILITIES_OPERATOR})
-def monitoring_widgets(user: Any, active_park: Any) -> list[Widget]:
+def monitoring_widgets(user: User, active_park: Park | None) -> list[Widget]:
     park_ids = [active_park.pk] if active_park is not None else visible_park_ids(user)
     counts = selectors.open_alarm_counts(park_ids)
     unread = AlarmNotification.objects.filter(user=user, read_at__isnull=True).select_related("alarm")[:5]
@@ -39,7 +42,7 @@ def monitoring_widgets(user: Any, active_park: Any) -> list[Widget]:
     ]
 
 
-def _month_lines(enterprise_id: int, park: Any, start: datetime.date, end: datetime.date) -> dict[str, Decimal]:
+def _month_lines(enterprise_id: int, park: Park, start: datetime.date, end: datetime.date) -> dict[str, Decimal]:
     totals: dict[str, Decimal] = {}
     for line in selectors.consumption_by_enterprise(park=park, start=start, end=end):
         if line.enterprise_id == enterprise_id:
@@ -48,7 +51,7 @@ def _month_lines(enterprise_id: int, park: Any, start: datetime.date, end: datet
 
 
 @register({Role.ENTERPRISE_USER})
-def tenant_energy_widget(user: Any, active_park: Any) -> list[Widget]:
+def tenant_energy_widget(user: User, active_park: Park | None) -> list[Widget]:
     enterprise = getattr(user, "enterprise", None)
     if enterprise is None:
         return []
@@ -68,7 +71,7 @@ def tenant_energy_widget(user: Any, active_park: Any) -> list[Widget]:
 
 
 @register_panel("energy")
-def energy_panel(enterprise: Any, user: Any) -> Panel | None:
+def energy_panel(enterprise: Enterprise, user: User) -> Panel | None:
     today = timezone.localdate()
     park_ids = visible_park_ids(user)
     parks = enterprise.parks.all() if park_ids is None else enterprise.parks.filter(pk__in=park_ids)

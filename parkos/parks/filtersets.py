@@ -9,6 +9,7 @@ from typing import Any, cast
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,7 +42,7 @@ class ParkFilterSet(FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value) | Q(district__icontains=value))
 
 
-def _visible_parks(request: Any) -> QuerySet[Park]:
+def _visible_parks(request: HttpRequest | None) -> QuerySet[Park]:
     if request is None:
         return Park.objects.none()
     return visible_parks(request.user).filter(archived_at__isnull=True)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Unpack
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,13 +10,14 @@ from parkos.core.forms import choose_from
 from parkos.parks.models import Building, Floor, LandParcel, Park, SpaceMedia, Unit
 from parkos.parks.policy import normalize_industry_codes
 from parkos.parks.services import adjacent_units
+from parkos.web.forms import FormData, FormFiles, ModelFormOptions, model_choice_field
 from parkos.web.widgets import industry_picker
 
 
 class IndustryCodesField(forms.CharField):
     """GB/T 4754 codes typed as a list separated by commas, spaces or 、."""
 
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+    def to_python(self, value: object) -> list[str]:  # type: ignore[override]
         if isinstance(value, list):
             return value
         text = super().to_python(value) or ""
@@ -24,12 +25,12 @@ class IndustryCodesField(forms.CharField):
             text = text.replace(sep, ",")
         return [part.strip() for chunk in text.split(",") for part in chunk.split() if part.strip()]
 
-    def prepare_value(self, value: Any) -> Any:
+    def prepare_value(self, value: object) -> Any:
         if isinstance(value, list) and not getattr(self.widget, "allow_multiple_selected", False):
             return ", ".join(value)
         return value
 
-    def validate(self, value: Any) -> None:
+    def validate(self, value: list[str]) -> None:
         super().validate(",".join(value))
         try:
             normalize_industry_codes(value)
@@ -84,16 +85,23 @@ class UnitForm(forms.ModelForm[Unit]):
         help_text=_("与本单元共用隔墙（同层）或上下相邻（相邻楼层）的单元；组合匹配只组合相邻单元，上下组合须有货梯"),
     )
 
-    def __init__(self, *args: Any, building: Building | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        building: Building | None = None,
+        **kwargs: Unpack[ModelFormOptions[Unit]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         target = building or (self.instance.building if self.instance.pk else None)
-        adjacent: Any = self.fields["adjacent_units"]
+        adjacent = model_choice_field(self, "adjacent_units")
         if target is not None:
             choose_from(self, "floor", target.floors.order_by("-level"))
             adjacent.queryset = (
                 target.units.filter(archived_at__isnull=True).exclude(pk=self.instance.pk).select_related("floor")
             ).order_by("floor__level", "code")
-            adjacent.label_from_instance = lambda u: f"{u.code}（{u.floor.level_label}）"
+            model_choice_field(self, "adjacent_units", label=lambda u: f"{u.code}（{u.floor.level_label}）")
         if self.instance.pk:
             self.initial["adjacent_units"] = [u.pk for u in adjacent_units(self.instance)]
 

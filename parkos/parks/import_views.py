@@ -51,6 +51,7 @@ from parkos.parks.importing import (
 )
 from parkos.parks.models import Park, Unit
 from parkos.parks.selectors import park_kpis, unit_search
+from parkos.web.filtering import FilterSet
 from parkos.web.importing import job_page, job_report
 
 #: The last failed import's errors, so the result page can offer them as a download.
@@ -206,7 +207,7 @@ def _ordered(request: HttpRequest, queryset: QuerySet[Any], allowed: tuple[str, 
     return queryset.order_by(sort, "pk") if sort else queryset
 
 
-def _filtered(request: HttpRequest, filterset_class: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def _filtered(request: HttpRequest, filterset_class: type[FilterSet], queryset: QuerySet[Any]) -> QuerySet[Any]:
     """The same filtering as FilteredListView: an invalid or empty query leaves the scoped list as it is."""
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
     return filterset.qs if filterset.is_bound and filterset.is_valid() else queryset

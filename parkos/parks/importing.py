@@ -51,6 +51,7 @@ from parkos.core.importing import (
     ImportOutcome,
     Integer,
     Number,
+    Quantity,
     RejectedRow,
     Row,
     RowError,
@@ -73,6 +74,7 @@ from parkos.core.importing import (
 from parkos.core.importing import (
     template_workbook as build_template,
 )
+from parkos.core.importing.cells import CellParser
 from parkos.core.models import AuditAction, ImportJob
 from parkos.core.xlsx import AREA_FORMAT, DATE_FORMAT, write_sheet
 from parkos.core.xlsx import Column as ExportColumn
@@ -92,6 +94,7 @@ from parkos.parks.policy import normalize_industry_codes
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django_stubs_ext import StrOrPromise
 
     from parkos.accounts.models import User
 
@@ -174,13 +177,13 @@ def _blank(model: type[models.Model], name: str) -> Any:
 def _col(
     model: type[models.Model] | None,
     name: str,
-    label: Any,
-    parser: Any = None,
+    label: StrOrPromise,
+    parser: CellParser[Any] | None = None,
     *,
     required: bool = False,
-    unit: Any = None,
-    example: Any = None,
-    hint: Any = "",
+    unit: Quantity | Fixed | None = None,
+    example: object = None,
+    hint: StrOrPromise = "",
     number_format: str | None = None,
 ) -> Column:
     blank = _blank(model, name) if model is not None else None
@@ -711,7 +714,7 @@ def _header(kind: str, field_name: str) -> str:
     return str(getattr(model_field, "verbose_name", field_name))
 
 
-def _same(current: Any, new: Any) -> bool:
+def _same(current: object, new: object) -> bool:
     if isinstance(current, models.Model) or isinstance(new, models.Model):
         return bool(getattr(current, "pk", current) == getattr(new, "pk", new))
     if isinstance(current, str) and isinstance(new, str):
@@ -725,8 +728,8 @@ def _diff(instance: models.Model, values: dict[str, Any]) -> dict[str, Any]:
     for name, value in values.items():
         model_field = instance._meta.get_field(name)
         if isinstance(model_field, models.ForeignKey):
-            current: Any = getattr(instance, model_field.attname)
-            new: Any = getattr(value, "pk", value)
+            current: object = getattr(instance, model_field.attname)
+            new: object = getattr(value, "pk", value)
         else:
             current, new = getattr(instance, name), value
         if not _same(current, new):
@@ -767,8 +770,8 @@ def import_inventory(
         result.errors = [RowError("", None, "", _("CSV 文件请选择数据类型（园区、楼栋、楼层或单元）。"))]
         result.error_count = 1
         return result
-    actor: User = user  # type: ignore[assignment]  # has_capability above implies an authenticated user
-    importer = InventoryImporter(actor)
+    assert isinstance(user, User), "has_capability above implies an authenticated user"
+    importer = InventoryImporter(user)
     importer.filename = filename
     outcome = run_import(
         importer,

@@ -381,7 +381,8 @@ def reservation_release(*, reservation: Reservation, actor: User | None) -> Rese
     if reservation.released_at is None:
         reservation.released_at = timezone.now()
         reservation.save(update_fields=["released_at", "updated_at"])
-        space: Unit | LandParcel = reservation.unit or reservation.parcel  # type: ignore[assignment]
+        space = reservation.unit or reservation.parcel
+        assert space is not None, "a reservation holds a unit or a parcel"
         _refresh_reserved_until(space)
         audit_record(
             actor=actor,

@@ -38,6 +38,7 @@ from parkos.parks.forms import (
 from parkos.parks.models import Building, Floor, LandParcel, Park, Reservation, SpaceMedia, SpaceQuerySet, Unit
 from parkos.web.views_generic import (
     FilteredListView,
+    Paginable,
     ParkScopedMixin,
     ScopedDetailView,
     ServiceFormView,
@@ -59,8 +60,8 @@ class ParkListView(FilteredListView):
     def get_queryset(self) -> QuerySet[Park]:
         return super().get_queryset().filter(archived_at__isnull=True)
 
-    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        context = super().get_context_data(object_list=object_list, **kwargs)
         parks = list(context["object_list"])
         kpis = selectors.park_kpis([p.pk for p in parks])
         context["rows"] = [(p, kpis[p.pk]) for p in parks]
@@ -217,8 +218,8 @@ class AvailabilityView(FilteredListView):
     def get_queryset(self) -> QuerySet[Unit]:
         return selectors.unit_search(super().get_queryset())
 
-    def get_context_data(self, **kwargs: object) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        context = super().get_context_data(object_list=object_list, **kwargs)
         context["result_count"] = (
             context["paginator"].count if context.get("paginator") else len(context["object_list"])
         )
@@ -244,7 +245,7 @@ class AvailabilityView(FilteredListView):
 # --- Forms ---------------------------------------------------------------------------------------
 
 
-class ParkCreateView(ServiceFormView):
+class ParkCreateView(ServiceFormView[Park, ParkForm]):
     form_class = ParkForm
     template_name = "parks/form.html"
     capability = Capability.MANAGE_USERS
@@ -253,14 +254,14 @@ class ParkCreateView(ServiceFormView):
     def title(self) -> str:
         return _("新建园区")
 
-    def park_of(self, obj: Any, form: Any) -> Any:
+    def park_of(self, obj: Park | None, form: ParkForm | None) -> Park | int | None:
         return None
 
-    def save(self, form: Any, obj: Any) -> Park:
+    def save(self, form: ParkForm, obj: Park | None) -> Park:
         return services.park_create(actor=acting_user(self.request), **form.cleaned_data)
 
 
-class ParkUpdateView(ServiceFormView):
+class ParkUpdateView(ServiceFormView[Park, ParkForm]):
     form_class = ParkForm
     template_name = "parks/form.html"
     capability = Capability.CHANGE_PARK
@@ -272,14 +273,14 @@ class ParkUpdateView(ServiceFormView):
     def get_object(self) -> Park:
         return get_object_or_404(scope_to_parks(self.request.user, Park.objects.all(), "pk"), pk=self.kwargs["pk"])
 
-    def park_of(self, obj: Any, form: Any) -> Any:
+    def park_of(self, obj: Park | None, form: ParkForm | None) -> Park | int | None:
         return obj
 
-    def save(self, form: Any, obj: Any) -> Park:
-        return services.park_update(park=obj, actor=acting_user(self.request), **form.cleaned_data)
+    def save(self, form: ParkForm, obj: Park | None) -> Park:
+        return services.park_update(park=self.existing(obj), actor=acting_user(self.request), **form.cleaned_data)
 
 
-class BuildingCreateView(ServiceFormView):
+class BuildingCreateView(ServiceFormView[Building, BuildingForm]):
     form_class = BuildingForm
     template_name = "parks/form.html"
 
@@ -290,14 +291,14 @@ class BuildingCreateView(ServiceFormView):
     def park(self) -> Park:
         return get_object_or_404(scope_to_parks(self.request.user, Park.objects.all(), "pk"), pk=self.kwargs["park_pk"])
 
-    def park_of(self, obj: Any, form: Any) -> Any:
+    def park_of(self, obj: Building | None, form: BuildingForm | None) -> Park | int | None:
         return self.park()
 
-    def save(self, form: Any, obj: Any) -> Building:
+    def save(self, form: BuildingForm, obj: Building | None) -> Building:
         return services.building_create(actor=acting_user(self.request), park=self.park(), **form.cleaned_data)
 
 
-class BuildingUpdateView(ServiceFormView):
+class BuildingUpdateView(ServiceFormView[Building, BuildingForm]):
     form_class = BuildingForm
     template_name = "parks/form.html"
 
@@ -308,14 +309,16 @@ class BuildingUpdateView(ServiceFormView):
     def get_object(self) -> Building:
         return get_object_or_404(scope_to_parks(self.request.user, Building.objects.all()), pk=self.kwargs["pk"])
 
-    def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.park_id
+    def park_of(self, obj: Building | None, form: BuildingForm | None) -> Park | int | None:
+        return self.existing(obj).park_id
 
-    def save(self, form: Any, obj: Any) -> Building:
-        return services.building_update(building=obj, actor=acting_user(self.request), **form.cleaned_data)
+    def save(self, form: BuildingForm, obj: Building | None) -> Building:
+        return services.building_update(
+            building=self.existing(obj), actor=acting_user(self.request), **form.cleaned_data
+        )
 
 
-class FloorCreateView(ServiceFormView):
+class FloorCreateView(ServiceFormView[Floor, FloorForm]):
     form_class = FloorForm
     template_name = "parks/form.html"
 
@@ -328,17 +331,17 @@ class FloorCreateView(ServiceFormView):
             scope_to_parks(self.request.user, Building.objects.all()), pk=self.kwargs["building_pk"]
         )
 
-    def park_of(self, obj: Any, form: Any) -> Any:
+    def park_of(self, obj: Floor | None, form: FloorForm | None) -> Park | int | None:
         return self.building().park_id
 
-    def get_form_kwargs(self, obj: Any) -> dict[str, Any]:
+    def get_form_kwargs(self, obj: Floor | None) -> dict[str, Any]:
         return {"instance": Floor(building=self.building())}
 
-    def save(self, form: Any, obj: Any) -> Floor:
+    def save(self, form: FloorForm, obj: Floor | None) -> Floor:
         return services.floor_create(actor=acting_user(self.request), building=self.building(), **form.cleaned_data)
 
 
-class FloorUpdateView(ServiceFormView):
+class FloorUpdateView(ServiceFormView[Floor, FloorForm]):
     form_class = FloorForm
     template_name = "parks/form.html"
 
@@ -351,14 +354,14 @@ class FloorUpdateView(ServiceFormView):
             scope_to_parks(self.request.user, Floor.objects.all(), "building__park"), pk=self.kwargs["pk"]
         )
 
-    def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.building.park_id
+    def park_of(self, obj: Floor | None, form: FloorForm | None) -> Park | int | None:
+        return self.existing(obj).building.park_id
 
-    def save(self, form: Any, obj: Any) -> Floor:
-        return services.floor_update(floor=obj, actor=acting_user(self.request), **form.cleaned_data)
+    def save(self, form: FloorForm, obj: Floor | None) -> Floor:
+        return services.floor_update(floor=self.existing(obj), actor=acting_user(self.request), **form.cleaned_data)
 
 
-class UnitCreateView(ServiceFormView):
+class UnitCreateView(ServiceFormView[Unit, UnitForm]):
     form_class = UnitForm
     template_name = "parks/form.html"
 
@@ -371,24 +374,24 @@ class UnitCreateView(ServiceFormView):
             scope_to_parks(self.request.user, Building.objects.all()), pk=self.kwargs["building_pk"]
         )
 
-    def park_of(self, obj: Any, form: Any) -> Any:
+    def park_of(self, obj: Unit | None, form: UnitForm | None) -> Park | int | None:
         return self.building().park_id
 
     def initial_kwargs(self) -> dict[str, Any]:
         return {"building": self.building()}
 
-    def get_form_kwargs(self, obj: Any) -> dict[str, Any]:
+    def get_form_kwargs(self, obj: Unit | None) -> dict[str, Any]:
         building = self.building()
         return {"instance": Unit(building=building, park=building.park)}
 
-    def save(self, form: Any, obj: Any) -> Unit:
+    def save(self, form: UnitForm, obj: Unit | None) -> Unit:
         building = self.building()
         return services.unit_create(
             actor=acting_user(self.request), park=building.park, building=building, **form.cleaned_data
         )
 
 
-class UnitUpdateView(ServiceFormView):
+class UnitUpdateView(ServiceFormView[Unit, UnitForm]):
     form_class = UnitForm
     template_name = "parks/form.html"
 
@@ -401,14 +404,14 @@ class UnitUpdateView(ServiceFormView):
             Unit, get_object_or_404(scope_to_parks(self.request.user, Unit.objects.all()), pk=self.kwargs["pk"])
         )
 
-    def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.park_id
+    def park_of(self, obj: Unit | None, form: UnitForm | None) -> Park | int | None:
+        return self.existing(obj).park_id
 
-    def save(self, form: Any, obj: Any) -> Unit:
-        return services.unit_update(unit=obj, actor=acting_user(self.request), **form.cleaned_data)
+    def save(self, form: UnitForm, obj: Unit | None) -> Unit:
+        return services.unit_update(unit=self.existing(obj), actor=acting_user(self.request), **form.cleaned_data)
 
 
-class ParcelCreateView(ServiceFormView):
+class ParcelCreateView(ServiceFormView[LandParcel, LandParcelForm]):
     form_class = LandParcelForm
     template_name = "parks/form.html"
 
@@ -419,17 +422,17 @@ class ParcelCreateView(ServiceFormView):
     def park(self) -> Park:
         return get_object_or_404(scope_to_parks(self.request.user, Park.objects.all(), "pk"), pk=self.kwargs["park_pk"])
 
-    def park_of(self, obj: Any, form: Any) -> Any:
+    def park_of(self, obj: LandParcel | None, form: LandParcelForm | None) -> Park | int | None:
         return self.park()
 
-    def get_form_kwargs(self, obj: Any) -> dict[str, Any]:
+    def get_form_kwargs(self, obj: LandParcel | None) -> dict[str, Any]:
         return {"instance": LandParcel(park=self.park())}
 
-    def save(self, form: Any, obj: Any) -> LandParcel:
+    def save(self, form: LandParcelForm, obj: LandParcel | None) -> LandParcel:
         return services.parcel_create(actor=acting_user(self.request), park=self.park(), **form.cleaned_data)
 
 
-class ParcelUpdateView(ServiceFormView):
+class ParcelUpdateView(ServiceFormView[LandParcel, LandParcelForm]):
     form_class = LandParcelForm
     template_name = "parks/form.html"
 
@@ -443,11 +446,11 @@ class ParcelUpdateView(ServiceFormView):
             get_object_or_404(scope_to_parks(self.request.user, LandParcel.objects.all()), pk=self.kwargs["pk"]),
         )
 
-    def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.park_id
+    def park_of(self, obj: LandParcel | None, form: LandParcelForm | None) -> Park | int | None:
+        return self.existing(obj).park_id
 
-    def save(self, form: Any, obj: Any) -> LandParcel:
-        return services.parcel_update(parcel=obj, actor=acting_user(self.request), **form.cleaned_data)
+    def save(self, form: LandParcelForm, obj: LandParcel | None) -> LandParcel:
+        return services.parcel_update(parcel=self.existing(obj), actor=acting_user(self.request), **form.cleaned_data)
 
 
 class ArchiveView(ParkScopedMixin, View):

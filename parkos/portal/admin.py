@@ -1,24 +1,23 @@
-from typing import Any
-
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
 from parkos.portal.models import Article, ArticleImage, ArticleTag, SiteSettings
 
 
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+class ReadOnlyAdmin[M: Model](admin.ModelAdmin[M]):
     """View-only: writes go through the editor (/portal/editor/), which sanitises, audits and
     invalidates the public cache; the admin would do none of that."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         return False
 
 
 @admin.register(Article)
-class ArticleAdmin(ReadOnlyAdmin):
+class ArticleAdmin(ReadOnlyAdmin[Article]):
     list_display = ["title", "category", "status", "publish_at", "views"]
     list_filter = ["status", "category"]
     search_fields = ["title", "slug"]
@@ -37,6 +36,6 @@ class ArticleImageAdmin(admin.ModelAdmin[ArticleImage]):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(ReadOnlyAdmin):
+class SiteSettingsAdmin(ReadOnlyAdmin[SiteSettings]):
     list_display = ["site_name", "operator_name", "hotline"]
     readonly_fields = ["content_version"]

@@ -3,8 +3,6 @@ upload images, and (operator admins) edit the site's contact block and footer. S
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -21,6 +19,7 @@ from parkos.portal.forms import ArticleForm, ImageUploadForm, PublishForm, SiteS
 from parkos.portal.models import Article, ArticleImage, SiteSettings
 from parkos.portal.selectors import editor_parks
 from parkos.portal.views import render_article
+from parkos.web.forms import FormData, FormFiles
 from parkos.web.views_generic import StaffRequiredMixin, apply_validation_error
 
 PAGE_SIZE = 30
@@ -71,7 +70,11 @@ class ArticleListView(EditorMixin, View):
 
 class ArticleFormView(EditorMixin, View):
     def _form(
-        self, request: HttpRequest, article: Article | None, data: object = None, files: Any = None
+        self,
+        request: HttpRequest,
+        article: Article | None,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
     ) -> ArticleForm:
         return ArticleForm(data, files, instance=article, parks=editor_parks(visible_park_ids(request.user)))
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Unpack
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from parkos.core.images import MAX_BYTES
 from parkos.parks.models import Park
 from parkos.portal.models import Article, SiteSettings
 from parkos.portal.services import ARTICLE_EDITABLE_FIELDS, SETTINGS_EDITABLE_FIELDS, clean_image_cached, parse_tags
+from parkos.web.forms import FormData, FormFiles, ModelFormOptions
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 
@@ -49,8 +50,15 @@ class ArticleForm(forms.ModelForm[Article]):
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, parks: QuerySet[Park], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park],
+        **kwargs: Unpack[ModelFormOptions[Article]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         choose_from(self, "parks", parks)
         if self.instance.pk:
             self.fields["tags_text"].initial = " ".join(t.name for t in self.instance.tags.all())

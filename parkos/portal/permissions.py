@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from parkos.accounts.access import Capability, has_capability, is_staff_member, visible_park_ids
+from parkos.accounts.access import Capability, has_capability, is_operator_admin, is_staff_member, visible_park_ids
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -47,7 +47,7 @@ def can_edit_parks(user: User | AnonymousUser, park_ids: list[int]) -> bool:
 
 
 def can_edit_settings(user: User | AnonymousUser) -> bool:
-    return is_staff_member(user) and bool(user.is_operator_admin)  # type: ignore[union-attr]
+    return is_staff_member(user) and is_operator_admin(user)
 
 
 def require_editor(user: User | AnonymousUser) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.choices import Role
+from parkos.accounts.models import User
 from parkos.incubation.selectors import tenant_park_id
 from parkos.parks.models import Park
 from parkos.portal.models import Article
@@ -17,8 +16,8 @@ NOTICES = 5
 
 
 @register({Role.ENTERPRISE_USER})
-def tenant_notices_widget(user: Any, active_park: Park | None) -> list[Widget]:
-    if not user.enterprise_id:
+def tenant_notices_widget(user: User, active_park: Park | None) -> list[Widget]:
+    if user.enterprise is None:
         return []
     park_id = tenant_park_id(user.enterprise)
     articles = Article.objects.public().filter(Q(parks__isnull=True) | Q(parks=park_id)).distinct()

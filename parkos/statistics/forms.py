@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Unpack
 
 from django import forms
 from django.db.models import QuerySet
@@ -16,12 +16,16 @@ from parkos.core.units import WAN
 from parkos.enterprises.models import Enterprise
 from parkos.statistics.choices import ProductUnit
 from parkos.statistics.importing import FORM_FIGURES
+from parkos.web.forms import FormData, FormFiles, FormOptions, model_choice_field
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 #: The figures entered in 万元 on the form and stored in 元.
 _MONEY = {name for name, _header, kind in FORM_FIGURES if kind == "money"}
 
 
-def _field(kind: str, label: Any) -> forms.Field:
+def _field(kind: str, label: StrOrPromise) -> forms.Field:
     if kind == "int":
         return forms.IntegerField(label=label, required=False, min_value=0)
     return forms.DecimalField(label=label, required=False, max_digits=16, decimal_places=4 if kind == "money" else 3)
@@ -39,8 +43,10 @@ class ReportForm(forms.Form):
         initial="1",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, data: FormData | None = None, files: FormFiles | None = None, **kwargs: Unpack[FormOptions]
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         today = timezone.localdate()
         previous = today.replace(day=1) - datetime.timedelta(days=1)
         self.fields["year"].initial = previous.year
@@ -84,9 +90,16 @@ class LatePermissionForm(forms.Form):
     until = forms.DateField(label=_("补报截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("原因"), required=False, max_length=200)
 
-    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["enterprise"]
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        enterprises: QuerySet[Enterprise],
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        field = model_choice_field(self, "enterprise")
         if isinstance(field, forms.ModelChoiceField):
             field.queryset = enterprises
 
@@ -94,8 +107,15 @@ class LatePermissionForm(forms.Form):
 class OfficerReportForm(ReportForm):
     enterprise = forms.ModelChoiceField(label=_("企业"), queryset=Enterprise.objects.none())
 
-    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        enterprises: QuerySet[Enterprise] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         if enterprises is not None:
             choose_from(self, "enterprise", enterprises)
         self.order_fields(["enterprise", "year", "month", "is_cumulative"])
@@ -123,8 +143,15 @@ class ProductOutputForm(forms.Form):
     )
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        enterprises: QuerySet[Enterprise],
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
         choose_from(self, "enterprise", enterprises)
         previous = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
         self.fields["year"].initial = previous.year

@@ -61,6 +61,8 @@ from parkos.statistics.models import MonthlyReport
 from parkos.statistics.services import _check_period
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from parkos.accounts.models import User
 
 IMPORTER: Final = "statistics.monthly"
@@ -99,7 +101,7 @@ def _is_cumulative(text: str) -> bool:
     raise ValidationError(_("“%(value)s”应为“累计”或“当月”") % {"value": text})
 
 
-def _figure(name: str, label: Any, kind: str, *, prior: bool) -> Column:
+def _figure(name: str, label: StrOrPromise, kind: str, *, prior: bool) -> Column:
     field = f"prior_{name}" if prior else name
     title = format_lazy(gettext_lazy("上年同期{figure}"), figure=label) if prior else label
     if kind == "int":

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.access import scope_to_parks
+from parkos.accounts.models import User
 from parkos.core.units import format_money
 from parkos.enterprises.models import Enterprise
 from parkos.statistics.models import MonthlyReport
@@ -17,7 +16,7 @@ PANEL_ROWS = 3
 
 
 @register("statistics")
-def statistics_panel(enterprise: Enterprise, user: Any) -> Panel | None:
+def statistics_panel(enterprise: Enterprise, user: User) -> Panel | None:
     reports = list(
         scope_to_parks(user, MonthlyReport.objects.filter(enterprise=enterprise)).order_by("-year", "-month")[
             :PANEL_ROWS

@@ -452,7 +452,7 @@ class PrefilledTemplateView(ParkPageMixin, View):
 class TenantMixin(LoginRequiredMixin):
     """Enterprise users linked to an enterprise: they act for it and see nothing else."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         user = request.user
         if user.is_authenticated and not (
             getattr(user, "is_enterprise_user", False) and getattr(user, "enterprise_id", None)

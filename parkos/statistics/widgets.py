@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from parkos.accounts.access import visible_park_ids
 from parkos.accounts.choices import Role
+from parkos.accounts.models import User
 from parkos.parks.models import Park
 from parkos.statistics.models import MonthlyReport
 from parkos.statistics.selectors import report_queryset
@@ -18,7 +18,7 @@ from parkos.web.dashboard import Widget, register
 
 
 @register({Role.ENTERPRISE_USER})
-def tenant_statistics_widget(user: Any, active_park: Park | None) -> list[Widget]:
+def tenant_statistics_widget(user: User, active_park: Park | None) -> list[Widget]:
 
     if not user.enterprise_id:
         return [Widget(title=_("月度统计填报"), note=_("您的账号尚未关联企业，请联系园区企业服务专员。"), order=15)]
@@ -44,7 +44,7 @@ def tenant_statistics_widget(user: Any, active_park: Park | None) -> list[Widget
 
 
 @register({Role.OPERATOR_ADMIN, Role.PARK_MANAGER, Role.SERVICES_OFFICER})
-def statistics_widget(user: Any, active_park: Park | None) -> list[Widget]:
+def statistics_widget(user: User, active_park: Park | None) -> list[Widget]:
 
     park_ids = [active_park.pk] if active_park else visible_park_ids(user)
     today = timezone.localdate()

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status, throttling
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -63,7 +64,7 @@ class _ParkosRateMixin:
         rate = api_settings.DEFAULT_THROTTLE_RATES.get(getattr(self, "scope", ""))
         return None if rate is None else str(rate)
 
-    def get_ident(self, request: Any) -> str:
+    def get_ident(self, request: Request) -> str:
         return client_ip(request) or "unknown"
 
 

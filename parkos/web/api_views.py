@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, QuerySet
 from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.serializers import BaseSerializer
 
 from parkos.accounts.access import Capability, require_capability, require_park, scope_to_parks, visible_park_ids
 from parkos.accounts.permissions import StaffWithCapability
+
+if TYPE_CHECKING:
+    from parkos.parks.models import Park
 
 #: Rows are found by their numeric id: anything else in the id's place is no route (404), never a
 #: ValueError from the database lookup (a 500, Ref: #13). Every viewset sets `lookup_value_regex` to it.
@@ -18,7 +22,7 @@ from parkos.accounts.permissions import StaffWithCapability
 ID_PATTERN = "[0-9]{1,18}"
 
 
-class ParkScopedViewSetMixin:
+class ParkScopedViewSetMixin(GenericAPIView[Any]):
     """Scope the queryset to the caller's parks; writes need `write_capability` in the row's park.
 
     `park_field` is the lookup path from the model to Park ("pk" for Park itself). Rows outside the
@@ -28,14 +32,13 @@ class ParkScopedViewSetMixin:
     park_field: str = "park"
     lookup_value_regex = ID_PATTERN
     write_capability: Capability | None = None
-    permission_classes: Any = [StaffWithCapability]
-    request: Any
+    permission_classes = [StaffWithCapability]
 
     def get_queryset(self) -> QuerySet[Any]:
-        queryset: QuerySet[Any] = super().get_queryset()  # type: ignore[misc]
+        queryset: QuerySet[Any] = super().get_queryset()
         return scope_to_parks(self.request.user, queryset, self.park_field)
 
-    def require_capability(self, capability: Capability, park: Any = None) -> None:
+    def require_capability(self, capability: Capability, park: Park | int | None = None) -> None:
         require_capability(self.request.user, capability, park)
 
     def park_of_payload(self, validated: dict[str, Any]) -> Any:
@@ -82,3 +85,11 @@ def requested_park_ids(request: Request) -> list[int] | None:
         raise ValidationError({"park": ["invalid"]})
     require_park(request.user, park_id)
     return [park_id]
+
+
+def changed_row[M: Model](serializer: BaseSerializer[M]) -> M:
+    """The row an update changes: DRF's update() hands perform_update a serializer bound to it."""
+    instance = serializer.instance
+    if instance is None:
+        raise TypeError("perform_update needs a serializer bound to a row")
+    return instance

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,25 +18,30 @@ from parkos.accounts.choices import Role
 from parkos.accounts.models import User
 from parkos.web import todo
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from parkos.parks.models import Park
+
 
 @dataclass(frozen=True)
 class Widget:
     """One card of the home page. The plain fields draw a standard card; a widget with its own look names
     a `template` (rendered with `widget` and `context`), and `wide` lets it span two columns."""
 
-    title: Any
+    title: StrOrPromise
     value: object = ""
-    note: Any = ""
+    note: StrOrPromise = ""
     url: str = ""
     rows: list[tuple[Any, Any]] = field(default_factory=list)
     order: int = 100
     template: str = ""
     context: dict[str, Any] = field(default_factory=dict)
     wide: bool = False
-    link_text: Any = ""
+    link_text: StrOrPromise = ""
 
 
-Provider = Callable[[Any, Any], list[Widget]]
+type Provider = Callable[[User, Park | None], list[Widget]]
 _PROVIDERS: list[tuple[frozenset[str] | None, Provider]] = []
 
 
@@ -50,7 +55,7 @@ def register(roles: set[str] | None = None) -> Callable[[Provider], Provider]:
     return decorator
 
 
-def widgets_for(user: Any, *, active_park: Any = None) -> list[Widget]:
+def widgets_for(user: User, *, active_park: Park | None = None) -> list[Widget]:
     widgets: list[Widget] = []
     role = Role.OPERATOR_ADMIN if user.is_superuser else user.role
     for roles, provider in _PROVIDERS:
@@ -63,7 +68,7 @@ def widgets_for(user: Any, *, active_park: Any = None) -> list[Widget]:
 
 
 @register()
-def _parks_widget(user: Any, active_park: Any) -> list[Widget]:
+def _parks_widget(user: User, active_park: Park | None) -> list[Widget]:
 
     parks = visible_parks(user)
     return [
@@ -79,7 +84,7 @@ def _parks_widget(user: Any, active_park: Any) -> list[Widget]:
 
 
 @register({Role.OPERATOR_ADMIN})
-def _admin_widget(user: Any, active_park: Any) -> list[Widget]:
+def _admin_widget(user: User, active_park: Park | None) -> list[Widget]:
 
     by_role = dict.fromkeys(Role.values, 0)
     for row in User.objects.filter(is_active=True).values_list("role", flat=True):
@@ -96,7 +101,7 @@ def _admin_widget(user: Any, active_park: Any) -> list[Widget]:
 
 
 @register()
-def _todo_widget(user: Any, active_park: Any) -> list[Widget]:
+def _todo_widget(user: User, active_park: Park | None) -> list[Widget]:
     """我的待办 on every staff dashboard: what is due by the end of the working day."""
     items = todo.todo_for(user) if is_staff_member(user) else []
     if not items:

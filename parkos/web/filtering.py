@@ -8,10 +8,12 @@ templates render the form with `{% include "includes/filter_form.html" %}`.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import django_filters
 from django.forms import BaseForm, BoundField
+from django.http import QueryDict
 
 #: Largest id a database holds (64 bits); SQLite overflows on a larger number (a 500, Ref: #13).
 MAX_ID = 2**63 - 1
@@ -20,7 +22,7 @@ MAX_ID = 2**63 - 1
 _NOT_AN_ID = "invalid"
 
 
-def _beyond_ids(value: Any) -> bool:
+def _beyond_ids(value: object) -> bool:
     text = str(value).strip()
     return text.lstrip("-").isdigit() and not -MAX_ID <= int(text) <= MAX_ID
 
@@ -32,7 +34,7 @@ class FilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filte
 
     form_fields: ClassVar[tuple[str, ...] | None] = None
 
-    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, data: object = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(data, *args, **kwargs)
         for name, filter_ in self.filters.items():
             if isinstance(filter_, django_filters.NumberFilter):
@@ -46,16 +48,16 @@ class FilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filte
                 self._refuse_huge_ids(name)
 
     def _refuse_huge_ids(self, name: str) -> None:
-        data: Any = getattr(self, "data", None)
+        data: QueryDict | Mapping[str, object] | None = getattr(self, "data", None)
         if data is None or name not in data:
             return
-        values = data.getlist(name) if hasattr(data, "getlist") else [data[name]]
+        values = data.getlist(name) if isinstance(data, QueryDict) else [data[name]]
         if any(_beyond_ids(v) for v in values):
-            data = data.copy()
-            if hasattr(data, "setlist"):
-                data.setlist(name, [_NOT_AN_ID if _beyond_ids(v) else v for v in values])
+            if isinstance(data, QueryDict):
+                data = data.copy()
+                data.setlist(name, [_NOT_AN_ID if _beyond_ids(v) else str(v) for v in values])
             else:
-                data[name] = _NOT_AN_ID
+                data = {**data, name: _NOT_AN_ID}
             self.data = data
 
     def visible_fields(self) -> list[BoundField]:

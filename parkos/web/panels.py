@@ -9,30 +9,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from parkos.accounts.models import User
+    from parkos.enterprises.models import Enterprise
 
 
 @dataclass(frozen=True)
 class PanelRow:
-    label: Any
+    label: StrOrPromise
     value: object = ""
     url: str = ""
 
 
 @dataclass(frozen=True)
 class Panel:
-    title: Any
+    title: StrOrPromise
     rows: list[PanelRow] = field(default_factory=list)
     url: str = ""
-    link_text: Any = ""
-    empty_text: Any = field(default_factory=lambda: _("暂无数据"))
+    link_text: StrOrPromise = ""
+    empty_text: StrOrPromise = field(default_factory=lambda: _("暂无数据"))
 
 
-Provider = Callable[[Any, Any], Panel | None]
+type Provider = Callable[[Enterprise, User], Panel | None]
 
 #: The topics in page order; providers are keyed by topic.
 TOPICS: dict[str, Any] = {
@@ -58,7 +62,7 @@ def register(topic: str) -> Callable[[Provider], Provider]:
     return decorator
 
 
-def panels_for(enterprise: Any, user: AbstractBaseUser | AnonymousUser) -> list[Panel]:
+def panels_for(enterprise: Enterprise, user: User) -> list[Panel]:
     """One panel per topic: the provider's, or a placeholder when no app provides it (or it has nothing)."""
     panels = []
     for topic, title in TOPICS.items():

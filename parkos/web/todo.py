@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils import timezone
 
+from parkos.accounts.models import User
 from parkos.core.workdays import is_working_day, next_working_day, working_days_between
 
 
@@ -27,7 +27,7 @@ class TodoItem:
     detail: str = ""
 
 
-Provider = Callable[[Any, datetime.date], list[TodoItem]]
+Provider = Callable[[User, datetime.date], list[TodoItem]]
 _PROVIDERS: list[Provider] = []
 
 
@@ -50,7 +50,7 @@ def overdue_working_days(item: TodoItem, today: datetime.date) -> int:
     return working_days_between(item.due_on, today)
 
 
-def todo_for(user: Any, *, today: datetime.date | None = None) -> list[TodoItem]:
+def todo_for(user: User, *, today: datetime.date | None = None) -> list[TodoItem]:
     today = today or timezone.localdate()
     until = horizon(today)
     items: list[TodoItem] = []

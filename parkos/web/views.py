@@ -21,7 +21,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
 
-from parkos.accounts.access import capabilities_of, is_staff_member
+from parkos.accounts.access import acting_user, capabilities_of, is_staff_member
 from parkos.core import industry
 from parkos.core.routing import REPLICA, replica_configured
 from parkos.core.scheduling import heartbeat_failures
@@ -128,7 +128,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     """
     staff = is_staff_member(request.user)
     context: dict[str, Any] = {
-        "widgets": dashboard.widgets_for(request.user, active_park=getattr(request, "active_park", None)),
+        "widgets": dashboard.widgets_for(acting_user(request), active_park=getattr(request, "active_park", None)),
         "capabilities": capabilities_of(request.user),
         "is_staff_member": staff,
     }
@@ -154,7 +154,7 @@ def todo_view(request: HttpRequest) -> HttpResponse:
     if not is_staff_member(request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    items = todo.todo_for(request.user, today=today)
+    items = todo.todo_for(acting_user(request), today=today)
     rows = [(item, todo.overdue_working_days(item, today)) for item in items]
     return render(
         request,

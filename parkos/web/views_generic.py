@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
 from parkos.accounts.access import Capability, is_staff_member, require_capability, scope_to_parks, visible_park_ids
+from parkos.web.filtering import FilterSet
+
+if TYPE_CHECKING:
+    from django.core.paginator import _SupportsPagination
+    from django_stubs_ext import StrOrPromise
+
+    from parkos.parks.models import Park
+
+
+#: What a list page may paginate (ListView's `object_list`): a queryset or a sequence.
+type Paginable = _SupportsPagination[Any]
 
 
 class StaffRequiredMixin(LoginRequiredMixin):
     """Operator staff only; enterprise users have their own pages."""
 
-    def dispatch(self, request: HttpRequest, *args: object, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.user.is_authenticated and not is_staff_member(request.user):
             raise PermissionDenied(_("该页面仅限园区工作人员访问。"))
         return super().dispatch(request, *args, **kwargs)  # type: ignore[return-value]
@@ -39,7 +50,7 @@ class ParkScopedMixin(StaffRequiredMixin):
     def get_queryset(self) -> QuerySet[Any]:
         return self.scope(super().get_queryset())  # type: ignore[misc]
 
-    def require(self, capability: Capability, park: Any = None) -> None:
+    def require(self, capability: Capability, park: Park | int | None = None) -> None:
         require_capability(self.request.user, capability, park)
 
 
@@ -49,7 +60,7 @@ class FilteredListView(ParkScopedMixin, ListView[Any]):
     An HTMX request gets only the results partial, so filters update the table in place.
     """
 
-    filterset_class: Any = None
+    filterset_class: type[FilterSet]
     ordering_fields: tuple[str, ...] = ()
     default_ordering: str = ""
     paginate_by = 50
@@ -69,8 +80,8 @@ class FilteredListView(ParkScopedMixin, ListView[Any]):
                 queryset = queryset.order_by(self.default_ordering, "pk")
         return queryset
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+    def get_context_data(self, *, object_list: Paginable | None = None, **kwargs: object) -> dict[str, Any]:
+        context = super().get_context_data(object_list=object_list, **kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(filterset=self.filterset, current_sort=self.current_sort, querystring=query.urlencode())
@@ -88,7 +99,7 @@ class ScopedDetailView(ParkScopedMixin, DetailView[Any]):
     pass
 
 
-class ServiceFormView(ParkScopedMixin, View):
+class ServiceFormView[ModelT: Model, FormT: BaseForm](ParkScopedMixin, View):
     """Create or edit one object through a service, with the form re-shown on any validation error.
 
     Subclasses set `form_class`, `template_name`, `capability`, and implement `get_object` (None to
@@ -97,30 +108,40 @@ class ServiceFormView(ParkScopedMixin, View):
     nothing is half-written because services are atomic.
     """
 
-    form_class: Any = None
+    form_class: type[FormT]
     template_name = ""
     capability: Capability = Capability.CHANGE_SPACE
-    title: Any = ""
 
-    def get_object(self) -> Any:
+    @property
+    def title(self) -> StrOrPromise:
+        """The page's heading; a subclass sets it, or overrides it when it depends on the object."""
+        return ""
+
+    def get_object(self) -> ModelT | None:
         return None
 
-    def park_of(self, obj: Any, form: BaseForm | None) -> Any:
+    def park_of(self, obj: ModelT | None, form: FormT | None) -> Park | int | None:
         raise NotImplementedError
 
-    def get_form_kwargs(self, obj: Any) -> dict[str, Any]:
+    def existing(self, obj: ModelT | None) -> ModelT:
+        """The object an edit page works on: its `get_object` found it (or answered 404)."""
+        if obj is None:
+            raise Http404
+        return obj
+
+    def get_form_kwargs(self, obj: ModelT | None) -> dict[str, Any]:
         return {"instance": obj} if obj is not None else {}
 
-    def save(self, form: BaseForm, obj: Any | None) -> Any:
+    def save(self, form: FormT, obj: ModelT | None) -> ModelT:
         raise NotImplementedError
 
-    def success_url(self, obj: Any) -> str:
-        return str(obj.get_absolute_url())
+    def success_url(self, obj: ModelT) -> str:
+        return resolve_url(obj)
 
-    def get_context(self, form: BaseForm, obj: Any) -> dict[str, Any]:
+    def get_context(self, form: FormT, obj: ModelT | None) -> dict[str, Any]:
         return {"form": form, "object": obj, "title": self.title}
 
-    def get(self, request: HttpRequest, *args: object, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         obj = self.get_object()
         # A new object's park, when the URL names it, is checked now: a page that could not be saved
         # is not shown (Ref: #13). Where the form chooses the park, POST checks it.
@@ -131,7 +152,7 @@ class ServiceFormView(ParkScopedMixin, View):
     def initial_kwargs(self) -> dict[str, Any]:
         return {}
 
-    def post(self, request: HttpRequest, *args: object, **kwargs: Any) -> HttpResponse:
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         obj = self.get_object()
         self.require(self.capability, self.park_of(obj, None))
         form = self.form_class(request.POST, request.FILES, **self.get_form_kwargs(obj), **self.initial_kwargs())

@@ -8,14 +8,19 @@ reads, without JavaScript) that `js/pickers.js` turns into a search box with Chi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Unpack
 
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core import industry
+from parkos.core.form_fields import CharFieldOptions, ChoiceFieldOptions
+from parkos.web.forms import FormFiles
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PICKER_MEDIA = forms.Media(
     css={"all": ["vendor/tom-select-2.6.2/tom-select.default.min.css"]},
@@ -33,10 +38,10 @@ class SearchSelect(forms.Select):
     def __init__(
         self,
         *,
-        url: Any,
+        url: StrOrPromise,
         describe: Callable[[str], str],
-        placeholder: Any = None,
-        create_url: Any = "",
+        placeholder: StrOrPromise | None = None,
+        create_url: StrOrPromise = "",
         attrs: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(attrs=attrs)
@@ -49,14 +54,14 @@ class SearchSelect(forms.Select):
     def media(self) -> forms.Media:
         return PICKER_MEDIA
 
-    def _values(self, value: Any) -> list[str]:
+    def _values(self, value: object) -> list[str]:
         if value in (None, ""):
             return []
         if isinstance(value, list | tuple):
             return [str(v) for v in value if str(v)]
         return [str(value)]
 
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+    def get_context(self, name: str, value: object, attrs: dict[str, Any] | None) -> dict[str, Any]:
         self.choices = [("", "")] + [(v, self.describe(v)) for v in self._values(value)]
         attrs = dict(attrs or {})
         attrs.update(
@@ -73,14 +78,14 @@ class SearchSelect(forms.Select):
             attrs["data-create-label"] = str(_("新建：%(name)s"))
         return super().get_context(name, value, attrs)
 
-    def format_value(self, value: Any) -> list[str]:
+    def format_value(self, value: object) -> list[str]:
         return self._values(value)
 
 
 class SearchSelectMultiple(SearchSelect, forms.SelectMultiple):
     allow_multiple_selected = True
 
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+    def value_from_datadict(self, data: Mapping[str, object], files: FormFiles, name: str) -> Any:
         return forms.SelectMultiple.value_from_datadict(self, data, files, name)
 
 
@@ -95,13 +100,13 @@ class IndustryCodeField(forms.CharField):
     `cleaned_data[name]` is the canonical 2017 code; `notice` says what was mapped, for the page.
     """
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Unpack[CharFieldOptions]) -> None:
         kwargs.setdefault("widget", industry_picker())
         kwargs.setdefault("max_length", 8)
         super().__init__(**kwargs)
         self.notice = ""
 
-    def clean(self, value: Any) -> str:
+    def clean(self, value: object) -> str:
         text = super().clean(value)
         self.notice = ""
         if not text:
@@ -114,17 +119,16 @@ class IndustryCodeField(forms.CharField):
 class IndustryCodesField(forms.MultipleChoiceField):
     """Several GB/T 4754-2017 codes at any grain (a park's policy), each picked from the tree."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Unpack[ChoiceFieldOptions]) -> None:
         kwargs.setdefault("widget", industry_picker(multiple=True))
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> list[str]:
+    def to_python(self, value: object) -> list[str]:
         if not value:
             return []
-        if isinstance(value, str):
-            value = [value]
+        raws = [value] if isinstance(value, str) else value if isinstance(value, list | tuple) else [value]
         codes: list[str] = []
-        for raw in value:
+        for raw in raws:
             for part in str(raw).replace("，", ",").replace("、", ",").split(","):
                 if part.strip():
                     codes.append(part.strip())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Callable
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from parkos.accounts.access import Capability, acting_user, require_capability, require_park, visible_park_ids
@@ -45,7 +46,7 @@ from parkos.web.api_views import ParkScopedViewSetMixin
 
 
 class BillingViewSetMixin(ParkScopedViewSetMixin):
-    permission_classes: Any = [BillingStaff]
+    permission_classes = [BillingStaff]
 
 
 class BillRunViewSet(
@@ -69,7 +70,7 @@ class BillRunViewSet(
         run = billrun.bill_run_generate(run=run, actor=actor)
         return Response(BillRunSerializer(run).data, status=201)
 
-    def _step(self, request: Request, capability: Capability, service: Any) -> Response:
+    def _step(self, request: Request, capability: Capability, service: Callable[..., BillRun]) -> Response:
         run = self.get_object()
         require_capability(request.user, capability, run.park_id)
         return Response(BillRunSerializer(service(run=run, actor=acting_user(request))).data)
@@ -133,7 +134,7 @@ class PaymentViewSet(
     ordering_fields = list(PAYMENT_ORDERING)
     ordering = ["-received_on", "-pk"]
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Payment]) -> None:
         data = dict(serializer.validated_data)
         account = data.pop("account")
         require_capability(self.request.user, Capability.MANAGE_BILLING, account.park_id)

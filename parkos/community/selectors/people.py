@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -25,6 +25,7 @@ from parkos.community.choices import (
     WaitlistStatus,
 )
 from parkos.community.models import (
+    ApartmentLease,
     ApartmentRoom,
     ApartmentWaitlistEntry,
     Event,
@@ -112,7 +113,7 @@ def talent_counts(park_ids: list[int] | None, day: datetime.date) -> TalentCount
 @dataclass(frozen=True)
 class RoomState:
     room: ApartmentRoom
-    tenant: Any  # the active ApartmentLease, or None
+    tenant: ApartmentLease | None  # the active lease
     next_in_line: ApartmentWaitlistEntry | None
 
 

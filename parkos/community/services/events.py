@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,7 +44,7 @@ EVENT_FIELDS = (
 )  # fmt: skip
 
 
-def _audit(obj: Any, actor: User | None, action: str, park_id: int, changes: dict[str, Any]) -> None:
+def _audit(obj: Model, actor: User | None, action: str, park_id: int, changes: dict[str, Any]) -> None:
     audit_record(actor=actor, action=action, obj=obj, changes=changes, park_id=park_id)
 
 

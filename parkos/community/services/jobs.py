@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,7 +59,7 @@ COURSE_FIELDS = (
 )
 
 
-def _audit(obj: Any, actor: User | None, action: str, park_id: int, changes: dict[str, Any]) -> None:
+def _audit(obj: Model, actor: User | None, action: str, park_id: int, changes: dict[str, Any]) -> None:
     audit_record(actor=actor, action=action, obj=obj, changes=changes, park_id=park_id)
 
 

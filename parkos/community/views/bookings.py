@@ -4,12 +4,12 @@ live price, booking list and detail, approvals, the chargeable export, and iCale
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.forms import BaseForm
+from django.forms import BaseForm, ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -30,6 +30,7 @@ from parkos.community.services import bookings as services
 from parkos.community.views.common import StaffOrTenantMixin, managed_parks, month_param, park_ids
 from parkos.core.xlsx import DATE_FORMAT, MONEY_FORMAT, Column, xlsx_response
 from parkos.parks.models import Park
+from parkos.web.forms import FormData
 from parkos.web.views_generic import StaffRequiredMixin, apply_validation_error
 
 
@@ -113,7 +114,7 @@ class BookingCreateView(StaffOrTenantMixin, View):
 
     series = False
 
-    def _form(self, request: HttpRequest, resource: BookableResource, data: object = None) -> BookingForm:
+    def _form(self, request: HttpRequest, resource: BookableResource, data: FormData | None = None) -> BookingForm:
         form_class = SeriesForm if self.series else BookingForm
         initial = {"day": request.GET.get("day") or timezone.localdate(), "attendees": 1}
         for name in ("start", "end"):
@@ -349,21 +350,22 @@ class ChargesView(StaffRequiredMixin, View):
 # --- Managing resources and tariffs ---------------------------------------------------------------------------------
 
 
-class _ManagedFormView(StaffRequiredMixin, View):
+class _ManagedFormView[M: BookableResource | BookingTariff](StaffRequiredMixin, View):
     """Create or edit a resource or tariff of a park the person manages, through its service."""
 
-    model: Any = None
-    form_class: Any = None
+    model: type[M]
+    #: The form's class: it takes the person's parks (`parks=`) besides the usual arguments.
+    form_class: Callable[..., ModelForm[M]]
     title = ""
 
-    def _object(self, pk: int | None) -> Any:
+    def _object(self, pk: int | None) -> M | None:
         if pk is None:
             return None
-        obj = get_object_or_404(self.model.objects.all(), pk=pk)
+        obj = get_object_or_404(self.model, pk=pk)
         rights.require_manage(self.request.user, obj.park_id)
         return obj
 
-    def _render(self, form: BaseForm, obj: HttpResponse | None) -> HttpResponse:
+    def _render(self, form: BaseForm, obj: M | None) -> HttpResponse:
         return render(
             self.request,
             "community/form.html",
@@ -376,7 +378,7 @@ class _ManagedFormView(StaffRequiredMixin, View):
             },
         )
 
-    def save(self, form: BaseForm, obj: Any | None) -> Any:
+    def save(self, form: BaseForm, obj: M | None) -> M:
         raise NotImplementedError
 
     def get(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
@@ -401,12 +403,12 @@ class _ManagedFormView(StaffRequiredMixin, View):
         return self._render(form, obj)
 
 
-class ResourceFormView(_ManagedFormView):
+class ResourceFormView(_ManagedFormView[BookableResource]):
     model = BookableResource
     form_class = ResourceForm
     title = _("可预订资源")
 
-    def save(self, form: BaseForm, obj: Any | None) -> Any:
+    def save(self, form: BaseForm, obj: BookableResource | None) -> BookableResource:
         data = dict(form.cleaned_data)
         park = obj.park if obj is not None else data.pop("park")
         data.pop("park", None)
@@ -419,12 +421,12 @@ class ResourceFormView(_ManagedFormView):
         )
 
 
-class TariffFormView(_ManagedFormView):
+class TariffFormView(_ManagedFormView[BookingTariff]):
     model = BookingTariff
     form_class = TariffForm
     title = _("预订收费标准")
 
-    def save(self, form: BaseForm, obj: Any | None) -> Any:
+    def save(self, form: BaseForm, obj: BookingTariff | None) -> BookingTariff:
         data = dict(form.cleaned_data)
         park = data.pop("park")
         return services.tariff_save(actor=acting_user(self.request), park=park, tariff=obj, **data)

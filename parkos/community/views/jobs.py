@@ -19,7 +19,15 @@ from parkos.accounts.access import acting_user, has_capability, scope_to_parks
 from parkos.community import rights
 from parkos.community.choices import CourseStatus, FairStatus, JobStatus
 from parkos.community.filtersets import JobFilterSet
-from parkos.community.forms import BoothForm, CourseForm, FairForm, JobForm, ReasonForm, TrainingRegistrationForm
+from parkos.community.forms import (
+    BoothForm,
+    CourseForm,
+    FairForm,
+    JobForm,
+    ParkModelForm,
+    ReasonForm,
+    TrainingRegistrationForm,
+)
 from parkos.community.models import FairBooth, JobPosting, RecruitmentFair, TrainingCourse
 from parkos.community.selectors import people
 from parkos.community.services import jobs as services
@@ -235,22 +243,22 @@ class FairDetailView(StaffRequiredMixin, View):
         return HttpResponseRedirect(fair.get_absolute_url())
 
 
-class _ParkFormView(StaffRequiredMixin, View):
+class _ParkFormView[M: RecruitmentFair | TrainingCourse](StaffRequiredMixin, View):
     """Create or edit a fair or course of a park the person manages, through its service."""
 
-    form_class: Any = None
+    form_class: type[ParkModelForm[M]]
     fields: tuple[str, ...] = ()
     title_new = ""
     title_edit = ""
     list_url = ""
 
-    def objects(self) -> QuerySet[Any]:
+    def objects(self) -> QuerySet[M]:
         raise NotImplementedError
 
-    def save(self, park: Park, obj: Any, fields: dict[str, Any]) -> Any:
+    def save(self, park: Park, obj: M | None, fields: dict[str, Any]) -> M:
         raise NotImplementedError
 
-    def _object(self, pk: int | None) -> Any:
+    def _object(self, pk: int | None) -> M | None:
         if not has_capability(self.request.user, rights.MANAGE):
             raise PermissionDenied(_("您的角色无权执行此操作。"))
         if pk is None:
@@ -259,7 +267,7 @@ class _ParkFormView(StaffRequiredMixin, View):
         rights.require_manage(self.request.user, obj.park_id)
         return obj
 
-    def _render(self, form: BaseForm, obj: HttpResponse | None) -> HttpResponse:
+    def _render(self, form: BaseForm, obj: M | None) -> HttpResponse:
         title = self.title_edit if obj else self.title_new
         return render(
             self.request,
@@ -292,17 +300,17 @@ class _ParkFormView(StaffRequiredMixin, View):
         return self._render(form, obj)
 
 
-class FairFormView(_ParkFormView):
+class FairFormView(_ParkFormView[RecruitmentFair]):
     form_class = FairForm
     fields = services.FAIR_FIELDS
     title_new = _("新建招聘会")
     title_edit = _("编辑招聘会")
     list_url = "community:job_list"
 
-    def objects(self) -> QuerySet[Any]:
+    def objects(self) -> QuerySet[RecruitmentFair]:
         return _fairs(self.request)
 
-    def save(self, park: Park, obj: Any, fields: dict[str, Any]) -> Any:
+    def save(self, park: Park, obj: RecruitmentFair | None, fields: dict[str, Any]) -> RecruitmentFair:
         return services.fair_save(actor=acting_user(self.request), park=park, fair=obj, **fields)
 
 
@@ -392,15 +400,15 @@ class CourseDetailView(StaffOrTenantMixin, View):
         return HttpResponseRedirect(course.get_absolute_url())
 
 
-class CourseFormView(_ParkFormView):
+class CourseFormView(_ParkFormView[TrainingCourse]):
     form_class = CourseForm
     fields = services.COURSE_FIELDS
     title_new = _("新建培训课程")
     title_edit = _("编辑培训课程")
     list_url = "community:course_list"
 
-    def objects(self) -> QuerySet[Any]:
+    def objects(self) -> QuerySet[TrainingCourse]:
         return _courses(self.request)
 
-    def save(self, park: Park, obj: Any, fields: dict[str, Any]) -> Any:
+    def save(self, park: Park, obj: TrainingCourse | None, fields: dict[str, Any]) -> TrainingCourse:
         return services.course_save(actor=acting_user(self.request), park=park, course=obj, **fields)

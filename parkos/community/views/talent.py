@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from parkos.accounts.access import acting_user, has_capability, visible_parks
+from parkos.accounts.models import User
 from parkos.community import rights
 from parkos.community.filtersets import TalentFilterSet
 from parkos.community.forms import (
@@ -205,7 +206,7 @@ class TalentActionView(StaffRequiredMixin, View):
             messages.error(request, "；".join(exc.messages))
         return HttpResponseRedirect(talent.get_absolute_url())
 
-    def _act(self, request: HttpRequest, talent: TalentRecord, action: str, actor: Any) -> None:
+    def _act(self, request: HttpRequest, talent: TalentRecord, action: str, actor: User) -> None:
         if action == "leave":
             form: BaseForm = LeaveForm(request.POST)
             if not form.is_valid():

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Unpack
 
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from parkos.core.form_fields import FileFieldOptions
 from parkos.core.importing.errors import FileRejected
 from parkos.core.importing.reading import EXCEL_SUFFIXES, ImportLimits, check_size
 
@@ -18,13 +19,13 @@ __all__ = ["ImportFileField", "goes_to_background"]
 class ImportFileField(forms.FileField):
     """An .xlsx or .csv upload within IMPORT_MAX_UPLOAD_MB, refused with a clear message otherwise."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Unpack[FileFieldOptions]) -> None:
         kwargs.setdefault("label", _("文件"))
         kwargs.setdefault("error_messages", {"required": _("请选择要导入的文件。"), "empty": _("文件是空的。")})
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
         super().__init__(**kwargs)
 
-    def clean(self, data: object, initial: Any = None) -> Any:
+    def clean(self, data: object, initial: object = None) -> Any:
         upload = super().clean(data, initial)
         if not isinstance(upload, UploadedFile):
             return upload

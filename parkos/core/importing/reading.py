@@ -32,6 +32,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG, WorkSheetParser
 from openpyxl.worksheet.dimensions import SheetDimension
@@ -312,7 +313,7 @@ class TableFile:
         self.deadline = deadline
         self.csv_title = csv_title
         self._stream: IO[bytes] | None = None
-        self._workbook: Any = None
+        self._workbook: Workbook | None = None
         self.titles: list[str] = []
 
     def __enter__(self) -> TableFile:

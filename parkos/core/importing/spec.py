@@ -54,8 +54,8 @@ class Column:
     required: bool = False
     aliases: tuple[str | Promise, ...] = ()
     unit: Quantity | Fixed | None = None
-    blank: Any = None
-    example: Any = None
+    blank: object = None
+    example: object = None
     hint: str | Promise = ""
     number_format: str | None = None
 

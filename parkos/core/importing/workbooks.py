@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from parkos.core.importing.cells import Boolean, Choice, Quantity, zh
 from parkos.core.importing.spec import COMMENT_MARK, Column, TableSpec, WorkbookSpec
@@ -37,7 +38,7 @@ def example_cell(column: Column) -> Any:
     if isinstance(column.parser, Boolean):
         return "是" if value else "否"
     if isinstance(column.parser, Choice):
-        return zh(column.parser.choices(value).label)
+        return zh(column.parser.choices(str(value)).label)
     return value
 
 
@@ -106,7 +107,7 @@ def _hint(column: Column) -> str:
     return "；".join(parts)
 
 
-def _notes(ws: Any, spec: WorkbookSpec) -> None:
+def _notes(ws: Worksheet, spec: WorkbookSpec) -> None:
     ws.append(["工作表", "列", "必填", "说明"])
     ws.append(["", "", "", "以 # 开头的行是示例，导入时跳过；删除 # 即作为数据导入。带 * 的列为必填。"])
     for table in spec.tables:
@@ -173,7 +174,7 @@ def write_error_report(
         last.append([None, _("共 %(total)d 处错误，仅列出前 %(kept)d 处。") % {"total": total, "kept": written}])
 
 
-def _append(ws: Any, row: int | None, values: list[Any], messages: list[str]) -> None:
+def _append(ws: Worksheet, row: int | None, values: list[Any], messages: list[str]) -> None:
     ws.append([row, *values, "；".join(messages)])
 
 

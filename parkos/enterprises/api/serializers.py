@@ -2,20 +2,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Manager, QuerySet
 from django.urls import reverse
 from rest_framework import serializers
 
 from parkos.core.models import ImportJob
 from parkos.enterprises.choices import EnterpriseSize, Qualification
-from parkos.enterprises.models import Contact, Enterprise
+from parkos.enterprises.models import Contact, Enterprise, Tag
 from parkos.parks.models import Park
 
 
 class TagNamesField(serializers.ListField):
     """Tags as a list of names, created on first use."""
 
-    def to_representation(self, data: Any) -> list[str]:
-        return [tag.name for tag in data.all()]
+    def to_representation(self, data: object) -> list[str]:
+        # The source is the enterprise's tags (a related manager), not the list ListField expects.
+        assert isinstance(data, Manager), "tags are read from their related manager"
+        tags: QuerySet[Tag] = data.all()
+        return [tag.name for tag in tags]
 
 
 CREDIT_CODE_HELP = (

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from parkos.accounts.access import Capability, acting_user, require_capability, visible_parks
 from parkos.accounts.permissions import StaffWithCapability
@@ -18,7 +19,7 @@ from parkos.enterprises import importing, selectors, services
 from parkos.enterprises.api.serializers import ContactSerializer, EnterpriseSerializer, ImportJobSerializer
 from parkos.enterprises.filtersets import EnterpriseFilterSet
 from parkos.enterprises.models import Enterprise
-from parkos.web.api_views import ID_PATTERN
+from parkos.web.api_views import ID_PATTERN, changed_row
 
 if TYPE_CHECKING:
     from parkos.accounts.models import User
@@ -49,7 +50,7 @@ class EnterpriseViewSet(
     def get_queryset(self) -> Any:
         return selectors.enterprise_list(user=self.request.user).prefetch_related("parks").order_by("name", "pk")
 
-    def _service_kwargs(self, serializer: Any) -> dict[str, Any]:
+    def _service_kwargs(self, serializer: BaseSerializer[Enterprise]) -> dict[str, Any]:
         data = dict(serializer.validated_data)
         kwargs: dict[str, Any] = {"accept_checksum_mismatch": data.pop("accept_checksum_mismatch", False)}
         if "parks" in data:
@@ -62,12 +63,12 @@ class EnterpriseViewSet(
             kwargs["tags"] = data.pop("tags")
         return {**kwargs, **data}
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Enterprise]) -> None:
         serializer.instance = services.enterprise_create(actor=_actor(self.request), **self._service_kwargs(serializer))
 
-    def perform_update(self, serializer: Any) -> None:
+    def perform_update(self, serializer: BaseSerializer[Enterprise]) -> None:
         serializer.instance = services.enterprise_update(
-            enterprise=serializer.instance, actor=_actor(self.request), **self._service_kwargs(serializer)
+            enterprise=changed_row(serializer), actor=_actor(self.request), **self._service_kwargs(serializer)
         )
 
     @extend_schema(responses=ContactSerializer(many=True))

@@ -29,8 +29,8 @@ from parkos.innovation.regulatory import ClinicalStage, DeviceStage
 from parkos.innovation.services import PROJECT_FIELDS
 
 
-def _money(**kwargs: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=18, decimal_places=2, **kwargs)
+def _money(*, read_only: bool = False, help_text: str | None = None) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=18, decimal_places=2, read_only=read_only, help_text=help_text)
 
 
 class ProjectSerializer(serializers.ModelSerializer[Project]):

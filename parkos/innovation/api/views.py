@@ -8,10 +8,11 @@ reads included — MANAGE_STAKES.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -21,6 +22,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from parkos.accounts.access import (
@@ -64,7 +66,7 @@ from parkos.innovation.models import (
     TechTransfer,
 )
 from parkos.parks.models import Park
-from parkos.web.api_views import ParkScopedViewSetMixin, requested_park_ids
+from parkos.web.api_views import ParkScopedViewSetMixin, changed_row, requested_park_ids
 
 
 def _day(request: Request, name: str = "on") -> datetime.date:
@@ -78,33 +80,34 @@ def _day(request: Request, name: str = "on") -> datetime.date:
         raise DRFValidationError({name: ["YYYY-MM-DD"]}) from None
 
 
-class _Writable(ParkScopedViewSetMixin):
+class _Writable[M: Model](ParkScopedViewSetMixin):
     """Create and update through a service; the payload's park must be one of the caller's."""
 
     write_capability: Capability = Capability.MANAGE_SERVICES
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         self.require_capability(self.write_capability, data.get("park"))
         serializer.instance = self.create_through_service(data)
 
-    def perform_update(self, serializer: Any) -> None:
-        self.require_capability(self.write_capability, serializer.instance.park_id)
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
+        instance = changed_row(serializer)
+        self.require_capability(self.write_capability, instance.park_id)
         data = dict(serializer.validated_data)
-        if "park" in data and data["park"].pk != serializer.instance.park_id:
+        if "park" in data and data["park"].pk != instance.park_id:
             raise DRFValidationError({"park": ["不能更改所属园区"]})
         data.pop("park", None)
-        serializer.instance = self.update_through_service(serializer.instance, data)
+        serializer.instance = self.update_through_service(instance, data)
 
-    def create_through_service(self, data: dict[str, Any]) -> Any:
+    def create_through_service(self, data: dict[str, Any]) -> M:
         raise NotImplementedError
 
-    def update_through_service(self, instance: Any, data: dict[str, Any]) -> Any:
+    def update_through_service(self, instance: M, data: dict[str, Any]) -> M:
         raise NotImplementedError
 
 
 class ProjectViewSet(
-    _Writable,
+    _Writable[Project],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -165,7 +168,7 @@ class ProjectViewSet(
 
 
 class ProductViewSet(
-    _Writable,
+    _Writable[Product],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -209,7 +212,7 @@ class ProductViewSet(
 
 
 class MilestoneViewSet(
-    _Writable,
+    _Writable[Milestone],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -294,41 +297,41 @@ class InstitutionViewSet(
     permission_classes = [StaffWithCapability]
     write_capability = Capability.MANAGE_SERVICES
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Institution]) -> None:
         serializer.instance = services.institution_save(
             institution=Institution(**serializer.validated_data), actor=acting_user(self.request)
         )
 
-    def perform_update(self, serializer: Any) -> None:
-        institution = serializer.instance
+    def perform_update(self, serializer: BaseSerializer[Institution]) -> None:
+        institution = changed_row(serializer)
         for name, value in serializer.validated_data.items():
             setattr(institution, name, value)
         serializer.instance = services.institution_save(institution=institution, actor=acting_user(self.request))
 
 
-class _ParkedRecords(
-    _Writable,
+class _ParkedRecords[M: Model](
+    _Writable[M],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet[Any],
+    viewsets.GenericViewSet[M],
 ):
     """A 产学研 record of a park, created through its service."""
 
     write_capability = Capability.MANAGE_SERVICES
-    service: Any = None
+    service: Callable[..., M]
     service_arg = ""
 
-    def create_through_service(self, data: dict[str, Any]) -> Any:
+    def create_through_service(self, data: dict[str, Any]) -> M:
         products = data.pop("products", None)
-        model: Any = self.get_queryset().model
+        model = self.get_queryset().model
         kwargs: dict[str, Any] = {self.service_arg: model(**data), "actor": acting_user(self.request)}
         if products is not None:
             kwargs["products"] = products
         return type(self).service(**kwargs)
 
 
-class AgreementViewSet(_ParkedRecords):
+class AgreementViewSet(_ParkedRecords[Agreement]):
     queryset = Agreement.objects.order_by("-signed_on", "pk")
     serializer_class = s.AgreementSerializer
     filterset_class = AgreementFilterSet
@@ -336,7 +339,7 @@ class AgreementViewSet(_ParkedRecords):
     service_arg = "agreement"
 
 
-class JointProjectViewSet(_ParkedRecords):
+class JointProjectViewSet(_ParkedRecords[JointProject]):
     queryset = JointProject.objects.order_by("-started_on", "pk")
     serializer_class = s.JointProjectSerializer
     filterset_class = JointProjectFilterSet
@@ -344,7 +347,7 @@ class JointProjectViewSet(_ParkedRecords):
     service_arg = "project"
 
 
-class PlatformViewSet(_ParkedRecords):
+class PlatformViewSet(_ParkedRecords[Platform]):
     queryset = Platform.objects.prefetch_related("uses").order_by("park_id", "name", "pk")
     serializer_class = s.PlatformSerializer
     filterset_class = PlatformFilterSet
@@ -352,7 +355,7 @@ class PlatformViewSet(_ParkedRecords):
     service_arg = "platform"
 
 
-class TechTransferViewSet(_ParkedRecords):
+class TechTransferViewSet(_ParkedRecords[TechTransfer]):
     queryset = TechTransfer.objects.prefetch_related("products").order_by("-signed_on", "pk")
     serializer_class = s.TechTransferSerializer
     filterset_class = TechTransferFilterSet
@@ -366,7 +369,7 @@ class TechTransferViewSet(_ParkedRecords):
 class CanManageStakes(BasePermission):
     message = "您的角色无权查看投资孵化信息。"
 
-    def has_permission(self, request: Request, view: Any) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return has_capability(request.user, Capability.MANAGE_STAKES)
 
 
@@ -377,7 +380,7 @@ class FundViewSet(
     serializer_class = s.FundSerializer
     permission_classes = [IsParkStaff, CanManageStakes]
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Fund]) -> None:
         serializer.instance = services.fund_save(
             fund=Fund(**serializer.validated_data), actor=acting_user(self.request)
         )
@@ -398,7 +401,7 @@ class StakeViewSet(
         view = selectors.portfolio_view(stakes=stakes, as_of=timezone.localdate())
         return {line.stake.pk: line.figures for line in view.lines}
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rows = list(page) if page is not None else list(queryset)
@@ -406,7 +409,7 @@ class StakeViewSet(
         data = s.StakeSerializer(rows, many=True, context={"figures": figures}).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
         stake = self.get_object()
         figures = self._figures(Stake.objects.filter(pk=stake.pk))
         return Response(s.StakeSerializer(stake, context={"figures": figures}).data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -12,18 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from parkos.accounts.access import Capability, has_capability
 from parkos.core.units import NOT_COMPUTABLE, WAN, format_money
 from parkos.innovation.choices import PatentStatus, PatentType
+from parkos.innovation.selectors import MilestoneCounts
 
 register = template.Library()
 
 
 @register.filter
-def money(value: Any) -> str:
+def money(value: Decimal | int | None) -> str:
     """元 in the unit that reads best: "3,000.00 万元", "2.9 亿元"; None → "--"."""
     return format_money(value) if value not in (None, "") else NOT_COMPUTABLE
 
 
 @register.filter
-def in_wan(value: Any) -> str:
+def in_wan(value: Decimal | int | float | str | None) -> str:
     """元 as a number of 万元 for tables whose header names the unit: 12345678 → "1,234.57"."""
     if value in (None, ""):
         return NOT_COMPUTABLE
@@ -31,13 +33,13 @@ def in_wan(value: Any) -> str:
 
 
 @register.filter
-def multiple(value: Any) -> str:
+def multiple(value: Decimal | float | None) -> str:
     """A MOIC: 2.35 → "2.35x"."""
     return NOT_COMPUTABLE if value is None else f"{Decimal(value):.2f}x"
 
 
 @register.filter
-def rate(value: Any) -> str:
+def rate(value: Decimal | float | None) -> str:
     """A fraction as a percentage to one decimal: 0.1234 → "12.3%"."""
     if value is None:
         return NOT_COMPUTABLE
@@ -45,9 +47,9 @@ def rate(value: Any) -> str:
 
 
 @register.filter
-def get(mapping: Any, key: Any) -> Any:
+def get(mapping: Mapping[object, object] | None, key: object) -> object:
     """A dict's value in a template: {{ counts|get:stage }} (0 when absent)."""
-    return mapping.get(key, 0) if hasattr(mapping, "get") else 0
+    return mapping.get(key, 0) if mapping is not None else 0
 
 
 @register.inclusion_tag("innovation/_subnav.html", takes_context=True)
@@ -78,13 +80,13 @@ def innovation_nav(context: dict[str, Any]) -> dict[str, Any]:
 
 
 @register.filter
-def total_of(counts: Any, kind: str) -> int:
+def total_of(counts: MilestoneCounts, kind: str) -> int:
     """A milestone kind's count for the year: {{ milestones|total_of:"listing" }}."""
     return int(counts.total(kind))
 
 
 @register.filter
-def sum_values(values: Any) -> int:
+def sum_values(values: Iterable[int]) -> int:
     return int(sum(values))
 
 

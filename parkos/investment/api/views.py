@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from parkos.accounts.access import Capability, acting_user, scope_to_parks
 from parkos.investment import selectors, services
@@ -25,7 +26,7 @@ from parkos.investment.api.serializers import (
 from parkos.investment.filtersets import LeadFilterSet
 from parkos.investment.models import Lead, Notification, Requirement
 from parkos.parks.models import LandParcel, Unit
-from parkos.web.api_views import ID_PATTERN, ParkScopedViewSetMixin
+from parkos.web.api_views import ID_PATTERN, ParkScopedViewSetMixin, changed_row
 
 
 def _as_validation(exc: ValidationError) -> Any:
@@ -52,7 +53,7 @@ class LeadViewSet(
     ordering_fields = ["created_at", "company_name", "expected_signing_on"]
     ordering = ["-created_at"]
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         data = dict(serializer.validated_data)
         self.check_payload_park(data)
         requirement = dict(data.pop("requirement", {}) or {})
@@ -69,13 +70,14 @@ class LeadViewSet(
         except ValidationError as exc:
             raise _as_validation(exc) from exc
 
-    def perform_update(self, serializer: Any) -> None:
+    def perform_update(self, serializer: BaseSerializer[Lead]) -> None:
+        lead = changed_row(serializer)
         data = dict(serializer.validated_data)
-        self.check_payload_park({"park": data.get("park", serializer.instance.park)})
+        self.check_payload_park({"park": data.get("park", lead.park)})
         requirement = data.pop("requirement", None)
         actor = acting_user(self.request)
         try:
-            lead = services.lead_update(lead=serializer.instance, actor=actor, **data)
+            lead = services.lead_update(lead=lead, actor=actor, **data)
             if requirement is not None:
                 requirement = dict(requirement)
                 preferred = requirement.pop("preferred_parks", None)

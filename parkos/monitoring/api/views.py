@@ -8,11 +8,13 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, OpenApiResponse, extend_schema
 from rest_framework import authentication, exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from parkos.accounts.access import Capability, acting_user, require_park
@@ -62,7 +64,7 @@ class GatewayTokenAuthentication(authentication.BaseAuthentication):
         return "Gateway"
 
 
-def _gateway_security(extension: Any, auto_schema: Any) -> dict[str, str]:
+def _gateway_security(extension: OpenApiAuthenticationExtension, auto_schema: AutoSchema) -> dict[str, str]:
     return {"type": "apiKey", "in": "header", "name": "Authorization", "description": "Gateway <token>"}
 
 
@@ -80,7 +82,7 @@ GatewayTokenScheme = type(
 
 
 class IsGateway(permissions.BasePermission):
-    def has_permission(self, request: Request, view: Any) -> bool:
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return isinstance(request.auth, Gateway)
 
 
@@ -143,7 +145,7 @@ class MeterViewSet(
     filterset_class = MeterFilterSet
     write_capability = Capability.MANAGE_FACILITIES
 
-    def _save(self, serializer: Any, meter: Meter | None) -> None:
+    def _save(self, serializer: BaseSerializer[Meter], meter: Meter | None) -> None:
         data = dict(serializer.validated_data)
         if "park" in data or meter is None:
             self.check_payload_park(data)
@@ -155,10 +157,10 @@ class MeterViewSet(
             kwargs["multiplier"] = multiplier
         serializer.instance = services.meter_save(actor=acting_user(self.request), meter=meter, fields=data, **kwargs)
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[Meter]) -> None:
         self._save(serializer, None)
 
-    def perform_update(self, serializer: Any) -> None:
+    def perform_update(self, serializer: BaseSerializer[Meter]) -> None:
         self._save(serializer, serializer.instance)
 
     @extend_schema(
@@ -258,7 +260,7 @@ class AlarmRuleViewSet(
     filterset_class = AlarmRuleFilterSet
     write_capability = Capability.MANAGE_FACILITIES
 
-    def _save(self, serializer: Any, rule: AlarmRule | None) -> None:
+    def _save(self, serializer: BaseSerializer[AlarmRule], rule: AlarmRule | None) -> None:
         data = dict(serializer.validated_data)
         if "park" in data or rule is None:
             self.check_payload_park(data)
@@ -268,10 +270,10 @@ class AlarmRuleViewSet(
             actor=acting_user(self.request), rule=rule, fields=data, cascade=cascade
         )
 
-    def perform_create(self, serializer: Any) -> None:
+    def perform_create(self, serializer: BaseSerializer[AlarmRule]) -> None:
         self._save(serializer, None)
 
-    def perform_update(self, serializer: Any) -> None:
+    def perform_update(self, serializer: BaseSerializer[AlarmRule]) -> None:
         self._save(serializer, serializer.instance)
 
 

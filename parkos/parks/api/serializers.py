@@ -14,10 +14,10 @@ from parkos.parks.models import Building, Floor, LandParcel, Park, Reservation, 
 class CleanroomGradeField(serializers.ChoiceField):
     """A GMP grade; typed names ("10万级", "万级", "百级", "ISO 7") are accepted too (RULES §7.4)."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=CleanroomGrade.choices, **kwargs)
+    def __init__(self, *, required: bool = True, allow_blank: bool = False) -> None:
+        super().__init__(choices=CleanroomGrade.choices, required=required, allow_blank=allow_blank)
 
-    def to_internal_value(self, data: Any) -> str:
+    def to_internal_value(self, data: object) -> str:
         if data in (None, ""):
             return ""
         try:
@@ -73,10 +73,10 @@ class _SpaceSerializer(serializers.ModelSerializer[Any]):
     status = serializers.SerializerMethodField(help_text="available / reserved / leased / sold / not_lettable")
     status_label = serializers.SerializerMethodField()
 
-    def get_status(self, obj: Any) -> str:
+    def get_status(self, obj: Unit | LandParcel) -> str:
         return str(getattr(obj, "status_now", None) or obj.status.value)
 
-    def get_status_label(self, obj: Any) -> str:
+    def get_status_label(self, obj: Unit | LandParcel) -> str:
 
         return str(SpaceStatus(self.get_status(obj)).label)
 

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -30,9 +31,9 @@ from parkos.web.api_views import ParkScopedViewSetMixin
 class ServiceBackedViewSet(ParkScopedViewSetMixin, viewsets.ModelViewSet[Any]):
     """CRUD whose writes go through the app's services (validation, locking, audit); DELETE archives."""
 
-    create_service: Any = None
-    update_service: Any = None
-    archive_service: Any = None
+    create_service: Callable[..., Model]
+    update_service: Callable[..., Model]
+    archive_service: Callable[..., Model]
     instance_kwarg = ""
 
     def perform_create(self, serializer: BaseSerializer[Any]) -> None:
@@ -45,7 +46,7 @@ class ServiceBackedViewSet(ParkScopedViewSetMixin, viewsets.ModelViewSet[Any]):
             actor=acting_user(self.request), **{self.instance_kwarg: serializer.instance}, **serializer.validated_data
         )
 
-    def perform_destroy(self, instance: Any) -> None:
+    def perform_destroy(self, instance: Model) -> None:
         type(self).archive_service(actor=acting_user(self.request), **{self.instance_kwarg: instance})
 
 

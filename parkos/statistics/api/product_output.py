@@ -22,8 +22,9 @@ from parkos.web.api_views import ID_PATTERN
 
 
 class ProductOutputSerializer(serializers.ModelSerializer[ProductOutput]):
-    # The same choices as MonthlyReport.source: one enum in the schema, not two named apart.
-    source = serializers.CharField(read_only=True)
+    # The same choices as MonthlyReport.source: one enum in the schema, not two named apart. (DRF's
+    # Field declares `source` as the attribute path, hence the ignore.)
+    source = serializers.CharField(read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = ProductOutput

@@ -44,7 +44,7 @@ def sqm(value: Decimal | float | int | None) -> str:
 
 
 @register.filter
-def localized(obj: Any, field: str) -> Any:
+def localized(obj: object, field: str) -> Any:
     """`obj.<field>_en` on English pages when it is filled in, else `obj.<field>` (Chinese first)."""
     if (translation.get_language() or "").startswith("en"):
         english = getattr(obj, f"{field}_en", "")

@@ -127,3 +127,30 @@ def test_migrations_create_each_new_model_in_one_operation():
         if migration.__module__.startswith("parkos.") and (folding := fold(migration)).folded
     }
     assert unfolded == {}
+
+
+#: Ceilings on escape hatches in product code (parkos/ without tests and migrations); issue 12 item 4.
+TYPING_ESCAPE_LIMIT = 30
+_PRODUCT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _product_lines(needle: str) -> list[str]:
+    found = []
+    for path in sorted(_PRODUCT_ROOT.rglob("*.py")):
+        relative = path.relative_to(_PRODUCT_ROOT)
+        if "tests" in relative.parts or "migrations" in relative.parts:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if needle in line:
+                found.append(f"parkos/{relative}:{number}: {line.strip()}")
+    return found
+
+
+@pytest.mark.parametrize("needle", ["type: ignore", ": Any"])
+def test_typing_escape_hatches_stay_few(needle):
+    """Services, forms and views take their real types (docs/development.md "Typing"): `# type: ignore`
+    and `: Any` stay under the ceiling, so new code types its inputs instead of adding more."""
+    lines = _product_lines(needle)
+    assert len(lines) < TYPING_ESCAPE_LIMIT, (
+        f"{len(lines)} lines with {needle!r} (limit {TYPING_ESCAPE_LIMIT}):\n" + "\n".join(lines)
+    )

@@ -7,7 +7,6 @@ so a cron entry "every day at 9:00" is enough.
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -20,6 +19,6 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", type=datetime.date.fromisoformat, default=None, help="按此日期处理（YYYY-MM-DD）")
 
-    def handle(self, *args: Any, date: datetime.date | None, **options: Any) -> None:
+    def handle(self, *args: object, date: datetime.date | None, **options: object) -> None:
         sent = services.reminders_send_due(today=date)
         self.stdout.write(f"reminders sent: {sent}")

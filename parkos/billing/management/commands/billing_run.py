@@ -10,7 +10,6 @@ chunk, and a period already billed bills nothing twice.
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -34,20 +33,33 @@ class Command(BaseCommand):
         parser.add_argument("--pause", type=float, default=0.0, help="每批之间暂停的秒数（让出数据库）")
         parser.add_argument("--issue", action="store_true", help="生成后直接审核并出账")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        if options["run"]:
-            run = BillRun.objects.filter(pk=options["run"]).first()
-            if run is None:
-                raise CommandError(f"no bill run {options['run']}")
-        elif options["park"] and options["period"]:
-            park = Park.objects.filter(code=options["park"]).first()
-            if park is None:
-                raise CommandError(f"no park with code {options['park']!r}")
-            run = billrun.bill_run_start(park=park, period=options["period"], actor=None)
+    def handle(
+        self,
+        *args: object,
+        park: str | None,
+        period: datetime.date | None,
+        run: int | None,
+        chunk_size: int,
+        pause: float,
+        issue: bool,
+        **options: object,
+    ) -> None:
+        bill_run: BillRun | None
+        if run:
+            bill_run = BillRun.objects.filter(pk=run).first()
+            if bill_run is None:
+                raise CommandError(f"no bill run {run}")
+        elif park and period:
+            found = Park.objects.filter(code=park).first()
+            if found is None:
+                raise CommandError(f"no park with code {park!r}")
+            bill_run = billrun.bill_run_start(park=found, period=period, actor=None)
         else:
             raise CommandError("give --run, or --park and --period")
-        run = billrun.bill_run_generate(run=run, chunk_size=options["chunk_size"], pause_seconds=options["pause"])
-        if options["issue"]:
-            run = billrun.bill_run_approve(run=run, actor=None)
-            run = billrun.bill_run_issue(run=run, actor=None)
-        self.stdout.write(f"run {run.pk}: {run.status}, {run.bills_count} bills, {run.total_amount} yuan")
+        bill_run = billrun.bill_run_generate(run=bill_run, chunk_size=chunk_size, pause_seconds=pause)
+        if issue:
+            bill_run = billrun.bill_run_approve(run=bill_run, actor=None)
+            bill_run = billrun.bill_run_issue(run=bill_run, actor=None)
+        self.stdout.write(
+            f"run {bill_run.pk}: {bill_run.status}, {bill_run.bills_count} bills, {bill_run.total_amount} yuan"
+        )

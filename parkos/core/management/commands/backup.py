@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -18,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--dir", type=Path, default=None, help="备份目录（默认 BACKUP_DIR）")
         parser.add_argument("--keep", type=int, default=None, help="保留最近几份（默认 BACKUP_KEEP；0 不删除）")
 
-    def handle(self, *args: Any, dir: Path | None, keep: int | None, **options: Any) -> None:
+    def handle(self, *args: object, dir: Path | None, keep: int | None, **options: object) -> None:
         directory = dir or Path(settings.BACKUP_DIR)
         try:
             path = create_backup(directory=directory)

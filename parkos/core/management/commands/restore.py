@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -17,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("backup", type=Path, help="备份目录（含 manifest.json）")
         parser.add_argument("--replace-media", action="store_true", help="媒体目录不为空时先清空")
 
-    def handle(self, *args: Any, backup: Path, replace_media: bool, **options: Any) -> None:
+    def handle(self, *args: object, backup: Path, replace_media: bool, **options: object) -> None:
         try:
             tables = restore_backup(backup=backup, replace_media=replace_media)
         except BackupError as error:

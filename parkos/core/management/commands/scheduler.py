@@ -10,7 +10,6 @@ import datetime
 import signal
 import time
 from types import FrameType
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
@@ -28,7 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=15.0, help="两次检查之间的秒数（默认 15）")
         parser.add_argument("--now", type=datetime.datetime.fromisoformat, default=None, help="按此时间检查（测试用）")
 
-    def handle(self, *args: Any, once: bool, interval: float, now: datetime.datetime | None, **options: Any) -> None:
+    def handle(
+        self, *args: object, once: bool, interval: float, now: datetime.datetime | None, **options: object
+    ) -> None:
         jobs = scheduled_jobs()  # a bad line of SCHEDULED_JOBS stops the scheduler at start, not at 06:30
         name = node_name(ProcessKind.SCHEDULER)
         started_at = timezone.now()

@@ -8,7 +8,6 @@ exclusive transaction). Every option of `db_worker` applies (`--queue-name`, `--
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -24,7 +23,21 @@ HEARTBEAT_SECONDS = 20
 class Command(db_worker.Command):
     help = "运行后台任务进程（导入、定时任务等），并定期写入心跳。"
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(
+        self,
+        *,
+        verbosity: int,
+        queue_name: str,
+        interval: float,
+        batch: bool,
+        backend_name: str,
+        startup_delay: bool,
+        reload: bool,
+        max_tasks: int | None,
+        worker_id: str,
+        exclude_queues: str,
+        **options: dict[str, object],
+    ) -> None:
         name = node_name(ProcessKind.WORKER)
         started_at = timezone.now()
         stop = threading.Event()
@@ -45,6 +58,18 @@ class Command(db_worker.Command):
         heart = threading.Thread(target=keep_beating, name="heartbeat", daemon=True)
         heart.start()
         try:
-            super().handle(*args, **options)
+            super().handle(
+                verbosity=verbosity,
+                queue_name=queue_name,
+                interval=interval,
+                batch=batch,
+                backend_name=backend_name,
+                startup_delay=startup_delay,
+                reload=reload,
+                max_tasks=max_tasks,
+                worker_id=worker_id,
+                exclude_queues=exclude_queues,
+                **options,
+            )
         finally:
             stop.set()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -24,22 +23,31 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=importing.BATCH_SIZE)
         parser.add_argument("--background", action="store_true", help="交给后台任务执行（db_worker）")
 
-    def handle(self, *args: object, **options: Any) -> None:
-        if options["resume"]:
-            job = ImportJob.objects.filter(pk=options["resume"], importer=importing.IMPORTER).first()
+    def handle(
+        self,
+        *args: object,
+        file: str | None,
+        mode: str,
+        resume: int | None,
+        batch_size: int,
+        background: bool,
+        **options: object,
+    ) -> None:
+        if resume:
+            job = ImportJob.objects.filter(pk=resume, importer=importing.IMPORTER).first()
             if job is None:
-                raise CommandError(f"导入任务 #{options['resume']} 不存在")
+                raise CommandError(f"导入任务 #{resume} 不存在")
         else:
-            if not options["file"]:
+            if not file:
                 raise CommandError("请指定要导入的文件，或用 --resume 继续中断的任务")
-            path = Path(options["file"])
+            path = Path(file)
             if not path.exists():
                 raise CommandError(f"文件不存在：{path}")
             try:
-                job = importing.create_job(upload=path, name=path.name, mode=options["mode"], actor=None)
+                job = importing.create_job(upload=path, name=path.name, mode=mode, actor=None)
             except ValidationError as exc:
                 raise CommandError(exc.messages[0]) from exc
-        if options["background"]:
+        if background:
             run_import_job.enqueue(job.pk)
             self.stdout.write(f"已提交后台任务：导入任务 #{job.pk}")
             return
@@ -49,7 +57,7 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         try:
-            job = importing.run_import(job.pk, batch_size=options["batch_size"], on_progress=progress)
+            job = importing.run_import(job.pk, batch_size=batch_size, on_progress=progress)
         except ValidationError as exc:
             raise CommandError(exc.messages[0]) from exc
         job.refresh_from_db()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -23,10 +22,10 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=settings.MONITORING_MQTT_PORT)
         parser.add_argument("--dir", default=str(Path(settings.VAR_DIR) / "mosquitto"), help="配置与持久化目录")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: object, port: int, dir: str, **options: object) -> None:
         binary = mosquitto_path()
         if binary is None:
             raise CommandError("未安装 mosquitto（apt-get install mosquitto）")
-        config = broker_config(port=options["port"], directory=Path(options["dir"]))
-        self.stdout.write(f"mosquitto on 127.0.0.1:{options['port']} ({config})")
+        config = broker_config(port=port, directory=Path(dir))
+        self.stdout.write(f"mosquitto on 127.0.0.1:{port} ({config})")
         os.execv(binary, [binary, "-c", str(config)])  # noqa: S606 - replaces this process with the broker

@@ -14,7 +14,7 @@ import json
 import signal
 import threading
 import urllib.request
-from typing import Any
+from collections.abc import Callable
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Max
@@ -45,14 +45,26 @@ class Command(BaseCommand):
         parser.add_argument("--incident-duration", type=float, default=900.0, help="异常持续秒数")
         parser.add_argument("--count", type=int, default=0, help="发送多少轮后退出（0：一直发送）")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        park = Park.objects.filter(code=options["park"]).first()
-        if park is None:
+    def handle(
+        self,
+        *args: object,
+        mqtt: str | None,
+        http: str | None,
+        token: str,
+        park: str,
+        interval: float,
+        incident_after: float,
+        incident_duration: float,
+        count: int,
+        **options: object,
+    ) -> None:
+        found = Park.objects.filter(code=park).first()
+        if found is None:
             raise CommandError("找不到园区，请先运行 manage.py demo")
-        specs = [s for s in demo.demo_meters(park) if s.behaviour is not None]
-        meters = {m.code: m for m in Meter.objects.filter(park=park, code__in=[s.code for s in specs])}
+        specs = [s for s in demo.demo_meters(found) if s.behaviour is not None]
+        meters = {m.code: m for m in Meter.objects.filter(park=found, code__in=[s.code for s in specs])}
         registers = self._registers(meters)
-        send = self._sender(options, park)
+        send = self._sender(found, mqtt=mqtt, http=http, token=token)
         stop = threading.Event()
         for stop_signal in (signal.SIGTERM, signal.SIGINT):
             signal.signal(stop_signal, lambda *_: stop.set())
@@ -62,9 +74,7 @@ class Command(BaseCommand):
         while not stop.is_set():
             now = timezone.now().replace(microsecond=0)
             elapsed = (now - started).total_seconds()
-            incident = (
-                0 <= options["incident_after"] <= elapsed < options["incident_after"] + options["incident_duration"]
-            )
+            incident = 0 <= incident_after <= elapsed < incident_after + incident_duration
             readings = []
             for spec in specs:
                 behaviour = spec.behaviour
@@ -86,9 +96,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{timezone.localtime(now):%H:%M:%S} sent {len(readings)} readings{' (压差异常)' if incident else ''}"
             )
-            if options["count"] and rounds >= options["count"]:
+            if count and rounds >= count:
                 break
-            stop.wait(options["interval"])
+            stop.wait(interval)
 
     def _registers(self, meters: dict[str, Meter]) -> dict[str, tuple[datetime.datetime, float]]:
         """Each counter's last stored reading (the live series continues the history from there)."""
@@ -101,13 +111,21 @@ class Command(BaseCommand):
             registers[code] = (ts or now, raw if raw is not None else 10_000.0)
         return registers
 
-    def _sender(self, options: dict[str, Any], park: Park) -> Any:
-        if options["mqtt"]:
-            host, _sep, port = options["mqtt"].rpartition(":")
+    def _sender(
+        self, park: Park, *, mqtt: str | None, http: str | None, token: str
+    ) -> Callable[[list[tuple[str, datetime.datetime, float]]], None]:
+        if mqtt:
+            host, _sep, port = mqtt.rpartition(":")
             publisher = Publisher(host=host or "127.0.0.1", port=int(port), client_id=f"parkos-demo-feed-{park.code}")
             topic = topic_for(park.code, demo.DEMO_GATEWAY_CODE)
-            return lambda readings: publisher.publish(topic, encode_message(readings))
-        url, token = options["http"], options["token"]
+
+            def publish(readings: list[tuple[str, datetime.datetime, float]]) -> None:
+                publisher.publish(topic, encode_message(readings))
+
+            return publish
+        if http is None:
+            raise CommandError("give --mqtt or --http")
+        url = http
 
         def post(readings: list[tuple[str, datetime.datetime, float]]) -> None:
             body = "\n".join(

@@ -7,7 +7,6 @@ parkos/monitoring/mqtt.py for the delivery guarantees and the broker settings th
 from __future__ import annotations
 
 import signal
-from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
@@ -29,26 +28,37 @@ class Command(BaseCommand):
         parser.add_argument("--wait", type=float, default=BATCH_WAIT_SECONDS, help="凑批等待秒数")
         parser.add_argument("--quiet", action="store_true", help="不逐批打印")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(
+        self,
+        *args: object,
+        host: str,
+        port: int,
+        client_id: str,
+        topic: str,
+        batch: int,
+        wait: float,
+        quiet: bool,
+        **options: object,
+    ) -> None:
         def report(stats: BatchStats) -> None:
-            if not options["quiet"]:
+            if not quiet:
                 self.stdout.write(
                     f"messages={stats.messages} accepted={stats.accepted} duplicates={stats.duplicates}"
                     f" rejected={stats.rejected}"
                 )
 
         subscriber = Subscriber(
-            host=options["host"],
-            port=options["port"],
-            client_id=options["client_id"],
+            host=host,
+            port=port,
+            client_id=client_id,
             username=settings.MONITORING_MQTT_USERNAME,
             password=settings.MONITORING_MQTT_PASSWORD,
-            topic=options["topic"],
-            batch_readings=options["batch"],
-            batch_wait=options["wait"],
+            topic=topic,
+            batch_readings=batch,
+            batch_wait=wait,
             on_batch=report,
         )
         for stop_signal in (signal.SIGTERM, signal.SIGINT):
             signal.signal(stop_signal, lambda *_: subscriber.stop())
-        self.stdout.write(f"subscribing to {options['topic']} at {options['host']}:{options['port']}")
+        self.stdout.write(f"subscribing to {topic} at {host}:{port}")
         subscriber.run()

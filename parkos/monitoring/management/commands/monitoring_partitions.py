@@ -8,8 +8,6 @@ does the same).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -25,14 +23,16 @@ class Command(BaseCommand):
         parser.add_argument("--drop-expired", action="store_true", help="删除保留期之前的读数")
         parser.add_argument("--list", action="store_true", help="列出现有分区")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        created = storage.create_partitions_ahead(options["ahead"])
+    def handle(
+        self, *args: object, ahead: int, retention_months: int, drop_expired: bool, list: bool, **options: object
+    ) -> None:
+        created = storage.create_partitions_ahead(ahead)
         for month in created:
             self.stdout.write(f"created {storage.partition_name(month)}")
-        if options["drop_expired"]:
-            cutoff = storage.retention_cutoff(months=options["retention_months"])
+        if drop_expired:
+            cutoff = storage.retention_cutoff(months=retention_months)
             for name in storage.drop_expired(cutoff):
                 self.stdout.write(f"dropped {name} (before {cutoff:%Y-%m})")
-        if options["list"]:
+        if list:
             for month in storage.existing_partitions():
                 self.stdout.write(storage.partition_name(month))

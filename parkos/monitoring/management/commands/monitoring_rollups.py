@@ -6,7 +6,6 @@ The ingestion keeps rollups up to date; this is for repair and after bulk loads 
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
@@ -21,9 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--meter", type=int, action="append", help="表计 id（可重复；默认全部）")
         parser.add_argument("--since", type=datetime.date.fromisoformat, help="从这一天（本地）起")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        since = options["since"]
+    def handle(self, *args: object, meter: list[int] | None, since: datetime.date | None, **options: object) -> None:
+        since = since
         start = storage.local_midnight(since) if since else None
         with transaction.atomic():
-            storage.rebuild_rollups(meter_ids=options["meter"], start=start)
+            storage.rebuild_rollups(meter_ids=meter, start=start)
         self.stdout.write("rollups rebuilt")

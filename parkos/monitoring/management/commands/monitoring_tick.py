@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import signal
 import threading
-from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
@@ -26,9 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--loop", type=float, default=0, help="每隔多少秒重复（0：只运行一次）")
         parser.add_argument("--no-retention", action="store_true", help="不执行保留期清理")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: object, loop: float, no_retention: bool, **options: object) -> None:
         stop = threading.Event()
-        if options["loop"]:
+        if loop:
             for stop_signal in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(stop_signal, lambda *_: stop.set())
         last_retention: datetime.date | None = None
@@ -37,13 +36,13 @@ class Command(BaseCommand):
             storage.create_partitions_ahead()
             missing = alarms.check_missing_data()
             escalated = alarms.escalate_due()
-            if not options["no_retention"] and last_retention != today:
+            if not no_retention and last_retention != today:
                 storage.drop_expired(storage.retention_cutoff(today))
                 last_retention = today
-            if missing or escalated or not options["loop"]:
+            if missing or escalated or not loop:
                 self.stdout.write(
                     f"{timezone.localtime():%H:%M:%S} missing-data alarms={missing} escalations={escalated}"
                 )
             close_old_connections()
-            if not options["loop"] or stop.wait(options["loop"]):
+            if not loop or stop.wait(loop):
                 return
