@@ -487,10 +487,15 @@ def create_job(*, upload: IO[bytes] | Path, name: str, mode: str, actor: User | 
 
 
 def run_import(
-    job_id: int, *, batch_size: int | None = None, on_progress: Callable[[ImportJob], None] | None = None
+    job_id: int,
+    *,
+    batch_size: int | None = None,
+    on_progress: Callable[[ImportJob], None] | None = None,
+    crash_after_batches: int | None = None,
 ) -> ImportJob:
-    """Run (or resume) an enterprise import job to the end (see `parkos.core.importing.jobs.run_job`)."""
-    return jobs.run_job(job_id, batch_size=batch_size, on_progress=on_progress)
+    """Run (or resume) an enterprise import job to the end (see `parkos.core.importing.jobs.run_job`;
+    `crash_after_batches` is for the tests that kill an import half-way)."""
+    return jobs.run_job(job_id, batch_size=batch_size, on_progress=on_progress, crash_after_batches=crash_after_batches)
 
 
 def template_workbook() -> bytes:
