@@ -286,7 +286,7 @@ class OfferingFormView(ServiceFormView):
         return {"parks": visible_parks(self.request.user).filter(archived_at__isnull=True)}
 
     def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.park if obj is not None else form.cleaned_data["park"]
+        return obj.park if obj is not None else (form.cleaned_data["park"] if form is not None else None)
 
     def save(self, form: Any, obj: ServiceOffering | None) -> ServiceOffering:
         return desk.offering_save(offering=form.instance, actor=acting_user(self.request))
@@ -317,7 +317,7 @@ class ProviderFormView(ServiceFormView):
         return {"parks": parks, "staff": staff.order_by("username")}
 
     def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.park if obj is not None else form.cleaned_data["park"]
+        return obj.park if obj is not None else (form.cleaned_data["park"] if form is not None else None)
 
     def save(self, form: Any, obj: ServiceProvider | None) -> ServiceProvider:
         return desk.provider_save(

@@ -178,7 +178,7 @@ class ProgrammeFormView(ServiceFormView):
         return {"parks": visible_parks(self.request.user).filter(archived_at__isnull=True)}
 
     def park_of(self, obj: Any, form: Any) -> Any:
-        return obj.park if obj is not None else form.cleaned_data["park"]
+        return obj.park if obj is not None else (form.cleaned_data["park"] if form is not None else None)
 
     def save(self, form: Any, obj: Programme | None) -> Programme:
         return services.programme_save(programme=form.instance, actor=acting_user(self.request))

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.forms.models import construct_instance
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -377,9 +377,11 @@ class ProjectPhotoView(ParkScopedMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         photo = get_object_or_404(self.scope(ProjectPhoto.objects.all()), pk=pk)
-        return FileResponse(
-            photo.image.open("rb"), content_type="image/png" if photo.image.name.endswith(".png") else "image/jpeg"
-        )
+        try:
+            image = photo.image.open("rb")
+        except FileNotFoundError:  # the row outlived its file (a restore without media): not a server error
+            raise Http404 from None
+        return FileResponse(image, content_type="image/png" if photo.image.name.endswith(".png") else "image/jpeg")
 
 
 class ProjectIssueAddView(_StepView):
