@@ -217,6 +217,46 @@ def api(
     return build
 
 
+def pages(
+    prefix: str,
+    obj: Build | None = None,
+    *,
+    list_: Mapping[str, int] | None = None,
+    create: Mapping[str, int] | None = None,
+    detail: Mapping[str, int] | None = None,
+    update: Mapping[str, int] | None = None,
+    update_post: Mapping[str, int] | None = None,
+    secret: str = "",
+) -> list[Case]:
+    """The usual pages of one kind of object, named ``{prefix}_list`` (GET), ``{prefix}_create`` (GET and
+    an empty POST), ``{prefix}_detail`` (GET; ``secret`` must not show in a refusal) and ``{prefix}_update``
+    (GET, and a POST that must change nothing when refused — ``update_post`` where its statuses differ
+    from the GET's): each only when its statuses are given."""
+
+    rows: list[Case] = []
+    if list_ is not None:
+        rows.append(page(f"{prefix}_list", "GET", target=ui(f"{prefix}_list"), expect=list_))
+    if create is not None:
+        rows += [
+            page(f"{prefix}_create", method, target=ui(f"{prefix}_create"), expect=create) for method in ("GET", "POST")
+        ]
+    if obj is not None and detail is not None:
+        rows.append(
+            page(f"{prefix}_detail", "GET", target=ui(f"{prefix}_detail", pk(obj), secret=secret), expect=detail)
+        )
+    if obj is not None and update is not None:
+        rows += [
+            page(f"{prefix}_update", "GET", target=ui(f"{prefix}_update", pk(obj)), expect=update),
+            page(
+                f"{prefix}_update",
+                "POST",
+                target=ui(f"{prefix}_update", pk(obj), watch=[obj]),
+                expect=update_post or update,
+            ),
+        ]
+    return rows
+
+
 def resource(
     base: str,
     obj: Build | None = None,

@@ -35,6 +35,7 @@ from tests.authz.framework import (
     expect,
     operation,
     page,
+    pages,
     pk,
     ui,
 )
@@ -404,22 +405,15 @@ CASES = [
         expect=MANAGE_A,
     ),
     # --- Talent ----------------------------------------------------------------------------------------------
-    page("community:talent_list", "GET", target=ui("community:talent_list"), expect=STAFF_ANY_PARK),
-    page("community:talent_create", "GET", target=ui("community:talent_create"), expect=MANAGE_ANY),
-    page("community:talent_create", "POST", target=ui("community:talent_create"), expect=MANAGE_ANY),
     page("community:talent_counts", "GET", target=ui("community:talent_counts"), expect=STAFF_ANY_PARK),
-    page(
-        "community:talent_detail",
-        "GET",
-        target=ui("community:talent_detail", pk(talent), secret="矩阵人才"),
-        expect=STAFF_IN_PARK_A,
-    ),
-    page("community:talent_update", "GET", target=ui("community:talent_update", pk(talent)), expect=MANAGE_FORM_A),
-    page(
-        "community:talent_update",
-        "POST",
-        target=ui("community:talent_update", pk(talent), watch=[talent]),
-        expect=MANAGE_FORM_A,
+    *pages(
+        "community:talent",
+        talent,
+        list_=STAFF_ANY_PARK,
+        create=MANAGE_ANY,
+        detail=STAFF_IN_PARK_A,
+        secret="矩阵人才",
+        update=MANAGE_FORM_A,
     ),
     page(
         "community:talent_action",
@@ -427,26 +421,14 @@ CASES = [
         target=ui("community:talent_action", pk(talent), "leave", data={"left_on": "2026-01-31"}, watch=[talent]),
         expect=ACT_A,
     ),
-    page("community:programme_list", "GET", target=ui("community:programme_list"), expect=STAFF_ANY_PARK),
-    page("community:programme_create", "GET", target=ui("community:programme_create"), expect=MANAGE_ANY),
-    page("community:programme_create", "POST", target=ui("community:programme_create"), expect=MANAGE_ANY),
-    page(
-        "community:programme_detail",
-        "GET",
-        target=ui("community:programme_detail", pk(programme)),
-        expect=STAFF_ANY_PARK,
-    ),
-    page(
-        "community:programme_update",
-        "GET",
-        target=ui("community:programme_update", pk(programme)),
-        expect=MANAGE_ANY,
-    ),
-    page(
-        "community:programme_update",
-        "POST",
-        target=ui("community:programme_update", pk(programme), watch=[programme]),
-        expect=MANAGE_ANY,
+    # Programmes are operator-wide: any staff reads them, MANAGE_SERVICES changes them.
+    *pages(
+        "community:programme",
+        programme,
+        list_=STAFF_ANY_PARK,
+        create=MANAGE_ANY,
+        detail=STAFF_ANY_PARK,
+        update=MANAGE_ANY,
     ),
     page(
         "community:application_advance",

@@ -41,6 +41,7 @@ from tests.authz.framework import (
     expect,
     operation,
     page,
+    pages,
     pk,
     resource,
     ui,
@@ -180,14 +181,14 @@ CASES = [
     page("incubation:overview", "GET", target=ui("incubation:overview"), expect=STAFF_ANY_PARK),
     page("incubation:apply", "GET", target=ui("incubation:apply"), expect=PUBLIC),
     # --- Programmes --------------------------------------------------------------------------------------------
-    page("incubation:programme_list", "GET", target=ui("incubation:programme_list"), expect=STAFF_ANY_PARK),
-    page("incubation:programme_create", "GET", target=ui("incubation:programme_create"), expect=MANAGE_ANY),
-    page("incubation:programme_create", "POST", target=ui("incubation:programme_create"), expect=MANAGE_ANY),
-    page(
-        "incubation:programme_detail",
-        "GET",
-        target=ui("incubation:programme_detail", pk(programme), secret="矩阵孵化器"),
-        expect=STAFF_IN_PARK_A,
+    *pages(
+        "incubation:programme",
+        programme,
+        list_=STAFF_ANY_PARK,
+        create=MANAGE_ANY,
+        detail=STAFF_IN_PARK_A,
+        secret="矩阵孵化器",
+        update=MANAGE_A,
     ),
     *[
         page(
@@ -196,7 +197,7 @@ CASES = [
             target=ui(f"incubation:{name}", pk(programme), watch=[programme]),
             expect=MANAGE_A,
         )
-        for name in ("programme_update", "programme_rubric", "intake_create", "meeting_create")
+        for name in ("programme_rubric", "intake_create", "meeting_create")
         for method in ("GET", "POST")
     ],
     page("incubation:torch_report", "GET", target=_torch("torch_report"), expect=STAFF_IN_PARK_A),
@@ -311,24 +312,15 @@ CASES = [
     ],
     page("incubation:sla_dashboard", "GET", target=ui("incubation:sla_dashboard"), expect=STAFF_ANY_PARK),
     # --- Policy schemes, eligibility, early warning ------------------------------------------------------------
-    page("incubation:scheme_list", "GET", target=ui("incubation:scheme_list"), expect=STAFF_ANY_PARK),
-    page("incubation:scheme_create", "GET", target=ui("incubation:scheme_create"), expect=MANAGE_ANY),
-    page("incubation:scheme_create", "POST", target=ui("incubation:scheme_create"), expect=MANAGE_ANY),
-    page(
-        "incubation:scheme_detail",
-        "GET",
-        target=ui("incubation:scheme_detail", pk(scheme), secret="矩阵研发奖励"),
-        expect=STAFF_IN_PARK_A,
+    *pages(
+        "incubation:scheme",
+        scheme,
+        list_=STAFF_ANY_PARK,
+        create=MANAGE_ANY,
+        detail=STAFF_IN_PARK_A,
+        secret="矩阵研发奖励",
+        update=MANAGE_A,
     ),
-    *[
-        page(
-            "incubation:scheme_update",
-            method,
-            target=ui("incubation:scheme_update", pk(scheme), watch=[scheme]),
-            expect=MANAGE_A,
-        )
-        for method in ("GET", "POST")
-    ],
     page(
         "incubation:scheme_application_create",
         "POST",

@@ -48,6 +48,7 @@ from tests.authz.framework import (
     expect,
     operation,
     page,
+    pages,
     pk,
     resource,
     ui,
@@ -197,23 +198,15 @@ def _in_park_a(**fields):
 CASES = [
     page("innovation:overview", "GET", target=ui("innovation:overview"), expect=STAFF_ANY_PARK),
     # --- Projects --------------------------------------------------------------------------------------------
-    page("innovation:project_list", "GET", target=ui("innovation:project_list"), expect=STAFF_ANY_PARK),
-    page("innovation:project_create", "GET", target=ui("innovation:project_create"), expect=PROJECTS_NEW),
-    page("innovation:project_create", "POST", target=ui("innovation:project_create"), expect=PROJECTS_NEW),
-    page(
-        "innovation:project_detail",
-        "GET",
-        target=ui("innovation:project_detail", pk(project), secret="矩阵建设项目"),
-        expect=STAFF_IN_PARK_A,
-    ),
-    page(
-        "innovation:project_update", "GET", target=ui("innovation:project_update", pk(project)), expect=STAFF_IN_PARK_A
-    ),
-    page(
-        "innovation:project_update",
-        "POST",
-        target=ui("innovation:project_update", pk(project), watch=[project]),
-        expect=expect(STAFF_IN_PARK_A, dave=403),  # a form's POST checks the right before the object
+    *pages(
+        "innovation:project",
+        project,
+        list_=STAFF_ANY_PARK,
+        create=PROJECTS_NEW,
+        detail=STAFF_IN_PARK_A,
+        secret="矩阵建设项目",
+        update=STAFF_IN_PARK_A,
+        update_post=expect(STAFF_IN_PARK_A, dave=403),  # a form's POST checks the right before the object
     ),
     page(
         "innovation:project_phase",
@@ -274,21 +267,15 @@ CASES = [
         note="its file is gone: not found, not a server error",
     ),
     # --- Products and the pipeline ---------------------------------------------------------------------------
-    page("innovation:product_list", "GET", target=ui("innovation:product_list"), expect=STAFF_ANY_PARK),
-    page("innovation:product_create", "GET", target=ui("innovation:product_create"), expect=SERVICES_NEW),
-    page("innovation:product_create", "POST", target=ui("innovation:product_create"), expect=SERVICES_NEW),
-    page(
-        "innovation:product_detail",
-        "GET",
-        target=ui("innovation:product_detail", pk(product), secret="矩阵注射液"),
-        expect=STAFF_IN_PARK_A,
-    ),
-    page("innovation:product_update", "GET", target=ui("innovation:product_update", pk(product)), expect=SERVICES_A),
-    page(
-        "innovation:product_update",
-        "POST",
-        target=ui("innovation:product_update", pk(product), watch=[product]),
-        expect=SERVICES_NEW,
+    *pages(
+        "innovation:product",
+        product,
+        list_=STAFF_ANY_PARK,
+        create=SERVICES_NEW,
+        detail=STAFF_IN_PARK_A,
+        secret="矩阵注射液",
+        update=SERVICES_A,
+        update_post=SERVICES_NEW,
     ),
     page(
         "innovation:product_stage",
@@ -311,17 +298,13 @@ CASES = [
     ),
     page("innovation:pipeline", "GET", target=ui("innovation:pipeline"), expect=STAFF_ANY_PARK),
     # --- Milestones and the timeline -------------------------------------------------------------------------
-    page("innovation:milestone_list", "GET", target=ui("innovation:milestone_list"), expect=STAFF_ANY_PARK),
-    page("innovation:milestone_create", "GET", target=ui("innovation:milestone_create"), expect=SERVICES_NEW),
-    page("innovation:milestone_create", "POST", target=ui("innovation:milestone_create"), expect=SERVICES_NEW),
-    page(
-        "innovation:milestone_update", "GET", target=ui("innovation:milestone_update", pk(milestone)), expect=SERVICES_A
-    ),
-    page(
-        "innovation:milestone_update",
-        "POST",
-        target=ui("innovation:milestone_update", pk(milestone), watch=[milestone]),
-        expect=SERVICES_NEW,
+    *pages(
+        "innovation:milestone",
+        milestone,
+        list_=STAFF_ANY_PARK,
+        create=SERVICES_NEW,
+        update=SERVICES_A,
+        update_post=SERVICES_NEW,
     ),
     # The enterprise registry is operator-wide; the timeline shows only the events of one's parks.
     page(
@@ -352,26 +335,13 @@ CASES = [
         expect=SERVICES_STEP_A,
     ),
     # Partner institutions are operator-wide: any staff reads them, MANAGE_SERVICES changes them.
-    page("innovation:institution_list", "GET", target=ui("innovation:institution_list"), expect=STAFF_ANY_PARK),
-    page("innovation:institution_create", "GET", target=ui("innovation:institution_create"), expect=SERVICES_NEW),
-    page("innovation:institution_create", "POST", target=ui("innovation:institution_create"), expect=SERVICES_NEW),
-    page(
-        "innovation:institution_detail",
-        "GET",
-        target=ui("innovation:institution_detail", pk(institution)),
-        expect=STAFF_ANY_PARK,
-    ),
-    page(
-        "innovation:institution_update",
-        "GET",
-        target=ui("innovation:institution_update", pk(institution)),
-        expect=SERVICES_NEW,
-    ),
-    page(
-        "innovation:institution_update",
-        "POST",
-        target=ui("innovation:institution_update", pk(institution), watch=[institution]),
-        expect=SERVICES_NEW,
+    *pages(
+        "innovation:institution",
+        institution,
+        list_=STAFF_ANY_PARK,
+        create=SERVICES_NEW,
+        detail=STAFF_ANY_PARK,
+        update=SERVICES_NEW,
     ),
     page(
         "innovation:institution_contact",

@@ -30,6 +30,7 @@ from tests.authz.framework import (
     expect,
     operation,
     page,
+    pages,
     pk,
     ui,
 )
@@ -104,21 +105,15 @@ CASES = [
     page(
         "monitoring:dashboard_data", "GET", target=ui("monitoring:dashboard_data", data=_park), expect=STAFF_IN_PARK_A
     ),
-    page("monitoring:meter_list", "GET", target=ui("monitoring:meter_list"), expect=STAFF_ANY_PARK),
-    page("monitoring:meter_create", "GET", target=ui("monitoring:meter_create"), expect=MANAGE_ANY),
-    page("monitoring:meter_create", "POST", target=ui("monitoring:meter_create"), expect=MANAGE_ANY),
-    page(
-        "monitoring:meter_detail",
-        "GET",
-        target=ui("monitoring:meter_detail", pk(meter), secret="矩阵电表"),
-        expect=STAFF_IN_PARK_A,
-    ),
-    page("monitoring:meter_update", "GET", target=ui("monitoring:meter_update", pk(meter)), expect=MANAGE_A),
-    page(
-        "monitoring:meter_update",
-        "POST",
-        target=ui("monitoring:meter_update", pk(meter), watch=[meter]),
-        expect=MANAGE_A_POST,
+    *pages(
+        "monitoring:meter",
+        meter,
+        list_=STAFF_ANY_PARK,
+        create=MANAGE_ANY,
+        detail=STAFF_IN_PARK_A,
+        secret="矩阵电表",
+        update=MANAGE_A,
+        update_post=MANAGE_A_POST,
     ),
     page("monitoring:meter_replace", "GET", target=ui("monitoring:meter_replace", pk(meter)), expect=MANAGE_A),
     page(
@@ -155,15 +150,8 @@ CASES = [
         note="unknown action",
     ),
     page("monitoring:notifications", "GET", target=ui("monitoring:notifications"), expect=STAFF_ANY_PARK),
-    page("monitoring:rule_list", "GET", target=ui("monitoring:rule_list"), expect=STAFF_ANY_PARK),
-    page("monitoring:rule_create", "GET", target=ui("monitoring:rule_create"), expect=MANAGE_ANY),
-    page("monitoring:rule_create", "POST", target=ui("monitoring:rule_create"), expect=MANAGE_ANY),
-    page("monitoring:rule_update", "GET", target=ui("monitoring:rule_update", pk(rule)), expect=MANAGE_A),
-    page(
-        "monitoring:rule_update",
-        "POST",
-        target=ui("monitoring:rule_update", pk(rule), watch=[rule]),
-        expect=MANAGE_A_POST,
+    *pages(
+        "monitoring:rule", rule, list_=STAFF_ANY_PARK, create=MANAGE_ANY, update=MANAGE_A, update_post=MANAGE_A_POST
     ),
     page("monitoring:gateway_list", "GET", target=ui("monitoring:gateway_list"), expect=STAFF_ANY_PARK),
     # Rotating a gateway's token of park A: MANAGE_FACILITIES there.

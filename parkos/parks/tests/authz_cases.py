@@ -21,6 +21,7 @@ from tests.authz.framework import (
     expect,
     operation,
     page,
+    pages,
     resource,
     ui,
 )
@@ -64,23 +65,14 @@ def _park_a(w: World):
 
 
 CASES = [
-    page("parks:park_list", "GET", target=ui("parks:park_list"), expect=STAFF_ANY_PARK),
-    page("parks:park_create", "GET", target=ui("parks:park_create"), expect=ONLY_ADMIN),
-    page("parks:park_create", "POST", target=ui("parks:park_create"), expect=ONLY_ADMIN),
-    page(
-        "parks:park_detail",
-        "GET",
-        target=lambda w: Target(reverse("parks:park_detail", args=[w.park_a.pk]), secret=w.park_a.name),
-        expect=STAFF_IN_PARK_A,
-    ),
-    page(
-        "parks:park_update", "GET", target=ui("parks:park_update", _park_a), expect=expect(STAFF_IN_PARK_A, carol=403)
-    ),
-    page(
-        "parks:park_update",
-        "POST",
-        target=lambda w: Target(reverse("parks:park_update", args=[w.park_a.pk]), watch=(w.park_a,)),
-        expect=expect(STAFF_IN_PARK_A, carol=403),
+    *pages(
+        "parks:park",
+        lambda w: w.park_a,
+        list_=STAFF_ANY_PARK,
+        create=ONLY_ADMIN,
+        detail=STAFF_IN_PARK_A,
+        secret="重庆国际生物城A园",
+        update=expect(STAFF_IN_PARK_A, carol=403),
     ),
     page("parks:building_create", "GET", target=ui("parks:building_create", _park_a), expect=CHANGE_SPACE_A),
     page("parks:building_create", "POST", target=ui("parks:building_create", _park_a), expect=CHANGE_SPACE_A),
@@ -122,44 +114,15 @@ CASES = [
     page(
         "parks:unit_create", "POST", target=ui("parks:unit_create", lambda w: w.building_a().pk), expect=CHANGE_SPACE_A
     ),
-    page("parks:floor_update", "GET", target=ui("parks:floor_update", lambda w: w.floor_a().pk), expect=CHANGE_SPACE_A),
-    page(
-        "parks:floor_update",
-        "POST",
-        target=lambda w: Target(reverse("parks:floor_update", args=[w.floor_a().pk]), watch=(w.floor_a(),)),
-        expect=CHANGE_SPACE_A,
-    ),
-    page(
-        "parks:unit_detail",
-        "GET",
-        target=lambda w: Target(reverse("parks:unit_detail", args=[w.unit_a().pk]), secret=w.unit_a().code),
-        expect=STAFF_IN_PARK_A,
-    ),
-    page("parks:unit_update", "GET", target=ui("parks:unit_update", lambda w: w.unit_a().pk), expect=CHANGE_SPACE_A),
-    page(
-        "parks:unit_update",
-        "POST",
-        target=lambda w: Target(reverse("parks:unit_update", args=[w.unit_a().pk]), watch=(w.unit_a(),)),
-        expect=CHANGE_SPACE_A,
-    ),
-    page("parks:parcel_list", "GET", target=ui("parks:parcel_list"), expect=STAFF_ANY_PARK),
-    page(
-        "parks:parcel_detail",
-        "GET",
-        target=lambda w: Target(reverse("parks:parcel_detail", args=[w.parcel_a().pk]), secret=w.parcel_a().code),
-        expect=STAFF_IN_PARK_A,
-    ),
-    page(
-        "parks:parcel_update",
-        "GET",
-        target=ui("parks:parcel_update", lambda w: w.parcel_a().pk),
-        expect=CHANGE_SPACE_A,
-    ),
-    page(
-        "parks:parcel_update",
-        "POST",
-        target=lambda w: Target(reverse("parks:parcel_update", args=[w.parcel_a().pk]), watch=(w.parcel_a(),)),
-        expect=CHANGE_SPACE_A,
+    *pages("parks:floor", lambda w: w.floor_a(), update=CHANGE_SPACE_A),
+    *pages("parks:unit", lambda w: w.unit_a(), detail=STAFF_IN_PARK_A, secret="AZ1-101", update=CHANGE_SPACE_A),
+    *pages(
+        "parks:parcel",
+        lambda w: w.parcel_a(),
+        list_=STAFF_ANY_PARK,
+        detail=STAFF_IN_PARK_A,
+        secret="AZ-D01",
+        update=CHANGE_SPACE_A,
     ),
     page(
         "parks:archive",
