@@ -33,7 +33,10 @@ dev: $(VENV)/.installed
 	@echo "ParkOS (development server): http://$(ADDR)/  (Ctrl-C to stop)"
 	DEBUG=true $(PY) manage.py runserver $(ADDR)
 
-test: test-unit test-e2e
+# One run for both: the test databases are migrated once per worker, not again for the journeys.
+test: $(VENV)/.installed
+	@scripts/ensure-system-packages
+	$(PY) -m pytest -n auto -q --durations=20 -m "e2e or not e2e"
 
 test-unit: $(VENV)/.installed
 	@scripts/ensure-system-packages

@@ -37,6 +37,15 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked slow run first. xdist deals the suite out in order, and a minute-long test dealt last
+    keeps one worker busy while the others sit idle. pytest-django sorts afterwards (stably) so that
+    transactional tests, which empty the tables, run after the others; slow ones stay first in each group."""
+
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def _default_language() -> None:
     """Every test starts in Chinese: a request in English leaves its language active in the thread

@@ -22,6 +22,7 @@ def _client(user):
     return client
 
 
+@pytest.mark.slow
 def test_every_admin_page_by_persona(alice, bob, erin):
     root = UserFactory(username="root", role=Role.OPERATOR_ADMIN, is_staff=True, is_superuser=True)
     clients = {"anonymous": _client(None), "bob": _client(bob), "erin": _client(erin), "alice": _client(alice)}

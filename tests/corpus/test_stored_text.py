@@ -22,7 +22,7 @@ from parkos.portal.models import Article
 from tests.authz.framework import collect_cases
 from tests.corpus.inputs import XSS_LIVE
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 MARKUP = "<script>alert(1)</script><img src=x onerror=alert(1)>"
 FORMULA = "=cmd|' /C calc'!A0"

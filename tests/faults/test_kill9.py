@@ -35,7 +35,7 @@ from parkos.statistics import services
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 # --- Plumbing --------------------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from parkos.billing.models import Account, BillLine, BillRun, Payment
 from parkos.billing.tests.factories import billing_profile, lease, run_month
 from parkos.enterprises.tests.factories import EnterpriseFactory
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[3]
 d = datetime.date
 TENANTS = 6

@@ -17,6 +17,8 @@ from parkos.core.tests.processes import finish, manage, process_env
 from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.parks.tests.factories import ParkFactory
 
+pytestmark = pytest.mark.slow
+
 
 @contextmanager
 def new_database(tmp_path: Path):

@@ -26,6 +26,8 @@ from parkos.core.tests.processes import (
 )
 from parkos.core.tests.tasks import note_pid
 
+pytestmark = pytest.mark.slow
+
 TASKS = 40
 
 

@@ -99,6 +99,7 @@ def test_heartbeats_name_the_missing_process(db):
     assert ProcessHeartbeat.objects.get().kind == ProcessKind.WORKER
 
 
+@pytest.mark.slow
 def test_two_schedulers_claim_each_run_once_and_a_worker_runs_them(transactional_db, tmp_path):
     """Ref: #14 — several nodes each run a scheduler; every job still runs once."""
     now = "2026-03-10T07:00:00+08:00"

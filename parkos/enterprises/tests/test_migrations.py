@@ -10,6 +10,7 @@ BEFORE = [("enterprises", "0002_search_indexes"), ("core", "0002_import_jobs")]
 AFTER = [("enterprises", "0003_import_jobs_to_core")]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_import_jobs_are_copied_to_core_with_their_errors():
     executor = MigrationExecutor(connection)

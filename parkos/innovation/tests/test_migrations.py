@@ -27,6 +27,7 @@ def _migrate(targets):
     return executor.loader.project_state(applied).apps
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_old_rows_arrive_in_innovation_with_their_ids():
     old = _migrate(BEFORE)

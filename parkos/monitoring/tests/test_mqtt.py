@@ -46,6 +46,7 @@ def messages(meters, start, first, count, per_message=10):
     return [encode_message(readings[n : n + per_message]) for n in range(0, len(readings), per_message)]
 
 
+@pytest.mark.slow
 def test_readings_land_exactly_once_across_a_killed_subscriber(park_a, broker, shared_db, tmp_path):
     meters = [MeterFactory(park=park_a, code=f"E-{i}") for i in range(5)]
     gateway = GatewayFactory(park=park_a, code="GW1")

@@ -12,6 +12,7 @@ from parkos.parks.models import Building, LandParcel, Park, Unit
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow
 def test_demo_command_is_idempotent_and_loads_the_flagship(monkeypatch):
     # A year of 15-minute readings of every demo meter is 3.5 million rows; two days load the same way.
     monkeypatch.setattr(monitoring_demo, "HISTORY_DAYS", 2)
