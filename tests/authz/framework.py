@@ -34,6 +34,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
@@ -369,6 +370,19 @@ def collect_shared() -> list[Callable[[World], Any]]:
         for module in ["tests.authz.project_cases", *app_case_modules()]
         for build in getattr(importlib.import_module(module), "SHARED", ())
     ]
+
+
+def temporary_storages(storages: Mapping[str, Any], root: Path) -> dict[str, Any]:
+    """``STORAGES`` with uploads (media and private files) under ``root``: the cases' photos and business
+    plans never land in var/."""
+    return {
+        **storages,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root / "private")},
+        },
+    }
 
 
 def build_world() -> World:

@@ -24,6 +24,7 @@ from tests.authz.framework import (
     is_denial,
     request,
     state,
+    temporary_storages,
 )
 
 pytestmark = pytest.mark.django_db
@@ -33,16 +34,7 @@ CASES = collect_cases()
 
 @pytest.fixture(scope="module")
 def shared_world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
-    # Uploads (photos, business plans) go to a temporary folder, not var/.
-    files = tmp_path_factory.mktemp("authz-files")
-    storages = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(files)}},
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(files / "private")},
-        },
-    }
+    storages = temporary_storages(settings.STORAGES, tmp_path_factory.mktemp("authz-files"))
     with override_settings(STORAGES=storages), django_db_blocker.unblock(), transaction.atomic():
         world = build_world()
         for build in collect_shared():
