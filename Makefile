@@ -7,7 +7,7 @@ SCALE ?= small
 # pyenv's shim honours .python-version (3.12); elsewhere a python3.12 on PATH is used.
 BOOTSTRAP_PY := $(shell command -v python3.12 2>/dev/null || command -v python3)
 
-.PHONY: demo dev serve test test-unit test-e2e lint typecheck check bench messages clean-demo
+.PHONY: demo dev serve test test-unit test-e2e test-e2e-stack lint typecheck check bench messages clean-demo
 
 $(VENV)/.installed: pyproject.toml
 	@$(BOOTSTRAP_PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "ParkOS needs Python >= 3.12 (install it, or use pyenv: .python-version selects 3.12)")'
@@ -45,6 +45,14 @@ test-unit: $(VENV)/.installed
 test-e2e: $(VENV)/.installed
 	@scripts/ensure-system-packages
 	$(PY) -m pytest -m e2e -q tests/e2e
+
+# The browser journeys against the production stack (granian with DEBUG off, hashed static files, the
+# CSP, a task worker), on the PostgreSQL of DATABASE_URL: all of them before a release; CI runs a few
+# (STACK_JOURNEYS in .ci/run).
+STACK_JOURNEYS ?= tests/e2e
+test-e2e-stack: $(VENV)/.installed
+	@scripts/ensure-system-packages
+	PARKOS_E2E_STACK=1 $(PY) -m pytest -m e2e -q -p no:randomly --durations=5 $(STACK_JOURNEYS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

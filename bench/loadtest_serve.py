@@ -56,6 +56,8 @@ def _env() -> dict[str, str]:
         DATABASE_URL=f"sqlite:///{VAR / 'parkos.sqlite3'}",
         DJANGO_SETTINGS_MODULE="bench.loadtest_settings",
         DEBUG="false",
+        # DEBUG off needs a key of its own (parkos/settings.py); this throwaway database's sessions only.
+        SECRET_KEY=os.environ.get("SECRET_KEY", "bench-loadtest-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         PYTHONPATH=str(ROOT),
         DATABASE_CONN_MAX_AGE="60",
@@ -222,6 +224,20 @@ def run_python_client(url: str, duration: int, connections: int, cookie: str) ->
     return sum(counts) / duration, sum(errors)
 
 
+def drain(port: int) -> None:
+    """Wait until the server has worked off the requests a load run left queued when it stopped:
+    otherwise a slow page's backlog is counted against the next URL (the lead board measured 0 req/s
+    behind the availability search's)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        conn.request("GET", URLS[FLOOR])
+        conn.getresponse().read()
+        if time.monotonic() - started < 1:
+            return
+
+
 def measure(workers: int, args: argparse.Namespace) -> tuple[dict[str, list[float]], dict[str, int]]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -242,6 +258,7 @@ def measure(workers: int, args: argparse.Namespace) -> tuple[dict[str, list[floa
         for _round in range(args.rounds):
             for name, path in URLS.items():
                 rps, errs = drive(base + path, args.duration, args.connections, cookie)
+                drain(port)
                 samples[name].append(rps)
                 errors[name] += errs
     finally:

@@ -208,7 +208,7 @@ STORAGES = {
     },
     "staticfiles": {
         # Hashed names (collectstatic writes the manifest), served by WhiteNoise with far-future caching.
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "parkos.core.staticfiles.CompressedManifestStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

@@ -390,7 +390,7 @@ FROM enterprises_enterprise e
 JOIN enterprises_enterprise_parks ep ON ep.enterprise_id = e.id AND ep.park_id = %(park)s
 LEFT JOIN park_statistics_monthlyreport r ON r.enterprise_id = e.id AND r.park_id = %(park)s
   AND r.year = %(last_year)s AND r.month = 12 AND r.is_cumulative = %(true)s
-LEFT JOIN (SELECT DISTINCT enterprise_id FROM park_statistics_milestone WHERE kind = 'high_tech'
+LEFT JOIN (SELECT DISTINCT enterprise_id FROM innovation_milestone WHERE kind = 'high_tech'
   AND "on" > %(valid_from)s AND "on" <= %(as_of)s) ms ON ms.enterprise_id = e.id
 LEFT JOIN (SELECT lc.enterprise_id, MIN(cs.start_on) AS first FROM leasing_contractspace cs
   JOIN leasing_contract lc ON lc.id = cs.contract_id WHERE cs.park_id = %(park)s AND cs.occupies = %(true)s

@@ -34,7 +34,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from parkos.billing import bulk, charges, latefees, money, services, sources
+from parkos.billing import bulk, charges, latefees, money, services, sources, utilities
 from parkos.billing.charges import DOCUMENT_LANGUAGE, LineDraft, TaxRuleRow, TaxTable, TaxTerms
 from parkos.billing.choices import (
     OPEN_RUN_STATUSES,
@@ -55,7 +55,6 @@ from parkos.billing.models import (
     ExtraCharge,
     TaxRule,
     UtilityReading,
-    UtilityTariff,
 )
 from parkos.billing.money import ZERO, line_amount
 from parkos.core.audit import audit_record
@@ -341,36 +340,8 @@ def _external_drafts(
 def _consumption_drafts(
     run: BillRun, first: datetime.date, last: datetime.date, due: datetime.date, warnings: list[str]
 ) -> dict[int, list[LineDraft]]:
-    """Metered consumption that monitoring reports, month by month from `first` to `last`, priced with
-    the park's tariffs in force at each month's end; a month already billed is not billed again."""
-    if first > last or not sources.CONSUMPTION_SOURCES:
-        return {}
-    tariffs = _tariffs(run.park_id)
-    drafts: list[LineDraft] = []
-    for month in _months(first, last):
-        start, end = max(first, month), min(last, month_end(month))
-        for line in sources.consumption(run.park, start, end):
-            price = _tariff_on(tariffs, line.kind, end)
-            if price is None:
-                warning = _("未配置%(kind)s单价，用量未出账") % {"kind": ChargeKind(line.kind).label}
-                if warning not in warnings:
-                    warnings.append(warning)
-                continue
-            drafts.append(
-                LineDraft(
-                    enterprise_id=line.enterprise_id,
-                    kind=line.kind,
-                    charge_key=f"consumption:{run.park_id}:{line.enterprise_id}:{line.kind}:{month:%Y%m}",
-                    description=f"{charges.utility_description(line.kind, start, end, '')} {line.share_note}"[:200],
-                    amount=line_amount(line.quantity, price),
-                    due_on=due,
-                    period_start=start,
-                    period_end=end,
-                    quantity=line.quantity,
-                    unit=line.unit,
-                    unit_price=price,
-                )
-            )
+    """Metered consumption that monitoring reports for the usage window, by tenant (`utilities`)."""
+    drafts = utilities.consumption_drafts(park_id=run.park_id, first=first, last=last, due=due, warnings=warnings)
     return _not_billed_yet(drafts)
 
 
@@ -701,25 +672,9 @@ def _extra_drafts(setup: _Setup, enterprise_ids: Sequence[int]) -> list[LineDraf
     ]
 
 
-def _tariffs(park_id: int) -> dict[str, list[tuple[datetime.date, Decimal]]]:
-    table: dict[str, list[tuple[datetime.date, Decimal]]] = defaultdict(list)
-    for kind, start, price in (
-        UtilityTariff.objects.filter(park_id=park_id)
-        .order_by("effective_from")
-        .values_list("kind", "effective_from", "unit_price")
-    ):
-        table[kind].append((start, price))
-    return table
-
-
-def _tariff_on(
-    tariffs: dict[str, list[tuple[datetime.date, Decimal]]], kind: str, day: datetime.date
-) -> Decimal | None:
-    prices = [price for start, price in tariffs.get(kind, ()) if start <= day]
-    return prices[-1] if prices else None
-
-
 def _reading_drafts(setup: _Setup, enterprise_ids: Sequence[int]) -> list[LineDraft]:
+    """Reading-sheet rows of the chunk's tenants, priced at the tariff in force on their last day; a row
+    whose tenant, utility and days were billed from monitoring already is left off (`utilities`)."""
     if setup.with_readings.isdisjoint(enterprise_ids):
         return []
     rows = list(
@@ -727,10 +682,17 @@ def _reading_drafts(setup: _Setup, enterprise_ids: Sequence[int]) -> list[LineDr
     )
     if not rows:
         return []
-    tariffs = _tariffs(setup.run.park_id)
+    tariffs = utilities.park_tariffs(setup.run.park_id)
+    metered = utilities.metered_overlaps(setup.run.park_id, sorted({r.enterprise_id for r in rows}))
     drafts = []
     for r in sorted(rows, key=lambda r: r.pk):
-        price = _tariff_on(tariffs, r.kind, r.period_end)
+        if utilities.overlaps(metered.get((r.enterprise_id, r.kind), []), r.period_start, r.period_end):
+            setup.warnings.append(
+                _("表 %(meter)s：该企业%(kind)s已按能耗监测计量出账，抄表单未出账")
+                % {"meter": r.meter_code, "kind": r.get_kind_display()}
+            )
+            continue
+        price = utilities.tariff_on(tariffs, r.kind, r.period_end)
         if price is None:
             setup.warnings.append(
                 _("表 %(meter)s：未配置%(kind)s单价，未出账") % {"meter": r.meter_code, "kind": r.get_kind_display()}
@@ -741,7 +703,10 @@ def _reading_drafts(setup: _Setup, enterprise_ids: Sequence[int]) -> list[LineDr
                 enterprise_id=r.enterprise_id,
                 kind=r.kind,
                 charge_key=f"utility:{r.pk}",
-                description=charges.utility_description(r.kind, r.period_start, r.period_end, r.meter_code),
+                description=charges.reading_description(
+                    r.kind, r.period_start, r.period_end, r.meter_code,
+                    (r.previous_reading, r.current_reading, r.multiplier),
+                ),
                 amount=line_amount(r.quantity, price),
                 due_on=setup.due_for_others,
                 period_start=r.period_start,
@@ -752,7 +717,7 @@ def _reading_drafts(setup: _Setup, enterprise_ids: Sequence[int]) -> list[LineDr
                 source_type=READING_SOURCE,
                 source_id=r.pk,
             )
-        )
+        )  # fmt: skip
     return drafts
 
 

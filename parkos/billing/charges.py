@@ -159,6 +159,36 @@ def utility_description(kind: str, start: datetime.date, end: datetime.date, met
     }
 
 
+def metered_description(
+    kind: str, start: datetime.date, end: datetime.date, *, meter: str, note: str, shared: bool
+) -> str:
+    """E.g. "电费 2026-10-01至2026-10-31 表计 E-101 101室电表", or for a share of a common meter
+    "电费 2026-10-01至2026-10-31 表号E-PUB 公摊 公共照明（按面积 12.50%）"."""
+    if shared:
+        return f"{utility_description(kind, start, end, meter)} {note}"[:200]
+    return f"{_kind_label(kind)} {start.isoformat()}至{end.isoformat()} {note}"[:200]
+
+
+def reading_description(
+    kind: str, start: datetime.date, end: datetime.date, meter: str, readings: tuple[Decimal, Decimal, Decimal]
+) -> str:
+    """A reading-sheet line with its register readings, e.g. "… 表号E-7 读数 1200→1500 ×40"."""
+    previous, current, multiplier = readings
+    text = f"{utility_description(kind, start, end, meter)} " + _("读数 %(previous)s→%(current)s") % {
+        "previous": plain_number(previous),
+        "current": plain_number(current),
+    }
+    if multiplier != 1:
+        text += f" ×{plain_number(multiplier)}"
+    return text[:200]
+
+
+def plain_number(number: Decimal) -> str:
+    """A reading without trailing zeros: 1200.5000 → 1200.5, 1200.0000 → 1200."""
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def late_fee_description(bill_number: str, description: str, through: datetime.date) -> str:
     text = _("滞纳金：%(bill)s %(line)s，计至%(through)s") % {
         "bill": bill_number,

@@ -3,12 +3,14 @@
 Billing went live a few months ago (5 at demo scale, 2 at full scale); every park's months since then
 are billed through the real bill runs (preview → approve → issue), so rent lines are leasing's
 accruals and the reconciliation holds. About four in five bills are paid in full within three weeks
-of falling due, some partly (through the payment service: oldest first), the rest are left unpaid so
+of falling due, some partly (oldest charges first), the rest are left unpaid so
 ageing, reminders and late fees have something to show. Deposits of leases older than go-live are
 recorded as opening balances.
 
-Idempotent: nothing happens when any bill run exists. Payments in full and their allocations are
-inserted in bulk (a system load: no audit entries); partial payments go through the service.
+Utility lines come from monitoring's demo meters (the flagship's tenants), priced by the tariffs set
+here. Idempotent: nothing happens when any bill run exists. Payments and their allocations are
+inserted in bulk (a system load: no audit entries), partial ones allocated oldest first as the
+payment service does.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from __future__ import annotations
 import datetime
 import random
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import TextIO
 
@@ -23,7 +27,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from parkos.billing import billrun, bulk, services
+from parkos.billing import allocation, billrun, bulk, services
 from parkos.billing.choices import AllocationKind, ChargeKind, DepositMovementKind, MatchMethod
 from parkos.billing.models import (
     Account,
@@ -44,7 +48,13 @@ from parkos.parks.models import Operator, Park
 SEED = 20261201
 PAID_SHARE = 0.80
 PARTLY_SHARE = 0.06
-TARIFFS = ((ChargeKind.ELECTRICITY, "kWh", Decimal("0.85")), (ChargeKind.WATER, "m³", Decimal("5.20")))
+TARIFFS = (
+    (ChargeKind.ELECTRICITY, "kWh", Decimal("0.85")),
+    (ChargeKind.WATER, "m³", Decimal("5.20")),
+    (ChargeKind.GAS, "m³", Decimal("3.45")),
+    (ChargeKind.STEAM, "t", Decimal("268")),
+    (ChargeKind.CHILLED_WATER, "GJ", Decimal("96")),
+)
 
 
 def _month_start(day: datetime.date, months_back: int) -> datetime.date:
@@ -142,6 +152,17 @@ def _pay_in_full(bills: list[Bill], rng: random.Random, today: datetime.date) ->
                 deposits.append(
                     (lease_id, bill.account_id, DepositMovementKind.RECEIVED, line_amount, received, "", now)
                 )
+    _insert_payments(payments, allocations, deposits)
+    for start in range(0, len(settled), 5000):
+        BillLine.objects.filter(pk__in=settled[start : start + 5000]).update(settled_amount=F("amount"))
+    return len(payments)
+
+
+def _insert_payments(
+    payments: Sequence[tuple[object, ...]],
+    allocations: Sequence[tuple[object, ...]],
+    deposits: Sequence[tuple[object, ...]],
+) -> None:
     bulk.insert(
         Payment,
         ("id", "number", "park_id", "account_id", "received_on", "amount", "allocated_amount", "method", "payer_name",
@@ -154,29 +175,66 @@ def _pay_in_full(bills: list[Bill], rng: random.Random, today: datetime.date) ->
     bulk.insert(
         DepositMovement, ("contract_id", "account_id", "kind", "amount", "on_date", "note", "created_at"), deposits
     )
-    for start in range(0, len(settled), 5000):
-        BillLine.objects.filter(pk__in=settled[start : start + 5000]).update(settled_amount=F("amount"))
-    return len(payments)
 
 
 def _pay_partly(bills: list[Bill], rng: random.Random, today: datetime.date) -> int:
-    count = 0
+    """Pay some bills in part, as `services.payment_record` would (the tenant's oldest open charges
+    first, `allocation.plan`), in bulk: the open lines of all their tenants read once, payments,
+    allocations and settled amounts written in a few statements."""
+    plans = []
     for bill in bills:
         assert bill.due_on is not None
         received = bill.due_on + datetime.timedelta(days=rng.randint(5, 40))
         if received > today or bill.total_amount <= 0:
             continue
         amount = (bill.total_amount * Decimal(rng.choice(("0.3", "0.5", "0.6")))).quantize(Decimal("0.01"))
-        services.payment_record(
-            park=bill.park,
-            enterprise=bill.account.enterprise,
-            data=services.PaymentInput(
-                amount=amount, received_on=received, payer_name=bill.buyer_name, reference=f"{bill.number} 部分付款"
-            ),
-            actor=None,
+        plans.append((bill, received, amount))
+    if not plans:
+        return 0
+    open_lines: dict[int, list[allocation.OpenLine]] = defaultdict(list)
+    kinds: dict[int, tuple[str, int | None]] = {}
+    for pk, account_id, bill_id, due, amount, settled, kind, contract_id in (
+        BillLine.objects.filter(
+            account_id__any_of=sorted({bill.account_id for bill, _r, _a in plans}),
+            issued_on__isnull=False,
+            amount__gt=0,
+            settled_amount__lt=F("amount"),
         )
-        count += 1
-    return count
+        .order_by("pk")
+        .values_list("pk", "account_id", "bill_id", "due_on", "amount", "settled_amount", "kind", "contract_id")
+    ):
+        open_lines[account_id].append(allocation.OpenLine(pk, bill_id, due, amount - settled))
+        kinds[pk] = (kind, contract_id)
+    settled_by: dict[int, Decimal] = defaultdict(Decimal)
+    ids = bulk.reserve_ids(Payment, len(plans))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    payments, allocations, deposits = [], [], []
+    for payment_id, (bill, received, amount) in zip(ids, plans, strict=True):
+        lines = [line for line in open_lines[bill.account_id] if line.outstanding > settled_by[line.line_id]]
+        left = [replace(line, outstanding=line.outstanding - settled_by[line.line_id]) for line in lines]
+        shares = allocation.plan(amount, left)
+        allocated = sum((share.amount for share in shares), Decimal(0))
+        payments.append(
+            (payment_id, f"SK-{bill.park.code}-{received:%Y%m}-{payment_id:06d}", bill.park_id, bill.account_id,
+             received, amount, allocated, "bank_transfer", bill.buyer_name, "", f"{bill.number} 部分付款", "", "",
+             "", now, now)
+        )  # fmt: skip
+        for share in shares:
+            settled_by[share.line_id] += share.amount
+            allocations.append(
+                (bill.account_id, share.line_id, AllocationKind.PAYMENT, share.amount, received, payment_id, now)
+            )
+            line_kind, lease_id = kinds[share.line_id]
+            if line_kind == ChargeKind.DEPOSIT and lease_id:
+                deposits.append(
+                    (lease_id, bill.account_id, DepositMovementKind.RECEIVED, share.amount, received, "", now)
+                )
+    _insert_payments(payments, allocations, deposits)
+    changed = list(BillLine.objects.filter(pk__any_of=list(settled_by)).only("pk", "settled_amount"))
+    for line in changed:
+        line.settled_amount += settled_by[line.pk]
+    BillLine.objects.bulk_update(changed, ["settled_amount"], batch_size=1000)
+    return len(payments)
 
 
 @transaction.atomic

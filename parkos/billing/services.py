@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -186,10 +187,14 @@ def _add_settled(shares: Sequence[allocation.Share]) -> None:
     Not `F("settled_amount") + x`: SQLite adds decimals as floats, and 0.1 + 0.2 would then settle a
     line beyond its amount in the database's eyes.
     """
-    current = dict(BillLine.objects.filter(pk__in=[s.line_id for s in shares]).values_list("pk", "settled_amount"))
+    lines = {
+        line.pk: line
+        for line in BillLine.objects.filter(pk__in=[s.line_id for s in shares]).only("pk", "settled_amount")
+    }
     for share in shares:
-        current[share.line_id] += share.amount
-        BillLine.objects.filter(pk=share.line_id).update(settled_amount=current[share.line_id])
+        lines[share.line_id].settled_amount += share.amount
+    # One UPDATE … CASE for all the lines (a payment settling twelve months is one round trip, not twelve).
+    BillLine.objects.bulk_update(lines.values(), ["settled_amount"])
 
 
 def _add_allocated(payment_id: int, amount: Decimal) -> Decimal:
@@ -965,9 +970,15 @@ def account_arrears(account_id: int, today: datetime.date) -> Arrears | None:
 
 
 def _send(
-    *, account: Account, template: ReminderTemplate, arrears: Arrears, today: datetime.date, actor: User | None
+    *,
+    account: Account,
+    template: ReminderTemplate,
+    arrears: Arrears,
+    today: datetime.date,
+    actor: User | None,
+    profile: BillingProfile | None = None,
 ) -> Reminder:
-    profile = profile_for(account.park_id)
+    profile = profile or profile_for(account.park_id)
     values = {
         "enterprise": account.enterprise.name,
         "amount": f"{arrears.outstanding:,.2f}",
@@ -1033,43 +1044,83 @@ def reminder_send(
 
 
 @transaction.atomic
+@transaction.atomic
 def reminders_send_due(
     *, park_ids: Sequence[int] | None = None, today: datetime.date | None = None, actor: User | None = None
 ) -> int:
     """The daily reminder run: every overdue tenant gets the level its arrears reached; idempotent.
 
     Runs only on working days (a reminder dated on a holiday is not sent until the next working day).
+    Set-based: the arrears of every overdue tenant in one query, the accounts to remind locked in one
+    (so a concurrent run waits, then sees what this one sent), the reminders sent already in one.
     """
     today = today or timezone.localdate()
     if not is_working_day(today):
         return 0
-    overdue = (
-        BillLine.objects.filter(issued_on__isnull=False, amount__gt=0, due_on__lt=today)
-        .filter(settled_amount__lt=F("amount"))
-        .values_list("account_id", "park_id")
-        .distinct()
-    )
-    if park_ids is not None:
-        overdue = overdue.filter(park_id__in=park_ids)
-    count = 0
+    arrears = _overdue_arrears(park_ids, today)
     templates_by_park: dict[int, dict[int, ReminderTemplate]] = {}
-    for account_id, park_id in overdue.order_by("account_id"):
-        templates = templates_by_park.setdefault(park_id, _templates(park_id))
-        arrears = account_arrears(account_id, today)
-        if arrears is None or not templates:
-            continue
-        sent = set(
-            Reminder.objects.filter(account_id=account_id, overdue_since=arrears.oldest_due).values_list(
-                "level", flat=True
-            )
-        )
+    for park_id in {park_id for park_id, _arrears in arrears.values()}:
+        templates_by_park[park_id] = _templates(park_id)
+    candidates = sorted(account_id for account_id, (park_id, _a) in arrears.items() if templates_by_park[park_id])
+    if not candidates:
+        return 0
+    accounts = {
+        account.pk: account
+        for account in Account.objects.select_for_update()
+        .filter(pk__any_of=candidates)
+        .select_related("enterprise")
+        .order_by("pk")
+    }
+    sent: dict[tuple[int, datetime.date], set[int]] = defaultdict(set)
+    for account_id, since, level in Reminder.objects.filter(account_id__any_of=candidates).values_list(
+        "account_id", "overdue_since", "level"
+    ):
+        sent[(account_id, since)].add(level)
+    profiles: dict[int, BillingProfile] = {}
+    count = 0
+    for account_id in candidates:
+        park_id, owed = arrears[account_id]
+        templates = templates_by_park[park_id]
         levels = [reminders.Level(t.level, t.working_days_overdue) for t in templates.values()]
-        level = reminders.level_due(levels, reminders.working_days_overdue(arrears.oldest_due, today), sent)
-        if level is None:
+        days = reminders.working_days_overdue(owed.oldest_due, today)
+        due_level = reminders.level_due(levels, days, sent[(account_id, owed.oldest_due)])
+        if due_level is None:
             continue
-        _send(account=_locked_account(account_id), template=templates[level], arrears=arrears, today=today, actor=actor)
+        if park_id not in profiles:
+            profiles[park_id] = profile_for(park_id)
+        _send(
+            account=accounts[account_id],
+            template=templates[due_level],
+            arrears=owed,
+            today=today,
+            actor=actor,
+            profile=profiles[park_id],
+        )
         count += 1
     return count
+
+
+def _overdue_arrears(park_ids: Sequence[int] | None, today: datetime.date) -> dict[int, tuple[int, Arrears]]:
+    """`account_arrears` of every tenant with a charge overdue today (due before today), in one query."""
+    lines = BillLine.objects.filter(issued_on__isnull=False, amount__gt=0, due_on__lte=today).filter(
+        settled_amount__lt=F("amount")
+    )
+    if park_ids is not None:
+        lines = lines.filter(park_id__any_of=list(park_ids))
+    rows: dict[int, list[tuple[datetime.date, Decimal, str]]] = defaultdict(list)
+    parks: dict[int, int] = {}
+    for account_id, park_id, due, amount, settled, number in lines.values_list(
+        "account_id", "park_id", "due_on", "amount", "settled_amount", "bill__number"
+    ):
+        rows[account_id].append((due, amount - settled, number))
+        parks[account_id] = park_id
+    result = {}
+    for account_id, owed in rows.items():
+        oldest = min(due for due, _amount, _number in owed)
+        if oldest < today:
+            outstanding = sum((amount for _due, amount, _number in owed), ZERO)
+            result[account_id] = (parks[account_id], Arrears(outstanding, oldest, sorted({n for *_r, n in owed})))
+    return result
 
 
 # --- Invoices (发票 records) ------------------------------------------------------------------------

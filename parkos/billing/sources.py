@@ -4,13 +4,10 @@ Agreed interfaces (docs/development.md, "Cross-app interfaces"):
 - community → `community.selectors.chargeable_bookings(*, park, start, end) -> list[ChargeLine]`
   (bookings beyond a tenant's quota);
 - incubation → `incubation.selectors.chargeable_services(*, park, start, end) -> list[ChargeLine]`
-  (paid services);
-- monitoring → `monitoring.selectors.consumption_by_enterprise(*, park, start, end)
-  -> list[ConsumptionLine]` (metered consumption per tenant).
+  (paid services).
 
-`CHARGE_SOURCES` and `CONSUMPTION_SOURCES` list the providers in use; `BillingConfig.ready()` adds
-the ones whose apps provide them. Until monitoring provides consumption, utilities are billed from
-imported reading sheets (`UtilityReading`).
+`CHARGE_SOURCES` lists the providers in use; `BillingConfig.ready()` adds them. Metered consumption
+is not a source here: monitoring is a lower layer, and `billing.utilities` reads its selector.
 """
 
 from __future__ import annotations
@@ -37,16 +34,6 @@ class ChargeLineLike(Protocol):
     occurred_on: datetime.date
 
 
-class ConsumptionLineLike(Protocol):
-    """The shape of monitoring's `ConsumptionLine`."""
-
-    enterprise_id: int
-    kind: str
-    quantity: Decimal
-    unit: str
-    share_note: str
-
-
 @dataclass(frozen=True, slots=True)
 class ChargeSource:
     kind: ChargeKind
@@ -54,7 +41,6 @@ class ChargeSource:
 
 
 CHARGE_SOURCES: list[ChargeSource] = []
-CONSUMPTION_SOURCES: list[Callable[..., list[Any]]] = []
 
 
 def register_charge_source(kind: ChargeKind, provide: Callable[..., list[Any]]) -> None:
@@ -62,17 +48,8 @@ def register_charge_source(kind: ChargeKind, provide: Callable[..., list[Any]]) 
         CHARGE_SOURCES.append(ChargeSource(kind, provide))
 
 
-def register_consumption_source(provide: Callable[..., list[Any]]) -> None:
-    if provide not in CONSUMPTION_SOURCES:
-        CONSUMPTION_SOURCES.append(provide)
-
-
 def external_charges(park: Any, start: datetime.date, end: datetime.date) -> list[tuple[ChargeKind, ChargeLineLike]]:
     """Every registered provider's charge lines for the park and days, with the kind they bill as."""
     return [
         (source.kind, line) for source in CHARGE_SOURCES for line in source.provide(park=park, start=start, end=end)
     ]
-
-
-def consumption(park: Any, start: datetime.date, end: datetime.date) -> list[ConsumptionLineLike]:
-    return [line for provide in CONSUMPTION_SOURCES for line in provide(park=park, start=start, end=end)]

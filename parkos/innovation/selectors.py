@@ -13,14 +13,15 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
-from django.db.models import CharField, Count, DecimalField, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from parkos.core.db import fetch_rows
 from parkos.core.units import format_money
 from parkos.enterprises.choices import ListingStatus
 from parkos.innovation import hooks, phases, portfolio, regulatory
@@ -40,7 +41,6 @@ from parkos.innovation.models import (
     Stake,
     StakeExit,
     StakeInvestment,
-    StakeValuation,
     TechTransfer,
 )
 from parkos.innovation.regulatory import ClinicalStage, DeviceStage, DrugFamily, Pathway, ProductKind
@@ -525,9 +525,10 @@ def cooperation_kpis(*, park_ids: Collection[int] | None, year: int, today: date
 
 # --- the portfolio -------------------------------------------------------------------------------
 
+from_iso: Final = datetime.date.fromisoformat
 
-@dataclass(frozen=True)
-class StakeRef:
+
+class StakeRef(NamedTuple):
     """What the portfolio shows of a stake besides its figures (read without model instances)."""
 
     pk: int
@@ -540,8 +541,7 @@ class StakeRef:
         return reverse("innovation:stake_detail", args=[self.pk])
 
 
-@dataclass(frozen=True)
-class StakeLine:
+class StakeLine(NamedTuple):
     stake: StakeRef
     flows: portfolio.StakeFlows
     figures: portfolio.StakeFigures
@@ -555,88 +555,95 @@ class PortfolioView:
     totals: portfolio.PortfolioTotals
 
 
-def _as_date(value: Any) -> datetime.date:
-    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+# The portfolio reads raw SQL: the ORM takes longer to compile these queries than the database to run
+# them, and Django's per-value converters longer than the figures (benchmark innovation.portfolio_500).
+# `{day}` is the date column, read as text on SQLite and parsed here (Django's converter for it is a
+# Python function per value); `{where}` restricts the stakes when the queryset is filtered.
+_FLOWS_SQL: Final = (
+    "SELECT stake_id, 'investment', {day}, amount, share_pct FROM innovation_stakeinvestment{where}"
+    " UNION ALL SELECT stake_id, 'mark', {day}, fair_value, NULL FROM innovation_stakevaluation{where}"
+    " UNION ALL SELECT stake_id, kind, {day}, proceeds, share_pct FROM innovation_stakeexit{where}"
+)
+_STAKES_SQL: Final = (
+    "SELECT s.id, s.enterprise_id, e.name, f.name, p.name, listing.latest FROM innovation_stake s"
+    " JOIN enterprises_enterprise e ON e.id = s.enterprise_id JOIN innovation_fund f ON f.id = s.fund_id"
+    " JOIN parks_park p ON p.id = s.park_id"
+    " LEFT JOIN (SELECT enterprise_id, MAX({day}) AS latest FROM innovation_milestone"
+    ' WHERE kind = %s AND "on" <= %s GROUP BY enterprise_id) listing ON listing.enterprise_id = s.enterprise_id'
+    "{where} ORDER BY s.park_id, e.name, s.id"
+)
 
 
-def _as_decimal(value: Any) -> Any:
-    """A money or share column as the driver gives it (Decimal on PostgreSQL; int or float on SQLite,
-    whose repr is exact for amounts to the cent) as a Decimal."""
-    if value is None or isinstance(value, Decimal):
-        return value
-    return Decimal(str(value))
+def _chosen_stakes(stakes: QuerySet[Stake], column: str) -> tuple[str, tuple[Any, ...]]:
+    """A WHERE clause keeping the stakes of the queryset (none for every stake, an operator admin's
+    whole portfolio: the tables are read whole). Raises EmptyResultSet for a queryset that is none."""
+    if not stakes.query.has_filters():
+        return "", ()
+    chosen, params = stakes.values("pk").query.get_compiler(stakes.db).as_sql()
+    return f" WHERE {column} IN ({chosen})", tuple(params)
 
 
-def _of_stakes[M: Model](queryset: QuerySet[M], chosen: QuerySet[Any] | None) -> QuerySet[M]:
-    return queryset if chosen is None else queryset.filter(Q(stake__in=chosen))
+def _date_column(vendor: str, column: str) -> str:
+    return f"CAST({column} AS TEXT)" if vendor == "sqlite" else column
 
 
 def portfolio_flows(stakes: QuerySet[Stake]) -> dict[int, portfolio.StakeFlows]:
     """Every stake's investments, marks and exits in one query (UNION ALL), whatever their number."""
-    # Every stake (an operator admin's whole portfolio): read the tables whole, no id filter to apply.
-    chosen = stakes.values("pk") if stakes.query.has_filters() else None
-    no_share = Value(None, output_field=DecimalField(max_digits=7, decimal_places=4))
-    rows = (
-        _of_stakes(StakeInvestment.objects.all(), chosen)
-        .order_by()
-        .values_list("stake_id", Value("investment", output_field=CharField()), "on", "amount", "share_pct")
-        .union(
-            _of_stakes(StakeValuation.objects.all(), chosen)
-            .order_by()
-            .values_list("stake_id", Value("mark", output_field=CharField()), "on", "fair_value", no_share),
-            _of_stakes(StakeExit.objects.all(), chosen)
-            .order_by()
-            .values_list("stake_id", "kind", "on", "proceeds", "share_pct"),
-            all=True,
-        )
-        .order_by()
-    )
-    investments: dict[int, list[portfolio.Investment]] = defaultdict(list)
-    marks: dict[int, list[portfolio.Mark]] = defaultdict(list)
-    exits: dict[int, list[portfolio.Exit]] = defaultdict(list)
-    # The driver's values, converted here: Django's per-value converters cost more than the rest of
-    # the portfolio (benchmark innovation.portfolio_500).
-    for stake_id, kind, on, amount, share in fetch_rows(rows):
-        day, money, part = _as_date(on), _as_decimal(amount), _as_decimal(share)
+    database = connections[stakes.db]
+    try:
+        where, params = _chosen_stakes(stakes, "stake_id")
+    except EmptyResultSet:
+        return {}
+    with database.cursor() as cursor:
+        cursor.execute(_FLOWS_SQL.format(day=_date_column(database.vendor, '"on"'), where=where), params * 3)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    on_sqlite = database.vendor == "sqlite"
+    investment, mark, exit_, write_off = portfolio.Investment, portfolio.Mark, portfolio.Exit, ExitKind.WRITE_OFF.value
+    lists: dict[int, tuple[list[portfolio.Investment], list[portfolio.Mark], list[portfolio.Exit]]] = {}
+    for stake_id, kind, on, amount, share in rows:
+        if on_sqlite:  # ISO dates, and money and shares as int or float (whose repr is exact to the cent)
+            on, amount = from_iso(on), Decimal(str(amount))
+            share = None if share is None else Decimal(str(share))
+        entry = lists.get(stake_id)
+        if entry is None:
+            entry = lists[stake_id] = ([], [], [])
         if kind == "investment":
-            investments[stake_id].append(portfolio.Investment(day, money, part))
+            entry[0].append(investment(on, amount, share))
         elif kind == "mark":
-            marks[stake_id].append(portfolio.Mark(day, money))
+            entry[1].append(mark(on, amount))
         else:
-            exits[stake_id].append(portfolio.Exit(day, money, part, kind == ExitKind.WRITE_OFF))
-    ids = investments.keys() | marks.keys() | exits.keys()
-    return {pk: portfolio.StakeFlows(investments[pk], marks[pk], exits[pk]) for pk in ids}
+            entry[2].append(exit_(on, amount, share, kind == write_off))
+    return {pk: portfolio.StakeFlows(*entry) for pk, entry in lists.items()}
 
 
 def portfolio_view(*, stakes: QuerySet[Stake], as_of: datetime.date) -> PortfolioView:
     """The portfolio on `as_of`: each stake's cost, fair value, MOIC, IRR, and the totals.
 
-    Three queries whatever the number of stakes: the stakes with their names, every cash flow and
-    mark (one UNION ALL), and the listings of their enterprises; the rest is `portfolio.py`.
+    Two queries whatever the number of stakes: the stakes with their names and the latest listing of
+    their enterprises, and every cash flow and mark (one UNION ALL); the rest is `portfolio.py`.
     """
-    refs = [
-        StakeRef(*row)
-        for row in stakes.order_by("park_id", "enterprise__name", "pk").values_list(
-            "pk", "enterprise_id", "enterprise__name", "fund__name", "park__name"
-        )
-    ]
+    database = connections[stakes.db]
+    try:
+        where, params = _chosen_stakes(stakes, "s.id")
+    except EmptyResultSet:
+        return PortfolioView(as_of, [], portfolio.portfolio_totals([], as_of))
+    with database.cursor() as cursor:
+        sql = _STAKES_SQL.format(day=_date_column(database.vendor, '"on"'), where=where)
+        cursor.execute(sql, (MilestoneKind.LISTING.value, as_of, *params))
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
     flows = portfolio_flows(stakes)
-    listed = dict(
-        Milestone.objects.filter(
-            kind=MilestoneKind.LISTING, enterprise__in=stakes.values("enterprise_id"), on__lte=as_of
-        ).values_list("enterprise_id", "on")
-    )
     empty = portfolio.StakeFlows(())
     lines = []
-    for ref in refs:
-        stake_flows = flows.get(ref.pk, empty)
+    for pk, enterprise_id, enterprise_name, fund_name, park_name, listed in rows:
+        stake_flows = flows.get(pk, empty)
         figures = portfolio.stake_figures(stake_flows, as_of)
-        listed_on = listed.get(ref.enterprise_id)
+        listed_on = from_iso(listed) if isinstance(listed, str) else listed
         unmarked = (
             listed_on is not None
             and not figures.exited
             and (figures.marked_on is None or figures.marked_on < listed_on)
         )
+        ref = StakeRef(pk, enterprise_id, enterprise_name, fund_name, park_name)
         lines.append(StakeLine(ref, stake_flows, figures, unmarked))
     totals = portfolio.portfolio_totals(((line.flows, line.figures) for line in lines), as_of)
     return PortfolioView(as_of, lines, totals)

@@ -39,7 +39,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Final, Literal
 
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from parkos.core import industry
 from parkos.core.units import SQM_PER_MU, format_area
@@ -418,6 +418,15 @@ def park_policy_fit(park: ParkInfo, industry_code: str) -> PolicyFit:
     return _policy_fit(park.welcomed, industry_code)
 
 
+@lru_cache(maxsize=4096)
+def _fire_blocked(
+    tenant_class: str, design_class: str, structure: str, storeys: int, is_basement: bool, grade: str, sprinklered: bool
+) -> bool:
+    """Whether `placement_blocks` objects at all: the hard filter asks only this, in any language
+    (without looking the language up per candidate, which costs more than the answer)."""
+    return bool(_fire_blocks("", tenant_class, design_class, structure, storeys, is_basement, grade, sprinklered))
+
+
 def _unit_fire_blocks(need: Need, space: Space) -> tuple[str, ...]:
     if need.tenant_class is None or space.kind != "unit":
         return ()
@@ -462,7 +471,15 @@ def _fire_failures(need: Need, space: Space) -> list[Constraint]:
         if space.kind == "parcel":
             if not can_host(FireHazardClass(space.design_class), FireHazardClass(need.tenant_class)):
                 failed.append(Constraint.FIRE)
-        elif _unit_fire_blocks(need, space):
+        elif _fire_blocked(
+            need.tenant_class,
+            space.design_class,
+            space.structure,
+            space.storeys,
+            space.level < 0,
+            space.grade,
+            space.sprinklered,
+        ):
             failed.append(Constraint.FIRE)
     # GB 50016 表3.1.3: a warehouse designed for a class stores that class and the less hazardous.
     if need.storage_class and space.kind == "unit" and not _stores(space.storage_class, need.storage_class):
@@ -739,17 +756,19 @@ def score(need: Need, spaces: Sequence[Space], park: ParkInfo) -> float:
     return round(100.0 * sum(w * v for _k, w, v in parts) / weight, 2)
 
 
+_PART_LABELS: Final = {
+    "area": gettext_lazy("面积贴合"),
+    "price": gettext_lazy("价格与预算"),
+    "location": gettext_lazy("意向园区或城市"),
+    "tax": gettext_lazy("亩均税收"),
+    "investment": gettext_lazy("投资强度"),
+    "chain": gettext_lazy("产业链集聚"),
+    "floor": gettext_lazy("楼层高低"),
+}
+
+
 def _part_label(key: str) -> str:
-    labels = {
-        "area": gettext("面积贴合"),
-        "price": gettext("价格与预算"),
-        "location": gettext("意向园区或城市"),
-        "tax": gettext("亩均税收"),
-        "investment": gettext("投资强度"),
-        "chain": gettext("产业链集聚"),
-        "floor": gettext("楼层高低"),
-    }
-    return labels[key]
+    return str(_PART_LABELS[key])  # the one label wanted, translated now
 
 
 def score_parts(need: Need, spaces: Sequence[Space], park: ParkInfo) -> tuple[ScorePart, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -91,7 +91,7 @@ PARCEL_COLUMNS = (
 )
 
 
-def _unit_space(row: tuple[Any, ...]) -> Space:
+def _unit_space(row: tuple[Any, ...], land_sqm: float | None = None, free_from: datetime.date | None = None) -> Space:
     return Space(
         kind="unit",
         id=row[0],
@@ -121,13 +121,9 @@ def _unit_space(row: tuple[Any, ...]) -> Space:
         storage_class=row[25],
         cold_min=row[26],
         top_level=row[11] + row[27] - 1,
+        land_sqm=land_sqm,
+        free_from=free_from,
     )
-
-
-def _unit_space_with_free(row: tuple[Any, ...]) -> Space:
-    """A unit read with `FREE_COLUMNS` after `UNIT_COLUMNS` (rejections)."""
-    n = len(UNIT_COLUMNS)
-    return replace(_unit_space(row), free_from=_free_from(row[n : n + len(FREE_COLUMNS)]))
 
 
 def _free_from(columns: tuple[Any, ...]) -> datetime.date | None:
@@ -392,7 +388,7 @@ def match_requirement(
             .order_by()
             .values_list(*UNIT_COLUMNS)
         )
-        spaces.extend(_with_land(need, list(map(_unit_space, _raw_rows(units)))))
+        spaces.extend(_unit_spaces(need, _raw_rows(units)))
     if need.wants_parcels and welcome:
         parcels = (
             LandParcel.objects.available_on(day)
@@ -439,21 +435,25 @@ def _move_in_day(need: Need, day: datetime.date | None) -> datetime.date:
     return day or today
 
 
-def _with_land(need: Need, units: list[Space]) -> list[Space]:
-    """Units with the land apportioned to them, when a per-亩 figure is scored (one query).
+def _unit_spaces(need: Need, rows: list[tuple[Any, ...]], *, with_free: bool = False) -> list[Space]:
+    """Units as the engine sees them, from rows of `UNIT_COLUMNS` (then `FREE_COLUMNS` with
+    `with_free`, for rejections), with the land apportioned to each when a per-亩 figure is scored
+    (one query).
 
     A unit's land = its share of the building's floor area above ground × the land under the
-    building (`Building.land_area_sqm`, else its ground-floor area).
+    building (`Building.land_area_sqm`, else its ground-floor area). Each space is built once, with
+    its land: a broad search reads thousands (benchmark investment.match_broad).
     """
-    if not units or (need.tax_wan is None and need.investment_wan is None):
-        return units
-    buildings = building_land([u.building_id for u in units if u.building_id is not None])
-    result = []
-    for unit in units:
-        gross, land = buildings.get(unit.building_id or 0, (0.0, 0.0))
-        share = float(unit.area) / gross * land if gross and land else None
-        result.append(replace(unit, land_sqm=share))
-    return result
+    n = len(UNIT_COLUMNS)
+    buildings: dict[int, tuple[float, float]] = {}
+    if rows and (need.tax_wan is not None or need.investment_wan is not None):
+        buildings = building_land({row[8] for row in rows if row[8] is not None})
+    spaces = []
+    for row in rows:
+        gross, land = buildings.get(row[8] or 0, (0.0, 0.0))
+        share = float(row[3]) / gross * land if gross and land else None
+        spaces.append(_unit_space(row, share, _free_from(row[n : n + len(FREE_COLUMNS)]) if with_free else None))
+    return spaces
 
 
 def building_land(building_ids: Iterable[int]) -> dict[int, tuple[float, float]]:
@@ -462,7 +462,7 @@ def building_land(building_ids: Iterable[int]) -> dict[int, tuple[float, float]]
     if not ids:
         return {}
     rows = (
-        Building.objects.filter(pk__in=ids)
+        Building.objects.filter(pk__any_of=ids)
         .annotate(
             gross=Sum("floors__area_sqm", filter=Q(floors__level__gt=0)),
             ground=Max("floors__area_sqm", filter=Q(floors__level=1)),
@@ -508,7 +508,7 @@ def _with_combinations(
     )
     parts = [
         s
-        for s in _with_land(need, list(map(_unit_space, _raw_rows(rows))))
+        for s in _unit_spaces(need, _raw_rows(rows))
         if not matching.hard_failures(need, s, parks[s.park_id], check_area=False)
     ]
     adjacency = unit_adjacency(s.id for s in parts)
@@ -529,7 +529,7 @@ def _rejected(need: Need, parks: dict[int, ParkInfo], day: datetime.date) -> lis
         )
         free = set(units.available_on(day).values_list("pk", flat=True))
         rows = _raw_rows(units.order_by().values_list(*UNIT_COLUMNS, *FREE_COLUMNS))
-        spaces.extend(_with_land(need, list(map(_unit_space_with_free, rows))))
+        spaces.extend(_unit_spaces(need, rows, with_free=True))
         unavailable |= {("unit", row[0]) for row in rows if row[0] not in free}
     if need.wants_parcels:
         parcels = LandParcel.objects.filter(park_id__in=park_ids, archived_at__isnull=True, lettable=True)

@@ -150,7 +150,8 @@ def meter_last_seen(meter_ids: Sequence[int]) -> dict[int, datetime.datetime]:
 class ConsumptionLine:
     """A tenant's consumption of one utility from one meter (own or shared) over a period.
 
-    The interface billing consumes (docs/models/monitoring.md): `quantity` in `unit` (kWh, m³, t, GJ).
+    The interface billing consumes (docs/models/monitoring.md): `quantity` in `unit` (kWh, m³, t, GJ);
+    `meter_id`/`meter_code` name the measuring point, `shared` says the tenant has a share of it.
     """
 
     enterprise_id: int
@@ -158,6 +159,9 @@ class ConsumptionLine:
     quantity: Decimal
     unit: str
     share_note: str
+    meter_id: int | None = None
+    meter_code: str = ""
+    shared: bool = False
 
 
 def _specs(park_id: int, kinds: Sequence[str]) -> dict[int, energy.MeterSpec]:
@@ -263,7 +267,18 @@ def consumption_by_enterprise(*, park: Park | int, start: datetime.date, end: da
             note = shared_note % {"name": spec.name, "method": spec.allocation.label, "pct": item.fraction * 100}
         else:
             note = own_note % {"code": spec.code, "name": spec.name}
-        lines.append(ConsumptionLine(item.enterprise_id, item.kind, item.quantity, KIND_UNITS[item.kind], note))
+        lines.append(
+            ConsumptionLine(
+                item.enterprise_id,
+                item.kind,
+                item.quantity,
+                KIND_UNITS[item.kind],
+                note,
+                meter_id=item.meter_id,
+                meter_code=spec.code,
+                shared=item.shared,
+            )
+        )
     return lines
 
 

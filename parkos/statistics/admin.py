@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from parkos.statistics.models import EnterpriseParkProfile, LateReportPermission, MonthlyReport, ReportSubmission
+from parkos.statistics.models import (
+    EnterpriseParkProfile,
+    LateReportPermission,
+    MonthlyReport,
+    ParkStatisticsSettings,
+    ProductOutput,
+    ReportSubmission,
+)
 
 
 @admin.register(MonthlyReport)
@@ -36,3 +43,24 @@ class LateReportPermissionAdmin(admin.ModelAdmin[LateReportPermission]):
 class EnterpriseParkProfileAdmin(admin.ModelAdmin[EnterpriseParkProfile]):
     list_display = ("enterprise", "park", "land_area_sqm", "muju_category")
     raw_id_fields = ("enterprise",)
+
+
+@admin.register(ProductOutput)
+class ProductOutputAdmin(admin.ModelAdmin[ProductOutput]):
+    """Read-only here: output lines are written through the services (audited)."""
+
+    list_display = ("enterprise", "park", "year", "month", "product_name", "quantity", "unit", "exports", "source")
+    list_filter = ("year", "unit", "source", "park")
+    search_fields = ("product_name", "enterprise__name")
+    raw_id_fields = ("enterprise", "product", "recorded_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ProductOutput | None = None) -> bool:
+        return False
+
+
+@admin.register(ParkStatisticsSettings)
+class ParkStatisticsSettingsAdmin(admin.ModelAdmin[ParkStatisticsSettings]):
+    list_display = ("park", "investment_basis", "muju_scheme")

@@ -14,6 +14,7 @@ from parkos.core.forms import choose_from
 from parkos.core.importing.forms import ImportFileField
 from parkos.core.units import WAN
 from parkos.enterprises.models import Enterprise
+from parkos.statistics.choices import ProductUnit
 from parkos.statistics.importing import FORM_FIGURES
 
 #: The figures entered in 万元 on the form and stored in 元.
@@ -103,3 +104,33 @@ class OfficerReportForm(ReportForm):
 class ImportForm(forms.Form):
     file = ImportFileField(label=_("文件（.xlsx 或 .csv）"))
     dry_run = forms.BooleanField(label=_("仅预览（校验并显示将新增、更新多少行，不写入）"), required=False)
+
+
+class ProductOutputForm(forms.Form):
+    """One product's output of a month, as an officer enters it: 出口交货值 in 万元."""
+
+    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=Enterprise.objects.none())
+    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
+    month = forms.IntegerField(label=_("月份"), min_value=1, max_value=12)
+    product_name = forms.CharField(label=_("产品名称"), max_length=100)
+    product_code = forms.CharField(
+        label=_("产品代码"), max_length=12, required=False, help_text=_("《统计用产品分类目录》代码，可不填")
+    )
+    unit = forms.ChoiceField(label=_("计量单位"), choices=ProductUnit.choices)
+    quantity = forms.DecimalField(label=_("本月产量"), min_value=Decimal(0), max_digits=16, decimal_places=3)
+    exports_wan = forms.DecimalField(
+        label=_("出口交货值（万元）"), required=False, min_value=Decimal(0), max_digits=16, decimal_places=4
+    )
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, enterprises: QuerySet[Enterprise], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choose_from(self, "enterprise", enterprises)
+        previous = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+        self.fields["year"].initial = previous.year
+        self.fields["month"].initial = previous.month
+
+    @property
+    def exports_yuan(self) -> Decimal | None:
+        value = self.cleaned_data.get("exports_wan")
+        return None if value is None else value * WAN

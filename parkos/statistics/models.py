@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.models import TimeStampedModel
-from parkos.statistics.choices import MujuCategory, ReportSource, SubmissionStatus
+from parkos.statistics.choices import InvestmentBasis, MujuCategory, ProductUnit, ReportSource, SubmissionStatus
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -248,3 +248,96 @@ class EnterpriseParkProfile(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} @ {self.park_id}"
+
+
+class ProductOutput(TimeStampedModel):
+    """One product's output (主要产品产量) of one enterprise in one month, as the B204-1 form asks it.
+
+    `quantity` is the month's output (当月产量, never a 1–N月 total) in `unit`; the year to date is
+    the sum of the months. `exports` is the product's 出口交货值 of the month, in 元. `product` links
+    the line to the innovation module's Product where the park tracks it; the name is what the form
+    prints.
+    """
+
+    park = models.ForeignKey("parks.Park", verbose_name=_("园区"), on_delete=models.PROTECT, related_name="+")
+    # PROTECT: enterprises are merged, never deleted; output figures are the park's history.
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("企业"),
+        on_delete=models.PROTECT,
+        related_name="product_outputs",
+        db_index=False,  # the unique (enterprise, year, month, product_name) constraint serves it
+    )
+    year = models.PositiveSmallIntegerField(_("年份"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    month = models.PositiveSmallIntegerField(_("月份"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    product_name = models.CharField(_("产品名称"), max_length=100)
+    product_code = models.CharField(
+        _("产品代码"), max_length=12, blank=True, help_text=_("《统计用产品分类目录》代码，如 1784（医用防护服）")
+    )
+    # SET_NULL: the output stays when the R&D record of the product is removed.
+    product = models.ForeignKey(
+        "innovation.Product",
+        verbose_name=_("关联产品"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outputs",
+    )
+    unit = models.CharField(_("计量单位"), max_length=16, choices=ProductUnit.choices)
+    quantity = models.DecimalField(_("本月产量"), max_digits=16, decimal_places=3, validators=[MinValueValidator(ZERO)])
+    exports = _money(_("出口交货值（元）"))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    source = models.CharField(_("来源"), max_length=16, choices=ReportSource.choices, default=ReportSource.OFFICER)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,  # the figures stay when a login is removed
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("主要产品产量")
+        verbose_name_plural = _("主要产品产量")
+        ordering = ["-year", "-month", "enterprise_id", "product_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "month", "product_name"],
+                name="product_output_one_per_product_month",
+                violation_error_message=_("该企业本月已填报该产品的产量"),
+            ),
+        ]
+        indexes = [models.Index(fields=["park", "year", "month"], name="product_output_park_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year}-{self.month:02d} {self.product_name}"
+
+    @property
+    def exports_wan(self) -> Decimal | None:
+        return None if self.exports is None else self.exports / 10000
+
+
+class ParkStatisticsSettings(TimeStampedModel):
+    """How a park's statistics are counted where parks differ: the 工业投资 basis and the 亩均 scheme."""
+
+    park = models.OneToOneField(
+        "parks.Park", verbose_name=_("园区"), on_delete=models.CASCADE, related_name="statistics_settings"
+    )
+    investment_basis = models.CharField(
+        _("工业投资口径"),
+        max_length=16,
+        choices=InvestmentBasis.choices,
+        default=InvestmentBasis.BOTH,
+        help_text=_("产业项目完成投资、企业填报的固定资产投资，或两者合并（企业已填报的，其项目不再重复计入）"),
+    )
+    muju_scheme = models.CharField(
+        _("亩均评价方案"), max_length=32, default="park_default", help_text=_("园区所执行的亩均效益评价办法")
+    )
+
+    class Meta:
+        verbose_name = _("园区统计设置")
+        verbose_name_plural = _("园区统计设置")
+
+    def __str__(self) -> str:
+        return f"{self.park_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parkos.statistics import views
+from parkos.statistics import views, views_govforms
 
 app_name = "park_statistics"
 
@@ -24,6 +24,18 @@ urlpatterns = [
         name="submission_decide",
     ),
     path("parks/<int:pk>/import/jobs/<int:job>/", views.ImportJobView.as_view(), name="import_job"),
+    path("parks/<int:pk>/products/", views_govforms.ProductOutputView.as_view(), name="product_output"),
+    path(
+        "parks/<int:pk>/products/template.xlsx",
+        views_govforms.ProductOutputTemplateView.as_view(),
+        name="product_output_template",
+    ),
+    path("parks/<int:pk>/forms/b204-1.xlsx", views_govforms.B204ExportView.as_view(), name="b204_export"),
+    path(
+        "parks/<int:pk>/muju/<int:year>/submission.xlsx",
+        views_govforms.MujuSubmissionView.as_view(),
+        name="muju_submission",
+    ),
     path("my/", views.TenantReportsView.as_view(), name="tenant_reports"),
     path("my/<int:pk>/", views.TenantReportDetailView.as_view(), name="tenant_report_detail"),
 ]

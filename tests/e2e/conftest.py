@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import global_settings, settings
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from parkos.core.tests.processes import (
@@ -54,6 +55,14 @@ def browser() -> Iterator[Browser]:
 
 
 STACK = os.environ.get("PARKOS_E2E_STACK", "") == "1"
+
+
+@pytest.hookimpl(trylast=True)  # after the root conftest's, which sets MD5
+def pytest_configure(config: pytest.Config) -> None:
+    if STACK:
+        # The stack checks passwords with production's hashers, which do not include the fast MD5 the
+        # root conftest gives the tests: a journey's users hashed with it could never log in.
+        settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
 
 
 class _NoSettingsOverride:
@@ -118,4 +127,5 @@ def login(page: Page, username: str, password: str) -> None:
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/")
+    # Not "**/": the login page itself matches that, and a refused login then failed a later step.
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -17,9 +17,13 @@ from playwright.sync_api import Page, expect
 
 from parkos.accounts.choices import Role
 from parkos.accounts.tests.factories import PASSWORD, UserFactory
-from parkos.billing.models import Bill, Payment, Reminder
-from parkos.billing.tests.factories import billing_profile, lease
+from parkos.billing.models import Bill, Payment, Reminder, UtilityTariff
+from parkos.billing.tests.factories import billing_profile, lease, run_month
 from parkos.enterprises.tests.factories import EnterpriseFactory
+from parkos.monitoring.choices import MeterKind, ReadingSource
+from parkos.monitoring.ingest import ingest_readings
+from parkos.monitoring.parsing import RawReading
+from parkos.monitoring.tests.factories import MeterFactory
 from tests.e2e.conftest import login
 
 SHOTS = os.environ.get("PARKOS_SCREENSHOTS")
@@ -145,3 +149,52 @@ def test_a_month_billed_paid_aged_and_reminded(page, live_server, bob, flagship)
     page.get_by_role("button", name="退出").click()
     login(page, "kanghua", PASSWORD)
     expect(page.get_by_test_id("widget").filter(has_text="我的账单")).to_contain_text("缴费提醒")
+
+
+def test_a_tenant_checks_its_electricity_line_from_the_meter(page, live_server, flagship, park_a):
+    """Last month's consumption of the tenant's meter is on this month's bill: meter, days, quantity and
+    unit price on the page and in the PDF (desktop and phone, Chinese and English)."""
+    tenant = flagship[2]
+    UserFactory(username="kanghua", role=Role.ENTERPRISE_USER, enterprise=tenant)
+    month = timezone.localdate().replace(day=1)
+    last_month = (month - datetime.timedelta(days=1)).replace(day=1)
+    meter = MeterFactory(
+        park=park_a, kind=MeterKind.ELECTRICITY, enterprise=tenant, code="E-A1-102", name="A1-102 总表"
+    )
+    china = datetime.timezone(datetime.timedelta(hours=8))
+    first = datetime.datetime.combine(last_month, datetime.time(0), tzinfo=china)
+    days = (month - last_month).days
+    # 6-hourly, 120 kWh a day: the 00:00 reading of the 1st of this month closes last month.
+    readings = [RawReading(meter.code, first + datetime.timedelta(hours=6 * i), 30.0 * i) for i in range(days * 4 + 1)]
+    assert ingest_readings(park=park_a, readings=readings, source=ReadingSource.API).rejected == 0
+    UtilityTariff.objects.create(
+        park=park_a,
+        kind="electricity",
+        unit="kWh",
+        unit_price=Decimal("0.85"),
+        effective_from=datetime.date(2020, 1, 1),
+    )
+    run_month(park_a, month)
+    bill = Bill.objects.get(account__enterprise=tenant)
+
+    login(page, "kanghua", PASSWORD)
+    page.goto(f"/billing/my/bills/{bill.pk}/")
+    lines = page.get_by_test_id("bill-lines")
+    expect(lines).to_contain_text(f"电费 {last_month.isoformat()}至")
+    expect(lines).to_contain_text("表计 E-A1-102 A1-102 总表")
+    expect(lines.get_by_test_id("line-usage")).to_have_text(f"用量 {days * 120} kWh × 单价 0.85 元/kWh")
+    shot(page, "billing-tenant-utility-zh")
+    page.get_by_test_id("lang-en").click()
+    expect(lines.get_by_test_id("line-usage")).to_have_text(f"Usage {days * 120} kWh × unit price 0.85 yuan/kWh")
+    shot(page, "billing-tenant-utility-en")
+    pdf = page.request.get(f"/billing/my/bills/{bill.pk}/pdf/")
+    assert pdf.ok
+    assert pdf.body().startswith(b"%PDF")
+    if SHOTS:
+        (Path(SHOTS) / "billing-tenant-utility-en.pdf").write_bytes(pdf.body())
+    page.get_by_test_id("lang-zh-hans").click()
+    pdf = page.request.get(f"/billing/my/bills/{bill.pk}/pdf/")
+    assert pdf.ok
+    assert pdf.body().startswith(b"%PDF")
+    if SHOTS:
+        (Path(SHOTS) / "billing-tenant-utility-zh.pdf").write_bytes(pdf.body())

@@ -14,7 +14,7 @@ from parkos.core.tests.import_files import csv_bytes, xlsx_bytes
 from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.parks.models import Unit
 from parkos.statistics.models import MonthlyReport
-from tests.e2e.conftest import login
+from tests.e2e.conftest import STACK, login
 
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
@@ -68,6 +68,11 @@ def test_statistics_refused_unit_is_shown_by_column(page, alice, park_a, tmp_pat
     page.get_by_test_id("lang-zh-hans").click()
 
 
+@pytest.mark.skipif(
+    STACK,
+    reason="the stack's size threshold is its own setting (IMPORT_BACKGROUND_MB); there the enterprise import "
+    "journey shows the real worker running a queued import",
+)
 def test_large_inventory_file_runs_as_a_background_job(page, alice, immediate_tasks, settings, tmp_path):
     settings.IMPORT_BACKGROUND_MB = 0
     upload = tmp_path / "空间.xlsx"

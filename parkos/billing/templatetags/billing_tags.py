@@ -5,6 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext as _
+
+from parkos.billing.charges import plain_number
+from parkos.billing.models import BillLine
 
 register = template.Library()
 
@@ -21,3 +25,15 @@ def pct(rate: Decimal | None) -> str:
 @register.filter
 def get_item(mapping: dict[str, Decimal], key: str) -> Decimal | None:
     return mapping.get(key)
+
+
+@register.filter
+def usage(line: BillLine) -> str:
+    """How a priced line was computed, for the tenant to check: "用量 1234.5 kWh × 单价 0.85 元/kWh"."""
+    if line.quantity is None or line.unit_price is None:
+        return ""
+    return _("用量 %(quantity)s %(unit)s × 单价 %(price)s 元/%(unit)s") % {
+        "quantity": plain_number(abs(line.quantity)),
+        "unit": line.unit,
+        "price": plain_number(line.unit_price),
+    }

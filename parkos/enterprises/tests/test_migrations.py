@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+from parkos.core.tests.databases import scratch_default_database
 
 BEFORE = [("enterprises", "0002_search_indexes"), ("core", "0002_import_jobs")]
 AFTER = [("enterprises", "0003_import_jobs_to_core")]
 
 
-@pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
-def test_import_jobs_are_copied_to_core_with_their_errors():
+@pytest.mark.django_db
+def test_import_jobs_are_copied_to_core_with_their_errors(tmp_path):
+    with scratch_default_database(tmp_path) as database:
+        _copies_jobs(database)
+
+
+def _copies_jobs(connection):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
@@ -40,7 +45,3 @@ def test_import_jobs_are_copied_to_core_with_their_errors():
     assert (error.row_number, error.column, error.values) == (3, "成立日期", ["甲", "x"])
     # A new job after the copy gets a fresh id (the PostgreSQL sequence moved past the copied ones).
     assert new.get_model("core", "ImportJob").objects.create(importer="x", original_name="b.csv").pk > job.pk
-
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())

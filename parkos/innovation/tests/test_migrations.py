@@ -1,7 +1,7 @@
 """Projects, products and milestones move from statistics to innovation without losing a row or an id.
 
-The database is taken back to before the move (statistics at 0004, innovation at zero), rows are
-written in the old shape through the historical models, and the migrations run forward again.
+A new database is migrated to just before the move (statistics at 0004, innovation at zero), rows are
+written in the old shape through the historical models, and the migrations of the move run.
 """
 
 from __future__ import annotations
@@ -10,13 +10,23 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("park_statistics", "0004_monthly_report_monthly_rows_index"), ("innovation", None)]
+from parkos.core.tests.databases import scratch_default_database
+
+BEFORE = [
+    ("park_statistics", "0004_monthly_report_monthly_rows_index"),
+    ("core", "0001_initial"),
+    ("innovation", None),
+]
+AFTER = [
+    ("park_statistics", "0005_move_projects_products_milestones_to_innovation"),
+    ("innovation", "0003_phases_stages_ecosystem"),
+]
 
 
-def _migrate(targets):
+def _migrate(connection: BaseDatabaseWrapper, targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)
@@ -27,10 +37,14 @@ def _migrate(targets):
     return executor.loader.project_state(applied).apps
 
 
-@pytest.mark.slow
-@pytest.mark.django_db(transaction=True)
-def test_old_rows_arrive_in_innovation_with_their_ids():
-    old = _migrate(BEFORE)
+@pytest.mark.django_db
+def test_old_rows_arrive_in_innovation_with_their_ids(tmp_path):
+    with scratch_default_database(tmp_path) as database:
+        _rows_arrive(database)
+
+
+def _rows_arrive(connection: BaseDatabaseWrapper) -> None:
+    old = _migrate(connection, BEFORE)
     Park = old.get_model("parks", "Park")
     Enterprise = old.get_model("enterprises", "Enterprise")
     park = Park.objects.create(code="MIG-1", name="迁移测试园区", city="重庆市")
@@ -60,7 +74,7 @@ def test_old_rows_arrive_in_innovation_with_their_ids():
     )  # fmt: skip
     AuditEntry.objects.create(action="create", object_type="park_statistics.product", object_id="23")
 
-    new = _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    new = _migrate(connection, AFTER)
 
     project = new.get_model("innovation", "Project").objects.get(pk=41)
     assert (project.name, project.park_id, project.enterprise_id) == ("制剂车间", park.pk, enterprise.pk)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import random
 from decimal import Decimal
 
 import pytest
@@ -162,3 +163,39 @@ def test_nothing_invested_yet_has_no_multiple(as_of):
     flows = StakeFlows([Investment(day(2021, 1, 2), D(1000))])
     figures = portfolio.stake_figures(flows, as_of)
     assert (figures.cost, figures.moic, figures.irr) == (D(0), None, None)
+
+
+def test_holdings_without_sales_take_a_shortcut_that_agrees_with_the_general_computation():
+    # stake_figures computes holdings with nothing sold by plain loops (the portfolio benchmark);
+    # the general computation must give the same figures for any mix of investments and marks.
+    rng = random.Random(17)
+    as_of = day(2025, 12, 31)
+    for _ in range(300):
+        investments = [
+            Investment(
+                day(rng.randint(2018, 2026), rng.randint(1, 12), rng.randint(1, 28)),
+                D(rng.randint(1, 5000)) * 1000,
+                rng.choice([None, D(rng.randint(1, 15)), D("2.5")]),
+            )
+            for _ in range(rng.randint(1, 3))
+        ]
+        marks = [
+            Mark(day(rng.randint(2018, 2026), rng.randint(1, 12), rng.randint(1, 28)), D(rng.randint(0, 90000)) * 100)
+            for _ in range(rng.randint(0, 2))
+        ]
+        figures = portfolio.stake_figures(StakeFlows(investments, marks), as_of)
+        held = sorted((i for i in investments if i.on <= as_of), key=lambda i: i.on)
+        latest = [m for m in sorted(marks, key=lambda m: m.on) if m.on <= as_of][-1:]  # of a day, the later entered
+        assert figures == portfolio._figures_after_exits(held, [], latest[0] if latest else None, as_of)
+
+
+def test_irr_is_the_rate_rounded_half_even_to_four_places():
+    # _irr formats the float instead of quantizing its exact binary expansion; the two must agree
+    # digit for digit, ties and negative zero included.
+    rng = random.Random(5)
+    rates = [0.00005, 0.00015, -0.00005, 0.12345, 2.5e-05, 1e-09, -1e-09, 9999.99995]
+    rates += [rng.uniform(-1, 50) for _ in range(2000)] + [rng.randint(-99999, 99999) / 100000 for _ in range(2000)]
+    for rate in rates:
+        formatted = Decimal(format(rate, portfolio.IRR_FORMAT))
+        expected = Decimal(rate).quantize(D("0.0001"))
+        assert (formatted, str(formatted)) == (expected, str(expected)), rate

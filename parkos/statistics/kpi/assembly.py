@@ -31,7 +31,8 @@ from parkos.statistics.kpi.gather import (
     listable,
     monthly_totals,
 )
-from parkos.statistics.kpi.narrative import AnnualKpis, Listing, annual_paragraph
+from parkos.statistics.kpi.investment import IndustrialInvestment, scope_investment
+from parkos.statistics.kpi.narrative import AnnualKpis, Listing, ProductOutputPhrase, annual_paragraph
 from parkos.statistics.kpi.period import SERIES_SPANS, ReportPeriod
 from parkos.statistics.kpi.pipeline import ProductState, pipeline_counts
 from parkos.statistics.kpi.rows import Indicator
@@ -45,6 +46,7 @@ from parkos.statistics.kpi.totals import (
     rnd_intensity_of,
     total_of,
 )
+from parkos.statistics.product_output import ProductTotal, product_totals
 
 __all__ = [
     "HEADLINE",
@@ -61,6 +63,8 @@ __all__ = [
 ]
 
 ZERO: Final = Decimal(0)
+#: Products the paragraph names ("生产防护服120万件、…"): the park's main ones.
+PARAGRAPH_PRODUCTS: Final = 3
 #: The headline indicators of the report, in the order of its tables.
 HEADLINE: Final[tuple[Indicator, ...]] = (
     "output",
@@ -169,15 +173,22 @@ class ReportKpis:
     by_enterprise: list[EnterpriseLine] = field(default_factory=list)
     by_industry: list[IndustryLine] = field(default_factory=list)
     monthly_output: list[SeriesPoint] = field(default_factory=list)
+    #: 工业投资 on the park's basis (RULES §5.2) and 主要产品产量 (`beside_figures`); None / empty
+    #: where not computed (the portfolio's per-park lines): the paragraph then reads the reports' 固定资产投资.
+    industrial_investment: IndustrialInvestment | None = None
+    product_output: list[ProductTotal] = field(default_factory=list)
 
     def annual_kpis(self) -> AnnualKpis:
+        invested = self.industrial_investment
         return AnnualKpis(
             period=self.period,
             projects_completed=len(self.projects_completed),
             new_above_scale=len(self.new_above_scale),
             listings=tuple(Listing(line.name, line.board) for line in self.listings),
-            industrial_investment=self.totals["fixed_asset_investment"].value,
-            industrial_investment_growth=self.growth["fixed_asset_investment"],
+            industrial_investment=(
+                self.totals["fixed_asset_investment"].value if invested is None else invested.current.amount
+            ),
+            industrial_investment_growth=self.growth["fixed_asset_investment"] if invested is None else invested.growth,
             above_scale_output=self.above_scale_output.value,
             above_scale_output_previous=self.above_scale_output_previous.value,
             above_scale_output_growth=self.above_scale_output_growth,
@@ -185,6 +196,10 @@ class ReportKpis:
             class1_drugs_in_clinical=self.class1_drugs_in_clinical,
             products_in_phase3=self.products_in_phase3,
             products_new_in_phase3=self.products_new_in_phase3,
+            products=tuple(
+                ProductOutputPhrase(t.product_name, t.quantity, t.unit_label)
+                for t in self.product_output[:PARAGRAPH_PRODUCTS]
+            ),
         )
 
     @property
@@ -366,6 +381,10 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
         extras=_merged(_extras(scope, period).values()),
         # Names of the enterprises the report lists: those with an event, or everyone for the tables.
         names=names_of(reported if detail else [event.enterprise_id for event in gathered.events], scope, period),
+    )
+    result.industrial_investment = scope_investment(park_ids=scope, period=period, table=gathered.table)
+    result.product_output = product_totals(
+        park_ids=scope, year=period.year, first_month=period.first_month, last_month=period.last_month
     )
     if detail:
         _add_detail(result, gathered, scope)

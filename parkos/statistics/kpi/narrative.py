@@ -63,6 +63,15 @@ class Listing:
 Rate = Decimal | GrowthFigure | None
 
 
+@dataclass(frozen=True)
+class ProductOutputPhrase:
+    """A product's output over the period in its unit: "防护服", 120, "万件" → "生产防护服120万件"."""
+
+    name: str
+    quantity: Decimal
+    unit: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class AnnualKpis:
     """The figures the paragraph is written from. Money in 元, growth rates in % (or a GrowthFigure)."""
@@ -80,6 +89,7 @@ class AnnualKpis:
     class1_drugs_in_clinical: int | None = None  # 进入临床的1类新药
     products_in_phase3: int | None = None  # 处于三期临床的产品 at the end of the period
     products_new_in_phase3: int | None = None  # 新进入三期临床的产品 (first entry within the period)
+    products: tuple[ProductOutputPhrase, ...] = ()  # 主要产品产量, the park's main products first
 
     def __post_init__(self) -> None:
         for name in (
@@ -212,6 +222,25 @@ def _phase3_clauses(in_phase3: int | None, new_in_phase3: int | None) -> list[st
     return clauses
 
 
+def format_quantity(quantity: Decimal) -> str:
+    """Up to two decimals, trailing zeros dropped, thousands separated: 3000 → "3,000", 12.50 → "12.5"."""
+    text = f"{round_half_up(quantity, 2):,.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _product_clauses(products: tuple[ProductOutputPhrase, ...]) -> list[str]:
+    """["生产防护服120万件、医用口罩3,000万只"]: the products in the order given, zero output left out."""
+    phrases = [
+        gettext("%(name)s%(quantity)s%(unit)s")
+        % {"name": product.name, "quantity": format_quantity(product.quantity), "unit": product.unit}
+        for product in products
+        if product.quantity > 0
+    ]
+    if not phrases:
+        return []
+    return [gettext("生产%(products)s") % {"products": pgettext("list of names", "、").join(phrases)}]
+
+
 def annual_paragraph(kpis: AnnualKpis) -> str:
     """The KPIs as one paragraph: delivery, investment and output, then the R&D pipeline.
 
@@ -251,4 +280,6 @@ def annual_paragraph(kpis: AnnualKpis) -> str:
     pipeline.extend(_phase3_clauses(kpis.products_in_phase3, kpis.products_new_in_phase3))
 
     label = period.label
-    return _sentence(label, [delivery, investment, output]) + _sentence(label, [pipeline])
+    return _sentence(label, [delivery, investment, output, _product_clauses(kpis.products)]) + _sentence(
+        label, [pipeline]
+    )

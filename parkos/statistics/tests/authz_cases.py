@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parkos.core.models import ImportJob
-from parkos.statistics import importing, services
+from parkos.statistics import importing, product_output, services
 from parkos.statistics.choices import SubmissionStatus
 from parkos.statistics.models import ReportSubmission
 from tests.authz.framework import (
@@ -88,6 +88,21 @@ def import_job(w: World):
             created_by=w.users["bob"],
             status="done",
         ),
+    )
+
+
+def output(w: World):
+    """A product output line of park A (the B204-1 form's part two)."""
+    return w.get(
+        "product_output_a",
+        lambda w: product_output.output_record(
+            park=w.park_a,
+            enterprise=w.enterprise_a(),
+            year=YEAR,
+            month=5,
+            data=product_output.OutputData(product_name="医用防护服", unit="10k_items", quantity=Decimal(12)),
+            actor=None,
+        )[0],
     )
 
 
@@ -241,5 +256,72 @@ CASES = [
             watch=(submission(w), report(w)),
         ),
         expect=expect(MANAGE_A, alice=302, bob=302),
+    ),
+    # Product output and the government forms: read by park-A staff, written with MANAGE_STATISTICS.
+    page(
+        "park_statistics:product_output",
+        "GET",
+        target=_page("park_statistics:product_output", _park),
+        expect=STAFF_IN_PARK_A,
+    ),
+    page(
+        "park_statistics:product_output",
+        "POST",
+        target=_page("park_statistics:product_output", _park, watch=[output]),
+        expect=MANAGE_A,
+    ),
+    page(
+        "park_statistics:product_output_template",
+        "GET",
+        target=_page("park_statistics:product_output_template", _park),
+        expect=STAFF_IN_PARK_A,
+    ),
+    page(
+        "park_statistics:b204_export",
+        "GET",
+        target=_page("park_statistics:b204_export", _park),
+        expect=STAFF_IN_PARK_A,
+    ),
+    page(
+        "park_statistics:muju_submission",
+        "GET",
+        target=_page("park_statistics:muju_submission", _park, YEAR),
+        expect=STAFF_IN_PARK_A,
+    ),
+    operation(
+        "GET",
+        "/api/statistics/product-output/",
+        target=_api("/api/statistics/product-output/", obj=output),
+        expect=API_STAFF_ANY_PARK,
+    ),
+    operation(
+        "POST",
+        "/api/statistics/product-output/",
+        target=_api(
+            "/api/statistics/product-output/",
+            lambda w: {
+                "park": w.park_a.pk,
+                "enterprise": w.enterprise_a().pk,
+                "year": YEAR,
+                "month": 6,
+                "product_name": "口罩",
+                "unit": "10k_pieces",
+                "quantity": "5",
+            },
+            obj=output,
+        ),
+        expect=expect(API_STAFF_IN_PARK_A, alice=201, bob=201, carol=403),
+    ),
+    operation(
+        "GET",
+        "/api/statistics/product-output/{id}/",
+        target=_api("/api/statistics/product-output/{id}/", obj=output),
+        expect=API_STAFF_IN_PARK_A,
+    ),
+    operation(
+        "DELETE",
+        "/api/statistics/product-output/{id}/",
+        target=lambda w: Target(f"/api/statistics/product-output/{output(w).pk}/", watch=(output(w),), json=True),
+        expect=expect(API_STAFF_IN_PARK_A, alice=204, bob=204, carol=403),
     ),
 ]
