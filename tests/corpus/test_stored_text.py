@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from parkos.core.xlsx import FORMULA_TRIGGERS, XLSX_CONTENT_TYPE
 from parkos.portal import services as portal_services
 from parkos.portal.models import Article
-from tests.authz.framework import collect_cases
+from tests.authz.framework import collect_cases, temporary_storages
 from tests.corpus.inputs import XSS_LIVE
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -36,6 +36,12 @@ SKIPPED_FIELDS = {"code", "slug", "number", "credit_code", "mobile", "landline",
 #: Downloads whose content another module writes: the import error report is the import framework's
 #: (it copies the uploaded cells back; see tests of parkos.core.importing).
 NOT_OURS = {"enterprises:import_report"}
+
+
+@pytest.fixture(autouse=True)
+def _files_in_a_temporary_folder(settings, tmp_path):
+    # The pages' objects include uploads (project photos, business plans): not into var/.
+    settings.STORAGES = temporary_storages(settings.STORAGES, tmp_path)
 
 
 def _poison(payload: str) -> int:
