@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from parkos.accounts.access import Capability, has_capability, scope_to_parks
+from parkos.accounts.models import User
 from parkos.core.audit import audit_record
 from parkos.core.importing import (
     AREA,
@@ -95,8 +96,6 @@ from parkos.parks.policy import normalize_industry_codes
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
     from django_stubs_ext import StrOrPromise
-
-    from parkos.accounts.models import User
 
 __all__ = [
     "IMPORTER",

@@ -46,6 +46,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.fixture(autouse=True)
+def _rows_the_migrations_seed(django_db_serialized_rollback: None) -> None:
+    """Each journey starts with the rows the migrations seed (billing's tax rules and reminder
+    templates): a transactional test before it on the same worker, a journey or a unit test, empties
+    every table when it ends. pytest-django then serializes them once when it creates the database."""
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:

@@ -56,6 +56,10 @@ ONE_SIDED_FILTERSETS = {
     "parkos.portal.filtersets.ArticleFilterSet": "articles are edited in the editor; there is no article API",
     "parkos.statistics.filtersets.MonthlyReportFilterSet": "monthly rows are read through the KPI pages, listed by the API",
     "parkos.leasing.filtersets.RenewalTaskFilterSet": "renewal tasks are listed by the API; the page lists them per contract",
+    "parkos.billing.filtersets.StatementLineFilterSet": "bank statement lines are matched on the statement's page; the API lists them",
+    "parkos.billing.filtersets.WriteOffFilterSet": "write-offs are approved on their page; no API writes or lists them",
+    "parkos.billing.filtersets.InvoiceRequestFilterSet": "发票 requests are handled on their page; the API has none",
+    "parkos.billing.filtersets.ReminderFilterSet": "reminders are read on their page; the API has none",
 }
 
 
