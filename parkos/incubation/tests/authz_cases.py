@@ -347,7 +347,12 @@ CASES = [
     page(
         "incubation:tenant_request_detail",
         "POST",
-        target=ui("incubation:tenant_request_detail", pk(service_request), watch=[service_request]),
+        target=ui(
+            "incubation:tenant_request_detail",
+            pk(service_request),
+            data={"action": "message", "body": "矩阵补充说明"},  # no action at all is a 404 for everyone
+            watch=[service_request],
+        ),
         expect=expect(TENANT_ONLY, tina=302),
     ),
     page(
