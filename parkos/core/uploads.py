@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from parkos.core.xlsx import content_disposition
@@ -138,7 +138,11 @@ def random_name(checked: CheckedFile) -> str:
 
 def private_download(stored: FieldFile, *, filename: str, content_type: str) -> FileResponse:
     """A stored private file as a download that no browser renders or runs."""
-    response = FileResponse(stored.open("rb"), content_type=content_type)
+    try:
+        opened = stored.open("rb")
+    except FileNotFoundError:  # the row outlived its file (a restore without the files): not a server error
+        raise Http404 from None
+    response = FileResponse(opened, content_type=content_type)
     response["Content-Disposition"] = content_disposition(filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -260,6 +260,8 @@ class SchemeApplicationView(ParkScopedMixin, View):
         actor = acting_user(request)
         if action == "create":
             scheme = get_object_or_404(_schemes(request), pk=pk)
+            # The right before the form: a refusal must not read as "please correct the form".
+            require_capability(request.user, Capability.MANAGE_SERVICES)
             form = SchemeApplicationForm(request.POST)
             park = scheme.park or _scan_park(request)
             if park is None or not form.is_valid():

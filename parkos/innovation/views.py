@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.forms import BaseForm
 from django.forms.models import construct_instance
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
@@ -389,9 +389,11 @@ class ProjectPhotoView(ParkScopedMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         photo = get_object_or_404(self.scope(ProjectPhoto.objects.all()), pk=pk)
-        return FileResponse(
-            photo.image.open("rb"), content_type="image/png" if photo.image.name.endswith(".png") else "image/jpeg"
-        )
+        try:
+            image = photo.image.open("rb")
+        except FileNotFoundError:  # the row outlived its file (a restore without media): not a server error
+            raise Http404 from None
+        return FileResponse(image, content_type="image/png" if photo.image.name.endswith(".png") else "image/jpeg")
 
 
 class ProjectIssueAddView(_StepView[Project, forms.IssueForm]):

@@ -34,17 +34,21 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
 from django.db import models
 from django.forms.models import model_to_dict
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from parkos.accounts.choices import Role
+from parkos.accounts.tests.factories import UserFactory
 from parkos.core.models import AuditEntry
-from parkos.enterprises.tests.factories import ContactFactory
-from parkos.parks.tests.factories import BuildingFactory, FloorFactory, LandParcelFactory, UnitFactory
+from parkos.enterprises.tests.factories import ContactFactory, EnterpriseFactory
+from parkos.parks.tests.factories import BuildingFactory, FloorFactory, LandParcelFactory, ParkFactory, UnitFactory
 
 PERSONAS: tuple[str, ...] = ("alice", "bob", "carol", "dave", "erin", "tina", "anonymous")
 """alice: operator admin · bob: park manager of A · carol: investment officer of A · dave: leasing
@@ -56,17 +60,31 @@ DENIALS = frozenset({401, 403, 404, 405})
 
 @dataclass
 class World:
-    """What every case can build on; objects are created on first use and shared within one test."""
+    """What every case can build on; objects are created on first use and shared within one case.
+
+    The matrix builds one World per test module (parks, personas, what the case modules' ``SHARED``
+    builders make) and keeps it; what a case builds besides is forgotten with the case's rolled-back
+    transaction (see ``test_matrix.py``).
+    """
 
     park_a: Any
     park_b: Any
     users: dict[str, Any]
     _built: dict[str, Any] = field(default_factory=dict)
+    _kept: set[str] = field(default_factory=set)
 
     def get(self, key: str, build: Callable[[World], Any]) -> Any:
         if key not in self._built:
             self._built[key] = build(self)
         return self._built[key]
+
+    def keep(self) -> None:
+        """What is built so far outlives the case (it was built outside the case's transaction)."""
+        self._kept = set(self._built)
+
+    def forget(self) -> None:
+        """Drop what the last case built (its transaction was rolled back)."""
+        self._built = {key: value for key, value in self._built.items() if key in self._kept}
 
     # Shared objects most apps need: in park A unless the name says otherwise.
     def building_a(self) -> Any:
@@ -153,6 +171,130 @@ API_STAFF_IN_PARK_A = {"alice": 200, "bob": 200, "carol": 200, "dave": 404, "eri
 API_STAFF_ANY_PARK = {"alice": 200, "bob": 200, "carol": 200, "dave": 200, "erin": 403, "tina": 403, "anonymous": 403}
 
 
+# --- Building targets and the usual rows --------------------------------------------------------------
+# ``Build`` is what a case's objects are: a function of the World returning a model instance (usually one
+# made with ``World.get``, so that it is built once per case).
+Build = Callable[[World], Any]
+
+
+def _value(w: World, value: Any) -> Any:
+    return value(w) if callable(value) else value
+
+
+def pk(obj: Build) -> Callable[[World], Any]:
+    """The primary key of a built object, as a URL argument: ``ui("app:detail", pk(thing))``."""
+    return lambda w: obj(w).pk
+
+
+def ui(
+    name: str, *args: Any, data: Any = None, watch: Iterable[Build] = (), secret: str = ""
+) -> Callable[[World], Target]:
+    """A page request: the URL name, its arguments and form data (values or functions of the World)."""
+
+    def build(w: World) -> Target:
+        return Target(
+            reverse(name, args=[_value(w, a) for a in args]),
+            data=_value(w, data),
+            watch=tuple(o(w) for o in watch),
+            secret=secret,
+        )
+
+    return build
+
+
+def api(
+    path: str, obj: Build | None = None, *, data: Any = None, watch: Iterable[Build] | None = None
+) -> Callable[[World], Target]:
+    """An API request with a JSON body; ``{id}`` in the path is the object's pk, and the object is watched
+    (with ``watch``: those objects instead)."""
+
+    def build(w: World) -> Target:
+        target = obj(w) if obj is not None else None
+        watched = (target,) if watch is None and target is not None else tuple(o(w) for o in watch or ())
+        return Target(
+            path.format(id=target.pk) if target is not None else path, data=_value(w, data), json=True, watch=watched
+        )
+
+    return build
+
+
+def pages(
+    prefix: str,
+    obj: Build | None = None,
+    *,
+    list_: Mapping[str, int] | None = None,
+    create: Mapping[str, int] | None = None,
+    detail: Mapping[str, int] | None = None,
+    update: Mapping[str, int] | None = None,
+    update_post: Mapping[str, int] | None = None,
+    secret: str = "",
+) -> list[Case]:
+    """The usual pages of one kind of object, named ``{prefix}_list`` (GET), ``{prefix}_create`` (GET and
+    an empty POST), ``{prefix}_detail`` (GET; ``secret`` must not show in a refusal) and ``{prefix}_update``
+    (GET, and a POST that must change nothing when refused — ``update_post`` where its statuses differ
+    from the GET's): each only when its statuses are given."""
+
+    rows: list[Case] = []
+    if list_ is not None:
+        rows.append(page(f"{prefix}_list", "GET", target=ui(f"{prefix}_list"), expect=list_))
+    if create is not None:
+        rows += [
+            page(f"{prefix}_create", method, target=ui(f"{prefix}_create"), expect=create) for method in ("GET", "POST")
+        ]
+    if obj is not None and detail is not None:
+        rows.append(
+            page(f"{prefix}_detail", "GET", target=ui(f"{prefix}_detail", pk(obj), secret=secret), expect=detail)
+        )
+    if obj is not None and update is not None:
+        rows += [
+            page(f"{prefix}_update", "GET", target=ui(f"{prefix}_update", pk(obj)), expect=update),
+            page(
+                f"{prefix}_update",
+                "POST",
+                target=ui(f"{prefix}_update", pk(obj), watch=[obj]),
+                expect=update_post or update,
+            ),
+        ]
+    return rows
+
+
+def resource(
+    base: str,
+    obj: Build | None = None,
+    *,
+    list_: Mapping[str, int] | None = None,
+    detail: Mapping[str, int] | None = None,
+    create: Mapping[str, int] | None = None,
+    create_data: Any = None,
+    create_watch: Iterable[Build] = (),
+    update: Mapping[str, int] | None = None,
+    update_data: Any = None,
+    replace: Mapping[str, int] | None = None,
+    replace_data: Any = None,
+    delete: Mapping[str, int] | None = None,
+) -> list[Case]:
+    """The rows of one API resource ``base`` (``/api/app/things/``) and its detail ``base{id}/``: list
+    (GET), create (POST), read (GET), replace (PUT), change (PATCH), delete (DELETE) — each only when its
+    expected statuses are given. A refused change must leave the object (and ``create_watch``) as it was."""
+
+    detail_path = base + "{id}/"
+    rows: list[Case] = []
+    if list_ is not None:
+        rows.append(operation("GET", base, target=api(base), expect=list_))
+    if create is not None:
+        rows.append(operation("POST", base, target=api(base, data=create_data, watch=create_watch), expect=create))
+    if obj is not None:
+        for method, statuses, body in (
+            ("GET", detail, None),
+            ("PUT", replace, replace_data),
+            ("PATCH", update, update_data),
+            ("DELETE", delete, None),
+        ):
+            if statuses is not None:
+                rows.append(operation(method, detail_path, target=api(detail_path, obj, data=body), expect=statuses))
+    return rows
+
+
 # --- Running a case ---------------------------------------------------------------------------------------
 
 
@@ -213,6 +355,51 @@ def collect_cases() -> list[Case]:
     for module in ["tests.authz.project_cases", *app_case_modules()]:
         cases.extend(importlib.import_module(module).CASES)
     return cases
+
+
+def collect_shared() -> list[Callable[[World], Any]]:
+    """The builders every case may rely on having run: each case module's optional ``SHARED``.
+
+    ``SHARED`` lists builders of objects that are dear to make (a lease and an issued bill run, say):
+    the matrix makes them once per test module, before any case, outside the cases' transactions, so
+    every case sees them (whichever worker runs it, in whatever order) and none sees another's writes.
+    Only objects no case's expectations depend on the absence of belong there.
+    """
+    return [
+        build
+        for module in ["tests.authz.project_cases", *app_case_modules()]
+        for build in getattr(importlib.import_module(module), "SHARED", ())
+    ]
+
+
+def temporary_storages(storages: Mapping[str, Any], root: Path) -> dict[str, Any]:
+    """``STORAGES`` with uploads (media and private files) under ``root``: the cases' photos and business
+    plans never land in var/."""
+    return {
+        **storages,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(root)}},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root / "private")},
+        },
+    }
+
+
+def build_world() -> World:
+    """Parks A and B, the personas (as the root conftest's fixtures make them) and tina's enterprise."""
+    park_a = ParkFactory(code="CQ-A", name="重庆国际生物城A园", city="重庆市", district="巴南区")
+    park_b = ParkFactory(code="CD-B", name="成都天府生物城B园", city="成都市", district="双流区")
+    tenant = EnterpriseFactory(name="矩阵在园企业有限公司", parks=[park_a], lifecycle="tenant")
+    people = {
+        "alice": {"role": Role.OPERATOR_ADMIN, "is_staff": True},
+        "bob": {"role": Role.PARK_MANAGER, "parks": [park_a]},
+        "carol": {"role": Role.INVESTMENT_OFFICER, "parks": [park_a]},
+        "dave": {"role": Role.LEASING_MANAGER, "parks": [park_b]},
+        "erin": {"role": Role.ENTERPRISE_USER},
+        "tina": {"role": Role.ENTERPRISE_USER, "enterprise": tenant},
+    }
+    users = {name: UserFactory(username=name, **fields) for name, fields in people.items()}
+    return World(park_a=park_a, park_b=park_b, users={**users, "anonymous": None})
 
 
 def today() -> datetime.date:

@@ -6,7 +6,6 @@ A new view or API operation without a case fails here, naming what to declare an
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 
 import pytest
@@ -22,20 +21,6 @@ EXEMPT_NAMESPACES = {
     # The Django admin: every registered model's pages, checked by tests/authz/test_admin.py.
     "admin",
 }
-
-#: Apps that landed before this test existed and owe their catalogue, with why. An app leaves this list by
-#: itself the moment it has a `tests/authz_cases.py` (from then on every endpoint of it must have a case);
-#: no app may be added here — a new app declares its cases when it lands.
-PENDING_APPS = {
-    "incubation": "landed on main together with the completeness test (#13); its own tests/test_views.py and "
-    "test_api.py check its roles and parks until its cases are declared",
-    "innovation": "landed on main during #13; its tests/test_views.py and test_api.py check roles and parks "
-    "until its cases are declared",
-}
-
-
-def _pending(app: str) -> bool:
-    return app in PENDING_APPS and importlib.util.find_spec(f"parkos.{app}.tests.authz_cases") is None
 
 
 def _walk(patterns: list, namespace: str | None = None) -> Iterator[tuple[str, URLPattern]]:
@@ -114,8 +99,6 @@ def test_every_page_has_a_case(declared):
     for (name, method), (route, module) in sorted(_pages().items()):
         if (name, method) in declared or (method == "*" and name in covered_names):
             continue
-        if _pending(module.split(".")[1] if module.startswith("parkos.") else ""):
-            continue
         args = ", args=[...]" if "<" in route else ""
         missing.setdefault(_cases_file(module), []).append(
             f'    page("{name}", "{"GET" if method == "*" else method}", '
@@ -132,8 +115,6 @@ def test_every_api_operation_has_a_case(declared):
     for covers, method in sorted(api_requirements() - declared):
         path = covers.removeprefix("api ")
         app = path.strip("/").split("/")[1] if path.startswith("/api/") else ""
-        if _pending(app):
-            continue
         module = f"parkos.{app}.api" if app else "parkos.urls"
         missing.setdefault(_cases_file(module), []).append(
             f'    operation("{method}", "{path}", target=lambda w: Target("{path}", json=True), '
@@ -162,8 +143,3 @@ def test_every_case_covers_something_that_exists(declared):
     assert not stale, "Cases for endpoints that no longer exist (or a method the view does not answer):\n  " + (
         "\n  ".join(stale)
     )
-
-
-def test_pending_apps_are_only_those_that_predate_the_test():
-    # The list only shrinks: an app that lands after the completeness test declares its cases.
-    assert set(PENDING_APPS) <= {"incubation", "innovation"}

@@ -30,10 +30,14 @@ from tests.authz.framework import (
     STAFF_IN_PARK_A,
     Target,
     World,
+    api,
     every,
     expect,
     operation,
     page,
+    pages,
+    pk,
+    ui,
 )
 
 # Community pages: staff of any park, and tenants; not erin (no enterprise).
@@ -225,37 +229,6 @@ def person_feed(w: World):
     return w.get("community_feed_tina", lambda w: PersonalCalendarFeed.objects.create(user=w.users["tina"]))
 
 
-def _url(name: str, *args, data=None, watch=(), secret="", json=False):
-    """A target: the URL name with its arguments (callables of the World), form data, rows to watch."""
-
-    def build(w: World) -> Target:
-        return Target(
-            reverse(name, args=[a(w) if callable(a) else a for a in args]),
-            data=data(w) if callable(data) else data,
-            watch=tuple(o(w) for o in watch),
-            secret=secret,
-            json=json,
-        )
-
-    return build
-
-
-def _pk(obj):
-    return lambda w: obj(w).pk
-
-
-def _api(path: str, obj=None, data=None, watch=()):
-    def build(w: World) -> Target:
-        return Target(
-            path.format(id=obj(w).pk) if obj else path,
-            data=data(w) if callable(data) else data,
-            json=True,
-            watch=tuple(o(w) for o in watch),
-        )
-
-    return build
-
-
 def _booking_payload(w: World) -> dict:
     return {
         "resource": hall(w).pk,
@@ -267,91 +240,91 @@ def _booking_payload(w: World) -> dict:
 
 
 CASES = [
-    page("community:home", "GET", target=_url("community:home"), expect=STAFF_OR_TENANT),
+    page("community:home", "GET", target=ui("community:home"), expect=STAFF_OR_TENANT),
     # --- Rooms, equipment and bookings -----------------------------------------------------------------------
-    page("community:resource_list", "GET", target=_url("community:resource_list"), expect=STAFF_OR_TENANT),
-    page("community:resource_create", "GET", target=_url("community:resource_create"), expect=MANAGE_ANY),
-    page("community:resource_create", "POST", target=_url("community:resource_create"), expect=MANAGE_ANY),
+    page("community:resource_list", "GET", target=ui("community:resource_list"), expect=STAFF_OR_TENANT),
+    page("community:resource_create", "GET", target=ui("community:resource_create"), expect=MANAGE_ANY),
+    page("community:resource_create", "POST", target=ui("community:resource_create"), expect=MANAGE_ANY),
     page(
         "community:resource_calendar",
         "GET",
-        target=_url("community:resource_calendar", _pk(hall)),
+        target=ui("community:resource_calendar", pk(hall)),
         expect=expect(STAFF_IN_PARK_A, tina=200),
     ),
-    page("community:resource_update", "GET", target=_url("community:resource_update", _pk(hall)), expect=MANAGE_FORM_A),
+    page("community:resource_update", "GET", target=ui("community:resource_update", pk(hall)), expect=MANAGE_FORM_A),
     page(
         "community:resource_update",
         "POST",
-        target=_url("community:resource_update", _pk(hall), watch=[hall]),
+        target=ui("community:resource_update", pk(hall), watch=[hall]),
         expect=MANAGE_FORM_A,
     ),
     page(
         "community:booking_create",
         "GET",
-        target=_url("community:booking_create", _pk(hall)),
+        target=ui("community:booking_create", pk(hall)),
         expect=expect(STAFF_IN_PARK_A, tina=200),
     ),
     page(
         "community:booking_create",
         "POST",
-        target=_url("community:booking_create", _pk(hall), watch=[booking]),
+        target=ui("community:booking_create", pk(hall), watch=[booking]),
         expect=expect(STAFF_IN_PARK_A, tina=200),
         note="an empty form: shown again with its errors",
     ),
     page(
         "community:series_create",
         "GET",
-        target=_url("community:series_create", _pk(hall)),
+        target=ui("community:series_create", pk(hall)),
         expect=expect(STAFF_IN_PARK_A, tina=200),
     ),
     page(
         "community:series_create",
         "POST",
-        target=_url("community:series_create", _pk(hall), watch=[booking]),
+        target=ui("community:series_create", pk(hall), watch=[booking]),
         expect=expect(STAFF_IN_PARK_A, tina=200),
         note="an empty form: shown again with its errors",
     ),
     page(
         "community:booking_quote",
         "GET",
-        target=_url("community:booking_quote", _pk(hall)),
+        target=ui("community:booking_quote", pk(hall)),
         expect=expect(STAFF_IN_PARK_A, tina=200),
     ),
-    page("community:tariff_create", "GET", target=_url("community:tariff_create"), expect=MANAGE_ANY),
-    page("community:tariff_create", "POST", target=_url("community:tariff_create"), expect=MANAGE_ANY),
-    page("community:tariff_update", "GET", target=_url("community:tariff_update", _pk(tariff)), expect=MANAGE_FORM_A),
+    page("community:tariff_create", "GET", target=ui("community:tariff_create"), expect=MANAGE_ANY),
+    page("community:tariff_create", "POST", target=ui("community:tariff_create"), expect=MANAGE_ANY),
+    page("community:tariff_update", "GET", target=ui("community:tariff_update", pk(tariff)), expect=MANAGE_FORM_A),
     page(
         "community:tariff_update",
         "POST",
-        target=_url("community:tariff_update", _pk(tariff), watch=[tariff]),
+        target=ui("community:tariff_update", pk(tariff), watch=[tariff]),
         expect=MANAGE_FORM_A,
     ),
-    page("community:booking_list", "GET", target=_url("community:booking_list"), expect=STAFF_OR_TENANT),
-    page("community:charges", "GET", target=_url("community:charges"), expect=STAFF_ANY_PARK),
+    page("community:booking_list", "GET", target=ui("community:booking_list"), expect=STAFF_OR_TENANT),
+    page("community:charges", "GET", target=ui("community:charges"), expect=STAFF_ANY_PARK),
     page(
         "community:booking_detail",
         "GET",
-        target=_url("community:booking_detail", _pk(booking), secret="矩阵路演预订"),
+        target=ui("community:booking_detail", pk(booking), secret="矩阵路演预订"),
         expect=expect(STAFF_IN_PARK_A, tina=200),
     ),
     page(
         "community:booking_action",
         "POST",
-        target=_url("community:booking_action", _pk(booking), "approve", watch=[booking]),
+        target=ui("community:booking_action", pk(booking), "approve", watch=[booking]),
         expect=expect(ACT_A, dave=404, tina=403),
     ),
     page(
         "community:booking_action",
         "POST",
-        target=_url("community:booking_action", _pk(booking), "nonsense", watch=[booking]),
+        target=ui("community:booking_action", pk(booking), "nonsense", watch=[booking]),
         expect=expect(STAFF_IN_PARK_A, alice=404, bob=404, carol=404, tina=404),
         note="unknown action",
     ),
-    page("community:calendar_feeds", "GET", target=_url("community:calendar_feeds"), expect=STAFF_OR_TENANT),
+    page("community:calendar_feeds", "GET", target=ui("community:calendar_feeds"), expect=STAFF_OR_TENANT),
     page(
         "community:calendar_feeds",
         "POST",
-        target=_url("community:calendar_feeds"),
+        target=ui("community:calendar_feeds"),
         expect=expect(STAFF_OR_TENANT, alice=302, bob=302, carol=302, dave=302, tina=302),
     ),
     page(
@@ -364,7 +337,7 @@ CASES = [
     page(
         "community:resource_feed",
         "GET",
-        target=_url("community:resource_feed", "not-a-token"),
+        target=ui("community:resource_feed", "not-a-token"),
         expect=every(404),
         note="a guessed address",
     ),
@@ -376,20 +349,20 @@ CASES = [
         note="by its secret address",
     ),
     # --- Events ----------------------------------------------------------------------------------------------
-    page("community:event_list", "GET", target=_url("community:event_list"), expect=STAFF_ANY_PARK),
-    page("community:event_create", "GET", target=_url("community:event_create"), expect=MANAGE_ANY),
-    page("community:event_create", "POST", target=_url("community:event_create"), expect=MANAGE_ANY),
+    page("community:event_list", "GET", target=ui("community:event_list"), expect=STAFF_ANY_PARK),
+    page("community:event_create", "GET", target=ui("community:event_create"), expect=MANAGE_ANY),
+    page("community:event_create", "POST", target=ui("community:event_create"), expect=MANAGE_ANY),
     page(
         "community:event_detail",
         "GET",
-        target=_url("community:event_detail", _pk(event), secret="矩阵报名人"),
+        target=ui("community:event_detail", pk(event), secret="矩阵报名人"),
         expect=STAFF_IN_PARK_A,
     ),
-    page("community:event_update", "GET", target=_url("community:event_update", _pk(event)), expect=MANAGE_A),
+    page("community:event_update", "GET", target=ui("community:event_update", pk(event)), expect=MANAGE_A),
     page(
         "community:event_update",
         "POST",
-        target=_url("community:event_update", _pk(event), watch=[event]),
+        target=ui("community:event_update", pk(event), watch=[event]),
         expect=MANAGE_A,
     ),
     page(
@@ -399,13 +372,13 @@ CASES = [
         expect=expect(STAFF_IN_PARK_A, carol=200),
         note="names and mobiles masked for staff without the right",
     ),
-    page("community:checkin_desk", "GET", target=_url("community:checkin_desk", _pk(event)), expect=MANAGE_A),
+    page("community:checkin_desk", "GET", target=ui("community:checkin_desk", pk(event)), expect=MANAGE_A),
     page(
         "community:checkin_desk",
         "POST",
-        target=_url(
+        target=ui(
             "community:checkin_desk",
-            _pk(event),
+            pk(event),
             data=lambda w: {"code": registration(w).checkin_code},
             watch=[registration],
         ),
@@ -414,7 +387,7 @@ CASES = [
     page(
         "community:event_action",
         "POST",
-        target=_url("community:event_action", _pk(event), "cancel", watch=[event]),
+        target=ui("community:event_action", pk(event), "cancel", watch=[event]),
         expect=ACT_A,
     ),
     page(
@@ -432,140 +405,121 @@ CASES = [
         expect=MANAGE_A,
     ),
     # --- Talent ----------------------------------------------------------------------------------------------
-    page("community:talent_list", "GET", target=_url("community:talent_list"), expect=STAFF_ANY_PARK),
-    page("community:talent_create", "GET", target=_url("community:talent_create"), expect=MANAGE_ANY),
-    page("community:talent_create", "POST", target=_url("community:talent_create"), expect=MANAGE_ANY),
-    page("community:talent_counts", "GET", target=_url("community:talent_counts"), expect=STAFF_ANY_PARK),
-    page(
-        "community:talent_detail",
-        "GET",
-        target=_url("community:talent_detail", _pk(talent), secret="矩阵人才"),
-        expect=STAFF_IN_PARK_A,
-    ),
-    page("community:talent_update", "GET", target=_url("community:talent_update", _pk(talent)), expect=MANAGE_FORM_A),
-    page(
-        "community:talent_update",
-        "POST",
-        target=_url("community:talent_update", _pk(talent), watch=[talent]),
-        expect=MANAGE_FORM_A,
+    page("community:talent_counts", "GET", target=ui("community:talent_counts"), expect=STAFF_ANY_PARK),
+    *pages(
+        "community:talent",
+        talent,
+        list_=STAFF_ANY_PARK,
+        create=MANAGE_ANY,
+        detail=STAFF_IN_PARK_A,
+        secret="矩阵人才",
+        update=MANAGE_FORM_A,
     ),
     page(
         "community:talent_action",
         "POST",
-        target=_url("community:talent_action", _pk(talent), "leave", data={"left_on": "2026-01-31"}, watch=[talent]),
+        target=ui("community:talent_action", pk(talent), "leave", data={"left_on": "2026-01-31"}, watch=[talent]),
         expect=ACT_A,
     ),
-    page("community:programme_list", "GET", target=_url("community:programme_list"), expect=STAFF_ANY_PARK),
-    page("community:programme_create", "GET", target=_url("community:programme_create"), expect=MANAGE_ANY),
-    page("community:programme_create", "POST", target=_url("community:programme_create"), expect=MANAGE_ANY),
-    page(
-        "community:programme_detail",
-        "GET",
-        target=_url("community:programme_detail", _pk(programme)),
-        expect=STAFF_ANY_PARK,
-    ),
-    page(
-        "community:programme_update",
-        "GET",
-        target=_url("community:programme_update", _pk(programme)),
-        expect=MANAGE_ANY,
-    ),
-    page(
-        "community:programme_update",
-        "POST",
-        target=_url("community:programme_update", _pk(programme), watch=[programme]),
-        expect=MANAGE_ANY,
+    # Programmes are operator-wide: any staff reads them, MANAGE_SERVICES changes them.
+    *pages(
+        "community:programme",
+        programme,
+        list_=STAFF_ANY_PARK,
+        create=MANAGE_ANY,
+        detail=STAFF_ANY_PARK,
+        update=MANAGE_ANY,
     ),
     page(
         "community:application_advance",
         "POST",
-        target=_url(
-            "community:application_advance", _pk(application), data={"to_status": "submitted"}, watch=[application]
+        target=ui(
+            "community:application_advance", pk(application), data={"to_status": "submitted"}, watch=[application]
         ),
         expect=ACT_A,
     ),
-    page("community:apartments", "GET", target=_url("community:apartments"), expect=STAFF_ANY_PARK),
+    page("community:apartments", "GET", target=ui("community:apartments"), expect=STAFF_ANY_PARK),
     page(
         "community:apartments",
         "POST",
-        target=_url("community:apartments", data=lambda w: {"park": w.park_a.pk, "action": "room"}),
+        target=ui("community:apartments", data=lambda w: {"park": w.park_a.pk, "action": "room"}),
         expect=MANAGE_FORM_A,
         note="an empty room form: shown again with its errors",
     ),
     # --- Jobs, fairs, training -------------------------------------------------------------------------------
-    page("community:job_list", "GET", target=_url("community:job_list"), expect=STAFF_OR_TENANT),
+    page("community:job_list", "GET", target=ui("community:job_list"), expect=STAFF_OR_TENANT),
     # Postings are written by tenants, or by the park's managers for an enterprise.
-    page("community:job_create", "GET", target=_url("community:job_create"), expect=expect(MANAGE_ANY, tina=200)),
-    page("community:job_create", "POST", target=_url("community:job_create"), expect=expect(MANAGE_ANY, tina=200)),
+    page("community:job_create", "GET", target=ui("community:job_create"), expect=expect(MANAGE_ANY, tina=200)),
+    page("community:job_create", "POST", target=ui("community:job_create"), expect=expect(MANAGE_ANY, tina=200)),
     page(
         "community:job_detail",
         "GET",
-        target=_url("community:job_detail", _pk(job), secret="矩阵质量工程师"),
+        target=ui("community:job_detail", pk(job), secret="矩阵质量工程师"),
         expect=expect(STAFF_IN_PARK_A, tina=200),
     ),
     page(
         "community:job_update",
         "GET",
-        target=_url("community:job_update", _pk(job)),
+        target=ui("community:job_update", pk(job)),
         expect=expect(STAFF_IN_PARK_A, tina=200),
     ),
     page(
         "community:job_update",
         "POST",
-        target=_url("community:job_update", _pk(job), watch=[job]),
+        target=ui("community:job_update", pk(job), watch=[job]),
         expect=expect(STAFF_IN_PARK_A, tina=200),
     ),
     page(
         "community:job_action",
         "POST",
-        target=_url("community:job_action", _pk(job), "approve", watch=[job]),
+        target=ui("community:job_action", pk(job), "approve", watch=[job]),
         expect=expect(ACT_A, tina=403),
     ),
-    page("community:fair_create", "GET", target=_url("community:fair_create"), expect=MANAGE_ANY),
-    page("community:fair_create", "POST", target=_url("community:fair_create"), expect=MANAGE_ANY),
-    page("community:fair_detail", "GET", target=_url("community:fair_detail", _pk(fair)), expect=STAFF_IN_PARK_A),
+    page("community:fair_create", "GET", target=ui("community:fair_create"), expect=MANAGE_ANY),
+    page("community:fair_create", "POST", target=ui("community:fair_create"), expect=MANAGE_ANY),
+    page("community:fair_detail", "GET", target=ui("community:fair_detail", pk(fair)), expect=STAFF_IN_PARK_A),
     page(
         "community:fair_detail",
         "POST",
-        target=_url("community:fair_detail", _pk(fair), data={"action": "published"}, watch=[fair]),
+        target=ui("community:fair_detail", pk(fair), data={"action": "published"}, watch=[fair]),
         expect=ACT_A,
     ),
-    page("community:fair_update", "GET", target=_url("community:fair_update", _pk(fair)), expect=MANAGE_FORM_A),
+    page("community:fair_update", "GET", target=ui("community:fair_update", pk(fair)), expect=MANAGE_FORM_A),
     page(
         "community:fair_update",
         "POST",
-        target=_url("community:fair_update", _pk(fair), watch=[fair]),
+        target=ui("community:fair_update", pk(fair), watch=[fair]),
         expect=MANAGE_FORM_A,
     ),
-    page("community:course_list", "GET", target=_url("community:course_list"), expect=STAFF_OR_TENANT),
-    page("community:course_create", "GET", target=_url("community:course_create"), expect=MANAGE_ANY),
-    page("community:course_create", "POST", target=_url("community:course_create"), expect=MANAGE_ANY),
+    page("community:course_list", "GET", target=ui("community:course_list"), expect=STAFF_OR_TENANT),
+    page("community:course_create", "GET", target=ui("community:course_create"), expect=MANAGE_ANY),
+    page("community:course_create", "POST", target=ui("community:course_create"), expect=MANAGE_ANY),
     page(
         "community:course_detail",
         "GET",
-        target=_url("community:course_detail", _pk(course)),
+        target=ui("community:course_detail", pk(course)),
         expect=expect(STAFF_IN_PARK_A, tina=404),
         note="a course in preparation: not yet shown to tenants",
     ),
     page(
         "community:course_detail",
         "POST",
-        target=_url("community:course_detail", _pk(course), data={"action": "open"}, watch=[course]),
+        target=ui("community:course_detail", pk(course), data={"action": "open"}, watch=[course]),
         expect=expect(ACT_A, tina=404),
     ),
-    page("community:course_update", "GET", target=_url("community:course_update", _pk(course)), expect=MANAGE_FORM_A),
+    page("community:course_update", "GET", target=ui("community:course_update", pk(course)), expect=MANAGE_FORM_A),
     page(
         "community:course_update",
         "POST",
-        target=_url("community:course_update", _pk(course), watch=[course]),
+        target=ui("community:course_update", pk(course), watch=[course]),
         expect=MANAGE_FORM_A,
     ),
     # --- Public pages (framed by the portal) -----------------------------------------------------------------
-    page("community_public:event_list", "GET", target=_url("community_public:event_list"), expect=PUBLIC),
+    page("community_public:event_list", "GET", target=ui("community_public:event_list"), expect=PUBLIC),
     page(
         "community_public:event_detail",
         "GET",
-        target=_url("community_public:event_detail", _pk(event), secret="矩阵报名人"),
+        target=ui("community_public:event_detail", pk(event), secret="矩阵报名人"),
         expect=PUBLIC,
     ),
     page(
@@ -584,69 +538,69 @@ CASES = [
     page(
         "community_public:registration",
         "GET",
-        target=_url("community_public:registration", "guessed-token"),
+        target=ui("community_public:registration", "guessed-token"),
         expect=every(404),
         note="a guessed link",
     ),
-    page("community_public:job_board", "GET", target=_url("community_public:job_board"), expect=PUBLIC),
+    page("community_public:job_board", "GET", target=ui("community_public:job_board"), expect=PUBLIC),
     page(
         "community_public:job_detail",
         "GET",
-        target=_url("community_public:job_detail", _pk(approved_job)),
+        target=ui("community_public:job_detail", pk(approved_job)),
         expect=PUBLIC,
     ),
     page(
         "community_public:job_detail",
         "GET",
-        target=_url("community_public:job_detail", _pk(job)),
+        target=ui("community_public:job_detail", pk(job)),
         expect=every(404),
         note="a posting not yet approved",
     ),
     page(
         "community_public:fair_detail",
         "GET",
-        target=_url("community_public:fair_detail", _pk(fair)),
+        target=ui("community_public:fair_detail", pk(fair)),
         expect=every(404),
         note="a draft fair",
     ),
     # --- API -------------------------------------------------------------------------------------------------
-    operation("GET", "/api/community/resources/", target=_api("/api/community/resources/"), expect=API_STAFF_OR_TENANT),
+    operation("GET", "/api/community/resources/", target=api("/api/community/resources/"), expect=API_STAFF_OR_TENANT),
     operation(
         "GET",
         "/api/community/resources/{id}/",
-        target=_api("/api/community/resources/{id}/", hall),
+        target=api("/api/community/resources/{id}/", hall),
         expect=expect(API_STAFF_IN_PARK_A, tina=200),
     ),
-    operation("GET", "/api/community/bookings/", target=_api("/api/community/bookings/"), expect=API_STAFF_OR_TENANT),
+    operation("GET", "/api/community/bookings/", target=api("/api/community/bookings/"), expect=API_STAFF_OR_TENANT),
     operation(
         "POST",
         "/api/community/bookings/",
-        target=_api("/api/community/bookings/", data=_booking_payload, watch=[booking]),
+        target=api("/api/community/bookings/", data=_booking_payload, watch=[booking]),
         # Staff of the park book for the operator itself; tenants for their enterprise.
         expect=expect(API_STAFF_IN_PARK_A, alice=201, bob=201, carol=201, tina=201),
     ),
     operation(
         "GET",
         "/api/community/bookings/{id}/",
-        target=_api("/api/community/bookings/{id}/", booking),
+        target=api("/api/community/bookings/{id}/", booking),
         expect=expect(API_STAFF_IN_PARK_A, tina=200),
     ),
     operation(
         "POST",
         "/api/community/bookings/{id}/approve/",
-        target=_api("/api/community/bookings/{id}/approve/", booking, watch=[booking]),
+        target=api("/api/community/bookings/{id}/approve/", booking, watch=[booking]),
         expect=expect(API_STAFF_IN_PARK_A, carol=403),
     ),
     operation(
         "POST",
         "/api/community/bookings/{id}/reject/",
-        target=_api("/api/community/bookings/{id}/reject/", booking, data={"reason": "已占用"}, watch=[booking]),
+        target=api("/api/community/bookings/{id}/reject/", booking, data={"reason": "已占用"}, watch=[booking]),
         expect=expect(API_STAFF_IN_PARK_A, carol=403),
     ),
     operation(
         "POST",
         "/api/community/bookings/{id}/cancel/",
-        target=_api("/api/community/bookings/{id}/cancel/", booking, watch=[booking]),
+        target=api("/api/community/bookings/{id}/cancel/", booking, watch=[booking]),
         expect=expect(API_STAFF_IN_PARK_A, carol=403, tina=200),
     ),
     operation(
@@ -658,22 +612,22 @@ CASES = [
         ),
         expect=API_STAFF_IN_PARK_A,
     ),
-    operation("GET", "/api/community/events/", target=_api("/api/community/events/"), expect=API_STAFF_ANY_PARK),
+    operation("GET", "/api/community/events/", target=api("/api/community/events/"), expect=API_STAFF_ANY_PARK),
     operation(
         "GET",
         "/api/community/events/{id}/",
-        target=_api("/api/community/events/{id}/", event),
+        target=api("/api/community/events/{id}/", event),
         expect=API_STAFF_IN_PARK_A,
     ),
-    operation("GET", "/api/community/jobs/", target=_api("/api/community/jobs/"), expect=API_STAFF_ANY_PARK),
+    operation("GET", "/api/community/jobs/", target=api("/api/community/jobs/"), expect=API_STAFF_ANY_PARK),
     operation(
-        "GET", "/api/community/jobs/{id}/", target=_api("/api/community/jobs/{id}/", job), expect=API_STAFF_IN_PARK_A
+        "GET", "/api/community/jobs/{id}/", target=api("/api/community/jobs/{id}/", job), expect=API_STAFF_IN_PARK_A
     ),
-    operation("GET", "/api/community/talents/", target=_api("/api/community/talents/"), expect=API_STAFF_ANY_PARK),
+    operation("GET", "/api/community/talents/", target=api("/api/community/talents/"), expect=API_STAFF_ANY_PARK),
     operation(
         "GET",
         "/api/community/talents/{id}/",
-        target=_api("/api/community/talents/{id}/", talent),
+        target=api("/api/community/talents/{id}/", talent),
         expect=API_STAFF_IN_PARK_A,
     ),
 ]

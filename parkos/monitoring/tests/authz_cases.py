@@ -25,10 +25,14 @@ from tests.authz.framework import (
     STAFF_IN_PARK_A,
     Target,
     World,
+    api,
     every,
     expect,
     operation,
     page,
+    pages,
+    pk,
+    ui,
 )
 
 NOW = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.UTC)
@@ -92,106 +96,64 @@ def import_job(w: World):
     )
 
 
-def _ui(name, *args, data=None, watch=(), secret=""):
-    def build(w: World) -> Target:
-        return Target(
-            reverse(name, args=[a(w) if callable(a) else a for a in args]),
-            data=data(w) if callable(data) else data,
-            watch=tuple(o(w) for o in watch),
-            secret=secret,
-        )
-
-    return build
-
-
-def _pk(obj):
-    return lambda w: obj(w).pk
-
-
-def _api(path, obj=None, data=None, watch=True):
-    def build(w: World) -> Target:
-        target = obj(w) if obj else None
-        return Target(
-            path.format(id=target.pk) if target is not None else path,
-            data=data(w) if callable(data) else data,
-            json=True,
-            watch=(target,) if target is not None and watch else (),
-        )
-
-    return build
-
-
 def _park(w: World) -> dict:
     return {"park": w.park_a.pk}
 
 
 CASES = [
-    page("monitoring:dashboard", "GET", target=_ui("monitoring:dashboard", data=_park), expect=STAFF_IN_PARK_A),
+    page("monitoring:dashboard", "GET", target=ui("monitoring:dashboard", data=_park), expect=STAFF_IN_PARK_A),
     page(
-        "monitoring:dashboard_data", "GET", target=_ui("monitoring:dashboard_data", data=_park), expect=STAFF_IN_PARK_A
+        "monitoring:dashboard_data", "GET", target=ui("monitoring:dashboard_data", data=_park), expect=STAFF_IN_PARK_A
     ),
-    page("monitoring:meter_list", "GET", target=_ui("monitoring:meter_list"), expect=STAFF_ANY_PARK),
-    page("monitoring:meter_create", "GET", target=_ui("monitoring:meter_create"), expect=MANAGE_ANY),
-    page("monitoring:meter_create", "POST", target=_ui("monitoring:meter_create"), expect=MANAGE_ANY),
-    page(
-        "monitoring:meter_detail",
-        "GET",
-        target=_ui("monitoring:meter_detail", _pk(meter), secret="矩阵电表"),
-        expect=STAFF_IN_PARK_A,
+    *pages(
+        "monitoring:meter",
+        meter,
+        list_=STAFF_ANY_PARK,
+        create=MANAGE_ANY,
+        detail=STAFF_IN_PARK_A,
+        secret="矩阵电表",
+        update=MANAGE_A,
+        update_post=MANAGE_A_POST,
     ),
-    page("monitoring:meter_update", "GET", target=_ui("monitoring:meter_update", _pk(meter)), expect=MANAGE_A),
-    page(
-        "monitoring:meter_update",
-        "POST",
-        target=_ui("monitoring:meter_update", _pk(meter), watch=[meter]),
-        expect=MANAGE_A_POST,
-    ),
-    page("monitoring:meter_replace", "GET", target=_ui("monitoring:meter_replace", _pk(meter)), expect=MANAGE_A),
+    page("monitoring:meter_replace", "GET", target=ui("monitoring:meter_replace", pk(meter)), expect=MANAGE_A),
     page(
         "monitoring:meter_replace",
         "POST",
-        target=_ui("monitoring:meter_replace", _pk(meter), watch=[meter]),
+        target=ui("monitoring:meter_replace", pk(meter), watch=[meter]),
         expect=MANAGE_A,
     ),
-    page("monitoring:meter_series", "GET", target=_ui("monitoring:meter_series", _pk(meter)), expect=STAFF_IN_PARK_A),
+    page("monitoring:meter_series", "GET", target=ui("monitoring:meter_series", pk(meter)), expect=STAFF_IN_PARK_A),
     page(
         "monitoring:building",
         "GET",
-        target=_ui("monitoring:building", lambda w: w.building_a().pk),
+        target=ui("monitoring:building", lambda w: w.building_a().pk),
         expect=STAFF_IN_PARK_A,
     ),
-    page("monitoring:alarm_list", "GET", target=_ui("monitoring:alarm_list"), expect=STAFF_ANY_PARK),
+    page("monitoring:alarm_list", "GET", target=ui("monitoring:alarm_list"), expect=STAFF_ANY_PARK),
     page(
         "monitoring:alarm_detail",
         "GET",
-        target=_ui("monitoring:alarm_detail", _pk(alarm), secret="矩阵告警"),
+        target=ui("monitoring:alarm_detail", pk(alarm), secret="矩阵告警"),
         expect=STAFF_IN_PARK_A,
     ),
     page(
         "monitoring:alarm_action",
         "POST",
-        target=_ui("monitoring:alarm_action", _pk(alarm), "acknowledge", data={"comment": "ok"}, watch=[alarm]),
+        target=ui("monitoring:alarm_action", pk(alarm), "acknowledge", data={"comment": "ok"}, watch=[alarm]),
         expect=expect(MANAGE_A, alice=302),
     ),
     page(
         "monitoring:alarm_action",
         "POST",
-        target=_ui("monitoring:alarm_action", _pk(alarm), "nonsense", watch=[alarm]),
+        target=ui("monitoring:alarm_action", pk(alarm), "nonsense", watch=[alarm]),
         expect=expect(every(404), erin=403, tina=403, anonymous=302),
         note="unknown action",
     ),
-    page("monitoring:notifications", "GET", target=_ui("monitoring:notifications"), expect=STAFF_ANY_PARK),
-    page("monitoring:rule_list", "GET", target=_ui("monitoring:rule_list"), expect=STAFF_ANY_PARK),
-    page("monitoring:rule_create", "GET", target=_ui("monitoring:rule_create"), expect=MANAGE_ANY),
-    page("monitoring:rule_create", "POST", target=_ui("monitoring:rule_create"), expect=MANAGE_ANY),
-    page("monitoring:rule_update", "GET", target=_ui("monitoring:rule_update", _pk(rule)), expect=MANAGE_A),
-    page(
-        "monitoring:rule_update",
-        "POST",
-        target=_ui("monitoring:rule_update", _pk(rule), watch=[rule]),
-        expect=MANAGE_A_POST,
+    page("monitoring:notifications", "GET", target=ui("monitoring:notifications"), expect=STAFF_ANY_PARK),
+    *pages(
+        "monitoring:rule", rule, list_=STAFF_ANY_PARK, create=MANAGE_ANY, update=MANAGE_A, update_post=MANAGE_A_POST
     ),
-    page("monitoring:gateway_list", "GET", target=_ui("monitoring:gateway_list"), expect=STAFF_ANY_PARK),
+    page("monitoring:gateway_list", "GET", target=ui("monitoring:gateway_list"), expect=STAFF_ANY_PARK),
     # Rotating a gateway's token of park A: MANAGE_FACILITIES there.
     page(
         "monitoring:gateway_list",
@@ -205,22 +167,22 @@ CASES = [
     page(
         "monitoring:notifications",
         "POST",
-        target=_ui("monitoring:notifications"),
+        target=ui("monitoring:notifications"),
         expect=expect(STAFF_ANY_PARK, alice=302, bob=302, carol=302, dave=302),
     ),
-    page("monitoring:reject_list", "GET", target=_ui("monitoring:reject_list"), expect=STAFF_ANY_PARK),
-    page("monitoring:reading_upload", "GET", target=_ui("monitoring:reading_upload"), expect=MANAGE_ANY),
-    page("monitoring:reading_upload", "POST", target=_ui("monitoring:reading_upload"), expect=MANAGE_ANY),
+    page("monitoring:reject_list", "GET", target=ui("monitoring:reject_list"), expect=STAFF_ANY_PARK),
+    page("monitoring:reading_upload", "GET", target=ui("monitoring:reading_upload"), expect=MANAGE_ANY),
+    page("monitoring:reading_upload", "POST", target=ui("monitoring:reading_upload"), expect=MANAGE_ANY),
     page(
         "monitoring:reading_import_job",
         "GET",
-        target=_ui("monitoring:reading_import_job", _pk(import_job), secret="矩阵读数导入.xlsx"),
+        target=ui("monitoring:reading_import_job", pk(import_job), secret="矩阵读数导入.xlsx"),
         # Reading imports need MANAGE_FACILITIES: bob may not see even his own job without it.
         expect=expect(STAFF_ANY_PARK, bob=403, carol=403, dave=403),
     ),
-    page("monitoring:energy", "GET", target=_ui("monitoring:energy", data=_park), expect=STAFF_IN_PARK_A),
+    page("monitoring:energy", "GET", target=ui("monitoring:energy", data=_park), expect=STAFF_IN_PARK_A),
     # --- API -------------------------------------------------------------------------------------------------
-    operation("GET", "/api/monitoring/meters/", target=_api("/api/monitoring/meters/"), expect=API_STAFF_ANY_PARK),
+    operation("GET", "/api/monitoring/meters/", target=api("/api/monitoring/meters/"), expect=API_STAFF_ANY_PARK),
     operation(
         "POST",
         "/api/monitoring/meters/",
@@ -234,53 +196,53 @@ CASES = [
     operation(
         "GET",
         "/api/monitoring/meters/{id}/",
-        target=_api("/api/monitoring/meters/{id}/", meter),
+        target=api("/api/monitoring/meters/{id}/", meter),
         expect=API_STAFF_IN_PARK_A,
     ),
     operation(
         "PUT",
         "/api/monitoring/meters/{id}/",
-        target=_api("/api/monitoring/meters/{id}/", meter, data={"name": "改名"}),
+        target=api("/api/monitoring/meters/{id}/", meter, data={"name": "改名"}),
         expect=expect(API_MANAGE_A, alice=400),
     ),
     operation(
         "PATCH",
         "/api/monitoring/meters/{id}/",
-        target=_api("/api/monitoring/meters/{id}/", meter, data={"name": "改名"}),
+        target=api("/api/monitoring/meters/{id}/", meter, data={"name": "改名"}),
         expect=API_MANAGE_A,
     ),
     operation(
         "GET",
         "/api/monitoring/meters/{id}/series/",
-        target=_api("/api/monitoring/meters/{id}/series/", meter),
+        target=api("/api/monitoring/meters/{id}/series/", meter),
         expect=API_STAFF_IN_PARK_A,
     ),
-    operation("GET", "/api/monitoring/alarms/", target=_api("/api/monitoring/alarms/"), expect=API_STAFF_ANY_PARK),
+    operation("GET", "/api/monitoring/alarms/", target=api("/api/monitoring/alarms/"), expect=API_STAFF_ANY_PARK),
     operation(
         "GET",
         "/api/monitoring/alarms/{id}/",
-        target=_api("/api/monitoring/alarms/{id}/", alarm),
+        target=api("/api/monitoring/alarms/{id}/", alarm),
         expect=API_STAFF_IN_PARK_A,
     ),
     operation(
         "POST",
         "/api/monitoring/alarms/{id}/acknowledge/",
-        target=_api("/api/monitoring/alarms/{id}/acknowledge/", alarm, data={"text": "ok"}),
+        target=api("/api/monitoring/alarms/{id}/acknowledge/", alarm, data={"text": "ok"}),
         expect=API_MANAGE_A,
     ),
     operation(
         "POST",
         "/api/monitoring/alarms/{id}/comment/",
-        target=_api("/api/monitoring/alarms/{id}/comment/", alarm, data={"text": "ok"}),
+        target=api("/api/monitoring/alarms/{id}/comment/", alarm, data={"text": "ok"}),
         expect=API_MANAGE_A,
     ),
     operation(
         "POST",
         "/api/monitoring/alarms/{id}/close/",
-        target=_api("/api/monitoring/alarms/{id}/close/", alarm, data={"text": "ok"}),
+        target=api("/api/monitoring/alarms/{id}/close/", alarm, data={"text": "ok"}),
         expect=API_MANAGE_A,
     ),
-    operation("GET", "/api/monitoring/rules/", target=_api("/api/monitoring/rules/"), expect=API_STAFF_ANY_PARK),
+    operation("GET", "/api/monitoring/rules/", target=api("/api/monitoring/rules/"), expect=API_STAFF_ANY_PARK),
     operation(
         "POST",
         "/api/monitoring/rules/",
@@ -294,26 +256,26 @@ CASES = [
     operation(
         "GET",
         "/api/monitoring/rules/{id}/",
-        target=_api("/api/monitoring/rules/{id}/", rule),
+        target=api("/api/monitoring/rules/{id}/", rule),
         expect=API_STAFF_IN_PARK_A,
     ),
     operation(
         "PUT",
         "/api/monitoring/rules/{id}/",
-        target=_api("/api/monitoring/rules/{id}/", rule, data={"name": "改名"}),
+        target=api("/api/monitoring/rules/{id}/", rule, data={"name": "改名"}),
         expect=expect(API_MANAGE_A, alice=400),
     ),
     operation(
         "PATCH",
         "/api/monitoring/rules/{id}/",
-        target=_api("/api/monitoring/rules/{id}/", rule, data={"name": "改名"}),
+        target=api("/api/monitoring/rules/{id}/", rule, data={"name": "改名"}),
         expect=API_MANAGE_A,
     ),
-    operation("GET", "/api/monitoring/rejects/", target=_api("/api/monitoring/rejects/"), expect=API_STAFF_ANY_PARK),
+    operation("GET", "/api/monitoring/rejects/", target=api("/api/monitoring/rejects/"), expect=API_STAFF_ANY_PARK),
     operation(
         "GET",
         "/api/monitoring/rejects/{id}/",
-        target=_api("/api/monitoring/rejects/{id}/", reject),
+        target=api("/api/monitoring/rejects/{id}/", reject),
         expect=API_STAFF_IN_PARK_A,
     ),
     operation(

@@ -16,10 +16,14 @@ from tests.authz.framework import (
     STAFF_IN_PARK_A,
     Target,
     World,
+    api,
     every,
     expect,
     operation,
     page,
+    pages,
+    resource,
+    ui,
 )
 
 # Changing space in park A: CHANGE_SPACE (not carol's role), in one's parks (not dave's).
@@ -37,12 +41,6 @@ def _reservation(w: World):
             reserved_until=timezone.localdate().replace(year=timezone.localdate().year + 1),
             actor=None,
         ),
-    )
-
-
-def _ui(name, *args, watch=(), data=None, secret=""):
-    return lambda w: Target(
-        reverse(name, args=[a(w) if callable(a) else a for a in args]), data=data, watch=watch, secret=secret
     )
 
 
@@ -66,35 +64,20 @@ def _park_a(w: World):
     return w.park_a.pk
 
 
-def _api(path, obj, data=None):
-    return lambda w: Target(
-        path.format(id=obj(w).pk) if obj else path, data=data, json=True, watch=(obj(w),) if obj else ()
-    )
-
-
 CASES = [
-    page("parks:park_list", "GET", target=_ui("parks:park_list"), expect=STAFF_ANY_PARK),
-    page("parks:park_create", "GET", target=_ui("parks:park_create"), expect=ONLY_ADMIN),
-    page("parks:park_create", "POST", target=_ui("parks:park_create"), expect=ONLY_ADMIN),
-    page(
-        "parks:park_detail",
-        "GET",
-        target=lambda w: Target(reverse("parks:park_detail", args=[w.park_a.pk]), secret=w.park_a.name),
-        expect=STAFF_IN_PARK_A,
+    *pages(
+        "parks:park",
+        lambda w: w.park_a,
+        list_=STAFF_ANY_PARK,
+        create=ONLY_ADMIN,
+        detail=STAFF_IN_PARK_A,
+        secret="重庆国际生物城A园",
+        update=expect(STAFF_IN_PARK_A, carol=403),
     ),
-    page(
-        "parks:park_update", "GET", target=_ui("parks:park_update", _park_a), expect=expect(STAFF_IN_PARK_A, carol=403)
-    ),
-    page(
-        "parks:park_update",
-        "POST",
-        target=lambda w: Target(reverse("parks:park_update", args=[w.park_a.pk]), watch=(w.park_a,)),
-        expect=expect(STAFF_IN_PARK_A, carol=403),
-    ),
-    page("parks:building_create", "GET", target=_ui("parks:building_create", _park_a), expect=CHANGE_SPACE_A),
-    page("parks:building_create", "POST", target=_ui("parks:building_create", _park_a), expect=CHANGE_SPACE_A),
-    page("parks:parcel_create", "GET", target=_ui("parks:parcel_create", _park_a), expect=CHANGE_SPACE_A),
-    page("parks:parcel_create", "POST", target=_ui("parks:parcel_create", _park_a), expect=CHANGE_SPACE_A),
+    page("parks:building_create", "GET", target=ui("parks:building_create", _park_a), expect=CHANGE_SPACE_A),
+    page("parks:building_create", "POST", target=ui("parks:building_create", _park_a), expect=CHANGE_SPACE_A),
+    page("parks:parcel_create", "GET", target=ui("parks:parcel_create", _park_a), expect=CHANGE_SPACE_A),
+    page("parks:parcel_create", "POST", target=ui("parks:parcel_create", _park_a), expect=CHANGE_SPACE_A),
     page(
         "parks:building_detail",
         "GET",
@@ -104,7 +87,7 @@ CASES = [
     page(
         "parks:building_update",
         "GET",
-        target=_ui("parks:building_update", lambda w: w.building_a().pk),
+        target=ui("parks:building_update", lambda w: w.building_a().pk),
         expect=CHANGE_SPACE_A,
     ),
     page(
@@ -116,61 +99,30 @@ CASES = [
     page(
         "parks:floor_create",
         "GET",
-        target=_ui("parks:floor_create", lambda w: w.building_a().pk),
+        target=ui("parks:floor_create", lambda w: w.building_a().pk),
         expect=CHANGE_SPACE_A,
     ),
     page(
         "parks:floor_create",
         "POST",
-        target=_ui("parks:floor_create", lambda w: w.building_a().pk),
+        target=ui("parks:floor_create", lambda w: w.building_a().pk),
         expect=CHANGE_SPACE_A,
     ),
     page(
-        "parks:unit_create", "GET", target=_ui("parks:unit_create", lambda w: w.building_a().pk), expect=CHANGE_SPACE_A
+        "parks:unit_create", "GET", target=ui("parks:unit_create", lambda w: w.building_a().pk), expect=CHANGE_SPACE_A
     ),
     page(
-        "parks:unit_create", "POST", target=_ui("parks:unit_create", lambda w: w.building_a().pk), expect=CHANGE_SPACE_A
+        "parks:unit_create", "POST", target=ui("parks:unit_create", lambda w: w.building_a().pk), expect=CHANGE_SPACE_A
     ),
-    page(
-        "parks:floor_update", "GET", target=_ui("parks:floor_update", lambda w: w.floor_a().pk), expect=CHANGE_SPACE_A
-    ),
-    page(
-        "parks:floor_update",
-        "POST",
-        target=lambda w: Target(reverse("parks:floor_update", args=[w.floor_a().pk]), watch=(w.floor_a(),)),
-        expect=CHANGE_SPACE_A,
-    ),
-    page(
-        "parks:unit_detail",
-        "GET",
-        target=lambda w: Target(reverse("parks:unit_detail", args=[w.unit_a().pk]), secret=w.unit_a().code),
-        expect=STAFF_IN_PARK_A,
-    ),
-    page("parks:unit_update", "GET", target=_ui("parks:unit_update", lambda w: w.unit_a().pk), expect=CHANGE_SPACE_A),
-    page(
-        "parks:unit_update",
-        "POST",
-        target=lambda w: Target(reverse("parks:unit_update", args=[w.unit_a().pk]), watch=(w.unit_a(),)),
-        expect=CHANGE_SPACE_A,
-    ),
-    page("parks:parcel_list", "GET", target=_ui("parks:parcel_list"), expect=STAFF_ANY_PARK),
-    page(
-        "parks:parcel_detail",
-        "GET",
-        target=lambda w: Target(reverse("parks:parcel_detail", args=[w.parcel_a().pk]), secret=w.parcel_a().code),
-        expect=STAFF_IN_PARK_A,
-    ),
-    page(
-        "parks:parcel_update",
-        "GET",
-        target=_ui("parks:parcel_update", lambda w: w.parcel_a().pk),
-        expect=CHANGE_SPACE_A,
-    ),
-    page(
-        "parks:parcel_update",
-        "POST",
-        target=lambda w: Target(reverse("parks:parcel_update", args=[w.parcel_a().pk]), watch=(w.parcel_a(),)),
-        expect=CHANGE_SPACE_A,
+    *pages("parks:floor", lambda w: w.floor_a(), update=CHANGE_SPACE_A),
+    *pages("parks:unit", lambda w: w.unit_a(), detail=STAFF_IN_PARK_A, secret="AZ1-101", update=CHANGE_SPACE_A),
+    *pages(
+        "parks:parcel",
+        lambda w: w.parcel_a(),
+        list_=STAFF_ANY_PARK,
+        detail=STAFF_IN_PARK_A,
+        secret="AZ-D01",
+        update=CHANGE_SPACE_A,
     ),
     page(
         "parks:archive",
@@ -197,10 +149,10 @@ CASES = [
         target=lambda w: Target(reverse("parks:release", args=[_reservation(w).pk]), watch=(_reservation(w),)),
         expect=expect(STAFF_IN_PARK_A, alice=302, bob=302, carol=302),
     ),
-    page("parks:availability", "GET", target=_ui("parks:availability"), expect=STAFF_ANY_PARK),
-    page("parks:import", "GET", target=_ui("parks:import"), expect=expect(STAFF_ANY_PARK, carol=403)),
-    page("parks:import", "POST", target=_ui("parks:import"), expect=expect(STAFF_ANY_PARK, carol=403)),
-    page("parks:import_template", "GET", target=_ui("parks:import_template"), expect=STAFF_ANY_PARK),
+    page("parks:availability", "GET", target=ui("parks:availability"), expect=STAFF_ANY_PARK),
+    page("parks:import", "GET", target=ui("parks:import"), expect=expect(STAFF_ANY_PARK, carol=403)),
+    page("parks:import", "POST", target=ui("parks:import"), expect=expect(STAFF_ANY_PARK, carol=403)),
+    page("parks:import_template", "GET", target=ui("parks:import_template"), expect=STAFF_ANY_PARK),
     # A background import bob started: his, and every one for the operator admin; carol may not import space.
     page(
         "parks:import_job",
@@ -208,11 +160,11 @@ CASES = [
         target=lambda w: Target(reverse("parks:import_job", args=[_import_job(w).pk]), secret="矩阵空间导入.xlsx"),
         expect=expect(STAFF_ANY_PARK, carol=403, dave=404),
     ),
-    page("parks:inventory_export", "GET", target=_ui("parks:inventory_export"), expect=STAFF_ANY_PARK),
-    page("parks:unit_export", "GET", target=_ui("parks:unit_export"), expect=STAFF_ANY_PARK),
-    page("parks:park_export", "GET", target=_ui("parks:park_export"), expect=STAFF_ANY_PARK),
+    page("parks:inventory_export", "GET", target=ui("parks:inventory_export"), expect=STAFF_ANY_PARK),
+    page("parks:unit_export", "GET", target=ui("parks:unit_export"), expect=STAFF_ANY_PARK),
+    page("parks:park_export", "GET", target=ui("parks:park_export"), expect=STAFF_ANY_PARK),
     # --- API ---------------------------------------------------------------------------------------------
-    operation("GET", "/api/parks/parks/", target=_api("/api/parks/parks/", None), expect=API_STAFF_ANY_PARK),
+    operation("GET", "/api/parks/parks/", target=api("/api/parks/parks/"), expect=API_STAFF_ANY_PARK),
     operation(
         "POST",
         "/api/parks/parks/",
@@ -222,7 +174,7 @@ CASES = [
     operation(
         "GET",
         "/api/parks/parks/{id}/",
-        target=_api("/api/parks/parks/{id}/", lambda w: w.park_a),
+        target=api("/api/parks/parks/{id}/", lambda w: w.park_a),
         expect=API_STAFF_IN_PARK_A,
     ),
     operation(
@@ -239,13 +191,13 @@ CASES = [
     operation(
         "PATCH",
         "/api/parks/parks/{id}/",
-        target=_api("/api/parks/parks/{id}/", lambda w: w.park_a, {"name": "改名园区"}),
+        target=api("/api/parks/parks/{id}/", lambda w: w.park_a, data={"name": "改名园区"}),
         expect=expect(API_STAFF_IN_PARK_A, carol=403),
     ),
     operation(
         "DELETE",
         "/api/parks/parks/{id}/",
-        target=_api("/api/parks/parks/{id}/", lambda w: w.park_a),
+        target=api("/api/parks/parks/{id}/", lambda w: w.park_a),
         expect=expect(API_STAFF_IN_PARK_A, alice=204, bob=204, carol=403),
     ),
 ]
@@ -253,30 +205,20 @@ CASES = [
 
 def _space_family(plural: str, obj, create_payload) -> list:
     """List, create, read, replace, change and archive of a park-A space resource (CHANGE_SPACE)."""
-    base = f"/api/parks/{plural}/"
-    detail = base + "{id}/"
-    family = [
-        operation("GET", base, target=_api(base, None), expect=API_STAFF_ANY_PARK),
-        operation(
-            "POST",
-            base,
-            target=lambda w: Target(base, create_payload(w), json=True),
-            expect=expect(API_CHANGE_SPACE_A, alice=201, bob=201),
-        ),
-        operation("GET", detail, target=_api(detail, obj), expect=API_STAFF_IN_PARK_A),
-        operation(
-            "PUT",
-            detail,
-            target=lambda w: Target(detail.format(id=obj(w).pk), create_payload(w), json=True, watch=(obj(w),)),
-            expect=API_CHANGE_SPACE_A,
-        ),
-        operation("PATCH", detail, target=_api(detail, obj, {}), expect=API_CHANGE_SPACE_A),
-    ]
-    if plural != "floors":
-        family.append(
-            operation("DELETE", detail, target=_api(detail, obj), expect=expect(API_CHANGE_SPACE_A, alice=204, bob=204))
-        )
-    return family
+    return resource(
+        f"/api/parks/{plural}/",
+        obj,
+        list_=API_STAFF_ANY_PARK,
+        create=expect(API_CHANGE_SPACE_A, alice=201, bob=201),
+        create_data=create_payload,
+        detail=API_STAFF_IN_PARK_A,
+        replace=API_CHANGE_SPACE_A,
+        replace_data=create_payload,
+        update=API_CHANGE_SPACE_A,
+        update_data={},
+        # Floors are not archived on their own (their building is).
+        delete=None if plural == "floors" else expect(API_CHANGE_SPACE_A, alice=204, bob=204),
+    )
 
 
 CASES += _space_family(
@@ -306,9 +248,7 @@ CASES += _space_family(
     lambda w: {"park": w.park_a.pk, "code": "AZ-D99", "area_sqm": "20000.00"},
 )
 CASES += [
-    operation(
-        "GET", "/api/parks/reservations/", target=_api("/api/parks/reservations/", None), expect=API_STAFF_ANY_PARK
-    ),
+    operation("GET", "/api/parks/reservations/", target=api("/api/parks/reservations/"), expect=API_STAFF_ANY_PARK),
     operation(
         "POST",
         "/api/parks/reservations/",
@@ -327,13 +267,13 @@ CASES += [
     operation(
         "GET",
         "/api/parks/reservations/{id}/",
-        target=_api("/api/parks/reservations/{id}/", _reservation),
+        target=api("/api/parks/reservations/{id}/", _reservation),
         expect=API_STAFF_IN_PARK_A,
     ),
     operation(
         "POST",
         "/api/parks/reservations/{id}/release/",
-        target=_api("/api/parks/reservations/{id}/release/", _reservation),
+        target=api("/api/parks/reservations/{id}/release/", _reservation),
         expect=API_STAFF_IN_PARK_A,
     ),
     page(
