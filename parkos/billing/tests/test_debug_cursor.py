@@ -43,7 +43,8 @@ def test_bill_runs_late_fees_reminders_and_ageing_run_under_the_debug_cursor(par
     # 10,000 × 22/31 = 7,096.77 due 10-10 (a working day), unpaid: 21 days late by 10-31 × 0.05 %.
     fee = BillLine.objects.get(bill__run=november, kind=ChargeKind.LATE_FEE)
     assert fee.amount == D("74.52")
-    assert sent == 1 and Reminder.objects.count() == 1
+    assert sent == 1
+    assert Reminder.objects.count() == 1
     november_total = Bill.objects.get(run=november).total_amount
     assert ageing.totals.total == rent.amount + november_total
     assert not reconciled.rent_differences
