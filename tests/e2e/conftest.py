@@ -10,10 +10,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import import_module
 
 import pytest
-from django.apps import apps as django_apps
 from django.conf import global_settings, settings
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -46,20 +44,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e" in str(item.path):
             item.add_marker(pytest.mark.e2e)
-
-
-#: Migrations whose data the journeys need (billing's VAT rules and reminder templates); their seeding
-#: functions are idempotent.
-SEEDING_MIGRATIONS = ("parkos.billing.migrations.0002_default_rules",)
-
-
-@pytest.fixture(autouse=True)
-def _rows_the_migrations_seed(transactional_db: None) -> None:
-    """Each journey starts with the rows the migrations seed: a transactional test before it on the same
-    worker, a journey or a unit test, empties every table when it ends. (Django's serialized rollback
-    cannot do this here: it fails on the content types that the other tests' flushes recreate.)"""
-    for name in SEEDING_MIGRATIONS:
-        import_module(name).add_defaults(django_apps, None)
 
 
 @pytest.fixture(scope="session")
