@@ -33,8 +33,9 @@ hypothesis_settings.load_profile("parkos")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Password hashing dominates test time otherwise; production keeps PBKDF2.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Password hashing dominates test time otherwise; production keeps PBKDF2 at its full iteration count
+    # and checks these hashes too (the journeys against the production stack log in with them).
+    settings.PASSWORD_HASHERS = ["parkos.core.tests.hashers.QuickPBKDF2PasswordHasher"]
 
 
 @pytest.hookimpl(tryfirst=True)
