@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import http.client
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ from django.contrib.staticfiles import finders
 from django.db import connection
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from parkos.core.models import ProcessHeartbeat
 from parkos.core.tests.processes import (
     ROOT,
     database_url,
@@ -140,6 +143,19 @@ def _collected_static(env: dict[str, str]) -> Path:
     return target
 
 
+def _wait_for_the_worker(port: int, timeout: float = 180) -> None:
+    """Until the task worker has reported (its heartbeat, as /healthz reads it): a journey that queues a
+    task right away would otherwise watch it wait while the worker is still starting."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/healthz?only=database,worker")
+        if conn.getresponse().status == 200:
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"no task worker reported within {timeout} s")
+
+
 @contextmanager
 def _stack(tmp_path_factory: pytest.TempPathFactory, django_db_blocker) -> Iterator[Server]:
     with django_db_blocker.unblock():
@@ -160,10 +176,15 @@ def _stack(tmp_path_factory: pytest.TempPathFactory, django_db_blocker) -> Itera
         worker = manage("worker", "--queue-name", "*", "--interval", "0.2", env=env, log=log)
         try:
             wait_http(port, "/healthz", process=web)
+            _wait_for_the_worker(port)
             yield Server(url=f"http://127.0.0.1:{port}")
         finally:
             for process in (web, worker):
                 stop(process)
+            # The worker's heartbeat thread may have beaten after the last journey's flush: a later test
+            # on this database must not find a worker reporting.
+            with django_db_blocker.unblock():
+                ProcessHeartbeat.objects.all().delete()
 
 
 @pytest.fixture(scope="session")
