@@ -1,10 +1,12 @@
 """The availability search's unit rows, rendered without the template engine's per-cell work.
 
 The search shows a page of 100 units × 10 columns. Through `{% for %}` with a variable, a filter or a tag
-in every cell, about 90 % of the page's CPU went into the template engine: resolving dotted lookups,
-localizing and escaping each value, a `{% url %}` and a `{% status_badge %}` per row. Here each row is one
-`format_html` over values computed once per page: choice labels and badges once per request, the detail
-URL from one reversed pattern. The page reads the same (`test_availability_rows_render_as_the_template_did`).
+in every cell, about 90 % of the page's CPU went into the template engine (resolving dotted lookups,
+localizing and escaping each value, a `{% url %}` and a `{% status_badge %}` per row) and into building
+400 model instances. Here a page is read as plain values (one query, as before), choice labels and
+badges are made once per request, the detail URL comes from one reversed pattern, and each row is one
+string with its stored text escaped: 60 → 33 ms of CPU per page (docs/deployment.md, "Sizes"). The rows
+read as the template's did (`test_availability_rows_render_as_the_template_did`).
 """
 
 from __future__ import annotations
