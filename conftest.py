@@ -58,8 +58,9 @@ KEPT_TEMPLATES = os.environ.get("PARKOS_TEST_DATABASES", "")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Password hashing dominates test time otherwise; production keeps PBKDF2.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Password hashing dominates test time otherwise; production keeps PBKDF2 at its full iteration count
+    # and checks these hashes too (the journeys against the production stack log in with them).
+    settings.PASSWORD_HASHERS = ["parkos.core.tests.hashers.QuickPBKDF2PasswordHasher"]
     post_migrate.connect(_seed_again_after_a_flush, sender=django_apps.get_app_config("billing"))
     if not hasattr(config, "workerinput") and getattr(config.option, "numprocesses", None) and not KEPT_TEMPLATES:
         # The xdist controller: a directory its workers share, for the test database they all copy.
