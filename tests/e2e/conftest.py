@@ -140,10 +140,29 @@ def _wait_for_the_worker(port: int, timeout: float = 180) -> None:
     raise RuntimeError(f"no task worker reported within {timeout} s")
 
 
+def _other_sessions() -> int:
+    """Sessions on the test database other than this connection's (the stack's, the live server's)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _wait_until_disconnected(sessions_before: int, timeout: float = 30) -> None:
+    """Until the stopped processes' sessions have left the database (PostgreSQL ends a backend a moment
+    after its client): one still open kept the test database from being dropped at the end of the run."""
+    deadline = time.monotonic() + timeout
+    while _other_sessions() > sessions_before and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
 @contextmanager
 def _stack(tmp_path_factory: pytest.TempPathFactory, django_db_blocker) -> Iterator[Server]:
     with django_db_blocker.unblock():
         url = database_url()  # PostgreSQL: SQLite test databases live in this process's memory
+        sessions_before = _other_sessions()
     var_dir = tmp_path_factory.mktemp("stack")
     # No page cache across journeys: each starts from a flushed database.
     env = process_env(
@@ -165,10 +184,12 @@ def _stack(tmp_path_factory: pytest.TempPathFactory, django_db_blocker) -> Itera
         finally:
             for process in (web, worker):
                 stop(process)
-            # The worker's heartbeat thread may have beaten after the last journey's flush: a later test
-            # on this database must not find a worker reporting.
             with django_db_blocker.unblock():
+                _wait_until_disconnected(sessions_before)
+                # The worker's heartbeat thread may have beaten after the last journey's flush: a later
+                # test on this database must not find a worker reporting.
                 ProcessHeartbeat.objects.all().delete()
+                connection.close()
 
 
 @pytest.fixture(scope="session")
