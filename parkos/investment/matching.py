@@ -1,9 +1,9 @@
 """The matching engine: which available units and parcels fit a requirement, ranked, with reasons.
 
-Pure functions over small frozen dataclasses — no ORM, no database. `selectors.match_requirement`
-narrows candidates in SQL with the hard filters that map to columns and hands the rows here for
-the rules that do not (fire placement, the park's industry policy, floors, lifts on upper floors)
-and for the soft scores.
+Pure functions over small immutable records (dataclasses; a named tuple for the thousands of
+spaces) — no ORM, no database. `selectors.match_requirement` narrows candidates in SQL with the
+hard filters that map to columns and hands the rows here for the rules that do not (fire
+placement, the park's industry policy, floors, lifts on upper floors) and for the soft scores.
 
 1. Hard constraints exclude a space: kind, space type and tenure, area, the fire-hazard class and
    its placement blocks (RULES §4.5: 甲 not in multi-storey or high-rise buildings, 甲/乙 not below
