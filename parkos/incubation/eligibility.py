@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import compress
 from operator import attrgetter
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from django.conf import settings
 from django.utils import translation
@@ -47,9 +47,12 @@ _COMPARISONS: Final = frozenset(
 _SEPARATORS: Final = re.compile(r"[\s,，、;；/]+")
 
 
-@dataclass(frozen=True, slots=True)
-class EnterpriseFacts:
-    """What ParkOS knows about one enterprise for eligibility; None where it does not know."""
+class EnterpriseFacts(NamedTuple):
+    """What ParkOS knows about one enterprise for eligibility; None where it does not know.
+
+    A named tuple: a scan builds one per enterprise of the park (20,000, benchmark
+    incubation.eligibility_scan), and a frozen dataclass costs several times as much to construct.
+    """
 
     enterprise_id: int
     above_scale: bool = False

@@ -13,8 +13,8 @@ Money in 元.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.urls import reverse
 
@@ -23,8 +23,9 @@ from parkos.statistics.kpi.gather import load_rows, period_table
 from parkos.statistics.selectors import report_queryset
 
 
-@dataclass(frozen=True)
-class AnnualFigures:
+class AnnualFigures(NamedTuple):
+    """One enterprise's year (a named tuple: a park's scan builds thousands)."""
+
     revenue: Decimal | None
     rnd_spending: Decimal | None
     employees: int | None

@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -93,9 +93,11 @@ def milestones_of(enterprise_ids: Ids) -> dict[int, list[MilestoneFact]]:
     return result
 
 
-@dataclass(frozen=True)
-class StatusFacts:
-    """What the enterprise record says now, for eligibility: 高新 (valid), 专精特新, listed."""
+class StatusFacts(NamedTuple):
+    """What the enterprise record says now, for eligibility: 高新 (valid), 专精特新, listed.
+
+    A named tuple: an eligibility scan builds one per enterprise of the park (20,000).
+    """
 
     high_tech: bool
     specialised: bool
@@ -122,7 +124,7 @@ def status_of(
     """高新 holds when the record's flag is set or a recognition milestone is less than three years old."""
     return StatusFacts(
         high_tech=bool(high_tech) or enterprise_id in recognised,
-        specialised=bool(_SPECIALISED_QUALIFICATIONS & set(qualifications or ())),
+        specialised=not _SPECIALISED_QUALIFICATIONS.isdisjoint(qualifications or ()),
         listed=listing != ListingStatus.UNLISTED,
     )
 

@@ -1,9 +1,9 @@
 """The matching engine: which available units and parcels fit a requirement, ranked, with reasons.
 
-Pure functions over small frozen dataclasses — no ORM, no database. `selectors.match_requirement`
-narrows candidates in SQL with the hard filters that map to columns and hands the rows here for
-the rules that do not (fire placement, the park's industry policy, floors, lifts on upper floors)
-and for the soft scores.
+Pure functions over small immutable records (dataclasses; a named tuple for the thousands of
+spaces) — no ORM, no database. `selectors.match_requirement` narrows candidates in SQL with the
+hard filters that map to columns and hands the rows here for the rules that do not (fire
+placement, the park's industry policy, floors, lifts on upper floors) and for the soft scores.
 
 1. Hard constraints exclude a space: kind, space type and tenure, area, the fire-hazard class and
    its placement blocks (RULES §4.5: 甲 not in multi-storey or high-rise buildings, 甲/乙 not below
@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 from django.utils.translation import get_language, gettext, gettext_lazy
 
@@ -238,9 +238,14 @@ class ParkInfo:
     chain_neighbours: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Space:
-    """A unit or a land parcel, flattened with what its floor and building say about it."""
+class Space(NamedTuple):
+    """A unit or a land parcel, flattened with what its floor and building say about it.
+
+    A named tuple, not a frozen dataclass: a broad search builds thousands per request (benchmark
+    investment.match_broad), and a frozen dataclass of 31 fields costs about ten times as much to
+    construct (each field set through `object.__setattr__`). Immutable and hashable all the same.
+    The field order is the order `selectors` builds it in, positionally.
+    """
 
     kind: SpaceKindName
     id: int
@@ -442,20 +447,68 @@ def _unit_fire_blocks(need: Need, space: Space) -> tuple[str, ...]:
     )
 
 
+# --- A need, worked out once ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """What the checks and scores read of a need for every candidate, worked out once per ranking
+    (a broad search checks and scores thousands: properties and lookups per candidate add up)."""
+
+    wants_units: bool
+    wants_parcels: bool
+    unit_types: frozenset[str]
+    cleanroom_rank: int
+    #: The limits the checks compare with, as floats: a float compared with a Decimal (SQLite's rows
+    #: against the requirement) costs a conversion each time. Stored figures have two decimals, so
+    #: the float order is theirs.
+    area_min: float | None
+    area_max: float | None
+    min_load: float | None
+    min_height: float | None
+    min_lift: float | None
+    min_crane: float | None
+    #: The figures the scores divide by, as floats.
+    area_target: float | None
+    tax_wan: float | None
+    investment_wan: float | None
+
+
+@lru_cache(maxsize=256)
+def _prepare(need: Need) -> _Prepared:
+    target = need.area_target
+    return _Prepared(
+        wants_units=need.wants_units,
+        wants_parcels=need.wants_parcels,
+        unit_types=need.unit_types,
+        cleanroom_rank=CLEANROOM_RANK.get(need.cleanroom, 0),
+        area_min=_f(need.area_min),
+        area_max=_f(need.area_max),
+        min_load=_f(need.min_load),
+        min_height=_f(need.min_height),
+        min_lift=_f(need.min_lift),
+        min_crane=_f(need.min_crane),
+        area_target=None if not target else float(target),
+        tax_wan=None if need.tax_wan is None else float(need.tax_wan),
+        investment_wan=None if need.investment_wan is None else float(need.investment_wan),
+    )
+
+
 # --- Hard constraints -----------------------------------------------------------------------------------
 
 
-def _kind_failures(need: Need, space: Space, *, check_area: bool) -> list[Constraint]:
+def _kind_failures(need: Need, prep: _Prepared, space: Space, *, check_area: bool) -> list[Constraint]:
     failed: list[Constraint] = []
-    if (space.kind == "unit" and not need.wants_units) or (space.kind == "parcel" and not need.wants_parcels):
+    is_unit = space.kind == "unit"
+    if (is_unit and not prep.wants_units) or (not is_unit and not prep.wants_parcels):
         failed.append(Constraint.KIND)
-    if space.kind == "unit" and need.wants_units and space.space_type not in need.unit_types:
+    if is_unit and prep.wants_units and space.space_type not in prep.unit_types:
         failed.append(Constraint.SPACE_TYPE)
-    if space.kind == "unit" and need.tenure == "buy" and not space.for_sale:
+    if is_unit and need.tenure == "buy" and not space.for_sale:
         failed.append(Constraint.TENURE)
     if check_area and (
-        (need.area_min is not None and space.area < need.area_min)
-        or (need.area_max is not None and space.area > need.area_max)
+        (prep.area_min is not None and float(space.area) < prep.area_min)
+        or (prep.area_max is not None and float(space.area) > prep.area_max)
     ):
         failed.append(Constraint.AREA)
     return failed
@@ -493,24 +546,24 @@ def _fire_failures(need: Need, space: Space) -> list[Constraint]:
     return failed
 
 
-def _unit_failures(need: Need, space: Space) -> list[Constraint]:
+def _unit_failures(need: Need, prep: _Prepared, space: Space) -> list[Constraint]:
     """What a building floor offers: the floor itself, load, height, power, clean room, lifts, crane."""
     failed: list[Constraint] = []
     if (need.floor_preference == "ground" and space.level != 1) or (
         need.floor_preference == "top" and space.highest_level != space.storeys
     ):
         failed.append(Constraint.FLOOR)
-    if need.min_load is not None and (space.floor_load is None or space.floor_load < need.min_load):
+    if prep.min_load is not None and (space.floor_load is None or float(space.floor_load) < prep.min_load):
         failed.append(Constraint.LOAD)
-    if need.min_height is not None and (space.clear_height is None or space.clear_height < need.min_height):
+    if prep.min_height is not None and (space.clear_height is None or float(space.clear_height) < prep.min_height):
         failed.append(Constraint.HEIGHT)
     if need.min_power is not None and space.power < need.min_power:
         failed.append(Constraint.POWER)
-    if CLEANROOM_RANK.get(space.cleanroom, 0) < CLEANROOM_RANK.get(need.cleanroom, 0):
+    if prep.cleanroom_rank and CLEANROOM_RANK.get(space.cleanroom, 0) < prep.cleanroom_rank:
         failed.append(Constraint.CLEANROOM)
-    if need.min_lift is not None and space.level > 1 and (space.lift_t is None or space.lift_t < need.min_lift):
+    if prep.min_lift is not None and space.level > 1 and (space.lift_t is None or float(space.lift_t) < prep.min_lift):
         failed.append(Constraint.LIFT)
-    if need.min_crane is not None and (space.crane_t is None or space.crane_t < need.min_crane):
+    if prep.min_crane is not None and (space.crane_t is None or float(space.crane_t) < prep.min_crane):
         failed.append(Constraint.CRANE)
     if need.wastewater and not space.wastewater:
         failed.append(Constraint.WASTEWATER)
@@ -519,12 +572,19 @@ def _unit_failures(need: Need, space: Space) -> list[Constraint]:
 
 def hard_failures(need: Need, space: Space, park: ParkInfo, *, check_area: bool = True) -> list[Constraint]:
     """The hard constraints this space violates for this need (empty: it fits), in reading order."""
-    failed = _kind_failures(need, space, check_area=check_area)
+    policy_refuses = park_policy_fit(park, need.industry_code) == "no"
+    return _failures(need, _prepare(need), space, policy_refuses, check_area=check_area)
+
+
+def _failures(
+    need: Need, prep: _Prepared, space: Space, policy_refuses: bool, *, check_area: bool = True
+) -> list[Constraint]:
+    failed = _kind_failures(need, prep, space, check_area=check_area)
     failed += _fire_failures(need, space)
-    if park_policy_fit(park, need.industry_code) == "no":
+    if policy_refuses:
         failed.append(Constraint.POLICY)
     if space.kind == "unit":
-        failed += _unit_failures(need, space)  # land is built to suit: building constraints do not apply
+        failed += _unit_failures(need, prep, space)  # land is built to suit: building constraints do not apply
     return failed
 
 
@@ -680,17 +740,6 @@ def land_mu(need: Need, spaces: Sequence[Space]) -> float:
     return area / SQM_PER_MU_F
 
 
-@lru_cache(maxsize=256)
-def _need_floats(need: Need) -> tuple[float | None, float | None, float | None]:
-    """The need's numbers the scores divide by, as floats, once per need."""
-    target = need.area_target
-    return (
-        None if not target else float(target),
-        None if need.tax_wan is None else float(need.tax_wan),
-        None if need.investment_wan is None else float(need.investment_wan),
-    )
-
-
 def _price_score(need: Need, spaces: Sequence[Space]) -> float | None:
     price, budget, _what = _price_of(need, spaces)
     if not budget:
@@ -714,9 +763,9 @@ def _floor_score(need: Need, spaces: Sequence[Space]) -> float | None:
     return max(0.0, 1.0 - max(lowest - 1, 0) * FLOOR_STEP)
 
 
-def _raw_parts(need: Need, spaces: Sequence[Space], park: ParkInfo) -> list[tuple[str, float, float]]:
+def _raw_parts(need: Need, prep: _Prepared, spaces: Sequence[Space], park: ParkInfo) -> list[tuple[str, float, float]]:
     """(key, weight, value 0–1) of every criterion the requirement states."""
-    target, tax_wan, investment_wan = _need_floats(need)
+    target, tax_wan, investment_wan = prep.area_target, prep.tax_wan, prep.investment_wan
     parts: list[tuple[str, float, float]] = []
     if target:
         total_area = float(spaces[0].area) if len(spaces) == 1 else sum(float(s.area) for s in spaces)
@@ -749,7 +798,11 @@ def score(need: Need, spaces: Sequence[Space], park: ParkInfo) -> float:
     Only the criteria the requirement states count; with none stated, every space that passes the
     hard constraints scores 100.
     """
-    parts = _raw_parts(need, spaces, park)
+    return _score(need, _prepare(need), spaces, park)
+
+
+def _score(need: Need, prep: _Prepared, spaces: Sequence[Space], park: ParkInfo) -> float:
+    parts = _raw_parts(need, prep, spaces, park)
     weight = sum([w for _k, w, _v in parts])  # lists, not generators: this runs for every candidate
     if not weight:
         return 100.0
@@ -773,7 +826,7 @@ def _part_label(key: str) -> str:
 
 def score_parts(need: Need, spaces: Sequence[Space], park: ParkInfo) -> tuple[ScorePart, ...]:
     """The score explained: each stated criterion's weight (share of 100), value and points."""
-    parts = _raw_parts(need, spaces, park)
+    parts = _raw_parts(need, _prepare(need), spaces, park)
     weight = sum(w for _k, w, _v in parts)
     if not weight:
         return ()
@@ -1022,15 +1075,17 @@ def rank(
     counts: Counter[str] = Counter(eliminated or {})
     heap: list[tuple[float, int, Space]] = []
     considered = 0
+    prep = _prepare(need)
+    policy_refuses = {pk: park_policy_fit(park, need.industry_code) == "no" for pk, park in parks.items()}
     for space in spaces:
         considered += 1
         park = parks[space.park_id]
-        failed = hard_failures(need, space, park)
+        failed = _failures(need, prep, space, policy_refuses[space.park_id])
         if failed:
             for constraint in failed:
                 counts[constraint.value] += 1
             continue
-        item = (score(need, (space,), park), -space.id, space)
+        item = (_score(need, prep, (space,), park), -space.id, space)
         if len(heap) < limit:
             heapq.heappush(heap, item)
         elif item > heap[0]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, FloatField, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from parkos.investment.choices import OPEN_STAGES, PIPELINE, LeadStage
 from parkos.investment.matching import Constraint, Match, Need, ParkInfo, Ranking, Rejection, Space
 from parkos.investment.models import Activity, Lead, Notification, Requirement, StageChange
 from parkos.parks.choices import CLEANROOM_RANK
-from parkos.parks.models import Building, LandParcel, Park, Unit, UnitAdjacency
+from parkos.parks.models import Floor, LandParcel, Park, Unit, UnitAdjacency
 from parkos.parks.selectors import stores_class, units_hosting
 from parkos.web.todo import TodoItem
 
@@ -92,38 +92,14 @@ PARCEL_COLUMNS = (
 
 
 def _unit_space(row: tuple[Any, ...], land_sqm: float | None = None, free_from: datetime.date | None = None) -> Space:
+    # Positional, in `Space`'s field order: a broad search builds thousands (keywords cost more).
     return Space(
-        kind="unit",
-        id=row[0],
-        park_id=row[1],
-        code=row[2],
-        area=row[3],
-        design_class=row[4],
-        rent=row[5],
-        sale_price=row[6],
-        for_sale=row[7],
-        building_id=row[8],
-        building_code=row[9],
-        floor_id=row[10],
-        level=row[11],
-        structure=row[12],
-        storeys=row[13],
-        grade=row[14],
-        sprinklered=row[15],
-        floor_load=row[16],
-        clear_height=row[17],
-        power=row[18],
-        lift_t=row[19] if row[19] is not None else row[20],
-        crane_t=row[21],
-        cleanroom=row[22],
-        wastewater=row[23],
-        space_type=row[24],
-        storage_class=row[25],
-        cold_min=row[26],
-        top_level=row[11] + row[27] - 1,
-        land_sqm=land_sqm,
-        free_from=free_from,
-    )
+        "unit", row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], None,  # kind … land price
+        row[8], row[9], row[10], row[11], row[11] + row[27] - 1,  # building, floor, level, top level
+        row[12], row[13], row[14], row[15], row[16], row[17], row[18],  # structure … power
+        row[19] if row[19] is not None else row[20], row[21], row[22], row[23], row[24], row[25], row[26],
+        land_sqm, free_from,
+    )  # fmt: skip
 
 
 def _free_from(columns: tuple[Any, ...]) -> datetime.date | None:
@@ -457,19 +433,25 @@ def _unit_spaces(need: Need, rows: list[tuple[Any, ...]], *, with_free: bool = F
 
 
 def building_land(building_ids: Iterable[int]) -> dict[int, tuple[float, float]]:
-    """{building id: (floor area above ground m², land under the building m²)}."""
+    """{building id: (floor area above ground m², land under the building m²)}.
+
+    Aggregated over the floors grouped by building only (grouping buildings by every column, as an
+    annotation on `Building` does, cost a broad search more than its candidates' query).
+    """
     ids = sorted(set(building_ids))
     if not ids:
         return {}
     rows = (
-        Building.objects.filter(pk__any_of=ids)
+        Floor.objects.filter(building_id__any_of=ids)
+        .order_by()
+        .values_list("building_id", "building__land_area_sqm")
         .annotate(
-            gross=Sum("floors__area_sqm", filter=Q(floors__level__gt=0)),
-            ground=Max("floors__area_sqm", filter=Q(floors__level=1)),
+            # Floats: only divided by, and without the cast to NUMERIC SQLite would add per group.
+            gross=Sum("area_sqm", filter=Q(level__gt=0), output_field=FloatField()),
+            ground=Max("area_sqm", filter=Q(level=1), output_field=FloatField()),
         )
-        .values_list("pk", "gross", "ground", "land_area_sqm")
     )
-    return {pk: (float(gross or 0), float(land or ground or 0)) for pk, gross, ground, land in rows}
+    return {pk: (float(gross or 0), float(land or ground or 0)) for pk, land, gross, ground in rows}
 
 
 def unit_adjacency(unit_ids: Iterable[int]) -> dict[int, dict[int, str]]:

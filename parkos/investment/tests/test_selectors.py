@@ -118,3 +118,17 @@ def test_funnel_and_forecast(portfolio, carol):
     assert [(r.month, r.weighted_area_sqm, r.weighted_tax_wan) for r in forecast] == [
         ("2026-06", Decimal("1000.00"), Decimal("50.00"))
     ]
+
+
+def test_broad_search_ranking_is_pinned(portfolio):
+    # Scores from the database's rows (floats on SQLite, Decimals on PostgreSQL) with the land
+    # apportioned per unit: the speed work on the engine (benchmark investment.match_broad) keeps them.
+    requirement = RequirementFactory(
+        tenure=Tenure.EITHER, area_min_sqm=Decimal(1000), area_max_sqm=Decimal(25000), fire_class="bing",
+        budget_rent_yuan_per_sqm_month=Decimal(25), expected_annual_tax_wan=Decimal(60), investment_wan=Decimal(900),
+    )  # fmt: skip
+    report = selectors.match_requirement(requirement, park_ids=None)
+    assert [(m.label, m.score) for m in report.matches] == [
+        ("A1-101", 63.75), ("A1-201", 63.65), ("A1-301", 63.65), ("A1-202", 62.7), ("B1-101", 53.85),
+        ("J1-101", 50.16), ("D01", 31.09),
+    ]  # fmt: skip
