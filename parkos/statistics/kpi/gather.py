@@ -42,7 +42,9 @@ from django.db.models.functions import Lag
 
 from parkos.core.db import fetch_rows
 from parkos.enterprises.models import Enterprise
-from parkos.leasing.selectors import first_move_in
+from parkos.leasing import presence as presence_rules
+from parkos.leasing.presence import Stay
+from parkos.leasing.selectors import presence
 from parkos.statistics.kpi.figures import RowKey
 from parkos.statistics.kpi.period import SERIES_SPANS, ReportPeriod
 from parkos.statistics.kpi.rows import INDICATORS, Indicator, IndicatorValues, MonthlyFigures, RowSet, indicator_kwargs
@@ -495,22 +497,25 @@ def scale_events_of(
     return sorted(events, key=lambda event: (event.year, event.month, event.enterprise_id))
 
 
-def arrivals_of(scope: Scope, period: ReportPeriod, ids: Collection[int]) -> dict[int, Arrival]:
+def arrivals_of(
+    scope: Scope, period: ReportPeriod, ids: Collection[int], stays: Mapping[int, Sequence[Stay]]
+) -> dict[int, Arrival]:
     """The :class:`~.scale.Arrival` of those of some enterprises (the period's new 规上) that arrived in
-    the scope within the two years: their rows there and in every park and the start of their first
-    contract in the scope (the month they moved in, where ParkOS has their leases): three queries
-    (none without any); ``scale.arrival_of`` decides."""
+    the scope within the two years: their rows there and in every park (two queries, none without
+    any) and the move-in of their stay in the scope at the period's end (``stays``, their dated
+    presence); ``scale.arrival_of`` decides."""
     if not ids:
         return {}
     here = _rows_of(scope, period, ids)
     everywhere = here if scope is None else _rows_of(None, period, ids)
-    moved_in = {e: (day.year, day.month) for e, day in first_move_in(ids, scope).items()}
-    arrivals = (
-        arrival_of(
-            enterprise_id, here, everywhere, present_from=(period.year - 1, 2), moved_in=moved_in.get(enterprise_id)
+    end = period.dates[1]
+    arrivals = []
+    for enterprise_id in sorted(ids):
+        day = presence_rules.arrived_on(stays.get(enterprise_id, ()), end)
+        moved_in = None if day is None else (day.year, day.month)
+        arrivals.append(
+            arrival_of(enterprise_id, here, everywhere, present_from=(period.year - 1, 2), moved_in=moved_in)
         )
-        for enterprise_id in sorted(ids)
-    )
     return {arrival.enterprise_id: arrival for arrival in arrivals if arrival is not None}
 
 
@@ -527,6 +532,9 @@ class Gathered:
     statuses: dict[int, ScaleStatus]
     events: list[ScaleEvent]
     arrivals: dict[int, Arrival]
+    #: Every enterprise's dated stays in the scope's parks (``leasing.selectors.presence``): who
+    #: arrived when, and who left before the period's end (RULES §5.3).
+    stays: dict[int, list[Stay]]
 
 
 def gather(scope: Scope, period: ReportPeriod) -> Gathered:
@@ -537,8 +545,9 @@ def gather(scope: Scope, period: ReportPeriod) -> Gathered:
     judged = judge_from_period_ends(scope, period, counted, end_rows, industries)
     table = _fill_table(scope, period, counted, end_rows, judged.rows)
     events = scale_events_of(scope, period, judged, industries)
-    arrivals = arrivals_of(scope, period, {event.enterprise_id for event in events})
-    return Gathered(counted, industries, table, judged.statuses, events, arrivals)
+    stays = presence(park_ids=scope)
+    arrivals = arrivals_of(scope, period, {event.enterprise_id for event in events}, stays)
+    return Gathered(counted, industries, table, judged.statuses, events, arrivals, stays)
 
 
 # --- the monthly series --------------------------------------------------------------------------
