@@ -92,8 +92,9 @@ HEADLINE: Final[tuple[Indicator, ...]] = (
 
 @dataclass(frozen=True)
 class SeriesPoint:
-    """A point of the monthly 工业总产值 series: months first..last (1–2月, then each month) of the
-    year and of the year before; None where nobody reported — a gap, never a zero (RULES §10.1)."""
+    """A point of the monthly 工业总产值 series of the enterprises of 门类 B–D (RULES §5.3): months
+    first..last (1–2月, then each month) of the year and of the year before; None where nobody
+    reported — a gap, never a zero (RULES §10.1)."""
 
     first: int
     last: int
@@ -578,7 +579,7 @@ def _add_detail(result: ReportKpis, gathered: Gathered, scope: Scope) -> None:
                 growth_of(table, "output", set(members)),
             )
         )
-    series = monthly_totals(scope, year, "output")
+    series = monthly_totals(scope, year, "output", industrial_only=True)
     result.monthly_output.extend(
         SeriesPoint(first, last, series.get((year, first)), series.get((year - 1, first)))
         for first, last in SERIES_SPANS

@@ -38,10 +38,11 @@ from typing import Any, Final, NamedTuple, cast
 from django.db import connection
 from django.db.models import BooleanField, F, Max, Min, Q, QuerySet, Window
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lag
+from django.db.models.functions import Lag, Substr
 
 from parkos.core.db import fetch_rows
 from parkos.enterprises.models import Enterprise
+from parkos.enterprises.sizing import INDUSTRY_SECTIONS
 from parkos.leasing import presence as presence_rules
 from parkos.leasing.presence import Stay
 from parkos.leasing.selectors import presence
@@ -59,6 +60,7 @@ from parkos.statistics.kpi.scale import (
     ScaleStatus,
     UnreadMonths,
     arrival_of,
+    industrial_divisions,
     judge,
     ordinal,
     period_events,
@@ -88,6 +90,7 @@ __all__ = [
     "judge_from_period_ends",
     "listable",
     "load_rows",
+    "industrial_rows",
     "monthly_totals",
     "period_end_rows",
     "period_table",
@@ -553,10 +556,22 @@ def gather(scope: Scope, period: ReportPeriod) -> Gathered:
 # --- the monthly series --------------------------------------------------------------------------
 
 
-def monthly_totals(scope: Scope, year: int, indicator: Indicator) -> dict[tuple[int, int], Decimal]:
+def industrial_rows(rows: QuerySet[MonthlyReport]) -> QuerySet[MonthlyReport]:
+    """The rows of enterprises of 门类 B–D (``scale.sector_of``'s 工业): a code in one of their 大类,
+    or the 门类 letter alone."""
+    division = Substr("enterprise__industry_code", 1, 2)
+    return rows.alias(division=division).filter(
+        Q(division__in=sorted(industrial_divisions())) | Q(enterprise__industry_code__in=sorted(INDUSTRY_SECTIONS))
+    )
+
+
+def monthly_totals(
+    scope: Scope, year: int, indicator: Indicator, *, industrial_only: bool = False
+) -> dict[tuple[int, int], Decimal]:
     """``totals.period_total`` of each point of the monthly series (``SERIES_SPANS``: 1–2月, then
     each month) of a year and the year before, from one query; keyed (year, first month of the
-    point). A point nobody has figures for is absent: a gap, not a zero.
+    point). A point nobody has figures for is absent: a gap, not a zero. ``industrial_only``: of
+    the enterprises of 门类 B–D alone (the 工业总产值 chart, RULES §5.3).
 
     The database groups the rows by what decides whether a row stands for its point — year, month,
     form, the month of the enterprise's previous row of the year (``LAG``) and which of the two
@@ -572,8 +587,9 @@ def monthly_totals(scope: Scope, year: int, indicator: Indicator) -> dict[tuple[
     def previous(name: str) -> Window:  # the same enterprise-year's row before, by month
         return Window(Lag(name), partition_by=[F("enterprise_id"), F("year")], order_by=F("month").asc())
 
+    rows = report_rows(scope)
     inner = (
-        report_rows(scope)
+        (industrial_rows(rows) if industrial_only else rows)
         .filter(year__in=(year - 1, year))
         .order_by()
         .annotate(previous_month=previous("month"), previous_value=previous(indicator))

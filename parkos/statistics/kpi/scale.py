@@ -103,6 +103,7 @@ __all__ = [
     "enterprises_by_size_class",
     "first_crossings",
     "in_watch_band",
+    "industrial_divisions",
     "judge",
     "latest_headcount",
     "left_scope",
@@ -206,6 +207,14 @@ def sector_of(industry_code: str | None) -> Sector | None:
     if not industry_code:
         return None
     return "industry" if industry.section_of(industry_code) in INDUSTRY_SECTIONS else "service"
+
+
+@functools.cache
+def industrial_divisions() -> frozenset[str]:
+    """The 大类 (two digits) of 门类 B–D: rule 4's 工业, for queries that filter on the code's prefix."""
+    return frozenset(
+        code for code, _label in industry.choices("division") if industry.section_of(code) in INDUSTRY_SECTIONS
+    )
 
 
 def sectors_of(industry_by_enterprise: Mapping[int, str], sector: Sector) -> dict[int, str]:

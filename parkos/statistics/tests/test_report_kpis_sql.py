@@ -328,13 +328,17 @@ def test_report_tables_agree_with_the_row_engine(park_a, months):
             if assembly.industry_division(line.industry)[0] == industry_line.code
         }
         _same(industry_line.growth, kpi.comparable_growth(rows, "output", year, span, members))
-    # The monthly series: 1–2月 together, then each month (RULES §10.1), by the rule on every row.
+    # The monthly series: 1–2月 together, then each month (RULES §10.1), by the rule on every row,
+    # of the industrial enterprises alone (门类 B–D, RULES §5.3).
+    facts = gather.enterprise_facts([park_a.pk], (YEAR - 1, YEAR))
+    industrial = {e for e, (_name, code) in facts.items() if scale.sector_of(code) == "industry"}
+    assert industrial and set(expected["output"]) - industrial, "both industrial and other enterprises"
     assert kpis.monthly_output == [
         assembly.SeriesPoint(
             first,
             last,
-            kpi.period_total(rows, "output", year, range(first, last + 1)).value,
-            kpi.period_total(rows, "output", year - 1, range(first, last + 1)).value,
+            kpi.period_total(rows, "output", year, range(first, last + 1), industrial).value,
+            kpi.period_total(rows, "output", year - 1, range(first, last + 1), industrial).value,
         )
         for first, last in SERIES_SPANS
     ]
