@@ -16,8 +16,9 @@ from parkos.billing.choices import ChargeKind, InvoiceType, PaymentMethod
 from parkos.billing.models import Account, BankStatementLayout, BillingProfile, BillLine, TaxRule
 from parkos.core.form_fields import DecimalFieldOptions
 from parkos.enterprises.models import Enterprise
+from parkos.parks.forms import ParkScopedForm, ParkScopedModelForm
 from parkos.parks.models import Park
-from parkos.web.forms import FormData, FormFiles, FormOptions, ModelFormOptions, choice_field, model_choice_field
+from parkos.web.forms import FormData, FormFiles, FormOptions, model_choice_field
 
 if TYPE_CHECKING:
     pass
@@ -53,21 +54,9 @@ class MonthField(forms.DateField):
         return day.replace(day=1) if day else None
 
 
-class RunStartForm(forms.Form):
+class RunStartForm(ParkScopedForm):
     park = forms.ModelChoiceField(queryset=Park.objects.none(), label=_("园区"))
     period = MonthField(label=_("账期（月份）"))
-
-    def __init__(
-        self,
-        data: FormData | None = None,
-        files: FormFiles | None = None,
-        *,
-        parks: QuerySet[Park] | None = None,
-        **kwargs: Unpack[FormOptions],
-    ) -> None:
-        super().__init__(data, files, **kwargs)
-        field = model_choice_field(self, "park")
-        field.queryset = parks if parks is not None else Park.objects.none()
 
 
 class PaymentForm(forms.Form):
@@ -120,29 +109,15 @@ def resolve_layout(choice: str) -> statements.Layout:
     raise ValidationError(_("请选择银行流水格式"))
 
 
-class StatementImportForm(forms.Form):
+class StatementImportForm(ParkScopedForm):
     park = forms.ModelChoiceField(queryset=Park.objects.none(), label=_("收款园区"))
-    layout = forms.ChoiceField(label=_("银行流水格式"), choices=())
+    layout = forms.ChoiceField(label=_("银行流水格式"), choices=layout_choices)
     file = forms.FileField(
         label=_("流水文件"),
         help_text=_(".xlsx 或 .csv（UTF-8 或 GBK 编码）"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
     auto_match = forms.BooleanField(label=_("自动入账可确认的流水"), required=False, initial=True)
-
-    def __init__(
-        self,
-        data: FormData | None = None,
-        files: FormFiles | None = None,
-        *,
-        parks: QuerySet[Park] | None = None,
-        **kwargs: Unpack[FormOptions],
-    ) -> None:
-        super().__init__(data, files, **kwargs)
-        field = model_choice_field(self, "park")
-        field.queryset = parks if parks is not None else Park.objects.none()
-        layout = choice_field(self, "layout")
-        layout.choices = layout_choices()
 
     def clean_layout(self) -> statements.Layout:
         return resolve_layout(self.cleaned_data["layout"])
@@ -265,44 +240,23 @@ class ExtraChargeForm(forms.Form):
         field.queryset = _accounts(accounts)
 
 
-class ReadingImportForm(forms.Form):
+class ReadingImportForm(ParkScopedForm):
     park = forms.ModelChoiceField(queryset=Park.objects.none(), label=_("园区"))
     file = forms.FileField(label=_("抄表单"), help_text=_(".xlsx 或 .csv，格式见模板"))
 
-    def __init__(
-        self,
-        data: FormData | None = None,
-        files: FormFiles | None = None,
-        *,
-        parks: QuerySet[Park] | None = None,
-        **kwargs: Unpack[FormOptions],
-    ) -> None:
-        super().__init__(data, files, **kwargs)
-        field = model_choice_field(self, "park")
-        field.queryset = parks if parks is not None else Park.objects.none()
 
+class TaxRuleForm(ParkScopedModelForm[TaxRule]):
+    park_movable = True
 
-class TaxRuleForm(forms.ModelForm[TaxRule]):
     class Meta:
         model = TaxRule
         fields = ("kind", "park", "effective_from", "rate", "invoice_item", "tax_code", "note")
         widgets = {"effective_from": DATE}
 
-    def __init__(
-        self,
-        data: FormData | None = None,
-        files: FormFiles | None = None,
-        *,
-        parks: QuerySet[Park] | None = None,
-        **kwargs: Unpack[ModelFormOptions[TaxRule]],
-    ) -> None:
-        super().__init__(data, files, **kwargs)
-        field = model_choice_field(self, "park")
-        field.queryset = parks if parks is not None else Park.objects.none()
-        field.required = False
 
+class ProfileForm(ParkScopedModelForm[BillingProfile]):
+    park_movable = True
 
-class ProfileForm(forms.ModelForm[BillingProfile]):
     class Meta:
         model = BillingProfile
         fields = (
@@ -311,19 +265,6 @@ class ProfileForm(forms.ModelForm[BillingProfile]):
             "late_fee_daily_rate", "late_fee_cap_rate", "late_fee_grace_days", "late_fee_day_basis",
         )  # fmt: skip
         widgets = {"go_live_on": DATE}
-
-    def __init__(
-        self,
-        data: FormData | None = None,
-        files: FormFiles | None = None,
-        *,
-        parks: QuerySet[Park] | None = None,
-        **kwargs: Unpack[ModelFormOptions[BillingProfile]],
-    ) -> None:
-        super().__init__(data, files, **kwargs)
-        field = model_choice_field(self, "park")
-        field.queryset = parks if parks is not None else Park.objects.none()
-        field.required = False
 
 
 class DepositForm(forms.Form):

@@ -37,6 +37,7 @@ from parkos.incubation.models import (
     ServiceOffering,
     ServiceProvider,
 )
+from parkos.parks.forms import ParkModelFormOptions, ParkScopedModelForm
 from parkos.parks.models import Park
 from parkos.web.forms import FormData, FormFiles, FormOptions, ModelFormOptions, choice_field, model_choice_field
 
@@ -87,27 +88,13 @@ class PrefixListField(forms.CharField):
         return items
 
 
-class ProgrammeForm(forms.ModelForm[Programme]):
+class ProgrammeForm(ParkScopedModelForm[Programme]):
     extended_industry_prefixes = PrefixListField(label=_("特定领域行业代码前缀"), required=False)
     entry_industry_prefixes = PrefixListField(label=_("准入行业代码前缀"), required=False, help_text=_("为空表示不限"))
 
     class Meta:
         model = Programme
         fields = PROGRAMME_FIELDS
-
-    def __init__(
-        self,
-        data: FormData | None = None,
-        files: FormFiles | None = None,
-        *,
-        parks: QuerySet[Park] | None = None,
-        **kwargs: Unpack[ModelFormOptions[Programme]],
-    ) -> None:
-        super().__init__(data, files, **kwargs)
-        park_field = model_choice_field(self, "park")
-        park_field.queryset = parks
-        if self.instance.pk:
-            park_field.disabled = True
 
 
 class CriterionForm(forms.Form):
@@ -515,7 +502,7 @@ class RatingForm(forms.Form):
     comment = forms.CharField(label=_("评价"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class OfferingForm(forms.ModelForm[ServiceOffering]):
+class OfferingForm(ParkScopedModelForm[ServiceOffering]):
     class Meta:
         model = ServiceOffering
         fields = (
@@ -531,16 +518,12 @@ class OfferingForm(forms.ModelForm[ServiceOffering]):
         parks: QuerySet[Park],
         **kwargs: Unpack[ModelFormOptions[ServiceOffering]],
     ) -> None:
-        super().__init__(data, files, **kwargs)
-        park_field = model_choice_field(self, "park")
-        park_field.queryset = parks
+        super().__init__(data, files, parks=parks, **kwargs)
         provider_field = model_choice_field(self, "provider")
         provider_field.queryset = ServiceProvider.objects.filter(park__in=parks)
-        if self.instance.pk:
-            park_field.disabled = True
 
 
-class ProviderForm(forms.ModelForm[ServiceProvider]):
+class ProviderForm(ParkScopedModelForm[ServiceProvider]):
     members = forms.ModelMultipleChoiceField(
         label=_("受理人员"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -554,25 +537,23 @@ class ProviderForm(forms.ModelForm[ServiceProvider]):
         data: FormData | None = None,
         files: FormFiles | None = None,
         *,
-        parks: QuerySet[Park] | None = None,
         staff: QuerySet[User] | None = None,
-        **kwargs: Unpack[ModelFormOptions[ServiceProvider]],
+        **kwargs: Unpack[ParkModelFormOptions[ServiceProvider]],
     ) -> None:
         super().__init__(data, files, **kwargs)
-        park_field = model_choice_field(self, "park")
-        park_field.queryset = parks
         for name in ("manager", "members"):
             field = model_choice_field(self, name)
             field.queryset = staff if staff is not None else User.objects.none()
         if self.instance.pk:
-            park_field.disabled = True
             self.initial["members"] = list(self.instance.members.values_list("pk", flat=True))
 
 
 # --- Schemes -------------------------------------------------------------------------------------------
 
 
-class SchemeForm(forms.ModelForm[Scheme]):
+class SchemeForm(ParkScopedModelForm[Scheme]):
+    park_movable = True
+
     class Meta:
         model = Scheme
         fields = (
@@ -591,13 +572,11 @@ class SchemeForm(forms.ModelForm[Scheme]):
         data: FormData | None = None,
         files: FormFiles | None = None,
         *,
-        parks: QuerySet[Park] | None = None,
         allow_all_parks: bool = False,
-        **kwargs: Unpack[ModelFormOptions[Scheme]],
+        **kwargs: Unpack[ParkModelFormOptions[Scheme]],
     ) -> None:
         super().__init__(data, files, **kwargs)
         park_field = model_choice_field(self, "park")
-        park_field.queryset = parks
         park_field.required = not allow_all_parks
         park_field.empty_label = _("全部园区") if allow_all_parks else "---------"
 

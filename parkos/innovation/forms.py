@@ -37,6 +37,7 @@ from parkos.innovation.models import (
     TechTransfer,
 )
 from parkos.innovation.regulatory import ClinicalStage, DeviceStage
+from parkos.parks.forms import ParkModelFormOptions, ParkScopedModelForm, offer_parks
 from parkos.parks.models import Park
 from parkos.web.forms import FormData, FormFiles, FormOptions, ModelFormOptions, choice_field, model_choice_field
 
@@ -95,24 +96,14 @@ def label_empty_choices(form: forms.BaseForm) -> None:
             field.empty_label = _("请选择")
 
 
-class ParkedForm[M: Model](forms.ModelForm[M]):
+class ParkedForm[M: Model](ParkScopedModelForm[M]):
     """A ModelForm with a park chosen among the person's parks and dates as date inputs."""
 
     def __init__(
-        self,
-        data: FormData | None = None,
-        files: FormFiles | None = None,
-        *,
-        parks: QuerySet[Park] | None = None,
-        **kwargs: Unpack[ModelFormOptions[M]],
+        self, data: FormData | None = None, files: FormFiles | None = None, **kwargs: Unpack[ParkModelFormOptions[M]]
     ) -> None:
         super().__init__(data, files, **kwargs)
         label_empty_choices(self)
-        if "park" in self.fields:
-            park_field = model_choice_field(self, "park")
-            park_field.queryset = parks if parks is not None else Park.objects.none()
-            if self.instance.pk:
-                park_field.disabled = True
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = DATE
@@ -484,8 +475,7 @@ class ImportForm(forms.Form):
         **kwargs: Unpack[FormOptions],
     ) -> None:
         super().__init__(data, files, **kwargs)
-        park_field = model_choice_field(self, "park")
-        park_field.queryset = parks if parks is not None else Park.objects.none()
+        offer_parks(self, parks)
         table_field = choice_field(self, "csv_table")
         table_field.choices = [("", "---------"), *tables]
         label_empty_choices(self)
@@ -538,8 +528,7 @@ class NewStakeForm(InvestmentForm):
         **kwargs: Unpack[FormOptions],
     ) -> None:
         super().__init__(data, files, **kwargs)
-        park_field = model_choice_field(self, "park")
-        park_field.queryset = parks if parks is not None else Park.objects.none()
+        offer_parks(self, parks)
         label_empty_choices(self)
         order = ["fund", "enterprise", "park"]
         self.order_fields(order + [f for f in self.fields if f not in order])

@@ -19,6 +19,7 @@ from parkos.enterprises.models import Enterprise
 from parkos.investment.models import Lead
 from parkos.leasing.choices import ContractKind, TerminationReason
 from parkos.leasing.models import Contract
+from parkos.parks.forms import offer_parks
 from parkos.parks.models import LandParcel, Park, Unit
 from parkos.web.forms import FormData, FormFiles, FormOptions, ModelFormOptions, model_choice_field
 from parkos.web.widgets import SearchSelect, SearchSelectMultiple
@@ -95,9 +96,7 @@ class ContractForm(forms.ModelForm[Contract]):
         **kwargs: Unpack[ModelFormOptions[Contract]],
     ) -> None:
         super().__init__(data, files, **kwargs)
-        visible = parks if parks is not None else Park.objects.none()
-        park_field = model_choice_field(self, "park")
-        park_field.queryset = visible
+        visible = offer_parks(self, parks)
         for optional in ("rent_discount_rate", "rent_discount_months"):  # no discount unless stated
             self.fields[optional].required = False
         enterprise_field = model_choice_field(self, "enterprise")

@@ -1,17 +1,73 @@
 from __future__ import annotations
 
-from typing import Any, Unpack
+from typing import Any, ClassVar, Unpack
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.forms import choose_from
 from parkos.parks.models import Building, Floor, LandParcel, Park, SpaceMedia, Unit
 from parkos.parks.policy import normalize_industry_codes
 from parkos.parks.services import adjacent_units
-from parkos.web.forms import FormData, FormFiles, ModelFormOptions, model_choice_field
+from parkos.web.forms import FormData, FormFiles, FormOptions, ModelFormOptions, model_choice_field
 from parkos.web.widgets import industry_picker
+
+
+class ParkFormOptions(FormOptions, total=False):
+    """A park-scoped form's keyword arguments, for subclasses that add their own."""
+
+    parks: QuerySet[Park] | None
+
+
+class ParkModelFormOptions[M: Model](ModelFormOptions[M], total=False):
+    """A park-scoped ModelForm's keyword arguments, for subclasses that add their own."""
+
+    parks: QuerySet[Park] | None
+
+
+def offer_parks(form: forms.BaseForm, parks: QuerySet[Park] | None) -> QuerySet[Park]:
+    """Let the form's `park` field offer only `parks` (the person's; none when not given); returns them."""
+    offered = parks if parks is not None else Park.objects.none()
+    model_choice_field(form, "park").queryset = offered
+    return offered
+
+
+class ParkScopedForm(forms.Form):
+    """A form whose `park` field offers only the parks the person may act in."""
+
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        **kwargs: Unpack[FormOptions],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        offer_parks(self, parks)
+
+
+class ParkScopedModelForm[M: Model](forms.ModelForm[M]):
+    """A ModelForm whose `park` offers only the person's parks; a saved object keeps its park unless
+    `park_movable` (moving a project or a programme to another park would silently move its history)."""
+
+    park_movable: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        data: FormData | None = None,
+        files: FormFiles | None = None,
+        *,
+        parks: QuerySet[Park] | None = None,
+        **kwargs: Unpack[ModelFormOptions[M]],
+    ) -> None:
+        super().__init__(data, files, **kwargs)
+        if "park" in self.fields:
+            offer_parks(self, parks)
+            if self.instance.pk and not self.park_movable:
+                self.fields["park"].disabled = True
 
 
 class IndustryCodesField(forms.CharField):
