@@ -19,9 +19,9 @@ from parkos.enterprises.models import Enterprise
 from parkos.investment.models import Lead
 from parkos.leasing.choices import ContractKind, TerminationReason
 from parkos.leasing.models import Contract
-from parkos.parks.forms import offer_parks
+from parkos.parks.forms import ParkScopedForm, offer_parks
 from parkos.parks.models import LandParcel, Park, Unit
-from parkos.web.forms import FormData, FormFiles, FormOptions, ModelFormOptions, model_choice_field
+from parkos.web.forms import FormData, FormFiles, ModelFormOptions, model_choice_field
 from parkos.web.widgets import SearchSelect, SearchSelectMultiple
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -208,7 +208,7 @@ class ApproveForm(forms.Form):
     )
 
 
-class PresenceForm(forms.Form):
+class PresenceForm(ParkScopedForm):
     """A stay of an enterprise in a park (在园记录): the park, moved in, moved out (empty: still
     there), and why; the service refuses overlapping stays."""
 
@@ -220,10 +220,6 @@ class PresenceForm(forms.Form):
     note = forms.CharField(
         label=_("说明"), max_length=300, required=False, help_text=_("依据，如：搬迁通知、现场核实、合同外占用")
     )
-
-    def __init__(self, data: FormData | None = None, *, parks: QuerySet[Park], **options: Unpack[FormOptions]) -> None:
-        super().__init__(data, **options)
-        model_choice_field(self, "park").queryset = parks
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -92,7 +92,8 @@ def test_out_before_in_and_overlapping_stays_are_refused_and_nothing_is_written(
     )
     with pytest.raises(ValidationError) as refused:
         services.presence_record(enterprise=enterprise, park=park_a, entry=services.StayEntry(D(2022, 1, 1)), actor=bob)
-    assert "重叠" in str(refused.value) and "2020-01-01–2022-06-30" in str(refused.value)
+    assert "重叠" in str(refused.value)
+    assert "2020-01-01–2022-06-30" in str(refused.value)
     # The same dates in another park, or after the move-out, are fine; a correction into overlap is not.
     services.presence_record(enterprise=enterprise, park=park_b, entry=services.StayEntry(D(2022, 1, 1)), actor=bob)
     later = services.presence_record(
@@ -146,11 +147,13 @@ def test_the_presence_page_enters_corrects_and_shows_the_history(client_for, par
     )
     assert response.status_code == 302
     page = client.get(url).content.decode()
-    assert "2025-06-30" in page and "人工登记" in page
+    assert "2025-06-30" in page
+    assert "人工登记" in page
     assert "迁出日期：— → 2025-06-30" in page  # the history keeps what it was
     # Overlap refused on the page, with the stay it overlaps named.
     overlap = client.post(url, {"park": park_a.pk, "moved_in_on": "2025-01-01"})
-    assert overlap.status_code == 400 and "2024-03-01–2025-06-30" in overlap.content.decode()
+    assert overlap.status_code == 400
+    assert "2024-03-01–2025-06-30" in overlap.content.decode()
 
 
 @pytest.mark.django_db

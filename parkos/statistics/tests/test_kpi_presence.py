@@ -108,7 +108,8 @@ def test_the_move_in_date_beats_the_first_row_crossing_before_arrival_is_moved_i
         stay=stay, entry=leasing.StayEntry(datetime.date(YEAR, 6, 1), datetime.date(YEAR, 9, 30)), actor=bob
     )
     kpis = _report(park_a)
-    assert kpis.moved_in_above_scale == [] and kpis.new_above_scale == []
+    assert kpis.moved_in_above_scale == []
+    assert kpis.new_above_scale == []
     assert newcomer.pk not in kpis.above_scale_ids
 
 
