@@ -664,7 +664,9 @@ def _validate_stay(enterprise: Enterprise, park: Park, entry: StayEntry, *, othe
     if entry.moved_out_on is not None and entry.moved_out_on <= entry.moved_in_on:
         raise ValidationError({"moved_out_on": _("迁出日期必须晚于迁入日期")})
     Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
-    others = Presence.objects.filter(enterprise=enterprise, park=park).exclude(pk=other_than).order_by("moved_in_on")
+    others = Presence.objects.filter(enterprise=enterprise, park=park).order_by("moved_in_on")
+    if other_than is not None:
+        others = others.exclude(pk=other_than)
     spans = list(others.values_list("moved_in_on", "moved_out_on"))
     if presence.overlapping(entry.moved_in_on, entry.moved_out_on, spans):
         listed = "、".join(f"{start:%Y-%m-%d}–{f'{end:%Y-%m-%d}' if end else _('至今')}" for start, end in spans)

@@ -587,9 +587,9 @@ def monthly_totals(
     def previous(name: str) -> Window:  # the same enterprise-year's row before, by month
         return Window(Lag(name), partition_by=[F("enterprise_id"), F("year")], order_by=F("month").asc())
 
-    rows = report_rows(scope)
+    scoped = report_rows(scope)
     inner = (
-        (industrial_rows(rows) if industrial_only else rows)
+        (industrial_rows(scoped) if industrial_only else scoped)
         .filter(year__in=(year - 1, year))
         .order_by()
         .annotate(previous_month=previous("month"), previous_value=previous(indicator))
