@@ -212,13 +212,13 @@ class PresenceForm(ParkScopedForm):
     """A stay of an enterprise in a park (在园记录): the park, moved in, moved out (empty: still
     there), and why; the service refuses overlapping stays."""
 
-    park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none())
+    park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none(), empty_label=_("请选择"))
     moved_in_on = forms.DateField(label=_("迁入日期"), widget=DATE)
     moved_out_on = forms.DateField(
         label=_("迁出日期"), widget=DATE, required=False, help_text=_("在园的最后一天（含当日）；仍在园则留空")
     )
     note = forms.CharField(
-        label=_("说明"), max_length=300, required=False, help_text=_("依据，如：搬迁通知、现场核实、合同外占用")
+        label=_("备注"), max_length=300, required=False, help_text=_("依据，如：搬迁通知、现场核实、合同外占用")
     )
 
     def clean(self) -> dict[str, Any]:

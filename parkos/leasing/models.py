@@ -436,7 +436,7 @@ class Presence(TimeStampedModel):
     moved_out_on = models.DateField(
         _("迁出日期"), null=True, blank=True, help_text=_("在园的最后一天（含当日）；仍在园则留空")
     )
-    note = models.CharField(_("说明"), max_length=300, blank=True)
+    note = models.CharField(_("备注"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登记人"),

@@ -262,7 +262,7 @@ def test_officer_records_a_move_out_and_the_report_changes(page, park_a, bob, th
     expect(page.get_by_test_id("presence-form")).to_contain_text("迁出日期必须晚于迁入日期")
     form = page.get_by_test_id("presence-form")
     form.get_by_label("迁出日期").fill("2025-11-30")
-    form.get_by_label("说明").fill("搬迁通知书")
+    form.get_by_label("备注").fill("搬迁通知书")
     form.get_by_role("button", name="保存").click()
     expect(page.locator(".messages")).to_contain_text("已登记在园记录")
     expect(page.get_by_test_id("presence-stays")).to_contain_text("2025-11-30")

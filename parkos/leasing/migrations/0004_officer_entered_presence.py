@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
                 ('moved_in_on', models.DateField(verbose_name='迁入日期')),
                 ('moved_out_on', models.DateField(blank=True, help_text='在园的最后一天（含当日）；仍在园则留空', null=True, verbose_name='迁出日期')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='说明')),
+                ('note', models.CharField(blank=True, max_length=300, verbose_name='备注')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
                 ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='presences', to='enterprises.enterprise', verbose_name='企业')),
                 ('park', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parks.park', verbose_name='园区')),
