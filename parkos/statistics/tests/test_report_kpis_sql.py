@@ -300,7 +300,7 @@ def test_annual_kpi_query_count_does_not_depend_on_the_number_of_enterprises(par
     # threshold), so both take every branch: the count is the same, and small.
     assert (
         _queries(park_a, 5) == _queries(park_b, 50) <= 21
-    )  # three date the arrivals of new 规上 (RULES §5.3); four read 工业投资's basis, its projects now and a year before, and product output
+    )  # two read the rows of new 规上 that arrived and two the dated presence (RULES §5.3); four read 工业投资's basis, its projects now and a year before, and product output
 
 
 @pytest.mark.parametrize("months", [(1, 12), (4, 6)])
