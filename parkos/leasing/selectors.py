@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, DateField, Exists, F, Min, OuterRef, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -829,7 +829,7 @@ def presence(
 ) -> dict[int, list[presence_rules.Stay]]:
     """Each enterprise's dated stays in some parks (None: every park), from the officers' entries
     where there are any, else from its executed contracts (``presence.presence_of``, RULES §5.3).
-    Enterprises with neither are absent. Two queries. (Statistics reads it: who arrived when, and
+    Enterprises with neither are absent. One query. (Statistics reads it: who arrived when, and
     who left before a period's end.)"""
     entered = Presence.objects.order_by()
     contracts = Contract.objects.filter(status__in=OCCUPYING_STATUSES).order_by()
@@ -840,16 +840,18 @@ def presence(
         ids = list(enterprise_ids)
         entered, contracts = entered.filter(enterprise_id__in=ids), contracts.filter(enterprise_id__in=ids)
     officer: dict[tuple[int, int], list[presence_rules.Stay]] = defaultdict(list)
-    for enterprise_id, park_id, moved_in, moved_out in entered.values_list(
-        "enterprise_id", "park_id", "moved_in_on", "moved_out_on"
-    ):
-        officer[(enterprise_id, park_id)].append(presence_rules.Stay(park_id, moved_in, moved_out, "officer"))
     spans: dict[tuple[int, int], list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
-    for enterprise_id, park_id, start, end, terminated in contracts.values_list(
-        "enterprise_id", "park_id", "start_on", "end_on", "terminated_on"
-    ):
-        last = end if terminated is None else terminated if end is None else min(end, terminated)
-        spans[(enterprise_id, park_id)].append((start, last))
+    no_date = Value(None, output_field=DateField())
+    rows = entered.values_list("enterprise_id", "park_id", "moved_in_on", "moved_out_on", no_date, Value(True)).union(
+        contracts.values_list("enterprise_id", "park_id", "start_on", "end_on", "terminated_on", Value(False)),
+        all=True,
+    )
+    for enterprise_id, park_id, start, end, terminated, by_officer in rows:  # one query
+        if by_officer:
+            officer[(enterprise_id, park_id)].append(presence_rules.Stay(park_id, start, end, "officer"))
+        else:
+            last = end if terminated is None else terminated if end is None else min(end, terminated)
+            spans[(enterprise_id, park_id)].append((start, last))
     return presence_rules.presence_of(officer, spans)
 
 
