@@ -47,8 +47,8 @@ test-e2e: $(VENV)/.installed
 	$(PY) -m pytest -m e2e -q tests/e2e
 
 # The browser journeys against the production stack (granian with DEBUG off, hashed static files, the
-# CSP, a task worker), on the PostgreSQL of DATABASE_URL: all of them before a release; CI runs a few
-# (STACK_JOURNEYS in .ci/run).
+# CSP, a task worker), on the PostgreSQL of DATABASE_URL: all of them before a release. `make test` on
+# PostgreSQL runs the few marked `stack` against it (tests/e2e/conftest.py).
 STACK_JOURNEYS ?= tests/e2e
 test-e2e-stack: $(VENV)/.installed
 	@scripts/ensure-system-packages

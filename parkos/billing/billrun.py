@@ -536,7 +536,12 @@ _PLAN_DDL = (
 
 
 class _Dialect:
-    """The few date and text functions the set-based path needs, per database."""
+    """The few date and text functions the set-based path needs, per database.
+
+    Their SQL goes into statements run with parameters, where a literal `%` is written `%%`: the
+    drivers read `%s` as a placeholder, and Django's debug cursor (DEBUG on) formats the statement
+    with its parameters (`sql % params`) to record it.
+    """
 
     def __init__(self) -> None:
         self.postgres = connection.vendor == "postgresql"
@@ -550,12 +555,12 @@ class _Dialect:
         """`pattern` in strftime terms (%Y %m %d only)."""
         if self.postgres:
             return f"to_char({day}, '{pattern.replace('%Y', 'YYYY').replace('%m', 'MM').replace('%d', 'DD')}')"
-        return f"strftime('{pattern}', {day})"
+        return f"strftime('{pattern.replace('%', '%%')}', {day})"
 
     def padded(self, number: str, width: int) -> str:
         if self.postgres:
             return f"lpad(CAST({number} AS TEXT), {width}, '0')"
-        return f"printf('%0{width}d', {number})"
+        return f"printf('%%0{width}d', {number})"
 
     def in_ids(self, column: str, ids: list[int]) -> tuple[str, list[Any]]:
         if self.postgres:

@@ -39,6 +39,7 @@ from parkos.core.forms import choose_from
 from parkos.enterprises.choices import EnterpriseLifecycle
 from parkos.enterprises.models import Enterprise
 from parkos.investment.services import normalise_mobile
+from parkos.parks.forms import ParkScopedModelForm
 from parkos.parks.models import Park
 from parkos.web.forms import FormData, FormFiles, FormOptions, ModelFormOptions, choice_field, model_choice_field
 
@@ -200,22 +201,12 @@ class ResourceForm(forms.ModelForm[BookableResource]):
             fields["park"].disabled = True
 
 
-class TariffForm(forms.ModelForm[BookingTariff]):
+class TariffForm(ParkScopedModelForm[BookingTariff]):
+    park_movable = True
+
     class Meta:
         model = BookingTariff
         fields = ["park", "name", "free_minutes_per_month", "price_per_hour"]
-
-    def __init__(
-        self,
-        data: FormData | None = None,
-        files: FormFiles | None = None,
-        *,
-        parks: QuerySet[Park],
-        **kwargs: Unpack[ModelFormOptions[BookingTariff]],
-    ) -> None:
-        super().__init__(data, files, **kwargs)
-        park = model_choice_field(self, "park")
-        park.queryset = parks
 
 
 # --- Talent ------------------------------------------------------------------------------------------------------
@@ -295,29 +286,34 @@ class LeaveForm(forms.Form):
     left_on = forms.DateField(label=_("离园日期"), widget=DATE)
 
 
-class RoomForm(forms.ModelForm[ApartmentRoom]):
+class RoomForm(ParkScopedModelForm[ApartmentRoom]):
     park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none())
+    park_movable = True
 
     class Meta:
         model = ApartmentRoom
-        fields = ["building", "number", "room_type", "area_sqm", "monthly_rent", "in_service"]
+        fields = ["park", "building", "number", "room_type", "area_sqm", "monthly_rent", "in_service"]
+
+
+class _TalentInParkForm(forms.Form):
+    """A form about one of the park's active talents (named with the enterprise, as officers know them)."""
+
+    talent = forms.ModelChoiceField(label=_("人才"), queryset=TalentRecord.objects.none())
 
     def __init__(
         self,
         data: FormData | None = None,
         files: FormFiles | None = None,
         *,
-        parks: QuerySet[Park],
-        **kwargs: Unpack[ModelFormOptions[ApartmentRoom]],
+        park_id: int,
+        **kwargs: Unpack[FormOptions],
     ) -> None:
         super().__init__(data, files, **kwargs)
-        park = model_choice_field(self, "park")
-        park.queryset = parks
-        self.order_fields(["park"])
+        talent = model_choice_field(self, "talent", label=lambda t: f"{t.name} · {t.enterprise.name}")
+        talent.queryset = TalentRecord.objects.filter(park_id=park_id, status="active", erased_at__isnull=True)
 
 
-class AllocateForm(forms.Form):
-    talent = forms.ModelChoiceField(label=_("人才"), queryset=TalentRecord.objects.none())
+class AllocateForm(_TalentInParkForm):
     starts_on = forms.DateField(label=_("入住日期"), widget=DATE)
     planned_end_on = forms.DateField(label=_("约定退房日期"), widget=DATE)
     monthly_rent = forms.DecimalField(
@@ -329,36 +325,11 @@ class AllocateForm(forms.Form):
         help_text=_("为空按房间租金"),
     )
 
-    def __init__(
-        self,
-        data: FormData | None = None,
-        files: FormFiles | None = None,
-        *,
-        park_id: int,
-        **kwargs: Unpack[FormOptions],
-    ) -> None:
-        super().__init__(data, files, **kwargs)
-        talent = model_choice_field(self, "talent", label=lambda t: f"{t.name} · {t.enterprise.name}")
-        talent.queryset = TalentRecord.objects.filter(park_id=park_id, status="active", erased_at__isnull=True)
 
-
-class WaitlistForm(forms.Form):
-    talent = forms.ModelChoiceField(label=_("人才"), queryset=TalentRecord.objects.none())
+class WaitlistForm(_TalentInParkForm):
     room_type = forms.ChoiceField(label=_("意向户型"), choices=[("", _("不限")), *RoomType.choices], required=False)
     requested_on = forms.DateField(label=_("申请日期"), widget=DATE)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
-
-    def __init__(
-        self,
-        data: FormData | None = None,
-        files: FormFiles | None = None,
-        *,
-        park_id: int,
-        **kwargs: Unpack[FormOptions],
-    ) -> None:
-        super().__init__(data, files, **kwargs)
-        talent = model_choice_field(self, "talent", label=lambda t: f"{t.name} · {t.enterprise.name}")
-        talent.queryset = TalentRecord.objects.filter(park_id=park_id, status="active", erased_at__isnull=True)
 
 
 class EndLeaseForm(forms.Form):

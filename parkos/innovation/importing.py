@@ -357,7 +357,7 @@ class InnovationImporter(TableImporter[Any]):
                 with transaction.atomic():  # a savepoint: a refused row leaves nothing
                     outcome = handle(row.data)
             except ValidationError as exc:
-                _report(table, row, exc, ctx)
+                ctx.refused(row, exc, table=table)
                 continue
             ctx.count(table.name, **{outcome: 1})
             if outcome != "unchanged":
@@ -470,21 +470,9 @@ class InnovationImporter(TableImporter[Any]):
             action=AuditAction.IMPORT,
             object_type="innovation.workbook",
             object_repr=_("创新生态导入：%(park)s") % {"park": self.park.name},
-            changes={name: [c.created, c.updated, c.unchanged] for name, c in ctx.counts.items()},
+            changes=ctx.counts_by_table(),
             park_id=self.park.pk,
         )
-
-
-def _report(table: TableSpec[Any], row: Row[Any], exc: ValidationError, ctx: ImportContext) -> None:
-    """A service's refusal as row errors, on the columns it names (where the table has them)."""
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            header = table.header_of(field)
-            for message in messages:
-                ctx.error(row, message if header else f"{field}: {message}", column=header)
-    else:
-        for message in exc.messages:
-            ctx.error(row, message)
 
 
 def import_workbook(

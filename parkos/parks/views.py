@@ -35,6 +35,7 @@ from parkos.parks.forms import (
     SpaceMediaForm,
     UnitForm,
 )
+from parkos.parks.listing import unit_rows
 from parkos.parks.models import Building, Floor, LandParcel, Park, Reservation, SpaceMedia, SpaceQuerySet, Unit
 from parkos.web.views_generic import (
     FilteredListView,
@@ -227,6 +228,8 @@ class AvailabilityView(FilteredListView):
         context["view_mode"] = view_mode if view_mode in ("list", "building") else "list"
         if context["view_mode"] == "building":
             context["groups"] = selectors.group_by_building(list(context["object_list"]))
+        else:
+            context["unit_rows"] = unit_rows(context["object_list"])
         parcels = ParcelFilterSet(
             self.request.GET or None,
             queryset=scope_to_parks(self.request.user, LandParcel.objects.all()),

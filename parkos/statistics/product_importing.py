@@ -144,7 +144,7 @@ class OutputImporter(TableImporter[OutputRow]):
                         source=ReportSource.IMPORT,
                     )
             except ValidationError as exc:
-                _report(table, row, exc, ctx)
+                ctx.refused(row, exc, table=table)
                 continue
             outcome = "unchanged" if not changed else "updated" if existed else "created"
             ctx.count(table.name, **{outcome: 1})
@@ -158,20 +158,9 @@ class OutputImporter(TableImporter[OutputRow]):
             action=AuditAction.IMPORT,
             object_type="park_statistics.productoutput",
             object_repr=_("主要产品产量导入：%(park)s") % {"park": self.park.name},
-            changes={name: [c.created, c.updated, c.unchanged] for name, c in ctx.counts.items()},
+            changes=ctx.counts_by_table(),
             park_id=self.park.pk,
         )
-
-
-def _report(table: TableSpec[Any], row: Row[OutputRow], exc: ValidationError, ctx: ImportContext) -> None:
-    """A service's refusal as row errors, on the columns it names."""
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            ctx.error(row, message)
-        return
-    for field, messages in exc.message_dict.items():
-        for message in messages:
-            ctx.error(row, message, column=table.header_of(field))
 
 
 def import_outputs(

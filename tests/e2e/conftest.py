@@ -3,21 +3,34 @@
 `PARKOS_E2E_STACK=1` (PostgreSQL only) runs the same journeys against the production stack instead:
 granian (DEBUG off, hashed static files, the CSP) and a task worker, started once on the test
 database; the journeys' transactional data is committed, so those processes see it.
+
+Journeys marked `stack` run against the production stack in every run on PostgreSQL (`make test`
+there), on the database the run has already migrated: CI needs no separate step, migration and
+pytest start-up for them. Their stack lives for their module only, so its task worker never takes a
+task that a later unit test enqueued for itself.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import http.client
 import os
+import shutil
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import import_module
+from pathlib import Path
 
 import pytest
-from django.apps import apps as django_apps
-from django.conf import global_settings, settings
+from django.contrib.staticfiles import finders
+from django.db import connection
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from parkos.core.models import ProcessHeartbeat
 from parkos.core.tests.processes import (
+    ROOT,
     database_url,
     finish,
     free_port,
@@ -48,20 +61,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-#: Migrations whose data the journeys need (billing's VAT rules and reminder templates); their seeding
-#: functions are idempotent.
-SEEDING_MIGRATIONS = ("parkos.billing.migrations.0002_default_rules",)
-
-
-@pytest.fixture(autouse=True)
-def _rows_the_migrations_seed(transactional_db: None) -> None:
-    """Each journey starts with the rows the migrations seed: a transactional test before it on the same
-    worker, a journey or a unit test, empties every table when it ends. (Django's serialized rollback
-    cannot do this here: it fails on the content types that the other tests' flushes recreate.)"""
-    for name in SEEDING_MIGRATIONS:
-        import_module(name).add_defaults(django_apps, None)
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
@@ -73,12 +72,10 @@ def browser() -> Iterator[Browser]:
 STACK = os.environ.get("PARKOS_E2E_STACK", "") == "1"
 
 
-@pytest.hookimpl(trylast=True)  # after the root conftest's, which sets MD5
 def pytest_configure(config: pytest.Config) -> None:
-    if STACK:
-        # The stack checks passwords with production's hashers, which do not include the fast MD5 the
-        # root conftest gives the tests: a journey's users hashed with it could never log in.
-        settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+    config.addinivalue_line(
+        "markers", "stack: on PostgreSQL, this journey runs against the production stack in every run"
+    )
 
 
 class _NoSettingsOverride:
@@ -95,8 +92,56 @@ class Server:
     _live_server_modified_settings: _NoSettingsOverride = field(default_factory=_NoSettingsOverride)
 
 
-@pytest.fixture(scope="session")
-def production_stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Server]:
+def _collected_static(env: dict[str, str]) -> Path:
+    """The static files as production collects them (hashed names, compressed copies), collected once
+    per content of the sources: later runs on this checkout, and the other xdist workers of this run,
+    reuse them instead of compressing everything again."""
+    sources = sorted(
+        (path, storage.path(path))
+        for finder in finders.get_finders()
+        for path, storage in finder.list(["CVS", ".*", "*~"])
+    )
+    digest = hashlib.sha256()
+    for path, source in sources:
+        stat = os.stat(source)
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    root = ROOT / "var" / "test-static"
+    target = root / digest.hexdigest()[:16]
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (target / "staticfiles.json").exists():
+            for stale in root.iterdir():  # an earlier content's, or a collection that was killed
+                if stale.is_dir():
+                    shutil.rmtree(stale, ignore_errors=True)
+            collecting = root / f"collecting-{os.getpid()}"
+            code, _out, err = finish(
+                manage(
+                    "collectstatic", "--noinput", "--verbosity", "0", env={**env, "PARKOS_VAR_DIR": str(collecting)}
+                ),
+                timeout=900,
+            )
+            assert code == 0, err
+            (collecting / "static").rename(target)
+            shutil.rmtree(collecting)
+    return target
+
+
+def _wait_for_the_worker(port: int, timeout: float = 180) -> None:
+    """Until the task worker has reported (its heartbeat, as /healthz reads it): a journey that queues a
+    task right away would otherwise watch it wait while the worker is still starting."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/healthz?only=database,worker")
+        if conn.getresponse().status == 200:
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"no task worker reported within {timeout} s")
+
+
+@contextmanager
+def _stack(tmp_path_factory: pytest.TempPathFactory, django_db_blocker) -> Iterator[Server]:
     with django_db_blocker.unblock():
         url = database_url()  # PostgreSQL: SQLite test databases live in this process's memory
     var_dir = tmp_path_factory.mktemp("stack")
@@ -108,25 +153,47 @@ def production_stack(django_db_setup, django_db_blocker, tmp_path_factory) -> It
         PARKOS_HTTPS="false",
         CACHE_BACKEND="django.core.cache.backends.dummy.DummyCache",
     )
-    # Compressing every static file takes minutes on a busy machine.
-    code, _out, err = finish(manage("collectstatic", "--noinput", "--verbosity", "0", env=env), timeout=900)
-    assert code == 0, err
+    (var_dir / "static").symlink_to(_collected_static(env), target_is_directory=True)
     port = free_port()
     with (var_dir / "stack.log").open("w") as log:
         web = start_app_server(port, env, workers=2, log=log)
         worker = manage("worker", "--queue-name", "*", "--interval", "0.2", env=env, log=log)
         try:
             wait_http(port, "/healthz", process=web)
+            _wait_for_the_worker(port)
             yield Server(url=f"http://127.0.0.1:{port}")
         finally:
             for process in (web, worker):
                 stop(process)
+            # The worker's heartbeat thread may have beaten after the last journey's flush: a later test
+            # on this database must not find a worker reporting.
+            with django_db_blocker.unblock():
+                ProcessHeartbeat.objects.all().delete()
+
+
+@pytest.fixture(scope="session")
+def production_stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Server]:
+    """The stack for a whole `PARKOS_E2E_STACK=1` run (journeys only)."""
+    with _stack(tmp_path_factory, django_db_blocker) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def module_stack(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Server]:
+    """The stack for the `stack` journeys of one module, in a run of the whole suite."""
+    with _stack(tmp_path_factory, django_db_blocker) as server:
+        yield server
 
 
 @pytest.fixture
 def live_server(live_server, request):
-    """pytest-django's live server, or the production stack with PARKOS_E2E_STACK=1."""
-    return request.getfixturevalue("production_stack") if STACK else live_server
+    """pytest-django's live server; the production stack with PARKOS_E2E_STACK=1, or for a journey
+    marked `stack` on PostgreSQL."""
+    if STACK:
+        return request.getfixturevalue("production_stack")
+    if request.node.get_closest_marker("stack") and connection.vendor == "postgresql":
+        return request.getfixturevalue("module_stack")
+    return live_server
 
 
 @pytest.fixture

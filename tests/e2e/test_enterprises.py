@@ -46,6 +46,7 @@ def test_officer_with_the_right_sees_mobile_and_view_is_audited(page, device_mak
     assert AuditEntry.objects.filter(action=AuditAction.VIEW_PERSONAL_DATA, actor=carol).count() == 1
 
 
+@pytest.mark.stack
 def test_import_shows_progress_and_error_report(page, carol, settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path

@@ -7,12 +7,14 @@ that DEBUG off still serves every app: hashed static files in the manifest, no s
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import ConsoleMessage, Response, expect
 
 from parkos.accounts.tests.factories import PASSWORD
 from tests.e2e.conftest import login
 
 
+@pytest.mark.stack
 def test_every_module_opens_without_a_browser_error(page, alice, park_a):
     problems: list[str] = []
 

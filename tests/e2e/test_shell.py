@@ -2,12 +2,14 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from parkos.accounts.tests.factories import PASSWORD
 from tests.e2e.conftest import login
 
 
+@pytest.mark.stack
 def test_log_in_and_see_dashboard(page, bob, park_a):
     login(page, "bob", PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_contain_text("您好")

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -81,6 +82,18 @@ class ImportContext:
         self.file_errors.append(error)
         self.errors.add(error)
 
+    def refused(self, row: Row[Any], exc: ValidationError, *, table: TableSpec[Any]) -> None:
+        """A service's refusal of a row as row errors, each on the column its field is read from (a field
+        that is no column of the table keeps its name in the message, so the person can still find it)."""
+        if not hasattr(exc, "error_dict"):
+            for message in exc.messages:
+                self.error(row, message)
+            return
+        for field_name, messages in exc.message_dict.items():
+            header = table.header_of(field_name)
+            for message in messages:
+                self.error(row, message if header else f"{field_name}: {message}", column=header)
+
     def failed(self, row: Row[Any] | RejectedRow) -> bool:
         return (row.sheet, row.number) in self._batch_failures
 
@@ -89,6 +102,10 @@ class ImportContext:
         counts.created += created
         counts.updated += updated
         counts.unchanged += unchanged
+
+    def counts_by_table(self) -> dict[str, list[int]]:
+        """The counts as an audit entry records them: table → [created, updated, unchanged]."""
+        return {name: [c.created, c.updated, c.unchanged] for name, c in self.counts.items()}
 
     def take_failures(self) -> list[Failure]:
         failures = list(self._batch_failures.values())

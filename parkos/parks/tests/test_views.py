@@ -1,16 +1,20 @@
 import datetime
 import json
+import re
 from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from parkos.core.models import AuditEntry
 from parkos.parks.choices import Occupancy
+from parkos.parks.listing import unit_rows
 from parkos.parks.models import Building, Unit
-from parkos.parks.selectors import lettable_and_vacant_area, park_kpis
+from parkos.parks.selectors import lettable_and_vacant_area, park_kpis, unit_search
 from parkos.parks.services import space_set_occupancy
 from parkos.parks.tests.factories import BuildingFactory, FloorFactory, UnitFactory
 
@@ -195,3 +199,36 @@ def test_lettable_and_vacant_area_agrees_with_park_kpis(park_a, park_b, building
     assert kpis.vacant_area_sqm == Decimal(900 * 13)
     assert lettable_and_vacant_area([park_b.pk], day=today) == {}  # no lettable units
     assert lettable_and_vacant_area(None, day=today) == expected
+
+
+#: The availability list's row as its template rendered it before `parks.listing` took over.
+_TEMPLATE_ROW = """{% load parkos_tags parks_tags %}{% for u in units %}<tr>
+<td><a href="{% url 'parks:unit_detail' u.pk %}">{{ u.code }}</a></td>
+<td>{{ u.park.name }}<br><small>{{ u.park.city }} · {{ u.building }} · {{ u.floor.level_label }}</small></td>
+<td class="num">{{ u.area_sqm|sqm }}</td><td class="num">{{ u.floor.floor_load_kn_m2 }}</td>
+<td class="num">{{ u.floor.clear_height_m }}</td><td class="num">{{ u.power_kva }}</td>
+<td>{{ u.get_design_fire_class_display }}</td><td>{{ u.cleanroom_grade|default:"—" }}</td>
+<td class="num">{{ u.rent_yuan_per_sqm_month|default:"—" }}</td><td>{% status_badge u.status_now %}</td>
+</tr>{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_availability_rows_render_as_the_template_did(park_a, language):
+    building = BuildingFactory(park=park_a, code="B<2>", name="", storeys=4, basement_storeys=1)
+    basement = FloorFactory(
+        building=building, level=-1, floor_load_kn_m2=Decimal("7.5"), clear_height_m=Decimal("4.25")
+    )
+    upper = FloorFactory(building=building, level=3)
+    UnitFactory(floor=basement, code="B-01&<i>", area_sqm=Decimal("1234.5"), rent_yuan_per_sqm_month=None)
+    UnitFactory(floor=upper, code="B-301", cleanroom_grade="D", rent_yuan_per_sqm_month=Decimal("18.50"))
+    leased = UnitFactory(floor=upper, code="B-302", power_kva=0)
+    space_set_occupancy(
+        space=leased, occupancy=Occupancy.LEASED, occupied_from=datetime.date(2024, 1, 1), occupied_until=None
+    )
+    units = unit_search(Unit.objects.filter(park=park_a)).order_by("code")
+    with translation.override(language):
+        expected = Template(_TEMPLATE_ROW).render(Context({"units": units}))
+        rows = "".join(unit_rows(unit_search(Unit.objects.filter(park=park_a)).order_by("code")[:100]))
+    assert rows == re.sub(r">\s+<", "><", expected)
+    assert "&lt;i&gt;" in rows  # stored text escaped
+    assert rows.count("<tr>") == 3
