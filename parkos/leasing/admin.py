@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from parkos.leasing.models import Contract, ContractEvent, ContractMonth, ContractSpace, RenewalTask
+from parkos.leasing.models import Contract, ContractEvent, ContractMonth, ContractSpace, Presence, RenewalTask
 
 
 class ContractSpaceInline(admin.TabularInline[ContractSpace, Contract]):
@@ -45,3 +46,17 @@ class RenewalTaskAdmin(admin.ModelAdmin[RenewalTask]):
     list_display = ("contract", "park", "due_on", "assignee", "status")
     list_filter = ("status",)
     raw_id_fields = ("contract", "park", "assignee")
+
+
+@admin.register(Presence)
+class PresenceAdmin(admin.ModelAdmin[Presence]):
+    """Read only: stays are entered and corrected on the presence page, audited (the services)."""
+
+    list_display = ("enterprise", "park", "moved_in_on", "moved_out_on", "note")
+    raw_id_fields = ("enterprise", "park", "created_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Presence | None = None) -> bool:
+        return False

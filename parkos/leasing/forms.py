@@ -19,7 +19,7 @@ from parkos.enterprises.models import Enterprise
 from parkos.investment.models import Lead
 from parkos.leasing.choices import ContractKind, TerminationReason
 from parkos.leasing.models import Contract
-from parkos.parks.forms import offer_parks
+from parkos.parks.forms import ParkScopedForm, offer_parks
 from parkos.parks.models import LandParcel, Park, Unit
 from parkos.web.forms import FormData, FormFiles, ModelFormOptions, model_choice_field
 from parkos.web.widgets import SearchSelect, SearchSelectMultiple
@@ -206,3 +206,24 @@ class ApproveForm(forms.Form):
         max_length=300,
         help_text=_("运营管理员审批自己起草的合同时必填，写入审计记录"),
     )
+
+
+class PresenceForm(ParkScopedForm):
+    """A stay of an enterprise in a park (在园记录): the park, moved in, moved out (empty: still
+    there), and why; the service refuses overlapping stays."""
+
+    park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none(), empty_label=_("请选择"))
+    moved_in_on = forms.DateField(label=_("迁入日期"), widget=DATE)
+    moved_out_on = forms.DateField(
+        label=_("迁出日期"), widget=DATE, required=False, help_text=_("在园的最后一天（含当日）；仍在园则留空")
+    )
+    note = forms.CharField(
+        label=_("备注"), max_length=300, required=False, help_text=_("依据，如：搬迁通知、现场核实、合同外占用")
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        moved_in, moved_out = cleaned.get("moved_in_on"), cleaned.get("moved_out_on")
+        if moved_in is not None and moved_out is not None and moved_out <= moved_in:
+            self.add_error("moved_out_on", _("迁出日期必须晚于迁入日期"))
+        return cleaned

@@ -417,3 +417,48 @@ class RenewalTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract} → {self.due_on}"
+
+
+class Presence(TimeStampedModel):
+    """A stay of an enterprise in a park that an officer entered (在园记录): moved in, moved out.
+
+    Where an enterprise has any such stay in a park, these are its presence there; else its
+    contracts' dates are (`presence.presence_of`, RULES §5.3). Written only through
+    `services.presence_record` / `presence_correct`, which refuse overlapping stays and audit
+    every change (the history on the presence page is the audit trail).
+    """
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="presences"
+    )
+    park = models.ForeignKey("parks.Park", verbose_name=_("园区"), on_delete=models.PROTECT, related_name="+")
+    moved_in_on = models.DateField(_("迁入日期"))
+    moved_out_on = models.DateField(
+        _("迁出日期"), null=True, blank=True, help_text=_("在园的最后一天（含当日）；仍在园则留空")
+    )
+    note = models.CharField(_("备注"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("在园记录")
+        verbose_name_plural = _("在园记录")
+        ordering = ["enterprise", "park", "moved_in_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(moved_out_on__isnull=True) | Q(moved_out_on__gt=models.F("moved_in_on")),
+                name="presence_out_after_in",
+                violation_error_message=_("迁出日期必须晚于迁入日期"),
+            ),
+        ]
+        indexes = [models.Index(fields=["park", "enterprise"], name="presence_park_enterprise_idx")]
+
+    def __str__(self) -> str:
+        out = self.moved_out_on.isoformat() if self.moved_out_on else "…"
+        return f"{self.enterprise_id}@{self.park_id} {self.moved_in_on.isoformat()}–{out}"

@@ -16,16 +16,19 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, DateField, Exists, F, Min, OuterRef, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.models import User
 from parkos.core import industry
 from parkos.core.db import fetch_rows
+from parkos.core.models import AuditEntry
+from parkos.enterprises.models import Enterprise
 from parkos.investment import selectors as investment_selectors
 from parkos.investment.hooks import ContractRef
 from parkos.leasing import hooks, metrics, schedule
+from parkos.leasing import presence as presence_rules
 from parkos.leasing.choices import ContractKind, ContractLifecycle, ContractStatus, RenewalTaskStatus
 from parkos.leasing.models import (
     EXPIRING_DAYS,
@@ -33,10 +36,11 @@ from parkos.leasing.models import (
     Contract,
     ContractMonth,
     ContractSpace,
+    Presence,
     RenewalTask,
 )
 from parkos.leasing.services import lease_terms
-from parkos.parks.models import Building, Unit
+from parkos.parks.models import Building, Park, Unit
 from parkos.web.todo import TodoItem
 
 if TYPE_CHECKING:
@@ -807,14 +811,65 @@ def leased_area_by_enterprise(park_id: int, day: datetime.date) -> dict[int, Dec
     return dict(rows)
 
 
-def first_move_in(enterprise_ids: Iterable[int], park_ids: Iterable[int] | None) -> dict[int, datetime.date]:
-    """The day each enterprise first moved into any of some parks (None: any park) by its contracts:
-    the earliest start of a signed (or since terminated) contract, drafts and cancelled ones
-    aside. Enterprises without such a contract are absent. One query. (Statistics dates an
-    enterprise's arrival by it, RULES §5.3.)"""
-    contracts = Contract.objects.filter(
-        enterprise_id__in=list(enterprise_ids), status__in=(ContractStatus.SIGNED, ContractStatus.TERMINATED)
-    )
+#: The latest changes of an enterprise's stays the presence page lists.
+PRESENCE_HISTORY_ROWS = 50
+
+
+@dataclass(frozen=True)
+class PresencePage:
+    """What the presence page shows (``presence_page``)."""
+
+    stays: list[tuple[str, presence_rules.Stay]]  # (park name, stay) as statistics read them
+    entries: list[Presence]  # the officers' entries, to correct
+    history: list[AuditEntry]  # every change of those entries, latest first
+
+
+def presence(
+    *, park_ids: Iterable[int] | None, enterprise_ids: Iterable[int] | None = None
+) -> dict[int, list[presence_rules.Stay]]:
+    """Each enterprise's dated stays in some parks (None: every park), from the officers' entries
+    where there are any, else from its executed contracts (``presence.presence_of``, RULES §5.3).
+    Enterprises with neither are absent. One query. (Statistics reads it: who arrived when, and
+    who left before a period's end.)"""
+    entered = Presence.objects.order_by()
+    contracts = Contract.objects.filter(status__in=OCCUPYING_STATUSES).order_by()
     if park_ids is not None:
-        contracts = contracts.filter(park_id__in=list(park_ids))
-    return dict(contracts.order_by().values_list("enterprise_id").annotate(first=Min("start_on")))
+        parks = list(park_ids)
+        entered, contracts = entered.filter(park_id__in=parks), contracts.filter(park_id__in=parks)
+    if enterprise_ids is not None:
+        ids = list(enterprise_ids)
+        entered, contracts = entered.filter(enterprise_id__in=ids), contracts.filter(enterprise_id__in=ids)
+    officer: dict[tuple[int, int], list[presence_rules.Stay]] = defaultdict(list)
+    spans: dict[tuple[int, int], list[tuple[datetime.date, datetime.date | None]]] = defaultdict(list)
+    no_date = Value(None, output_field=DateField())
+    rows = entered.values_list("enterprise_id", "park_id", "moved_in_on", "moved_out_on", no_date, Value(True)).union(
+        contracts.values_list("enterprise_id", "park_id", "start_on", "end_on", "terminated_on", Value(False)),
+        all=True,
+    )
+    for enterprise_id, park_id, start, end, terminated, by_officer in rows:  # one query
+        if by_officer:
+            officer[(enterprise_id, park_id)].append(presence_rules.Stay(park_id, start, end, "officer"))
+        else:
+            last = end if terminated is None else terminated if end is None else min(end, terminated)
+            spans[(enterprise_id, park_id)].append((start, last))
+    return presence_rules.presence_of(officer, spans)
+
+
+def presence_page(enterprise: Enterprise, park_ids: Iterable[int] | None) -> PresencePage:
+    """The presence page of an enterprise in some parks: its stays as statistics read them, the
+    officers' entries that can be corrected, and the history of every entry (from the audit trail)."""
+    parks = None if park_ids is None else list(park_ids)
+    entries = Presence.objects.filter(enterprise=enterprise).select_related("park", "created_by")
+    if parks is not None:
+        entries = entries.filter(park_id__in=parks)
+    entered = list(entries.order_by("park__name", "moved_in_on"))
+    history = AuditEntry.objects.filter(
+        object_type=Presence._meta.label_lower, object_id__in=[str(entry.pk) for entry in entered]
+    ).order_by("-at", "-pk")
+    stays = presence(park_ids=parks, enterprise_ids=[enterprise.pk]).get(enterprise.pk, [])
+    names = dict(Park.objects.filter(pk__in={stay.park_id for stay in stays}).values_list("pk", "name"))
+    return PresencePage(
+        stays=[(names.get(stay.park_id, ""), stay) for stay in stays],
+        entries=entered,
+        history=list(history.select_related("actor")[:PRESENCE_HISTORY_ROWS]),
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,7 @@ from parkos.enterprises.choices import EnterpriseLifecycle
 from parkos.enterprises.models import Enterprise
 from parkos.investment import services as investment_services
 from parkos.investment.models import Lead
-from parkos.leasing import hooks, schedule
+from parkos.leasing import hooks, presence, schedule
 from parkos.leasing.choices import ContractEventKind, ContractKind, ContractStatus, RenewalTaskStatus
 from parkos.leasing.models import (
     OCCUPYING_STATUSES,
@@ -36,6 +37,7 @@ from parkos.leasing.models import (
     ContractEvent,
     ContractMonth,
     ContractSpace,
+    Presence,
     RenewalTask,
 )
 from parkos.parks.choices import Occupancy
@@ -642,3 +644,65 @@ def renewal_tasks_create_due(*, today: datetime.date | None = None, actor: User 
         changes={"count": len(tasks), "day": today},
     )
     return len(tasks)
+
+
+# --- Presence (在园记录) --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StayEntry:
+    """What an officer enters of a stay: the move-in, the move-out (None: still there) and why."""
+
+    moved_in_on: datetime.date
+    moved_out_on: datetime.date | None = None
+    note: str = ""
+
+
+def _validate_stay(enterprise: Enterprise, park: Park, entry: StayEntry, *, other_than: int | None) -> None:
+    """Out after in, and no day shared with another of the enterprise's stays in the park (the
+    enterprise's row is locked first, so two officers cannot enter overlapping stays at once)."""
+    if entry.moved_out_on is not None and entry.moved_out_on <= entry.moved_in_on:
+        raise ValidationError({"moved_out_on": _("迁出日期必须晚于迁入日期")})
+    Enterprise.objects.select_for_update().filter(pk=enterprise.pk).first()
+    others = Presence.objects.filter(enterprise=enterprise, park=park).order_by("moved_in_on")
+    if other_than is not None:
+        others = others.exclude(pk=other_than)
+    spans = list(others.values_list("moved_in_on", "moved_out_on"))
+    if presence.overlapping(entry.moved_in_on, entry.moved_out_on, spans):
+        listed = "、".join(f"{start:%Y-%m-%d}–{f'{end:%Y-%m-%d}' if end else _('至今')}" for start, end in spans)
+        raise ValidationError(
+            _("与该企业在本园区已登记的在园时段重叠：%(stays)s。请先更正原记录。") % {"stays": listed}
+        )
+
+
+@transaction.atomic
+def presence_record(*, enterprise: Enterprise, park: Park, entry: StayEntry, actor: User | None) -> Presence:
+    """Enter a stay of an enterprise in a park (迁入, or 迁入 and 迁出); audited."""
+    _validate_stay(enterprise, park, entry, other_than=None)
+    stay = Presence.objects.create(
+        enterprise=enterprise,
+        park=park,
+        moved_in_on=entry.moved_in_on,
+        moved_out_on=entry.moved_out_on,
+        note=entry.note,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=stay, changes=model_changes({}, snapshot(stay)), park_id=park.pk
+    )
+    return stay
+
+
+@transaction.atomic
+def presence_correct(*, stay: Presence, entry: StayEntry, actor: User | None) -> Presence:
+    """Correct an entered stay (record a move-out, or fix a date); the change is audited with both
+    values, so the page's history shows what it was."""
+    stay = Presence.objects.select_for_update().get(pk=stay.pk)
+    _validate_stay(stay.enterprise, stay.park, entry, other_than=stay.pk)
+    before = snapshot(stay)
+    stay.moved_in_on, stay.moved_out_on, stay.note = entry.moved_in_on, entry.moved_out_on, entry.note
+    changes = model_changes(before, snapshot(stay))
+    if changes:
+        stay.save(update_fields=["moved_in_on", "moved_out_on", "note", "updated_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=stay, changes=changes, park_id=stay.park_id)
+    return stay

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -24,16 +24,19 @@ from parkos.accounts.access import (
     acting_user,
     has_capability,
     scope_to_parks,
+    visible_park_ids,
     visible_parks,
 )
 from parkos.core.models import AuditEntry
 from parkos.core.routing import replica_reads
 from parkos.core.xlsx import DATE_FORMAT, MONEY_FORMAT, Column, xlsx_response
+from parkos.enterprises.models import Enterprise
+from parkos.enterprises.selectors import enterprise_list
 from parkos.leasing import schedule, selectors, services
 from parkos.leasing.choices import ContractKind, ContractStatus
 from parkos.leasing.filtersets import CONTRACT_ORDERING, ContractFilterSet
-from parkos.leasing.forms import ApproveForm, ContractForm, RenewForm, SignForm, TerminateForm
-from parkos.leasing.models import Contract
+from parkos.leasing.forms import ApproveForm, ContractForm, PresenceForm, RenewForm, SignForm, TerminateForm
+from parkos.leasing.models import Contract, Presence
 from parkos.parks.models import Park, Unit
 from parkos.web.views_generic import (
     FilteredListView,
@@ -41,6 +44,8 @@ from parkos.web.views_generic import (
     ParkScopedMixin,
     ScopedDetailView,
     ServiceFormView,
+    StaffRequiredMixin,
+    apply_validation_error,
     requested_park_ids,
 )
 
@@ -431,3 +436,138 @@ __all__ = [
     "OccupancyView",
     "RentRollView",
 ]
+
+
+# --- Presence (在园记录) --------------------------------------------------------------------------
+
+
+def _may_record_presence(request: HttpRequest) -> bool:
+    """Statistics officers and leasing staff enter and correct stays (RULES §5.3)."""
+    return has_capability(request.user, Capability.MANAGE_STATISTICS) or has_capability(
+        request.user, Capability.MANAGE_CONTRACTS
+    )
+
+
+def _presence_history(entries: list[AuditEntry]) -> list[tuple[AuditEntry, str]]:
+    """Each audit entry of a stay with its changes as one line: "迁出日期：— → 2025-06-30"."""
+    labels = {f.attname: str(f.verbose_name) for f in Presence._meta.concrete_fields}
+    shown = ("moved_in_on", "moved_out_on", "note", "park_id")
+    lines = []
+    for entry in entries:
+        changes = entry.changes or {}
+        parts = [
+            f"{labels[name]}：{changes[name][0] or '—'} → {changes[name][1] or '—'}"
+            for name in shown
+            if name in changes
+        ]
+        lines.append((entry, "；".join(parts)))
+    return lines
+
+
+class EnterprisePresenceView(StaffRequiredMixin, View):
+    """An enterprise's dated presence in the viewer's parks: its stays as statistics read them
+    (contracts', or the officers' where they entered any), the entries to correct, a form to enter
+    a stay, and the history of every entry."""
+
+    template_name = "leasing/presence.html"
+
+    def _render(
+        self, request: HttpRequest, enterprise: Enterprise, form: PresenceForm, status: int = 200
+    ) -> HttpResponse:
+        page = selectors.presence_page(enterprise, visible_park_ids(request.user))
+        return render(
+            request,
+            self.template_name,
+            {
+                "enterprise": enterprise,
+                "page": page,
+                "history": _presence_history(page.history),
+                "form": form,
+                "can_record": _may_record_presence(request),
+                "breadcrumbs": [
+                    (enterprise.name, reverse("enterprises:enterprise_detail", args=[enterprise.pk])),
+                    (_("在园记录"), ""),
+                ],
+            },
+            status=status,
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        enterprise = get_object_or_404(enterprise_list(user=request.user), pk=pk)
+        return self._render(request, enterprise, PresenceForm(parks=visible_parks(request.user)))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        enterprise = get_object_or_404(enterprise_list(user=request.user), pk=pk)
+        if not _may_record_presence(request):
+            raise PermissionDenied
+        form = PresenceForm(request.POST, parks=visible_parks(request.user))
+        if form.is_valid():
+            data = form.cleaned_data
+            entry = services.StayEntry(data["moved_in_on"], data["moved_out_on"], data["note"])
+            try:
+                services.presence_record(
+                    enterprise=enterprise, park=data["park"], entry=entry, actor=acting_user(request)
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("已登记在园记录"))
+                return HttpResponseRedirect(reverse("leasing:presence", args=[enterprise.pk]))
+        return self._render(request, enterprise, form, status=400)
+
+
+class PresenceCorrectView(StaffRequiredMixin, View):
+    """Correct an entered stay: record the move-out, or fix a date; the page's history keeps the
+    earlier values."""
+
+    template_name = "leasing/presence_form.html"
+
+    def _stay(self, request: HttpRequest, pk: int) -> Presence:
+        if not _may_record_presence(request):
+            raise PermissionDenied
+        return get_object_or_404(
+            scope_to_parks(request.user, Presence.objects.select_related("enterprise", "park")), pk=pk
+        )
+
+    def _render(self, request: HttpRequest, stay: Presence, form: PresenceForm, status: int = 200) -> HttpResponse:
+        enterprise = stay.enterprise
+        return render(
+            request,
+            self.template_name,
+            {
+                "stay": stay,
+                "form": form,
+                "breadcrumbs": [
+                    (enterprise.name, reverse("enterprises:enterprise_detail", args=[enterprise.pk])),
+                    (_("在园记录"), reverse("leasing:presence", args=[enterprise.pk])),
+                    (_("更正"), ""),
+                ],
+            },
+            status=status,
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        stay = self._stay(request, pk)
+        initial = {
+            "park": stay.park,
+            "moved_in_on": stay.moved_in_on,
+            "moved_out_on": stay.moved_out_on,
+            "note": stay.note,
+        }
+        return self._render(request, stay, PresenceForm(parks=Park.objects.filter(pk=stay.park_id), initial=initial))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        stay = self._stay(request, pk)
+        # The park of a stay is not corrected (a stay elsewhere is another stay).
+        form = PresenceForm(request.POST, parks=Park.objects.filter(pk=stay.park_id))
+        if form.is_valid():
+            data = form.cleaned_data
+            entry = services.StayEntry(data["moved_in_on"], data["moved_out_on"], data["note"])
+            try:
+                services.presence_correct(stay=stay, entry=entry, actor=acting_user(request))
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("已更正在园记录"))
+                return HttpResponseRedirect(reverse("leasing:presence", args=[stay.enterprise_id]))
+        return self._render(request, stay, form, status=400)

@@ -129,7 +129,7 @@ class ImportForm(forms.Form):
 class ProductOutputForm(forms.Form):
     """One product's output of a month, as an officer enters it: 出口交货值 in 万元."""
 
-    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=Enterprise.objects.none())
+    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=Enterprise.objects.none(), empty_label=_("请选择"))
     year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
     month = forms.IntegerField(label=_("月份"), min_value=1, max_value=12)
     product_name = forms.CharField(label=_("产品名称"), max_length=100)

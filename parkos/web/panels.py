@@ -42,6 +42,7 @@ type Provider = Callable[[Enterprise, User], Panel | None]
 TOPICS: dict[str, Any] = {
     "leads": _("招商线索"),
     "contracts": _("合同"),
+    "presence": _("在园记录"),
     "services": _("企业服务"),
     "statistics": _("统计数据"),
     "innovation": _("项目、研发与里程碑"),

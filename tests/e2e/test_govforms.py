@@ -55,8 +55,9 @@ def test_officer_enters_product_output_and_downloads_b204(page, live_server, par
     book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     sheet = book["渝康防护用品有限公司"]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert ["工业总产值（当年价格）", "千元", "01", None, 36000] in rows
-    assert ["医用防护服", "万件", None, 12.5, 12.5] in rows
+    # The NBS form's codes and columns (RULES §10.5): 本年 本月, 1—本月, then 上年同期 (none here).
+    assert ["工业总产值（当年价格）", "千元", "01", None, 36000, None, None] in rows
+    assert ["医用防护服", "万件", None, 12.5, 12.5, None, None] in rows
     assert "数据来源" in book.sheetnames
 
     page.get_by_test_id("lang-en").click()

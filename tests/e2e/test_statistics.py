@@ -239,3 +239,39 @@ def test_tenant_waits_for_the_month_to_end_and_a_revision_for_approval(page, par
     pending.get_by_role("button", name="批准").click()
     expect(page.get_by_test_id("no-pending")).to_be_visible()
     assert MonthlyReport.objects.get(enterprise=three[0], month=11).revenue == Decimal("60000000.00")
+
+
+def test_officer_records_a_move_out_and_the_report_changes(page, park_a, bob, three):
+    """The mover 丁 came 规上 in July (迁入); the officer records on its page that it moved out at the
+    end of November: it is out of the year-end 规上 set and of 新增规上 (RULES §5.3)."""
+    import_reports(park=park_a, name="2025.csv", data=csv_bytes(year_rows(three)), actor=None)
+    _mover_and_pharmacy(park_a)
+    mover = MonthlyReport.objects.filter(park=park_a, year=2025, month=12).get(enterprise__name="丁医疗器械有限公司")
+    login(page, "bob", PASSWORD)
+    page.goto(f"/statistics/parks/{park_a.pk}/report/2025/")
+    industry = page.get_by_test_id("section-industry")
+    expect(industry.get_by_test_id("line-industry-new-above")).to_contain_text("2（升规1、迁入1）")
+
+    page.goto(f"/enterprises/{mover.enterprise_id}/")
+    page.get_by_role("link", name="在园记录").first.click()
+    form = page.get_by_test_id("presence-form")
+    form.get_by_label("园区").select_option(label=park_a.name)
+    form.get_by_label("迁入日期").fill("2025-07-01")
+    form.get_by_label("迁出日期").fill("2025-06-01")
+    form.get_by_role("button", name="保存").click()
+    expect(page.get_by_test_id("presence-form")).to_contain_text("迁出日期必须晚于迁入日期")
+    form = page.get_by_test_id("presence-form")
+    form.get_by_label("迁出日期").fill("2025-11-30")
+    form.get_by_label("备注").fill("搬迁通知书")
+    form.get_by_role("button", name="保存").click()
+    expect(page.locator(".messages")).to_contain_text("已登记在园记录")
+    expect(page.get_by_test_id("presence-stays")).to_contain_text("2025-11-30")
+    expect(page.get_by_test_id("presence-history")).to_contain_text("迁出日期：— → 2025-11-30")
+    shoot(page, "leasing-presence")
+
+    page.goto(f"/statistics/parks/{park_a.pk}/report/2025/")
+    industry = page.get_by_test_id("section-industry")
+    new_above = industry.get_by_test_id("line-industry-new-above")
+    expect(new_above).to_contain_text("1")
+    expect(new_above).not_to_contain_text("迁入")
+    expect(page.get_by_test_id("new-above-scale").locator("tr[data-kind=moved_in]")).to_have_count(0)

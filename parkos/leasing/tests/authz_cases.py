@@ -7,7 +7,7 @@ import datetime
 from django.urls import reverse
 
 from parkos.leasing import services
-from parkos.leasing.models import RenewalTask
+from parkos.leasing.models import Presence, RenewalTask
 from parkos.leasing.tests.factories import lease_terms
 from tests.authz.framework import (
     API_STAFF_ANY_PARK,
@@ -51,6 +51,27 @@ def _page(name, *args, data=None, watch=None):
         )
 
     return build
+
+
+def stay(w: World):
+    return w.get(
+        "presence_a",
+        lambda w: Presence.objects.create(
+            enterprise=w.enterprise_a(), park=w.park_a, moved_in_on=datetime.date(2020, 1, 1)
+        ),
+    )
+
+
+def _enterprise(w: World) -> int:
+    return w.enterprise_a().pk
+
+
+def _stay_pk(w: World) -> int:
+    return stay(w).pk
+
+
+#: Statistics officers and leasing staff enter stays: not carol (招商); dave only in park B.
+RECORD_A = expect(STAFF_IN_PARK_A, carol=403)
 
 
 def _pk(w: World) -> int:
@@ -103,6 +124,29 @@ CASES = [
         target=_page("leasing:contract_action", _pk, "nonsense", watch=True),
         expect=expect(MANAGE_A, alice=404, bob=404),
         note="unknown step",
+    ),
+    page("leasing:presence", "GET", target=_page("leasing:presence", _enterprise), expect=STAFF_ANY_PARK),
+    page(
+        "leasing:presence",
+        "POST",
+        target=lambda w: Target(
+            reverse("leasing:presence", args=[w.enterprise_a().pk]),
+            data={"park": w.park_a.pk, "moved_in_on": "2019-01-01", "moved_out_on": "2019-12-31"},
+            watch=(w.enterprise_a(),),
+        ),
+        expect=expect(STAFF_ANY_PARK, alice=302, bob=302, carol=403, dave=400),
+        note="dave may enter stays in park B only: park A is not a choice",
+    ),
+    page("leasing:presence_correct", "GET", target=_page("leasing:presence_correct", _stay_pk), expect=RECORD_A),
+    page(
+        "leasing:presence_correct",
+        "POST",
+        target=lambda w: Target(
+            reverse("leasing:presence_correct", args=[stay(w).pk]),
+            data={"park": w.park_a.pk, "moved_in_on": "2020-01-01", "moved_out_on": "2025-06-30"},
+            watch=(stay(w),),
+        ),
+        expect=expect(RECORD_A, alice=302, bob=302),
     ),
     page("leasing:rent_roll", "GET", target=_page("leasing:rent_roll"), expect=STAFF_ANY_PARK),
     page("leasing:occupancy", "GET", target=_page("leasing:occupancy"), expect=STAFF_ANY_PARK),

@@ -43,29 +43,47 @@ def b204_forms(
     *, park: Park, year: int, month: int, enterprise_ids: Collection[int] | None = None
 ) -> list[b204.EnterpriseForm]:
     """The park's B204-1 forms of a month: every enterprise with 工业总产值 or product output that
-    month, in name order. Three queries."""
-    reports = MonthlyReport.objects.filter(park=park, year=year, month__lte=month)
-    outputs = ProductOutput.objects.filter(park=park, year=year, month__lte=month)
+    month, in name order, with 上年同期 from the priors its rows re-report or its rows of the year
+    before. Three queries."""
+    reports = MonthlyReport.objects.filter(park=park, year__in=(year - 1, year), month__lte=month)
+    outputs = ProductOutput.objects.filter(park=park, year__in=(year - 1, year), month__lte=month)
     if enterprise_ids is not None:
         reports = reports.filter(enterprise_id__in=list(enterprise_ids))
         outputs = outputs.filter(enterprise_id__in=list(enterprise_ids))
-    by_field: dict[int, dict[str, dict[int, b204.ReportedMonth]]] = defaultdict(lambda: defaultdict(dict))
+    Months = dict[int, dict[str, dict[int, b204.ReportedMonth]]]
+    by_field: Months = defaultdict(lambda: defaultdict(dict))
+    priors: Months = defaultdict(lambda: defaultdict(dict))
+    last_year: Months = defaultdict(lambda: defaultdict(dict))
     reporting: set[int] = set()
-    for pk, enterprise_id, row_month, cumulative, output, exports in reports.values_list(
-        "pk", "enterprise_id", "month", "is_cumulative", "output", "exports"
-    ):
-        by_field[enterprise_id]["output"][row_month] = b204.ReportedMonth(pk, row_month, cumulative, output)
-        by_field[enterprise_id]["exports"][row_month] = b204.ReportedMonth(pk, row_month, cumulative, exports)
-        if row_month == month and output is not None:
-            reporting.add(enterprise_id)
+    fields = ("pk", "enterprise_id", "year", "month", "is_cumulative", "output", "exports")
+    for (
+        pk,
+        enterprise_id,
+        row_year,
+        row_month,
+        cumulative,
+        output,
+        exports,
+        prior_output,
+        prior_exports,
+    ) in reports.values_list(*fields, "prior_output", "prior_exports"):
+        target = by_field if row_year == year else last_year
+        target[enterprise_id]["output"][row_month] = b204.ReportedMonth(pk, row_month, cumulative, output)
+        target[enterprise_id]["exports"][row_month] = b204.ReportedMonth(pk, row_month, cumulative, exports)
+        if row_year == year:
+            priors[enterprise_id]["output"][row_month] = b204.ReportedMonth(pk, row_month, cumulative, prior_output)
+            priors[enterprise_id]["exports"][row_month] = b204.ReportedMonth(pk, row_month, cumulative, prior_exports)
+            if row_month == month and output is not None:
+                reporting.add(enterprise_id)
     lines: dict[int, list[b204.OutputLine]] = defaultdict(list)
+    lines_before: dict[int, list[b204.OutputLine]] = defaultdict(list)
     for row in outputs.order_by("month", "pk"):
-        lines[row.enterprise_id].append(
+        (lines if row.year == year else lines_before)[row.enterprise_id].append(
             b204.OutputLine(
                 row.pk, row.month, row.product_name, row.get_unit_display(), row.product_code, row.quantity, row.exports
             )
         )
-        if row.month == month:
+        if row.year == year and row.month == month:
             reporting.add(row.enterprise_id)
     enterprises = Enterprise.objects.filter(pk__in=sorted(reporting)).order_by("name", "pk")
     return [
@@ -77,6 +95,9 @@ def b204_forms(
             month=month,
             reports=by_field.get(enterprise.pk, {}),
             outputs=lines.get(enterprise.pk, []),
+            priors=priors.get(enterprise.pk, {}),
+            last_year=last_year.get(enterprise.pk, {}),
+            last_year_outputs=lines_before.get(enterprise.pk, []),
         )
         for enterprise in enterprises
     ]
@@ -95,39 +116,47 @@ def _boxed(ws: Worksheet, row: int, values: Sequence[Any], *, bold: bool = False
 
 def _write_form(ws: Worksheet, form: b204.EnterpriseForm) -> None:
     """One enterprise's form, laid out as the paper form: heading block, part one, part two."""
-    ws.merge_cells("A1:E1")
+    ws.merge_cells("A1:G1")
     ws["A1"] = b204.FORM_TITLE
     ws["A1"].font = _TITLE
     ws["A1"].alignment = Alignment(horizontal="center")
     ws["A2"] = f"统一社会信用代码：{form.credit_code}"
-    ws["D2"] = f"表    号：{b204.FORM_CODE}"
+    ws["E2"] = f"表    号：{b204.FORM_CODE}"
     ws["A3"] = f"单位详细名称：{form.name}"
-    ws["D3"] = f"制定机关：{b204.FORM_AUTHORITY}"
+    ws["E3"] = f"制定机关：{b204.FORM_AUTHORITY}"
     ws["A4"] = f"{form.year}年{form.month}月"
-    row = 6
-    _boxed(ws, row, b204.PART_ONE_HEAD, bold=True)
-    _boxed(ws, row + 1, b204.COLUMN_LETTERS, bold=True)
-    row += 2
+    row = _head(ws, 6, b204.PART_ONE_HEAD)
     for line in form.lines:
-        values = (b204.thousands(line.this_month.value), b204.thousands(line.year_to_date.value))
+        money = line.indicator.unit == "千元"
+        values = [b204.thousands(d.value) if money else d.value for d in line.figures]
         _boxed(ws, row, (line.indicator.label, line.indicator.unit, line.indicator.code, *values),
-               formats=(_THOUSANDS_FORMAT, _THOUSANDS_FORMAT))  # fmt: skip
+               formats=(_THOUSANDS_FORMAT,) * 4)  # fmt: skip
         row += 1
     row += 1
-    ws.cell(row=row, column=1, value="主要产品产量").font = _BOLD
-    row += 1
-    _boxed(ws, row, b204.PART_TWO_HEAD, bold=True)
-    _boxed(ws, row + 1, b204.COLUMN_LETTERS, bold=True)
-    row += 2
+    ws.cell(row=row, column=1, value="主要工业产品产量").font = _BOLD
+    row = _head(ws, row + 1, b204.PART_TWO_HEAD)
     for product in form.products:
-        values = (product.this_month.value, product.year_to_date.value)
+        values = [d.value for d in product.figures]
         _boxed(ws, row, (product.product_name, product.unit, product.product_code, *values),
-               formats=(_QUANTITY_FORMAT, _QUANTITY_FORMAT))  # fmt: skip
+               formats=(_QUANTITY_FORMAT,) * 4)  # fmt: skip
         row += 1
     row += 1
     ws.cell(row=row, column=1, value="说明：金额单位千元；空白表示ParkOS中没有可推算的数据，见“数据来源”表。")
-    for column, width in zip("ABCDE", (34, 10, 12, 16, 16), strict=True):
+    for column, width in zip("ABCDEFG", (34, 12, 10, 14, 14, 14, 14), strict=True):
         ws.column_dimensions[column].width = width
+
+
+def _head(ws: Worksheet, row: int, heads: Sequence[str]) -> int:
+    """The form's three head rows at ``row`` — 甲乙丙's heads over two rows, 本年 and 上年同期 over
+    two columns each, then the letters and numbers; returns the next row."""
+    _boxed(ws, row, (*heads[:3], *b204.GROUP_HEAD[3:]), bold=True)
+    _boxed(ws, row + 1, ("", "", "", *heads[3:]), bold=True)
+    for first, last in ("D", "E"), ("F", "G"):
+        ws.merge_cells(f"{first}{row}:{last}{row}")
+    for column in "ABC":
+        ws.merge_cells(f"{column}{row}:{column}{row + 1}")
+    _boxed(ws, row + 2, b204.COLUMN_LETTERS, bold=True)
+    return row + 3
 
 
 @dataclass(frozen=True)
@@ -149,12 +178,14 @@ def _source_text(table: str, keys: Iterable[int]) -> str:
 
 def _traces(form: b204.EnterpriseForm) -> Iterable[_Trace]:
     for line in form.lines:
-        for column, derived in (("本月", line.this_month), ("1—本月", line.year_to_date)):
+        money = line.indicator.unit == "千元"
+        for column, derived in zip(b204.COLUMNS, line.figures, strict=True):
             table = "主要产品产量" if "产品" in derived.how else "月度统计报表"
+            value = b204.thousands(derived.value) if money else derived.value
             yield _Trace(form.name, form.credit_code, line.indicator.label, line.indicator.code, column,
-                         b204.thousands(derived.value), "千元", derived.how, _source_text(table, derived.keys))  # fmt: skip
+                         value, line.indicator.unit, derived.how, _source_text(table, derived.keys))  # fmt: skip
     for product in form.products:
-        for column, derived in (("本月", product.this_month), ("1—本月", product.year_to_date)):
+        for column, derived in zip(b204.COLUMNS, product.figures, strict=True):
             yield _Trace(form.name, form.credit_code, product.product_name, product.product_code, column,
                          derived.value, product.unit, derived.how, _source_text("主要产品产量", derived.keys))  # fmt: skip
 
@@ -184,7 +215,7 @@ def b204_workbook(forms: Sequence[b204.EnterpriseForm], *, park: Park, year: int
         for item in _traces(form):
             trace.append([item.enterprise, item.credit_code, item.item, item.code, item.column, item.value,
                           item.unit, item.how, item.sources])  # fmt: skip
-    for column, width in enumerate((30, 22, 26, 10, 8, 16, 8, 36, 40), start=1):
+    for column, width in enumerate((30, 22, 26, 8, 14, 16, 10, 44, 40), start=1):
         trace.column_dimensions[get_column_letter(column)].width = width
     if not forms:
         trace.append([_("本月没有企业填报工业总产值或产品产量")])

@@ -43,6 +43,7 @@ from parkos.statistics.kpi.scale import (
     ScaleEvent,
     ScaleStatus,
     Sector,
+    left_scope,
     sector_of,
     split_by_arrival,
 )
@@ -91,8 +92,9 @@ HEADLINE: Final[tuple[Indicator, ...]] = (
 
 @dataclass(frozen=True)
 class SeriesPoint:
-    """A point of the monthly 工业总产值 series: months first..last (1–2月, then each month) of the
-    year and of the year before; None where nobody reported — a gap, never a zero (RULES §10.1)."""
+    """A point of the monthly 工业总产值 series of the enterprises of 门类 B–D (RULES §5.3): months
+    first..last (1–2月, then each month) of the year and of the year before; None where nobody
+    reported — a gap, never a zero (RULES §10.1)."""
 
     first: int
     last: int
@@ -368,20 +370,23 @@ def _section(
     statuses: Iterable[ScaleStatus],
     events: Iterable[ScaleEvent],
     arrivals: Mapping[int, Arrival],
+    left: frozenset[int],
 ) -> SectorKpis:
-    """One section's figures: sums over its enterprises' columns, counts of their judgements."""
+    """One section's figures: sums over its enterprises' columns, counts of their judgements; those
+    that left before the period's end (``left``) count in its total only (``scale.left_scope``)."""
     indicator = SECTOR_INDICATORS[sector]
-    above = frozenset(status.enterprise_id for status in statuses if status.above and status.enterprise_id in members)
+    staying = members - left
+    above = frozenset(status.enterprise_id for status in statuses if status.above and status.enterprise_id in staying)
     above_before = frozenset(
         status.enterprise_id for status in statuses if status.above_year_before and status.enterprise_id in members
     )
-    upgraded, moved_in = split_by_arrival((event for event in events if event.enterprise_id in members), arrivals)
+    upgraded, moved_in = split_by_arrival((event for event in events if event.enterprise_id in staying), arrivals)
     return SectorKpis(
         sector=sector,
         indicator=indicator,
         enterprise_ids=members,
         total=total_of(table, indicator, "current", members),
-        growth=growth_of(table, indicator, members),
+        growth=growth_of(table, indicator, staying),
         above_ids=above,
         above_ids_previous=above_before,
         above_total=total_of(table, indicator, "current", above),
@@ -401,6 +406,7 @@ class _Enterprises:
     arrivals: Mapping[int, Arrival]
     industries: Mapping[int, str]
     reported: Mapping[int, bool]
+    left: frozenset[int]  # left the scope before the period's end (``scale.left_scope``)
 
 
 def _assemble(
@@ -419,10 +425,14 @@ def _assemble(
     members: dict[Sector | None, set[int]] = defaultdict(set)
     for enterprise_id in enterprises.reported:
         members[sector_of(enterprises.industries.get(enterprise_id))].add(enterprise_id)
+    left = enterprises.left
     sections = {
-        sector: _section(sector, table, frozenset(members[sector]), statuses, enterprises.events, enterprises.arrivals)
+        sector: _section(
+            sector, table, frozenset(members[sector]), statuses, enterprises.events, enterprises.arrivals, left
+        )
         for sector in SECTORS
     }
+    comparable = None if not left else frozenset(enterprises.reported) - left
     industrial = sections["industry"]
     above, above_before = industrial.above_ids, industrial.above_ids_previous
     above_output, above_output_previous = industrial.above_total, industrial.above_total_previous
@@ -442,7 +452,7 @@ def _assemble(
         period=period,
         park_ids=scope,
         totals={indicator: total_of(table, indicator) for indicator in HEADLINE},
-        growth={indicator: growth_of(table, indicator) for indicator in HEADLINE},
+        growth={indicator: growth_of(table, indicator, comparable) for indicator in HEADLINE},
         above_scale_ids=above,
         above_scale_ids_previous=above_before,
         above_scale_output=above_output,
@@ -484,8 +494,9 @@ def report_kpis(*, park_ids: Collection[int] | None, period: ReportPeriod, detai
     scope = tuple(sorted(park_ids)) if park_ids is not None else None
     gathered = gather(scope, period)
     reported = gathered.census.reported
+    left = left_scope(reported, gathered.stays, period.dates[1])
     enterprises = _Enterprises(
-        list(gathered.statuses.values()), gathered.events, gathered.arrivals, gathered.industries, reported
+        list(gathered.statuses.values()), gathered.events, gathered.arrivals, gathered.industries, reported, left
     )
     # Names of the enterprises the report lists: those with an event or without an industry code,
     # or everyone for the tables.
@@ -568,7 +579,7 @@ def _add_detail(result: ReportKpis, gathered: Gathered, scope: Scope) -> None:
                 growth_of(table, "output", set(members)),
             )
         )
-    series = monthly_totals(scope, year, "output")
+    series = monthly_totals(scope, year, "output", industrial_only=True)
     result.monthly_output.extend(
         SeriesPoint(first, last, series.get((year, first)), series.get((year - 1, first)))
         for first, last in SERIES_SPANS
@@ -611,8 +622,9 @@ def portfolio_kpis(*, park_ids: Collection[int], period: ReportPeriod) -> list[t
             continue
         park_events = events.get(park.pk, [])
         park_reported = reported.get(park.pk, {})
+        left = left_scope(park_reported, gathered.stays, period.dates[1], {park.pk})
         enterprises = _Enterprises(
-            statuses.get(park.pk, []), park_events, gathered.arrivals, gathered.industries, park_reported
+            statuses.get(park.pk, []), park_events, gathered.arrivals, gathered.industries, park_reported, left
         )
         kpis = _assemble(
             period,

@@ -38,11 +38,14 @@ from typing import Any, Final, NamedTuple, cast
 from django.db import connection
 from django.db.models import BooleanField, F, Max, Min, Q, QuerySet, Window
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lag
+from django.db.models.functions import Lag, Substr
 
 from parkos.core.db import fetch_rows
 from parkos.enterprises.models import Enterprise
-from parkos.leasing.selectors import first_move_in
+from parkos.enterprises.sizing import INDUSTRY_SECTIONS
+from parkos.leasing import presence as presence_rules
+from parkos.leasing.presence import Stay
+from parkos.leasing.selectors import presence
 from parkos.statistics.kpi.figures import RowKey
 from parkos.statistics.kpi.period import SERIES_SPANS, ReportPeriod
 from parkos.statistics.kpi.rows import INDICATORS, Indicator, IndicatorValues, MonthlyFigures, RowSet, indicator_kwargs
@@ -57,6 +60,7 @@ from parkos.statistics.kpi.scale import (
     ScaleStatus,
     UnreadMonths,
     arrival_of,
+    industrial_divisions,
     judge,
     ordinal,
     period_events,
@@ -82,6 +86,7 @@ __all__ = [
     "census",
     "enterprise_facts",
     "id_chunks",
+    "industrial_rows",
     "industries_of",
     "judge_from_period_ends",
     "listable",
@@ -495,22 +500,25 @@ def scale_events_of(
     return sorted(events, key=lambda event: (event.year, event.month, event.enterprise_id))
 
 
-def arrivals_of(scope: Scope, period: ReportPeriod, ids: Collection[int]) -> dict[int, Arrival]:
+def arrivals_of(
+    scope: Scope, period: ReportPeriod, ids: Collection[int], stays: Mapping[int, Sequence[Stay]]
+) -> dict[int, Arrival]:
     """The :class:`~.scale.Arrival` of those of some enterprises (the period's new 规上) that arrived in
-    the scope within the two years: their rows there and in every park and the start of their first
-    contract in the scope (the month they moved in, where ParkOS has their leases): three queries
-    (none without any); ``scale.arrival_of`` decides."""
+    the scope within the two years: their rows there and in every park (two queries, none without
+    any) and the move-in of their stay in the scope at the period's end (``stays``, their dated
+    presence); ``scale.arrival_of`` decides."""
     if not ids:
         return {}
     here = _rows_of(scope, period, ids)
     everywhere = here if scope is None else _rows_of(None, period, ids)
-    moved_in = {e: (day.year, day.month) for e, day in first_move_in(ids, scope).items()}
-    arrivals = (
-        arrival_of(
-            enterprise_id, here, everywhere, present_from=(period.year - 1, 2), moved_in=moved_in.get(enterprise_id)
+    end = period.dates[1]
+    arrivals = []
+    for enterprise_id in sorted(ids):
+        day = presence_rules.arrived_on(stays.get(enterprise_id, ()), end)
+        moved_in = None if day is None else (day.year, day.month)
+        arrivals.append(
+            arrival_of(enterprise_id, here, everywhere, present_from=(period.year - 1, 2), moved_in=moved_in)
         )
-        for enterprise_id in sorted(ids)
-    )
     return {arrival.enterprise_id: arrival for arrival in arrivals if arrival is not None}
 
 
@@ -527,6 +535,9 @@ class Gathered:
     statuses: dict[int, ScaleStatus]
     events: list[ScaleEvent]
     arrivals: dict[int, Arrival]
+    #: Every enterprise's dated stays in the scope's parks (``leasing.selectors.presence``): who
+    #: arrived when, and who left before the period's end (RULES §5.3).
+    stays: dict[int, list[Stay]]
 
 
 def gather(scope: Scope, period: ReportPeriod) -> Gathered:
@@ -537,17 +548,30 @@ def gather(scope: Scope, period: ReportPeriod) -> Gathered:
     judged = judge_from_period_ends(scope, period, counted, end_rows, industries)
     table = _fill_table(scope, period, counted, end_rows, judged.rows)
     events = scale_events_of(scope, period, judged, industries)
-    arrivals = arrivals_of(scope, period, {event.enterprise_id for event in events})
-    return Gathered(counted, industries, table, judged.statuses, events, arrivals)
+    stays = presence(park_ids=scope)
+    arrivals = arrivals_of(scope, period, {event.enterprise_id for event in events}, stays)
+    return Gathered(counted, industries, table, judged.statuses, events, arrivals, stays)
 
 
 # --- the monthly series --------------------------------------------------------------------------
 
 
-def monthly_totals(scope: Scope, year: int, indicator: Indicator) -> dict[tuple[int, int], Decimal]:
+def industrial_rows(rows: QuerySet[MonthlyReport]) -> QuerySet[MonthlyReport]:
+    """The rows of enterprises of 门类 B–D (``scale.sector_of``'s 工业): a code in one of their 大类,
+    or the 门类 letter alone."""
+    division = Substr("enterprise__industry_code", 1, 2)
+    return rows.alias(division=division).filter(
+        Q(division__in=sorted(industrial_divisions())) | Q(enterprise__industry_code__in=sorted(INDUSTRY_SECTIONS))
+    )
+
+
+def monthly_totals(
+    scope: Scope, year: int, indicator: Indicator, *, industrial_only: bool = False
+) -> dict[tuple[int, int], Decimal]:
     """``totals.period_total`` of each point of the monthly series (``SERIES_SPANS``: 1–2月, then
     each month) of a year and the year before, from one query; keyed (year, first month of the
-    point). A point nobody has figures for is absent: a gap, not a zero.
+    point). A point nobody has figures for is absent: a gap, not a zero. ``industrial_only``: of
+    the enterprises of 门类 B–D alone (the 工业总产值 chart, RULES §5.3).
 
     The database groups the rows by what decides whether a row stands for its point — year, month,
     form, the month of the enterprise's previous row of the year (``LAG``) and which of the two
@@ -563,8 +587,9 @@ def monthly_totals(scope: Scope, year: int, indicator: Indicator) -> dict[tuple[
     def previous(name: str) -> Window:  # the same enterprise-year's row before, by month
         return Window(Lag(name), partition_by=[F("enterprise_id"), F("year")], order_by=F("month").asc())
 
+    scoped = report_rows(scope)
     inner = (
-        report_rows(scope)
+        (industrial_rows(scoped) if industrial_only else scoped)
         .filter(year__in=(year - 1, year))
         .order_by()
         .annotate(previous_month=previous("month"), previous_value=previous(indicator))

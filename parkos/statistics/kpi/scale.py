@@ -31,10 +31,15 @@ The rules:
    parks reach the threshold at the month before it arrived. Its arrival is the month it moved
    in (a dated presence) or else its first row in the scope. 升规 counts only the rest: those that
    crossed while in the park.
-6. **Size class** (大中小微, RULES §5.1): from the trailing-12 measure and the latest headcount
+6. **Moved out** (:func:`left_scope`): an enterprise whose dated presence (``leasing.presence``)
+   does not cover the period's last day in any of the scope's parks has left (or not yet come): it
+   is out of the end-of-period 规上 set, out of 新增规上 and out of the comparable basis of every
+   growth rate (RULES §10.2), though what it reported while there stays in the period's totals. An
+   enterprise without any dated stay is not known to have left: its rows are the evidence.
+7. **Size class** (大中小微, RULES §5.1): from the trailing-12 measure and the latest headcount
    reported within the same twelve months (:func:`latest_headcount`).
 
-For a report period, :func:`judge` applies 1, 2 and 6 at the months a report needs
+For a report period, :func:`judge` applies 1, 2 and 7 at the months a report needs
 (:class:`JudgementPoints`) and :func:`period_events` applies 3.
 
 What the rules read (:class:`ScaleInputs`): revenue as :class:`RevenueHistories` and headcounts as
@@ -50,6 +55,7 @@ Nothing else decides anything: there is no second statement of these rules.
 
 from __future__ import annotations
 
+import datetime
 import functools
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -68,6 +74,7 @@ from parkos.enterprises.sizing import (
     above_scale_threshold,
     size_class,
 )
+from parkos.leasing.presence import Stay, left_by
 from parkos.statistics.kpi.figures import Figure, RowKey, round_half_up
 from parkos.statistics.kpi.period import ReportPeriod
 from parkos.statistics.kpi.rows import MonthlyFigures, RowSet, month_bounds, spans_by_year
@@ -96,8 +103,10 @@ __all__ = [
     "enterprises_by_size_class",
     "first_crossings",
     "in_watch_band",
+    "industrial_divisions",
     "judge",
     "latest_headcount",
+    "left_scope",
     "new_above_scale",
     "period_events",
     "reaches",
@@ -198,6 +207,14 @@ def sector_of(industry_code: str | None) -> Sector | None:
     if not industry_code:
         return None
     return "industry" if industry.section_of(industry_code) in INDUSTRY_SECTIONS else "service"
+
+
+@functools.cache
+def industrial_divisions() -> frozenset[str]:
+    """The 大类 (two digits) of 门类 B–D: rule 4's 工业, for queries that filter on the code's prefix."""
+    return frozenset(
+        code for code, _label in industry.choices("division") if industry.section_of(code) in INDUSTRY_SECTIONS
+    )
 
 
 def sectors_of(industry_by_enterprise: Mapping[int, str], sector: Sector) -> dict[int, str]:
@@ -371,7 +388,7 @@ class ScaleInputs(NamedTuple):
     headcounts: Headcounts
 
 
-# --- rule 1: the revenue measure; rule 4's headcount --------------------------------------------
+# --- rule 1: the revenue measure; rule 7's headcount --------------------------------------------
 
 
 def _first_inside(firsts: list[int], start: int, stop: int) -> int:
@@ -753,7 +770,7 @@ def enterprises_by_size_class(
     month: int,
     industry_by_enterprise: Mapping[int, str],
 ) -> dict[SizeClass, frozenset[int]]:
-    """大中小微 (rule 4) at year/month. Enterprises without an industry code, revenue or headcount
+    """大中小微 (rule 7) at year/month. Enterprises without an industry code, revenue or headcount
     are left out. Every class is a key, possibly empty."""
     classes: dict[SizeClass, set[int]] = {size: set() for size in SIZE_CLASSES}
     start, end = window(year, month, "trailing12")
@@ -834,3 +851,24 @@ def split_by_arrival(
     for event in events:
         (moved_in if arrived_above(event, arrivals.get(event.enterprise_id)) else upgraded).append(event)
     return upgraded, moved_in
+
+
+# --- rule 6: moved out ---------------------------------------------------------------------------
+
+
+def left_scope(
+    enterprise_ids: Iterable[int],
+    stays: Mapping[int, Sequence[Stay]],
+    day: datetime.date,
+    park_ids: Collection[int] | None = None,
+) -> frozenset[int]:
+    """Those of some enterprises whose dated stays in the scope's parks (None: every park) do not
+    cover a day — the period's last (rule 6)."""
+    left = []
+    for enterprise_id in enterprise_ids:
+        found = stays.get(enterprise_id, ())
+        if park_ids is not None:
+            found = [stay for stay in found if stay.park_id in park_ids]
+        if left_by(found, day):
+            left.append(enterprise_id)
+    return frozenset(left)

@@ -90,17 +90,21 @@ def test_b204_export_fills_the_form_and_traces_every_figure(park_a, three, impor
     book = load_workbook(io.BytesIO(response.content))
     sheet = book[e1.name]
     cells = {(row[2].value, row[0].value): row for row in sheet.iter_rows(min_row=8) if row[2].value}
-    assert sheet["D2"].value == "表    号：B204-1表"
+    assert sheet["E2"].value == "表    号：B204-1表"
+    heads = [[c.value for c in row] for row in sheet.iter_rows(min_row=6, max_row=8)]
+    assert heads[0][:6] == ["指标名称", "计量单位", "代码", "本年", None, "上年同期"]
+    assert heads[1][3:] == ["本月", "1—本月", "本月", "1—本月"]
+    assert heads[2] == ["甲", "乙", "丙", "1", "2", "3", "4"]
     assert cells[("01", "工业总产值（当年价格）")][4].value == 33000  # 3300万元 = 33,000千元, 1—12月
     assert cells[("01", "工业总产值（当年价格）")][3].value is None  # November not reported: 本月 unknown
-    assert cells[("03", "其中：出口交货值")][4].value == 3000  # the report's 300万, not the products'
+    assert cells[("04", "其中：出口交货值")][4].value == 3000  # the report's 300万, not the products'
     product = next(row for row in sheet.iter_rows() if row[0].value == "医用防护服")
-    assert [c.value for c in product] == ["医用防护服", "万件", None, 12, 22]
+    assert [c.value for c in product] == ["医用防护服", "万件", None, 12, 22, None, None]  # no output in 2024
     injected = book[e2.name]
     cell = next(row[0] for row in injected.iter_rows() if str(row[0].value).startswith("=HYPERLINK"))
     assert cell.data_type == "s"
     sources = [[c.value for c in row] for row in book["数据来源"].iter_rows(min_row=3)]
-    ytd = next(r for r in sources if r[0] == e1.name and r[3] == "01" and r[4] == "1—本月")
+    ytd = next(r for r in sources if r[0] == e1.name and r[3] == "01" and r[4] == "本年1—本月")
     report_pk = selectors.report_queryset([park_a.pk]).get(enterprise=e1, year=2025, month=12).pk
     assert (ytd[5], ytd[7], ytd[8]) == (33000, "1–12月累计", f"月度统计报表#{report_pk}")
     assert client_for("dave").get(reverse("park_statistics:b204_export", args=[park_a.pk])).status_code == 404

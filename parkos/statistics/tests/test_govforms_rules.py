@@ -83,17 +83,41 @@ def test_form_takes_exports_from_products_only_when_the_report_has_none():
         enterprise_id=1, name="甲", credit_code="X", year=2025, month=3, reports=reports, outputs=outputs
     )
     codes = {line.indicator.code: line for line in form.lines}
-    assert [line.indicator.code for line in form.lines] == ["01", "02", "03"]
+    # The codes of the NBS form (RULES §10.5): 01 总产值, 03 销售产值, 04 出口交货值, 05 用电量.
+    assert [line.indicator.code for line in form.lines] == ["01", "03", "04", "05"]
     assert codes["01"].year_to_date.value == D(9_000_000)
-    assert codes["02"].this_month.value is None  # not collected by ParkOS
-    assert codes["03"].this_month.value == D(200_000)
-    assert codes["03"].year_to_date == b204.Derived(D(300_000), (7, 8), "1–3月各产品出口交货值之和")
+    assert codes["03"].this_month.value is None  # 工业销售产值: not collected by ParkOS
+    assert codes["05"].indicator.unit == "万千瓦小时"
+    assert codes["04"].this_month.value == D(200_000)
+    assert codes["04"].year_to_date == b204.Derived(D(300_000), (7, 8), "1–3月各产品出口交货值之和")
     reported = {"exports": cumulative((3, 50_000))}
     form = b204.build_form(
         enterprise_id=1, name="甲", credit_code="X", year=2025, month=3, reports=reported, outputs=outputs
     )
     assert form.lines[2].year_to_date.value == D(50_000)
     assert b204.thousands(D(50_000)) == D(50)
+
+
+def test_prior_year_columns_take_the_re_reported_prior_first_else_last_years_rows():
+    """Columns 3 and 4 (上年同期): the prior the rows re-report where they carry one (RULES §10.2),
+    else last year's own rows, derived by the same rules; products from last year's output."""
+    reports = {"output": cumulative((2, 300), (3, 450))}
+    priors = {"output": {3: b204.ReportedMonth(103, 3, True, D(400))}}  # 1–3月 re-reported, 1–2月 not
+    last_year = {"output": cumulative((2, 250), (3, 380))}
+    form = b204.build_form(
+        enterprise_id=1, name="甲", credit_code="X", year=2025, month=3, reports=reports, outputs=[],
+        priors=priors, last_year=last_year, last_year_outputs=[_line(9, 3, "口罩", "万只", "4")],
+    )  # fmt: skip
+    output = form.lines[0]
+    assert [figure.value for figure in output.figures] == [D(150), D(450), D(130), D(400)]
+    assert output.prior_year_to_date.how == "本年报表所报上年同期数：1–3月累计"
+    assert output.prior_month.how == "上年报表：1–3月累计 − 1–2月累计"  # the re-reported priors cannot give March
+    assert b204.COLUMN_LETTERS == ("甲", "乙", "丙", "1", "2", "3", "4")
+    form = b204.build_form(
+        enterprise_id=1, name="甲", credit_code="X", year=2025, month=3, reports=reports,
+        outputs=[_line(8, 3, "口罩", "万只", "5")], last_year_outputs=[_line(9, 3, "口罩", "万只", "4")],
+    )  # fmt: skip
+    assert [figure.value for figure in form.products[0].figures] == [D(5), D(5), D(4), D(4)]
 
 
 # --- 工业投资 (RULES §5.2) ----------------------------------------------------------------------

@@ -120,3 +120,22 @@ def test_tenant_widget_asks_for_january_with_february(tenant, time_machine, toda
     time_machine.move_to(today)
     (widget,) = widgets.tenant_statistics_widget(tenant, None)
     assert f"应报期：{due}；" in str(widget.note)
+
+
+@pytest.mark.django_db
+def test_monthly_output_chart_sums_industrial_enterprises_only(park_a, series_rows):
+    """门类 B–D only (RULES §5.3): a pharmacy (5251), a software house (6513) and an enterprise
+    without a code add nothing to the 工业总产值 series; a mine (0610) and a power plant (4411) do."""
+    others = [EnterpriseFactory(parks=[park_a], industry_code=code) for code in ("5251", "6513", "")]
+    industrial = [EnterpriseFactory(parks=[park_a], industry_code=code) for code in ("0610", "4411")]
+    MonthlyReport.objects.bulk_create(
+        [_row(park_a, enterprise, 2025, 3, 1000, cumulative=False) for enterprise in others]
+        + [_row(park_a, enterprise, 2025, 3, 10, cumulative=False) for enterprise in industrial]
+    )
+    kpis = selectors.report_kpis(park_ids=[park_a.pk], period=ReportPeriod(2025, 3, 3))
+    points = {point.label(2025): point for point in kpis.monthly_output}
+    # 3月: 280 as before (A and B, 3581) + the mine's 10 + the plant's 10; the other three's 3,000 not.
+    assert points["3月"].current == 300 * WAN
+    assert points["1–2月"].current == 720 * WAN
+    # The park's all-enterprise total still has them (the chart is the 工业 section's).
+    assert kpis.totals["output"].value == 3300 * WAN

@@ -7,6 +7,7 @@ are computed both ways and must agree figure for figure, sources included.
 
 from __future__ import annotations
 
+import datetime
 import random
 from decimal import Decimal
 
@@ -15,7 +16,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from parkos.enterprises.tests.factories import EnterpriseFactory
-from parkos.leasing.selectors import first_move_in
+from parkos.leasing import presence as presence_rules
+from parkos.leasing.models import Presence
+from parkos.leasing.selectors import presence
 from parkos.parks.tests.factories import ParkFactory
 from parkos.statistics import kpi, selectors
 from parkos.statistics.kpi import ReportPeriod, assembly, gather, scale
@@ -31,10 +34,11 @@ THRESHOLD = D(20_000_000)  # 2000 万元, manufacturing (3581)
 LEVELS = (D("0.3"), D("0.9"), D("1.1"), D("3.0"))
 
 
-def _rows(rng: random.Random, park, enterprise, kind: str, elsewhere=None) -> list[MonthlyReport]:
+def _rows(rng: random.Random, park, enterprise, kind: str, elsewhere=None, stays=None) -> list[MonthlyReport]:
     """Two years of one enterprise: regular 1–N月, gappy 1–N月, monthly, or sparse; or one year:
     left (last year only) or late (this year, from a month on); or moving: in park ``elsewhere``
-    until a month of this year and in ``park`` from it on (moved_in), or the other way (moved_out)."""
+    until a month of this year and in ``park`` from it on (moved_in), or the other way (moved_out),
+    their stays dated by an officer (added to ``stays``)."""
     rows = []
     move = rng.randint(3, 10) if kind in {"moved_in", "moved_out"} else 13
     for year in {"left": (YEAR - 1,), "late": (YEAR,)}.get(kind, (YEAR - 1, YEAR)):
@@ -71,6 +75,15 @@ def _rows(rng: random.Random, park, enterprise, kind: str, elsewhere=None) -> li
                 row.prior_revenue = None if rng.random() < 0.2 else row.prior_output
                 row.prior_employees = rng.randint(5, 400)
             rows.append(row)
+    if kind in {"moved_in", "moved_out"}:  # the officer dates the move: in on the 1st, out the day before
+        day = datetime.date(YEAR, move, 1)
+        before = day - datetime.timedelta(days=1)
+        long_ago = datetime.date(YEAR - 2, 1, 1)
+        first, then = (elsewhere, park) if kind == "moved_in" else (park, elsewhere)
+        stays += [
+            Presence(enterprise=enterprise, park=first, moved_in_on=long_ago, moved_out_on=before),
+            Presence(enterprise=enterprise, park=then, moved_in_on=day),
+        ]
     return rows
 
 
@@ -85,10 +98,12 @@ MIXED_CODES = ("3581", "3581", "2720", "7340", "5251", "6513", "")
 def _park_with(park, count: int, seed: int, kinds=KINDS, codes=CODES, elsewhere=None) -> None:
     rng = random.Random(seed)
     enterprises = [EnterpriseFactory(industry_code=rng.choice(codes)) for _ in range(count)]
-    rows = []
+    rows: list[MonthlyReport] = []
+    stays: list[Presence] = []
     for index, enterprise in enumerate(enterprises):
-        rows += _rows(rng, park, enterprise, kinds[index % len(kinds)], elsewhere)
+        rows += _rows(rng, park, enterprise, kinds[index % len(kinds)], elsewhere, stays)
     MonthlyReport.objects.bulk_create(rows)
+    Presence.objects.bulk_create(stays)
 
 
 def _engine(park_id: int, period: ReportPeriod) -> dict[str, object]:
@@ -98,26 +113,36 @@ def _engine(park_id: int, period: ReportPeriod) -> dict[str, object]:
     everywhere = gather.load_rows(park_ids=None, years=(year - 1, year))
     facts = gather.enterprise_facts([park_id], (year - 1, year))
     every_code = {pk: code for pk, (_name, code) in facts.items() if code}
+    # Dated presence (RULES §5.3): who left before the period's end, and when the rest arrived.
+    stays = presence(park_ids=[park_id])
+    end = period.dates[1]
+    everyone = {row.enterprise_id for row in rows}
+    left = frozenset(e for e in everyone if presence_rules.left_by(stays.get(e, []), end))
     sections = {}
     for sector, indicator in (("industry", "output"), ("service", "revenue")):
         industries = scale.sectors_of(every_code, sector)
         members = {row.enterprise_id for row in rows if row.enterprise_id in industries}
-        above = kpi.above_scale_set(rows, year, last, industries)
+        above = kpi.above_scale_set(rows, year, last, industries) - left
         above_before = kpi.above_scale_set(rows, year - 1, last, industries)
         already = (
             kpi.above_scale_set(rows, year - 1, 12, industries)
             if period.first_month == 1
             else kpi.above_scale_set(rows, year, period.first_month - 1, industries)
         )
-        events = kpi.new_above_scale(rows, year, months, industries, already_above=already)
-        contracts = first_move_in([event.enterprise_id for event in events], [park_id])
+        events = [
+            event
+            for event in kpi.new_above_scale(rows, year, months, industries, already_above=already)
+            if event.enterprise_id not in left
+        ]
         arrivals = {
             event.enterprise_id: scale.arrival_of(
                 event.enterprise_id,
                 rows,
                 everywhere,
                 present_from=(year - 1, 2),
-                moved_in=(day.year, day.month) if (day := contracts.get(event.enterprise_id)) else None,
+                moved_in=(day.year, day.month)
+                if (day := presence_rules.arrived_on(stays.get(event.enterprise_id, []), end))
+                else None,
             )
             for event in events
         }
@@ -125,7 +150,7 @@ def _engine(park_id: int, period: ReportPeriod) -> dict[str, object]:
         sections[sector] = {
             "enterprise_ids": members,
             "total": kpi.period_total(rows, indicator, year, months, members),
-            "growth": kpi.comparable_growth(rows, indicator, year, months, members),
+            "growth": kpi.comparable_growth(rows, indicator, year, months, members - left),
             "above_ids": above,
             "above_ids_previous": above_before,
             "above_total": kpi.period_total(rows, indicator, year, months, above),
@@ -142,7 +167,10 @@ def _engine(park_id: int, period: ReportPeriod) -> dict[str, object]:
         "sections": sections,
         "unclassified_ids": reporting - every_code.keys(),
         "totals": {i: kpi.period_total(rows, i, year, months) for i in selectors.HEADLINE},
-        "growth": {i: kpi.comparable_growth(rows, i, year, months) for i in selectors.HEADLINE},
+        "growth": {
+            i: kpi.comparable_growth(rows, i, year, months, (everyone - left) if left else None)
+            for i in selectors.HEADLINE
+        },
         "above_scale_ids": above,
         "above_scale_ids_previous": above_before,
         "above_scale_output": above_output,
@@ -272,7 +300,7 @@ def test_annual_kpi_query_count_does_not_depend_on_the_number_of_enterprises(par
     # threshold), so both take every branch: the count is the same, and small.
     assert (
         _queries(park_a, 5) == _queries(park_b, 50) <= 21
-    )  # three date the arrivals of new 规上 (RULES §5.3); four read 工业投资's basis, its projects now and a year before, and product output
+    )  # two read the rows of new 规上 that arrived and two the dated presence (RULES §5.3); four read 工业投资's basis, its projects now and a year before, and product output
 
 
 @pytest.mark.parametrize("months", [(1, 12), (4, 6)])
@@ -300,13 +328,18 @@ def test_report_tables_agree_with_the_row_engine(park_a, months):
             if assembly.industry_division(line.industry)[0] == industry_line.code
         }
         _same(industry_line.growth, kpi.comparable_growth(rows, "output", year, span, members))
-    # The monthly series: 1–2月 together, then each month (RULES §10.1), by the rule on every row.
+    # The monthly series: 1–2月 together, then each month (RULES §10.1), by the rule on every row,
+    # of the industrial enterprises alone (门类 B–D, RULES §5.3).
+    facts = gather.enterprise_facts([park_a.pk], (YEAR - 1, YEAR))
+    industrial = {e for e, (_name, code) in facts.items() if scale.sector_of(code) == "industry"}
+    assert industrial, "industrial enterprises"
+    assert set(expected["output"]) - industrial, "and others"
     assert kpis.monthly_output == [
         assembly.SeriesPoint(
             first,
             last,
-            kpi.period_total(rows, "output", year, range(first, last + 1)).value,
-            kpi.period_total(rows, "output", year - 1, range(first, last + 1)).value,
+            kpi.period_total(rows, "output", year, range(first, last + 1), industrial).value,
+            kpi.period_total(rows, "output", year - 1, range(first, last + 1), industrial).value,
         )
         for first, last in SERIES_SPANS
     ]
