@@ -264,40 +264,80 @@ def year_daily_series(scale: str) -> Case:
     )
 
 
+def _last_month(end: datetime.datetime) -> tuple[datetime.date, datetime.date]:
+    month_end = end.astimezone(storage.local_zone()).date().replace(day=1) - datetime.timedelta(days=1)
+    return month_end.replace(day=1), month_end
+
+
 @benchmark("monitoring.tenant_month_consumption")
 def tenant_month_consumption(scale: str) -> Case:
+    """Every tenant's consumption of a month per utility (`consumption_totals`: the dashboard's top
+    consumers, the tenant's widget, tce) against the raw SQL that sums the same rollups the same way."""
     park, meters, _start, end = _year_park(scale)
-    month_end = end.astimezone(storage.local_zone()).date().replace(day=1) - datetime.timedelta(days=1)
-    month = month_end.replace(day=1)
+    month, month_end = _last_month(end)
     sql = (
         "SELECT m.enterprise_id, m.kind, SUM(r.total) FROM monitoring_monthlyrollup r"
         " JOIN monitoring_meter m ON m.id = r.meter_id"
         " WHERE m.park_id = %s AND r.month = %s AND m.enterprise_id IS NOT NULL GROUP BY 1, 2"
     )
 
-    def subject() -> dict[int, Decimal]:
-        totals: dict[int, Decimal] = {}
-        for line in selectors.consumption_by_enterprise(park=park, start=month, end=month_end):
-            totals[line.enterprise_id] = totals.get(line.enterprise_id, Decimal(0)) + line.quantity
-        return totals
+    def subject() -> dict[tuple[int, str], Decimal]:
+        return selectors.consumption_totals(park=park, start=month, end=month_end)
 
-    def floor() -> dict[int, float]:
+    def floor() -> dict[tuple[int, str], float]:
         with connection.cursor() as cursor:
             cursor.execute(sql, [park.pk, month])
-            return {enterprise: float(total) for enterprise, _kind, total in cursor.fetchall()}
+            return {(enterprise, kind): float(total) for enterprise, kind, total in cursor.fetchall()}
 
     def check(s: Any, f: Any) -> None:
         assert set(s) == set(f), (len(s), len(f))
-        for enterprise, total in f.items():
-            assert abs(float(s[enterprise]) - total) < 0.01 * len(meters), (enterprise, s[enterprise], total)
+        for key, total in f.items():
+            assert abs(float(s[key]) - total) < 0.001, (key, s[key], total)
 
     return Case(
         subject=subject,
         floor=floor,
-        floor_label="raw SQL: the month's rollups of tenants' meters, grouped",
+        floor_label="raw SQL: the month's rollups of tenants' meters, summed per tenant and utility",
         target_ratio=3.0,
         check=check,
         notes=f"{len(meters)} meters, {len({m.enterprise_id for m in meters} - {None})} tenants, {month:%Y-%m}",
+    )
+
+
+@benchmark("monitoring.tenant_month_lines")
+def tenant_month_lines(scale: str) -> Case:
+    """The same month as billing reads it (`consumption_by_enterprise`: a line per tenant and meter,
+    with the meter's code and name) against the raw SQL of the same lines."""
+    park, meters, _start, end = _year_park(scale)
+    month, month_end = _last_month(end)
+    sql = (
+        "SELECT m.enterprise_id, m.id, m.kind, m.code, m.name, r.total FROM monitoring_monthlyrollup r"
+        " JOIN monitoring_meter m ON m.id = r.meter_id"
+        " WHERE m.park_id = %s AND r.month = %s AND m.enterprise_id IS NOT NULL ORDER BY 1, 2"
+    )
+
+    def subject() -> list[selectors.ConsumptionLine]:
+        return selectors.consumption_by_enterprise(park=park, start=month, end=month_end)
+
+    def floor() -> list[tuple[Any, ...]]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [park.pk, month])
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
+
+    def check(s: Any, f: Any) -> None:
+        assert [(line.enterprise_id, line.meter_id, line.meter_code) for line in s] == [
+            (row[0], row[1], row[3]) for row in f
+        ]
+        assert all(abs(float(line.quantity) - row[5]) < 0.001 for line, row in zip(s, f, strict=True))
+
+    return Case(
+        subject=subject,
+        floor=floor,
+        floor_label="raw SQL: the month's rollup of each tenant's meter, with the meter's code and name",
+        target_ratio=3.0,
+        check=check,
+        notes=f"{len(meters)} meters, {month:%Y-%m}",
     )
 
 

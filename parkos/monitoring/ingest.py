@@ -266,6 +266,7 @@ def _store(
     evaluate_alarms: bool,
 ) -> IngestResult:
     result = IngestResult(duplicates=batch.duplicates)
+    storage.plan_without_jit()
     ids = sorted(batch.series)
     # Lock in id order so two batches over the same meters cannot deadlock (no-op on SQLite, whose
     # IMMEDIATE transactions already take turns).

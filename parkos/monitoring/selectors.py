@@ -152,17 +152,32 @@ class ConsumptionLine(NamedTuple):
     """A tenant's consumption of one utility from one meter (own or shared) over a period.
 
     The interface billing consumes (docs/models/monitoring.md): `quantity` in `unit` (kWh, m³, t, GJ);
-    `meter_id`/`meter_code` name the measuring point, `shared` says the tenant has a share of it.
+    `meter_id`/`meter_code` name the measuring point, `shared` says the tenant has a share of it, and
+    `share_note` says so in words (in the reader's language, made when read: a park's month has
+    a thousand lines, and most callers sum quantities without reading a note).
     """
 
     enterprise_id: int
     kind: str
     quantity: Decimal
     unit: str
-    share_note: str
     meter_id: int | None = None
     meter_code: str = ""
     shared: bool = False
+    meter_name: str = ""
+    #: How a shared meter is split (an AllocationMethod) and the tenant's fraction of it.
+    allocation_method: str = ""
+    fraction: float = 0.0
+
+    @property
+    def share_note(self) -> str:
+        if self.shared and self.allocation_method:
+            return _("公摊 %(name)s（%(method)s %(pct).2f%%）") % {
+                "name": self.meter_name,
+                "method": AllocationMethod(self.allocation_method).label,
+                "pct": self.fraction * 100,
+            }
+        return _("表计 %(code)s %(name)s") % {"code": self.meter_code, "name": self.meter_name}
 
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -179,11 +194,12 @@ def _whole_months(start: datetime.date, end: datetime.date) -> tuple[datetime.da
 
 
 def _specs(
-    park_id: int, kinds: Sequence[str], start: datetime.date, end: datetime.date
+    park_id: int, kinds: Sequence[str], start: datetime.date, end: datetime.date, *, names: bool = True
 ) -> tuple[dict[int, energy.MeterSpec], MonthTotals]:
-    """The park's meters as the attribution engine sees them (formulas and shares only where used),
-    and their totals of the whole months in [start, end] (read together: one round trip)."""
-    rows = storage.park_meters(park_id, kinds, _whole_months(start, end))
+    """The park's meters as the attribution engine sees them (formulas and shares only where used;
+    code and name only with `names`), and their totals of the whole months in [start, end] (read
+    together: one round trip)."""
+    rows = storage.park_meters(park_id, kinds, _whole_months(start, end), names=names)
     monthly = [(row[0], row[10], row[11]) for row in rows if row[10] is not None]
     # A meter comes once per month it has a total in: once, for a month's consumption.
     meters = rows if len({row[0] for row in rows}) == len(rows) else list({row[0]: row for row in rows}.values())
@@ -203,7 +219,14 @@ def _specs(
             shares[allocation_id].append((enterprise_id, percent))
     labels: dict[str, str] = {}
     specs: dict[int, energy.MeterSpec] = {}
-    for pk, code, name, kind, enterprise_id, unit_id, building_id, _virtual, allocation_id, method, *_totals in meters:
+    # Most meters have no formula and no allocation: their spec is their row's first seven columns
+    # (tuple.__new__: the named tuple's own constructor is a Python function, a third of the cost).
+    plain, new = ((), None), tuple.__new__
+    for row in meters:
+        if row[9] is None and row[0] not in terms:
+            specs[row[0]] = new(energy.MeterSpec, row[:7] + plain)
+            continue
+        pk, code, name, kind, enterprise_id, unit_id, building_id, _virtual, allocation_id, method = row[:10]
         allocation = None
         if method:
             labels = labels or {value: str(label) for value, label in AllocationMethod.choices}
@@ -237,6 +260,8 @@ def _slice_totals(
 ) -> list[dict[int, float]]:
     """Each meter's consumption in each slice: monthly rollups for whole months (`monthly`, read
     with the meters), daily ones else."""
+    if len(slices) == 1 and slices[0].whole_month:  # a month: `monthly` holds it alone, a meter once
+        return [{meter_id: total for meter_id, _month, total in monthly}]
     totals: list[dict[int, float]] = [defaultdict(float) for _ in slices]
     months = {s.first: index for index, s in enumerate(slices) if s.whole_month}
     if months:
@@ -256,42 +281,67 @@ def _slice_totals(
     return totals
 
 
-def _attributed(
-    park_id: int, start: datetime.date, end: datetime.date, kinds: Sequence[str]
-) -> tuple[dict[int, energy.MeterSpec], list[energy.Attributed]]:
-    specs, monthly = _specs(park_id, kinds, start, end)
+class _Attribution(NamedTuple):
+    specs: dict[int, energy.MeterSpec]
+    lines: list[energy.Line]  # every slice's
+    meter_totals: dict[int, float]  # each meter's consumption in the period
+    one_slice: bool  # then `lines` has at most one line per enterprise and meter
+
+
+def _attribution(
+    park_id: int, start: datetime.date, end: datetime.date, kinds: Sequence[str], *, names: bool
+) -> _Attribution:
+    specs, monthly = _specs(park_id, kinds, start, end, names=names)
     tenancies = _tenancies(park_id, start, end) if _needs_tenancies(specs) else []
     slices = energy.slices(start, end, tenancies)
     per_slice = _slice_totals(park_id, kinds, slices, monthly)
     if len(slices) == 1:  # a period in which no tenancy changes: its totals are the meters' totals
         totals = dict(per_slice[0])
-        return specs, energy.combine(energy.attribute_slice(specs, totals, tenancies, slices[0].first), totals)
-    lines: list[energy.Line] = []
+        return _Attribution(specs, energy.attribute_slice(specs, totals, tenancies, slices[0].first), totals, True)
+    lines = []
     meter_totals: dict[int, float] = defaultdict(float)
     for index, piece in enumerate(slices):
         totals = dict(per_slice[index])
         lines.extend(energy.attribute_slice(specs, totals, tenancies, piece.first))
         for meter_id, total in totals.items():
             meter_totals[meter_id] += total
-    return specs, energy.combine(lines, meter_totals)
+    return _Attribution(specs, lines, meter_totals, False)
+
+
+def consumption_totals(*, park: Park | int, start: datetime.date, end: datetime.date) -> dict[tuple[int, str], Decimal]:
+    """Each tenant's consumption per utility between two days (inclusive), {(enterprise, kind):
+    quantity in the kind's unit}: what `consumption_by_enterprise`'s lines add up to (rounded once,
+    not line by line), for the readers that want a tenant's total — the dashboard's top consumers,
+    the tenant's widget, tce for 亩均 — without meter names or a line per meter."""
+    attribution = _attribution(_park_id(park), start, end, sorted(UTILITY_KINDS), names=False)
+    return energy.totals(attribution.lines)
 
 
 def consumption_by_enterprise(*, park: Park | int, start: datetime.date, end: datetime.date) -> list[ConsumptionLine]:
     """Each tenant's consumption of electricity, water, gas, steam and chilled water between two days
-    (inclusive), from its own meters and its shares of common ones (`energy` says how)."""
-    specs, attributed = _attributed(_park_id(park), start, end, sorted(UTILITY_KINDS))
-    shared_note, own_note = _("公摊 %(name)s（%(method)s %(pct).2f%%）"), _("表计 %(code)s %(name)s")
-    lines = []
-    for enterprise_id, meter_id, kind, quantity, shared, fraction in attributed:
-        spec = specs[meter_id]
-        if shared and spec.allocation is not None:
-            note = shared_note % {"name": spec.name, "method": spec.allocation.label, "pct": fraction * 100}
-        else:
-            note = own_note % {"code": spec.code, "name": spec.name}
-        lines.append(
-            ConsumptionLine(enterprise_id, kind, quantity, KIND_UNITS[kind], note, meter_id, spec.code, shared)
+    (inclusive), from its own meters and its shares of common ones (`energy` says how), a line per
+    tenant and meter (what billing charges)."""
+    specs, lines, meter_totals, one_slice = _attribution(_park_id(park), start, end, sorted(UTILITY_KINDS), names=True)
+    attributed = energy.combine(lines, meter_totals, distinct=one_slice)
+    no_allocation, new = "", tuple.__new__  # tuple.__new__: a third of the named tuple's constructor
+    return [
+        new(
+            ConsumptionLine,
+            (
+                enterprise_id,
+                kind,
+                quantity,
+                KIND_UNITS[kind],
+                meter_id,
+                (spec := specs[meter_id]).code,
+                shared,
+                spec.name,
+                no_allocation if spec.allocation is None else spec.allocation.method,
+                fraction,
+            ),
         )
-    return lines
+        for enterprise_id, meter_id, kind, quantity, shared, fraction in attributed
+    ]
 
 
 def _year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
@@ -302,10 +352,8 @@ def energy_by_enterprise(*, park: Park | int, year: int) -> dict[int, Decimal]:
     """Each tenant's metered energy of a year in tonnes of standard coal equivalent (tce), with the
     factors of `MONITORING_TCE_FACTORS` (RULES §15.3). Feeds 单位能耗增加值 of the 亩均 evaluation."""
     start, end = _year_bounds(year)
-    lines = consumption_by_enterprise(park=park, start=start, end=end)
-    return energy.to_tce(
-        ((line.enterprise_id, line.kind, line.quantity) for line in lines), settings.MONITORING_TCE_FACTORS
-    )
+    totals = consumption_totals(park=park, start=start, end=end)
+    return energy.to_tce(((e, kind, q) for (e, kind), q in totals.items()), settings.MONITORING_TCE_FACTORS)
 
 
 def _month_bounds(first: datetime.date, offset: int) -> tuple[datetime.date, datetime.date]:
@@ -332,14 +380,14 @@ def monthly_energy(
     found: dict[int, list[Decimal | None]] = {}
     for offset in range(months):
         start, end = _month_bounds(first, offset)
-        lines = [
-            line
+        quantities = [
+            (enterprise_id, kind, quantity)
             for park_id in park_ids
-            for line in consumption_by_enterprise(park=park_id, start=start, end=end)
-            if line.enterprise_id in wanted
+            for (enterprise_id, kind), quantity in consumption_totals(park=park_id, start=start, end=end).items()
+            if enterprise_id in wanted
         ]
-        tce = energy.to_tce(((li.enterprise_id, li.kind, li.quantity) for li in lines), settings.MONITORING_TCE_FACTORS)
-        for enterprise_id in {line.enterprise_id for line in lines}:
+        tce = energy.to_tce(quantities, settings.MONITORING_TCE_FACTORS)
+        for enterprise_id in {enterprise_id for enterprise_id, _kind, _quantity in quantities}:
             found.setdefault(enterprise_id, [None] * months)[offset] = tce.get(enterprise_id, Decimal(0))
     return found
 

@@ -52,6 +52,16 @@ def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
+def plan_without_jit() -> None:
+    """PostgreSQL: no JIT compilation for the rest of the transaction. The statements that join a
+    batch's windows to the partitioned readings look dear to the planner (every partition, a subplan
+    per window) and cross `jit_above_cost`, and LLVM then compiles for 1–3 s what runs in
+    milliseconds — on every batch (the neighbours of 200 meters: 2.4 s with JIT, 75 ms without)."""
+    if is_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+
+
 # --- buckets (the Python side of the bucket SQL below; tests hold them equal) -------------------
 
 
@@ -532,21 +542,29 @@ def rollup_rows(
 
 
 def park_meters(
-    park_id: int, kinds: Sequence[str], months: tuple[datetime.date, datetime.date] | None = None
+    park_id: int, kinds: Sequence[str], months: tuple[datetime.date, datetime.date] | None = None, *, names: bool = True
 ) -> list[tuple[Any, ...]]:
-    """The park's meters of some kinds with their allocation, if any, and their monthly totals of the
-    months `months` spans (inclusive), in one statement: (id, code, name, kind, enterprise, unit,
-    building, is_virtual, allocation id, allocation method, month, total) — a meter once per month
-    it has a total in, or once with month and total None."""
+    """The park's meters of some kinds that consumption can be attributed from, with their allocation,
+    if any, and their monthly totals of the months `months` spans (inclusive), in one statement:
+    (id, code, name, kind, enterprise, unit, building, is_virtual, allocation id, allocation method,
+    month, total) — a meter once per month it has a total in, or once with month and total None.
+
+    Left out: the park's own meters (no tenant, no unit, no sharing rule, in no virtual meter's
+    formula), which are nobody's consumption — a fifth of a typical park's meters, and each row
+    costs more to receive and walk through than to filter out here. Without `names`, code and name
+    are empty (the readers of totals do not show them)."""
     marks = ", ".join(["%s"] * len(kinds))
+    code_and_name = "m.code, m.name" if names else "'', ''"
     first, last = months or (datetime.date.max, datetime.date.min)  # no months: the join finds none
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT m.id, m.code, m.name, m.kind, m.enterprise_id, m.unit_id, m.building_id, m.is_virtual, a.id,"
+            f"SELECT m.id, {code_and_name}, m.kind, m.enterprise_id, m.unit_id, m.building_id, m.is_virtual, a.id,"
             " a.method, r.month, r.total FROM monitoring_meter m"
             " LEFT JOIN monitoring_meterallocation a ON a.meter_id = m.id"
             " LEFT JOIN monitoring_monthlyrollup r ON r.meter_id = m.id AND r.month >= %s AND r.month <= %s"
-            f" WHERE m.park_id = %s AND m.kind IN ({marks})",
+            f" WHERE m.park_id = %s AND m.kind IN ({marks})"
+            " AND (m.enterprise_id IS NOT NULL OR m.unit_id IS NOT NULL OR m.is_virtual OR a.id IS NOT NULL"
+            " OR EXISTS (SELECT 1 FROM monitoring_virtualterm t WHERE t.source_id = m.id))",
             [first, last, park_id, *kinds],
         )
         rows: list[tuple[Any, ...]] = cursor.fetchall()

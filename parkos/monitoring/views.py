@@ -120,11 +120,8 @@ def dashboard_data(park: Park) -> dict[str, Any]:
     curve = selectors.load_curve(park.pk, start=hour - datetime.timedelta(hours=48), end=hour)
     days = selectors.daily_energy(park.pk, first=today - datetime.timedelta(days=29), last=today)
     month_start = today.replace(day=1)
-    lines = selectors.consumption_by_enterprise(park=park, start=month_start, end=today)
-    top: dict[int, Decimal] = {}
-    for line in lines:
-        if line.kind == MeterKind.ELECTRICITY:
-            top[line.enterprise_id] = top.get(line.enterprise_id, Decimal(0)) + line.quantity
+    totals = selectors.consumption_totals(park=park, start=month_start, end=today)
+    top = {tenant: quantity for (tenant, kind), quantity in totals.items() if kind == MeterKind.ELECTRICITY}
     names = dict(Enterprise.objects.filter(pk__in=list(top)).values_list("pk", "name"))
     ranked = sorted(top.items(), key=lambda item: -item[1])[:10]
     health = selectors.meter_health(park.pk, now=now)

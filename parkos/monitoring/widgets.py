@@ -43,11 +43,11 @@ def monitoring_widgets(user: User, active_park: Park | None) -> list[Widget]:
 
 
 def _month_lines(enterprise_id: int, park: Park, start: datetime.date, end: datetime.date) -> dict[str, Decimal]:
-    totals: dict[str, Decimal] = {}
-    for line in selectors.consumption_by_enterprise(park=park, start=start, end=end):
-        if line.enterprise_id == enterprise_id:
-            totals[line.kind] = totals.get(line.kind, Decimal(0)) + line.quantity
-    return totals
+    return {
+        kind: quantity
+        for (tenant, kind), quantity in selectors.consumption_totals(park=park, start=start, end=end).items()
+        if tenant == enterprise_id
+    }
 
 
 @register({Role.ENTERPRISE_USER})

@@ -116,6 +116,12 @@ def test_virtual_common_area_shared_by_fixed_percentages(park_a, building):
         (one.pk, "公摊"): Decimal("55.800"),
         (two.pk, "公摊"): Decimal("93.000"),
     }
+    shared = next(line for line in lines if line.enterprise_id == two.pk)
+    assert shared.share_note == f"公摊 {common.name}（按约定比例 50.00%）"
+    # The tenants' totals are what their lines add up to (the park's main meter is nobody's).
+    assert selectors.consumption_totals(
+        park=park_a, start=datetime.date(2026, 3, 1), end=datetime.date(2026, 3, 31)
+    ) == {(one.pk, "water"): Decimal("179.800"), (two.pk, "water"): Decimal("93.000")}
 
 
 @pytest.mark.django_db

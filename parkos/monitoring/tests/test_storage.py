@@ -148,3 +148,17 @@ class IncrementalRollupsTest(TestCase):
         storage.rebuild_rollups(meter_ids=[meter.pk])
         assert _rounded(incremental) == _rounded(_rollups(meter))
         assert sum(row[2] for row in incremental[2]) == pytest.approx(sum(row[2] for row in incremental[0]))
+
+
+@pytest.mark.django_db
+def test_ingestion_plans_its_statements_without_jit():
+    """JIT compiled every batch's neighbour and rollup statements for seconds (storage.plan_without_jit)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    park = ParkFactory()
+    meter = MeterFactory(park=park)
+    moment = datetime.datetime(2026, 6, 1, tzinfo=UTC)
+    ingest_readings(park=park, readings=[RawReading(meter.code, moment, 1.0)], source=ReadingSource.API, now=NOW)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"  # SET LOCAL: until the test's transaction ends
