@@ -4,7 +4,8 @@ billing.bill_run — a park of 18,000 monthly leases (full; 1,800 small), each w
 accruals. The subject generates the run of one month (`bill_run_start` + `bill_run_generate`: the
 preview, 18,000 bills of rent and property fee with VAT); every repeat bills the next month, as a
 real month-end would. The floor is the raw SQL that inserts the same bills and lines (INSERT …
-SELECT from the accruals, tax rounded in SQL) into tables of the same shape, indexes and constraints.
+SELECT from the accruals, tax rounded in SQL) into tables of the same shape, indexes and constraints
+(foreign keys included, checked at commit as the ledger's are).
 Target ≤ 3×.
 
 billing.ageing — 1,000,000 issued bill lines (full; 100,000 small) of 10,000 tenants, 70 % settled
@@ -141,11 +142,20 @@ def _clear_run_park(park: Park, *, leases: bool) -> None:
 def _shadow_tables() -> None:
     """Empty tables shaped like the ledger's (columns, constraints, indexes) for the floor to fill."""
     if connection.vendor == "postgresql":
-        _execute("CREATE TABLE bench_bill (LIKE billing_bill INCLUDING ALL)")
-        _execute("CREATE TABLE bench_billline (LIKE billing_billline INCLUDING ALL)")
-        _execute(
-            "ALTER TABLE bench_billline ADD FOREIGN KEY (bill_id) REFERENCES bench_bill (id) DEFERRABLE INITIALLY DEFERRED"
-        )
+        # LIKE … INCLUDING ALL copies no foreign keys: they are copied here (checked at commit, as the
+        # ledger's are), the ones to billing_bill pointing at bench_bill. SQLite's copied DDL has them.
+        with connection.cursor() as cursor:
+            for table in ("billing_bill", "billing_billline"):
+                shadow = table.replace("billing_", "bench_")
+                cursor.execute(f"CREATE TABLE {shadow} (LIKE {table} INCLUDING ALL)")
+                cursor.execute(
+                    "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
+                    "AND contype = 'f' ORDER BY conname",
+                    [table],
+                )
+                for (definition,) in cursor.fetchall():
+                    definition = definition.replace("REFERENCES billing_bill(", "REFERENCES bench_bill(")
+                    cursor.execute(f"ALTER TABLE {shadow} ADD {definition}")
         return
     with connection.cursor() as cursor:
         for table in ("billing_bill", "billing_billline"):
@@ -278,20 +288,21 @@ def _ledger(park: Park, lines: int) -> None:
     )
     first_account = _scalar("SELECT MIN(id) FROM billing_account WHERE park_id = %s", [park.pk])
     bills = lines // 10
-    issued = _plus_days("%s", "n % 820")
+    # Modulo is written %% below: every statement here runs with parameters.
+    issued = _plus_days("%s", "n %% 820")
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     _execute(
         "INSERT INTO billing_bill (number, kind, status, park_id, account_id, reason, issued_on, due_on, total_amount, "
         "tax_amount, buyer_name, buyer_credit_code, created_at, updated_at) "
-        f"SELECT 'AG-' || n, 'bill', 'issued', %s, %s + (n % %s), '', {issued}, {issued}, 0, 0, '', '', %s, %s "
+        f"SELECT 'AG-' || n, 'bill', 'issued', %s, %s + (n %% %s), '', {issued}, {issued}, 0, 0, '', '', %s, %s "
         f"FROM ({_series(bills)}) s",
         [park.pk, first_account, tenants, datetime.date(2024, 1, 1), datetime.date(2024, 1, 1), now, now],
     )
     first_bill = _scalar("SELECT MIN(id) FROM billing_bill WHERE park_id = %s", [park.pk])
-    amount = "(1000 + (n % 97) * 37.5)"
-    due = _plus_days("b.issued_on", "n % 30")
+    amount = "(1000 + (n %% 97) * 37.5)"
+    due = _plus_days("b.issued_on", "n %% 30")
     # Every line whose number is not divisible by 10 … 7 of 10 are settled in full.
-    settled = f"CASE WHEN n % 10 < 7 THEN {amount} WHEN n % 10 = 7 THEN {amount} / 2 ELSE 0 END"
+    settled = f"CASE WHEN n %% 10 < 7 THEN {amount} WHEN n %% 10 = 7 THEN {amount} / 2 ELSE 0 END"
     _execute(
         "INSERT INTO billing_billline (bill_id, park_id, account_id, kind, description, unit, amount, tax_rate, "
         "tax_amount, invoice_item, tax_code, due_on, issued_on, settled_amount, source_type) "
@@ -299,7 +310,7 @@ def _ledger(park: Park, lines: int) -> None:
         f"{settled}, '' FROM ({_series(lines)}) s JOIN billing_bill b ON b.id = %s + (n - 1) / 10",
         [first_bill],
     )
-    paid_on = _plus_days("l.due_on", "(l.id % 90)")
+    paid_on = _plus_days("l.due_on", "(l.id %% 90)")
     _execute(
         "INSERT INTO billing_allocation (account_id, line_id, kind, amount, on_date, created_at) "
         f"SELECT l.account_id, l.id, 'payment', l.settled_amount, {paid_on}, %s FROM billing_billline l "

@@ -274,6 +274,10 @@ class _Setup:
     with_readings: set[int] = field(default_factory=set)
     with_late_fees: set[int] = field(default_factory=set)
     accounts: dict[int, int] | None = None
+    #: Billing periods by (start, end, payment period, last day billed): see `_lease_periods`.
+    periods: dict[
+        tuple[datetime.date, datetime.date, str, datetime.date], list[tuple[datetime.date, datetime.date]]
+    ] = field(default_factory=dict)
 
 
 def _tax_table(park_id: int) -> TaxTable:
@@ -353,12 +357,15 @@ def _setup(run: BillRun) -> _Setup:
     leases: dict[int, list[leasing_selectors.BillableLease]] = defaultdict(list)
     for lease in leasing_selectors.billable_leases(run.park_id, first_day=window, last_day=last_day):
         leases[lease.enterprise_id].append(lease)
-    all_ids = [lease.contract_id for group in leases.values() for lease in group]
+    # The terms of every lease of the park, joined through the contracts: filtering by the 18,000
+    # contract ids instead made PostgreSQL test each terms row against the whole array when its
+    # statistics were stale (111 s); and unordered, as a dict needs no order (the model's ordering
+    # joins the contracts to sort them).
     terms = {
         contract_id: (through, deposit)
-        for contract_id, through, deposit in BillingTerms.objects.filter(
-            contract_id__any_of=all_ids or [0]
-        ).values_list("contract_id", "billed_through", "deposit_billed")
+        for contract_id, through, deposit in BillingTerms.objects.filter(contract__park_id=run.park_id)
+        .order_by()
+        .values_list("contract_id", "billed_through", "deposit_billed")
     }
     due_for_others = max(first_day, timezone.localdate()) + datetime.timedelta(days=profile.due_days)
     warnings: list[str] = []
@@ -436,17 +443,29 @@ def _candidate_enterprises(setup: _Setup) -> list[int]:
 
 def _lease_periods(setup: _Setup, lease: leasing_selectors.BillableLease) -> list[tuple[datetime.date, datetime.date]]:
     """The lease's billing periods to bill now: those beginning after the last billed day, by the end
-    of the month; a lease never billed starts with the period that contains the go-live month."""
+    of the month; a lease never billed starts with the period that contains the go-live month.
+
+    Leases with the same dates, payment period and last billed day have the same periods (most leases
+    of a park start on a 1st and were billed through the same day), so each such set is worked out
+    once per run (`_Setup.periods`).
+    """
     through, _deposit = setup.terms.get(lease.contract_id, (None, False))
     after = through if through is not None else setup.go_live - datetime.timedelta(days=CATCH_UP_DAYS)
-    periods = schedule.billing_periods_starting(
-        start=lease.start_on,
-        end=lease.end_on,
-        payment_period=lease.payment_period,
-        after=after,
-        through=setup.last_day,
-    )
-    return [p for p in periods if p[1] >= setup.go_live]
+    key = (lease.start_on, lease.end_on, lease.payment_period, after)
+    periods = setup.periods.get(key)
+    if periods is None:
+        periods = setup.periods[key] = [
+            p
+            for p in schedule.billing_periods_starting(
+                start=lease.start_on,
+                end=lease.end_on,
+                payment_period=lease.payment_period,
+                after=after,
+                through=setup.last_day,
+            )
+            if p[1] >= setup.go_live
+        ]
+    return list(periods)
 
 
 @dataclass
@@ -488,8 +507,9 @@ def _deposit_drafts(work: list[_LeaseWork]) -> list[LineDraft]:
 def _plan_rows(
     setup: _Setup, work: list[_LeaseWork], bill_of: dict[int, tuple[int, int]], pricer: charges.Pricer
 ) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    """One row per lease and billing period (where its months' rent and fee lines go), and the tax terms
-    they use. Amounts are not here: the database copies them from leasing's accruals (`_insert_accruals`)."""
+    """One row per lease and calendar month of the periods billed (where its rent and fee lines go), and
+    the tax terms they use. Amounts are not here: the database copies them from leasing's accruals
+    (`_insert_accruals`), each row finding its accrual by the accruals' unique key (lease, month)."""
     billed = [w for w in work if w.periods]
     if not billed:
         return [], []
@@ -499,19 +519,25 @@ def _plan_rows(
     def terms_id(kind: str, day: datetime.date) -> int:
         return terms_ids.setdefault(pricer.terms_for(kind, day), len(terms_ids))
 
+    months: dict[tuple[datetime.date, datetime.date], list[datetime.date]] = {}
     rows: list[tuple[object, ...]] = []
     for w in billed:
         lease = w.lease
         bill_id, account_id = bill_of[lease.enterprise_id]
         spaces = labels.get(lease.contract_id, "")
         for period_start, period_end in w.periods:
-            first_month = max(month_start(period_start), setup.go_live)
-            rows.append(
+            if (period_start, period_end) not in months:
+                months[period_start, period_end] = _months(max(month_start(period_start), setup.go_live), period_end)
+            rent_terms, fee_terms = (
+                terms_id(ChargeKind.RENT, period_start),
+                terms_id(ChargeKind.PROPERTY_FEE, period_start),
+            )
+            rows.extend(
                 (
-                    lease.contract_id, bill_id, account_id, period_start, first_month, month_start(period_end),
-                    lease.start_on, lease.end_on, f" {spaces}" if spaces else "",
-                    terms_id(ChargeKind.RENT, period_start), terms_id(ChargeKind.PROPERTY_FEE, period_start),
+                    lease.contract_id, bill_id, account_id, period_start, month, lease.start_on, lease.end_on,
+                    f" {spaces}" if spaces else "", rent_terms, fee_terms,
                 )
+                for month in months[period_start, period_end]
             )  # fmt: skip
     terms_rows: list[tuple[object, ...]] = [
         (index, int(terms.rate * 10000), terms.rate, terms.invoice_item, terms.tax_code)
@@ -521,16 +547,16 @@ def _plan_rows(
 
 
 PLAN_COLUMNS = (
-    "contract_id", "bill_id", "account_id", "due_on", "first_month", "last_month", "start_on", "end_on", "spaces",
-    "rent_terms", "fee_terms",
+    "contract_id", "bill_id", "account_id", "due_on", "month", "start_on", "end_on", "spaces", "rent_terms",
+    "fee_terms",
 )  # fmt: skip
 TERMS_COLUMNS = ("id", "bp", "rate", "item", "code")
 # Temporary tables of the connection; the version suffix keeps an old definition from being reused.
 _PLAN_DDL = (
-    "CREATE TEMP TABLE IF NOT EXISTS billing_run_plan_v3 (contract_id bigint, bill_id bigint, account_id bigint, "
-    "due_on date, first_month date, last_month date, start_on date, end_on date, spaces varchar(200), "
+    "CREATE TEMP TABLE IF NOT EXISTS billing_run_plan_v4 (contract_id bigint, bill_id bigint, account_id bigint, "
+    "due_on date, month date, start_on date, end_on date, spaces varchar(200), "
     "rent_terms integer, fee_terms integer)",
-    "CREATE TEMP TABLE IF NOT EXISTS billing_run_terms_v3 (id integer, bp integer, rate numeric(6, 4), "
+    "CREATE TEMP TABLE IF NOT EXISTS billing_run_terms_v4 (id integer, bp integer, rate numeric(6, 4), "
     "item varchar(60), code varchar(19))",
 )
 
@@ -591,15 +617,15 @@ def _insert_accruals(park_id: int, plan: tuple[list[tuple[object, ...]], list[tu
         return
     sql = _Dialect()
     with connection.cursor() as cursor:
-        for statement in (*_PLAN_DDL, "DELETE FROM billing_run_plan_v3", "DELETE FROM billing_run_terms_v3"):
+        for statement in (*_PLAN_DDL, "DELETE FROM billing_run_plan_v4", "DELETE FROM billing_run_terms_v4"):
             cursor.execute(statement)
-    bulk.insert_raw("billing_run_plan_v3", PLAN_COLUMNS, rows)
-    bulk.insert_raw("billing_run_terms_v3", TERMS_COLUMNS, terms)
+    bulk.insert_raw("billing_run_plan_v4", PLAN_COLUMNS, rows)
+    bulk.insert_raw("billing_run_terms_v4", TERMS_COLUMNS, terms)
     if sql.postgres:
         # Temporary tables have no statistics; without them the planner scans the accruals per row.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE billing_run_plan_v3")
-            cursor.execute("ANALYZE billing_run_terms_v3")
+            cursor.execute("ANALYZE billing_run_plan_v4")
+            cursor.execute("ANALYZE billing_run_terms_v4")
     month_end_sql = sql.month_end("m.month")
     first_day = "CASE WHEN p.start_on > m.month THEN p.start_on ELSE m.month END"
     last_day = f"CASE WHEN p.end_on < {month_end_sql} THEN p.end_on ELSE {month_end_sql} END"
@@ -612,9 +638,9 @@ def _insert_accruals(park_id: int, plan: tuple[list[tuple[object, ...]], list[tu
         f"'{{key}}:' || p.contract_id || ':' || {sql.formatted('m.month', '%Y%m')}, "
         f"%s || ' ' || {sql.formatted('m.month', '%Y年%m月')} || {partial} || p.spaces, "
         f"{first_day}, {last_day}, '', {{amount}}, t.rate, {{tax}}, t.item, t.code, p.due_on, 0, '' "
-        "FROM billing_run_plan_v3 p JOIN billing_run_terms_v3 t ON t.id = p.{terms} "
+        "FROM billing_run_plan_v4 p JOIN billing_run_terms_v4 t ON t.id = p.{terms} "
         "JOIN leasing_contractmonth m ON m.contract_id = p.contract_id "
-        "AND m.month >= p.first_month AND m.month <= p.last_month WHERE {amount} <> 0"
+        "AND m.month = p.month WHERE {amount} <> 0"
     )
     rent = select.format(kind=ChargeKind.RENT, key="rent", amount="m.rent", tax=tax_sql("m.rent", "t.bp"),
                          terms="rent_terms")  # fmt: skip
@@ -626,7 +652,7 @@ def _insert_accruals(park_id: int, plan: tuple[list[tuple[object, ...]], list[tu
             f"INSERT INTO billing_billline ({', '.join(LINE_COLUMNS)}) {rent} UNION ALL {fees}",
             [park_id, labels[0], park_id, labels[1]],
         )
-        cursor.execute("DELETE FROM billing_run_plan_v3")
+        cursor.execute("DELETE FROM billing_run_plan_v4")
 
 
 def _insert_bills(setup: _Setup, bill_ids: list[int]) -> int:
@@ -736,7 +762,7 @@ def _late_fee_terms(setup: _Setup, contract_ids: set[int]) -> dict[int | None, l
         day_basis=profile.late_fee_day_basis or DayBasis.CALENDAR,
     )
     result: dict[int | None, latefees.LateFeeTerms | None] = {None: default}
-    for terms in BillingTerms.objects.filter(contract_id__any_of=list(contract_ids) or [0]):
+    for terms in BillingTerms.objects.filter(contract_id__any_of=list(contract_ids) or [0]).order_by():
         if terms.late_fee_waived:
             result[terms.contract_id] = None
             continue
@@ -829,55 +855,56 @@ def _ensure_accounts(setup: _Setup, enterprise_ids: Sequence[int]) -> dict[int, 
     """Each tenant's account in the park (the park's accounts are read once per generation)."""
     park_id = setup.run.park_id
     if setup.accounts is None:
-        setup.accounts = dict(Account.objects.filter(park_id=park_id).values_list("enterprise_id", "pk"))
+        # Unordered: the model's ordering would join the tenants and parks to sort what a dict holds.
+        setup.accounts = dict(Account.objects.filter(park_id=park_id).order_by().values_list("enterprise_id", "pk"))
     missing = [eid for eid in enterprise_ids if eid not in setup.accounts]
     if missing:
         Account.objects.bulk_create(
             [Account(park_id=park_id, enterprise_id=eid) for eid in missing], ignore_conflicts=True
         )
         setup.accounts.update(
-            Account.objects.filter(park_id=park_id, enterprise_id__any_of=missing).values_list("enterprise_id", "pk")
+            Account.objects.filter(park_id=park_id, enterprise_id__any_of=missing)
+            .order_by()
+            .values_list("enterprise_id", "pk")
         )
     return setup.accounts
 
 
 def _update_terms(setup: _Setup, work: list[_LeaseWork]) -> None:
-    """Store how far each lease is billed now (and that its deposit is), creating missing rows."""
+    """Store how far each lease is billed now (and that its deposit is), creating missing rows: one
+    upsert, not a model per new lease (18,000 on a first run) plus an update."""
     if not work:
         return
-    park_id = setup.run.park_id
-    BillingTerms.objects.bulk_create(
-        [
-            BillingTerms(contract_id=w.lease.contract_id, park_id=park_id)
-            for w in work
-            if w.lease.contract_id not in setup.terms
-        ],
-        ignore_conflicts=True,
-    )
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
     rows = []
     for w in work:
         through, deposit_billed = setup.terms.get(w.lease.contract_id, (None, False))
         through = w.periods[-1][1] if w.periods else through
         deposit_billed = deposit_billed or w.deposit
         setup.terms[w.lease.contract_id] = (through, deposit_billed)
-        rows.append((through, deposit_billed, now, w.lease.contract_id))
-    table = BillingTerms._meta.db_table
+        rows.append((w.lease.contract_id, through, deposit_billed))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    insert = (
+        f"INSERT INTO {BillingTerms._meta.db_table} (contract_id, park_id, late_fee_day_basis, "
+        "late_fee_waived, billed_through, deposit_billed, created_at, updated_at) {values} "
+        "ON CONFLICT (contract_id) DO UPDATE SET billed_through = EXCLUDED.billed_through, "
+        "deposit_billed = EXCLUDED.deposit_billed, updated_at = EXCLUDED.updated_at"
+    )
+    park_id = setup.run.park_id
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # One statement over arrays: 18,000 single-row UPDATEs cost a round trip each.
+            # One statement over arrays: 18,000 single-row statements cost a round trip each.
             cursor.execute(
-                f"UPDATE {table} AS t SET billed_through = v.through, deposit_billed = v.deposit, "  # noqa: S608
-                "updated_at = %s FROM (SELECT UNNEST(%s::bigint[]) AS contract_id, UNNEST(%s::date[]) AS through, "
-                "UNNEST(%s::boolean[]) AS deposit) v WHERE t.contract_id = v.contract_id",
-                [now, [r[3] for r in rows], [r[0] for r in rows], [r[1] for r in rows]],
+                insert.format(
+                    values="SELECT v.contract_id, %s, '', FALSE, v.through, v.deposit, %s, %s "
+                    "FROM UNNEST(%s::bigint[], %s::date[], %s::boolean[]) AS v(contract_id, through, deposit)"
+                ),
+                [park_id, now, now, *(list(column) for column in zip(*rows, strict=True))],
             )
         else:
-            # In-process SQLite: one prepared statement per row is cheap (and UPDATE … FROM VALUES is not).
+            # In-process SQLite: one prepared statement per row is cheap.
             cursor.executemany(
-                f"UPDATE {table} SET billed_through = %s, deposit_billed = %s, updated_at = %s"  # noqa: S608
-                " WHERE contract_id = %s",
-                rows,
+                insert.format(values="VALUES (%s, %s, '', 0, %s, %s, %s, %s)"),
+                [(contract_id, park_id, through, deposit, now, now) for contract_id, through, deposit in rows],
             )
 
 
@@ -1018,9 +1045,27 @@ def _refresh_planner_statistics() -> None:
     """PostgreSQL plans the accrual join from the statistics of leasing's month table. Statistics taken
     while it was empty (a new database, contracts imported minutes ago, the demo loaded in one
     transaction) make the planner scan the whole table once per contract: minutes per chunk instead of
-    milliseconds. Sampling it once per run costs a fraction of a second even at millions of rows."""
-    if connection.vendor == "postgresql":
-        refresh_planner_statistics(ContractMonth._meta.db_table)
+    milliseconds. So the table is sampled when it was never sampled or has grown by a fifth since
+    (its size on disk against the pages the last sample saw): at the first run after a load, not at
+    every run (the demo's 72 runs spent 28 s sampling a table that had not changed)."""
+    if connection.vendor != "postgresql":
+        return
+    table = ContractMonth._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples, relpages, pg_relation_size(oid) / current_setting('block_size')::int "
+            "FROM pg_class WHERE oid = %s::regclass",
+            [table],
+        )
+        sampled_rows, sampled_pages, pages = cursor.fetchone()
+    if statistics_stale(sampled_rows=sampled_rows, sampled_pages=sampled_pages, pages=pages):
+        refresh_planner_statistics(table)
+
+
+def statistics_stale(*, sampled_rows: float, sampled_pages: int, pages: int) -> bool:
+    """Whether a table's planner statistics are stale: never sampled (PostgreSQL's -1 rows), or the
+    table has grown by over a fifth (and a few pages) since they were taken."""
+    return sampled_rows < 0 or pages > sampled_pages * 1.2 + 8
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from parkos.billing import selectors, services
+from parkos.billing import billrun, selectors, services
 from parkos.billing.choices import ChargeKind
 from parkos.billing.models import Bill, BillLine, Reminder
 from parkos.billing.tests.factories import lease, run_month
@@ -52,3 +52,33 @@ def test_bill_runs_late_fees_reminders_and_ageing_run_under_the_debug_cursor(par
     recorded = "\n".join(query["sql"] for query in captured.captured_queries)
     assert "INSERT INTO billing_billline" in recorded
     assert "INSERT INTO billing_bill " in recorded
+
+
+@pytest.mark.parametrize(
+    ("sampled_rows", "sampled_pages", "pages", "stale"),
+    [
+        (-1, 0, 0, True),  # never sampled
+        (0, 0, 9, True),  # sampled while empty, loaded since
+        (0, 0, 8, False),  # a few pages: not worth a sample
+        (432_000, 3_000, 3_608, False),  # a month's bills later: the accruals have not changed
+        (432_000, 3_000, 3_609, True),  # a fifth larger
+    ],
+)
+def test_statistics_are_stale_when_never_taken_or_the_table_grew(sampled_rows, sampled_pages, pages, stale):
+    assert billrun.statistics_stale(sampled_rows=sampled_rows, sampled_pages=sampled_pages, pages=pages) is stale
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics are PostgreSQL's")
+def test_a_run_after_a_run_does_not_sample_the_unchanged_accruals_again(park_a, profile):
+    """The demo's 72 runs sampled the month table 72 times (28 s); a run samples it only when stale."""
+    lease(park_a)
+    lease(park_a, code="A1-102")
+    run_month(park_a, d(2026, 1, 1))
+
+    with CaptureQueriesContext(connection) as second:
+        run_month(park_a, d(2026, 2, 1))
+
+    statements = [query["sql"] for query in second.captured_queries]
+    assert any("FROM pg_class" in sql for sql in statements)
+    assert 'ANALYZE "leasing_contractmonth"' not in statements
+    assert BillLine.objects.filter(kind=ChargeKind.RENT).count() == 4
