@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from typing import Final, Literal
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 __all__ = [
     "MU_PER_HECTARE",
@@ -26,6 +26,7 @@ __all__ = [
     "format_growth",
     "format_growth_rate",
     "format_money",
+    "format_money_wan",
     "format_mu",
     "format_pp",
     "growth_rate",
@@ -51,6 +52,11 @@ _MONEY_DIVISORS: Final[dict[str, Decimal]] = {"yuan": Decimal(1), "wan": WAN, "y
 #: Decimal places per unit when the caller does not choose: 元 and 万元 to the fen/hundred yuan,
 #: 亿元 to one decimal as in NBS aggregate tables ("37.0 亿元").
 MONEY_DEFAULT_DIGITS: Final[dict[str, int]] = {"yuan": 2, "wan": 2, "yi": 1}
+#: English counts large amounts in thousands, not in 万 (10⁴) and 亿 (10⁸): from a million on an amount
+#: reads "CNY 12.35 million", "CNY 2.2 billion" (two decimals at most, trailing zeros dropped);
+#: below, in full with separators ("CNY 12,345", to the fen where Chinese would show 元).
+WESTERN_SCALES: Final = (Decimal(10) ** 6, Decimal(10) ** 9)
+WESTERN_DIGITS: Final = 2
 #: Areas in m² are shown whole when they are whole, else to the hundredth (contract precision).
 AREA_MAX_DIGITS: Final = 2
 MU_DIGITS: Final = 2
@@ -141,15 +147,55 @@ def _pick_money_unit(amount: Decimal, digits: int | None) -> str:
     return "yuan"
 
 
+def _counts_in_myriads() -> bool:
+    """Chinese groups large amounts by 万 and 亿; the other language ParkOS speaks, English, by thousands."""
+    return (get_language() or "zh-hans").startswith("zh")
+
+
+def _format_money_western(amount: Decimal, unit: MoneyUnit, digits: int | None) -> str:
+    """English money: "CNY 1,234.56", "CNY 12,345", "CNY 10 million", "CNY 2.2 billion".
+
+    `unit="yuan"` asks for the exact amount (ledgers) and keeps it in full; any other unit names a
+    Chinese magnitude, which English does not have, so the scale is chosen as for "auto": the largest
+    the amount reaches as the smaller scale would print it (999,999,999 元 is "1 billion", not
+    "1,000 million").
+    """
+    if unit == "yuan" or _round(amount.copy_abs(), MONEY_DEFAULT_DIGITS["yuan"]) < WAN:
+        places = MONEY_DEFAULT_DIGITS["yuan"] if digits is None or unit != "yuan" else digits
+    else:
+        places = 0  # where Chinese shows 万元, English shows whole yuan
+    scale, scale_places = Decimal(1), places
+    if unit != "yuan":
+        for larger in WESTERN_SCALES:
+            with localcontext(_EXACT):
+                as_printed = _round(amount.copy_abs() / scale, scale_places) * scale
+            if as_printed < larger:
+                break
+            scale, scale_places = larger, WESTERN_DIGITS
+    with localcontext(_EXACT):
+        text = _grouped(amount / scale, scale_places)
+    if scale == 1:
+        return gettext("%(value)s 元") % {"value": text}
+    text = text.rstrip("0").rstrip(".")
+    if scale == WESTERN_SCALES[0]:
+        return gettext("%(value)s 百万元") % {"value": text}
+    return gettext("%(value)s 十亿元") % {"value": text}
+
+
 def format_money(yuan: Number | None, unit: MoneyUnit = "auto", digits: int | None = None) -> str:
     """Money stored in 元, shown in 元/万元/亿元: "1,234.56 元", "1,250.00 万元", "37.0 亿元".
 
     `unit="auto"` picks 亿元 from 1e8 元 on, 万元 from 1e4 元 on, else 元. `digits` overrides the
-    per-unit default (元 2, 万元 2, 亿元 1).
+    per-unit default (元 2, 万元 2, 亿元 1). In English the magnitude is converted, not translated:
+    "CNY 12,345", "CNY 10 million", "CNY 2.2 billion" (`_format_money_western`).
     """
     if yuan is None:
         return NOT_COMPUTABLE
     amount = _check(yuan, "yuan")
+    if unit not in ("auto", *_MONEY_DIVISORS):
+        raise ValueError(f"unknown money unit {unit!r}")
+    if not _counts_in_myriads():
+        return _format_money_western(amount, unit, digits)
     chosen = _pick_money_unit(amount, digits) if unit == "auto" else unit
     if chosen not in _MONEY_DIVISORS:
         raise ValueError(f"unknown money unit {unit!r}")
@@ -161,6 +207,19 @@ def format_money(yuan: Number | None, unit: MoneyUnit = "auto", digits: int | No
     if chosen == "wan":
         return gettext("%(value)s 万元") % {"value": text}
     return gettext("%(value)s 元") % {"value": text}
+
+
+def format_money_wan(wan: Number | None) -> str:
+    """An amount held in 万元 (thresholds, awards typed in 万元): "1,000 万元", "2.50 万元", "--" for None.
+
+    Whole amounts print without decimals; in English the magnitude is converted ("CNY 10 million").
+    """
+    if wan is None:
+        return NOT_COMPUTABLE
+    amount = _check(wan, "wan")
+    whole = _round(amount, MONEY_DEFAULT_DIGITS["wan"]) == amount.to_integral_value()
+    with localcontext(_EXACT):
+        return format_money(amount * WAN, "wan", digits=0 if whole else None)
 
 
 def growth_rate(current: Number | None, previous: Number | None) -> Decimal | None:

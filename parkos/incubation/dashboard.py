@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from parkos.accounts.access import visible_park_ids
 from parkos.accounts.choices import Role
 from parkos.accounts.models import User
+from parkos.core.units import format_money
 from parkos.incubation import eligibility, lifecycle, milestones, selectors
 from parkos.incubation.choices import IncubationStage, RequestStatus
 from parkos.incubation.models import ACTIVE_STAGES, OPEN_REQUEST_STATUSES, Notification, ServiceRequest
@@ -138,8 +139,8 @@ def incubation_widgets(user: User, active_park: Park | None) -> list[Widget]:
         ),
         Widget(
             title=_("%(year)s年政策兑现") % {"year": today.year},
-            value=f"{awarded / 10000:,.2f}",
-            note=_("万元 · %(n)s 笔") % {"n": award_count},
+            value=format_money(awarded, "wan"),
+            note=_("%(n)s 笔") % {"n": award_count},
             url=reverse("incubation:scheme_list"),
             order=47,
         ),

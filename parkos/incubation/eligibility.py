@@ -10,6 +10,9 @@ a few queries, and `scan` evaluates every scheme over all of them. The rules (RU
    fails the criterion, with the reason "缺少数据" — missing data never makes anyone eligible.
 3. An enterprise qualifies when every criterion of the scheme holds, and "misses one" when exactly one
    fails; that criterion is named. A scheme without criteria is open to every enterprise.
+4. A stored criterion that no longer parses (the grammar changed, or a row was written around the
+   form) is read with `Rule.stored`: it is not evaluated and holds for nobody ("规则有误", its
+   `problem` says why), so a broken rule never makes anyone eligible and never stops a page.
 
 `scan` is set arithmetic on bit masks: each distinct criterion is evaluated once over all enterprises
 (the set of those failing it), so 20,000 enterprises × 30 schemes cost one pass per distinct criterion.
@@ -211,6 +214,8 @@ class Rule:
     value: str
     key: tuple[str, str, str] = field(compare=False)
     argument: object = field(compare=False, repr=False)
+    #: Why a stored criterion cannot be evaluated ("" when it is well formed); see `stored`.
+    problem: str = field(default="", compare=False)
 
     @classmethod
     def parse(cls, fact: str, operator: str, value: str) -> Rule:
@@ -220,12 +225,30 @@ class Rule:
         normal, argument = _normal(fact, operator, value)
         return cls(fact, operator, value, (fact, operator, normal), argument)
 
+    @classmethod
+    def stored(cls, fact: str, operator: str, value: str) -> Rule:
+        """A criterion read back from the database: well formed, or an invalid rule that holds for nobody.
+
+        Input is refused at the edge (`criterion_problem`), but a stored row can stop parsing when the
+        grammar changes or a row is written around the form; one such row must not take the pages down.
+        """
+        problem = criterion_problem(fact, operator, value)
+        if problem:
+            return cls(fact, operator, value, ("", "", ""), None, problem)
+        return cls.parse(fact, operator, value)
+
+    @property
+    def invalid(self) -> bool:
+        return bool(self.problem)
+
     @property
     def label(self) -> str:
         return describe(self.fact, self.operator, self.value)
 
     def holds(self, facts: EnterpriseFacts) -> bool | None:
-        """True or False; None when ParkOS does not hold the fact (which counts as failing)."""
+        """True or False; None when ParkOS does not hold the fact or the rule is invalid (both fail)."""
+        if self.problem:
+            return None
         value = facts.value(self.fact)
         if _missing(self.fact, value):
             return None
@@ -335,6 +358,10 @@ def scan(facts: Sequence[EnterpriseFacts], schemes: Iterable[SchemeRules]) -> di
         failing_masks: list[int] = []
         unknown_masks: list[int] = []
         for rule in scheme.rules:
+            if rule.problem:  # not evaluated: fails everyone, and not for want of data
+                failing_masks.append(everyone)
+                unknown_masks.append(0)
+                continue
             values, unknown = columns.of(rule.fact)
             failing = failing_by_key.get(rule.key)
             if failing is None:

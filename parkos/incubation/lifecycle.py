@@ -36,6 +36,7 @@ from typing import Final
 
 from django.utils.translation import gettext as _
 
+from parkos.core.units import format_money, format_money_wan
 from parkos.incubation.choices import GraduationBasis, IncubationStage
 from parkos.leasing.schedule import term_end
 
@@ -174,12 +175,12 @@ def _revenue_evidence(
             return GraduationEvidence(
                 GraduationBasis.REVENUE,
                 datetime.date(year, 12, 31),
-                _("%(a)d–%(b)d年营业收入累计 %(total)s 万元，达到 %(threshold)s 万元")
+                _("%(a)d–%(b)d年营业收入累计 %(total)s，达到 %(threshold)s")
                 % {
                     "a": year - 1,
                     "b": year,
-                    "total": f"{(total / WAN).quantize(Decimal('0.01')):,}",
-                    "threshold": f"{threshold_wan.normalize():f}",
+                    "total": format_money(total, "wan"),
+                    "threshold": format_money_wan(threshold_wan),
                 },
                 (facts.revenue_sources or {}).get(year, ""),
             )

@@ -31,7 +31,7 @@ from parkos.accounts.access import (
 )
 from parkos.core.xlsx import Column, stamped_filename, workbook_response, write_sheet
 from parkos.enterprises.models import Enterprise
-from parkos.incubation import hooks, selectors, services, torch
+from parkos.incubation import eligibility, hooks, selectors, services, torch
 from parkos.incubation.choices import SchemeApplicationStatus
 from parkos.incubation.filtersets import SchemeFilterSet
 from parkos.incubation.forms import RuleFormSet, SchemeAdvanceForm, SchemeApplicationForm, SchemeForm
@@ -123,12 +123,20 @@ class SchemeFormView(ParkScopedMixin, View):
     def _render(
         self, scheme: Scheme | None, form: SchemeForm, rules: Any, rule_errors: list[str] | None = None
     ) -> HttpResponse:
+        # A stored row that no longer parses is shown with its problem, so the officer sees what to fix.
+        stored_problems = [
+            eligibility.criterion_problem(f.initial["fact"], f.initial["operator"], f.initial["value"])
+            if f.initial and self.request.method != "POST"
+            else None
+            for f in rules
+        ]
         return render(
             self.request,
             "incubation/scheme_form.html",
             {
                 "form": form,
                 "rules": rules,
+                "rule_rows": list(zip(rules, stored_problems, strict=True)),
                 "rule_errors": rule_errors or rules.non_form_errors(),
                 "object": scheme,
                 "breadcrumbs": [
@@ -183,7 +191,7 @@ class SchemeDetailView(ParkScopedMixin, View):
         rules = selectors.scheme_rules(scheme)
         applied = {a.enterprise_id: a for a in SchemeApplication.objects.filter(scheme=scheme, year=today.year)}
         qualified: list[Enterprise] = []
-        near: list[tuple[Enterprise, str, bool]] = []
+        near: list[tuple[Enterprise, eligibility.Rule, bool]] = []
         population = 0
         if park is not None:
             scan = selectors.eligibility_scan(park.pk, today, [scheme])
@@ -191,10 +199,9 @@ class SchemeDetailView(ParkScopedMixin, View):
             population = scan.population
             names = Enterprise.objects.in_bulk([*result.qualified, *(m.enterprise_id for m in result.near_misses)])
             qualified = sorted((names[i] for i in result.qualified if i in names), key=lambda e: e.name)
-            criteria = list(scheme.criteria.all())
             near = sorted(
                 (
-                    (names[m.enterprise_id], str(criteria[m.rule_index]), m.missing_data)
+                    (names[m.enterprise_id], rules[m.rule_index], m.missing_data)
                     for m in result.near_misses
                     if m.enterprise_id in names
                 ),
@@ -209,7 +216,7 @@ class SchemeDetailView(ParkScopedMixin, View):
             {
                 "object": scheme,
                 "rules": rules,
-                "criteria": scheme.criteria.all(),
+                "invalid_rules": sum(1 for rule in rules if rule.invalid),
                 "park": park,
                 "population": population,
                 "qualified": Paginator([(e, applied.get(e.pk)) for e in qualified], 100).get_page(

@@ -541,7 +541,8 @@ def schemes_for(park_id: int, *, active_only: bool = True) -> QuerySet[Scheme]:
 
 
 def scheme_rules(scheme: Scheme) -> tuple[eligibility.Rule, ...]:
-    return tuple(eligibility.Rule.parse(c.fact, c.operator, c.value) for c in scheme.criteria.all())
+    """The scheme's criteria as rules, in order; one that no longer parses is an invalid rule (never holds)."""
+    return tuple(eligibility.Rule.stored(c.fact, c.operator, c.value) for c in scheme.criteria.all())
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from parkos.core import images
 from parkos.core.audit import audit_record, save_audited, snapshot
 from parkos.core.models import AuditAction
+from parkos.core.units import format_money
 from parkos.enterprises.choices import ListingStatus, Qualification
 from parkos.enterprises.phones import parse_phone
 from parkos.enterprises.services import enterprise_update
@@ -264,8 +265,8 @@ def project_progress_record(
                     "累计完成投资%(total)s将超过计划总投资%(planned)s的%(limit)s%%，请核实金额或先调整计划总投资"
                 )
                 % {
-                    "total": f"{(others + split.total) / 10000:,.2f}万元",
-                    "planned": f"{project.planned_investment / 10000:,.2f}万元",
+                    "total": format_money(others + split.total, "wan"),
+                    "planned": format_money(project.planned_investment, "wan"),
                     "limit": f"{100 + margin * 100:.0f}",
                 }
             }

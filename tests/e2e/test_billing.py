@@ -41,6 +41,38 @@ def shot(page: Page, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
+# Dates in the bill's date cells (the lines' due dates and periods, the header facts) that the browser
+# laid out on more than one line: "2026-12-" / "15" reads as two figures.
+BROKEN_DATES_JS = """() => {
+  const cells = document.querySelectorAll('[data-testid=bill-lines] tbody td:nth-child(3), '
+    + '[data-testid=bill-lines] tbody td:nth-child(4), dl.facts dd');
+  const broken = [];
+  for (const cell of cells) {
+    if (!cell.getClientRects().length) continue;  // a column hidden at this width
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      for (const match of node.data.matchAll(/\\d{4}-\\d{2}-\\d{2}/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def assert_dates_unbroken(page: Page) -> None:
+    """No date of the bill wraps, at desktop or phone width."""
+    for width, height in ((1280, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert page.evaluate(BROKEN_DATES_JS) == [], f"dates broken across lines at {width} px"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 @pytest.fixture
 def flagship(park_a):
     park_a.name = "重庆国际生物城"
@@ -88,6 +120,7 @@ def test_a_month_billed_paid_aged_and_reminded(page, live_server, bob, flagship)
     expect(page.get_by_test_id("run-status")).to_have_text("已出账")
     page.get_by_test_id("run-bill-list").get_by_role("link").first.click()
     expect(page.get_by_test_id("bill-total")).to_have_text("28,500.00")
+    assert_dates_unbroken(page)
     shot(page, "billing-bill")
     page.get_by_role("link", name="账龄分析").first.click()
     expect(page.get_by_test_id("ageing-total")).to_have_text("128,250.00")
@@ -183,9 +216,11 @@ def test_a_tenant_checks_its_electricity_line_from_the_meter(page, live_server, 
     expect(lines).to_contain_text(f"电费 {last_month.isoformat()}至")
     expect(lines).to_contain_text("表计 E-A1-102 A1-102 总表")
     expect(lines.get_by_test_id("line-usage")).to_have_text(f"用量 {days * 120} kWh × 单价 0.85 元/kWh")
+    assert_dates_unbroken(page)
     shot(page, "billing-tenant-utility-zh")
     page.get_by_test_id("lang-en").click()
     expect(lines.get_by_test_id("line-usage")).to_have_text(f"Usage {days * 120} kWh × unit price 0.85 yuan/kWh")
+    assert_dates_unbroken(page)
     shot(page, "billing-tenant-utility-en")
     pdf = page.request.get(f"/billing/my/bills/{bill.pk}/pdf/")
     assert pdf.ok

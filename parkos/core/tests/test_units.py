@@ -130,6 +130,51 @@ def test_format_money(yuan: Decimal | int, unit: str, expected: str) -> None:
     assert format_money(yuan, unit) == expected  # type: ignore[arg-type]
 
 
+# One table for both languages: Chinese keeps 万元/亿元 exactly; English converts the magnitude
+# (万 = 10⁴, 亿 = 10⁸) to thousands, millions and billions rather than translating the unit words.
+MONEY_IN_BOTH_LANGUAGES = [
+    # (元, unit, Chinese, English)
+    (0, "auto", "0.00 元", "CNY 0.00"),
+    (D("1234.56"), "auto", "1,234.56 元", "CNY 1,234.56"),
+    (D("-1234.56"), "auto", "-1,234.56 元", "CNY -1,234.56"),
+    (D("9999.995"), "auto", "1.00 万元", "CNY 10,000"),
+    (D("12345"), "auto", "1.23 万元", "CNY 12,345"),
+    (D("-12345.4"), "auto", "-1.23 万元", "CNY -12,345"),
+    (D("999999.5"), "auto", "100.00 万元", "CNY 1 million"),
+    (D("10000000"), "auto", "1,000.00 万元", "CNY 10 million"),
+    (D("12345678"), "auto", "1,234.57 万元", "CNY 12.35 million"),
+    (D("99995000"), "auto", "9,999.50 万元", "CNY 100 million"),  # 9,999.5万: just below 1亿
+    (D("99999999.995"), "auto", "1.0 亿元", "CNY 100 million"),
+    (D("100000000"), "auto", "1.0 亿元", "CNY 100 million"),  # 1亿
+    (D("-150000000"), "auto", "-1.5 亿元", "CNY -150 million"),
+    (D("999999999"), "auto", "10.0 亿元", "CNY 1 billion"),  # judged as printed, not "1,000 million"
+    (D("2200000000"), "auto", "22.0 亿元", "CNY 2.2 billion"),
+    (D("3712345678"), "auto", "37.1 亿元", "CNY 3.71 billion"),
+    (D("1234567890123"), "auto", "12,345.7 亿元", "CNY 1,234.57 billion"),
+    # A Chinese unit asked for by the caller is a magnitude English does not have: scaled as "auto".
+    (D("12500000"), "wan", "1,250.00 万元", "CNY 12.5 million"),
+    (D("12500000"), "yi", "0.1 亿元", "CNY 12.5 million"),
+    # The exact amount stays exact (ledgers).
+    (D("3700000000"), "yuan", "3,700,000,000.00 元", "CNY 3,700,000,000.00"),
+]
+
+
+@pytest.mark.parametrize(("yuan", "unit", "chinese", "english"), MONEY_IN_BOTH_LANGUAGES)
+def test_money_reads_in_each_language_as_its_readers_count(
+    yuan: Decimal | int, unit: str, chinese: str, english: str
+) -> None:
+    assert format_money(yuan, unit) == chinese  # type: ignore[arg-type]
+    with translation.override("en"):
+        assert format_money(yuan, unit) == english  # type: ignore[arg-type]
+
+
+def test_english_money_keeps_the_callers_digits_only_for_exact_amounts() -> None:
+    with translation.override("en"):
+        assert format_money(D("2.5"), "yuan", digits=0) == "CNY 3"
+        assert format_money(D("12500000"), "wan", digits=0) == "CNY 12.5 million"
+        assert format_money(None) == NOT_COMPUTABLE
+
+
 def test_auto_unit_is_judged_as_printed() -> None:
     # 9,999.995 元 would print as "10,000.00 元", so it is shown in 万元 instead; the same at 亿元.
     assert format_money(D("9999.995")) == "1.00 万元"

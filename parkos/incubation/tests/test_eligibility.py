@@ -138,3 +138,30 @@ def test_stage_rules_mean_the_same_in_every_language():
     assert canonical_value(Fact.STAGE, Op.IN, "在孵、加速") == "accelerating,incubating"
     assert describe(Fact.STAGE, Op.IN, "accelerating,incubating") == "孵化阶段 属于以下之一 加速、在孵"
     assert describe(Fact.HIGH_TECH, Op.IS_FALSE, "") == "非高新技术企业（有效期内）"
+
+
+# --- A stored criterion that no longer parses ---------------------------------------------------------
+
+
+def test_a_stored_rule_that_no_longer_parses_holds_for_nobody_and_is_not_missing_data():
+    broken = Rule.stored(Fact.RD_INTENSITY, Op.GTE, "三个百分点")
+    assert broken.invalid and broken.problem == criterion_problem(Fact.RD_INTENSITY, Op.GTE, "三个百分点")
+    with pytest.raises(ValueError, match=broken.problem):
+        Rule.parse(Fact.RD_INTENSITY, Op.GTE, "三个百分点")  # input is still refused at the edge
+    assert [broken.holds(f) for f in (BIOTECH, STARTUP, UNKNOWN)] == [None, None, None]
+    assert not qualifies(check(BIOTECH, [Rule.parse(Fact.ABOVE_SCALE, Op.IS_TRUE, ""), broken]))
+    assert Rule.stored(Fact.EMPLOYEES, Op.LTE, "20") == Rule.parse(Fact.EMPLOYEES, Op.LTE, "20")
+    assert not Rule.stored(Fact.EMPLOYEES, Op.LTE, "20").invalid
+
+
+def test_the_scan_skips_an_invalid_rule_without_letting_anyone_through():
+    valid = Rule.parse(Fact.EMPLOYEES, Op.GTE, "10")
+    broken = Rule.stored("retired_fact", Op.GTE, "1")
+    result = scan([BIOTECH, STARTUP, UNKNOWN], [SchemeRules(7, (valid, broken)), SchemeRules(8, (valid,))])
+    assert result[8].qualified == {1, 2}  # the same valid rule elsewhere is unaffected
+    assert result[7].qualified == frozenset()
+    # Those who pass every valid rule miss only the broken one, and not for want of data.
+    assert [(m.enterprise_id, m.rule_index, m.missing_data) for m in result[7].near_misses] == [
+        (1, 1, False),
+        (2, 1, False),
+    ]

@@ -15,7 +15,14 @@ from django.urls import reverse
 from parkos.core.models import AuditEntry
 from parkos.incubation import desk, services
 from parkos.incubation.choices import ApplicationSource, AttachmentKind, RequestStatus, Visibility
-from parkos.incubation.models import Application, IncubationRecord, Scheme, ServiceMessage, ServiceRequest
+from parkos.incubation.models import (
+    Application,
+    IncubationRecord,
+    Scheme,
+    SchemeCriterion,
+    ServiceMessage,
+    ServiceRequest,
+)
 from parkos.incubation.tests.conftest import pdf
 
 
@@ -400,3 +407,45 @@ def test_records_list_shows_overdue(client_for, programme, tenant_x):
     assert tenant_x.name in page
     assert "超期在孵" in page
     assert IncubationRecord.objects.count() == 1
+
+
+# --- A stored rule that no longer parses --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "invalid", "reason"), [("zh-hans", "规则有误", "请填写数值"), ("en", "Rule is invalid", "Please enter a number")])
+def test_a_broken_stored_rule_reads_invalid_and_the_officer_fixes_it(bob, xavier, tenant_x, park_a, language, invalid, reason):
+    scheme = services.scheme_save(
+        scheme=Scheme(park=park_a, name="小微企业补贴", level="district"), rules=[], actor=None
+    )
+    # Written around the form, as an older grammar or a hand-made row leaves it.
+    SchemeCriterion.objects.create(scheme=scheme, fact="employees", operator="lte", value="一百人")
+    staff = login(bob)
+    staff.cookies["django_language"] = language
+    detail = staff.get(reverse("incubation:scheme_detail", args=[scheme.pk]))
+    assert detail.status_code == 200
+    page = detail.content.decode()
+    assert invalid in page and reason in page
+    assert tenant_x.name not in page.split('data-testid="eligible"')[1].split("</section>")[0]
+    tenant = login(xavier)
+    tenant.cookies["django_language"] = language
+    home = tenant.get("/")
+    assert home.status_code == 200
+    assert invalid in home.content.decode() and reason not in home.content.decode()
+    edit = staff.get(reverse("incubation:scheme_update", args=[scheme.pk])).content.decode()
+    assert 'data-testid="stored-rule-problem"' in edit and reason in edit
+    fixed = staff.post(
+        reverse("incubation:scheme_update", args=[scheme.pk]),
+        {
+            "name": scheme.name,
+            "level": scheme.level,
+            "park": park_a.pk,
+            "rules-TOTAL_FORMS": 1,
+            "rules-INITIAL_FORMS": 1,
+            "rules-0-fact": "employees",
+            "rules-0-operator": "lte",
+            "rules-0-value": "100",
+        },
+    )
+    assert fixed.status_code == 302, fixed.content.decode()[:2000]
+    assert list(scheme.criteria.values_list("fact", "operator", "value")) == [("employees", "lte", "100")]
+    assert invalid not in staff.get(reverse("incubation:scheme_detail", args=[scheme.pk])).content.decode()

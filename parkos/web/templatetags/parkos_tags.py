@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from parkos.core.units import format_area, format_money, format_mu
+from parkos.core.units import format_area, format_money, format_money_wan, format_mu
 
 register = template.Library()
 
@@ -59,6 +59,14 @@ def money(value: Decimal | float | int | None) -> str:
     if value is None or value == "":
         return format_money(None)
     return format_money(Decimal(str(value)))
+
+
+@register.filter
+def money_wan(value: Decimal | float | int | None) -> str:
+    """An amount held in 万元 shown as money: 1000 → "1,000 万元" ("CNY 10 million"); "--" when unknown."""
+    if value is None or value == "":
+        return format_money_wan(None)
+    return format_money_wan(Decimal(str(value)))
 
 
 @register.filter
