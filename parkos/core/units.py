@@ -26,6 +26,7 @@ __all__ = [
     "format_growth",
     "format_growth_rate",
     "format_money",
+    "format_money_prose",
     "format_money_wan",
     "format_mu",
     "format_pp",
@@ -57,6 +58,8 @@ MONEY_DEFAULT_DIGITS: Final[dict[str, int]] = {"yuan": 2, "wan": 2, "yi": 1}
 #: below, in full with separators ("CNY 12,345", to the fen where Chinese would show 元).
 WESTERN_SCALES: Final = (Decimal(10) ** 6, Decimal(10) ** 9)
 WESTERN_DIGITS: Final = 2
+#: Amounts in prose ("37亿元") to one decimal, a trailing ".0" dropped.
+PROSE_DIGITS: Final = 1
 #: Areas in m² are shown whole when they are whole, else to the hundredth (contract precision).
 AREA_MAX_DIGITS: Final = 2
 MU_DIGITS: Final = 2
@@ -152,7 +155,7 @@ def _counts_in_myriads() -> bool:
     return (get_language() or "zh-hans").startswith("zh")
 
 
-def _format_money_western(amount: Decimal, unit: MoneyUnit, digits: int | None) -> str:
+def _format_money_western(amount: Decimal, unit: MoneyUnit, digits: int | None, *, prose: bool = False) -> str:
     """English money: "CNY 1,234.56", "CNY 12,345", "CNY 10 million", "CNY 2.2 billion".
 
     `unit="yuan"` asks for the exact amount (ledgers) and keeps it in full; any other unit names a
@@ -160,7 +163,10 @@ def _format_money_western(amount: Decimal, unit: MoneyUnit, digits: int | None) 
     the amount reaches as the smaller scale would print it (999,999,999 元 is "1 billion", not
     "1,000 million").
     """
-    if unit == "yuan" or _round(amount.copy_abs(), MONEY_DEFAULT_DIGITS["yuan"]) < WAN:
+    scaled_digits = PROSE_DIGITS if prose else WESTERN_DIGITS
+    if prose:  # a sentence rounds: whole yuan, one decimal of a million
+        places = 0
+    elif unit == "yuan" or _round(amount.copy_abs(), MONEY_DEFAULT_DIGITS["yuan"]) < WAN:
         places = MONEY_DEFAULT_DIGITS["yuan"] if digits is None or unit != "yuan" else digits
     else:
         places = 0  # where Chinese shows 万元, English shows whole yuan
@@ -171,7 +177,7 @@ def _format_money_western(amount: Decimal, unit: MoneyUnit, digits: int | None) 
                 as_printed = _round(amount.copy_abs() / scale, scale_places) * scale
             if as_printed < larger:
                 break
-            scale, scale_places = larger, WESTERN_DIGITS
+            scale, scale_places = larger, scaled_digits
     with localcontext(_EXACT):
         text = _grouped(amount / scale, scale_places)
     if scale == 1:
@@ -220,6 +226,26 @@ def format_money_wan(wan: Number | None) -> str:
     whole = _round(amount, MONEY_DEFAULT_DIGITS["wan"]) == amount.to_integral_value()
     with localcontext(_EXACT):
         return format_money(amount * WAN, "wan", digits=0 if whole else None)
+
+
+def format_money_prose(yuan: Number) -> str:
+    """Money in a sentence, as report prose writes it: "37亿元", "103.5亿元", "5600万元", "0.5万元".
+
+    One decimal without a trailing ".0", no separators; 亿元 from 1 亿 on, judged as it would print
+    (9,999.96 万 reads "1亿元"). English converts the magnitude: "CNY 3.7 billion", "CNY 56 million".
+    """
+    amount = _check(yuan, "yuan")
+    if not _counts_in_myriads():
+        return _format_money_western(amount, "auto", None, prose=True)
+    with localcontext(_EXACT):
+        if _round(amount / WAN, PROSE_DIGITS).copy_abs() >= WAN:
+            return gettext("%(value)s亿元") % {"value": _trimmed(amount / YI)}
+        return gettext("%(value)s万元") % {"value": _trimmed(amount / WAN)}
+
+
+def _trimmed(value: Decimal) -> str:
+    """One decimal without a trailing ".0": 37.0 → "37", 36.8 → "36.8"."""
+    return f"{_round(value, PROSE_DIGITS):.{PROSE_DIGITS}f}".removesuffix(".0")
 
 
 def growth_rate(current: Number | None, previous: Number | None) -> Decimal | None:

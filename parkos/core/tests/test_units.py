@@ -17,6 +17,7 @@ from parkos.core.units import (
     format_growth,
     format_growth_rate,
     format_money,
+    format_money_prose,
     format_mu,
     format_pp,
     growth_rate,
@@ -166,6 +167,26 @@ def test_money_reads_in_each_language_as_its_readers_count(
     assert format_money(yuan, unit) == chinese  # type: ignore[arg-type]
     with translation.override("en"):
         assert format_money(yuan, unit) == english  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("yuan", "chinese", "english"),
+    [
+        (0, "0万元", "CNY 0"),
+        (D(5000), "0.5万元", "CNY 5,000"),
+        (D(56000000), "5600万元", "CNY 56 million"),
+        (D(-56000000), "-5600万元", "CNY -56 million"),
+        (D("999960000"), "10亿元", "CNY 1 billion"),
+        (D("99999600"), "1亿元", "CNY 100 million"),  # 9,999.96万 reads as 1亿
+        (D("710000000"), "7.1亿元", "CNY 710 million"),
+        (D("3700000000"), "37亿元", "CNY 3.7 billion"),
+        (D("10350000000"), "103.5亿元", "CNY 10.4 billion"),
+    ],
+)
+def test_money_in_prose(yuan: Decimal | int, chinese: str, english: str) -> None:
+    assert format_money_prose(yuan) == chinese
+    with translation.override("en"):
+        assert format_money_prose(yuan) == english
 
 
 def test_english_money_keeps_the_callers_digits_only_for_exact_amounts() -> None:
