@@ -17,7 +17,14 @@ from parkos.accounts.tests.factories import PASSWORD, UserFactory
 from parkos.enterprises.tests.factories import valid_code
 from parkos.incubation import services
 from parkos.incubation.choices import ProviderKind, ServiceCategory, SlaUnit
-from parkos.incubation.models import IncubationRecord, Programme, ServiceOffering, ServiceProvider
+from parkos.incubation.models import (
+    IncubationRecord,
+    Programme,
+    Scheme,
+    SchemeCriterion,
+    ServiceOffering,
+    ServiceProvider,
+)
 from parkos.parks.tests.factories import BuildingFactory, FloorFactory, UnitFactory
 from tests.e2e.conftest import login
 
@@ -81,6 +88,9 @@ def _setup(park, bob, carol, tmp_path: Path) -> tuple[Programme, Path]:
         resolution_target=1,
         resolution_unit=SlaUnit.DAYS,
     )
+    # A scheme whose one stored rule no longer parses (written around the form): it must read 规则有误.
+    scheme = services.scheme_save(scheme=Scheme(park=park, name="小微企业补贴", level="district"), rules=[], actor=None)
+    SchemeCriterion.objects.create(scheme=scheme, fact="employees", operator="lte", value="一百人")
     plan = tmp_path / "商业计划书.pdf"
     plan.write_bytes(PDF)
     return programme, plan
@@ -190,6 +200,10 @@ def test_startup_to_tenant_journey(page: Page, alice, bob, carol, park_a, tmp_pa
     expect(page.get_by_test_id("tenant-name")).to_have_text("重庆睿影医学影像有限公司")
     expect(page.get_by_test_id("home-contracts")).to_contain_text("C1-201")
     expect(page.get_by_test_id("home-stage")).to_contain_text("在孵")
+    policy = page.get_by_test_id("widget").filter(has_text="可申报的政策")
+    expect(policy).to_contain_text("小微企业补贴")
+    expect(policy).to_contain_text("规则有误")  # not "eligible", and no reason shown to the tenant
+    expect(policy).not_to_contain_text("请填写数值")
     _shot(page, "tenant-home-zh-desktop")
     _shots_both_languages(page, "tenant-home", "home-requests")
     page.get_by_role("link", name="提交服务申请").click()
@@ -243,6 +257,25 @@ def test_startup_to_tenant_journey(page: Page, alice, bob, carol, park_a, tmp_pa
         expect(page.get_by_test_id(ready).first).to_be_visible()
         _shot(page, f"{name}-zh-desktop")
     expect(page.get_by_test_id("cohort-table").first).to_contain_text(str(timezone.localdate().year))
+    page.goto(f"/incubation/programmes/{programme.pk}/")
+    expect(page.get_by_test_id("programme-rules")).to_contain_text("1,000 万元")  # the graduation revenue
+
+    # 10. The broken rule reads 规则有误 with its reason for staff; the officer fixes it in the form.
+    page.goto("/incubation/schemes/")
+    page.get_by_role("link", name="小微企业补贴").click()
+    expect(page.get_by_test_id("rule-invalid")).to_have_text("规则有误")
+    expect(page.get_by_test_id("scheme-rules")).to_contain_text("请填写数值")
+    _shots_both_languages(page, "scheme-invalid-rule", "scheme-rules")
+    page.get_by_test_id("lang-en").click()
+    expect(page.get_by_test_id("rule-invalid")).to_have_text("Rule is invalid")
+    page.get_by_test_id("lang-zh-hans").click()
+    page.get_by_role("link", name="编辑").first.click()
+    expect(page.get_by_test_id("stored-rule-problem")).to_contain_text("规则有误")
+    page.locator("#id_rules-0-value").fill("100")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".messages")).to_contain_text("已保存")
+    expect(page.get_by_test_id("scheme-rules")).to_contain_text("不高于 100")
+    expect(page.get_by_test_id("rule-invalid")).to_have_count(0)
     page.goto("/incubation/sla/")
     expect(page.get_by_test_id("sla-table").first).to_contain_text("物业报修")
     _shots_both_languages(page, "sla-dashboard", "sla-totals")
