@@ -1,5 +1,7 @@
 """Journeys through the enterprise pool: search, open a profile, personal data masked or shown."""
 
+from decimal import Decimal
+
 import pytest
 from playwright.sync_api import expect
 
@@ -13,7 +15,10 @@ from tests.e2e.conftest import login
 @pytest.fixture
 def device_maker(park_a):
     enterprise = EnterpriseFactory(
-        name="重庆博腾医疗器械有限公司", business_scope="第二类医疗器械生产；医疗器械销售", parks=[park_a]
+        name="重庆博腾医疗器械有限公司",
+        business_scope="第二类医疗器械生产；医疗器械销售",
+        parks=[park_a],
+        registered_capital_wan=Decimal(1000),
     )
     EnterpriseFactory(name="成都华康生物医药有限公司", business_scope="生物药品研发", industry_code="2761")
     ContactFactory(enterprise=enterprise, name="张伟", mobile="+8613800138000")
@@ -28,6 +33,7 @@ def _search_and_open(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("重庆博腾医疗器械有限公司")
     for title in ("招商线索", "合同", "企业服务", "统计数据"):
         expect(page.get_by_role("heading", name=title)).to_be_visible()
+    expect(page.get_by_text("1,000 万元")).to_be_visible()  # 注册资本, through the shared money format
 
 
 def test_officer_without_the_right_sees_masked_mobile(page, device_maker, park_a):

@@ -134,7 +134,7 @@ def test_format_money(yuan: Decimal | int, unit: str, expected: str) -> None:
 # One table for both languages: Chinese keeps 万元/亿元 exactly; English converts the magnitude
 # (万 = 10⁴, 亿 = 10⁸) to thousands, millions and billions rather than translating the unit words.
 MONEY_IN_BOTH_LANGUAGES = [
-    # (元, unit, Chinese, English)
+    # Each row: the amount in 元, the unit asked for, the Chinese text, the English text.
     (0, "auto", "0.00 元", "CNY 0.00"),
     (D("1234.56"), "auto", "1,234.56 元", "CNY 1,234.56"),
     (D("-1234.56"), "auto", "-1,234.56 元", "CNY -1,234.56"),

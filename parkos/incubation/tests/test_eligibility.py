@@ -145,7 +145,8 @@ def test_stage_rules_mean_the_same_in_every_language():
 
 def test_a_stored_rule_that_no_longer_parses_holds_for_nobody_and_is_not_missing_data():
     broken = Rule.stored(Fact.RD_INTENSITY, Op.GTE, "三个百分点")
-    assert broken.invalid and broken.problem == criterion_problem(Fact.RD_INTENSITY, Op.GTE, "三个百分点")
+    assert broken.invalid
+    assert broken.problem == criterion_problem(Fact.RD_INTENSITY, Op.GTE, "三个百分点")
     with pytest.raises(ValueError, match=broken.problem):
         Rule.parse(Fact.RD_INTENSITY, Op.GTE, "三个百分点")  # input is still refused at the edge
     assert [broken.holds(f) for f in (BIOTECH, STARTUP, UNKNOWN)] == [None, None, None]

@@ -412,8 +412,13 @@ def test_records_list_shows_overdue(client_for, programme, tenant_x):
 # --- A stored rule that no longer parses --------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("language", "invalid", "reason"), [("zh-hans", "规则有误", "请填写数值"), ("en", "Rule is invalid", "Please enter a number")])
-def test_a_broken_stored_rule_reads_invalid_and_the_officer_fixes_it(bob, xavier, tenant_x, park_a, language, invalid, reason):
+@pytest.mark.parametrize(
+    ("language", "invalid", "reason"),
+    [("zh-hans", "规则有误", "请填写数值"), ("en", "Rule is invalid", "Please enter a number")],
+)
+def test_a_broken_stored_rule_reads_invalid_and_the_officer_fixes_it(
+    bob, xavier, tenant_x, park_a, language, invalid, reason
+):
     scheme = services.scheme_save(
         scheme=Scheme(park=park_a, name="小微企业补贴", level="district"), rules=[], actor=None
     )
@@ -424,15 +429,18 @@ def test_a_broken_stored_rule_reads_invalid_and_the_officer_fixes_it(bob, xavier
     detail = staff.get(reverse("incubation:scheme_detail", args=[scheme.pk]))
     assert detail.status_code == 200
     page = detail.content.decode()
-    assert invalid in page and reason in page
+    assert invalid in page
+    assert reason in page
     assert tenant_x.name not in page.split('data-testid="eligible"')[1].split("</section>")[0]
     tenant = login(xavier)
     tenant.cookies["django_language"] = language
     home = tenant.get("/")
     assert home.status_code == 200
-    assert invalid in home.content.decode() and reason not in home.content.decode()
+    assert invalid in home.content.decode()
+    assert reason not in home.content.decode()
     edit = staff.get(reverse("incubation:scheme_update", args=[scheme.pk])).content.decode()
-    assert 'data-testid="stored-rule-problem"' in edit and reason in edit
+    assert 'data-testid="stored-rule-problem"' in edit
+    assert reason in edit
     fixed = staff.post(
         reverse("incubation:scheme_update", args=[scheme.pk]),
         {
