@@ -104,13 +104,10 @@ def due_at(
     return add_working_hours(opened_at.astimezone(zone), duration)
 
 
-def describe(kind_label: str, value: float, limits: Limits, unit: str) -> str:
-    """The alarm text: what was measured against which limit."""
+def crossed(value: float, limits: Limits) -> tuple[str, float | None]:
+    """Which limit the value is beyond, for the alarm's message: ("upper", 25.0), ("lower", 5.0), ("out", None)."""
     if limits.upper is not None and value > limits.upper:
-        bound = f"> 上限 {limits.upper:g}"
-    elif limits.lower is not None and value < limits.lower:
-        bound = f"< 下限 {limits.lower:g}"
-    else:
-        bound = "超限"
-    held = f"，持续 ≥ {limits.min_duration_s} 秒" if limits.min_duration_s else ""
-    return f"{kind_label} {value:.4g} {unit} {bound}{held}"
+        return "upper", limits.upper
+    if limits.lower is not None and value < limits.lower:
+        return "lower", limits.lower
+    return "out", None

@@ -13,11 +13,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from parkos.accounts.access import Capability, has_capability, require_park
@@ -25,7 +26,7 @@ from parkos.accounts.choices import Role
 from parkos.accounts.models import User
 from parkos.core.audit import audit_record
 from parkos.core.models import AuditAction
-from parkos.monitoring import alarming
+from parkos.monitoring import alarming, messages
 from parkos.monitoring.choices import (
     AlarmEventKind,
     AlarmStatus,
@@ -62,18 +63,28 @@ def limits_of(rule: AlarmRule) -> alarming.Limits:
     return alarming.Limits(rule.upper, rule.lower, rule.hysteresis, rule.min_duration_s)
 
 
-def _signal_label(rule: AlarmRule, meter: Meter) -> tuple[str, str]:
-    unit = meter.unit_label
+def _limit_message(rule: AlarmRule, meter: Meter, value: float, limits: alarming.Limits) -> messages.LimitParams:
+    """What was measured against which limit, as the parameters of a `messages.LIMIT` message."""
+    signal, unit = "value", meter.unit_label
     if rule.kind == RuleKind.RATE_OF_CHANGE:
-        return f"{meter.name} 变化率", f"{unit}/分钟"
-    if rule.kind == RuleKind.PERMIT:
-        window = f"{(rule.window_s or 0) // 3600}小时" if (rule.window_s or 0) >= 3600 else f"{rule.window_s or 0}秒"
-        return f"{meter.name} {window}均值", unit
-    if rule.kind == RuleKind.CASCADE:
-        return f"{meter.name} 与上游压差", "Pa"
-    if meter.is_counter:
-        return f"{meter.name} 小时用量", f"{unit}/h"
-    return meter.name, unit
+        signal = "rate"
+    elif rule.kind == RuleKind.PERMIT:
+        signal = "mean"
+    elif rule.kind == RuleKind.CASCADE:
+        signal, unit = "pressure_diff", "Pa"
+    elif meter.is_counter:
+        signal = "hourly"
+    bound, limit = alarming.crossed(value, limits)
+    return messages.limit_params(
+        meter=meter.name,
+        signal=signal,
+        window_s=rule.window_s or 0,
+        value=value,
+        unit=unit,
+        bound=bound,
+        limit=limit,
+        held_s=limits.min_duration_s,
+    )
 
 
 # --- evaluation -----------------------------------------------------------------------------------
@@ -126,8 +137,8 @@ def _apply(
     condition, transition = alarming.step(limits, alarming.Condition(state.condition_since, state.raised), ts, signal)
     state.condition_since, state.raised = condition.since, condition.raised
     if transition == alarming.Transition.RAISE:
-        label, unit = _signal_label(rule, meter)
-        raise_alarm(rule=rule, meter=meter, at=ts, value=signal, message=alarming.describe(label, signal, limits, unit))
+        params = _limit_message(rule, meter, signal, limits)
+        raise_alarm(rule=rule, meter=meter, at=ts, value=signal, code=messages.LIMIT, params=dict(params))
     elif transition == alarming.Transition.CLEAR:
         clear_alarm(rule=rule, meter=meter, at=ts, value=signal)
     return transition, signal
@@ -266,7 +277,8 @@ def check_missing_data(*, now: datetime.datetime | None = None) -> int:
                     meter=meter,
                     at=now,
                     value=None,
-                    message=f"{meter.name} 已 {minutes} 分钟无数据（最近 {timezone.localtime(last):%m-%d %H:%M}）",
+                    code=messages.NO_DATA,
+                    params={"meter": meter.name, "minutes": minutes, "last": f"{timezone.localtime(last):%m-%d %H:%M}"},
                 )
             raised += 1
     return raised
@@ -282,16 +294,44 @@ def _event(
 
 
 @transaction.atomic  # the open alarm is locked while counted (callers outside a transaction too)
-def raise_alarm(*, rule: AlarmRule, meter: Meter, at: datetime.datetime, value: float | None, message: str) -> Alarm:
-    """Open an alarm for (rule, meter), or count one more occurrence of the one still open."""
+def raise_alarm(
+    *,
+    rule: AlarmRule,
+    meter: Meter,
+    at: datetime.datetime,
+    value: float | None,
+    message: str = "",
+    code: str = "",
+    params: dict[str, object] | None = None,
+) -> Alarm:
+    """Open an alarm for (rule, meter), or count one more occurrence of the one still open.
+
+    The message is a `messages` code with its parameters (worded in the reader's language when shown);
+    its Chinese words are stored too. A caller without a code gives the text itself (`message`).
+    """
+    params = params or {}
+    if code:
+        with translation.override(settings.LANGUAGE_CODE):
+            message = messages.render(code, params) or message
     alarm = Alarm.objects.select_for_update().filter(rule=rule, meter=meter).exclude(status=AlarmStatus.CLOSED).first()
     if alarm is not None:
         alarm.occurrences += 1
         alarm.last_triggered_at = at
         alarm.cleared_at = None
         alarm.value = value
-        alarm.message = message[:300]
-        alarm.save(update_fields=["occurrences", "last_triggered_at", "cleared_at", "value", "message", "updated_at"])
+        alarm.message, alarm.message_code, alarm.message_params = message[:300], code, params
+        alarm.save(
+            update_fields=[
+                "occurrences",
+                "last_triggered_at",
+                "cleared_at",
+                "value",
+                "message",
+                "message_code",
+                "message_params",
+                "updated_at",
+            ]
+        )
         _event(alarm, AlarmEventKind.RETRIGGERED, at, message)
         return alarm
     alarm = Alarm.objects.create(
@@ -300,6 +340,8 @@ def raise_alarm(*, rule: AlarmRule, meter: Meter, at: datetime.datetime, value: 
         meter=meter,
         severity=rule.severity,
         message=message[:300],
+        message_code=code,
+        message_params=params,
         value=value,
         opened_at=at,
         last_triggered_at=at,

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from parkos.accounts.choices import Role
 from parkos.accounts.tests.factories import PASSWORD, UserFactory
-from parkos.monitoring import alarms
+from parkos.monitoring import alarms, messages
 from parkos.monitoring.choices import MeterKind, ReadingSource, RuleKind, Severity
 from parkos.monitoring.ingest import ingest_readings
 from parkos.monitoring.models import AlarmRule
@@ -54,8 +54,11 @@ def _park_with_readings(park):
         lower=25,
         severity=Severity.CRITICAL,
     )
+    params = messages.limit_params(
+        meter="C级洁净区压差", signal="value", window_s=0, value=4.8, unit="Pa", bound="lower", limit=25, held_s=0
+    )
     alarm = alarms.raise_alarm(
-        rule=rule, meter=pressure, at=timezone.now(), value=4.8, message="C级洁净区压差 4.8 Pa < 下限 25"
+        rule=rule, meter=pressure, at=timezone.now(), value=4.8, code=messages.LIMIT, params=dict(params)
     )
     return building, main, alarm
 
@@ -106,6 +109,8 @@ def test_facilities_operator_watches_and_handles_an_alarm(page, park_a):
     _shoot(page, "dashboard-phone-en")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"/monitoring/alarms/{alarm.pk}/")
+    # Stored as a code and figures, the alarm is worded in the reader's language.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("C级洁净区压差 4.8 Pa < lower limit 25")
     _shoot(page, "alarm-desktop-en")
 
 

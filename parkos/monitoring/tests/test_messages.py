@@ -1,0 +1,161 @@
+"""Alarm messages as a code and parameters: worded in the reader's language, and the texts stored
+before codes read back by the data migration (unknown text kept as it is)."""
+
+import datetime
+import importlib
+
+import pytest
+from django.apps import apps as django_apps
+from django.utils import translation
+
+from parkos.monitoring import alarms, messages
+from parkos.monitoring.choices import MeterKind, RuleKind
+from parkos.monitoring.models import Alarm, AlarmRule
+from parkos.monitoring.tests.factories import MeterFactory
+
+NOW = datetime.datetime(2026, 3, 2, 2, 0, tzinfo=datetime.UTC)
+
+
+def limit(**changes):
+    base = {
+        "meter": "A1-102 总表",
+        "signal": "value",
+        "window_s": 0,
+        "value": 30.0,
+        "unit": "°C",
+        "bound": "upper",
+        "limit": 25.0,
+        "held_s": 0,
+    }
+    return messages.limit_params(**(base | changes))
+
+
+# Each row: the parameters, the Chinese text (exactly what alarms stored before codes), the English.
+MESSAGES = [
+    (messages.LIMIT, limit(), "A1-102 总表 30 °C > 上限 25", "A1-102 总表 30 °C > upper limit 25"),
+    (
+        messages.LIMIT,
+        limit(signal="hourly", unit="kWh", value=812.345, held_s=600),
+        "A1-102 总表 小时用量 812.3 kWh/h > 上限 25，持续 ≥ 600 秒",
+        "A1-102 总表 hourly use 812.3 kWh/h > upper limit 25, for ≥ 600 s",
+    ),
+    (
+        messages.LIMIT,
+        limit(signal="rate", unit="Pa", value=-3.5, bound="lower", limit=-2.0),
+        "A1-102 总表 变化率 -3.5 Pa/分钟 < 下限 -2",
+        "A1-102 总表 rate of change -3.5 Pa/min < lower limit -2",
+    ),
+    (
+        messages.LIMIT,
+        limit(signal="mean", window_s=7200, unit="mg/m³"),
+        "A1-102 总表 2小时均值 30 mg/m³ > 上限 25",
+        "A1-102 总表 2-hour mean 30 mg/m³ > upper limit 25",
+    ),
+    (
+        messages.LIMIT,
+        limit(signal="mean", window_s=900, unit="mg/m³"),
+        "A1-102 总表 900秒均值 30 mg/m³ > 上限 25",
+        "A1-102 总表 900-second mean 30 mg/m³ > upper limit 25",
+    ),
+    (
+        messages.LIMIT,
+        limit(signal="pressure_diff", unit="Pa", bound="out", limit=None),
+        "A1-102 总表 与上游压差 30 Pa 超限",
+        "A1-102 总表 difference to upstream 30 Pa out of limits",
+    ),
+    (
+        messages.LIMIT,
+        limit(unit=""),
+        "A1-102 总表 30  > 上限 25",
+        "A1-102 总表 30  > upper limit 25",
+    ),
+    (
+        messages.NO_DATA,
+        {"meter": "A1-102 总表", "minutes": 95, "last": "03-02 10:05"},
+        "A1-102 总表 已 95 分钟无数据（最近 03-02 10:05）",
+        "No data from A1-102 总表 for 95 minutes (last 03-02 10:05)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("code", "params", "chinese", "english"), MESSAGES)
+def test_a_message_is_worded_in_the_readers_language(code, params, chinese, english):
+    with translation.override("zh-hans"):
+        assert messages.render(code, params) == chinese
+    with translation.override("en"):
+        assert messages.render(code, params) == english
+
+
+@pytest.mark.parametrize(("code", "params", "chinese", "english"), MESSAGES)
+def test_the_texts_stored_before_codes_are_read_back(code, params, chinese, english):
+    assert messages.parse_legacy(chinese) == (code, dict(params))
+
+
+@pytest.mark.parametrize("text", ["需量过高", "温度 30 > 上限 25 之后", "", "A1 已 x 分钟无数据（最近 03-02 10:05）"])
+def test_a_text_it_does_not_recognise_is_left_alone(text):
+    assert messages.parse_legacy(text) is None
+
+
+def test_unknown_codes_and_broken_parameters_render_nothing():
+    assert messages.render("retired", {}) is None
+    assert messages.render(messages.NO_DATA, {"meter": "A1"}) is None
+    assert messages.render(messages.LIMIT, dict(limit()) | {"held_s": "600"}) is None
+    assert messages.render(messages.LIMIT, None) is None
+
+
+# --- Alarms raised and alarms stored before codes ------------------------------------------------------
+
+
+@pytest.fixture
+def sensor_rule(park_a):
+    sensor = MeterFactory(park=park_a, kind=MeterKind.TEMPERATURE, name="洁净车间温度")
+    rule = AlarmRule.objects.create(park=park_a, name="温度", kind=RuleKind.THRESHOLD, meter=sensor, upper=25)
+    return sensor, rule
+
+
+@pytest.mark.django_db
+def test_a_raised_alarm_reads_in_the_readers_language(client_for, sensor_rule):
+    sensor, rule = sensor_rule
+    params = messages.limit_params(
+        meter=sensor.name, signal="value", window_s=0, value=30.0, unit="°C", bound="upper", limit=25.0, held_s=0
+    )
+    alarm = alarms.raise_alarm(rule=rule, meter=sensor, at=NOW, value=30.0, code=messages.LIMIT, params=dict(params))
+    assert alarm.message == "洁净车间温度 30 °C > 上限 25"  # the Chinese words are kept beside the code
+    client = client_for("bob")
+    client.cookies["django_language"] = "en"
+    page = client.get(alarm.get_absolute_url()).content.decode()
+    heading = page.split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert "洁净车间温度 30 °C &gt; upper limit 25" in heading
+    assert "上限" not in heading
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_recognised_texts_a_code_and_keeps_the_rest(sensor_rule):
+    sensor, rule = sensor_rule
+    old = Alarm.objects.create(
+        park=rule.park,
+        rule=rule,
+        meter=sensor,
+        severity="warning",
+        message="洁净车间温度 已 95 分钟无数据（最近 03-02 10:05）",
+        opened_at=NOW,
+        last_triggered_at=NOW,
+    )
+    odd = Alarm.objects.create(
+        park=rule.park,
+        rule=rule,
+        meter=sensor,
+        severity="warning",
+        status="closed",
+        message="需量过高",
+        opened_at=NOW,
+        last_triggered_at=NOW,
+    )
+    migration = importlib.import_module("parkos.monitoring.migrations.0003_alarm_message_codes")
+    migration.codes_from_texts(django_apps, None)
+    old.refresh_from_db()
+    odd.refresh_from_db()
+    assert (old.message_code, old.message_params["minutes"]) == (messages.NO_DATA, 95)
+    assert (odd.message_code, odd.message_params, odd.text) == ("", {}, "需量过高")
+    with translation.override("en"):
+        assert old.text == "No data from 洁净车间温度 for 95 minutes (last 03-02 10:05)"
