@@ -31,6 +31,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from parkos.core.models import TimeStampedModel
@@ -491,6 +492,16 @@ class RejectedReading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meter_code} {self.ts} {self.get_reason_display()}"
+
+    @property
+    def detail_text(self) -> str:
+        """What the detail adds to the (translated) reason: "" where it only repeats the reason's Chinese
+        words, as ingestion stores a refusal that has no detail of its own."""
+        with translation.override(settings.LANGUAGE_CODE):
+            repeated = (
+                self.detail == str(RejectReason(self.reason).label) if self.reason in RejectReason.values else False
+            )
+        return "" if repeated else self.detail
 
 
 class EscalationPolicy(TimeStampedModel):

@@ -152,3 +152,7 @@ def test_facilities_operator_uploads_manual_readings(page, park_a, tmp_path):
     page.get_by_role("button", name="Import", exact=True).click()
     expect(result).to_contain_text("0 imported, 2 duplicates, 2 rejected.")
     _shoot(page, "upload-desktop-en")
+    # A refusal with no detail of its own reads its reason in English only, not the stored Chinese words.
+    page.goto("/monitoring/rejects/")
+    expect(page.locator("main")).to_contain_text("Unknown meter")
+    expect(page.locator("main")).not_to_contain_text("未知表计")

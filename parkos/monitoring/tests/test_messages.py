@@ -10,7 +10,7 @@ from django.utils import translation
 
 from parkos.monitoring import alarms, messages
 from parkos.monitoring.choices import MeterKind, RuleKind
-from parkos.monitoring.models import Alarm, AlarmRule
+from parkos.monitoring.models import Alarm, AlarmRule, RejectedReading
 from parkos.monitoring.tests.factories import MeterFactory
 
 NOW = datetime.datetime(2026, 3, 2, 2, 0, tzinfo=datetime.UTC)
@@ -159,3 +159,12 @@ def test_the_migration_gives_recognised_texts_a_code_and_keeps_the_rest(sensor_r
     assert (odd.message_code, odd.message_params, odd.text) == ("", {}, "需量过高")
     with translation.override("en"):
         assert old.text == "No data from 洁净车间温度 for 95 minutes (last 03-02 10:05)"
+
+
+@pytest.mark.django_db
+def test_a_refusal_without_its_own_detail_does_not_repeat_the_reason_in_chinese(park_a):
+    bare = RejectedReading(park=park_a, meter_code="W-X9", source=1, reason="unknown_meter", detail="未知表计")
+    told = RejectedReading(park=park_a, meter_code="W-A1", source=1, reason="backwards", detail="读数 90.0 小于 100.0")
+    with translation.override("en"):
+        assert (bare.get_reason_display(), bare.detail_text) == ("Unknown meter", "")
+        assert told.detail_text == "读数 90.0 小于 100.0"  # a detail of its own is kept (still in Chinese)
