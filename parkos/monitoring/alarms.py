@@ -402,8 +402,7 @@ def recipients(step: EscalationStep, park_id: int) -> list[User]:
 
 def _notify(alarm: Alarm, step: EscalationStep, at: datetime.datetime) -> list[str]:
     people = recipients(step, alarm.park_id)
-    level = f"（第{step.position}级）" if step.position > 1 else ""
-    text = f"[{alarm.get_severity_display()}] {alarm.message}{level}"[:300]
+    text = messages.notice_text(alarm.get_severity_display(), alarm.message, step.position)[:300]
     emails: list[str] = []
     for person in people:
         notice, created = AlarmNotification.objects.get_or_create(
@@ -414,7 +413,7 @@ def _notify(alarm: Alarm, step: EscalationStep, at: datetime.datetime) -> list[s
             notice.save(update_fields=["emailed_at"])
             emails.append(person.email)
     names = "、".join(p.display_name or p.get_username() for p in people) or _("（无人可通知）")
-    _event(alarm, AlarmEventKind.ESCALATED, at, f"第{step.position}级 → {names}")
+    _event(alarm, AlarmEventKind.ESCALATED, at, messages.escalated(step.position, names))
     if emails:
         subject = f"ParkOS 告警 {alarm.get_severity_display()}：{alarm.meter.name}"
         body = f"{text}\n\n{alarm.park.name} · {alarm.meter.code}\n/monitoring/alarms/{alarm.pk}/"

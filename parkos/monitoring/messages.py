@@ -130,6 +130,32 @@ def render(code: str, params: object) -> str | None:
     return None
 
 
+# --- An alarm's history and notices ------------------------------------------------------------------
+
+_ESCALATED: Final = re.compile(r"^第(?P<n>\d+)级 → (?P<names>.*)$")
+
+
+def escalated(position: int, names: str) -> str:
+    """An escalation event's text: "第2级 → 赵运维、钱经理"."""
+    return _("第%(n)s级 → %(names)s") % {"n": position, "names": names}
+
+
+def event_text(kind: str, text: str) -> str:
+    """An alarm event's stored text in the reader's language where it is one of ours, else as written
+    (people's notes). Raise events hold the alarm's Chinese words; escalations "第n级 → names"."""
+    if kind in ("opened", "retriggered") and (parsed := parse_legacy(text)) is not None:
+        return render(*parsed) or text
+    if kind == "escalated" and (found := _ESCALATED.match(text)):
+        return escalated(int(found["n"]), found["names"])
+    return text
+
+
+def notice_text(severity: str, message: str, position: int) -> str:
+    """An alarm notice: "[紧急] <message>（第2级）"."""
+    level = _("（第%(n)s级）") % {"n": position} if position > 1 else ""
+    return _("[%(severity)s] %(message)s") % {"severity": severity, "message": message} + level
+
+
 # --- Texts stored before codes ------------------------------------------------------------------------
 
 _LEGACY_LIMIT: Final = re.compile(

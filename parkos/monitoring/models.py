@@ -767,6 +767,11 @@ class AlarmEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
 
+    @property
+    def shown_text(self) -> str:
+        """The text in the reader's language where ParkOS wrote it; people's notes as they wrote them."""
+        return messages.event_text(self.kind, self.text)
+
 
 class AlarmNotification(models.Model):
     """An alarm notice for one person (站内信, and by e-mail where the step says so)."""
@@ -794,3 +799,8 @@ class AlarmNotification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def shown_text(self) -> str:
+        """The notice in the reader's language: the alarm's words now, at this notice's level."""
+        return messages.notice_text(self.alarm.get_severity_display(), self.alarm.text, self.step)

@@ -126,7 +126,20 @@ def test_a_raised_alarm_reads_in_the_readers_language(client_for, sensor_rule):
     page = client.get(alarm.get_absolute_url()).content.decode()
     heading = page.split("<h1>", 1)[1].split("</h1>", 1)[0]
     assert "洁净车间温度 30 °C &gt; upper limit 25" in heading
-    assert "上限" not in heading
+    assert "上限" not in page  # nor in the history's "raised" line
+
+
+def test_history_and_notices_in_the_readers_language():
+    raised = "洁净车间温度 30 °C > 上限 25"
+    with translation.override("en"):
+        assert messages.event_text("opened", raised) == "洁净车间温度 30 °C > upper limit 25"
+        assert messages.event_text("escalated", "第2级 → 赵运维、钱经理") == "Level 2 → 赵运维、钱经理"
+        assert messages.event_text("commented", "第2级 → 已到现场") == "第2级 → 已到现场"  # a person's note
+        assert messages.event_text("opened", "需量过高") == "需量过高"
+        assert messages.notice_text("Critical", "A1 hourly use", 2) == "[Critical] A1 hourly use (level 2)"
+    with translation.override("zh-hans"):
+        assert messages.notice_text("紧急", raised, 2) == f"[紧急] {raised}（第2级）"
+        assert messages.escalated(1, "赵运维") == "第1级 → 赵运维"
 
 
 @pytest.mark.django_db
