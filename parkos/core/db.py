@@ -87,7 +87,7 @@ def _converter(functions: list[Any], expression: Any, database: BaseDatabaseWrap
 
 
 def sqlite_decimal(
-    field: DecimalField, functions: list[Any], expression: Any, database: BaseDatabaseWrapper
+    field: DecimalField[Any, Any], functions: list[Any], expression: Any, database: BaseDatabaseWrapper
 ) -> Callable[[float | int | None], Decimal | None]:
     """Django's conversion of a decimal column read from SQLite (a float: rounded to 15 significant
     digits, then quantized to the field's places), at a third of the cost where it cannot differ.
@@ -99,7 +99,7 @@ def sqlite_decimal(
     Django's own converters. A ``Decimal`` built from the integer has the field's exponent, as a
     quantized one does.
     """
-    places = cast(int, field.decimal_places)
+    places = field.decimal_places
     scale = 10**places
     limit = float(10 ** (14 - places))
 
