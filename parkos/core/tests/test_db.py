@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
+from django.db.backends.sqlite3 import base as sqlite_base
 from django.db.models import Count, Max
 
 from parkos.core.db import fetch_rows, sqlite_decimal
@@ -54,7 +54,7 @@ def test_sqlite_decimal_converts_as_django_does():
     zero included, on cents, sub-cent values and their ties, huge values, integers and None."""
     field = MonthlyReport._meta.get_field("revenue")
     expression = field.get_col(MonthlyReport._meta.db_table)
-    ops = SQLiteOperations(connection)
+    ops = sqlite_base.DatabaseWrapper.ops_class(connection)  # whichever database the suite runs on
     functions = [ops.get_decimalfield_converter(expression)]
     fast = sqlite_decimal(field, functions, expression, connection)
 
