@@ -157,6 +157,8 @@ PRODUCTS: Final[dict[str, tuple[tuple[str, ProductUnit, int], ...]]] = {
     "1492": (("保健食品", ProductUnit.TONNES, 200_000),),
 }  # fmt: skip
 _QUANTITY = Decimal("0.001")
+#: Units counted whole (台, 件, 套): no demo machine is made in fractions.
+_WHOLE_UNITS: Final = frozenset({ProductUnit.UNITS, ProductUnit.ITEMS, ProductUnit.SETS})
 
 
 def _product_outputs(park: Park, rng: random.Random) -> list[ProductOutput]:
@@ -191,7 +193,7 @@ def _product_outputs(park: Park, rng: random.Random) -> list[ProductOutput]:
         for covered in range(first, month + 1):
             part = value * SEASON[covered - 1] / season
             for name, unit, price, share in made[enterprise_id]:
-                quantity = Decimal(part * share / price).quantize(_QUANTITY)
+                quantity = Decimal(part * share / price).quantize(Decimal(1) if unit in _WHOLE_UNITS else _QUANTITY)
                 if quantity <= 0:
                     continue
                 outputs.append(

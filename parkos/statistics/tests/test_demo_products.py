@@ -38,9 +38,10 @@ def test_manufacturers_get_monthly_product_output_from_their_own_figures(park_a)
         "2770": EnterpriseFactory(industry_code="2770"),  # 医用防护服, 口罩
         "2720": EnterpriseFactory(industry_code="2720"),  # 制剂, 注射液
         "2710": EnterpriseFactory(industry_code="2710"),  # 原料药, no exports
+        "3581": EnterpriseFactory(industry_code="3581"),  # 监护仪, 超声: whole machines
     }
     others = [EnterpriseFactory(industry_code="6513"), EnterpriseFactory(industry_code="")]
-    shares = {"2770": "0.3", "2720": "0.1", "2710": "0"}
+    shares = {"2770": "0.3", "2720": "0.1", "2710": "0", "3581": "0"}
     rows = [row for code, e in makers.items() for row in _demo_rows(park_a, e, 60_000_000, shares[code])]
     rows += [row for e in others for row in _demo_rows(park_a, e, 30_000_000, "0")]
     MonthlyReport.objects.bulk_create(rows)
@@ -54,6 +55,7 @@ def test_manufacturers_get_monthly_product_output_from_their_own_figures(park_a)
     assert {o.enterprise_id for o in outputs} == {e.pk for e in makers.values()}  # software, unclassified: none
     assert {o.source for o in outputs} == {ReportSource.DEMO}
     assert all(o.unit in ProductUnit.values and o.quantity > 0 for o in outputs)
+    assert all(o.quantity == o.quantity.to_integral_value() for o in outputs if o.unit == ProductUnit.UNITS)
     prices = {name: price for products in demo.PRODUCTS.values() for name, _unit, price in products}
     value: dict[tuple[int, int, int], Decimal] = defaultdict(Decimal)
     exports: dict[tuple[int, int, int], Decimal] = defaultdict(Decimal)
