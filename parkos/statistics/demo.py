@@ -177,7 +177,7 @@ def _product_outputs(park: Park, rng: random.Random) -> list[ProductOutput]:
     previous: tuple[int, int, int, float] = (0, 0, 0, 0.0)  # the row before: enterprise, year, month, 1–N月 output
     for enterprise_id, code, year, month, output, exports in rows:
         catalogue = PRODUCTS.get(code or "")
-        if not catalogue:
+        if not catalogue or output is None:  # (rows without output are excluded above)
             continue
         if enterprise_id not in made:
             chosen = catalogue[: rng.randint(1, len(catalogue))]
