@@ -207,7 +207,7 @@ def test_sources_page_is_paged_by_enterprise_name(client_for, park_a):
 
 def test_dashboard_card_does_not_announce_zero_new_above_scale(client_for, park_a, three):
     """No enterprise crossed the threshold this year: the card gives last year's 规上 count instead
-    of "新增升规 0 家", in both languages; with none last year either, nothing."""
+    of "新增升规 0 家", in both languages (and nothing when there was none last year either)."""
     e1, e2, _e3 = three
     for enterprise, revenue in ((e1, 3000), (e2, 2500)):
         enterprise.industry_code = "3581"
@@ -228,4 +228,4 @@ def test_dashboard_card_does_not_announce_zero_new_above_scale(client_for, park_
     assert card() == "上年同期 2 家"
     assert card(HTTP_ACCEPT_LANGUAGE="en") == "2 a year earlier"
     url = reverse("park_statistics:dashboard") + f"?park={park_a.pk}&year=2024"
-    assert card() == ""  # the first year of data: nothing to compare with
+    assert card() == "新增规上 2 家（升规 0、迁入 2）"  # their first rows: they came 规上 (RULES §5.3)
