@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Collection, Iterator
-from typing import Any
+from collections.abc import Callable, Collection, Iterator
+from decimal import Decimal
+from typing import Any, cast
 
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Field, ForeignObject, Lookup, QuerySet
+from django.db.models import DecimalField, Field, ForeignObject, Lookup, QuerySet
+from django.db.models.expressions import Col
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils.translation import gettext as _
 
@@ -51,22 +53,68 @@ def fetch_rows(queryset: QuerySet[Any], *, convert: Collection[int] = ()) -> lis
         cursor.execute(sql, params)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
     expressions = [select[0] for select in compiler.select]
-    converters = [
-        (position, functions, expression)
-        for position, (functions, expression) in compiler.get_converters(expressions).items()
-        if position in convert
-    ]
+    converters: list[tuple[int, Callable[[Any], Any]]] = []
+    for position, (functions, expression) in compiler.get_converters(expressions).items():
+        if position in convert:
+            converters.append((position, _converter(functions, expression, database)))
     if not converters or not rows:
         return rows
     for index, row in enumerate(rows):  # in place: the driver's rows go as their copies come
         values = list(row)
-        for position, functions, expression in converters:
-            value = values[position]
-            for function in functions:
-                value = function(value, expression, database)
-            values[position] = value
+        for position, function in converters:
+            values[position] = function(values[position])
         rows[index] = tuple(values)
     return rows
+
+
+def _converter(functions: list[Any], expression: Any, database: BaseDatabaseWrapper) -> Callable[[Any], Any]:
+    """One value's conversion, as ``values_list`` does it (a decimal column of SQLite's: the same,
+    by :func:`sqlite_decimal`)."""
+    if (
+        database.vendor == "sqlite"
+        and isinstance(expression, Col)
+        and isinstance(expression.output_field, DecimalField)
+        and expression.output_field.decimal_places is not None
+    ):
+        return sqlite_decimal(expression.output_field, functions, expression, database)
+
+    def convert(value: Any) -> Any:
+        for function in functions:
+            value = function(value, expression, database)
+        return value
+
+    return convert
+
+
+def sqlite_decimal(
+    field: DecimalField[Any, Any], functions: list[Any], expression: Any, database: BaseDatabaseWrapper
+) -> Callable[[float | int | None], Decimal | None]:
+    """Django's conversion of a decimal column read from SQLite (a float: rounded to 15 significant
+    digits, then quantized to the field's places), at a third of the cost where it cannot differ.
+
+    A float within a quarter of a unit of the last place of an integer number of such units, and
+    under 10^(14 − places), rounds to that number whichever way: the 15-digit rounding moves it by
+    less than the quarter left. That number is the value (a cent, for two places); anything else
+    — ties and near-ties from values Django did not write, zero (its sign), huge values — takes
+    Django's own converters. A ``Decimal`` built from the integer has the field's exponent, as a
+    quantized one does.
+    """
+    places = field.decimal_places
+    scale = 10**places
+    limit = float(10 ** (14 - places))
+
+    def convert(value: float | int | None) -> Decimal | None:
+        if value is None:
+            return None
+        units = value * scale
+        whole = round(units)
+        if whole and -0.25 <= units - whole <= 0.25 and -limit < value < limit:
+            return Decimal(whole).scaleb(-places)
+        for function in functions:
+            value = function(value, expression, database)
+        return cast(Decimal | None, value)
+
+    return convert
 
 
 class AnyOf(Lookup[Any]):

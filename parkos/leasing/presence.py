@@ -9,6 +9,10 @@ The rules, stated once for the presence page, the officer's form and the statist
    park (signed, or signed then terminated early) occupies its start to its last day (the end,
    capped by an early termination; a sale has none: open). Contracts that overlap or follow within
    :data:`RENEWAL_GAP_DAYS` make one stay — a renewal signed a few weeks late is not a move-out.
+   A stay whose contracts have not ended by today (the last day is today or later) is **open**: a
+   lease end is a plan, not a move-out, and the tenant may renew; the stay keeps the contract's end
+   to show beside it (``Stay.contract_end``). So an enterprise with a running lease is present at
+   every day from its move-in up to today, whatever the lease's end.
 3. **Which wins** (:func:`presence_of`): where an officer has entered any stay of an enterprise
    in a park, the officer's stays are its presence there and its contracts are not read; else
    its contracts are. An officer enters a stay precisely where the contracts do not tell the
@@ -54,6 +58,8 @@ class Stay:
     moved_in: datetime.date
     moved_out: datetime.date | None  # the last day in the park; None: still there
     source: Source
+    #: Of an open stay taken from running contracts: their last day (a plan, not a move-out).
+    contract_end: datetime.date | None = None
 
     def covers(self, day: datetime.date) -> bool:
         return self.moved_in <= day and (self.moved_out is None or day <= self.moved_out)
@@ -71,8 +77,11 @@ def overlapping(
     return False
 
 
-def stays_from_contracts(park_id: int, spans: Iterable[tuple[datetime.date, datetime.date | None]]) -> list[Stay]:
-    """The stays one enterprise's executed contracts in one park say (rule 2), in date order."""
+def stays_from_contracts(
+    park_id: int, spans: Iterable[tuple[datetime.date, datetime.date | None]], *, today: datetime.date
+) -> list[Stay]:
+    """The stays one enterprise's executed contracts in one park say (rule 2), in date order; the one
+    whose contracts run to today or later is open, with their end as ``contract_end``."""
     stays: list[Stay] = []
     for start, end in sorted(spans, key=lambda span: span[0]):
         last = stays[-1] if stays else None
@@ -83,19 +92,26 @@ def stays_from_contracts(park_id: int, spans: Iterable[tuple[datetime.date, date
             stays[-1] = Stay(park_id, last.moved_in, moved_out, "contract")
         else:
             stays.append(Stay(park_id, start, end, "contract"))
-    return stays
+    return [
+        Stay(park_id, stay.moved_in, None, "contract", stay.moved_out)
+        if stay.moved_out is not None and stay.moved_out >= today
+        else stay
+        for stay in stays
+    ]
 
 
 def presence_of(
     officer: Mapping[tuple[int, int], Sequence[Stay]],
     contracts: Mapping[tuple[int, int], Iterable[tuple[datetime.date, datetime.date | None]]],
+    *,
+    today: datetime.date,
 ) -> dict[int, list[Stay]]:
     """Each enterprise's stays in every park, keyed by enterprise: the officer's where there are any,
-    else its contracts' (rule 3). Both arguments are keyed (enterprise, park)."""
+    else its contracts' as of ``today`` (rules 2 and 3). Both arguments are keyed (enterprise, park)."""
     stays: dict[int, list[Stay]] = defaultdict(list)
     for (enterprise_id, park_id), spans in contracts.items():
         if (enterprise_id, park_id) not in officer:
-            stays[enterprise_id] += stays_from_contracts(park_id, spans)
+            stays[enterprise_id] += stays_from_contracts(park_id, spans, today=today)
     for (enterprise_id, _park_id), entered in officer.items():
         stays[enterprise_id] += entered
     return {e: sorted(found, key=lambda stay: (stay.moved_in, stay.park_id)) for e, found in stays.items()}

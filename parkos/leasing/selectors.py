@@ -852,7 +852,7 @@ def presence(
         else:
             last = end if terminated is None else terminated if end is None else min(end, terminated)
             spans[(enterprise_id, park_id)].append((start, last))
-    return presence_rules.presence_of(officer, spans)
+    return presence_rules.presence_of(officer, spans, today=timezone.localdate())
 
 
 def presence_page(enterprise: Enterprise, park_ids: Iterable[int] | None) -> PresencePage:

@@ -3,8 +3,10 @@ from `parkos.innovation.demo.load_park_pipeline`, drawn from the same seeded str
 
 Figures grow year on year with a spread, a few 规下 enterprises cross 2000万 during the last full
 year (升规), and reports are cumulative 1–N月 with January exempt (first report 1–2月), as real
-一套表 reporting is, so the demo annual report reads like a real one. Idempotent: a park that
-already has demo rows is left alone.
+一套表 reporting is, so the demo annual report reads like a real one. Manufacturers record their
+main products' output month by month (主要产品产量, for the product-output page and B204-1), drawn
+from their own figures. Idempotent: a park that already has demo rows (or demo product output) is
+left alone.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import datetime
 import random
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TextIO
+from typing import Final, TextIO
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,8 +26,8 @@ from parkos.enterprises.models import Enterprise
 from parkos.enterprises.sizing import scale_basis
 from parkos.innovation.demo import load_park_pipeline
 from parkos.parks.models import Park
-from parkos.statistics.choices import ReportSource
-from parkos.statistics.models import EnterpriseParkProfile, MonthlyReport
+from parkos.statistics.choices import ProductUnit, ReportSource
+from parkos.statistics.models import EnterpriseParkProfile, MonthlyReport, ProductOutput
 
 SEED = 20261125
 WAN = Decimal(10_000)
@@ -139,6 +141,87 @@ def _reports(
     return reports
 
 
+#: What a demo manufacturer (门类 C) makes, by its industry code: (product, unit, 元 per unit). Its
+#: main products account for most of its output value; the quantities follow from the prices.
+PRODUCTS: Final[dict[str, tuple[tuple[str, ProductUnit, int], ...]]] = {
+    "3581": (("医用监护仪", ProductUnit.UNITS, 20_000), ("医用超声诊断设备", ProductUnit.UNITS, 300_000)),
+    "3584": (("一次性使用无菌注射器", ProductUnit.TEN_THOUSAND_STICKS, 8_000), ("医用缝合针", ProductUnit.TEN_THOUSAND_STICKS, 15_000)),
+    "3589": (("康复训练器械", ProductUnit.UNITS, 5_000),),
+    "2710": (("化学原料药", ProductUnit.TONNES, 300_000),),
+    "2720": (("化学药品制剂（片剂）", ProductUnit.TEN_THOUSAND_TABLETS, 5_000), ("注射液", ProductUnit.TEN_THOUSAND_STICKS, 20_000)),
+    "2740": (("中成药", ProductUnit.TONNES, 150_000),),
+    "2761": (("生物药品", ProductUnit.TEN_THOUSAND_STICKS, 500_000),),
+    "2762": (("疫苗", ProductUnit.TEN_THOUSAND_TESTS, 300_000),),
+    "2770": (("医用防护服", ProductUnit.TEN_THOUSAND_ITEMS, 400_000), ("医用口罩", ProductUnit.TEN_THOUSAND_PIECES, 6_000)),
+    "3911": (("计算机整机", ProductUnit.UNITS, 5_000),),
+    "1492": (("保健食品", ProductUnit.TONNES, 200_000),),
+}  # fmt: skip
+_QUANTITY = Decimal("0.001")
+#: Units counted whole (台, 件, 套): no demo machine is made in fractions.
+_WHOLE_UNITS: Final = frozenset({ProductUnit.UNITS, ProductUnit.ITEMS, ProductUnit.SETS})
+
+
+def _product_outputs(park: Park, rng: random.Random) -> list[ProductOutput]:
+    """Each demo manufacturer's main products month by month (主要产品产量), from its own demo rows:
+    a month's output value is its 1–N月 output less the previous row's (February's 1–2月 shared
+    with January by the season), most of it in one or two products at their prices; 出口交货值 in
+    the enterprise's own export share, so the products never export more than it reports."""
+    rows = (
+        MonthlyReport.objects.filter(park=park, source=ReportSource.DEMO, is_cumulative=True)
+        .exclude(output__isnull=True)
+        .order_by("enterprise_id", "year", "month")
+        .values_list("enterprise_id", "enterprise__industry_code", "year", "month", "output", "exports")
+    )
+    outputs: list[ProductOutput] = []
+    made: dict[int, list[tuple[str, ProductUnit, int, float]]] = {}
+    previous: tuple[int, int, int, float] = (0, 0, 0, 0.0)  # the row before: enterprise, year, month, 1–N月 output
+    for enterprise_id, code, year, month, output, exports in rows:
+        catalogue = PRODUCTS.get(code or "")
+        if not catalogue or output is None:  # (rows without output are excluded above)
+            continue
+        if enterprise_id not in made:
+            chosen = catalogue[: rng.randint(1, len(catalogue))]
+            main = rng.uniform(0.6, 0.9)
+            split = [rng.uniform(1, 3) for _ in chosen]
+            made[enterprise_id] = [(*p, main * w / sum(split)) for p, w in zip(chosen, split, strict=True)]
+        same_year = previous[:2] == (enterprise_id, year)
+        first, before = (previous[2] + 1, previous[3]) if same_year else (1, 0.0)
+        previous = (enterprise_id, year, month, float(output))
+        value = float(output) - before
+        export_share = float(exports or 0) / float(output) if output else 0.0
+        season = sum(SEASON[first - 1 : month])
+        for covered in range(first, month + 1):
+            part = value * SEASON[covered - 1] / season
+            for name, unit, price, share in made[enterprise_id]:
+                quantity = Decimal(part * share / price).quantize(Decimal(1) if unit in _WHOLE_UNITS else _QUANTITY)
+                if quantity <= 0:
+                    continue
+                outputs.append(
+                    ProductOutput(
+                        park=park,
+                        enterprise_id=enterprise_id,
+                        year=year,
+                        month=covered,
+                        product_name=name,
+                        unit=unit,
+                        quantity=quantity,
+                        exports=_money(part * share * export_share) if export_share else None,
+                        source=ReportSource.DEMO,
+                    )
+                )
+    return outputs
+
+
+@transaction.atomic
+def _load_products(park: Park) -> int:
+    """The park's demo product output, unless it has some (a demo loaded before products existed gets them)."""
+    if ProductOutput.objects.filter(park=park, source=ReportSource.DEMO).exists():
+        return 0
+    outputs = _product_outputs(park, random.Random(SEED + park.pk))
+    ProductOutput.objects.bulk_create(outputs, batch_size=1000)
+    return len(outputs)
+
+
 @transaction.atomic
 def _load_park(park: Park, count: int, until: datetime.date, rng: random.Random) -> int:
     enterprises = _enterprises(park, count)
@@ -172,11 +255,11 @@ def load_demo(*, scale: str = "demo", stdout: TextIO | None = None) -> dict[str,
     targets = [(flagship, 40 if scale == "demo" else 200)]
     if scale == "full":
         targets += [(p, 30) for p in parks if p.pk != flagship.pk][:10]
-    loaded = 0
+    loaded = products = 0
     for park, count in targets:
-        if MonthlyReport.objects.filter(park=park, source=ReportSource.DEMO).exists():
-            continue
-        loaded += _load_park(park, count, until, rng)
+        if not MonthlyReport.objects.filter(park=park, source=ReportSource.DEMO).exists():
+            loaded += _load_park(park, count, until, rng)
+        products += _load_products(park)
     # The demo tenant login reports for the flagship's first enterprise (created here if the
     # accounts loader has not run yet; it sets the password afterwards).
     first = (
@@ -190,5 +273,5 @@ def load_demo(*, scale: str = "demo", stdout: TextIO | None = None) -> dict[str,
         if tenant.enterprise_id is None:
             User.objects.filter(pk=tenant.pk).update(enterprise_id=first)
     if stdout is not None:
-        stdout.write(f"统计与年报：新增 {loaded} 条月度统计\n")
-    return {"reports": loaded}
+        stdout.write(f"统计与年报：新增 {loaded} 条月度统计、{products} 条主要产品产量\n")
+    return {"reports": loaded, "product_outputs": products}

@@ -48,6 +48,17 @@ def test_officer_enters_product_output_and_downloads_b204(page, live_server, par
     expect(page.locator(".messages")).to_contain_text("已保存")
     expect(page.get_by_test_id("output-rows")).to_contain_text("医用防护服")
     assert ProductOutput.objects.get().exports == Decimal("800000")
+    # On a phone the seven-column table keeps each header on one line and scrolls sideways; both
+    # tables are as wide as the page (no header broken into a character a line).
+    page.set_viewport_size({"width": 390, "height": 844})
+    rows, totals = page.get_by_test_id("output-rows"), page.get_by_test_id("output-totals")
+    header = rows.locator("th").first
+    expect(header).to_have_text("企业")
+    line = header.evaluate("th => parseFloat(getComputedStyle(th).lineHeight) || 20")
+    assert header.bounding_box()["height"] < 2 * line + 16  # one line and its padding
+    for table in (rows, totals):
+        assert table.evaluate("t => t.offsetWidth >= t.parentElement.clientWidth - 1")
+    page.set_viewport_size({"width": 1280, "height": 900})
     shoot(page, "products-zh")
 
     with page.expect_download() as download:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.backends.sqlite3 import base as sqlite_base
 from django.db.models import Count, Max
 
-from parkos.core.db import fetch_rows
+from parkos.core.db import fetch_rows, sqlite_decimal
 from parkos.enterprises.models import Enterprise
 from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.parks.models import Park
@@ -45,3 +47,26 @@ def test_fetch_rows_converts_only_where_asked(park_a):
     assert raw[0][:3] == exact[0][:3]
     assert Decimal(str(raw[0][3])) == Decimal("1234.56")  # a float on SQLite, a Decimal on PostgreSQL
     assert fetch_rows(queryset.filter(enterprise_id__any_of=[])) == []
+
+
+def test_sqlite_decimal_converts_as_django_does():
+    """The cheap conversion of SQLite's decimal floats gives Django's Decimal, exponent and sign of
+    zero included, on cents, sub-cent values and their ties, huge values, integers and None."""
+    field = MonthlyReport._meta.get_field("revenue")
+    expression = field.get_col(MonthlyReport._meta.db_table)
+    ops = sqlite_base.DatabaseWrapper.ops_class(connection)  # whichever database the suite runs on
+    functions = [ops.get_decimalfield_converter(expression)]
+    fast = sqlite_decimal(field, functions, expression, connection)
+
+    def django(value):
+        return functions[0](value, expression, connection)
+
+    rng = random.Random(16)
+    values = [None, 0, 0.0, -0.0, -0.001, 0.004, 0.005, 0.015, 2.675, 1.225, -1.235, 7, -12, 10**12, 1e12, -1e13]
+    values += [round(rng.uniform(-1e9, 1e9), 2) for _ in range(2000)]
+    values += [rng.uniform(-1e6, 1e6) for _ in range(2000)]  # sub-cent: written by something else
+    values += [rng.randint(-(10**6), 10**6) / 1000 + 0.005 for _ in range(2000)]  # ties at half a cent
+    values += [round(rng.uniform(1e11, 9.99e11), 2) for _ in range(500)]  # near the fast path's limit
+    for value in values:
+        mine, theirs = fast(value), django(value)
+        assert (mine, str(mine)) == (theirs, str(theirs)), value

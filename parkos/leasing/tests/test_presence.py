@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from parkos.core.models import AuditEntry
 from parkos.enterprises.tests.factories import EnterpriseFactory
@@ -16,6 +17,7 @@ from parkos.leasing.presence import Stay
 from parkos.leasing.tests.factories import signed_lease
 
 D = datetime.date
+TODAY = D(2026, 12, 4)
 
 
 # --- the rules -----------------------------------------------------------------------------------
@@ -23,22 +25,24 @@ D = datetime.date
 
 def test_contracts_that_follow_within_a_month_are_one_stay_and_a_gap_is_a_move_out():
     spans = [(D(2020, 1, 1), D(2022, 12, 31)), (D(2023, 1, 20), D(2025, 6, 30)), (D(2026, 3, 1), None)]
-    assert presence.stays_from_contracts(7, spans) == [
+    assert presence.stays_from_contracts(7, spans, today=TODAY) == [
         Stay(7, D(2020, 1, 1), D(2025, 6, 30), "contract"),  # renewed 20 days late: one stay
         Stay(7, D(2026, 3, 1), None, "contract"),  # back after eight months, bought (open)
     ]
     # Overlapping leases, the longer one inside: one stay to the latest end.
     inside = [(D(2020, 1, 1), D(2030, 12, 31)), (D(2021, 1, 1), D(2022, 1, 1))]
-    assert presence.stays_from_contracts(7, inside) == [Stay(7, D(2020, 1, 1), D(2030, 12, 31), "contract")]
+    assert presence.stays_from_contracts(7, inside, today=D(2031, 1, 1)) == [
+        Stay(7, D(2020, 1, 1), D(2030, 12, 31), "contract")
+    ]
 
 
 def test_the_officers_stays_win_over_the_contracts_in_their_park_only():
     officer = {(1, 10): [Stay(10, D(2024, 3, 1), D(2025, 6, 30), "officer")]}
     contracts = {(1, 10): [(D(2024, 1, 1), D(2028, 12, 31))], (1, 20): [(D(2025, 7, 1), D(2027, 6, 30))]}
-    stays = presence.presence_of(officer, contracts)[1]
+    stays = presence.presence_of(officer, contracts, today=TODAY)[1]
     assert stays == [
         Stay(10, D(2024, 3, 1), D(2025, 6, 30), "officer"),
-        Stay(20, D(2025, 7, 1), D(2027, 6, 30), "contract"),
+        Stay(20, D(2025, 7, 1), None, "contract", D(2027, 6, 30)),  # the lease runs: open
     ]
     park_10 = [stay for stay in stays if stay.park_id == 10]
     assert presence.left_by(park_10, D(2025, 12, 31))  # the lease runs to 2028, the officer says it left
@@ -46,6 +50,27 @@ def test_the_officers_stays_win_over_the_contracts_in_their_park_only():
     assert not presence.left_by([], D(2025, 12, 31))  # no stay at all: not known to have left
     assert presence.arrived_on(stays, D(2025, 12, 31)) == D(2025, 7, 1)
     assert presence.arrived_on(park_10, D(2025, 12, 31)) is None
+
+
+def test_a_stay_from_a_running_lease_is_open_with_the_lease_end_beside_it():
+    """A lease end is a plan, not a move-out: until the lease has ended the stay is open, so the
+    enterprise is present at every day from its move-in up to today; once ended, the end is the
+    move-out."""
+    spans = [(D(2024, 8, 1), D(2027, 7, 31))]
+    (running,) = presence.stays_from_contracts(7, spans, today=TODAY)
+    assert running == Stay(7, D(2024, 8, 1), None, "contract", D(2027, 7, 31))
+    assert not presence.left_by([running], TODAY)
+    assert presence.arrived_on([running], D(2025, 12, 31)) == D(2024, 8, 1)
+    # Its last day is still running; the day after, it has ended and is the move-out.
+    assert presence.stays_from_contracts(7, spans, today=D(2027, 7, 31))[0].moved_out is None
+    (ended,) = presence.stays_from_contracts(7, spans, today=D(2027, 8, 1))
+    assert ended == Stay(7, D(2024, 8, 1), D(2027, 7, 31), "contract")
+    assert presence.left_by([ended], D(2027, 12, 31))
+    # A lease terminated early to a day already past has ended; a renewal within a month keeps it open.
+    renewed = [(D(2020, 1, 1), D(2026, 6, 30)), (D(2026, 7, 15), D(2029, 7, 14))]
+    assert presence.stays_from_contracts(7, renewed, today=TODAY) == [
+        Stay(7, D(2020, 1, 1), None, "contract", D(2029, 7, 14))
+    ]
 
 
 def test_overlap_is_any_shared_day_open_stays_run_for_ever():
@@ -109,11 +134,14 @@ def test_out_before_in_and_overlapping_stays_are_refused_and_nothing_is_written(
 
 
 @pytest.mark.django_db
-def test_presence_reads_contracts_unless_an_officer_entered_stays(park_a, unit_a, bob):
-    enterprise = EnterpriseFactory()
+def test_presence_reads_contracts_unless_an_officer_entered_stays(park_a, unit_a, bob, client_for):
+    enterprise = EnterpriseFactory(parks=[park_a])
     lease = signed_lease(units=[unit_a], enterprise=enterprise, approver=bob)
+    assert lease.end_on > timezone.localdate()  # a running lease: the stay is open, its end a plan
     stays = selectors.presence(park_ids=[park_a.pk])[enterprise.pk]
-    assert stays == [Stay(park_a.pk, lease.start_on, lease.end_on, "contract")]
+    assert stays == [Stay(park_a.pk, lease.start_on, None, "contract", lease.end_on)]
+    page = client_for("bob").get(reverse("leasing:presence", args=[enterprise.pk])).content.decode()
+    assert f"在园（合同至 {lease.end_on:%Y-%m-%d}）" in page
     services.presence_record(
         enterprise=enterprise, park=park_a, entry=services.StayEntry(D(2026, 4, 1), D(2027, 3, 31)), actor=bob
     )

@@ -8,6 +8,7 @@ from parkos.accounts.models import User
 from parkos.monitoring import demo as monitoring_demo
 from parkos.parks.choices import BuildingStructure, FireHazardClass
 from parkos.parks.models import Building, LandParcel, Park, Unit
+from parkos.statistics.models import ProductOutput
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,9 @@ def test_demo_command_is_idempotent_and_loads_the_flagship(monkeypatch):
         LandParcel.objects.count(),
         User.objects.count(),
     )
+    products = ProductOutput.objects.count()
     call_command("demo", stdout=StringIO())
+    assert ProductOutput.objects.count() == products
     assert (
         Park.objects.count(),
         Building.objects.count(),
@@ -35,6 +38,7 @@ def test_demo_command_is_idempotent_and_loads_the_flagship(monkeypatch):
     ) == counts
     assert "admin / admin" in out.getvalue()
     flagship = Park.objects.get(code="CQ-BIO-01")
+    assert ProductOutput.objects.filter(park=flagship).values("product_name").distinct().count() >= 3
     assert flagship.district == "巴南区"
     assert flagship.land_area_sqm.quantize(Decimal(1)) == Decimal(90667)
     multi = flagship.buildings.filter(structure=BuildingStructure.MULTI_STOREY_FRAME)

@@ -18,8 +18,14 @@ the months that matter no other row leaves the database:
    other revenue and headcount rows lie; the rules are asked again.
 4. **Every row** (:func:`load_rows`) of the enterprises still undecided and of those with 当月
    rows, in one query: the row rules take them whole.
-5. **Revenue rows** (:func:`revenue_rows`) of the enterprises that are not 规上 before the period
-   and could cross in it: one query; the 升规 rule walks them month by month.
+5. **Revenue rows** (:func:`revenue_histories`) of the enterprises that are not 规上 before the
+   period and could cross in it: one grouped query first gives each one's lowest and highest
+   revenue a year (:func:`highest_measures`), and those whose measure can nowhere reach their
+   threshold (``scale.highest_measure``) are left out; one query reads the rest, and the 升规 rule
+   walks them month by month.
+6. **Arrivals** (:func:`arrivals_of`): of the new 规上, those that arrived in the scope within the
+   two years — known from the census's first rows and the dated presence — have their rows read
+   here and in every park (two queries, none when none arrived).
 
 Counts and months are read with ``core.db.fetch_rows``, which skips Django's per-value converters
 (on SQLite every decimal costs about 1 µs to convert) except where asked.
@@ -59,11 +65,14 @@ from parkos.statistics.kpi.scale import (
     ScaleInputs,
     ScaleStatus,
     UnreadMonths,
+    arrival_month,
     arrival_of,
+    highest_measure,
     industrial_divisions,
     judge,
     ordinal,
     period_events,
+    reaches,
     read_whole,
     scale_inputs,
     threshold_yuan,
@@ -85,6 +94,7 @@ __all__ = [
     "arrivals_of",
     "census",
     "enterprise_facts",
+    "highest_measures",
     "id_chunks",
     "industrial_rows",
     "industries_of",
@@ -197,6 +207,7 @@ class Census:
     reported: dict[int, bool]  # enterprise → whether it reported in the period
     monthly: set[int]  # enterprises with 当月 rows: the row rules take them whole
     parks_of: dict[int, set[int]]  # the parks its rows are in (a portfolio splits figures by park)
+    first_row: dict[int, tuple[int, int]]  # the (year, month) of its first row of the two years
 
 
 def census(scope: Scope, period: ReportPeriod) -> Census:
@@ -205,18 +216,23 @@ def census(scope: Scope, period: ReportPeriod) -> Census:
     index of those rows."""
     year, last = period.year, period.last_month
     rows = report_rows(scope).filter(year__in=(year - 1, year)).order_by()
-    first_months = rows.values_list("park_id", "enterprise_id").annotate(first_month=Min("month", filter=Q(year=year)))
+    first_months = rows.values_list("park_id", "enterprise_id").annotate(
+        first_month=Min("month", filter=Q(year=year)), first_month_before=Min("month", filter=Q(year=year - 1))
+    )
     # A literal, not a parameter: SQLite uses a partial index only when it can see the condition.
     literal_false = RawSQL("false" if connection.vendor == "postgresql" else "0", (), output_field=BooleanField())  # noqa: S611 - a constant
     monthly = set(rows.filter(is_cumulative=literal_false).values_list("enterprise_id", flat=True).distinct())
     reported: dict[int, bool] = {}
     parks_of: dict[int, set[int]] = defaultdict(set)
-    for park_id, enterprise_id, first_month in fetch_rows(first_months):
+    first_row: dict[int, tuple[int, int]] = {}
+    for park_id, enterprise_id, first_month, first_month_before in fetch_rows(first_months):
         parks_of[enterprise_id].add(park_id)
         reported[enterprise_id] = reported.get(enterprise_id, False) or (
             first_month is not None and first_month <= last
         )
-    return Census(reported, monthly, parks_of)
+        first = (year - 1, first_month_before) if first_month_before is not None else (year, first_month)
+        first_row[enterprise_id] = min(first, first_row.get(enterprise_id, first))
+    return Census(reported, monthly, parks_of, first_row)
 
 
 def industries_of(scope: Scope, period: ReportPeriod, enterprise_ids: Collection[int]) -> dict[int, str]:
@@ -450,6 +466,23 @@ def _revenue_rows(scope: Scope, period: ReportPeriod, ids: Collection[int]) -> I
         )
 
 
+def highest_measures(scope: Scope, period: ReportPeriod, ids: Collection[int]) -> dict[int, Decimal]:
+    """``scale.highest_measure`` of some enterprises that report 1–N月 rows, from the lowest and
+    highest revenue of their rows of each year: one grouped query (none without any), a row per
+    enterprise-year. Enterprises without revenue rows are in none."""
+    extremes: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)
+    rows = report_rows(scope).filter(year__in=(period.year - 1, period.year), revenue__isnull=False).order_by()
+    for chunk in id_chunks(ids):
+        grouped = (
+            rows.filter(enterprise_id__any_of=chunk)
+            .values_list("enterprise_id", "year")
+            .annotate(lowest=Min("revenue"), highest=Max("revenue"))
+        )
+        for enterprise_id, _year, lowest, highest in fetch_rows(grouped, convert=[2, 3]):
+            extremes[enterprise_id].append((lowest, highest))
+    return {enterprise_id: highest_measure(found) for enterprise_id, found in extremes.items()}
+
+
 def revenue_histories(scope: Scope, period: ReportPeriod, ids: Collection[int]) -> list[RevenueHistories]:
     """The revenue, read whole, of some enterprises that report 1–N月 rows: one query (none without
     any), in batches of the enterprises that reported revenue in the same months. Enterprises
@@ -487,13 +520,15 @@ def scale_events_of(
     for inputs in judged.inputs:
         ids = inputs.revenue.enterprise_ids
         events += period_events(inputs.revenue, inputs.industry_codes, [statuses[e] for e in ids], period)
-    candidates = [
-        enterprise_id
+    thresholds = {
+        enterprise_id: threshold
         for enterprise_id, status in statuses.items()
         if enterprise_id not in judged.by_rows
         and not status.above_before_period
-        and threshold_yuan(industries[enterprise_id]) is not None
-    ]
+        and (threshold := threshold_yuan(industries[enterprise_id])) is not None
+    }
+    highest = highest_measures(scope, period, thresholds)
+    candidates = [e for e, threshold in thresholds.items() if reaches(highest.get(e), threshold)]
     for histories in revenue_histories(scope, period, candidates):
         ids = histories.enterprise_ids
         events += period_events(histories, [industries[e] for e in ids], [statuses[e] for e in ids], period)
@@ -501,24 +536,35 @@ def scale_events_of(
 
 
 def arrivals_of(
-    scope: Scope, period: ReportPeriod, ids: Collection[int], stays: Mapping[int, Sequence[Stay]]
+    scope: Scope,
+    period: ReportPeriod,
+    ids: Collection[int],
+    stays: Mapping[int, Sequence[Stay]],
+    first_row: Mapping[int, tuple[int, int]],
 ) -> dict[int, Arrival]:
     """The :class:`~.scale.Arrival` of those of some enterprises (the period's new 规上) that arrived in
-    the scope within the two years: their rows there and in every park (two queries, none without
-    any) and the move-in of their stay in the scope at the period's end (``stays``, their dated
-    presence); ``scale.arrival_of`` decides."""
-    if not ids:
-        return {}
-    here = _rows_of(scope, period, ids)
-    everywhere = here if scope is None else _rows_of(None, period, ids)
+    the scope within the two years. Whether and when each arrived (``scale.arrival_month``) needs
+    only the move-in of its stay in the scope at the period's end (``stays``, its dated presence)
+    and the month of its first row there (``first_row``, from the census); the rows there and in
+    every park of those that did arrive are read (two queries, none when none did) and
+    ``scale.arrival_of`` decides."""
     end = period.dates[1]
-    arrivals = []
-    for enterprise_id in sorted(ids):
+    present_from = (period.year - 1, 2)
+    arrived: dict[int, tuple[int, int]] = {}
+    for enterprise_id in ids:
         day = presence_rules.arrived_on(stays.get(enterprise_id, ()), end)
         moved_in = None if day is None else (day.year, day.month)
-        arrivals.append(
-            arrival_of(enterprise_id, here, everywhere, present_from=(period.year - 1, 2), moved_in=moved_in)
-        )
+        month = arrival_month(first_row.get(enterprise_id), present_from=present_from, moved_in=moved_in)
+        if month is not None:
+            arrived[enterprise_id] = month
+    if not arrived:
+        return {}
+    here = _rows_of(scope, period, arrived)
+    everywhere = here if scope is None else _rows_of(None, period, arrived)
+    arrivals = [
+        arrival_of(enterprise_id, here, everywhere, present_from=present_from, moved_in=month)
+        for enterprise_id, month in sorted(arrived.items())
+    ]
     return {arrival.enterprise_id: arrival for arrival in arrivals if arrival is not None}
 
 
@@ -541,7 +587,7 @@ class Gathered:
 
 
 def gather(scope: Scope, period: ReportPeriod) -> Gathered:
-    """Steps 1–5 of the module notes."""
+    """Steps 1–6 of the module notes."""
     counted = census(scope, period)
     end_rows = period_end_rows(scope, period)
     industries = industries_of(scope, period, counted.reported)
@@ -549,7 +595,7 @@ def gather(scope: Scope, period: ReportPeriod) -> Gathered:
     table = _fill_table(scope, period, counted, end_rows, judged.rows)
     events = scale_events_of(scope, period, judged, industries)
     stays = presence(park_ids=scope)
-    arrivals = arrivals_of(scope, period, {event.enterprise_id for event in events}, stays)
+    arrivals = arrivals_of(scope, period, {event.enterprise_id for event in events}, stays, counted.first_row)
     return Gathered(counted, industries, table, judged.statuses, events, arrivals, stays)
 
 

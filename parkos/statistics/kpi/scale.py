@@ -98,10 +98,12 @@ __all__ = [
     "UnreadMonths",
     "UpgradeCandidate",
     "above_scale_set",
+    "arrival_month",
     "arrival_of",
     "arrived_above",
     "enterprises_by_size_class",
     "first_crossings",
+    "highest_measure",
     "in_watch_band",
     "industrial_divisions",
     "judge",
@@ -575,6 +577,16 @@ def first_crossings(
     return crossings
 
 
+def highest_measure(extremes: Iterable[tuple[Decimal, Decimal]]) -> Decimal:
+    """The most an enterprise's revenue measure (rule 1) can be over any window of its 1–N月 rows,
+    from the lowest and highest revenue of its rows of each year (``extremes``): within a year the
+    stretches inside a window add up to one of its rows less an earlier one (or less nothing, from
+    January on), so to at most the year's highest less its lowest, counting nothing as 0; a window
+    reaches into two years at most. An enterprise whose highest measure is under its threshold
+    crosses it nowhere (rule 3): its rows need not be read to know."""
+    return sum((max(high, _ZERO) - min(low, _ZERO) for low, high in extremes), _ZERO)
+
+
 def _events(histories: RevenueHistories, thresholds: Sequence[Decimal | None], basis: RevenueBasis) -> list[ScaleEvent]:
     """The first crossing of each enterprise of a batch read whole, as an event."""
     events = []
@@ -796,6 +808,23 @@ class Arrival:
     revenue_before: Decimal | None  # its measure at the month before it arrived, from its rows in every park
 
 
+def arrival_month(
+    first_row: tuple[int, int] | None,
+    *,
+    present_from: tuple[int, int],
+    moved_in: tuple[int, int] | None = None,
+) -> tuple[int, int] | None:
+    """The month an enterprise arrived in a scope (rule 5): the month it moved in (a dated presence),
+    else the month of its first row there (``first_row``, of the rows read); None when that is not
+    after ``present_from`` (it was there from the first month a row is expected) or it has neither.
+    Whether it arrived needs no row's figures: the SQL path asks this first and reads the rows of
+    those that did (:func:`arrival_of`)."""
+    arrived = moved_in if moved_in is not None else first_row
+    if arrived is None or ordinal(*arrived) <= ordinal(*present_from):
+        return None
+    return arrived
+
+
 def arrival_of(
     enterprise_id: int,
     rows_in_scope: Iterable[MonthlyFigures],
@@ -806,15 +835,12 @@ def arrival_of(
 ) -> Arrival | None:
     """The :class:`Arrival` of one enterprise, or None when it was in the scope from ``present_from``
     on (the first month of the rows read in which a row is expected: February, January being
-    exempt, RULES §10.1) or has no rows in it. ``moved_in``: the month of its dated presence, which
-    beats the month of its first row."""
+    exempt, RULES §10.1) or has no rows in it (:func:`arrival_month`). ``moved_in``: the month of
+    its dated presence, which beats the month of its first row."""
     own = [row for row in rows_in_scope if row.enterprise_id == enterprise_id]
-    if moved_in is None:
-        if not own:
-            return None
-        first = min(own, key=lambda row: (row.year, row.month))
-        moved_in = (first.year, first.month)
-    if ordinal(*moved_in) <= ordinal(*present_from):
+    first_row = min(((row.year, row.month) for row in own), default=None)
+    arrived = arrival_month(first_row, present_from=present_from, moved_in=moved_in)
+    if arrived is None:
         return None
     priors = [
         row.prior_year_same_period.revenue
@@ -823,11 +849,11 @@ def arrival_of(
         and row.prior_year_same_period is not None
         and row.prior_year_same_period.revenue is not None
     ]
-    before = year_month(ordinal(*moved_in) - 1)
+    before = year_month(ordinal(*arrived) - 1)
     everywhere = [row for row in rows_everywhere if row.enterprise_id == enterprise_id]
     return Arrival(
         enterprise_id,
-        *moved_in,
+        *arrived,
         max(priors) if priors else None,
         revenue_measure(everywhere, enterprise_id, *before).value if everywhere else None,
     )

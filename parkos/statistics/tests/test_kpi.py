@@ -424,3 +424,38 @@ def test_a_batch_is_of_rows_alike():
     histories.add_cumulative_year(2024, [(6, [None, None]), (12, [2 * M, 3 * M])])
     assert scale.revenue_over(histories, *scale.window(2024, 12)) == [2 * M, 3 * M]
     assert scale.revenue_figure(histories, 1, *scale.window(2024, 12)).sources == ((2, 2024, 12),)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(2024, 2025), st.integers(1, 12), st.integers(-5_000, 40_000)), min_size=1, max_size=24
+    )
+)
+def test_no_revenue_measure_exceeds_the_highest_measure(entries):
+    """What the SQL path leaves unread (rule 3's prune): the measure over any window of any 1–N月 rows,
+    corrections that lower the running total included, is at most ``highest_measure`` of the
+    rows' lowest and highest revenue a year."""
+    by_month = {(year, month): Decimal(value) for year, month, value in entries}
+    rows = [row(1, year, month, revenue=revenue) for (year, month), revenue in sorted(by_month.items())]
+    extremes = [
+        (min(values), max(values))
+        for year in (2024, 2025)
+        if (values := [revenue for (y, _m), revenue in by_month.items() if y == year])
+    ]
+    highest = scale.highest_measure(extremes)
+    for year in (2024, 2025):
+        for month in range(1, 13):
+            for basis in ("trailing12", "cumulative"):
+                measure = scale.revenue_measure(rows, 1, year, month, basis).value
+                assert measure is None or measure <= highest, (year, month, basis)
+
+
+def test_arrival_month_is_the_move_in_else_the_first_row_after_the_start():
+    start = (2024, 2)
+    assert scale.arrival_month((2024, 1), present_from=start) is None  # there from the start
+    assert scale.arrival_month((2024, 2), present_from=start) is None
+    assert scale.arrival_month((2024, 3), present_from=start) == (2024, 3)  # its first row
+    assert scale.arrival_month(None, present_from=start) is None  # no row, no dated stay
+    assert scale.arrival_month((2024, 1), present_from=start, moved_in=(2025, 7)) == (2025, 7)  # the stay wins
+    assert scale.arrival_month(None, present_from=start, moved_in=(2025, 7)) == (2025, 7)
+    assert scale.arrival_month((2025, 9), present_from=start, moved_in=(2023, 5)) is None

@@ -203,3 +203,29 @@ def test_sources_page_is_paged_by_enterprise_name(client_for, park_a):
     # The figure on the page is the report's own.
     total = sum(r.value for r in rows)
     assert first.context["figure"].value == total
+
+
+def test_dashboard_card_does_not_announce_zero_new_above_scale(client_for, park_a, three):
+    """No enterprise crossed the threshold this year: the card gives last year's 规上 count instead
+    of "新增升规 0 家", in both languages (and nothing when there was none last year either)."""
+    e1, e2, _e3 = three
+    for enterprise, revenue in ((e1, 3000), (e2, 2500)):
+        enterprise.industry_code = "3581"
+        enterprise.save(update_fields=["industry_code"])
+        for year, factor in ((2024, 1), (2025, Decimal("1.1"))):
+            MonthlyReport.objects.create(
+                park=park_a, enterprise=enterprise, year=year, month=12, is_cumulative=True,
+                revenue=revenue * factor * 10_000, output=revenue * factor * 10_000,
+            )  # fmt: skip
+    client = client_for("bob")
+    url = reverse("park_statistics:dashboard") + f"?park={park_a.pk}&year=2025"
+
+    def card(**headers) -> str:
+        page = client.get(url, **headers).content.decode()
+        start = page.index('data-testid="new-above-scale-card">') + len('data-testid="new-above-scale-card">')
+        return page[start : page.index("</small>", start)]
+
+    assert card() == "上年同期 2 家"
+    assert card(HTTP_ACCEPT_LANGUAGE="en") == "2 a year earlier"
+    url = reverse("park_statistics:dashboard") + f"?park={park_a.pk}&year=2024"
+    assert card() == "新增规上 2 家（升规 0、迁入 2）"  # their first rows: they came 规上 (RULES §5.3)
