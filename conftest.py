@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.signals import post_migrate
-from django.test import Client
+from django.test import Client, SimpleTestCase
 from django.test.utils import setup_databases, teardown_databases
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
@@ -167,12 +167,50 @@ def _pytest_django_setup(request, django_db_blocker, use_migrations, keepdb, cre
             teardown_databases(db_cfg, verbosity=request.config.option.verbose)
 
 
+#: With this set (CI's run on PostgreSQL), only the tests that use the database run: the others give the
+#: same result on any database and have run already (docs/development.md, "Tests").
+DATABASE_TESTS_ONLY = os.environ.get("PARKOS_DATABASE_TESTS_ONLY", "") not in ("", "0")
+
+#: Fixtures through which a test reaches the database: pytest-django's, and `django_db_setup`, which the
+#: fixtures that open the database themselves (shared module data, the production stack) depend on.
+#: Not `django_db_blocker`: pytest-django's autouse fixtures request it for every test.
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+        "django_db_setup",
+    }
+)
+
+
+def uses_the_database(item: pytest.Item) -> bool:
+    """Whether a test reaches the database: a django_db marker (on it, its class or module), a database
+    fixture anywhere among the fixtures it uses, or a Django test case class with databases. A test with
+    none of these cannot touch it: pytest-django refuses database access to such a test."""
+
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    test_class = getattr(item, "cls", None)
+    if isinstance(test_class, type) and issubclass(test_class, SimpleTestCase) and test_class.databases:
+        return True
+    return not DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+
+
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked slow run first. xdist deals the suite out in order, and a minute-long test dealt last
     keeps one worker busy while the others sit idle. pytest-django sorts afterwards (stably) so that
     transactional tests, which empty the tables, run after the others; slow ones stay first in each group."""
 
+    if DATABASE_TESTS_ONLY:
+        kept = [item for item in items if uses_the_database(item)]
+        if len(kept) < len(items):
+            kept_ids = {id(item) for item in kept}
+            config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept_ids])
+            items[:] = kept
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 

@@ -25,7 +25,7 @@ from parkos.enterprises.services import compute_size
 from parkos.parks.models import Park
 
 DEFAULT_SEED: Final = 20261125
-SCALES: Final = {"demo": 2000, "full": 220_000}
+SCALES: Final = {"flagship": 300, "demo": 2000, "full": 220_000}
 BATCH: Final = 2000
 
 # (city, short name, province-level weight, districts with their GB/T 2260 codes)
@@ -222,7 +222,7 @@ def generate(count: int, *, seed: int = DEFAULT_SEED, park_count: int = 0) -> It
 def load_demo(
     *, scale: str = "demo", stdout: TextIO | None = None, seed: int = DEFAULT_SEED, count: int | None = None
 ) -> dict[str, int]:
-    """Load 2,000 (demo) or 220,000 (full) enterprises (or `count`); run twice, nothing doubles."""
+    """Load 300 (flagship), 2,000 (demo) or 220,000 (full) enterprises (or `count`); run twice, nothing doubles."""
 
     count = count or SCALES.get(scale, SCALES["demo"])
     park_ids = list(Park.objects.order_by("pk").values_list("pk", flat=True))

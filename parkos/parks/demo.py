@@ -25,7 +25,7 @@ PARCEL_STATUS_LETTABLE = {"available": True, "reserved": True, "transferred": Fa
 
 @transaction.atomic
 def load_demo(*, scale: str = "demo", stdout: TextIO | None = None, seed: int = DEFAULT_SEED) -> dict[str, int]:
-    portfolio = generate_portfolio("full" if scale == "full" else "demo", seed)
+    portfolio = generate_portfolio("full" if scale == "full" else "flagship" if scale == "flagship" else "demo", seed)
     operator, _created = Operator.objects.get_or_create(
         name=OPERATOR_NAME, defaults={"hotline": OPERATOR_HOTLINE, "address": "重庆市巴南区木洞镇生物城大道1号"}
     )

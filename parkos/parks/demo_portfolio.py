@@ -45,7 +45,7 @@ __all__ = [
     "generate_portfolio",
 ]
 
-Scale = Literal["demo", "full"]
+Scale = Literal["flagship", "demo", "full"]
 LandUse = Literal["industrial_m1", "industrial_m2", "new_industrial_m0"]
 ParcelStatus = Literal["available", "reserved", "transferred"]
 CleanroomGrade = Literal["", "D", "C"]
@@ -1157,12 +1157,15 @@ def _plan(seed: int) -> tuple[_Slot, ...]:
 def generate_portfolio(scale: Scale = "demo", seed: int = DEFAULT_SEED) -> Portfolio:
     """The demo portfolio: the flagship plus generated parks, the same for the same seed.
 
+    "flagship": the flagship alone, for the test that loads the demo twice.
     "demo": the flagship and 11 parks in 8 cities (about 2,800 units), for a quick `make demo`.
     "full": 95 parks in 55 cities (about 20,000 units), for realistic volumes and benchmarks.
     The demo parks are exactly the first parks of those cities in the full plan, with equal content.
     """
-    if scale not in ("demo", "full"):
-        raise ValueError(f"unknown scale {scale!r}; use 'demo' or 'full'")
+    if scale not in ("flagship", "demo", "full"):
+        raise ValueError(f"unknown scale {scale!r}; use 'flagship', 'demo' or 'full'")
+    if scale == "flagship":
+        return Portfolio(scale=scale, seed=seed, parks=(flagship_park(),))
     plan = _plan(seed)
     if scale == "demo":
         wanted = dict(DEMO_PARKS_PER_CITY)

@@ -252,7 +252,7 @@ def load_demo(*, scale: str = "demo", stdout: TextIO | None = None) -> dict[str,
     flagship = next((p for p in parks if p.code == "CQ-BIO-01"), parks[0] if parks else None)
     if flagship is None:
         return {"reports": 0}
-    targets = [(flagship, 40 if scale == "demo" else 200)]
+    targets = [(flagship, 200 if scale == "full" else 40)]
     if scale == "full":
         targets += [(p, 30) for p in parks if p.pk != flagship.pk][:10]
     loaded = products = 0

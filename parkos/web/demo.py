@@ -1,6 +1,6 @@
 """Demo data loaders: each app registers its own from AppConfig.ready(); `manage.py demo` runs them in order.
 
-A loader takes `scale` ("demo" or "full") and a stdout to report on, and must be idempotent (run twice,
+A loader takes `scale` ("flagship", "demo" or "full") and a stdout to report on, and must be idempotent (run twice,
 nothing doubles). Orders follow the layers: parks 10, demo logins 15, enterprises 20, investment 30,
 leasing 40, innovation 50, monitoring 60, statistics 70, incubation 80, community 90, billing 100,
 portal 110.

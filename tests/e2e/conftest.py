@@ -17,17 +17,21 @@ import hashlib
 import http.client
 import os
 import shutil
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.contrib.staticfiles import finders
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from parkos.core.models import ProcessHeartbeat
@@ -55,6 +59,64 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, handling one request at a time while it shares the test's SQLite connection.
+
+    On SQLite the test database lives in memory, and every request thread of Django's live server uses
+    the test thread's one connection (pytest-django passes it on). Two requests at once then ran on the
+    same sqlite3 connection, and the same query in both shares one cached statement, which each thread
+    resets and steps in turn: one of them can read no row. A browser sends two at once whenever a
+    field's `change` fires an HTMX request as a button submits the form (blur, then click): the booking
+    journey's POST once answered 404 from `get_object_or_404` while its price quote ran the same query.
+    Connections stay on their own threads (keep-alive); only the application is taken in turn, until
+    the response is closed. On PostgreSQL each thread has its own connection and nothing is serialised.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._handling = threading.Lock()
+
+    def set_app(self, application: Callable[..., Iterable[bytes]]) -> None:
+        if not self.connections_override:
+            super().set_app(application)
+            return
+        lock = self._handling
+
+        def in_turn(environ: dict[str, object], start_response: Callable[..., object]) -> Iterable[bytes]:
+            lock.acquire()
+            try:
+                return _Releasing(application(environ, start_response), lock.release)
+            except BaseException:
+                lock.release()
+                raise
+
+        super().set_app(in_turn)
+
+
+class _Releasing:
+    """A WSGI response that runs `release` once the server closes it (it always does, error or not)."""
+
+    def __init__(self, response: Iterable[bytes], release: Callable[[], None]) -> None:
+        self._response = response
+        self._release: Callable[[], None] | None = release
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self._response)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self._response, "close", None)
+            if close is not None:
+                close()
+        finally:
+            if self._release is not None:
+                release, self._release = self._release, None
+                release()
+
+
+LiveServerThread.server_class = _OneRequestAtATime
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

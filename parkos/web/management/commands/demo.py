@@ -19,7 +19,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--scale", choices=["demo", "full"], default="demo", help="demo：默认规模；full：95个园区、22万家企业"
+            "--scale",
+            choices=["flagship", "demo", "full"],
+            default="demo",
+            help="demo：默认规模；full：95个园区、22万家企业；flagship：仅旗舰园区（测试用）",
         )
         parser.add_argument(
             "--reset-logins",
