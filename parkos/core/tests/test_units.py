@@ -179,6 +179,9 @@ def test_money_reads_in_each_language_as_its_readers_count(
         (D("999960000"), "10亿元", "CNY 1 billion"),
         (D("99999600"), "1亿元", "CNY 100 million"),  # 9,999.96万 reads as 1亿
         (D("710000000"), "7.1亿元", "CNY 710 million"),
+        (D("3675000000"), "36.8亿元", "CNY 3.7 billion"),  # half up
+        (D("12345000"), "1234.5万元", "CNY 12.3 million"),
+        (D("99990000"), "9999万元", "CNY 100 million"),
         (D("3700000000"), "37亿元", "CNY 3.7 billion"),
         (D("10350000000"), "103.5亿元", "CNY 10.4 billion"),
     ],

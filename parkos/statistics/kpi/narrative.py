@@ -33,7 +33,7 @@ from typing import Final
 
 from django.utils.translation import gettext, pgettext
 
-from parkos.core.units import WAN, YI, format_growth_rate
+from parkos.core.units import format_growth_rate, format_money_prose
 from parkos.statistics.kpi.figures import GrowthFigure, round_half_up
 from parkos.statistics.kpi.period import ReportPeriod
 
@@ -41,7 +41,6 @@ __all__ = [
     "AnnualKpis",
     "Listing",
     "annual_paragraph",
-    "format_amount",
     "growth_phrase",
     "milestone_crossed",
     "point_change_phrase",
@@ -105,20 +104,6 @@ class AnnualKpis:
             count = getattr(self, name)
             if count is not None and count < 0:
                 raise ValueError(f"{name} must not be negative, got {count}")
-
-
-def _trim(value: Decimal) -> str:
-    """One decimal, without a trailing ".0": 37.0 → "37", 36.8 → "36.8"."""
-    text = f"{round_half_up(value, 1):.1f}"
-    return text.removesuffix(".0")
-
-
-def format_amount(yuan: Decimal) -> str:
-    """Money in prose: "37亿元", "103.5亿元", "5600万元", "0.5万元"."""
-    wan = round_half_up(yuan / WAN, 1)
-    if wan.copy_abs() >= WAN:  # 10,000 万元 = 1 亿元, judged as it would print
-        return gettext("%(value)s亿元") % {"value": _trim(yuan / YI)}
-    return gettext("%(value)s万元") % {"value": _trim(yuan / WAN)}
 
 
 def growth_phrase(rate: Rate, *, full_year: bool = True) -> str | None:
@@ -272,7 +257,7 @@ def annual_paragraph(kpis: AnnualKpis) -> str:
 
     investment_text = None
     if kpis.industrial_investment is not None:
-        investment_text = gettext("完成工业投资%(amount)s") % {"amount": format_amount(kpis.industrial_investment)}
+        investment_text = gettext("完成工业投资%(amount)s") % {"amount": format_money_prose(kpis.industrial_investment)}
     investment = _amount_clauses(
         investment_text, gettext("工业投资"), kpis.industrial_investment_growth, full_year=full_year
     )
@@ -280,9 +265,9 @@ def annual_paragraph(kpis: AnnualKpis) -> str:
     output_text = None
     milestone = milestone_crossed(kpis.above_scale_output, kpis.above_scale_output_previous)
     if milestone is not None:
-        output_text = gettext("实现规上产值突破%(amount)s") % {"amount": format_amount(milestone)}
+        output_text = gettext("实现规上产值突破%(amount)s") % {"amount": format_money_prose(milestone)}
     elif kpis.above_scale_output is not None:
-        output_text = gettext("实现规上产值%(amount)s") % {"amount": format_amount(kpis.above_scale_output)}
+        output_text = gettext("实现规上产值%(amount)s") % {"amount": format_money_prose(kpis.above_scale_output)}
     output = _amount_clauses(output_text, gettext("规上产值"), kpis.above_scale_output_growth, full_year=full_year)
 
     pipeline: list[str] = []
