@@ -55,7 +55,7 @@ def fetch_rows(queryset: QuerySet[Any], *, convert: Collection[int] = ()) -> lis
     expressions = [select[0] for select in compiler.select]
     converters: list[tuple[int, Callable[[Any], Any]]] = []
     for position, (functions, expression) in compiler.get_converters(expressions).items():
-        if position in convert:
+        if position in convert and not _driver_exact(expression, database):
             converters.append((position, _converter(functions, expression, database)))
     if not converters or not rows:
         return rows
@@ -65,6 +65,12 @@ def fetch_rows(queryset: QuerySet[Any], *, convert: Collection[int] = ()) -> lis
             values[position] = function(values[position])
         rows[index] = tuple(values)
     return rows
+
+
+def _driver_exact(expression: Any, database: BaseDatabaseWrapper) -> bool:
+    """Whether the driver's value is already what Django's converters would make of it: a decimal
+    (column or aggregate) from PostgreSQL is a ``Decimal``, which Django passes through as it is."""
+    return database.vendor == "postgresql" and isinstance(expression.output_field, DecimalField)
 
 
 def _converter(functions: list[Any], expression: Any, database: BaseDatabaseWrapper) -> Callable[[Any], Any]:
@@ -138,6 +144,10 @@ class AnyOf(Lookup[Any]):
         if not values:
             raise EmptyResultSet
         if connection.vendor == "postgresql":
+            if all(type(value) is int for value in values):
+                # One text literal: psycopg dumps a list of ints value by value in Python (about
+                # 0.5 µs each), a string in one call.
+                return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, "{" + ",".join(map(str, values)) + "}")
             return f"{lhs} = ANY(%s)", (*lhs_params, values)
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", (*lhs_params, *values)
 

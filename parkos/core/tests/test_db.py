@@ -29,6 +29,11 @@ def test_any_of_matches_in_on_keys_and_foreign_keys(park_a, park_b):
     assert list(Enterprise.objects.filter(pk__any_of=[])) == []
     sql = str(Enterprise.objects.filter(pk__any_of=wanted).query)
     assert ("= ANY(" in sql) == (connection.vendor == "postgresql")
+    # Ids go to PostgreSQL as one text array; other values as an array of their type.
+    named = Enterprise.objects.filter(name__any_of=[enterprises[1].name, "没有这家企业"])
+    assert list(named.values_list("pk", flat=True)) == [enterprises[1].pk]
+    big = [*wanted, 2**40]  # beyond a 32-bit key: compared as bigint, no overflow
+    assert set(Enterprise.objects.filter(pk__any_of=big).values_list("pk", flat=True)) == set(wanted[:2])
 
 
 def test_fetch_rows_converts_only_where_asked(park_a):
@@ -43,6 +48,8 @@ def test_fetch_rows_converts_only_where_asked(park_a):
     )
     exact = list(queryset)
     assert fetch_rows(queryset, convert=[3]) == exact == [(enterprise.pk, 2025, 1, Decimal("1234.56"))]
+    # Exactly values_list's: the same exponent too (PostgreSQL's decimals pass as the driver gives them).
+    assert str(fetch_rows(queryset, convert=[3])[0][3]) == str(exact[0][3]) == "1234.56"
     raw = fetch_rows(queryset)
     assert raw[0][:3] == exact[0][:3]
     assert Decimal(str(raw[0][3])) == Decimal("1234.56")  # a float on SQLite, a Decimal on PostgreSQL

@@ -6,9 +6,9 @@ depend on the number of enterprises, and for enterprises that report 1–N月 ro
 the months that matter no other row leaves the database:
 
 1. **Census** (:func:`census`): one light grouped query over the scope's rows of the year and the
-   year before, kept to what the (park, enterprise, year, month) index holds: every enterprise,
-   the parks its rows are in and whether it reported in the period; the few with 当月 rows come
-   from a partial index of those rows. It is the only pass over every row.
+   year before, kept to what the (park, enterprise, year, month, revenue) index holds: every
+   enterprise, the parks its rows are in and whether it reported in the period; the few with 当月
+   rows come from a partial index of those rows. It is the only pass over every row.
 2. **Period-end rows** (:func:`period_end_rows`): the 1–N月 rows at the months that decide the
    period — its last month and the month before it starts, both years, and last December. They
    fill the :class:`~.totals.PeriodTable` (``PeriodTable.add_period_ends``) and are what the 规上
@@ -211,7 +211,7 @@ class Census:
 
 
 def census(scope: Scope, period: ReportPeriod) -> Census:
-    """The one pass over every row, kept to what the (park, enterprise, year, month) index holds so
+    """The one pass over every row, kept to what the (park, enterprise, year, month, …) index holds so
     that PostgreSQL reads the index alone; the few enterprises with 当月 rows come from a partial
     index of those rows."""
     year, last = period.year, period.last_month
@@ -469,7 +469,8 @@ def _revenue_rows(scope: Scope, period: ReportPeriod, ids: Collection[int]) -> I
 def highest_measures(scope: Scope, period: ReportPeriod, ids: Collection[int]) -> dict[int, Decimal]:
     """``scale.highest_measure`` of some enterprises that report 1–N月 rows, from the lowest and
     highest revenue of their rows of each year: one grouped query (none without any), a row per
-    enterprise-year. Enterprises without revenue rows are in none."""
+    enterprise-year, read from the census's index alone (it holds the revenue). Enterprises
+    without revenue rows are in none."""
     extremes: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)
     rows = report_rows(scope).filter(year__in=(period.year - 1, period.year), revenue__isnull=False).order_by()
     for chunk in id_chunks(ids):
