@@ -223,15 +223,19 @@ def census(scope: Scope, period: ReportPeriod) -> Census:
     literal_false = RawSQL("false" if connection.vendor == "postgresql" else "0", (), output_field=BooleanField())  # noqa: S611 - a constant
     monthly = set(rows.filter(is_cumulative=literal_false).values_list("enterprise_id", flat=True).distinct())
     reported: dict[int, bool] = {}
-    parks_of: dict[int, set[int]] = defaultdict(set)
+    parks_of: dict[int, set[int]] = {}
     first_row: dict[int, tuple[int, int]] = {}
     for park_id, enterprise_id, first_month, first_month_before in fetch_rows(first_months):
-        parks_of[enterprise_id].add(park_id)
-        reported[enterprise_id] = reported.get(enterprise_id, False) or (
-            first_month is not None and first_month <= last
-        )
+        reporting = first_month is not None and first_month <= last
         first = (year - 1, first_month_before) if first_month_before is not None else (year, first_month)
-        first_row[enterprise_id] = min(first, first_row.get(enterprise_id, first))
+        if enterprise_id in parks_of:  # its rows are in several of the scope's parks
+            parks_of[enterprise_id].add(park_id)
+            reported[enterprise_id] = reported[enterprise_id] or reporting
+            first_row[enterprise_id] = min(first, first_row[enterprise_id])
+        else:
+            parks_of[enterprise_id] = {park_id}
+            reported[enterprise_id] = reporting
+            first_row[enterprise_id] = first
     return Census(reported, monthly, parks_of, first_row)
 
 

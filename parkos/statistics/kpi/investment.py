@@ -123,16 +123,20 @@ def industrial_investment(
 # --- the reads -----------------------------------------------------------------------------------
 
 
-def project_amounts(*, park_ids: Collection[int] | None, year: int, first: int, last: int) -> list[ProjectAmount]:
-    """Each project's investment completed in months first..last of a year: one grouped query."""
-    queryset = ProjectProgress.objects.filter(year=year, month__gte=first, month__lte=last)
+def project_amounts(
+    *, park_ids: Collection[int] | None, years: Collection[int], first: int, last: int
+) -> dict[int, list[ProjectAmount]]:
+    """Each project's investment completed in months first..last of each of some years, by year: one
+    grouped query."""
+    queryset = ProjectProgress.objects.filter(year__in=list(years), month__gte=first, month__lte=last)
     if park_ids is not None:
         queryset = queryset.filter(project__park_id__in=list(park_ids))
     rows = (
-        queryset.values("project_id")
+        queryset.values("year", "project_id")
         .annotate(total=Sum("investment"))
-        .order_by("project_id")
+        .order_by("year", "project_id")
         .values_list(
+            "year",
             "project_id",
             "project__park_id",
             "project__enterprise_id",
@@ -141,10 +145,10 @@ def project_amounts(*, park_ids: Collection[int] | None, year: int, first: int, 
             "total",
         )
     )
-    return [
-        ProjectAmount(pk, park, enterprise, kind, planned, total or ZERO)
-        for pk, park, enterprise, kind, planned, total in rows
-    ]
+    by_year: dict[int, list[ProjectAmount]] = {year: [] for year in years}
+    for year, pk, park, enterprise, kind, planned, total in rows:
+        by_year[year].append(ProjectAmount(pk, park, enterprise, kind, planned, total or ZERO))
+    return by_year
 
 
 def basis_of(park_ids: Collection[int] | None) -> str:
@@ -166,12 +170,13 @@ def scope_investment(
     *, park_ids: Collection[int] | None, period: ReportPeriod, table: PeriodTable, basis: str | None = None
 ) -> IndustrialInvestment:
     """工业投资 of a scope and period, with YoY, from the KPIs' own table (the enterprises' reported
-    固定资产投资, current and prior as the growth rules take them) and two project queries."""
+    固定资产投资, current and prior as the growth rules take them) and one project query."""
     year, first, last = period.year, period.first_month, period.last_month
+    projects = project_amounts(park_ids=park_ids, years=(year - 1, year), first=first, last=last)
     return industrial_investment(
         basis=basis or basis_of(park_ids),
-        projects_now=project_amounts(park_ids=park_ids, year=year, first=first, last=last),
-        projects_before=project_amounts(park_ids=park_ids, year=year - 1, first=first, last=last),
+        projects_now=projects[year],
+        projects_before=projects[year - 1],
         enterprises_now=table.column("current", "fixed_asset_investment"),
         # Last year's figure of an enterprise: the 上年同期 it re-reports first, else its own rows.
         enterprises_before={
