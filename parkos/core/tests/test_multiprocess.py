@@ -32,8 +32,10 @@ TASKS = 40
 
 
 def test_two_workers_take_each_task_once(transactional_db, tmp_path):
+    rendezvous = tmp_path / "workers"
+    rendezvous.mkdir()
     for number in range(TASKS):
-        note_pid.enqueue(number)
+        note_pid.enqueue(number, str(rendezvous))
     with shared_database(tmp_path) as url:
         env = process_env(tmp_path, url)
         args = ("worker", "--batch", "--no-startup-delay", "--interval", "0", "--queue-name", "*")
@@ -45,8 +47,9 @@ def test_two_workers_take_each_task_once(transactional_db, tmp_path):
     assert {result.status for result in done} == {"SUCCESSFUL"}
     # Each task was claimed by exactly one worker (a second claim would append its id)…
     assert all(len(result.worker_ids) == 1 for result in done)
-    # …and both workers took part.
+    # …and both workers took part (the task waits until two worker processes have started).
     assert {result.worker_ids[0] for result in done} == {"w1", "w2"}
+    assert len(list(rendezvous.iterdir())) == 2
 
 
 def _csrf(conn: http.client.HTTPConnection) -> tuple[str, str]:
