@@ -596,7 +596,8 @@ def portfolio_kpis(*, park_ids: Collection[int], period: ReportPeriod) -> list[t
     """
     parks = list(Park.objects.filter(pk__in=list(park_ids)).order_by("city", "name"))
     scope = tuple(sorted(park.pk for park in parks))
-    gathered = gather(scope, period)
+    # Each park's arrivals are judged on where its own data begins (RULES §5.3), as if alone.
+    gathered = gather(scope, period, horizon_by_park=True)
     parks_of = gathered.census.parks_of
     park_of = {e: next(iter(ps)) for e, ps in parks_of.items() if len(ps) == 1}
     moved = {park_id for ps in parks_of.values() if len(ps) > 1 for park_id in ps}

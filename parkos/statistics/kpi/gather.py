@@ -24,8 +24,10 @@ the months that matter no other row leaves the database:
    threshold (``scale.highest_measure``) are left out; one query reads the rest, and the 升规 rule
    walks them month by month.
 6. **Arrivals** (:func:`arrivals_of`): of the new 规上, those that arrived in the scope within the
-   two years — known from the census's first rows and the dated presence — have their rows read
-   here and in every park (two queries, none when none arrived).
+   rows read — known from the census's first rows (whose earliest is where the scope's data
+   begins: ``scale.Horizon``) and the dated presence — and, where the scope's data begins late,
+   those there from its start, have their rows read here and in every park (two queries, none
+   when it concerns none).
 
 Counts and months are read with ``core.db.fetch_rows``, which skips Django's per-value converters
 (on SQLite every decimal costs about 1 µs to convert) except where asked.
@@ -59,6 +61,7 @@ from parkos.statistics.kpi.scale import (
     UNDECIDED,
     Arrival,
     Headcounts,
+    Horizon,
     JudgementPoints,
     RevenueHistories,
     ScaleEvent,
@@ -208,6 +211,22 @@ class Census:
     monthly: set[int]  # enterprises with 当月 rows: the row rules take them whole
     parks_of: dict[int, set[int]]  # the parks its rows are in (a portfolio splits figures by park)
     first_row: dict[int, tuple[int, int]]  # the (year, month) of its first row of the two years
+
+    def horizon(self, year: int) -> Horizon:
+        """``scale.Horizon`` of the scope's rows: its data begins at the earliest first row."""
+        return Horizon.of(year, min(self.first_row.values(), default=None))
+
+    def horizons_by_park(self, year: int) -> dict[int, Horizon]:
+        """``scale.Horizon`` of each park's rows, as if the park were the scope alone (a portfolio).
+        Exact for the parks whose enterprises report in no other park of the scope; a park where a
+        mover reported is computed on its own anyway (``assembly.portfolio_kpis``)."""
+        starts: dict[int, tuple[int, int]] = {}
+        for enterprise_id, parks in self.parks_of.items():
+            first = self.first_row[enterprise_id]
+            for park_id in parks:
+                if park_id not in starts or first < starts[park_id]:
+                    starts[park_id] = first
+        return {park_id: Horizon.of(year, start) for park_id, start in starts.items()}
 
 
 def census(scope: Scope, period: ReportPeriod) -> Census:
@@ -543,34 +562,47 @@ def scale_events_of(
 def arrivals_of(
     scope: Scope,
     period: ReportPeriod,
-    ids: Collection[int],
     stays: Mapping[int, Sequence[Stay]],
     first_row: Mapping[int, tuple[int, int]],
+    horizons: Mapping[int, Horizon],
 ) -> dict[int, Arrival]:
-    """The :class:`~.scale.Arrival` of those of some enterprises (the period's new 规上) that arrived in
-    the scope within the two years. Whether and when each arrived (``scale.arrival_month``) needs
-    only the move-in of its stay in the scope at the period's end (``stays``, its dated presence)
-    and the month of its first row there (``first_row``, from the census); the rows there and in
-    every park of those that did arrive are read (two queries, none when none did) and
+    """The :class:`~.scale.Arrival` of those of some enterprises (the period's new 规上, the keys of
+    ``horizons``, each with the horizon of its rows) that arrived in the scope within the rows read,
+    or were there when its data began late. Whether and when (``scale.arrival_month``) needs only
+    the move-in of its stay in the scope at the period's end (``stays``, its dated presence) and
+    the month of its first row there (``first_row``, from the census); the rows there and in every
+    park of those it concerns are read (two queries, none when it concerns none) and
     ``scale.arrival_of`` decides."""
     end = period.dates[1]
-    present_from = (period.year - 1, 2)
-    arrived: dict[int, tuple[int, int]] = {}
-    for enterprise_id in ids:
+    move_ins: dict[int, tuple[int, int] | None] = {}  # of those it concerns: the month of the stay
+    for enterprise_id, horizon in horizons.items():
         day = presence_rules.arrived_on(stays.get(enterprise_id, ()), end)
-        moved_in = None if day is None else (day.year, day.month)
-        month = arrival_month(first_row.get(enterprise_id), present_from=present_from, moved_in=moved_in)
-        if month is not None:
-            arrived[enterprise_id] = month
-    if not arrived:
+        month = None if day is None else (day.year, day.month)
+        if arrival_month(first_row.get(enterprise_id), horizon=horizon, moved_in=month) is not None:
+            move_ins[enterprise_id] = month
+    if not move_ins:
         return {}
-    here = _rows_of(scope, period, arrived)
-    everywhere = here if scope is None else _rows_of(None, period, arrived)
+    here = _by_enterprise(_rows_of(scope, period, move_ins))
+    everywhere = here if scope is None else _by_enterprise(_rows_of(None, period, move_ins))
     arrivals = [
-        arrival_of(enterprise_id, here, everywhere, present_from=present_from, moved_in=month)
-        for enterprise_id, month in sorted(arrived.items())
+        arrival_of(
+            enterprise_id,
+            here.get(enterprise_id, ()),
+            everywhere.get(enterprise_id, ()),
+            horizon=horizons[enterprise_id],
+            moved_in=month,
+        )
+        for enterprise_id, month in sorted(move_ins.items())
     ]
     return {arrival.enterprise_id: arrival for arrival in arrivals if arrival is not None}
+
+
+def _by_enterprise(rows: Iterable[MonthlyFigures]) -> dict[int, list[MonthlyFigures]]:
+    """Rows grouped by enterprise, so that each enterprise's rule reads its own rows alone."""
+    grouped: dict[int, list[MonthlyFigures]] = defaultdict(list)
+    for row in rows:
+        grouped[row.enterprise_id].append(row)
+    return grouped
 
 
 # --- all of it -----------------------------------------------------------------------------------
@@ -591,8 +623,10 @@ class Gathered:
     stays: dict[int, list[Stay]]
 
 
-def gather(scope: Scope, period: ReportPeriod) -> Gathered:
-    """Steps 1–6 of the module notes."""
+def gather(scope: Scope, period: ReportPeriod, *, horizon_by_park: bool = False) -> Gathered:
+    """Steps 1–6 of the module notes. ``horizon_by_park``: the arrivals of each enterprise are judged
+    on where the data of its own parks begins (a portfolio computes each park as if alone), not
+    the whole scope's."""
     counted = census(scope, period)
     end_rows = period_end_rows(scope, period)
     industries = industries_of(scope, period, counted.reported)
@@ -600,7 +634,11 @@ def gather(scope: Scope, period: ReportPeriod) -> Gathered:
     table = _fill_table(scope, period, counted, end_rows, judged.rows)
     events = scale_events_of(scope, period, judged, industries)
     stays = presence(park_ids=scope)
-    arrivals = arrivals_of(scope, period, {event.enterprise_id for event in events}, stays, counted.first_row)
+    horizons = dict.fromkeys((event.enterprise_id for event in events), counted.horizon(period.year))
+    if horizon_by_park and horizons:  # each park as if alone (a mover's parks: the earliest of theirs)
+        by_park = counted.horizons_by_park(period.year)
+        horizons = {e: min(by_park[park_id] for park_id in counted.parks_of[e]) for e in horizons}
+    arrivals = arrivals_of(scope, period, stays, counted.first_row, horizons)
     return Gathered(counted, industries, table, judged.statuses, events, arrivals, stays)
 
 

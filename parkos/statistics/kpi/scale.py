@@ -22,15 +22,21 @@ The rules:
    规上服务业 on the thresholds of its 门类, which :func:`threshold_yuan` already reads). An
    enterprise without an industry code is in neither: the report lists it as a data-quality warning
    rather than guess (a pharmacy counted as a factory would inflate 规上工业).
-5. **迁入规上** (:func:`arrival_of`, :func:`split_by_arrival`): a new 规上 enterprise of the period
-   (rule 3, on the scope's rows) that *arrived* in the scope within the rows read is 迁入规上, not
-   升规, when the best evidence says it was already 规上 when it came: its first crossing in the
+5. **迁入规上** (RULES §5.3; :func:`arrival_of`, :func:`split_by_arrival`): a new 规上 enterprise of the
+   period (rule 3, on the scope's rows) that *arrived* in the scope within the rows read is 迁入规上,
+   not 升规, when the best evidence says it was already 规上 when it came: its first crossing in the
    scope's rows is at or before the month it arrived (its first 1–N月 row here already carries the
-   months before), or a 上年同期 revenue it re-reported in its rows here reaches the threshold
-   (last year's 1–N月 alone did: it was 规上 last year), or its rows in any of the operator's
-   parks reach the threshold at the month before it arrived. Its arrival is the month it moved
-   in (a dated presence) or else its first row in the scope. 升规 counts only the rest: those that
-   crossed while in the park.
+   months before), or a 上年同期 revenue it re-reported in its rows here reaches the threshold (last
+   year's 1–N月 alone did: it was 规上 last year), or its rows in any of the operator's parks reach
+   the threshold at the month before it arrived. Its arrival is the month it moved in (a dated
+   presence) or else its first row in the scope, when that is after the **horizon**
+   (:class:`Horizon`): the later of (report year − 1, February) — the two years read, January being
+   exempt (RULES §10.1) — and the scope's first month with any row (a start in January counting
+   from February). An enterprise whose move-in or first row is not after the horizon was there when
+   the rows read begin and did not arrive. Where the scope's data itself begins after (year − 1,
+   February) (its first year in ParkOS), its rows cannot show whether those there from the start
+   were 规上 by then: the same evidence, at the horizon, says so, and one that was is **not new** at
+   all (neither 升规 nor 迁入). 升规 counts only the rest: those that crossed while in the park.
 6. **Moved out** (:func:`left_scope`): an enterprise whose dated presence (``leasing.presence``)
    does not cover the period's last day in any of the scope's parks has left (or not yet come): it
    is out of the end-of-period 规上 set, out of 新增规上 and out of the comparable basis of every
@@ -85,8 +91,10 @@ __all__ = [
     "SIZE_CLASSES",
     "UNDECIDED",
     "Arrival",
+    "ArrivalMonth",
     "Column",
     "Headcounts",
+    "Horizon",
     "JudgementPoints",
     "RevenueBasis",
     "RevenueHistories",
@@ -797,32 +805,76 @@ def enterprises_by_size_class(
 # --- rule 5: 迁入规上 ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, order=True)
+class Horizon:
+    """Where the rows read of a scope begin, for rule 5 (RULES §5.3): the later of (report year − 1,
+    February) — the two years read, January being exempt (RULES §10.1) — and the scope's first
+    month with any row (:meth:`of`). ``late_start``: the scope's data itself begins after (year − 1,
+    February), so its rows do not show whether the enterprises there from its start were 规上 by
+    then."""
+
+    year: int
+    month: int
+    late_start: bool
+
+    @classmethod
+    def of(cls, year: int, data_start: tuple[int, int] | None) -> Horizon:
+        """The horizon of a report year's rows in a scope whose first row (of the two years) is in
+        ``data_start`` (None: it has none). Data that starts in January starts being expected in
+        February, as every year's first report is 1–2月 (RULES §10.1)."""
+        read_from = (year - 1, 2)
+        start = read_from if data_start is None else (data_start[0], max(data_start[1], 2))
+        begins = max(read_from, start)
+        return cls(*begins, late_start=begins > read_from)
+
+    @property
+    def ordinal(self) -> int:
+        return ordinal(self.year, self.month)
+
+
+class ArrivalMonth(NamedTuple):
+    """The month from which an enterprise's presence in a scope is judged (:func:`arrival_month`)."""
+
+    year: int
+    month: int
+    #: False: it arrived then. True: it was there when the scope's data began (a late start), and the
+    #: month is the horizon: whether it was 规上 by then decides whether it is new at all.
+    at_data_start: bool = False
+
+
 @dataclass(frozen=True)
 class Arrival:
-    """An enterprise that arrived in a scope within the rows read, with what says whether it came 规上."""
+    """An enterprise that arrived in a scope within the rows read — or was there when the scope's data
+    began late (``at_data_start``) — with what says whether it was 规上 by then."""
 
     enterprise_id: int
-    year: int  # the month it arrived
+    year: int  # the month it arrived (or the horizon)
     month: int
     prior_revenue: Decimal | None  # the largest 上年同期 revenue it re-reported in its rows in the scope
-    revenue_before: Decimal | None  # its measure at the month before it arrived, from its rows in every park
+    revenue_before: Decimal | None  # its measure at the month before, from its rows in every park
+    at_data_start: bool = False
 
 
 def arrival_month(
     first_row: tuple[int, int] | None,
     *,
-    present_from: tuple[int, int],
+    horizon: Horizon,
     moved_in: tuple[int, int] | None = None,
-) -> tuple[int, int] | None:
+) -> ArrivalMonth | None:
     """The month an enterprise arrived in a scope (rule 5): the month it moved in (a dated presence),
-    else the month of its first row there (``first_row``, of the rows read); None when that is not
-    after ``present_from`` (it was there from the first month a row is expected) or it has neither.
-    Whether it arrived needs no row's figures: the SQL path asks this first and reads the rows of
-    those that did (:func:`arrival_of`)."""
-    arrived = moved_in if moved_in is not None else first_row
-    if arrived is None or ordinal(*arrived) <= ordinal(*present_from):
+    else the month of its first row there (``first_row``, of the rows read), when that is after the
+    :class:`Horizon`. When it is not, the enterprise was there when the rows read begin: on a late
+    start its month is the horizon (``at_data_start``), otherwise None, as when it has neither a
+    row nor a stay. Whether it arrived needs no row's figures: the SQL path asks this first and
+    reads the rows of those that did (:func:`arrival_of`)."""
+    came = moved_in if moved_in is not None else first_row
+    if came is None:
         return None
-    return arrived
+    if ordinal(*came) > horizon.ordinal:
+        return ArrivalMonth(*came)
+    if horizon.late_start:
+        return ArrivalMonth(horizon.year, horizon.month, at_data_start=True)
+    return None
 
 
 def arrival_of(
@@ -830,16 +882,15 @@ def arrival_of(
     rows_in_scope: Iterable[MonthlyFigures],
     rows_everywhere: Iterable[MonthlyFigures],
     *,
-    present_from: tuple[int, int],
+    horizon: Horizon,
     moved_in: tuple[int, int] | None = None,
 ) -> Arrival | None:
-    """The :class:`Arrival` of one enterprise, or None when it was in the scope from ``present_from``
-    on (the first month of the rows read in which a row is expected: February, January being
-    exempt, RULES §10.1) or has no rows in it (:func:`arrival_month`). ``moved_in``: the month of
-    its dated presence, which beats the month of its first row."""
+    """The :class:`Arrival` of one enterprise, or None when it was in the scope from the horizon on
+    and the scope's rows show the months before, or has no rows in it (:func:`arrival_month`).
+    ``moved_in``: the month of its dated presence, which beats the month of its first row."""
     own = [row for row in rows_in_scope if row.enterprise_id == enterprise_id]
     first_row = min(((row.year, row.month) for row in own), default=None)
-    arrived = arrival_month(first_row, present_from=present_from, moved_in=moved_in)
+    arrived = arrival_month(first_row, horizon=horizon, moved_in=moved_in)
     if arrived is None:
         return None
     priors = [
@@ -849,18 +900,21 @@ def arrival_of(
         and row.prior_year_same_period is not None
         and row.prior_year_same_period.revenue is not None
     ]
-    before = year_month(ordinal(*arrived) - 1)
+    before = year_month(ordinal(arrived.year, arrived.month) - 1)
     everywhere = [row for row in rows_everywhere if row.enterprise_id == enterprise_id]
     return Arrival(
         enterprise_id,
-        *arrived,
+        arrived.year,
+        arrived.month,
         max(priors) if priors else None,
         revenue_measure(everywhere, enterprise_id, *before).value if everywhere else None,
+        arrived.at_data_start,
     )
 
 
 def arrived_above(event: ScaleEvent, arrival: Arrival | None) -> bool:
-    """Whether a new 规上 enterprise came already 规上 (迁入规上, rule 5), not 升规."""
+    """Whether a new 规上 enterprise was already 规上 at its arrival (or at the data's start), rather
+    than crossing while in the scope (rule 5)."""
     if arrival is None:
         return False
     if ordinal(event.year, event.month) <= ordinal(arrival.year, arrival.month):
@@ -871,11 +925,16 @@ def arrived_above(event: ScaleEvent, arrival: Arrival | None) -> bool:
 def split_by_arrival(
     events: Iterable[ScaleEvent], arrivals: Mapping[int, Arrival]
 ) -> tuple[list[ScaleEvent], list[ScaleEvent]]:
-    """New 规上 enterprises as (升规, 迁入规上), each in the events' order."""
+    """New 规上 enterprises as (升规, 迁入规上), each in the events' order. An event of an enterprise
+    that was 规上 when the scope's data began is in neither: it is not new (rule 5)."""
     upgraded: list[ScaleEvent] = []
     moved_in: list[ScaleEvent] = []
     for event in events:
-        (moved_in if arrived_above(event, arrivals.get(event.enterprise_id)) else upgraded).append(event)
+        arrival = arrivals.get(event.enterprise_id)
+        if not arrived_above(event, arrival):
+            upgraded.append(event)
+        elif arrival is not None and not arrival.at_data_start:
+            moved_in.append(event)
     return upgraded, moved_in
 
 

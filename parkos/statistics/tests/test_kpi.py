@@ -450,12 +450,32 @@ def test_no_revenue_measure_exceeds_the_highest_measure(entries):
                 assert measure is None or measure <= highest, (year, month, basis)
 
 
-def test_arrival_month_is_the_move_in_else_the_first_row_after_the_start():
-    start = (2024, 2)
-    assert scale.arrival_month((2024, 1), present_from=start) is None  # there from the start
-    assert scale.arrival_month((2024, 2), present_from=start) is None
-    assert scale.arrival_month((2024, 3), present_from=start) == (2024, 3)  # its first row
-    assert scale.arrival_month(None, present_from=start) is None  # no row, no dated stay
-    assert scale.arrival_month((2024, 1), present_from=start, moved_in=(2025, 7)) == (2025, 7)  # the stay wins
-    assert scale.arrival_month(None, present_from=start, moved_in=(2025, 7)) == (2025, 7)
-    assert scale.arrival_month((2025, 9), present_from=start, moved_in=(2023, 5)) is None
+def test_the_horizon_is_where_the_rows_read_begin():
+    # RULES §5.3 vectors, for a 2025 report: the later of February 2024 and the data's first month,
+    # a January start counting from February (RULES §10.1).
+    assert scale.Horizon.of(2025, (2019, 3)) == scale.Horizon(2024, 2, late_start=False)  # data from long ago
+    assert scale.Horizon.of(2025, (2024, 1)) == scale.Horizon(2024, 2, late_start=False)
+    assert scale.Horizon.of(2025, None) == scale.Horizon(2024, 2, late_start=False)  # no rows at all
+    assert scale.Horizon.of(2025, (2024, 2)) == scale.Horizon(2024, 2, late_start=False)
+    assert scale.Horizon.of(2025, (2024, 6)) == scale.Horizon(2024, 6, late_start=True)
+    assert scale.Horizon.of(2025, (2025, 1)) == scale.Horizon(2025, 2, late_start=True)  # its first year
+    assert scale.Horizon.of(2025, (2025, 7)) == scale.Horizon(2025, 7, late_start=True)
+
+
+def test_arrival_month_is_the_move_in_else_the_first_row_after_the_horizon():
+    start = scale.Horizon.of(2025, (2023, 1))  # February 2024
+    assert scale.arrival_month((2024, 1), horizon=start) is None  # there from the start
+    assert scale.arrival_month((2024, 2), horizon=start) is None
+    assert scale.arrival_month((2024, 3), horizon=start) == (2024, 3, False)  # its first row
+    assert scale.arrival_month(None, horizon=start) is None  # no row, no dated stay
+    assert scale.arrival_month((2024, 1), horizon=start, moved_in=(2025, 7)) == (2025, 7, False)  # the stay wins
+    assert scale.arrival_month(None, horizon=start, moved_in=(2025, 7)) == (2025, 7, False)
+    assert scale.arrival_month((2025, 9), horizon=start, moved_in=(2023, 5)) is None
+    # The scope's data began in January 2025: those there from its start are judged at the horizon.
+    first_year = scale.Horizon.of(2025, (2025, 1))
+    assert scale.arrival_month((2025, 1), horizon=first_year) == (2025, 2, True)
+    assert scale.arrival_month((2025, 2), horizon=first_year) == (2025, 2, True)
+    assert scale.arrival_month((2025, 1), horizon=first_year, moved_in=(2020, 5)) == (2025, 2, True)
+    assert scale.arrival_month((2025, 3), horizon=first_year) == (2025, 3, False)  # it arrived
+    assert scale.arrival_month((2025, 1), horizon=first_year, moved_in=(2025, 7)) == (2025, 7, False)
+    assert scale.arrival_month(None, horizon=first_year) is None

@@ -26,18 +26,30 @@ YEAR = 2025
 def _year(park, enterprise, year: int, annual_wan: int, *, months=range(1, 13), prior_wan: int | None = None):
     """1–N月 rows of a steady year (revenue = output), optionally re-reporting 上年同期."""
     return [
-        MonthlyReport(
-            park=park,
-            enterprise=enterprise,
-            year=year,
-            month=month,
-            revenue=D(annual_wan) * WAN * month / 12,
-            output=D(annual_wan) * WAN * month / 12,
-            prior_revenue=None if prior_wan is None else D(prior_wan) * WAN * month / 12,
-            prior_output=None if prior_wan is None else D(prior_wan) * WAN * month / 12,
+        _row(
+            park,
+            enterprise,
+            year,
+            month,
+            D(annual_wan) * month / 12,
+            prior_wan=None if prior_wan is None else D(prior_wan) * month / 12,
         )
         for month in months
     ]
+
+
+def _row(park, enterprise, year: int, month: int, wan: Decimal, *, prior_wan: Decimal | None = None) -> MonthlyReport:
+    """One 1–N月 row of revenue = output (万元), optionally re-reporting 上年同期."""
+    return MonthlyReport(
+        park=park,
+        enterprise=enterprise,
+        year=year,
+        month=month,
+        revenue=wan * WAN,
+        output=wan * WAN,
+        prior_revenue=None if prior_wan is None else prior_wan * WAN,
+        prior_output=None if prior_wan is None else prior_wan * WAN,
+    )
 
 
 def _stay(enterprise, park, moved_in: datetime.date, moved_out: datetime.date | None = None, actor=None):
@@ -77,9 +89,12 @@ def test_an_enterprise_that_moved_out_before_the_period_end_leaves_the_above_sca
 def test_moving_in_mid_year_with_prior_year_revenue_far_above_the_threshold_is_moved_in(park_a, park_b):
     """Elsewhere last year at 5000 万 (its rows in park B), moves in on 1 July 2025 (the officer's
     date), 1–7月 2800 万 here: 迁入规上, not 升规 (RULES §5.3 vector)."""
-    mover = EnterpriseFactory(industry_code="3581")
+    mover, resident = EnterpriseFactory(industry_code="3581"), EnterpriseFactory(industry_code="3581")
     rows = _year(park_b, mover, YEAR - 1, 5000) + _year(park_b, mover, YEAR, 4800, months=range(1, 7))
     rows += _year(park_a, mover, YEAR, 4800, months=range(7, 13))
+    # Park A's data runs from before (had it begun with the mover, the mover would have been there
+    # when it began: not new at all, RULES §5.3).
+    rows += _year(park_a, resident, YEAR - 1, 800) + _year(park_a, resident, YEAR, 900, prior_wan=800)
     MonthlyReport.objects.bulk_create(rows)
     _stay(mover, park_b, datetime.date(2018, 1, 1), datetime.date(YEAR, 6, 30))
     _stay(mover, park_a, datetime.date(YEAR, 7, 1))

@@ -16,6 +16,8 @@ D = Decimal
 M = D(1_000_000)
 YEAR = 2025
 MANUFACTURING, PHARMACY, SOFTWARE, RESEARCH = "2720", "5251", "6513", "7340"
+#: Rows read from January of last year on (the scope's data began earlier): the horizon of RULES §5.3.
+FULL_DATA = scale.Horizon.of(YEAR, (YEAR - 3, 1))
 
 
 def test_sector_of_follows_the_section_of_the_code():
@@ -43,12 +45,10 @@ def _event(enterprise_id, year, month, threshold=20 * M):
     return kpi.ScaleEvent(enterprise_id, year, month, kpi.Figure(threshold, "yuan"), threshold, "trailing12")
 
 
-def _split(rows_here, rows_everywhere, events, moved_in=None):
+def _split(rows_here, rows_everywhere, events, moved_in=None, horizon=FULL_DATA):
     arrivals = {}
     for event in events:
-        arrival = scale.arrival_of(
-            event.enterprise_id, rows_here, rows_everywhere, present_from=(YEAR - 1, 2), moved_in=moved_in
-        )
+        arrival = scale.arrival_of(event.enterprise_id, rows_here, rows_everywhere, horizon=horizon, moved_in=moved_in)
         if arrival is not None:
             arrivals[event.enterprise_id] = arrival
     return scale.split_by_arrival(events, arrivals)
@@ -70,7 +70,7 @@ def test_moving_in_mid_year_with_last_year_far_above_the_threshold_is_moved_in()
     here = [row(1, YEAR, m, revenue=4 * m * M, prior={"revenue": D(50) * m / 12 * M}) for m in range(7, 13)]
     (event,) = kpi.new_above_scale(here, YEAR, range(1, 13), {1: MANUFACTURING})
     assert (event.year, event.month) == (YEAR, 7)
-    arrival = scale.arrival_of(1, here, elsewhere + here, present_from=(YEAR - 1, 2))
+    arrival = scale.arrival_of(1, here, elsewhere + here, horizon=FULL_DATA)
     assert arrival is not None
     assert (arrival.year, arrival.month) == (YEAR, 7)
     assert arrival.revenue_before == (D(50) / 2 + 24) * M  # Jul–Dec last year + Jan–Jun here
@@ -105,4 +105,49 @@ def test_a_dated_presence_beats_the_first_row():
 def test_an_enterprise_without_an_arrival_is_never_moved_in():
     event = _event(1, YEAR, 5)
     assert not scale.arrived_above(event, None)
-    assert scale.arrival_of(1, [], [], present_from=(YEAR - 1, 2)) is None
+    assert scale.arrival_of(1, [], [], horizon=FULL_DATA) is None
+
+
+# --- the first year of a scope's data (RULES §5.3) -------------------------------------------------
+
+#: The scope's rows begin in January of the report year: the horizon is February.
+FIRST_YEAR = scale.Horizon.of(YEAR, (YEAR, 1))
+
+
+def test_above_from_its_first_row_at_the_data_start_is_not_new():
+    # 1–2月 = 25 M, above from its first row: 规上 before the data began, neither 升规 nor 迁入.
+    here = [row(1, YEAR, m, revenue=D("12.5") * m * M) for m in range(2, 13)]
+    (event,) = kpi.new_above_scale(here, YEAR, range(1, 13), {1: MANUFACTURING})
+    assert (event.year, event.month) == (YEAR, 2)
+    assert _split(here, here, [event], horizon=FIRST_YEAR) == ([], [])
+    # Had the scope's rows begun earlier, its first row in February would be an arrival: 迁入规上.
+    assert _split(here, here, [event]) == ([], [event])
+
+
+def test_crossing_on_the_rows_with_a_prior_above_at_the_data_start_is_not_new():
+    # 50 M a year, crossing on the rows in May; the 上年同期 it re-reports (48 M a year) was above.
+    here = [row(1, YEAR, m, revenue=D(50) * m / 12 * M, prior={"revenue": 4 * m * M}) for m in range(1, 13)]
+    (event,) = kpi.new_above_scale(here, YEAR, range(1, 13), {1: MANUFACTURING})
+    assert (event.year, event.month) == (YEAR, 5)
+    assert _split(here, here, [event], horizon=FIRST_YEAR) == ([], [])
+
+
+def test_rows_elsewhere_above_before_the_data_start_make_it_not_new():
+    # In another park all last year at 30 M; here from January, crossing on the rows in August.
+    elsewhere = [row(1, YEAR - 1, m, revenue=D("2.5") * m * M) for m in range(1, 13)]
+    here = [row(1, YEAR, m, revenue=D("2.5") * m * M) for m in range(1, 13)]
+    (event,) = kpi.new_above_scale(here, YEAR, range(1, 13), {1: MANUFACTURING})
+    assert (event.year, event.month) == (YEAR, 8)
+    assert _split(here, elsewhere + here, [event], horizon=FIRST_YEAR) == ([], [])
+    assert _split(here, here, [event], horizon=FIRST_YEAR) == ([event], [])  # without them: 升规
+
+
+def test_below_at_the_data_start_and_crossing_later_is_upgraded():
+    # From January at 1 M a month (1–5月 5 M), 6 M a month from June: crosses in August (1–8月 23 M).
+    here = [row(1, YEAR, m, revenue=(m if m <= 5 else 5 + 6 * (m - 5)) * M) for m in range(1, 13)]
+    (event,) = kpi.new_above_scale(here, YEAR, range(1, 13), {1: MANUFACTURING})
+    assert (event.year, event.month) == (YEAR, 8)
+    assert _split(here, here, [event], horizon=FIRST_YEAR) == ([event], [])
+    # A genuine mover in the same scope: moved in in July (after the horizon), already above.
+    mover = _event(2, YEAR, 7)
+    assert _split([], [], [mover], moved_in=(YEAR, 7), horizon=FIRST_YEAR) == ([], [mover])

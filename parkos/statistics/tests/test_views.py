@@ -228,4 +228,6 @@ def test_dashboard_card_does_not_announce_zero_new_above_scale(client_for, park_
     assert card() == "上年同期 2 家"
     assert card(HTTP_ACCEPT_LANGUAGE="en") == "2 a year earlier"
     url = reverse("park_statistics:dashboard") + f"?park={park_a.pk}&year=2024"
-    assert card() == "新增规上 2 家（升规 0、迁入 2）"  # their first rows: they came 规上 (RULES §5.3)
+    # The park's data begins with their first rows, above the threshold: they were 规上 before it
+    # began, not new (RULES §5.3; Ref: #16), and nobody was 规上 a year earlier either.
+    assert card() == ""
