@@ -120,9 +120,7 @@ class MonthlyReport(TimeStampedModel):
             # without sorting 48,000 rows (3.6× → 2.9× the raw aggregate at 2,000 enterprises). It
             # holds the revenue too, so that the 升规 prune (each candidate's revenue extremes) and
             # the candidates' revenue rows are read from the index alone (SQLite has no INCLUDE).
-            models.Index(
-                fields=["park", "enterprise", "year", "month", "revenue"], name="monthly_report_census_idx"
-            ),
+            models.Index(fields=["park", "enterprise", "year", "month", "revenue"], name="monthly_report_census_idx"),
             # The few enterprises that report monthly (当月) figures, found without reading the rest.
             models.Index(
                 fields=["park", "year", "enterprise"],
