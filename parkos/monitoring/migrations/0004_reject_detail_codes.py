@@ -4,26 +4,14 @@ recognised (as 0003 did for alarms)."""
 from django.db import migrations, models
 
 from parkos.monitoring.messages import parse_reject_legacy
-
-BATCH = 2000
+from parkos.monitoring.migrations._stored_words import codes_from_words
 
 
 def codes_from_details(apps, schema_editor):
     """Give each reject whose stored detail `parse_reject_legacy` recognises its code; any other detail
     (the reason's own words, or a text not recognised) stays as it is."""
-    reject_model = apps.get_model("monitoring", "RejectedReading")
-    changed = []
-    rows = reject_model.objects.filter(detail_code="").exclude(detail="").only("pk", "detail")
-    for reject in rows.iterator(chunk_size=BATCH):
-        parsed = parse_reject_legacy(reject.detail)
-        if parsed is None:
-            continue
-        reject.detail_code, reject.detail_params = parsed
-        changed.append(reject)
-        if len(changed) >= BATCH:
-            reject_model.objects.bulk_update(changed, ["detail_code", "detail_params"])
-            changed = []
-    reject_model.objects.bulk_update(changed, ["detail_code", "detail_params"])
+    rejects = apps.get_model("monitoring", "RejectedReading").objects.filter(detail_code="").exclude(detail="")
+    codes_from_words(rejects, words="detail", code="detail_code", params="detail_params", parse=parse_reject_legacy)
 
 
 class Migration(migrations.Migration):
