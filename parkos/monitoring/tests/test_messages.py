@@ -78,19 +78,6 @@ MESSAGES = [
 ]
 
 
-@pytest.mark.parametrize(("code", "params", "chinese", "english"), MESSAGES)
-def test_a_message_is_worded_in_the_readers_language(code, params, chinese, english):
-    with translation.override("zh-hans"):
-        assert messages.render(code, params) == chinese
-    with translation.override("en"):
-        assert messages.render(code, params) == english
-
-
-@pytest.mark.parametrize(("code", "params", "chinese", "english"), MESSAGES)
-def test_the_texts_stored_before_codes_are_read_back(code, params, chinese, english):
-    assert messages.parse_legacy(chinese) == (code, dict(params))
-
-
 @pytest.mark.parametrize("text", ["需量过高", "温度 30 > 上限 25 之后", "", "A1 已 x 分钟无数据（最近 03-02 10:05）"])
 def test_a_text_it_does_not_recognise_is_left_alone(text):
     assert messages.parse_legacy(text) is None
@@ -281,17 +268,23 @@ def test_every_detail_has_a_case():
     assert sorted(case[0] for case in REJECT_CASES) == sorted(messages.REJECT_DETAILS)
 
 
-@pytest.mark.parametrize(("code", "params", "chinese", "english"), REJECT_CASES)
-def test_a_refusals_detail_is_worded_in_the_readers_language(code, params, chinese, english):
+# Alarm messages and refusals' details alike: (words it, reads the old texts back, case).
+STORED_WORDS = [(messages.render, messages.parse_legacy, *case) for case in MESSAGES] + [
+    (messages.reject_detail, messages.parse_reject_legacy, *case) for case in REJECT_CASES
+]
+
+
+@pytest.mark.parametrize(("words", "parse", "code", "params", "chinese", "english"), STORED_WORDS)
+def test_a_message_is_worded_in_the_readers_language(words, parse, code, params, chinese, english):
     with translation.override("zh-hans"):
-        assert messages.reject_detail(code, params) == chinese
+        assert words(code, params) == chinese
     with translation.override("en"):
-        assert messages.reject_detail(code, params) == english
+        assert words(code, params) == english
 
 
-@pytest.mark.parametrize(("code", "params", "chinese", "english"), REJECT_CASES)
-def test_the_details_stored_before_codes_are_read_back(code, params, chinese, english):
-    assert messages.parse_reject_legacy(chinese) == (code, params)
+@pytest.mark.parametrize(("words", "parse", "code", "params", "chinese", "english"), STORED_WORDS)
+def test_the_texts_stored_before_codes_are_read_back(words, parse, code, params, chinese, english):
+    assert parse(chinese) == (code, dict(params))
 
 
 def test_details_it_cannot_word_or_read():
