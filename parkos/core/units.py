@@ -11,9 +11,9 @@ Growth rates follow the NBS table conventions of domain/RULES.md §10.2: one dec
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 
 __all__ = [
     "MU_PER_HECTARE",
@@ -21,16 +21,20 @@ __all__ = [
     "SQM_PER_MU",
     "WAN",
     "YI",
+    "MoneyColumn",
     "MoneyUnit",
     "format_area",
     "format_growth",
     "format_growth_rate",
     "format_money",
+    "format_money_column",
     "format_money_prose",
     "format_money_wan",
+    "format_money_wan_per",
     "format_mu",
     "format_pp",
     "growth_rate",
+    "money_column",
     "mu_to_sqm",
     "sqm_to_mu",
 ]
@@ -58,6 +62,9 @@ MONEY_DEFAULT_DIGITS: Final[dict[str, int]] = {"yuan": 2, "wan": 2, "yi": 1}
 #: below, in full with separators ("CNY 12,345", to the fen where Chinese would show 元).
 WESTERN_SCALES: Final = (Decimal(10) ** 6, Decimal(10) ** 9)
 WESTERN_DIGITS: Final = 2
+#: A column of a table (or a chart's axis) states one unit for all its figures, in its header: Chinese
+#: tables count in 万元 as NBS tables do, English ones in millions. Two decimals either way.
+COLUMN_DIGITS: Final = 2
 #: Amounts in prose ("37亿元") to one decimal, a trailing ".0" dropped.
 PROSE_DIGITS: Final = 1
 #: Areas in m² are shown whole when they are whole, else to the hundredth (contract precision).
@@ -226,6 +233,39 @@ def format_money_wan(wan: Number | None) -> str:
     whole = _round(amount, MONEY_DEFAULT_DIGITS["wan"]) == amount.to_integral_value()
     with localcontext(_EXACT):
         return format_money(amount * WAN, "wan", digits=0 if whole else None)
+
+
+class MoneyColumn(NamedTuple):
+    """The unit of a column of amounts in the reader's language: what its figures are divided by (元 per
+    unit) and the words its header names ("万元", "CNY million")."""
+
+    divisor: Decimal
+    unit: str
+
+
+def money_column() -> MoneyColumn:
+    """The unit of a table column or chart axis of amounts: 万元 in Chinese, millions in English."""
+    if _counts_in_myriads():
+        return MoneyColumn(WAN, pgettext("unit of a column of amounts", "万元"))
+    return MoneyColumn(WESTERN_SCALES[0], pgettext("unit of a column of amounts", "百万元"))
+
+
+def format_money_column(yuan: Number | None) -> str:
+    """An amount in 元 as a figure of a column whose header names `money_column().unit`: 12,345,678 元 →
+    "1,234.57" (万元) in Chinese, "12.35" (CNY million) in English; "--" for None."""
+    if yuan is None:
+        return NOT_COMPUTABLE
+    amount = _check(yuan, "yuan")
+    with localcontext(_EXACT):
+        return _grouped(amount / money_column().divisor, COLUMN_DIGITS)
+
+
+def format_money_wan_per(wan: Number | None, per: str) -> str:
+    """A price held in 万元 per some unit (`per`, already in the reader's language): "35 万元/亩";
+    English converts the magnitude ("CNY 350,000/mu"); "--" for None."""
+    if wan is None:
+        return NOT_COMPUTABLE
+    return f"{format_money_wan(wan)}/{per}"
 
 
 def format_money_prose(yuan: Number) -> str:

@@ -42,7 +42,7 @@ from typing import Final, Literal, NamedTuple
 from django.utils.translation import get_language, gettext, gettext_lazy
 
 from parkos.core import industry
-from parkos.core.units import SQM_PER_MU, format_area
+from parkos.core.units import SQM_PER_MU, WAN, format_area, format_money_prose
 from parkos.parks.choices import CLEANROOM_RANK, SPACE_TYPES_SERVING, CleanroomGrade, SpaceType
 from parkos.parks.fire import (
     BuildingStructure,
@@ -842,6 +842,12 @@ def score_parts(need: Need, spaces: Sequence[Space], park: ParkInfo) -> tuple[Sc
     )
 
 
+def _wan_per_mu(value: Decimal) -> str:
+    """An amount in 万元 per 亩 for a sentence: "15万元/亩"; English converts the magnitude ("CNY 150,000/mu")."""
+    per = gettext("亩")
+    return f"{format_money_prose(value * WAN)}/{per}"
+
+
 def threshold_flags(need: Need, spaces: Sequence[Space], park: ParkInfo) -> list[str]:
     """The park thresholds the lead falls short of: tax per 亩 and investment intensity (RULES §6)."""
     flags: list[str] = []
@@ -852,15 +858,19 @@ def threshold_flags(need: Need, spaces: Sequence[Space], park: ParkInfo) -> list
         per_mu = _dec(float(need.tax_wan) / mu)
         if per_mu < park.min_tax_wan_per_mu:
             flags.append(
-                gettext("预计亩均税收%(value)s万元/亩，低于%(park)s门槛%(min)s万元/亩")
-                % {"value": _num(per_mu), "park": park.name, "min": _num(park.min_tax_wan_per_mu)}
+                gettext("预计亩均税收%(value)s，低于%(park)s门槛%(min)s")
+                % {"value": _wan_per_mu(per_mu), "park": park.name, "min": _wan_per_mu(park.min_tax_wan_per_mu)}
             )
     if need.investment_wan is not None and park.min_investment_wan_per_mu:
         per_mu = _dec(float(need.investment_wan) / mu)
         if per_mu < park.min_investment_wan_per_mu:
             flags.append(
-                gettext("投资强度%(value)s万元/亩，低于%(park)s门槛%(min)s万元/亩")
-                % {"value": _num(per_mu), "park": park.name, "min": _num(park.min_investment_wan_per_mu)}
+                gettext("投资强度%(value)s，低于%(park)s门槛%(min)s")
+                % {
+                    "value": _wan_per_mu(per_mu),
+                    "park": park.name,
+                    "min": _wan_per_mu(park.min_investment_wan_per_mu),
+                }
             )
     return flags
 

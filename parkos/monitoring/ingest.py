@@ -15,18 +15,20 @@ import bisect
 import datetime
 import operator
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from parkos.accounts.models import User
 from parkos.core.audit import audit_record
 from parkos.core.models import AuditAction
-from parkos.monitoring import alarms, storage
+from parkos.monitoring import alarms, messages, storage
 from parkos.monitoring.choices import KIND_VALID_RANGES, MeterKind, MeterStatus, ReadingSource, RejectReason
+from parkos.monitoring.messages import Detail
 from parkos.monitoring.models import Gateway, Meter, MeterDevice, RejectedReading
 from parkos.monitoring.parsing import RawReading, iter_chunks
 from parkos.monitoring.validation import FLAG_LATE, Device, Inserted, Profile, validate_series
@@ -43,10 +45,16 @@ _moment = operator.attrgetter("ts")
 
 @dataclass(frozen=True)
 class RejectLine:
+    """A refused reading as the sender is told: `reason` and `code` are stable machine codes (`code` is
+    the detail's, or the reason again where it has none), `params` the detail's figures, `message`
+    the words in the language active at ingestion (the request's, the uploader's)."""
+
     line: int
     meter_code: str
     ts: str
     reason: str
+    code: str
+    params: dict[str, str]
     message: str
 
 
@@ -85,15 +93,17 @@ def meter_profile(meter: Meter, devices: Sequence[MeterDevice]) -> Profile:
     )
 
 
-def _meter_verdict(code: str, meter: Meter | None, gateway: Gateway | None) -> tuple[RejectReason, str] | None:
+def _meter_verdict(
+    code: str, meter: Meter | None, gateway: Gateway | None
+) -> tuple[RejectReason, Detail | None] | None:
     if meter is None:
-        return RejectReason.UNKNOWN_METER, f"园区内没有表计 {code}"
+        return RejectReason.UNKNOWN_METER, Detail("unknown_meter", {"meter": code})
     if gateway is not None and meter.gateway_id not in (None, gateway.pk):
-        return RejectReason.FOREIGN_METER, "该表计指定由其他网关上报"
+        return RejectReason.FOREIGN_METER, Detail("foreign_meter", {})
     if meter.is_virtual:
-        return RejectReason.VIRTUAL_METER, str(RejectReason.VIRTUAL_METER.label)
+        return RejectReason.VIRTUAL_METER, None
     if meter.status == MeterStatus.RETIRED:
-        return RejectReason.RETIRED_METER, str(RejectReason.RETIRED_METER.label)
+        return RejectReason.RETIRED_METER, None
     return None
 
 
@@ -105,11 +115,11 @@ class _Batch:
         self.latest = now + CLOCK_SKEW
         self.oldest = storage.local_midnight(storage.retention_cutoff(timezone.localdate(now)))
         self.series: dict[int, list[RawReading]] = {}
-        self.rejects: list[tuple[RawReading, Meter | None, RejectReason, str]] = []
+        self.rejects: list[tuple[RawReading, Meter | None, RejectReason, Detail | None]] = []
         self.duplicates = 0
 
-    def refuse(self, reading: RawReading, meter: Meter | None, reason: RejectReason, detail: str = "") -> None:
-        self.rejects.append((reading, meter, reason, detail or str(reason.label)))
+    def refuse(self, reading: RawReading, meter: Meter | None, reason: RejectReason, detail: Detail | None) -> None:
+        self.rejects.append((reading, meter, reason, detail))
 
     def sort(self, readings: Sequence[RawReading], meters: dict[str, Meter]) -> None:
         """1. Group by meter code; refuse unknown, foreign, virtual and retired meters and readings
@@ -143,12 +153,13 @@ class _Batch:
         first = bisect.bisect_left(moments, self.oldest)
         last = bisect.bisect_right(moments, self.latest)
         for reading in items[:first]:
-            self.refuse(reading, meter, RejectReason.TOO_OLD, f"早于数据保留起点 {self.oldest.date().isoformat()}")
+            self.refuse(
+                reading, meter, RejectReason.TOO_OLD, Detail("too_old", {"cutoff": self.oldest.date().isoformat()})
+            )
         for reading in items[last:]:
             assert reading.ts is not None
-            self.refuse(
-                reading, meter, RejectReason.FUTURE, f"{timezone.localtime(reading.ts):%Y-%m-%d %H:%M} 晚于服务器时间"
-            )
+            at = f"{timezone.localtime(reading.ts):%Y-%m-%d %H:%M}"
+            self.refuse(reading, meter, RejectReason.FUTURE, Detail("future", {"at": at}))
         kept = items[first:last]
         if not kept or len(set(moments[first:last])) == len(kept):
             return kept
@@ -160,15 +171,33 @@ class _Batch:
             elif reading.value == previous.value:
                 self.duplicates += 1
             else:
-                self.refuse(reading, meter, RejectReason.CONFLICT, f"同一批次中该时间已有读数 {previous.value}")
+                self.refuse(
+                    reading, meter, RejectReason.CONFLICT, Detail("batch_conflict", {"kept": str(previous.value)})
+                )
         return distinct
+
+
+def reject_words(reason: RejectReason, detail: Detail | None) -> str:
+    """A refusal in the active language: its detail's words, or its reason's where it has no detail."""
+    if detail is None:
+        return str(reason.label)
+    return messages.reject_detail(*detail) or str(reason.label)
+
+
+def stored_reject_words(refusals: Iterable[tuple[RejectReason, Detail | None]]) -> list[str]:
+    """The Chinese words kept beside each refusal's code (`RejectedReading.detail`)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return [reject_words(reason, detail) for reason, detail in refusals]
 
 
 def _reject_rows(
     batch: _Batch, park: Park, source: ReadingSource, gateway: Gateway | None
 ) -> tuple[list[RejectedReading], list[RejectLine]]:
+    """The rows kept (the detail as a code and figures, with its Chinese words) and the lines the sender
+    is told, worded in the active language."""
     rows, lines = [], []
-    for reading, meter, reason, detail in batch.rejects:
+    stored_words = stored_reject_words((reason, detail) for _reading, _meter, reason, detail in batch.rejects)
+    for (reading, meter, reason, detail), words in zip(batch.rejects, stored_words, strict=True):
         rows.append(
             RejectedReading(
                 park=park,
@@ -179,7 +208,9 @@ def _reject_rows(
                 raw_value=(reading.raw_value or ("" if reading.value is None else repr(reading.value)))[:60],
                 source=source,
                 reason=reason,
-                detail=detail[:300],
+                detail=words[:300],
+                detail_code="" if detail is None else detail.code,
+                detail_params={} if detail is None else detail.params,
             )
         )
         lines.append(
@@ -188,7 +219,9 @@ def _reject_rows(
                 reading.meter_code,
                 reading.ts.isoformat() if reading.ts else reading.raw_ts,
                 str(reason.value),
-                detail,
+                str(reason.value) if detail is None else detail.code,
+                {} if detail is None else detail.params,
+                reject_words(reason, detail),
             )
         )
     return rows, lines

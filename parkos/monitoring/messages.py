@@ -1,4 +1,5 @@
-"""Alarm messages as a code and parameters, put into words when read, in the reader's language.
+"""Alarm messages and the details of refused readings as a code and parameters, put into words when
+read, in the reader's language.
 
 An alarm used to store its text in Chinese, so an English reader saw Chinese. Now `raise_alarm` stores
 a code (`LIMIT`, `NO_DATA`) and the figures as they were when it was raised (the rule's limits may
@@ -7,15 +8,22 @@ still stored beside them (exports, search, the fallback for rows this module can
 
 `parse_legacy` reads the Chinese texts of alarms raised before, so a data migration can give them a
 code; a text it does not recognise is kept as it is.
+
+A refused reading (`RejectedReading`) is told the same way: its reason is a choice, and what the reason
+does not say ("读数 90.0 小于 03-02 08:00 的读数 100.0…") is a `Detail`, a code of `REJECT_DETAILS` with
+the figures as printed when the reading was refused; `reject_detail` words it, `parse_reject_legacy`
+reads the Chinese details stored before codes.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
-from typing import Final, TypedDict
+from typing import Final, Literal, NamedTuple, TypedDict, get_args
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 LIMIT: Final = "limit"
 NO_DATA: Final = "no_data"
@@ -204,3 +212,95 @@ def parse_legacy(text: str) -> tuple[str, dict[str, object]] | None:
         held_s=int(found["held"] or 0),
     )
     return LIMIT, dict(params)
+
+
+# --- Details of refused readings ----------------------------------------------------------------------
+
+DetailCode = Literal[
+    "missing_meter",
+    "missing_fields",
+    "bad_time",
+    "not_object",
+    "bad_json",
+    "unknown_meter",
+    "foreign_meter",
+    "unknown_topic",
+    "too_old",
+    "future",
+    "batch_conflict",
+    "stored_conflict",
+    "device_change",
+    "backwards",
+    "no_device",
+    "out_of_range",
+    "step",
+    "late_above_next",
+    "rate",
+]
+
+#: The words of each detail, in Chinese (the source language), with the figures it names.
+REJECT_DETAILS: Final[dict[str, str]] = {
+    "missing_meter": gettext_noop("缺少表计编号（meter）"),
+    "missing_fields": gettext_noop("缺少时间或读数"),
+    "bad_time": gettext_noop("时间须为带时区的 ISO 8601 或 Unix 秒"),
+    "not_object": gettext_noop("不是读数对象"),
+    "bad_json": gettext_noop("不是合法的 JSON"),
+    "unknown_meter": gettext_noop("园区内没有表计 %(meter)s"),
+    "foreign_meter": gettext_noop("该表计指定由其他网关上报"),
+    "unknown_topic": gettext_noop("主题 %(topic)s 没有对应的启用网关"),
+    "too_old": gettext_noop("早于数据保留起点 %(cutoff)s"),
+    "future": gettext_noop("%(at)s 晚于服务器时间"),
+    "batch_conflict": gettext_noop("同一批次中该时间已有读数 %(kept)s"),
+    "stored_conflict": gettext_noop("该时间已有读数 %(kept)s，新读数 %(value)s 未采用"),
+    "device_change": gettext_noop(
+        "换表前后读数不连续：旧表 %(old_from)s→%(old_to)s，新表起始 %(new_from)s，读数 %(value)s"
+    ),
+    "backwards": gettext_noop("读数 %(value)s 小于 %(at)s 的读数 %(previous)s，且不像表计清零或翻转"),
+    "no_device": gettext_noop("%(at)s 该测点没有在装表具"),
+    "out_of_range": gettext_noop("数值 %(value)s 超出量程 [%(low)s, %(high)s]"),
+    "step": gettext_noop("较上一读数变化 %(change)s，超过 %(limit)s"),
+    "late_above_next": gettext_noop("补传读数 %(value)s 大于之后 %(at)s 的读数 %(next)s"),
+    "rate": gettext_noop("%(hours)s 小时用量 %(used)s，折合每小时 %(per_hour)s，超过上限 %(limit)s"),
+}
+assert set(REJECT_DETAILS) == set(get_args(DetailCode))  # every code has its words, no words lack a code
+
+_FIGURE: Final = re.compile(r"%\((\w+)\)s")
+
+
+class Detail(NamedTuple):
+    """What a refused reading's reason does not say: a code and the figures its words name, printed
+    when the reading was refused (text, so the words never change with the reader)."""
+
+    code: DetailCode
+    params: dict[str, str]
+
+
+def reject_detail(code: str, params: object) -> str | None:
+    """A refusal's detail in the active language; None for an unknown code or figures it lacks."""
+    words = REJECT_DETAILS.get(code)
+    if words is None or not isinstance(params, Mapping):
+        return None
+    try:
+        return _(words) % {name: str(params[name]) for name in _FIGURE.findall(words)}
+    except KeyError:
+        return None
+
+
+@functools.cache
+def _reject_patterns() -> tuple[tuple[DetailCode, re.Pattern[str]], ...]:
+    """Each detail's Chinese words as a pattern whose groups are its figures."""
+    patterns: list[tuple[DetailCode, re.Pattern[str]]] = []
+    for code in get_args(DetailCode):
+        words = REJECT_DETAILS[code]
+        pieces = _FIGURE.split(words)  # text, name, text, name, …, text
+        body = "".join(re.escape(piece) if i % 2 == 0 else f"(?P<{piece}>.+?)" for i, piece in enumerate(pieces))
+        patterns.append((code, re.compile(f"^{body}$", re.DOTALL)))
+    return tuple(patterns)
+
+
+def parse_reject_legacy(text: str) -> Detail | None:
+    """The code and figures of a Chinese detail stored before codes; None if not recognised."""
+    for code, pattern in _reject_patterns():
+        if found := pattern.match(text):
+            return Detail(code, found.groupdict())
+    return None

@@ -477,7 +477,12 @@ class RejectedReading(models.Model):
     raw_value = models.CharField(_("上报值"), max_length=60, blank=True)
     source = models.PositiveSmallIntegerField(_("来源"), choices=ReadingSource.choices)
     reason = models.CharField(_("原因"), max_length=20, choices=RejectReason.choices)
+    # What the reason does not say, as a code and its figures (`messages.REJECT_DETAILS`), worded in the
+    # reader's language when shown; the Chinese words are kept too (the admin, and rows refused before
+    # codes whose text was not read).
     detail = models.CharField(_("说明"), max_length=300, blank=True)
+    detail_code = models.CharField(_("说明代码"), max_length=20, blank=True)
+    detail_params = models.JSONField(_("说明参数"), default=dict, blank=True)
     received_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
 
     class Meta:
@@ -495,8 +500,10 @@ class RejectedReading(models.Model):
 
     @property
     def detail_text(self) -> str:
-        """What the detail adds to the (translated) reason: "" where it only repeats the reason's Chinese
-        words, as ingestion stores a refusal that has no detail of its own."""
+        """What the detail adds to the (translated) reason, in the reader's language: "" where it only
+        repeats the reason's Chinese words, as ingestion stores a refusal that has no detail of its own."""
+        if self.detail_code and (words := messages.reject_detail(self.detail_code, self.detail_params)):
+            return words
         with translation.override(settings.LANGUAGE_CODE):
             repeated = (
                 self.detail == str(RejectReason(self.reason).label) if self.reason in RejectReason.values else False

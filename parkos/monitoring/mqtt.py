@@ -32,7 +32,8 @@ from django.db import close_old_connections
 from paho.mqtt.enums import CallbackAPIVersion
 
 from parkos.monitoring.choices import ReadingSource, RejectReason
-from parkos.monitoring.ingest import ingest_readings
+from parkos.monitoring.ingest import ingest_readings, stored_reject_words
+from parkos.monitoring.messages import Detail
 from parkos.monitoring.models import Gateway, RejectedReading
 from parkos.monitoring.parsing import RawReading, parse_message
 
@@ -248,14 +249,18 @@ class Subscriber:
             stats.duplicates += result.duplicates
             stats.rejected += result.rejected
         if strays:
+            details = [Detail("unknown_topic", {"topic": topic[:120]}) for topic, _payload in strays]
+            words = stored_reject_words((RejectReason.UNKNOWN_GATEWAY, detail) for detail in details)
             RejectedReading.objects.bulk_create(
                 RejectedReading(
                     source=ReadingSource.MQTT,
                     reason=RejectReason.UNKNOWN_GATEWAY,
-                    detail=f"主题 {topic[:120]} 没有对应的启用网关",
+                    detail=text,
+                    detail_code=detail.code,
+                    detail_params=detail.params,
                     raw_value=payload[:60].decode("utf-8", "replace"),
                 )
-                for topic, payload in strays
+                for (_topic, payload), detail, text in zip(strays, details, words, strict=True)
             )
         return stats
 

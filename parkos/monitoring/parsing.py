@@ -20,9 +20,12 @@ import io
 import json
 import math
 from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple, Self
+from typing import Any, Final, NamedTuple, Self
+
+from django.utils.translation import gettext as _
 
 from parkos.monitoring.choices import RejectReason
+from parkos.monitoring.messages import Detail
 
 MAX_CODE_LENGTH = 60
 MAX_RAW_LENGTH = 60
@@ -39,7 +42,7 @@ class _RawReadingFields(NamedTuple):
     raw_ts: str = ""
     raw_value: str = ""
     problem: RejectReason | None = None
-    detail: str = ""
+    detail: Detail | None = None
 
 
 class RawReading(_RawReadingFields):
@@ -61,14 +64,20 @@ class RawReading(_RawReadingFields):
         raw_ts: str = "",
         raw_value: str = "",
         problem: RejectReason | None = None,
-        detail: str = "",
+        detail: Detail | None = None,
     ) -> Self:
         if ts is not None and (ts.tzinfo is not datetime.UTC or ts.microsecond):
             ts = ts.astimezone(datetime.UTC).replace(microsecond=0)
         if problem is None and (ts is None or value is None):
-            problem, detail = RejectReason.MALFORMED, detail or "缺少时间或读数"
+            problem, detail = RejectReason.MALFORMED, detail or _MISSING_FIELDS
         return tuple.__new__(cls, (meter_code, ts, value, line, raw_ts, raw_value, problem, detail))
 
+
+_MISSING_FIELDS: Final = Detail("missing_fields", {})
+_MISSING_METER: Final = Detail("missing_meter", {})
+_BAD_TIME: Final = Detail("bad_time", {})
+_NOT_OBJECT: Final = Detail("not_object", {})
+_BAD_JSON: Final = Detail("bad_json", {})
 
 #: Builds a RawReading from fields already in their stored form (UTC whole seconds, no problem).
 _normalized_reading = RawReading._make
@@ -124,17 +133,15 @@ def reading_from_fields(meter: object, ts: object, value: object, line: int) -> 
     raw_ts = "" if ts is None else str(ts)[:MAX_RAW_LENGTH]
     raw_value = "" if value is None else str(value)[:MAX_RAW_LENGTH]
     if not code:
-        return RawReading(code, None, None, line, raw_ts, raw_value, RejectReason.MALFORMED, "缺少表计编号（meter）")
+        return RawReading(code, None, None, line, raw_ts, raw_value, RejectReason.MALFORMED, _MISSING_METER)
     try:
         moment = parse_ts(ts)
     except (ValueError, OverflowError, OSError):
-        return RawReading(
-            code, None, None, line, raw_ts, raw_value, RejectReason.BAD_TIME, "时间须为带时区的 ISO 8601 或 Unix 秒"
-        )
+        return RawReading(code, None, None, line, raw_ts, raw_value, RejectReason.BAD_TIME, _BAD_TIME)
     try:
         number = parse_value(value)
     except (ValueError, TypeError):
-        return RawReading(code, moment, None, line, raw_ts, raw_value, RejectReason.BAD_VALUE, "读数不是有效数字")
+        return RawReading(code, moment, None, line, raw_ts, raw_value, RejectReason.BAD_VALUE)  # the reason says it
     return RawReading(code, moment, number, line, raw_ts, raw_value)
 
 
@@ -158,14 +165,16 @@ def _plain_record(obj: dict[str, Any], line: int) -> RawReading | None:
         moment = _parse_text(ts.strip())
     except (ValueError, OverflowError, OSError):
         return None
-    return _normalized_reading((code, moment, number, line, ts[:MAX_RAW_LENGTH], str(value)[:MAX_RAW_LENGTH], None, ""))
+    return _normalized_reading(
+        (code, moment, number, line, ts[:MAX_RAW_LENGTH], str(value)[:MAX_RAW_LENGTH], None, None)
+    )
 
 
 def _record(obj: object, line: int) -> RawReading:
     if type(obj) is dict and (plain := _plain_record(obj, line)) is not None:
         return plain
     if not isinstance(obj, dict):
-        return RawReading("", None, None, line, "", str(obj)[:MAX_RAW_LENGTH], RejectReason.MALFORMED, "不是读数对象")
+        return RawReading("", None, None, line, "", str(obj)[:MAX_RAW_LENGTH], RejectReason.MALFORMED, _NOT_OBJECT)
     return reading_from_fields(_first(obj, METER_KEYS), _first(obj, TS_KEYS), _first(obj, VALUE_KEYS), line)
 
 
@@ -173,7 +182,7 @@ def _decode(payload: bytes) -> str:
     try:
         return payload.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise PayloadError("请求内容须为 UTF-8 编码") from exc
+        raise PayloadError(_("请求内容须为 UTF-8 编码")) from exc
 
 
 def parse_json_lines(payload: bytes) -> list[RawReading]:
@@ -186,7 +195,7 @@ def parse_json_lines(payload: bytes) -> list[RawReading]:
             obj = json.loads(text)
         except json.JSONDecodeError:
             readings.append(
-                RawReading("", None, None, number, "", text[:MAX_RAW_LENGTH], RejectReason.MALFORMED, "不是合法的 JSON")
+                RawReading("", None, None, number, "", text[:MAX_RAW_LENGTH], RejectReason.MALFORMED, _BAD_JSON)
             )
             continue
         readings.append(_record(obj, number))
@@ -205,7 +214,7 @@ def parse_csv(payload: bytes) -> list[RawReading]:
         for key in keys:
             if key in names:
                 return names.index(key)
-        raise PayloadError(f"CSV 表头须包含 {'/'.join(keys)} 列")
+        raise PayloadError(_("CSV 表头须包含 %(columns)s 列") % {"columns": "/".join(keys)})
 
     meter_at, ts_at, value_at = column(METER_KEYS), column(TS_KEYS), column(VALUE_KEYS)
     readings = []
@@ -234,7 +243,7 @@ def parse_message(payload: bytes) -> list[RawReading]:
                 "",
                 payload[:MAX_RAW_LENGTH].decode("utf-8", "replace"),
                 RejectReason.MALFORMED,
-                "不是合法的 JSON",
+                _BAD_JSON,
             )
         ]
     if isinstance(obj, dict) and isinstance(obj.get("readings"), list):

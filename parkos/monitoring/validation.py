@@ -35,6 +35,7 @@ from typing import NamedTuple
 from django.utils import timezone
 
 from parkos.monitoring.choices import RejectReason
+from parkos.monitoring.messages import Detail
 
 FLAG_LATE = 1
 FLAG_GAP = 2
@@ -119,7 +120,7 @@ class Incoming(NamedTuple):
 class Refusal(NamedTuple):
     reading: Incoming
     reason: RejectReason
-    detail: str
+    detail: Detail
 
 
 @dataclass
@@ -169,8 +170,8 @@ class Outcome:
 
 
 class _Refused(Exception):
-    def __init__(self, reason: RejectReason, detail: str) -> None:
-        super().__init__(detail)
+    def __init__(self, reason: RejectReason, detail: Detail) -> None:
+        super().__init__(detail.code)
         self.reason = reason
         self.detail = detail
 
@@ -189,7 +190,15 @@ def _consumption(profile: Profile, prev: Point, reading: Incoming, device: Devic
         if reading.raw < device.initial_reading or old_final < prev.raw:
             raise _Refused(
                 RejectReason.INCONSISTENT,
-                f"换表前后读数不连续：旧表 {prev.raw}→{old_final}，新表起始 {device.initial_reading}，读数 {reading.raw}",
+                Detail(
+                    "device_change",
+                    {
+                        "old_from": str(prev.raw),
+                        "old_to": str(old_final),
+                        "new_from": str(device.initial_reading),
+                        "value": str(reading.raw),
+                    },
+                ),
             )
         used = (old_final - prev.raw) * old_multiplier + (reading.raw - device.initial_reading) * device.multiplier
         return used, FLAG_DEVICE_CHANGE
@@ -202,7 +211,8 @@ def _consumption(profile: Profile, prev: Point, reading: Incoming, device: Devic
     if reading.raw <= prev.raw * RESET_FRACTION:
         return reading.raw * device.multiplier, FLAG_RESET
     raise _Refused(
-        RejectReason.BACKWARDS, f"读数 {reading.raw} 小于 {_fmt(prev.ts)} 的读数 {prev.raw}，且不像表计清零或翻转"
+        RejectReason.BACKWARDS,
+        Detail("backwards", {"value": str(reading.raw), "at": _fmt(prev.ts), "previous": str(prev.raw)}),
     )
 
 
@@ -210,7 +220,7 @@ def _judge(profile: Profile, prev: Point | None, reading: Incoming, following: P
     """The stored form of one incoming reading, or _Refused."""
     device = profile.device_at(reading.ts)
     if device is None:
-        raise _Refused(RejectReason.NO_DEVICE, f"{_fmt(reading.ts)} 该测点没有在装表具")
+        raise _Refused(RejectReason.NO_DEVICE, Detail("no_device", {"at": _fmt(reading.ts)}))
     flags = 0
     if prev is not None and (reading.ts - prev.ts).total_seconds() > GAP_FACTOR * profile.expected_interval_s:
         flags |= FLAG_GAP
@@ -220,7 +230,10 @@ def _judge(profile: Profile, prev: Point | None, reading: Incoming, following: P
         value = reading.raw * device.multiplier
         low, high = profile.valid_min, profile.valid_max
         if (low is not None and value < low) or (high is not None and value > high):
-            raise _Refused(RejectReason.OUT_OF_RANGE, f"数值 {value:g} 超出量程 [{low}, {high}]")
+            raise _Refused(
+                RejectReason.OUT_OF_RANGE,
+                Detail("out_of_range", {"value": f"{value:g}", "low": str(low), "high": str(high)}),
+            )
         if (
             profile.max_step is not None
             and prev is not None
@@ -228,7 +241,10 @@ def _judge(profile: Profile, prev: Point | None, reading: Incoming, following: P
             and not flags & FLAG_GAP
             and abs(value - prev.quantity) > profile.max_step
         ):
-            raise _Refused(RejectReason.SPIKE, f"较上一读数变化 {value - prev.quantity:+g}，超过 {profile.max_step:g}")
+            raise _Refused(
+                RejectReason.SPIKE,
+                Detail("step", {"change": f"{value - prev.quantity:+g}", "limit": f"{profile.max_step:g}"}),
+            )
         return Point(reading.ts, reading.raw, None, value, flags, device.id)
     if (
         following is not None
@@ -237,7 +253,10 @@ def _judge(profile: Profile, prev: Point | None, reading: Incoming, following: P
         and reading.raw > following.raw
     ):
         raise _Refused(
-            RejectReason.INCONSISTENT, f"补传读数 {reading.raw} 大于之后 {_fmt(following.ts)} 的读数 {following.raw}"
+            RejectReason.INCONSISTENT,
+            Detail(
+                "late_above_next", {"value": str(reading.raw), "at": _fmt(following.ts), "next": str(following.raw)}
+            ),
         )
     if prev is None:
         return Point(reading.ts, reading.raw, reading.raw * device.multiplier, None, flags, device.id)
@@ -246,7 +265,15 @@ def _judge(profile: Profile, prev: Point | None, reading: Incoming, following: P
     if profile.max_rate is not None and hours > 0 and used / hours > profile.max_rate:
         raise _Refused(
             RejectReason.SPIKE,
-            f"{hours:.2f} 小时用量 {used:g}，折合每小时 {used / hours:g}，超过上限 {profile.max_rate:g}",
+            Detail(
+                "rate",
+                {
+                    "hours": f"{hours:.2f}",
+                    "used": f"{used:g}",
+                    "per_hour": f"{used / hours:g}",
+                    "limit": f"{profile.max_rate:g}",
+                },
+            ),
         )
     assert prev.value is not None  # counters always carry a value
     return Point(reading.ts, reading.raw, prev.value + used, used, flags | earned, device.id)
@@ -374,7 +401,7 @@ def validate_series(
                         Refusal(
                             reading,
                             RejectReason.CONFLICT,
-                            f"该时间已有读数 {existing.raw}，新读数 {reading.raw} 未采用",
+                            Detail("stored_conflict", {"kept": str(existing.raw), "value": str(reading.raw)}),
                         )
                     )
                 i += 1

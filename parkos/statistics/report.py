@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from parkos.core.units import NOT_COMPUTABLE, WAN
+from parkos.core.units import NOT_COMPUTABLE, WAN, money_column
 from parkos.core.xlsx import DECIMAL1_FORMAT, MONEY_FORMAT, Column, write_sheet
 from parkos.enterprises.sizing import SIZE_CLASS_LABELS
 from parkos.innovation.regulatory import ClinicalStage, DeviceStage
@@ -321,13 +321,14 @@ def pipeline_rows(report: ReportKpis) -> list[tuple[str, int]]:
 
 
 def chart_series(report: ReportKpis) -> tuple[list[str], list[tuple[str, list[float | None]]]]:
-    """Monthly 工业总产值 (万元), this year and last year: 1–2月, then each month; None (a gap) where
-    nobody reported (RULES §10.1)."""
+    """Monthly 工业总产值 in the unit of a column of amounts (万元; English, millions), this year and
+    last year: 1–2月, then each month; None (a gap) where nobody reported (RULES §10.1)."""
     year = report.period.year
+    divisor = money_column().divisor
     categories = [point.label(year) for point in report.monthly_output]
     series = [
-        (str(year), [charts.to_float(point.current, WAN) for point in report.monthly_output]),
-        (str(year - 1), [charts.to_float(point.previous, WAN) for point in report.monthly_output]),
+        (str(year), [charts.to_float(point.current, divisor) for point in report.monthly_output]),
+        (str(year - 1), [charts.to_float(point.previous, divisor) for point in report.monthly_output]),
     ]
     return categories, series
 
@@ -351,6 +352,7 @@ def size_rows(report: ReportKpis) -> list[tuple[str, int]]:
 
 def report_context(report: ReportKpis, *, title: str, muju_lines: list[MujuLine] | None = None) -> dict[str, Any]:
     categories, series = chart_series(report)
+    unit = money_column().unit
     return {
         "report": report,
         "title": title,
@@ -361,8 +363,10 @@ def report_context(report: ReportKpis, *, title: str, muju_lines: list[MujuLine]
         "monthly": monthly_rows(report),
         "pipeline": pipeline_rows(report),
         "sizes": size_rows(report),
-        "chart_option": charts.echarts_bar(categories, series, _("万元")),
-        "chart_svg": svg_data_uri(charts.svg_bar(categories, series, unit=_("工业总产值（万元）"))),
+        "chart_option": charts.echarts_bar(categories, series, unit),
+        "chart_svg": svg_data_uri(
+            charts.svg_bar(categories, series, unit=_("工业总产值（%(unit)s）") % {"unit": unit})
+        ),
         "muju_lines": muju_lines or [],
         "naive_growth": report.above_scale_output_naive.display,
     }

@@ -73,6 +73,43 @@ def assert_dates_unbroken(page: Page) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
+# The bill's lines table as laid out: headers that wrap, numeric cells not right-aligned, and whether its
+# wrapper scrolls sideways (on a phone the table keeps its columns readable and scrolls instead).
+BILL_TABLE_JS = """() => {
+  const table = document.querySelector('[data-testid=bill-lines]');
+  const lines = (cell) => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+  };
+  const visible = (cell) => cell.getClientRects().length > 0;
+  const headers = [...table.querySelectorAll('thead th')].filter(visible);
+  const wrapper = table.closest('.table-scroll');
+  return {
+    wrapped: headers.filter((th) => lines(th) > 1).map((th) => th.textContent.trim()),
+    left: [...table.querySelectorAll('td.num, th.num')].filter(visible)
+      .filter((cell) => getComputedStyle(cell).textAlign !== 'right').length,
+    scrolls: wrapper.scrollWidth > wrapper.clientWidth,
+  };
+}"""
+
+
+def assert_bill_table_laid_out(page: Page) -> None:
+    """In English, whose headers are longest: no header of the bill's lines wraps, amounts align right,
+    and on a phone the table scrolls sideways rather than squeezing its columns."""
+    page.get_by_test_id("lang-en").click()
+    expect(page.get_by_test_id("bill-lines")).to_contain_text("Charge type")
+    desktop = page.evaluate(BILL_TABLE_JS)
+    assert (desktop["wrapped"], desktop["left"]) == ([], 0)
+    page.set_viewport_size({"width": 390, "height": 844})
+    phone = page.evaluate(BILL_TABLE_JS)
+    assert (phone["wrapped"], phone["left"], phone["scrolls"]) == ([], 0, True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, "billing-bill-en")
+    page.get_by_test_id("lang-zh-hans").click()
+    expect(page.get_by_test_id("bill-lines")).to_contain_text("费用类型")
+
+
 @pytest.fixture
 def flagship(park_a):
     park_a.name = "重庆国际生物城"
@@ -121,6 +158,7 @@ def test_a_month_billed_paid_aged_and_reminded(page, live_server, bob, flagship)
     page.get_by_test_id("run-bill-list").get_by_role("link").first.click()
     expect(page.get_by_test_id("bill-total")).to_have_text("28,500.00")
     assert_dates_unbroken(page)
+    assert_bill_table_laid_out(page)
     shot(page, "billing-bill")
     page.get_by_role("link", name="账龄分析").first.click()
     expect(page.get_by_test_id("ageing-total")).to_have_text("128,250.00")
@@ -219,7 +257,7 @@ def test_a_tenant_checks_its_electricity_line_from_the_meter(page, live_server, 
     assert_dates_unbroken(page)
     shot(page, "billing-tenant-utility-zh")
     page.get_by_test_id("lang-en").click()
-    expect(lines.get_by_test_id("line-usage")).to_have_text(f"Usage {days * 120} kWh × unit price 0.85 yuan/kWh")
+    expect(lines.get_by_test_id("line-usage")).to_have_text(f"Usage {days * 120} kWh × unit price CNY 0.85/kWh")
     assert_dates_unbroken(page)
     shot(page, "billing-tenant-utility-en")
     pdf = page.request.get(f"/billing/my/bills/{bill.pk}/pdf/")

@@ -151,8 +151,15 @@ def test_facilities_operator_uploads_manual_readings(page, park_a, tmp_path):
     page.get_by_label("File").set_input_files(str(sheet))
     page.get_by_role("button", name="Import", exact=True).click()
     expect(result).to_contain_text("0 imported, 2 duplicates, 2 rejected.")
+    expect(page.get_by_test_id("import-errors")).to_contain_text("Reading 90.0 is below the reading of 112.5")
+    expect(page.get_by_test_id("import-errors")).not_to_contain_text("读数")
     _shoot(page, "upload-desktop-en")
-    # A refusal with no detail of its own reads its reason in English only, not the stored Chinese words.
+    # The refusals read in English: a reason without a detail of its own, and the details of the others.
     page.goto("/monitoring/rejects/")
-    expect(page.locator("main")).to_contain_text("Unknown meter")
-    expect(page.locator("main")).not_to_contain_text("未知表计")
+    main = page.locator("main")
+    expect(main).to_contain_text("Unknown meter")
+    expect(main).to_contain_text("No meter W-X9 in this park")
+    expect(main).to_contain_text("Reading 90.0 is below the reading of 112.5 at 2026-03-02 08:00")
+    for chinese in ("未知表计", "没有表计", "读数"):
+        expect(main).not_to_contain_text(chinese)
+    _shoot(page, "rejects-desktop-en")

@@ -95,6 +95,37 @@ def test_application_course_and_outcome(park_a, tenant, sam):
     assert done.decided_on is not None
 
 
+def test_programme_funding_and_grants_read_as_money_in_each_language(client_for, park_a, tenant, sam):
+    enterprise, _tina = tenant
+    talent = _talent(park_a, enterprise, sam)
+    programme = services.programme_save(
+        actor=sam, name="重庆英才计划", level="provincial", benefits=["research_funding"], subsidy_wan=Decimal(50)
+    )
+    application = services.application_create(
+        programme=programme, talent=talent, kind="recommendation", year=2026, actor=sam
+    )
+    services.application_advance(application=application, to_status=ApplicationStatus.SUBMITTED, actor=sam)
+    services.application_advance(
+        application=application, to_status=ApplicationStatus.APPROVED, actor=sam, note="已公示", granted_wan=Decimal(10)
+    )
+    client = client_for("bob")
+    urls = [
+        reverse("community:programme_list"),
+        reverse("community:programme_detail", args=[programme.pk]),
+        reverse("community:talent_detail", args=[talent.pk]),
+    ]
+    listing, detail, person = (client.get(url).content.decode() for url in urls)
+    assert "50 万元" in listing
+    assert ("50 万元" in detail, "10 万元" in detail, "10 万元" in person) == (True, True, True)
+    client.cookies["django_language"] = "en"
+    listing, detail, person = (client.get(url).content.decode() for url in urls)
+    assert "CNY 500,000" in listing
+    assert ("CNY 500,000" in detail, "CNY 100,000" in detail, "CNY 100,000" in person) == (True, True, True)
+    for page in (listing, detail, person):
+        assert "10k" not in page
+        assert "万元" not in page
+
+
 def test_apartment_queue_allocation_and_move_out(park_a, tenant, sam):
     enterprise, _tina = tenant
     junior = _talent(park_a, enterprise, sam, level=TalentLevel.E, name="张三", mobile="13800000001")

@@ -17,10 +17,13 @@ from parkos.core.units import (
     format_growth,
     format_growth_rate,
     format_money,
+    format_money_column,
     format_money_prose,
+    format_money_wan_per,
     format_mu,
     format_pp,
     growth_rate,
+    money_column,
     mu_to_sqm,
     sqm_to_mu,
 )
@@ -190,6 +193,34 @@ def test_money_in_prose(yuan: Decimal | int, chinese: str, english: str) -> None
     assert format_money_prose(yuan) == chinese
     with translation.override("en"):
         assert format_money_prose(yuan) == english
+
+
+@pytest.mark.parametrize(
+    ("yuan", "chinese", "english"),
+    [
+        (D("12345678"), "1,234.57", "12.35"),
+        (D("3712345678"), "371,234.57", "3,712.35"),
+        (D("5000"), "0.50", "0.01"),
+        (D("-1250000"), "-125.00", "-1.25"),
+        (0, "0.00", "0.00"),
+        (None, "--", "--"),
+    ],
+)
+def test_a_column_of_amounts_counts_in_wan_in_chinese_and_millions_in_english(
+    yuan: Decimal | int | None, chinese: str, english: str
+) -> None:
+    assert (format_money_column(yuan), money_column()) == (chinese, (D(10_000), "万元"))
+    with translation.override("en"):
+        assert (format_money_column(yuan), money_column()) == (english, (D(1_000_000), "CNY million"))
+
+
+def test_a_price_per_unit_held_in_wan() -> None:
+    assert format_money_wan_per(D("35.00"), "亩") == "35 万元/亩"
+    assert format_money_wan_per(D("12.5"), "亩·年") == "12.50 万元/亩·年"
+    assert format_money_wan_per(None, "亩") == NOT_COMPUTABLE
+    with translation.override("en"):
+        assert format_money_wan_per(D("35.00"), "mu") == "CNY 350,000/mu"
+        assert format_money_wan_per(D(300), "mu") == "CNY 3 million/mu"
 
 
 def test_english_money_keeps_the_callers_digits_only_for_exact_amounts() -> None:

@@ -16,6 +16,7 @@ from parkos.core.models import AuditEntry
 from parkos.incubation import desk, services
 from parkos.incubation.choices import ApplicationSource, AttachmentKind, RequestStatus, Visibility
 from parkos.incubation.models import (
+    AnnualReturn,
     Application,
     IncubationRecord,
     Scheme,
@@ -118,6 +119,18 @@ PAGES = [
 def test_staff_pages(client_for, programme, name, persona, expected):
     response = client_for(persona).get(reverse(name))
     assert response.status_code == expected
+
+
+def test_the_financing_column_names_its_unit_in_the_readers_language(client_for, record):
+    AnnualReturn.objects.create(record=record, year=2025, financing_wan=D(1500))
+    client = client_for("bob")
+    url = reverse("incubation:record_detail", args=[record.pk])
+    page = client.get(url).content.decode()
+    assert ("投融资（万元）" in page, '<td class="num">1,500.00</td>' in page) == (True, True)
+    client.cookies["django_language"] = "en"
+    page = client.get(url).content.decode()
+    assert ("Financing (CNY million)" in page, '<td class="num">15.00</td>' in page) == (True, True)
+    assert "10k" not in page
 
 
 DETAILS = [

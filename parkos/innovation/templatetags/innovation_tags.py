@@ -11,25 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parkos.accounts.access import Capability, has_capability
-from parkos.core.units import NOT_COMPUTABLE, WAN, format_money
+from parkos.core.units import NOT_COMPUTABLE
 from parkos.innovation.choices import PatentStatus, PatentType
 from parkos.innovation.selectors import MilestoneCounts
 
 register = template.Library()
-
-
-@register.filter
-def money(value: Decimal | int | None) -> str:
-    """元 in the unit that reads best: "3,000.00 万元", "2.9 亿元"; None → "--"."""
-    return format_money(value) if value not in (None, "") else NOT_COMPUTABLE
-
-
-@register.filter
-def in_wan(value: Decimal | int | float | str | None) -> str:
-    """元 as a number of 万元 for tables whose header names the unit: 12345678 → "1,234.57"."""
-    if value in (None, ""):
-        return NOT_COMPUTABLE
-    return f"{(Decimal(value) / WAN).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
 
 
 @register.filter

@@ -83,6 +83,31 @@ def test_objects_and_the_confidential_portfolio(client_for, sam, project, drug, 
     assert response.status_code == (portfolio if portfolio == 403 else 200)
 
 
+def test_amount_columns_name_their_unit_in_the_readers_language(client_for, project, stake):
+    ProjectProgress.objects.create(project=project, year=2025, month=6, investment=D("2500000.00"))
+    client = client_for("bob")
+    urls = [
+        reverse("innovation:project_list"),
+        reverse("innovation:project_detail", args=[project.pk]),
+        reverse("innovation:portfolio"),
+    ]
+    listing, detail, portfolio = (client.get(url).content.decode() for url in urls)
+    assert ("计划总投资（万元）" in listing, '<td class="num">1,000.00</td>' in listing) == (True, True)
+    assert ("单位：万元" in detail, '<td class="num">250.00</td>' in detail) == (True, True)
+    assert ("成本（万元）" in portfolio, '<td class="num">100.00</td>' in portfolio) == (True, True)
+    client.cookies["django_language"] = "en"
+    listing, detail, portfolio = (client.get(url).content.decode() for url in urls)
+    assert ("Planned total investment (CNY million)" in listing, '<td class="num">10.00</td>' in listing) == (
+        True,
+        True,
+    )
+    assert ("Unit: CNY million" in detail, '<td class="num">2.50</td>' in detail) == (True, True)
+    assert ("Cost (CNY million)" in portfolio, '<td class="num">1.00</td>' in portfolio) == (True, True)
+    for page in (listing, detail, portfolio):
+        assert "¥10k" not in page
+        assert "CNY 10k" not in page
+
+
 def _client(user):
     client = Client()
     client.force_login(user)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from parkos.investment import matching, services
 from parkos.investment.matching import Constraint, Need, ParkInfo, Space
@@ -232,6 +233,13 @@ def test_tax_per_mu_uses_the_land_apportioned_to_a_unit():
     assert round(matching.land_mu(need, (stacked,)), 2) == 0.75
     # Counted on its own floor area it would read 10 万元/亩 and be flagged.
     assert matching.threshold_flags(need, (unit(),), PARK) == ["预计亩均税收10万元/亩，低于A园门槛30万元/亩"]
+
+
+def test_threshold_flags_convert_the_magnitude_in_english():
+    with translation.override("en"):
+        assert matching.threshold_flags(Need(tax_wan=Decimal(30)), (unit(),), PARK) == [
+            "Expected tax per mu CNY 100,000/mu is below the A园 threshold of CNY 300,000/mu"
+        ]
 
 
 def test_processes_without_shares_may_use_the_whole_area_and_errors_read_in_chinese():

@@ -116,6 +116,28 @@ def test_board_lists_leads_by_stage_and_detail_shows_matches(portfolio, client_f
     assert "楼面荷载5 kN/m²，低于需求8 kN/m²" in rejected
 
 
+def test_lead_amounts_read_as_money_in_each_language(portfolio, client_for, carol):
+    lead = services.lead_create(actor=carol, company_name="税源公司", park=portfolio["park_a"],
+                                requirement={"area_min_sqm": Decimal(1000), "area_max_sqm": Decimal(3000),
+                                             "expected_annual_tax_wan": Decimal(300),
+                                             "investment_wan": Decimal(5000)})  # fmt: skip
+    client = client_for("carol")
+    card = client.get(reverse("investment:lead_board")).content.decode().split("税源公司", 1)[1].split("</article>")[0]
+    detail = client.get(lead.get_absolute_url()).content.decode()
+    assert "年税收 300 万元" in card
+    assert ("300 万元" in detail, "5,000 万元" in detail) == (True, True)
+    client.cookies["django_language"] = "en"
+    card = client.get(reverse("investment:lead_board")).content.decode().split("税源公司", 1)[1].split("</article>")[0]
+    detail = client.get(lead.get_absolute_url()).content.decode()
+    pipeline = client.get(reverse("investment:pipeline")).content.decode()
+    assert "Tax CNY 3 million a year" in card
+    assert ("CNY 3 million" in detail, "CNY 50 million" in detail) == (True, True)
+    assert "Weighted annual tax (CNY million)" in pipeline
+    for page in (card, detail, pipeline):
+        assert "10k" not in page
+        assert "万元" not in page
+
+
 def test_site_visit_with_units_and_mobile_masking(portfolio, client_for, carol, alice):
     lead = services.lead_create(actor=carol, company_name="某公司", park=portfolio["park_a"], contact_name="王",
                                 contact_mobile="13912345678")  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -182,6 +183,23 @@ def test_the_presence_page_enters_corrects_and_shows_the_history(client_for, par
     overlap = client.post(url, {"park": park_a.pk, "moved_in_on": "2025-01-01"})
     assert overlap.status_code == 400
     assert "2024-03-01–2025-06-30" in overlap.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_source_column_says_where_each_stay_comes_from(client_for, park_a, unit_a, bob):
+    from_contract = EnterpriseFactory(parks=[park_a])
+    signed_lease(units=[unit_a], enterprise=from_contract, approver=bob)
+    entered = EnterpriseFactory(parks=[park_a])
+    services.presence_record(enterprise=entered, park=park_a, entry=services.StayEntry(D(2024, 3, 1), None), actor=bob)
+    client = client_for("bob")
+
+    def sources(enterprise):
+        page = client.get(reverse("leasing:presence", args=[enterprise.pk])).content.decode()
+        return re.findall(r'data-testid="presence-source">([^<]*)</td>', page)
+
+    assert (sources(from_contract), sources(entered)) == (["租售合同"], ["人工登记"])
+    client.cookies["django_language"] = "en"
+    assert (sources(from_contract), sources(entered)) == (["From contracts"], ["Entered by an officer"])
 
 
 @pytest.mark.django_db

@@ -32,7 +32,13 @@ class IngestResultSerializer(serializers.Serializer[Any]):
     duplicates = serializers.IntegerField()
     late = serializers.IntegerField()
     rejected = serializers.IntegerField()
-    rejects = serializers.ListField(child=serializers.DictField(), help_text="line, meter_code, ts, reason, message")
+    rejects = serializers.ListField(
+        child=serializers.DictField(),
+        help_text=(
+            "line, meter_code, ts, reason, code (the detail's, else the reason's: stable), params (the detail's "
+            "figures), message (in the request's language, Accept-Language)"
+        ),
+    )
 
 
 class SeriesSerializer(serializers.Serializer[Any]):
@@ -93,6 +99,12 @@ class ConsumptionLineSerializer(serializers.Serializer[Any]):
 
 
 class RejectedReadingSerializer(serializers.ModelSerializer[RejectedReading]):
+    detail = serializers.CharField(
+        source="detail_text",
+        read_only=True,
+        help_text="what the reason does not say, in the request's language; empty where the reason says it all",
+    )
+
     class Meta:
         model = RejectedReading
         fields = [
@@ -106,5 +118,7 @@ class RejectedReadingSerializer(serializers.ModelSerializer[RejectedReading]):
             "source",
             "reason",
             "detail",
+            "detail_code",
+            "detail_params",
             "received_at",
         ]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, OpenApiResponse, extend_schema
@@ -112,7 +114,7 @@ class IngestView(APIView):
         body = request._request.read(MAX_BODY_BYTES + 1)
         if len(body) > MAX_BODY_BYTES:
             return Response(
-                {"detail": f"单次上传不超过 {MAX_BODY_BYTES // (1024 * 1024)} MB，请分批。"},
+                {"detail": _("单次上传不超过 %(mb)s MB，请分批。") % {"mb": MAX_BODY_BYTES // (1024 * 1024)}},
                 status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
         content_type = (request.content_type or "").split(";")[0].strip().lower()
@@ -127,7 +129,7 @@ class IngestView(APIView):
                 "duplicates": result.duplicates,
                 "late": result.late,
                 "rejected": result.rejected,
-                "rejects": [r.__dict__ for r in result.rejects[:MAX_REJECTS_LISTED]],
+                "rejects": [dataclasses.asdict(r) for r in result.rejects[:MAX_REJECTS_LISTED]],
             }
         )
 
@@ -227,7 +229,7 @@ class AlarmViewSet(ParkScopedViewSetMixin, viewsets.ReadOnlyModelViewSet[Alarm])
         payload = AlarmActionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         if not alarms.can_handle(acting_user(request), alarm):
-            raise exceptions.PermissionDenied("只有设施运维人员或收到该告警通知的人员可以处理此告警。")
+            raise exceptions.PermissionDenied(_("只有设施运维人员或收到该告警通知的人员可以处理此告警。"))
         result = service(alarm=alarm, actor=acting_user(request), **{argument: payload.validated_data["text"]})
         return Response(AlarmSerializer(result).data)
 

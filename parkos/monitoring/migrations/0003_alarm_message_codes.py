@@ -3,24 +3,13 @@
 from django.db import migrations, models
 
 from parkos.monitoring.messages import parse_legacy
-
-BATCH = 2000
+from parkos.monitoring.migrations._stored_words import codes_from_words
 
 
 def codes_from_texts(apps, schema_editor):
     """Give each alarm whose stored text `parse_legacy` recognises its code; any other text stays as it is."""
-    alarm_model = apps.get_model("monitoring", "Alarm")
-    changed = []
-    for alarm in alarm_model.objects.filter(message_code="").only("pk", "message").iterator(chunk_size=BATCH):
-        parsed = parse_legacy(alarm.message)
-        if parsed is None:
-            continue
-        alarm.message_code, alarm.message_params = parsed
-        changed.append(alarm)
-        if len(changed) >= BATCH:
-            alarm_model.objects.bulk_update(changed, ["message_code", "message_params"])
-            changed = []
-    alarm_model.objects.bulk_update(changed, ["message_code", "message_params"])
+    alarms = apps.get_model("monitoring", "Alarm").objects.filter(message_code="")
+    codes_from_words(alarms, words="message", code="message_code", params="message_params", parse=parse_legacy)
 
 
 class Migration(migrations.Migration):

@@ -49,6 +49,47 @@ def test_json_lines_batch_is_idempotent(client, park_a, gateway_token):
     assert RejectedReading.objects.count() == 2
 
 
+def test_rejects_carry_a_stable_code_and_a_message_in_the_requests_language(client, park_a, gateway_token):
+    MeterFactory(park=park_a, code="E-1")
+    start = NOW - datetime.timedelta(hours=10)
+    post(client, gateway_token, lines("E-1", 2, start))
+    body = "not json\n" + json.dumps(
+        {"meter": "E-1", "ts": (start + datetime.timedelta(hours=1)).isoformat(), "value": 3}
+    )
+    english = client.post(
+        "/api/monitoring/ingest/",
+        data=body,
+        content_type="application/x-ndjson",
+        HTTP_AUTHORIZATION=f"Gateway {gateway_token}",
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).json()["rejects"]
+    assert [(r["reason"], r["code"], r["message"]) for r in english] == [
+        ("malformed", "bad_json", "Not valid JSON"),
+        ("backwards", "backwards", english[1]["message"]),
+    ]
+    assert english[1]["message"].startswith("Reading 3.0 is below the reading of 11.0 at ")
+    assert english[1]["params"]["previous"] == "11.0"
+    chinese = post(client, gateway_token, body).json()["rejects"]  # the same refusals again, in Chinese
+    assert [r["code"] for r in chinese] == ["bad_json", "backwards"]
+    assert chinese[1]["message"].startswith("读数 3.0 小于 ")
+    assert chinese[1]["message"].endswith("的读数 11.0，且不像表计清零或翻转")
+
+
+def test_the_rejects_endpoint_words_details_in_the_requests_language(client_for, park_a, gateway_token, client):
+    MeterFactory(park=park_a, code="E-1")
+    post(client, gateway_token, json.dumps({"meter": "E-404", "ts": NOW.isoformat(), "value": 1}))
+    staff = client_for("bob")
+    [row] = staff.get("/api/monitoring/rejects/", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+    assert (row["reason"], row["detail_code"], row["detail_params"]) == (
+        "unknown_meter",
+        "unknown_meter",
+        {"meter": "E-404"},
+    )
+    assert row["detail"] == "No meter E-404 in this park"
+    [row] = staff.get("/api/monitoring/rejects/").json()["results"]
+    assert row["detail"] == "园区内没有表计 E-404"
+
+
 def test_csv_batch(client, park_a, gateway_token):
     MeterFactory(park=park_a, code="T-1", kind=MeterKind.TEMPERATURE)
     body = f"meter,ts,value\nT-1,{NOW.isoformat()},21.5\nT-1,2026-01-01 08:00,21\n"

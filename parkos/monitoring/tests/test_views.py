@@ -185,6 +185,26 @@ def test_a_large_sheet_of_readings_goes_to_the_worker(client_for, frank, park_a,
     assert "累计读数倒退：读数 90.0 小于" in page  # the refused row, with its reason, on the job's page
 
 
+def test_rejects_read_in_the_readers_language(client_for, meter, park_a):
+    later = datetime.datetime.now(datetime.UTC).replace(minute=0, second=0, microsecond=0)
+    # Between the readings of 998 and 1000: 500 is a step back, neither a reset nor a roll-over.
+    refused = [RawReading(meter.code, later - datetime.timedelta(minutes=5), 500.0), RawReading("E-404", later, 1.0)]
+    ingest_readings(park=park_a, readings=refused, source=ReadingSource.API)
+    backwards = RejectedReading.objects.get(reason="backwards")
+    assert backwards.detail.startswith("读数 500.0 小于 ")  # the Chinese words are stored beside the code
+    client = client_for("bob")
+    chinese = client.get(reverse("monitoring:reject_list")).content.decode()
+    assert "园区内没有表计 E-404" in chinese
+    assert "的读数 998.0，且不像表计清零或翻转" in chinese
+    client.cookies["django_language"] = "en"
+    for url in (reverse("monitoring:reject_list"), reverse("monitoring:meter_detail", args=[meter.pk])):
+        english = client.get(url).content.decode()
+        assert "Reading 500.0 is below the reading of 998.0 at" in english
+        assert "neither a reset nor a roll-over" in english
+        assert "读数" not in english
+    assert "No meter E-404 in this park" in client.get(reverse("monitoring:reject_list")).content.decode()
+
+
 def test_reading_import_job_is_scoped_to_its_park(client_for, park_a, park_b):
     job = ImportJob.objects.create(importer="monitoring.readings", original_name="a.csv", options={"park": park_a.pk})
     url = reverse("monitoring:reading_import_job", args=[job.pk])

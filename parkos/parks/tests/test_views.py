@@ -16,7 +16,7 @@ from parkos.parks.listing import unit_rows
 from parkos.parks.models import Building, Unit
 from parkos.parks.selectors import lettable_and_vacant_area, park_kpis, unit_search
 from parkos.parks.services import space_set_occupancy
-from parkos.parks.tests.factories import BuildingFactory, FloorFactory, UnitFactory
+from parkos.parks.tests.factories import BuildingFactory, FloorFactory, LandParcelFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +59,30 @@ def test_park_page_shows_kpis(client_for, park_a, building_a):
     assert kpis.vacancy_rate == Decimal("100.0")
     assert "136.00 亩" in page  # 90,666.67 m²
     assert "100.0%" in page
+
+
+def test_prices_per_mu_and_rents_read_as_money_in_each_language(client_for, park_a, building_a):
+    park_a.industry_focus = "生物医药"  # the facts that hold the thresholds show with a focus
+    park_a.min_tax_wan_per_mu_year = Decimal(30)
+    park_a.min_investment_wan_per_mu = Decimal(300)
+    park_a.save()
+    parcel = LandParcelFactory(park=park_a, price_wan_per_mu=Decimal("35.00"))
+    client = client_for("bob")
+    urls = [reverse("parks:park_detail", args=[park_a.pk]), reverse("parks:parcel_detail", args=[parcel.pk])]
+    park, land = (client.get(url).content.decode() for url in urls)
+    assert ("30 万元/亩·年" in park, "300 万元/亩" in park, "35 万元/亩" in land) == (True, True, True)
+    assert re.search(r"<td class=\"num\">35\.00</td>", park)  # the parcels' column of prices, in 万元/亩
+    client.cookies["django_language"] = "en"
+    park, land = (client.get(url).content.decode() for url in urls)
+    assert ("CNY 300,000/mu·year" in park, "CNY 3 million/mu" in park, "CNY 350,000/mu" in land) == (True, True, True)
+    assert "Listed price (CNY million/mu)" in park
+    assert re.search(r"<td class=\"num\">0\.35</td>", park)
+    stacking = client.get(reverse("parks:building_detail", args=[building_a.pk])).content.decode()
+    assert "22.00 CNY/m²·month" in stacking  # the rent in a block's tooltip
+    for page in (park, land, stacking):
+        assert "10k" not in page
+        assert "yuan" not in page
+        assert "元" not in page
 
 
 @pytest.mark.parametrize(

@@ -157,6 +157,20 @@ def test_space_search_filters_in_shareable_url(client, park_a, park_b):
     assert "B-LOW" not in html
 
 
+def test_land_prices_read_as_money_in_each_language(client, park_b):
+    LandParcelFactory(park=park_b, code="D09", price_wan_per_mu=Decimal("35.00"))
+    urls = [f"/portal/space/?park={park_b.code}&kind=parcel", f"/portal/parks/{park_b.code}/parcels/D09/"]
+    listing, detail = (client.get(url).content.decode() for url in urls)
+    assert ("挂牌价 万元/亩" in listing, '<td class="num">35.00</td>' in listing, "35 万元/亩" in detail) == (True,) * 3
+    client.cookies["django_language"] = "en"
+    listing, detail = (client.get(url).content.decode() for url in urls)
+    assert ("Price CNY million/mu" in listing, '<td class="num">0.35</td>' in listing) == (True, True)
+    assert "CNY 350,000/mu" in detail
+    for page in (listing, detail):
+        assert "10k" not in page
+        assert "yuan" not in page
+
+
 def test_public_pages_hold_nothing_private(client, park_a, alice):
 
     leased, _free = _units(park_a)

@@ -4,18 +4,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
-from parkos.core.units import NOT_COMPUTABLE, WAN
+from parkos.core.units import NOT_COMPUTABLE
 
 register = template.Library()
-
-
-@register.filter
-def wan(value: Decimal | int | str | None) -> str:
-    """元 → 万元 with two decimals and thousands separators: 12345678 → "1,234.57"; None → "--"."""
-    if value is None or value == "":
-        return NOT_COMPUTABLE
-    amount = (Decimal(value) / WAN).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{amount:,.2f}"
 
 
 @register.filter

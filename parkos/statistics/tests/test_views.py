@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 import time_machine
@@ -119,6 +120,32 @@ def test_report_page_links_every_figure_to_its_sources(client_for, park_a, three
         reverse("park_statistics:sources") + f"?parks={park_a.pk}&year=2025&indicator=output"
     )
     assert denied.status_code == 404
+
+
+def _column(amount, divisor):
+    return f'<td class="num">{(amount / divisor).quantize(Decimal("0.01"), ROUND_HALF_UP):,.2f}</td>'
+
+
+def test_report_tables_state_amounts_in_the_readers_units(client_for, park_a, three, imported, pipeline):
+    client = client_for("bob")
+    url = reverse("park_statistics:report", args=[park_a.pk, 2025])
+    chinese = client.get(url)
+    output = chinese.context["report"].by_enterprise[0].output.value  # 元
+    page = chinese.content.decode()
+    assert ("工业总产值（万元）" in page, _column(output, 10_000) in page) == (True, True)
+    assert re.search(r"本期各项目完成投资合计 [\d,]+\.\d\d 万元。", page)
+    assert chinese.context["chart_option"]["yAxis"]["name"] == "万元"
+    client.cookies["django_language"] = "en"
+    english = client.get(url)
+    page = english.content.decode()
+    assert ("Gross industrial output (CNY million)" in page, _column(output, 1_000_000) in page) == (True, True)
+    assert "Monthly gross industrial output (CNY million)" in page
+    assert re.search(
+        r"Total investment completed by all projects in the period: CNY [\d,.]+( million| billion)?\.", page
+    )
+    assert english.context["chart_option"]["yAxis"]["name"] == "CNY million"
+    for word in ("10k", "ten thousand", "万元"):
+        assert word not in page
 
 
 def test_quarterly_variant(client_for, park_a, three, imported):

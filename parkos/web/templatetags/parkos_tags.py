@@ -8,7 +8,17 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from parkos.core.units import format_area, format_money, format_money_wan, format_mu
+from parkos.core.units import (
+    WAN,
+    MoneyUnit,
+    format_area,
+    format_money,
+    format_money_column,
+    format_money_wan,
+    format_money_wan_per,
+    format_mu,
+)
+from parkos.core.units import money_column as column_of_amounts
 
 register = template.Library()
 
@@ -53,20 +63,50 @@ def localized(obj: object, field: str) -> Any:
     return getattr(obj, field, "")
 
 
+def _decimal(value: Decimal | float | int | str | None) -> Decimal | None:
+    return None if value is None or value == "" else Decimal(str(value))
+
+
 @register.filter
-def money(value: Decimal | float | int | None) -> str:
-    """An amount in 元 shown in 元/万元/亿元 as its size needs ("1,250.00 万元"); "--" when unknown."""
-    if value is None or value == "":
-        return format_money(None)
-    return format_money(Decimal(str(value)))
+def money(value: Decimal | float | int | None, unit: MoneyUnit = "auto") -> str:
+    """An amount in 元 shown in 元/万元/亿元 as its size needs ("1,250.00 万元"), or in the Chinese unit
+    asked for (`|money:"wan"`, `|money:"yuan"` for an exact ledger amount); English converts the
+    magnitude ("CNY 12.5 million"). "--" when unknown."""
+    return format_money(_decimal(value), unit)
 
 
 @register.filter
 def money_wan(value: Decimal | float | int | None) -> str:
     """An amount held in 万元 shown as money: 1000 → "1,000 万元" ("CNY 10 million"); "--" when unknown."""
-    if value is None or value == "":
-        return format_money_wan(None)
-    return format_money_wan(Decimal(str(value)))
+    return format_money_wan(_decimal(value))
+
+
+@register.filter
+def money_wan_per(value: Decimal | float | int | None, per: str) -> str:
+    """A price held in 万元 per `per` (a translated unit: `|money_wan_per:_("亩")`): "35 万元/亩",
+    English "CNY 350,000/mu"; "--" when unknown."""
+    return format_money_wan_per(_decimal(value), per)
+
+
+@register.filter
+def money_column(value: Decimal | float | int | None) -> str:
+    """An amount in 元 as a figure of a column headed with `{% money_column_unit %}`: "1,234.57" (万元),
+    in English "12.35" (CNY million); "--" when unknown."""
+    return format_money_column(_decimal(value))
+
+
+@register.filter
+def money_column_wan(value: Decimal | float | int | None) -> str:
+    """An amount held in 万元 as a figure of such a column."""
+    amount = _decimal(value)
+    return format_money_column(None if amount is None else amount * WAN)
+
+
+@register.simple_tag
+def money_column_unit() -> str:
+    """The unit a column of amounts names in its header, in the reader's language: "万元", "CNY million".
+    `{% money_column_unit as unit %}` then `{% blocktranslate %}营业收入（{{ unit }}）{% endblocktranslate %}`."""
+    return column_of_amounts().unit
 
 
 @register.filter
