@@ -121,12 +121,6 @@ class MonthlyReport(TimeStampedModel):
             # holds the revenue too, so that the 升规 prune (each candidate's revenue extremes) and
             # the candidates' revenue rows are read from the index alone (SQLite has no INCLUDE).
             models.Index(fields=["park", "enterprise", "year", "month", "revenue"], name="monthly_report_census_idx"),
-            # The few enterprises that report monthly (当月) figures, found without reading the rest.
-            models.Index(
-                fields=["park", "year", "enterprise"],
-                condition=models.Q(is_cumulative=False),
-                name="monthly_report_monthly_idx",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -137,6 +131,59 @@ class MonthlyReport(TimeStampedModel):
         if self.is_cumulative and self.month > 1:
             return f"{self.year}年1–{self.month}月"
         return f"{self.year}年{self.month}月"
+
+
+class ReportYear(models.Model):
+    """What the KPI census reads of one enterprise's rows of one year in one park, kept by the database.
+
+    Database triggers on :class:`MonthlyReport` (migration 0009) keep each (park, enterprise, year)
+    equal to the aggregate of its rows on every insert, update and delete, whichever path wrote
+    them (the import, a tenant's submission, an approved revision, a bulk fill, a merge that moves
+    rows to another enterprise); the code never writes it. The census then reads two rows per
+    enterprise instead of its 24 monthly ones (``kpi/gather.py``, docs/models/park_statistics.md).
+    """
+
+    # No constraints of their own: the triggers delete a summary with its last row, and Django's
+    # deletion collector must not try to cascade into a table the database owns.
+    # No index of their own: the census reads by park and year (the indexes below), and every index
+    # is one more write for each monthly row the triggers follow.
+    park = models.ForeignKey(
+        "parks.Park", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    first_month = models.PositiveSmallIntegerField(_("首个报表月份"))
+    lowest_revenue = _money(_("最低营业收入（元）"), allow_negative=True)
+    highest_revenue = _money(_("最高营业收入（元）"), allow_negative=True)
+    has_monthly_rows = models.BooleanField(_("含当月数报表"))
+
+    class Meta:
+        verbose_name = _("年度报表概况")
+        verbose_name_plural = _("年度报表概况")
+        constraints = [
+            models.UniqueConstraint(fields=["park", "year", "enterprise"], name="report_year_one_per_park_year"),
+        ]
+        indexes = [
+            # The census reads a park's summaries of two years from the index alone: the triggers
+            # rewrite a summary with each monthly row, so its rows lie scattered over the table.
+            models.Index(
+                fields=[
+                    "park",
+                    "year",
+                    "enterprise",
+                    "first_month",
+                    "lowest_revenue",
+                    "highest_revenue",
+                    "has_monthly_rows",
+                ],
+                name="report_year_census_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.park_id} {self.enterprise_id} {self.year}"
 
 
 class ReportSubmission(TimeStampedModel):

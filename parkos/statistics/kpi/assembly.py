@@ -525,14 +525,16 @@ def _listed(events: Iterable[ScaleEvent], reported: Mapping[int, bool], industri
 
 
 def industry_division(code: str) -> tuple[str, str]:
-    """The 大类 (two digits) of an industry code with its name, for the by-industry table."""
+    """The 大类 of an industry code as people write it (``C27``) with its name, for the by-industry
+    table; a code the classification does not know keeps its two digits and no name."""
     digits = "".join(ch for ch in code if ch.isdigit())[:2]
     if not digits:
         return ("", "")
     try:
-        return (digits, industry.lookup(digits).label)
+        division = industry.lookup(digits)
     except ValidationError:
-        return (digits, digits)
+        return (digits, "")
+    return (division.display_code, division.name)
 
 
 def _add_detail(result: ReportKpis, gathered: Gathered, scope: Scope) -> None:

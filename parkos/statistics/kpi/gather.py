@@ -5,10 +5,11 @@ and the rules of :mod:`.totals` and :mod:`.scale` do the rest. The number of que
 depend on the number of enterprises, and for enterprises that report 1–N月 rows without gaps at
 the months that matter no other row leaves the database:
 
-1. **Census** (:func:`census`): one light grouped query over the scope's rows of the year and the
-   year before, kept to what the (park, enterprise, year, month, revenue) index holds: every
-   enterprise, the parks its rows are in and whether it reported in the period; the few with 当月
-   rows come from a partial index of those rows. It is the only pass over every row.
+1. **Census** (:func:`census`): one query over the summaries the database keeps of the scope's
+   rows of the year and the year before (``ReportYear``, a row per park, enterprise and year):
+   every enterprise, the parks its rows are in, whether it reported in the period, the month of
+   its first row, whether it has 当月 rows and its lowest and highest revenue of each year. No
+   step reads every row.
 2. **Period-end rows** (:func:`period_end_rows`): the 1–N月 rows at the months that decide the
    period — its last month and the month before it starts, both years, and last December. They
    fill the :class:`~.totals.PeriodTable` (``PeriodTable.add_period_ends``) and are what the 规上
@@ -19,10 +20,9 @@ the months that matter no other row leaves the database:
 4. **Every row** (:func:`load_rows`) of the enterprises still undecided and of those with 当月
    rows, in one query: the row rules take them whole.
 5. **Revenue rows** (:func:`revenue_histories`) of the enterprises that are not 规上 before the
-   period and could cross in it: one grouped query first gives each one's lowest and highest
-   revenue a year (:func:`highest_measures`), and those whose measure can nowhere reach their
-   threshold (``scale.highest_measure``) are left out; one query reads the rest, and the 升规 rule
-   walks them month by month.
+   period and could cross in it: those whose measure can nowhere reach their threshold
+   (``scale.highest_measure`` of the census's revenue extremes) are left out; one query reads the
+   rest, and the 升规 rule walks them month by month.
 6. **Arrivals** (:func:`arrivals_of`): of the new 规上, those that arrived in the scope within the
    rows read — known from the census's first rows (whose earliest is where the scope's data
    begins: ``scale.Horizon``) and the dated presence — and, where the scope's data begins late,
@@ -44,8 +44,7 @@ from itertools import groupby
 from typing import Any, Final, NamedTuple, cast
 
 from django.db import connection
-from django.db.models import BooleanField, F, Max, Min, Q, QuerySet, Window
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Max, Min, Q, QuerySet, Window
 from django.db.models.functions import Lag, Substr
 
 from parkos.core.db import fetch_rows
@@ -87,7 +86,7 @@ from parkos.statistics.kpi.totals import (
     enterprise_period_totals,
     totals_by_enterprise,
 )
-from parkos.statistics.models import MonthlyReport
+from parkos.statistics.models import MonthlyReport, ReportYear
 
 __all__ = [
     "Census",
@@ -97,7 +96,6 @@ __all__ = [
     "arrivals_of",
     "census",
     "enterprise_facts",
-    "highest_measures",
     "id_chunks",
     "industrial_rows",
     "industries_of",
@@ -211,6 +209,9 @@ class Census:
     monthly: set[int]  # enterprises with 当月 rows: the row rules take them whole
     parks_of: dict[int, set[int]]  # the parks its rows are in (a portfolio splits figures by park)
     first_row: dict[int, tuple[int, int]]  # the (year, month) of its first row of the two years
+    #: Its lowest and highest revenue of each year with any: ``scale.highest_measure`` rules out a
+    #: 升规 from them without reading its rows (step 5).
+    revenue_extremes: dict[int, list[tuple[Decimal, Decimal]]]
 
     def horizon(self, year: int) -> Horizon:
         """``scale.Horizon`` of the scope's rows: its data begins at the earliest first row."""
@@ -230,24 +231,33 @@ class Census:
 
 
 def census(scope: Scope, period: ReportPeriod) -> Census:
-    """The one pass over every row, kept to what the (park, enterprise, year, month, …) index holds so
-    that PostgreSQL reads the index alone; the few enterprises with 当月 rows come from a partial
-    index of those rows."""
+    """Every enterprise of the scope's rows of the period's year and the year before, from their
+    summaries (``ReportYear``: a row per park, enterprise and year that the database keeps equal to
+    the aggregate of its monthly rows) rather than from the rows: two rows per enterprise, not 24."""
     year, last = period.year, period.last_month
-    rows = report_rows(scope).filter(year__in=(year - 1, year)).order_by()
-    first_months = rows.values_list("park_id", "enterprise_id").annotate(
-        first_month=Min("month", filter=Q(year=year)), first_month_before=Min("month", filter=Q(year=year - 1))
+    summaries = ReportYear.objects.filter(year__in=(year - 1, year)).order_by()
+    if scope is not None:
+        summaries = summaries.filter(park_id__in=list(scope))
+    fields = (
+        "park_id",
+        "enterprise_id",
+        "year",
+        "first_month",
+        "lowest_revenue",
+        "highest_revenue",
+        "has_monthly_rows",
     )
-    # A literal, not a parameter: SQLite uses a partial index only when it can see the condition.
-    literal_false = RawSQL("false" if connection.vendor == "postgresql" else "0", (), output_field=BooleanField())  # noqa: S611 - a constant
-    monthly = set(rows.filter(is_cumulative=literal_false).values_list("enterprise_id", flat=True).distinct())
+    # Booleans need no converting: SQLite's 0 and 1 are as falsy and truthy.
+    found = fetch_rows(summaries.values_list(*fields), convert=(4, 5))
     reported: dict[int, bool] = {}
+    monthly: set[int] = set()
     parks_of: dict[int, set[int]] = {}
     first_row: dict[int, tuple[int, int]] = {}
-    for park_id, enterprise_id, first_month, first_month_before in fetch_rows(first_months):
-        reporting = first_month is not None and first_month <= last
-        first = (year - 1, first_month_before) if first_month_before is not None else (year, first_month)
-        if enterprise_id in parks_of:  # its rows are in several of the scope's parks
+    extremes: dict[int, list[tuple[Decimal, Decimal]]] = {}
+    for park_id, enterprise_id, row_year, first_month, lowest, highest, has_monthly_rows in found:
+        reporting = row_year == year and first_month <= last
+        first = (row_year, first_month)
+        if enterprise_id in parks_of:  # its other year, or its rows in another of the scope's parks
             parks_of[enterprise_id].add(park_id)
             reported[enterprise_id] = reported[enterprise_id] or reporting
             first_row[enterprise_id] = min(first, first_row[enterprise_id])
@@ -255,7 +265,16 @@ def census(scope: Scope, period: ReportPeriod) -> Census:
             parks_of[enterprise_id] = {park_id}
             reported[enterprise_id] = reporting
             first_row[enterprise_id] = first
-    return Census(reported, monthly, parks_of, first_row)
+        if has_monthly_rows:
+            monthly.add(enterprise_id)
+        if lowest is not None:
+            # A year whose rows lie in several parks gives a pair per park: the highest measure
+            # (a sum over the pairs) only grows, and stays a bound that rules nothing out wrongly.
+            if enterprise_id in extremes:
+                extremes[enterprise_id].append((lowest, highest))
+            else:
+                extremes[enterprise_id] = [(lowest, highest)]
+    return Census(reported, monthly, parks_of, first_row, extremes)
 
 
 def industries_of(scope: Scope, period: ReportPeriod, enterprise_ids: Collection[int]) -> dict[int, str]:
@@ -489,24 +508,6 @@ def _revenue_rows(scope: Scope, period: ReportPeriod, ids: Collection[int]) -> I
         )
 
 
-def highest_measures(scope: Scope, period: ReportPeriod, ids: Collection[int]) -> dict[int, Decimal]:
-    """``scale.highest_measure`` of some enterprises that report 1–N月 rows, from the lowest and
-    highest revenue of their rows of each year: one grouped query (none without any), a row per
-    enterprise-year, read from the census's index alone (it holds the revenue). Enterprises
-    without revenue rows are in none."""
-    extremes: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)
-    rows = report_rows(scope).filter(year__in=(period.year - 1, period.year), revenue__isnull=False).order_by()
-    for chunk in id_chunks(ids):
-        grouped = (
-            rows.filter(enterprise_id__any_of=chunk)
-            .values_list("enterprise_id", "year")
-            .annotate(lowest=Min("revenue"), highest=Max("revenue"))
-        )
-        for enterprise_id, _year, lowest, highest in fetch_rows(grouped, convert=[2, 3]):
-            extremes[enterprise_id].append((lowest, highest))
-    return {enterprise_id: highest_measure(found) for enterprise_id, found in extremes.items()}
-
-
 def revenue_histories(scope: Scope, period: ReportPeriod, ids: Collection[int]) -> list[RevenueHistories]:
     """The revenue, read whole, of some enterprises that report 1–N月 rows: one query (none without
     any), in batches of the enterprises that reported revenue in the same months. Enterprises
@@ -535,7 +536,7 @@ def revenue_histories(scope: Scope, period: ReportPeriod, ids: Collection[int]) 
 
 
 def scale_events_of(
-    scope: Scope, period: ReportPeriod, judged: Judged, industries: Mapping[int, str]
+    scope: Scope, period: ReportPeriod, judged: Judged, industries: Mapping[int, str], counted: Census
 ) -> list[ScaleEvent]:
     """The 升规 events in the period: of the enterprises that could cross in it (not 规上 before it,
     in an industry with a threshold), from their revenue rows; by year, month and enterprise."""
@@ -551,8 +552,10 @@ def scale_events_of(
         and not status.above_before_period
         and (threshold := threshold_yuan(industries[enterprise_id])) is not None
     }
-    highest = highest_measures(scope, period, thresholds)
-    candidates = [e for e, threshold in thresholds.items() if reaches(highest.get(e), threshold)]
+    extremes = counted.revenue_extremes
+    candidates = [
+        e for e, threshold in thresholds.items() if e in extremes and reaches(highest_measure(extremes[e]), threshold)
+    ]
     for histories in revenue_histories(scope, period, candidates):
         ids = histories.enterprise_ids
         events += period_events(histories, [industries[e] for e in ids], [statuses[e] for e in ids], period)
@@ -632,7 +635,7 @@ def gather(scope: Scope, period: ReportPeriod, *, horizon_by_park: bool = False)
     industries = industries_of(scope, period, counted.reported)
     judged = judge_from_period_ends(scope, period, counted, end_rows, industries)
     table = _fill_table(scope, period, counted, end_rows, judged.rows)
-    events = scale_events_of(scope, period, judged, industries)
+    events = scale_events_of(scope, period, judged, industries, counted)
     stays = presence(park_ids=scope)
     horizons = dict.fromkeys((event.enterprise_id for event in events), counted.horizon(period.year))
     if horizon_by_park and horizons:  # each park as if alone (a mover's parks: the earliest of theirs)

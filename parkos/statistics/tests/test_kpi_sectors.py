@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from parkos.statistics import kpi
 from parkos.statistics.kpi import scale
+from parkos.statistics.kpi.assembly import industry_division
 from parkos.statistics.tests.test_kpi import row
 
 D = Decimal
@@ -31,6 +32,14 @@ def test_sector_of_follows_the_section_of_the_code():
     codes = {1: MANUFACTURING, 2: PHARMACY, 3: SOFTWARE}
     assert scale.sectors_of(codes, "industry") == {1: MANUFACTURING}
     assert scale.sectors_of(codes, "service") == {2: PHARMACY, 3: SOFTWARE}
+
+
+def test_the_by_industry_table_names_each_division_once():
+    assert industry_division(MANUFACTURING) == ("C27", "医药制造业")
+    assert industry_division(PHARMACY) == ("F52", "零售业")
+    assert industry_division("C2710") == ("C27", "医药制造业")  # the section letter is no digit
+    assert industry_division("9999") == ("99", "")  # unknown: the digits, no invented name
+    assert industry_division("") == ("", "")
 
 
 def test_service_enterprises_are_judged_on_their_own_thresholds():
