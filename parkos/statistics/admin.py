@@ -8,6 +8,7 @@ from parkos.statistics.models import (
     ParkStatisticsSettings,
     ProductOutput,
     ReportSubmission,
+    ReportYear,
 )
 
 
@@ -16,6 +17,32 @@ class MonthlyReportAdmin(admin.ModelAdmin[MonthlyReport]):
     list_display = ("enterprise", "park", "year", "month", "is_cumulative", "output", "revenue", "source")
     list_filter = ("year", "is_cumulative", "source", "park")
     raw_id_fields = ("enterprise", "submitted_by")
+
+
+@admin.register(ReportYear)
+class ReportYearAdmin(admin.ModelAdmin[ReportYear]):
+    """Read-only: the database keeps these summaries from the monthly reports (triggers)."""
+
+    list_display = (
+        "enterprise",
+        "park",
+        "year",
+        "first_month",
+        "lowest_revenue",
+        "highest_revenue",
+        "has_monthly_rows",
+    )
+    list_filter = ("year", "park")
+    raw_id_fields = ("enterprise", "park")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ReportYear | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ReportYear | None = None) -> bool:
+        return False
 
 
 @admin.register(ReportSubmission)
