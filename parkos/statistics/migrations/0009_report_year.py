@@ -22,12 +22,7 @@ def _summarise(has_monthly: str, where: str = "") -> str:
 
 
 def _refresh(row: str, has_monthly: str) -> str:
-    """Statements that make the summary of one row's key the aggregate of its rows (none left: none).
-
-    Delete then insert, never an upsert: when two transactions write rows of the same key at once,
-    the second fails on the unique constraint and rolls back instead of keeping an aggregate that
-    missed the first one's rows (READ COMMITTED sees them only once it commits).
-    """
+    """Statements that make the summary of one row's key the aggregate of its rows (none left: none)."""
     match = " AND ".join(f"{column} = {row}.{column}" for column in KEY)
     return f"DELETE FROM {SUMMARY} WHERE {match}; {_summarise(has_monthly, f'WHERE {match}')};"
 
@@ -38,6 +33,17 @@ PG_MONTHLY, SQLITE_MONTHLY = "bool_or(NOT is_cumulative)", "MAX(NOT is_cumulativ
 POSTGRESQL = f"""
 CREATE FUNCTION {SUMMARY}_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- One writer of a park's monthly reports at a time, until it commits: a second one waits here,
+    -- then reads the first one's rows (READ COMMITTED: each statement below sees what has committed),
+    -- where it would otherwise aggregate without them or fail on the unique constraint. A lock per
+    -- park, not per key: a bulk import takes one, however many enterprises it writes. Both parks of
+    -- a row moved between parks, the lower first, so that two such moves cannot deadlock.
+    IF TG_OP = 'UPDATE' AND NEW.park_id <> OLD.park_id THEN
+        PERFORM pg_advisory_xact_lock(hashtext('{SUMMARY}'), LEAST(NEW.park_id, OLD.park_id)::integer);
+        PERFORM pg_advisory_xact_lock(hashtext('{SUMMARY}'), GREATEST(NEW.park_id, OLD.park_id)::integer);
+    ELSE
+        PERFORM pg_advisory_xact_lock(hashtext('{SUMMARY}'), COALESCE(NEW.park_id, OLD.park_id)::integer);
+    END IF;
     IF TG_OP <> 'INSERT' THEN
         {_refresh("OLD", PG_MONTHLY)}
     END IF;

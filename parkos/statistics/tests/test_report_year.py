@@ -5,10 +5,12 @@ PostgreSQL alike (CI runs it on both)."""
 from __future__ import annotations
 
 import random
+import threading
+import time
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 
 from parkos.enterprises.tests.factories import EnterpriseFactory
 from parkos.statistics.models import MonthlyReport, ReportYear
@@ -125,3 +127,40 @@ def test_random_writes_keep_every_summary_equal_to_its_rows(park_a, park_b):
         MonthlyReport.objects.filter(pk__in=doomed).delete()
         assert summaries() == aggregates()
     assert ReportYear.objects.count() > 4  # the walk did cover several keys
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_of_one_enterprise_year_both_count(park_a):
+    """A second transaction writing a row of the same enterprise and year waits for the first to
+    commit, then counts its rows too (PostgreSQL; SQLite has one writer at a time anyway). Without
+    the park's lock it would fail on the unique constraint, or keep a summary without the first's rows."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers")
+    enterprise = EnterpriseFactory(parks=[park_a])
+    first_wrote, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def write(month: int, revenue: Decimal, *, hold: bool) -> None:
+        try:
+            with transaction.atomic():
+                report(park_a, enterprise, month, revenue).save()
+                if hold:
+                    first_wrote.set()
+                    release.wait(10)
+        except BaseException as error:  # handed to the test's thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=write, args=(3, D(300)), kwargs={"hold": True})
+    first.start()
+    assert first_wrote.wait(10)
+    second = threading.Thread(target=write, args=(1, D(100)), kwargs={"hold": False})
+    second.start()
+    time.sleep(0.5)  # the second is waiting for the park's lock
+    assert second.is_alive()
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert errors == []
+    assert summaries() == {(park_a.pk, enterprise.pk, YEAR): (1, D(100), D(300), False)}
