@@ -453,7 +453,7 @@ def workbook(report: ReportKpis, *, title: str, muju_lines: Collection[MujuLine]
             Column(_("工业总产值（万元）"), lambda i: _wan(i.output), MONEY_FORMAT),
             Column(_("营业收入（万元）"), lambda i: _wan(i.revenue), MONEY_FORMAT),
             Column(_("税金总额（万元）"), lambda i: _wan(i.taxes), MONEY_FORMAT),
-            Column(_("产值同比"), lambda i: i.growth.display),
+            Column(_("同比（工业按产值，服务业按营业收入）"), lambda i: i.growth.display),
         ],
         report.by_industry,
     )

@@ -138,19 +138,23 @@ class EnterpriseLine:
     growth: GrowthFigure
 
 
+#: What each section of the report is measured on (RULES §10.1): 工业 on 工业总产值, 服务业 on 营业收入.
+SECTOR_INDICATORS: Final[dict[Sector, Indicator]] = {"industry": "output", "service": "revenue"}
+
+
 @dataclass(frozen=True)
 class IndustryLine:
+    """One 大类 of the by-industry table. A service division has no 工业总产值 (``output`` None: what
+    its enterprises may have filled in counts in no 工业 figure, RULES §5.3) and grows on 营业收入."""
+
     code: str
     label: str
     enterprises: int
-    output: Decimal
-    revenue: Decimal
-    taxes: Decimal
-    growth: GrowthFigure
-
-
-#: What each section of the report is measured on (RULES §10.1): 工业 on 工业总产值, 服务业 on 营业收入.
-SECTOR_INDICATORS: Final[dict[Sector, Indicator]] = {"industry": "output", "service": "revenue"}
+    output: Decimal | None  # None: nobody reported it (or a service division)
+    revenue: Decimal | None
+    taxes: Decimal | None
+    growth: GrowthFigure  # on ``indicator``
+    indicator: Indicator = "output"
 
 
 @dataclass(frozen=True)
@@ -537,6 +541,12 @@ def industry_division(code: str) -> tuple[str, str]:
     return (division.display_code, division.name)
 
 
+def _known_sum(column: Mapping[int, Decimal], members: Iterable[int]) -> Decimal | None:
+    """The sum of what some enterprises reported; None ("--", not 0.00) when none of them did."""
+    known = [column[e] for e in members if e in column]
+    return sum(known, ZERO) if known else None
+
+
 def _add_detail(result: ReportKpis, gathered: Gathered, scope: Scope) -> None:
     """Tables by enterprise and by industry from the KPIs' own table, and the monthly output series.
 
@@ -570,15 +580,19 @@ def _add_detail(result: ReportKpis, gathered: Gathered, scope: Scope) -> None:
         )
         by_industry[industry_division(industries.get(enterprise_id, ""))].append(enterprise_id)
     for (code, label), members in sorted(by_industry.items()):
+        # Unclassified enterprises (no code) keep their figures as reported, as in the totals.
+        service = sector_of(industries.get(members[0])) == "service"
+        indicator = SECTOR_INDICATORS["service" if service else "industry"]
         result.by_industry.append(
             IndustryLine(
                 code,
                 label,
                 len(members),
-                sum((output.get(e, ZERO) for e in members), ZERO),
-                sum((revenue.get(e, ZERO) for e in members), ZERO),
-                sum((taxes.get(e, ZERO) for e in members), ZERO),
-                growth_of(table, "output", set(members)),
+                None if service else _known_sum(output, members),
+                _known_sum(revenue, members),
+                _known_sum(taxes, members),
+                growth_of(table, indicator, set(members)),
+                indicator,
             )
         )
     series = monthly_totals(scope, year, "output", industrial_only=True)

@@ -347,13 +347,22 @@ def test_report_tables_agree_with_the_row_engine(park_a, months):
             assert tuple(figure.sources) == (() if wanted is None else tuple(wanted.sources))
         if line.enterprise_id in expected["output"]:
             _same(line.growth, kpi.comparable_growth(rows, "output", year, span, {line.enterprise_id}))
+    # A division grows on its section's indicator; a service division has no 工业总产值 (RULES §5.3).
+    indicators = set()
     for industry_line in kpis.by_industry:
-        members = {
-            line.enterprise_id
-            for line in kpis.by_enterprise
-            if assembly.industry_division(line.industry)[0] == industry_line.code
-        }
-        _same(industry_line.growth, kpi.comparable_growth(rows, "output", year, span, members))
+        lines = [
+            line for line in kpis.by_enterprise if assembly.industry_division(line.industry)[0] == industry_line.code
+        ]
+        members = {line.enterprise_id for line in lines}
+        service = scale.sector_of(lines[0].industry) == "service"
+        assert industry_line.indicator == ("revenue" if service else "output")
+        assert (industry_line.output is None) == service
+        indicators.add(industry_line.indicator)
+        for indicator in ("revenue", "taxes"):  # what its enterprises reported; "--" when none did
+            known = [getattr(line, indicator).value for line in lines if getattr(line, indicator).value is not None]
+            assert getattr(industry_line, indicator) == (sum(known, D(0)) if known else None)
+        _same(industry_line.growth, kpi.comparable_growth(rows, industry_line.indicator, year, span, members))
+    assert indicators == {"output", "revenue"}, "both kinds of division"
     # The monthly series: 1–2月 together, then each month (RULES §10.1), by the rule on every row,
     # of the industrial enterprises alone (门类 B–D, RULES §5.3).
     facts = gather.enterprise_facts([park_a.pk], (YEAR - 1, YEAR))
