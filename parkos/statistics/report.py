@@ -440,7 +440,7 @@ def workbook(report: ReportKpis, *, title: str, muju_lines: Collection[MujuLine]
             Column(_("工业总产值（万元）"), lambda e: _wan(e.output.value), MONEY_FORMAT),
             Column(_("营业收入（万元）"), lambda e: _wan(e.revenue.value), MONEY_FORMAT),
             Column(_("税金总额（万元）"), lambda e: _wan(e.taxes.value), MONEY_FORMAT),
-            Column(_("产值同比（%）"), lambda e: e.growth.rate, DECIMAL1_FORMAT),
+            Column(_("同比（%，工业按产值，服务业按营业收入）"), lambda e: e.growth.rate, DECIMAL1_FORMAT),
         ],
         report.by_enterprise,
     )

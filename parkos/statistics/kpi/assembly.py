@@ -128,6 +128,9 @@ class ListingLine:
 
 @dataclass(frozen=True)
 class EnterpriseLine:
+    """One enterprise of the by-enterprise table, measured as its section is (RULES §5.3): a service
+    enterprise has no 工业总产值 here and grows on 营业收入; ``above_scale`` in its own section."""
+
     enterprise_id: int
     name: str
     industry: str
@@ -135,7 +138,8 @@ class EnterpriseLine:
     output: Figure
     revenue: Figure
     taxes: Figure
-    growth: GrowthFigure
+    growth: GrowthFigure  # on ``indicator``
+    indicator: Indicator = "output"
 
 
 #: What each section of the report is measured on (RULES §10.1): 工业 on 工业总产值, 服务业 on 营业收入.
@@ -556,39 +560,48 @@ def _add_detail(result: ReportKpis, gathered: Gathered, scope: Scope) -> None:
     table, industries = gathered.table, gathered.industries
     year = result.period.year
     output, revenue, taxes = (table.column("current", i) for i in ("output", "revenue", "taxes"))
-    growth = growth_by_enterprise(table, "output")
+    growth = {indicator: growth_by_enterprise(table, indicator) for indicator in SECTOR_INDICATORS.values()}
+    # Unclassified enterprises (no code) keep their figures as reported, as in the totals.
+    service = {e for e, code in industries.items() if sector_of(code) == "service"}
+    above = result.sections["industry"].above_ids | result.sections["service"].above_ids
+    no_growth = GrowthFigure(None, None, frozenset())
 
     def figure(column: dict[int, Decimal], indicator: Indicator, enterprise_id: int) -> Figure:
         if enterprise_id not in column:
             return Figure(None, "yuan")
         return Figure(column[enterprise_id], "yuan", SourceKeys([(table, "current", indicator, (enterprise_id,))]))
 
-    ids = sorted(output.keys() | revenue.keys() | taxes.keys(), key=lambda e: (-output.get(e, ZERO), e))
+    # By 工业总产值, the largest first (the page lists the first ones); service enterprises after.
+    ids = sorted(
+        output.keys() | revenue.keys() | taxes.keys(),
+        key=lambda e: (e in service, -output.get(e, ZERO) if e not in service else ZERO, e),
+    )
     by_industry: dict[tuple[str, str], list[int]] = defaultdict(list)
     for enterprise_id in ids:
+        indicator = SECTOR_INDICATORS["service" if enterprise_id in service else "industry"]
         result.by_enterprise.append(
             EnterpriseLine(
                 enterprise_id,
                 result.names.get(enterprise_id, str(enterprise_id)),
                 industries.get(enterprise_id, ""),
-                enterprise_id in result.above_scale_ids,
-                figure(output, "output", enterprise_id),
+                enterprise_id in above,
+                figure({} if enterprise_id in service else output, "output", enterprise_id),
                 figure(revenue, "revenue", enterprise_id),
                 figure(taxes, "taxes", enterprise_id),
-                growth.get(enterprise_id, GrowthFigure(None, None, frozenset())),
+                growth[indicator].get(enterprise_id, no_growth),
+                indicator,
             )
         )
         by_industry[industry_division(industries.get(enterprise_id, ""))].append(enterprise_id)
     for (code, label), members in sorted(by_industry.items()):
-        # Unclassified enterprises (no code) keep their figures as reported, as in the totals.
-        service = sector_of(industries.get(members[0])) == "service"
-        indicator = SECTOR_INDICATORS["service" if service else "industry"]
+        in_service = members[0] in service
+        indicator = SECTOR_INDICATORS["service" if in_service else "industry"]
         result.by_industry.append(
             IndustryLine(
                 code,
                 label,
                 len(members),
-                None if service else _known_sum(output, members),
+                None if in_service else _known_sum(output, members),
                 _known_sum(revenue, members),
                 _known_sum(taxes, members),
                 growth_of(table, indicator, set(members)),

@@ -339,14 +339,25 @@ def test_report_tables_agree_with_the_row_engine(park_a, months):
     expected = {i: kpi.totals_by_enterprise(rows, i, year, span) for i in ("output", "revenue", "taxes")}
     listed = {line.enterprise_id for line in kpis.by_enterprise}
     assert listed == set().union(*(set(totals) for totals in expected.values()))
+    # Each enterprise is measured as its section is (RULES §5.3): a service enterprise has no 工业总产值
+    # here, grows on 营业收入 and is 规上 on its own threshold.
+    sectors = set()
     for line in kpis.by_enterprise:
+        sector = scale.sector_of(line.industry)
+        sectors.add(sector)
+        assert line.indicator == ("revenue" if sector == "service" else "output")
         for indicator in ("output", "revenue", "taxes"):
             figure = getattr(line, indicator)
             wanted = expected[indicator].get(line.enterprise_id)
+            if indicator == "output" and sector == "service":
+                wanted = None
             assert figure.value == (None if wanted is None else wanted.value), (line.enterprise_id, indicator)
             assert tuple(figure.sources) == (() if wanted is None else tuple(wanted.sources))
-        if line.enterprise_id in expected["output"]:
-            _same(line.growth, kpi.comparable_growth(rows, "output", year, span, {line.enterprise_id}))
+        if line.enterprise_id in expected[line.indicator]:
+            _same(line.growth, kpi.comparable_growth(rows, line.indicator, year, span, {line.enterprise_id}))
+        above = kpis.sections[sector].above_ids if sector is not None else frozenset()
+        assert line.above_scale == (line.enterprise_id in above)
+    assert {"industry", "service"} <= sectors
     # A division grows on its section's indicator; a service division has no 工业总产值 (RULES §5.3).
     indicators = set()
     for industry_line in kpis.by_industry:
