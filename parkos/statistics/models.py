@@ -116,10 +116,10 @@ class MonthlyReport(TimeStampedModel):
         indexes = [
             # The KPI selectors load one park's rows of one or two years in one query.
             models.Index(fields=["park", "year", "month"], name="monthly_report_park_period_idx"),
-            # The annual KPI census groups a park's rows by enterprise: with this index SQLite groups
-            # without sorting 48,000 rows (3.6× → 2.9× the raw aggregate at 2,000 enterprises). It
-            # holds the revenue too, so that the 升规 prune (each candidate's revenue extremes) and
-            # the candidates' revenue rows are read from the index alone (SQLite has no INCLUDE).
+            # One enterprise-year's rows in one park: what the ReportYear triggers aggregate after
+            # every write, and the 升规 candidates' revenue rows and row extents, read from the index
+            # alone (it holds the revenue; SQLite has no INCLUDE). The name is from when the census
+            # grouped the rows themselves; renaming it would rebuild it for nothing.
             models.Index(fields=["park", "enterprise", "year", "month", "revenue"], name="monthly_report_census_idx"),
         ]
 

@@ -118,7 +118,19 @@ def test_tenant_submits_and_director_downloads_the_annual_report(page, park_a, b
     expect(page.get_by_test_id("new-above-scale").locator("tr[data-kind=moved_in]")).to_contain_text(
         "丁医疗器械有限公司"
     )
+    # Each table measures a line as its section does: the pharmacy (F52) has no 工业总产值, grows on
+    # 营业收入 and is 规上 on its own threshold (RULES §5.3).
+    pharmacy = page.get_by_test_id("by-industry").locator("tr", has_text="F52 零售业")
+    expect(pharmacy).to_have_text(re.compile(r"F52 零售业\s*1\s*--\s*600\.00\s*--\s*20\.0%"))
+    expect(page.get_by_test_id("by-enterprise").locator("tr", has_text="戊大药房有限公司")).to_contain_text("是")
     shoot(page, "statistics-report-sections")
+    page.get_by_test_id("lang-en").click()
+    page.goto(f"/statistics/parks/{park_a.pk}/report/2025/")
+    expect(page.get_by_test_id("sections-note")).to_contain_text("services on revenue")
+    expect(page.get_by_test_id("by-industry").locator("thead")).to_contain_text("YoY")
+    shoot(page, "statistics-report-sections-en")
+    page.get_by_test_id("lang-zh-hans").click()
+    page.goto(f"/statistics/parks/{park_a.pk}/report/2025/")
     monthly = page.get_by_test_id("monthly")
     # Output comes in 1–12月 rows only (E3's December follows a November without output): every
     # month is a gap, shown as "--", never as 0.00.
